@@ -1,0 +1,585 @@
+//! Typed responses of the Clore API, shaped after what the live API sends (see
+//! `shared/clore-api/REAL-WORLD.md`): unknown fields ignored, most fields optional, numbers
+//! accepted as int, float or string, prices as maps over currencies.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::de;
+
+/// The three currencies Clore prices and bills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    #[serde(rename = "bitcoin")]
+    Bitcoin,
+    #[serde(rename = "CLORE-Blockchain")]
+    Clore,
+    #[serde(rename = "USD-Blockchain")]
+    Usd,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 3] = [Currency::Usd, Currency::Clore, Currency::Bitcoin];
+
+    /// The name the API uses in price maps, wallets and `create_order`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Currency::Bitcoin => "bitcoin",
+            Currency::Clore => "CLORE-Blockchain",
+            Currency::Usd => "USD-Blockchain",
+        }
+    }
+
+    /// Parses an API name or a user's short name (`usd`, `clore`, `btc`).
+    pub fn parse(s: &str) -> Option<Currency> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "bitcoin" | "btc" => Some(Currency::Bitcoin),
+            "clore-blockchain" | "clore" => Some(Currency::Clore),
+            "usd-blockchain" | "usd" | "usdt" | "$" => Some(Currency::Usd),
+            _ => None,
+        }
+    }
+
+    /// Short symbol for display.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Bitcoin => "BTC",
+            Currency::Clore => "CLORE",
+            Currency::Usd => "USD",
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+/// A price map: currency name → amount per day. Unknown currency names (the documented
+/// `"usd": 0` on hosts' servers) are kept as written; non-numeric values are dropped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Prices(BTreeMap<String, f64>);
+
+impl Prices {
+    pub fn get(&self, c: Currency) -> Option<f64> {
+        self.0.get(c.api_name()).copied()
+    }
+    pub fn get_named(&self, name: &str) -> Option<f64> {
+        self.0.get(name).copied()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn insert(&mut self, c: Currency, amount: f64) {
+        self.0.insert(c.api_name().to_owned(), amount);
+    }
+}
+
+impl FromIterator<(Currency, f64)> for Prices {
+    fn from_iter<I: IntoIterator<Item = (Currency, f64)>>(iter: I) -> Self {
+        Prices(iter.into_iter().map(|(c, v)| (c.api_name().to_owned(), v)).collect())
+    }
+}
+
+impl<'de> Deserialize<'de> for Prices {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Option::<Value>::deserialize(d)?;
+        let mut out = BTreeMap::new();
+        match v {
+            Some(Value::Object(map)) => {
+                for (k, v) in map {
+                    let n = match &v {
+                        Value::Number(n) => n.as_f64(),
+                        Value::String(s) => s.trim().parse().ok(),
+                        _ => None,
+                    };
+                    if let Some(n) = n.filter(|n: &f64| n.is_finite()) {
+                        out.insert(k, n);
+                    }
+                }
+            }
+            // A bare number has been seen where a map is documented; it carries no currency,
+            // so it is of no use to us.
+            _ => {}
+        }
+        Ok(Prices(out))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct Rating {
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub avg: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub cnt: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct Net {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub cc: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub down: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub up: Option<f64>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub test_history: Vec<String>,
+}
+
+/// Server specifications, as in `marketplace`, `my_orders`, `my_servers` and `server_config`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct Specs {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub mb: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub cpu: Option<String>,
+    /// Cores/threads, e.g. `"16/32"`.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub cpus: Option<String>,
+    /// GB.
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub ram: Option<f64>,
+    /// Free text, e.g. `"NVMe 512GB"`.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub disk: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub disk_speed: Option<f64>,
+    /// Count prefix and model, e.g. `"1x NVIDIA GeForce RTX 4090"`.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub gpu: Option<String>,
+    /// GB per GPU.
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub gpuram: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub pcie_rev: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub pcie_width: Option<String>,
+    #[serde(default, deserialize_with = "de::number_list")]
+    pub pl: Vec<f64>,
+    #[serde(default, deserialize_with = "de::loose")]
+    pub stock_pl: Option<Value>,
+    #[serde(default, deserialize_with = "de::loose")]
+    pub stock_oc: Option<Value>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub backend_version: Option<String>,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub net: Option<Net>,
+}
+
+impl Specs {
+    /// CPU thread count from `"8/16"` (threads) or `"16"`.
+    pub fn cpu_threads(&self) -> Option<u32> {
+        let s = self.cpus.as_deref()?;
+        s.rsplit('/').next()?.trim().parse().ok()
+    }
+}
+
+/// The `price.usd` block of a marketplace server.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct UsdPrice {
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub on_demand_btc: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub on_demand_clore: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub on_demand_usd: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub spot: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct OriginalUsd {
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub on_demand: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub spot: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct MarketPrice {
+    #[serde(default)]
+    pub on_demand: Prices,
+    /// Minimum spot price per day.
+    #[serde(default)]
+    pub spot: Prices,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub usd: Option<UsdPrice>,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub original_usd: Option<BTreeMap<String, OriginalUsd>>,
+}
+
+/// One server of the `marketplace` listing.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct MarketServer {
+    #[serde(deserialize_with = "de::id")]
+    pub id: u64,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub owner: Option<u64>,
+    /// Maximum rental length in **hours** (marketplace only; orders use seconds).
+    #[serde(default, rename = "mrl", deserialize_with = "de::opt_u64")]
+    pub mrl_hours: Option<u64>,
+    #[serde(default, deserialize_with = "de::flag")]
+    pub rented: bool,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub reliability: Option<f64>,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub rating: Option<Rating>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub allowed_coins: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub cuda_version: Option<String>,
+    #[serde(default, deserialize_with = "de::loose")]
+    pub autoprice: Option<Value>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub gpu_array: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub gigaspot: Option<bool>,
+    #[serde(default)]
+    pub price: MarketPrice,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub specs: Option<Specs>,
+}
+
+impl MarketServer {
+    /// On-demand price per day in `c`, from the price map, falling back to the `usd` block
+    /// for USD.
+    pub fn on_demand(&self, c: Currency) -> Option<f64> {
+        self.price.on_demand.get(c).or_else(|| match c {
+            Currency::Usd => self.price.usd.as_ref().and_then(|u| u.on_demand_usd),
+            _ => None,
+        })
+    }
+
+    /// Minimum spot price per day in `c`.
+    pub fn spot(&self, c: Currency) -> Option<f64> {
+        self.price.spot.get(c).or_else(|| match c {
+            Currency::Usd => self.price.usd.as_ref().and_then(|u| u.spot),
+            _ => None,
+        })
+    }
+
+    /// Whether the owner accepts payment in `c`. An empty `allowed_coins` (older shapes)
+    /// means "whatever the price map lists".
+    pub fn accepts(&self, c: Currency) -> bool {
+        if self.allowed_coins.is_empty() {
+            self.price.on_demand.get(c).is_some()
+        } else {
+            self.allowed_coins.iter().any(|a| a == c.api_name())
+        }
+    }
+}
+
+/// The `marketplace` answer. Servers that fail to decode are skipped and counted rather than
+/// failing the whole listing: one odd server must not hide the market.
+#[derive(Debug, Clone, Default)]
+pub struct Marketplace {
+    pub servers: Vec<MarketServer>,
+    pub my_servers: Vec<u64>,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Wallet {
+    #[serde(deserialize_with = "de::required_string")]
+    pub name: String,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub deposit: Option<String>,
+    /// May be `null` on the live API.
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub balance: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub withdrawal_fee: Option<f64>,
+}
+
+impl Wallet {
+    pub fn currency(&self) -> Option<Currency> {
+        Currency::parse(&self.name)
+    }
+}
+
+/// One order of `my_orders`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Order {
+    #[serde(deserialize_with = "de::id")]
+    pub id: u64,
+    /// The rented server's id.
+    #[serde(default, rename = "si", deserialize_with = "de::opt_u64")]
+    pub server_id: Option<u64>,
+    /// Creation time, unix seconds.
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    pub ct: Option<i64>,
+    /// Maximum rental length in **seconds** (unlike the marketplace's hours).
+    #[serde(default, rename = "mrl", deserialize_with = "de::opt_u64")]
+    pub mrl_secs: Option<u64>,
+    /// Price per day in `currency`.
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub price: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub currency: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub spend: Option<f64>,
+    /// Percent paid to Clore.
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub fee: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub creation_fee: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub image: Option<String>,
+    #[serde(default, deserialize_with = "de::flag")]
+    pub expired: bool,
+    #[serde(default, deserialize_with = "de::flag")]
+    pub spot: bool,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub pub_cluster: Vec<String>,
+    /// `"container:public"` pairs, e.g. `"22:10000"`.
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub tcp_ports: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub http_port: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub http_pub: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub online: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub reliability: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub owner: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub cuda_version: Option<String>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub gpu_array: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub original_price_usd: Option<f64>,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub specs: Option<Specs>,
+}
+
+/// One forwarded TCP port of an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortForward {
+    pub container: u16,
+    pub public: u16,
+}
+
+impl Order {
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency.as_deref().and_then(Currency::parse)
+    }
+
+    /// Unix time at which the order reaches its maximum rental length (`ct + mrl`).
+    pub fn ends_at(&self) -> Option<i64> {
+        Some(self.ct? + i64::try_from(self.mrl_secs?).ok()?)
+    }
+
+    pub fn port_forwards(&self) -> Vec<PortForward> {
+        self.tcp_ports
+            .iter()
+            .filter_map(|p| {
+                let (c, pub_) = p.split_once(':')?;
+                Some(PortForward { container: c.trim().parse().ok()?, public: pub_.trim().parse().ok()? })
+            })
+            .collect()
+    }
+
+    /// The host and public port to reach the container's SSH (port 22), once assigned.
+    pub fn ssh_endpoint(&self) -> Option<(&str, u16)> {
+        let host = self.pub_cluster.first()?;
+        let fwd = self.port_forwards().into_iter().find(|f| f.container == 22)?;
+        Some((host.as_str(), fwd.public))
+    }
+
+    /// Whether the order's public endpoints have been assigned.
+    pub fn endpoints_ready(&self) -> bool {
+        !self.pub_cluster.is_empty() && (!self.tcp_ports.is_empty() || self.http_port.is_some())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct MyOrders {
+    #[serde(default)]
+    pub orders: Vec<Order>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub limit: Option<u64>,
+}
+
+/// A host's own server, from `my_servers`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HostServer {
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub id: Option<u64>,
+    #[serde(deserialize_with = "de::required_string")]
+    pub name: String,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub connected: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub visibility: Option<String>,
+    #[serde(default)]
+    pub pricing: Prices,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub online: Option<bool>,
+    #[serde(default)]
+    pub min_spot_pricing: Prices,
+    /// The token that joins a machine to this server entry: a secret.
+    #[serde(default)]
+    pub init_token: Option<SecretString>,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub specs: Option<Specs>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub rented: Option<bool>,
+    /// Epoch **milliseconds** at which the current rental ends.
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    pub remaining_time: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub working_properly: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub public_name: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub is_vpn_enabled: Option<bool>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub gpu_array: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub gpu_count: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub max_fair_price_usd: Option<f64>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    pub allowed_currencies: Vec<String>,
+    /// Flat `{on_demand, spot}` in older answers, nested per currency in newer ones.
+    #[serde(default, deserialize_with = "de::loose")]
+    pub usd_pricing: Option<Value>,
+    #[serde(default, deserialize_with = "de::loose")]
+    pub autoprice: Option<Value>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub energy_price: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MyServers {
+    #[serde(default)]
+    pub servers: Vec<HostServer>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub limit: Option<u64>,
+}
+
+/// How a host's server is rented (`rental_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RentalStatus {
+    NotRented,
+    Spot,
+    OnDemand,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct ServerConfig {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub connected: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub visibility: Option<String>,
+    #[serde(default)]
+    pub pricing: Prices,
+    #[serde(default)]
+    pub spot_pricing: Prices,
+    /// Maximum rental length in hours.
+    #[serde(default, rename = "mrl", deserialize_with = "de::opt_u64")]
+    pub mrl_hours: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub online: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub initialized: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub id: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub rental_status: Option<u64>,
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub specs: Option<Specs>,
+    #[serde(default, deserialize_with = "de::loose")]
+    pub background_job: Option<Value>,
+}
+
+impl ServerConfig {
+    pub fn rental(&self) -> Option<RentalStatus> {
+        match self.rental_status? {
+            0 => Some(RentalStatus::NotRented),
+            1 => Some(RentalStatus::Spot),
+            2 => Some(RentalStatus::OnDemand),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct ServerConfigAnswer {
+    #[serde(default)]
+    pub config: ServerConfig,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub creation_completed: Option<bool>,
+}
+
+/// An offer on a server's spot market. Older answers carry `offer_id`/`bid`; newer ones
+/// `order_id`/`price`/`server_id`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct SpotOffer {
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub offer_id: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub order_id: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub bid: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub price: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub server_id: Option<u64>,
+    #[serde(default, deserialize_with = "de::flag")]
+    pub active: bool,
+    #[serde(default, deserialize_with = "de::flag")]
+    pub my: bool,
+}
+
+impl SpotOffer {
+    pub fn id(&self) -> Option<u64> {
+        self.offer_id.or(self.order_id)
+    }
+    pub fn amount(&self) -> Option<f64> {
+        self.bid.or(self.price)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct SpotServer {
+    #[serde(default)]
+    pub min_pricing: Prices,
+    /// Seconds.
+    #[serde(default, rename = "mrl", deserialize_with = "de::opt_u64")]
+    pub mrl_secs: Option<u64>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub visibility: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_flag")]
+    pub online: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct SpotMarketInner {
+    #[serde(default)]
+    pub offers: Vec<SpotOffer>,
+    #[serde(default)]
+    pub server: Option<SpotServer>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct SpotMarket {
+    #[serde(default, deserialize_with = "de::flag")]
+    pub exists: bool,
+    #[serde(default)]
+    pub market: Option<SpotMarketInner>,
+    #[serde(default)]
+    pub currency_rates_in_usd: Prices,
+}

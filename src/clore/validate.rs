@@ -1,0 +1,281 @@
+//! Requests that carry user input, checked against the API's documented limits before any
+//! call is made, so a mistake is named precisely instead of coming back as a bare code 2.
+
+use std::collections::BTreeMap;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value, json};
+
+use super::model::Currency;
+
+/// Input that breaks one of the API's rules; `field` names the offending field as the user
+/// knows it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct ValidationError {
+    pub field: &'static str,
+    pub problem: String,
+}
+
+impl ValidationError {
+    pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
+        ValidationError { field, problem: problem.into() }
+    }
+}
+
+/// `ssh_password` and `jupyter_token`: at most 32 characters from this set.
+pub const TOKEN_MAX: usize = 32;
+pub const SSH_KEY_MAX: usize = 3072;
+pub const ENV_TOTAL_MAX: usize = 12_000;
+pub const ENV_NAME_MAX: usize = 128;
+pub const ENV_VALUE_MAX: usize = 1536;
+pub const PORTS_MAX: usize = 5;
+pub const ISSUE_MAX: usize = 2048;
+/// Docker image references are short; this only stops pasted garbage.
+pub const IMAGE_MAX: usize = 512;
+
+fn token_char_ok(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, ' ' | '\t' | '\n' | '\r' | '-' | '=' | '.' | '@' | '+' | '/')
+}
+
+/// Checks an SSH password or Jupyter token against the API's character rule.
+pub fn check_token(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if value.is_empty() {
+        return Err(ValidationError::new(field, "must not be empty"));
+    }
+    let n = value.chars().count();
+    if n > TOKEN_MAX {
+        return Err(ValidationError::new(field, format!("is {n} characters; at most {TOKEN_MAX} allowed")));
+    }
+    if let Some(bad) = value.chars().find(|c| !token_char_ok(*c)) {
+        // Never echo the secret itself, only the offending character class.
+        let shown = if bad.is_ascii_graphic() { format!("'{bad}'") } else { "a non-ASCII or control character".into() };
+        return Err(ValidationError::new(
+            field,
+            format!("contains {shown}; allowed are letters, digits, spaces and - = . @ + /"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_price(field: &'static str, value: f64) -> Result<(), ValidationError> {
+    if !value.is_finite() {
+        return Err(ValidationError::new(field, "must be a finite number"));
+    }
+    if value <= 0.0 {
+        return Err(ValidationError::new(field, "must be greater than zero"));
+    }
+    Ok(())
+}
+
+/// How a forwarded container port is exposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortProto {
+    Tcp,
+    Http,
+}
+
+impl PortProto {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortProto::Tcp => "tcp",
+            PortProto::Http => "http",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderKind {
+    /// `required_price`: refuse to start if the owner has changed the price since it was shown.
+    OnDemand { required_price: Option<f64> },
+    /// The bid per day.
+    Spot { price: f64 },
+}
+
+/// A `create_order` request.
+#[derive(Debug, Clone)]
+pub struct CreateOrder {
+    pub server_id: u64,
+    pub image: String,
+    pub currency: Currency,
+    pub kind: OrderKind,
+    pub ports: Vec<(u16, PortProto)>,
+    pub env: BTreeMap<String, String>,
+    pub jupyter_token: Option<SecretString>,
+    pub ssh_key: Option<String>,
+    pub ssh_password: Option<SecretString>,
+    pub command: Option<String>,
+    pub autossh_entrypoint: Option<bool>,
+}
+
+impl CreateOrder {
+    /// A minimal on-demand order with SSH on port 22.
+    pub fn on_demand(server_id: u64, image: impl Into<String>, currency: Currency) -> Self {
+        CreateOrder {
+            server_id,
+            image: image.into(),
+            currency,
+            kind: OrderKind::OnDemand { required_price: None },
+            ports: vec![(22, PortProto::Tcp)],
+            env: BTreeMap::new(),
+            jupyter_token: None,
+            ssh_key: None,
+            ssh_password: None,
+            command: None,
+            autossh_entrypoint: None,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let image = self.image.trim();
+        if image.is_empty() {
+            return Err(ValidationError::new("image", "must name a Docker image"));
+        }
+        if image.len() > IMAGE_MAX || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ValidationError::new("image", "is not a valid Docker image reference"));
+        }
+        match self.kind {
+            OrderKind::Spot { price } => check_price("spot price", price)?,
+            OrderKind::OnDemand { required_price: Some(p) } => check_price("required_price", p)?,
+            OrderKind::OnDemand { required_price: None } => {}
+        }
+        if self.ports.len() > PORTS_MAX {
+            return Err(ValidationError::new("ports", format!("{} given; at most {PORTS_MAX} allowed", self.ports.len())));
+        }
+        if self.ports.iter().filter(|(_, p)| *p == PortProto::Http).count() > 1 {
+            return Err(ValidationError::new("ports", "at most one port may be http"));
+        }
+        for (i, (port, _)) in self.ports.iter().enumerate() {
+            if *port == 0 {
+                return Err(ValidationError::new("ports", "port 0 is not a valid port"));
+            }
+            if self.ports[..i].iter().any(|(p, _)| p == port) {
+                return Err(ValidationError::new("ports", format!("port {port} is listed twice")));
+            }
+        }
+        for (name, value) in &self.env {
+            if name.is_empty() || name.chars().any(|c| c == '=' || c.is_whitespace() || c.is_control()) {
+                return Err(ValidationError::new("env", format!("'{}' is not a valid variable name", name.escape_debug())));
+            }
+            if name.chars().count() > ENV_NAME_MAX {
+                return Err(ValidationError::new("env", format!("the name of {name:.20}… is longer than {ENV_NAME_MAX} characters")));
+            }
+            if value.chars().count() > ENV_VALUE_MAX {
+                return Err(ValidationError::new("env", format!("the value of {name} is longer than {ENV_VALUE_MAX} characters")));
+            }
+        }
+        let stringified = serde_json::to_string(&self.env).map(|s| s.chars().count()).unwrap_or(usize::MAX);
+        if stringified > ENV_TOTAL_MAX {
+            return Err(ValidationError::new(
+                "env",
+                format!("is {stringified} characters when stringified; at most {ENV_TOTAL_MAX} allowed"),
+            ));
+        }
+        if let Some(t) = &self.jupyter_token {
+            check_token("jupyter_token", t.expose_secret())?;
+        }
+        if let Some(p) = &self.ssh_password {
+            check_token("ssh_password", p.expose_secret())?;
+        }
+        if let Some(k) = &self.ssh_key {
+            if k.trim().is_empty() {
+                return Err(ValidationError::new("ssh_key", "must not be empty"));
+            }
+            let n = k.chars().count();
+            if n > SSH_KEY_MAX {
+                return Err(ValidationError::new("ssh_key", format!("is {n} characters; at most {SSH_KEY_MAX} allowed")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON body. Secrets are exposed here and only here, straight into the request.
+    pub(crate) fn body(&self) -> Value {
+        let mut b = Map::new();
+        b.insert("currency".into(), json!(self.currency.api_name()));
+        b.insert("image".into(), json!(self.image.trim()));
+        b.insert("renting_server".into(), json!(self.server_id));
+        match self.kind {
+            OrderKind::OnDemand { required_price } => {
+                b.insert("type".into(), json!("on-demand"));
+                if let Some(p) = required_price {
+                    b.insert("required_price".into(), json!(p));
+                }
+            }
+            OrderKind::Spot { price } => {
+                b.insert("type".into(), json!("spot"));
+                b.insert("spotprice".into(), json!(price));
+            }
+        }
+        if !self.ports.is_empty() {
+            let ports: Map<String, Value> =
+                self.ports.iter().map(|(p, proto)| (p.to_string(), json!(proto.as_str()))).collect();
+            b.insert("ports".into(), Value::Object(ports));
+        }
+        if !self.env.is_empty() {
+            b.insert("env".into(), json!(self.env));
+        }
+        if let Some(t) = &self.jupyter_token {
+            b.insert("jupyter_token".into(), json!(t.expose_secret()));
+        }
+        if let Some(k) = &self.ssh_key {
+            b.insert("ssh_key".into(), json!(k));
+        }
+        if let Some(p) = &self.ssh_password {
+            b.insert("ssh_password".into(), json!(p.expose_secret()));
+        }
+        if let Some(c) = &self.command {
+            b.insert("command".into(), json!(c));
+        }
+        if let Some(a) = self.autossh_entrypoint {
+            b.insert("autossh_entrypoint".into(), json!(a));
+        }
+        Value::Object(b)
+    }
+}
+
+/// A host's `set_server_settings` request. Prices are per day, in the units Clore documents
+/// for this endpoint (its examples are bitcoin amounts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSettings {
+    pub name: String,
+    pub availability: bool,
+    pub mrl_hours: u64,
+    pub on_demand: f64,
+    pub spot: f64,
+}
+
+impl ServerSettings {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.name.trim().is_empty() {
+            return Err(ValidationError::new("name", "must name one of your servers"));
+        }
+        if self.mrl_hours == 0 {
+            return Err(ValidationError::new("mrl", "must be at least 1 hour"));
+        }
+        check_price("on_demand", self.on_demand)?;
+        check_price("spot", self.spot)?;
+        Ok(())
+    }
+
+    pub(crate) fn body(&self) -> Value {
+        json!({
+            "name": self.name,
+            "availability": self.availability,
+            "mrl": self.mrl_hours,
+            "on_demand": self.on_demand,
+            "spot": self.spot,
+        })
+    }
+}
+
+pub fn check_issue(issue: &str) -> Result<(), ValidationError> {
+    let n = issue.chars().count();
+    if n > ISSUE_MAX {
+        return Err(ValidationError::new("issue", format!("is {n} characters; at most {ISSUE_MAX} allowed")));
+    }
+    if issue.trim().is_empty() {
+        return Err(ValidationError::new("issue", "must not be empty when given"));
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! clorebot: a chat-ops bot for the Clore.ai GPU marketplace.
+
+pub mod clore;
+pub mod sim;
