@@ -2,3 +2,4 @@
 
 pub mod clore;
 pub mod sim;
+pub mod telemetry;

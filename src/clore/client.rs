@@ -183,8 +183,9 @@ impl CloreClient {
     #[instrument(skip(self, key))]
     pub async fn set_server_settings(&self, key: &ApiKey, settings: &ServerSettings) -> Result<(), CloreError> {
         settings.validate()?;
-        let _: Value =
-            self.call("set_server_settings", Method::POST, Some(key), &[], Some(&settings.body()), Kind::Normal).await?;
+        let _: Value = self
+            .call("set_server_settings", Method::POST, Some(key), &[], Some(&settings.body()), Kind::Normal)
+            .await?;
         Ok(())
     }
 
@@ -239,7 +240,10 @@ impl CloreClient {
                         }
                         Err(check) => {
                             warn!(error = %check, "could not check my_orders after an ambiguous create_order");
-                            return Err(CloreError::CreateOrderUncertain { server_id: req.server_id, cause: Box::new(e) });
+                            return Err(CloreError::CreateOrderUncertain {
+                                server_id: req.server_id,
+                                cause: Box::new(e),
+                            });
                         }
                     }
                 }
@@ -396,7 +400,9 @@ pub(crate) fn interpret(
             detail: "the answer has no `code` field".into(),
             excerpt: excerpt(bytes, key),
         }),
-        (None, _) => Err(CloreError::Decode { endpoint, detail: "not a JSON object".into(), excerpt: excerpt(bytes, key) }),
+        (None, _) => {
+            Err(CloreError::Decode { endpoint, detail: "not a JSON object".into(), excerpt: excerpt(bytes, key) })
+        }
     }
 }
 

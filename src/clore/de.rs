@@ -30,10 +30,7 @@ pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
 /// Like [`opt_u64`] but signed (timestamps).
 pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     let v = Option::<Value>::deserialize(d)?;
-    Ok(v.as_ref()
-        .and_then(number_of)
-        .filter(|f| f.fract() == 0.0 && f.abs() <= i64::MAX as f64)
-        .map(|f| f as i64))
+    Ok(v.as_ref().and_then(number_of).filter(|f| f.fract() == 0.0 && f.abs() <= i64::MAX as f64).map(|f| f as i64))
 }
 
 /// A required id: a whole number, possibly sent as a float or a string.

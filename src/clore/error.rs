@@ -100,14 +100,11 @@ impl CloreError {
 
     /// Maps an answer's `code` (and code 6's `error` with its data) to an error; `None` for 0.
     pub(crate) fn from_code(endpoint: &'static str, code: i64, body: &Value) -> Option<CloreError> {
-        let text = body
-            .get("error")
-            .or_else(|| body.get("message"))
-            .and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            });
+        let text = body.get("error").or_else(|| body.get("message")).and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        });
         let num = |field: &str| {
             body.get(field).and_then(|v| match v {
                 Value::Number(n) => n.as_f64(),
@@ -127,9 +124,9 @@ impl CloreError {
                     Some(max_step) => CloreError::ExceededMaxStep { max_step },
                     None => CloreError::Refused { endpoint, error: "exceeded_max_step".into() },
                 },
-                Some("can_lower_every_600_seconds") => CloreError::CanLowerEvery600Seconds {
-                    time_to_lowering: num("time_to_lowering").unwrap_or(600.0),
-                },
+                Some("can_lower_every_600_seconds") => {
+                    CloreError::CanLowerEvery600Seconds { time_to_lowering: num("time_to_lowering").unwrap_or(600.0) }
+                }
                 Some("not_enough_balance") => CloreError::NotEnoughBalance,
                 Some("server-already-rented") => CloreError::ServerAlreadyRented,
                 Some("server-offline") => CloreError::ServerOffline,

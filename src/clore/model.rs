@@ -93,22 +93,19 @@ impl<'de> Deserialize<'de> for Prices {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Option::<Value>::deserialize(d)?;
         let mut out = BTreeMap::new();
-        match v {
-            Some(Value::Object(map)) => {
-                for (k, v) in map {
-                    let n = match &v {
-                        Value::Number(n) => n.as_f64(),
-                        Value::String(s) => s.trim().parse().ok(),
-                        _ => None,
-                    };
-                    if let Some(n) = n.filter(|n: &f64| n.is_finite()) {
-                        out.insert(k, n);
-                    }
+        // A bare number has been seen where a map is documented; it carries no currency,
+        // so it is of no use to us and leaves the map empty.
+        if let Some(Value::Object(map)) = v {
+            for (k, v) in map {
+                let n = match &v {
+                    Value::Number(n) => n.as_f64(),
+                    Value::String(s) => s.trim().parse().ok(),
+                    _ => None,
+                };
+                if let Some(n) = n.filter(|n: &f64| n.is_finite()) {
+                    out.insert(k, n);
                 }
             }
-            // A bare number has been seen where a map is documented; it carries no currency,
-            // so it is of no use to us.
-            _ => {}
         }
         Ok(Prices(out))
     }

@@ -140,7 +140,10 @@ impl CreateOrder {
             OrderKind::OnDemand { required_price: None } => {}
         }
         if self.ports.len() > PORTS_MAX {
-            return Err(ValidationError::new("ports", format!("{} given; at most {PORTS_MAX} allowed", self.ports.len())));
+            return Err(ValidationError::new(
+                "ports",
+                format!("{} given; at most {PORTS_MAX} allowed", self.ports.len()),
+            ));
         }
         if self.ports.iter().filter(|(_, p)| *p == PortProto::Http).count() > 1 {
             return Err(ValidationError::new("ports", "at most one port may be http"));
@@ -155,13 +158,22 @@ impl CreateOrder {
         }
         for (name, value) in &self.env {
             if name.is_empty() || name.chars().any(|c| c == '=' || c.is_whitespace() || c.is_control()) {
-                return Err(ValidationError::new("env", format!("'{}' is not a valid variable name", name.escape_debug())));
+                return Err(ValidationError::new(
+                    "env",
+                    format!("'{}' is not a valid variable name", name.escape_debug()),
+                ));
             }
             if name.chars().count() > ENV_NAME_MAX {
-                return Err(ValidationError::new("env", format!("the name of {name:.20}… is longer than {ENV_NAME_MAX} characters")));
+                return Err(ValidationError::new(
+                    "env",
+                    format!("the name of {name:.20}… is longer than {ENV_NAME_MAX} characters"),
+                ));
             }
             if value.chars().count() > ENV_VALUE_MAX {
-                return Err(ValidationError::new("env", format!("the value of {name} is longer than {ENV_VALUE_MAX} characters")));
+                return Err(ValidationError::new(
+                    "env",
+                    format!("the value of {name} is longer than {ENV_VALUE_MAX} characters"),
+                ));
             }
         }
         let stringified = serde_json::to_string(&self.env).map(|s| s.chars().count()).unwrap_or(usize::MAX);
@@ -183,7 +195,10 @@ impl CreateOrder {
             }
             let n = k.chars().count();
             if n > SSH_KEY_MAX {
-                return Err(ValidationError::new("ssh_key", format!("is {n} characters; at most {SSH_KEY_MAX} allowed")));
+                return Err(ValidationError::new(
+                    "ssh_key",
+                    format!("is {n} characters; at most {SSH_KEY_MAX} allowed"),
+                ));
             }
         }
         Ok(())

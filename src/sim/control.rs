@@ -1,0 +1,204 @@
+//! The simulator's control API under `/_sim/` (no key): script prices, availability, the
+//! clock, faults and accounts from tests and the demo.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::state::{SimError, SimResult, SimState};
+use crate::clore::Currency;
+
+/// `POST /_sim/servers/{id}`: any subset of these.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerUpdate {
+    pub price_usd: Option<f64>,
+    pub spot_usd: Option<f64>,
+    /// Rented by someone outside the simulation (`false` frees it of that renter; the
+    /// simulator's own orders are not touched).
+    pub rented: Option<bool>,
+    pub online: Option<bool>,
+    pub visible: Option<bool>,
+    /// A simulated competitor bids this much (USD per day) on the spot market.
+    pub competitor_bid_usd: Option<f64>,
+}
+
+/// `POST /_sim/faults`: the next `count` calls to `endpoint` (`*` for any) misbehave.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    pub endpoint: String,
+    pub mode: FaultMode,
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// With `mode: "code"` and code 6: the `error` string to send.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultMode {
+    Code,
+    Http500,
+    Latency,
+    Malformed,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountUpdate {
+    pub key: String,
+    /// Currency API name → balance to set.
+    #[serde(default)]
+    pub balances: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigUpdate {
+    pub provision_secs: Option<i64>,
+}
+
+fn bad(why: impl Into<String>) -> SimError {
+    SimError { status: 400, body: json!({ "error": why.into() }) }
+}
+
+fn price(field: &str, v: Option<f64>) -> Result<Option<f64>, SimError> {
+    match v {
+        Some(p) if !(p.is_finite() && p > 0.0) => Err(bad(format!("{field} must be a positive number"))),
+        other => Ok(other),
+    }
+}
+
+impl SimState {
+    pub fn update_server(&mut self, id: u64, u: ServerUpdate) -> SimResult {
+        let price_usd = price("price_usd", u.price_usd)?;
+        let spot_usd = price("spot_usd", u.spot_usd)?;
+        let competitor = price("competitor_bid_usd", u.competitor_bid_usd)?;
+        self.tick();
+        let offer_id = self.take_offer_id();
+        let s = self
+            .servers
+            .get_mut(&id)
+            .ok_or_else(|| SimError { status: 404, body: json!({ "error": "no such server" }) })?;
+        if let Some(p) = price_usd {
+            s.price_usd = p;
+        }
+        if let Some(p) = spot_usd {
+            s.spot_usd = p;
+        }
+        if let Some(r) = u.rented {
+            s.rented_external = r;
+        }
+        if let Some(o) = u.online {
+            s.online = o;
+        }
+        if let Some(v) = u.visible {
+            s.visible = v;
+        }
+        if let Some(b) = competitor {
+            s.competitor_bids.push((offer_id, b));
+        }
+        self.settle_spot(id);
+        Ok(self.server_summary(id))
+    }
+
+    pub fn update_account(&mut self, u: AccountUpdate) -> SimResult {
+        if u.key.trim().is_empty() {
+            return Err(bad("key must not be empty"));
+        }
+        let id = self.add_account(&u.key);
+        for (name, amount) in u.balances {
+            let c = Currency::ALL
+                .into_iter()
+                .find(|c| c.api_name() == name)
+                .ok_or_else(|| bad(format!("unknown currency {name}")))?;
+            if !amount.is_finite() || amount < 0.0 {
+                return Err(bad("balances must be non-negative numbers"));
+            }
+            self.accounts.get_mut(&id).expect("just added").balances.insert(c, amount);
+        }
+        Ok(self.account_summary(id))
+    }
+
+    pub fn update_config(&mut self, u: ConfigUpdate) -> SimResult {
+        if let Some(p) = u.provision_secs {
+            if p < 0 {
+                return Err(bad("provision_secs must be >= 0"));
+            }
+            self.provision_secs = p;
+        }
+        Ok(json!({ "provision_secs": self.provision_secs }))
+    }
+
+    pub fn advance(&mut self, seconds: i64) -> SimResult {
+        if seconds < 0 {
+            return Err(bad("seconds must be >= 0: the clock only moves forward"));
+        }
+        self.tick();
+        self.clock_offset += seconds;
+        self.tick();
+        Ok(json!({ "now": self.now() }))
+    }
+
+    fn server_summary(&self, id: u64) -> Value {
+        let s = &self.servers[&id];
+        json!({
+            "id": s.id,
+            "owner": s.owner,
+            "name": s.host_name,
+            "gpu": format!("{}x {}", s.gpu_count, s.gpu),
+            "price_usd": s.price_usd,
+            "spot_usd": s.spot_usd,
+            "rented": self.server_rented(s),
+            "online": s.online,
+            "visible": s.visible,
+            "competitor_bids_usd": s.competitor_bids.iter().map(|(_, b)| b).collect::<Vec<_>>(),
+        })
+    }
+
+    fn account_summary(&self, id: u64) -> Value {
+        let a = &self.accounts[&id];
+        let balances: BTreeMap<&str, f64> = a.balances.iter().map(|(c, b)| (c.api_name(), *b)).collect();
+        json!({ "id": a.id, "key": a.key, "balances": balances, "servers": a.hosted })
+    }
+
+    pub fn snapshot(&self) -> Value {
+        let orders: Vec<Value> = self
+            .orders
+            .values()
+            .map(|o| {
+                json!({
+                    "id": o.id,
+                    "account": o.account,
+                    "server_id": o.server_id,
+                    "ct": o.ct,
+                    "mrl": o.mrl_secs,
+                    "currency": o.currency.api_name(),
+                    "price": o.price,
+                    "spot": o.spot,
+                    "spend": o.spend,
+                    "active": o.active(),
+                    "ended_at": o.ended.map(|(t, _)| t),
+                    "end_reason": o.ended.map(|(_, r)| r.as_str()),
+                })
+            })
+            .collect();
+        json!({
+            "now": self.now(),
+            "servers": self.servers.keys().map(|id| self.server_summary(*id)).collect::<Vec<_>>(),
+            "orders": orders,
+            "accounts": self.accounts.keys().map(|id| self.account_summary(*id)).collect::<Vec<_>>(),
+        })
+    }
+}

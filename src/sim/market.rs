@@ -1,0 +1,259 @@
+//! The simulator's seeded market: a realistic mix of GPUs, counts, countries, hardware and
+//! prices, reproducible from one seed.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::clore::Currency;
+
+/// USD value of one unit of each currency; every price in the simulator derives from one USD
+/// price per day through these.
+#[derive(Debug, Clone, Copy)]
+pub struct Rates {
+    pub btc_usd: f64,
+    pub clore_usd: f64,
+}
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates { btc_usd: 95_000.0, clore_usd: 0.02 }
+    }
+}
+
+impl Rates {
+    pub fn usd_per(&self, c: Currency) -> f64 {
+        match c {
+            Currency::Bitcoin => self.btc_usd,
+            Currency::Clore => self.clore_usd,
+            Currency::Usd => 1.0,
+        }
+    }
+    pub fn from_usd(&self, usd: f64, c: Currency) -> f64 {
+        usd / self.usd_per(c)
+    }
+    pub fn to_usd(&self, amount: f64, c: Currency) -> f64 {
+        amount * self.usd_per(c)
+    }
+}
+
+/// One GPU model of the catalogue: name as hosts' machines report it, VRAM, how common it
+/// is, the USD price range per GPU per day, and whether it is a datacenter card (sold in
+/// larger counts).
+pub struct GpuKind {
+    pub name: &'static str,
+    pub vram: f64,
+    pub weight: u32,
+    pub usd_day: (f64, f64),
+    pub datacenter: bool,
+}
+
+pub const CATALOGUE: &[GpuKind] = &[
+    GpuKind { name: "NVIDIA GeForce GTX 1080 Ti", vram: 11.0, weight: 3, usd_day: (0.04, 0.08), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3060", vram: 12.0, weight: 10, usd_day: (0.07, 0.14), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3060 Ti", vram: 8.0, weight: 4, usd_day: (0.08, 0.15), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3070", vram: 8.0, weight: 8, usd_day: (0.09, 0.17), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3080", vram: 10.0, weight: 8, usd_day: (0.12, 0.22), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3090", vram: 24.0, weight: 12, usd_day: (0.18, 0.32), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 4060 Ti", vram: 16.0, weight: 4, usd_day: (0.10, 0.18), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 4070", vram: 12.0, weight: 6, usd_day: (0.13, 0.22), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 4080 SUPER", vram: 16.0, weight: 5, usd_day: (0.22, 0.38), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 4090", vram: 24.0, weight: 16, usd_day: (0.28, 0.60), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 5090", vram: 32.0, weight: 6, usd_day: (0.55, 0.95), datacenter: false },
+    GpuKind { name: "NVIDIA RTX A6000", vram: 48.0, weight: 3, usd_day: (0.45, 0.75), datacenter: true },
+    GpuKind { name: "NVIDIA A100 80GB PCIe", vram: 80.0, weight: 3, usd_day: (0.90, 1.50), datacenter: true },
+    GpuKind { name: "NVIDIA A100-SXM4-40GB", vram: 40.0, weight: 2, usd_day: (0.70, 1.10), datacenter: true },
+    GpuKind { name: "NVIDIA H100 80GB HBM3", vram: 80.0, weight: 2, usd_day: (1.80, 2.80), datacenter: true },
+];
+
+const COUNTRIES: &[(&str, u32)] = &[
+    ("US", 14),
+    ("DE", 10),
+    ("CZ", 6),
+    ("PL", 7),
+    ("FI", 4),
+    ("NO", 3),
+    ("NL", 5),
+    ("CA", 5),
+    ("GB", 5),
+    ("FR", 4),
+    ("UA", 5),
+    ("RO", 3),
+    ("SE", 3),
+    ("SG", 2),
+    ("JP", 2),
+    ("BR", 2),
+    ("KR", 2),
+    ("ES", 2),
+];
+
+const CPUS: &[(&str, &str)] = &[
+    ("AMD Ryzen 5 5600X 6-Core Processor", "6/12"),
+    ("AMD Ryzen 7 5800X 8-Core Processor", "8/16"),
+    ("AMD Ryzen 9 7950X 16-Core Processor", "16/32"),
+    ("Intel(R) Core(TM) i9-13900K", "24/32"),
+    ("11th Gen Intel(R) Core(TM) i9-11900 @ 2.50GHz", "8/16"),
+    ("AMD EPYC 7543 32-Core Processor", "32/64"),
+    ("Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", "64/128"),
+];
+
+const BOARDS: &[&str] = &[
+    "Z590 GAMING X",
+    "ROG STRIX B550-F GAMING",
+    "PRO Z690-A",
+    "X570 AORUS ELITE",
+    "H12SSL-i",
+    "ROMED8-2T",
+    "WRX80E-SAGE",
+];
+
+const CUDA: &[&str] = &["11.8", "12.2", "12.4", "12.6", "12.8"];
+const MRL_HOURS: &[u64] = &[24, 72, 168, 336, 720];
+
+/// A server as the simulator keeps it. Prices are USD per day; other currencies derive from
+/// them through [`Rates`].
+#[derive(Debug, Clone)]
+pub struct SimServer {
+    pub id: u64,
+    pub owner: u64,
+    /// Set for servers hosted by a simulated account (visible in its `my_servers`).
+    pub host_name: Option<String>,
+    pub gpu: &'static str,
+    pub gpu_count: u32,
+    pub gpuram: f64,
+    pub cpu: &'static str,
+    pub cpus: &'static str,
+    pub ram: f64,
+    pub mb: &'static str,
+    pub disk: String,
+    pub disk_speed: f64,
+    pub cc: &'static str,
+    pub down: f64,
+    pub up: f64,
+    pub reliability: f64,
+    pub rating_avg: f64,
+    pub rating_cnt: u64,
+    pub cuda: &'static str,
+    pub pcie_rev: u8,
+    pub pcie_width: u8,
+    pub mrl_hours: u64,
+    pub price_usd: f64,
+    pub spot_usd: f64,
+    pub online: bool,
+    /// `public` visibility; hidden servers are not in the marketplace.
+    pub visible: bool,
+    /// Rented by someone outside the simulation.
+    pub rented_external: bool,
+    pub allowed: Vec<Currency>,
+    /// Spot bids (USD per day) by simulated competitors.
+    pub competitor_bids: Vec<(u64, f64)>,
+    /// Reproduces the live API's habit of a leading space in `gpu_array` entries.
+    pub leading_space: bool,
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut roll = rng.random_range(0..total);
+    for (item, w) in items {
+        if roll < *w {
+            return item;
+        }
+        roll -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+fn round_to(x: f64, step: f64) -> f64 {
+    (x / step).round() * step
+}
+
+/// Generates `n` market servers with ids 1..=n from `seed`.
+pub fn generate(seed: u64, n: usize, next_offer_id: &mut u64) -> Vec<SimServer> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let kinds: Vec<(usize, u32)> = CATALOGUE.iter().enumerate().map(|(i, k)| (i, k.weight)).collect();
+    (1..=n as u64)
+        .map(|id| {
+            let kind = &CATALOGUE[*pick(&mut rng, &kinds)];
+            let counts: &[(u32, u32)] = if kind.datacenter {
+                &[(1, 25), (2, 20), (4, 25), (8, 30)]
+            } else {
+                &[(1, 55), (2, 20), (3, 4), (4, 12), (6, 3), (8, 6)]
+            };
+            let gpu_count = *pick(&mut rng, counts);
+            let owner = 1000 + rng.random_range(0..400);
+            generate_one(&mut rng, id, owner, kind, gpu_count, next_offer_id)
+        })
+        .collect()
+}
+
+/// One server of the given kind; also used for simulated hosts' own servers.
+pub fn generate_one(
+    rng: &mut StdRng,
+    id: u64,
+    owner: u64,
+    kind: &'static GpuKind,
+    gpu_count: u32,
+    next_offer_id: &mut u64,
+) -> SimServer {
+    let (lo, hi) = kind.usd_day;
+    let price_usd = round_to(rng.random_range(lo..hi) * gpu_count as f64, 0.001).max(0.001);
+    let spot_usd = round_to(price_usd * rng.random_range(0.4..0.7), 0.001).max(0.001);
+    let (cpu, cpus) = if kind.datacenter || gpu_count >= 6 {
+        CPUS[rng.random_range(5..CPUS.len())]
+    } else {
+        CPUS[rng.random_range(0..5)]
+    };
+    let ram_steps = [16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0];
+    let base = (gpu_count as f64 * kind.vram).max(16.0);
+    let ram = *ram_steps.iter().find(|r| **r >= base).unwrap_or(&1024.0) - rng.random_range(0.2..1.5);
+    let disk_gb = [256, 512, 1024, 2048, 4096][rng.random_range(0..5)];
+    let allowed = match rng.random_range(0..10) {
+        0 => vec![Currency::Clore],
+        1 | 2 => vec![Currency::Clore, Currency::Usd],
+        _ => vec![Currency::Bitcoin, Currency::Clore, Currency::Usd],
+    };
+    let mut competitor_bids = Vec::new();
+    if rng.random_bool(0.2) {
+        for _ in 0..rng.random_range(1..=2) {
+            let bid = round_to(spot_usd * rng.random_range(0.8..1.0), 0.001);
+            competitor_bids.push((*next_offer_id, bid));
+            *next_offer_id += 1;
+        }
+    }
+    SimServer {
+        id,
+        owner,
+        host_name: None,
+        gpu: kind.name,
+        gpu_count,
+        gpuram: kind.vram,
+        cpu,
+        cpus,
+        ram: round_to(ram, 0.01),
+        mb: BOARDS[rng.random_range(0..BOARDS.len())],
+        disk: format!("NVMe {disk_gb}GB"),
+        disk_speed: round_to(rng.random_range(1500.0..7000.0), 1.0),
+        cc: pick::<&str>(rng, COUNTRIES),
+        down: round_to(rng.random_range(80.0..2500.0), 0.01),
+        up: round_to(rng.random_range(20.0..1000.0), 0.01),
+        reliability: round_to(0.999 - rng.random::<f64>().powi(3) * 0.25, 0.0001),
+        rating_avg: round_to(rng.random_range(3.2..5.0), 0.01),
+        rating_cnt: if rng.random_bool(0.15) { 0 } else { rng.random_range(1..400) },
+        cuda: CUDA[rng.random_range(0..CUDA.len())],
+        pcie_rev: [3, 4, 4, 5][rng.random_range(0..4)],
+        pcie_width: [8, 16, 16, 16][rng.random_range(0..4)],
+        mrl_hours: MRL_HOURS[rng.random_range(0..MRL_HOURS.len())],
+        price_usd,
+        spot_usd,
+        online: true,
+        visible: true,
+        rented_external: rng.random_bool(0.3),
+        allowed,
+        competitor_bids,
+        leading_space: rng.random_bool(0.3),
+    }
+}
+
+/// The catalogue entry for a model name (used for hosts' servers).
+pub fn kind_named(name: &str) -> &'static GpuKind {
+    CATALOGUE.iter().find(|k| k.name == name).unwrap_or(&CATALOGUE[9])
+}
