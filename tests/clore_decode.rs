@@ -1,7 +1,9 @@
 //! Decoding: the documented examples (api-reference.md, trailing commas of the docs removed,
 //! since they are not JSON) and the shapes the live API really sends (REAL-WORLD.md).
 
-use clorebot::clore::{Currency, HostServer, MarketServer, MyOrders, RentalStatus, ServerConfigAnswer, SpotMarket, Wallet};
+use clorebot::clore::{
+    Currency, HostServer, MarketServer, MyOrders, RentalStatus, ServerConfigAnswer, SpotMarket, Wallet,
+};
 use serde_json::json;
 
 #[test]

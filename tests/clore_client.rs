@@ -1,0 +1,377 @@
+//! The Clore client against the simulator: every endpoint, every error path.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use clorebot::clore::{
+    ApiKey, CloreError, CreateOrder, Currency, OrderKind, PortProto, ServerSettings, ValidationError,
+};
+use common::*;
+use secrecy::SecretString;
+use serde_json::json;
+
+/// The cheapest free server that takes `currency`, and its on-demand price in it.
+async fn free_server(c: &clorebot::clore::CloreClient, currency: Currency) -> (u64, f64) {
+    let m = c.marketplace(None).await.unwrap();
+    m.servers
+        .iter()
+        .filter(|s| !s.rented && s.accepts(currency))
+        .map(|s| (s.id, s.on_demand(currency).unwrap()))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn marketplace_is_public_and_consistent() {
+    let sim = start_sim(300).await;
+    let c = client(&sim);
+    let m = c.marketplace(None).await.unwrap();
+    // 300 generated servers plus the test account's own online server.
+    assert_eq!(m.servers.len(), 301);
+    assert_eq!(m.skipped, 0);
+    assert!(m.my_servers.is_empty());
+    let rented = m.servers.iter().filter(|s| s.rented).count();
+    assert!((40..=150).contains(&rented), "{rented} rented of 300");
+    for s in &m.servers {
+        let usd = s.on_demand(Currency::Usd).unwrap();
+        assert!(usd > 0.0);
+        assert!(s.spot(Currency::Usd).unwrap() < usd);
+        if let Some(clore) = s.on_demand(Currency::Clore) {
+            assert!((clore * 0.02 - usd).abs() < 1e-6, "server {} CLORE price inconsistent", s.id);
+        }
+        assert!(s.mrl_hours.unwrap() >= 24);
+        assert!(s.specs.as_ref().unwrap().gpu.as_ref().unwrap().contains("x "));
+    }
+    for model in ["RTX 3060", "RTX 4090", "RTX 5090", "A100", "H100"] {
+        assert!(m.servers.iter().any(|s| s.specs.as_ref().unwrap().gpu.as_ref().unwrap().contains(model)), "{model}");
+    }
+    // With a key, the caller's own servers are listed.
+    let mine = c.marketplace(Some(&key())).await.unwrap();
+    assert_eq!(mine.my_servers.len(), 2);
+}
+
+#[tokio::test]
+async fn wallets_and_bad_keys() {
+    let sim = start_sim(10).await;
+    let c = client(&sim);
+    let w = c.wallets(&key()).await.unwrap();
+    let names: Vec<_> = w.iter().map(|w| w.currency().unwrap()).collect();
+    assert_eq!(names.len(), 3);
+    assert!(names.contains(&Currency::Bitcoin) && names.contains(&Currency::Clore) && names.contains(&Currency::Usd));
+    assert!(w.iter().all(|w| w.balance.unwrap() > 0.0 && w.deposit.is_some()));
+
+    let bad = ApiKey::parse("not-a-real-key-123456").unwrap();
+    let e = c.wallets(&bad).await.unwrap_err();
+    assert_eq!(e, CloreError::InvalidKey);
+    for text in [e.to_string(), format!("{e:?}"), format!("{bad:?}")] {
+        assert!(!text.contains("not-a-real-key"), "key leaked: {text}");
+    }
+}
+
+#[tokio::test]
+async fn host_servers_config_and_settings() {
+    let sim = start_sim(10).await;
+    let c = client(&sim);
+    let k = key();
+    let mine = c.my_servers(&k).await.unwrap();
+    assert_eq!(mine.servers.len(), 2);
+    assert_eq!(mine.servers.iter().filter(|s| s.online == Some(true)).count(), 1);
+    let online = mine.servers.iter().find(|s| s.online == Some(true)).unwrap();
+    assert!(format!("{online:?}").contains("REDACTED"), "init_token must not print");
+
+    let cfg = c.server_config(&k, &online.name).await.unwrap();
+    assert_eq!(cfg.config.id, online.id);
+    assert_eq!(cfg.config.rental(), Some(clorebot::clore::RentalStatus::NotRented));
+
+    let e = c.server_config(&k, "no-such-rig").await.unwrap_err();
+    assert!(matches!(e, CloreError::InvalidInput { endpoint: "server_config", .. }), "{e:?}");
+
+    let settings = ServerSettings {
+        name: online.name.clone(),
+        availability: true,
+        mrl_hours: 96,
+        on_demand: 0.0001,
+        spot: 0.00005,
+    };
+    c.set_server_settings(&k, &settings).await.unwrap();
+    let cfg = c.server_config(&k, &online.name).await.unwrap();
+    assert_eq!(cfg.config.mrl_hours, Some(96));
+    assert!((cfg.config.pricing.get(Currency::Bitcoin).unwrap() - 0.0001).abs() < 1e-12);
+
+    let bad = ServerSettings { mrl_hours: 0, ..settings };
+    assert_eq!(
+        c.set_server_settings(&k, &bad).await.unwrap_err(),
+        CloreError::Invalid(ValidationError::new("mrl", "must be at least 1 hour"))
+    );
+}
+
+#[tokio::test]
+async fn rent_list_cancel() {
+    let sim = start_sim(60).await;
+    let c = client(&sim);
+    let k = key();
+    let (server, price) = free_server(&c, Currency::Usd).await;
+    let mut req = CreateOrder::on_demand(server, "cloreai/ubuntu22.04-cuda12", Currency::Usd);
+    req.kind = OrderKind::OnDemand { required_price: Some(price) };
+    req.ports = vec![(22, PortProto::Tcp), (8888, PortProto::Http)];
+    req.ssh_password = Some(SecretString::from("Hpcj08ZaOpCbTmn1Eu"));
+    let created = c.create_order(&k, &req).await.unwrap();
+    let order = created.order.expect("the new order is found in my_orders");
+    assert_eq!(order.server_id, Some(server));
+    assert_eq!(order.price, Some(price));
+    assert_eq!(order.http_port.as_deref(), Some("8888"));
+    let (host, port) = order.ssh_endpoint().expect("SSH endpoint assigned");
+    assert!(host.ends_with(".clorecloud.net") && port >= 10_000);
+    assert_eq!(order.mrl_secs.unwrap() % 3600, 0);
+
+    // The server now shows rented; the creation fee was charged.
+    let m = c.marketplace(None).await.unwrap();
+    assert!(m.servers.iter().find(|s| s.id == server).unwrap().rented);
+    let usd = c.wallets(&k).await.unwrap().into_iter().find(|w| w.currency() == Some(Currency::Usd)).unwrap();
+    // 100 less the $0.10 fee, less the few seconds of rent accrued since.
+    let bal = usd.balance.unwrap();
+    assert!(bal < 99.9 && bal > 99.89, "{usd:?}");
+
+    // Spend accrues with simulated time.
+    control(&sim, "/clock/advance", json!({ "seconds": 43_200 })).await;
+    let o = c.my_orders(&k, false).await.unwrap().orders.remove(0);
+    // Simulated time also runs with the wall clock: allow a minute of it on top.
+    let slack = price * 60.0 / 86_400.0;
+    assert!((o.spend.unwrap() - price / 2.0).abs() < slack, "spend {:?} for half a day at {price}", o.spend);
+
+    c.cancel_order(&k, order.id, Some("GPU #1 was overheating")).await.unwrap();
+    assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty());
+    let all = c.my_orders(&k, true).await.unwrap();
+    assert!(all.orders.iter().any(|o| o.id == order.id && o.expired));
+
+    // Cancelling again: the order is no longer active.
+    let e = c.cancel_order(&k, order.id, None).await.unwrap_err();
+    assert!(matches!(e, CloreError::InvalidInput { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn orders_expire_at_ct_plus_mrl() {
+    let sim = start_sim(40).await;
+    let c = client(&sim);
+    let k = key();
+    let (server, _) = free_server(&c, Currency::Clore).await;
+    let o =
+        c.create_order(&k, &CreateOrder::on_demand(server, "ubuntu", Currency::Clore)).await.unwrap().order.unwrap();
+    let left = o.ends_at().unwrap() - state(&sim).await["now"].as_i64().unwrap();
+    control(&sim, "/clock/advance", json!({ "seconds": left + 1 })).await;
+    assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty());
+    let done = c.my_orders(&k, true).await.unwrap().orders;
+    assert!(done[0].expired);
+}
+
+#[tokio::test]
+async fn create_order_refusals() {
+    let sim = start_sim(120).await;
+    let c = client(&sim);
+    let k = key();
+    let m = c.marketplace(None).await.unwrap();
+    let rented = m.servers.iter().find(|s| s.rented && s.accepts(Currency::Usd)).unwrap().id;
+    let no_btc = m.servers.iter().find(|s| !s.rented && !s.accepts(Currency::Bitcoin)).unwrap().id;
+    let (free, price) = free_server(&c, Currency::Usd).await;
+
+    let od = |id, cur| CreateOrder::on_demand(id, "ubuntu", cur);
+    assert_eq!(c.create_order(&k, &od(rented, Currency::Usd)).await.unwrap_err(), CloreError::ServerAlreadyRented);
+    assert_eq!(c.create_order(&k, &od(no_btc, Currency::Bitcoin)).await.unwrap_err(), CloreError::CurrencyNotAllowed);
+
+    // The owner raised the price after it was shown: required_price stops the order.
+    control(&sim, &format!("/servers/{free}"), json!({ "price_usd": price * 2.0 })).await;
+    let mut req = od(free, Currency::Usd);
+    req.kind = OrderKind::OnDemand { required_price: Some(price) };
+    let e = c.create_order(&k, &req).await.unwrap_err();
+    assert_eq!(e, CloreError::Refused { endpoint: "create_order", error: "price-changed".into() });
+
+    control(&sim, &format!("/servers/{free}"), json!({ "online": false })).await;
+    assert_eq!(c.create_order(&k, &od(free, Currency::Usd)).await.unwrap_err(), CloreError::ServerOffline);
+
+    control(&sim, "/accounts", json!({ "key": KEY, "balances": { "USD-Blockchain": 0.01 } })).await;
+    let (other, _) = free_server(&c, Currency::Usd).await;
+    assert_eq!(c.create_order(&k, &od(other, Currency::Usd)).await.unwrap_err(), CloreError::NotEnoughBalance);
+    assert!(state(&sim).await["orders"].as_array().unwrap().is_empty(), "no order was made");
+}
+
+#[tokio::test]
+async fn spot_bidding_rules() {
+    let sim = start_sim(60).await;
+    let c = client(&sim);
+    let k = key();
+    let m = c.marketplace(None).await.unwrap();
+    let s = m.servers.iter().find(|s| !s.rented && s.accepts(Currency::Usd)).unwrap();
+    let min = s.spot(Currency::Usd).unwrap();
+
+    let mut req = CreateOrder::on_demand(s.id, "ubuntu", Currency::Usd);
+    req.kind = OrderKind::Spot { price: min * 0.5 };
+    assert_eq!(c.create_order(&k, &req).await.unwrap_err(), CloreError::TooLowPrice);
+
+    let bid = min * 2.0;
+    req.kind = OrderKind::Spot { price: bid };
+    let o = c.create_order(&k, &req).await.unwrap().order.unwrap();
+    assert!(o.spot);
+    let market = c.spot_marketplace(&k, s.id).await.unwrap();
+    assert!(market.exists);
+    let mine = market.market.unwrap().offers.into_iter().find(|x| x.my).unwrap();
+    assert!(mine.active);
+    assert_eq!(mine.id(), Some(o.id));
+
+    // Lowering by more than a quarter at once is refused with the lowest allowed price.
+    match c.set_spot_price(&k, o.id, bid * 0.5).await.unwrap_err() {
+        CloreError::ExceededMaxStep { max_step } => assert!((max_step - bid * 0.75).abs() < 1e-9),
+        e => panic!("{e:?}"),
+    }
+    c.set_spot_price(&k, o.id, bid * 0.8).await.unwrap();
+    match c.set_spot_price(&k, o.id, bid * 0.7).await.unwrap_err() {
+        CloreError::CanLowerEvery600Seconds { time_to_lowering } => {
+            assert!(time_to_lowering > 590.0 && time_to_lowering <= 600.0)
+        }
+        e => panic!("{e:?}"),
+    }
+    // Raising is always allowed.
+    c.set_spot_price(&k, o.id, bid).await.unwrap();
+
+    // A competitor outbids us: the order ends.
+    control(&sim, &format!("/servers/{}", s.id), json!({ "competitor_bid_usd": bid * 1.5 })).await;
+    assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty());
+    let unknown = c.spot_marketplace(&k, 999_999).await.unwrap();
+    assert!(!unknown.exists);
+}
+
+#[tokio::test]
+async fn rate_limit_waits_instead_of_failing() {
+    let sim = start_sim(5).await;
+    let c = client(&sim);
+    let k = key();
+    let t = Instant::now();
+    c.wallets(&k).await.unwrap();
+    c.wallets(&k).await.unwrap();
+    c.my_orders(&k, false).await.unwrap();
+    assert!(t.elapsed() >= Duration::from_millis(2000), "calls were spaced by the client");
+
+    // The simulator itself enforces the limit with HTTP 429 + code 5.
+    let raw = reqwest::Client::new();
+    let url = format!("{}/wallets", sim.api_url());
+    let first = raw.get(&url).header("auth", KEY).send().await.unwrap();
+    let _ = first.bytes().await;
+    let second = raw.get(&url).header("auth", KEY).send().await.unwrap();
+    assert_eq!(second.status(), 429);
+    assert_eq!(second.json::<serde_json::Value>().await.unwrap(), json!({ "code": 5 }));
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_within_limits() {
+    let sim = start_sim(5).await;
+    let c = client(&sim);
+    let k = key();
+    control(&sim, "/faults", json!({ "endpoint": "wallets", "mode": "code", "code": 1, "count": 2 })).await;
+    c.wallets(&k).await.unwrap();
+
+    control(&sim, "/faults", json!({ "endpoint": "wallets", "mode": "code", "code": 5, "count": 1 })).await;
+    c.wallets(&k).await.unwrap();
+
+    control(&sim, "/faults", json!({ "endpoint": "my_orders", "mode": "http500", "count": 10 })).await;
+    let e = c.my_orders(&k, false).await.unwrap_err();
+    assert!(matches!(e, CloreError::Http { endpoint: "my_orders", status: 500, .. }), "{e:?}");
+    assert!(e.to_string().contains("500 Internal Server Error"), "{e}");
+    reqwest::Client::new().delete(format!("{}/faults", sim.control_url())).send().await.unwrap();
+
+    control(&sim, "/faults", json!({ "endpoint": "marketplace", "mode": "malformed" })).await;
+    let e = c.marketplace(None).await.unwrap_err();
+    assert!(matches!(e, CloreError::Decode { endpoint: "marketplace", .. }), "{e:?}");
+    assert!(e.to_string().contains("{\"code\":0,\"servers\""), "excerpt in {e}");
+
+    control(&sim, "/faults", json!({ "endpoint": "wallets", "mode": "code", "code": 4 })).await;
+    assert_eq!(c.wallets(&k).await.unwrap_err(), CloreError::InvalidEndpoint { endpoint: "wallets" });
+    control(&sim, "/faults", json!({ "endpoint": "wallets", "mode": "code", "code": 9 })).await;
+    assert!(matches!(c.wallets(&k).await.unwrap_err(), CloreError::UnknownCode { code: 9, .. }));
+}
+
+#[tokio::test]
+async fn timeouts_end_in_a_clear_error() {
+    let sim = start_sim(5).await;
+    let c = client_with(&sim, |cfg| {
+        cfg.timeout = Duration::from_millis(300);
+        cfg.max_attempts = 2;
+    });
+    control(&sim, "/faults", json!({ "endpoint": "wallets", "mode": "latency", "latency_ms": 800, "count": 2 })).await;
+    let e = c.wallets(&key()).await.unwrap_err();
+    assert!(matches!(e, CloreError::Timeout { endpoint: "wallets", .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn ambiguous_create_order_is_checked_not_repeated() {
+    let sim = start_sim(40).await;
+    let c = client_with(&sim, |cfg| cfg.timeout = Duration::from_millis(400));
+    let k = key();
+    let (server, _) = free_server(&c, Currency::Usd).await;
+    // The answer comes too late, but the order is made: the client must find it, not rent twice.
+    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "latency", "latency_ms": 700 })).await;
+    let o = c.create_order(&k, &CreateOrder::on_demand(server, "ubuntu", Currency::Usd)).await.unwrap();
+    assert_eq!(o.order.unwrap().server_id, Some(server));
+    assert_eq!(state(&sim).await["orders"].as_array().unwrap().len(), 1, "exactly one order");
+
+    // A 5xx with no order made: checked, found absent, sent again — still exactly one more order.
+    let (second, _) = free_server(&c, Currency::Usd).await;
+    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "http500" })).await;
+    let o = c.create_order(&k, &CreateOrder::on_demand(second, "ubuntu", Currency::Usd)).await.unwrap();
+    assert_eq!(o.order.unwrap().server_id, Some(second));
+    assert_eq!(state(&sim).await["orders"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn invalid_input_is_named_before_any_call() {
+    let sim = start_sim(5).await;
+    let c = client(&sim);
+    let k = key();
+    let base = CreateOrder::on_demand(1, "ubuntu", Currency::Usd);
+    let cases: Vec<(CreateOrder, &str)> = vec![
+        (CreateOrder { ssh_password: Some(SecretString::from("bad'quote")), ..base.clone() }, "ssh_password"),
+        (CreateOrder { ssh_password: Some(SecretString::from("x".repeat(33))), ..base.clone() }, "ssh_password"),
+        (CreateOrder { jupyter_token: Some(SecretString::from("ünïcode")), ..base.clone() }, "jupyter_token"),
+        (CreateOrder { ssh_key: Some("k".repeat(3073)), ..base.clone() }, "ssh_key"),
+        (CreateOrder { image: " ".into(), ..base.clone() }, "image"),
+        (CreateOrder { kind: OrderKind::Spot { price: f64::NAN }, ..base.clone() }, "spot price"),
+        (CreateOrder { kind: OrderKind::Spot { price: -1.0 }, ..base.clone() }, "spot price"),
+        (CreateOrder { kind: OrderKind::OnDemand { required_price: Some(0.0) }, ..base.clone() }, "required_price"),
+        (CreateOrder { ports: (1..=6).map(|p| (p, PortProto::Tcp)).collect(), ..base.clone() }, "ports"),
+        (CreateOrder { ports: vec![(80, PortProto::Http), (81, PortProto::Http)], ..base.clone() }, "ports"),
+        (CreateOrder { ports: vec![(22, PortProto::Tcp), (22, PortProto::Http)], ..base.clone() }, "ports"),
+        (CreateOrder { env: [("A".repeat(129), "v".into())].into(), ..base.clone() }, "env"),
+        (CreateOrder { env: [("A".into(), "v".repeat(1537))].into(), ..base.clone() }, "env"),
+        (CreateOrder { env: (0..10).map(|i| (format!("V{i}"), "v".repeat(1500))).collect(), ..base.clone() }, "env"),
+    ];
+    for (req, field) in cases {
+        match c.create_order(&k, &req).await.unwrap_err() {
+            CloreError::Invalid(v) => assert_eq!(v.field, field, "{v}"),
+            e => panic!("expected a validation error on {field}, got {e:?}"),
+        }
+    }
+    let e = c.cancel_order(&k, 1, Some(&"x".repeat(2049))).await.unwrap_err();
+    assert!(matches!(e, CloreError::Invalid(ValidationError { field: "issue", .. })));
+    let e = c.set_spot_price(&k, 1, f64::INFINITY).await.unwrap_err();
+    assert!(matches!(e, CloreError::Invalid(ValidationError { field: "price", .. })));
+    // The password never appears in the message.
+    let req = CreateOrder { ssh_password: Some(SecretString::from("secret'pw")), ..base };
+    assert!(!c.create_order(&k, &req).await.unwrap_err().to_string().contains("secret"));
+    assert!(state(&sim).await["orders"].as_array().unwrap().is_empty());
+
+    for bad in ["", "   ", "has space inside", "short", "ключ-ключ-ключ"] {
+        assert_eq!(ApiKey::parse(bad).unwrap_err().field, "API key");
+    }
+}
+
+#[tokio::test]
+async fn simulator_answers_unknown_endpoints_and_missing_keys_like_clore() {
+    let sim = start_sim(5).await;
+    let raw = reqwest::Client::new();
+    let r = raw.get(format!("{}/nope", sim.api_url())).header("auth", KEY).send().await.unwrap();
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap(), json!({ "code": 4 }));
+    let r = raw.get(format!("{}/my_orders", sim.api_url())).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap(), json!({ "code": 3 }));
+    let r = raw.post(format!("{}/cancel_order", sim.api_url())).header("auth", KEY).body("{oops").send().await.unwrap();
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], 2);
+}
