@@ -2,4 +2,5 @@
 
 pub mod clore;
 pub mod sim;
+pub mod store;
 pub mod telemetry;

@@ -18,6 +18,26 @@ struct Cli {
 enum Cmd {
     /// Serve a simulated Clore API on loopback (for the demo, tests and trying things out).
     Sim(SimArgs),
+    /// Apply the database migrations to DATABASE_URL and exit (they also run on start).
+    Migrate,
+    /// Master keys for the API keys stored at rest.
+    Keys {
+        #[command(subcommand)]
+        cmd: KeysCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCmd {
+    /// Print a new random master key (base64 of 32 bytes) for CLOREBOT_MASTER_KEY(S).
+    Generate,
+    /// Re-encrypt every stored secret to the newest master key in CLOREBOT_MASTER_KEYS.
+    /// Safe to run twice and to interrupt: each batch commits on its own.
+    Rotate {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        batch: i64,
+    },
 }
 
 #[derive(Args)]
@@ -43,6 +63,12 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Sim(a) => run_sim(a).await,
+        Cmd::Migrate => run_migrate().await,
+        Cmd::Keys { cmd: KeysCmd::Generate } => {
+            println!("{}", clorebot::store::crypto::Keyring::generate_key_b64());
+            Ok(())
+        }
+        Cmd::Keys { cmd: KeysCmd::Rotate { batch } } => run_rotate(batch).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -64,5 +90,36 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
     std::io::stdout().flush().ok();
     tokio::signal::ctrl_c().await.context("failed to wait for Ctrl-C")?;
     handle.stop().await;
+    Ok(())
+}
+
+fn database_url() -> anyhow::Result<String> {
+    match std::env::var("DATABASE_URL") {
+        Ok(u) if !u.trim().is_empty() => Ok(u),
+        _ => anyhow::bail!("DATABASE_URL is not set: set it to the PostgreSQL database clorebot uses"),
+    }
+}
+
+async fn run_migrate() -> anyhow::Result<()> {
+    let pool = clorebot::store::connect(&database_url()?).await?;
+    let applied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(&pool).await?;
+    println!("database is up to date ({applied} migrations applied)");
+    Ok(())
+}
+
+async fn run_rotate(batch: i64) -> anyhow::Result<()> {
+    let ring = clorebot::store::crypto::Keyring::from_env()?;
+    let pool = clorebot::store::connect(&database_url()?).await?;
+    let r = clorebot::store::secrets::rotate(&pool, &ring, batch, None).await?;
+    println!(
+        "re-encrypted {} secret(s) to master key version {}; {} could not be decrypted with the keyring",
+        r.moved,
+        ring.newest_version(),
+        r.failed
+    );
+    if r.failed > 0 {
+        anyhow::bail!("{} secret(s) were left on an old key: their owners must set them again", r.failed);
+    }
     Ok(())
 }

@@ -45,3 +45,14 @@ pub async fn control(sim: &SimHandle, path: &str, body: Value) -> Value {
 pub async fn state(sim: &SimHandle) -> Value {
     reqwest::get(format!("{}/state", sim.control_url())).await.unwrap().json().await.unwrap()
 }
+
+/// A fresh, migrated database of its own for one test (on DATABASE_URL's server, or this
+/// test binary's throwaway PostgreSQL).
+pub async fn db() -> sqlx::PgPool {
+    clorebot::store::tempdb::fresh_database("test").await.expect("a fresh test database")
+}
+
+/// A keyring of one master key (`byte` repeated), as version `version`.
+pub fn ring(keys: &[(i32, u8)]) -> clorebot::store::crypto::Keyring {
+    clorebot::store::crypto::Keyring::from_raw(keys.iter().map(|&(v, b)| (v, [b; 32])).collect()).unwrap()
+}

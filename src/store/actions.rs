@@ -1,0 +1,94 @@
+//! `pending_actions`: what a button stands for. A token is bound to the one user who may
+//! press it, expires, and is used at most once — so a second press of the same Confirm, or a
+//! press racing it from another replica, never acts twice.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use sqlx::types::Json;
+
+use super::UserId;
+
+/// What became of a press.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Taken {
+    /// The token was valid: here is its payload, and it is now used.
+    Ok(serde_json::Value),
+    /// Someone else's button.
+    NotYours,
+    /// Pressed after it expired.
+    Expired,
+    /// Already pressed.
+    Used,
+    /// No such token (never issued, or cleaned up).
+    Unknown,
+}
+
+pub async fn create(
+    ex: impl PgExecutor<'_>,
+    token: &str,
+    owner: UserId,
+    payload: &serde_json::Value,
+    ttl: Duration,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO pending_actions (token, owner_id, payload, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
+    )
+    .bind(token)
+    .bind(owner)
+    .bind(Json(payload))
+    .bind(ttl.as_secs_f64())
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Uses a token on behalf of `presser`, atomically.
+pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) -> sqlx::Result<Taken> {
+    let used: Option<Json<serde_json::Value>> = sqlx::query_scalar(
+        "UPDATE pending_actions SET used_at = now()
+         WHERE token = $1 AND owner_id = $2 AND used_at IS NULL AND expires_at > now()
+         RETURNING payload",
+    )
+    .bind(token)
+    .bind(presser)
+    .fetch_optional(ex)
+    .await?;
+    if let Some(Json(p)) = used {
+        return Ok(Taken::Ok(p));
+    }
+    let row: Option<(UserId, Option<DateTime<Utc>>, bool)> =
+        sqlx::query_as("SELECT owner_id, used_at, expires_at <= now() FROM pending_actions WHERE token = $1")
+            .bind(token)
+            .fetch_optional(ex)
+            .await?;
+    Ok(match row {
+        None => Taken::Unknown,
+        Some((owner, _, _)) if owner != presser => Taken::NotYours,
+        Some((_, Some(_), _)) => Taken::Used,
+        Some((_, None, true)) => Taken::Expired,
+        // Raced with its own expiry between the two statements.
+        Some((_, None, false)) => Taken::Expired,
+    })
+}
+
+/// Reads a token's payload without using it (for buttons that only show, like Next page).
+pub async fn peek(ex: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<(UserId, serde_json::Value)>> {
+    let row: Option<(UserId, Json<serde_json::Value>)> =
+        sqlx::query_as("SELECT owner_id, payload FROM pending_actions WHERE token = $1 AND expires_at > now()")
+            .bind(token)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.map(|(u, Json(p))| (u, p)))
+}
+
+/// Deletes tokens expired for more than `grace`; returns how many.
+pub async fn purge_expired(ex: impl PgExecutor<'_>, grace: Duration) -> sqlx::Result<u64> {
+    let r = sqlx::query("DELETE FROM pending_actions WHERE expires_at < now() - make_interval(secs => $1)")
+        .bind(grace.as_secs_f64())
+        .execute(ex)
+        .await?;
+    Ok(r.rows_affected())
+}

@@ -1,0 +1,66 @@
+//! `price_history`: per normalised GPU model and market poll, the cheapest and median price
+//! and how many servers were free and listed — the data behind `/history` and trends.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use super::DisplayCurrency;
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PricePoint {
+    pub gpu_model: String,
+    pub polled_at: DateTime<Utc>,
+    #[sqlx(try_from = "String")]
+    pub currency: DisplayCurrency,
+    pub min_price: Option<f64>,
+    pub median_price: Option<f64>,
+    pub available: i32,
+    pub total: i32,
+}
+
+/// Records one poll's points in one statement; a poll recorded twice is kept once.
+pub async fn record(ex: impl PgExecutor<'_>, points: &[PricePoint]) -> sqlx::Result<u64> {
+    if points.is_empty() {
+        return Ok(0);
+    }
+    let models: Vec<&str> = points.iter().map(|p| p.gpu_model.as_str()).collect();
+    let at: Vec<DateTime<Utc>> = points.iter().map(|p| p.polled_at).collect();
+    let cur: Vec<&str> = points.iter().map(|p| p.currency.as_str()).collect();
+    let min: Vec<Option<f64>> = points.iter().map(|p| p.min_price).collect();
+    let med: Vec<Option<f64>> = points.iter().map(|p| p.median_price).collect();
+    let avail: Vec<i32> = points.iter().map(|p| p.available).collect();
+    let total: Vec<i32> = points.iter().map(|p| p.total).collect();
+    let r = sqlx::query(
+        "INSERT INTO price_history (gpu_model, polled_at, currency, min_price, median_price, available, total)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::float8[], $5::float8[], $6::int4[], $7::int4[])
+         ON CONFLICT (gpu_model, currency, polled_at) DO NOTHING",
+    )
+    .bind(&models)
+    .bind(&at)
+    .bind(&cur)
+    .bind(&min)
+    .bind(&med)
+    .bind(&avail)
+    .bind(&total)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// A model's points since `since`, oldest first.
+pub async fn series(
+    ex: impl PgExecutor<'_>,
+    gpu_model: &str,
+    currency: DisplayCurrency,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Vec<PricePoint>> {
+    sqlx::query_as(
+        "SELECT gpu_model, polled_at, currency, min_price, median_price, available, total FROM price_history
+         WHERE gpu_model = $1 AND currency = $2 AND polled_at >= $3 ORDER BY polled_at",
+    )
+    .bind(gpu_model)
+    .bind(currency.as_str())
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}

@@ -1,0 +1,160 @@
+//! `tracked_orders` (renters' orders the bot follows) and `host_servers` (hosts' servers as
+//! last seen) — the state the order and host pollers compare each poll against.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use super::{UserId, WatchId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTrackedOrder {
+    pub user: UserId,
+    pub order_id: i64,
+    pub server_id: i64,
+    pub spot: bool,
+    pub price: Option<f64>,
+    pub currency: Option<String>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// The auto-rent watch that made it, if any.
+    pub watch: Option<WatchId>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TrackedOrder {
+    pub user_id: UserId,
+    pub order_id: i64,
+    pub server_id: i64,
+    pub spot: bool,
+    pub price: Option<f64>,
+    pub currency: Option<String>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub endpoints_alerted: bool,
+    pub ending_soon_alerted: bool,
+    pub ended_alerted: bool,
+    pub watch_id: Option<WatchId>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "user_id, order_id, server_id, spot, price, currency, ends_at, status, endpoints_alerted, \
+                    ending_soon_alerted, ended_alerted, watch_id, created_at";
+
+/// Starts following an order; following it again updates what may have changed (price, end).
+pub async fn track(ex: impl PgExecutor<'_>, o: &NewTrackedOrder) -> sqlx::Result<TrackedOrder> {
+    sqlx::query_as(sqlf!(
+        "INSERT INTO tracked_orders (user_id, order_id, server_id, spot, price, currency, ends_at, watch_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (user_id, order_id) DO UPDATE
+           SET price = EXCLUDED.price, ends_at = EXCLUDED.ends_at, updated_at = now(),
+               watch_id = COALESCE(tracked_orders.watch_id, EXCLUDED.watch_id)
+         RETURNING {COLS}"
+    ))
+    .bind(o.user)
+    .bind(o.order_id)
+    .bind(o.server_id)
+    .bind(o.spot)
+    .bind(o.price)
+    .bind(&o.currency)
+    .bind(o.ends_at)
+    .bind(o.watch)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn active_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<TrackedOrder>> {
+    sqlx::query_as(sqlf!(
+        "SELECT {COLS} FROM tracked_orders WHERE user_id = $1 AND status = 'active' ORDER BY order_id"
+    ))
+    .bind(user)
+    .fetch_all(ex)
+    .await
+}
+
+/// Users with at least one active tracked order (the orders poller's work list).
+pub async fn users_with_active_orders(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
+    sqlx::query_scalar("SELECT DISTINCT user_id FROM tracked_orders WHERE status = 'active' ORDER BY user_id")
+        .fetch_all(ex)
+        .await
+}
+
+/// Which one-time alerts an order has had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderFlag {
+    EndpointsAlerted,
+    EndingSoonAlerted,
+    Ended,
+}
+
+/// Sets a flag; false if it was already set (so a caller in a transaction alerts only once).
+pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag: OrderFlag) -> sqlx::Result<bool> {
+    let sql = match flag {
+        OrderFlag::EndpointsAlerted => {
+            "UPDATE tracked_orders SET endpoints_alerted = TRUE, updated_at = now()
+             WHERE user_id = $1 AND order_id = $2 AND NOT endpoints_alerted"
+        }
+        OrderFlag::EndingSoonAlerted => {
+            "UPDATE tracked_orders SET ending_soon_alerted = TRUE, updated_at = now()
+             WHERE user_id = $1 AND order_id = $2 AND NOT ending_soon_alerted"
+        }
+        OrderFlag::Ended => {
+            "UPDATE tracked_orders SET status = 'ended', ended_alerted = TRUE, updated_at = now()
+             WHERE user_id = $1 AND order_id = $2 AND status = 'active'"
+        }
+    };
+    Ok(sqlx::query(sql).bind(user).bind(order_id).execute(ex).await?.rows_affected() > 0)
+}
+
+/// Active orders an auto-rent watch has made (for its concurrency guardrail).
+pub async fn active_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM tracked_orders WHERE watch_id = $1 AND status = 'active'")
+        .bind(watch)
+        .fetch_one(ex)
+        .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HostServer {
+    pub name: String,
+    pub server_id: Option<i64>,
+    pub online: bool,
+    pub rented: bool,
+}
+
+/// Records a host's server as seen now and returns how it was seen before (None: first sight,
+/// which is no change to alert on).
+pub async fn observe_host_server(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    now: &HostServer,
+) -> sqlx::Result<Option<HostServer>> {
+    let before: Option<(Option<bool>, Option<bool>, bool)> = sqlx::query_as(
+        "WITH old AS (SELECT online, rented FROM host_servers WHERE user_id = $1 AND name = $2),
+              up AS (
+                INSERT INTO host_servers (user_id, name, server_id, online, rented) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (user_id, name) DO UPDATE
+                  SET server_id = EXCLUDED.server_id, online = EXCLUDED.online, rented = EXCLUDED.rented,
+                      updated_at = now()
+                RETURNING 1)
+         SELECT (SELECT online FROM old), (SELECT rented FROM old), EXISTS (SELECT 1 FROM old) FROM up",
+    )
+    .bind(user)
+    .bind(&now.name)
+    .bind(now.server_id)
+    .bind(now.online)
+    .bind(now.rented)
+    .fetch_optional(ex)
+    .await?;
+    Ok(match before {
+        Some((Some(online), Some(rented), true)) => {
+            Some(HostServer { name: now.name.clone(), server_id: now.server_id, online, rented })
+        }
+        _ => None,
+    })
+}
+
+pub async fn host_servers(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<HostServer>> {
+    sqlx::query_as("SELECT name, server_id, online, rented FROM host_servers WHERE user_id = $1 ORDER BY name")
+        .bind(user)
+        .fetch_all(ex)
+        .await
+}

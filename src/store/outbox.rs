@@ -1,0 +1,121 @@
+//! `outbox`: alerts waiting for delivery, each exactly once.
+//!
+//! Writers enqueue in the transaction of the state change that caused the alert, under a
+//! dedup key (a repeat is a no-op). Notifiers `claim` due rows with `FOR UPDATE SKIP LOCKED`
+//! and a lease: a claimed row is invisible to other claimers until delivered, retried later,
+//! or its lease runs out (its notifier died mid-send and another may take it over).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use sqlx::types::Json;
+
+use super::{OutboxId, Platform, UserId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAlert {
+    pub dedup_key: String,
+    pub platform: Platform,
+    pub target_chat_id: String,
+    pub target_user: Option<UserId>,
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: OutboxId,
+    pub dedup_key: String,
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
+    pub target_chat_id: String,
+    pub target_user_id: Option<UserId>,
+    pub payload: Json<serde_json::Value>,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "id, dedup_key, platform, target_chat_id, target_user_id, payload, attempts, created_at";
+
+/// Queues an alert; false if one with the same dedup key exists already.
+pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (dedup_key) DO NOTHING",
+    )
+    .bind(&a.dedup_key)
+    .bind(a.platform.as_str())
+    .bind(&a.target_chat_id)
+    .bind(a.target_user)
+    .bind(Json(&a.payload))
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Takes up to `limit` due, undelivered alerts for `platform`, oldest first, leasing them for
+/// `lease`; concurrent claimers never take the same row.
+pub async fn claim(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    limit: i64,
+    lease: Duration,
+) -> sqlx::Result<Vec<OutboxRow>> {
+    sqlx::query_as(sqlf!(
+        "UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM outbox
+           WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+             AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING {COLS}"
+    ))
+    .bind(platform.as_str())
+    .bind(limit)
+    .bind(lease.as_secs_f64())
+    .fetch_all(ex)
+    .await
+    .map(|mut rows: Vec<OutboxRow>| {
+        rows.sort_by_key(|r| r.id);
+        rows
+    })
+}
+
+pub async fn mark_delivered(ex: impl PgExecutor<'_>, id: OutboxId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET delivered_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Releases a claimed alert to be tried again after `delay`.
+pub async fn retry_later(ex: impl PgExecutor<'_>, id: OutboxId, error: &str, delay: Duration) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET claimed_until = NULL, last_error = $2, next_attempt_at = now() + make_interval(secs => $3)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(delay.as_secs_f64())
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Gives up on an alert that cannot be delivered (the chat is gone, the bot was blocked).
+pub async fn mark_failed(ex: impl PgExecutor<'_>, id: OutboxId, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1")
+        .bind(id)
+        .bind(error)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Alerts not yet delivered nor given up on (for health checks and tests).
+pub async fn pending_count(ex: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL")
+        .fetch_one(ex)
+        .await
+}

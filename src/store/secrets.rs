@@ -1,0 +1,232 @@
+//! `user_secrets`: Clore API keys and saved SSH passwords, encrypted (see `crypto.rs`).
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{PgExecutor, PgPool};
+
+use super::UserId;
+use super::crypto::{CryptoError, Keyring, Sealed, SecretKind};
+
+/// A stored secret as read back: usable, or present but not decryptable with the keyring
+/// (its owner is told to set it again; nothing crashes).
+pub enum Stored {
+    Usable(SecretString),
+    Undecryptable(CryptoError),
+}
+
+/// What `/key` shows: never the key, only its fingerprint and age.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SecretStatus {
+    pub fingerprint: String,
+    pub key_version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    user_id: i64,
+    kind: String,
+    key_version: i32,
+    nonce: Vec<u8>,
+    ciphertext: Vec<u8>,
+}
+
+impl Row {
+    fn sealed(&self) -> Sealed {
+        Sealed {
+            key_version: self.key_version,
+            nonce: self.nonce.clone(),
+            ciphertext: self.ciphertext.clone(),
+            fingerprint: String::new(),
+        }
+    }
+}
+
+/// Encrypts and stores (or replaces) a secret; returns its fingerprint.
+pub async fn put(
+    ex: impl PgExecutor<'_>,
+    ring: &Keyring,
+    user: UserId,
+    kind: SecretKind,
+    secret: &SecretString,
+) -> sqlx::Result<String> {
+    let sealed = ring.seal(user.0, kind, secret.expose_secret());
+    sqlx::query(
+        "INSERT INTO user_secrets (user_id, kind, key_version, nonce, ciphertext, fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (user_id, kind) DO UPDATE
+           SET key_version = EXCLUDED.key_version, nonce = EXCLUDED.nonce, ciphertext = EXCLUDED.ciphertext,
+               fingerprint = EXCLUDED.fingerprint, updated_at = now()",
+    )
+    .bind(user)
+    .bind(kind.as_str())
+    .bind(sealed.key_version)
+    .bind(&sealed.nonce)
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.fingerprint)
+    .execute(ex)
+    .await?;
+    Ok(sealed.fingerprint)
+}
+
+/// Reads and decrypts a secret; `None` when the user has not set one.
+pub async fn get(
+    ex: impl PgExecutor<'_>,
+    ring: &Keyring,
+    user: UserId,
+    kind: SecretKind,
+) -> sqlx::Result<Option<Stored>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT user_id, kind, key_version, nonce, ciphertext FROM user_secrets WHERE user_id = $1 AND kind = $2",
+    )
+    .bind(user)
+    .bind(kind.as_str())
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|r| match ring.open(user.0, kind, &r.sealed()) {
+        Ok(s) => Stored::Usable(s),
+        Err(e) => Stored::Undecryptable(e),
+    }))
+}
+
+pub async fn status(ex: impl PgExecutor<'_>, user: UserId, kind: SecretKind) -> sqlx::Result<Option<SecretStatus>> {
+    sqlx::query_as("SELECT fingerprint, key_version, updated_at FROM user_secrets WHERE user_id = $1 AND kind = $2")
+        .bind(user)
+        .bind(kind.as_str())
+        .fetch_optional(ex)
+        .await
+}
+
+/// Deletes a secret; true if there was one.
+pub async fn remove(ex: impl PgExecutor<'_>, user: UserId, kind: SecretKind) -> sqlx::Result<bool> {
+    let r = sqlx::query("DELETE FROM user_secrets WHERE user_id = $1 AND kind = $2")
+        .bind(user)
+        .bind(kind.as_str())
+        .execute(ex)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Users who have a Clore API key stored (for the pollers).
+pub async fn users_with_api_key(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
+    sqlx::query_scalar("SELECT user_id FROM user_secrets WHERE kind = 'clore_api_key' ORDER BY user_id")
+        .fetch_all(ex)
+        .await
+}
+
+/// What `keys rotate` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RotateReport {
+    /// Rows re-encrypted to the newest master key by this run.
+    pub moved: u64,
+    /// Rows that could not be decrypted with any key in the ring (left as they are).
+    pub failed: u64,
+    /// Rows still on an older key when the run stopped (only with a batch limit).
+    pub remaining: u64,
+}
+
+/// Re-encrypts every secret not on the newest master key, `batch` rows per transaction, so
+/// an interrupted run keeps what it committed and a second run finds nothing to do.
+/// `max_batches` stops early (None: until done) — for tests of interruption and for
+/// operators who want to spread the work.
+pub async fn rotate(
+    pool: &PgPool,
+    ring: &Keyring,
+    batch: i64,
+    max_batches: Option<usize>,
+) -> anyhow::Result<RotateReport> {
+    use anyhow::Context;
+    let newest = ring.newest_version();
+    let mut report = RotateReport::default();
+    // Rows that fail to decrypt are skipped by moving the cursor past them.
+    let mut cursor: (i64, String) = (i64::MIN, String::new());
+    let mut batches = 0usize;
+    loop {
+        if max_batches.is_some_and(|m| batches >= m) {
+            break;
+        }
+        let mut tx = pool.begin().await.context("failed to begin a rotation batch")?;
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT user_id, kind, key_version, nonce, ciphertext FROM user_secrets
+             WHERE key_version <> $1 AND (user_id, kind) > ($2, $3)
+             ORDER BY user_id, kind LIMIT $4 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(newest)
+        .bind(cursor.0)
+        .bind(&cursor.1)
+        .bind(batch.max(1))
+        .fetch_all(&mut *tx)
+        .await
+        .context("failed to read secrets to rotate")?;
+        let Some(last) = rows.last() else { break };
+        cursor = (last.user_id, last.kind.clone());
+        for r in &rows {
+            let Some(kind) = SecretKind::parse(&r.kind) else {
+                report.failed += 1;
+                continue;
+            };
+            let plain = match ring.open(r.user_id, kind, &r.sealed()) {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(user_id = r.user_id, kind = %r.kind, error = %e, "secret cannot be rotated");
+                    report.failed += 1;
+                    continue;
+                }
+            };
+            let s = ring.seal(r.user_id, kind, plain.expose_secret());
+            sqlx::query(
+                "UPDATE user_secrets SET key_version = $3, nonce = $4, ciphertext = $5, fingerprint = $6, updated_at = now()
+                 WHERE user_id = $1 AND kind = $2",
+            )
+            .bind(r.user_id)
+            .bind(&r.kind)
+            .bind(s.key_version)
+            .bind(&s.nonce)
+            .bind(&s.ciphertext)
+            .bind(&s.fingerprint)
+            .execute(&mut *tx)
+            .await
+            .context("failed to store a re-encrypted secret")?;
+            report.moved += 1;
+        }
+        tx.commit().await.context("failed to commit a rotation batch")?;
+        batches += 1;
+    }
+    let remaining: i64 = sqlx::query_scalar("SELECT count(*) FROM user_secrets WHERE key_version <> $1")
+        .bind(newest)
+        .fetch_one(pool)
+        .await
+        .context("failed to count secrets left to rotate")?;
+    report.remaining = (remaining as u64).saturating_sub(report.failed);
+    Ok(report)
+}
+
+/// Checks at startup that the keyring opens what is stored: one row per master-key version
+/// in use is decrypted. A missing version or a wrong key is an error naming the variable and
+/// the version, so a misconfiguration stops the bot at start rather than mid-command.
+pub async fn check_keyring(ex: impl PgExecutor<'_>, ring: &Keyring) -> anyhow::Result<()> {
+    let samples: Vec<Row> = sqlx::query_as(
+        "SELECT DISTINCT ON (key_version) user_id, kind, key_version, nonce, ciphertext FROM user_secrets
+         ORDER BY key_version, user_id, kind",
+    )
+    .fetch_all(ex)
+    .await?;
+    for r in samples {
+        let Some(kind) = SecretKind::parse(&r.kind) else { continue };
+        match ring.open(r.user_id, kind, &r.sealed()) {
+            Ok(_) => {}
+            Err(CryptoError::UnknownVersion(v)) => anyhow::bail!(
+                "{}: stored secrets were sealed with master key version {v}, which is not in the keyring \
+                 (it has {:?}); add that key to CLOREBOT_MASTER_KEYS",
+                ring.source(),
+                ring.versions()
+            ),
+            Err(_) => anyhow::bail!(
+                "{}: master key version {} does not decrypt the stored secrets: it is not the key they were sealed with",
+                ring.source(),
+                r.key_version
+            ),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! `users` (with their settings) and `chats`.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use super::{ChatId, DisplayCurrency, Platform, UserId};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct User {
+    pub id: UserId,
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
+    pub platform_user_id: String,
+    pub display_name: String,
+    #[sqlx(flatten)]
+    pub settings: Settings,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What `/settings` changes. The saved SSH password is a secret and lives in `user_secrets`.
+#[derive(Debug, Clone, PartialEq, Default, sqlx::FromRow)]
+pub struct Settings {
+    #[sqlx(try_from = "String")]
+    pub currency: DisplayCurrency,
+    pub default_image: Option<String>,
+    pub ssh_key: Option<String>,
+    pub locale: String,
+}
+
+const USER_COLS: &str =
+    "id, platform, platform_user_id, display_name, currency, default_image, ssh_key, locale, created_at";
+
+/// The user behind a platform identity, created on first sight; the display name follows
+/// the platform's.
+pub async fn upsert_user(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    platform_user_id: &str,
+    display_name: &str,
+) -> sqlx::Result<User> {
+    sqlx::query_as(sqlf!(
+        "INSERT INTO users (platform, platform_user_id, display_name) VALUES ($1, $2, $3)
+         ON CONFLICT (platform, platform_user_id) DO UPDATE
+           SET display_name = EXCLUDED.display_name,
+               updated_at = CASE WHEN users.display_name = EXCLUDED.display_name THEN users.updated_at ELSE now() END
+         RETURNING {USER_COLS}"
+    ))
+    .bind(platform.as_str())
+    .bind(platform_user_id)
+    .bind(display_name)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn get_user(ex: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(sqlf!("SELECT {USER_COLS} FROM users WHERE id = $1")).bind(id).fetch_optional(ex).await
+}
+
+pub async fn find_user(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    platform_user_id: &str,
+) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(sqlf!("SELECT {USER_COLS} FROM users WHERE platform = $1 AND platform_user_id = $2"))
+        .bind(platform.as_str())
+        .bind(platform_user_id)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn save_settings(ex: impl PgExecutor<'_>, id: UserId, s: &Settings) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET currency = $2, default_image = $3, ssh_key = $4, locale = $5, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(s.currency.as_str())
+    .bind(&s.default_image)
+    .bind(&s.ssh_key)
+    .bind(&s.locale)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatKind {
+    Dm,
+    Group,
+    Channel,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatKind::Dm => "dm",
+            ChatKind::Group => "group",
+            ChatKind::Channel => "channel",
+        }
+    }
+}
+
+impl TryFrom<String> for ChatKind {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "dm" => Ok(ChatKind::Dm),
+            "group" => Ok(ChatKind::Group),
+            "channel" => Ok(ChatKind::Channel),
+            other => Err(format!("unknown chat kind {other:?}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Chat {
+    pub id: ChatId,
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
+    pub platform_chat_id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ChatKind,
+    pub guild_id: Option<String>,
+    pub title: String,
+}
+
+const CHAT_COLS: &str = "id, platform, platform_chat_id, kind, guild_id, title";
+
+/// The chat behind a platform chat id, created on first sight; kind and title follow the
+/// platform (a group can become a supergroup, a title can change).
+pub async fn upsert_chat(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    platform_chat_id: &str,
+    kind: ChatKind,
+    guild_id: Option<&str>,
+    title: &str,
+) -> sqlx::Result<Chat> {
+    sqlx::query_as(sqlf!(
+        "INSERT INTO chats (platform, platform_chat_id, kind, guild_id, title) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (platform, platform_chat_id) DO UPDATE
+           SET kind = EXCLUDED.kind, guild_id = EXCLUDED.guild_id, title = EXCLUDED.title
+         RETURNING {CHAT_COLS}"
+    ))
+    .bind(platform.as_str())
+    .bind(platform_chat_id)
+    .bind(kind.as_str())
+    .bind(guild_id)
+    .bind(title)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn get_chat(ex: impl PgExecutor<'_>, id: ChatId) -> sqlx::Result<Option<Chat>> {
+    sqlx::query_as(sqlf!("SELECT {CHAT_COLS} FROM chats WHERE id = $1")).bind(id).fetch_optional(ex).await
+}

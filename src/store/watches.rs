@@ -1,0 +1,160 @@
+//! `watches` and their per-server match state (`watch_matches`).
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use sqlx::types::Json;
+
+use super::{ChatId, DisplayCurrency, UserId, WatchId};
+
+/// A watch as the user asked for it; `query_parsed` is the parsed form the engine evaluates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWatch {
+    pub owner: UserId,
+    pub chat: ChatId,
+    pub is_team: bool,
+    pub query: String,
+    pub query_parsed: serde_json::Value,
+    pub gpu_model: Option<String>,
+    pub max_price: Option<f64>,
+    pub currency: DisplayCurrency,
+    pub once: bool,
+    pub cooldown_secs: i32,
+    pub autorent: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Watch {
+    pub id: WatchId,
+    pub owner_id: UserId,
+    pub chat_id: ChatId,
+    pub is_team: bool,
+    pub query: String,
+    pub query_parsed: Json<serde_json::Value>,
+    pub gpu_model: Option<String>,
+    pub max_price: Option<f64>,
+    #[sqlx(try_from = "String")]
+    pub currency: DisplayCurrency,
+    pub once: bool,
+    pub cooldown_secs: i32,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub last_fired_at: Option<DateTime<Utc>>,
+    pub autorent: Option<Json<serde_json::Value>>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "id, owner_id, chat_id, is_team, query, query_parsed, gpu_model, max_price, currency, once, \
+                    cooldown_secs, snoozed_until, last_fired_at, autorent, active, created_at";
+
+pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch> {
+    sqlx::query_as(sqlf!(
+        "INSERT INTO watches (owner_id, chat_id, is_team, query, query_parsed, gpu_model, max_price, currency, once,
+                              cooldown_secs, autorent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLS}"
+    ))
+    .bind(w.owner)
+    .bind(w.chat)
+    .bind(w.is_team)
+    .bind(&w.query)
+    .bind(Json(&w.query_parsed))
+    .bind(&w.gpu_model)
+    .bind(w.max_price)
+    .bind(w.currency.as_str())
+    .bind(w.once)
+    .bind(w.cooldown_secs)
+    .bind(w.autorent.as_ref().map(Json))
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn get(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<Option<Watch>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE id = $1")).bind(id).fetch_optional(ex).await
+}
+
+/// A user's personal watches, newest last.
+pub async fn list_personal(ex: impl PgExecutor<'_>, owner: UserId) -> sqlx::Result<Vec<Watch>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE owner_id = $1 AND NOT is_team ORDER BY id"))
+        .bind(owner)
+        .fetch_all(ex)
+        .await
+}
+
+/// The team watches alerting a chat.
+pub async fn list_team(ex: impl PgExecutor<'_>, chat: ChatId) -> sqlx::Result<Vec<Watch>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE chat_id = $1 AND is_team ORDER BY id"))
+        .bind(chat)
+        .fetch_all(ex)
+        .await
+}
+
+/// Every active watch, for the engine's index.
+pub async fn list_active(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Watch>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE active ORDER BY id")).fetch_all(ex).await
+}
+
+pub async fn delete(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<bool> {
+    Ok(sqlx::query("DELETE FROM watches WHERE id = $1").bind(id).execute(ex).await?.rows_affected() > 0)
+}
+
+pub async fn set_active(ex: impl PgExecutor<'_>, id: WatchId, active: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE watches SET active = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(active)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn snooze(ex: impl PgExecutor<'_>, id: WatchId, until: Option<DateTime<Utc>>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE watches SET snoozed_until = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(until)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_fired(ex: impl PgExecutor<'_>, id: WatchId, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE watches SET last_fired_at = $2, active = active AND NOT once, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A server a watch matched at the last poll, and at what price.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Match {
+    pub watch_id: WatchId,
+    pub server_id: i64,
+    pub price: f64,
+}
+
+pub async fn matches(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Vec<Match>> {
+    sqlx::query_as("SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = $1 ORDER BY server_id")
+        .bind(watch)
+        .fetch_all(ex)
+        .await
+}
+
+/// Replaces a watch's match set with `now`: servers no longer matching are forgotten (so
+/// they re-arm), the rest are recorded with their current price.
+pub async fn replace_matches(ex: impl PgExecutor<'_>, watch: WatchId, now: &[(i64, f64)]) -> sqlx::Result<()> {
+    let ids: Vec<i64> = now.iter().map(|m| m.0).collect();
+    let prices: Vec<f64> = now.iter().map(|m| m.1).collect();
+    sqlx::query(
+        "WITH gone AS (DELETE FROM watch_matches WHERE watch_id = $1 AND NOT (server_id = ANY($2)))
+         INSERT INTO watch_matches (watch_id, server_id, price)
+         SELECT $1, s, p FROM unnest($2::bigint[], $3::float8[]) AS t(s, p)
+         ON CONFLICT (watch_id, server_id) DO UPDATE SET price = EXCLUDED.price, last_seen_at = now()",
+    )
+    .bind(watch)
+    .bind(&ids)
+    .bind(&prices)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

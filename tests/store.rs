@@ -1,0 +1,469 @@
+//! Storage against a real PostgreSQL: migrations, encrypted keys and their rotation, the
+//! outbox under concurrent claimers, button tokens, and the state tables the pollers use.
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::time::Duration;
+
+use clorebot::store::crypto::{CryptoError, SecretKind};
+use clorebot::store::secrets::{self, Stored};
+use clorebot::store::{self, Platform, UserId, actions, audit, history, orders, outbox, users, watches};
+use common::{db, ring};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+use sqlx::PgPool;
+
+const CLORE_KEY: &str = "Zq8sPnW3vK1tY6uR0mXb4cLd7hJf2gAe";
+
+async fn user(pool: &PgPool, n: u32) -> UserId {
+    users::upsert_user(pool, Platform::Telegram, &format!("tg-{n}"), &format!("user {n}")).await.unwrap().id
+}
+
+fn usable(s: Option<Stored>) -> String {
+    match s {
+        Some(Stored::Usable(k)) => k.expose_secret().to_owned(),
+        Some(Stored::Undecryptable(e)) => panic!("undecryptable: {e}"),
+        None => panic!("no secret stored"),
+    }
+}
+
+fn undecryptable(s: Option<Stored>) -> CryptoError {
+    match s {
+        Some(Stored::Undecryptable(e)) => e,
+        Some(Stored::Usable(_)) => panic!("decrypted, but should not have"),
+        None => panic!("no secret stored"),
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
+    let pool = db().await;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for t in [
+        "audit_log",
+        "chats",
+        "host_servers",
+        "outbox",
+        "pending_actions",
+        "price_history",
+        "tracked_orders",
+        "user_secrets",
+        "users",
+        "watch_matches",
+        "watches",
+    ] {
+        assert!(tables.iter().any(|x| x == t), "table {t} missing from {tables:?}");
+    }
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
+    store::migrate(&pool).await.unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
+    assert_eq!(before, after);
+    assert_eq!(after as usize, store::MIGRATOR.iter().count());
+}
+
+#[tokio::test]
+async fn api_keys_round_trip_and_show_only_a_fingerprint() {
+    let pool = db().await;
+    let r = ring(&[(1, 11)]);
+    let u = user(&pool, 1).await;
+    assert!(secrets::get(&pool, &r, u, SecretKind::CloreApiKey).await.unwrap().is_none());
+    let fp = secrets::put(&pool, &r, u, SecretKind::CloreApiKey, &SecretString::from(CLORE_KEY)).await.unwrap();
+    assert_eq!(usable(secrets::get(&pool, &r, u, SecretKind::CloreApiKey).await.unwrap()), CLORE_KEY);
+    let st = secrets::status(&pool, u, SecretKind::CloreApiKey).await.unwrap().unwrap();
+    assert_eq!(st.fingerprint, fp);
+    assert_eq!(st.key_version, 1);
+    assert!(!CLORE_KEY.to_lowercase().contains(&fp), "the fingerprint is not a slice of the key");
+
+    // Replacing keeps one row; the SSH password is a separate secret of its own.
+    secrets::put(&pool, &r, u, SecretKind::CloreApiKey, &SecretString::from("another-key-0000000000")).await.unwrap();
+    secrets::put(&pool, &r, u, SecretKind::SshPassword, &SecretString::from("hunter2hunter2")).await.unwrap();
+    assert_eq!(usable(secrets::get(&pool, &r, u, SecretKind::CloreApiKey).await.unwrap()), "another-key-0000000000");
+    assert_eq!(usable(secrets::get(&pool, &r, u, SecretKind::SshPassword).await.unwrap()), "hunter2hunter2");
+    assert_eq!(secrets::users_with_api_key(&pool).await.unwrap(), vec![u]);
+
+    assert!(secrets::remove(&pool, u, SecretKind::CloreApiKey).await.unwrap());
+    assert!(!secrets::remove(&pool, u, SecretKind::CloreApiKey).await.unwrap());
+    assert!(secrets::get(&pool, &r, u, SecretKind::CloreApiKey).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_ciphertext_moved_to_another_users_row_does_not_decrypt() {
+    let pool = db().await;
+    let r = ring(&[(1, 11)]);
+    let (alice, mallory) = (user(&pool, 1).await, user(&pool, 2).await);
+    secrets::put(&pool, &r, alice, SecretKind::CloreApiKey, &SecretString::from(CLORE_KEY)).await.unwrap();
+    secrets::put(&pool, &r, mallory, SecretKind::CloreApiKey, &SecretString::from("mallorys-own-key-123"))
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE user_secrets m SET nonce = a.nonce, ciphertext = a.ciphertext
+         FROM user_secrets a WHERE a.user_id = $1 AND m.user_id = $2 AND a.kind = m.kind",
+    )
+    .bind(alice)
+    .bind(mallory)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        undecryptable(secrets::get(&pool, &r, mallory, SecretKind::CloreApiKey).await.unwrap()),
+        CryptoError::Decrypt(1)
+    );
+    // Nor can the API key be read as the SSH password of the same user.
+    sqlx::query("UPDATE user_secrets SET kind = 'ssh_password' WHERE user_id = $1")
+        .bind(alice)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        undecryptable(secrets::get(&pool, &r, alice, SecretKind::SshPassword).await.unwrap()),
+        CryptoError::Decrypt(1)
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_master_key_fails_cleanly_at_start_and_per_row() {
+    let pool = db().await;
+    let good = ring(&[(1, 11)]);
+    let u = user(&pool, 1).await;
+    secrets::put(&pool, &good, u, SecretKind::CloreApiKey, &SecretString::from(CLORE_KEY)).await.unwrap();
+    secrets::check_keyring(&pool, &good).await.unwrap();
+
+    let wrong = ring(&[(1, 12)]);
+    assert_eq!(
+        undecryptable(secrets::get(&pool, &wrong, u, SecretKind::CloreApiKey).await.unwrap()),
+        CryptoError::Decrypt(1)
+    );
+    let e = secrets::check_keyring(&pool, &wrong).await.unwrap_err().to_string();
+    assert!(e.contains("CLOREBOT_MASTER_KEY: master key version 1 does not decrypt"), "{e}");
+
+    let newer_only = ring(&[(2, 11)]);
+    let e = secrets::check_keyring(&pool, &newer_only).await.unwrap_err().to_string();
+    assert!(e.contains("master key version 1, which is not in the keyring"), "{e}");
+    assert_eq!(
+        undecryptable(secrets::get(&pool, &newer_only, u, SecretKind::CloreApiKey).await.unwrap()),
+        CryptoError::UnknownVersion(1)
+    );
+}
+
+#[tokio::test]
+async fn rotation_moves_every_row_is_resumable_and_idempotent() {
+    let pool = db().await;
+    let old = ring(&[(1, 11)]);
+    let mut ids = Vec::new();
+    for n in 0..25 {
+        let u = user(&pool, n).await;
+        secrets::put(&pool, &old, u, SecretKind::CloreApiKey, &SecretString::from(format!("key-of-user-{n:04}-xyz")))
+            .await
+            .unwrap();
+        ids.push(u);
+    }
+    secrets::put(&pool, &old, ids[0], SecretKind::SshPassword, &SecretString::from("pw-0")).await.unwrap();
+
+    let both = ring(&[(2, 22), (1, 11)]);
+    // Interrupted after one batch of 10: that batch is committed, the rest waits.
+    let r = secrets::rotate(&pool, &both, 10, Some(1)).await.unwrap();
+    assert_eq!((r.moved, r.failed, r.remaining), (10, 0, 16));
+    // Resumed: the rest moves. Run again: nothing to do.
+    let r = secrets::rotate(&pool, &both, 10, None).await.unwrap();
+    assert_eq!((r.moved, r.failed, r.remaining), (16, 0, 0));
+    let r = secrets::rotate(&pool, &both, 10, None).await.unwrap();
+    assert_eq!((r.moved, r.failed, r.remaining), (0, 0, 0));
+
+    // Everything now opens with the new key alone.
+    let new_only = ring(&[(2, 22)]);
+    secrets::check_keyring(&pool, &new_only).await.unwrap();
+    for (n, u) in ids.iter().enumerate() {
+        let k = usable(secrets::get(&pool, &new_only, *u, SecretKind::CloreApiKey).await.unwrap());
+        assert_eq!(k, format!("key-of-user-{n:04}-xyz"));
+    }
+    assert_eq!(usable(secrets::get(&pool, &new_only, ids[0], SecretKind::SshPassword).await.unwrap()), "pw-0");
+}
+
+#[tokio::test]
+async fn rotation_skips_and_counts_rows_it_cannot_open() {
+    let pool = db().await;
+    let stranger = ring(&[(7, 99)]);
+    let a = user(&pool, 1).await;
+    let b = user(&pool, 2).await;
+    secrets::put(&pool, &stranger, a, SecretKind::CloreApiKey, &SecretString::from("sealed-elsewhere-1"))
+        .await
+        .unwrap();
+    secrets::put(&pool, &ring(&[(1, 11)]), b, SecretKind::CloreApiKey, &SecretString::from("ordinary-key-22"))
+        .await
+        .unwrap();
+    let r = secrets::rotate(&pool, &ring(&[(2, 22), (1, 11)]), 1, None).await.unwrap();
+    assert_eq!((r.moved, r.failed, r.remaining), (1, 1, 0));
+}
+
+#[tokio::test]
+async fn a_database_dump_contains_no_plaintext_key() {
+    let pool = db().await;
+    let r = ring(&[(1, 11)]);
+    for n in 0..3 {
+        let u = user(&pool, n).await;
+        secrets::put(&pool, &r, u, SecretKind::CloreApiKey, &SecretString::from(format!("{CLORE_KEY}{n}")))
+            .await
+            .unwrap();
+        audit::record(&pool, Some(u), "key.set", &json!({"fingerprint": "x"}), "ok").await.unwrap();
+    }
+    let name: String = sqlx::query_scalar("SELECT current_database()::text").fetch_one(&pool).await.unwrap();
+    let bin = store::tempdb::find_bindir().unwrap();
+    let mut cmd = Command::new(bin.join("pg_dump"));
+    match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let mut u = url::Url::parse(&url).unwrap();
+            u.set_path(&format!("/{name}"));
+            cmd.arg(format!("--dbname={u}"));
+        }
+        None => {
+            let o = store::tempdb::server_options().unwrap();
+            cmd.args(["-h", &o.get_socket().unwrap().display().to_string(), "-p", &o.get_port().to_string()]);
+            cmd.args(["-U", "postgres", "-d", &name]);
+        }
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dump = String::from_utf8_lossy(&out.stdout);
+    assert!(dump.contains("user_secrets"), "the dump holds the secrets table");
+    assert!(!dump.contains(&CLORE_KEY[..16]), "a plaintext key is in the dump");
+}
+
+#[tokio::test]
+async fn concurrent_claimers_never_take_the_same_outbox_row() {
+    let pool = db().await;
+    for i in 0..300 {
+        let a = outbox::NewAlert {
+            dedup_key: format!("watch:1:server:{i}"),
+            platform: Platform::Console,
+            target_chat_id: "ops".into(),
+            target_user: None,
+            payload: json!({ "text": format!("alert {i}") }),
+        };
+        assert!(outbox::enqueue(&pool, &a).await.unwrap());
+        // The same alert again is a no-op.
+        assert!(!outbox::enqueue(&pool, &a).await.unwrap());
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let rows = outbox::claim(&pool, Platform::Console, 7, Duration::from_secs(60)).await.unwrap();
+                if rows.is_empty() {
+                    break mine;
+                }
+                for r in rows {
+                    outbox::mark_delivered(&pool, r.id).await.unwrap();
+                    mine.push(r.id);
+                }
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let distinct: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 300, "every alert claimed once");
+    assert_eq!(distinct.len(), 300, "no alert claimed twice");
+    assert_eq!(outbox::pending_count(&pool).await.unwrap(), 0);
+    // Another platform's notifier sees nothing of these.
+    assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn outbox_leases_retries_and_failures() {
+    let pool = db().await;
+    let a = outbox::NewAlert {
+        dedup_key: "order:5:ended".into(),
+        platform: Platform::Telegram,
+        target_chat_id: "1001".into(),
+        target_user: None,
+        payload: json!({"text": "Order 5 ended"}),
+    };
+    outbox::enqueue(&pool, &a).await.unwrap();
+    let first = outbox::claim(&pool, Platform::Telegram, 10, Duration::from_millis(300)).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].attempts, 1);
+    assert_eq!(first[0].payload.0["text"], "Order 5 ended");
+    // Leased: invisible to others until the lease runs out (its notifier died mid-send).
+    assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let again = outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 2);
+    // Retried later: not due until the delay passes.
+    outbox::retry_later(&pool, again[0].id, "HTTP 502", Duration::from_secs(3600)).await.unwrap();
+    assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
+    outbox::retry_later(&pool, again[0].id, "HTTP 502", Duration::ZERO).await.unwrap();
+    let third = outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap();
+    outbox::mark_failed(&pool, third[0].id, "bot was blocked by the user").await.unwrap();
+    assert_eq!(outbox::pending_count(&pool).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn button_tokens_are_single_use_bound_and_expiring() {
+    let pool = db().await;
+    let (owner, other) = (user(&pool, 1).await, user(&pool, 2).await);
+    let payload = json!({"rent": {"server": 42, "price": 0.45}});
+    actions::create(&pool, "tok-confirm", owner, &payload, Duration::from_secs(120)).await.unwrap();
+    assert_eq!(actions::take(&pool, "tok-confirm", other).await.unwrap(), actions::Taken::NotYours);
+    assert_eq!(actions::peek(&pool, "tok-confirm").await.unwrap(), Some((owner, payload.clone())));
+    assert_eq!(actions::take(&pool, "tok-confirm", owner).await.unwrap(), actions::Taken::Ok(payload));
+    assert_eq!(actions::take(&pool, "tok-confirm", owner).await.unwrap(), actions::Taken::Used);
+    assert_eq!(actions::take(&pool, "nope", owner).await.unwrap(), actions::Taken::Unknown);
+
+    actions::create(&pool, "tok-short", owner, &json!({}), Duration::from_millis(100)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(actions::take(&pool, "tok-short", owner).await.unwrap(), actions::Taken::Expired);
+    assert_eq!(actions::purge_expired(&pool, Duration::ZERO).await.unwrap(), 1);
+
+    // Two presses racing: exactly one wins.
+    actions::create(&pool, "tok-race", owner, &json!({"n": 1}), Duration::from_secs(120)).await.unwrap();
+    let (a, b) = tokio::join!(actions::take(&pool, "tok-race", owner), actions::take(&pool, "tok-race", owner));
+    let wins = [a.unwrap(), b.unwrap()].iter().filter(|t| matches!(t, actions::Taken::Ok(_))).count();
+    assert_eq!(wins, 1);
+}
+
+#[tokio::test]
+async fn users_chats_and_settings() {
+    let pool = db().await;
+    let a = users::upsert_user(&pool, Platform::Discord, "123", "Ann").await.unwrap();
+    let again = users::upsert_user(&pool, Platform::Discord, "123", "Ann B").await.unwrap();
+    assert_eq!(a.id, again.id);
+    assert_eq!(again.display_name, "Ann B");
+    assert_eq!(again.settings.currency, store::DisplayCurrency::Usd);
+    assert_eq!(again.settings.locale, "en");
+    // The same id on another platform is another person.
+    let tg = users::upsert_user(&pool, Platform::Telegram, "123", "Ann").await.unwrap();
+    assert_ne!(tg.id, a.id);
+
+    let mut s = again.settings.clone();
+    s.currency = store::DisplayCurrency::Clore;
+    s.default_image = Some("cloreai/ubuntu22.04-cuda12".into());
+    s.ssh_key = Some("ssh-ed25519 AAAAC3Nza ann@laptop".into());
+    users::save_settings(&pool, a.id, &s).await.unwrap();
+    let read = users::find_user(&pool, Platform::Discord, "123").await.unwrap().unwrap();
+    assert_eq!(read.settings, s);
+
+    let c =
+        users::upsert_chat(&pool, Platform::Discord, "chan-9", users::ChatKind::Channel, Some("guild-1"), "gpu-ops")
+            .await
+            .unwrap();
+    let c2 = users::upsert_chat(&pool, Platform::Discord, "chan-9", users::ChatKind::Channel, Some("guild-1"), "gpus")
+        .await
+        .unwrap();
+    assert_eq!((c.id, c2.title.as_str()), (c2.id, "gpus"));
+    assert_eq!(users::get_chat(&pool, c.id).await.unwrap().unwrap().guild_id.as_deref(), Some("guild-1"));
+}
+
+#[tokio::test]
+async fn watches_and_their_match_state() {
+    let pool = db().await;
+    let owner = user(&pool, 1).await;
+    let dm = users::upsert_chat(&pool, Platform::Telegram, "tg-1", users::ChatKind::Dm, None, "").await.unwrap();
+    let team =
+        users::upsert_chat(&pool, Platform::Telegram, "-100", users::ChatKind::Group, None, "ml team").await.unwrap();
+    let new = |chat, is_team, once| watches::NewWatch {
+        owner,
+        chat,
+        is_team,
+        query: "4090 max=0.4".into(),
+        query_parsed: json!({"models": ["RTX 4090"], "max_price": 0.4}),
+        gpu_model: Some("RTX 4090".into()),
+        max_price: Some(0.4),
+        currency: store::DisplayCurrency::Usd,
+        once,
+        cooldown_secs: 0,
+        autorent: None,
+    };
+    let w = watches::create(&pool, &new(dm.id, false, true)).await.unwrap();
+    let t = watches::create(&pool, &new(team.id, true, false)).await.unwrap();
+    assert_eq!(watches::list_personal(&pool, owner).await.unwrap().len(), 1);
+    assert_eq!(watches::list_team(&pool, team.id).await.unwrap()[0].id, t.id);
+    assert_eq!(watches::list_active(&pool).await.unwrap().len(), 2);
+
+    watches::replace_matches(&pool, w.id, &[(10, 0.35), (11, 0.38)]).await.unwrap();
+    watches::replace_matches(&pool, w.id, &[(11, 0.30), (12, 0.39)]).await.unwrap();
+    let m: Vec<(i64, f64)> =
+        watches::matches(&pool, w.id).await.unwrap().iter().map(|m| (m.server_id, m.price)).collect();
+    assert_eq!(m, vec![(11, 0.30), (12, 0.39)]);
+    watches::replace_matches(&pool, w.id, &[]).await.unwrap();
+    assert!(watches::matches(&pool, w.id).await.unwrap().is_empty());
+
+    // A `once` watch disables itself when it fires; a recurring one stays.
+    watches::mark_fired(&pool, w.id, chrono::Utc::now()).await.unwrap();
+    watches::mark_fired(&pool, t.id, chrono::Utc::now()).await.unwrap();
+    assert!(!watches::get(&pool, w.id).await.unwrap().unwrap().active);
+    assert!(watches::get(&pool, t.id).await.unwrap().unwrap().active);
+    let until = chrono::Utc::now() + chrono::Duration::hours(2);
+    watches::snooze(&pool, t.id, Some(until)).await.unwrap();
+    let snoozed = watches::get(&pool, t.id).await.unwrap().unwrap().snoozed_until.unwrap();
+    assert!((snoozed - until).num_milliseconds().abs() < 1);
+    assert!(watches::delete(&pool, t.id).await.unwrap());
+    assert!(watches::get(&pool, t.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn tracked_orders_hosts_history_and_audit() {
+    let pool = db().await;
+    let u = user(&pool, 1).await;
+    let o = orders::NewTrackedOrder {
+        user: u,
+        order_id: 77,
+        server_id: 5,
+        spot: false,
+        price: Some(0.5),
+        currency: Some("USD-Blockchain".into()),
+        ends_at: None,
+        watch: None,
+    };
+    orders::track(&pool, &o).await.unwrap();
+    orders::track(&pool, &o).await.unwrap();
+    assert_eq!(orders::active_for_user(&pool, u).await.unwrap().len(), 1);
+    assert_eq!(orders::users_with_active_orders(&pool).await.unwrap(), vec![u]);
+    assert!(orders::set_flag(&pool, u, 77, orders::OrderFlag::EndingSoonAlerted).await.unwrap());
+    assert!(!orders::set_flag(&pool, u, 77, orders::OrderFlag::EndingSoonAlerted).await.unwrap());
+    assert!(orders::set_flag(&pool, u, 77, orders::OrderFlag::Ended).await.unwrap());
+    assert!(!orders::set_flag(&pool, u, 77, orders::OrderFlag::Ended).await.unwrap());
+    assert!(orders::active_for_user(&pool, u).await.unwrap().is_empty());
+
+    let seen = |online, rented| orders::HostServer { name: "rig-a".into(), server_id: Some(9), online, rented };
+    assert_eq!(orders::observe_host_server(&pool, u, &seen(true, false)).await.unwrap(), None);
+    assert_eq!(orders::observe_host_server(&pool, u, &seen(false, false)).await.unwrap(), Some(seen(true, false)));
+    assert_eq!(orders::observe_host_server(&pool, u, &seen(false, true)).await.unwrap(), Some(seen(false, false)));
+    assert_eq!(orders::host_servers(&pool, u).await.unwrap(), vec![seen(false, true)]);
+
+    let t0 = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+    let point = |m: &str, at, min| history::PricePoint {
+        gpu_model: m.into(),
+        polled_at: at,
+        currency: store::DisplayCurrency::Usd,
+        min_price: Some(min),
+        median_price: Some(min * 1.5),
+        available: 4,
+        total: 9,
+    };
+    let pts = vec![
+        point("RTX 4090", t0, 0.4),
+        point("RTX 4090", t0 + chrono::Duration::seconds(30), 0.35),
+        point("A100", t0, 1.2),
+    ];
+    assert_eq!(history::record(&pool, &pts).await.unwrap(), 3);
+    assert_eq!(history::record(&pool, &pts).await.unwrap(), 0, "a poll recorded twice is kept once");
+    let s = history::series(&pool, "RTX 4090", store::DisplayCurrency::Usd, t0).await.unwrap();
+    assert_eq!(s.iter().map(|p| p.min_price.unwrap()).collect::<Vec<_>>(), vec![0.4, 0.35]);
+
+    audit::record(&pool, Some(u), "rent", &json!({"server": 5, "price": 0.5}), "ok: order 77").await.unwrap();
+    audit::record(&pool, Some(u), "cancel", &json!({"order": 77}), "ok").await.unwrap();
+    let log = audit::recent(&pool, u, 10).await.unwrap();
+    assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["cancel", "rent"]);
+}
