@@ -61,7 +61,26 @@ impl ClientConfig {
     pub fn with_base_url(base: &str) -> Result<ClientConfig, url::ParseError> {
         Ok(ClientConfig { base_url: parse_base(base)?, ..ClientConfig::default() })
     }
+
+    /// The production settings with the base URL from `CLORE_API_URL` (default
+    /// [`DEFAULT_BASE_URL`]); a malformed value is an error naming the variable.
+    pub fn from_env() -> Result<ClientConfig, String> {
+        Self::from_api_url(std::env::var(API_URL_VAR).ok().as_deref())
+    }
+
+    /// As [`ClientConfig::from_env`], given the variable's value.
+    pub fn from_api_url(value: Option<&str>) -> Result<ClientConfig, String> {
+        let base = value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_BASE_URL);
+        let cfg = Self::with_base_url(base).map_err(|e| format!("{API_URL_VAR} is not a valid URL ({e}): {base:?}"))?;
+        if !matches!(cfg.base_url.scheme(), "http" | "https") {
+            return Err(format!("{API_URL_VAR} must be an http:// or https:// URL, not {base:?}"));
+        }
+        Ok(cfg)
+    }
 }
+
+/// The variable that points clorebot at another Clore API (such as `clorebot sim`).
+pub const API_URL_VAR: &str = "CLORE_API_URL";
 
 /// Parses a base URL so that endpoint names join under it (`…/v1` → `…/v1/wallets`).
 pub fn parse_base(base: &str) -> Result<Url, url::ParseError> {
@@ -295,10 +314,10 @@ impl CloreClient {
             attempt += 1;
             let err = match result {
                 Ok(v) => {
-                    return serde_json::from_value(v).map_err(|e| CloreError::Decode {
+                    return T::deserialize(&v).map_err(|e| CloreError::Decode {
                         endpoint,
                         detail: e.to_string(),
-                        excerpt: String::from("(a JSON object of unexpected shape)"),
+                        excerpt: excerpt(v.to_string().as_bytes(), key),
                     });
                 }
                 Err(e) => e,
@@ -422,5 +441,68 @@ fn excerpt(bytes: &[u8], key: Option<&ApiKey>) -> String {
         format!("{cut}…")
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(status: u16, body: &str) -> Result<Value, CloreError> {
+        interpret("wallets", StatusCode::from_u16(status).unwrap(), body.as_bytes(), None)
+    }
+
+    #[test]
+    fn the_body_decides_whatever_the_status() {
+        assert_eq!(read(200, r#"{"code":3}"#).unwrap_err(), CloreError::InvalidKey);
+        assert_eq!(read(401, r#"{"code":3,"error":"invalid_api_key"}"#).unwrap_err(), CloreError::InvalidKey);
+        assert_eq!(read(429, r#"{"code":5}"#).unwrap_err(), CloreError::RateLimited { endpoint: "wallets" });
+        assert_eq!(
+            read(200, r#"{"code":6,"message":"server-offline"}"#).unwrap_err(),
+            CloreError::ServerOffline,
+            "error text may come as `message`"
+        );
+        assert_eq!(
+            read(200, r#"{"code":6,"error":"exceeded_max_step","max_step":"0.75"}"#).unwrap_err(),
+            CloreError::ExceededMaxStep { max_step: 0.75 }
+        );
+        assert_eq!(read(200, r#"{"code":"0","wallets":[]}"#).unwrap()["wallets"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn the_status_decides_when_the_body_has_no_code() {
+        assert_eq!(read(401, "").unwrap_err(), CloreError::InvalidKey);
+        assert_eq!(read(429, "Too Many Requests").unwrap_err(), CloreError::RateLimited { endpoint: "wallets" });
+        let e = read(502, "<html>Bad Gateway</html>").unwrap_err();
+        assert_eq!(
+            e,
+            CloreError::Http { endpoint: "wallets", status: 502, excerpt: "<html>Bad Gateway</html>".into() }
+        );
+        assert!(e.is_transient());
+        let e = read(200, r#"{"wallets":[]}"#).unwrap_err();
+        assert!(matches!(e, CloreError::Decode { .. }), "{e:?}");
+        let e = read(200, r#"{"code":0,"wallets":[{"#).unwrap_err();
+        assert!(e.to_string().contains("not a JSON object") && e.to_string().contains("wallets"), "{e}");
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_never_hold_the_key() {
+        let key = ApiKey::parse("SECRETKEY0123456789abcdef").unwrap();
+        let body = format!("oops {} {}", key.expose(), "x".repeat(1000));
+        let e = interpret("my_orders", StatusCode::BAD_GATEWAY, body.as_bytes(), Some(&key)).unwrap_err();
+        let text = e.to_string();
+        assert!(!text.contains("SECRETKEY") && text.contains("[REDACTED]"), "{text}");
+        assert!(text.chars().count() < EXCERPT_CHARS + 100, "{} chars", text.chars().count());
+    }
+
+    #[test]
+    fn base_url_from_the_environment_value() {
+        assert_eq!(ClientConfig::from_api_url(None).unwrap().base_url.as_str(), "https://api.clore.ai/v1/");
+        let c = ClientConfig::from_api_url(Some(" http://127.0.0.1:8707/v1/ ")).unwrap();
+        assert_eq!(c.base_url.join("wallets").unwrap().as_str(), "http://127.0.0.1:8707/v1/wallets");
+        let e = ClientConfig::from_api_url(Some("not a url")).unwrap_err();
+        assert!(e.starts_with("CLORE_API_URL is not a valid URL"), "{e}");
+        let e = ClientConfig::from_api_url(Some("ftp://x/v1")).unwrap_err();
+        assert!(e.contains("http:// or https://"), "{e}");
     }
 }

@@ -373,7 +373,7 @@ impl Order {
 
     /// Unix time at which the order reaches its maximum rental length (`ct + mrl`).
     pub fn ends_at(&self) -> Option<i64> {
-        Some(self.ct? + i64::try_from(self.mrl_secs?).ok()?)
+        self.ct?.checked_add(i64::try_from(self.mrl_secs?).ok()?)
     }
 
     pub fn port_forwards(&self) -> Vec<PortForward> {

@@ -249,6 +249,9 @@ impl CreateOrder {
     }
 }
 
+/// Longest maximum rental length accepted (ten years); longer is surely a typo.
+pub const MRL_MAX_HOURS: u64 = 24 * 365 * 10;
+
 /// A host's `set_server_settings` request. Prices are per day, in the units Clore documents
 /// for this endpoint (its examples are bitcoin amounts).
 #[derive(Debug, Clone, PartialEq)]
@@ -267,6 +270,9 @@ impl ServerSettings {
         }
         if self.mrl_hours == 0 {
             return Err(ValidationError::new("mrl", "must be at least 1 hour"));
+        }
+        if self.mrl_hours > MRL_MAX_HOURS {
+            return Err(ValidationError::new("mrl", format!("must be at most {MRL_MAX_HOURS} hours (ten years)")));
         }
         check_price("on_demand", self.on_demand)?;
         check_price("spot", self.spot)?;

@@ -7,6 +7,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::state::{SimError, SimResult, SimState};
+
+/// A bound on one clock advance (ten years), so simulated time stays far from overflow.
+const MAX_ADVANCE_SECS: i64 = 10 * 365 * 86_400;
 use crate::clore::Currency;
 
 /// `POST /_sim/servers/{id}`: any subset of these.
@@ -144,6 +147,9 @@ impl SimState {
     pub fn advance(&mut self, seconds: i64) -> SimResult {
         if seconds < 0 {
             return Err(bad("seconds must be >= 0: the clock only moves forward"));
+        }
+        if seconds > MAX_ADVANCE_SECS || self.clock_offset > MAX_ADVANCE_SECS * 100 {
+            return Err(bad("seconds must be at most 315360000 (ten years) per call"));
         }
         self.tick();
         self.clock_offset += seconds;

@@ -11,6 +11,9 @@ use serde_json::{Map, Value, json};
 use super::market::{self, Rates, SimServer};
 use crate::clore::Currency;
 
+/// Longest maximum rental length a host may set (ten years): bounds the arithmetic on it.
+pub const MAX_MRL_HOURS: u64 = crate::clore::validate::MRL_MAX_HOURS;
+
 /// A creation fee of about $0.10 is charged per order.
 pub const CREATION_FEE_USD: f64 = 0.10;
 /// Percent of each order Clore keeps, reported as `fee`.
@@ -156,6 +159,7 @@ impl SimState {
     }
 
     pub fn now(&self) -> i64 {
+        // `advance` bounds the offset, so this cannot overflow.
         wall_clock() + self.clock_offset
     }
 
@@ -412,7 +416,11 @@ impl SimState {
         let name = body.get("name").and_then(Value::as_str).ok_or_else(|| SimError::invalid("name"))?;
         let availability =
             body.get("availability").and_then(Value::as_bool).ok_or_else(|| SimError::invalid("availability"))?;
-        let mrl = body.get("mrl").and_then(Value::as_u64).filter(|m| *m > 0).ok_or_else(|| SimError::invalid("mrl"))?;
+        let mrl = body
+            .get("mrl")
+            .and_then(Value::as_u64)
+            .filter(|m| (1..=MAX_MRL_HOURS).contains(m))
+            .ok_or_else(|| SimError::invalid("mrl"))?;
         let price = |f: &str| body.get(f).and_then(Value::as_f64).filter(|p| p.is_finite() && *p > 0.0);
         let on_demand = price("on_demand").ok_or_else(|| SimError::invalid("on_demand"))?;
         let spot = price("spot").ok_or_else(|| SimError::invalid("spot"))?;

@@ -1,0 +1,57 @@
+//! The `clorebot` binary itself: what its subcommands print and how they fail.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn clorebot() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_clorebot"));
+    c.env_remove("DATABASE_URL").env_remove("CLOREBOT_MASTER_KEY").env_remove("CLOREBOT_MASTER_KEYS");
+    c
+}
+
+#[test]
+fn sim_prints_its_address_and_serves_the_api() {
+    let mut child = clorebot()
+        .args(["sim", "--listen", "127.0.0.1:0", "--servers", "5", "--seed", "3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url =
+        line.trim().strip_prefix("clore sim listening on ").unwrap_or_else(|| panic!("printed {line:?}")).to_owned();
+    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/v1"), "{url}");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let body: serde_json::Value =
+        rt.block_on(async { reqwest::get(format!("{url}/marketplace")).await.unwrap().json().await.unwrap() });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(body["code"], 0);
+    // Five generated servers plus the demo account's own online one.
+    assert_eq!(body["servers"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn keys_generate_prints_a_usable_master_key() {
+    let out = clorebot().args(["keys", "generate"]).output().unwrap();
+    assert!(out.status.success());
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let k = key.clone();
+    let ring = clorebot::store::crypto::Keyring::from_lookup(move |n| (n == "CLOREBOT_MASTER_KEY").then(|| k.clone()));
+    assert!(ring.is_ok(), "{key} does not load as a master key");
+}
+
+#[test]
+fn commands_needing_configuration_name_the_missing_variable() {
+    let out = clorebot().arg("migrate").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL is not set"));
+
+    let out = clorebot().args(["keys", "rotate"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CLOREBOT_MASTER_KEY is not set"));
+
+    let out = clorebot().args(["sim", "--key", " "]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--key must not be empty"));
+}
