@@ -1,6 +1,9 @@
 //! clorebot: a chat-ops bot for the Clore.ai GPU marketplace.
 
 pub mod clore;
+pub mod core;
+pub mod frontends;
+pub mod market;
 pub mod sim;
 pub mod store;
 pub mod telemetry;

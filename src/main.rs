@@ -18,6 +18,10 @@ struct Cli {
 enum Cmd {
     /// Serve a simulated Clore API on loopback (for the demo, tests and trying things out).
     Sim(SimArgs),
+    /// Talk to the bot from this terminal: one command per line on stdin, replies on stdout.
+    Chat(ChatArgs),
+    /// The whole bot offline: a simulated Clore, a throwaway Postgres and the console.
+    Demo(DemoArgs),
     /// Apply the database migrations to DATABASE_URL and exit (they also run on start).
     Migrate,
     /// Master keys for the API keys stored at rest.
@@ -25,6 +29,26 @@ enum Cmd {
         #[command(subcommand)]
         cmd: KeysCmd,
     },
+}
+
+#[derive(Args)]
+struct ChatArgs {
+    /// Your user name in the console.
+    #[arg(long)]
+    user: String,
+    /// Speak in a group chat of this name (team watches, group rules); without it, a private chat.
+    #[arg(long)]
+    chat: Option<String>,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Seed of the simulated market.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Servers in the simulated market.
+    #[arg(long, default_value_t = sim::DEFAULT_SERVERS as u32, value_parser = clap::value_parser!(u32).range(1..=50_000))]
+    servers: u32,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +87,8 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Sim(a) => run_sim(a).await,
+        Cmd::Chat(a) => run_chat(a).await,
+        Cmd::Demo(a) => run_demo(a).await,
         Cmd::Migrate => run_migrate().await,
         Cmd::Keys { cmd: KeysCmd::Generate } => {
             println!("{}", clorebot::store::crypto::Keyring::generate_key_b64());
@@ -122,4 +148,58 @@ async fn run_rotate(batch: i64) -> anyhow::Result<()> {
         anyhow::bail!("{} secret(s) were left on an old key: their owners must set them again", r.failed);
     }
     Ok(())
+}
+
+/// Market snapshots older than this are refreshed on use (Clore updates prices about as often).
+const MARKET_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn run_chat(a: ChatArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if a.user.trim().is_empty() || a.chat.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        anyhow::bail!("--user and --chat must not be empty");
+    }
+    let ring = clorebot::store::crypto::Keyring::from_env()?;
+    let pool = match std::env::var("DATABASE_URL") {
+        Ok(u) if !u.trim().is_empty() => clorebot::store::connect(&u).await?,
+        _ => clorebot::store::tempdb::fresh_database("chat").await?,
+    };
+    clorebot::store::secrets::check_keyring(&pool, &ring).await?;
+    let cfg = clorebot::clore::ClientConfig::from_env().map_err(anyhow::Error::msg)?;
+    let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
+    let core = clorebot::core::Core::new(pool, client, std::sync::Arc::new(ring), Default::default(), MARKET_TTL);
+    let caller = clorebot::frontends::console::caller(a.user.trim(), a.chat.as_deref().map(str::trim));
+    clorebot::frontends::console::run_stdio(&core, caller).await
+}
+
+async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use clorebot::store::{Platform, crypto::SecretKind, secrets, users};
+    let sim_cfg = SimConfig { seed: a.seed, servers: a.servers as usize, keys: Vec::new() };
+    let handle =
+        sim::start(&sim_cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.context("failed to start the simulator")?;
+    eprintln!("Starting a throwaway PostgreSQL…");
+    let pool = clorebot::store::tempdb::fresh_database("demo").await?;
+    let ring = std::sync::Arc::new(clorebot::store::crypto::Keyring::ephemeral());
+    let me = users::upsert_user(&pool, Platform::Console, "you", "you").await?;
+    let key = secrecy::SecretString::from(sim::DEFAULT_KEY.to_owned());
+    secrets::put(&pool, &ring, me.id, SecretKind::CloreApiKey, &key).await?;
+    let cfg = clorebot::clore::ClientConfig::with_base_url(&handle.api_url()).context("simulator URL")?;
+    let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
+    let core = clorebot::core::Core::new(pool, client, ring, Default::default(), MARKET_TTL);
+    println!(
+        "clorebot demo — a simulated Clore market at {} ({} servers), a throwaway database, and you,\n\
+         signed in as `you` with a demo API key already stored. Type commands; Ctrl-D quits.\n\n\
+         Try:  /gpus 4090        search the market\n      \
+         /rent <id>        rent a server (then /press 1 to confirm)\n      \
+         /orders           SSH details of your orders\n      \
+         /watch 4090 max=0.4   a price watch\n      \
+         /help             everything else\n",
+        handle.api_url(),
+        a.servers
+    );
+    std::io::stdout().flush().ok();
+    let result =
+        clorebot::frontends::console::run_stdio(&core, clorebot::frontends::console::caller("you", None)).await;
+    handle.stop().await;
+    result
 }

@@ -159,6 +159,13 @@ impl Keyring {
         }
     }
 
+    /// A keyring of one fresh random key, for `clorebot demo` (its database is thrown away).
+    pub fn ephemeral() -> Keyring {
+        let key = Key::generate();
+        let raw: [u8; 32] = key.as_slice().try_into().expect("XChaCha20-Poly1305 keys are 32 bytes");
+        Keyring::from_raw(vec![(1, raw)]).expect("one positive version is a valid keyring")
+    }
+
     /// A new random master key, base64, for `clorebot keys generate`.
     pub fn generate_key_b64() -> String {
         let key = Key::generate();

@@ -143,6 +143,14 @@ impl DisplayCurrency {
         }
     }
 
+    pub fn from_clore(c: crate::clore::Currency) -> DisplayCurrency {
+        match c {
+            crate::clore::Currency::Usd => DisplayCurrency::Usd,
+            crate::clore::Currency::Clore => DisplayCurrency::Clore,
+            crate::clore::Currency::Bitcoin => DisplayCurrency::Btc,
+        }
+    }
+
     /// The Clore currency these prices are in.
     pub fn clore(self) -> crate::clore::Currency {
         match self {

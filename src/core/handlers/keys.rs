@@ -1,0 +1,85 @@
+//! `/key`, `/key set <key>`, `/key remove`: the caller's Clore API key.
+//!
+//! A key is accepted only in a private chat; in a group it is refused and the message is
+//! deleted (where the platform allows), and the user is told to replace the now-exposed key.
+//! Before storing, the key is tried with a `wallets` call, so a typo is caught at once.
+
+use serde_json::json;
+
+use crate::clore::{ApiKey, CloreError};
+use crate::core::format;
+use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::store::crypto::SecretKind;
+use crate::store::{audit, secrets};
+
+pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
+    if !cx.caller.in_private() {
+        return Err(Failure::UserSecret(
+            "Never post your Clore API key in a group: I deleted your message where I could and did not save the key. \
+             Anyone who saw it can spend your balance, so create a new key at clore.ai and send it to me in a \
+             private chat with /key set <key>."
+                .into(),
+        ));
+    }
+    let key = key.map_err(Failure::UserSecret)?;
+    let wallets = match cx.core.clore.wallets(&key).await {
+        Ok(w) => w,
+        Err(CloreError::InvalidKey) => {
+            return Err(Failure::UserSecret(
+                "Clore refused that key (invalid or revoked); nothing was saved. Check it at clore.ai → Profile → API."
+                    .into(),
+            ));
+        }
+        Err(e) => {
+            return Err(Failure::UserSecret(format!(
+                "I could not check the key with Clore, so I did not save it: {} Your message was deleted; please send it again.",
+                crate::core::explain_clore(&e)
+            )));
+        }
+    };
+    let mut tx = cx.core.pool.begin().await?;
+    let secret = secrecy::SecretString::from(key.expose().to_owned());
+    let fp = secrets::put(&mut *tx, &cx.core.keyring, cx.user.id, SecretKind::CloreApiKey, &secret).await?;
+    audit::record(&mut *tx, Some(cx.user.id), "key.set", &json!({ "fingerprint": fp }), "ok").await?;
+    tx.commit().await?;
+    let balances: Vec<String> =
+        wallets.iter().filter_map(|w| Some(format::money(w.balance.unwrap_or(0.0), w.currency()?))).collect();
+    let mut r = Reply::text(format!(
+        "Key saved, encrypted (fingerprint {fp}). I deleted your message so the key does not stay in this chat."
+    ));
+    if !balances.is_empty() {
+        r = r.with_text(format!("Balances: {}", balances.join(" · ")));
+    }
+    r = r.with_text("Try /orders, /wallets, or rent with /rent <server id>.");
+    r.delete_trigger = true;
+    Ok(vec![r.private()])
+}
+
+pub async fn status(cx: &Ctx<'_>) -> Outcome {
+    Ok(vec![match secrets::status(&cx.core.pool, cx.user.id, SecretKind::CloreApiKey).await? {
+        Some(s) => Reply::text(format!(
+            "Your Clore API key is set (fingerprint {}, saved {}). /key remove deletes it.",
+            s.fingerprint,
+            s.updated_at.format("%Y-%m-%d %H:%M UTC")
+        ))
+        .private(),
+        None => Reply::text(crate::core::NO_KEY).private(),
+    }])
+}
+
+pub async fn remove(cx: &Ctx<'_>) -> Outcome {
+    let mut tx = cx.core.pool.begin().await?;
+    let had = secrets::remove(&mut *tx, cx.user.id, SecretKind::CloreApiKey).await?;
+    if had {
+        audit::record(&mut *tx, Some(cx.user.id), "key.remove", &json!({}), "ok").await?;
+    }
+    tx.commit().await?;
+    Ok(vec![
+        Reply::text(if had {
+            "Your Clore API key is deleted. Watches stay, but renting and order alerts need a key again."
+        } else {
+            "You had no key stored."
+        })
+        .private(),
+    ])
+}

@@ -1,0 +1,41 @@
+//! One file per command group; [`dispatch`] routes a parsed command to its handler.
+
+pub mod hosts;
+pub mod keys;
+pub mod market;
+pub mod orders;
+pub mod rent;
+pub mod settings;
+pub mod wallets;
+pub mod watches;
+
+use super::command::Command;
+use super::{Ctx, Outcome, Reply, help};
+
+pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
+    match cmd {
+        Command::Start => Ok(vec![Reply::text(help::START)]),
+        Command::Help(None) => Ok(vec![Reply::text(help::overview())]),
+        Command::Help(Some(name)) => Ok(vec![Reply::text(match help::find(&name) {
+            Some(c) => help::detail(c),
+            None => format!("There is no /{name} command. Send /help for the list."),
+        })]),
+        Command::KeyStatus => keys::status(cx).await,
+        Command::KeySet(k) => keys::set(cx, k).await,
+        Command::KeyRemove => keys::remove(cx).await,
+        Command::Gpus(q) => market::gpus_page(cx, q, 0).await,
+        Command::Server(id) => market::server(cx, id).await,
+        Command::Rent(a) => rent::rent(cx, a).await,
+        Command::Orders { all } => orders::list(cx, all).await,
+        Command::Cancel { order, issue } => orders::cancel(cx, order, issue).await,
+        Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
+        Command::Wallets => wallets::wallets(cx).await,
+        Command::Watch(a) => watches::watch(cx, a).await,
+        Command::Watches => watches::list(cx).await,
+        Command::Unwatch(id) => watches::unwatch(cx, id).await,
+        Command::Snooze { watch, duration } => watches::snooze(cx, watch, duration).await,
+        Command::MyServers => hosts::my_servers(cx).await,
+        Command::HostSet(a) => hosts::host_set(cx, a).await,
+        Command::Settings(changes) => settings::settings(cx, changes).await,
+    }
+}

@@ -1,0 +1,172 @@
+//! `/orders [all]`, `/cancel <order> [issue]`, `/spotprice <order> <price>`.
+
+use serde_json::json;
+
+use crate::clore::{CloreError, Currency, Order};
+use crate::core::actions::Action;
+use crate::core::format::{self, money, per_day};
+use crate::core::handlers::rent::endpoint_lines;
+use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::store::{audit, orders as tracked};
+
+pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
+    let key = cx.api_key().await?;
+    let mine = cx.core.clore.my_orders(&key, all).await?;
+    if mine.orders.is_empty() {
+        return Ok(vec![Reply::text(if all {
+            "You have no orders."
+        } else {
+            "You have no active orders. /gpus finds a server; /rent rents it."
+        })]);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let mut orders = mine.orders;
+    // Active first, newest first.
+    orders.sort_by_key(|o| (o.expired, std::cmp::Reverse(o.ct.unwrap_or(0))));
+    let mut tx = cx.core.pool.begin().await?;
+    let mut r = Reply::titled(format!(
+        "{} {}order{}",
+        orders.len(),
+        if all { "" } else { "active " },
+        if orders.len() == 1 { "" } else { "s" }
+    ));
+    for o in &orders {
+        if !o.expired {
+            // Follow it for endpoint / ending alerts, whoever created it.
+            tracked::track(&mut *tx, &track_row(cx, o)).await?;
+        }
+        r = r.with_text(summary(o, now));
+        for line in endpoint_lines(o) {
+            r = r.with_code(line);
+        }
+    }
+    tx.commit().await?;
+    Ok(vec![r.private()])
+}
+
+fn track_row(cx: &Ctx<'_>, o: &Order) -> tracked::NewTrackedOrder {
+    tracked::NewTrackedOrder {
+        user: cx.user.id,
+        order_id: o.id as i64,
+        server_id: o.server_id.unwrap_or(0) as i64,
+        spot: o.spot,
+        price: o.price,
+        currency: o.currency.clone(),
+        ends_at: o.ends_at().and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+        watch: None,
+    }
+}
+
+/// `Order 57 · #123 · 1× RTX 4090 · $0.45/day · spent $0.12 · 71h 12m left`.
+fn summary(o: &Order, now: i64) -> String {
+    let c = o.currency().unwrap_or(Currency::Usd);
+    let mut parts = vec![format!("Order {}", o.id)];
+    if let Some(s) = o.server_id {
+        parts.push(format!("#{s}"));
+    }
+    if let Some(g) = o.specs.as_ref().and_then(|s| s.gpu.clone()).or_else(|| o.gpu_array.first().cloned()) {
+        parts.push(g.trim().to_owned());
+    }
+    if let Some(p) = o.price {
+        parts.push(format!("{}{}", per_day(p, c), if o.spot { " spot" } else { "" }));
+    }
+    if let Some(s) = o.spend {
+        parts.push(format!("spent {}", money(s, c)));
+    }
+    if o.expired {
+        parts.push("ended".into());
+    } else if let Some(end) = o.ends_at() {
+        parts.push(format!("{} left", format::duration(end - now)));
+    }
+    if !o.expired && !o.endpoints_ready() {
+        parts.push("starting…".into());
+    }
+    parts.join(" · ")
+}
+
+async fn active_order(cx: &Ctx<'_>, order: u64) -> Result<Order, Failure> {
+    let key = cx.api_key().await?;
+    let mine = cx.core.clore.my_orders(&key, false).await?;
+    mine.orders
+        .into_iter()
+        .find(|o| o.id == order)
+        .ok_or_else(|| Failure::user(format!("You have no active order {order}. /orders lists yours.")))
+}
+
+pub async fn cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome {
+    let o = active_order(cx, order).await?;
+    let now = chrono::Utc::now().timestamp();
+    let mut r = Reply::titled(format!("Cancel order {order}?")).with_text(summary(&o, now));
+    if let Some(i) = &issue {
+        r = r.with_text(format!("Reported issue: {i}"));
+    }
+    r = r.with_text("The server is released at once. Confirm within 2 minutes.");
+    let (confirm, abort) =
+        cx.confirm_pair(&Action::ConfirmCancel { order, issue }, &format!("cancelling order {order}")).await?;
+    Ok(vec![r.with_button("Confirm", ButtonStyle::Danger, confirm).with_button(
+        "Keep it",
+        ButtonStyle::Secondary,
+        abort,
+    )])
+}
+
+pub async fn confirm_cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome {
+    let key = cx.api_key().await?;
+    let result = cx.core.clore.cancel_order(&key, order, issue.as_deref()).await;
+    let detail = json!({ "order": order, "issue": issue });
+    let mut tx = cx.core.pool.begin().await?;
+    match &result {
+        Ok(()) => {
+            audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, "ok").await?;
+            tracked::set_flag(&mut *tx, cx.user.id, order as i64, tracked::OrderFlag::Ended).await?;
+        }
+        Err(e) => audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, &format!("refused: {e}")).await?,
+    }
+    tx.commit().await?;
+    match result {
+        Ok(()) => Ok(vec![Reply::text(format!(
+            "Order {order} is cancelled{}.",
+            if issue.is_some() { " and the issue reported" } else { "" }
+        ))]),
+        Err(CloreError::InvalidInput { .. }) => {
+            Err(Failure::user(format!("Clore says order {order} is not active any more; nothing to cancel.")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn spot_price(cx: &Ctx<'_>, order: u64, price: f64) -> Outcome {
+    let o = active_order(cx, order).await?;
+    if !o.spot {
+        return Err(Failure::user(format!("Order {order} is on demand; only spot orders have a bid to change.")));
+    }
+    let c = o.currency().unwrap_or(Currency::Usd);
+    let key = cx.api_key().await?;
+    let result = cx.core.clore.set_spot_price(&key, order, price).await;
+    let detail = json!({ "order": order, "price": price, "old_price": o.price, "currency": c.api_name() });
+    let outcome = match &result {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => format!("refused: {e}"),
+    };
+    audit::record(&cx.core.pool, Some(cx.user.id), "spotprice", &detail, &outcome).await?;
+    match result {
+        Ok(()) => Ok(vec![Reply::text(format!(
+            "Order {order} now bids {}{}.",
+            per_day(price, c),
+            o.price.map(|p| format!(" (was {})", per_day(p, c))).unwrap_or_default()
+        ))]),
+        Err(CloreError::ExceededMaxStep { max_step }) => Err(Failure::user(format!(
+            "Clore lowers a bid one step at a time: the lowest you can set now is {}. Try that, then lower again in 10 minutes.",
+            per_day(max_step, c)
+        ))),
+        Err(CloreError::CanLowerEvery600Seconds { time_to_lowering }) => Err(Failure::user(format!(
+            "A bid can be lowered once every 10 minutes; you can lower this one again in {}.",
+            format::duration(time_to_lowering.ceil() as i64)
+        ))),
+        Err(CloreError::TooLowPrice) => Err(Failure::user(format!(
+            "{} is below the server's minimum spot price; no change was made.",
+            per_day(price, c)
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,84 @@
+//! `/settings …`: display currency, default image, SSH key or password, locale.
+
+use serde_json::json;
+
+use crate::core::command::SettingChange;
+use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::store::crypto::SecretKind;
+use crate::store::{audit, secrets, users};
+
+pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
+    let sets_password = changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_))));
+    if sets_password && !cx.caller.in_private() {
+        return Err(Failure::UserSecret(
+            "Set an SSH password only in a private chat with me. I deleted your message where I could and saved \
+             nothing; choose a different password, since others may have seen this one."
+                .into(),
+        ));
+    }
+    let mut s = cx.user.settings.clone();
+    let mut tx = cx.core.pool.begin().await?;
+    let mut changed = Vec::new();
+    for c in &changes {
+        match c {
+            SettingChange::Currency(cur) => {
+                s.currency = *cur;
+                changed.push("currency");
+            }
+            SettingChange::Image(i) => {
+                s.default_image = i.clone();
+                changed.push("image");
+            }
+            SettingChange::SshKey(k) => {
+                s.ssh_key = k.clone();
+                changed.push("sshkey");
+            }
+            SettingChange::Locale(l) => {
+                s.locale = l.clone();
+                changed.push("locale");
+            }
+            SettingChange::SshPassword(Some(p)) => {
+                secrets::put(&mut *tx, &cx.core.keyring, cx.user.id, SecretKind::SshPassword, p).await?;
+                changed.push("password");
+            }
+            SettingChange::SshPassword(None) => {
+                secrets::remove(&mut *tx, cx.user.id, SecretKind::SshPassword).await?;
+                changed.push("password");
+            }
+        }
+    }
+    if !changes.is_empty() {
+        users::save_settings(&mut *tx, cx.user.id, &s).await?;
+        audit::record(&mut *tx, Some(cx.user.id), "settings", &json!({ "changed": changed }), "ok").await?;
+    }
+    let has_password = secrets::status(&mut *tx, cx.user.id, SecretKind::SshPassword).await?.is_some();
+    tx.commit().await?;
+    let mut r = Reply::titled(if changes.is_empty() { "Your settings" } else { "Settings saved" }).with_fields(vec![
+        ("Currency".into(), s.currency.as_str().to_uppercase()),
+        (
+            "Default image".into(),
+            s.default_image.clone().unwrap_or_else(|| format!("{} (bot default)", cx.core.cfg.default_image)),
+        ),
+        ("SSH key".into(), s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| "none".into())),
+        (
+            "SSH password".into(),
+            if has_password { "saved (encrypted)".into() } else { "none: a new one per order".into() },
+        ),
+        ("Locale".into(), s.locale.clone()),
+    ]);
+    if changes.is_empty() {
+        r = r.with_text(format!("Change with {}", crate::core::help::usage("settings")));
+    }
+    r.delete_trigger = sets_password;
+    Ok(vec![r.private()])
+}
+
+/// `ssh-ed25519 AAAAC3…x7Q me@host`: enough to recognise a public key.
+fn short_key(k: &str) -> String {
+    let mut parts = k.split_whitespace();
+    let kind = parts.next().unwrap_or("");
+    let body = parts.next().unwrap_or("");
+    let comment = parts.collect::<Vec<_>>().join(" ");
+    let body = if body.len() > 16 { format!("{}…{}", &body[..8], &body[body.len() - 4..]) } else { body.to_owned() };
+    format!("{kind} {body} {comment}").trim().to_owned()
+}

@@ -1,0 +1,258 @@
+//! `/watch`, `/watches`, `/unwatch`, `/snooze`: creating and managing watches. Firing them is
+//! the alert engine's job; here a new watch learns what already matches, so it alerts only on
+//! what appears after it was set (an auto-rent watch does not: renting what matches now is
+//! what its owner asked for).
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::core::actions::Action;
+use crate::core::command::WatchArgs;
+use crate::core::format::{self, per_day};
+use crate::core::handlers::market::query_currency;
+use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::market::Query;
+use crate::store::users::{self, ChatKind};
+use crate::store::watches::{self, NewWatch, Watch};
+use crate::store::{DisplayCurrency, WatchId};
+
+/// Auto-rent guardrails as stored with the watch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutorentRules {
+    pub max_orders: u32,
+    /// Per-day spend cap across the watch's running orders, in the watch's currency.
+    pub daily_cap: f64,
+    pub keep: bool,
+}
+
+/// A watch as confirmed (auto-rent needs a confirmation; the others are created at once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchPlan {
+    pub query: Query,
+    pub query_text: String,
+    pub once: bool,
+    pub team: bool,
+    pub cooldown_secs: u64,
+    pub autorent: Option<AutorentRules>,
+}
+
+pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
+    if a.here {
+        if cx.caller.in_private() {
+            return Err(Failure::user(
+                "`here` makes a team watch that alerts a group or channel; in this private chat, leave it out.",
+            ));
+        }
+        if !cx.caller.is_chat_admin {
+            return Err(Failure::user("Only admins of this chat can create team watches (`here`)."));
+        }
+        if a.autorent.is_some() {
+            return Err(Failure::user("Auto-rent uses your own key, so it can't be a team watch; drop `here`."));
+        }
+    }
+    let count = watches::list_personal(&cx.core.pool, cx.user.id).await?.len() as i64;
+    if count >= cx.core.cfg.max_watches_per_user {
+        return Err(Failure::user(format!(
+            "You have {count} watches, the most allowed. Delete some with /unwatch first."
+        )));
+    }
+    let mut query = a.query;
+    let currency = query_currency(cx, &query);
+    query.set_currency(currency);
+    let autorent = a.autorent.map(|r| AutorentRules {
+        max_orders: r.max_orders,
+        daily_cap: r.daily_cap.or(query.max_price()).unwrap_or(0.0),
+        keep: r.keep,
+    });
+    let plan = WatchPlan {
+        query,
+        query_text: a.query_text,
+        once: a.once,
+        team: a.here,
+        cooldown_secs: a.cooldown.as_secs(),
+        autorent,
+    };
+    let Some(rules) = plan.autorent.clone() else {
+        return create(cx, plan).await;
+    };
+    cx.api_key().await?;
+    let max = plan.query.max_price().unwrap_or(0.0);
+    let r = Reply::titled("Create an auto-rent watch?")
+        .with_fields(vec![
+            ("Watching".into(), plan.query.describe()),
+            ("Rents".into(), "the cheapest free match, with your key".into()),
+            ("Max price".into(), per_day(max, currency)),
+            ("Max orders at once".into(), rules.max_orders.to_string()),
+            ("Daily spend cap".into(), format!("{}/day", format::money(rules.daily_cap, currency))),
+            (
+                "After renting".into(),
+                if rules.keep { "keeps watching within these limits".into() } else { "stops".into() },
+            ),
+        ])
+        .with_text(
+            "Money is spent without asking again. A match available at the next market check is rented at once.",
+        );
+    let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), "the auto-rent watch").await?;
+    Ok(vec![r.with_button("Confirm", ButtonStyle::Primary, confirm).with_button("Abort", ButtonStyle::Danger, abort)])
+}
+
+pub async fn confirm(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
+    create(cx, plan).await
+}
+
+async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
+    let currency = plan.query.currency().unwrap_or_else(|| cx.currency());
+    let target = if plan.team {
+        cx.chat.id
+    } else {
+        let kind = ChatKind::Dm;
+        users::upsert_chat(&cx.core.pool, cx.caller.platform, &cx.caller.dm_chat_id, kind, None, "").await?.id
+    };
+    let models = plan.query.models().phrases();
+    let new = NewWatch {
+        owner: cx.user.id,
+        chat: target,
+        is_team: plan.team,
+        query: plan.query_text.clone(),
+        query_parsed: serde_json::to_value(&plan.query).map_err(|e| Failure::Internal(e.into()))?,
+        gpu_model: (!models.is_empty()).then(|| models.join(" ")),
+        max_price: plan.query.max_price(),
+        currency: DisplayCurrency::from_clore(currency),
+        once: plan.once,
+        cooldown_secs: plan.cooldown_secs.min(i32::MAX as u64) as i32,
+        autorent: plan.autorent.as_ref().map(|r| json!(r)),
+    };
+    // What matches now; a snapshot failure only costs the summary line, not the watch.
+    let snap = cx.core.market.get().await.ok();
+    let now: Vec<(i64, f64)> = snap
+        .as_ref()
+        .map(|s| {
+            plan.query
+                .run(&s.servers, currency)
+                .into_iter()
+                .filter(|v| !v.rented)
+                .filter_map(|v| Some((v.id as i64, v.price(currency, plan.query.spot())?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut tx = cx.core.pool.begin().await?;
+    let w = watches::create(&mut *tx, &new).await?;
+    if plan.autorent.is_none() {
+        watches::replace_matches(&mut *tx, w.id, &now).await?;
+    }
+    tx.commit().await?;
+
+    let whom = if plan.team { "this chat" } else { "you privately" };
+    let mut extras = Vec::new();
+    if plan.once {
+        extras.push("once".to_owned());
+    }
+    if plan.cooldown_secs > 0 {
+        extras.push(format!("cooldown {}", format::duration(plan.cooldown_secs as i64)));
+    }
+    let mut r = Reply::titled(format!(
+        "Watch #{}: {} — alerts {whom}{}.",
+        w.id,
+        plan.query.describe(),
+        if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) }
+    ));
+    let cheapest = now.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+    r = r.with_text(match (snap.is_some(), cheapest, &plan.autorent) {
+        (_, _, Some(rules)) => format!(
+            "Auto-rent is on: up to {} order{} at once, within {}/day.",
+            rules.max_orders,
+            if rules.max_orders == 1 { "" } else { "s" },
+            format::money(rules.daily_cap, currency)
+        ),
+        (false, _, None) => "I'll alert when a matching server becomes available.".into(),
+        (true, None, None) => "Nothing matches right now; I'll alert when something does.".into(),
+        (true, Some((id, p)), None) => format!(
+            "{} server{} match{} right now (cheapest #{id} at {}); I'll alert when a new one appears.",
+            now.len(),
+            if now.len() == 1 { "" } else { "s" },
+            if now.len() == 1 { "es" } else { "" },
+            per_day(*p, currency)
+        ),
+    });
+    Ok(vec![r.with_text(format!("/snooze {} 2h silences it; /unwatch {} deletes it.", w.id, w.id))])
+}
+
+pub async fn list(cx: &Ctx<'_>) -> Outcome {
+    let (title, ws) = if cx.caller.in_private() {
+        ("Your watches", watches::list_personal(&cx.core.pool, cx.user.id).await?)
+    } else {
+        ("This chat's team watches", watches::list_team(&cx.core.pool, cx.chat.id).await?)
+    };
+    if ws.is_empty() {
+        return Ok(vec![Reply::text(if cx.caller.in_private() {
+            "You have no watches. Try /watch 4090 max=0.4."
+        } else {
+            "This chat has no team watches. An admin can add one with /watch <query> here."
+        })]);
+    }
+    let now = chrono::Utc::now();
+    let lines: Vec<String> = ws.iter().map(|w| line(w, now)).collect();
+    Ok(vec![Reply::titled(title).with_text(lines.join("\n"))])
+}
+
+fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mut parts = vec![format!("#{}", w.id), w.query.clone()];
+    if !w.active {
+        parts.push(if w.once && w.last_fired_at.is_some() { "done (fired once)".into() } else { "off".into() });
+    }
+    if w.once && w.active {
+        parts.push("once".into());
+    }
+    if let Some(until) = w.snoozed_until.filter(|u| *u > now) {
+        parts.push(format!("snoozed for {}", format::duration((until - now).num_seconds())));
+    }
+    if w.cooldown_secs > 0 {
+        parts.push(format!("cooldown {}", format::duration(w.cooldown_secs as i64)));
+    }
+    if w.autorent.is_some() {
+        parts.push("auto-rent".into());
+    }
+    if let Some(t) = w.last_fired_at {
+        parts.push(format!("last alert {} ago", format::duration((now - t).num_seconds())));
+    }
+    parts.join(" · ")
+}
+
+/// The watch, if the caller may change it: its owner, or an admin of a team watch's chat.
+async fn editable(cx: &Ctx<'_>, id: i64) -> Result<Watch, Failure> {
+    let w = watches::get(&cx.core.pool, WatchId(id))
+        .await?
+        .ok_or_else(|| Failure::user(format!("There is no watch #{id}. /watches lists yours.")))?;
+    let admin_here = w.is_team && w.chat_id == cx.chat.id && cx.caller.is_chat_admin;
+    if w.owner_id != cx.user.id && !admin_here {
+        return Err(Failure::user(format!("Watch #{id} is not yours to change.")));
+    }
+    Ok(w)
+}
+
+pub async fn unwatch(cx: &Ctx<'_>, id: i64) -> Outcome {
+    let w = editable(cx, id).await?;
+    watches::delete(&cx.core.pool, w.id).await?;
+    Ok(vec![Reply::text(format!("Watch #{id} ({}) is deleted.", w.query))])
+}
+
+pub async fn snooze(cx: &Ctx<'_>, id: i64, duration: Option<Duration>) -> Outcome {
+    let w = editable(cx, id).await?;
+    match duration {
+        Some(d) => {
+            let until = chrono::Utc::now() + chrono::Duration::seconds(d.as_secs() as i64);
+            watches::snooze(&cx.core.pool, w.id, Some(until)).await?;
+            Ok(vec![Reply::text(format!(
+                "Watch #{id} is snoozed for {} (until {}).",
+                format::duration(d.as_secs() as i64),
+                until.format("%Y-%m-%d %H:%M UTC")
+            ))])
+        }
+        None => {
+            watches::snooze(&cx.core.pool, w.id, None).await?;
+            Ok(vec![Reply::text(format!("Watch #{id} is awake again."))])
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The platform-neutral heart of clorebot: a caller and a [`Command`] (or a button press) in,
+//! [`Reply`]s out. Front-ends only translate; every rule about prices, keys, orders and
+//! watches lives here, against the Clore client and the store.
+
+pub mod actions;
+pub mod command;
+pub mod format;
+pub mod handlers;
+pub mod help;
+pub mod reply;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng;
+use sqlx::PgPool;
+use tracing::Instrument;
+
+pub use command::{Command, ParseError, parse};
+pub use reply::{Block, Button, ButtonStyle, Reply, Visibility};
+
+use crate::clore::{ApiKey, CloreClient, CloreError};
+use crate::market::MarketCache;
+use crate::store::crypto::{Keyring, SecretKind};
+use crate::store::users::{Chat, ChatKind, User};
+use crate::store::{Platform, secrets, users};
+
+/// Knobs of the command layer; defaults are what production runs with.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Rows per `/gpus` page: a screenful on a phone.
+    pub page_size: usize,
+    /// Confirm buttons expire after this (DESIGN §2: two minutes).
+    pub confirm_ttl: Duration,
+    /// Navigation buttons (Next, Details, Rent) live longer: a listing stays useful a while.
+    pub nav_ttl: Duration,
+    /// Image used when neither the command nor the user's settings name one.
+    pub default_image: String,
+    /// Guardrail against runaway watch creation by one user.
+    pub max_watches_per_user: i64,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        CoreConfig {
+            page_size: 8,
+            confirm_ttl: Duration::from_secs(120),
+            nav_ttl: Duration::from_secs(3600),
+            default_image: "cloreai/ubuntu22.04-cuda12".into(),
+            max_watches_per_user: 50,
+        }
+    }
+}
+
+/// Everything the handlers share.
+pub struct Core {
+    pub pool: PgPool,
+    pub clore: CloreClient,
+    pub keyring: Arc<Keyring>,
+    pub market: Arc<MarketCache>,
+    pub cfg: CoreConfig,
+}
+
+/// Who is speaking, and where. Built by a front-end from a platform event.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub platform: Platform,
+    pub user_id: String,
+    pub display_name: String,
+    pub chat_id: String,
+    pub chat_kind: ChatKind,
+    pub guild_id: Option<String>,
+    pub chat_title: String,
+    /// Where private alerts to this user go (Telegram: the user's id; Discord: a DM channel).
+    pub dm_chat_id: String,
+    /// May manage the chat's team watches (channel admin, group admin).
+    pub is_chat_admin: bool,
+}
+
+impl Caller {
+    pub fn in_private(&self) -> bool {
+        self.chat_kind == ChatKind::Dm
+    }
+}
+
+/// How a request failed: the user's doing (shown as is) or ours (logged, shown as a reference).
+#[derive(Debug)]
+pub enum Failure {
+    User(String),
+    /// The user must see this, and the message that triggered it held a secret.
+    UserSecret(String),
+    Internal(anyhow::Error),
+}
+
+impl Failure {
+    pub fn user(msg: impl Into<String>) -> Failure {
+        Failure::User(msg.into())
+    }
+}
+
+impl From<CloreError> for Failure {
+    fn from(e: CloreError) -> Self {
+        Failure::User(explain_clore(&e))
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Self {
+        Failure::Internal(anyhow::Error::new(e).context("database query failed"))
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Internal(e)
+    }
+}
+
+pub type Outcome = Result<Vec<Reply>, Failure>;
+
+/// A Clore failure in words for the person who asked.
+pub fn explain_clore(e: &CloreError) -> String {
+    match e {
+        CloreError::InvalidKey => {
+            "Clore refused your API key (invalid or revoked). Set a new one with /key set <key> in a private chat."
+                .into()
+        }
+        CloreError::RateLimited { .. } => {
+            "Clore is rate-limiting requests right now. Please try again in a few seconds.".into()
+        }
+        CloreError::Timeout { endpoint, .. }
+        | CloreError::Transport { endpoint, .. }
+        | CloreError::Database { endpoint }
+        | CloreError::Http { endpoint, .. }
+        | CloreError::Decode { endpoint, .. }
+        | CloreError::InvalidEndpoint { endpoint }
+        | CloreError::UnknownCode { endpoint, .. } => {
+            tracing::warn!(error = %e, "Clore failure shown to a user");
+            format!(
+                "Clore is not answering properly right now ({endpoint} failed after retries). Please try again shortly."
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// One request's view: the core, the caller, and their rows.
+pub struct Ctx<'a> {
+    pub core: &'a Core,
+    pub caller: &'a Caller,
+    pub user: User,
+    pub chat: Chat,
+}
+
+impl Ctx<'_> {
+    /// The caller's API key, or a user error that says how to add one.
+    pub async fn api_key(&self) -> Result<ApiKey, Failure> {
+        match secrets::get(&self.core.pool, &self.core.keyring, self.user.id, SecretKind::CloreApiKey).await? {
+            Some(secrets::Stored::Usable(k)) => {
+                use secrecy::ExposeSecret;
+                ApiKey::parse(k.expose_secret()).map_err(|_| Failure::user(KEY_UNREADABLE))
+            }
+            Some(secrets::Stored::Undecryptable(e)) => {
+                tracing::warn!(user = %self.user.id, error = %e, "stored API key does not decrypt");
+                Err(Failure::user(KEY_UNREADABLE))
+            }
+            None => Err(Failure::user(NO_KEY)),
+        }
+    }
+
+    pub async fn has_key(&self) -> Result<bool, Failure> {
+        Ok(secrets::status(&self.core.pool, self.user.id, SecretKind::CloreApiKey).await?.is_some())
+    }
+
+    /// The currency the caller sees prices in.
+    pub fn currency(&self) -> crate::clore::Currency {
+        self.user.settings.currency.clore()
+    }
+}
+
+pub const NO_KEY: &str = "This needs your Clore API key. Get one at clore.ai → Profile → API, then send \
+                          /key set <key> to me in a private chat (it is stored encrypted).";
+const KEY_UNREADABLE: &str = "Your saved Clore API key can no longer be read (the bot's encryption key \
+                              changed). Please set it again with /key set <key> in a private chat.";
+
+impl Core {
+    pub fn new(pool: PgPool, clore: CloreClient, keyring: Arc<Keyring>, cfg: CoreConfig, market_ttl: Duration) -> Core {
+        let market = Arc::new(MarketCache::new(clore.clone(), market_ttl));
+        Core { pool, clore, keyring, market, cfg }
+    }
+
+    /// Handles one line of text. Text that is not a command gets a hint in private chats and
+    /// is ignored in groups (people talk there).
+    pub async fn handle_text(&self, caller: &Caller, text: &str) -> Vec<Reply> {
+        if !command::is_command(text) {
+            if caller.in_private() {
+                return vec![Reply::text("Commands start with /. Send /help for the list.")];
+            }
+            return Vec::new();
+        }
+        match command::parse(text) {
+            Ok(cmd) => self.handle(caller, cmd).await,
+            Err(e) => {
+                let mut r = Reply::text(e.message);
+                if e.secret {
+                    r.delete_trigger = true;
+                    r = r.private();
+                }
+                vec![r]
+            }
+        }
+    }
+
+    /// Handles a parsed command.
+    pub async fn handle(&self, caller: &Caller, cmd: Command) -> Vec<Reply> {
+        let span =
+            tracing::info_span!("command", cmd = cmd.name(), platform = %caller.platform, user = %caller.user_id);
+        async move {
+            let out = match self.context(caller).await {
+                Ok(cx) => handlers::dispatch(&cx, cmd).await,
+                Err(e) => Err(e),
+            };
+            finish(out)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Handles a button press.
+    pub async fn press(&self, caller: &Caller, token: &str) -> Vec<Reply> {
+        let span = tracing::info_span!("press", platform = %caller.platform, user = %caller.user_id);
+        async move {
+            let out = match self.context(caller).await {
+                Ok(cx) => actions::press(&cx, token).await,
+                Err(e) => Err(e),
+            };
+            finish(out)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn context<'a>(&'a self, caller: &'a Caller) -> Result<Ctx<'a>, Failure> {
+        let user = users::upsert_user(&self.pool, caller.platform, &caller.user_id, &caller.display_name).await?;
+        let chat = users::upsert_chat(
+            &self.pool,
+            caller.platform,
+            &caller.chat_id,
+            caller.chat_kind,
+            caller.guild_id.as_deref(),
+            &caller.chat_title,
+        )
+        .await?;
+        Ok(Ctx { core: self, caller, user, chat })
+    }
+}
+
+fn finish(out: Outcome) -> Vec<Reply> {
+    match out {
+        Ok(r) => r,
+        Err(Failure::User(msg)) => vec![Reply::text(msg)],
+        Err(Failure::UserSecret(msg)) => {
+            let mut r = Reply::text(msg).private();
+            r.delete_trigger = true;
+            vec![r]
+        }
+        Err(Failure::Internal(e)) => {
+            let reference = reference();
+            tracing::error!(reference = %reference, error = ?e, "request failed");
+            vec![Reply::text(format!(
+                "Something went wrong on our side (ref {reference}). Please try again; if it keeps happening, \
+                 tell the bot's operator this reference."
+            ))]
+        }
+    }
+}
+
+/// A short id tying a user's error message to the log line.
+fn reference() -> String {
+    let mut rng = rand::rng();
+    (0..6).map(|_| (b'A' + rng.random_range(0..26u8)) as char).collect()
+}

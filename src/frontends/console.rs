@@ -1,0 +1,150 @@
+//! The console front-end (`clorebot chat`, `clorebot demo`): one command per line in, each
+//! reply as plain text out. Buttons print as `[1] Confirm  [2] Abort`; `/press N` presses
+//! button N of the latest message that had buttons. Like every front-end it only translates.
+
+use std::io::IsTerminal;
+
+use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+use crate::core::{Button, Caller, Core, Reply, Visibility};
+use crate::store::Platform;
+use crate::store::users::ChatKind;
+
+/// A console user in a chat: the user's private chat, or a group named by `--chat`.
+pub fn caller(user: &str, group: Option<&str>) -> Caller {
+    let dm = format!("dm:{user}");
+    match group {
+        Some(g) => Caller {
+            platform: Platform::Console,
+            user_id: user.to_owned(),
+            display_name: user.to_owned(),
+            chat_id: format!("group:{g}"),
+            chat_kind: ChatKind::Group,
+            guild_id: None,
+            chat_title: g.to_owned(),
+            dm_chat_id: dm,
+            // Whoever runs the console administers its groups.
+            is_chat_admin: true,
+        },
+        None => Caller {
+            platform: Platform::Console,
+            user_id: user.to_owned(),
+            display_name: user.to_owned(),
+            chat_id: dm.clone(),
+            chat_kind: ChatKind::Dm,
+            guild_id: None,
+            chat_title: String::new(),
+            dm_chat_id: dm,
+            is_chat_admin: true,
+        },
+    }
+}
+
+/// One person typing into the console.
+pub struct Session<'a> {
+    core: &'a Core,
+    pub caller: Caller,
+    buttons: Vec<Button>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(core: &'a Core, caller: Caller) -> Session<'a> {
+        Session { core, caller, buttons: Vec::new() }
+    }
+
+    /// The buttons of the latest message that had any.
+    pub fn buttons(&self) -> &[Button] {
+        &self.buttons
+    }
+
+    /// Handles one input line and returns what the console prints for it.
+    pub async fn line(&mut self, text: &str) -> String {
+        let text = text.trim();
+        if text.is_empty() {
+            return String::new();
+        }
+        let replies = if let Some(rest) = text.strip_prefix("/press") {
+            match self.pick(rest.trim()) {
+                Ok(token) => self.core.press(&self.caller, &token).await,
+                Err(msg) => return msg,
+            }
+        } else {
+            self.core.handle_text(&self.caller, text).await
+        };
+        self.render(&replies)
+    }
+
+    /// Presses a token directly (tests: another user's button).
+    pub async fn press_token(&mut self, token: &str) -> String {
+        let replies = self.core.press(&self.caller, token).await;
+        self.render(&replies)
+    }
+
+    fn pick(&self, arg: &str) -> Result<String, String> {
+        if self.buttons.is_empty() {
+            return Err("There are no buttons to press.".into());
+        }
+        let n: usize = arg.parse().map_err(|_| format!("Usage: /press N, with N from 1 to {}.", self.buttons.len()))?;
+        self.buttons
+            .get(n.wrapping_sub(1))
+            .map(|b| b.token.clone())
+            .ok_or_else(|| format!("There is no button {n}; choose 1 to {}.", self.buttons.len()))
+    }
+
+    fn render(&mut self, replies: &[Reply]) -> String {
+        let mut out = Vec::new();
+        for r in replies {
+            let mut text = String::new();
+            if r.delete_trigger {
+                text.push_str("(your message was deleted)\n");
+            }
+            if r.visibility == Visibility::Private && !self.caller_in_private() {
+                text.push_str("(only you can see this)\n");
+            }
+            text.push_str(&r.plain_text());
+            if !r.buttons.is_empty() {
+                let labels: Vec<String> =
+                    r.buttons.iter().enumerate().map(|(i, b)| format!("[{}] {}", i + 1, b.label)).collect();
+                text.push('\n');
+                text.push_str(&labels.join("  "));
+                self.buttons = r.buttons.clone();
+            }
+            out.push(text);
+        }
+        out.join("\n\n")
+    }
+
+    fn caller_in_private(&self) -> bool {
+        self.caller.chat_kind == ChatKind::Dm
+    }
+}
+
+/// Reads commands from stdin until it ends, printing replies to stdout.
+pub async fn run_stdio(core: &Core, caller: Caller) -> anyhow::Result<()> {
+    let interactive = std::io::stdin().is_terminal();
+    let mut out = tokio::io::stdout();
+    run(core, caller, BufReader::new(tokio::io::stdin()), &mut out, interactive).await
+}
+
+pub async fn run<R, W>(core: &Core, caller: Caller, input: R, out: &mut W, prompt: bool) -> anyhow::Result<()>
+where
+    R: tokio::io::AsyncBufRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut session = Session::new(core, caller);
+    let mut lines = input.lines();
+    loop {
+        if prompt {
+            out.write_all(b"> ").await?;
+            out.flush().await?;
+        }
+        let Some(line) = lines.next_line().await? else { break };
+        let printed = session.line(&line).await;
+        if !printed.is_empty() {
+            out.write_all(printed.as_bytes()).await?;
+            out.write_all(b"\n\n").await?;
+            out.flush().await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The market as clorebot sees it: GPU names normalised (`gpu.rs`), the `/gpus` and
+//! `/watch` query language (`query.rs`), and a shared, cached snapshot of the marketplace
+//! (`snapshot.rs`).
+
+pub mod gpu;
+pub mod query;
+pub mod snapshot;
+
+pub use gpu::GpuModel;
+pub use query::{Query, QueryError};
+pub use snapshot::{MarketCache, ServerView, Snapshot};

@@ -1,0 +1,724 @@
+//! The market query language of `/gpus`, `/watch` and `/rent <query>` (DESIGN §4).
+//!
+//! Grammar: space-separated terms, case-insensitive, in any order.
+//! - a bare word or `"quoted phrase"`: a GPU model (`4090`, `a100`, `"rtx 3090"`);
+//! - `x2` / `2x`: at least 2 GPUs; `<0.5`, `<=0.5`, `>0.2`, `>=0.2`, `max=0.5`: price per day;
+//! - `field op value` with `= != < <= > >=` (glued `ram>=64` or spaced `ram >= 64`) and
+//!   `field in [a,b]`, over gpus, price, ram, vram, cpus, down, up, cc, reliability, rating,
+//!   mrl, cuda;
+//! - `spot` / `ondemand`, `currency=usd|clore|btc`, `sort=-gpus,price`, `limit=N`, `all`.
+//!
+//! Anything not understood is an error naming the term, never silently ignored.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use super::gpu::ModelFilter;
+use super::snapshot::{ServerView, parse_version};
+use crate::clore::Currency;
+
+/// Most results one query returns; more is never shown, and it bounds the work of sorting
+/// for a watch.
+const MAX_LIMIT: usize = 1000;
+
+/// Relative tolerance for `=`, so `reliability=0.95` equals a server's 0.9500000001.
+const EQ_TOLERANCE: f64 = 1e-9;
+
+/// The problem is phrased to follow "I didn't understand `term`: …".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{term}`: {problem}")]
+pub struct QueryError {
+    pub term: String,
+    pub problem: String,
+}
+
+impl QueryError {
+    fn new(term: impl Into<String>, problem: impl Into<String>) -> QueryError {
+        QueryError { term: term.into(), problem: problem.into() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Field {
+    Gpus,
+    Price,
+    Ram,
+    Vram,
+    Cpus,
+    Down,
+    Up,
+    Cc,
+    Reliability,
+    Rating,
+    Mrl,
+    Cuda,
+}
+
+/// Each field's name in queries, then its label and unit in [`Query::describe`].
+const FIELDS: [(Field, &str, &str, &str); 12] = [
+    (Field::Gpus, "gpus", "GPUs", ""),
+    (Field::Price, "price", "price", "/day"),
+    (Field::Ram, "ram", "RAM", " GB"),
+    (Field::Vram, "vram", "VRAM", " GB"),
+    (Field::Cpus, "cpus", "CPUs", ""),
+    (Field::Down, "down", "down", " Mbps"),
+    (Field::Up, "up", "up", " Mbps"),
+    (Field::Cc, "cc", "cc", ""),
+    (Field::Reliability, "reliability", "reliability", ""),
+    (Field::Rating, "rating", "rating", ""),
+    (Field::Mrl, "mrl", "mrl", " h"),
+    (Field::Cuda, "cuda", "CUDA", ""),
+];
+
+impl Field {
+    fn parse(lower: &str) -> Option<Field> {
+        FIELDS.iter().find(|f| f.1 == lower).map(|f| f.0)
+    }
+
+    fn name(self) -> &'static str {
+        self.info().0
+    }
+
+    /// (name, label, unit).
+    fn info(self) -> (&'static str, &'static str, &'static str) {
+        FIELDS.iter().find(|f| f.0 == self).map_or(("", "", ""), |f| (f.1, f.2, f.3))
+    }
+}
+
+/// Words that take `=` but are settings, not server fields.
+const SETTINGS: [&str; 4] = ["max", "currency", "sort", "limit"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+}
+
+impl Op {
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "≠",
+            Op::Lt => "<",
+            Op::Le => "≤",
+            Op::Gt => ">",
+            Op::Ge => "≥",
+            Op::In => "in",
+        }
+    }
+
+    fn holds(self, o: Ordering) -> bool {
+        match self {
+            Op::Eq | Op::In => o == Ordering::Equal,
+            Op::Ne => o != Ordering::Equal,
+            Op::Lt => o == Ordering::Less,
+            Op::Le => o != Ordering::Greater,
+            Op::Gt => o == Ordering::Greater,
+            Op::Ge => o != Ordering::Less,
+        }
+    }
+}
+
+fn is_op_char(c: char) -> bool {
+    matches!(c, '<' | '>' | '=' | '!')
+}
+
+/// `>=64` → (Ge, `64`). `==` is read as `=`, since people coming from code type it.
+fn split_op(s: &str) -> Option<(Op, &str)> {
+    const OPS: [(&str, Op); 7] =
+        [("<=", Op::Le), (">=", Op::Ge), ("!=", Op::Ne), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt), ("=", Op::Eq)];
+    OPS.iter().find_map(|(text, op)| s.strip_prefix(text).map(|rest| (*op, rest)))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Value {
+    Num(f64),
+    Version(u32, u32),
+    Text(String),
+}
+
+/// A server's value of a field, borrowed so that matching a snapshot allocates nothing.
+#[derive(Clone, Copy)]
+enum Have<'a> {
+    Num(f64),
+    Version(u32, u32),
+    Text(&'a str),
+}
+
+impl Have<'_> {
+    /// Order for sorting; values of one field are always of one kind.
+    fn order(self, other: Have<'_>) -> Ordering {
+        match (self, other) {
+            (Have::Num(a), Have::Num(b)) => a.total_cmp(&b),
+            (Have::Version(a, b), Have::Version(c, d)) => (a, b).cmp(&(c, d)),
+            (Have::Text(a), Have::Text(b)) => a.cmp(b),
+            _ => Ordering::Equal,
+        }
+    }
+
+    fn compare(self, want: &Value) -> Option<Ordering> {
+        match (self, want) {
+            (Have::Num(a), Value::Num(b)) => {
+                if (a - b).abs() <= EQ_TOLERANCE * a.abs().max(b.abs()).max(1.0) {
+                    Some(Ordering::Equal)
+                } else {
+                    a.partial_cmp(b)
+                }
+            }
+            (Have::Version(a, b), Value::Version(c, d)) => Some((a, b).cmp(&(*c, *d))),
+            (Have::Text(a), Value::Text(b)) => {
+                Some(a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase())))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Cond {
+    field: Field,
+    op: Op,
+    /// One value, or several for `in`.
+    values: Vec<Value>,
+}
+
+impl Cond {
+    fn passes(&self, s: &ServerView, currency: Currency, spot: bool) -> bool {
+        let Some(have) = server_value(self.field, s, currency, spot) else {
+            // A server that doesn't say can't be shown to meet a bound, but it surely isn't
+            // the excluded value.
+            return self.op == Op::Ne;
+        };
+        match self.op {
+            Op::In => self.values.iter().any(|v| have.compare(v) == Some(Ordering::Equal)),
+            op => self.values.first().and_then(|v| have.compare(v)).is_some_and(|o| op.holds(o)),
+        }
+    }
+
+    fn describe(&self, currency: Option<Currency>) -> String {
+        let (_, label, unit) = self.field.info();
+        let shown = |v: &Value| match (self.field, v) {
+            (Field::Reliability, Value::Num(n)) => format!("{}%", fmt_num(n * 100.0)),
+            (_, Value::Num(n)) => fmt_num(*n),
+            (_, Value::Version(a, b)) => format!("{a}.{b}"),
+            (_, Value::Text(t)) => t.clone(),
+        };
+        let list = || format!("[{}]", self.values.iter().map(shown).collect::<Vec<_>>().join(", "));
+        let one = || self.values.first().map(shown).unwrap_or_default();
+        let unit = match (self.field, currency) {
+            (Field::Price, Some(c)) => format!(" {c}/day"),
+            _ => unit.to_owned(),
+        };
+        match (self.field, self.op) {
+            (_, Op::In) => format!("{label} in {}{unit}", list()),
+            (Field::Gpus, Op::Eq) => format!("{} GPUs", one()),
+            (Field::Gpus, op) => format!("{}{} GPUs", op.symbol(), one()),
+            (Field::Price, op) => format!("{}{}{unit}", op.symbol(), one()),
+            (_, op) => format!("{label} {} {}{unit}", op.symbol(), one()),
+        }
+    }
+}
+
+fn server_value(field: Field, s: &ServerView, currency: Currency, spot: bool) -> Option<Have<'_>> {
+    let num = |v: Option<f64>| v.map(Have::Num);
+    match field {
+        Field::Gpus => Some(Have::Num(f64::from(s.gpu_count))),
+        Field::Price => num(s.price(currency, spot)),
+        Field::Ram => num(s.ram_gb),
+        Field::Vram => num(s.vram_gb),
+        Field::Cpus => num(s.cpu_threads.map(f64::from)),
+        Field::Down => num(s.down_mbps),
+        Field::Up => num(s.up_mbps),
+        Field::Cc => s.cc.as_deref().map(Have::Text),
+        Field::Reliability => num(s.reliability),
+        Field::Rating => num(s.rating),
+        Field::Mrl => num(s.mrl_hours.map(|h| h as f64)),
+        Field::Cuda => s.cuda.map(|(a, b)| Have::Version(a, b)),
+    }
+}
+
+/// Up to six decimals, without trailing zeros: `0.5`, `64`, `95`.
+fn fmt_num(n: f64) -> String {
+    let r = (n * 1e6).round() / 1e6;
+    if r.is_finite() { r.to_string() } else { n.to_string() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct SortKey {
+    /// `None` sorts by server id.
+    field: Option<Field>,
+    descending: bool,
+}
+
+impl SortKey {
+    const BY_PRICE: SortKey = SortKey { field: Some(Field::Price), descending: false };
+    const BY_ID: SortKey = SortKey { field: None, descending: false };
+
+    /// Servers without the value go last whichever the direction: they are the least useful.
+    fn compare(self, a: &ServerView, b: &ServerView, currency: Currency, spot: bool) -> Ordering {
+        let o = match self.field {
+            None => a.id.cmp(&b.id),
+            Some(f) => match (server_value(f, a, currency, spot), server_value(f, b, currency, spot)) {
+                (Some(x), Some(y)) => x.order(y),
+                (Some(_), None) => return Ordering::Less,
+                (None, Some(_)) => return Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+        };
+        if self.descending { o.reverse() } else { o }
+    }
+
+    fn parse(lower: &str) -> Option<SortKey> {
+        let (descending, name) = match lower.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, lower.strip_prefix('+').unwrap_or(lower)),
+        };
+        let field = if name == "id" { None } else { Some(Field::parse(name)?) };
+        Some(SortKey { field, descending })
+    }
+
+    fn name(self) -> String {
+        format!("{}{}", if self.descending { "-" } else { "" }, self.field.map_or("id", Field::name))
+    }
+}
+
+/// A parsed market query: model filter, field conditions and settings.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Query {
+    models: ModelFilter,
+    conds: Vec<Cond>,
+    spot: bool,
+    include_rented: bool,
+    currency: Option<Currency>,
+    sort: Vec<SortKey>,
+    limit: Option<usize>,
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Result<Query, QueryError> {
+        Parser::new(split_terms(text)?).run()
+    }
+
+    /// Parses the words already split by the command parser (quoted phrases are single items,
+    /// quotes removed). An item holding white space can only have been quoted, so it is a
+    /// model phrase whatever it says.
+    pub fn from_terms(terms: &[String]) -> Result<Query, QueryError> {
+        let terms = terms.iter().map(|t| Term { text: t.clone(), quoted: t.contains(char::is_whitespace) }).collect();
+        Parser::new(terms).run()
+    }
+
+    pub fn models(&self) -> &ModelFilter {
+        &self.models
+    }
+
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
+    }
+
+    /// Minimum spot prices count instead of on-demand prices.
+    pub fn spot(&self) -> bool {
+        self.spot
+    }
+
+    pub fn include_rented(&self) -> bool {
+        self.include_rented
+    }
+
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
+    /// The tightest upper bound on the price per day, from `<x`, `<=x`, `max=x`, `price<x`, `price<=x`.
+    pub fn max_price(&self) -> Option<f64> {
+        let bounds = self.conds.iter().filter(|c| is_price_upper_bound(c));
+        bounds
+            .filter_map(|c| match c.values.first() {
+                Some(Value::Num(n)) => Some(*n),
+                _ => None,
+            })
+            .reduce(f64::min)
+    }
+
+    /// Replaces every price upper bound with `price <= max`.
+    pub fn set_max_price(&mut self, max: f64) {
+        self.conds.retain(|c| !is_price_upper_bound(c));
+        self.conds.push(Cond { field: Field::Price, op: Op::Le, values: vec![Value::Num(max)] });
+    }
+
+    pub fn set_currency(&mut self, c: Currency) {
+        self.currency = Some(c);
+    }
+
+    /// Does server `s` pass every filter? Prices compare in the query's currency or else
+    /// `default_currency`; a server without a price in it fails any price filter. Rented
+    /// servers fail unless `all` was given.
+    pub fn matches(&self, s: &ServerView, default_currency: Currency) -> bool {
+        if s.rented && !self.include_rented {
+            return false;
+        }
+        let currency = self.currency.unwrap_or(default_currency);
+        self.models.matches(&s.model) && self.conds.iter().all(|c| c.passes(s, currency, self.spot))
+    }
+
+    /// Filters, sorts (the `sort=` keys, then price ascending, then id; servers without the
+    /// sorted value last), then applies the limit.
+    pub fn run<'a>(&self, servers: &'a [ServerView], default_currency: Currency) -> Vec<&'a ServerView> {
+        let currency = self.currency.unwrap_or(default_currency);
+        let mut out: Vec<&ServerView> = servers.iter().filter(|s| self.matches(s, default_currency)).collect();
+        let tie_breaks = [SortKey::BY_PRICE, SortKey::BY_ID];
+        out.sort_by(|a, b| {
+            self.sort
+                .iter()
+                .chain(&tie_breaks)
+                .map(|k| k.compare(a, b, currency, self.spot))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        if let Some(n) = self.limit {
+            out.truncate(n);
+        }
+        out
+    }
+
+    /// A short canonical description for replies, e.g.
+    /// `RTX 4090 · ≥2 GPUs · ≤0.5/day · cc in [DE, NL] · spot · incl. rented · by -gpus`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let unfiltered = self.models.is_empty() && self.conds.is_empty();
+        if unfiltered {
+            parts.push(if self.include_rented { "all servers" } else { "all free servers" }.to_owned());
+        } else if !self.models.is_empty() {
+            parts.push(self.models.phrases().join(" "));
+        }
+        parts.extend(self.conds.iter().map(|c| c.describe(self.currency)));
+        if let Some(c) = self.currency
+            && !self.conds.iter().any(|c| c.field == Field::Price)
+        {
+            parts.push(format!("in {c}"));
+        }
+        if self.spot {
+            parts.push("spot".to_owned());
+        }
+        if self.include_rented && !unfiltered {
+            parts.push("incl. rented".to_owned());
+        }
+        if !self.sort.is_empty() {
+            parts.push(format!("by {}", self.sort.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")));
+        }
+        if let Some(n) = self.limit {
+            parts.push(format!("first {n}"));
+        }
+        parts.join(" · ")
+    }
+}
+
+fn is_price_upper_bound(c: &Cond) -> bool {
+    c.field == Field::Price && matches!(c.op, Op::Lt | Op::Le)
+}
+
+struct Term {
+    text: String,
+    /// Written in quotes: always a model phrase, never a keyword.
+    quoted: bool,
+}
+
+/// Splits on white space, keeping `"quoted phrases"` (straight or curly quotes, as phone
+/// keyboards type them) together without their quotes.
+fn split_terms(text: &str) -> Result<Vec<Term>, QueryError> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut in_quotes, mut quoted) = (false, false);
+    for c in text.chars() {
+        match c {
+            '"' | '“' | '”' => {
+                in_quotes = !in_quotes;
+                quoted = true;
+            }
+            c if c.is_whitespace() && !in_quotes => {
+                if !cur.is_empty() || quoted {
+                    out.push(Term { text: std::mem::take(&mut cur), quoted });
+                }
+                quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(QueryError::new(format!("\"{cur}"), "the quote is never closed"));
+    }
+    if !cur.is_empty() || quoted {
+        out.push(Term { text: cur, quoted });
+    }
+    Ok(out)
+}
+
+struct Parser {
+    terms: Vec<Term>,
+    pos: usize,
+    query: Query,
+    phrases: Vec<String>,
+}
+
+impl Parser {
+    fn new(terms: Vec<Term>) -> Parser {
+        Parser { terms, pos: 0, query: Query::default(), phrases: Vec::new() }
+    }
+
+    fn run(mut self) -> Result<Query, QueryError> {
+        while self.pos < self.terms.len() {
+            self.term()?;
+        }
+        self.query.models = ModelFilter::new(self.phrases);
+        Ok(self.query)
+    }
+
+    /// The terms from `start` to the current position, as written: what an error names.
+    fn span(&self, start: usize) -> String {
+        self.terms[start..self.pos.min(self.terms.len())].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
+    fn next_text(&mut self) -> Option<String> {
+        let t = self.terms.get(self.pos)?.text.clone();
+        self.pos += 1;
+        Some(t)
+    }
+
+    fn term(&mut self) -> Result<(), QueryError> {
+        let start = self.pos;
+        let Term { text, quoted } = &self.terms[start];
+        let (text, quoted) = (text.clone(), *quoted);
+        self.pos += 1;
+        if text.trim().is_empty() {
+            return Err(QueryError::new(format!("\"{text}\""), "a model name can't be empty"));
+        }
+        if quoted {
+            self.phrases.push(text);
+            return Ok(());
+        }
+        let lower = text.to_ascii_lowercase();
+        match lower.as_str() {
+            "spot" => self.query.spot = true,
+            "ondemand" | "on-demand" => self.query.spot = false,
+            "all" => self.query.include_rented = true,
+            _ => {
+                if let Some(digits) = gpu_shorthand(&lower) {
+                    let n = digits
+                        .parse::<u32>()
+                        .map_err(|_| QueryError::new(&text, "that is more GPUs than any server has"))?;
+                    if n == 0 {
+                        return Err(QueryError::new(&text, "a server needs at least 1 GPU (x1)"));
+                    }
+                    self.push(Field::Gpus, Op::Ge, Value::Num(f64::from(n)));
+                } else if let Some(at) = lower.find(is_op_char) {
+                    // Byte positions agree: ASCII lower-casing keeps lengths.
+                    let (op, rest) = split_op(&text[at..])
+                        .ok_or_else(|| QueryError::new(&text, "unknown operator; use = != < <= > >= or in"))?;
+                    self.expression(start, &lower[..at], op, rest.to_owned())?;
+                } else if Field::parse(&lower).is_some() || SETTINGS.contains(&lower.as_str()) {
+                    self.spaced_expression(start, &lower)?;
+                } else {
+                    self.phrases.push(text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `ram >= 64`, `ram >=64`, `cc in [DE, NL]`: the operator in the next term.
+    fn spaced_expression(&mut self, start: usize, name: &str) -> Result<(), QueryError> {
+        let Some(next) = self.next_text() else {
+            return Err(QueryError::new(self.span(start), format!("expected an operator and a value, e.g. {name}=…")));
+        };
+        let next_lower = next.to_ascii_lowercase();
+        if next_lower == "in" || next_lower.starts_with("in[") {
+            return self.expression(start, name, Op::In, next[2..].to_owned());
+        }
+        match split_op(&next) {
+            Some((op, rest)) => self.expression(start, name, op, rest.to_owned()),
+            None => Err(QueryError::new(self.span(start), "expected an operator: = != < <= > >= or in")),
+        }
+    }
+
+    /// `name op value`, the value maybe still in the following terms.
+    fn expression(&mut self, start: usize, name: &str, op: Op, value: String) -> Result<(), QueryError> {
+        let mut value = value.trim().to_owned();
+        if value.is_empty() {
+            match self.next_text() {
+                Some(v) => value = v,
+                None => {
+                    let span = self.span(start);
+                    let op = if op == Op::In { "in" } else { split_op_text(&span) };
+                    return Err(QueryError::new(&span, format!("missing value after `{op}`")));
+                }
+            }
+        }
+        // `[DE, NL]` and `sort=-gpus, price` arrive split at the spaces.
+        if value.starts_with('[') {
+            while !value.contains(']') {
+                let Some(more) = self.next_text() else {
+                    return Err(QueryError::new(self.span(start), "the `[` is never closed"));
+                };
+                value.push(' ');
+                value.push_str(&more);
+            }
+        }
+        while name == "sort" && value.ends_with(',') {
+            let Some(more) = self.next_text() else { break };
+            value.push_str(&more);
+        }
+        let problem = match name {
+            "" => self.price_bound(op, &value),
+            "max" => setting(op, "max=0.5").and_then(|()| self.price_bound(Op::Le, &value)),
+            "currency" => setting(op, "currency=usd").and_then(|()| self.set_currency(&value)),
+            "sort" => setting(op, "sort=-gpus,price").and_then(|()| self.set_sort(&value)),
+            "limit" => setting(op, "limit=10").and_then(|()| self.set_limit(&value)),
+            _ => match Field::parse(name) {
+                Some(field) => self.condition(field, op, &value),
+                None => Err(unknown_field(name)),
+            },
+        };
+        problem.map_err(|p| QueryError::new(self.span(start), p))
+    }
+
+    fn push(&mut self, field: Field, op: Op, value: Value) {
+        self.query.conds.push(Cond { field, op, values: vec![value] });
+    }
+
+    fn price_bound(&mut self, op: Op, value: &str) -> Result<(), String> {
+        if !matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+            return Err("a price bound is <, <=, > or >= followed by a price, e.g. <0.5".to_owned());
+        }
+        let v = parse_value(Field::Price, value)?;
+        self.push(Field::Price, op, v);
+        Ok(())
+    }
+
+    fn set_currency(&mut self, value: &str) -> Result<(), String> {
+        let c = Currency::parse(value).ok_or_else(|| format!("unknown currency `{value}`; use usd, clore or btc"))?;
+        self.query.currency = Some(c);
+        Ok(())
+    }
+
+    fn set_sort(&mut self, value: &str) -> Result<(), String> {
+        for key in value.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            let k = SortKey::parse(&key.to_ascii_lowercase()).ok_or_else(|| {
+                format!("unknown sort key `{key}`; sort by id or {}, with - for descending", field_names())
+            })?;
+            self.query.sort.push(k);
+        }
+        Ok(())
+    }
+
+    fn set_limit(&mut self, value: &str) -> Result<(), String> {
+        match value.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => {
+                self.query.limit = Some(n);
+                Ok(())
+            }
+            _ => Err(format!("the limit is a whole number from 1 to {MAX_LIMIT}")),
+        }
+    }
+
+    fn condition(&mut self, field: Field, op: Op, value: &str) -> Result<(), String> {
+        let is_list = value.starts_with('[');
+        let op = match op {
+            Op::Eq if is_list => Op::In,
+            Op::In if !is_list => return Err("`in` takes a list, e.g. [DE,NL]".to_owned()),
+            _ if is_list && op != Op::In => return Err("a list goes with `in`, e.g. cc in [DE,NL]".to_owned()),
+            op => op,
+        };
+        if field == Field::Cc && !matches!(op, Op::Eq | Op::Ne | Op::In) {
+            return Err("cc compares only with =, != or in".to_owned());
+        }
+        let values = if op == Op::In {
+            let inner = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')).ok_or("unexpected text after `]`")?;
+            let items = inner.split([',', ' ']).map(str::trim).filter(|i| !i.is_empty());
+            let values = items.map(|i| parse_value(field, i)).collect::<Result<Vec<_>, _>>()?;
+            if values.is_empty() {
+                return Err("the list is empty".to_owned());
+            }
+            values
+        } else {
+            vec![parse_value(field, value)?]
+        };
+        self.query.conds.push(Cond { field, op, values });
+        Ok(())
+    }
+}
+
+fn setting(op: Op, example: &str) -> Result<(), String> {
+    if op == Op::Eq { Ok(()) } else { Err(format!("only `=` works here, e.g. {example}")) }
+}
+
+/// The operator text at the end of a span, for "missing value after `>=`".
+fn split_op_text(span: &str) -> &str {
+    let at = span.find(is_op_char).unwrap_or(span.len());
+    &span[at..]
+}
+
+/// `x2` or `2x` → `2`.
+fn gpu_shorthand(lower: &str) -> Option<&str> {
+    let digits = lower.strip_prefix('x').or_else(|| lower.strip_suffix('x'))?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+fn field_names() -> String {
+    FIELDS.map(|f| f.1).join(", ")
+}
+
+fn unknown_field(name: &str) -> String {
+    format!("unknown field `{name}`; fields are {}, and settings max, currency, sort, limit", field_names())
+}
+
+fn parse_value(field: Field, raw: &str) -> Result<Value, String> {
+    match field {
+        Field::Cc => {
+            if raw.len() == 2 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+                Ok(Value::Text(raw.to_ascii_uppercase()))
+            } else {
+                Err(format!("`{raw}` is not a country code; use two letters, like DE"))
+            }
+        }
+        Field::Cuda => match parse_version(raw) {
+            Some((a, b)) => Ok(Value::Version(a, b)),
+            None => Err(format!("`{raw}` is not a CUDA version like 12.4")),
+        },
+        Field::Reliability => {
+            let (digits, percent) = match raw.strip_suffix('%') {
+                Some(d) => (d, true),
+                None => (raw, false),
+            };
+            let n = parse_number(digits)?;
+            if n > 100.0 {
+                return Err("reliability is 0 to 1, or a percentage up to 100".to_owned());
+            }
+            Ok(Value::Num(if percent || n > 1.0 { n / 100.0 } else { n }))
+        }
+        Field::Rating => match parse_number(raw)? {
+            n if n <= 5.0 => Ok(Value::Num(n)),
+            _ => Err("a rating is from 0 to 5".to_owned()),
+        },
+        Field::Price => match raw.trim_start_matches('$').parse::<f64>() {
+            Ok(n) if n.is_finite() && n >= 0.0 => Ok(Value::Num(n)),
+            Ok(_) => Err(format!("`{raw}` is not a price; a price is a finite number, 0 or more")),
+            Err(_) => Err(format!("`{raw}` is not a number")),
+        },
+        _ => parse_number(raw).map(Value::Num),
+    }
+}
+
+/// Every field is a size, count or share: finite and not negative.
+fn parse_number(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        Ok(_) => Err(format!("`{raw}` must be a finite number, 0 or more")),
+        Err(_) => Err(format!("`{raw}` is not a number")),
+    }
+}
