@@ -722,3 +722,476 @@ fn parse_number(raw: &str) -> Result<f64, String> {
         Err(_) => Err(format!("`{raw}` is not a number")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::market::GpuModel;
+
+    fn q(text: &str) -> Query {
+        Query::parse(text).unwrap_or_else(|e| panic!("{text:?} should parse: {e}"))
+    }
+
+    /// A free German RTX 4090 box at 0.4 USD/day on demand, 0.3 spot, with every field set.
+    fn server(id: u64) -> ServerView {
+        ServerView {
+            id,
+            gpu_count: 1,
+            model: GpuModel::normalise("NVIDIA GeForce RTX 4090"),
+            gpu_raw: "1x NVIDIA GeForce RTX 4090".to_owned(),
+            on_demand: BTreeMap::from([(Currency::Usd, 0.4), (Currency::Clore, 20.0)]),
+            spot: BTreeMap::from([(Currency::Usd, 0.3)]),
+            accepts: vec![Currency::Usd, Currency::Clore],
+            ram_gb: Some(64.0),
+            vram_gb: Some(24.0),
+            cpu: Some("AMD Ryzen 9 7950X".to_owned()),
+            cpu_threads: Some(32),
+            disk: Some("NVMe 1TB".to_owned()),
+            down_mbps: Some(900.0),
+            up_mbps: Some(300.0),
+            cc: Some("DE".to_owned()),
+            reliability: Some(0.98),
+            rating: Some(4.5),
+            rating_count: Some(12),
+            mrl_hours: Some(240),
+            cuda: Some((12, 4)),
+            rented: false,
+        }
+    }
+
+    fn bare(id: u64) -> ServerView {
+        ServerView {
+            on_demand: BTreeMap::new(),
+            spot: BTreeMap::new(),
+            ram_gb: None,
+            vram_gb: None,
+            cpu_threads: None,
+            down_mbps: None,
+            up_mbps: None,
+            cc: None,
+            reliability: None,
+            rating: None,
+            mrl_hours: None,
+            cuda: None,
+            ..server(id)
+        }
+    }
+
+    #[test]
+    fn parses_to_canonical_description() {
+        let cases = [
+            ("", "all free servers"),
+            ("4090", "4090"),
+            ("rtx 4090", "RTX 4090"),
+            ("\"rtx 3090\" x2", "RTX 3090 · ≥2 GPUs"),
+            ("2x a100", "A100 · ≥2 GPUs"),
+            ("X4", "≥4 GPUs"),
+            ("<0.5", "<0.5/day"),
+            ("<=0.5", "≤0.5/day"),
+            ("max=0.5", "≤0.5/day"),
+            ("MAX=0.5", "≤0.5/day"),
+            ("price<=0.5", "≤0.5/day"),
+            ("price < $0.5", "<0.5/day"),
+            (">0.2 <1", ">0.2/day · <1/day"),
+            (">=0.2", "≥0.2/day"),
+            ("< 0.5", "<0.5/day"),
+            ("gpus=2", "2 GPUs"),
+            ("gpus!=2", "≠2 GPUs"),
+            ("gpus in [1,2]", "GPUs in [1, 2]"),
+            ("ram>=64", "RAM ≥ 64 GB"),
+            ("RAM>=64", "RAM ≥ 64 GB"),
+            ("vram>20", "VRAM > 20 GB"),
+            ("cpus>=16", "CPUs ≥ 16"),
+            ("down>=500 up>100", "down ≥ 500 Mbps · up > 100 Mbps"),
+            ("cc=de", "cc = DE"),
+            ("cc!=DE", "cc ≠ DE"),
+            ("cc in [DE,NL]", "cc in [DE, NL]"),
+            ("reliability>=0.95", "reliability ≥ 95%"),
+            ("reliability>=95", "reliability ≥ 95%"),
+            ("reliability>=95%", "reliability ≥ 95%"),
+            ("reliability>=1", "reliability ≥ 100%"),
+            ("rating>=4.5", "rating ≥ 4.5"),
+            ("mrl>=24", "mrl ≥ 24 h"),
+            ("cuda>=12.4", "CUDA ≥ 12.4"),
+            ("cuda>=12", "CUDA ≥ 12.0"),
+            ("spot", "all free servers · spot"),
+            ("spot ondemand", "all free servers"),
+            ("all", "all servers"),
+            ("4090 all", "4090 · incl. rented"),
+            ("currency=clore", "all free servers · in CLORE"),
+            ("currency=bitcoin <0.001", "<0.001 BTC/day"),
+            ("sort=-gpus,price", "all free servers · by -gpus,price"),
+            ("sort=-gpus, price", "all free servers · by -gpus,price"),
+            ("sort=+ram sort=id", "all free servers · by ram,id"),
+            ("limit=10", "all free servers · first 10"),
+            ("limit = 1000", "all free servers · first 1000"),
+            ("nvidia", "all free servers"),
+            (
+                "rtx 4090 x2 max=0.5 cc in [DE, NL] spot all sort=-gpus",
+                "RTX 4090 · ≥2 GPUs · ≤0.5/day · cc in [DE, NL] · spot · incl. rented · by -gpus",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(q(text).describe(), want, "describe({text:?})");
+        }
+    }
+
+    #[test]
+    fn spellings_of_one_query_parse_alike() {
+        let groups: &[&[&str]] = &[
+            &["ram>=64", "ram >= 64", "ram >=64", "ram>= 64", "RAM>=64", "ram >= 64"],
+            &["cc in [DE,NL]", "cc in [DE, NL]", "cc in [ DE , NL ]", "cc=[DE,NL]", "cc in[de,nl]", "CC IN [de nl]"],
+            &["x2", "2x", "gpus>=2", "gpus >= 2"],
+            &["<=0.5", "max=0.5", "price<=0.5", "price <= 0.5", "<= 0.5", "max = 0.5"],
+            &["\"rtx 3090\"", "\"RTX  3090\"", "rtx3090", "geforce-rtx-3090"],
+            &["rtx 3090", "RTX 3090"],
+            &["reliability>=0.9", "reliability>=90", "reliability>=90%"],
+            &["currency=btc", "currency=bitcoin", "currency=BTC"],
+            &["4090 spot x2", "x2 spot 4090", "SPOT 4090 X2"],
+            &["gpus==2", "gpus=2"],
+        ];
+        for group in groups {
+            let first = q(group[0]);
+            for text in &group[1..] {
+                assert_eq!(q(text), first, "{text:?} vs {:?}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn accessors() {
+        let query = q("4090 currency=usd spot all limit=5 <0.6 max=0.5 price<0.7 >0.1");
+        assert_eq!(query.currency(), Some(Currency::Usd));
+        assert!(query.spot() && query.include_rented());
+        assert_eq!(query.limit(), Some(5));
+        assert_eq!(query.max_price(), Some(0.5));
+        assert_eq!(query.models().phrases(), ["4090"]);
+        let plain = q("4090");
+        assert_eq!(plain.currency(), None);
+        assert!(!plain.spot() && !plain.include_rented());
+        assert_eq!(plain.limit(), None);
+        assert_eq!(plain.max_price(), None);
+        assert_eq!(q(">0.2 price=0.3 price in [0.1]").max_price(), None);
+    }
+
+    #[test]
+    fn set_max_price_replaces_upper_bounds_only() {
+        let mut query = q("4090 <0.6 price<=0.7 >0.1");
+        query.set_max_price(0.9);
+        assert_eq!(query.max_price(), Some(0.9));
+        assert_eq!(query.describe(), "4090 · >0.1/day · ≤0.9/day");
+        let mut empty = Query::default();
+        empty.set_max_price(0.4);
+        empty.set_currency(Currency::Clore);
+        assert_eq!(empty.max_price(), Some(0.4));
+        assert_eq!(empty.currency(), Some(Currency::Clore));
+        assert_eq!(empty.describe(), "≤0.4 CLORE/day");
+    }
+
+    #[test]
+    fn from_terms_reads_quoted_items_as_phrases() {
+        let terms = |ts: &[&str]| ts.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        let cases: &[(&[&str], &str)] = &[
+            (&["rtx 3090", "x2"], "\"rtx 3090\" x2"),
+            (&["cc", "in", "[DE,", "NL]"], "cc in [DE, NL]"),
+            (&["ram", ">=", "64"], "ram>=64"),
+            (&["4090", "spot"], "4090 spot"),
+            // A phrase with a space is a model even if it reads like a keyword or expression.
+            (&["ram >= 64"], "\"ram >= 64\""),
+        ];
+        for (ts, text) in cases {
+            assert_eq!(Query::from_terms(&terms(ts)), Ok(q(text)), "{ts:?}");
+        }
+        assert_eq!(
+            Query::from_terms(&terms(&["4090", ""])),
+            Err(QueryError { term: "\"\"".to_owned(), problem: "a model name can't be empty".to_owned() })
+        );
+    }
+
+    #[test]
+    fn errors_name_the_term() {
+        // (query, the term named, a part of the problem)
+        let cases = [
+            ("foo=1", "foo=1", "unknown field `foo`; fields are gpus, price, ram, vram, cpus, down, up, cc"),
+            ("4090 bar>=2", "bar>=2", "unknown field `bar`"),
+            ("ram>=lots", "ram>=lots", "`lots` is not a number"),
+            ("ram >= lots", "ram >= lots", "`lots` is not a number"),
+            ("ram>=-1", "ram>=-1", "finite number, 0 or more"),
+            ("vram>=inf", "vram>=inf", "finite number"),
+            ("<-1", "<-1", "not a price"),
+            ("max=-0.5", "max=-0.5", "not a price"),
+            ("price<NaN", "price<NaN", "not a price"),
+            ("<inf", "<inf", "not a price"),
+            ("<abc", "<abc", "`abc` is not a number"),
+            ("=0.5", "=0.5", "a price bound is"),
+            ("!=0.5", "!=0.5", "a price bound is"),
+            ("max<0.5", "max<0.5", "only `=` works here"),
+            ("currency=eur", "currency=eur", "unknown currency `eur`"),
+            ("currency>usd", "currency>usd", "only `=`"),
+            ("sort=cheap", "sort=cheap", "unknown sort key `cheap`"),
+            ("sort=-gpus,bogus", "sort=-gpus,bogus", "unknown sort key `bogus`"),
+            ("limit=0", "limit=0", "from 1 to 1000"),
+            ("limit=1001", "limit=1001", "from 1 to 1000"),
+            ("limit=ten", "limit=ten", "from 1 to 1000"),
+            ("limit=-1", "limit=-1", "from 1 to 1000"),
+            ("cc in [DE,NL", "cc in [DE,NL", "the `[` is never closed"),
+            ("cc in [DE, NL", "cc in [DE, NL", "the `[` is never closed"),
+            ("cc in [DE,NL]x", "cc in [DE,NL]x", "unexpected text after `]`"),
+            ("cc in []", "cc in []", "the list is empty"),
+            ("cc in DE", "cc in DE", "`in` takes a list"),
+            ("cc<DE", "cc<DE", "cc compares only with =, != or in"),
+            ("cc>=[DE]", "cc>=[DE]", "a list goes with `in`"),
+            ("cc=DEU", "cc=DEU", "`DEU` is not a country code"),
+            ("cc in [DE,N1]", "cc in [DE,N1]", "`N1` is not a country code"),
+            ("cuda>=twelve", "cuda>=twelve", "not a CUDA version"),
+            ("reliability>=101", "reliability>=101", "percentage up to 100"),
+            ("reliability>=x%", "reliability>=x%", "`x` is not a number"),
+            ("rating>6", "rating>6", "from 0 to 5"),
+            ("ram>=", "ram>=", "missing value after `>=`"),
+            ("4090 ram >=", "ram >=", "missing value after `>=`"),
+            ("ram", "ram", "expected an operator and a value"),
+            ("cuda 12", "cuda 12", "expected an operator"),
+            ("cc in", "cc in", "missing value after `in`"),
+            ("<", "<", "missing value after `<`"),
+            ("x0", "x0", "at least 1 GPU"),
+            ("0x", "0x", "at least 1 GPU"),
+            ("x99999999999", "x99999999999", "more GPUs"),
+            ("ram!64", "ram!64", "unknown operator"),
+            ("4090 \"rtx 3090", "\"rtx 3090", "the quote is never closed"),
+            ("\"\"", "\"\"", "a model name can't be empty"),
+            ("🙂=1", "🙂=1", "unknown field `🙂`"),
+        ];
+        for (text, term, problem) in cases {
+            match Query::parse(text) {
+                Ok(query) => panic!("{text:?} should fail, parsed as {query:?}"),
+                Err(e) => {
+                    assert_eq!(e.term, term, "term named for {text:?}");
+                    assert!(e.problem.contains(problem), "problem for {text:?}: {:?}", e.problem);
+                    assert_eq!(e.to_string(), format!("`{term}`: {}", e.problem));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let odd = [
+            "",
+            " ",
+            "\"",
+            "\"\"\"",
+            "[",
+            "]",
+            "[[",
+            "in",
+            "cc in",
+            "cc in [",
+            "=",
+            "==",
+            "!",
+            "<>",
+            "<=>",
+            "x",
+            "xx",
+            "x-1",
+            "1x1",
+            "🙂",
+            "é=1",
+            "ram>=é",
+            "cc=é1",
+            "cc in [é]",
+            "sort=",
+            "sort=,",
+            "sort=-",
+            "limit=",
+            "currency=",
+            "max=",
+            "cuda>=.",
+            "cuda>=1.2.3",
+            "reliability>=%",
+            "“rtx 3090”",
+            "“",
+            "\u{0}",
+            "ﬀ=1",
+        ];
+        for text in odd {
+            let _ = Query::parse(text);
+            let _ = Query::from_terms(&text.split(' ').map(str::to_owned).collect::<Vec<_>>());
+        }
+        // Every sequence of up to three pieces of query syntax.
+        let pieces = ["ram", ">=", "64", "in", "[DE,", "NL]", "[", "]", "<", "=", "x2", "\"", "cc", "sort=", "-gpus,"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let _ = Query::parse(&format!("{a} {b} {c}"));
+                    let _ = Query::parse(&format!("{a}{b}{c}"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matching_table() {
+        let rented = ServerView { rented: true, ..server(1) };
+        let ti = ServerView { model: GpuModel::normalise("NVIDIA GeForce RTX 3090 Ti"), ..server(1) };
+        let quad = ServerView { gpu_count: 4, ..server(1) };
+        let nl = ServerView { cc: Some("NL".to_owned()), ..server(1) };
+        let cuda_12_10 = ServerView { cuda: Some((12, 10)), ..server(1) };
+        let cases: &[(&str, &ServerView, bool)] = &[
+            ("", &server(1), true),
+            ("", &rented, false),
+            ("all", &rented, true),
+            ("4090", &server(1), true),
+            ("rtx 4090", &server(1), true),
+            ("3090", &server(1), false),
+            ("3090", &ti, false),
+            ("3090 ti", &ti, true),
+            ("\"3090 ti\"", &ti, true),
+            ("x2", &server(1), false),
+            ("x2", &quad, true),
+            ("gpus<=4", &quad, true),
+            ("gpus in [2,4]", &quad, true),
+            ("gpus=1", &quad, false),
+            // Prices: on-demand 0.4 USD / 20 CLORE, spot 0.3 USD, no BTC.
+            ("<0.5", &server(1), true),
+            ("<0.4", &server(1), false),
+            ("<=0.4", &server(1), true),
+            ("max=0.35", &server(1), false),
+            ("max=0.35 spot", &server(1), true),
+            (">0.35 spot", &server(1), false),
+            (">=0.4", &server(1), true),
+            ("price=0.4", &server(1), true),
+            ("price!=0.4", &server(1), false),
+            ("price in [0.1,0.4]", &server(1), true),
+            ("currency=clore <=20", &server(1), true),
+            ("currency=clore <20", &server(1), false),
+            ("currency=clore spot <100", &server(1), false),
+            ("currency=btc <1000", &server(1), false),
+            ("currency=btc price!=1", &server(1), true),
+            ("ram>=64", &server(1), true),
+            ("ram>64", &server(1), false),
+            ("ram in [32,64]", &server(1), true),
+            ("vram>=24", &server(1), true),
+            ("cpus>=32", &server(1), true),
+            ("cpus>32", &server(1), false),
+            ("down>=900 up>=300", &server(1), true),
+            ("up>300", &server(1), false),
+            ("cc=de", &server(1), true),
+            ("cc=DE", &nl, false),
+            ("cc!=DE", &nl, true),
+            ("cc in [DE, NL]", &nl, true),
+            ("cc in [FR,US]", &nl, false),
+            ("reliability>=0.98", &server(1), true),
+            ("reliability>=98%", &server(1), true),
+            ("reliability>98", &server(1), false),
+            ("rating>=4.5", &server(1), true),
+            ("rating>4.5", &server(1), false),
+            ("mrl>=240", &server(1), true),
+            ("mrl>240", &server(1), false),
+            ("cuda>=12.4", &server(1), true),
+            ("cuda>12.4", &server(1), false),
+            ("cuda>11.8", &server(1), true),
+            ("cuda=12.4", &server(1), true),
+            ("cuda>12.8", &cuda_12_10, true),
+            ("cuda<12.9", &cuda_12_10, false),
+            ("cuda in [12.10, 13.0]", &cuda_12_10, true),
+            // A server that doesn't say fails a filter on the value, except `!=`.
+            ("ram>=0", &bare(1), false),
+            ("ram!=64", &bare(1), true),
+            ("cc=DE", &bare(1), false),
+            ("cc!=DE", &bare(1), true),
+            ("cc in [DE]", &bare(1), false),
+            ("cuda>=1", &bare(1), false),
+            ("reliability<=1", &bare(1), false),
+            ("<100", &bare(1), false),
+            ("4090 x1", &bare(1), true),
+        ];
+        for (text, s, want) in cases {
+            assert_eq!(q(text).matches(s, Currency::Usd), *want, "{text:?} against {s:?}");
+        }
+    }
+
+    #[test]
+    fn default_currency_applies_unless_the_query_names_one() {
+        assert!(q("<=20").matches(&server(1), Currency::Clore));
+        assert!(!q("<=20").matches(&bare(1), Currency::Clore));
+        assert!(!q("<=1").matches(&server(1), Currency::Clore));
+        assert!(q("currency=usd <=1").matches(&server(1), Currency::Clore));
+    }
+
+    fn priced(id: u64, usd: Option<f64>, gpus: u32) -> ServerView {
+        ServerView {
+            on_demand: usd.map(|p| BTreeMap::from([(Currency::Usd, p)])).unwrap_or_default(),
+            gpu_count: gpus,
+            ..server(id)
+        }
+    }
+
+    #[test]
+    fn run_filters_sorts_and_limits() {
+        let servers = vec![
+            priced(5, Some(0.5), 1),
+            priced(3, None, 8),
+            priced(4, Some(0.2), 2),
+            priced(2, Some(0.5), 4),
+            ServerView { rented: true, ..priced(1, Some(0.1), 1) },
+            ServerView { ram_gb: None, ..priced(6, Some(0.3), 2) },
+            ServerView { model: GpuModel::normalise("A100 80GB PCIe"), ..priced(7, Some(0.9), 2) },
+        ];
+        let ids = |text: &str| q(text).run(&servers, Currency::Usd).iter().map(|s| s.id).collect::<Vec<_>>();
+        // Price ascending, ties by id, no price last; rented left out.
+        assert_eq!(ids(""), [4, 6, 2, 5, 7, 3]);
+        assert_eq!(ids("all"), [1, 4, 6, 2, 5, 7, 3]);
+        assert_eq!(ids("4090"), [4, 6, 2, 5, 3]);
+        assert_eq!(ids("4090 limit=2"), [4, 6]);
+        assert_eq!(ids("<=0.5"), [4, 6, 2, 5]);
+        assert_eq!(ids("sort=-price"), [7, 2, 5, 6, 4, 3]);
+        // Ties on the key fall back to price, then id.
+        assert_eq!(ids("sort=-gpus"), [3, 2, 4, 6, 7, 5]);
+        assert_eq!(ids("sort=gpus"), [5, 4, 6, 7, 2, 3]);
+        assert_eq!(ids("sort=-gpus,-id"), [3, 2, 7, 6, 4, 5]);
+        assert_eq!(ids("sort=-id"), [7, 6, 5, 4, 3, 2]);
+        // A server without the sorted value goes last either way.
+        assert_eq!(ids("sort=ram"), [4, 2, 5, 7, 3, 6]);
+        assert_eq!(ids("sort=-ram"), [4, 2, 5, 7, 3, 6]);
+        assert_eq!(ids("ram>=1 x2 sort=-gpus limit=1"), [3]);
+        assert!(ids("3090").is_empty());
+    }
+
+    #[test]
+    fn run_sorts_by_spot_price_in_the_query_currency() {
+        let a = ServerView { spot: BTreeMap::from([(Currency::Usd, 0.35)]), ..priced(1, Some(0.2), 1) };
+        let b = ServerView { spot: BTreeMap::from([(Currency::Usd, 0.25)]), ..priced(2, Some(0.3), 1) };
+        let c = ServerView { spot: BTreeMap::new(), ..priced(3, Some(0.1), 1) };
+        let servers = [a, b, c];
+        let ids = |text: &str| q(text).run(&servers, Currency::Usd).iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(ids(""), [3, 1, 2]);
+        assert_eq!(ids("spot"), [2, 1, 3]);
+        assert_eq!(ids("spot <0.3"), [2]);
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        for text in [
+            "",
+            "rtx 4090 x2 max=0.5 cc in [DE, NL] spot all sort=-gpus,id limit=20 currency=clore",
+            "\"3090 ti\" cuda>=12.4 reliability>=95% rating>4 mrl>=24 down>=100 up>=10 cpus>=8 vram>=24 ram!=0",
+        ] {
+            let query = q(text);
+            let json = serde_json::to_string(&query).expect("serialize");
+            let back: Query = serde_json::from_str(&json).expect("deserialize");
+            assert_eq!(back, query, "{json}");
+            assert_eq!(back.describe(), query.describe());
+        }
+    }
+
+    #[test]
+    fn a_deserialized_query_without_values_fails_closed() {
+        let json = r#"{"models":{"phrases":[[]]},"conds":[{"field":"ram","op":"Ge","values":[]}],"spot":false,
+            "include_rented":false,"currency":null,"sort":[],"limit":null}"#;
+        let query: Query = serde_json::from_str(json).expect("deserialize");
+        assert!(!query.matches(&server(1), Currency::Usd));
+    }
+}

@@ -38,9 +38,7 @@ pub fn server_options() -> anyhow::Result<PgConnectOptions> {
 pub async fn fresh_database(prefix: &str) -> anyhow::Result<PgPool> {
     let base = server_options()?;
     let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect_with(&base.clone().database("postgres"))
-        .await
-        .context("failed to connect to PostgreSQL to create a database")?;
+    let mut admin = connect_admin(&base).await?;
     sqlx::query(sqlf!("CREATE DATABASE \"{name}\""))
         .execute(&mut admin)
         .await
@@ -53,6 +51,30 @@ pub async fn fresh_database(prefix: &str) -> anyhow::Result<PgPool> {
         .with_context(|| format!("failed to connect to the new database {name}"))?;
     super::migrate(&pool).await?;
     Ok(pool)
+}
+
+/// Connects to the server's `postgres` database, waiting out a server still starting up
+/// (its socket appears before it accepts connections).
+async fn connect_admin(base: &PgConnectOptions) -> anyhow::Result<PgConnection> {
+    let started = Instant::now();
+    loop {
+        match PgConnection::connect_with(&base.clone().database("postgres")).await {
+            Ok(c) => return Ok(c),
+            Err(e) if started.elapsed() < START_TIMEOUT && is_starting_up(&e) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e).context("failed to connect to PostgreSQL to create a database"),
+        }
+    }
+}
+
+fn is_starting_up(e: &sqlx::Error) -> bool {
+    match e {
+        // 57P03: cannot_connect_now ("the database system is starting up").
+        sqlx::Error::Database(d) => d.code().as_deref() == Some("57P03"),
+        sqlx::Error::Io(_) => true,
+        _ => false,
+    }
 }
 
 fn start_server() -> anyhow::Result<PgConnectOptions> {

@@ -209,7 +209,7 @@ fn generate_password() -> String {
 
 /// What happened when a plan was sent to Clore, for the caller and for auto-rent.
 pub enum RentResult {
-    Rented { order: Option<Order>, password: Option<SecretString> },
+    Rented { order: Option<Box<Order>>, password: Option<SecretString> },
     Refused(String),
 }
 
@@ -268,7 +268,7 @@ pub async fn execute(cx: &Ctx<'_>, plan: &RentPlan) -> Result<RentResult, Failur
                 .await?;
             }
             tx.commit().await?;
-            Ok(RentResult::Rented { order: created.order, password: generated })
+            Ok(RentResult::Rented { order: created.order.map(Box::new), password: generated })
         }
         Err(e) => {
             let text = refusal_text(cx, plan, &e).await;
@@ -331,7 +331,7 @@ async fn refusal_text(cx: &Ctx<'_>, plan: &RentPlan, e: &CloreError) -> String {
 pub async fn confirm(cx: &Ctx<'_>, plan: RentPlan) -> Outcome {
     match execute(cx, &plan).await? {
         RentResult::Refused(text) => Ok(vec![Reply::text(text)]),
-        RentResult::Rented { order, password } => Ok(rented_replies(&plan, order.as_ref(), password)),
+        RentResult::Rented { order, password } => Ok(rented_replies(&plan, order.as_deref(), password)),
     }
 }
 

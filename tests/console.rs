@@ -1,0 +1,379 @@
+//! End-to-end console sessions: the real core against the simulator and a real Postgres,
+//! asserting what a user sees.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clorebot::core::{Core, CoreConfig};
+use clorebot::frontends::console::{Session, caller};
+use clorebot::sim::SimHandle;
+use clorebot::store::crypto::SecretKind;
+use clorebot::store::{Platform, secrets, users};
+use common::*;
+use secrecy::SecretString;
+use serde_json::json;
+
+struct Bot {
+    sim: SimHandle,
+    core: Core,
+}
+
+async fn bot() -> Bot {
+    let sim = start_sim(200).await;
+    let core =
+        Core::new(db().await, client(&sim), Arc::new(ring(&[(1, 11)])), CoreConfig::default(), Duration::from_secs(30));
+    Bot { sim, core }
+}
+
+impl Bot {
+    /// A private-chat session for `user`, with the simulator account's key stored.
+    async fn user_with_key(&self, user: &str) -> Session<'_> {
+        let u = users::upsert_user(&self.core.pool, Platform::Console, user, user).await.unwrap();
+        secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
+            .await
+            .unwrap();
+        Session::new(&self.core, caller(user, None))
+    }
+
+    fn session(&self, user: &str, group: Option<&str>) -> Session<'_> {
+        Session::new(&self.core, caller(user, group))
+    }
+
+    async fn orders_in_sim(&self) -> Vec<serde_json::Value> {
+        state(&self.sim).await["orders"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Server ids of listing lines (`#123  1× RTX 4090  $0.45/day …`).
+fn listed(out: &str) -> Vec<u64> {
+    out.lines().filter_map(|l| l.strip_prefix('#')?.split_whitespace().next()?.parse().ok()).collect()
+}
+
+/// The first `$x/day` amount on each listing line.
+fn prices(out: &str) -> Vec<f64> {
+    out.lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.split('$').nth(1)?.split('/').next()?.parse().ok())
+        .collect()
+}
+
+/// The cheapest free server of a model with a USD price, from the simulator's own state.
+async fn cheapest_free(sim: &SimHandle, model: &str) -> (u64, f64) {
+    let m = client(sim).marketplace(None).await.unwrap();
+    m.servers
+        .iter()
+        .filter(|s| !s.rented && s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
+        .filter_map(|s| Some((s.id, s.on_demand(clorebot::clore::Currency::Usd)?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn gpus_filters_sorts_and_pages_without_a_key() {
+    let bot = bot().await;
+    let mut s = bot.session("ann", None);
+    let out = s.line("/gpus 4090").await;
+    assert!(out.contains("— 4090 — on demand, USD per day"), "{out}");
+    let ids = listed(&out);
+    assert!(!ids.is_empty() && ids.len() <= 8, "{out}");
+    for l in out.lines().filter(|l| l.starts_with('#')) {
+        assert!(l.contains("× RTX 4090 ") && l.ends_with("free"), "{l}");
+    }
+    let p = prices(&out);
+    assert!(p.windows(2).all(|w| w[0] <= w[1]), "sorted by price: {p:?}");
+    assert!(out.contains("[1] Rent #"), "{out}");
+
+    // Descending by GPU count, at least two GPUs, a price cap, countries.
+    let out = s.line("/gpus x2 <3 sort=-gpus cc in [DE, US, NL, PL] limit=50").await;
+    let counts: Vec<u32> = out
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.split_whitespace().nth(1).unwrap().trim_end_matches('×').parse().unwrap())
+        .collect();
+    assert!(!counts.is_empty(), "{out}");
+    assert!(counts.iter().all(|c| *c >= 2) && counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    assert!(prices(&out).iter().all(|p| *p < 3.0));
+    for l in out.lines().filter(|l| l.starts_with('#')) {
+        assert!(["DE", "US", "NL", "PL"].iter().any(|c| l.contains(&format!("  {c}  "))), "{l}");
+    }
+
+    // Paging: Next shows the following rows, none repeated.
+    let first = s.line("/gpus").await;
+    let next_button = s.buttons().iter().position(|b| b.label.starts_with("Next")).unwrap() + 1;
+    let second = s.line(&format!("/press {next_button}")).await;
+    assert!(second.contains("page 2/"), "{second}");
+    let (a, b) = (listed(&first), listed(&second));
+    assert!(a.iter().all(|x| !b.contains(x)));
+    assert!(prices(&first).last().unwrap() <= prices(&second).first().unwrap());
+
+    // Terms not understood are named.
+    let out = s.line("/gpus 4090 colour=red").await;
+    assert!(out.contains("`colour=red`") && out.contains("unknown field"), "{out}");
+    let out = s.line("/gpus ram>=lots").await;
+    assert!(out.contains("`ram>=lots`"), "{out}");
+    let out = s.line("/gpus nosuchgpu").await;
+    assert!(out.starts_with("No servers match"), "{out}");
+}
+
+#[tokio::test]
+async fn rent_confirm_once_then_orders_show_ssh() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let (id, price) = cheapest_free(&bot.sim, "RTX 4090").await;
+    // `/rent 4090` reads as a model and picks the cheapest free one.
+    let out = s.line("/rent 4090").await;
+    assert!(out.contains(&format!("Rent server #{id}?")), "{out}");
+    assert!(out.contains(&clorebot::core::format::per_day(price, clorebot::clore::Currency::Usd)), "{out}");
+    assert!(out.ends_with("[1] Confirm  [2] Abort"), "{out}");
+
+    let out = s.line("/press 1").await;
+    assert!(out.contains("is running on #") && out.contains("ssh root@"), "{out}");
+    assert!(out.contains("SSH password for order") && out.contains("shown only this once"), "{out}");
+    // The same Confirm again: nothing more happens.
+    let again = s.line("/press 1").await;
+    assert_eq!(again, "This was already done.");
+    assert_eq!(bot.orders_in_sim().await.len(), 1, "exactly one order");
+
+    let out = s.line("/orders").await;
+    assert!(out.starts_with("1 active order"), "{out}");
+    assert!(out.contains(&format!("#{id}")) && out.contains("left") && out.contains("    ssh root@"), "{out}");
+
+    // Abort leaves everything as it was; a Confirm pressed after Abort does nothing.
+    let (other, _) = cheapest_free(&bot.sim, "RTX 3090").await;
+    s.line(&format!("/rent #{other}")).await;
+    let out = s.line("/press 2").await;
+    assert_eq!(out, format!("Aborted: renting #{other}. Nothing was done."));
+    assert_eq!(bot.orders_in_sim().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_price_raised_before_confirm_is_refused_and_nothing_is_rented() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let (id, price) = cheapest_free(&bot.sim, "RTX 3090").await;
+    let out = s.line(&format!("/rent #{id}")).await;
+    assert!(out.contains(&format!("Rent server #{id}?")), "{out}");
+    control(&bot.sim, &format!("/servers/{id}"), json!({ "price_usd": price * 2.0 })).await;
+    let out = s.line("/press 1").await;
+    assert!(out.contains(&format!("The price of #{id} changed since it was shown")), "{out}");
+    assert!(out.contains("No order was made"), "{out}");
+    let usd = clorebot::clore::Currency::Usd;
+    assert!(out.contains(&clorebot::core::format::per_day(price * 2.0, usd)), "new price shown: {out}");
+    assert!(bot.orders_in_sim().await.is_empty());
+}
+
+#[tokio::test]
+async fn cancel_with_an_issue() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let (id, _) = cheapest_free(&bot.sim, "RTX 3060").await;
+    s.line(&format!("/rent #{id}")).await;
+    let out = s.line("/press 1").await;
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+
+    let out = s.line("/cancel 999999").await;
+    assert!(out.contains("no active order 999999"), "{out}");
+    let out = s.line(&format!("/cancel {order} fans are very loud")).await;
+    assert!(
+        out.contains(&format!("Cancel order {order}?")) && out.contains("Reported issue: fans are very loud"),
+        "{out}"
+    );
+    let out = s.line("/press 1").await;
+    assert_eq!(out, format!("Order {order} is cancelled and the issue reported."));
+    let out = s.line("/orders").await;
+    assert!(out.starts_with("You have no active orders"), "{out}");
+    let out = s.line("/orders all").await;
+    assert!(out.contains(&format!("Order {order}")) && out.contains("ended"), "{out}");
+}
+
+#[tokio::test]
+async fn spot_price_rules_are_explained_with_their_numbers() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let m = client(&bot.sim).marketplace(None).await.unwrap();
+    let usd = clorebot::clore::Currency::Usd;
+    let srv = m.servers.iter().find(|x| !x.rented && x.spot(usd).is_some() && x.accepts(usd)).unwrap();
+    let bid = (srv.spot(usd).unwrap() * 2.0 * 1000.0).round() / 1000.0;
+    let out = s.line(&format!("/rent #{} spot={bid}", srv.id)).await;
+    assert!(out.contains("Spot bid:") && out.contains("until someone outbids you"), "{out}");
+    let out = s.line("/press 1").await;
+    assert!(out.contains("(spot bid)"), "{out}");
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+
+    // Too far down at once: the lowest allowed bid is named.
+    let out = s.line(&format!("/spotprice {order} {}", (bid * 0.6 * 1000.0).round() / 1000.0)).await;
+    assert!(out.contains("the lowest you can set now is $"), "{out}");
+    let lowest: f64 = out.split("now is $").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
+    assert!(lowest < bid && lowest > bid * 0.6, "{lowest}");
+    // One step down is fine; a second within 10 minutes is not, and the wait is named.
+    let step = (bid * 0.9 * 1000.0).round() / 1000.0;
+    let out = s.line(&format!("/spotprice {order} {step}")).await;
+    assert!(out.starts_with(&format!("Order {order} now bids $")), "{out}");
+    let out = s.line(&format!("/spotprice {order} {}", (step * 0.9 * 1000.0).round() / 1000.0)).await;
+    assert!(out.contains("once every 10 minutes; you can lower this one again in"), "{out}");
+    assert!(out.contains('m'), "a wait in minutes: {out}");
+}
+
+#[tokio::test]
+async fn keys_are_checked_stored_privately_and_refused_in_groups() {
+    let bot = bot().await;
+    // No key yet: commands that need one say how to add it.
+    let mut dm = bot.session("ann", None);
+    let out = dm.line("/orders").await;
+    assert!(out.contains("/key set <key>") && out.contains("private chat"), "{out}");
+
+    // In a group: deleted and refused, nothing stored.
+    let mut group = bot.session("ann", Some("ml-team"));
+    let out = group.line(&format!("/key set {KEY}")).await;
+    assert!(
+        out.starts_with("(your message was deleted)\n(only you can see this)\nNever post your Clore API key"),
+        "{out}"
+    );
+    assert!(!out.contains(KEY));
+    let ann = users::find_user(&bot.core.pool, Platform::Console, "ann").await.unwrap().unwrap();
+    assert!(secrets::status(&bot.core.pool, ann.id, SecretKind::CloreApiKey).await.unwrap().is_none());
+
+    // A wrong key is checked with Clore and refused; a right one saved with a fingerprint.
+    let out = dm.line("/key set not-the-right-key-000").await;
+    assert!(out.contains("Clore refused that key") && !out.contains("not-the-right-key"), "{out}");
+    let out = dm.line(&format!("/key set {KEY}")).await;
+    assert!(out.starts_with("(your message was deleted)\nKey saved, encrypted (fingerprint "), "{out}");
+    assert!(out.contains("Balances: $100.00"), "{out}");
+    let fp = out.split("fingerprint ").nth(1).unwrap().split(')').next().unwrap().to_owned();
+    let out = dm.line("/key").await;
+    assert!(out.contains(&fp) && !out.contains(KEY), "{out}");
+    let out = dm.line("/wallets").await;
+    assert!(out.contains("USD:") && out.contains("deposit to"), "{out}");
+    let out = dm.line("/key remove").await;
+    assert!(out.starts_with("Your Clore API key is deleted"), "{out}");
+    assert!(dm.line("/wallets").await.contains("/key set <key>"));
+}
+
+#[tokio::test]
+async fn a_button_pressed_by_someone_else_is_refused() {
+    let bot = bot().await;
+    bot.user_with_key("ann").await;
+    let mut ann = bot.session("ann", Some("ml-team"));
+    let mut bob = bot.session("bob", Some("ml-team"));
+    let (id, _) = cheapest_free(&bot.sim, "RTX 3070").await;
+    let out = ann.line(&format!("/rent #{id}")).await;
+    assert!(out.contains("[1] Confirm"), "{out}");
+    let confirm = ann.buttons()[0].token.clone();
+    let out = bob.press_token(&confirm).await;
+    assert!(out.contains("This button belongs to someone else's request"), "{out}");
+    assert!(bot.orders_in_sim().await.is_empty());
+    // Ann's own press still works afterwards.
+    let out = ann.line("/press 1").await;
+    assert!(out.contains("is running on #"), "{out}");
+    // The generated password went to Ann alone.
+    assert!(out.contains("(only you can see this)\nSSH password"), "{out}");
+}
+
+#[tokio::test]
+async fn invalid_input_gets_a_clear_message() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let cases = [
+        ("hello", "Commands start with /"),
+        ("/frobnicate", "Unknown command /frobnicate"),
+        ("/server abc", "The server id must be a positive whole number, not `abc`."),
+        ("/server 99999999", "There is no server #99999999 on the market"),
+        ("/rent", "Say which server"),
+        ("/rent #99999999", "There is no server #99999999"),
+        ("/rent 4090 ports=22:udp", "Port protocol must be tcp or http"),
+        ("/rent 4090 spot=0", "spot must be a positive number"),
+        ("/rent nosuchgpu", "No free server matches"),
+        ("/spotprice 5 abc", "price must be a number"),
+        ("/cancel x", "The order id must be a positive whole number"),
+        ("/watch", "Say what to watch for"),
+        ("/watch 4090 here", "leave it out"),
+        ("/unwatch 12345", "There is no watch #12345"),
+        ("/snooze 1 forever", "is not a duration"),
+        ("/hostset nosuch off", "You have no server named `nosuch`"),
+        ("/settings currency=eur", "unknown currency"),
+        ("/gpus \"rtx 4090", "was opened but not closed"),
+    ];
+    for (input, want) in cases {
+        let out = s.line(input).await;
+        assert!(out.contains(want), "{input:?} → {out:?}; expected {want:?}");
+    }
+    // A rented server can't be rented.
+    let m = client(&bot.sim).marketplace(None).await.unwrap();
+    let rented = m.servers.iter().find(|x| x.rented).unwrap().id;
+    let out = s.line(&format!("/rent #{rented}")).await;
+    assert_eq!(out, format!("Server #{rented} is rented right now. /gpus shows free servers."));
+}
+
+#[tokio::test]
+async fn watches_personal_and_team() {
+    let bot = bot().await;
+    let mut dm = bot.session("ann", None);
+    let out = dm.line("/watch 4090 max=0.45 once cooldown=10m").await;
+    assert!(out.starts_with("Watch #1: 4090 · ≤0.45 USD/day — alerts you privately (once, cooldown 10m)."), "{out}");
+    assert!(out.contains("right now") || out.contains("Nothing matches right now"), "{out}");
+    let out = dm.line("/watches").await;
+    assert!(out.contains("#1 · 4090 max=0.45 · once · cooldown 10m"), "{out}");
+    let out = dm.line("/snooze 1 2h").await;
+    assert!(out.starts_with("Watch #1 is snoozed for 2h 0m"), "{out}");
+    assert!(
+        dm.line("/watches").await.contains("snoozed for 1h 59m")
+            || dm.line("/watches").await.contains("snoozed for 2h")
+    );
+
+    // A team watch alerts the group, lists there, and is not Bob's to delete from his DM.
+    let mut team = bot.session("ann", Some("ml-team"));
+    let out = team.line("/watch a100 x2 here").await;
+    assert!(out.starts_with("Watch #2: ") && out.contains("alerts this chat"), "{out}");
+    let listed = team.line("/watches").await;
+    assert!(listed.starts_with("This chat's team watches\n#2 · a100 x2"), "{listed}");
+    assert!(!dm.line("/watches").await.contains("#2"));
+    let mut bob = bot.session("bob", None);
+    assert_eq!(bob.line("/unwatch 2").await, "Watch #2 is not yours to change.");
+    assert_eq!(team.line("/unwatch 2").await, "Watch #2 (a100 x2) is deleted.");
+
+    // Auto-rent needs a key and a confirmation.
+    let out = dm.line("/watch 3060 max=0.2 autorent").await;
+    assert!(out.contains("/key set <key>"), "{out}");
+    let mut keyed = bot.user_with_key("cat").await;
+    let out = keyed.line("/watch 3060 max=0.2 autorent max_orders=2").await;
+    assert!(out.starts_with("Create an auto-rent watch?") && out.contains("Max orders at once: 2"), "{out}");
+    let out = keyed.line("/press 1").await;
+    assert!(out.contains("Auto-rent is on: up to 2 orders at once"), "{out}");
+}
+
+#[tokio::test]
+async fn hosts_see_and_change_their_servers() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("hank").await;
+    let out = s.line("/myservers").await;
+    assert!(out.starts_with("Your 2 servers"), "{out}");
+    assert!(out.contains("online, free") && out.contains("offline"), "{out}");
+    let name = out.lines().nth(1).unwrap().split(" — ").next().unwrap().to_owned();
+    let out = s.line(&format!("/hostset {name} off mrl=48 price=0.00002")).await;
+    assert!(out.starts_with(&format!("{name} updated")), "{out}");
+    assert!(out.contains("Available:    no (hidden)") && out.contains("Max rental:   48 h"), "{out}");
+    let out = s.line(&format!("/hostset {name} mrl=0")).await;
+    assert!(out.contains("mrl must be 1 to"), "{out}");
+}
+
+#[tokio::test]
+async fn settings_change_what_rent_uses() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let out = s.line("/settings currency=clore image=pytorch/pytorch:2.4 password=Hunter2Hunter2").await;
+    assert!(out.starts_with("(your message was deleted)\nSettings saved"), "{out}");
+    assert!(out.contains("CLORE") && out.contains("pytorch/pytorch:2.4") && out.contains("saved (encrypted)"), "{out}");
+    assert!(!out.contains("Hunter2"));
+    let out = s.line("/gpus 3090 limit=3").await;
+    assert!(out.contains("CLORE per day") && out.contains(" CLORE/day"), "{out}");
+    let (id, _) = cheapest_free(&bot.sim, "RTX 3090").await;
+    let out = s.line(&format!("/rent #{id}")).await;
+    assert!(out.contains("Image:") && out.contains("pytorch/pytorch:2.4"), "{out}");
+    assert!(out.contains("SSH login:    your saved password") && out.contains("CLORE/day"), "{out}");
+    // A password typed in a group is refused and deleted.
+    let mut g = bot.session("ann", Some("ml-team"));
+    let out = g.line("/settings password=Another1Another1").await;
+    assert!(out.starts_with("(your message was deleted)") && out.contains("only in a private chat"), "{out}");
+}
