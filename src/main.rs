@@ -166,7 +166,8 @@ async fn run_chat(a: ChatArgs) -> anyhow::Result<()> {
     clorebot::store::secrets::check_keyring(&pool, &ring).await?;
     let cfg = clorebot::clore::ClientConfig::from_env().map_err(anyhow::Error::msg)?;
     let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
-    let core = clorebot::core::Core::new(pool, client, std::sync::Arc::new(ring), Default::default(), MARKET_TTL);
+    let ttl = env_secs("CLOREBOT_MARKET_TTL_SECS", MARKET_TTL)?;
+    let core = clorebot::core::Core::new(pool, client, std::sync::Arc::new(ring), Default::default(), ttl);
     let caller = clorebot::frontends::console::caller(a.user.trim(), a.chat.as_deref().map(str::trim));
     clorebot::frontends::console::run_stdio(&core, caller).await
 }
@@ -202,4 +203,15 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
         clorebot::frontends::console::run_stdio(&core, clorebot::frontends::console::caller("you", None)).await;
     handle.stop().await;
     result
+}
+
+/// A duration in whole seconds from `name`, or `default` when unset; a bad value names the variable.
+fn env_secs(name: &str, default: std::time::Duration) -> anyhow::Result<std::time::Duration> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => match v.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(std::time::Duration::from_secs(n)),
+            _ => anyhow::bail!("{name} must be a whole number of seconds above 0, not {v:?}"),
+        },
+        _ => Ok(default),
+    }
 }

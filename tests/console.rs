@@ -377,3 +377,19 @@ async fn settings_change_what_rent_uses() {
     let out = g.line("/settings password=Another1Another1").await;
     assert!(out.starts_with("(your message was deleted)") && out.contains("only in a private chat"), "{out}");
 }
+
+#[tokio::test]
+async fn concurrent_searches_share_one_marketplace_fetch() {
+    let bot = bot().await;
+    let (mut a, mut b, mut c, mut d) =
+        (bot.session("a", None), bot.session("b", None), bot.session("c", None), bot.session("d", None));
+    let (ra, rb, rc, rd) =
+        tokio::join!(a.line("/gpus 4090"), b.line("/gpus a100"), c.line("/gpus x2"), d.line("/server 1"));
+    for r in [&ra, &rb, &rc, &rd] {
+        assert!(r.contains('#'), "{r}");
+    }
+    assert_eq!(state(&bot.sim).await["calls"]["marketplace"], 1, "one fetch served all four");
+    // Within the TTL, later searches reuse it too.
+    a.line("/gpus 3090").await;
+    assert_eq!(state(&bot.sim).await["calls"]["marketplace"], 1);
+}

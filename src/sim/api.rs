@@ -170,6 +170,7 @@ fn dispatch(sim: &Sim, endpoint: &str, headers: &HeaderMap, query: Option<&str>,
     let query: BTreeMap<String, String> =
         url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect();
     sim.with_state(|s| {
+        *s.calls.entry(endpoint.to_owned()).or_insert(0) += 1;
         // Every endpoint but `marketplace` has a caller by now.
         let acct = account.unwrap_or_default();
         match endpoint {

@@ -25,6 +25,8 @@ pub struct ServerUpdate {
     pub visible: Option<bool>,
     /// A simulated competitor bids this much (USD per day) on the spot market.
     pub competitor_bid_usd: Option<f64>,
+    /// The owner's maximum rental length, hours (orders made afterwards get it).
+    pub mrl_hours: Option<u64>,
 }
 
 /// `POST /_sim/faults`: the next `count` calls to `endpoint` (`*` for any) misbehave.
@@ -88,6 +90,9 @@ impl SimState {
         let price_usd = price("price_usd", u.price_usd)?;
         let spot_usd = price("spot_usd", u.spot_usd)?;
         let competitor = price("competitor_bid_usd", u.competitor_bid_usd)?;
+        if u.mrl_hours.is_some_and(|h| !(1..=super::state::MAX_MRL_HOURS).contains(&h)) {
+            return Err(bad(format!("mrl_hours must be 1 to {}", super::state::MAX_MRL_HOURS)));
+        }
         self.tick();
         let offer_id = self.take_offer_id();
         let s = self
@@ -108,6 +113,9 @@ impl SimState {
         }
         if let Some(v) = u.visible {
             s.visible = v;
+        }
+        if let Some(h) = u.mrl_hours {
+            s.mrl_hours = h;
         }
         if let Some(b) = competitor {
             s.competitor_bids.push((offer_id, b));
@@ -205,6 +213,7 @@ impl SimState {
             "servers": self.servers.keys().map(|id| self.server_summary(*id)).collect::<Vec<_>>(),
             "orders": orders,
             "accounts": self.accounts.keys().map(|id| self.account_summary(*id)).collect::<Vec<_>>(),
+            "calls": self.calls,
         })
     }
 }

@@ -123,6 +123,8 @@ pub struct SimState {
     pub clock_offset: i64,
     /// Seconds after creation before an order's endpoints are assigned.
     pub provision_secs: i64,
+    /// Calls answered per endpoint (after auth and rate limits), for tests of upstream economy.
+    pub calls: BTreeMap<String, u64>,
     next_order_id: u64,
     next_offer_id: u64,
     next_public_port: u16,
@@ -145,6 +147,7 @@ impl SimState {
             orders: BTreeMap::new(),
             clock_offset: 0,
             provision_secs: 0,
+            calls: BTreeMap::new(),
             next_order_id: 1001,
             next_offer_id,
             next_public_port: 10_000,
