@@ -7,6 +7,8 @@ CREATE TABLE users (
     platform         TEXT        NOT NULL CHECK (platform IN ('telegram', 'discord', 'console')),
     platform_user_id TEXT        NOT NULL,
     display_name     TEXT        NOT NULL DEFAULT '',
+    -- Where private replies and alerts reach the user (Telegram: the user id; console: dm:NAME).
+    dm_chat_id       TEXT,
     currency         TEXT        NOT NULL DEFAULT 'usd' CHECK (currency IN ('usd', 'clore', 'btc')),
     default_image    TEXT,
     ssh_key          TEXT,
@@ -144,10 +146,11 @@ CREATE TABLE price_history (
     UNIQUE (gpu_model, currency, polled_at)
 );
 
--- Buttons in flight: a short token stands for an action one user may take until it expires.
+-- Buttons in flight: a short token stands for an action one user may take until it expires
+-- (no owner: anyone in the chat may press it, as on a team alert's Rent button).
 CREATE TABLE pending_actions (
     token      TEXT        PRIMARY KEY,
-    owner_id   BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    owner_id   BIGINT      REFERENCES users (id) ON DELETE CASCADE,
     payload    JSONB       NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
     used_at    TIMESTAMPTZ,

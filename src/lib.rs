@@ -1,5 +1,6 @@
 //! clorebot: a chat-ops bot for the Clore.ai GPU marketplace.
 
+pub mod alerts;
 pub mod clore;
 pub mod core;
 pub mod frontends;

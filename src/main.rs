@@ -39,6 +39,9 @@ struct ChatArgs {
     /// Speak in a group chat of this name (team watches, group rules); without it, a private chat.
     #[arg(long)]
     chat: Option<String>,
+    /// Do not run the alert engine (pollers and this console's alert delivery).
+    #[arg(long)]
+    no_alerts: bool,
 }
 
 #[derive(Args)]
@@ -167,10 +170,34 @@ async fn run_chat(a: ChatArgs) -> anyhow::Result<()> {
     let cfg = clorebot::clore::ClientConfig::from_env().map_err(anyhow::Error::msg)?;
     let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
     let ttl = env_secs("CLOREBOT_MARKET_TTL_SECS", MARKET_TTL)?;
-    let core = clorebot::core::Core::new(pool, client, std::sync::Arc::new(ring), Default::default(), ttl);
+    let engine_cfg = clorebot::alerts::EngineConfig::from_env()?;
+    let core =
+        std::sync::Arc::new(clorebot::core::Core::new(pool, client, std::sync::Arc::new(ring), Default::default(), ttl));
     let caller = clorebot::frontends::console::caller(a.user.trim(), a.chat.as_deref().map(str::trim));
-    clorebot::frontends::console::run_stdio(&core, caller).await
+    if a.no_alerts {
+        return clorebot::frontends::console::run_stdio(&core, caller, None).await;
+    }
+    let (tasks, rx) = start_alerts(&core, &caller, engine_cfg);
+    let result = clorebot::frontends::console::run_stdio(&core, caller, Some(rx)).await;
+    tasks.into_iter().for_each(|t| t.abort());
+    result
 }
+
+/// Starts the alert engine's pollers and this console's alert delivery.
+fn start_alerts(
+    core: &std::sync::Arc<clorebot::core::Core>,
+    caller: &clorebot::core::Caller,
+    cfg: clorebot::alerts::EngineConfig,
+) -> (Vec<tokio::task::JoinHandle<()>>, tokio::sync::mpsc::UnboundedReceiver<clorebot::alerts::message::AlertMessage>) {
+    let engine = std::sync::Arc::new(clorebot::alerts::Engine::new(core.clone(), cfg));
+    let (notifier, rx) = clorebot::frontends::console::ConsoleNotifier::new(caller);
+    let pollers = tokio::spawn(engine.run_pollers());
+    let delivery = tokio::spawn(clorebot::alerts::deliver::run(core.pool.clone(), notifier, DELIVERY_EVERY));
+    (vec![pollers, delivery], rx)
+}
+
+/// How often a console looks for alerts to print.
+const DELIVERY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     use anyhow::Context;
@@ -186,23 +213,69 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     secrets::put(&pool, &ring, me.id, SecretKind::CloreApiKey, &key).await?;
     let cfg = clorebot::clore::ClientConfig::with_base_url(&handle.api_url()).context("simulator URL")?;
     let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
-    let core = clorebot::core::Core::new(pool, client, ring, Default::default(), MARKET_TTL);
+    let core = std::sync::Arc::new(clorebot::core::Core::new(pool, client, ring, Default::default(), MARKET_TTL));
+    // A livelier market than the real one, so alerts show up within a minute.
+    let engine_cfg = clorebot::alerts::EngineConfig {
+        market_poll: std::time::Duration::from_secs(10),
+        orders_poll: std::time::Duration::from_secs(15),
+        ..Default::default()
+    };
+    let me_caller = clorebot::frontends::console::caller("you", None);
+    let (mut tasks, rx) = start_alerts(&core, &me_caller, engine_cfg);
+    tasks.push(tokio::spawn(move_market(handle.control_url())));
     println!(
         "clorebot demo — a simulated Clore market at {} ({} servers), a throwaway database, and you,\n\
          signed in as `you` with a demo API key already stored. Type commands; Ctrl-D quits.\n\n\
          Try:  /gpus 4090        search the market\n      \
          /rent <id>        rent a server (then /press 1 to confirm)\n      \
          /orders           SSH details of your orders\n      \
-         /watch 4090 max=0.4   a price watch\n      \
+         /watch 4090 max=0.4   a price watch: alerts (🔔) arrive as the simulated market moves\n      \
          /help             everything else\n",
         handle.api_url(),
         a.servers
     );
     std::io::stdout().flush().ok();
-    let result =
-        clorebot::frontends::console::run_stdio(&core, clorebot::frontends::console::caller("you", None)).await;
+    let result = clorebot::frontends::console::run_stdio(&core, me_caller, Some(rx)).await;
+    tasks.into_iter().for_each(|t| t.abort());
     handle.stop().await;
     result
+}
+
+/// The demo's market activity: every few seconds one free server gets cheaper, another
+/// dearer, and a rented one frees up — so watches have something to find.
+async fn move_market(control: String) {
+    use rand::Rng;
+    let http = reqwest::Client::new();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+        let Ok(resp) = http.get(format!("{control}/state")).send().await else { continue };
+        let Ok(state) = resp.json::<serde_json::Value>().await else { continue };
+        let servers: Vec<(u64, f64, bool)> = state["servers"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| Some((s["id"].as_u64()?, s["price_usd"].as_f64()?, s["rented"].as_bool()?)))
+                    .filter(|s| s.0 < 100_000)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if servers.is_empty() {
+            continue;
+        }
+        let (cheaper, dearer, freed) = {
+            let mut rng = rand::rng();
+            let a = servers[rng.random_range(0..servers.len())];
+            let b = servers[rng.random_range(0..servers.len())];
+            let c = servers[rng.random_range(0..servers.len())];
+            ((a.0, a.1 * rng.random_range(0.6..0.9)), (b.0, b.1 * rng.random_range(1.1..1.4)), c)
+        };
+        let post = |id: u64, body: serde_json::Value| http.post(format!("{control}/servers/{id}")).json(&body).send();
+        let _ = post(cheaper.0, serde_json::json!({ "price_usd": cheaper.1 })).await;
+        let _ = post(dearer.0, serde_json::json!({ "price_usd": dearer.1 })).await;
+        if freed.2 {
+            let _ = post(freed.0, serde_json::json!({ "rented": false })).await;
+        }
+    }
 }
 
 /// A duration in whole seconds from `name`, or `default` when unset; a bad value names the variable.

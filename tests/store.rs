@@ -314,20 +314,20 @@ async fn button_tokens_are_single_use_bound_and_expiring() {
     let pool = db().await;
     let (owner, other) = (user(&pool, 1).await, user(&pool, 2).await);
     let payload = json!({"rent": {"server": 42, "price": 0.45}});
-    actions::create(&pool, "tok-confirm", owner, &payload, Duration::from_secs(120)).await.unwrap();
+    actions::create(&pool, "tok-confirm", Some(owner), &payload, Duration::from_secs(120)).await.unwrap();
     assert_eq!(actions::take(&pool, "tok-confirm", other).await.unwrap(), actions::Taken::NotYours);
-    assert_eq!(actions::peek(&pool, "tok-confirm").await.unwrap(), Some((owner, payload.clone())));
+    assert_eq!(actions::peek(&pool, "tok-confirm").await.unwrap(), Some((Some(owner), payload.clone())));
     assert_eq!(actions::take(&pool, "tok-confirm", owner).await.unwrap(), actions::Taken::Ok(payload));
     assert_eq!(actions::take(&pool, "tok-confirm", owner).await.unwrap(), actions::Taken::Used);
     assert_eq!(actions::take(&pool, "nope", owner).await.unwrap(), actions::Taken::Unknown);
 
-    actions::create(&pool, "tok-short", owner, &json!({}), Duration::from_millis(100)).await.unwrap();
+    actions::create(&pool, "tok-short", Some(owner), &json!({}), Duration::from_millis(100)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(actions::take(&pool, "tok-short", owner).await.unwrap(), actions::Taken::Expired);
     assert_eq!(actions::purge_expired(&pool, Duration::ZERO).await.unwrap(), 1);
 
     // Two presses racing: exactly one wins.
-    actions::create(&pool, "tok-race", owner, &json!({"n": 1}), Duration::from_secs(120)).await.unwrap();
+    actions::create(&pool, "tok-race", Some(owner), &json!({"n": 1}), Duration::from_secs(120)).await.unwrap();
     let (a, b) = tokio::join!(actions::take(&pool, "tok-race", owner), actions::take(&pool, "tok-race", owner));
     let wins = [a.unwrap(), b.unwrap()].iter().filter(|t| matches!(t, actions::Taken::Ok(_))).count();
     assert_eq!(wins, 1);

@@ -53,7 +53,7 @@ impl Action {
     }
 }
 
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     rand::rng().sample_iter(rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
 }
 
@@ -63,7 +63,7 @@ impl Ctx<'_> {
         let ttl = if action.single_use() { self.core.cfg.confirm_ttl } else { self.core.cfg.nav_ttl };
         let token = new_token();
         let payload = serde_json::to_value(action).map_err(|e| Failure::Internal(e.into()))?;
-        store_actions::create(&self.core.pool, &token, self.user.id, &payload, ttl).await?;
+        store_actions::create(&self.core.pool, &token, Some(self.user.id), &payload, ttl).await?;
         Ok(token)
     }
 
@@ -86,7 +86,7 @@ pub async fn press(cx: &Ctx<'_>, token: &str) -> Outcome {
             Taken::Unknown | Taken::Ok(_) => "This button is no longer valid. Please run the command again.",
         })]);
     };
-    if owner != cx.user.id {
+    if owner.is_some_and(|o| o != cx.user.id) {
         return Ok(vec![
             Reply::text("This button belongs to someone else's request — run the command yourself to get your own.")
                 .private(),

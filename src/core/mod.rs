@@ -241,7 +241,14 @@ impl Core {
     }
 
     async fn context<'a>(&'a self, caller: &'a Caller) -> Result<Ctx<'a>, Failure> {
-        let user = users::upsert_user(&self.pool, caller.platform, &caller.user_id, &caller.display_name).await?;
+        let user = users::upsert_user_reachable(
+            &self.pool,
+            caller.platform,
+            &caller.user_id,
+            &caller.display_name,
+            Some(&caller.dm_chat_id),
+        )
+        .await?;
         let chat = users::upsert_chat(
             &self.pool,
             caller.platform,

@@ -5,8 +5,12 @@
 use std::io::IsTerminal;
 
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
 
-use crate::core::{Button, Caller, Core, Reply, Visibility};
+use crate::alerts::deliver::{Notifier, SendError};
+use crate::alerts::message::AlertMessage;
+use crate::core::{Button, ButtonStyle, Caller, Core, Reply, Visibility};
+use crate::store::outbox::OutboxRow;
 use crate::store::Platform;
 use crate::store::users::ChatKind;
 
@@ -114,32 +118,111 @@ impl<'a> Session<'a> {
         out.join("\n\n")
     }
 
+    /// What the console prints for an alert: `🔔 ` and its text; its buttons become the
+    /// ones `/press` presses.
+    pub fn show_alert(&mut self, msg: &AlertMessage) -> String {
+        let mut text = format!("🔔 {}", msg.text);
+        if !msg.buttons.is_empty() {
+            let labels: Vec<String> =
+                msg.buttons.iter().enumerate().map(|(i, b)| format!("[{}] {}", i + 1, b.label)).collect();
+            text.push('\n');
+            text.push_str(&labels.join("  "));
+            self.buttons = msg
+                .buttons
+                .iter()
+                .map(|b| Button { label: b.label.clone(), style: ButtonStyle::Primary, token: b.token.clone() })
+                .collect();
+        }
+        text
+    }
+
     fn caller_in_private(&self) -> bool {
         self.caller.chat_kind == ChatKind::Dm
     }
 }
 
-/// Reads commands from stdin until it ends, printing replies to stdout.
-pub async fn run_stdio(core: &Core, caller: Caller) -> anyhow::Result<()> {
-    let interactive = std::io::stdin().is_terminal();
-    let mut out = tokio::io::stdout();
-    run(core, caller, BufReader::new(tokio::io::stdin()), &mut out, interactive).await
+/// Delivers the alerts addressed to one console user (their private chat and, with
+/// `--chat`, that group) to the console's screen.
+pub struct ConsoleNotifier {
+    targets: Vec<String>,
+    tx: mpsc::UnboundedSender<AlertMessage>,
 }
 
-pub async fn run<R, W>(core: &Core, caller: Caller, input: R, out: &mut W, prompt: bool) -> anyhow::Result<()>
+impl ConsoleNotifier {
+    pub fn new(caller: &Caller) -> (ConsoleNotifier, mpsc::UnboundedReceiver<AlertMessage>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut targets = vec![caller.dm_chat_id.clone()];
+        if caller.chat_id != caller.dm_chat_id {
+            targets.push(caller.chat_id.clone());
+        }
+        (ConsoleNotifier { targets, tx }, rx)
+    }
+}
+
+impl Notifier for ConsoleNotifier {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    fn targets(&self) -> Option<Vec<String>> {
+        Some(self.targets.clone())
+    }
+
+    async fn send(&self, _row: &OutboxRow, msg: &AlertMessage) -> Result<(), SendError> {
+        self.tx.send(msg.clone()).map_err(|_| SendError::Retry("the console is closing".into()))
+    }
+}
+
+/// Reads commands from stdin until it ends, printing replies (and alerts, if a receiver is
+/// given) to stdout.
+pub async fn run_stdio(
+    core: &Core,
+    caller: Caller,
+    alerts: Option<mpsc::UnboundedReceiver<AlertMessage>>,
+) -> anyhow::Result<()> {
+    let interactive = std::io::stdin().is_terminal();
+    let mut out = tokio::io::stdout();
+    run(core, caller, BufReader::new(tokio::io::stdin()), &mut out, interactive, alerts).await
+}
+
+pub async fn run<R, W>(
+    core: &Core,
+    caller: Caller,
+    input: R,
+    out: &mut W,
+    prompt: bool,
+    mut alerts: Option<mpsc::UnboundedReceiver<AlertMessage>>,
+) -> anyhow::Result<()>
 where
     R: tokio::io::AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut session = Session::new(core, caller);
     let mut lines = input.lines();
+    let mut show_prompt = prompt;
     loop {
-        if prompt {
+        if show_prompt {
             out.write_all(b"> ").await?;
             out.flush().await?;
         }
-        let Some(line) = lines.next_line().await? else { break };
-        let printed = session.line(&line).await;
+        let printed = tokio::select! {
+            line = lines.next_line() => match line? {
+                Some(l) => session.line(&l).await,
+                None => break,
+            },
+            Some(alert) = async {
+                match alerts.as_mut() {
+                    Some(rx) => rx.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                if prompt {
+                    out.write_all(b"\r").await?;
+                }
+                session.show_alert(&alert)
+            }
+        };
+        show_prompt = prompt;
         if !printed.is_empty() {
             out.write_all(printed.as_bytes()).await?;
             out.write_all(b"\n\n").await?;

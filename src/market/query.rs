@@ -360,11 +360,17 @@ impl Query {
     /// `default_currency`; a server without a price in it fails any price filter. Rented
     /// servers fail unless `all` was given.
     pub fn matches(&self, s: &ServerView, default_currency: Currency) -> bool {
+        self.models.matches(&s.model) && self.matches_besides_model(s, default_currency)
+    }
+
+    /// [`Query::matches`] for a server whose model is already known to match (the watch
+    /// index checks models once per model, not once per server).
+    pub fn matches_besides_model(&self, s: &ServerView, default_currency: Currency) -> bool {
         if s.rented && !self.include_rented {
             return false;
         }
         let currency = self.currency.unwrap_or(default_currency);
-        self.models.matches(&s.model) && self.conds.iter().all(|c| c.passes(s, currency, self.spot))
+        self.conds.iter().all(|c| c.passes(s, currency, self.spot))
     }
 
     /// Filters, sorts (the `sort=` keys, then price ascending, then id; servers without the

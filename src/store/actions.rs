@@ -25,10 +25,11 @@ pub enum Taken {
     Unknown,
 }
 
+/// Issues a token; `owner` None lets anyone who sees the button press it.
 pub async fn create(
     ex: impl PgExecutor<'_>,
     token: &str,
-    owner: UserId,
+    owner: Option<UserId>,
     payload: &serde_json::Value,
     ttl: Duration,
 ) -> sqlx::Result<()> {
@@ -49,7 +50,7 @@ pub async fn create(
 pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) -> sqlx::Result<Taken> {
     let used: Option<Json<serde_json::Value>> = sqlx::query_scalar(
         "UPDATE pending_actions SET used_at = now()
-         WHERE token = $1 AND owner_id = $2 AND used_at IS NULL AND expires_at > now()
+         WHERE token = $1 AND (owner_id = $2 OR owner_id IS NULL) AND used_at IS NULL AND expires_at > now()
          RETURNING payload",
     )
     .bind(token)
@@ -59,14 +60,14 @@ pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) 
     if let Some(Json(p)) = used {
         return Ok(Taken::Ok(p));
     }
-    let row: Option<(UserId, Option<DateTime<Utc>>, bool)> =
+    let row: Option<(Option<UserId>, Option<DateTime<Utc>>, bool)> =
         sqlx::query_as("SELECT owner_id, used_at, expires_at <= now() FROM pending_actions WHERE token = $1")
             .bind(token)
             .fetch_optional(ex)
             .await?;
     Ok(match row {
         None => Taken::Unknown,
-        Some((owner, _, _)) if owner != presser => Taken::NotYours,
+        Some((Some(owner), _, _)) if owner != presser => Taken::NotYours,
         Some((_, Some(_), _)) => Taken::Used,
         Some((_, None, true)) => Taken::Expired,
         // Raced with its own expiry between the two statements.
@@ -75,8 +76,9 @@ pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) 
 }
 
 /// Reads a token's payload without using it (for buttons that only show, like Next page).
-pub async fn peek(ex: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<(UserId, serde_json::Value)>> {
-    let row: Option<(UserId, Json<serde_json::Value>)> =
+/// The owner (None: anyone) and payload of a live token.
+pub async fn peek(ex: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<(Option<UserId>, serde_json::Value)>> {
+    let row: Option<(Option<UserId>, Json<serde_json::Value>)> =
         sqlx::query_as("SELECT owner_id, payload FROM pending_actions WHERE token = $1 AND expires_at > now()")
             .bind(token)
             .fetch_optional(ex)

@@ -112,6 +112,24 @@ pub async fn active_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx:
         .await
 }
 
+/// What the active orders an auto-rent watch made cost per day, together.
+pub async fn active_spend_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<f64> {
+    sqlx::query_scalar("SELECT COALESCE(sum(price), 0)::float8 FROM tracked_orders WHERE watch_id = $1 AND status = 'active'")
+        .bind(watch)
+        .fetch_one(ex)
+        .await
+}
+
+/// Marks whether an order's endpoints were already shown to its owner (by /rent or /orders).
+pub async fn set_endpoints_shown(ex: impl PgExecutor<'_>, user: UserId, order_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE tracked_orders SET endpoints_alerted = TRUE WHERE user_id = $1 AND order_id = $2")
+        .bind(user)
+        .bind(order_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct HostServer {
     pub name: String,

@@ -61,18 +61,31 @@ pub async fn claim(
     limit: i64,
     lease: Duration,
 ) -> sqlx::Result<Vec<OutboxRow>> {
+    claim_for(ex, platform, None, limit, lease).await
+}
+
+/// As [`claim`], only for alerts to the chats in `targets` (a console delivers only its own).
+pub async fn claim_for(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    targets: Option<&[String]>,
+    limit: i64,
+    lease: Duration,
+) -> sqlx::Result<Vec<OutboxRow>> {
     sqlx::query_as(sqlf!(
         "UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1
          WHERE id IN (
            SELECT id FROM outbox
            WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
              AND (claimed_until IS NULL OR claimed_until < now())
+             AND ($4::text[] IS NULL OR target_chat_id = ANY($4))
            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING {COLS}"
     ))
     .bind(platform.as_str())
     .bind(limit)
     .bind(lease.as_secs_f64())
+    .bind(targets)
     .fetch_all(ex)
     .await
     .map(|mut rows: Vec<OutboxRow>| {

@@ -12,6 +12,7 @@ pub struct User {
     pub platform: Platform,
     pub platform_user_id: String,
     pub display_name: String,
+    pub dm_chat_id: Option<String>,
     #[sqlx(flatten)]
     pub settings: Settings,
     pub created_at: DateTime<Utc>,
@@ -38,16 +39,31 @@ pub async fn upsert_user(
     platform_user_id: &str,
     display_name: &str,
 ) -> sqlx::Result<User> {
+    upsert_user_reachable(ex, platform, platform_user_id, display_name, None).await
+}
+
+/// As [`upsert_user`], also recording where private messages reach the user (kept when `None`).
+pub async fn upsert_user_reachable(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    platform_user_id: &str,
+    display_name: &str,
+    dm_chat_id: Option<&str>,
+) -> sqlx::Result<User> {
     sqlx::query_as(sqlf!(
-        "INSERT INTO users (platform, platform_user_id, display_name) VALUES ($1, $2, $3)
+        "INSERT INTO users (platform, platform_user_id, display_name, dm_chat_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (platform, platform_user_id) DO UPDATE
            SET display_name = EXCLUDED.display_name,
-               updated_at = CASE WHEN users.display_name = EXCLUDED.display_name THEN users.updated_at ELSE now() END
+               dm_chat_id = COALESCE(EXCLUDED.dm_chat_id, users.dm_chat_id),
+               updated_at = CASE WHEN users.display_name = EXCLUDED.display_name
+                                  AND users.dm_chat_id IS NOT DISTINCT FROM COALESCE(EXCLUDED.dm_chat_id, users.dm_chat_id)
+                             THEN users.updated_at ELSE now() END
          RETURNING {USER_COLS}"
     ))
     .bind(platform.as_str())
     .bind(platform_user_id)
     .bind(display_name)
+    .bind(dm_chat_id)
     .fetch_one(ex)
     .await
 }

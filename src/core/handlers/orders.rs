@@ -34,6 +34,9 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
         if !o.expired {
             // Follow it for endpoint / ending alerts, whoever created it.
             tracked::track(&mut *tx, &track_row(cx, o)).await?;
+            if o.endpoints_ready() {
+                tracked::set_endpoints_shown(&mut *tx, cx.user.id, o.id as i64).await?;
+            }
         }
         r = r.with_text(summary(o, now));
         for line in endpoint_lines(o) {

@@ -266,6 +266,9 @@ pub async fn execute(cx: &Ctx<'_>, plan: &RentPlan) -> Result<RentResult, Failur
                     },
                 )
                 .await?;
+                if o.endpoints_ready() {
+                    tracked::set_endpoints_shown(&mut *tx, cx.user.id, o.id as i64).await?;
+                }
             }
             tx.commit().await?;
             Ok(RentResult::Rented { order: created.order.map(Box::new), password: generated })

@@ -78,6 +78,16 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         return create(cx, plan).await;
     };
     cx.api_key().await?;
+    let can_log_in = cx.user.settings.ssh_key.is_some()
+        || crate::store::secrets::status(&cx.core.pool, cx.user.id, crate::store::crypto::SecretKind::SshPassword)
+            .await?
+            .is_some();
+    if !can_log_in {
+        return Err(Failure::user(
+            "Auto-rent needs a saved SSH key or password, so you can log in to what it rents unattended: \
+             /settings sshkey=\"ssh-ed25519 …\" or, in a private chat, /settings password=….",
+        ));
+    }
     let max = plan.query.max_price().unwrap_or(0.0);
     let r = Reply::titled("Create an auto-rent watch?")
         .with_fields(vec![
@@ -126,14 +136,14 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.
     let snap = cx.core.market.get().await.ok();
-    let now: Vec<(i64, f64)> = snap
+    let now: Vec<(u64, f64)> = snap
         .as_ref()
         .map(|s| {
             plan.query
                 .run(&s.servers, currency)
                 .into_iter()
                 .filter(|v| !v.rented)
-                .filter_map(|v| Some((v.id as i64, v.price(currency, plan.query.spot())?)))
+                .filter_map(|v| Some((v.id, v.price(currency, plan.query.spot())?)))
                 .collect()
         })
         .unwrap_or_default();

@@ -1,0 +1,226 @@
+//! The per-account poll: for each user with a key — their orders (endpoints ready, ending
+//! soon, ended), their hosted servers (online ⇄ offline, rented ⇄ free), and their balance
+//! against current spend. Each alert is enqueued in the transaction that records the state
+//! change behind it, so it is sent once however often the poll runs or restarts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use secrecy::ExposeSecret;
+
+use super::Engine;
+use super::message::AlertMessage;
+use crate::clore::{ApiKey, CloreError, Currency, Order};
+use crate::core::format::{self, money, per_day};
+use crate::core::handlers::rent::endpoint_lines;
+use crate::store::crypto::SecretKind;
+use crate::store::orders::{self as tracked, HostServer, OrderFlag};
+use crate::store::outbox::{self, NewAlert};
+use crate::store::users::User;
+use crate::store::{secrets, users};
+
+/// What one account poll did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountsReport {
+    pub users: usize,
+    pub alerts: usize,
+}
+
+impl Engine {
+    pub async fn poll_accounts(&self) -> anyhow::Result<AccountsReport> {
+        let mut report = AccountsReport::default();
+        for uid in secrets::users_with_api_key(&self.core.pool).await? {
+            let Some(user) = users::get_user(&self.core.pool, uid).await? else { continue };
+            let Some(secrets::Stored::Usable(k)) =
+                secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?
+            else {
+                continue;
+            };
+            let Ok(key) = ApiKey::parse(k.expose_secret()) else { continue };
+            report.users += 1;
+            match self.poll_user(&user, &key).await {
+                Ok(n) => report.alerts += n,
+                // One account's trouble (a revoked key, Clore hiccups) must not stop the others.
+                Err(e) => tracing::warn!(user = %uid, error = %e, "account poll failed"),
+            }
+        }
+        Ok(report)
+    }
+
+    async fn poll_user(&self, user: &User, key: &ApiKey) -> Result<usize, anyhow::Error> {
+        let mut alerts = 0;
+        let active = tracked::active_for_user(&self.core.pool, user.id).await?;
+        if !active.is_empty() {
+            let listed = self.core.clore.my_orders(key, false).await?;
+            alerts += self.check_orders(user, &active, &listed.orders).await?;
+            alerts += self.check_balance(user, key, &listed.orders).await?;
+        }
+        match self.core.clore.my_servers(key).await {
+            Ok(mine) => alerts += self.check_hosts(user, &mine.servers).await?,
+            Err(CloreError::InvalidKey) => return Ok(alerts),
+            Err(e) => return Err(e.into()),
+        }
+        Ok(alerts)
+    }
+
+    async fn check_orders(&self, user: &User, tracked_now: &[tracked::TrackedOrder], listed: &[Order]) -> anyhow::Result<usize> {
+        let now = chrono::Utc::now().timestamp();
+        let soon = self.cfg.ending_soon.as_secs() as i64;
+        let by_id: HashMap<u64, &Order> = listed.iter().map(|o| (o.id, o)).collect();
+        let mut sent = 0;
+        for t in tracked_now {
+            let id = t.order_id as u64;
+            match by_id.get(&id) {
+                Some(o) => {
+                    if o.endpoints_ready() && !t.endpoints_alerted {
+                        let mut text = format!("Order {id} on #{} is ready:", t.server_id);
+                        for l in endpoint_lines(o) {
+                            text.push_str(&format!("\n    {l}"));
+                        }
+                        sent += self.order_alert(user, id, OrderFlag::EndpointsAlerted, "ready", text).await?;
+                    }
+                    if let Some(end) = o.ends_at()
+                        && end - now <= soon
+                        && !t.ending_soon_alerted
+                    {
+                        let text = format!(
+                            "Order {id} on #{} ends in {} (its maximum rental time). Rent again with /rent #{} if you still need it.",
+                            t.server_id,
+                            format::duration(end - now),
+                            t.server_id
+                        );
+                        sent += self.order_alert(user, id, OrderFlag::EndingSoonAlerted, "ending", text).await?;
+                    }
+                }
+                None => {
+                    // Gone from the active list: expired, cancelled, or outbid.
+                    let why = if t.spot {
+                        "was outbid, cancelled or reached its end"
+                    } else if t.ends_at.is_some_and(|e| e.timestamp() <= now + 60) {
+                        "reached its maximum rental time"
+                    } else {
+                        "was cancelled or stopped"
+                    };
+                    let text = format!("Order {id} on #{} has ended: it {why}.", t.server_id);
+                    sent += self.order_alert(user, id, OrderFlag::Ended, "ended", text).await?;
+                }
+            }
+        }
+        // Orders made elsewhere (the web dashboard) are followed from now on, quietly.
+        let known: std::collections::HashSet<i64> = tracked_now.iter().map(|t| t.order_id).collect();
+        for o in listed.iter().filter(|o| !known.contains(&(o.id as i64)) && !o.expired) {
+            tracked::track(
+                &self.core.pool,
+                &tracked::NewTrackedOrder {
+                    user: user.id,
+                    order_id: o.id as i64,
+                    server_id: o.server_id.unwrap_or(0) as i64,
+                    spot: o.spot,
+                    price: o.price,
+                    currency: o.currency.clone(),
+                    ends_at: o.ends_at().and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+                    watch: None,
+                },
+            )
+            .await?;
+        }
+        Ok(sent)
+    }
+
+    /// Sets `flag` and enqueues the alert in one transaction; 0 if the flag was already set.
+    async fn order_alert(&self, user: &User, order: u64, flag: OrderFlag, what: &str, text: String) -> anyhow::Result<usize> {
+        let mut tx = self.core.pool.begin().await?;
+        if !tracked::set_flag(&mut *tx, user.id, order as i64, flag).await? {
+            return Ok(0);
+        }
+        let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), text).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn check_balance(&self, user: &User, key: &ApiKey, listed: &[Order]) -> anyhow::Result<usize> {
+        let mut per_day_by: BTreeMap<Currency, f64> = BTreeMap::new();
+        for o in listed.iter().filter(|o| !o.expired) {
+            if let (Some(c), Some(p)) = (o.currency(), o.price) {
+                *per_day_by.entry(c).or_default() += p;
+            }
+        }
+        if per_day_by.is_empty() {
+            return Ok(0);
+        }
+        let wallets = self.core.clore.wallets(key).await?;
+        let day = chrono::Utc::now().format("%Y-%m-%d");
+        let mut sent = 0;
+        for (c, rate) in per_day_by {
+            let balance = wallets.iter().find(|w| w.currency() == Some(c)).and_then(|w| w.balance).unwrap_or(0.0);
+            let hours = if rate > 0.0 { balance / rate * 24.0 } else { f64::INFINITY };
+            if hours >= self.cfg.low_balance_hours {
+                continue;
+            }
+            let text = format!(
+                "Low {} balance: {} covers about {} of your orders' {}. Top up (see /wallets) to keep them running.",
+                c.symbol(),
+                money(balance, c),
+                format::duration((hours * 3600.0) as i64),
+                per_day(rate, c)
+            );
+            let mut tx = self.core.pool.begin().await?;
+            // At most one warning per currency per day.
+            sent += enqueue_private(&mut tx, user, &format!("balance:{}:{}:{day}", user.id, c.api_name()), text).await?;
+            tx.commit().await?;
+        }
+        Ok(sent)
+    }
+
+    async fn check_hosts(&self, user: &User, servers: &[crate::clore::HostServer]) -> anyhow::Result<usize> {
+        let stamp = chrono::Utc::now().timestamp();
+        let mut sent = 0;
+        for s in servers {
+            let (Some(online), rented) = (s.online, s.rented.unwrap_or(false)) else { continue };
+            let now = HostServer { name: s.name.clone(), server_id: s.id.map(|i| i as i64), online, rented };
+            let mut tx = self.core.pool.begin().await?;
+            let before = tracked::observe_host_server(&mut *tx, user.id, &now).await?;
+            let mut changes = Vec::new();
+            if let Some(b) = &before {
+                if b.online != online {
+                    changes.push(if online { "is back online" } else { "went offline" });
+                }
+                if b.rented != rented {
+                    changes.push(if rented { "was rented" } else { "is free again (its rental ended)" });
+                }
+            }
+            for change in changes {
+                let text = format!("Your server {} {change}.", s.name);
+                let key = format!("host:{}:{}:{change}:{stamp}", user.id, s.name);
+                sent += enqueue_private(&mut tx, user, &key, text).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(sent)
+    }
+}
+
+/// Enqueues a private alert to `user`; 0 when the user has no known private chat (never
+/// spoke to the bot privately) or the alert exists already.
+async fn enqueue_private(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user: &User,
+    dedup_key: &str,
+    text: String,
+) -> anyhow::Result<usize> {
+    let Some(dm) = &user.dm_chat_id else {
+        tracing::warn!(user = %user.id, "no private chat known for an alert");
+        return Ok(0);
+    };
+    let fresh = outbox::enqueue(
+        &mut **tx,
+        &NewAlert {
+            dedup_key: dedup_key.to_owned(),
+            platform: user.platform,
+            target_chat_id: dm.clone(),
+            target_user: Some(user.id),
+            payload: AlertMessage::text(text).to_json(),
+        },
+    )
+    .await?;
+    Ok(usize::from(fresh))
+}

@@ -1,0 +1,254 @@
+//! The market poll: one `marketplace` fetch serves every watch and every `/gpus` (the cache
+//! gets the fresh snapshot), records price history, and turns watch edges into alerts — each
+//! written to the outbox in the transaction that records the watch's new state.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use super::message::{AlertButton, AlertMessage};
+use super::watch::{self, CompiledWatch, MatchSet};
+use super::{Engine, autorent};
+use crate::clore::Currency;
+use crate::core::actions::{Action, new_token};
+use crate::core::format::{self, per_day};
+use crate::market::{Query, ServerView, Snapshot};
+use crate::store::history::{self, PricePoint};
+use crate::store::outbox::{self, NewAlert};
+use crate::store::watches::{self, Watch};
+use crate::store::{DisplayCurrency, WatchId, actions as store_actions, users};
+
+/// Servers listed in one alert; more are summarised as "…and N more".
+const MAX_LINES: usize = 10;
+/// Rent buttons on one alert.
+const MAX_RENT_BUTTONS: usize = 3;
+
+/// What one poll did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PollReport {
+    pub servers: usize,
+    pub watches: usize,
+    pub alerts: usize,
+    pub autorents: usize,
+}
+
+/// The engine's memory of each watch's match set (mirrors `watch_matches`).
+#[derive(Default)]
+pub struct WatchMemory {
+    pub matches: HashMap<WatchId, MatchSet>,
+    pub previous: Option<Arc<Snapshot>>,
+}
+
+impl Engine {
+    /// One market poll. Errors fetching the market are returned (the loop backs off).
+    pub async fn poll_market(&self) -> anyhow::Result<PollReport> {
+        let core = &self.core;
+        let m = core.clore.marketplace(core_market_key(self).as_ref()).await.context("marketplace fetch failed")?;
+        let snap = Arc::new(Snapshot::from_market(&m.servers));
+        core.market.put(snap.clone()).await;
+        record_history(self, &snap).await?;
+
+        let rows = watches::list_active(&core.pool).await?;
+        let compiled: Vec<CompiledWatch> = rows.iter().filter_map(compile).collect();
+        let by_id: HashMap<WatchId, &Watch> = rows.iter().map(|w| (w.id, w)).collect();
+
+        let mut mem = self.memory.lock().await;
+        self.sync_memory(&mut mem, &compiled).await?;
+        let now_sets = watch::evaluate(&snap.servers, &compiled);
+        let previous = mem.previous.clone();
+        let prev_index: HashMap<u64, &ServerView> =
+            previous.as_ref().map(|p| p.servers.iter().map(|s| (s.id, s)).collect()).unwrap_or_default();
+        let cur_index: HashMap<u64, &ServerView> = snap.servers.iter().map(|s| (s.id, s)).collect();
+
+        let mut report = PollReport { servers: snap.servers.len(), watches: compiled.len(), ..Default::default() };
+        let now = chrono::Utc::now();
+        for (w, now_set) in compiled.iter().zip(now_sets) {
+            let before = mem.matches.get(&w.id).cloned().unwrap_or_default();
+            let fresh = watch::new_matches(&before, &now_set);
+            let row = by_id[&w.id];
+            let quiet = row.snoozed_until.is_some_and(|u| u > now)
+                || row.last_fired_at.is_some_and(|t| (now - t).num_seconds() < i64::from(row.cooldown_secs));
+            let fires = !fresh.is_empty() && !quiet;
+            let keep = if fires { now_set } else { watch::still_matching(&before, &now_set) };
+            if !fires {
+                if keep != before {
+                    watches::replace_matches(&core.pool, w.id, &keep).await?;
+                    mem.matches.insert(w.id, keep);
+                }
+                continue;
+            }
+            let mut msg = if row.autorent.is_some() {
+                report.autorents += 1;
+                autorent::attempt(self, row, w, &fresh, &cur_index).await?
+            } else {
+                watch_alert(row, w, &fresh, &prev_index, &cur_index)
+            };
+            // Rent buttons: a personal alert's are its owner's; a team alert's anyone's.
+            let owner = (!row.is_team).then_some(row.owner_id);
+            if row.autorent.is_none() {
+                for (id, _) in cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS) {
+                    let token = new_token();
+                    let payload = serde_json::to_value(Action::RentPrompt { server: id })?;
+                    store_actions::create(&core.pool, &token, owner, &payload, core.cfg.nav_ttl).await?;
+                    msg.buttons.push(AlertButton { label: format!("Rent #{id}"), token });
+                }
+            }
+            let Some(chat) = users::get_chat(&core.pool, row.chat_id).await? else { continue };
+            let mut tx = core.pool.begin().await?;
+            outbox::enqueue(
+                &mut *tx,
+                &NewAlert {
+                    dedup_key: format!("watch:{}:{}", w.id, snap.fetched_unix),
+                    platform: chat.platform,
+                    target_chat_id: chat.platform_chat_id.clone(),
+                    target_user: owner,
+                    payload: msg.to_json(),
+                },
+            )
+            .await?;
+            watches::replace_matches(&mut *tx, w.id, &keep).await?;
+            watches::mark_fired(&mut *tx, w.id, now).await?;
+            tx.commit().await?;
+            mem.matches.insert(w.id, keep);
+            report.alerts += 1;
+        }
+        mem.previous = Some(snap);
+        Ok(report)
+    }
+
+    /// Brings the engine's memory in line with the active watches: forgets deleted ones and
+    /// loads the stored match state of ones it has not seen (created since, or by another
+    /// process).
+    async fn sync_memory(&self, mem: &mut WatchMemory, compiled: &[CompiledWatch]) -> anyhow::Result<()> {
+        let active: std::collections::HashSet<WatchId> = compiled.iter().map(|w| w.id).collect();
+        mem.matches.retain(|id, _| active.contains(id));
+        let missing: Vec<i64> = compiled.iter().filter(|w| !mem.matches.contains_key(&w.id)).map(|w| w.id.0).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(i64, i64, f64)> = sqlx::query_as(
+            "SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = ANY($1) ORDER BY watch_id, server_id",
+        )
+        .bind(&missing)
+        .fetch_all(&self.core.pool)
+        .await?;
+        for id in &missing {
+            mem.matches.insert(WatchId(*id), Vec::new());
+        }
+        for (w, s, p) in rows {
+            mem.matches.entry(WatchId(w)).or_default().push((s as u64, p));
+        }
+        Ok(())
+    }
+}
+
+fn core_market_key(e: &Engine) -> Option<crate::clore::ApiKey> {
+    e.cfg.market_key.clone()
+}
+
+/// A stored watch ready for evaluation; a watch whose stored query no longer parses (an
+/// older format) is skipped with a warning rather than stopping every other watch.
+pub fn compile(w: &Watch) -> Option<CompiledWatch> {
+    match serde_json::from_value::<Query>(w.query_parsed.0.clone()) {
+        Ok(query) => Some(CompiledWatch { id: w.id, currency: w.currency.clore(), query }),
+        Err(e) => {
+            tracing::warn!(watch = %w.id, error = %e, "stored watch query does not load; skipping it");
+            None
+        }
+    }
+}
+
+fn cheapest(set: &[(u64, f64)]) -> Vec<(u64, f64)> {
+    let mut v = set.to_vec();
+    v.sort_by(|a, b| a.1.total_cmp(&b.1));
+    v
+}
+
+/// "Watch #3 (4090 max=0.4): 2 new matches" and a line per server, cheapest first; a server
+/// whose price dropped since the last poll says old → new.
+fn watch_alert(
+    row: &Watch,
+    w: &CompiledWatch,
+    fresh: &[(u64, f64)],
+    prev: &HashMap<u64, &ServerView>,
+    cur: &HashMap<u64, &ServerView>,
+) -> AlertMessage {
+    let c = w.currency;
+    let spot = w.query.spot();
+    let mut lines = vec![format!(
+        "Watch #{} ({}): {} new match{}",
+        row.id,
+        row.query,
+        fresh.len(),
+        if fresh.len() == 1 { "" } else { "es" }
+    )];
+    let sorted = cheapest(fresh);
+    for (id, price) in sorted.iter().take(MAX_LINES) {
+        let mut line = format!("#{id}");
+        if let Some(s) = cur.get(id) {
+            line.push_str(&format!(" {}× {}", s.gpu_count, s.model));
+        }
+        let old = prev.get(id).and_then(|s| s.price(c, spot)).filter(|old| *old > price + 1e-12);
+        match old {
+            Some(old) => line.push_str(&format!(" — {} → {}", format::money(old, c), per_day(*price, c))),
+            None => line.push_str(&format!(" — {}", per_day(*price, c))),
+        }
+        if let Some(s) = cur.get(id) {
+            if let Some(cc) = &s.cc {
+                line.push_str(&format!(" — {cc}"));
+            }
+            if let Some(r) = s.reliability {
+                line.push_str(&format!(" — {}", format::percent(r)));
+            }
+        }
+        lines.push(line);
+    }
+    if sorted.len() > MAX_LINES {
+        lines.push(format!("…and {} more: /gpus {}", sorted.len() - MAX_LINES, row.query));
+    }
+    if row.once {
+        lines.push("This was a once watch; it is now off.".into());
+    }
+    AlertMessage::text(lines.join("\n"))
+}
+
+/// Per normalised model: cheapest and median on-demand USD price of free servers, and how
+/// many are free of how many listed.
+async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
+    let at = chrono::DateTime::from_timestamp(snap.fetched_unix, 0).unwrap_or_else(chrono::Utc::now);
+    let mut by_model: HashMap<&str, (Vec<f64>, i32)> = HashMap::new();
+    for s in &snap.servers {
+        if s.model.as_str().is_empty() {
+            continue;
+        }
+        let entry = by_model.entry(s.model.as_str()).or_default();
+        entry.1 += 1;
+        if !s.rented
+            && let Some(p) = s.on_demand.get(&Currency::Usd)
+        {
+            entry.0.push(*p);
+        }
+    }
+    let points: Vec<PricePoint> = by_model
+        .into_iter()
+        .map(|(model, (mut prices, total))| {
+            prices.sort_by(f64::total_cmp);
+            let median = (!prices.is_empty()).then(|| {
+                let n = prices.len();
+                if n % 2 == 1 { prices[n / 2] } else { (prices[n / 2 - 1] + prices[n / 2]) / 2.0 }
+            });
+            PricePoint {
+                gpu_model: model.to_owned(),
+                polled_at: at,
+                currency: DisplayCurrency::Usd,
+                min_price: prices.first().copied(),
+                median_price: median,
+                available: prices.len() as i32,
+                total,
+            }
+        })
+        .collect();
+    history::record(&e.core.pool, &points).await?;
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! The alert engine (DESIGN §5): pollers that turn changes in the market and in users'
+//! accounts into alerts in the outbox, and notifiers that deliver them.
+//!
+//! Pollers run only in the process holding a Postgres advisory lock, so any number of
+//! `clorebot` processes on one database poll once; delivery claims rows with
+//! `FOR UPDATE SKIP LOCKED`, so every alert is sent once.
+
+pub mod accounts;
+pub mod autorent;
+pub mod deliver;
+pub mod market_poll;
+pub mod message;
+pub mod watch;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng;
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::sync::Mutex;
+
+use crate::clore::ApiKey;
+use crate::core::Core;
+use market_poll::WatchMemory;
+
+/// The advisory lock that elects the polling process ("clorebot" in ASCII).
+const LEADER_LOCK: i64 = 0x636c_6f72_6562_6f74;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// `CLOREBOT_MARKET_POLL_SECS`: one marketplace fetch per interval.
+    pub market_poll: Duration,
+    /// `CLOREBOT_ORDERS_POLL_SECS`: orders, hosts and balances per interval.
+    pub orders_poll: Duration,
+    /// `CLOREBOT_ENDING_SOON_MINS`: warn this long before an order's maximum rental ends.
+    pub ending_soon: Duration,
+    /// `CLOREBOT_LOW_BALANCE_HOURS`: warn when wallets cover less than this of current spend.
+    pub low_balance_hours: f64,
+    /// ± this share of an interval, so replicas and restarts do not poll in lockstep.
+    pub jitter: f64,
+    /// How often a non-leader tries to take over polling.
+    pub leader_retry: Duration,
+    /// `CLORE_MARKET_KEY`: an optional key for market polls (the marketplace is public).
+    pub market_key: Option<ApiKey>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            market_poll: Duration::from_secs(30),
+            orders_poll: Duration::from_secs(60),
+            ending_soon: Duration::from_secs(60 * 60),
+            low_balance_hours: 24.0,
+            jitter: 0.1,
+            leader_retry: Duration::from_secs(15),
+            market_key: None,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// Reads the poll settings from the environment; a bad value names its variable.
+    pub fn from_env() -> anyhow::Result<EngineConfig> {
+        let mut c = EngineConfig::default();
+        let num = |name: &str| -> anyhow::Result<Option<f64>> {
+            match std::env::var(name) {
+                Ok(v) if !v.trim().is_empty() => match v.trim().parse::<f64>() {
+                    Ok(n) if n.is_finite() && n > 0.0 => Ok(Some(n)),
+                    _ => anyhow::bail!("{name} must be a positive number, not {v:?}"),
+                },
+                _ => Ok(None),
+            }
+        };
+        if let Some(s) = num("CLOREBOT_MARKET_POLL_SECS")? {
+            c.market_poll = Duration::from_secs_f64(s.max(1.0));
+        }
+        if let Some(s) = num("CLOREBOT_ORDERS_POLL_SECS")? {
+            c.orders_poll = Duration::from_secs_f64(s.max(1.0));
+        }
+        if let Some(m) = num("CLOREBOT_ENDING_SOON_MINS")? {
+            c.ending_soon = Duration::from_secs_f64(m * 60.0);
+        }
+        if let Some(h) = num("CLOREBOT_LOW_BALANCE_HOURS")? {
+            c.low_balance_hours = h;
+        }
+        if let Ok(k) = std::env::var("CLORE_MARKET_KEY")
+            && !k.trim().is_empty()
+        {
+            c.market_key = Some(ApiKey::parse(&k).map_err(|e| anyhow::anyhow!("CLORE_MARKET_KEY: {e}"))?);
+        }
+        Ok(c)
+    }
+}
+
+pub struct Engine {
+    pub core: Arc<Core>,
+    pub cfg: EngineConfig,
+    memory: Mutex<WatchMemory>,
+}
+
+impl Engine {
+    pub fn new(core: Arc<Core>, cfg: EngineConfig) -> Engine {
+        Engine { core, cfg, memory: Mutex::new(WatchMemory::default()) }
+    }
+
+    /// Tries to become the polling process: returns the connection holding the lock (the
+    /// lock lasts as long as it stays open), or `None` if another process polls.
+    pub async fn try_lead(pool: &PgPool) -> anyhow::Result<Option<PgConnection>> {
+        let mut conn = pool.acquire().await?.detach();
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(LEADER_LOCK).fetch_one(&mut conn).await?;
+        if got {
+            Ok(Some(conn))
+        } else {
+            conn.close().await.ok();
+            Ok(None)
+        }
+    }
+
+    /// Polls forever while leading; otherwise waits to take over.
+    pub async fn run_pollers(self: Arc<Self>) {
+        loop {
+            let lock = match Engine::try_lead(&self.core.pool).await {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    tokio::time::sleep(self.cfg.leader_retry).await;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not try the poller lock");
+                    tokio::time::sleep(self.cfg.leader_retry).await;
+                    continue;
+                }
+            };
+            tracing::info!("this process polls Clore for alerts");
+            // A fresh leader rebuilds its memory from the database.
+            *self.memory.lock().await = WatchMemory::default();
+            let market = tokio::spawn(self.clone().market_loop());
+            let accounts = tokio::spawn(self.clone().accounts_loop());
+            let mut lock = lock;
+            // Check the lock connection now and then: if it dies, so does leadership.
+            loop {
+                tokio::time::sleep(self.cfg.leader_retry).await;
+                if lock.ping().await.is_err() {
+                    tracing::warn!("lost the poller lock connection; stopping polls");
+                    break;
+                }
+            }
+            market.abort();
+            accounts.abort();
+        }
+    }
+
+    async fn market_loop(self: Arc<Self>) {
+        let mut failures = 0u32;
+        loop {
+            let pause = match self.poll_market().await {
+                Ok(r) => {
+                    failures = 0;
+                    tracing::debug!(servers = r.servers, watches = r.watches, alerts = r.alerts, "market poll");
+                    self.jittered(self.cfg.market_poll)
+                }
+                Err(e) => {
+                    failures += 1;
+                    tracing::warn!(error = %format!("{e:#}"), failures, "market poll failed; backing off");
+                    backoff(self.cfg.market_poll, failures)
+                }
+            };
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    async fn accounts_loop(self: Arc<Self>) {
+        let mut failures = 0u32;
+        loop {
+            let pause = match self.poll_accounts().await {
+                Ok(_) => {
+                    failures = 0;
+                    self.jittered(self.cfg.orders_poll)
+                }
+                Err(e) => {
+                    failures += 1;
+                    tracing::warn!(error = %format!("{e:#}"), failures, "account poll failed; backing off");
+                    backoff(self.cfg.orders_poll, failures)
+                }
+            };
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    fn jittered(&self, d: Duration) -> Duration {
+        let j = self.cfg.jitter.clamp(0.0, 0.5);
+        d.mul_f64(1.0 + rand::rng().random_range(-j..=j))
+    }
+}
+
+/// Doubling pauses after consecutive failures, at most ten minutes.
+fn backoff(base: Duration, failures: u32) -> Duration {
+    base.saturating_mul(1 << failures.min(5)).min(Duration::from_secs(600))
+}
