@@ -171,8 +171,13 @@ async fn run_chat(a: ChatArgs) -> anyhow::Result<()> {
     let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
     let ttl = env_secs("CLOREBOT_MARKET_TTL_SECS", MARKET_TTL)?;
     let engine_cfg = clorebot::alerts::EngineConfig::from_env()?;
-    let core =
-        std::sync::Arc::new(clorebot::core::Core::new(pool, client, std::sync::Arc::new(ring), Default::default(), ttl));
+    let core = std::sync::Arc::new(clorebot::core::Core::new(
+        pool,
+        client,
+        std::sync::Arc::new(ring),
+        Default::default(),
+        ttl,
+    ));
     let caller = clorebot::frontends::console::caller(a.user.trim(), a.chat.as_deref().map(str::trim));
     if a.no_alerts {
         return clorebot::frontends::console::run_stdio(&core, caller, None).await;

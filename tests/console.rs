@@ -64,7 +64,8 @@ async fn cheapest_free(sim: &SimHandle, model: &str) -> (u64, f64) {
     let m = client(sim).marketplace(None).await.unwrap();
     m.servers
         .iter()
-        .filter(|s| !s.rented && s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
+        .filter(|s| !s.rented && s.accepts(clorebot::clore::Currency::Usd))
+        .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
         .filter_map(|s| Some((s.id, s.on_demand(clorebot::clore::Currency::Usd)?)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap()

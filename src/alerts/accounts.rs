@@ -62,7 +62,12 @@ impl Engine {
         Ok(alerts)
     }
 
-    async fn check_orders(&self, user: &User, tracked_now: &[tracked::TrackedOrder], listed: &[Order]) -> anyhow::Result<usize> {
+    async fn check_orders(
+        &self,
+        user: &User,
+        tracked_now: &[tracked::TrackedOrder],
+        listed: &[Order],
+    ) -> anyhow::Result<usize> {
         let now = chrono::Utc::now().timestamp();
         let soon = self.cfg.ending_soon.as_secs() as i64;
         let by_id: HashMap<u64, &Order> = listed.iter().map(|o| (o.id, o)).collect();
@@ -127,7 +132,14 @@ impl Engine {
     }
 
     /// Sets `flag` and enqueues the alert in one transaction; 0 if the flag was already set.
-    async fn order_alert(&self, user: &User, order: u64, flag: OrderFlag, what: &str, text: String) -> anyhow::Result<usize> {
+    async fn order_alert(
+        &self,
+        user: &User,
+        order: u64,
+        flag: OrderFlag,
+        what: &str,
+        text: String,
+    ) -> anyhow::Result<usize> {
         let mut tx = self.core.pool.begin().await?;
         if !tracked::set_flag(&mut *tx, user.id, order as i64, flag).await? {
             return Ok(0);
@@ -165,7 +177,8 @@ impl Engine {
             );
             let mut tx = self.core.pool.begin().await?;
             // At most one warning per currency per day.
-            sent += enqueue_private(&mut tx, user, &format!("balance:{}:{}:{day}", user.id, c.api_name()), text).await?;
+            sent +=
+                enqueue_private(&mut tx, user, &format!("balance:{}:{}:{day}", user.id, c.api_name()), text).await?;
             tx.commit().await?;
         }
         Ok(sent)

@@ -27,7 +27,8 @@ pub async fn attempt(
 ) -> anyhow::Result<AlertMessage> {
     let core = &e.core;
     let head = format!("Auto-rent watch #{} ({})", row.id, row.query);
-    let Some(rules) = row.autorent.as_ref().and_then(|j| serde_json::from_value::<AutorentRules>(j.0.clone()).ok()) else {
+    let Some(rules) = row.autorent.as_ref().and_then(|j| serde_json::from_value::<AutorentRules>(j.0.clone()).ok())
+    else {
         return Ok(AlertMessage::text(format!("{head}: its rules could not be read; nothing was rented.")));
     };
     let c = w.currency;
@@ -106,7 +107,9 @@ pub async fn attempt(
             lines.join("\n")
         }
         Ok(RentResult::Refused(why)) => format!("{head}: renting #{id} did not go through. {why}"),
-        Err(Failure::User(why) | Failure::UserSecret(why)) => format!("{head}: renting #{id} did not go through. {why}"),
+        Err(Failure::User(why) | Failure::UserSecret(why)) => {
+            format!("{head}: renting #{id} did not go through. {why}")
+        }
         Err(Failure::Internal(err)) => return Err(err),
     };
     Ok(AlertMessage::text(text))

@@ -62,6 +62,9 @@ impl Engine {
         let cur_index: HashMap<u64, &ServerView> = snap.servers.iter().map(|s| (s.id, s)).collect();
 
         let mut report = PollReport { servers: snap.servers.len(), watches: compiled.len(), ..Default::default() };
+        // Names this poll in dedup keys: the state change and its alert commit together, so a
+        // key only has to tell polls apart.
+        let poll_id = uuid::Uuid::new_v4().simple().to_string();
         let now = chrono::Utc::now();
         for (w, now_set) in compiled.iter().zip(now_sets) {
             let before = mem.matches.get(&w.id).cloned().unwrap_or_default();
@@ -99,7 +102,7 @@ impl Engine {
             outbox::enqueue(
                 &mut *tx,
                 &NewAlert {
-                    dedup_key: format!("watch:{}:{}", w.id, snap.fetched_unix),
+                    dedup_key: format!("watch:{}:{poll_id}", w.id),
                     platform: chat.platform,
                     target_chat_id: chat.platform_chat_id.clone(),
                     target_user: owner,

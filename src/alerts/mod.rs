@@ -107,7 +107,8 @@ impl Engine {
     /// lock lasts as long as it stays open), or `None` if another process polls.
     pub async fn try_lead(pool: &PgPool) -> anyhow::Result<Option<PgConnection>> {
         let mut conn = pool.acquire().await?.detach();
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(LEADER_LOCK).fetch_one(&mut conn).await?;
+        let got: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(LEADER_LOCK).fetch_one(&mut conn).await?;
         if got {
             Ok(Some(conn))
         } else {

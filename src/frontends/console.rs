@@ -10,8 +10,8 @@ use tokio::sync::mpsc;
 use crate::alerts::deliver::{Notifier, SendError};
 use crate::alerts::message::AlertMessage;
 use crate::core::{Button, ButtonStyle, Caller, Core, Reply, Visibility};
-use crate::store::outbox::OutboxRow;
 use crate::store::Platform;
+use crate::store::outbox::OutboxRow;
 use crate::store::users::ChatKind;
 
 /// A console user in a chat: the user's private chat, or a group named by `--chat`.

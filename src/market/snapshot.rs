@@ -23,7 +23,7 @@ pub struct ServerView {
     pub model: GpuModel,
     /// The GPU line as Clore gives it (`1x NVIDIA GeForce RTX 4090`).
     pub gpu_raw: String,
-    /// On-demand price per day, by currency (only currencies the server prices in).
+    /// On-demand price per day, by currency (only currencies the owner accepts).
     pub on_demand: BTreeMap<Currency, f64>,
     /// Minimum spot price per day, by currency.
     pub spot: BTreeMap<Currency, f64>,
@@ -60,7 +60,9 @@ impl ServerView {
             .unwrap_or((0, GpuModel::normalise("")));
         let mut on_demand = BTreeMap::new();
         let mut spot = BTreeMap::new();
-        for c in Currency::ALL {
+        // A price in a currency the owner does not take cannot be paid: leave it out, so
+        // queries, watches and /rent only ever see prices one can rent at.
+        for c in Currency::ALL.into_iter().filter(|c| s.accepts(*c)) {
             if let Some(p) = s.on_demand(c).filter(|p| p.is_finite() && *p > 0.0) {
                 on_demand.insert(c, p);
             }

@@ -114,10 +114,12 @@ pub async fn active_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx:
 
 /// What the active orders an auto-rent watch made cost per day, together.
 pub async fn active_spend_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<f64> {
-    sqlx::query_scalar("SELECT COALESCE(sum(price), 0)::float8 FROM tracked_orders WHERE watch_id = $1 AND status = 'active'")
-        .bind(watch)
-        .fetch_one(ex)
-        .await
+    sqlx::query_scalar(
+        "SELECT COALESCE(sum(price), 0)::float8 FROM tracked_orders WHERE watch_id = $1 AND status = 'active'",
+    )
+    .bind(watch)
+    .fetch_one(ex)
+    .await
 }
 
 /// Marks whether an order's endpoints were already shown to its owner (by /rent or /orders).

@@ -29,7 +29,7 @@ pub struct Settings {
 }
 
 const USER_COLS: &str =
-    "id, platform, platform_user_id, display_name, currency, default_image, ssh_key, locale, created_at";
+    "id, platform, platform_user_id, display_name, dm_chat_id, currency, default_image, ssh_key, locale, created_at";
 
 /// The user behind a platform identity, created on first sight; the display name follows
 /// the platform's.

@@ -323,6 +323,9 @@ async fn refusal_text(cx: &Ctx<'_>, plan: &RentPlan, e: &CloreError) -> String {
             c.symbol()
         ),
         CloreError::ServerOffline => format!("Server #{id} went offline. No order was made."),
+        CloreError::CurrencyNotAllowed => {
+            format!("The owner of #{id} no longer takes {}. No order was made.", c.symbol())
+        }
         CloreError::TooLowPrice => format!(
             "Your bid of {} is too low for #{id}: someone bids more or it is under the minimum. No order was made.",
             per_day(plan.price, c)

@@ -1,0 +1,416 @@
+//! The alert engine, scripted with the simulator's control API and clock: watches fire on
+//! edges, orders and hosts alert on changes, and every alert is delivered exactly once — also
+//! across a crash and with two engines on one database.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clorebot::alerts::deliver::{self, Notifier, SendError};
+use clorebot::alerts::message::AlertMessage;
+use clorebot::alerts::{Engine, EngineConfig};
+use clorebot::clore::Currency;
+use clorebot::core::{Core, CoreConfig};
+use clorebot::frontends::console::{Session, caller};
+use clorebot::sim::SimHandle;
+use clorebot::store::crypto::SecretKind;
+use clorebot::store::outbox;
+use clorebot::store::{Platform, secrets, users};
+use common::*;
+use secrecy::SecretString;
+use serde_json::json;
+
+/// Collects what it is asked to send: (target chat, text).
+#[derive(Clone, Default)]
+struct Recorder {
+    seen: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Notifier for Recorder {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    async fn send(&self, row: &outbox::OutboxRow, msg: &AlertMessage) -> Result<(), SendError> {
+        self.seen.lock().unwrap().push((row.target_chat_id.clone(), msg.text.clone()));
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+struct World {
+    sim: SimHandle,
+    core: Arc<Core>,
+    engine: Engine,
+    out: Recorder,
+}
+
+async fn world() -> World {
+    let sim = start_sim(200).await;
+    let core = Arc::new(Core::new(
+        db().await,
+        client(&sim),
+        Arc::new(ring(&[(1, 11)])),
+        CoreConfig::default(),
+        Duration::from_secs(30),
+    ));
+    let engine = Engine::new(core.clone(), EngineConfig::default());
+    World { sim, core, engine, out: Recorder::default() }
+}
+
+impl World {
+    fn session(&self, user: &str, group: Option<&str>) -> Session<'_> {
+        Session::new(&self.core, caller(user, group))
+    }
+
+    async fn keyed(&self, user: &str) -> Session<'_> {
+        let u =
+            users::upsert_user_reachable(&self.core.pool, Platform::Console, user, user, Some(&format!("dm:{user}")))
+                .await
+                .unwrap();
+        secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
+            .await
+            .unwrap();
+        self.session(user, None)
+    }
+
+    /// Polls the market and delivers; returns what was sent.
+    async fn market_tick(&self) -> Vec<(String, String)> {
+        self.engine.poll_market().await.unwrap();
+        self.deliver().await
+    }
+
+    async fn accounts_tick(&self) -> Vec<(String, String)> {
+        self.engine.poll_accounts().await.unwrap();
+        self.deliver().await
+    }
+
+    async fn deliver(&self) -> Vec<(String, String)> {
+        while deliver::deliver_once(&self.core.pool, &self.out).await.unwrap() > 0 {}
+        self.out.take()
+    }
+
+    async fn set_price(&self, id: u64, usd: f64) {
+        control(&self.sim, &format!("/servers/{id}"), json!({ "price_usd": usd })).await;
+    }
+}
+
+/// All free servers of a model with their USD prices, cheapest first.
+async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
+    let m = client(sim).marketplace(None).await.unwrap();
+    let mut v: Vec<(u64, f64)> = m
+        .servers
+        .iter()
+        .filter(|s| !s.rented && s.id < 100_000 && s.accepts(Currency::Usd))
+        .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
+        .filter_map(|s| Some((s.id, s.on_demand(Currency::Usd)?)))
+        .collect();
+    v.sort_by(|a, b| a.1.total_cmp(&b.1));
+    v
+}
+
+/// A watch on `model` whose max sits below everything free now; returns (max, a server to move).
+async fn watch_below_market(w: &World, s: &mut Session<'_>, model: &str, extra: &str) -> (f64, u64) {
+    let free = free_of(&w.sim, model).await;
+    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+    let term = model.trim_start_matches("RTX ");
+    let out = s.line(&format!("/watch {term} max={max} {extra}")).await;
+    assert!(out.contains("Nothing matches right now") || out.contains("alerts this chat"), "{out}");
+    (max, free[free.len() - 1].0)
+}
+
+#[tokio::test]
+async fn a_price_drop_alerts_once_stays_quiet_and_rearms() {
+    let w = world().await;
+    let mut ann = w.session("ann", None);
+    let (max, srv) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
+    assert!(w.market_tick().await.is_empty(), "nothing matches yet");
+
+    w.set_price(srv, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (to, text) = &sent[0];
+    assert_eq!(to, "dm:ann", "a personal watch alerts its owner privately");
+    assert!(text.starts_with("Watch #1 (4090 max="), "{text}");
+    assert!(text.contains(&format!("#{srv} ")) && text.contains(" → $"), "old → new price: {text}");
+
+    // Still cheap: quiet.
+    assert!(w.market_tick().await.is_empty());
+    assert!(w.market_tick().await.is_empty());
+    // Rises above the max (re-arms), then drops again: a new alert.
+    w.set_price(srv, max * 2.0).await;
+    assert!(w.market_tick().await.is_empty());
+    w.set_price(srv, max * 0.8).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].1.contains(&format!("#{srv} ")));
+
+    // A server freed by its renter also counts as newly matching.
+    let rented = client(&w.sim)
+        .marketplace(None)
+        .await
+        .unwrap()
+        .servers
+        .iter()
+        .find(|s| s.rented && s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with("RTX 4090")))
+        .map(|s| s.id);
+    if let Some(r) = rented {
+        control(&w.sim, &format!("/servers/{r}"), json!({ "price_usd": max * 0.5, "rented": false })).await;
+        let sent = w.market_tick().await;
+        assert!(sent.len() == 1 && sent[0].1.contains(&format!("#{r} ")), "{sent:?}");
+    }
+}
+
+#[tokio::test]
+async fn once_and_snooze() {
+    let w = world().await;
+    let mut ann = w.session("ann", None);
+    let (max, srv) = watch_below_market(&w, &mut ann, "RTX 3090", "once").await;
+    w.set_price(srv, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains("This was a once watch; it is now off."), "{sent:?}");
+    assert!(ann.line("/watches").await.contains("done (fired once)"));
+    // Another match later: the once watch stays silent.
+    let other = free_of(&w.sim, "RTX 3090").await.last().unwrap().0;
+    w.set_price(other, max * 0.7).await;
+    assert!(w.market_tick().await.is_empty());
+
+    // A snoozed watch holds its alert until it wakes.
+    let mut bob = w.session("bob", None);
+    let (max, srv) = watch_below_market(&w, &mut bob, "RTX 3070", "").await;
+    let out = bob.line("/snooze 2 1h").await;
+    assert!(out.starts_with("Watch #2 is snoozed"), "{out}");
+    w.set_price(srv, max * 0.9).await;
+    assert!(w.market_tick().await.is_empty(), "snoozed");
+    bob.line("/snooze 2 off").await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].0 == "dm:bob" && sent[0].1.contains(&format!("#{srv} ")), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_team_watch_alerts_its_channel_not_the_owner() {
+    let w = world().await;
+    let mut team = w.session("ann", Some("ml-team"));
+    let (max, srv) = watch_below_market(&w, &mut team, "RTX 3080", "here").await;
+    w.set_price(srv, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "group:ml-team");
+    // Its Rent button is for anyone in the channel.
+    let row: (Option<i64>,) = sqlx::query_as("SELECT owner_id FROM pending_actions ORDER BY created_at DESC LIMIT 1")
+        .fetch_one(&w.core.pool)
+        .await
+        .unwrap();
+    assert_eq!(row.0, None);
+}
+
+#[tokio::test]
+async fn an_order_ending_soon_then_ended() {
+    let w = world().await;
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3060").await[0].0;
+    control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
+    ann.line(&format!("/rent #{srv}")).await;
+    let out = ann.line("/press 1").await;
+    assert!(out.contains("is running"), "{out}");
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+
+    let sent = w.accounts_tick().await;
+    assert_eq!(sent.len(), 1, "endpoints were shown at rent time; only the ending warning: {sent:?}");
+    assert_eq!(sent[0].0, "dm:ann");
+    assert!(sent[0].1.starts_with(&format!("Order {order} on #{srv} ends in ")), "{sent:?}");
+    assert!(w.accounts_tick().await.is_empty(), "said once");
+
+    control(&w.sim, "/clock/advance", json!({ "seconds": 3700 })).await;
+    let sent = w.accounts_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].1.starts_with(&format!("Order {order} on #{srv} has ended")), "{sent:?}");
+    assert!(w.accounts_tick().await.is_empty());
+}
+
+#[tokio::test]
+async fn endpoints_ready_and_low_balance() {
+    let w = world().await;
+    let mut ann = w.keyed("ann").await;
+    control(&w.sim, "/config", json!({ "provision_secs": 120 })).await;
+    let srv = free_of(&w.sim, "RTX 3090").await[0].0;
+    ann.line(&format!("/rent #{srv}")).await;
+    let out = ann.line("/press 1").await;
+    assert!(out.contains("endpoints are being set up"), "{out}");
+    assert!(w.accounts_tick().await.is_empty(), "not ready yet, not ending, balance fine");
+    control(&w.sim, "/clock/advance", json!({ "seconds": 130 })).await;
+    let sent = w.accounts_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains("is ready:") && sent[0].1.contains("ssh root@"), "{sent:?}");
+
+    control(&w.sim, "/accounts", json!({ "key": KEY, "balances": { "USD-Blockchain": 0.01 } })).await;
+    let sent = w.accounts_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.starts_with("Low USD balance: $0.01 covers about"), "{sent:?}");
+    assert!(w.accounts_tick().await.is_empty(), "once a day");
+}
+
+#[tokio::test]
+async fn a_host_server_going_offline() {
+    let w = world().await;
+    w.keyed("hank").await;
+    assert!(w.accounts_tick().await.is_empty(), "first sight is no change");
+    let st = state(&w.sim).await;
+    let acct = st["accounts"].as_array().unwrap().iter().find(|a| a["key"] == KEY).unwrap().clone();
+    let online = acct["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .find(|id| st["servers"].as_array().unwrap().iter().any(|s| s["id"] == *id && s["online"] == true))
+        .unwrap();
+    control(&w.sim, &format!("/servers/{online}"), json!({ "online": false })).await;
+    let sent = w.accounts_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].0 == "dm:hank" && sent[0].1.ends_with("went offline."), "{sent:?}");
+    assert!(w.accounts_tick().await.is_empty());
+    control(&w.sim, &format!("/servers/{online}"), json!({ "online": true })).await;
+    let sent = w.accounts_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.ends_with("is back online."), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
+    let w = world().await;
+    let mut ann = w.session("ann", None);
+    let (max, srv) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
+    w.set_price(srv, max * 0.9).await;
+    w.engine.poll_market().await.unwrap();
+    // A notifier claims the alert and dies before sending (short lease, never marked).
+    let claimed = outbox::claim(&w.core.pool, Platform::Console, 10, Duration::from_millis(200)).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert!(w.deliver().await.is_empty(), "still leased to the dead notifier");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // After a restart it is delivered, once.
+    let sent = w.deliver().await;
+    assert_eq!(sent.len(), 1);
+    assert!(w.deliver().await.is_empty());
+    assert_eq!(outbox::pending_count(&w.core.pool).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn two_engines_on_one_database_deliver_every_alert_once() {
+    let w = world().await;
+    let mut ann = w.session("ann", None);
+    let (max, _) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
+    let cfg = EngineConfig {
+        market_poll: Duration::from_millis(150),
+        orders_poll: Duration::from_secs(3600),
+        leader_retry: Duration::from_millis(100),
+        ..EngineConfig::default()
+    };
+    let a = Arc::new(Engine::new(w.core.clone(), cfg.clone()));
+    let b = Arc::new(Engine::new(w.core.clone(), cfg));
+    let (ra, rb) = (Recorder::default(), Recorder::default());
+    let tasks = vec![
+        tokio::spawn(a.run_pollers()),
+        tokio::spawn(b.run_pollers()),
+        tokio::spawn(deliver::run(w.core.pool.clone(), ra.clone(), Duration::from_millis(50))),
+        tokio::spawn(deliver::run(w.core.pool.clone(), rb.clone(), Duration::from_millis(50))),
+    ];
+    // Three servers drop under the max, one at a time.
+    let movers: Vec<u64> = free_of(&w.sim, "RTX 4090").await.iter().rev().take(3).map(|s| s.0).collect();
+    for id in &movers {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        w.set_price(*id, max * 0.9).await;
+    }
+    let mut all = Vec::new();
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        all.extend(ra.take());
+        all.extend(rb.take());
+        let mentioned = movers.iter().filter(|id| all.iter().any(|(_, t)| t.contains(&format!("#{id} ")))).count();
+        if mentioned == movers.len() {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    all.extend(ra.take());
+    all.extend(rb.take());
+    tasks.iter().for_each(|t| t.abort());
+    for id in &movers {
+        let n = all.iter().filter(|(_, t)| t.contains(&format!("#{id} "))).count();
+        assert_eq!(n, 1, "server {id} alerted {n} times: {all:?}");
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&w.core.pool).await.unwrap();
+    assert_eq!(rows as usize, all.len(), "every alert delivered exactly once");
+}
+
+#[tokio::test]
+async fn auto_rent_rents_the_cheapest_match_and_stops() {
+    let w = world().await;
+    let mut cat = w.keyed("cat").await;
+    cat.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG cat@laptop\"").await;
+    let free = free_of(&w.sim, "RTX 3060").await;
+    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+    let out = cat.line(&format!("/watch 3060 max={max} autorent")).await;
+    assert!(out.starts_with("Create an auto-rent watch?"), "{out}");
+    cat.line("/press 1").await;
+    assert!(w.market_tick().await.is_empty(), "nothing under the max yet");
+    let (a, b) = (free[free.len() - 1].0, free[free.len() - 2].0);
+    w.set_price(a, max * 0.95).await;
+    w.set_price(b, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].1.contains(&format!("rented #{b} ")) && sent[0].1.contains("ssh root@"), "{sent:?}");
+    assert!(sent[0].1.contains("The watch is now off"), "{sent:?}");
+    let orders = state(&w.sim).await["orders"].as_array().unwrap().clone();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0]["server_id"], b);
+    let audit: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action = 'autorent'")
+        .fetch_all(&w.core.pool)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    // The watch is off: more matches rent nothing.
+    w.set_price(free[free.len() - 3].0, max * 0.5).await;
+    assert!(w.market_tick().await.is_empty());
+    assert_eq!(state(&w.sim).await["orders"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn one_marketplace_call_per_poll_however_many_watches() {
+    let w = world().await;
+    let owner = users::upsert_user(&w.core.pool, Platform::Console, "many", "many").await.unwrap();
+    let chat =
+        users::upsert_chat(&w.core.pool, Platform::Console, "dm:many", users::ChatKind::Dm, None, "").await.unwrap();
+    let calls = || async { state(&w.sim).await["calls"]["marketplace"].as_u64().unwrap_or(0) };
+    let mut made = 0;
+    for target in [1, 1000] {
+        while made < target {
+            let q = clorebot::market::Query::parse(&format!("4090 max={}", 0.1 + made as f64 / 10_000.0)).unwrap();
+            clorebot::store::watches::create(
+                &w.core.pool,
+                &clorebot::store::watches::NewWatch {
+                    owner: owner.id,
+                    chat: chat.id,
+                    is_team: false,
+                    query: "4090".into(),
+                    query_parsed: serde_json::to_value(&q).unwrap(),
+                    gpu_model: Some("4090".into()),
+                    max_price: q.max_price(),
+                    currency: clorebot::store::DisplayCurrency::Usd,
+                    once: false,
+                    cooldown_secs: 0,
+                    autorent: None,
+                },
+            )
+            .await
+            .unwrap();
+            made += 1;
+        }
+        let before = calls().await;
+        let r = w.engine.poll_market().await.unwrap();
+        assert_eq!(r.watches, target);
+        assert_eq!(calls().await - before, 1, "{target} watches, one marketplace call");
+    }
+}
