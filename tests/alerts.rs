@@ -311,7 +311,7 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
     let a = Arc::new(Engine::new(w.core.clone(), cfg.clone()));
     let b = Arc::new(Engine::new(w.core.clone(), cfg));
     let (ra, rb) = (Recorder::default(), Recorder::default());
-    let tasks = vec![
+    let tasks = [
         tokio::spawn(a.run_pollers()),
         tokio::spawn(b.run_pollers()),
         tokio::spawn(deliver::run(w.core.pool.clone(), ra.clone(), Duration::from_millis(50))),
