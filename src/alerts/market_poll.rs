@@ -51,31 +51,35 @@ impl Engine {
 
         let rows = watches::list_active(&core.pool).await?;
         let compiled: Vec<CompiledWatch> = rows.iter().filter_map(compile).collect();
+        let watch_count = compiled.len();
         let by_id: HashMap<WatchId, &Watch> = rows.iter().map(|w| (w.id, w)).collect();
 
         let mut mem = self.memory.lock().await;
-        self.sync_memory(&mut mem, &compiled).await?;
-        let now_sets = watch::evaluate(&snap.servers, &compiled);
+        let active: Vec<WatchId> = compiled.iter().map(|w| w.id).collect();
+        self.sync_memory(&mut mem, &active).await?;
+        let index = watch::WatchIndex::new(compiled);
+        let now_sets = index.evaluate(&snap.servers);
         let previous = mem.previous.clone();
         let prev_index: HashMap<u64, &ServerView> =
             previous.as_ref().map(|p| p.servers.iter().map(|s| (s.id, s)).collect()).unwrap_or_default();
         let cur_index: HashMap<u64, &ServerView> = snap.servers.iter().map(|s| (s.id, s)).collect();
 
-        let mut report = PollReport { servers: snap.servers.len(), watches: compiled.len(), ..Default::default() };
+        let mut report = PollReport { servers: snap.servers.len(), watches: watch_count, ..Default::default() };
         // Names this poll in dedup keys: the state change and its alert commit together, so a
         // key only has to tell polls apart.
         let poll_id = uuid::Uuid::new_v4().simple().to_string();
         let now = chrono::Utc::now();
-        for (w, now_set) in compiled.iter().zip(now_sets) {
+        for (i, w) in index.watches().iter().enumerate() {
+            let now_set = now_sets.get(i).to_vec();
             let before = mem.matches.get(&w.id).cloned().unwrap_or_default();
             let fresh = watch::new_matches(&before, &now_set);
             let row = by_id[&w.id];
             let quiet = row.snoozed_until.is_some_and(|u| u > now)
                 || row.last_fired_at.is_some_and(|t| (now - t).num_seconds() < i64::from(row.cooldown_secs));
             let fires = !fresh.is_empty() && !quiet;
-            let keep = if fires { now_set } else { watch::still_matching(&before, &now_set) };
+            let keep = watch::remembered(&before, &now_set, fires);
             if !fires {
-                if keep != before {
+                if !watch::same_servers(&before, &keep) {
                     watches::replace_matches(&core.pool, w.id, &keep).await?;
                     mem.matches.insert(w.id, keep);
                 }
@@ -123,10 +127,10 @@ impl Engine {
     /// Brings the engine's memory in line with the active watches: forgets deleted ones and
     /// loads the stored match state of ones it has not seen (created since, or by another
     /// process).
-    async fn sync_memory(&self, mem: &mut WatchMemory, compiled: &[CompiledWatch]) -> anyhow::Result<()> {
-        let active: std::collections::HashSet<WatchId> = compiled.iter().map(|w| w.id).collect();
+    async fn sync_memory(&self, mem: &mut WatchMemory, ids: &[WatchId]) -> anyhow::Result<()> {
+        let active: std::collections::HashSet<WatchId> = ids.iter().copied().collect();
         mem.matches.retain(|id, _| active.contains(id));
-        let missing: Vec<i64> = compiled.iter().filter(|w| !mem.matches.contains_key(&w.id)).map(|w| w.id.0).collect();
+        let missing: Vec<i64> = ids.iter().filter(|id| !mem.matches.contains_key(id)).map(|id| id.0).collect();
         if missing.is_empty() {
             return Ok(());
         }
@@ -154,7 +158,7 @@ fn core_market_key(e: &Engine) -> Option<crate::clore::ApiKey> {
 /// older format) is skipped with a warning rather than stopping every other watch.
 pub fn compile(w: &Watch) -> Option<CompiledWatch> {
     match serde_json::from_value::<Query>(w.query_parsed.0.clone()) {
-        Ok(query) => Some(CompiledWatch { id: w.id, currency: w.currency.clore(), query }),
+        Ok(query) => Some(CompiledWatch::new(w.id, query, w.currency.clore())),
         Err(e) => {
             tracing::warn!(watch = %w.id, error = %e, "stored watch query does not load; skipping it");
             None

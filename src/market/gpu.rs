@@ -161,11 +161,13 @@ impl ModelFilter {
     }
 
     pub fn matches(&self, m: &GpuModel) -> bool {
-        if self.is_empty() {
-            return true;
-        }
-        let model = m.tokens();
-        self.phrases.iter().filter(|p| !p.is_empty()).all(|p| self.phrase_matches(p, &model))
+        self.is_empty() || self.matches_tokens(&m.tokens())
+    }
+
+    /// [`ModelFilter::matches`] on a model's [`GpuModel::tokens`], for callers that check
+    /// one model against many filters.
+    pub fn matches_tokens(&self, model: &[String]) -> bool {
+        self.is_empty() || self.phrases.iter().filter(|p| !p.is_empty()).all(|p| self.phrase_matches(p, model))
     }
 
     fn phrase_matches(&self, phrase: &[String], model: &[String]) -> bool {

@@ -23,7 +23,7 @@ use crate::clore::Currency;
 const MAX_LIMIT: usize = 1000;
 
 /// Relative tolerance for `=`, so `reliability=0.95` equals a server's 0.9500000001.
-const EQ_TOLERANCE: f64 = 1e-9;
+pub const EQ_TOLERANCE: f64 = 1e-9;
 
 /// The problem is phrased to follow "I didn't understand `term`: …".
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -344,6 +344,31 @@ impl Query {
                 _ => None,
             })
             .reduce(f64::min)
+    }
+
+    /// [`Query::matches_besides_model`] for a server already known to be under the price
+    /// ceiling (the watch index's price-sorted prefix): the ceiling is not checked again.
+    pub fn matches_under_ceiling(&self, s: &ServerView, default_currency: Currency) -> bool {
+        if s.rented && !self.include_rented {
+            return false;
+        }
+        let currency = self.currency.unwrap_or(default_currency);
+        self.conds.iter().filter(|c| !is_price_upper_bound(c)).all(|c| c.passes(s, currency, self.spot))
+    }
+
+    /// True when every condition is a price upper bound: a server then passes exactly when
+    /// its model matches, it is free (or `all`), and its price is under the bound — the
+    /// watch index answers that from a price-sorted list without looking at the server.
+    pub fn only_price_ceiling(&self) -> bool {
+        self.conds.iter().all(is_price_upper_bound)
+    }
+
+    /// Whether the tightest price bound excludes the bound itself (`<0.5` rather than `max=0.5`).
+    pub fn max_price_strict(&self) -> bool {
+        let Some(max) = self.max_price() else { return false };
+        self.conds.iter().any(|c| {
+            c.field == Field::Price && c.op == Op::Lt && matches!(c.values.first(), Some(Value::Num(n)) if *n == max)
+        })
     }
 
     /// Replaces every price upper bound with `price <= max`.
