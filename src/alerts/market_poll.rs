@@ -38,6 +38,16 @@ pub struct PollReport {
 pub struct WatchMemory {
     pub matches: HashMap<WatchId, MatchSet>,
     pub previous: Option<Arc<Snapshot>>,
+    /// The active watches and their index, kept while the watch set is unchanged.
+    watched: Option<Arc<Watched>>,
+}
+
+/// Active watches as loaded, and the index over them.
+pub struct Watched {
+    /// (count, newest change, sum of ids) of the active watches when loaded.
+    signature: (i64, Option<chrono::DateTime<chrono::Utc>>, i64),
+    rows: HashMap<WatchId, Watch>,
+    index: watch::WatchIndex,
 }
 
 impl Engine {
@@ -49,15 +59,12 @@ impl Engine {
         core.market.put(snap.clone()).await;
         record_history(self, &snap).await?;
 
-        let rows = watches::list_active(&core.pool).await?;
-        let compiled: Vec<CompiledWatch> = rows.iter().filter_map(compile).collect();
-        let watch_count = compiled.len();
-        let by_id: HashMap<WatchId, &Watch> = rows.iter().map(|w| (w.id, w)).collect();
-
         let mut mem = self.memory.lock().await;
-        let active: Vec<WatchId> = compiled.iter().map(|w| w.id).collect();
+        let watched = self.active_watches(&mut mem).await?;
+        let (by_id, index) = (&watched.rows, &watched.index);
+        let watch_count = index.watches().len();
+        let active: Vec<WatchId> = index.watches().iter().map(|w| w.id).collect();
         self.sync_memory(&mut mem, &active).await?;
-        let index = watch::WatchIndex::new(compiled);
         let now_sets = index.evaluate(&snap.servers);
         let previous = mem.previous.clone();
         let prev_index: HashMap<u64, &ServerView> =
@@ -73,7 +80,7 @@ impl Engine {
             let now_set = now_sets.get(i).to_vec();
             let before = mem.matches.get(&w.id).cloned().unwrap_or_default();
             let fresh = watch::new_matches(&before, &now_set);
-            let row = by_id[&w.id];
+            let row = &by_id[&w.id];
             let quiet = row.snoozed_until.is_some_and(|u| u > now)
                 || row.last_fired_at.is_some_and(|t| (now - t).num_seconds() < i64::from(row.cooldown_secs));
             let fires = !fresh.is_empty() && !quiet;
@@ -122,6 +129,30 @@ impl Engine {
         }
         mem.previous = Some(snap);
         Ok(report)
+    }
+
+    /// The active watches and their index: reloaded and rebuilt only when the watch set has
+    /// changed since the last poll (with 100,000 watches, loading and indexing them costs far
+    /// more than evaluating them).
+    async fn active_watches(&self, mem: &mut WatchMemory) -> anyhow::Result<Arc<Watched>> {
+        let signature: (i64, Option<chrono::DateTime<chrono::Utc>>, i64) =
+            sqlx::query_as("SELECT count(*), max(updated_at), COALESCE(sum(id), 0)::int8 FROM watches WHERE active")
+                .fetch_one(&self.core.pool)
+                .await?;
+        if let Some(w) = &mem.watched
+            && w.signature == signature
+        {
+            return Ok(w.clone());
+        }
+        let rows = watches::list_active(&self.core.pool).await?;
+        let compiled: Vec<CompiledWatch> = rows.iter().filter_map(compile).collect();
+        let watched = Arc::new(Watched {
+            signature,
+            rows: rows.into_iter().map(|w| (w.id, w)).collect(),
+            index: watch::WatchIndex::new(compiled),
+        });
+        mem.watched = Some(watched.clone());
+        Ok(watched)
     }
 
     /// Brings the engine's memory in line with the active watches: forgets deleted ones and
