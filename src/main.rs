@@ -246,20 +246,29 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     result
 }
 
-/// The demo's market activity: every few seconds one free server gets cheaper, another
-/// dearer, and a rented one frees up — so watches have something to find.
+/// The demo's market activity: every few seconds a bargain appears — a free server drops to
+/// below the cheapest of its model (half the time an RTX 4090, the card the guide suggests
+/// watching) — another server gets dearer, and a rented one frees up; so watches fire.
 async fn move_market(control: String) {
     use rand::Rng;
     let http = reqwest::Client::new();
     loop {
-        tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
         let Ok(resp) = http.get(format!("{control}/state")).send().await else { continue };
         let Ok(state) = resp.json::<serde_json::Value>().await else { continue };
-        let servers: Vec<(u64, f64, bool)> = state["servers"]
+        // (id, gpu, usd/day, rented) of the generated market (not the demo user's own rigs).
+        let servers: Vec<(u64, String, f64, bool)> = state["servers"]
             .as_array()
             .map(|a| {
                 a.iter()
-                    .filter_map(|s| Some((s["id"].as_u64()?, s["price_usd"].as_f64()?, s["rented"].as_bool()?)))
+                    .filter_map(|s| {
+                        Some((
+                            s["id"].as_u64()?,
+                            s["gpu"].as_str()?.to_owned(),
+                            s["price_usd"].as_f64()?,
+                            s["rented"].as_bool()?,
+                        ))
+                    })
                     .filter(|s| s.0 < 100_000)
                     .collect()
             })
@@ -267,17 +276,24 @@ async fn move_market(control: String) {
         if servers.is_empty() {
             continue;
         }
-        let (cheaper, dearer, freed) = {
+        let (bargain, dearer, freed) = {
             let mut rng = rand::rng();
-            let a = servers[rng.random_range(0..servers.len())];
-            let b = servers[rng.random_range(0..servers.len())];
-            let c = servers[rng.random_range(0..servers.len())];
-            ((a.0, a.1 * rng.random_range(0.6..0.9)), (b.0, b.1 * rng.random_range(1.1..1.4)), c)
+            let pool: Vec<&(u64, String, f64, bool)> = if rng.random_bool(0.5) {
+                servers.iter().filter(|s| s.1.contains("RTX 4090")).collect()
+            } else {
+                servers.iter().collect()
+            };
+            let pool = if pool.is_empty() { servers.iter().collect() } else { pool };
+            let a = pool[rng.random_range(0..pool.len())];
+            let floor = servers.iter().filter(|s| s.1 == a.1 && !s.3).map(|s| s.2).fold(a.2, f64::min);
+            let b = &servers[rng.random_range(0..servers.len())];
+            let c = &servers[rng.random_range(0..servers.len())];
+            ((a.0, floor * rng.random_range(0.8..0.95)), (b.0, b.2 * rng.random_range(1.1..1.4)), (c.0, c.3))
         };
         let post = |id: u64, body: serde_json::Value| http.post(format!("{control}/servers/{id}")).json(&body).send();
-        let _ = post(cheaper.0, serde_json::json!({ "price_usd": cheaper.1 })).await;
+        let _ = post(bargain.0, serde_json::json!({ "price_usd": bargain.1, "rented": false })).await;
         let _ = post(dearer.0, serde_json::json!({ "price_usd": dearer.1 })).await;
-        if freed.2 {
+        if freed.1 {
             let _ = post(freed.0, serde_json::json!({ "rented": false })).await;
         }
     }
