@@ -113,20 +113,7 @@ impl Engine {
         // Orders made elsewhere (the web dashboard) are followed from now on, quietly.
         let known: std::collections::HashSet<i64> = tracked_now.iter().map(|t| t.order_id).collect();
         for o in listed.iter().filter(|o| !known.contains(&(o.id as i64)) && !o.expired) {
-            tracked::track(
-                &self.core.pool,
-                &tracked::NewTrackedOrder {
-                    user: user.id,
-                    order_id: o.id as i64,
-                    server_id: o.server_id.unwrap_or(0) as i64,
-                    spot: o.spot,
-                    price: o.price,
-                    currency: o.currency.clone(),
-                    ends_at: o.ends_at().and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
-                    watch: None,
-                },
-            )
-            .await?;
+            tracked::track(&self.core.pool, &crate::core::handlers::orders::track_row(user.id, o)).await?;
         }
         Ok(sent)
     }

@@ -152,36 +152,32 @@ impl Engine {
     }
 
     async fn market_loop(self: Arc<Self>) {
-        let mut failures = 0u32;
-        loop {
-            let pause = match self.poll_market().await {
-                Ok(r) => {
-                    failures = 0;
-                    tracing::debug!(servers = r.servers, watches = r.watches, alerts = r.alerts, "market poll");
-                    self.jittered(self.cfg.market_poll)
-                }
-                Err(e) => {
-                    failures += 1;
-                    tracing::warn!(error = %format!("{e:#}"), failures, "market poll failed; backing off");
-                    backoff(self.cfg.market_poll, failures)
-                }
-            };
-            tokio::time::sleep(pause).await;
-        }
+        let every = self.cfg.market_poll;
+        self.clone().repeat("market", every, || async { self.poll_market().await.map(|_| ()) }).await
     }
 
     async fn accounts_loop(self: Arc<Self>) {
+        let every = self.cfg.orders_poll;
+        self.clone().repeat("account", every, || async { self.poll_accounts().await.map(|_| ()) }).await
+    }
+
+    /// Runs `poll` every `every` (jittered), backing off while it fails.
+    async fn repeat<F, Fut>(self: Arc<Self>, what: &str, every: Duration, poll: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<()>>,
+    {
         let mut failures = 0u32;
         loop {
-            let pause = match self.poll_accounts().await {
-                Ok(_) => {
+            let pause = match poll().await {
+                Ok(()) => {
                     failures = 0;
-                    self.jittered(self.cfg.orders_poll)
+                    self.jittered(every)
                 }
                 Err(e) => {
                     failures += 1;
-                    tracing::warn!(error = %format!("{e:#}"), failures, "account poll failed; backing off");
-                    backoff(self.cfg.orders_poll, failures)
+                    tracing::warn!(error = %format!("{e:#}"), failures, "{what} poll failed; backing off");
+                    backoff(every, failures)
                 }
             };
             tokio::time::sleep(pause).await;

@@ -33,7 +33,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     for o in &orders {
         if !o.expired {
             // Follow it for endpoint / ending alerts, whoever created it.
-            tracked::track(&mut *tx, &track_row(cx, o)).await?;
+            tracked::track(&mut *tx, &track_row(cx.user.id, o)).await?;
             if o.endpoints_ready() {
                 tracked::set_endpoints_shown(&mut *tx, cx.user.id, o.id as i64).await?;
             }
@@ -47,9 +47,10 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     Ok(vec![r.private()])
 }
 
-fn track_row(cx: &Ctx<'_>, o: &Order) -> tracked::NewTrackedOrder {
+/// How an order listed by Clore is followed for its owner's alerts.
+pub fn track_row(user: crate::store::UserId, o: &Order) -> tracked::NewTrackedOrder {
     tracked::NewTrackedOrder {
-        user: cx.user.id,
+        user,
         order_id: o.id as i64,
         server_id: o.server_id.unwrap_or(0) as i64,
         spot: o.spot,
