@@ -384,33 +384,30 @@ async fn one_marketplace_call_per_poll_however_many_watches() {
     let chat =
         users::upsert_chat(&w.core.pool, Platform::Console, "dm:many", users::ChatKind::Dm, None, "").await.unwrap();
     let calls = || async { state(&w.sim).await["calls"]["marketplace"].as_u64().unwrap_or(0) };
-    let mut made = 0;
-    for target in [1, 1000] {
-        while made < target {
-            let q = clorebot::market::Query::parse(&format!("4090 max={}", 0.1 + made as f64 / 10_000.0)).unwrap();
-            clorebot::store::watches::create(
-                &w.core.pool,
-                &clorebot::store::watches::NewWatch {
-                    owner: owner.id,
-                    chat: chat.id,
-                    is_team: false,
-                    query: "4090".into(),
-                    query_parsed: serde_json::to_value(&q).unwrap(),
-                    gpu_model: Some("4090".into()),
-                    max_price: q.max_price(),
-                    currency: clorebot::store::DisplayCurrency::Usd,
-                    once: false,
-                    cooldown_secs: 0,
-                    autorent: None,
-                },
-            )
-            .await
-            .unwrap();
-            made += 1;
-        }
+    // A few kinds of watch, all under any real price, so polls evaluate them and fire none.
+    let kinds: Vec<serde_json::Value> = ["4090 max=0.001", "a100 x2 max=0.002", "3090 cc in [DE,NL] <0.001"]
+        .iter()
+        .map(|q| serde_json::to_value(clorebot::market::Query::parse(q).unwrap()).unwrap())
+        .collect();
+    let mut made = 0i64;
+    for target in [1i64, 1_000, 100_000] {
+        sqlx::query(
+            "INSERT INTO watches (owner_id, chat_id, query, query_parsed, max_price)
+             SELECT $1, $2, 'bulk', ($3::jsonb[])[1 + i % 3], 0.001 FROM generate_series($4::int8, $5::int8 - 1) AS i",
+        )
+        .bind(owner.id)
+        .bind(chat.id)
+        .bind(&kinds)
+        .bind(made)
+        .bind(target)
+        .execute(&w.core.pool)
+        .await
+        .unwrap();
+        made = target;
         let before = calls().await;
         let r = w.engine.poll_market().await.unwrap();
-        assert_eq!(r.watches, target);
+        assert_eq!(r.watches as i64, target);
+        assert_eq!(r.alerts, 0);
         assert_eq!(calls().await - before, 1, "{target} watches, one marketplace call");
     }
 }
