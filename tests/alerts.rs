@@ -279,6 +279,25 @@ async fn a_host_server_going_offline() {
 }
 
 #[tokio::test]
+async fn orders_made_elsewhere_are_followed_too() {
+    let w = world().await;
+    w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3070").await[0].0;
+    control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
+    // Rented with the same key outside the bot (the web dashboard).
+    let order = client(&w.sim)
+        .create_order(&key(), &clorebot::clore::CreateOrder::on_demand(srv, "ubuntu", Currency::Usd))
+        .await
+        .unwrap()
+        .order
+        .unwrap();
+    let sent = w.accounts_tick().await;
+    assert!(sent.is_empty(), "discovered quietly: {sent:?}");
+    let sent = w.accounts_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.starts_with(&format!("Order {} on #{srv} ends in", order.id)), "{sent:?}");
+}
+
+#[tokio::test]
 async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
     let w = world().await;
     let mut ann = w.session("ann", None);

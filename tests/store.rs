@@ -326,6 +326,12 @@ async fn button_tokens_are_single_use_bound_and_expiring() {
     assert_eq!(actions::take(&pool, "tok-short", owner).await.unwrap(), actions::Taken::Expired);
     assert_eq!(actions::purge_expired(&pool, Duration::ZERO).await.unwrap(), 1);
 
+    // A token without an owner (a team alert's button) is anyone's to press.
+    actions::create(&pool, "tok-team", None, &json!({"rent": 7}), Duration::from_secs(120)).await.unwrap();
+    assert_eq!(actions::peek(&pool, "tok-team").await.unwrap(), Some((None, json!({"rent": 7}))));
+    assert_eq!(actions::take(&pool, "tok-team", other).await.unwrap(), actions::Taken::Ok(json!({"rent": 7})));
+    assert_eq!(actions::take(&pool, "tok-team", owner).await.unwrap(), actions::Taken::Used);
+
     // Two presses racing: exactly one wins.
     actions::create(&pool, "tok-race", Some(owner), &json!({"n": 1}), Duration::from_secs(120)).await.unwrap();
     let (a, b) = tokio::join!(actions::take(&pool, "tok-race", owner), actions::take(&pool, "tok-race", owner));

@@ -18,6 +18,9 @@ use crate::store::outbox::{self, NewAlert};
 use crate::store::users::User;
 use crate::store::{secrets, users};
 
+/// Expired button tokens are kept this long (a late press still says "expired").
+const TOKEN_GRACE: std::time::Duration = std::time::Duration::from_secs(86_400);
+
 /// What one account poll did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountsReport {
@@ -28,6 +31,8 @@ pub struct AccountsReport {
 impl Engine {
     pub async fn poll_accounts(&self) -> anyhow::Result<AccountsReport> {
         let mut report = AccountsReport::default();
+        // Housekeeping rides along: buttons expired a day ago are of no use to anyone.
+        crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
         for uid in secrets::users_with_api_key(&self.core.pool).await? {
             let Some(user) = users::get_user(&self.core.pool, uid).await? else { continue };
             let Some(secrets::Stored::Usable(k)) =
@@ -48,12 +53,13 @@ impl Engine {
 
     async fn poll_user(&self, user: &User, key: &ApiKey) -> Result<usize, anyhow::Error> {
         let mut alerts = 0;
+        // Every keyed user's orders, not only those the bot rented: an order made on the web
+        // dashboard gets its alerts too (each key has its own rate limit, so this costs no
+        // one else's calls).
         let active = tracked::active_for_user(&self.core.pool, user.id).await?;
-        if !active.is_empty() {
-            let listed = self.core.clore.my_orders(key, false).await?;
-            alerts += self.check_orders(user, &active, &listed.orders).await?;
-            alerts += self.check_balance(user, key, &listed.orders).await?;
-        }
+        let listed = self.core.clore.my_orders(key, false).await?;
+        alerts += self.check_orders(user, &active, &listed.orders).await?;
+        alerts += self.check_balance(user, key, &listed.orders).await?;
         match self.core.clore.my_servers(key).await {
             Ok(mine) => alerts += self.check_hosts(user, &mine.servers).await?,
             Err(CloreError::InvalidKey) => return Ok(alerts),
@@ -110,10 +116,14 @@ impl Engine {
                 }
             }
         }
-        // Orders made elsewhere (the web dashboard) are followed from now on, quietly.
+        // Orders made elsewhere (the web dashboard) are followed from now on; endpoints that
+        // are up already are not news.
         let known: std::collections::HashSet<i64> = tracked_now.iter().map(|t| t.order_id).collect();
         for o in listed.iter().filter(|o| !known.contains(&(o.id as i64)) && !o.expired) {
             tracked::track(&self.core.pool, &crate::core::handlers::orders::track_row(user.id, o)).await?;
+            if o.endpoints_ready() {
+                tracked::set_endpoints_shown(&self.core.pool, user.id, o.id as i64).await?;
+            }
         }
         Ok(sent)
     }
