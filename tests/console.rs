@@ -137,6 +137,9 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     assert_eq!(again, "This was already done.");
     assert_eq!(bot.orders_in_sim().await.len(), 1, "exactly one order");
 
+    // The listing no longer offers the server just rented.
+    let out = s.line("/gpus 4090 limit=50").await;
+    assert!(!listed(&out).contains(&id), "{out}");
     let out = s.line("/orders").await;
     assert!(out.starts_with("1 active order"), "{out}");
     assert!(out.contains(&format!("#{id}")) && out.contains("left") && out.contains("    ssh root@"), "{out}");

@@ -144,11 +144,19 @@ pub struct MarketCache {
     ttl: Duration,
     max_stale: Duration,
     current: Mutex<Option<Arc<Snapshot>>>,
+    /// Set when the bot itself changed the market (it rented a server): the next read fetches.
+    outdated: std::sync::atomic::AtomicBool,
 }
 
 impl MarketCache {
     pub fn new(client: CloreClient, ttl: Duration) -> MarketCache {
-        MarketCache { client, ttl, max_stale: ttl.max(Duration::from_secs(60)) * 10, current: Mutex::new(None) }
+        MarketCache {
+            client,
+            ttl,
+            max_stale: ttl.max(Duration::from_secs(60)) * 10,
+            current: Mutex::new(None),
+            outdated: std::sync::atomic::AtomicBool::new(false),
+        }
     }
 
     /// The current snapshot, fetching a new one if it is older than the TTL.
@@ -159,9 +167,11 @@ impl MarketCache {
     /// A snapshot no older than `max_age` (zero: always fetch — used before renting).
     pub async fn get_within(&self, max_age: Duration) -> Result<Arc<Snapshot>, CloreError> {
         let mut cur = self.current.lock().await;
+        let outdated = self.outdated.swap(false, std::sync::atomic::Ordering::AcqRel);
         if let Some(s) = cur.as_ref()
             && s.fetched_at.elapsed() <= max_age
             && !max_age.is_zero()
+            && !outdated
         {
             return Ok(s.clone());
         }
@@ -179,6 +189,12 @@ impl MarketCache {
                 _ => Err(e),
             },
         }
+    }
+
+    /// Marks the snapshot out of date (the bot just rented a server): the next read fetches,
+    /// so nobody is offered a server that was just taken.
+    pub fn invalidate(&self) {
+        self.outdated.store(true, std::sync::atomic::Ordering::Release);
     }
 
     /// Installs a snapshot fetched elsewhere (the market poller), so commands share it.

@@ -271,6 +271,7 @@ pub async fn execute(cx: &Ctx<'_>, plan: &RentPlan) -> Result<RentResult, Failur
                 }
             }
             tx.commit().await?;
+            cx.core.market.invalidate();
             Ok(RentResult::Rented { order: created.order.map(Box::new), password: generated })
         }
         Err(e) => {
