@@ -253,34 +253,12 @@ fn no_args(cmd: &str, rest: &str, c: Command) -> Result<Command, ParseError> {
 }
 
 /// Splits arguments on white space, keeping `"quoted phrases"` (straight or curly quotes,
-/// as phone keyboards type them) together without their quotes.
+/// as phone keyboards type them) together without their quotes — the query language's
+/// splitting, shared by every command.
 pub fn terms(text: &str) -> Result<Vec<String>, ParseError> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut had_quote = false;
-    for ch in text.chars() {
-        match ch {
-            '"' | '“' | '”' => {
-                quoted = !quoted;
-                had_quote = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() || had_quote {
-                    out.push(std::mem::take(&mut cur));
-                }
-                had_quote = false;
-            }
-            c => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err(ParseError::new("A quote (\") was opened but not closed."));
-    }
-    if !cur.is_empty() || had_quote {
-        out.push(cur);
-    }
-    Ok(out)
+    crate::market::query::split_terms(text)
+        .map(|ts| ts.into_iter().map(|t| t.text).collect())
+        .map_err(|_| ParseError::new("A quote (\") was opened but not closed."))
 }
 
 fn split_first(rest: &str) -> (&str, &str) {

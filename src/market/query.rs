@@ -454,15 +454,16 @@ fn is_price_upper_bound(c: &Cond) -> bool {
     c.field == Field::Price && matches!(c.op, Op::Lt | Op::Le)
 }
 
-struct Term {
-    text: String,
+/// One word of a query (or of any command's arguments).
+pub struct Term {
+    pub text: String,
     /// Written in quotes: always a model phrase, never a keyword.
-    quoted: bool,
+    pub quoted: bool,
 }
 
 /// Splits on white space, keeping `"quoted phrases"` (straight or curly quotes, as phone
 /// keyboards type them) together without their quotes.
-fn split_terms(text: &str) -> Result<Vec<Term>, QueryError> {
+pub fn split_terms(text: &str) -> Result<Vec<Term>, QueryError> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let (mut in_quotes, mut quoted) = (false, false);
