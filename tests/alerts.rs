@@ -250,7 +250,10 @@ async fn endpoints_ready_and_low_balance() {
 
     control(&w.sim, "/accounts", json!({ "key": KEY, "balances": { "USD-Blockchain": 0.01 } })).await;
     let sent = w.accounts_tick().await;
-    assert!(sent.len() == 1 && sent[0].1.starts_with("Low USD balance: $0.01 covers about"), "{sent:?}");
+    assert!(
+        sent.len() == 1 && sent[0].1.starts_with("Low USD balance: $0.0") && sent[0].1.contains(" covers about "),
+        "{sent:?}"
+    );
     assert!(w.accounts_tick().await.is_empty(), "once a day");
 }
 
@@ -295,6 +298,25 @@ async fn orders_made_elsewhere_are_followed_too() {
     assert!(sent.is_empty(), "discovered quietly: {sent:?}");
     let sent = w.accounts_tick().await;
     assert!(sent.len() == 1 && sent[0].1.starts_with(&format!("Order {} on #{srv} ends in", order.id)), "{sent:?}");
+}
+
+#[tokio::test]
+async fn one_accounts_trouble_does_not_stop_the_others() {
+    let w = world().await;
+    // Bob's key was revoked at Clore after he stored it.
+    let bob =
+        users::upsert_user_reachable(&w.core.pool, Platform::Console, "bob", "bob", Some("dm:bob")).await.unwrap();
+    let revoked = SecretString::from("revoked-key-0000000000");
+    secrets::put(&w.core.pool, &w.core.keyring, bob.id, SecretKind::CloreApiKey, &revoked).await.unwrap();
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3060").await[0].0;
+    control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
+    ann.line(&format!("/rent #{srv}")).await;
+    assert!(ann.line("/press 1").await.contains("is running"));
+    let report = w.engine.poll_accounts().await.unwrap();
+    assert_eq!(report.users, 2);
+    let sent = w.deliver().await;
+    assert!(sent.len() == 1 && sent[0].0 == "dm:ann" && sent[0].1.contains("ends in"), "{sent:?}");
 }
 
 #[tokio::test]

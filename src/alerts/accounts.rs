@@ -21,6 +21,9 @@ use crate::store::{secrets, users};
 /// Expired button tokens are kept this long (a late press still says "expired").
 const TOKEN_GRACE: std::time::Duration = std::time::Duration::from_secs(86_400);
 
+/// Accounts polled at once (each mostly waits on its own key's rate limit).
+const ACCOUNTS_AT_ONCE: usize = 16;
+
 /// What one account poll did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountsReport {
@@ -30,25 +33,45 @@ pub struct AccountsReport {
 
 impl Engine {
     pub async fn poll_accounts(&self) -> anyhow::Result<AccountsReport> {
-        let mut report = AccountsReport::default();
+        use futures_util::stream::{self, StreamExt};
         // Housekeeping rides along: buttons expired a day ago are of no use to anyone.
         crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
-        for uid in secrets::users_with_api_key(&self.core.pool).await? {
-            let Some(user) = users::get_user(&self.core.pool, uid).await? else { continue };
-            let Some(secrets::Stored::Usable(k)) =
-                secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?
-            else {
-                continue;
-            };
-            let Ok(key) = ApiKey::parse(k.expose_secret()) else { continue };
-            report.users += 1;
-            match self.poll_user(&user, &key).await {
-                Ok(n) => report.alerts += n,
+        let ids = secrets::users_with_api_key(&self.core.pool).await?;
+        // Each key has its own Clore rate limit, so accounts are polled side by side: one at a
+        // time, three calls a second apart each, a minute would cover barely twenty users.
+        let outcomes: Vec<(crate::store::UserId, anyhow::Result<Option<usize>>)> = stream::iter(ids)
+            .map(|uid| async move { (uid, self.poll_account(uid).await) })
+            .buffer_unordered(ACCOUNTS_AT_ONCE)
+            .collect()
+            .await;
+        let mut report = AccountsReport::default();
+        for (uid, outcome) in outcomes {
+            match outcome {
+                Ok(Some(n)) => {
+                    report.users += 1;
+                    report.alerts += n;
+                }
+                Ok(None) => {}
                 // One account's trouble (a revoked key, Clore hiccups) must not stop the others.
-                Err(e) => tracing::warn!(user = %uid, error = %e, "account poll failed"),
+                Err(e) => {
+                    report.users += 1;
+                    tracing::warn!(user = %uid, error = %e, "account poll failed");
+                }
             }
         }
         Ok(report)
+    }
+
+    /// One account; `None` when its key is unusable (it is told so when it next uses a command).
+    async fn poll_account(&self, uid: crate::store::UserId) -> anyhow::Result<Option<usize>> {
+        let Some(user) = users::get_user(&self.core.pool, uid).await? else { return Ok(None) };
+        let Some(secrets::Stored::Usable(k)) =
+            secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?
+        else {
+            return Ok(None);
+        };
+        let Ok(key) = ApiKey::parse(k.expose_secret()) else { return Ok(None) };
+        self.poll_user(&user, &key).await.map(Some)
     }
 
     async fn poll_user(&self, user: &User, key: &ApiKey) -> Result<usize, anyhow::Error> {
