@@ -54,7 +54,7 @@ impl Engine {
     /// One market poll. Errors fetching the market are returned (the loop backs off).
     pub async fn poll_market(&self) -> anyhow::Result<PollReport> {
         let core = &self.core;
-        let m = core.clore.marketplace(core_market_key(self).as_ref()).await.context("marketplace fetch failed")?;
+        let m = core.clore.marketplace(self.cfg.market_key.as_ref()).await.context("marketplace fetch failed")?;
         let snap = Arc::new(Snapshot::from_market(&m.servers));
         core.market.put(snap.clone()).await;
         record_history(self, &snap).await?;
@@ -179,10 +179,6 @@ impl Engine {
         }
         Ok(())
     }
-}
-
-fn core_market_key(e: &Engine) -> Option<crate::clore::ApiKey> {
-    e.cfg.market_key.clone()
 }
 
 /// A stored watch ready for evaluation; a watch whose stored query no longer parses (an

@@ -155,21 +155,23 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// The caller's API key, or a user error that says how to add one.
     pub async fn api_key(&self) -> Result<ApiKey, Failure> {
+        self.api_key_if_set().await?.ok_or_else(|| Failure::user(NO_KEY))
+    }
+
+    /// The caller's API key if one is stored (for commands that only do more with one); a
+    /// stored key that cannot be read is still an error that says to set it again.
+    pub async fn api_key_if_set(&self) -> Result<Option<ApiKey>, Failure> {
         match secrets::get(&self.core.pool, &self.core.keyring, self.user.id, SecretKind::CloreApiKey).await? {
             Some(secrets::Stored::Usable(k)) => {
                 use secrecy::ExposeSecret;
-                ApiKey::parse(k.expose_secret()).map_err(|_| Failure::user(KEY_UNREADABLE))
+                ApiKey::parse(k.expose_secret()).map(Some).map_err(|_| Failure::user(KEY_UNREADABLE))
             }
             Some(secrets::Stored::Undecryptable(e)) => {
                 tracing::warn!(user = %self.user.id, error = %e, "stored API key does not decrypt");
                 Err(Failure::user(KEY_UNREADABLE))
             }
-            None => Err(Failure::user(NO_KEY)),
+            None => Ok(None),
         }
-    }
-
-    pub async fn has_key(&self) -> Result<bool, Failure> {
-        Ok(secrets::status(&self.core.pool, self.user.id, SecretKind::CloreApiKey).await?.is_some())
     }
 
     /// The currency the caller sees prices in.

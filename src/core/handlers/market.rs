@@ -135,8 +135,7 @@ pub async fn server(cx: &Ctx<'_>, id: u64) -> Outcome {
     }
     let mut r = Reply::titled(format!("Server #{} — {}× {}", s.id, s.gpu_count, s.model)).with_fields(fields);
     // The spot market (offers, bids) needs a key: Clore does not publish it.
-    if cx.has_key().await? {
-        let key = cx.api_key().await?;
+    if let Some(key) = cx.api_key_if_set().await? {
         match cx.core.clore.spot_marketplace(&key, id).await {
             Ok(m) => {
                 let c = cx.currency();
