@@ -8,3 +8,4 @@ pub mod market;
 pub mod sim;
 pub mod store;
 pub mod telemetry;
+pub mod text;

@@ -141,14 +141,16 @@ async fn run_rotate(batch: i64) -> anyhow::Result<()> {
     let ring = clorebot::store::crypto::Keyring::from_env()?;
     let pool = clorebot::store::connect(&database_url()?).await?;
     let r = clorebot::store::secrets::rotate(&pool, &ring, batch, None).await?;
+    // Short-lived secrets (a rent's env values, a password waiting to be shown) move too.
+    let (moved, failed) = clorebot::store::sealed::rotate(&pool, &ring).await?;
     println!(
         "re-encrypted {} secret(s) to master key version {}; {} could not be decrypted with the keyring",
-        r.moved,
+        r.moved + moved,
         ring.newest_version(),
-        r.failed
+        r.failed + failed
     );
-    if r.failed > 0 {
-        anyhow::bail!("{} secret(s) were left on an old key: their owners must set them again", r.failed);
+    if r.failed + failed > 0 {
+        anyhow::bail!("{} secret(s) were left on an old key: their owners must set them again", r.failed + failed);
     }
     Ok(())
 }
@@ -193,7 +195,8 @@ fn start_alerts(
     core: &std::sync::Arc<clorebot::core::Core>,
     caller: &clorebot::core::Caller,
     cfg: clorebot::alerts::EngineConfig,
-) -> (Vec<tokio::task::JoinHandle<()>>, tokio::sync::mpsc::UnboundedReceiver<clorebot::alerts::message::AlertMessage>) {
+) -> (Vec<tokio::task::JoinHandle<()>>, tokio::sync::mpsc::UnboundedReceiver<clorebot::frontends::console::ConsoleAlert>)
+{
     let engine = std::sync::Arc::new(clorebot::alerts::Engine::new(core.clone(), cfg));
     let (notifier, rx) = clorebot::frontends::console::ConsoleNotifier::new(caller);
     let pollers = tokio::spawn(engine.run_pollers());

@@ -1,7 +1,11 @@
 //! Log setup: `RUST_LOG` filters (default `info`), `LOG_FORMAT=json|pretty` (default pretty),
-//! always to stderr so stdout stays for what a command prints.
+//! always to stderr so stdout stays for what a command prints. Panics are logged through the
+//! same subscriber (one line, bounded), not printed raw.
 
 use tracing_subscriber::EnvFilter;
+
+/// A panic message in a log line is cut to this many characters: it may quote user input.
+const PANIC_TEXT_MAX: usize = 200;
 
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -9,4 +13,23 @@ pub fn init() {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (tests) is harmless: the first subscriber stays.
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        tracing::error!(at = %at, panic = %panic_text(info.payload()), "panic");
+    }));
+}
+
+/// The message of a panic payload, one line and bounded.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned());
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > PANIC_TEXT_MAX {
+        format!("{}…", line.chars().take(PANIC_TEXT_MAX).collect::<String>())
+    } else {
+        line
+    }
 }

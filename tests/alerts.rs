@@ -390,7 +390,7 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
 async fn auto_rent_rents_the_cheapest_match_and_stops() {
     let w = world().await;
     let mut cat = w.keyed("cat").await;
-    cat.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG cat@laptop\"").await;
+    cat.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g cat@laptop\"").await;
     let free = free_of(&w.sim, "RTX 3060").await;
     let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
     let out = cat.line(&format!("/watch 3060 max={max} autorent")).await;

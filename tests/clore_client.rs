@@ -302,23 +302,34 @@ async fn timeouts_end_in_a_clear_error() {
 }
 
 #[tokio::test]
-async fn ambiguous_create_order_is_checked_not_repeated() {
+async fn ambiguous_create_order_is_looked_for_never_resent() {
     let sim = start_sim(40).await;
     let c = client_with(&sim, |cfg| cfg.timeout = Duration::from_millis(400));
     let k = key();
     let (server, _) = free_server(&c, Currency::Usd).await;
-    // The answer comes too late, but the order is made: the client must find it, not rent twice.
-    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "latency", "latency_ms": 700 })).await;
+    // The order is made but the answer comes too late: the client finds it, and rents once.
+    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 700 })).await;
     let o = c.create_order(&k, &CreateOrder::on_demand(server, "ubuntu", Currency::Usd)).await.unwrap();
     assert_eq!(o.order.unwrap().server_id, Some(server));
     assert_eq!(state(&sim).await["orders"].as_array().unwrap().len(), 1, "exactly one order");
 
-    // A 5xx with no order made: checked, found absent, sent again — still exactly one more order.
+    // The order is made and the connection drops before any answer: found the same way.
     let (second, _) = free_server(&c, Currency::Usd).await;
-    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "http500" })).await;
-    let o = c.create_order(&k, &CreateOrder::on_demand(second, "ubuntu", Currency::Usd)).await.unwrap();
+    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "lost_reply" })).await;
+    let o = c.create_order(&k, &CreateOrder::on_demand(second, "ubuntu", Currency::Usd)).await;
+    let st = state(&sim).await;
+    let o = o.unwrap_or_else(|e| panic!("{e:?} {} {}", st["orders"], st["calls"]));
     assert_eq!(o.order.unwrap().server_id, Some(second));
     assert_eq!(state(&sim).await["orders"].as_array().unwrap().len(), 2);
+
+    // A 5xx with no order made: looked for, not there — unclear, and never sent again.
+    let (third, _) = free_server(&c, Currency::Usd).await;
+    control(&sim, "/faults", json!({ "endpoint": "create_order", "mode": "http500" })).await;
+    let e = c.create_order(&k, &CreateOrder::on_demand(third, "ubuntu", Currency::Usd)).await.unwrap_err();
+    assert!(matches!(e, CloreError::CreateOrderUncertain { server_id, .. } if server_id == third), "{e:?}");
+    let st = state(&sim).await;
+    assert_eq!(st["orders"].as_array().unwrap().len(), 2, "no order, and no second attempt");
+    assert_eq!(st["calls"]["create_order"], 2, "the 5xx was not resent: {}", st["calls"]);
 }
 
 #[tokio::test]

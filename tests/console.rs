@@ -343,7 +343,7 @@ async fn watches_personal_and_team() {
     let mut keyed = bot.user_with_key("cat").await;
     let out = keyed.line("/watch 3060 max=0.2 autorent max_orders=2").await;
     assert!(out.contains("Auto-rent needs a saved SSH key or password"), "{out}");
-    keyed.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG cat@laptop\"").await;
+    keyed.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g cat@laptop\"").await;
     let out = keyed.line("/watch 3060 max=0.2 autorent max_orders=2").await;
     assert!(out.starts_with("Create an auto-rent watch?") && out.contains("Max orders at once: 2"), "{out}");
     let out = keyed.line("/press 1").await;

@@ -431,6 +431,8 @@ async fn tracked_orders_hosts_history_and_audit() {
         currency: Some("USD-Blockchain".into()),
         ends_at: None,
         watch: None,
+        started_at: None,
+        creation_fee: Some(0.1),
     };
     orders::track(&pool, &o).await.unwrap();
     orders::track(&pool, &o).await.unwrap();

@@ -7,16 +7,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use secrecy::ExposeSecret;
 
-use super::Engine;
 use super::message::AlertMessage;
+use super::{Engine, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Currency, Order};
 use crate::core::format::{self, money, per_day};
 use crate::core::handlers::rent::endpoint_lines;
 use crate::store::crypto::SecretKind;
 use crate::store::orders::{self as tracked, HostServer, OrderFlag};
-use crate::store::outbox::{self, NewAlert};
 use crate::store::users::User;
-use crate::store::{secrets, users};
+use crate::store::{intents, secrets, users};
 
 /// Expired button tokens are kept this long (a late press still says "expired").
 const TOKEN_GRACE: std::time::Duration = std::time::Duration::from_secs(86_400);
@@ -33,18 +32,28 @@ pub struct AccountsReport {
 
 impl Engine {
     pub async fn poll_accounts(&self) -> anyhow::Result<AccountsReport> {
+        use futures_util::FutureExt;
         use futures_util::stream::{self, StreamExt};
-        // Housekeeping rides along: buttons expired a day ago are of no use to anyone.
+        // Housekeeping rides along: buttons expired a day ago are of no use to anyone, and
+        // sealed secrets are gone the moment they expire.
         crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
+        crate::store::sealed::purge_expired(&self.core.pool).await?;
+        let mut report = AccountsReport { alerts: self.abandon_stale_intents().await?, ..Default::default() };
         let ids = secrets::users_with_api_key(&self.core.pool).await?;
         // Each key has its own Clore rate limit, so accounts are polled side by side: one at a
         // time, three calls a second apart each, a minute would cover barely twenty users.
         let outcomes: Vec<(crate::store::UserId, anyhow::Result<Option<usize>>)> = stream::iter(ids)
-            .map(|uid| async move { (uid, self.poll_account(uid).await) })
+            .map(|uid| async move {
+                // One account's panic is that account's failure, not the poll's.
+                let polled = std::panic::AssertUnwindSafe(self.poll_account(uid)).catch_unwind().await;
+                let polled = polled.unwrap_or_else(|p| {
+                    Err(anyhow::anyhow!("the account poll panicked: {}", crate::telemetry::panic_text(&*p)))
+                });
+                (uid, polled)
+            })
             .buffer_unordered(ACCOUNTS_AT_ONCE)
             .collect()
             .await;
-        let mut report = AccountsReport::default();
         for (uid, outcome) in outcomes {
             match outcome {
                 Ok(Some(n)) => {
@@ -78,11 +87,18 @@ impl Engine {
         let mut alerts = 0;
         // Every keyed user's orders, not only those the bot rented: an order made on the web
         // dashboard gets its alerts too (each key has its own rate limit, so this costs no
-        // one else's calls).
+        // one else's calls). With a rent attempt open, completed orders are asked for too: the
+        // order it may have made could have ended already.
+        let open = intents::open_for_user(&self.core.pool, user.id).await?;
+        let asked_at = chrono::Utc::now();
+        let mut listed = self.core.clore.my_orders(key, !open.is_empty()).await?.orders;
+        if !open.is_empty() {
+            alerts += self.settle_intents(user, &open, &listed, asked_at).await?;
+            listed.retain(|o| !o.expired);
+        }
         let active = tracked::active_for_user(&self.core.pool, user.id).await?;
-        let listed = self.core.clore.my_orders(key, false).await?;
-        alerts += self.check_orders(user, &active, &listed.orders).await?;
-        alerts += self.check_balance(user, key, &listed.orders).await?;
+        alerts += self.check_orders(user, &active, &listed).await?;
+        alerts += self.check_balance(user, key, &listed).await?;
         match self.core.clore.my_servers(key).await {
             Ok(mine) => alerts += self.check_hosts(user, &mine.servers).await?,
             Err(CloreError::InvalidKey) => return Ok(alerts),
@@ -164,7 +180,8 @@ impl Engine {
         if !tracked::set_flag(&mut *tx, user.id, order as i64, flag).await? {
             return Ok(0);
         }
-        let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), text).await?;
+        let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), AlertMessage::text(text))
+            .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -197,8 +214,8 @@ impl Engine {
             );
             let mut tx = self.core.pool.begin().await?;
             // At most one warning per currency per day.
-            sent +=
-                enqueue_private(&mut tx, user, &format!("balance:{}:{}:{day}", user.id, c.api_name()), text).await?;
+            let key = format!("balance:{}:{}:{day}", user.id, c.api_name());
+            sent += enqueue_private(&mut tx, user, &key, AlertMessage::text(text)).await?;
             tx.commit().await?;
         }
         Ok(sent)
@@ -224,36 +241,10 @@ impl Engine {
             for change in changes {
                 let text = format!("Your server {} {change}.", s.name);
                 let key = format!("host:{}:{}:{change}:{stamp}", user.id, s.name);
-                sent += enqueue_private(&mut tx, user, &key, text).await?;
+                sent += enqueue_private(&mut tx, user, &key, AlertMessage::text(text)).await?;
             }
             tx.commit().await?;
         }
         Ok(sent)
     }
-}
-
-/// Enqueues a private alert to `user`; 0 when the user has no known private chat (never
-/// spoke to the bot privately) or the alert exists already.
-async fn enqueue_private(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    user: &User,
-    dedup_key: &str,
-    text: String,
-) -> anyhow::Result<usize> {
-    let Some(dm) = &user.dm_chat_id else {
-        tracing::warn!(user = %user.id, "no private chat known for an alert");
-        return Ok(0);
-    };
-    let fresh = outbox::enqueue(
-        &mut **tx,
-        &NewAlert {
-            dedup_key: dedup_key.to_owned(),
-            platform: user.platform,
-            target_chat_id: dm.clone(),
-            target_user: Some(user.id),
-            payload: AlertMessage::text(text).to_json(),
-        },
-    )
-    .await?;
-    Ok(usize::from(fresh))
 }

@@ -1,22 +1,65 @@
 //! Auto-rent: a watch that rents the cheapest new match with its owner's key, within the
-//! guardrails the owner confirmed — maximum price (the watch's query), maximum running
-//! orders from this watch, and a per-day spend cap — then switches itself off unless told to
-//! keep going. Each attempt is audited (by the rent path) and announced like a manual rent.
+//! guardrails the owner confirmed — maximum price (the watch's query), maximum orders at once
+//! from this watch, and a daily spend cap — then switches itself off unless told to keep
+//! going. Renting goes through the one rent service (written ahead, audited, announced).
+//!
+//! The caps count what may be money already: the watch's tracked orders and its open rent
+//! attempts (an unclear answer, a crash mid-call), so a lost reply can never let it rent past
+//! `max_orders` or `daily_cap`.
 
 use std::collections::HashMap;
 
 use super::Engine;
 use super::message::AlertMessage;
 use super::watch::CompiledWatch;
+use crate::core::Failure;
 use crate::core::format::{money, per_day};
-use crate::core::handlers::rent::{self, RentPlan, RentResult};
+use crate::core::handlers::rent::{self, RentPlan, busy_text, unclear_text};
 use crate::core::handlers::watches::AutorentRules;
-use crate::core::{Caller, Ctx, Failure};
+use crate::core::services::rent::{RentOutcome, rent as rent_service};
 use crate::market::ServerView;
+use crate::market::snapshot::creation_fee_in;
 use crate::store::crypto::SecretKind;
-use crate::store::users::ChatKind;
+use crate::store::intents::{self, Status};
 use crate::store::watches::{self, Watch};
 use crate::store::{orders, secrets, users};
+
+const DAY: i64 = 86_400;
+
+/// One order's part in a daily cap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spend {
+    /// Unix seconds.
+    pub start: i64,
+    /// `None`: it runs on.
+    pub end: Option<i64>,
+    pub per_day: f64,
+    /// Charged when it starts.
+    pub fee: f64,
+}
+
+/// The most `items` would cost in any 24 hours around `now` — what they ran (and were charged)
+/// before now, plus every running one running on after it. The cost is piecewise linear in
+/// where the window starts, so its peak is where a window edge meets an order's start or end.
+pub fn peak_day_spend(now: i64, items: &[Spend]) -> f64 {
+    let cost = |from: i64, to: i64| -> f64 {
+        items
+            .iter()
+            .map(|s| {
+                let ran = (s.end.unwrap_or(i64::MAX).min(to) - s.start.max(from)).max(0) as f64;
+                let fee = if (from..=to).contains(&s.start) { s.fee } else { 0.0 };
+                fee + s.per_day * ran / DAY as f64
+            })
+            .sum()
+    };
+    let mut shifts = vec![0, DAY];
+    for s in items {
+        for t in std::iter::once(s.start).chain(s.end) {
+            shifts.extend([t - (now - DAY), t - now].into_iter().filter(|h| (0..=DAY).contains(h)));
+        }
+    }
+    shifts.into_iter().map(|h| cost(now - DAY + h, now + h)).fold(0.0, f64::max)
+}
 
 pub async fn attempt(
     e: &Engine,
@@ -35,53 +78,60 @@ pub async fn attempt(
     let Some(&(id, price)) = fresh.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
         return Ok(AlertMessage::text(format!("{head}: nothing new to rent.")));
     };
-    let running = orders::active_from_watch(&core.pool, row.id).await?;
+    let refuse =
+        |why: String| Ok(AlertMessage::text(format!("{head}: #{id} matches at {}, but {why}", per_day(price, c))));
+    let open = intents::open_from_watch(&core.pool, row.id).await?;
+    let running = orders::active_from_watch(&core.pool, row.id).await? + open.len() as i64;
     if running >= i64::from(rules.max_orders) {
-        return Ok(AlertMessage::text(format!(
-            "{head}: #{id} matches at {}, but {running} order{} from this watch already run (max {}); nothing was rented.",
-            per_day(price, c),
+        return refuse(format!(
+            "{running} order{} from this watch already run or are being checked with Clore (max {}); nothing was rented.",
             if running == 1 { "" } else { "s" },
             rules.max_orders
-        )));
+        ));
     }
-    let spend = orders::active_spend_from_watch(&core.pool, row.id).await?;
-    if spend + price > rules.daily_cap + 1e-9 {
-        return Ok(AlertMessage::text(format!(
-            "{head}: #{id} matches at {}, but with the {}/day already running it would pass the daily cap of {}; \
-             nothing was rented.",
-            per_day(price, c),
-            money(spend, c),
+    if !rules.keep && !open.is_empty() {
+        return refuse(
+            "its earlier rent is still being checked with Clore, and this watch stops after one; nothing was rented."
+                .into(),
+        );
+    }
+    let fee = creation_fee_in(servers.values().copied(), c).unwrap_or(0.0);
+    let now = chrono::Utc::now().timestamp();
+    let mut spend: Vec<Spend> = orders::spend_of_watch(&core.pool, row.id)
+        .await?
+        .into_iter()
+        .map(|o| Spend {
+            start: o.started_at.timestamp(),
+            end: o.ended_at.map(|t| t.timestamp()),
+            per_day: o.price.unwrap_or(0.0),
+            fee: o.creation_fee.unwrap_or(fee),
+        })
+        .collect();
+    spend.extend(open.iter().map(|i| Spend { start: i.created_at.timestamp(), end: None, per_day: i.price, fee }));
+    spend.push(Spend { start: now, end: None, per_day: price, fee });
+    let peak = peak_day_spend(now, &spend);
+    if peak > rules.daily_cap + 1e-9 {
+        return refuse(format!(
+            "with it this watch's orders could cost {} in a day (creation fees included, running orders running on), \
+             over its daily cap of {}; nothing was rented.",
+            money(peak, c),
             money(rules.daily_cap, c)
-        )));
+        ));
     }
-    let (Some(user), Some(chat)) =
-        (users::get_user(&core.pool, row.owner_id).await?, users::get_chat(&core.pool, row.chat_id).await?)
-    else {
+    let Some(user) = users::get_user(&core.pool, row.owner_id).await? else {
         return Ok(AlertMessage::text(format!("{head}: its owner is gone; nothing was rented.")));
     };
     let can_log_in = user.settings.ssh_key.is_some()
         || secrets::status(&core.pool, user.id, SecretKind::SshPassword).await?.is_some();
     if !can_log_in {
-        return Ok(AlertMessage::text(format!(
-            "{head}: #{id} matches at {}, but you have no saved SSH key or password to log in with, so nothing \
-             was rented. Set one with /settings sshkey=\"…\" or password=….",
-            per_day(price, c)
-        )));
+        return refuse(
+            "you have no saved SSH key or password to log in with, so nothing was rented. Set one with \
+             /settings sshkey=\"…\" or password=…."
+                .into(),
+        );
     }
-    let caller = Caller {
-        platform: user.platform,
-        user_id: user.platform_user_id.clone(),
-        display_name: user.display_name.clone(),
-        chat_id: chat.platform_chat_id.clone(),
-        chat_kind: ChatKind::Dm,
-        guild_id: None,
-        chat_title: String::new(),
-        dm_chat_id: user.dm_chat_id.clone().unwrap_or_else(|| chat.platform_chat_id.clone()),
-        is_chat_admin: false,
-    };
     let image = user.settings.default_image.clone().unwrap_or_else(|| core.cfg.default_image.clone());
     let gpu = servers.get(&id).map(|s| format!("{}× {}", s.gpu_count, s.model)).unwrap_or_default();
-    let cx = Ctx { core, caller: &caller, user, chat };
     let plan = RentPlan {
         server: id,
         currency: c,
@@ -90,27 +140,89 @@ pub async fn attempt(
         image,
         ports: vec![(22, "tcp".into())],
         env: Default::default(),
+        env_secret: None,
         gpu,
         watch: Some(row.id.0),
     };
-    let text = match rent::execute(&cx, &plan).await {
-        Ok(RentResult::Rented { order, .. }) => {
-            let mut lines = vec![format!("{head} rented #{id} — {} at {}.", plan.gpu, per_day(price, c))];
-            if let Some(o) = order.as_deref() {
+    let rented = |order: Option<&crate::clore::Order>| {
+        let mut lines = vec![format!("{head} rented #{id} — {} at {}.", plan.gpu, per_day(price, c))];
+        match order {
+            Some(o) => {
                 lines.push(format!("Order {}.", o.id));
                 lines.extend(rent::endpoint_lines(o));
             }
-            if !rules.keep {
-                watches::set_active(&core.pool, row.id, false).await?;
-                lines.push("The watch is now off, as set (add keep to go on renting).".into());
-            }
-            lines.join("\n")
+            None => lines.push("Clore has not listed the order yet; I'll tell you its details when it does.".into()),
         }
-        Ok(RentResult::Refused(why)) => format!("{head}: renting #{id} did not go through. {why}"),
+        lines
+    };
+    let (mut lines, made) = match rent_service(core, &user, &plan).await {
+        Ok(RentOutcome::Made { order, .. }) => (rented(Some(&order)), true),
+        Ok(RentOutcome::Accepted { .. }) => (rented(None), true),
+        Ok(RentOutcome::Refused(why)) => (vec![format!("{head}: renting #{id} did not go through. {why}")], false),
+        Ok(RentOutcome::Unclear) => (vec![format!("{head}: {}", unclear_text(id))], false),
+        Ok(RentOutcome::Busy(open)) => (vec![format!("{head}: {}", busy_text(id, open.as_ref()))], false),
+        // Reconciliation settled it first and announced it (and switched the watch off if due).
+        Ok(RentOutcome::Settled(i)) => match (i.status, i.order_id) {
+            (Status::Made, Some(o)) => {
+                (vec![format!("{head} rented #{id}: order {o} (details sent separately).")], false)
+            }
+            _ => (vec![format!("{head}: renting #{id} did not go through.")], false),
+        },
         Err(Failure::User(why) | Failure::UserSecret(why)) => {
-            format!("{head}: renting #{id} did not go through. {why}")
+            (vec![format!("{head}: renting #{id} did not go through. {why}")], false)
         }
         Err(Failure::Internal(err)) => return Err(err),
     };
+    if made && !rules.keep {
+        watches::set_active(&core.pool, row.id, false).await?;
+        lines.push("The watch is now off, as set (add keep to go on renting).".into());
+    }
+    let text = lines.join("\n");
     Ok(AlertMessage::text(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: i64 = 3600;
+
+    fn run(start: i64, end: Option<i64>, per_day: f64) -> Spend {
+        Spend { start, end, per_day, fee: 0.1 }
+    }
+
+    #[test]
+    fn a_new_order_alone_costs_a_day_and_its_fee() {
+        let now = 1_000_000;
+        assert!((peak_day_spend(now, &[run(now, None, 1.0)]) - 1.1).abs() < 1e-9);
+        assert_eq!(peak_day_spend(now, &[]), 0.0);
+    }
+
+    #[test]
+    fn a_day_old_order_has_paid_its_fee_outside_the_window() {
+        let now = 10 * DAY;
+        // Running for two days: any 24 hours cost one day's price, the fee is long past.
+        let v = peak_day_spend(now, &[run(now - 2 * DAY, None, 1.0)]);
+        assert!((v - 1.0).abs() < 1e-9, "{v}");
+    }
+
+    #[test]
+    fn an_order_that_ended_still_counts_in_windows_it_ran_in() {
+        let now = 10 * DAY;
+        // Ran 2 hours, ended 8 hours ago; a cheaper one starts now.
+        let items = [run(now - 10 * H, Some(now - 8 * H), 1.2), run(now, None, 0.24)];
+        // The dearest day starts with the first: its fee and 2 h, the new fee and 14 h.
+        let want = 0.1 + 1.2 * 2.0 / 24.0 + 0.1 + 0.24 * 14.0 / 24.0;
+        let v = peak_day_spend(now, &items);
+        assert!((v - want).abs() < 1e-9, "{v} vs {want}");
+    }
+
+    #[test]
+    fn keep_cycles_are_bounded_by_the_fees_they_pay() {
+        let now = 10 * DAY;
+        // Twelve one-hour orders in the last day, each charged a fee.
+        let items: Vec<Spend> = (1..=12).map(|k| run(now - 2 * k * H, Some(now - 2 * k * H + H), 0.24)).collect();
+        let v = peak_day_spend(now, &items);
+        assert!((v - (12.0 * 0.1 + 12.0 * 0.01)).abs() < 1e-9, "{v}");
+    }
 }

@@ -10,6 +10,7 @@ pub mod autorent;
 pub mod deliver;
 pub mod market_poll;
 pub mod message;
+pub mod reconcile;
 pub mod watch;
 
 use std::sync::Arc;
@@ -42,6 +43,15 @@ pub struct EngineConfig {
     pub leader_retry: Duration,
     /// `CLORE_MARKET_KEY`: an optional key for market polls (the marketplace is public).
     pub market_key: Option<ApiKey>,
+    /// A rent attempt still "pending" this young belongs to a rent waiting on Clore, which
+    /// reports its own outcome; older, its process died and reconciliation takes over.
+    pub intent_grace: Duration,
+    /// An attempt counts as not made only when an order list asked for this long after it
+    /// shows no order: by then any request Clore received has long been acted on.
+    pub intent_settle: Duration,
+    /// An attempt that could not be settled this long (Clore's order list not answering,
+    /// the key removed) is given up on, and its owner told to look.
+    pub intent_give_up: Duration,
 }
 
 impl Default for EngineConfig {
@@ -54,6 +64,9 @@ impl Default for EngineConfig {
             jitter: 0.1,
             leader_retry: Duration::from_secs(15),
             market_key: None,
+            intent_grace: Duration::from_secs(120),
+            intent_settle: Duration::from_secs(300),
+            intent_give_up: Duration::from_secs(86_400),
         }
     }
 }
@@ -167,9 +180,15 @@ impl Engine {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<()>>,
     {
+        use futures_util::FutureExt;
         let mut failures = 0u32;
         loop {
-            let pause = match poll().await {
+            // A panic in one poll is a failed poll, not the end of polling.
+            let outcome = std::panic::AssertUnwindSafe(poll())
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|p| Err(anyhow::anyhow!("the poll panicked: {}", crate::telemetry::panic_text(&*p))));
+            let pause = match outcome {
                 Ok(()) => {
                     failures = 0;
                     self.jittered(every)
@@ -188,6 +207,32 @@ impl Engine {
         let j = self.cfg.jitter.clamp(0.0, 0.5);
         d.mul_f64(1.0 + rand::rng().random_range(-j..=j))
     }
+}
+
+/// Enqueues a private alert to `user`; 0 when the user has no known private chat (never
+/// spoke to the bot privately) or the alert exists already.
+pub(crate) async fn enqueue_private(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user: &crate::store::users::User,
+    dedup_key: &str,
+    msg: message::AlertMessage,
+) -> anyhow::Result<usize> {
+    let Some(dm) = &user.dm_chat_id else {
+        tracing::warn!(user = %user.id, "no private chat known for an alert");
+        return Ok(0);
+    };
+    let fresh = crate::store::outbox::enqueue(
+        &mut **tx,
+        &crate::store::outbox::NewAlert {
+            dedup_key: dedup_key.to_owned(),
+            platform: user.platform,
+            target_chat_id: dm.clone(),
+            target_user: Some(user.id),
+            payload: msg.to_json(),
+        },
+    )
+    .await?;
+    Ok(usize::from(fresh))
 }
 
 /// Doubling pauses after consecutive failures, at most ten minutes.

@@ -229,45 +229,30 @@ impl CloreClient {
 
     /// Rents a server and finds the new order in `my_orders` (Clore's answer carries no id).
     ///
-    /// A failure that may have created the order anyway (a timeout, a 5xx, an unreadable
-    /// answer) is never retried blindly: `my_orders` is checked first, and only when the order
-    /// is surely absent is the request sent again.
+    /// The request is sent at most once (a rate-limit answer, which means "not done", is
+    /// waited out and sent again). A failure that may have created the order anyway (a
+    /// timeout, a 5xx, a dropped or unreadable answer) is never resent: `my_orders` is looked
+    /// at, and if the order is not there (yet) the answer is
+    /// [`CloreError::CreateOrderUncertain`] — the caller must settle it before renting that
+    /// server again. Every other error means no order was made.
     #[instrument(skip(self, key, req), fields(server = req.server_id))]
     pub async fn create_order(&self, key: &ApiKey, req: &CreateOrder) -> Result<CreatedOrder, CloreError> {
         req.validate()?;
         let before: HashSet<u64> = self.my_orders(key, false).await?.orders.iter().map(|o| o.id).collect();
         let body = req.body();
-        let mut sends_left = self.inner.cfg.max_attempts.max(1);
-        loop {
-            sends_left -= 1;
-            match self.call::<Value>("create_order", Method::POST, Some(key), &[], Some(&body), Kind::Create).await {
-                Ok(_) => {
-                    let order = self.find_new_order(key, req.server_id, &before).await;
-                    return Ok(CreatedOrder { order });
-                }
-                Err(e) if e.may_have_acted() => {
-                    warn!(error = %e, "create_order outcome unknown; checking my_orders before anything else");
-                    match self.my_orders(key, false).await {
-                        Ok(now) => {
-                            if let Some(o) = newest_new_order(now.orders, req.server_id, &before) {
-                                return Ok(CreatedOrder { order: Some(o) });
-                            }
-                            if sends_left == 0 {
-                                return Err(e);
-                            }
-                            tokio::time::sleep(self.backoff(self.inner.cfg.max_attempts - sends_left)).await;
-                        }
-                        Err(check) => {
-                            warn!(error = %check, "could not check my_orders after an ambiguous create_order");
-                            return Err(CloreError::CreateOrderUncertain {
-                                server_id: req.server_id,
-                                cause: Box::new(e),
-                            });
-                        }
-                    }
-                }
-                Err(e) => return Err(e),
+        match self.call::<Value>("create_order", Method::POST, Some(key), &[], Some(&body), Kind::Create).await {
+            Ok(_) => {
+                let order = self.find_new_order(key, req.server_id, &before).await;
+                Ok(CreatedOrder { order })
             }
+            Err(e) if e.may_have_acted() => {
+                warn!(error = %e, "create_order outcome unknown; looking for the order instead of resending");
+                match self.find_new_order(key, req.server_id, &before).await {
+                    Some(o) => Ok(CreatedOrder { order: Some(o) }),
+                    None => Err(CloreError::CreateOrderUncertain { server_id: req.server_id, cause: Box::new(e) }),
+                }
+            }
+            Err(e) => Err(e),
         }
     }
 

@@ -9,6 +9,10 @@ pub mod limit;
 pub mod model;
 pub mod validate;
 
+/// What Clore charges to create an order, in USD ("about $0.10", `REAL-WORLD.md`); charged
+/// in the order's currency.
+pub const CREATION_FEE_USD: f64 = 0.10;
+
 pub use client::{ClientConfig, CloreClient, CreatedOrder, DEFAULT_BASE_URL};
 pub use error::CloreError;
 pub use key::ApiKey;

@@ -31,8 +31,10 @@ pub const ENV_NAME_MAX: usize = 128;
 pub const ENV_VALUE_MAX: usize = 1536;
 pub const PORTS_MAX: usize = 5;
 pub const ISSUE_MAX: usize = 2048;
-/// Docker image references are short; this only stops pasted garbage.
-pub const IMAGE_MAX: usize = 512;
+/// Docker limits a repository name to 255 characters; a reference with its tag fits here.
+pub const IMAGE_MAX: usize = 255;
+/// A saved SSH password shorter than this is refused: it guards a machine on the internet.
+pub const PASSWORD_MIN: usize = 8;
 
 fn token_char_ok(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, ' ' | '\t' | '\n' | '\r' | '-' | '=' | '.' | '@' | '+' | '/')
@@ -54,6 +56,71 @@ pub fn check_token(field: &'static str, value: &str) -> Result<(), ValidationErr
             field,
             format!("contains {shown}; allowed are letters, digits, spaces and - = . @ + /"),
         ));
+    }
+    Ok(())
+}
+
+/// A Docker image reference as Docker writes them: `name[:tag][@digest]`, at most
+/// [`IMAGE_MAX`] characters of letters, digits and `. _ - / : @`.
+pub fn check_image(image: &str) -> Result<(), ValidationError> {
+    let image = image.trim();
+    if image.is_empty() {
+        return Err(ValidationError::new("image", "must name a Docker image"));
+    }
+    let n = image.chars().count();
+    if n > IMAGE_MAX {
+        return Err(ValidationError::new("image", format!("is {n} characters; at most {IMAGE_MAX} allowed")));
+    }
+    if !image.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@')) {
+        return Err(ValidationError::new(
+            "image",
+            "is not a Docker image reference (letters, digits and . _ - / : @ only, e.g. pytorch/pytorch:latest)",
+        ));
+    }
+    Ok(())
+}
+
+/// Key types OpenSSH writes in a public key line.
+const SSH_KEY_TYPES: [&str; 8] = [
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ssh-dss",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+];
+
+/// An OpenSSH public key line, `type base64 [comment]`: a known type, and a base64 body that
+/// decodes to a key blob naming that same type — so a pasted private key, a fingerprint or
+/// garbage is refused before it is saved or sent.
+pub fn check_ssh_key(line: &str) -> Result<(), ValidationError> {
+    use base64::Engine;
+    let bad = |why: &str| ValidationError::new("ssh_key", why.to_owned());
+    let n = line.chars().count();
+    if n > SSH_KEY_MAX {
+        return Err(ValidationError::new("ssh_key", format!("is {n} characters; at most {SSH_KEY_MAX} allowed")));
+    }
+    if line.chars().any(char::is_control) {
+        return Err(bad("must be one line"));
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(kind), Some(body)) = (parts.next(), parts.next()) else {
+        return Err(bad("must be a public key line such as \"ssh-ed25519 AAAA… you@host\""));
+    };
+    if !SSH_KEY_TYPES.contains(&kind) {
+        return Err(bad("must start with a key type such as ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256"));
+    }
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|_| bad("has a key body that is not base64; paste the whole line of your .pub file"))?;
+    let named = blob
+        .get(..4)
+        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
+        .and_then(|len| blob.get(4..4usize.checked_add(len)?));
+    if named != Some(kind.as_bytes()) {
+        return Err(bad("has a key body that does not match its type; paste the whole line of your .pub file"));
     }
     Ok(())
 }
@@ -127,13 +194,7 @@ impl CreateOrder {
     }
 
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let image = self.image.trim();
-        if image.is_empty() {
-            return Err(ValidationError::new("image", "must name a Docker image"));
-        }
-        if image.len() > IMAGE_MAX || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(ValidationError::new("image", "is not a valid Docker image reference"));
-        }
+        check_image(&self.image)?;
         match self.kind {
             OrderKind::Spot { price } => check_price("spot price", price)?,
             OrderKind::OnDemand { required_price: Some(p) } => check_price("required_price", p)?,
@@ -190,16 +251,7 @@ impl CreateOrder {
             check_token("ssh_password", p.expose_secret())?;
         }
         if let Some(k) = &self.ssh_key {
-            if k.trim().is_empty() {
-                return Err(ValidationError::new("ssh_key", "must not be empty"));
-            }
-            let n = k.chars().count();
-            if n > SSH_KEY_MAX {
-                return Err(ValidationError::new(
-                    "ssh_key",
-                    format!("is {n} characters; at most {SSH_KEY_MAX} allowed"),
-                ));
-            }
+            check_ssh_key(k)?;
         }
         Ok(())
     }

@@ -41,6 +41,11 @@ pub enum Action {
         confirm: String,
         what: String,
     },
+    /// Shows, once, the SSH password generated for an order that was found after an unclear
+    /// answer from Clore.
+    ShowLogin {
+        intent: crate::store::IntentId,
+    },
 }
 
 impl Action {
@@ -112,9 +117,17 @@ pub async fn press(cx: &Ctx<'_>, token: &str) -> Outcome {
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
         Action::ConfirmWatch(plan) => watches::confirm(cx, plan).await,
+        Action::ShowLogin { intent } => rent::show_login(cx, intent).await,
         Action::Abort { confirm, what } => {
             // Use up the confirm token so a late Confirm press does nothing.
-            Ok(vec![Reply::text(match store_actions::take(pool, &confirm, cx.user.id).await? {
+            let taken = store_actions::take(pool, &confirm, cx.user.id).await?;
+            if let Taken::Ok(payload) = &taken
+                && let Ok(Action::ConfirmRent(rent::RentPlan { env_secret: Some(id), .. })) =
+                    serde_json::from_value::<Action>(payload.clone())
+            {
+                crate::store::sealed::discard(pool, id).await?;
+            }
+            Ok(vec![Reply::text(match taken {
                 Taken::Used => format!("Too late to abort: {what} was already confirmed."),
                 _ => format!("Aborted: {what}. Nothing was done."),
             })])

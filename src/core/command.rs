@@ -11,10 +11,15 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::help;
-use crate::clore::validate::MRL_MAX_HOURS;
+use crate::clore::validate::{MRL_MAX_HOURS, PASSWORD_MIN, check_image, check_ssh_key};
 use crate::clore::{ApiKey, Currency, PortProto};
 use crate::market::Query;
 use crate::store::DisplayCurrency;
+use crate::text::{ECHO_MAX, clip};
+
+/// Longest server name `/hostset` takes; Clore's own are short (`rig-01`), this only stops
+/// pasted text from travelling to Clore and into the audit log.
+pub const HOST_NAME_MAX: usize = 100;
 
 /// Longest snooze: past this a watch should be deleted instead.
 pub const MAX_SNOOZE: Duration = Duration::from_secs(30 * 86_400);
@@ -160,13 +165,24 @@ impl ParseError {
     }
 }
 
+/// Text as people's keyboards and clipboards deliver it, made comparable: compatibility
+/// forms folded (NFKC: full-width `４０９０` → `4090`, `＜` → `<`) and invisible format
+/// characters dropped (zero-width spaces and joiners, bidi controls, soft hyphens), so a
+/// watch typed on a phone matches what it says.
+pub fn normalize(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    text.nfkc().filter(|c| c.general_category() != GeneralCategory::Format).collect()
+}
+
 /// True if `text` is addressed to the bot as a command.
 pub fn is_command(text: &str) -> bool {
-    text.trim_start().starts_with('/')
+    normalize(text).trim_start().starts_with('/')
 }
 
 /// Parses one command line.
 pub fn parse(text: &str) -> Result<Command, ParseError> {
+    let text = normalize(text);
     let text = text.trim();
     let Some(body) = text.strip_prefix('/') else {
         return Err(ParseError::new("Commands start with /. Send /help for the list."));
@@ -190,11 +206,12 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "key" => parse_key(rest),
         "gpus" => Ok(Command::Gpus(query("gpus", &terms(rest)?)?)),
         "server" => Ok(Command::Server(one_id("server", rest, "server id")?)),
-        "rent" => parse_rent(rest),
+        // env values may be tokens: a /rent with env that fails to parse is deleted like a key.
+        "rent" => parse_rent(rest).map_err(|e| ParseError { secret: e.secret || holds_env(rest), ..e }),
         "orders" => match rest.to_ascii_lowercase().as_str() {
             "" => Ok(Command::Orders { all: false }),
             "all" => Ok(Command::Orders { all: true }),
-            _ => Err(ParseError::usage("orders", format!("I don't understand `{rest}`."))),
+            _ => Err(ParseError::usage("orders", format!("I don't understand `{}`.", short(rest)))),
         },
         "cancel" => {
             let (first, issue) = split_first(rest);
@@ -240,7 +257,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "hostset" => parse_hostset(rest),
         "settings" => parse_settings(rest),
         "" => Err(ParseError::new("Send /help for the list of commands.")),
-        other => Err(ParseError::new(format!("Unknown command /{other}. Send /help for the list."))),
+        other => Err(ParseError::new(format!("Unknown command /{}. Send /help for the list.", short(other)))),
     }
 }
 
@@ -268,9 +285,14 @@ fn split_first(rest: &str) -> (&str, &str) {
     }
 }
 
+/// A fragment of the input as a reply may repeat it: at most [`ECHO_MAX`] characters.
 fn short(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() > MAX { format!("{}…", s.chars().take(MAX).collect::<String>()) } else { s.to_owned() }
+    clip(s, ECHO_MAX)
+}
+
+/// Whether `/rent` arguments carry environment values (`env K=V` or `env=K=V`).
+fn holds_env(rest: &str) -> bool {
+    rest.split_whitespace().any(|w| w.to_ascii_lowercase().starts_with("env"))
 }
 
 fn id(cmd: &str, s: &str, what: &str) -> Result<u64, ParseError> {
@@ -479,7 +501,7 @@ fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("daily_cap="), autorent.as_mut()) {
                     a.daily_cap = Some(price("watch", "daily_cap", v)?);
                 } else if lower.starts_with("max_orders=") || lower.starts_with("daily_cap=") || lower == "keep" {
-                    return Err(ParseError::usage("watch", format!("`{term}` only goes after autorent.")));
+                    return Err(ParseError::usage("watch", format!("`{}` only goes after autorent.", short(&term))));
                 } else {
                     q_terms.push(term);
                 }
@@ -509,6 +531,15 @@ fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
     let Some((name, opts)) = t.split_first() else {
         return Err(ParseError::usage("hostset", "Give the server's name (see /myservers) and what to change."));
     };
+    if name.chars().count() > HOST_NAME_MAX {
+        return Err(ParseError::usage(
+            "hostset",
+            format!(
+                "A server name is at most {HOST_NAME_MAX} characters; `{}` is longer (see /myservers).",
+                short(name)
+            ),
+        ));
+    }
     let mut a = HostSetArgs { name: name.clone(), available: None, mrl_hours: None, price_btc: None, spot_btc: None };
     for o in opts {
         let lower = o.to_ascii_lowercase();
@@ -542,33 +573,38 @@ fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
 
 fn parse_settings(rest: &str) -> Result<Command, ParseError> {
     let t = terms(rest)?;
-    let has_password = t.iter().any(|x| x.to_ascii_lowercase().starts_with("password="));
-    let fail = |msg: String| ParseError {
-        message: format!("{msg}\nUsage: {}", help::usage("settings")),
-        secret: has_password,
-    };
+    // /settings may hold a password, however it is spelled: any error deletes the message,
+    // and a term that may be one is never repeated.
+    let fail = |msg: String| ParseError { message: format!("{msg}\nUsage: {}", help::usage("settings")), secret: true };
     let mut out = Vec::new();
     for term in &t {
         let Some((k, v)) = term.split_once('=') else {
-            return Err(fail(format!(
-                "Settings are written name=value, not `{}`.",
-                if has_password { "…" } else { term }
-            )));
+            let shown = if term.to_ascii_lowercase().contains("pass") { "…".to_owned() } else { short(term) };
+            return Err(fail(format!("Settings are written name=value, not `{shown}`.")));
         };
         let none = matches!(v.to_ascii_lowercase().as_str(), "none" | "default" | "");
         match k.to_ascii_lowercase().as_str() {
-            "currency" => out.push(SettingChange::Currency(v.parse().map_err(fail)?)),
-            "image" => out.push(SettingChange::Image((!none).then(|| v.to_owned()))),
-            "sshkey" | "ssh_key" => {
-                let looks_public = v.starts_with("ssh-") || v.starts_with("ecdsa-");
-                if !none && (!looks_public || v.len() > 3072) {
-                    return Err(fail("sshkey must be a public key line such as \"ssh-ed25519 AAAA… you@host\" (at most 3072 characters).".into()));
+            "currency" => out.push(SettingChange::Currency(v.parse().map_err(|e: String| fail(clip(&e, 100)))?)),
+            "image" => {
+                if !none {
+                    check_image(v).map_err(|e| fail(e.to_string()))?;
                 }
-                out.push(SettingChange::SshKey((!none).then(|| v.to_owned())));
+                out.push(SettingChange::Image((!none).then(|| v.trim().to_owned())))
+            }
+            "sshkey" | "ssh_key" => {
+                if !none {
+                    check_ssh_key(v).map_err(|e| fail(format!("sshkey {}.", e.problem)))?;
+                }
+                out.push(SettingChange::SshKey((!none).then(|| v.trim().to_owned())));
             }
             "password" | "ssh_password" => {
                 if !none {
                     crate::clore::validate::check_token("password", v).map_err(|e| fail(e.to_string()))?;
+                    if v.chars().count() < PASSWORD_MIN {
+                        return Err(fail(format!(
+                            "password must be at least {PASSWORD_MIN} characters: it guards a server on the internet."
+                        )));
+                    }
                 }
                 out.push(SettingChange::SshPassword((!none).then(|| SecretString::from(v.to_owned()))));
             }
@@ -580,9 +616,9 @@ fn parse_settings(rest: &str) -> Result<Command, ParseError> {
                 out.push(SettingChange::Locale(l));
             }
             other => {
+                let shown = if other.contains("pass") { "…".to_owned() } else { short(other) };
                 return Err(fail(format!(
-                    "Unknown setting `{}`: use currency, image, sshkey, password or locale.",
-                    short(other)
+                    "Unknown setting `{shown}`: use currency, image, sshkey, password or locale."
                 )));
             }
         }
@@ -693,11 +729,14 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
-        match ok("/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3 me@host\" password=s3cret locale=de")
-        {
+        match ok(
+            "/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\" password=s3cret-pw locale=de",
+        ) {
             Command::Settings(ch) => {
                 assert_eq!(ch.len(), 5);
-                assert!(matches!(&ch[2], SettingChange::SshKey(Some(k)) if k == "ssh-ed25519 AAAAC3 me@host"));
+                assert!(
+                    matches!(&ch[2], SettingChange::SshKey(Some(k)) if k == "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host")
+                );
                 assert!(matches!(&ch[1], SettingChange::Image(None)));
             }
             c => panic!("{c:?}"),

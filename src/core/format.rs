@@ -56,6 +56,8 @@ pub fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+pub use crate::text::{ECHO_MAX, clip};
+
 /// One field or a dash.
 pub fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())

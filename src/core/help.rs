@@ -76,7 +76,8 @@ pub const COMMANDS: &[CommandHelp] = &[
                   • here: a team watch that alerts this group or channel (admins only)\n\
                   • cooldown: quiet time after each alert\n\
                   • autorent: rent the cheapest match with your key, within max price, max_orders \
-                  (default 1) and daily_cap (default: max price); stops after renting unless keep",
+                  (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees \
+                  included (default: max_orders × (max price + fee)); stops after renting unless keep",
     },
     CommandHelp { name: "watches", usage: "/watches", summary: "Your watches (in a group: the team's)", details: "" },
     CommandHelp { name: "unwatch", usage: "/unwatch <watch id>", summary: "Delete a watch", details: "" },

@@ -8,6 +8,7 @@ pub mod format;
 pub mod handlers;
 pub mod help;
 pub mod reply;
+pub mod services;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,8 +37,10 @@ pub struct CoreConfig {
     pub nav_ttl: Duration,
     /// Image used when neither the command nor the user's settings name one.
     pub default_image: String,
-    /// Guardrail against runaway watch creation by one user.
+    /// Guardrail against runaway watch creation by one user (personal and team watches).
     pub max_watches_per_user: i64,
+    /// Team watches one chat may have, whoever made them: a channel stays readable.
+    pub max_watches_per_chat: i64,
 }
 
 impl Default for CoreConfig {
@@ -48,6 +51,7 @@ impl Default for CoreConfig {
             nav_ttl: Duration::from_secs(3600),
             default_image: "cloreai/ubuntu22.04-cuda12".into(),
             max_watches_per_user: 50,
+            max_watches_per_chat: 50,
         }
     }
 }
@@ -59,7 +63,13 @@ pub struct Core {
     pub keyring: Arc<Keyring>,
     pub market: Arc<MarketCache>,
     pub cfg: CoreConfig,
+    /// Runs before every command is handled. Production has none; tests use it to make a
+    /// handler fail in ways the real ones no longer do (a panic), to prove containment.
+    pub probe: Option<Probe>,
 }
+
+/// See [`Core::probe`].
+pub type Probe = Arc<dyn Fn(&Command) + Send + Sync>;
 
 /// Who is speaking, and where. Built by a front-end from a platform event.
 #[derive(Debug, Clone)]
@@ -161,17 +171,7 @@ impl Ctx<'_> {
     /// The caller's API key if one is stored (for commands that only do more with one); a
     /// stored key that cannot be read is still an error that says to set it again.
     pub async fn api_key_if_set(&self) -> Result<Option<ApiKey>, Failure> {
-        match secrets::get(&self.core.pool, &self.core.keyring, self.user.id, SecretKind::CloreApiKey).await? {
-            Some(secrets::Stored::Usable(k)) => {
-                use secrecy::ExposeSecret;
-                ApiKey::parse(k.expose_secret()).map(Some).map_err(|_| Failure::user(KEY_UNREADABLE))
-            }
-            Some(secrets::Stored::Undecryptable(e)) => {
-                tracing::warn!(user = %self.user.id, error = %e, "stored API key does not decrypt");
-                Err(Failure::user(KEY_UNREADABLE))
-            }
-            None => Ok(None),
-        }
+        self.core.api_key_of(&self.user).await
     }
 
     /// The currency the caller sees prices in.
@@ -188,57 +188,83 @@ const KEY_UNREADABLE: &str = "Your saved Clore API key can no longer be read (th
 impl Core {
     pub fn new(pool: PgPool, clore: CloreClient, keyring: Arc<Keyring>, cfg: CoreConfig, market_ttl: Duration) -> Core {
         let market = Arc::new(MarketCache::new(clore.clone(), market_ttl));
-        Core { pool, clore, keyring, market, cfg }
+        Core { pool, clore, keyring, market, cfg, probe: None }
+    }
+
+    /// `user`'s API key if one is stored; a stored key that cannot be read is an error that
+    /// says to set it again.
+    pub async fn api_key_of(&self, user: &User) -> Result<Option<ApiKey>, Failure> {
+        match secrets::get(&self.pool, &self.keyring, user.id, SecretKind::CloreApiKey).await? {
+            Some(secrets::Stored::Usable(k)) => {
+                use secrecy::ExposeSecret;
+                ApiKey::parse(k.expose_secret()).map(Some).map_err(|_| Failure::user(KEY_UNREADABLE))
+            }
+            Some(secrets::Stored::Undecryptable(e)) => {
+                tracing::warn!(user = %user.id, error = %e, "stored API key does not decrypt");
+                Err(Failure::user(KEY_UNREADABLE))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Handles one line of text. Text that is not a command gets a hint in private chats and
     /// is ignored in groups (people talk there).
     pub async fn handle_text(&self, caller: &Caller, text: &str) -> Vec<Reply> {
-        if !command::is_command(text) {
-            if caller.in_private() {
-                return vec![Reply::text("Commands start with /. Send /help for the list.")];
-            }
-            return Vec::new();
-        }
-        match command::parse(text) {
-            Ok(cmd) => self.handle(caller, cmd).await,
-            Err(e) => {
-                let mut r = Reply::text(e.message);
-                if e.secret {
-                    r.delete_trigger = true;
-                    r = r.private();
+        shielded(async {
+            if !command::is_command(text) {
+                if caller.in_private() {
+                    return vec![Reply::text("Commands start with /. Send /help for the list.")];
                 }
-                vec![r]
+                return Vec::new();
             }
-        }
+            match command::parse(text) {
+                Ok(cmd) => self.handle(caller, cmd).await,
+                Err(e) => {
+                    let mut r = Reply::text(e.message);
+                    if e.secret {
+                        r.delete_trigger = true;
+                        r = r.private();
+                    }
+                    vec![r]
+                }
+            }
+        })
+        .await
     }
 
     /// Handles a parsed command.
     pub async fn handle(&self, caller: &Caller, cmd: Command) -> Vec<Reply> {
         let span =
             tracing::info_span!("command", cmd = cmd.name(), platform = %caller.platform, user = %caller.user_id);
-        async move {
-            let out = match self.context(caller).await {
-                Ok(cx) => handlers::dispatch(&cx, cmd).await,
-                Err(e) => Err(e),
-            };
-            finish(out)
-        }
-        .instrument(span)
+        shielded(
+            async move {
+                if let Some(probe) = &self.probe {
+                    probe(&cmd);
+                }
+                let out = match self.context(caller).await {
+                    Ok(cx) => handlers::dispatch(&cx, cmd).await,
+                    Err(e) => Err(e),
+                };
+                finish(out)
+            }
+            .instrument(span),
+        )
         .await
     }
 
     /// Handles a button press.
     pub async fn press(&self, caller: &Caller, token: &str) -> Vec<Reply> {
         let span = tracing::info_span!("press", platform = %caller.platform, user = %caller.user_id);
-        async move {
-            let out = match self.context(caller).await {
-                Ok(cx) => actions::press(&cx, token).await,
-                Err(e) => Err(e),
-            };
-            finish(out)
-        }
-        .instrument(span)
+        shielded(
+            async move {
+                let out = match self.context(caller).await {
+                    Ok(cx) => actions::press(&cx, token).await,
+                    Err(e) => Err(e),
+                };
+                finish(out)
+            }
+            .instrument(span),
+        )
         .await
     }
 
@@ -276,10 +302,28 @@ fn finish(out: Outcome) -> Vec<Reply> {
         Err(Failure::Internal(e)) => {
             let reference = reference();
             tracing::error!(reference = %reference, error = ?e, "request failed");
-            vec![Reply::text(format!(
-                "Something went wrong on our side (ref {reference}). Please try again; if it keeps happening, \
-                 tell the bot's operator this reference."
-            ))]
+            vec![internal_error(&reference)]
+        }
+    }
+}
+
+fn internal_error(reference: &str) -> Reply {
+    Reply::text(format!(
+        "Something went wrong on our side (ref {reference}). Please try again; if it keeps happening, \
+         tell the bot's operator this reference."
+    ))
+}
+
+/// Runs one update's handling so that a panic in it is logged and answered like an internal
+/// error: it never ends the front-end's loop, the process, or anyone else's request.
+async fn shielded(work: impl std::future::Future<Output = Vec<Reply>>) -> Vec<Reply> {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(replies) => replies,
+        Err(panic) => {
+            let reference = reference();
+            tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*panic), "a handler panicked");
+            vec![internal_error(&reference)]
         }
     }
 }

@@ -4,8 +4,10 @@
 
 use std::io::IsTerminal;
 
+use std::time::Duration;
+
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::alerts::deliver::{Notifier, SendError};
 use crate::alerts::message::AlertMessage;
@@ -141,15 +143,25 @@ impl<'a> Session<'a> {
     }
 }
 
+/// How long delivery waits for the console to print an alert before trying again later.
+const PRINT_WAIT: Duration = Duration::from_secs(30);
+
+/// An alert on its way to the screen; `printed` is answered once it has been written out.
+pub struct ConsoleAlert {
+    pub msg: AlertMessage,
+    printed: oneshot::Sender<()>,
+}
+
 /// Delivers the alerts addressed to one console user (their private chat and, with
-/// `--chat`, that group) to the console's screen.
+/// `--chat`, that group) to the console's screen. An alert counts as delivered only once
+/// it is printed: one still in the queue when the console closes is delivered next time.
 pub struct ConsoleNotifier {
     targets: Vec<String>,
-    tx: mpsc::UnboundedSender<AlertMessage>,
+    tx: mpsc::UnboundedSender<ConsoleAlert>,
 }
 
 impl ConsoleNotifier {
-    pub fn new(caller: &Caller) -> (ConsoleNotifier, mpsc::UnboundedReceiver<AlertMessage>) {
+    pub fn new(caller: &Caller) -> (ConsoleNotifier, mpsc::UnboundedReceiver<ConsoleAlert>) {
         let (tx, rx) = mpsc::unbounded_channel();
         let mut targets = vec![caller.dm_chat_id.clone()];
         if caller.chat_id != caller.dm_chat_id {
@@ -169,7 +181,14 @@ impl Notifier for ConsoleNotifier {
     }
 
     async fn send(&self, _row: &OutboxRow, msg: &AlertMessage) -> Result<(), SendError> {
-        self.tx.send(msg.clone()).map_err(|_| SendError::Retry("the console is closing".into()))
+        let closing = || SendError::Retry("the console is closing".into());
+        let (printed, done) = oneshot::channel();
+        self.tx.send(ConsoleAlert { msg: msg.clone(), printed }).map_err(|_| closing())?;
+        match tokio::time::timeout(PRINT_WAIT, done).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(closing()),
+            Err(_) => Err(SendError::Retry("the console did not print the alert in time".into())),
+        }
     }
 }
 
@@ -178,7 +197,7 @@ impl Notifier for ConsoleNotifier {
 pub async fn run_stdio(
     core: &Core,
     caller: Caller,
-    alerts: Option<mpsc::UnboundedReceiver<AlertMessage>>,
+    alerts: Option<mpsc::UnboundedReceiver<ConsoleAlert>>,
 ) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal();
     let mut out = tokio::io::stdout();
@@ -191,24 +210,31 @@ pub async fn run<R, W>(
     input: R,
     out: &mut W,
     prompt: bool,
-    mut alerts: Option<mpsc::UnboundedReceiver<AlertMessage>>,
+    mut alerts: Option<mpsc::UnboundedReceiver<ConsoleAlert>>,
 ) -> anyhow::Result<()>
 where
     R: tokio::io::AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut session = Session::new(core, caller);
-    let mut lines = input.lines();
+    let mut input = input;
+    let mut buf = Vec::new();
     let mut show_prompt = prompt;
     loop {
         if show_prompt {
             out.write_all(b"> ").await?;
             out.flush().await?;
         }
-        let printed = tokio::select! {
-            line = lines.next_line() => match line? {
-                Some(l) => session.line(&l).await,
-                None => break,
+        buf.clear();
+        let (printed, ack) = tokio::select! {
+            n = input.read_until(b'\n', &mut buf) => {
+                if n? == 0 {
+                    break;
+                }
+                // Bytes that are not UTF-8 (a paste from elsewhere) become U+FFFD; the
+                // session goes on.
+                let line = String::from_utf8_lossy(&buf);
+                (session.line(line.trim_end_matches(['\n', '\r'])).await, None)
             },
             Some(alert) = async {
                 match alerts.as_mut() {
@@ -219,7 +245,7 @@ where
                 if prompt {
                     out.write_all(b"\r").await?;
                 }
-                session.show_alert(&alert)
+                (session.show_alert(&alert.msg), Some(alert.printed))
             }
         };
         show_prompt = prompt;
@@ -227,6 +253,9 @@ where
             out.write_all(printed.as_bytes()).await?;
             out.write_all(b"\n\n").await?;
             out.flush().await?;
+        }
+        if let Some(ack) = ack {
+            let _ = ack.send(());
         }
     }
     Ok(())

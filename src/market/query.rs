@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::gpu::ModelFilter;
 use super::snapshot::{ServerView, parse_version};
 use crate::clore::Currency;
+use crate::text::{ECHO_MAX, clip};
 
 /// Most results one query returns; more is never shown, and it bounds the work of sorting
 /// for a watch.
@@ -33,11 +34,19 @@ pub struct QueryError {
     pub problem: String,
 }
 
+/// A problem may quote a value; it is bounded like any echo of input.
+const PROBLEM_MAX: usize = 200;
+
 impl QueryError {
     fn new(term: impl Into<String>, problem: impl Into<String>) -> QueryError {
-        QueryError { term: term.into(), problem: problem.into() }
+        QueryError { term: clip(&term.into(), ECHO_MAX), problem: clip(&problem.into(), PROBLEM_MAX) }
     }
 }
+
+/// A query longer than this is refused: no real search needs more, and watches store and
+/// repeat their query.
+const MAX_TERMS: usize = 24;
+const MAX_QUERY_CHARS: usize = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -504,6 +513,14 @@ impl Parser {
     }
 
     fn run(mut self) -> Result<Query, QueryError> {
+        let chars: usize = self.terms.iter().map(|t| t.text.chars().count() + 1).sum();
+        if self.terms.len() > MAX_TERMS || chars > MAX_QUERY_CHARS {
+            let all: Vec<&str> = self.terms.iter().map(|t| t.text.as_str()).collect();
+            return Err(QueryError::new(
+                all.join(" "),
+                format!("a query is at most {MAX_TERMS} terms and {MAX_QUERY_CHARS} characters"),
+            ));
+        }
         while self.pos < self.terms.len() {
             self.term()?;
         }
@@ -628,6 +645,7 @@ impl Parser {
             return Err("a price bound is <, <=, > or >= followed by a price, e.g. <0.5".to_owned());
         }
         let v = parse_value(Field::Price, value)?;
+        no_empty_ceiling(op, &v)?;
         self.push(Field::Price, op, v);
         Ok(())
     }
@@ -680,8 +698,19 @@ impl Parser {
         } else {
             vec![parse_value(field, value)?]
         };
+        if field == Field::Price {
+            values.iter().try_for_each(|v| no_empty_ceiling(op, v))?;
+        }
         self.query.conds.push(Cond { field, op, values });
         Ok(())
+    }
+}
+
+/// `<0`, `<=0`, `max=0`: a ceiling no price is under matches nothing, ever.
+fn no_empty_ceiling(op: Op, v: &Value) -> Result<(), String> {
+    match (op, v) {
+        (Op::Lt | Op::Le, Value::Num(n)) if *n <= 0.0 => Err("a price ceiling must be above 0".to_owned()),
+        _ => Ok(()),
     }
 }
 

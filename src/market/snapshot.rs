@@ -137,6 +137,28 @@ impl Snapshot {
     pub fn server(&self, id: u64) -> Option<&ServerView> {
         self.servers.iter().find(|s| s.id == id)
     }
+
+    /// Clore's creation fee in `c`, converted at the rate the market's prices imply.
+    pub fn creation_fee(&self, c: Currency) -> Option<f64> {
+        creation_fee_in(self.servers.iter(), c)
+    }
+}
+
+/// Clore's creation fee (USD) in `c`, at the median rate between the servers' `c` and USD
+/// prices (each owner's prices come from one USD figure); `None` with no server to tell.
+pub fn creation_fee_in<'a>(servers: impl Iterator<Item = &'a ServerView>, c: Currency) -> Option<f64> {
+    if c == Currency::Usd {
+        return Some(crate::clore::CREATION_FEE_USD);
+    }
+    let mut rates: Vec<f64> = servers
+        .filter_map(|s| Some(s.on_demand.get(&c)? / s.on_demand.get(&Currency::Usd).filter(|u| **u > 0.0)?))
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .collect();
+    if rates.is_empty() {
+        return None;
+    }
+    rates.sort_by(f64::total_cmp);
+    Some(crate::clore::CREATION_FEE_USD * rates[rates.len() / 2])
 }
 
 pub struct MarketCache {

@@ -41,11 +41,24 @@ pub struct Sim {
     gate: Mutex<Gate>,
 }
 
-#[derive(Default)]
 struct Gate {
     last_call: HashMap<String, Instant>,
     last_create: HashMap<String, Instant>,
+    call_spacing: Duration,
+    create_spacing: Duration,
     faults: Vec<Fault>,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            last_call: HashMap::new(),
+            last_create: HashMap::new(),
+            call_spacing: CALL_SPACING,
+            create_spacing: CREATE_SPACING,
+            faults: Vec::new(),
+        }
+    }
 }
 
 impl Sim {
@@ -67,6 +80,10 @@ impl Sim {
     fn take_fault(&self, endpoint: &str) -> Option<Fault> {
         let mut g = self.gate();
         let i = g.faults.iter().position(|f| f.endpoint == endpoint || f.endpoint == "*")?;
+        if g.faults[i].after > 0 {
+            g.faults[i].after -= 1;
+            return None;
+        }
         let f = g.faults[i].clone();
         g.faults[i].count -= 1;
         if g.faults[i].count == 0 {
@@ -81,7 +98,7 @@ impl Sim {
         let mut g = self.gate();
         let too_soon =
             |m: &HashMap<String, Instant>, spacing| m.get(key).is_some_and(|t| now.duration_since(*t) < spacing);
-        if too_soon(&g.last_call, CALL_SPACING) || (create && too_soon(&g.last_create, CREATE_SPACING)) {
+        if too_soon(&g.last_call, g.call_spacing) || (create && too_soon(&g.last_create, g.create_spacing)) {
             return Err(SimError::code(5));
         }
         g.last_call.insert(key.to_owned(), now);
@@ -120,6 +137,25 @@ async fn api(
 ) -> Response {
     if let Some(f) = sim.take_fault(&endpoint) {
         match f.mode {
+            FaultMode::LateReply => {
+                let answer = respond(dispatch(&sim, &endpoint, &headers, query.as_deref(), &body));
+                tokio::time::sleep(Duration::from_millis(f.latency_ms.unwrap_or(30_000))).await;
+                return answer;
+            }
+            FaultMode::LostReply => {
+                let _ = dispatch(&sim, &endpoint, &headers, query.as_deref(), &body);
+                // Headers go out, then the connection breaks before any body: the caller
+                // cannot tell what happened.
+                let broken = futures_util::stream::once(async {
+                    Err::<Bytes, std::io::Error>(std::io::Error::other("the simulator dropped this reply"))
+                });
+                return (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    axum::body::Body::from_stream(broken),
+                )
+                    .into_response();
+            }
             FaultMode::Latency => tokio::time::sleep(Duration::from_millis(f.latency_ms.unwrap_or(1000))).await,
             FaultMode::Http500 => {
                 return (
@@ -237,7 +273,18 @@ async fn ctl_account(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 }
 
 async fn ctl_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    respond(parse::<ConfigUpdate>(&body).and_then(|u| sim.with_state(|s| s.update_config(u))))
+    respond(parse::<ConfigUpdate>(&body).and_then(|u| {
+        let (call, create) = (u.call_spacing_ms, u.create_spacing_ms);
+        let answer = sim.with_state(|s| s.update_config(u))?;
+        let mut g = sim.gate();
+        if let Some(ms) = call {
+            g.call_spacing = Duration::from_millis(ms);
+        }
+        if let Some(ms) = create {
+            g.create_spacing = Duration::from_millis(ms);
+        }
+        Ok(answer)
+    }))
 }
 
 async fn ctl_state(State(sim): State<Arc<Sim>>) -> Response {

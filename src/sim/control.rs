@@ -29,12 +29,17 @@ pub struct ServerUpdate {
     pub mrl_hours: Option<u64>,
 }
 
-/// `POST /_sim/faults`: the next `count` calls to `endpoint` (`*` for any) misbehave.
+/// `POST /_sim/faults`: after `after` calls pass normally, the next `count` calls to
+/// `endpoint` (`*` for any) misbehave.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     pub endpoint: String,
     pub mode: FaultMode,
+    /// Calls to let through untouched first (e.g. the `my_orders` a client makes before
+    /// `create_order`, so the failures start after the order).
+    #[serde(default)]
+    pub after: u32,
     #[serde(default)]
     pub code: Option<i64>,
     /// With `mode: "code"` and code 6: the `error` string to send.
@@ -51,12 +56,17 @@ fn one() -> u32 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum FaultMode {
     Code,
     Http500,
+    /// Waits `latency_ms`, then handles the call normally.
     Latency,
     Malformed,
+    /// Handles the call (an order is made), then drops the connection without an answer.
+    LostReply,
+    /// Handles the call, then answers only after `latency_ms`.
+    LateReply,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +82,10 @@ pub struct AccountUpdate {
 #[serde(deny_unknown_fields)]
 pub struct ConfigUpdate {
     pub provision_secs: Option<i64>,
+    /// Per-key spacing of calls (Clore: 1000 ms) and of `create_order` (5000 ms); tests that
+    /// are not about rate limits make Clore faster with these.
+    pub call_spacing_ms: Option<u64>,
+    pub create_spacing_ms: Option<u64>,
 }
 
 fn bad(why: impl Into<String>) -> SimError {
@@ -143,6 +157,9 @@ impl SimState {
     }
 
     pub fn update_config(&mut self, u: ConfigUpdate) -> SimResult {
+        if u.call_spacing_ms.into_iter().chain(u.create_spacing_ms).any(|ms| ms > 60_000) {
+            return Err(bad("call_spacing_ms and create_spacing_ms are at most 60000"));
+        }
         if let Some(p) = u.provision_secs {
             if p < 0 {
                 return Err(bad("provision_secs must be >= 0"));

@@ -15,7 +15,7 @@ use crate::clore::Currency;
 pub const MAX_MRL_HOURS: u64 = crate::clore::validate::MRL_MAX_HOURS;
 
 /// A creation fee of about $0.10 is charged per order.
-pub const CREATION_FEE_USD: f64 = 0.10;
+pub use crate::clore::CREATION_FEE_USD;
 /// Percent of each order Clore keeps, reported as `fee`.
 pub const FEE_PERCENT: f64 = 5.0;
 /// Active orders one account may hold (`limit` in `my_orders`).

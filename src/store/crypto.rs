@@ -28,6 +28,10 @@ const FINGERPRINT_HEX: usize = 12;
 pub enum SecretKind {
     CloreApiKey,
     SshPassword,
+    /// An SSH password generated for one order, kept until it is shown (`sealed_secrets`).
+    OrderLogin,
+    /// The `env` values of a rent waiting for its Confirm (`sealed_secrets`).
+    RentEnv,
 }
 
 impl SecretKind {
@@ -35,6 +39,8 @@ impl SecretKind {
         match self {
             SecretKind::CloreApiKey => "clore_api_key",
             SecretKind::SshPassword => "ssh_password",
+            SecretKind::OrderLogin => "order_login",
+            SecretKind::RentEnv => "rent_env",
         }
     }
 
@@ -42,6 +48,8 @@ impl SecretKind {
         match s {
             "clore_api_key" => Some(SecretKind::CloreApiKey),
             "ssh_password" => Some(SecretKind::SshPassword),
+            "order_login" => Some(SecretKind::OrderLogin),
+            "rent_env" => Some(SecretKind::RentEnv),
             _ => None,
         }
     }
@@ -191,9 +199,15 @@ impl Keyring {
 
     /// Encrypts `secret` for `user_id` under the newest master key.
     pub fn seal(&self, user_id: i64, kind: SecretKind, secret: &str) -> Sealed {
+        self.seal_bound(user_id, kind, None, secret)
+    }
+
+    /// As [`Keyring::seal`], also bound to one row (`row`: its id), so the ciphertext opens
+    /// only there.
+    pub fn seal_bound(&self, user_id: i64, kind: SecretKind, row: Option<&str>, secret: &str) -> Sealed {
         let key = &self.keys[0];
         let nonce = XNonce::generate();
-        let aad = aad(user_id, kind, key.version);
+        let aad = aad(user_id, kind, key.version, row);
         let ciphertext = key
             .cipher
             .encrypt(&nonce, Payload { msg: secret.as_bytes(), aad: aad.as_bytes() })
@@ -204,9 +218,20 @@ impl Keyring {
     /// Decrypts a stored secret of `user_id`. Fails if it belongs to another row or kind,
     /// was sealed under a key not in the ring, or was altered.
     pub fn open(&self, user_id: i64, kind: SecretKind, sealed: &Sealed) -> Result<SecretString, CryptoError> {
+        self.open_bound(user_id, kind, None, sealed)
+    }
+
+    /// Opens what [`Keyring::seal_bound`] sealed for the same row.
+    pub fn open_bound(
+        &self,
+        user_id: i64,
+        kind: SecretKind,
+        row: Option<&str>,
+        sealed: &Sealed,
+    ) -> Result<SecretString, CryptoError> {
         let key = self.key(sealed.key_version)?;
         let nonce = XNonce::try_from(sealed.nonce.as_slice()).map_err(|_| CryptoError::Decrypt(sealed.key_version))?;
-        let aad = aad(user_id, kind, sealed.key_version);
+        let aad = aad(user_id, kind, sealed.key_version, row);
         let plain = key
             .cipher
             .decrypt(&nonce, Payload { msg: &sealed.ciphertext, aad: aad.as_bytes() })
@@ -226,8 +251,9 @@ impl Keyring {
     }
 }
 
-fn aad(user_id: i64, kind: SecretKind, version: i32) -> String {
-    format!("clorebot/secret/v1|user={user_id}|kind={}|key_version={version}", kind.as_str())
+fn aad(user_id: i64, kind: SecretKind, version: i32, row: Option<&str>) -> String {
+    let row = row.map(|r| format!("|row={r}")).unwrap_or_default();
+    format!("clorebot/secret/v1|user={user_id}|kind={}|key_version={version}{row}", kind.as_str())
 }
 
 fn invalid(var: &str, problem: impl Into<String>) -> CryptoError {
@@ -295,6 +321,11 @@ mod tests {
         assert_eq!(r.open(1, SecretKind::CloreApiKey, &relabelled).unwrap_err(), CryptoError::Decrypt(1));
         let unknown = Sealed { key_version: 5, ..s };
         assert_eq!(r.open(1, SecretKind::CloreApiKey, &unknown).unwrap_err(), CryptoError::UnknownVersion(5));
+        // Bound to a row: opens there only, and not as an unbound secret.
+        let b = r.seal_bound(1, SecretKind::OrderLogin, Some("row-a"), "pw");
+        assert_eq!(r.open_bound(1, SecretKind::OrderLogin, Some("row-a"), &b).unwrap().expose_secret(), "pw");
+        assert_eq!(r.open_bound(1, SecretKind::OrderLogin, Some("row-b"), &b).unwrap_err(), CryptoError::Decrypt(2));
+        assert_eq!(r.open(1, SecretKind::OrderLogin, &b).unwrap_err(), CryptoError::Decrypt(2));
     }
 
     #[test]

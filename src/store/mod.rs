@@ -13,8 +13,10 @@ pub mod actions;
 pub mod audit;
 pub mod crypto;
 pub mod history;
+pub mod intents;
 pub mod orders;
 pub mod outbox;
+pub mod sealed;
 pub mod secrets;
 pub mod tempdb;
 pub mod users;
@@ -78,6 +80,10 @@ id_type!(
 id_type!(
     /// A row of `outbox`.
     OutboxId
+);
+id_type!(
+    /// A row of `rent_intents`: one attempt to create an order.
+    IntentId
 );
 
 /// Where a user or chat lives.

@@ -17,6 +17,10 @@ pub struct NewTrackedOrder {
     pub ends_at: Option<DateTime<Utc>>,
     /// The auto-rent watch that made it, if any.
     pub watch: Option<WatchId>,
+    /// Clore's creation time (`ct`).
+    pub started_at: Option<DateTime<Utc>>,
+    /// What creating it cost, in its currency.
+    pub creation_fee: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -34,19 +38,25 @@ pub struct TrackedOrder {
     pub ended_alerted: bool,
     pub watch_id: Option<WatchId>,
     pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub creation_fee: Option<f64>,
 }
 
 const COLS: &str = "user_id, order_id, server_id, spot, price, currency, ends_at, status, endpoints_alerted, \
-                    ending_soon_alerted, ended_alerted, watch_id, created_at";
+                    ending_soon_alerted, ended_alerted, watch_id, created_at, started_at, ended_at, creation_fee";
 
 /// Starts following an order; following it again updates what may have changed (price, end).
 pub async fn track(ex: impl PgExecutor<'_>, o: &NewTrackedOrder) -> sqlx::Result<TrackedOrder> {
     sqlx::query_as(sqlf!(
-        "INSERT INTO tracked_orders (user_id, order_id, server_id, spot, price, currency, ends_at, watch_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO tracked_orders (user_id, order_id, server_id, spot, price, currency, ends_at, watch_id, started_at,
+                                     creation_fee)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (user_id, order_id) DO UPDATE
            SET price = EXCLUDED.price, ends_at = EXCLUDED.ends_at, updated_at = now(),
-               watch_id = COALESCE(tracked_orders.watch_id, EXCLUDED.watch_id)
+               watch_id = COALESCE(tracked_orders.watch_id, EXCLUDED.watch_id),
+               started_at = COALESCE(EXCLUDED.started_at, tracked_orders.started_at),
+               creation_fee = COALESCE(EXCLUDED.creation_fee, tracked_orders.creation_fee)
          RETURNING {COLS}"
     ))
     .bind(o.user)
@@ -57,6 +67,8 @@ pub async fn track(ex: impl PgExecutor<'_>, o: &NewTrackedOrder) -> sqlx::Result
     .bind(&o.currency)
     .bind(o.ends_at)
     .bind(o.watch)
+    .bind(o.started_at)
+    .bind(o.creation_fee)
     .fetch_one(ex)
     .await
 }
@@ -97,7 +109,7 @@ pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag
              WHERE user_id = $1 AND order_id = $2 AND NOT ending_soon_alerted"
         }
         OrderFlag::Ended => {
-            "UPDATE tracked_orders SET status = 'ended', ended_alerted = TRUE, updated_at = now()
+            "UPDATE tracked_orders SET status = 'ended', ended_alerted = TRUE, ended_at = now(), updated_at = now()
              WHERE user_id = $1 AND order_id = $2 AND status = 'active'"
         }
     };
@@ -112,14 +124,47 @@ pub async fn active_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx:
         .await
 }
 
-/// What the active orders an auto-rent watch made cost per day, together.
-pub async fn active_spend_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<f64> {
-    sqlx::query_scalar(
-        "SELECT COALESCE(sum(price), 0)::float8 FROM tracked_orders WHERE watch_id = $1 AND status = 'active'",
+/// One order's part in an auto-rent watch's daily cap.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OrderSpend {
+    pub started_at: DateTime<Utc>,
+    /// `None` while it runs.
+    pub ended_at: Option<DateTime<Utc>>,
+    pub price: Option<f64>,
+    pub creation_fee: Option<f64>,
+}
+
+/// Every order of an auto-rent watch that runs or ended within the last 24 hours.
+pub async fn spend_of_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Vec<OrderSpend>> {
+    sqlx::query_as(
+        "SELECT COALESCE(started_at, created_at) AS started_at,
+                CASE WHEN status = 'active' THEN NULL ELSE COALESCE(ended_at, now()) END AS ended_at,
+                price, creation_fee
+         FROM tracked_orders
+         WHERE watch_id = $1 AND (status = 'active' OR ended_at > now() - interval '1 day')",
     )
     .bind(watch)
-    .fetch_one(ex)
+    .fetch_all(ex)
     .await
+}
+
+/// A user's active tracked order on `server`, if any (a refusal as "already rented" may be
+/// the user's own order).
+pub async fn active_on_server(ex: impl PgExecutor<'_>, user: UserId, server: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT order_id FROM tracked_orders WHERE user_id = $1 AND server_id = $2 AND status = 'active'
+         ORDER BY order_id DESC LIMIT 1",
+    )
+    .bind(user)
+    .bind(server)
+    .fetch_optional(ex)
+    .await
+}
+
+/// When the bot began following each of a user's orders (reconciliation leaves alone orders
+/// it knew before an attempt was made).
+pub async fn first_seen(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<(i64, DateTime<Utc>)>> {
+    sqlx::query_as("SELECT order_id, created_at FROM tracked_orders WHERE user_id = $1").bind(user).fetch_all(ex).await
 }
 
 /// Marks whether an order's endpoints were already shown to its owner (by /rent or /orders).

@@ -201,32 +201,56 @@ pub async fn rotate(
     Ok(report)
 }
 
-/// Checks at startup that the keyring opens what is stored: one row per master-key version
-/// in use is decrypted. A missing version or a wrong key is an error naming the variable and
-/// the version, so a misconfiguration stops the bot at start rather than mid-command.
+/// Rows tried per master-key version at start-up: one damaged row must not stop the bot, so
+/// a version counts as wrong only when none of these opens.
+const KEYRING_SAMPLES: i64 = 8;
+
+/// Checks at startup that the keyring opens what is stored: for every master-key version in
+/// use, up to [`KEYRING_SAMPLES`] rows (the most recently written first) are decrypted, and
+/// one that opens proves the key. A version whose key is missing, or that opens none of its
+/// sampled rows, is an error naming the variable and the version, so a misconfiguration
+/// stops the bot at start rather than mid-command; a single damaged row only affects its
+/// owner, who is told to set that secret again.
 pub async fn check_keyring(ex: impl PgExecutor<'_>, ring: &Keyring) -> anyhow::Result<()> {
     let samples: Vec<Row> = sqlx::query_as(
-        "SELECT DISTINCT ON (key_version) user_id, kind, key_version, nonce, ciphertext FROM user_secrets
-         ORDER BY key_version, user_id, kind",
+        "SELECT user_id, kind, key_version, nonce, ciphertext FROM (
+           SELECT *, row_number() OVER (PARTITION BY key_version ORDER BY updated_at DESC, user_id, kind) AS n
+           FROM user_secrets) s
+         WHERE n <= $1 ORDER BY key_version, n",
     )
+    .bind(KEYRING_SAMPLES)
     .fetch_all(ex)
     .await?;
-    for r in samples {
-        let Some(kind) = SecretKind::parse(&r.kind) else { continue };
-        match ring.open(r.user_id, kind, &r.sealed()) {
-            Ok(_) => {}
-            Err(CryptoError::UnknownVersion(v)) => anyhow::bail!(
-                "{}: stored secrets were sealed with master key version {v}, which is not in the keyring \
+    let mut by_version: std::collections::BTreeMap<i32, Vec<&Row>> = std::collections::BTreeMap::new();
+    for r in &samples {
+        by_version.entry(r.key_version).or_default().push(r);
+    }
+    for (version, rows) in by_version {
+        let results: Vec<Result<SecretString, CryptoError>> = rows
+            .iter()
+            .filter_map(|r| SecretKind::parse(&r.kind).map(|kind| ring.open(r.user_id, kind, &r.sealed())))
+            .collect();
+        if results.is_empty() || results.iter().any(Result::is_ok) {
+            if results.iter().any(Result::is_err) {
+                tracing::warn!(
+                    key_version = version,
+                    "some stored secrets do not decrypt; their owners must set them again"
+                );
+            }
+            continue;
+        }
+        if results.iter().all(|r| matches!(r, Err(CryptoError::UnknownVersion(_)))) {
+            anyhow::bail!(
+                "{}: stored secrets were sealed with master key version {version}, which is not in the keyring \
                  (it has {:?}); add that key to CLOREBOT_MASTER_KEYS",
                 ring.source(),
                 ring.versions()
-            ),
-            Err(_) => anyhow::bail!(
-                "{}: master key version {} does not decrypt the stored secrets: it is not the key they were sealed with",
-                ring.source(),
-                r.key_version
-            ),
+            );
         }
+        anyhow::bail!(
+            "{}: master key version {version} does not decrypt the stored secrets: it is not the key they were sealed with",
+            ring.source(),
+        );
     }
     Ok(())
 }

@@ -79,6 +79,16 @@ pub async fn list_personal(ex: impl PgExecutor<'_>, owner: UserId) -> sqlx::Resu
         .await
 }
 
+/// How many watches a user owns, personal and team alike (the per-user limit counts both).
+pub async fn count_owned(ex: impl PgExecutor<'_>, owner: UserId) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM watches WHERE owner_id = $1").bind(owner).fetch_one(ex).await
+}
+
+/// How many team watches alert a chat.
+pub async fn count_team(ex: impl PgExecutor<'_>, chat: ChatId) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM watches WHERE chat_id = $1 AND is_team").bind(chat).fetch_one(ex).await
+}
+
 /// The team watches alerting a chat.
 pub async fn list_team(ex: impl PgExecutor<'_>, chat: ChatId) -> sqlx::Result<Vec<Watch>> {
     sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE chat_id = $1 AND is_team ORDER BY id"))

@@ -47,7 +47,7 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
         let names: Vec<&str> = mine.servers.iter().map(|s| s.name.as_str()).collect();
         return Err(Failure::user(format!(
             "You have no server named `{}`. Yours: {}.",
-            a.name,
+            crate::text::clip(&a.name, crate::text::ECHO_MAX),
             if names.is_empty() { "none".into() } else { names.join(", ") }
         )));
     }

@@ -18,7 +18,10 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Help(None) => Ok(vec![Reply::text(help::overview())]),
         Command::Help(Some(name)) => Ok(vec![Reply::text(match help::find(&name) {
             Some(c) => help::detail(c),
-            None => format!("There is no /{name} command. Send /help for the list."),
+            None => format!(
+                "There is no /{} command. Send /help for the list.",
+                crate::text::clip(&name, crate::text::ECHO_MAX)
+            ),
         })]),
         Command::KeyStatus => keys::status(cx).await,
         Command::KeySet(k) => keys::set(cx, k).await,

@@ -58,6 +58,8 @@ pub fn track_row(user: crate::store::UserId, o: &Order) -> tracked::NewTrackedOr
         currency: o.currency.clone(),
         ends_at: o.ends_at().and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
         watch: None,
+        started_at: o.ct.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+        creation_fee: o.creation_fee,
     }
 }
 
@@ -102,7 +104,8 @@ pub async fn cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome 
     let now = chrono::Utc::now().timestamp();
     let mut r = Reply::titled(format!("Cancel order {order}?")).with_text(summary(&o, now));
     if let Some(i) = &issue {
-        r = r.with_text(format!("Reported issue: {i}"));
+        let n = i.chars().count();
+        r = r.with_text(format!("Reported issue ({n} characters): {}", crate::text::clip(i, crate::text::ECHO_MAX)));
     }
     r = r.with_text("The server is released at once. Confirm within 2 minutes.");
     let (confirm, abort) =

@@ -3,45 +3,26 @@
 //! price or not at all. A query (`/rent 4090`) picks the cheapest free match.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use rand::Rng;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use crate::clore::{CloreError, CreateOrder, Currency, Order, OrderKind, PortProto};
+use crate::clore::{Currency, Order, PortProto};
 use crate::core::actions::Action;
 use crate::core::command::{RentArgs, RentTarget};
-use crate::core::format::{money, per_day};
+use crate::core::format::{clip, money, per_day};
+pub use crate::core::services::rent::RentPlan;
+use crate::core::services::rent::{self as service, Login, RentOutcome};
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::market::{Query, ServerView};
 use crate::store::crypto::SecretKind;
-use crate::store::{audit, orders as tracked, secrets};
+use crate::store::intents::{self, Intent, IntentId, Status};
+use crate::store::{sealed, secrets};
 
-/// Length of a generated SSH password: strong, and within Clore's 32-character limit.
-const GENERATED_PASSWORD_LEN: usize = 20;
-/// Clore's creation fee per order, for the confirmation text.
-const CREATION_FEE_USD: f64 = 0.10;
-
-/// Everything a Confirm press needs, fixed when the confirmation was shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RentPlan {
-    pub server: u64,
-    pub currency: Currency,
-    /// On demand: the price per day shown. Spot: the bid per day.
-    pub price: f64,
-    pub spot: bool,
-    pub image: String,
-    /// (port, "tcp" | "http")
-    pub ports: Vec<(u16, String)>,
-    pub env: BTreeMap<String, String>,
-    /// `1× RTX 4090`, for messages.
-    pub gpu: String,
-    /// Set by an auto-rent watch.
-    #[serde(default)]
-    pub watch: Option<i64>,
-}
+/// A spot bid more than this many times the on-demand price is refused as a slip of the
+/// finger: renting on demand would cost a tenth and could not be outbid.
+const MAX_BID_OVER_ON_DEMAND: f64 = 10.0;
+/// `env` values wait, sealed, a little longer than their Confirm button lives.
+const ENV_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Options of `/rent` that shape the plan.
 #[derive(Debug, Clone, Default)]
@@ -100,6 +81,8 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
         return Err(Failure::user(format!("Server #{id} is rented right now. /gpus shows free servers.")));
     }
     let (currency, note) = pick_currency(cx, s, opts.currency)?;
+    let on_demand = *s.on_demand.get(&currency).expect("pick_currency returns a priced currency");
+    let mut warnings = Vec::new();
     let price = match opts.spot {
         Some(bid) => {
             let Some(min) = s.spot.get(&currency) else {
@@ -111,9 +94,25 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
                     per_day(*min, currency)
                 )));
             }
+            if bid > on_demand * MAX_BID_OVER_ON_DEMAND {
+                return Err(Failure::user(format!(
+                    "A spot bid of {} is more than {MAX_BID_OVER_ON_DEMAND:.0}× the on-demand price of #{id} ({}); \
+                     nothing was set up. Rent it on demand instead (leave out spot=), or bid less.",
+                    per_day(bid, currency),
+                    per_day(on_demand, currency)
+                )));
+            }
+            if bid > on_demand {
+                warnings.push(format!(
+                    "Your bid of {} is above the on-demand price of {}: renting on demand would cost less and \
+                     could not be outbid.",
+                    per_day(bid, currency),
+                    per_day(on_demand, currency)
+                ));
+            }
             bid
         }
-        None => *s.on_demand.get(&currency).expect("pick_currency returns a priced currency"),
+        None => on_demand,
     };
     let image = opts
         .image
@@ -125,14 +124,15 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
     } else {
         opts.ports.iter().map(|(p, k)| (*p, k.as_str().to_owned())).collect()
     };
-    let plan = RentPlan {
+    let mut plan = RentPlan {
         server: id,
         currency,
         price,
         spot: opts.spot.is_some(),
         image,
         ports,
-        env: opts.env.clone(),
+        env: BTreeMap::new(),
+        env_secret: None,
         gpu: format!("{}× {}", s.gpu_count, s.model),
         watch: None,
     };
@@ -143,28 +143,54 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
     } else {
         "a new password, shown only to you"
     };
+    let fee = snap.creation_fee(currency).map(|f| format!("about {}", money(f, currency)));
     let mut fields = vec![
         ("GPU".to_owned(), plan.gpu.clone()),
         (if plan.spot { "Spot bid" } else { "Price" }.to_owned(), per_day(price, currency)),
-        ("Creation fee".into(), format!("about {}", money(CREATION_FEE_USD, Currency::Usd))),
-        ("Image".into(), plan.image.clone()),
+        ("Creation fee".into(), fee.unwrap_or_else(|| "about $0.10".into())),
+        ("Image".into(), clip(&plan.image, 60)),
         ("Ports".into(), plan.ports.iter().map(|(p, k)| format!("{p}/{k}")).collect::<Vec<_>>().join(", ")),
         ("Max rental".into(), s.mrl_hours.map(|h| format!("{h} h")).unwrap_or_else(|| "—".into())),
         ("Location".into(), s.cc.clone().unwrap_or_else(|| "—".into())),
         ("SSH login".into(), ssh.into()),
     ];
-    if !plan.env.is_empty() {
-        fields.push(("Environment".into(), plan.env.keys().cloned().collect::<Vec<_>>().join(", ")));
+    if !opts.env.is_empty() {
+        let names = opts.env.keys().map(|k| clip(k, 30)).collect::<Vec<_>>().join(", ");
+        fields.push(("Environment".into(), clip(&names, 60)));
+        // Values may be tokens: they wait for the Confirm sealed, never in the button's payload.
+        let json = serde_json::to_string(&opts.env).map_err(|e| Failure::Internal(e.into()))?;
+        let ttl = cx.core.cfg.confirm_ttl + ENV_GRACE;
+        plan.env_secret = Some(
+            sealed::put(
+                &cx.core.pool,
+                &cx.core.keyring,
+                cx.user.id,
+                SecretKind::RentEnv,
+                &SecretString::from(json),
+                ttl,
+            )
+            .await?,
+        );
     }
     let mut r = Reply::titled(format!("Rent server #{id}?")).with_fields(fields);
     if let Some(n) = note {
         r = r.with_text(n);
     }
+    for w in warnings {
+        r = r.with_text(w);
+    }
+    let within = crate::core::format::duration(cx.core.cfg.confirm_ttl.as_secs() as i64);
     r = r.with_text(if plan.spot {
-        "A spot order runs until someone outbids you. Confirm within 2 minutes.".to_owned()
+        format!("A spot order runs until someone outbids you. Confirm within {within}.")
     } else {
-        format!("Confirm within 2 minutes; the order is made at {} or not at all.", money(price, currency))
+        format!("Confirm within {within}; the order is made at {} or not at all.", money(price, currency))
     });
+    if plan.env_secret.is_some() && !cx.caller.in_private() {
+        // The values may be tokens: they leave the group's history, and the confirmation
+        // (which names them) goes to the caller alone.
+        r = r.with_text("I deleted your message from this chat: environment values may be secrets.").private();
+        r.delete_trigger = true;
+    }
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmRent(plan), &format!("renting #{id}")).await?;
     r = r.with_button("Confirm", ButtonStyle::Primary, confirm).with_button("Abort", ButtonStyle::Danger, abort);
     Ok(vec![r])
@@ -203,147 +229,64 @@ fn takes(s: &ServerView) -> String {
     if v.is_empty() { "nothing listed".into() } else { v.join(", ") }
 }
 
-fn generate_password() -> String {
-    rand::rng().sample_iter(rand::distr::Alphanumeric).take(GENERATED_PASSWORD_LEN).map(char::from).collect()
-}
-
-/// What happened when a plan was sent to Clore, for the caller and for auto-rent.
-pub enum RentResult {
-    Rented { order: Option<Box<Order>>, password: Option<SecretString> },
-    Refused(String),
-}
-
-/// Sends the plan to Clore with the caller's key, audits the outcome, and tracks the order.
-pub async fn execute(cx: &Ctx<'_>, plan: &RentPlan) -> Result<RentResult, Failure> {
-    let key = cx.api_key().await?;
-    let mut req = CreateOrder::on_demand(plan.server, plan.image.clone(), plan.currency);
-    req.kind = if plan.spot {
-        OrderKind::Spot { price: plan.price }
-    } else {
-        OrderKind::OnDemand { required_price: Some(plan.price) }
-    };
-    req.ports =
-        plan.ports.iter().map(|(p, k)| (*p, if k == "http" { PortProto::Http } else { PortProto::Tcp })).collect();
-    req.env = plan.env.clone();
-    let mut generated = None;
-    if let Some(k) = &cx.user.settings.ssh_key {
-        req.ssh_key = Some(k.clone());
-    } else if let Some(secrets::Stored::Usable(p)) =
-        secrets::get(&cx.core.pool, &cx.core.keyring, cx.user.id, SecretKind::SshPassword).await?
-    {
-        req.ssh_password = Some(p);
-    } else {
-        let p = SecretString::from(generate_password());
-        req.ssh_password = Some(p.clone());
-        generated = Some(p);
-    }
-    let detail = json!({
-        "server": plan.server, "price": plan.price, "currency": plan.currency.api_name(),
-        "spot": plan.spot, "image": plan.image, "watch": plan.watch,
-    });
-    let action = if plan.watch.is_some() { "autorent" } else { "rent" };
-    let outcome = cx.core.clore.create_order(&key, &req).await;
-    match outcome {
-        Ok(created) => {
-            let result = match &created.order {
-                Some(o) => format!("ok: order {}", o.id),
-                None => "ok: order not listed yet".to_owned(),
-            };
-            let mut tx = cx.core.pool.begin().await?;
-            audit::record(&mut *tx, Some(cx.user.id), action, &detail, &result).await?;
-            if let Some(o) = &created.order {
-                tracked::track(
-                    &mut *tx,
-                    &tracked::NewTrackedOrder {
-                        user: cx.user.id,
-                        order_id: o.id as i64,
-                        server_id: plan.server as i64,
-                        spot: plan.spot,
-                        price: o.price.or(Some(plan.price)),
-                        currency: Some(plan.currency.api_name().to_owned()),
-                        ends_at: o.ends_at().and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
-                        watch: plan.watch.map(crate::store::WatchId),
-                    },
-                )
-                .await?;
-                if o.endpoints_ready() {
-                    tracked::set_endpoints_shown(&mut *tx, cx.user.id, o.id as i64).await?;
-                }
+/// Confirm: rents the plan through the one rent service and says what came of it.
+pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
+    if let Some(id) = plan.env_secret.take() {
+        plan.env = match sealed::take(&cx.core.pool, &cx.core.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
+            sealed::Taken::Secret(json) => {
+                serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))?
             }
-            tx.commit().await?;
-            cx.core.market.invalidate();
-            Ok(RentResult::Rented { order: created.order.map(Box::new), password: generated })
-        }
-        Err(e) => {
-            let text = refusal_text(cx, plan, &e).await;
-            audit::record(&cx.core.pool, Some(cx.user.id), action, &detail, &format!("refused: {e}")).await?;
-            match e {
-                CloreError::InvalidKey
-                | CloreError::Refused { .. }
-                | CloreError::ServerAlreadyRented
-                | CloreError::NotEnoughBalance
-                | CloreError::ServerOffline
-                | CloreError::TooLowPrice
-                | CloreError::CurrencyNotAllowed
-                | CloreError::CreateOrderUncertain { .. }
-                | CloreError::Invalid(_)
-                | CloreError::InvalidInput { .. } => Ok(RentResult::Refused(text)),
-                other => Err(Failure::from(other)),
+            sealed::Taken::Gone => {
+                return Err(Failure::user("This confirmation has expired; nothing was done. Please run /rent again."));
             }
-        }
+            sealed::Taken::Undecryptable(e) => {
+                return Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")));
+            }
+        };
     }
+    Ok(match service::rent(cx.core, &cx.user, &plan).await? {
+        RentOutcome::Made { order, login } => rented_replies(&plan, Some(&order), login),
+        RentOutcome::Accepted { login } => rented_replies(&plan, None, login),
+        RentOutcome::Refused(text) => vec![Reply::text(text)],
+        RentOutcome::Unclear => vec![Reply::text(unclear_text(plan.server))],
+        RentOutcome::Busy(open) => vec![Reply::text(busy_text(plan.server, open.as_ref()))],
+        RentOutcome::Settled(intent) => vec![Reply::text(settled_text(&intent))],
+    })
 }
 
-async fn refusal_text(cx: &Ctx<'_>, plan: &RentPlan, e: &CloreError) -> String {
-    let id = plan.server;
-    let c = plan.currency;
-    match e {
-        CloreError::Refused { error, .. } if error == "price-changed" => {
-            let now = cx
-                .core
-                .market
-                .get_within(Duration::ZERO)
-                .await
-                .ok()
-                .and_then(|s| s.server(id).and_then(|v| v.on_demand.get(&c).copied()));
-            match now {
-                Some(p) => format!(
-                    "The price of #{id} changed since it was shown: {} → {}. No order was made; /rent {id} shows the new price.",
-                    per_day(plan.price, c),
-                    per_day(p, c)
-                ),
-                None => {
-                    format!("The price of #{id} changed since it was shown. No order was made; /rent {id} to see it.")
-                }
-            }
-        }
-        CloreError::ServerAlreadyRented => format!("Someone else rented #{id} a moment ago. No order was made."),
-        CloreError::NotEnoughBalance => format!(
-            "Your {} balance is too low for #{id} (the first hours plus the creation fee). No order was made; \
-             /wallets shows balances and deposit addresses.",
-            c.symbol()
-        ),
-        CloreError::ServerOffline => format!("Server #{id} went offline. No order was made."),
-        CloreError::CurrencyNotAllowed => {
-            format!("The owner of #{id} no longer takes {}. No order was made.", c.symbol())
-        }
-        CloreError::TooLowPrice => format!(
-            "Your bid of {} is too low for #{id}: someone bids more or it is under the minimum. No order was made.",
-            per_day(plan.price, c)
-        ),
-        other => crate::core::explain_clore(other),
-    }
+/// The answer to an attempt whose outcome Clore left unclear.
+pub fn unclear_text(server: u64) -> String {
+    format!(
+        "Clore did not answer clearly, so I can't say yet whether an order on #{server} was made. I'm checking \
+         whether it exists and will tell you privately as soon as I know; until then no other order for #{server} \
+         is sent. Please don't rent it again meanwhile."
+    )
 }
 
-pub async fn confirm(cx: &Ctx<'_>, plan: RentPlan) -> Outcome {
-    match execute(cx, &plan).await? {
-        RentResult::Refused(text) => Ok(vec![Reply::text(text)]),
-        RentResult::Rented { order, password } => Ok(rented_replies(&plan, order.as_deref(), password)),
+/// The answer when an earlier attempt on the same server is still open.
+pub fn busy_text(server: u64, open: Option<&Intent>) -> String {
+    let since = open.map(|i| format!(" (from {})", i.created_at.format("%H:%M UTC"))).unwrap_or_default();
+    format!(
+        "An earlier attempt to rent #{server}{since} is still being checked with Clore, so I sent nothing new. \
+         You'll get its outcome privately shortly."
+    )
+}
+
+/// What an attempt came to when reconciliation settled it first (and told its owner).
+fn settled_text(i: &Intent) -> String {
+    match (i.status, i.order_id) {
+        (Status::Made, Some(o)) => {
+            format!("Order {o} on #{} is running; I sent you its details privately.", i.server_id)
+        }
+        (Status::Absent | Status::Refused, _) => {
+            format!("Your rent of #{} did not go through; no order was made.", i.server_id)
+        }
+        _ => unclear_text(i.server_id as u64),
     }
 }
 
 /// "Order N is running…" with its endpoints, plus a private note with a generated password.
-pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, password: Option<SecretString>) -> Vec<Reply> {
+pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, login: Login) -> Vec<Reply> {
     let c = plan.currency;
     let mut out = Vec::new();
     let mut r = match order {
@@ -356,7 +299,7 @@ pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, password: Option<S
             if plan.spot { " (spot bid)" } else { "" }
         )),
         None => Reply::titled(format!(
-            "Rented #{} — {} at {}. The order is not listed by Clore yet; /orders will show it shortly.",
+            "Rented #{} — {} at {}. Clore has not listed the order yet; I'll message you its details when it does.",
             plan.server,
             plan.gpu,
             per_day(plan.price, c)
@@ -372,17 +315,44 @@ pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, password: Option<S
         }
     }
     out.push(r);
-    if let Some(p) = password {
+    if let Login::Generated(p) = login {
         let which = order.map(|o| format!("order {}", o.id)).unwrap_or_else(|| format!("server #{}", plan.server));
-        out.push(
-            Reply::text(format!(
-                "SSH password for {which}: {} — shown only this once and not stored. Save it, or set your own with /settings.",
-                p.expose_secret()
-            ))
-            .private(),
-        );
+        out.push(password_reply(&which, &p));
     }
     out
+}
+
+fn password_reply(which: &str, p: &SecretString) -> Reply {
+    Reply::text(format!(
+        "SSH password for {which}: {} — shown only this once and not stored. Save it, or set your own with /settings.",
+        p.expose_secret()
+    ))
+    .private()
+}
+
+/// "Show SSH password" on an announcement of an order found after an unclear answer: the
+/// password generated for it, shown once to its owner, then gone.
+pub async fn show_login(cx: &Ctx<'_>, intent: IntentId) -> Outcome {
+    let gone = || {
+        Failure::user(
+            "That password was already shown once and is not kept. If you did not save it, cancel the order \
+             (/cancel) and rent again; /settings can save your own SSH key or password.",
+        )
+    };
+    let Some(i) = intents::get(&cx.core.pool, intent).await?.filter(|i| i.user_id == cx.user.id) else {
+        return Err(gone());
+    };
+    let Some(id) = i.login_secret else { return Err(gone()) };
+    match sealed::take(&cx.core.pool, &cx.core.keyring, cx.user.id, SecretKind::OrderLogin, id).await? {
+        sealed::Taken::Secret(p) => {
+            let which = i.order_id.map(|o| format!("order {o}")).unwrap_or_else(|| format!("server #{}", i.server_id));
+            Ok(vec![password_reply(&which, &p)])
+        }
+        sealed::Taken::Gone => Err(gone()),
+        sealed::Taken::Undecryptable(e) => {
+            Err(Failure::Internal(anyhow::anyhow!("a generated password does not decrypt: {e}")))
+        }
+    }
 }
 
 /// `ssh root@host -p 10022` and `https://…` lines of an order.

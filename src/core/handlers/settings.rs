@@ -6,6 +6,7 @@ use crate::core::command::SettingChange;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::store::crypto::SecretKind;
 use crate::store::{audit, secrets, users};
+use crate::text::{ECHO_MAX, clip};
 
 pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     let sets_password = changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_))));
@@ -57,7 +58,10 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
         ("Currency".into(), s.currency.as_str().to_uppercase()),
         (
             "Default image".into(),
-            s.default_image.clone().unwrap_or_else(|| format!("{} (bot default)", cx.core.cfg.default_image)),
+            s.default_image
+                .as_deref()
+                .map(|i| clip(i, ECHO_MAX))
+                .unwrap_or_else(|| format!("{} (bot default)", cx.core.cfg.default_image)),
         ),
         ("SSH key".into(), s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| "none".into())),
         (
@@ -73,12 +77,29 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     Ok(vec![r.private()])
 }
 
-/// `ssh-ed25519 AAAAC3…x7Q me@host`: enough to recognise a public key.
+/// `ssh-ed25519 AAAAC3Nz…x7Q me@host`: enough to recognise a public key. Cut by characters,
+/// never bytes (a stored value from before keys were checked may hold anything).
 fn short_key(k: &str) -> String {
     let mut parts = k.split_whitespace();
-    let kind = parts.next().unwrap_or("");
-    let body = parts.next().unwrap_or("");
-    let comment = parts.collect::<Vec<_>>().join(" ");
-    let body = if body.len() > 16 { format!("{}…{}", &body[..8], &body[body.len() - 4..]) } else { body.to_owned() };
+    let kind = clip(parts.next().unwrap_or(""), 40);
+    let body: Vec<char> = parts.next().unwrap_or("").chars().collect();
+    let comment = clip(&parts.collect::<Vec<_>>().join(" "), 40);
+    let body = if body.len() > 16 {
+        format!("{}…{}", body[..8].iter().collect::<String>(), body[body.len() - 4..].iter().collect::<String>())
+    } else {
+        body.iter().collect()
+    };
     format!("{kind} {body} {comment}").trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_key;
+
+    #[test]
+    fn short_key_cuts_by_characters() {
+        assert_eq!(short_key("ssh-ed25519 €€€€€€€€€€€€€€€€€€€€ me@host"), "ssh-ed25519 €€€€€€€€…€€€€ me@host");
+        assert_eq!(short_key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG me"), "ssh-ed25519 AAAAC3Nz…AAIG me");
+        assert_eq!(short_key(""), "");
+    }
 }

@@ -52,20 +52,34 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
             return Err(Failure::user("Auto-rent uses your own key, so it can't be a team watch; drop `here`."));
         }
     }
-    let count = watches::list_personal(&cx.core.pool, cx.user.id).await?.len() as i64;
+    let count = watches::count_owned(&cx.core.pool, cx.user.id).await?;
     if count >= cx.core.cfg.max_watches_per_user {
         return Err(Failure::user(format!(
-            "You have {count} watches, the most allowed. Delete some with /unwatch first."
+            "You have {count} watches (personal and team), the most allowed. Delete some with /unwatch first."
         )));
+    }
+    if a.here {
+        let team = watches::count_team(&cx.core.pool, cx.chat.id).await?;
+        if team >= cx.core.cfg.max_watches_per_chat {
+            return Err(Failure::user(format!(
+                "This chat has {team} team watches, the most allowed. An admin can delete some with /unwatch first."
+            )));
+        }
     }
     let mut query = a.query;
     let currency = query_currency(cx, &query);
     query.set_currency(currency);
-    let autorent = a.autorent.map(|r| AutorentRules {
-        max_orders: r.max_orders,
-        daily_cap: r.daily_cap.or(query.max_price()).unwrap_or(0.0),
-        keep: r.keep,
-    });
+    let autorent = match a.autorent {
+        Some(r) => Some(AutorentRules {
+            max_orders: r.max_orders,
+            daily_cap: match r.daily_cap {
+                Some(cap) => cap,
+                None => default_daily_cap(cx, &query, r.max_orders, currency).await,
+            },
+            keep: r.keep,
+        }),
+        None => None,
+    };
     let plan = WatchPlan {
         query,
         query_text: a.query_text,
@@ -95,7 +109,10 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
             ("Rents".into(), "the cheapest free match, with your key".into()),
             ("Max price".into(), per_day(max, currency)),
             ("Max orders at once".into(), rules.max_orders.to_string()),
-            ("Daily spend cap".into(), format!("{}/day", format::money(rules.daily_cap, currency))),
+            (
+                "Daily spend cap".into(),
+                format!("{} in any 24 h, creation fees included", format::money(rules.daily_cap, currency)),
+            ),
             (
                 "After renting".into(),
                 if rules.keep { "keeps watching within these limits".into() } else { "stops".into() },
@@ -106,6 +123,13 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         );
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), "the auto-rent watch").await?;
     Ok(vec![r.with_button("Confirm", ButtonStyle::Primary, confirm).with_button("Abort", ButtonStyle::Danger, abort)])
+}
+
+/// Without `daily_cap=`: each of `max_orders` orders may run a whole day at the maximum price
+/// and pay its creation fee.
+async fn default_daily_cap(cx: &Ctx<'_>, query: &Query, max_orders: u32, c: crate::clore::Currency) -> f64 {
+    let fee = cx.core.market.get().await.ok().and_then(|s| s.creation_fee(c)).unwrap_or(0.0);
+    f64::from(max_orders) * (query.max_price().unwrap_or(0.0) + fee)
 }
 
 pub async fn confirm(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
@@ -171,7 +195,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
     let cheapest = now.iter().min_by(|a, b| a.1.total_cmp(&b.1));
     r = r.with_text(match (snap.is_some(), cheapest, &plan.autorent) {
         (_, _, Some(rules)) => format!(
-            "Auto-rent is on: up to {} order{} at once, within {}/day.",
+            "Auto-rent is on: up to {} order{} at once, costing at most {} in any 24 hours.",
             rules.max_orders,
             if rules.max_orders == 1 { "" } else { "s" },
             format::money(rules.daily_cap, currency)
@@ -231,15 +255,14 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The watch, if the caller may change it: its owner, or an admin of a team watch's chat.
+/// A watch that does not exist and one that is someone else's get the same answer, so ids
+/// reveal nothing about other people's watches.
 async fn editable(cx: &Ctx<'_>, id: i64) -> Result<Watch, Failure> {
-    let w = watches::get(&cx.core.pool, WatchId(id))
-        .await?
-        .ok_or_else(|| Failure::user(format!("There is no watch #{id}. /watches lists yours.")))?;
-    let admin_here = w.is_team && w.chat_id == cx.chat.id && cx.caller.is_chat_admin;
-    if w.owner_id != cx.user.id && !admin_here {
-        return Err(Failure::user(format!("Watch #{id} is not yours to change.")));
-    }
-    Ok(w)
+    let w = watches::get(&cx.core.pool, WatchId(id)).await?.filter(|w| {
+        let admin_here = w.is_team && w.chat_id == cx.chat.id && cx.caller.is_chat_admin;
+        w.owner_id == cx.user.id || admin_here
+    });
+    w.ok_or_else(|| Failure::user(format!("You have no watch #{id} here. /watches lists the ones you can change.")))
 }
 
 pub async fn unwatch(cx: &Ctx<'_>, id: i64) -> Outcome {

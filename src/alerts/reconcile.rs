@@ -1,0 +1,184 @@
+//! Settling open rent intents (DESIGN §6): an attempt whose outcome was unclear, or whose
+//! process died mid-call, is matched against the owner's orders as Clore lists them — same
+//! server, created within the attempt's time window, not already another attempt's or known
+//! before it. A match is tracked, attached to its watch, audited and announced (with a button
+//! that shows a generated SSH password once); no match, looked for long enough after the
+//! attempt, closes it as not made. Every transition is conditional, so whoever settles an
+//! intent first announces it, once.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::message::{AlertButton, AlertMessage};
+use super::{Engine, enqueue_private};
+use crate::clore::{Currency, Order};
+use crate::core::actions::{Action, new_token};
+use crate::core::format::per_day;
+use crate::core::handlers::rent::endpoint_lines;
+use crate::core::handlers::watches::AutorentRules;
+use crate::core::services::rent::LOGIN_KEEP;
+use crate::store::intents::{self, Intent, Origin, Status};
+use crate::store::orders as tracked;
+use crate::store::users::{self, User};
+use crate::store::{actions as store_actions, audit, sealed, watches};
+
+/// Clore's clock and ours may differ by this much (seconds): an order's `ct` is compared
+/// with the time of an attempt within it.
+const CLOCK_SKEW: i64 = 120;
+
+impl Engine {
+    /// Settles `user`'s `open` intents against `orders` — Clore's list with completed orders,
+    /// asked for at `listed_at`. Returns the alerts enqueued.
+    pub async fn settle_intents(
+        &self,
+        user: &User,
+        open: &[Intent],
+        orders: &[Order],
+        listed_at: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        let pool = &self.core.pool;
+        let mut claimed: HashSet<i64> = intents::claimed_orders(pool, user.id).await?.into_iter().collect();
+        let known: HashMap<i64, DateTime<Utc>> = tracked::first_seen(pool, user.id).await?.into_iter().collect();
+        let grace = chrono::Duration::from_std(self.cfg.intent_grace)?;
+        let settle = chrono::Duration::from_std(self.cfg.intent_settle)?;
+        let now = Utc::now();
+        let mut sent = 0;
+        for i in open {
+            // A young pending intent belongs to a rent still waiting on Clore: it reports itself.
+            if i.status == Status::Pending && now - i.created_at < grace {
+                continue;
+            }
+            let created = i.created_at.timestamp();
+            let (earliest, latest) = (created - CLOCK_SKEW, created + settle.num_seconds() + CLOCK_SKEW);
+            let found = orders
+                .iter()
+                .filter(|o| o.server_id == Some(i.server_id as u64) && !claimed.contains(&(o.id as i64)))
+                .filter(|o| known.get(&(o.id as i64)).is_none_or(|seen| *seen >= i.created_at))
+                .filter(|o| o.ct.is_some_and(|ct| (earliest..=latest).contains(&ct)))
+                .min_by_key(|o| (o.ct.unwrap_or(created) - created).abs());
+            if let Some(o) = found {
+                claimed.insert(o.id as i64);
+                sent += self.intent_made(user, i, o).await?;
+            } else if listed_at >= i.created_at + settle {
+                sent += self.intent_closed(user, i, Status::Absent).await?;
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Closes intents nobody could settle within `intent_give_up` (Clore's order list would
+    /// not answer, or the key was removed), telling each owner to look for themselves.
+    pub async fn abandon_stale_intents(&self) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        for i in intents::open_older_than(&self.core.pool, self.cfg.intent_give_up).await? {
+            let Some(user) = users::get_user(&self.core.pool, i.user_id).await? else { continue };
+            sent += self.intent_closed(&user, &i, Status::Abandoned).await?;
+        }
+        Ok(sent)
+    }
+
+    /// The order behind an open intent is found: track it (with its watch), audit, announce.
+    async fn intent_made(&self, user: &User, i: &Intent, o: &Order) -> anyhow::Result<usize> {
+        let core = &self.core;
+        let mut tx = core.pool.begin().await?;
+        if !intents::resolve(&mut *tx, i.id, &Status::OPEN, Status::Made, Some(o.id as i64), None).await? {
+            return Ok(0);
+        }
+        let mut row = crate::core::handlers::orders::track_row(user.id, o);
+        row.price = o.price.or(Some(i.price));
+        row.watch = i.watch_id;
+        tracked::track(&mut *tx, &row).await?;
+        if o.endpoints_ready() {
+            tracked::set_endpoints_shown(&mut *tx, user.id, o.id as i64).await?;
+        }
+        let detail = json!({ "intent": i.id, "server": i.server_id, "order": o.id, "watch": i.watch_id });
+        audit::record(&mut *tx, Some(user.id), i.origin.as_str(), &detail, &format!("reconciled: order {}", o.id))
+            .await?;
+        let c = Currency::parse(&i.currency).unwrap_or(Currency::Usd);
+        let what = format!("{} at {}", i.gpu, per_day(o.price.unwrap_or(i.price), c));
+        let mut lines = vec![match (i.origin, i.watch_id) {
+            (Origin::Autorent, Some(w)) => {
+                format!("Auto-rent watch #{w} rented #{} after all — {what}: order {}.", i.server_id, o.id)
+            }
+            _ if i.status == Status::Accepted => format!("Order {} on #{} is listed now — {what}.", o.id, i.server_id),
+            _ => format!(
+                "Order {} on #{} was made after all — {what}. Clore's answer to your rent was unclear, so I checked: \
+                 it is running.",
+                o.id, i.server_id
+            ),
+        }];
+        if o.endpoints_ready() {
+            lines.extend(endpoint_lines(o).into_iter().map(|l| format!("    {l}")));
+        } else {
+            lines.push("Its endpoints are being set up; I'll tell you when they are ready.".into());
+        }
+        if let (Origin::Autorent, Some(w)) = (i.origin, i.watch_id)
+            && let Some(watch) = watches::get(&mut *tx, w).await?
+            && !watch
+                .autorent
+                .as_ref()
+                .and_then(|r| serde_json::from_value::<AutorentRules>(r.0.clone()).ok())
+                .is_some_and(|r| r.keep)
+        {
+            watches::set_active(&mut *tx, w, false).await?;
+            lines.push("The watch is now off, as set (add keep to go on renting).".into());
+        }
+        let mut msg = AlertMessage::text("");
+        if i.login_secret.is_some() {
+            lines.push("Its SSH password was made for this order: Show SSH password shows it to you once.".into());
+            let token = new_token();
+            let payload = serde_json::to_value(Action::ShowLogin { intent: i.id })?;
+            store_actions::create(&mut *tx, &token, Some(user.id), &payload, LOGIN_KEEP).await?;
+            msg.buttons.push(AlertButton { label: "Show SSH password".into(), token });
+        }
+        msg.text = lines.join("\n");
+        let n = enqueue_private(&mut tx, user, &format!("intent:{}:made", i.id), msg).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// An open intent ends without an order: `Absent` (looked for, not there) or `Abandoned`
+    /// (could not be looked for). The owner is told; a password made for it is dropped.
+    async fn intent_closed(&self, user: &User, i: &Intent, to: Status) -> anyhow::Result<usize> {
+        let reason = match to {
+            Status::Absent => "no order appeared on the account",
+            _ => "Clore's order list could not be checked in time",
+        };
+        let mut tx = self.core.pool.begin().await?;
+        if !intents::resolve(&mut *tx, i.id, &Status::OPEN, to, None, Some(reason)).await? {
+            return Ok(0);
+        }
+        let detail = json!({ "intent": i.id, "server": i.server_id, "watch": i.watch_id });
+        let result = match to {
+            Status::Absent => format!("not made: {reason}"),
+            _ => format!("unknown: {reason}"),
+        };
+        audit::record(&mut *tx, Some(user.id), i.origin.as_str(), &detail, &result).await?;
+        if let Some(id) = i.login_secret {
+            sealed::discard(&mut *tx, id).await?;
+        }
+        let s = i.server_id;
+        let when = i.created_at.format("%Y-%m-%d %H:%M UTC");
+        let text = match (to, i.origin, i.watch_id) {
+            (Status::Absent, Origin::Autorent, Some(w)) => format!(
+                "Auto-rent watch #{w}: renting #{s} did not go through after all — Clore never confirmed it and no \
+                 order appeared. Nothing was rented; the watch carries on."
+            ),
+            (Status::Absent, _, _) => format!(
+                "Your rent of #{s} ({}) did not go through: Clore never confirmed it, and no order for #{s} appeared \
+                 on your account. Nothing was rented; /rent #{s} to try again.",
+                i.gpu
+            ),
+            _ => format!(
+                "I could not find out whether your rent of #{s} from {when} went through: Clore's order list did not \
+                 answer for too long. Please look at /orders or the Clore dashboard; I no longer count it as pending."
+            ),
+        };
+        let n = enqueue_private(&mut tx, user, &format!("intent:{}:{}", i.id, to.as_str()), AlertMessage::text(text))
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,291 @@
+//! The one way an order is made, for a person who pressed Confirm and for an auto-rent watch
+//! alike (DESIGN §2, §6). The attempt is written ahead as an intent before `create_order`
+//! leaves and every outcome updates it, so an order that exists is always found: an unclear
+//! answer is never reported as a refusal, and no second order for the same server is sent
+//! while an earlier attempt is open. Open intents are settled by `alerts::reconcile`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rand::Rng;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::clore::{ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderKind, PortProto};
+use crate::core::format::per_day;
+use crate::core::{Core, Failure};
+use crate::store::crypto::SecretKind;
+use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
+use crate::store::users::User;
+use crate::store::{WatchId, audit, orders as tracked, sealed, secrets};
+
+/// Length of a generated SSH password: strong, and within Clore's 32-character limit.
+const GENERATED_PASSWORD_LEN: usize = 20;
+/// How long a generated SSH password waits, sealed, for its owner to see it when the order
+/// was only found later: a week covers a weekend away from the chat.
+pub const LOGIN_KEEP: Duration = Duration::from_secs(7 * 86_400);
+/// A bound on one `create_order` with its lookups. The client's own timeouts and retries are
+/// bounded; this caps their sum so an intent never stays "pending" for long behind a live
+/// process.
+const CALL_LIMIT: Duration = Duration::from_secs(150);
+
+/// Everything a Confirm press needs, fixed when the confirmation was shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RentPlan {
+    pub server: u64,
+    pub currency: Currency,
+    /// On demand: the price per day shown. Spot: the bid per day.
+    pub price: f64,
+    pub spot: bool,
+    pub image: String,
+    /// (port, "tcp" | "http")
+    pub ports: Vec<(u16, String)>,
+    /// Environment values may be secrets (tokens): never serialized with the plan. A plan
+    /// waiting for its Confirm holds them sealed under `env_secret`.
+    #[serde(skip)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default)]
+    pub env_secret: Option<Uuid>,
+    /// `1× RTX 4090`, for messages.
+    pub gpu: String,
+    /// Set by an auto-rent watch.
+    #[serde(default)]
+    pub watch: Option<i64>,
+}
+
+/// How the user logs in to what was rented.
+pub enum Login {
+    SavedKey,
+    SavedPassword,
+    /// Made for this order; shown to its owner once.
+    Generated(SecretString),
+}
+
+/// What became of an attempt.
+pub enum RentOutcome {
+    /// The order exists and is known.
+    Made { order: Box<Order>, login: Login },
+    /// Clore took it, but has not listed the order yet; its owner is told when it is.
+    Accepted { login: Login },
+    /// Clore said no; nothing was made. The text says why, in the user's words.
+    Refused(String),
+    /// Clore's answer was unclear: the order may exist. It is being checked; its owner is
+    /// told the outcome.
+    Unclear,
+    /// An earlier attempt on this server is still open; nothing was sent.
+    Busy(Option<Intent>),
+    /// Settled meanwhile by reconciliation, which told the owner.
+    Settled(Intent),
+}
+
+/// Rents `plan` for `user` with their key (DESIGN §6: written ahead, reconciled after).
+pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutcome, Failure> {
+    let key = core.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::core::NO_KEY))?;
+    let mut req = CreateOrder::on_demand(plan.server, plan.image.clone(), plan.currency);
+    req.kind = if plan.spot {
+        OrderKind::Spot { price: plan.price }
+    } else {
+        OrderKind::OnDemand { required_price: Some(plan.price) }
+    };
+    req.ports =
+        plan.ports.iter().map(|(p, k)| (*p, if k == "http" { PortProto::Http } else { PortProto::Tcp })).collect();
+    req.env = plan.env.clone();
+    let login = if let Some(k) = &user.settings.ssh_key {
+        req.ssh_key = Some(k.clone());
+        Login::SavedKey
+    } else if let Some(secrets::Stored::Usable(p)) =
+        secrets::get(&core.pool, &core.keyring, user.id, SecretKind::SshPassword).await?
+    {
+        req.ssh_password = Some(p);
+        Login::SavedPassword
+    } else if plan.watch.is_some() {
+        // Unattended: a generated password could only reach its owner through the outbox.
+        return Ok(RentOutcome::Refused(
+            "you have no saved SSH key or password to log in with, so nothing was rented. Set one with \
+             /settings sshkey=\"…\" or password=…."
+                .into(),
+        ));
+    } else {
+        let p = SecretString::from(generate_password());
+        req.ssh_password = Some(p.clone());
+        Login::Generated(p)
+    };
+    if let Err(e) = req.validate() {
+        // Nothing leaves: this is a plain refusal, no intent needed.
+        return Ok(RentOutcome::Refused(format!("That order can't be sent ({e}). No order was made.")));
+    }
+    let Some(intent) = write_ahead(core, user, plan, &login).await? else {
+        let open = intents::open_for_user(&core.pool, user.id).await?;
+        return Ok(RentOutcome::Busy(open.into_iter().find(|i| i.server_id == plan.server as i64)));
+    };
+    let result = match tokio::time::timeout(CALL_LIMIT, core.clore.create_order(&key, &req)).await {
+        Ok(r) => r,
+        Err(_) => Err(CloreError::CreateOrderUncertain {
+            server_id: plan.server,
+            cause: Box::new(CloreError::Timeout { endpoint: "create_order", after: CALL_LIMIT }),
+        }),
+    };
+    conclude(core, user, &key, plan, &intent, result, login).await
+}
+
+/// Commits the intent (and a generated password, sealed) before anything is sent; `None`
+/// when an earlier attempt on the same server is still open.
+async fn write_ahead(core: &Core, user: &User, plan: &RentPlan, login: &Login) -> Result<Option<Intent>, Failure> {
+    let mut tx = core.pool.begin().await?;
+    let login_secret = match login {
+        Login::Generated(p) => {
+            Some(sealed::put(&mut *tx, &core.keyring, user.id, SecretKind::OrderLogin, p, LOGIN_KEEP).await?)
+        }
+        _ => None,
+    };
+    let new = NewIntent {
+        user: user.id,
+        server_id: plan.server as i64,
+        price: plan.price,
+        currency: plan.currency.api_name().to_owned(),
+        spot: plan.spot,
+        gpu: plan.gpu.clone(),
+        watch: plan.watch.map(WatchId),
+        origin: origin(plan),
+        login_secret,
+    };
+    match intents::begin(&mut tx, &new).await? {
+        Begun::Started(i) => {
+            tx.commit().await?;
+            Ok(Some(i))
+        }
+        Begun::Busy(_) => Ok(None),
+    }
+}
+
+fn origin(plan: &RentPlan) -> Origin {
+    if plan.watch.is_some() { Origin::Autorent } else { Origin::Rent }
+}
+
+/// Records what Clore answered; the intent moves only from "pending", so if reconciliation
+/// settled it first (a very slow answer) its outcome stands and was announced already.
+async fn conclude(
+    core: &Core,
+    user: &User,
+    key: &ApiKey,
+    plan: &RentPlan,
+    intent: &Intent,
+    result: Result<CreatedOrder, CloreError>,
+    login: Login,
+) -> Result<RentOutcome, Failure> {
+    let detail = json!({
+        "intent": intent.id, "server": plan.server, "price": plan.price, "currency": plan.currency.api_name(),
+        "spot": plan.spot, "image": plan.image, "watch": plan.watch,
+    });
+    let (status, order, why, audited) = match &result {
+        Ok(CreatedOrder { order: Some(o) }) => (Status::Made, Some(o), None, format!("ok: order {}", o.id)),
+        Ok(CreatedOrder { order: None }) => (Status::Accepted, None, None, "ok: order not listed yet".to_owned()),
+        Err(CloreError::CreateOrderUncertain { cause, .. }) => {
+            (Status::Unknown, None, Some(cause.to_string()), format!("unclear: {cause}"))
+        }
+        Err(e) => (Status::Refused, None, Some(e.to_string()), format!("refused: {e}")),
+    };
+    let mut tx = core.pool.begin().await?;
+    let order_id = order.map(|o| o.id as i64);
+    if !intents::resolve(&mut *tx, intent.id, &[Status::Pending], status, order_id, why.as_deref()).await? {
+        tx.rollback().await?;
+        let now = intents::get(&core.pool, intent.id).await?;
+        return Ok(now.map(RentOutcome::Settled).unwrap_or(RentOutcome::Unclear));
+    }
+    audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
+    if let Some(o) = order {
+        let mut row = crate::core::handlers::orders::track_row(user.id, o);
+        row.price = o.price.or(Some(plan.price));
+        row.watch = plan.watch.map(WatchId);
+        tracked::track(&mut *tx, &row).await?;
+        if o.endpoints_ready() {
+            tracked::set_endpoints_shown(&mut *tx, user.id, o.id as i64).await?;
+        }
+    }
+    // A password the reply shows now is not kept; an unclear attempt keeps it sealed for
+    // the announcement of the order, should it turn out to exist.
+    if let (Some(id), false) = (intent.login_secret, status == Status::Unknown) {
+        sealed::discard(&mut *tx, id).await?;
+    }
+    tx.commit().await?;
+    Ok(match result {
+        Ok(CreatedOrder { order: Some(o) }) => {
+            core.market.invalidate();
+            RentOutcome::Made { order: Box::new(o), login }
+        }
+        Ok(CreatedOrder { order: None }) => {
+            core.market.invalidate();
+            RentOutcome::Accepted { login }
+        }
+        Err(CloreError::CreateOrderUncertain { .. }) => RentOutcome::Unclear,
+        Err(e) => RentOutcome::Refused(refusal_text(core, user, key, plan, &e).await),
+    })
+}
+
+/// A clear refusal in words for the person who asked; every one says nothing was made.
+async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e: &CloreError) -> String {
+    let id = plan.server;
+    let c = plan.currency;
+    match e {
+        CloreError::Refused { error, .. } if error == "price-changed" => {
+            let now = core
+                .market
+                .get_within(Duration::ZERO)
+                .await
+                .ok()
+                .and_then(|s| s.server(id).and_then(|v| v.on_demand.get(&c).copied()));
+            match now {
+                Some(p) => format!(
+                    "The price of #{id} changed since it was shown: {} → {}. No order was made; /rent {id} shows the new price.",
+                    per_day(plan.price, c),
+                    per_day(p, c)
+                ),
+                None => {
+                    format!("The price of #{id} changed since it was shown. No order was made; /rent {id} to see it.")
+                }
+            }
+        }
+        CloreError::ServerAlreadyRented => match own_order_on(core, user, key, id).await {
+            Some(order) => {
+                format!("You already rent #{id}: order {order} (/orders shows it). No second order was made.")
+            }
+            None => format!("Someone else rented #{id} a moment ago. No order was made."),
+        },
+        CloreError::NotEnoughBalance => format!(
+            "Your {} balance is too low for #{id} (the first hours plus the creation fee). No order was made; \
+             /wallets shows balances and deposit addresses.",
+            c.symbol()
+        ),
+        CloreError::ServerOffline => format!("Server #{id} went offline. No order was made."),
+        CloreError::CurrencyNotAllowed => {
+            format!("The owner of #{id} no longer takes {}. No order was made.", c.symbol())
+        }
+        CloreError::TooLowPrice => format!(
+            "Your bid of {} is too low for #{id}: someone bids more or it is under the minimum. No order was made.",
+            per_day(plan.price, c)
+        ),
+        other => format!("{} No order was made.", crate::core::explain_clore(other)),
+    }
+}
+
+/// The user's own running order on `server`, if Clore lists one: "already rented" may mean
+/// they rent it themselves (made on the dashboard, or by an attempt settled earlier).
+async fn own_order_on(core: &Core, user: &User, key: &ApiKey, server: u64) -> Option<u64> {
+    match core.clore.my_orders(key, false).await {
+        Ok(mine) => {
+            let o = mine.orders.into_iter().find(|o| !o.expired && o.server_id == Some(server))?;
+            let row = crate::core::handlers::orders::track_row(user.id, &o);
+            if let Err(e) = tracked::track(&core.pool, &row).await {
+                tracing::warn!(error = %e, "could not follow an order found after an already-rented answer");
+            }
+            Some(o.id)
+        }
+        Err(_) => tracked::active_on_server(&core.pool, user.id, server as i64).await.ok().flatten().map(|o| o as u64),
+    }
+}
+
+fn generate_password() -> String {
+    rand::rng().sample_iter(rand::distr::Alphanumeric).take(GENERATED_PASSWORD_LEN).map(char::from).collect()
+}

@@ -1,0 +1,242 @@
+//! `rent_intents`: every attempt to create an order, written before `create_order` leaves
+//! and updated by its outcome (DESIGN §6). An open intent (pending, unknown, accepted) may
+//! stand for an order that exists; it blocks a second order for the same user and server,
+//! counts against auto-rent caps, and is reconciled against `my_orders` until it closes.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+pub use super::IntentId;
+use super::{UserId, WatchId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Unknown,
+    Accepted,
+    Made,
+    Refused,
+    Absent,
+    Abandoned,
+}
+
+impl Status {
+    pub const OPEN: [Status; 3] = [Status::Pending, Status::Unknown, Status::Accepted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Unknown => "unknown",
+            Status::Accepted => "accepted",
+            Status::Made => "made",
+            Status::Refused => "refused",
+            Status::Absent => "absent",
+            Status::Abandoned => "abandoned",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        Status::OPEN.contains(&self)
+    }
+}
+
+impl TryFrom<String> for Status {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        [
+            Status::Pending,
+            Status::Unknown,
+            Status::Accepted,
+            Status::Made,
+            Status::Refused,
+            Status::Absent,
+            Status::Abandoned,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+        .ok_or_else(|| format!("unknown intent status {s:?}"))
+    }
+}
+
+/// Who asked for the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A person pressed Confirm.
+    Rent,
+    /// An auto-rent watch.
+    Autorent,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Rent => "rent",
+            Origin::Autorent => "autorent",
+        }
+    }
+}
+
+impl TryFrom<String> for Origin {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "rent" => Ok(Origin::Rent),
+            "autorent" => Ok(Origin::Autorent),
+            other => Err(format!("unknown intent origin {other:?}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewIntent {
+    pub user: UserId,
+    pub server_id: i64,
+    pub price: f64,
+    /// Clore's name for the currency (`USD-Blockchain`, …).
+    pub currency: String,
+    pub spot: bool,
+    /// `1× RTX 4090`, for messages.
+    pub gpu: String,
+    pub watch: Option<WatchId>,
+    pub origin: Origin,
+    /// A generated SSH password, sealed until shown.
+    pub login_secret: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Intent {
+    pub id: IntentId,
+    pub user_id: UserId,
+    pub server_id: i64,
+    pub price: f64,
+    pub currency: String,
+    pub spot: bool,
+    pub gpu: String,
+    pub watch_id: Option<WatchId>,
+    #[sqlx(try_from = "String")]
+    pub origin: Origin,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    pub order_id: Option<i64>,
+    pub reason: Option<String>,
+    pub login_secret: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "id, user_id, server_id, price, currency, spot, gpu, watch_id, origin, status, order_id, reason, \
+                    login_secret, created_at";
+const OPEN: &str = "status IN ('pending', 'unknown', 'accepted')";
+
+/// What [`begin`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Begun {
+    /// Written: the order may be sent.
+    Started(Intent),
+    /// An earlier attempt for this user and server is still open: nothing may be sent.
+    Busy(Option<Intent>),
+}
+
+/// Writes an intent unless one for the same user and server is open (a unique index decides,
+/// so two racing attempts cannot both start).
+pub async fn begin(conn: &mut sqlx::PgConnection, n: &NewIntent) -> sqlx::Result<Begun> {
+    let started: Option<Intent> = sqlx::query_as(sqlf!(
+        "INSERT INTO rent_intents (user_id, server_id, price, currency, spot, gpu, watch_id, origin, login_secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (user_id, server_id) WHERE {OPEN} DO NOTHING
+         RETURNING {COLS}"
+    ))
+    .bind(n.user)
+    .bind(n.server_id)
+    .bind(n.price)
+    .bind(&n.currency)
+    .bind(n.spot)
+    .bind(&n.gpu)
+    .bind(n.watch)
+    .bind(n.origin.as_str())
+    .bind(n.login_secret)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(i) = started {
+        return Ok(Begun::Started(i));
+    }
+    let open =
+        sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE user_id = $1 AND server_id = $2 AND {OPEN}"))
+            .bind(n.user)
+            .bind(n.server_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(Begun::Busy(open))
+}
+
+/// Moves an intent from one of `from` to `to`; false if it was no longer in one of them (so
+/// of two racing resolvers exactly one announces the outcome).
+pub async fn resolve(
+    ex: impl PgExecutor<'_>,
+    id: IntentId,
+    from: &[Status],
+    to: Status,
+    order_id: Option<i64>,
+    reason: Option<&str>,
+) -> sqlx::Result<bool> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let r = sqlx::query(
+        "UPDATE rent_intents
+         SET status = $3, order_id = COALESCE($4, order_id), reason = COALESCE($5, reason),
+             resolved_at = CASE WHEN $3 IN ('pending', 'unknown', 'accepted') THEN NULL ELSE now() END
+         WHERE id = $1 AND status = ANY($2)",
+    )
+    .bind(id)
+    .bind(&from)
+    .bind(to.as_str())
+    .bind(order_id)
+    .bind(reason)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+pub async fn get(ex: impl PgExecutor<'_>, id: IntentId) -> sqlx::Result<Option<Intent>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE id = $1")).bind(id).fetch_optional(ex).await
+}
+
+/// A user's open intents, oldest first.
+pub async fn open_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<Intent>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE user_id = $1 AND {OPEN} ORDER BY id"))
+        .bind(user)
+        .fetch_all(ex)
+        .await
+}
+
+/// Users with an open intent (the account poll fetches their completed orders too).
+pub async fn users_with_open(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
+    sqlx::query_scalar(sqlf!("SELECT DISTINCT user_id FROM rent_intents WHERE {OPEN} ORDER BY user_id"))
+        .fetch_all(ex)
+        .await
+}
+
+/// Open intents older than `age`, whoever owns them (reconciliation gives up on these).
+pub async fn open_older_than(ex: impl PgExecutor<'_>, age: std::time::Duration) -> sqlx::Result<Vec<Intent>> {
+    sqlx::query_as(sqlf!(
+        "SELECT {COLS} FROM rent_intents WHERE {OPEN} AND created_at < now() - make_interval(secs => $1) ORDER BY id"
+    ))
+    .bind(age.as_secs_f64())
+    .fetch_all(ex)
+    .await
+}
+
+/// Order ids of a user's orders already tied to an intent (an order is matched to one only).
+pub async fn claimed_orders(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT order_id FROM rent_intents WHERE user_id = $1 AND order_id IS NOT NULL")
+        .bind(user)
+        .fetch_all(ex)
+        .await
+}
+
+/// An auto-rent watch's open intents (each may be an order: they count against its caps).
+pub async fn open_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Vec<Intent>> {
+    sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE watch_id = $1 AND {OPEN} ORDER BY id"))
+        .bind(watch)
+        .fetch_all(ex)
+        .await
+}
