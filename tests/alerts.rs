@@ -4,116 +4,19 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use clorebot::alerts::deliver::{self, Notifier, SendError};
-use clorebot::alerts::message::AlertMessage;
+use clorebot::alerts::deliver;
 use clorebot::alerts::{Engine, EngineConfig};
 use clorebot::clore::Currency;
-use clorebot::core::{Core, CoreConfig};
-use clorebot::frontends::console::{Session, caller};
-use clorebot::sim::SimHandle;
+use clorebot::frontends::console::Session;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::outbox;
 use clorebot::store::{Platform, secrets, users};
 use common::*;
 use secrecy::SecretString;
 use serde_json::json;
-
-/// Collects what it is asked to send: (target chat, text).
-#[derive(Clone, Default)]
-struct Recorder {
-    seen: Arc<Mutex<Vec<(String, String)>>>,
-}
-
-impl Notifier for Recorder {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-
-    async fn send(&self, row: &outbox::OutboxRow, msg: &AlertMessage) -> Result<(), SendError> {
-        self.seen.lock().unwrap().push((row.target_chat_id.clone(), msg.text.clone()));
-        Ok(())
-    }
-}
-
-impl Recorder {
-    fn take(&self) -> Vec<(String, String)> {
-        std::mem::take(&mut *self.seen.lock().unwrap())
-    }
-}
-
-struct World {
-    sim: SimHandle,
-    core: Arc<Core>,
-    engine: Engine,
-    out: Recorder,
-}
-
-async fn world() -> World {
-    let sim = start_sim(200).await;
-    let core = Arc::new(Core::new(
-        db().await,
-        client(&sim),
-        Arc::new(ring(&[(1, 11)])),
-        CoreConfig::default(),
-        Duration::from_secs(30),
-    ));
-    let engine = Engine::new(core.clone(), EngineConfig::default());
-    World { sim, core, engine, out: Recorder::default() }
-}
-
-impl World {
-    fn session(&self, user: &str, group: Option<&str>) -> Session<'_> {
-        Session::new(&self.core, caller(user, group))
-    }
-
-    async fn keyed(&self, user: &str) -> Session<'_> {
-        let u =
-            users::upsert_user_reachable(&self.core.pool, Platform::Console, user, user, Some(&format!("dm:{user}")))
-                .await
-                .unwrap();
-        secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
-            .await
-            .unwrap();
-        self.session(user, None)
-    }
-
-    /// Polls the market and delivers; returns what was sent.
-    async fn market_tick(&self) -> Vec<(String, String)> {
-        self.engine.poll_market().await.unwrap();
-        self.deliver().await
-    }
-
-    async fn accounts_tick(&self) -> Vec<(String, String)> {
-        self.engine.poll_accounts().await.unwrap();
-        self.deliver().await
-    }
-
-    async fn deliver(&self) -> Vec<(String, String)> {
-        while deliver::deliver_once(&self.core.pool, &self.out).await.unwrap() > 0 {}
-        self.out.take()
-    }
-
-    async fn set_price(&self, id: u64, usd: f64) {
-        control(&self.sim, &format!("/servers/{id}"), json!({ "price_usd": usd })).await;
-    }
-}
-
-/// All free servers of a model with their USD prices, cheapest first.
-async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
-    let m = client(sim).marketplace(None).await.unwrap();
-    let mut v: Vec<(u64, f64)> = m
-        .servers
-        .iter()
-        .filter(|s| !s.rented && s.id < 100_000 && s.accepts(Currency::Usd))
-        .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
-        .filter_map(|s| Some((s.id, s.on_demand(Currency::Usd)?)))
-        .collect();
-    v.sort_by(|a, b| a.1.total_cmp(&b.1));
-    v
-}
 
 /// A watch on `model` whose max sits below everything free now; returns (max, a server to move).
 async fn watch_below_market(w: &World, s: &mut Session<'_>, model: &str, extra: &str) -> (f64, u64) {
@@ -390,7 +293,7 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
 async fn auto_rent_rents_the_cheapest_match_and_stops() {
     let w = world().await;
     let mut cat = w.keyed("cat").await;
-    cat.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g cat@laptop\"").await;
+    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
     let free = free_of(&w.sim, "RTX 3060").await;
     let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
     let out = cat.line(&format!("/watch 3060 max={max} autorent")).await;

@@ -181,7 +181,8 @@ async fn cancel_with_an_issue() {
     assert!(out.contains("no active order 999999"), "{out}");
     let out = s.line(&format!("/cancel {order} fans are very loud")).await;
     assert!(
-        out.contains(&format!("Cancel order {order}?")) && out.contains("Reported issue: fans are very loud"),
+        out.contains(&format!("Cancel order {order}?"))
+            && out.contains("Reported issue (18 characters): fans are very loud"),
         "{out}"
     );
     let out = s.line("/press 1").await;
@@ -293,7 +294,7 @@ async fn invalid_input_gets_a_clear_message() {
         ("/cancel x", "The order id must be a positive whole number"),
         ("/watch", "Say what to watch for"),
         ("/watch 4090 here", "leave it out"),
-        ("/unwatch 12345", "There is no watch #12345"),
+        ("/unwatch 12345", "You have no watch #12345 here."),
         ("/snooze 1 forever", "is not a duration"),
         ("/hostset nosuch off", "You have no server named `nosuch`"),
         ("/settings currency=eur", "unknown currency"),
@@ -334,7 +335,9 @@ async fn watches_personal_and_team() {
     assert!(listed.starts_with("This chat's team watches\n#2 · a100 x2"), "{listed}");
     assert!(!dm.line("/watches").await.contains("#2"));
     let mut bob = bot.session("bob", None);
-    assert_eq!(bob.line("/unwatch 2").await, "Watch #2 is not yours to change.");
+    // Someone else's watch reads exactly like one that does not exist: ids reveal nothing.
+    assert_eq!(bob.line("/unwatch 2").await, "You have no watch #2 here. /watches lists the ones you can change.");
+    assert_eq!(bob.line("/unwatch 999").await, "You have no watch #999 here. /watches lists the ones you can change.");
     assert_eq!(team.line("/unwatch 2").await, "Watch #2 (a100 x2) is deleted.");
 
     // Auto-rent needs a key and a confirmation.

@@ -98,12 +98,18 @@ impl Engine {
             .await?;
         let c = Currency::parse(&i.currency).unwrap_or(Currency::Usd);
         let what = format!("{} at {}", i.gpu, per_day(o.price.unwrap_or(i.price), c));
-        let mut lines = vec![match (i.origin, i.watch_id) {
-            (Origin::Autorent, Some(w)) => {
+        // An accepted attempt was announced as rented already; it only lacked its details.
+        let accepted = i.status == Status::Accepted;
+        let watch = i.watch_id.filter(|_| i.origin == Origin::Autorent);
+        let mut lines = vec![match (watch, accepted) {
+            (Some(w), true) => {
+                format!("Auto-rent watch #{w}: order {} on #{} is listed now — {what}.", o.id, i.server_id)
+            }
+            (None, true) => format!("Order {} on #{} is listed now — {what}.", o.id, i.server_id),
+            (Some(w), false) => {
                 format!("Auto-rent watch #{w} rented #{} after all — {what}: order {}.", i.server_id, o.id)
             }
-            _ if i.status == Status::Accepted => format!("Order {} on #{} is listed now — {what}.", o.id, i.server_id),
-            _ => format!(
+            (None, false) => format!(
                 "Order {} on #{} was made after all — {what}. Clore's answer to your rent was unclear, so I checked: \
                  it is running.",
                 o.id, i.server_id
@@ -114,7 +120,7 @@ impl Engine {
         } else {
             lines.push("Its endpoints are being set up; I'll tell you when they are ready.".into());
         }
-        if let (Origin::Autorent, Some(w)) = (i.origin, i.watch_id)
+        if let (Some(w), false) = (watch, accepted)
             && let Some(watch) = watches::get(&mut *tx, w).await?
             && !watch
                 .autorent

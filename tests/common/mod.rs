@@ -56,3 +56,122 @@ pub async fn db() -> sqlx::PgPool {
 pub fn ring(keys: &[(i32, u8)]) -> clorebot::store::crypto::Keyring {
     clorebot::store::crypto::Keyring::from_raw(keys.iter().map(|&(v, b)| (v, [b; 32])).collect()).unwrap()
 }
+
+/// A notifier that collects what it is asked to send: (target chat, alert).
+#[derive(Clone, Default)]
+pub struct Recorder {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, clorebot::alerts::message::AlertMessage)>>>,
+}
+
+impl clorebot::alerts::deliver::Notifier for Recorder {
+    fn platform(&self) -> clorebot::store::Platform {
+        clorebot::store::Platform::Console
+    }
+
+    async fn send(
+        &self,
+        row: &clorebot::store::outbox::OutboxRow,
+        msg: &clorebot::alerts::message::AlertMessage,
+    ) -> Result<(), clorebot::alerts::deliver::SendError> {
+        self.seen.lock().unwrap().push((row.target_chat_id.clone(), msg.clone()));
+        Ok(())
+    }
+}
+
+impl Recorder {
+    /// What was sent since the last take: (target chat, text).
+    pub fn take(&self) -> Vec<(String, String)> {
+        self.take_alerts().into_iter().map(|(to, m)| (to, m.text)).collect()
+    }
+
+    /// What was sent since the last take, buttons included.
+    pub fn take_alerts(&self) -> Vec<(String, clorebot::alerts::message::AlertMessage)> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+/// The simulator, the core on a fresh database, an alert engine, and a recorder for what it sends.
+pub struct World {
+    pub sim: SimHandle,
+    pub core: std::sync::Arc<clorebot::core::Core>,
+    pub engine: clorebot::alerts::Engine,
+    pub out: Recorder,
+}
+
+/// A world with the production rate limits and engine settings.
+pub async fn world() -> World {
+    let sim = start_sim(200).await;
+    let client = client(&sim);
+    world_on(sim, client, clorebot::alerts::EngineConfig::default()).await
+}
+
+/// A world on `sim` with this client and engine configuration.
+pub async fn world_on(sim: SimHandle, client: CloreClient, cfg: clorebot::alerts::EngineConfig) -> World {
+    let core = std::sync::Arc::new(clorebot::core::Core::new(
+        db().await,
+        client,
+        std::sync::Arc::new(ring(&[(1, 11)])),
+        clorebot::core::CoreConfig::default(),
+        Duration::from_secs(30),
+    ));
+    let engine = clorebot::alerts::Engine::new(core.clone(), cfg);
+    World { sim, core, engine, out: Recorder::default() }
+}
+
+impl World {
+    pub fn session(&self, user: &str, group: Option<&str>) -> clorebot::frontends::console::Session<'_> {
+        clorebot::frontends::console::Session::new(&self.core, clorebot::frontends::console::caller(user, group))
+    }
+
+    /// A private-chat session for `user`, with the simulator account's key stored.
+    pub async fn keyed(&self, user: &str) -> clorebot::frontends::console::Session<'_> {
+        use clorebot::store::{Platform, crypto::SecretKind, secrets, users};
+        let dm = format!("dm:{user}");
+        let u = users::upsert_user_reachable(&self.core.pool, Platform::Console, user, user, Some(&dm)).await.unwrap();
+        let key = secrecy::SecretString::from(KEY);
+        secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
+        self.session(user, None)
+    }
+
+    /// Polls the market and delivers; returns what was sent.
+    pub async fn market_tick(&self) -> Vec<(String, String)> {
+        self.engine.poll_market().await.unwrap();
+        self.deliver().await
+    }
+
+    pub async fn accounts_tick(&self) -> Vec<(String, String)> {
+        self.engine.poll_accounts().await.unwrap();
+        self.deliver().await
+    }
+
+    pub async fn deliver(&self) -> Vec<(String, String)> {
+        self.deliver_alerts().await.into_iter().map(|(to, m)| (to, m.text)).collect()
+    }
+
+    pub async fn deliver_alerts(&self) -> Vec<(String, clorebot::alerts::message::AlertMessage)> {
+        while clorebot::alerts::deliver::deliver_once(&self.core.pool, &self.out).await.unwrap() > 0 {}
+        self.out.take_alerts()
+    }
+
+    pub async fn set_price(&self, id: u64, usd: f64) {
+        control(&self.sim, &format!("/servers/{id}"), serde_json::json!({ "price_usd": usd })).await;
+    }
+}
+
+/// All free servers of a model with their USD prices, cheapest first.
+pub async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
+    use clorebot::clore::Currency;
+    let m = client(sim).marketplace(None).await.unwrap();
+    let mut v: Vec<(u64, f64)> = m
+        .servers
+        .iter()
+        .filter(|s| !s.rented && s.id < 100_000 && s.accepts(Currency::Usd))
+        .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
+        .filter_map(|s| Some((s.id, s.on_demand(Currency::Usd)?)))
+        .collect();
+    v.sort_by(|a, b| a.1.total_cmp(&b.1));
+    v
+}
+
+/// A public SSH key line that passes the checks (a real ed25519 blob, made-up bytes).
+pub const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@laptop";

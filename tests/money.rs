@@ -1,0 +1,347 @@
+//! Money safety (DESIGN §6): an order that exists is always known. Lost and late answers,
+//! an order list that keeps failing, and a process killed mid-rent — each ends with exactly
+//! one order, tracked, audited and announced once, and auto-rent caps that hold.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clorebot::alerts::{Engine, EngineConfig};
+use clorebot::core::{Core, CoreConfig};
+use clorebot::frontends::console::{Session, caller};
+use clorebot::sim::SimHandle;
+use clorebot::store::{intents, orders as tracked, users};
+use common::*;
+use serde_json::{Value, json};
+
+/// Rent attempts older than nothing are fair game for reconciliation, and absence is
+/// concluded a second after an attempt: the tests cannot wait the production minutes.
+fn engine_cfg() -> EngineConfig {
+    EngineConfig { intent_grace: Duration::ZERO, intent_settle: Duration::from_secs(1), ..EngineConfig::default() }
+}
+
+/// A world whose Clore answers ten times faster than the real one allows (these tests are
+/// about lost answers, not rate limits), with a client that gives up on an answer after 1 s.
+async fn fast_world() -> World {
+    let sim = start_sim(200).await;
+    control(&sim, "/config", json!({ "call_spacing_ms": 100, "create_spacing_ms": 300 })).await;
+    let client = fast_client(&sim);
+    world_on(sim, client, engine_cfg()).await
+}
+
+fn fast_client(sim: &SimHandle) -> clorebot::clore::CloreClient {
+    client_with(sim, |c| {
+        c.timeout = Duration::from_secs(1);
+        c.request_period = Duration::from_millis(120);
+        c.create_period = Duration::from_millis(350);
+    })
+}
+
+/// The same database and simulator seen by a freshly started process.
+fn restarted(w: &World) -> Engine {
+    let core = Core::new(
+        w.core.pool.clone(),
+        fast_client(&w.sim),
+        w.core.keyring.clone(),
+        CoreConfig::default(),
+        Duration::from_secs(30),
+    );
+    Engine::new(Arc::new(core), engine_cfg())
+}
+
+async fn sim_orders(w: &World) -> Vec<Value> {
+    state(&w.sim).await["orders"].as_array().cloned().unwrap_or_default()
+}
+
+async fn create_calls(w: &World) -> u64 {
+    state(&w.sim).await["calls"]["create_order"].as_u64().unwrap_or(0)
+}
+
+async fn user_id(w: &World, name: &str) -> clorebot::store::UserId {
+    users::find_user(&w.core.pool, clorebot::store::Platform::Console, name).await.unwrap().unwrap().id
+}
+
+/// The results of the audit rows for renting, oldest first.
+async fn rent_audit(w: &World) -> Vec<String> {
+    sqlx::query_scalar("SELECT result FROM audit_log WHERE action IN ('rent', 'autorent') ORDER BY id")
+        .fetch_all(&w.core.pool)
+        .await
+        .unwrap()
+}
+
+async fn intent_statuses(w: &World) -> Vec<String> {
+    sqlx::query_scalar("SELECT status FROM rent_intents ORDER BY id").fetch_all(&w.core.pool).await.unwrap()
+}
+
+/// Shows the rent confirmation for `srv` and returns its Confirm token.
+async fn confirm_token(s: &mut Session<'_>, srv: u64) -> String {
+    let out = s.line(&format!("/rent #{srv}")).await;
+    assert!(out.starts_with(&format!("Rent server #{srv}?")), "{out}");
+    s.buttons()[0].token.clone()
+}
+
+#[tokio::test]
+async fn a_lost_reply_is_one_order_found_tracked_and_audited_as_made() {
+    let w = fast_world().await;
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3060").await[0].0;
+    confirm_token(&mut ann, srv).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "lost_reply" })).await;
+    let out = ann.line("/press 1").await;
+    let orders = sim_orders(&w).await;
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    let order = orders[0]["id"].as_u64().unwrap();
+    assert!(out.starts_with(&format!("Order {order} is running on #{srv}")), "{out}");
+    assert!(out.contains("ssh root@") && out.contains(&format!("SSH password for order {order}: ")), "{out}");
+    let me = user_id(&w, "ann").await;
+    let followed = tracked::active_for_user(&w.core.pool, me).await.unwrap();
+    assert_eq!(followed.iter().map(|t| t.order_id as u64).collect::<Vec<_>>(), vec![order]);
+    assert_eq!(rent_audit(&w).await, vec![format!("ok: order {order}")]);
+    assert_eq!(intent_statuses(&w).await, vec!["made"]);
+    assert_eq!(create_calls(&w).await, 1);
+    // Nothing left to settle or announce.
+    assert!(w.accounts_tick().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_late_reply_past_the_timeout_is_the_same() {
+    let w = fast_world().await;
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3070").await[0].0;
+    confirm_token(&mut ann, srv).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 1500 })).await;
+    let out = ann.line("/press 1").await;
+    let orders = sim_orders(&w).await;
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    let order = orders[0]["id"].as_u64().unwrap();
+    assert!(out.starts_with(&format!("Order {order} is running on #{srv}")), "{out}");
+    assert_eq!(rent_audit(&w).await, vec![format!("ok: order {order}")]);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The late answer, when it comes, changes nothing.
+    assert!(w.accounts_tick().await.is_empty());
+    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(create_calls(&w).await, 1);
+}
+
+#[tokio::test]
+async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
+    let w = fast_world().await;
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3080").await[0].0;
+    confirm_token(&mut ann, srv).await;
+    // The answer comes too late, and the order list fails for every lookup the client makes.
+    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 1500 })).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "my_orders", "mode": "http500", "after": 1, "count": 12 })).await;
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with("Clore did not answer clearly"), "{out}");
+    assert!(out.contains(&format!("whether an order on #{srv} was made")), "{out}");
+    assert!(!out.contains("No order was made") && !out.contains("Someone else"), "never a refusal: {out}");
+    assert!(!out.contains("SSH password"), "the password waits for the order: {out}");
+    assert_eq!(sim_orders(&w).await.len(), 1, "the order exists all the same");
+    assert_eq!(intent_statuses(&w).await, vec!["unknown"]);
+
+    // Renting it again is refused while the first attempt is open: nothing is sent.
+    let calls = create_calls(&w).await;
+    // (The market snapshot from a moment ago still shows the server free.)
+    confirm_token(&mut ann, srv).await;
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with(&format!("An earlier attempt to rent #{srv} (from ")), "{out}");
+    assert!(out.contains("still being checked with Clore, so I sent nothing new"), "{out}");
+    assert_eq!(create_calls(&w).await, calls, "no second create_order");
+
+    // The next account poll finds it: tracked, audited, announced once with the login.
+    w.engine.poll_accounts().await.unwrap();
+    let sent = w.deliver_alerts().await;
+    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (to, msg) = &sent[0];
+    assert_eq!(to, "dm:ann");
+    assert!(msg.text.starts_with(&format!("Order {order} on #{srv} was made after all")), "{}", msg.text);
+    assert!(msg.text.contains("ssh root@"), "{}", msg.text);
+    assert_eq!(msg.buttons.len(), 1);
+    assert_eq!(msg.buttons[0].label, "Show SSH password");
+    let shown = ann.press_token(&msg.buttons[0].token).await;
+    assert!(shown.starts_with(&format!("SSH password for order {order}: ")), "{shown}");
+    let again = ann.press_token(&msg.buttons[0].token).await;
+    assert!(again.starts_with("That password was already shown once"), "{again}");
+    let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
+    assert_eq!(sealed, 0, "shown once, then gone");
+
+    let me = user_id(&w, "ann").await;
+    let followed = tracked::active_for_user(&w.core.pool, me).await.unwrap();
+    assert_eq!(followed.len(), 1);
+    assert_eq!(followed[0].order_id as u64, order);
+    let audit = rent_audit(&w).await;
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(audit[0].starts_with("unclear: "), "{audit:?}");
+    assert_eq!(audit[1], format!("reconciled: order {order}"));
+    assert_eq!(intent_statuses(&w).await, vec!["made"]);
+    assert!(w.accounts_tick().await.is_empty(), "announced once");
+    assert_eq!(sim_orders(&w).await.len(), 1);
+}
+
+#[tokio::test]
+async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
+    let w = fast_world().await;
+    let mut cat = w.keyed("cat").await;
+    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+    let free = free_of(&w.sim, "RTX 3060").await;
+    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+    let out = cat.line(&format!("/watch 3060 max={max} autorent max_orders=1 daily_cap=50 keep")).await;
+    assert!(out.starts_with("Create an auto-rent watch?"), "{out}");
+    cat.line("/press 1").await;
+    assert!(w.market_tick().await.is_empty());
+
+    // The order is made; every order list after it fails, forty times.
+    control(&w.sim, "/faults", json!({ "endpoint": "my_orders", "mode": "http500", "after": 1, "count": 40 })).await;
+    let first = free[free.len() - 1].0;
+    w.set_price(first, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains(&format!("rented #{first} ")), "{sent:?}");
+    assert!(sent[0].1.contains("Clore has not listed the order yet"), "{sent:?}");
+
+    // Three more bargains: the attempt nobody could look up yet counts as an order.
+    for k in 2..=4 {
+        w.set_price(free[free.len() - k].0, max * 0.8).await;
+        let sent = w.market_tick().await;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert!(sent[0].1.contains("already run or are being checked with Clore (max 1)"), "{sent:?}");
+    }
+    assert_eq!(sim_orders(&w).await.len(), 1);
+
+    // Account polls fail until the faults are used up; then the order is found and followed.
+    let mut found = Vec::new();
+    for _ in 0..12 {
+        let _ = w.engine.poll_accounts().await;
+        found = w.deliver().await;
+        if !found.is_empty() {
+            break;
+        }
+    }
+    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.starts_with(&format!("Auto-rent watch #1: order {order} on #{first} is listed now")),
+        "{found:?}"
+    );
+    let watch: i64 = sqlx::query_scalar("SELECT watch_id FROM tracked_orders WHERE order_id = $1")
+        .bind(order as i64)
+        .fetch_one(&w.core.pool)
+        .await
+        .unwrap();
+    assert_eq!(watch, 1, "attached to its watch");
+
+    // And the cap still holds with the order known.
+    w.set_price(free[free.len() - 5].0, max * 0.7).await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains("(max 1)"), "{sent:?}");
+    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(create_calls(&w).await, 1);
+}
+
+#[tokio::test]
+async fn daily_cap_counts_creation_fees_and_ended_orders() {
+    let w = fast_world().await;
+    let mut cat = w.keyed("cat").await;
+    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+    let free = free_of(&w.sim, "RTX 3060").await;
+    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+    // Room for one order a day and its fee, no more.
+    let cap = max + 0.1 + 0.01;
+    cat.line(&format!("/watch 3060 max={max} autorent keep daily_cap={cap}")).await;
+    cat.line("/press 1").await;
+    let first = free[free.len() - 1].0;
+    w.set_price(first, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains(&format!("rented #{first} ")), "{sent:?}");
+    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+
+    // It ends at once (cancelled); its fee is spent all the same, so a second order today
+    // would pass the cap even though nothing is running.
+    cat.line(&format!("/cancel {order}")).await;
+    assert!(cat.line("/press 1").await.starts_with(&format!("Order {order} is cancelled")));
+    w.set_price(free[free.len() - 2].0, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].1.contains("in a day (creation fees included") && sent[0].1.contains("over its daily cap"),
+        "{sent:?}"
+    );
+    assert_eq!(sim_orders(&w).await.len(), 1);
+}
+
+/// Waits until `check` holds, polling; fails the test after five seconds.
+async fn until<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
+    let w = fast_world().await;
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3060").await[0].0;
+    let token = confirm_token(&mut ann, srv).await;
+    // The client's look at the orders before sending hangs: the process dies there.
+    control(&w.sim, "/faults", json!({ "endpoint": "my_orders", "mode": "latency", "latency_ms": 4000 })).await;
+    let core = w.core.clone();
+    let rent = tokio::spawn(async move { Session::new(&core, caller("ann", None)).press_token(&token).await });
+    until("the intent", || async { intent_statuses(&w).await == vec!["pending"] }).await;
+    rent.abort();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+
+    let engine = restarted(&w);
+    engine.poll_accounts().await.unwrap();
+    let sent = w.deliver().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "dm:ann");
+    assert!(sent[0].1.starts_with(&format!("Your rent of #{srv} (")), "{sent:?}");
+    assert!(sent[0].1.contains("did not go through") && sent[0].1.contains("Nothing was rented"), "{sent:?}");
+    assert_eq!(create_calls(&w).await, 0);
+    assert!(sim_orders(&w).await.is_empty());
+    assert_eq!(intent_statuses(&w).await, vec!["absent"]);
+    assert_eq!(rent_audit(&w).await, vec!["not made: no order appeared on the account"]);
+    let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
+    assert_eq!(sealed, 0, "the password made for it is gone");
+    engine.poll_accounts().await.unwrap();
+    assert!(w.deliver().await.is_empty(), "settled once");
+}
+
+#[tokio::test]
+async fn killed_between_the_call_and_its_answer_is_settled_once() {
+    let w = fast_world().await;
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, "RTX 3070").await[0].0;
+    let token = confirm_token(&mut ann, srv).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 4000 })).await;
+    let core = w.core.clone();
+    let rent = tokio::spawn(async move { Session::new(&core, caller("ann", None)).press_token(&token).await });
+    until("the order", || async { sim_orders(&w).await.len() == 1 }).await;
+    rent.abort();
+
+    let engine = restarted(&w);
+    engine.poll_accounts().await.unwrap();
+    let sent = w.deliver_alerts().await;
+    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].1.text.starts_with(&format!("Order {order} on #{srv} was made after all")), "{sent:?}");
+    assert_eq!(sent[0].1.buttons.len(), 1, "the generated password, shown on request");
+    let me = user_id(&w, "ann").await;
+    assert_eq!(tracked::active_for_user(&w.core.pool, me).await.unwrap().len(), 1);
+    assert_eq!(rent_audit(&w).await, vec![format!("reconciled: order {order}")]);
+    assert_eq!(intent_statuses(&w).await, vec!["made"]);
+    // A second restart, and the old engine too: nothing more.
+    restarted(&w).poll_accounts().await.unwrap();
+    w.engine.poll_accounts().await.unwrap();
+    assert!(w.deliver().await.is_empty(), "settled once");
+    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(create_calls(&w).await, 1);
+    let open = intents::open_for_user(&w.core.pool, me).await.unwrap();
+    assert!(open.is_empty());
+}
