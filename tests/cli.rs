@@ -55,3 +55,22 @@ fn commands_needing_configuration_name_the_missing_variable() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--key must not be empty"));
 }
+
+#[test]
+fn chat_survives_bytes_that_are_not_utf8() {
+    use std::io::Write;
+    let mut child = clorebot()
+        .args(["chat", "--user", "ann", "--no-alerts"])
+        .env("CLOREBOT_MASTER_KEY", clorebot::store::crypto::Keyring::generate_key_b64())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"/help \xff\xfe\n/start\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("There is no /\u{fffd}\u{fffd} command."), "{text}");
+    assert!(text.contains("clorebot rents GPUs on the Clore.ai marketplace"), "{text}");
+}

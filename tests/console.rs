@@ -21,9 +21,12 @@ struct Bot {
 }
 
 async fn bot() -> Bot {
+    bot_with(CoreConfig::default()).await
+}
+
+async fn bot_with(cfg: CoreConfig) -> Bot {
     let sim = start_sim(200).await;
-    let core =
-        Core::new(db().await, client(&sim), Arc::new(ring(&[(1, 11)])), CoreConfig::default(), Duration::from_secs(30));
+    let core = Core::new(db().await, client(&sim), Arc::new(ring(&[(1, 11)])), cfg, Duration::from_secs(30));
     Bot { sim, core }
 }
 
@@ -402,4 +405,211 @@ async fn concurrent_searches_share_one_marketplace_fetch() {
     // Within the TTL, later searches reuse it too.
     a.line("/gpus 3090").await;
     assert_eq!(state(&bot.sim).await["calls"]["marketplace"], 1);
+}
+
+/// Every reply to a hostile line: answered in words, bounded, nothing stored beyond limits.
+#[tokio::test]
+async fn hostile_input_gets_a_clear_bounded_answer() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let big = "x".repeat(100_000);
+    let cases: Vec<(String, &str)> = vec![
+        ("/settings sshkey=\"ssh-ed25519 €€€€€€\"".into(), "sshkey has a key body that is not base64"),
+        (
+            "/settings sshkey=\"ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g\"".into(),
+            "does not match its type",
+        ),
+        (format!("/settings image={big}"), "image: is 100000 characters; at most 255 allowed"),
+        ("/settings image=\"ubuntu; rm -rf /\"".into(), "image: is not a Docker image reference"),
+        ("/settings password=short1".into(), "password must be at least 8 characters"),
+        ("/watch 4090 <0".into(), "a price ceiling must be above 0"),
+        ("/watch 4090 max=0".into(), "a price ceiling must be above 0"),
+        ("/gpus price<=0".into(), "a price ceiling must be above 0"),
+        (format!("/gpus {}", "a ".repeat(5000)), "a query is at most 24 terms and 300 characters"),
+        (format!("/gpus {big}"), "a query is at most 24 terms and 300 characters"),
+        (format!("/watch {big}"), "a query is at most 24 terms and 300 characters"),
+        (format!("/help {big}"), "There is no /xxxxxxxx"),
+        (format!("/{big}"), "Unknown command /xxxxxxxx"),
+        (format!("/hostset {big} on"), "A server name is at most 100 characters"),
+        (format!("/orders {big}"), "I don't understand `xxxxxxxx"),
+        (format!("/rent 42 image={big}"), "image: is 100000 characters"),
+    ];
+    for (input, want) in &cases {
+        let out = s.line(input).await;
+        assert!(out.contains(want), "{} → {out:?}; expected {want:?}", clorebot::text::clip(input, 60));
+        assert!(out.chars().count() < 700, "{} → a reply of {} characters", clorebot::text::clip(input, 60), out.len());
+    }
+    let out = s.line("/settings").await;
+    assert!(out.contains("SSH key:       none") && out.contains("(bot default)"), "nothing was stored: {out}");
+    assert!(out.contains("SSH password:  none"), "{out}");
+    let cancel = s.line(&format!("/cancel 1 {}", "y".repeat(2000))).await;
+    assert!(cancel.chars().count() < 700, "{cancel}");
+
+    // A value stored before keys were checked must not break /settings (it used to panic
+    // cutting a multi-byte character).
+    sqlx::query("UPDATE users SET ssh_key = 'ssh-ed25519 €€€€€€€€€€€€€€€€€€€€€€ me@host'")
+        .execute(&bot.core.pool)
+        .await
+        .unwrap();
+    let out = s.line("/settings").await;
+    assert!(out.contains("SSH key:       ssh-ed25519 €€€€€€€€…€€€€ me@host"), "{out}");
+}
+
+#[tokio::test]
+async fn full_width_digits_and_invisible_characters_parse_as_typed() {
+    let bot = bot().await;
+    let mut s = bot.session("ann", None);
+    let plain = s.line("/gpus 4090 limit=3").await;
+    for variant in [
+        "/gpus ４０９０ limit=3",
+        "/gpus 40\u{200b}90 limit=3",
+        "/gpus \u{202e}4090\u{202c} limit=3",
+        "\u{feff}/gpus 4090 limit=３",
+    ] {
+        assert_eq!(listed(&s.line(variant).await), listed(&plain), "{variant:?}");
+    }
+    let out = s.line("/watch ４０９０ max＝0.35").await;
+    assert!(out.starts_with("Watch #1: 4090 · ≤0.35 USD/day"), "{out}");
+    let out = s.line("/watch 40\u{200d}90 ＜0.35").await;
+    assert!(out.starts_with("Watch #2: 4090 · <0.35 USD/day"), "{out}");
+}
+
+#[tokio::test]
+async fn spot_bids_far_above_on_demand_are_warned_or_refused() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let m = client(&bot.sim).marketplace(None).await.unwrap();
+    let usd = clorebot::clore::Currency::Usd;
+    let (id, on_demand) = m
+        .servers
+        .iter()
+        .filter(|x| !x.rented && x.id < 100_000 && x.accepts(usd))
+        .find_map(|x| Some((x.id, x.on_demand(usd)?)))
+        .unwrap();
+    let out = s.line(&format!("/rent #{id} spot=1e308")).await;
+    assert!(out.contains("is more than 10× the on-demand price") && out.contains("nothing was set up"), "{out}");
+    assert!(out.contains(&clorebot::core::format::per_day(on_demand, usd)), "names the on-demand price: {out}");
+    let bid = on_demand * 2.0;
+    let out = s.line(&format!("/rent #{id} spot={bid}")).await;
+    assert!(out.starts_with(&format!("Rent server #{id}?")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "Your bid of {} is above the on-demand price of {}",
+            clorebot::core::format::per_day(bid, usd),
+            clorebot::core::format::per_day(on_demand, usd)
+        )),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
+    let bot = bot().await;
+    let mut s = bot.user_with_key("ann").await;
+    let sealed = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sealed_secrets").fetch_one(&bot.core.pool).await.unwrap()
+    };
+    let (id, _) = cheapest_free(&bot.sim, "RTX 3060").await;
+    let out = s.line(&format!("/rent #{id} env HF_TOKEN=hf_supersecret123")).await;
+    assert!(out.contains("Environment:  HF_TOKEN") && !out.contains("supersecret"), "{out}");
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload::text FROM pending_actions").fetch_all(&bot.core.pool).await.unwrap();
+    assert!(payloads.iter().all(|p| !p.contains("supersecret")), "{payloads:?}");
+    assert_eq!(sealed().await, 1);
+    assert!(s.line("/press 2").await.starts_with("Aborted"));
+    assert_eq!(sealed().await, 0, "aborted: gone");
+
+    s.line(&format!("/rent #{id} env HF_TOKEN=hf_supersecret123")).await;
+    assert_eq!(sealed().await, 1);
+    let out = s.line("/press 1").await;
+    assert!(out.contains("is running"), "{out}");
+    assert_eq!(sealed().await, 0, "used: gone");
+
+    // In a group the message holding the values is deleted, and the confirmation is private.
+    let mut g = bot.session("ann", Some("ml-team"));
+    let out = g.line(&format!("/rent 3060 env HF_TOKEN=hf_other")).await;
+    assert!(out.starts_with("(your message was deleted)\n(only you can see this)\nRent server"), "{out}");
+    // A /rent with env that does not parse is deleted too; so is any /settings error.
+    for line in ["/rent 3060 env HF_TOKEN", "/settings ssh_password=bad#1234", "/settings sshpassword=x"] {
+        let out = g.line(line).await;
+        assert!(out.starts_with("(your message was deleted)"), "{line} → {out}");
+        assert!(!out.contains("bad#1234"));
+    }
+}
+
+#[tokio::test]
+async fn team_watches_count_against_their_owner_and_their_chat() {
+    let bot = bot_with(CoreConfig { max_watches_per_user: 2, max_watches_per_chat: 1, ..CoreConfig::default() }).await;
+    let mut dm = bot.session("ann", None);
+    let mut team = bot.session("ann", Some("ml-team"));
+    assert!(dm.line("/watch 4090 max=0.3").await.starts_with("Watch #1"));
+    assert!(team.line("/watch a100 here").await.starts_with("Watch #2"));
+    let out = dm.line("/watch 3090 max=0.3").await;
+    assert_eq!(out, "You have 2 watches (personal and team), the most allowed. Delete some with /unwatch first.");
+    let mut bob = bot.session("bob", Some("ml-team"));
+    let out = bob.line("/watch h100 here").await;
+    assert!(out.starts_with("This chat has 1 team watches, the most allowed."), "{out}");
+}
+
+#[tokio::test]
+async fn a_panicking_handler_does_not_end_the_chat() {
+    let mut bot = bot().await;
+    bot.core.probe = Some(Arc::new(|cmd: &clorebot::core::Command| {
+        if matches!(cmd, clorebot::core::Command::Wallets) {
+            panic!("a handler bug");
+        }
+    }));
+    let input: &[u8] = b"/wallets\n/help \xff\xfe\n/start\n";
+    let mut out = Vec::new();
+    clorebot::frontends::console::run(&bot.core, caller("ann", None), input, &mut out, false, None).await.unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("Something went wrong on our side (ref "), "{out}");
+    // The session went on: bad bytes became U+FFFD, and the next command was answered.
+    assert!(out.contains("There is no /\u{fffd}\u{fffd} command."), "{out}");
+    assert!(out.contains("clorebot rents GPUs on the Clore.ai marketplace"), "{out}");
+}
+
+#[tokio::test]
+async fn a_console_alert_is_delivered_only_once_printed() {
+    use clorebot::alerts::deliver::deliver_once;
+    use clorebot::frontends::console::ConsoleNotifier;
+    use clorebot::store::outbox;
+    let bot = bot().await;
+    let alert = outbox::NewAlert {
+        dedup_key: "test:1".into(),
+        platform: Platform::Console,
+        target_chat_id: "dm:ann".into(),
+        target_user: None,
+        payload: clorebot::alerts::message::AlertMessage::text("server #7 is cheap").to_json(),
+    };
+    outbox::enqueue(&bot.core.pool, &alert).await.unwrap();
+    // A console that takes the alert but closes before printing it: not delivered.
+    let (notifier, rx) = ConsoleNotifier::new(&caller("ann", None));
+    drop(rx);
+    assert_eq!(deliver_once(&bot.core.pool, &notifier).await.unwrap(), 0);
+    assert_eq!(outbox::pending_count(&bot.core.pool).await.unwrap(), 1);
+    sqlx::query("UPDATE outbox SET next_attempt_at = now()").execute(&bot.core.pool).await.unwrap();
+
+    // A console that prints it: delivered once it is on the screen.
+    let (notifier, rx) = ConsoleNotifier::new(&caller("ann", None));
+    let (keep_open, input) = tokio::io::duplex(64);
+    let mut screen = Vec::new();
+    let printing = clorebot::frontends::console::run(
+        &bot.core,
+        caller("ann", None),
+        tokio::io::BufReader::new(input),
+        &mut screen,
+        false,
+        Some(rx),
+    );
+    let delivering = async {
+        let n = deliver_once(&bot.core.pool, &notifier).await.unwrap();
+        drop(keep_open);
+        n
+    };
+    let (printed, delivered) = tokio::join!(printing, delivering);
+    printed.unwrap();
+    assert_eq!(delivered, 1);
+    assert_eq!(String::from_utf8(screen).unwrap(), "🔔 server #7 is cheap\n\n");
+    assert_eq!(outbox::pending_count(&bot.core.pool).await.unwrap(), 0);
 }

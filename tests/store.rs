@@ -475,3 +475,115 @@ async fn tracked_orders_hosts_history_and_audit() {
     let log = audit::recent(&pool, u, 10).await.unwrap();
     assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["cancel", "rent"]);
 }
+
+#[tokio::test]
+async fn one_damaged_secret_does_not_stop_the_bot_only_its_owner() {
+    let pool = db().await;
+    let good = ring(&[(1, 11)]);
+    let mut users = Vec::new();
+    for n in 0..4 {
+        let u = user(&pool, n).await;
+        secrets::put(&pool, &good, u, SecretKind::CloreApiKey, &SecretString::from(format!("key-of-user-{n}-abcdef")))
+            .await
+            .unwrap();
+        users.push(u);
+    }
+    // The row written first (and the lowest id) is damaged on disk.
+    sqlx::query("UPDATE user_secrets SET ciphertext = decode('00', 'hex') || ciphertext, updated_at = now() - interval '1 day' WHERE user_id = $1")
+        .bind(users[0])
+        .execute(&pool)
+        .await
+        .unwrap();
+    secrets::check_keyring(&pool, &good).await.unwrap();
+    assert_eq!(
+        undecryptable(secrets::get(&pool, &good, users[0], SecretKind::CloreApiKey).await.unwrap()),
+        CryptoError::Decrypt(1)
+    );
+    assert_eq!(
+        usable(secrets::get(&pool, &good, users[1], SecretKind::CloreApiKey).await.unwrap()),
+        "key-of-user-1-abcdef"
+    );
+    // With a wrong key nothing opens: that still stops the start.
+    let e = secrets::check_keyring(&pool, &ring(&[(1, 12)])).await.unwrap_err().to_string();
+    assert!(e.contains("master key version 1 does not decrypt"), "{e}");
+}
+
+#[tokio::test]
+async fn sealed_secrets_open_once_bound_to_their_row_and_expire() {
+    use clorebot::store::sealed::{self, Taken};
+    let pool = db().await;
+    let r = ring(&[(1, 11)]);
+    let a = user(&pool, 1).await;
+    let b = user(&pool, 2).await;
+    let secret = SecretString::from("generated-pw-123");
+    let id = sealed::put(&pool, &r, a, SecretKind::OrderLogin, &secret, Duration::from_secs(60)).await.unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT ciphertext FROM sealed_secrets").fetch_one(&pool).await.unwrap();
+    assert!(!String::from_utf8_lossy(&stored).contains("generated-pw"));
+    // Someone else, or the wrong kind, cannot take it.
+    assert!(matches!(sealed::take(&pool, &r, b, SecretKind::OrderLogin, id).await.unwrap(), Taken::Gone));
+    assert!(matches!(sealed::take(&pool, &r, a, SecretKind::RentEnv, id).await.unwrap(), Taken::Gone));
+    // Its owner can, once.
+    match sealed::take(&pool, &r, a, SecretKind::OrderLogin, id).await.unwrap() {
+        Taken::Secret(s) => assert_eq!(s.expose_secret(), "generated-pw-123"),
+        _ => panic!("the owner could not take it"),
+    }
+    assert!(matches!(sealed::take(&pool, &r, a, SecretKind::OrderLogin, id).await.unwrap(), Taken::Gone));
+
+    // Moved to another row, a ciphertext does not open.
+    let one = sealed::put(&pool, &r, a, SecretKind::RentEnv, &secret, Duration::from_secs(60)).await.unwrap();
+    let two = sealed::put(&pool, &r, a, SecretKind::RentEnv, &SecretString::from("x"), Duration::from_secs(60))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE sealed_secrets SET (nonce, ciphertext) = (SELECT nonce, ciphertext FROM sealed_secrets WHERE id = $1) WHERE id = $2")
+        .bind(one)
+        .bind(two)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(sealed::take(&pool, &r, a, SecretKind::RentEnv, two).await.unwrap(), Taken::Undecryptable(_)));
+
+    // Expired: reads as gone, and purged.
+    let old = sealed::put(&pool, &r, a, SecretKind::RentEnv, &secret, Duration::ZERO).await.unwrap();
+    assert!(matches!(sealed::take(&pool, &r, a, SecretKind::RentEnv, old).await.unwrap(), Taken::Gone));
+    sealed::put(&pool, &r, a, SecretKind::RentEnv, &secret, Duration::ZERO).await.unwrap();
+    assert_eq!(sealed::purge_expired(&pool).await.unwrap(), 1);
+
+    // Rotation moves what is left to the newest key.
+    let (moved, failed) = sealed::rotate(&pool, &ring(&[(2, 22), (1, 11)])).await.unwrap();
+    assert_eq!((moved, failed), (1, 0));
+    match sealed::take(&pool, &ring(&[(2, 22)]), a, SecretKind::RentEnv, one).await.unwrap() {
+        Taken::Secret(s) => assert_eq!(s.expose_secret(), "generated-pw-123"),
+        _ => panic!("rotated secret does not open with the new key"),
+    }
+}
+
+#[tokio::test]
+async fn one_open_intent_per_user_and_server_and_transitions_happen_once() {
+    use clorebot::store::intents::{self, Begun, NewIntent, Origin, Status};
+    let pool = db().await;
+    let a = user(&pool, 1).await;
+    let new = |server: i64| NewIntent {
+        user: a,
+        server_id: server,
+        price: 0.3,
+        currency: "USD-Blockchain".into(),
+        spot: false,
+        gpu: "1× RTX 4090".into(),
+        watch: None,
+        origin: Origin::Rent,
+        login_secret: None,
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    let Begun::Started(first) = intents::begin(&mut conn, &new(7)).await.unwrap() else { panic!("not started") };
+    assert!(matches!(intents::begin(&mut conn, &new(7)).await.unwrap(), Begun::Busy(Some(i)) if i.id == first.id));
+    assert!(matches!(intents::begin(&mut conn, &new(8)).await.unwrap(), Begun::Started(_)));
+    let open = [Status::Pending];
+    assert!(intents::resolve(&pool, first.id, &open, Status::Unknown, None, Some("timeout")).await.unwrap());
+    assert!(!intents::resolve(&pool, first.id, &open, Status::Refused, None, None).await.unwrap(), "not pending now");
+    assert!(intents::resolve(&pool, first.id, &Status::OPEN, Status::Made, Some(1001), None).await.unwrap());
+    assert!(!intents::resolve(&pool, first.id, &Status::OPEN, Status::Absent, None, None).await.unwrap());
+    // Closed, so server 7 may be tried again.
+    assert!(matches!(intents::begin(&mut conn, &new(7)).await.unwrap(), Begun::Started(_)));
+    assert_eq!(intents::claimed_orders(&pool, a).await.unwrap(), vec![1001]);
+    assert_eq!(intents::open_for_user(&pool, a).await.unwrap().len(), 2);
+}

@@ -789,6 +789,11 @@ mod tests {
             ("/settings locale=english", "locale must be a language code"),
             ("/gpus \"rtx 4090", "not closed"),
             ("/help rent gpus", "one command at a time"),
+            ("/watch 4090 <0", "a price ceiling must be above 0"),
+            ("/watch 4090 price<=0", "a price ceiling must be above 0"),
+            ("/settings password=short", "at least 8 characters"),
+            ("/settings image=a;b", "not a Docker image reference"),
+            ("/hostset ", "Give the server's name"),
         ];
         for (input, want) in cases {
             let e = err(input);
@@ -804,6 +809,38 @@ mod tests {
         }
         let e = parse("/settings password=bad#pass").unwrap_err();
         assert!(e.secret && !e.message.contains("bad#pass"), "{e:?}");
+    }
+
+    #[test]
+    fn any_error_of_a_command_that_may_hold_a_secret_is_secret() {
+        for line in [
+            "/settings ssh_password=x",
+            "/settings sshpassword=hunter2hunter2",
+            "/settings theme=dark",
+            "/settings currency=eur",
+            "/rent 42 env FOO",
+            "/rent 42 env=BAD-NAME=1",
+        ] {
+            let e = parse(line).unwrap_err();
+            assert!(e.secret, "{line} → {e:?}");
+            assert!(!e.message.contains("hunter2"), "{e:?}");
+        }
+        for line in ["/rent 42 spot=-1", "/gpus \"x", "/watch"] {
+            assert!(!parse(line).unwrap_err().secret, "{line}");
+        }
+    }
+
+    #[test]
+    fn input_is_normalised_before_parsing() {
+        assert_eq!(normalize("／ｇｐｕｓ　４０９０"), "/gpus 4090");
+        assert_eq!(normalize("40\u{200b}90\u{200e}\u{2066}x\u{2069}\u{ad}"), "4090x");
+        assert!(is_command("\u{feff}/start"));
+        match (ok("/watch ４０９０ max＝0.4"), ok("/watch 4090 max=0.4")) {
+            (Command::Watch(a), Command::Watch(b)) => assert_eq!(a, b),
+            other => panic!("{other:?}"),
+        }
+        // Echoes are bounded whatever was typed.
+        assert!(err(&format!("/{}", "z".repeat(10_000))).chars().count() < 120);
     }
 
     #[test]
