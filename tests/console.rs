@@ -527,7 +527,7 @@ async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
 
     // In a group the message holding the values is deleted, and the confirmation is private.
     let mut g = bot.session("ann", Some("ml-team"));
-    let out = g.line(&format!("/rent 3060 env HF_TOKEN=hf_other")).await;
+    let out = g.line("/rent 3060 env HF_TOKEN=hf_other").await;
     assert!(out.starts_with("(your message was deleted)\n(only you can see this)\nRent server"), "{out}");
     // A /rent with env that does not parse is deleted too; so is any /settings error.
     for line in ["/rent 3060 env HF_TOKEN", "/settings ssh_password=bad#1234", "/settings sshpassword=x"] {
