@@ -49,6 +49,8 @@ CREATE UNIQUE INDEX rent_intents_one_open ON rent_intents (user_id, server_id)
     WHERE status IN ('pending', 'unknown', 'accepted');
 CREATE UNIQUE INDEX rent_intents_order ON rent_intents (user_id, order_id) WHERE order_id IS NOT NULL;
 CREATE INDEX rent_intents_watch ON rent_intents (watch_id) WHERE watch_id IS NOT NULL;
+-- The account poll looks for open intents too old to settle; closed ones are most rows.
+CREATE INDEX rent_intents_open_age ON rent_intents (created_at) WHERE status IN ('pending', 'unknown', 'accepted');
 
 -- What an order really cost, for auto-rent's daily cap: when it started (Clore's `ct`), when
 -- it ended (first seen gone), and its creation fee.
