@@ -282,18 +282,34 @@ async fn until<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn
     panic!("timed out waiting for {what}");
 }
 
+/// Ann confirms a rent of a free `model` server in a task of its own, with `fault` set, and
+/// the task is killed (the process dies) once `reached` holds. Returns the server.
+async fn die_mid_rent<F: std::future::Future<Output = bool>>(
+    w: &World,
+    model: &str,
+    fault: Value,
+    what: &str,
+    reached: impl Fn() -> F,
+) -> u64 {
+    let mut ann = w.keyed("ann").await;
+    let srv = free_of(&w.sim, model).await[0].0;
+    let token = confirm_token(&mut ann, srv).await;
+    control(&w.sim, "/faults", fault).await;
+    let core = w.core.clone();
+    let rent = tokio::spawn(async move { Session::new(&core, caller("ann", None)).press_token(&token).await });
+    until(what, reached).await;
+    rent.abort();
+    srv
+}
+
 #[tokio::test]
 async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
     let w = fast_world().await;
-    let mut ann = w.keyed("ann").await;
-    let srv = free_of(&w.sim, "RTX 3060").await[0].0;
-    let token = confirm_token(&mut ann, srv).await;
     // The client's look at the orders before sending hangs: the process dies there.
-    control(&w.sim, "/faults", json!({ "endpoint": "my_orders", "mode": "latency", "latency_ms": 4000 })).await;
-    let core = w.core.clone();
-    let rent = tokio::spawn(async move { Session::new(&core, caller("ann", None)).press_token(&token).await });
-    until("the intent", || async { intent_statuses(&w).await == vec!["pending"] }).await;
-    rent.abort();
+    let hang = json!({ "endpoint": "my_orders", "mode": "latency", "latency_ms": 4000 });
+    let srv =
+        die_mid_rent(&w, "RTX 3060", hang, "the intent", || async { intent_statuses(&w).await == vec!["pending"] })
+            .await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
 
     let engine = restarted(&w);
@@ -316,14 +332,9 @@ async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
 #[tokio::test]
 async fn killed_between_the_call_and_its_answer_is_settled_once() {
     let w = fast_world().await;
-    let mut ann = w.keyed("ann").await;
-    let srv = free_of(&w.sim, "RTX 3070").await[0].0;
-    let token = confirm_token(&mut ann, srv).await;
-    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 4000 })).await;
-    let core = w.core.clone();
-    let rent = tokio::spawn(async move { Session::new(&core, caller("ann", None)).press_token(&token).await });
-    until("the order", || async { sim_orders(&w).await.len() == 1 }).await;
-    rent.abort();
+    // Clore makes the order and answers only after the process has died.
+    let late = json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 4000 });
+    let srv = die_mid_rent(&w, "RTX 3070", late, "the order", || async { sim_orders(&w).await.len() == 1 }).await;
 
     let engine = restarted(&w);
     engine.poll_accounts().await.unwrap();
