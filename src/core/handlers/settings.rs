@@ -85,7 +85,9 @@ fn short_key(k: &str) -> String {
     let body: Vec<char> = parts.next().unwrap_or("").chars().collect();
     let comment = clip(&parts.collect::<Vec<_>>().join(" "), 40);
     let body = if body.len() > 16 {
-        format!("{}…{}", body[..8].iter().collect::<String>(), body[body.len() - 4..].iter().collect::<String>())
+        let head: String = body.iter().take(8).collect();
+        let tail: String = body.iter().skip(body.len() - 4).collect();
+        format!("{head}…{tail}")
     } else {
         body.iter().collect()
     };
