@@ -24,6 +24,10 @@ fn sig(x: f64, min_decimals: usize) -> String {
     if x == 0.0 {
         return format!("{:.*}", min_decimals, 0.0);
     }
+    // No price is this big; a typo (spot=1e308) reads as one, not as 300 digits.
+    if x.abs() >= 1e9 {
+        return format!("{x:.2e}");
+    }
     let magnitude = x.abs().log10().floor() as i32;
     let decimals = (2 - magnitude).clamp(min_decimals as i32, 10) as usize;
     let s = format!("{x:.decimals$}");
@@ -37,6 +41,16 @@ fn sig(x: f64, min_decimals: usize) -> String {
         return trimmed.trim_end_matches('.').to_owned();
     }
     s
+}
+
+/// `2 minutes`, `1 hour`: a time limit in words (whole minutes and hours; else as [`duration`]).
+pub fn span_words(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match secs {
+        s if s > 0 && s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s > 0 && s % 60 == 0 => plural(s / 60, "minute"),
+        s => duration(s as i64),
+    }
 }
 
 /// `2d 3h`, `3h 12m`, `12m`, `45s`; negative reads as `0s`.
@@ -88,5 +102,9 @@ mod tests {
         assert_eq!(duration(2 * 86_400 + 3 * 3600 + 5), "2d 3h");
         assert_eq!(duration(-5), "0s");
         assert_eq!(percent(0.985), "98.5%");
+        assert_eq!(span_words(120), "2 minutes");
+        assert_eq!(span_words(3600), "1 hour");
+        assert_eq!(span_words(90), "1m");
+        assert_eq!(money(1e308, Currency::Usd), "$1.00e308");
     }
 }

@@ -107,7 +107,10 @@ pub async fn cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome 
         let n = i.chars().count();
         r = r.with_text(format!("Reported issue ({n} characters): {}", crate::text::clip(i, crate::text::ECHO_MAX)));
     }
-    r = r.with_text("The server is released at once. Confirm within 2 minutes.");
+    r = r.with_text(format!(
+        "The server is released at once. Confirm within {}.",
+        format::span_words(cx.core.cfg.confirm_ttl.as_secs())
+    ));
     let (confirm, abort) =
         cx.confirm_pair(&Action::ConfirmCancel { order, issue }, &format!("cancelling order {order}")).await?;
     Ok(vec![r.with_button("Confirm", ButtonStyle::Danger, confirm).with_button(

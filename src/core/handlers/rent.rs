@@ -179,7 +179,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
     for w in warnings {
         r = r.with_text(w);
     }
-    let within = crate::core::format::duration(cx.core.cfg.confirm_ttl.as_secs() as i64);
+    let within = crate::core::format::span_words(cx.core.cfg.confirm_ttl.as_secs());
     r = r.with_text(if plan.spot {
         format!("A spot order runs until someone outbids you. Confirm within {within}.")
     } else {
