@@ -56,7 +56,9 @@ impl Engine {
                 .iter()
                 .filter(|o| o.server_id == Some(i.server_id as u64) && !claimed.contains(&(o.id as i64)))
                 .filter(|o| known.get(&(o.id as i64)).is_none_or(|seen| *seen >= i.created_at))
-                .filter(|o| o.ct.is_some_and(|ct| (earliest..=latest).contains(&ct)))
+                // An order without `ct` (never seen live) can't be placed in time; new to the
+                // bot and on this server, it is the attempt's rather than a lost order.
+                .filter(|o| o.ct.is_none_or(|ct| (earliest..=latest).contains(&ct)))
                 .min_by_key(|o| (o.ct.unwrap_or(created) - created).abs());
             if let Some(o) = found {
                 claimed.insert(o.id as i64);
