@@ -292,13 +292,7 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
 #[tokio::test]
 async fn auto_rent_rents_the_cheapest_match_and_stops() {
     let w = world().await;
-    let mut cat = w.keyed("cat").await;
-    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
-    let free = free_of(&w.sim, "RTX 3060").await;
-    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
-    let out = cat.line(&format!("/watch 3060 max={max} autorent")).await;
-    assert!(out.starts_with("Create an auto-rent watch?"), "{out}");
-    cat.line("/press 1").await;
+    let (_cat, free, max) = w.autorent_3060("cat", |_| String::new()).await;
     assert!(w.market_tick().await.is_empty(), "nothing under the max yet");
     let (a, b) = (free[free.len() - 1].0, free[free.len() - 2].0);
     w.set_price(a, max * 0.95).await;

@@ -184,13 +184,7 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
 #[tokio::test]
 async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
     let w = fast_world().await;
-    let mut cat = w.keyed("cat").await;
-    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
-    let free = free_of(&w.sim, "RTX 3060").await;
-    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
-    let out = cat.line(&format!("/watch 3060 max={max} autorent max_orders=1 daily_cap=50 keep")).await;
-    assert!(out.starts_with("Create an auto-rent watch?"), "{out}");
-    cat.line("/press 1").await;
+    let (_cat, free, max) = w.autorent_3060("cat", |_| "max_orders=1 daily_cap=50 keep".into()).await;
     assert!(w.market_tick().await.is_empty());
 
     // The order is made; every order list after it fails, forty times.
@@ -243,14 +237,8 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
 #[tokio::test]
 async fn daily_cap_counts_creation_fees_and_ended_orders() {
     let w = fast_world().await;
-    let mut cat = w.keyed("cat").await;
-    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
-    let free = free_of(&w.sim, "RTX 3060").await;
-    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
     // Room for one order a day and its fee, no more.
-    let cap = max + 0.1 + 0.01;
-    cat.line(&format!("/watch 3060 max={max} autorent keep daily_cap={cap}")).await;
-    cat.line("/press 1").await;
+    let (mut cat, free, max) = w.autorent_3060("cat", |max| format!("keep daily_cap={}", max + 0.1 + 0.01)).await;
     let first = free[free.len() - 1].0;
     w.set_price(first, max * 0.9).await;
     let sent = w.market_tick().await;

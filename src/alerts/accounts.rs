@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use secrecy::ExposeSecret;
 
 use super::message::AlertMessage;
-use super::{Engine, enqueue_private};
+use super::{Engine, contained, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Currency, Order};
 use crate::core::format::{self, money, per_day};
 use crate::core::handlers::rent::endpoint_lines;
@@ -32,7 +32,6 @@ pub struct AccountsReport {
 
 impl Engine {
     pub async fn poll_accounts(&self) -> anyhow::Result<AccountsReport> {
-        use futures_util::FutureExt;
         use futures_util::stream::{self, StreamExt};
         // Housekeeping rides along: buttons expired a day ago are of no use to anyone, and
         // sealed secrets are gone the moment they expire.
@@ -40,16 +39,15 @@ impl Engine {
         crate::store::sealed::purge_expired(&self.core.pool).await?;
         let mut report = AccountsReport { alerts: self.abandon_stale_intents().await?, ..Default::default() };
         let ids = secrets::users_with_api_key(&self.core.pool).await?;
+        let settling: std::collections::HashSet<crate::store::UserId> =
+            intents::users_with_open(&self.core.pool).await?.into_iter().collect();
         // Each key has its own Clore rate limit, so accounts are polled side by side: one at a
         // time, three calls a second apart each, a minute would cover barely twenty users.
         let outcomes: Vec<(crate::store::UserId, anyhow::Result<Option<usize>>)> = stream::iter(ids)
-            .map(|uid| async move {
-                // One account's panic is that account's failure, not the poll's.
-                let polled = std::panic::AssertUnwindSafe(self.poll_account(uid)).catch_unwind().await;
-                let polled = polled.unwrap_or_else(|p| {
-                    Err(anyhow::anyhow!("the account poll panicked: {}", crate::telemetry::panic_text(&*p)))
-                });
-                (uid, polled)
+            // One account's panic is that account's failure, not the poll's.
+            .map(|uid| {
+                let settling = settling.contains(&uid);
+                async move { (uid, contained("the account poll", self.poll_account(uid, settling)).await) }
             })
             .buffer_unordered(ACCOUNTS_AT_ONCE)
             .collect()
@@ -72,7 +70,8 @@ impl Engine {
     }
 
     /// One account; `None` when its key is unusable (it is told so when it next uses a command).
-    async fn poll_account(&self, uid: crate::store::UserId) -> anyhow::Result<Option<usize>> {
+    /// `settling`: the user has rent attempts open (see `reconcile.rs`).
+    async fn poll_account(&self, uid: crate::store::UserId, settling: bool) -> anyhow::Result<Option<usize>> {
         let Some(user) = users::get_user(&self.core.pool, uid).await? else { return Ok(None) };
         let Some(secrets::Stored::Usable(k)) =
             secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?
@@ -80,16 +79,16 @@ impl Engine {
             return Ok(None);
         };
         let Ok(key) = ApiKey::parse(k.expose_secret()) else { return Ok(None) };
-        self.poll_user(&user, &key).await.map(Some)
+        self.poll_user(&user, &key, settling).await.map(Some)
     }
 
-    async fn poll_user(&self, user: &User, key: &ApiKey) -> Result<usize, anyhow::Error> {
+    async fn poll_user(&self, user: &User, key: &ApiKey, settling: bool) -> Result<usize, anyhow::Error> {
         let mut alerts = 0;
         // Every keyed user's orders, not only those the bot rented: an order made on the web
         // dashboard gets its alerts too (each key has its own rate limit, so this costs no
         // one else's calls). With a rent attempt open, completed orders are asked for too: the
         // order it may have made could have ended already.
-        let open = intents::open_for_user(&self.core.pool, user.id).await?;
+        let open = if settling { intents::open_for_user(&self.core.pool, user.id).await? } else { Vec::new() };
         let asked_at = chrono::Utc::now();
         let mut listed = self.core.clore.my_orders(key, !open.is_empty()).await?.orders;
         if !open.is_empty() {
@@ -158,10 +157,11 @@ impl Engine {
         // Orders made elsewhere (the web dashboard) are followed from now on; endpoints that
         // are up already are not news.
         let known: std::collections::HashSet<i64> = tracked_now.iter().map(|t| t.order_id).collect();
-        for o in listed.iter().filter(|o| !known.contains(&(o.id as i64)) && !o.expired) {
-            tracked::track(&self.core.pool, &crate::core::handlers::orders::track_row(user.id, o)).await?;
-            if o.endpoints_ready() {
-                tracked::set_endpoints_shown(&self.core.pool, user.id, o.id as i64).await?;
+        let new: Vec<&Order> = listed.iter().filter(|o| !known.contains(&(o.id as i64)) && !o.expired).collect();
+        if !new.is_empty() {
+            let mut conn = self.core.pool.acquire().await?;
+            for o in new {
+                crate::core::services::orders::follow(&mut conn, user.id, o, None, None).await?;
             }
         }
         Ok(sent)

@@ -13,6 +13,7 @@ pub mod message;
 pub mod reconcile;
 pub mod watch;
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -180,15 +181,10 @@ impl Engine {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<()>>,
     {
-        use futures_util::FutureExt;
         let mut failures = 0u32;
         loop {
             // A panic in one poll is a failed poll, not the end of polling.
-            let outcome = std::panic::AssertUnwindSafe(poll())
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|p| Err(anyhow::anyhow!("the poll panicked: {}", crate::telemetry::panic_text(&*p))));
-            let pause = match outcome {
+            let pause = match contained("the poll", poll()).await {
                 Ok(()) => {
                     failures = 0;
                     self.jittered(every)
@@ -207,6 +203,16 @@ impl Engine {
         let j = self.cfg.jitter.clamp(0.0, 0.5);
         d.mul_f64(1.0 + rand::rng().random_range(-j..=j))
     }
+}
+
+/// Runs `work`, turning a panic in it into an error: one poll's or one account's panic is
+/// that poll's or account's failure, logged, and the engine goes on.
+async fn contained<T>(what: &str, work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(work)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|p| Err(anyhow::anyhow!("{what} panicked: {}", crate::telemetry::panic_text(&*p))))
 }
 
 /// Enqueues a private alert to `user`; 0 when the user has no known private chat (never

@@ -18,6 +18,7 @@ use crate::core::actions::{Action, new_token};
 use crate::core::format::per_day;
 use crate::core::handlers::rent::endpoint_lines;
 use crate::core::handlers::watches::AutorentRules;
+use crate::core::services::orders::follow;
 use crate::core::services::rent::LOGIN_KEEP;
 use crate::store::intents::{self, Intent, Origin, Status};
 use crate::store::orders as tracked;
@@ -88,13 +89,7 @@ impl Engine {
         if !intents::resolve(&mut *tx, i.id, &Status::OPEN, Status::Made, Some(o.id as i64), None).await? {
             return Ok(0);
         }
-        let mut row = crate::core::handlers::orders::track_row(user.id, o);
-        row.price = o.price.or(Some(i.price));
-        row.watch = i.watch_id;
-        tracked::track(&mut *tx, &row).await?;
-        if o.endpoints_ready() {
-            tracked::set_endpoints_shown(&mut *tx, user.id, o.id as i64).await?;
-        }
+        follow(&mut tx, user.id, o, i.watch_id, Some(i.price)).await?;
         let detail = json!({ "intent": i.id, "server": i.server_id, "order": o.id, "watch": i.watch_id });
         audit::record(&mut *tx, Some(user.id), i.origin.as_str(), &detail, &format!("reconciled: order {}", o.id))
             .await?;

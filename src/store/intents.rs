@@ -208,6 +208,11 @@ pub async fn open_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Resul
         .await
 }
 
+/// Users with an open intent: one query per poll instead of one per user.
+pub async fn users_with_open(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
+    sqlx::query_scalar(sqlf!("SELECT DISTINCT user_id FROM rent_intents WHERE {OPEN}")).fetch_all(ex).await
+}
+
 /// Open intents older than `age`, whoever owns them (reconciliation gives up on these).
 pub async fn open_older_than(ex: impl PgExecutor<'_>, age: std::time::Duration) -> sqlx::Result<Vec<Intent>> {
     sqlx::query_as(sqlf!(

@@ -153,6 +153,24 @@ impl World {
         self.out.take_alerts()
     }
 
+    /// `user` with a key and a saved SSH key, and a confirmed auto-rent watch on RTX 3060s
+    /// whose max sits under every free one; `guardrails(max)` adds to `autorent`. Returns the
+    /// session, the free 3060s (cheapest first) and the max.
+    pub async fn autorent_3060(
+        &self,
+        user: &str,
+        guardrails: impl FnOnce(f64) -> String,
+    ) -> (clorebot::frontends::console::Session<'_>, Vec<(u64, f64)>, f64) {
+        let mut s = self.keyed(user).await;
+        s.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+        let free = free_of(&self.sim, "RTX 3060").await;
+        let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+        let out = s.line(&format!("/watch 3060 max={max} autorent {}", guardrails(max))).await;
+        assert!(out.starts_with("Create an auto-rent watch?"), "{out}");
+        s.line("/press 1").await;
+        (s, free, max)
+    }
+
     pub async fn set_price(&self, id: u64, usd: f64) {
         control(&self.sim, &format!("/servers/{id}"), serde_json::json!({ "price_usd": usd })).await;
     }

@@ -6,6 +6,7 @@ use crate::clore::{CloreError, Currency, Order};
 use crate::core::actions::Action;
 use crate::core::format::{self, money, per_day};
 use crate::core::handlers::rent::endpoint_lines;
+use crate::core::services::orders::follow;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::store::{audit, orders as tracked};
 
@@ -33,10 +34,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     for o in &orders {
         if !o.expired {
             // Follow it for endpoint / ending alerts, whoever created it.
-            tracked::track(&mut *tx, &track_row(cx.user.id, o)).await?;
-            if o.endpoints_ready() {
-                tracked::set_endpoints_shown(&mut *tx, cx.user.id, o.id as i64).await?;
-            }
+            follow(&mut tx, cx.user.id, o, None, None).await?;
         }
         r = r.with_text(summary(o, now));
         for line in endpoint_lines(o) {
@@ -45,22 +43,6 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     }
     tx.commit().await?;
     Ok(vec![r.private()])
-}
-
-/// How an order listed by Clore is followed for its owner's alerts.
-pub fn track_row(user: crate::store::UserId, o: &Order) -> tracked::NewTrackedOrder {
-    tracked::NewTrackedOrder {
-        user,
-        order_id: o.id as i64,
-        server_id: o.server_id.unwrap_or(0) as i64,
-        spot: o.spot,
-        price: o.price,
-        currency: o.currency.clone(),
-        ends_at: o.ends_at().and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
-        watch: None,
-        started_at: o.ct.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
-        creation_fee: o.creation_fee,
-    }
 }
 
 /// `Order 57 · #123 · 1× RTX 4090 · $0.45/day · spent $0.12 · 71h 12m left`.

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::clore::{ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderKind, PortProto};
 use crate::core::format::per_day;
+use crate::core::services::orders::follow;
 use crate::core::{Core, Failure};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
@@ -196,13 +197,7 @@ async fn conclude(
     }
     audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
     if let Some(o) = order {
-        let mut row = crate::core::handlers::orders::track_row(user.id, o);
-        row.price = o.price.or(Some(plan.price));
-        row.watch = plan.watch.map(WatchId);
-        tracked::track(&mut *tx, &row).await?;
-        if o.endpoints_ready() {
-            tracked::set_endpoints_shown(&mut *tx, user.id, o.id as i64).await?;
-        }
+        follow(&mut tx, user.id, o, plan.watch.map(WatchId), Some(plan.price)).await?;
     }
     // A password the reply shows now is not kept; an unclear attempt keeps it sealed for
     // the announcement of the order, should it turn out to exist.
@@ -276,7 +271,7 @@ async fn own_order_on(core: &Core, user: &User, key: &ApiKey, server: u64) -> Op
     match core.clore.my_orders(key, false).await {
         Ok(mine) => {
             let o = mine.orders.into_iter().find(|o| !o.expired && o.server_id == Some(server))?;
-            let row = crate::core::handlers::orders::track_row(user.id, &o);
+            let row = super::orders::track_row(user.id, &o);
             if let Err(e) = tracked::track(&core.pool, &row).await {
                 tracing::warn!(error = %e, "could not follow an order found after an already-rented answer");
             }
