@@ -1,7 +1,9 @@
 //! clorebot: a chat-ops bot for the Clore.ai GPU marketplace.
 
 pub mod alerts;
+pub mod app;
 pub mod clore;
+pub mod config;
 pub mod core;
 pub mod frontends;
 pub mod market;

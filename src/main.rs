@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use clorebot::app::App;
+use clorebot::config::Config;
 use clorebot::sim::{self, SimConfig};
+use secrecy::ExposeSecret;
 
 #[derive(Parser)]
 #[command(name = "clorebot", version, about = "Chat-ops bot for the Clore.ai GPU marketplace")]
@@ -16,6 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Production: migrations, the front-ends whose tokens are set, the alert engine, and
+    /// /healthz, /readyz, /metrics on CLOREBOT_HTTP_LISTEN. Needs DATABASE_URL and a master key.
+    Run,
     /// Serve a simulated Clore API on loopback (for the demo, tests and trying things out).
     Sim(SimArgs),
     /// Talk to the bot from this terminal: one command per line on stdin, replies on stdout.
@@ -86,9 +92,10 @@ struct SimArgs {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    clorebot::telemetry::init();
+    clorebot::telemetry::init(clorebot::config::log_format_from_env());
     let cli = Cli::parse();
     let result = match cli.cmd {
+        Cmd::Run => run().await,
         Cmd::Sim(a) => run_sim(a).await,
         Cmd::Chat(a) => run_chat(a).await,
         Cmd::Demo(a) => run_demo(a).await,
@@ -122,15 +129,26 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn database_url() -> anyhow::Result<String> {
-    match std::env::var("DATABASE_URL") {
-        Ok(u) if !u.trim().is_empty() => Ok(u),
-        _ => anyhow::bail!("DATABASE_URL is not set: set it to the PostgreSQL database clorebot uses"),
-    }
+fn config() -> anyhow::Result<Config> {
+    Ok(Config::from_env()?)
+}
+
+async fn run() -> anyhow::Result<()> {
+    use anyhow::Context;
+    let cfg = config()?;
+    cfg.require_database("run")?;
+    let app = App::build(cfg).await?;
+    let listener = tokio::net::TcpListener::bind(app.http_listen)
+        .await
+        .with_context(|| format!("CLOREBOT_HTTP_LISTEN: cannot listen on {}", app.http_listen))?;
+    println!("clorebot serving /healthz, /readyz and /metrics on http://{}", listener.local_addr()?);
+    std::io::stdout().flush().ok();
+    app.serve(listener, clorebot::app::termination()).await
 }
 
 async fn run_migrate() -> anyhow::Result<()> {
-    let pool = clorebot::store::connect(&database_url()?).await?;
+    let cfg = config()?;
+    let pool = clorebot::store::connect(cfg.require_database("migrate")?.expose_secret()).await?;
     let applied: i64 =
         sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(&pool).await?;
     println!("database is up to date ({applied} migrations applied)");
@@ -138,8 +156,9 @@ async fn run_migrate() -> anyhow::Result<()> {
 }
 
 async fn run_rotate(batch: i64) -> anyhow::Result<()> {
-    let ring = clorebot::store::crypto::Keyring::from_env()?;
-    let pool = clorebot::store::connect(&database_url()?).await?;
+    let cfg = config()?;
+    let ring = cfg.require_keyring()?;
+    let pool = clorebot::store::connect(cfg.require_database("keys rotate")?.expose_secret()).await?;
     let r = clorebot::store::secrets::rotate(&pool, &ring, batch, None).await?;
     // Short-lived secrets (a rent's env values, a password waiting to be shown) move too.
     let (moved, failed) = clorebot::store::sealed::rotate(&pool, &ring).await?;
@@ -155,53 +174,33 @@ async fn run_rotate(batch: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Market snapshots older than this are refreshed on use (Clore updates prices about as often).
-const MARKET_TTL: std::time::Duration = std::time::Duration::from_secs(30);
-
 async fn run_chat(a: ChatArgs) -> anyhow::Result<()> {
-    use anyhow::Context;
     if a.user.trim().is_empty() || a.chat.as_deref().is_some_and(|c| c.trim().is_empty()) {
         anyhow::bail!("--user and --chat must not be empty");
     }
-    let ring = clorebot::store::crypto::Keyring::from_env()?;
-    let pool = match std::env::var("DATABASE_URL") {
-        Ok(u) if !u.trim().is_empty() => clorebot::store::connect(&u).await?,
-        _ => clorebot::store::tempdb::fresh_database("chat").await?,
-    };
-    clorebot::store::secrets::check_keyring(&pool, &ring).await?;
-    let cfg = clorebot::clore::ClientConfig::from_env().map_err(anyhow::Error::msg)?;
-    let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
-    let ttl = env_secs("CLOREBOT_MARKET_TTL_SECS", MARKET_TTL)?;
-    let engine_cfg = clorebot::alerts::EngineConfig::from_env()?;
-    let core = std::sync::Arc::new(clorebot::core::Core::new(
-        pool,
-        client,
-        std::sync::Arc::new(ring),
-        Default::default(),
-        ttl,
-    ));
+    let app = App::build(config()?).await?;
     let caller = clorebot::frontends::console::caller(a.user.trim(), a.chat.as_deref().map(str::trim));
     if a.no_alerts {
-        return clorebot::frontends::console::run_stdio(&core, caller, None).await;
+        return clorebot::frontends::console::run_stdio(&app.core, caller, None).await;
     }
-    let (tasks, rx) = start_alerts(&core, &caller, engine_cfg);
-    let result = clorebot::frontends::console::run_stdio(&core, caller, Some(rx)).await;
-    tasks.into_iter().for_each(|t| t.abort());
+    let rx = start_alerts(&app, &caller);
+    let result = clorebot::frontends::console::run_stdio(&app.core, caller, Some(rx)).await;
+    app.shutdown().await;
     result
 }
 
 /// Starts the alert engine's pollers and this console's alert delivery.
 fn start_alerts(
-    core: &std::sync::Arc<clorebot::core::Core>,
+    app: &App,
     caller: &clorebot::core::Caller,
-    cfg: clorebot::alerts::EngineConfig,
-) -> (Vec<tokio::task::JoinHandle<()>>, tokio::sync::mpsc::UnboundedReceiver<clorebot::frontends::console::ConsoleAlert>)
-{
-    let engine = std::sync::Arc::new(clorebot::alerts::Engine::new(core.clone(), cfg));
+) -> tokio::sync::mpsc::UnboundedReceiver<clorebot::frontends::console::ConsoleAlert> {
+    app.start_engine();
     let (notifier, rx) = clorebot::frontends::console::ConsoleNotifier::new(caller);
-    let pollers = tokio::spawn(engine.run_pollers());
-    let delivery = tokio::spawn(clorebot::alerts::deliver::run(core.pool.clone(), notifier, DELIVERY_EVERY));
-    (vec![pollers, delivery], rx)
+    let pool = app.core.pool.clone();
+    app.supervise("console alerts", move |stop| {
+        clorebot::alerts::deliver::run(pool.clone(), notifier.clone(), DELIVERY_EVERY, stop)
+    });
+    rx
 }
 
 /// How often a console looks for alerts to print.
@@ -214,23 +213,22 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     let handle =
         sim::start(&sim_cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.context("failed to start the simulator")?;
     eprintln!("Starting a throwaway PostgreSQL…");
-    let pool = clorebot::store::tempdb::fresh_database("demo").await?;
-    let ring = std::sync::Arc::new(clorebot::store::crypto::Keyring::ephemeral());
-    let me = users::upsert_user(&pool, Platform::Console, "you", "you").await?;
+    let mut cfg = config()?;
+    // Everything the demo touches is its own: a fresh database, a throwaway master key, the
+    // simulator, and a livelier alert engine than production so alerts show up within a minute.
+    cfg.database_url = None;
+    cfg.keyring = Some(std::sync::Arc::new(clorebot::store::crypto::Keyring::ephemeral()));
+    cfg.clore = clorebot::clore::ClientConfig::with_base_url(&handle.api_url()).context("simulator URL")?;
+    cfg.engine.market_poll = std::time::Duration::from_secs(10);
+    cfg.engine.orders_poll = std::time::Duration::from_secs(15);
+    let app = App::build(cfg).await?;
+    let me = users::upsert_user(&app.core.pool, Platform::Console, "you", "you").await?;
     let key = secrecy::SecretString::from(sim::DEFAULT_KEY.to_owned());
-    secrets::put(&pool, &ring, me.id, SecretKind::CloreApiKey, &key).await?;
-    let cfg = clorebot::clore::ClientConfig::with_base_url(&handle.api_url()).context("simulator URL")?;
-    let client = clorebot::clore::CloreClient::new(cfg).context("failed to build the Clore client")?;
-    let core = std::sync::Arc::new(clorebot::core::Core::new(pool, client, ring, Default::default(), MARKET_TTL));
-    // A livelier market than the real one, so alerts show up within a minute.
-    let engine_cfg = clorebot::alerts::EngineConfig {
-        market_poll: std::time::Duration::from_secs(10),
-        orders_poll: std::time::Duration::from_secs(15),
-        ..Default::default()
-    };
+    secrets::put(&app.core.pool, &app.core.keyring, me.id, SecretKind::CloreApiKey, &key).await?;
     let me_caller = clorebot::frontends::console::caller("you", None);
-    let (mut tasks, rx) = start_alerts(&core, &me_caller, engine_cfg);
-    tasks.push(tokio::spawn(move_market(handle.control_url())));
+    let rx = start_alerts(&app, &me_caller);
+    let control = handle.control_url();
+    app.supervise("demo market", move |_| move_market(control.clone()));
     println!(
         "clorebot demo — a simulated Clore market at {} ({} servers), a throwaway database, and you,\n\
          signed in as `you` with a demo API key already stored. Type commands; Ctrl-D quits.\n\n\
@@ -243,8 +241,8 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
         a.servers
     );
     std::io::stdout().flush().ok();
-    let result = clorebot::frontends::console::run_stdio(&core, me_caller, Some(rx)).await;
-    tasks.into_iter().for_each(|t| t.abort());
+    let result = clorebot::frontends::console::run_stdio(&app.core, me_caller, Some(rx)).await;
+    app.shutdown().await;
     handle.stop().await;
     result
 }
@@ -299,16 +297,5 @@ async fn move_market(control: String) {
         if freed.1 {
             let _ = post(freed.0, serde_json::json!({ "rented": false })).await;
         }
-    }
-}
-
-/// A duration in whole seconds from `name`, or `default` when unset; a bad value names the variable.
-fn env_secs(name: &str, default: std::time::Duration) -> anyhow::Result<std::time::Duration> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => match v.trim().parse::<u64>() {
-            Ok(n) if n > 0 => Ok(std::time::Duration::from_secs(n)),
-            _ => anyhow::bail!("{name} must be a whole number of seconds above 0, not {v:?}"),
-        },
-        _ => Ok(default),
     }
 }

@@ -7,9 +7,9 @@ use tracing_subscriber::EnvFilter;
 /// A panic message in a log line is cut to this many characters: it may quote user input.
 const PANIC_TEXT_MAX: usize = 200;
 
-pub fn init() {
+pub fn init(format: crate::config::LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let json = format == crate::config::LogFormat::Json;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (tests) is harmless: the first subscriber stays.
     let _ = if json { builder.json().try_init() } else { builder.try_init() };

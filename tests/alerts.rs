@@ -19,7 +19,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 /// A watch on `model` whose max sits below everything free now; returns (max, a server to move).
-async fn watch_below_market(w: &World, s: &mut Session<'_>, model: &str, extra: &str) -> (f64, u64) {
+async fn watch_below_market(w: &TestApp, s: &mut Session<'_>, model: &str, extra: &str) -> (f64, u64) {
     let free = free_of(&w.sim, model).await;
     let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
     let term = model.trim_start_matches("RTX ");
@@ -30,7 +30,7 @@ async fn watch_below_market(w: &World, s: &mut Session<'_>, model: &str, extra: 
 
 #[tokio::test]
 async fn a_price_drop_alerts_once_stays_quiet_and_rearms() {
-    let w = world().await;
+    let w = test_app().await;
     let mut ann = w.session("ann", None);
     let (max, srv) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
     assert!(w.market_tick().await.is_empty(), "nothing matches yet");
@@ -72,7 +72,7 @@ async fn a_price_drop_alerts_once_stays_quiet_and_rearms() {
 
 #[tokio::test]
 async fn once_and_snooze() {
-    let w = world().await;
+    let w = test_app().await;
     let mut ann = w.session("ann", None);
     let (max, srv) = watch_below_market(&w, &mut ann, "RTX 3090", "once").await;
     w.set_price(srv, max * 0.9).await;
@@ -98,7 +98,7 @@ async fn once_and_snooze() {
 
 #[tokio::test]
 async fn a_team_watch_alerts_its_channel_not_the_owner() {
-    let w = world().await;
+    let w = test_app().await;
     let mut team = w.session("ann", Some("ml-team"));
     let (max, srv) = watch_below_market(&w, &mut team, "RTX 3080", "here").await;
     w.set_price(srv, max * 0.9).await;
@@ -115,7 +115,7 @@ async fn a_team_watch_alerts_its_channel_not_the_owner() {
 
 #[tokio::test]
 async fn an_order_ending_soon_then_ended() {
-    let w = world().await;
+    let w = test_app().await;
     let mut ann = w.keyed("ann").await;
     let srv = free_of(&w.sim, "RTX 3060").await[0].0;
     control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
@@ -139,7 +139,7 @@ async fn an_order_ending_soon_then_ended() {
 
 #[tokio::test]
 async fn endpoints_ready_and_low_balance() {
-    let w = world().await;
+    let w = test_app().await;
     let mut ann = w.keyed("ann").await;
     control(&w.sim, "/config", json!({ "provision_secs": 120 })).await;
     let srv = free_of(&w.sim, "RTX 3090").await[0].0;
@@ -162,7 +162,7 @@ async fn endpoints_ready_and_low_balance() {
 
 #[tokio::test]
 async fn a_host_server_going_offline() {
-    let w = world().await;
+    let w = test_app().await;
     w.keyed("hank").await;
     assert!(w.accounts_tick().await.is_empty(), "first sight is no change");
     let st = state(&w.sim).await;
@@ -186,7 +186,7 @@ async fn a_host_server_going_offline() {
 
 #[tokio::test]
 async fn orders_made_elsewhere_are_followed_too() {
-    let w = world().await;
+    let w = test_app().await;
     w.keyed("ann").await;
     let srv = free_of(&w.sim, "RTX 3070").await[0].0;
     control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
@@ -205,7 +205,7 @@ async fn orders_made_elsewhere_are_followed_too() {
 
 #[tokio::test]
 async fn one_accounts_trouble_does_not_stop_the_others() {
-    let w = world().await;
+    let w = test_app().await;
     // Bob's key was revoked at Clore after he stored it.
     let bob =
         users::upsert_user_reachable(&w.core.pool, Platform::Console, "bob", "bob", Some("dm:bob")).await.unwrap();
@@ -224,7 +224,7 @@ async fn one_accounts_trouble_does_not_stop_the_others() {
 
 #[tokio::test]
 async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
-    let w = world().await;
+    let w = test_app().await;
     let mut ann = w.session("ann", None);
     let (max, srv) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
     w.set_price(srv, max * 0.9).await;
@@ -243,7 +243,7 @@ async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
 
 #[tokio::test]
 async fn two_engines_on_one_database_deliver_every_alert_once() {
-    let w = world().await;
+    let w = test_app().await;
     let mut ann = w.session("ann", None);
     let (max, _) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
     let cfg = EngineConfig {
@@ -255,11 +255,12 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
     let a = Arc::new(Engine::new(w.core.clone(), cfg.clone()));
     let b = Arc::new(Engine::new(w.core.clone(), cfg));
     let (ra, rb) = (Recorder::default(), Recorder::default());
+    let stop = tokio_util::sync::CancellationToken::new();
     let tasks = [
-        tokio::spawn(a.run_pollers()),
-        tokio::spawn(b.run_pollers()),
-        tokio::spawn(deliver::run(w.core.pool.clone(), ra.clone(), Duration::from_millis(50))),
-        tokio::spawn(deliver::run(w.core.pool.clone(), rb.clone(), Duration::from_millis(50))),
+        tokio::spawn(a.run_pollers(stop.clone())),
+        tokio::spawn(b.run_pollers(stop.clone())),
+        tokio::spawn(deliver::run(w.core.pool.clone(), ra.clone(), Duration::from_millis(50), stop.clone())),
+        tokio::spawn(deliver::run(w.core.pool.clone(), rb.clone(), Duration::from_millis(50), stop.clone())),
     ];
     // Three servers drop under the max, one at a time.
     let movers: Vec<u64> = free_of(&w.sim, "RTX 4090").await.iter().rev().take(3).map(|s| s.0).collect();
@@ -280,7 +281,10 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     all.extend(ra.take());
     all.extend(rb.take());
-    tasks.iter().for_each(|t| t.abort());
+    stop.cancel();
+    for t in tasks {
+        t.await.unwrap();
+    }
     for id in &movers {
         let n = all.iter().filter(|(_, t)| t.contains(&format!("#{id} "))).count();
         assert_eq!(n, 1, "server {id} alerted {n} times: {all:?}");
@@ -291,7 +295,7 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
 
 #[tokio::test]
 async fn auto_rent_rents_the_cheapest_match_and_stops() {
-    let w = world().await;
+    let w = test_app().await;
     let (_cat, free, max) = w.autorent_3060("cat", |_| String::new()).await;
     assert!(w.market_tick().await.is_empty(), "nothing under the max yet");
     let (a, b) = (free[free.len() - 1].0, free[free.len() - 2].0);
@@ -317,7 +321,7 @@ async fn auto_rent_rents_the_cheapest_match_and_stops() {
 
 #[tokio::test]
 async fn one_marketplace_call_per_poll_however_many_watches() {
-    let w = world().await;
+    let w = test_app().await;
     let owner = users::upsert_user(&w.core.pool, Platform::Console, "many", "many").await.unwrap();
     let chat =
         users::upsert_chat(&w.core.pool, Platform::Console, "dm:many", users::ChatKind::Dm, None, "").await.unwrap();

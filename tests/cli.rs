@@ -45,11 +45,11 @@ fn keys_generate_prints_a_usable_master_key() {
 fn commands_needing_configuration_name_the_missing_variable() {
     let out = clorebot().arg("migrate").output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL is not set"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL: not set; `clorebot migrate` needs"));
 
     let out = clorebot().args(["keys", "rotate"]).output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("CLOREBOT_MASTER_KEY is not set"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CLOREBOT_MASTER_KEY: not set (nor CLOREBOT_MASTER_KEYS)"));
 
     let out = clorebot().args(["sim", "--key", " "]).output().unwrap();
     assert!(!out.status.success());

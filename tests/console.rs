@@ -4,49 +4,21 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use clorebot::core::{Core, CoreConfig};
-use clorebot::frontends::console::{Session, caller};
+use clorebot::core::CoreConfig;
+use clorebot::frontends::console::caller;
 use clorebot::sim::SimHandle;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::{Platform, secrets, users};
 use common::*;
-use secrecy::SecretString;
 use serde_json::json;
 
-struct Bot {
-    sim: SimHandle,
-    core: Core,
+async fn bot() -> TestApp {
+    test_app().await
 }
 
-async fn bot() -> Bot {
-    bot_with(CoreConfig::default()).await
-}
-
-async fn bot_with(cfg: CoreConfig) -> Bot {
-    let sim = start_sim(200).await;
-    let core = Core::new(db().await, client(&sim), Arc::new(ring(&[(1, 11)])), cfg, Duration::from_secs(30));
-    Bot { sim, core }
-}
-
-impl Bot {
-    /// A private-chat session for `user`, with the simulator account's key stored.
-    async fn user_with_key(&self, user: &str) -> Session<'_> {
-        let u = users::upsert_user(&self.core.pool, Platform::Console, user, user).await.unwrap();
-        secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
-            .await
-            .unwrap();
-        Session::new(&self.core, caller(user, None))
-    }
-
-    fn session(&self, user: &str, group: Option<&str>) -> Session<'_> {
-        Session::new(&self.core, caller(user, group))
-    }
-
-    async fn orders_in_sim(&self) -> Vec<serde_json::Value> {
-        state(&self.sim).await["orders"].as_array().cloned().unwrap_or_default()
-    }
+async fn bot_with(cfg: CoreConfig) -> TestApp {
+    test_app_on(start_sim(200).await, |c| c.core = cfg).await
 }
 
 /// Server ids of listing lines (`#123  1× RTX 4090  $0.45/day …`).
@@ -124,7 +96,7 @@ async fn gpus_filters_sorts_and_pages_without_a_key() {
 #[tokio::test]
 async fn rent_confirm_once_then_orders_show_ssh() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let (id, price) = cheapest_free(&bot.sim, "RTX 4090").await;
     // `/rent 4090` reads as a model and picks the cheapest free one.
     let out = s.line("/rent 4090").await;
@@ -138,7 +110,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     // The same Confirm again: nothing more happens.
     let again = s.line("/press 1").await;
     assert_eq!(again, "This was already done.");
-    assert_eq!(bot.orders_in_sim().await.len(), 1, "exactly one order");
+    assert_eq!(bot.sim_orders().await.len(), 1, "exactly one order");
 
     // The listing no longer offers the server just rented.
     let out = s.line("/gpus 4090 limit=50").await;
@@ -152,13 +124,13 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     s.line(&format!("/rent #{other}")).await;
     let out = s.line("/press 2").await;
     assert_eq!(out, format!("Aborted: renting #{other}. Nothing was done."));
-    assert_eq!(bot.orders_in_sim().await.len(), 1);
+    assert_eq!(bot.sim_orders().await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_price_raised_before_confirm_is_refused_and_nothing_is_rented() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let (id, price) = cheapest_free(&bot.sim, "RTX 3090").await;
     let out = s.line(&format!("/rent #{id}")).await;
     assert!(out.contains(&format!("Rent server #{id}?")), "{out}");
@@ -168,13 +140,13 @@ async fn a_price_raised_before_confirm_is_refused_and_nothing_is_rented() {
     assert!(out.contains("No order was made"), "{out}");
     let usd = clorebot::clore::Currency::Usd;
     assert!(out.contains(&clorebot::core::format::per_day(price * 2.0, usd)), "new price shown: {out}");
-    assert!(bot.orders_in_sim().await.is_empty());
+    assert!(bot.sim_orders().await.is_empty());
 }
 
 #[tokio::test]
 async fn cancel_with_an_issue() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let (id, _) = cheapest_free(&bot.sim, "RTX 3060").await;
     s.line(&format!("/rent #{id}")).await;
     let out = s.line("/press 1").await;
@@ -199,7 +171,7 @@ async fn cancel_with_an_issue() {
 #[tokio::test]
 async fn spot_price_rules_are_explained_with_their_numbers() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let m = client(&bot.sim).marketplace(None).await.unwrap();
     let usd = clorebot::clore::Currency::Usd;
     let srv = m.servers.iter().find(|x| !x.rented && x.spot(usd).is_some() && x.accepts(usd)).unwrap();
@@ -262,7 +234,7 @@ async fn keys_are_checked_stored_privately_and_refused_in_groups() {
 #[tokio::test]
 async fn a_button_pressed_by_someone_else_is_refused() {
     let bot = bot().await;
-    bot.user_with_key("ann").await;
+    bot.keyed("ann").await;
     let mut ann = bot.session("ann", Some("ml-team"));
     let mut bob = bot.session("bob", Some("ml-team"));
     let (id, _) = cheapest_free(&bot.sim, "RTX 3070").await;
@@ -271,7 +243,7 @@ async fn a_button_pressed_by_someone_else_is_refused() {
     let confirm = ann.buttons()[0].token.clone();
     let out = bob.press_token(&confirm).await;
     assert!(out.contains("This button belongs to someone else's request"), "{out}");
-    assert!(bot.orders_in_sim().await.is_empty());
+    assert!(bot.sim_orders().await.is_empty());
     // Ann's own press still works afterwards.
     let out = ann.line("/press 1").await;
     assert!(out.contains("is running on #"), "{out}");
@@ -282,7 +254,7 @@ async fn a_button_pressed_by_someone_else_is_refused() {
 #[tokio::test]
 async fn invalid_input_gets_a_clear_message() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let cases = [
         ("hello", "Commands start with /"),
         ("/frobnicate", "Unknown command /frobnicate"),
@@ -346,7 +318,7 @@ async fn watches_personal_and_team() {
     // Auto-rent needs a key and a confirmation.
     let out = dm.line("/watch 3060 max=0.2 autorent").await;
     assert!(out.contains("/key set <key>"), "{out}");
-    let mut keyed = bot.user_with_key("cat").await;
+    let mut keyed = bot.keyed("cat").await;
     let out = keyed.line("/watch 3060 max=0.2 autorent max_orders=2").await;
     assert!(out.contains("Auto-rent needs a saved SSH key or password"), "{out}");
     keyed.line("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g cat@laptop\"").await;
@@ -359,7 +331,7 @@ async fn watches_personal_and_team() {
 #[tokio::test]
 async fn hosts_see_and_change_their_servers() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("hank").await;
+    let mut s = bot.keyed("hank").await;
     let out = s.line("/myservers").await;
     assert!(out.starts_with("Your 2 servers"), "{out}");
     assert!(out.contains("online, free") && out.contains("offline"), "{out}");
@@ -374,7 +346,7 @@ async fn hosts_see_and_change_their_servers() {
 #[tokio::test]
 async fn settings_change_what_rent_uses() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let out = s.line("/settings currency=clore image=pytorch/pytorch:2.4 password=Hunter2Hunter2").await;
     assert!(out.starts_with("(your message was deleted)\nSettings saved"), "{out}");
     assert!(out.contains("CLORE") && out.contains("pytorch/pytorch:2.4") && out.contains("saved (encrypted)"), "{out}");
@@ -411,7 +383,7 @@ async fn concurrent_searches_share_one_marketplace_fetch() {
 #[tokio::test]
 async fn hostile_input_gets_a_clear_bounded_answer() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let big = "x".repeat(100_000);
     let cases: Vec<(String, &str)> = vec![
         ("/settings sshkey=\"ssh-ed25519 €€€€€€\"".into(), "sshkey has a key body that is not base64"),
@@ -477,7 +449,7 @@ async fn full_width_digits_and_invisible_characters_parse_as_typed() {
 #[tokio::test]
 async fn spot_bids_far_above_on_demand_are_warned_or_refused() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let m = client(&bot.sim).marketplace(None).await.unwrap();
     let usd = clorebot::clore::Currency::Usd;
     let (id, on_demand) = m
@@ -505,7 +477,7 @@ async fn spot_bids_far_above_on_demand_are_warned_or_refused() {
 #[tokio::test]
 async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
     let bot = bot().await;
-    let mut s = bot.user_with_key("ann").await;
+    let mut s = bot.keyed("ann").await;
     let sealed = || async {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sealed_secrets").fetch_one(&bot.core.pool).await.unwrap()
     };
@@ -553,12 +525,13 @@ async fn team_watches_count_against_their_owner_and_their_chat() {
 
 #[tokio::test]
 async fn a_panicking_handler_does_not_end_the_chat() {
-    let mut bot = bot().await;
-    bot.core.probe = Some(Arc::new(|cmd: &clorebot::core::Command| {
+    let bot = bot().await;
+    let probe: clorebot::core::Probe = Arc::new(|cmd: &clorebot::core::Command| {
         if matches!(cmd, clorebot::core::Command::Wallets) {
             panic!("a handler bug");
         }
-    }));
+    });
+    assert!(bot.core.probe.set(probe).is_ok());
     let input: &[u8] = b"/wallets\n/help \xff\xfe\n/start\n";
     let mut out = Vec::new();
     clorebot::frontends::console::run(&bot.core, caller("ann", None), input, &mut out, false, None).await.unwrap();

@@ -23,23 +23,28 @@ fn engine_cfg() -> EngineConfig {
 
 /// A world whose Clore answers ten times faster than the real one allows (these tests are
 /// about lost answers, not rate limits), with a client that gives up on an answer after 1 s.
-async fn fast_world() -> World {
+async fn fast_app() -> TestApp {
     let sim = start_sim(200).await;
     control(&sim, "/config", json!({ "call_spacing_ms": 100, "create_spacing_ms": 300 })).await;
-    let client = fast_client(&sim);
-    world_on(sim, client, engine_cfg()).await
+    test_app_on(sim, |cfg| {
+        fast(&mut cfg.clore);
+        cfg.engine = engine_cfg();
+    })
+    .await
+}
+
+fn fast(c: &mut clorebot::clore::ClientConfig) {
+    c.timeout = Duration::from_secs(1);
+    c.request_period = Duration::from_millis(120);
+    c.create_period = Duration::from_millis(350);
 }
 
 fn fast_client(sim: &SimHandle) -> clorebot::clore::CloreClient {
-    client_with(sim, |c| {
-        c.timeout = Duration::from_secs(1);
-        c.request_period = Duration::from_millis(120);
-        c.create_period = Duration::from_millis(350);
-    })
+    client_with(sim, fast)
 }
 
 /// The same database and simulator seen by a freshly started process.
-fn restarted(w: &World) -> Engine {
+fn restarted(w: &TestApp) -> Engine {
     let core = Core::new(
         w.core.pool.clone(),
         fast_client(&w.sim),
@@ -50,27 +55,23 @@ fn restarted(w: &World) -> Engine {
     Engine::new(Arc::new(core), engine_cfg())
 }
 
-async fn sim_orders(w: &World) -> Vec<Value> {
-    state(&w.sim).await["orders"].as_array().cloned().unwrap_or_default()
-}
-
-async fn create_calls(w: &World) -> u64 {
+async fn create_calls(w: &TestApp) -> u64 {
     state(&w.sim).await["calls"]["create_order"].as_u64().unwrap_or(0)
 }
 
-async fn user_id(w: &World, name: &str) -> clorebot::store::UserId {
+async fn user_id(w: &TestApp, name: &str) -> clorebot::store::UserId {
     users::find_user(&w.core.pool, clorebot::store::Platform::Console, name).await.unwrap().unwrap().id
 }
 
 /// The results of the audit rows for renting, oldest first.
-async fn rent_audit(w: &World) -> Vec<String> {
+async fn rent_audit(w: &TestApp) -> Vec<String> {
     sqlx::query_scalar("SELECT result FROM audit_log WHERE action IN ('rent', 'autorent') ORDER BY id")
         .fetch_all(&w.core.pool)
         .await
         .unwrap()
 }
 
-async fn intent_statuses(w: &World) -> Vec<String> {
+async fn intent_statuses(w: &TestApp) -> Vec<String> {
     sqlx::query_scalar("SELECT status FROM rent_intents ORDER BY id").fetch_all(&w.core.pool).await.unwrap()
 }
 
@@ -83,13 +84,13 @@ async fn confirm_token(s: &mut Session<'_>, srv: u64) -> String {
 
 #[tokio::test]
 async fn a_lost_reply_is_one_order_found_tracked_and_audited_as_made() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     let mut ann = w.keyed("ann").await;
     let srv = free_of(&w.sim, "RTX 3060").await[0].0;
     confirm_token(&mut ann, srv).await;
     control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "lost_reply" })).await;
     let out = ann.line("/press 1").await;
-    let orders = sim_orders(&w).await;
+    let orders = w.sim_orders().await;
     assert_eq!(orders.len(), 1, "{orders:?}");
     let order = orders[0]["id"].as_u64().unwrap();
     assert!(out.starts_with(&format!("Order {order} is running on #{srv}")), "{out}");
@@ -106,13 +107,13 @@ async fn a_lost_reply_is_one_order_found_tracked_and_audited_as_made() {
 
 #[tokio::test]
 async fn a_late_reply_past_the_timeout_is_the_same() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     let mut ann = w.keyed("ann").await;
     let srv = free_of(&w.sim, "RTX 3070").await[0].0;
     confirm_token(&mut ann, srv).await;
     control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 1500 })).await;
     let out = ann.line("/press 1").await;
-    let orders = sim_orders(&w).await;
+    let orders = w.sim_orders().await;
     assert_eq!(orders.len(), 1, "{orders:?}");
     let order = orders[0]["id"].as_u64().unwrap();
     assert!(out.starts_with(&format!("Order {order} is running on #{srv}")), "{out}");
@@ -120,13 +121,13 @@ async fn a_late_reply_past_the_timeout_is_the_same() {
     tokio::time::sleep(Duration::from_millis(600)).await;
     // The late answer, when it comes, changes nothing.
     assert!(w.accounts_tick().await.is_empty());
-    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(w.sim_orders().await.len(), 1);
     assert_eq!(create_calls(&w).await, 1);
 }
 
 #[tokio::test]
 async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     let mut ann = w.keyed("ann").await;
     let srv = free_of(&w.sim, "RTX 3080").await[0].0;
     confirm_token(&mut ann, srv).await;
@@ -138,7 +139,7 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     assert!(out.contains(&format!("whether an order on #{srv} was made")), "{out}");
     assert!(!out.contains("No order was made") && !out.contains("Someone else"), "never a refusal: {out}");
     assert!(!out.contains("SSH password"), "the password waits for the order: {out}");
-    assert_eq!(sim_orders(&w).await.len(), 1, "the order exists all the same");
+    assert_eq!(w.sim_orders().await.len(), 1, "the order exists all the same");
     assert_eq!(intent_statuses(&w).await, vec!["unknown"]);
 
     // Renting it again is refused while the first attempt is open: nothing is sent.
@@ -153,7 +154,7 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     // The next account poll finds it: tracked, audited, announced once with the login.
     w.engine.poll_accounts().await.unwrap();
     let sent = w.deliver_alerts().await;
-    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
     assert_eq!(sent.len(), 1, "{sent:?}");
     let (to, msg) = &sent[0];
     assert_eq!(to, "dm:ann");
@@ -178,12 +179,12 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     assert_eq!(audit[1], format!("reconciled: order {order}"));
     assert_eq!(intent_statuses(&w).await, vec!["made"]);
     assert!(w.accounts_tick().await.is_empty(), "announced once");
-    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(w.sim_orders().await.len(), 1);
 }
 
 #[tokio::test]
 async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     let (_cat, free, max) = w.autorent_3060("cat", |_| "max_orders=1 daily_cap=50 keep".into()).await;
     assert!(w.market_tick().await.is_empty());
 
@@ -202,7 +203,7 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
         assert_eq!(sent.len(), 1, "{sent:?}");
         assert!(sent[0].1.contains("already run or are being checked with Clore (max 1)"), "{sent:?}");
     }
-    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(w.sim_orders().await.len(), 1);
 
     // Account polls fail until the faults are used up; then the order is found and followed.
     let mut found = Vec::new();
@@ -213,7 +214,7 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
             break;
         }
     }
-    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].1.starts_with(&format!("Auto-rent watch #1: order {order} on #{first} is listed now")),
@@ -230,20 +231,20 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
     w.set_price(free[free.len() - 5].0, max * 0.7).await;
     let sent = w.market_tick().await;
     assert!(sent.len() == 1 && sent[0].1.contains("(max 1)"), "{sent:?}");
-    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(w.sim_orders().await.len(), 1);
     assert_eq!(create_calls(&w).await, 1);
 }
 
 #[tokio::test]
 async fn daily_cap_counts_creation_fees_and_ended_orders() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     // Room for one order a day and its fee, no more.
     let (mut cat, free, max) = w.autorent_3060("cat", |max| format!("keep daily_cap={}", max + 0.1 + 0.01)).await;
     let first = free[free.len() - 1].0;
     w.set_price(first, max * 0.9).await;
     let sent = w.market_tick().await;
     assert!(sent.len() == 1 && sent[0].1.contains(&format!("rented #{first} ")), "{sent:?}");
-    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
 
     // It ends at once (cancelled); its fee is spent all the same, so a second order today
     // would pass the cap even though nothing is running.
@@ -256,7 +257,7 @@ async fn daily_cap_counts_creation_fees_and_ended_orders() {
         sent[0].1.contains("in a day (creation fees included") && sent[0].1.contains("over its daily cap"),
         "{sent:?}"
     );
-    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(w.sim_orders().await.len(), 1);
 }
 
 /// Waits until `check` holds, polling; fails the test after five seconds.
@@ -273,7 +274,7 @@ async fn until<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn
 /// Ann confirms a rent of a free `model` server in a task of its own, with `fault` set, and
 /// the task is killed (the process dies) once `reached` holds. Returns the server.
 async fn die_mid_rent<F: std::future::Future<Output = bool>>(
-    w: &World,
+    w: &TestApp,
     model: &str,
     fault: Value,
     what: &str,
@@ -292,7 +293,7 @@ async fn die_mid_rent<F: std::future::Future<Output = bool>>(
 
 #[tokio::test]
 async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     // The client's look at the orders before sending hangs: the process dies there.
     let hang = json!({ "endpoint": "my_orders", "mode": "latency", "latency_ms": 4000 });
     let srv =
@@ -308,7 +309,7 @@ async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
     assert!(sent[0].1.starts_with(&format!("Your rent of #{srv} (")), "{sent:?}");
     assert!(sent[0].1.contains("did not go through") && sent[0].1.contains("Nothing was rented"), "{sent:?}");
     assert_eq!(create_calls(&w).await, 0);
-    assert!(sim_orders(&w).await.is_empty());
+    assert!(w.sim_orders().await.is_empty());
     assert_eq!(intent_statuses(&w).await, vec!["absent"]);
     assert_eq!(rent_audit(&w).await, vec!["not made: no order appeared on the account"]);
     let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
@@ -319,15 +320,15 @@ async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
 
 #[tokio::test]
 async fn killed_between_the_call_and_its_answer_is_settled_once() {
-    let w = fast_world().await;
+    let w = fast_app().await;
     // Clore makes the order and answers only after the process has died.
     let late = json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 4000 });
-    let srv = die_mid_rent(&w, "RTX 3070", late, "the order", || async { sim_orders(&w).await.len() == 1 }).await;
+    let srv = die_mid_rent(&w, "RTX 3070", late, "the order", || async { w.sim_orders().await.len() == 1 }).await;
 
     let engine = restarted(&w);
     engine.poll_accounts().await.unwrap();
     let sent = w.deliver_alerts().await;
-    let order = sim_orders(&w).await[0]["id"].as_u64().unwrap();
+    let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].1.text.starts_with(&format!("Order {order} on #{srv} was made after all")), "{sent:?}");
     assert_eq!(sent[0].1.buttons.len(), 1, "the generated password, shown on request");
@@ -339,7 +340,7 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     restarted(&w).poll_accounts().await.unwrap();
     w.engine.poll_accounts().await.unwrap();
     assert!(w.deliver().await.is_empty(), "settled once");
-    assert_eq!(sim_orders(&w).await.len(), 1);
+    assert_eq!(w.sim_orders().await.len(), 1);
     assert_eq!(create_calls(&w).await, 1);
     let open = intents::open_for_user(&w.core.pool, me).await.unwrap();
     assert!(open.is_empty());

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
 
 use super::message::AlertMessage;
 use crate::store::Platform;
@@ -51,15 +52,18 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
         match n.send(&row, &msg).await {
             Ok(()) => {
                 outbox::mark_delivered(pool, row.id).await?;
+                metrics::counter!("clorebot_alerts_delivered_total", "platform" => row.platform.as_str()).increment(1);
                 delivered += 1;
             }
             Err(SendError::Permanent(why)) => {
                 tracing::warn!(alert = %row.id, error = %why, "alert cannot be delivered; giving up");
                 outbox::mark_failed(pool, row.id, &why).await?;
+                metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
             }
             Err(SendError::Retry(why)) if row.attempts >= MAX_ATTEMPTS => {
                 tracing::warn!(alert = %row.id, attempts = row.attempts, error = %why, "alert failed too often; giving up");
                 outbox::mark_failed(pool, row.id, &why).await?;
+                metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
             }
             Err(SendError::Retry(why)) => {
                 let delay = FIRST_DELAY.saturating_mul(1 << (row.attempts.clamp(1, 16) - 1)).min(MAX_DELAY);
@@ -70,9 +74,10 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
     Ok(delivered)
 }
 
-/// Delivers forever, a round every `every` (sooner while there is a backlog).
-pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration) {
-    loop {
+/// Delivers a round every `every` (sooner while there is a backlog) until `stop`; a round
+/// under way finishes first.
+pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration, stop: CancellationToken) {
+    while !stop.is_cancelled() {
         let pause = match deliver_once(&pool, &n).await {
             Ok(k) if k as i64 >= BATCH => Duration::ZERO,
             Ok(_) => every,
@@ -81,6 +86,6 @@ pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration) {
                 every.max(Duration::from_secs(5))
             }
         };
-        tokio::time::sleep(pause).await;
+        let _ = tokio::time::timeout(pause, stop.cancelled()).await;
     }
 }

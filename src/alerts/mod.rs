@@ -15,11 +15,13 @@ pub mod watch;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rand::Rng;
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
 
 use crate::clore::ApiKey;
 use crate::core::Core;
@@ -72,49 +74,42 @@ impl Default for EngineConfig {
     }
 }
 
-impl EngineConfig {
-    /// Reads the poll settings from the environment; a bad value names its variable.
-    pub fn from_env() -> anyhow::Result<EngineConfig> {
-        let mut c = EngineConfig::default();
-        let num = |name: &str| -> anyhow::Result<Option<f64>> {
-            match std::env::var(name) {
-                Ok(v) if !v.trim().is_empty() => match v.trim().parse::<f64>() {
-                    Ok(n) if n.is_finite() && n > 0.0 => Ok(Some(n)),
-                    _ => anyhow::bail!("{name} must be a positive number, not {v:?}"),
-                },
-                _ => Ok(None),
-            }
-        };
-        if let Some(s) = num("CLOREBOT_MARKET_POLL_SECS")? {
-            c.market_poll = Duration::from_secs_f64(s.max(1.0));
-        }
-        if let Some(s) = num("CLOREBOT_ORDERS_POLL_SECS")? {
-            c.orders_poll = Duration::from_secs_f64(s.max(1.0));
-        }
-        if let Some(m) = num("CLOREBOT_ENDING_SOON_MINS")? {
-            c.ending_soon = Duration::from_secs_f64(m * 60.0);
-        }
-        if let Some(h) = num("CLOREBOT_LOW_BALANCE_HOURS")? {
-            c.low_balance_hours = h;
-        }
-        if let Ok(k) = std::env::var("CLORE_MARKET_KEY")
-            && !k.trim().is_empty()
-        {
-            c.market_key = Some(ApiKey::parse(&k).map_err(|e| anyhow::anyhow!("CLORE_MARKET_KEY: {e}"))?);
-        }
-        Ok(c)
-    }
-}
+/// See [`Engine::probe`]: called with the poller's name (`market`, `account`).
+pub type PollProbe = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct Engine {
     pub core: Arc<Core>,
     pub cfg: EngineConfig,
     memory: Mutex<WatchMemory>,
+    /// This process holds the poller lock.
+    leading: AtomicBool,
+    /// The lock has been tried at least once (until then, who polls is unknown).
+    tried: AtomicBool,
+    /// Runs at the top of every poll round, outside the per-poll panic guard. Production has
+    /// none; tests use it to make a poller task itself die, to prove it is restarted.
+    pub probe: std::sync::OnceLock<PollProbe>,
 }
 
 impl Engine {
     pub fn new(core: Arc<Core>, cfg: EngineConfig) -> Engine {
-        Engine { core, cfg, memory: Mutex::new(WatchMemory::default()) }
+        Engine {
+            core,
+            cfg,
+            memory: Mutex::new(WatchMemory::default()),
+            leading: AtomicBool::new(false),
+            tried: AtomicBool::new(false),
+            probe: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether this process currently runs the pollers.
+    pub fn is_leading(&self) -> bool {
+        self.leading.load(Ordering::Relaxed)
+    }
+
+    /// Whether this process has tried to take the poller lock yet.
+    pub fn has_tried_to_lead(&self) -> bool {
+        self.tried.load(Ordering::Relaxed)
     }
 
     /// Tries to become the polling process: returns the connection holding the lock (the
@@ -131,60 +126,98 @@ impl Engine {
         }
     }
 
-    /// Polls forever while leading; otherwise waits to take over.
-    pub async fn run_pollers(self: Arc<Self>) {
-        loop {
-            let lock = match Engine::try_lead(&self.core.pool).await {
+    /// Polls while leading, otherwise waits to take over, until `stop`. A poll under way when
+    /// `stop` comes (an auto-rent between its Clore call and its commit) finishes first: the
+    /// loops are told to stop and awaited, never aborted.
+    pub async fn run_pollers(self: Arc<Self>, stop: CancellationToken) {
+        let _unlead = Unlead(&self.leading);
+        while !stop.is_cancelled() {
+            let tried = Engine::try_lead(&self.core.pool).await;
+            self.tried.store(true, Ordering::Relaxed);
+            let lock = match tried {
                 Ok(Some(c)) => c,
                 Ok(None) => {
-                    tokio::time::sleep(self.cfg.leader_retry).await;
+                    let _ = tokio::time::timeout(self.cfg.leader_retry, stop.cancelled()).await;
                     continue;
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "could not try the poller lock");
-                    tokio::time::sleep(self.cfg.leader_retry).await;
+                    let _ = tokio::time::timeout(self.cfg.leader_retry, stop.cancelled()).await;
                     continue;
                 }
             };
             tracing::info!("this process polls Clore for alerts");
+            self.leading.store(true, Ordering::Relaxed);
+            metrics::gauge!("clorebot_leader").set(1.0);
             // A fresh leader rebuilds its memory from the database.
             *self.memory.lock().await = WatchMemory::default();
-            let market = tokio::spawn(self.clone().market_loop());
-            let accounts = tokio::spawn(self.clone().accounts_loop());
+            let lead = stop.child_token();
+            let mut pollers = tokio::task::JoinSet::new();
+            pollers.spawn(self.clone().market_loop(lead.clone()));
+            pollers.spawn(self.clone().accounts_loop(lead.clone()));
             let mut lock = lock;
+            let mut died = None;
             // Check the lock connection now and then: if it dies, so does leadership.
             loop {
-                tokio::time::sleep(self.cfg.leader_retry).await;
-                if lock.ping().await.is_err() {
-                    tracing::warn!("lost the poller lock connection; stopping polls");
-                    break;
+                tokio::select! {
+                    _ = lead.cancelled() => break,
+                    Some(ended) = pollers.join_next() => {
+                        died = ended.err().filter(|e| e.is_panic());
+                        break;
+                    }
+                    _ = tokio::time::sleep(self.cfg.leader_retry) => {
+                        if lock.ping().await.is_err() {
+                            tracing::warn!("lost the poller lock connection; stopping polls");
+                            break;
+                        }
+                    }
                 }
             }
-            market.abort();
-            accounts.abort();
+            lead.cancel();
+            while let Some(ended) = pollers.join_next().await {
+                if let Err(e) = ended
+                    && e.is_panic()
+                {
+                    died.get_or_insert(e);
+                }
+            }
+            self.leading.store(false, Ordering::Relaxed);
+            metrics::gauge!("clorebot_leader").set(0.0);
+            lock.close().await.ok();
+            if let Some(e) = died {
+                // The lock is released; the supervisor restarts the pollers after a pause.
+                std::panic::resume_unwind(e.into_panic());
+            }
         }
     }
 
-    async fn market_loop(self: Arc<Self>) {
+    async fn market_loop(self: Arc<Self>, stop: CancellationToken) {
         let every = self.cfg.market_poll;
-        self.clone().repeat("market", every, || async { self.poll_market().await.map(|_| ()) }).await
+        self.clone().repeat("market", every, stop, || async { self.poll_market().await.map(|_| ()) }).await
     }
 
-    async fn accounts_loop(self: Arc<Self>) {
+    async fn accounts_loop(self: Arc<Self>, stop: CancellationToken) {
         let every = self.cfg.orders_poll;
-        self.clone().repeat("account", every, || async { self.poll_accounts().await.map(|_| ()) }).await
+        self.clone().repeat("account", every, stop, || async { self.poll_accounts().await.map(|_| ()) }).await
     }
 
-    /// Runs `poll` every `every` (jittered), backing off while it fails.
-    async fn repeat<F, Fut>(self: Arc<Self>, what: &str, every: Duration, poll: F)
+    /// Runs `poll` every `every` (jittered), backing off while it fails, until `stop`; a
+    /// poll that has started always runs to its end.
+    async fn repeat<F, Fut>(self: Arc<Self>, what: &'static str, every: Duration, stop: CancellationToken, poll: F)
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<()>>,
     {
         let mut failures = 0u32;
-        loop {
+        while !stop.is_cancelled() {
+            if let Some(probe) = self.probe.get() {
+                probe(what);
+            }
+            let started = std::time::Instant::now();
             // A panic in one poll is a failed poll, not the end of polling.
-            let pause = match contained("the poll", poll()).await {
+            let result = contained("the poll", poll()).await;
+            metrics::histogram!("clorebot_poll_seconds", "poller" => what).record(started.elapsed().as_secs_f64());
+            let pause = match result {
                 Ok(()) => {
                     failures = 0;
                     self.jittered(every)
@@ -195,7 +228,7 @@ impl Engine {
                     backoff(every, failures)
                 }
             };
-            tokio::time::sleep(pause).await;
+            let _ = tokio::time::timeout(pause, stop.cancelled()).await;
         }
     }
 
@@ -239,6 +272,15 @@ pub(crate) async fn enqueue_private(
     )
     .await?;
     Ok(usize::from(fresh))
+}
+
+/// Clears the leading flag however `run_pollers` ends (a panic included).
+struct Unlead<'a>(&'a AtomicBool);
+
+impl Drop for Unlead<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
 }
 
 /// Doubling pauses after consecutive failures, at most ten minutes.

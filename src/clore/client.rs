@@ -45,7 +45,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
-            base_url: Url::parse(DEFAULT_BASE_URL).expect("default URL parses"),
+            base_url: parse_base(DEFAULT_BASE_URL).expect("default URL parses"),
             timeout: Duration::from_secs(20),
             max_attempts: 4,
             backoff_base: Duration::from_millis(500),
@@ -62,25 +62,16 @@ impl ClientConfig {
         Ok(ClientConfig { base_url: parse_base(base)?, ..ClientConfig::default() })
     }
 
-    /// The production settings with the base URL from `CLORE_API_URL` (default
-    /// [`DEFAULT_BASE_URL`]); a malformed value is an error naming the variable.
-    pub fn from_env() -> Result<ClientConfig, String> {
-        Self::from_api_url(std::env::var(API_URL_VAR).ok().as_deref())
-    }
-
-    /// As [`ClientConfig::from_env`], given the variable's value.
+    /// The production settings with this base URL (`CLORE_API_URL`; default [`DEFAULT_BASE_URL`]).
     pub fn from_api_url(value: Option<&str>) -> Result<ClientConfig, String> {
         let base = value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_BASE_URL);
-        let cfg = Self::with_base_url(base).map_err(|e| format!("{API_URL_VAR} is not a valid URL ({e}): {base:?}"))?;
+        let cfg = Self::with_base_url(base).map_err(|e| format!("is not a valid URL ({e}): {base:?}"))?;
         if !matches!(cfg.base_url.scheme(), "http" | "https") {
-            return Err(format!("{API_URL_VAR} must be an http:// or https:// URL, not {base:?}"));
+            return Err(format!("must be an http:// or https:// URL, not {base:?}"));
         }
         Ok(cfg)
     }
 }
-
-/// The variable that points clorebot at another Clore API (such as `clorebot sim`).
-pub const API_URL_VAR: &str = "CLORE_API_URL";
 
 /// Parses a base URL so that endpoint names join under it (`…/v1` → `…/v1/wallets`).
 pub fn parse_base(base: &str) -> Result<Url, url::ParseError> {
@@ -104,6 +95,8 @@ struct Inner {
     http: reqwest::Client,
     cfg: ClientConfig,
     limits: Limits,
+    /// When Clore last answered anything at all (readiness: is the upstream reachable).
+    last_reached: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl std::fmt::Debug for CloreClient {
@@ -126,7 +119,7 @@ impl CloreClient {
             .build()
             .map_err(|e| CloreError::Transport { endpoint: "client", detail: e.to_string(), connect: true })?;
         let limits = Limits::new(cfg.request_period, cfg.create_period);
-        Ok(CloreClient { inner: Arc::new(Inner { http, cfg, limits }) })
+        Ok(CloreClient { inner: Arc::new(Inner { http, cfg, limits, last_reached: Default::default() }) })
     }
 
     pub fn base_url(&self) -> &Url {
@@ -270,6 +263,11 @@ impl CloreClient {
         None
     }
 
+    /// When Clore last answered (any status, any body), if ever.
+    pub fn last_reached(&self) -> Option<std::time::Instant> {
+        *self.inner.last_reached.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         let cfg = &self.inner.cfg;
         let exp = cfg.backoff_base.saturating_mul(1u32 << attempt.min(16));
@@ -297,6 +295,11 @@ impl CloreClient {
             }
             let result = self.send_once(endpoint, method.clone(), key, query, body).await;
             attempt += 1;
+            let label = match &result {
+                Ok(_) => "ok",
+                Err(e) => e.label(),
+            };
+            metrics::counter!("clorebot_clore_calls_total", "endpoint" => endpoint, "result" => label).increment(1);
             let err = match result {
                 Ok(v) => {
                     return T::deserialize(&v).map_err(|e| CloreError::Decode {
@@ -357,6 +360,7 @@ impl CloreClient {
             }
         };
         let resp = req.send().await.map_err(map_err)?;
+        *self.inner.last_reached.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(map_err)?;
         interpret(endpoint, status, &bytes, key)
@@ -486,7 +490,7 @@ mod tests {
         let c = ClientConfig::from_api_url(Some(" http://127.0.0.1:8707/v1/ ")).unwrap();
         assert_eq!(c.base_url.join("wallets").unwrap().as_str(), "http://127.0.0.1:8707/v1/wallets");
         let e = ClientConfig::from_api_url(Some("not a url")).unwrap_err();
-        assert!(e.starts_with("CLORE_API_URL is not a valid URL"), "{e}");
+        assert!(e.starts_with("is not a valid URL"), "{e}");
         let e = ClientConfig::from_api_url(Some("ftp://x/v1")).unwrap_err();
         assert!(e.contains("http:// or https://"), "{e}");
     }

@@ -75,6 +75,32 @@ fn fmt_detail(d: &Option<String>) -> String {
 impl CloreError {
     /// Worth trying again after a pause: Clore's database hiccups, rate limits, 5xx, timeouts
     /// and dropped connections.
+    /// A short fixed name for metrics (`clorebot_clore_calls_total{result=…}`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            CloreError::Database { .. } => "database",
+            CloreError::InvalidInput { .. } => "invalid_input",
+            CloreError::InvalidKey => "invalid_key",
+            CloreError::InvalidEndpoint { .. } => "invalid_endpoint",
+            CloreError::RateLimited { .. } => "rate_limited",
+            CloreError::ExceededMaxStep { .. }
+            | CloreError::CanLowerEvery600Seconds { .. }
+            | CloreError::NotEnoughBalance
+            | CloreError::ServerAlreadyRented
+            | CloreError::ServerOffline
+            | CloreError::TooLowPrice
+            | CloreError::CurrencyNotAllowed
+            | CloreError::Refused { .. } => "refused",
+            CloreError::UnknownCode { .. } => "unknown_code",
+            CloreError::Http { .. } => "http_error",
+            CloreError::Timeout { .. } => "timeout",
+            CloreError::Transport { .. } => "transport",
+            CloreError::Decode { .. } => "malformed",
+            CloreError::Invalid(_) => "invalid_request",
+            CloreError::CreateOrderUncertain { .. } => "uncertain",
+        }
+    }
+
     pub fn is_transient(&self) -> bool {
         match self {
             CloreError::Database { .. }

@@ -156,7 +156,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    fn new(message: impl Into<String>) -> ParseError {
+    pub(crate) fn new(message: impl Into<String>) -> ParseError {
         ParseError { message: message.into(), secret: false }
     }
 
@@ -178,6 +178,18 @@ pub fn normalize(text: &str) -> String {
 /// True if `text` is addressed to the bot as a command.
 pub fn is_command(text: &str) -> bool {
     normalize(text).trim_start().starts_with('/')
+}
+
+/// True if `text` is a command addressed to another bot (`/gpus@otherbot`, as Telegram writes
+/// commands in groups). `own` is this bot's username; without it every `@name` is taken as ours.
+pub fn addressed_elsewhere(text: &str, own: Option<&str>) -> bool {
+    let text = normalize(text);
+    let Some(body) = text.trim_start().strip_prefix('/') else { return false };
+    let head = body.split(char::is_whitespace).next().unwrap_or("");
+    match (head.split_once('@'), own) {
+        (Some((_, to)), Some(own)) => !to.eq_ignore_ascii_case(own.trim_start_matches('@')),
+        _ => false,
+    }
 }
 
 /// Parses one command line.
@@ -647,6 +659,10 @@ mod tests {
         assert!(matches!(ok("/help"), Command::Help(None)));
         assert!(matches!(ok("/help /rent"), Command::Help(Some(c)) if c == "rent"));
         assert!(matches!(ok("/gpus@clorebot 4090"), Command::Gpus(_)));
+        assert!(!addressed_elsewhere("/gpus@CloreBot 4090", Some("clorebot")));
+        assert!(addressed_elsewhere("/gpus@otherbot 4090", Some("clorebot")));
+        assert!(!addressed_elsewhere("/gpus@otherbot 4090", None));
+        assert!(!addressed_elsewhere("/gpus 4090 me@host", Some("clorebot")));
         assert!(matches!(ok("/GPUS"), Command::Gpus(_)));
         assert!(matches!(ok("/server 123"), Command::Server(123)));
         assert!(matches!(ok("/server #123"), Command::Server(123)));

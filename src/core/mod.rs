@@ -41,6 +41,9 @@ pub struct CoreConfig {
     pub max_watches_per_user: i64,
     /// Team watches one chat may have, whoever made them: a channel stays readable.
     pub max_watches_per_chat: i64,
+    /// This bot's username: `/cmd@it` is for us, `/cmd@another` is not (`CLOREBOT_BOT_USERNAME`,
+    /// or what the platform reports at start).
+    pub bot_username: Option<String>,
 }
 
 impl Default for CoreConfig {
@@ -52,6 +55,7 @@ impl Default for CoreConfig {
             default_image: "cloreai/ubuntu22.04-cuda12".into(),
             max_watches_per_user: 50,
             max_watches_per_chat: 50,
+            bot_username: None,
         }
     }
 }
@@ -65,7 +69,7 @@ pub struct Core {
     pub cfg: CoreConfig,
     /// Runs before every command is handled. Production has none; tests use it to make a
     /// handler fail in ways the real ones no longer do (a panic), to prove containment.
-    pub probe: Option<Probe>,
+    pub probe: std::sync::OnceLock<Probe>,
 }
 
 /// See [`Core::probe`].
@@ -188,7 +192,7 @@ const KEY_UNREADABLE: &str = "Your saved Clore API key can no longer be read (th
 impl Core {
     pub fn new(pool: PgPool, clore: CloreClient, keyring: Arc<Keyring>, cfg: CoreConfig, market_ttl: Duration) -> Core {
         let market = Arc::new(MarketCache::new(clore.clone(), market_ttl));
-        Core { pool, clore, keyring, market, cfg, probe: None }
+        Core { pool, clore, keyring, market, cfg, probe: std::sync::OnceLock::new() }
     }
 
     /// `user`'s API key if one is stored; a stored key that cannot be read is an error that
@@ -208,37 +212,46 @@ impl Core {
     }
 
     /// Handles one line of text. Text that is not a command gets a hint in private chats and
-    /// is ignored in groups (people talk there).
+    /// is ignored in groups (people talk there), as are commands to other bots.
     pub async fn handle_text(&self, caller: &Caller, text: &str) -> Vec<Reply> {
-        shielded(async {
-            if !command::is_command(text) {
-                if caller.in_private() {
-                    return vec![Reply::text("Commands start with /. Send /help for the list.")];
-                }
-                return Vec::new();
+        if command::addressed_elsewhere(text, self.cfg.bot_username.as_deref()) {
+            return Vec::new();
+        }
+        if !command::is_command(text) {
+            if caller.in_private() {
+                return vec![Reply::text("Commands start with /. Send /help for the list.")];
             }
-            match command::parse(text) {
-                Ok(cmd) => self.handle(caller, cmd).await,
-                Err(e) => {
-                    let mut r = Reply::text(e.message);
-                    if e.secret {
-                        r.delete_trigger = true;
-                        r = r.private();
-                    }
-                    vec![r]
+            return Vec::new();
+        }
+        // The parser has no I/O; a panic in it is still one user's failure, not the process's.
+        let parsed = std::panic::catch_unwind(|| command::parse(text)).unwrap_or_else(|p| {
+            let reference = reference();
+            tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*p), "the parser panicked");
+            Err(command::ParseError::new(format!("Something went wrong reading that command (ref {reference}).")))
+        });
+        match parsed {
+            Ok(cmd) => self.handle(caller, cmd).await,
+            Err(e) => {
+                metrics::counter!("clorebot_commands_total", "command" => "unparsed", "outcome" => "user_error")
+                    .increment(1);
+                let mut r = Reply::text(e.message);
+                if e.secret {
+                    r.delete_trigger = true;
+                    r = r.private();
                 }
+                vec![r]
             }
-        })
-        .await
+        }
     }
 
     /// Handles a parsed command.
     pub async fn handle(&self, caller: &Caller, cmd: Command) -> Vec<Reply> {
-        let span =
-            tracing::info_span!("command", cmd = cmd.name(), platform = %caller.platform, user = %caller.user_id);
+        let name = cmd.name();
+        let span = tracing::info_span!("command", cmd = name, platform = %caller.platform, user = %caller.user_id);
         shielded(
+            name,
             async move {
-                if let Some(probe) = &self.probe {
+                if let Some(probe) = self.probe.get() {
                     probe(&cmd);
                 }
                 let out = match self.context(caller).await {
@@ -256,6 +269,7 @@ impl Core {
     pub async fn press(&self, caller: &Caller, token: &str) -> Vec<Reply> {
         let span = tracing::info_span!("press", platform = %caller.platform, user = %caller.user_id);
         shielded(
+            "press",
             async move {
                 let out = match self.context(caller).await {
                     Ok(cx) => actions::press(&cx, token).await,
@@ -290,19 +304,20 @@ impl Core {
     }
 }
 
-fn finish(out: Outcome) -> Vec<Reply> {
+/// The replies for an outcome, and the outcome's name for metrics.
+fn finish(out: Outcome) -> (Vec<Reply>, &'static str) {
     match out {
-        Ok(r) => r,
-        Err(Failure::User(msg)) => vec![Reply::text(msg)],
+        Ok(r) => (r, "ok"),
+        Err(Failure::User(msg)) => (vec![Reply::text(msg)], "user_error"),
         Err(Failure::UserSecret(msg)) => {
             let mut r = Reply::text(msg).private();
             r.delete_trigger = true;
-            vec![r]
+            (vec![r], "user_error")
         }
         Err(Failure::Internal(e)) => {
             let reference = reference();
             tracing::error!(reference = %reference, error = ?e, "request failed");
-            vec![internal_error(&reference)]
+            (vec![internal_error(&reference)], "internal_error")
         }
     }
 }
@@ -315,17 +330,25 @@ fn internal_error(reference: &str) -> Reply {
 }
 
 /// Runs one update's handling so that a panic in it is logged and answered like an internal
-/// error: it never ends the front-end's loop, the process, or anyone else's request.
-async fn shielded(work: impl std::future::Future<Output = Vec<Reply>>) -> Vec<Reply> {
+/// error: it never ends the front-end's loop, the process, or anyone else's request. Counts
+/// the command by outcome and times it.
+async fn shielded(
+    command: &'static str,
+    work: impl std::future::Future<Output = (Vec<Reply>, &'static str)>,
+) -> Vec<Reply> {
     use futures_util::FutureExt;
-    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
-        Ok(replies) => replies,
+    let started = std::time::Instant::now();
+    let (replies, outcome) = match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(done) => done,
         Err(panic) => {
             let reference = reference();
             tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*panic), "a handler panicked");
-            vec![internal_error(&reference)]
+            (vec![internal_error(&reference)], "panic")
         }
-    }
+    };
+    metrics::counter!("clorebot_commands_total", "command" => command, "outcome" => outcome).increment(1);
+    metrics::histogram!("clorebot_command_seconds", "command" => command).record(started.elapsed().as_secs_f64());
+    replies
 }
 
 /// A short id tying a user's error message to the log line.

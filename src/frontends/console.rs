@@ -155,6 +155,7 @@ pub struct ConsoleAlert {
 /// Delivers the alerts addressed to one console user (their private chat and, with
 /// `--chat`, that group) to the console's screen. An alert counts as delivered only once
 /// it is printed: one still in the queue when the console closes is delivered next time.
+#[derive(Clone)]
 pub struct ConsoleNotifier {
     targets: Vec<String>,
     tx: mpsc::UnboundedSender<ConsoleAlert>,

@@ -7,7 +7,6 @@
 //! without anything about it being revealed.
 
 use std::fmt;
-use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -135,11 +134,7 @@ impl Keyring {
     /// Parses `CLOREBOT_MASTER_KEYS` (`3:<b64>,2:<b64>`, newest first) or, failing that,
     /// `CLOREBOT_MASTER_KEY` (one key, version 1); each may instead be given as `…_FILE`,
     /// a path whose contents are the value (container secrets).
-    pub fn from_env() -> Result<Keyring, CryptoError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// As [`Keyring::from_env`], reading variables through `get` (for tests and config).
+    /// Variables are read through `get` (the process environment in `config`, a map in tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Keyring, CryptoError> {
         if let Some(ring) = read_var(&get, MASTER_KEYS_VAR)? {
             let mut keys = Vec::new();
@@ -260,22 +255,9 @@ fn invalid(var: &str, problem: impl Into<String>) -> CryptoError {
     CryptoError::Invalid { var: var.to_owned(), problem: problem.into() }
 }
 
-/// Reads `NAME`, or the file named by `NAME_FILE`; both set is an error (which one wins
-/// would be a guess).
+/// `NAME`, or the file named by `NAME_FILE` (the one reader of secret variables).
 fn read_var(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<String>, CryptoError> {
-    let file_var = format!("{name}_FILE");
-    let direct = get(name).filter(|v| !v.trim().is_empty());
-    let file = get(&file_var).filter(|v| !v.trim().is_empty());
-    match (direct, file) {
-        (Some(_), Some(_)) => Err(invalid(name, format!("both {name} and {file_var} are set; set only one"))),
-        (Some(v), None) => Ok(Some(v)),
-        (None, Some(path)) => {
-            let text = std::fs::read_to_string(Path::new(path.trim()))
-                .map_err(|e| invalid(&file_var, format!("cannot read {}: {e}", path.trim())))?;
-            Ok(Some(text.trim().to_owned()))
-        }
-        (None, None) => Ok(None),
-    }
+    crate::config::read_secret(get, name).map_err(|e| CryptoError::Invalid { var: e.var, problem: e.why })
 }
 
 fn decode_key(var: &str, version: i32, b64: &str) -> Result<[u8; 32], CryptoError> {

@@ -50,7 +50,22 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
     .bind(Json(&a.payload))
     .execute(ex)
     .await?;
-    Ok(r.rows_affected() > 0)
+    let fresh = r.rows_affected() > 0;
+    if fresh {
+        metrics::counter!("clorebot_alerts_enqueued_total", "platform" => a.platform.as_str()).increment(1);
+    }
+    Ok(fresh)
+}
+
+/// Alerts waiting to be delivered, and how long the oldest has waited.
+pub async fn backlog(ex: impl PgExecutor<'_>) -> sqlx::Result<(i64, Duration)> {
+    let (n, oldest): (i64, Option<f64>) = sqlx::query_as(
+        "SELECT count(*), EXTRACT(EPOCH FROM now() - min(created_at))::float8
+         FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok((n, Duration::from_secs_f64(oldest.unwrap_or(0.0).max(0.0))))
 }
 
 /// Takes up to `limit` due, undelivered alerts for `platform`, oldest first, leasing them for

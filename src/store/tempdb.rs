@@ -36,6 +36,38 @@ pub fn server_options() -> anyhow::Result<PgConnectOptions> {
 
 /// A new database with a unique name on [`server_options`], migrated, and a pool to it.
 pub async fn fresh_database(prefix: &str) -> anyhow::Result<PgPool> {
+    Ok(create(prefix).await?.1)
+}
+
+/// As [`fresh_database`], as a URL another process can connect to (`clorebot run` in tests).
+pub async fn fresh_database_url(prefix: &str) -> anyhow::Result<String> {
+    let (name, pool) = create(prefix).await?;
+    pool.close().await;
+    if let Ok(url) = std::env::var("DATABASE_URL")
+        && !url.trim().is_empty()
+    {
+        let mut u = url::Url::parse(url.trim()).context("DATABASE_URL is not a valid URL")?;
+        u.set_path(&format!("/{name}"));
+        return Ok(u.to_string());
+    }
+    let base = server_options()?;
+    let dir = base.get_socket().context("the throwaway server listens on a socket")?;
+    Ok(format!("postgres://postgres@localhost:{SOCKET_PORT}/{name}?host={}", dir.display()))
+}
+
+/// Drops a database made here, closing whatever is connected to it (tests of "the database
+/// went away").
+pub async fn drop_database(name: &str) -> anyhow::Result<()> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        anyhow::bail!("not a database made here: {name:?}");
+    }
+    let mut admin = connect_admin(&server_options()?).await?;
+    sqlx::query(sqlf!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&mut admin).await.context("failed to drop")?;
+    admin.close().await.ok();
+    Ok(())
+}
+
+async fn create(prefix: &str) -> anyhow::Result<(String, PgPool)> {
     let base = server_options()?;
     let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
     let mut admin = connect_admin(&base).await?;
@@ -50,7 +82,7 @@ pub async fn fresh_database(prefix: &str) -> anyhow::Result<PgPool> {
         .await
         .with_context(|| format!("failed to connect to the new database {name}"))?;
     super::migrate(&pool).await?;
-    Ok(pool)
+    Ok((name, pool))
 }
 
 /// Connects to the server's `postgres` database, waiting out a server still starting up

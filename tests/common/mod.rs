@@ -90,35 +90,48 @@ impl Recorder {
     }
 }
 
-/// The simulator, the core on a fresh database, an alert engine, and a recorder for what it sends.
-pub struct World {
+/// One test's bot: the simulator, the app built as `run` builds it (on a fresh database,
+/// with a test master key), its alert engine, and a recorder for what the engine sends.
+pub struct TestApp {
     pub sim: SimHandle,
+    pub app: clorebot::app::App,
     pub core: std::sync::Arc<clorebot::core::Core>,
-    pub engine: clorebot::alerts::Engine,
+    pub engine: std::sync::Arc<clorebot::alerts::Engine>,
     pub out: Recorder,
 }
 
-/// A world with the production rate limits and engine settings.
-pub async fn world() -> World {
-    let sim = start_sim(200).await;
-    let client = client(&sim);
-    world_on(sim, client, clorebot::alerts::EngineConfig::default()).await
+/// The master key of every test app (`ring(&[(1, 11)])`), as `CLOREBOT_MASTER_KEY` holds it.
+pub fn master_key_b64() -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode([11u8; 32])
 }
 
-/// A world on `sim` with this client and engine configuration.
-pub async fn world_on(sim: SimHandle, client: CloreClient, cfg: clorebot::alerts::EngineConfig) -> World {
-    let core = std::sync::Arc::new(clorebot::core::Core::new(
-        db().await,
-        client,
-        std::sync::Arc::new(ring(&[(1, 11)])),
-        clorebot::core::CoreConfig::default(),
-        Duration::from_secs(30),
-    ));
-    let engine = clorebot::alerts::Engine::new(core.clone(), cfg);
-    World { sim, core, engine, out: Recorder::default() }
+/// The configuration tests start from: nothing from the environment, the test master key,
+/// the simulator's address, and quick client retries (the rate limits stay as in production).
+pub fn test_config(sim: &SimHandle) -> clorebot::config::Config {
+    let mut cfg = clorebot::config::Config::from_lookup(|_| None).expect("defaults are valid");
+    cfg.keyring = Some(std::sync::Arc::new(ring(&[(1, 11)])));
+    cfg.clore = ClientConfig::with_base_url(&sim.api_url()).unwrap();
+    cfg.clore.backoff_base = Duration::from_millis(50);
+    cfg.clore.backoff_max = Duration::from_millis(200);
+    cfg.clore.timeout = Duration::from_secs(5);
+    cfg
 }
 
-impl World {
+/// A test app with production settings on a 200-server market.
+pub async fn test_app() -> TestApp {
+    test_app_on(start_sim(200).await, |_| {}).await
+}
+
+/// A test app on `sim`, its configuration changed by `tweak` first.
+pub async fn test_app_on(sim: SimHandle, tweak: impl FnOnce(&mut clorebot::config::Config)) -> TestApp {
+    let mut cfg = test_config(&sim);
+    tweak(&mut cfg);
+    let app = clorebot::app::App::build(cfg).await.expect("the app builds");
+    TestApp { sim, core: app.core.clone(), engine: app.engine.clone(), app, out: Recorder::default() }
+}
+
+impl TestApp {
     pub fn session(&self, user: &str, group: Option<&str>) -> clorebot::frontends::console::Session<'_> {
         clorebot::frontends::console::Session::new(&self.core, clorebot::frontends::console::caller(user, group))
     }
@@ -169,6 +182,11 @@ impl World {
         assert!(out.starts_with("Create an auto-rent watch?"), "{out}");
         s.line("/press 1").await;
         (s, free, max)
+    }
+
+    /// Every order the simulator holds.
+    pub async fn sim_orders(&self) -> Vec<Value> {
+        state(&self.sim).await["orders"].as_array().cloned().unwrap_or_default()
     }
 
     pub async fn set_price(&self, id: u64, usd: f64) {

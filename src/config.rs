@@ -1,0 +1,499 @@
+//! Every environment variable clorebot reads, in one place (DESIGN §7): typed, with defaults,
+//! `…_FILE` variants for secrets, and errors that name the variable. [`VARIABLES`] is the
+//! table the README documents; a test keeps the two in step.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use crate::alerts::EngineConfig;
+use crate::clore::{ApiKey, ClientConfig};
+use crate::core::CoreConfig;
+use crate::store::crypto::{CryptoError, Keyring};
+
+/// One documented variable: its name, its default (as text), and what it does.
+pub struct Var {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub meaning: &'static str,
+    /// A secret: may be given as `<name>_FILE`, a path whose contents are the value.
+    pub secret: bool,
+}
+
+const fn var(name: &'static str, default: &'static str, meaning: &'static str) -> Var {
+    Var { name, default, meaning, secret: false }
+}
+
+const fn secret(name: &'static str, default: &'static str, meaning: &'static str) -> Var {
+    Var { name, default, meaning, secret: true }
+}
+
+/// Every variable, in the order the README lists them.
+pub const VARIABLES: &[Var] = &[
+    secret(
+        "DATABASE_URL",
+        "— (`demo`, `chat` and tests start a throwaway PostgreSQL)",
+        "PostgreSQL connection URL; required for `run`, `migrate` and `keys rotate`",
+    ),
+    secret(
+        "CLOREBOT_MASTER_KEY",
+        "—",
+        "base64 of 32 random bytes (`clorebot keys generate`): encrypts API keys at rest",
+    ),
+    secret(
+        "CLOREBOT_MASTER_KEYS",
+        "—",
+        "instead of the above, for rotation: `3:<base64>,2:<base64>`, newest first (`clorebot keys rotate`)",
+    ),
+    var("CLORE_API_URL", "`https://api.clore.ai/v1`", "the Clore API (or `clorebot sim`'s address)"),
+    secret("CLORE_MARKET_KEY", "—", "an API key for market polls (the marketplace is public; optional)"),
+    var("CLOREBOT_HTTP_LISTEN", "`0.0.0.0:8080`", "`/healthz`, `/readyz`, `/metrics` (and the webhook endpoints)"),
+    var("CLOREBOT_MARKET_POLL_SECS", "`30`", "one marketplace fetch per interval serves every watch"),
+    var("CLOREBOT_ORDERS_POLL_SECS", "`60`", "orders, hosts' servers and balances are polled this often per user"),
+    var("CLOREBOT_ENDING_SOON_MINS", "`60`", "warn this long before an order's maximum rental ends"),
+    var("CLOREBOT_LOW_BALANCE_HOURS", "`24`", "warn when wallets cover less than this much of current spend"),
+    var(
+        "CLOREBOT_MARKET_TTL_SECS",
+        "`30`",
+        "a cached market snapshot older than this is refreshed when `/gpus` needs it",
+    ),
+    var(
+        "CLOREBOT_SHUTDOWN_GRACE_SECS",
+        "`20`",
+        "on SIGTERM / Ctrl-C, how long in-flight rents and deliveries get to finish",
+    ),
+    var("CLOREBOT_BOT_USERNAME", "—", "the bot's own username: `/cmd@thisname` is ours, `/cmd@other` is ignored"),
+    secret("TELEGRAM_BOT_TOKEN", "—", "starts the Telegram front-end"),
+    var("TELEGRAM_API_URL", "`https://api.telegram.org`", "a self-hosted Bot API server or a test fake"),
+    var(
+        "TELEGRAM_WEBHOOK_URL",
+        "— (long polling)",
+        "set: webhook mode at `POST /telegram/webhook`; unset: long polling",
+    ),
+    secret("TELEGRAM_WEBHOOK_SECRET", "generated", "the secret header Telegram sends with webhook updates"),
+    secret("DISCORD_TOKEN", "—", "starts the Discord front-end"),
+    var("DISCORD_APPLICATION_ID", "—", "the application's id (commands are registered under it)"),
+    var("DISCORD_PUBLIC_KEY", "—", "hex Ed25519 key: serves `POST /discord/interactions`"),
+    var("DISCORD_GATEWAY", "`on`", "`off`: HTTP interactions only (no websocket)"),
+    var("DISCORD_API_URL", "`https://discord.com`", "REST base (a proxy or a test fake)"),
+    var("DISCORD_GUILD_ID", "—", "register commands in one guild (instant) instead of globally"),
+    var("LOG_FORMAT", "`pretty`", "`json` for one JSON object per log line"),
+    var("RUST_LOG", "`info`", "log filter, e.g. `clorebot=debug,info`"),
+];
+
+/// A configuration error: which variable, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {why}")]
+pub struct ConfigError {
+    pub var: String,
+    pub why: String,
+}
+
+fn bad(var: &str, why: impl Into<String>) -> ConfigError {
+    ConfigError { var: var.to_owned(), why: why.into() }
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+#[derive(Debug)]
+pub struct TelegramConfig {
+    pub token: SecretString,
+    pub api_url: Url,
+    /// Set: webhook mode; unset: long polling.
+    pub webhook_url: Option<Url>,
+    pub webhook_secret: SecretString,
+}
+
+#[derive(Debug)]
+pub struct DiscordConfig {
+    pub token: SecretString,
+    pub application_id: Option<u64>,
+    /// The Ed25519 key interactions are signed with, as hex (checked to be 32 bytes).
+    pub public_key: Option<String>,
+    pub gateway: bool,
+    pub api_url: Url,
+    pub guild_id: Option<u64>,
+}
+
+/// The whole configuration of one process.
+pub struct Config {
+    pub database_url: Option<SecretString>,
+    /// `None` when no master key is set (`run` and `chat` then refuse to start; the demo makes
+    /// a throwaway one).
+    pub keyring: Option<Arc<Keyring>>,
+    pub clore: ClientConfig,
+    pub engine: EngineConfig,
+    pub core: CoreConfig,
+    pub market_ttl: Duration,
+    pub http_listen: SocketAddr,
+    pub shutdown_grace: Duration,
+    pub log_format: LogFormat,
+    pub telegram: Option<TelegramConfig>,
+    pub discord: Option<DiscordConfig>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url.as_ref().map(|_| "[set]"))
+            .field("keyring", &self.keyring.as_ref().map(|k| k.versions()))
+            .field("clore", &self.clore.base_url.as_str())
+            .field("http_listen", &self.http_listen)
+            .field("telegram", &self.telegram.is_some())
+            .field("discord", &self.discord.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `get` (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env = Env { get: &get };
+        let keyring = match Keyring::from_lookup(|name| env.get(name)) {
+            Ok(k) => Some(Arc::new(k)),
+            Err(CryptoError::Missing { .. }) => None,
+            Err(CryptoError::Invalid { var, problem }) => return Err(bad(&var, problem)),
+            Err(e) => return Err(bad("CLOREBOT_MASTER_KEY", e.to_string())),
+        };
+        let mut clore = ClientConfig::default();
+        if let Some(u) = env.get("CLORE_API_URL") {
+            clore = ClientConfig::from_api_url(Some(&u)).map_err(|e| bad("CLORE_API_URL", e))?;
+        }
+        let mut engine = EngineConfig::default();
+        if let Some(d) = env.duration("CLOREBOT_MARKET_POLL_SECS", Unit::Secs)? {
+            engine.market_poll = d.max(Duration::from_secs(1));
+        }
+        if let Some(d) = env.duration("CLOREBOT_ORDERS_POLL_SECS", Unit::Secs)? {
+            engine.orders_poll = d.max(Duration::from_secs(1));
+        }
+        if let Some(d) = env.duration("CLOREBOT_ENDING_SOON_MINS", Unit::Mins)? {
+            engine.ending_soon = d;
+        }
+        if let Some(h) = env.number("CLOREBOT_LOW_BALANCE_HOURS")? {
+            engine.low_balance_hours = h;
+        }
+        if let Some(k) = env.secret("CLORE_MARKET_KEY")? {
+            engine.market_key =
+                Some(ApiKey::parse(k.expose_secret()).map_err(|e| bad("CLORE_MARKET_KEY", e.to_string()))?);
+        }
+        let mut core = CoreConfig::default();
+        if let Some(name) = env.get("CLOREBOT_BOT_USERNAME") {
+            let name = name.trim().trim_start_matches('@');
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(bad("CLOREBOT_BOT_USERNAME", "must be a username of letters, digits and _"));
+            }
+            core.bot_username = Some(name.to_owned());
+        }
+        let http_listen = match env.get("CLOREBOT_HTTP_LISTEN") {
+            Some(v) => v.trim().parse().map_err(|_| {
+                bad(
+                    "CLOREBOT_HTTP_LISTEN",
+                    format!("must be an address like 0.0.0.0:8080, not {:?}", crate::text::clip(&v, 60)),
+                )
+            })?,
+            None => SocketAddr::from(([0, 0, 0, 0], 8080)),
+        };
+        Ok(Config {
+            database_url: env.secret("DATABASE_URL")?,
+            keyring,
+            clore,
+            engine,
+            core,
+            market_ttl: env.duration("CLOREBOT_MARKET_TTL_SECS", Unit::Secs)?.unwrap_or(Duration::from_secs(30)),
+            http_listen,
+            shutdown_grace: env
+                .duration("CLOREBOT_SHUTDOWN_GRACE_SECS", Unit::Secs)?
+                .unwrap_or(Duration::from_secs(20)),
+            log_format: log_format(env.get("LOG_FORMAT"))?,
+            telegram: telegram(&env)?,
+            discord: discord(&env)?,
+        })
+    }
+
+    /// The database URL, or an error saying `command` needs one.
+    pub fn require_database(&self, command: &str) -> Result<&SecretString, ConfigError> {
+        self.database_url.as_ref().ok_or_else(|| {
+            bad("DATABASE_URL", format!("not set; `clorebot {command}` needs the PostgreSQL database to use"))
+        })
+    }
+
+    /// The master keys, or an error saying how to make one.
+    pub fn require_keyring(&self) -> Result<Arc<Keyring>, ConfigError> {
+        self.keyring.clone().ok_or_else(|| {
+            bad(
+                "CLOREBOT_MASTER_KEY",
+                "not set (nor CLOREBOT_MASTER_KEYS): generate one with `clorebot keys generate` and keep it safe",
+            )
+        })
+    }
+}
+
+/// `LOG_FORMAT` alone, for the log setup that runs before the rest is read.
+pub fn log_format_from_env() -> LogFormat {
+    log_format(std::env::var("LOG_FORMAT").ok()).unwrap_or_default()
+}
+
+fn log_format(v: Option<String>) -> Result<LogFormat, ConfigError> {
+    match v.as_deref().map(str::trim).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") | Some("pretty") | Some("text") => Ok(LogFormat::Pretty),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => {
+            Err(bad("LOG_FORMAT", format!("must be json or pretty, not {:?}", crate::text::clip(other, 30))))
+        }
+    }
+}
+
+fn telegram(env: &Env<'_>) -> Result<Option<TelegramConfig>, ConfigError> {
+    let Some(token) = env.secret("TELEGRAM_BOT_TOKEN")? else { return Ok(None) };
+    if !token.expose_secret().contains(':') {
+        return Err(bad("TELEGRAM_BOT_TOKEN", "does not look like a bot token (<id>:<secret> from @BotFather)"));
+    }
+    let webhook_secret = match env.secret("TELEGRAM_WEBHOOK_SECRET")? {
+        Some(s) => {
+            let ok = (1..=256).contains(&s.expose_secret().len())
+                && s.expose_secret().chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !ok {
+                return Err(bad("TELEGRAM_WEBHOOK_SECRET", "must be 1–256 characters of A–Z, a–z, 0–9, _ and -"));
+            }
+            s
+        }
+        None => {
+            use rand::Rng;
+            let mut rng = rand::rng();
+            let s: String = (0..48).map(|_| rng.sample(rand::distr::Alphanumeric) as char).collect();
+            SecretString::from(s)
+        }
+    };
+    Ok(Some(TelegramConfig {
+        token,
+        api_url: env.url("TELEGRAM_API_URL")?.unwrap_or_else(|| Url::parse("https://api.telegram.org").expect("valid")),
+        webhook_url: env.url("TELEGRAM_WEBHOOK_URL")?,
+        webhook_secret,
+    }))
+}
+
+fn discord(env: &Env<'_>) -> Result<Option<DiscordConfig>, ConfigError> {
+    let Some(token) = env.secret("DISCORD_TOKEN")? else { return Ok(None) };
+    let public_key = match env.get("DISCORD_PUBLIC_KEY") {
+        Some(k) => {
+            let k = k.trim().to_ascii_lowercase();
+            if k.len() != 64 || !k.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(bad("DISCORD_PUBLIC_KEY", "must be the application's public key: 64 hex digits"));
+            }
+            Some(k)
+        }
+        None => None,
+    };
+    let gateway = match env.get("DISCORD_GATEWAY").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("on") | Some("true") | Some("1") => true,
+        Some("off") | Some("false") | Some("0") => false,
+        Some(_) => return Err(bad("DISCORD_GATEWAY", "must be on or off")),
+    };
+    if !gateway && public_key.is_none() {
+        return Err(bad("DISCORD_GATEWAY", "is off, so DISCORD_PUBLIC_KEY must be set (HTTP interactions need it)"));
+    }
+    Ok(Some(DiscordConfig {
+        token,
+        application_id: env.id("DISCORD_APPLICATION_ID")?,
+        public_key,
+        gateway,
+        api_url: env.url("DISCORD_API_URL")?.unwrap_or_else(|| Url::parse("https://discord.com").expect("valid")),
+        guild_id: env.id("DISCORD_GUILD_ID")?,
+    }))
+}
+
+/// The unit a bare number in a duration variable is in (the variable's name says which).
+#[derive(Clone, Copy)]
+pub enum Unit {
+    Secs,
+    Mins,
+}
+
+/// Parses a duration: a positive number in `unit` (`45`, `1.5`), or what users type to the
+/// bot (`30s`, `5m`, `2h`, `1h30m`: the command parser's rule). `None` for anything else.
+pub fn parse_duration(text: &str, unit: Unit) -> Option<Duration> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<f64>() {
+        let secs = match unit {
+            Unit::Secs => n,
+            Unit::Mins => n * 60.0,
+        };
+        return (secs.is_finite() && secs > 0.0 && secs < 1e9).then(|| Duration::from_secs_f64(secs));
+    }
+    crate::core::command::parse_duration(t).ok()
+}
+
+/// Reads variables: empty counts as unset; `…_FILE` for secrets.
+struct Env<'a> {
+    get: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.get)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// A secret from `name` or from the file `name_FILE` names; both set is an error.
+    fn secret(&self, name: &str) -> Result<Option<SecretString>, ConfigError> {
+        read_secret(&|n| self.get(n), name).map(|v| v.map(SecretString::from))
+    }
+
+    fn number(&self, name: &str) -> Result<Option<f64>, ConfigError> {
+        let Some(v) = self.get(name) else { return Ok(None) };
+        match v.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() && n > 0.0 => Ok(Some(n)),
+            _ => Err(bad(name, format!("must be a positive number, not {:?}", crate::text::clip(&v, 30)))),
+        }
+    }
+
+    fn duration(&self, name: &str, unit: Unit) -> Result<Option<Duration>, ConfigError> {
+        let Some(v) = self.get(name) else { return Ok(None) };
+        parse_duration(&v, unit).map(Some).ok_or_else(|| {
+            let bare = match unit {
+                Unit::Secs => "seconds",
+                Unit::Mins => "minutes",
+            };
+            bad(
+                name,
+                format!(
+                    "must be a positive number of {bare} (or with a unit: 30s, 5m, 2h), not {:?}",
+                    crate::text::clip(&v, 30)
+                ),
+            )
+        })
+    }
+
+    fn url(&self, name: &str) -> Result<Option<Url>, ConfigError> {
+        let Some(v) = self.get(name) else { return Ok(None) };
+        let u = Url::parse(v.trim()).map_err(|e| bad(name, format!("is not a valid URL ({e})")))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return Err(bad(name, "must be an http:// or https:// URL"));
+        }
+        Ok(Some(u))
+    }
+
+    fn id(&self, name: &str) -> Result<Option<u64>, ConfigError> {
+        let Some(v) = self.get(name) else { return Ok(None) };
+        v.trim().parse().map(Some).map_err(|_| bad(name, "must be a numeric id (a Discord snowflake)"))
+    }
+}
+
+/// `name` or the contents of the file `name_FILE` names (trimmed); both set is an error.
+/// Shared with the keyring, which reads its own variables.
+pub fn read_secret(get: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<Option<String>, ConfigError> {
+    let file_var = format!("{name}_FILE");
+    let direct = get(name).filter(|v| !v.trim().is_empty());
+    let file = get(&file_var).filter(|v| !v.trim().is_empty());
+    match (direct, file) {
+        (Some(_), Some(_)) => Err(bad(name, format!("both {name} and {file_var} are set; set only one"))),
+        (Some(v), None) => Ok(Some(v.trim().to_owned())),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(Path::new(path.trim()))
+                .map_err(|e| bad(&file_var, format!("cannot read {}: {e}", path.trim())))?;
+            Ok(Some(text.trim().to_owned()))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|n| m.get(n).cloned())
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let c = cfg(&[]).unwrap();
+        assert!(c.database_url.is_none() && c.keyring.is_none() && c.telegram.is_none() && c.discord.is_none());
+        assert_eq!(c.http_listen, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(c.engine.market_poll, Duration::from_secs(30));
+        assert_eq!(c.shutdown_grace, Duration::from_secs(20));
+        assert_eq!(c.clore.base_url.as_str(), "https://api.clore.ai/v1/");
+    }
+
+    #[test]
+    fn durations_take_a_bare_number_in_the_named_unit_or_their_own_unit() {
+        assert_eq!(parse_duration("45", Unit::Secs), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("90", Unit::Mins), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2h", Unit::Mins), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1h30m", Unit::Secs), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1.5", Unit::Mins), Some(Duration::from_secs(90)));
+        for bad in ["0", "-1", "abc", "5 parsecs", "", "1e999", "NaN"] {
+            assert_eq!(parse_duration(bad, Unit::Secs), None, "{bad}");
+        }
+        let c = cfg(&[("CLOREBOT_ENDING_SOON_MINS", "30"), ("CLOREBOT_ORDERS_POLL_SECS", "2m")]).unwrap();
+        assert_eq!(c.engine.ending_soon, Duration::from_secs(1800));
+        assert_eq!(c.engine.orders_poll, Duration::from_secs(120));
+    }
+
+    #[test]
+    fn every_error_names_its_variable() {
+        for (var, value) in [
+            ("CLOREBOT_MARKET_POLL_SECS", "soon"),
+            ("CLOREBOT_LOW_BALANCE_HOURS", "-3"),
+            ("CLOREBOT_HTTP_LISTEN", "everywhere"),
+            ("CLORE_API_URL", "ftp://x"),
+            ("LOG_FORMAT", "xml"),
+            ("CLOREBOT_MASTER_KEY", "not base64!"),
+            ("TELEGRAM_BOT_TOKEN", "nocolon"),
+            ("CLOREBOT_BOT_USERNAME", "two words"),
+        ] {
+            let e = cfg(&[(var, value)]).unwrap_err();
+            assert_eq!(e.var, var, "{e}");
+            assert!(e.to_string().starts_with(var), "{e}");
+        }
+        let e = cfg(&[("DISCORD_TOKEN", "t"), ("DISCORD_PUBLIC_KEY", "abc")]).unwrap_err();
+        assert_eq!(e.var, "DISCORD_PUBLIC_KEY");
+        let e = cfg(&[("DISCORD_TOKEN", "t"), ("DISCORD_GATEWAY", "off")]).unwrap_err();
+        assert_eq!(e.var, "DISCORD_GATEWAY");
+    }
+
+    #[test]
+    fn secrets_come_from_files_and_never_show_in_debug() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "123:very-secret-token\n").unwrap();
+        let c = cfg(&[
+            ("TELEGRAM_BOT_TOKEN_FILE", path.to_str().unwrap()),
+            ("DATABASE_URL", "postgres://u:pw-secret@h/db"),
+        ])
+        .unwrap();
+        let t = c.telegram.as_ref().unwrap();
+        assert_eq!(t.token.expose_secret(), "123:very-secret-token");
+        assert_eq!(t.webhook_secret.expose_secret().len(), 48, "a webhook secret is generated");
+        let shown = format!("{c:?} {t:?}");
+        assert!(!shown.contains("very-secret") && !shown.contains("pw-secret"), "{shown}");
+        let e = cfg(&[("TELEGRAM_BOT_TOKEN", "1:a"), ("TELEGRAM_BOT_TOKEN_FILE", "/x")]).unwrap_err();
+        assert!(e.to_string().contains("set only one"), "{e}");
+        let e = cfg(&[("DISCORD_TOKEN_FILE", "/no/such/file")]).unwrap_err();
+        assert_eq!(e.var, "DISCORD_TOKEN_FILE");
+    }
+
+    #[test]
+    fn variables_table_lists_each_once() {
+        let mut names: Vec<&str> = VARIABLES.iter().map(|v| v.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), VARIABLES.len());
+    }
+}
