@@ -249,7 +249,7 @@ async fn keys_are_checked_stored_privately_and_refused_in_groups() {
     assert!(out.contains("Clore refused that key") && !out.contains("not-the-right-key"), "{out}");
     let out = dm.line(&format!("/key set {KEY}")).await;
     assert!(out.starts_with("(your message was deleted)\nKey saved, encrypted (fingerprint "), "{out}");
-    assert!(out.contains("Balances: $100.00"), "{out}");
+    assert!(out.contains("Balances: $500.00"), "{out}");
     let fp = out.split("fingerprint ").nth(1).unwrap().split(')').next().unwrap().to_owned();
     let out = dm.line("/key").await;
     assert!(out.contains(&fp) && !out.contains(KEY), "{out}");
