@@ -227,15 +227,15 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     secrets::put(&app.core.pool, &app.core.keyring, me.id, SecretKind::CloreApiKey, &key).await?;
     let me_caller = clorebot::frontends::console::caller("you", None);
     let rx = start_alerts(&app, &me_caller);
-    let control = handle.control_url();
-    app.supervise("demo market", move |_| move_market(control.clone()));
+    let market = handle.sim.clone();
+    app.supervise("demo market", move |_| sim::move_market(market.clone()));
     println!(
         "clorebot demo — a simulated Clore market at {} ({} servers), a throwaway database, and you,\n\
          signed in as `you` with a demo API key already stored. Type commands; Ctrl-D quits.\n\n\
          Try:  /gpus 4090        search the market\n      \
          /rent <id>        rent a server (then /press 1 to confirm)\n      \
          /orders           SSH details of your orders\n      \
-         /watch 4090 max=0.4   a price watch: alerts (🔔) arrive as the simulated market moves\n      \
+         /watch 4090 max=4     a price watch: alerts (🔔) arrive as the simulated market moves\n      \
          /help             everything else\n",
         handle.api_url(),
         a.servers
@@ -245,57 +245,4 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     app.shutdown().await;
     handle.stop().await;
     result
-}
-
-/// The demo's market activity: every few seconds a bargain appears — a free server drops to
-/// below the cheapest of its model (half the time an RTX 4090, the card the guide suggests
-/// watching) — another server gets dearer, and a rented one frees up; so watches fire.
-async fn move_market(control: String) {
-    use rand::Rng;
-    let http = reqwest::Client::new();
-    loop {
-        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
-        let Ok(resp) = http.get(format!("{control}/state")).send().await else { continue };
-        let Ok(state) = resp.json::<serde_json::Value>().await else { continue };
-        // (id, gpu, usd/day, rented) of the generated market (not the demo user's own rigs).
-        let servers: Vec<(u64, String, f64, bool)> = state["servers"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| {
-                        Some((
-                            s["id"].as_u64()?,
-                            s["gpu"].as_str()?.to_owned(),
-                            s["price_usd"].as_f64()?,
-                            s["rented"].as_bool()?,
-                        ))
-                    })
-                    .filter(|s| s.0 < 100_000)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if servers.is_empty() {
-            continue;
-        }
-        let (bargain, dearer, freed) = {
-            let mut rng = rand::rng();
-            let pool: Vec<&(u64, String, f64, bool)> = if rng.random_bool(0.5) {
-                servers.iter().filter(|s| s.1.contains("RTX 4090")).collect()
-            } else {
-                servers.iter().collect()
-            };
-            let pool = if pool.is_empty() { servers.iter().collect() } else { pool };
-            let a = pool[rng.random_range(0..pool.len())];
-            let floor = servers.iter().filter(|s| s.1 == a.1 && !s.3).map(|s| s.2).fold(a.2, f64::min);
-            let b = &servers[rng.random_range(0..servers.len())];
-            let c = &servers[rng.random_range(0..servers.len())];
-            ((a.0, floor * rng.random_range(0.8..0.95)), (b.0, b.2 * rng.random_range(1.1..1.4)), (c.0, c.3))
-        };
-        let post = |id: u64, body: serde_json::Value| http.post(format!("{control}/servers/{id}")).json(&body).send();
-        let _ = post(bargain.0, serde_json::json!({ "price_usd": bargain.1, "rented": false })).await;
-        let _ = post(dearer.0, serde_json::json!({ "price_usd": dearer.1 })).await;
-        if freed.1 {
-            let _ = post(freed.0, serde_json::json!({ "rented": false })).await;
-        }
-    }
 }

@@ -129,9 +129,9 @@ async fn rent_list_cancel() {
     let m = c.marketplace(None).await.unwrap();
     assert!(m.servers.iter().find(|s| s.id == server).unwrap().rented);
     let usd = c.wallets(&k).await.unwrap().into_iter().find(|w| w.currency() == Some(Currency::Usd)).unwrap();
-    // 100 less the $0.10 fee, less the few seconds of rent accrued since.
+    // 500 less the $0.10 fee, less the few seconds of rent accrued since.
     let bal = usd.balance.unwrap();
-    assert!(bal < 99.9 && bal > 99.89, "{usd:?}");
+    assert!(bal < 499.9 && bal > 499.89, "{usd:?}");
 
     // Spend accrues with simulated time.
     control(&sim, "/clock/advance", json!({ "seconds": 43_200 })).await;

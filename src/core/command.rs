@@ -521,7 +521,7 @@ fn parse_watch(rest: &str) -> Result<Command, ParseError> {
         }
     }
     if q_terms.is_empty() {
-        return Err(ParseError::usage("watch", "Say what to watch for, e.g. /watch 4090 max=0.4."));
+        return Err(ParseError::usage("watch", "Say what to watch for, e.g. /watch 4090 max=4."));
     }
     let query = query("watch", &q_terms)?;
     if autorent.is_some() && query.max_price().is_none() {

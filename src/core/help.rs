@@ -26,7 +26,7 @@ pub const COMMANDS: &[CommandHelp] = &[
         details: "Query terms, in any order:\n\
                   • a model: 4090, a100, \"rtx 3090\"\n\
                   • x2 or 2x: at least 2 GPUs\n\
-                  • <0.5 or max=0.5: price per day at most 0.5\n\
+                  • <5 or max=5: price per day at most 5\n\
                   • field op value with = != < <= > >= or in [a,b]: gpus, price, ram, vram, cpus, down, up, \
                   cc, reliability, rating, mrl (hours), cuda — e.g. ram>=64 cc in [DE,NL] cuda>=12.2\n\
                   • spot or ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (include rented)",
@@ -140,5 +140,5 @@ pub const START: &str = "clorebot rents GPUs on the Clore.ai marketplace from th
 1. /gpus 4090 — search the market (no key needed)\n\
 2. /key set <your Clore API key> — in a private chat with me; stored encrypted\n\
 3. /rent <server id> — rent with one confirmation; /orders shows SSH details\n\
-4. /watch 4090 max=0.4 — get an alert when a cheap one appears\n\n\
+4. /watch 4090 max=4 — get an alert when a cheap one appears\n\n\
 /help lists everything.";

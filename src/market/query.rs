@@ -642,7 +642,7 @@ impl Parser {
 
     fn price_bound(&mut self, op: Op, value: &str) -> Result<(), String> {
         if !matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) {
-            return Err("a price bound is <, <=, > or >= followed by a price, e.g. <0.5".to_owned());
+            return Err("a price bound is <, <=, > or >= followed by a price, e.g. <5".to_owned());
         }
         let v = parse_value(Field::Price, value)?;
         no_empty_ceiling(op, &v)?;

@@ -36,34 +36,73 @@ impl Rates {
     }
 }
 
+/// What hosts ask for one GPU of a model, USD per day: most listings fall in `usual`; a few
+/// (hosts undercutting, or hoping) anywhere in `extremes`.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceBand {
+    pub usual: (f64, f64),
+    pub extremes: (f64, f64),
+}
+
+/// A band with no outliers beyond its usual range.
+const fn band(lo: f64, hi: f64) -> PriceBand {
+    PriceBand { usual: (lo, hi), extremes: (lo, hi) }
+}
+
+/// Share of listings priced anywhere in their model's `extremes` rather than its `usual` band.
+const OUTLIER_SHARE: f64 = 0.15;
+
 /// One GPU model of the catalogue: name as hosts' machines report it, VRAM, how common it
-/// is, the USD price range per GPU per day, and whether it is a datacenter card (sold in
-/// larger counts).
+/// is, the USD price per GPU per day, and whether it is a datacenter card (sold in larger
+/// counts).
 pub struct GpuKind {
     pub name: &'static str,
     pub vram: f64,
     pub weight: u32,
-    pub usd_day: (f64, f64),
+    pub usd_day: PriceBand,
     pub datacenter: bool,
 }
 
+/// Prices per GPU per day as listed on the live Clore marketplace (2025).
 pub const CATALOGUE: &[GpuKind] = &[
-    GpuKind { name: "NVIDIA GeForce GTX 1080 Ti", vram: 11.0, weight: 3, usd_day: (0.04, 0.08), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 3060", vram: 12.0, weight: 10, usd_day: (0.07, 0.14), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 3060 Ti", vram: 8.0, weight: 4, usd_day: (0.08, 0.15), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 3070", vram: 8.0, weight: 8, usd_day: (0.09, 0.17), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 3080", vram: 10.0, weight: 8, usd_day: (0.12, 0.22), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 3090", vram: 24.0, weight: 12, usd_day: (0.18, 0.32), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 4060 Ti", vram: 16.0, weight: 4, usd_day: (0.10, 0.18), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 4070", vram: 12.0, weight: 6, usd_day: (0.13, 0.22), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 4080 SUPER", vram: 16.0, weight: 5, usd_day: (0.22, 0.38), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 4090", vram: 24.0, weight: 16, usd_day: (0.28, 0.60), datacenter: false },
-    GpuKind { name: "NVIDIA GeForce RTX 5090", vram: 32.0, weight: 6, usd_day: (0.55, 0.95), datacenter: false },
-    GpuKind { name: "NVIDIA RTX A6000", vram: 48.0, weight: 3, usd_day: (0.45, 0.75), datacenter: true },
-    GpuKind { name: "NVIDIA A100 80GB PCIe", vram: 80.0, weight: 3, usd_day: (0.90, 1.50), datacenter: true },
-    GpuKind { name: "NVIDIA A100-SXM4-40GB", vram: 40.0, weight: 2, usd_day: (0.70, 1.10), datacenter: true },
-    GpuKind { name: "NVIDIA H100 80GB HBM3", vram: 80.0, weight: 2, usd_day: (1.80, 2.80), datacenter: true },
+    GpuKind { name: "NVIDIA GeForce GTX 1080 Ti", vram: 11.0, weight: 3, usd_day: band(0.60, 1.00), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3060", vram: 12.0, weight: 10, usd_day: band(1.00, 1.60), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3060 Ti", vram: 8.0, weight: 4, usd_day: band(1.10, 1.70), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3070", vram: 8.0, weight: 8, usd_day: band(1.30, 2.00), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3080", vram: 10.0, weight: 8, usd_day: band(1.70, 2.60), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 3090", vram: 24.0, weight: 12, usd_day: band(2.40, 3.80), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 4060 Ti", vram: 16.0, weight: 4, usd_day: band(1.30, 2.10), datacenter: false },
+    GpuKind { name: "NVIDIA GeForce RTX 4070", vram: 12.0, weight: 6, usd_day: band(1.70, 2.60), datacenter: false },
+    GpuKind {
+        name: "NVIDIA GeForce RTX 4080 SUPER",
+        vram: 16.0,
+        weight: 5,
+        usd_day: band(2.80, 4.40),
+        datacenter: false,
+    },
+    GpuKind {
+        name: "NVIDIA GeForce RTX 4090",
+        vram: 24.0,
+        weight: 16,
+        usd_day: PriceBand { usual: (3.50, 6.00), extremes: (3.00, 10.00) },
+        datacenter: false,
+    },
+    GpuKind { name: "NVIDIA GeForce RTX 5090", vram: 32.0, weight: 6, usd_day: band(6.00, 11.00), datacenter: false },
+    GpuKind { name: "NVIDIA RTX A6000", vram: 48.0, weight: 3, usd_day: band(5.00, 9.00), datacenter: true },
+    GpuKind { name: "NVIDIA A100 80GB PCIe", vram: 80.0, weight: 3, usd_day: band(18.00, 30.00), datacenter: true },
+    GpuKind { name: "NVIDIA A100-SXM4-40GB", vram: 40.0, weight: 2, usd_day: band(15.00, 22.00), datacenter: true },
+    GpuKind { name: "NVIDIA H100 80GB HBM3", vram: 80.0, weight: 2, usd_day: band(40.00, 60.00), datacenter: true },
 ];
+
+/// What a rig of `gpu_count` asks per GPU, as a share of the single-GPU price: hosts of big
+/// rigs take a little less per card for the longer, larger rentals they attract.
+fn rig_discount(gpu_count: u32) -> f64 {
+    match gpu_count {
+        0..=3 => 1.0,
+        4..=7 => 0.97,
+        _ => 0.95,
+    }
+}
 
 const COUNTRIES: &[(&str, u32)] = &[
     ("US", 14),
@@ -162,8 +201,18 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
     &items[items.len() - 1].0
 }
 
+/// Hosts set their prices in whole cents.
+const CENT: f64 = 0.01;
+
+/// A USD price as a host would set it: whole cents, at least one.
+pub fn in_cents(usd: f64) -> f64 {
+    round_to(usd, CENT).max(CENT)
+}
+
+/// `x` to a multiple of `step` (a power of ten); dividing by the whole reciprocal lands on
+/// the double nearest the decimal, so JSON reads `3.03`, not `3.0300000000000002`.
 fn round_to(x: f64, step: f64) -> f64 {
-    (x / step).round() * step
+    (x / step).round() / step.recip()
 }
 
 /// Generates `n` market servers with ids 1..=n from `seed`.
@@ -194,9 +243,10 @@ pub fn generate_one(
     gpu_count: u32,
     next_offer_id: &mut u64,
 ) -> SimServer {
-    let (lo, hi) = kind.usd_day;
-    let price_usd = round_to(rng.random_range(lo..hi) * gpu_count as f64, 0.001).max(0.001);
-    let spot_usd = round_to(price_usd * rng.random_range(0.4..0.7), 0.001).max(0.001);
+    let (lo, hi) = if rng.random_bool(OUTLIER_SHARE) { kind.usd_day.extremes } else { kind.usd_day.usual };
+    let per_gpu = rng.random_range(lo..hi) * rig_discount(gpu_count);
+    let price_usd = in_cents(per_gpu * gpu_count as f64);
+    let spot_usd = in_cents(price_usd * rng.random_range(0.4..0.7));
     let (cpu, cpus) = if kind.datacenter || gpu_count >= 6 {
         CPUS[rng.random_range(5..CPUS.len())]
     } else {
@@ -214,7 +264,7 @@ pub fn generate_one(
     let mut competitor_bids = Vec::new();
     if rng.random_bool(0.2) {
         for _ in 0..rng.random_range(1..=2) {
-            let bid = round_to(spot_usd * rng.random_range(0.8..1.0), 0.001);
+            let bid = round_to(spot_usd * rng.random_range(0.8..1.0), CENT);
             competitor_bids.push((*next_offer_id, bid));
             *next_offer_id += 1;
         }
@@ -256,4 +306,31 @@ pub fn generate_one(
 /// The catalogue entry for a model name (used for hosts' servers).
 pub fn kind_named(name: &str) -> &'static GpuKind {
     CATALOGUE.iter().find(|k| k.name == name).unwrap_or(&CATALOGUE[9])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_stay_in_their_models_band_spot_below_on_demand() {
+        let servers = generate(3, 5_000, &mut 1);
+        for s in &servers {
+            let band = kind_named(s.gpu).usd_day;
+            let per_gpu = s.price_usd / s.gpu_count as f64;
+            let (lo, hi) = (band.extremes.0 * rig_discount(s.gpu_count) - CENT, band.extremes.1 + CENT);
+            assert!((lo..=hi).contains(&per_gpu), "{}× {} at ${}/day", s.gpu_count, s.gpu, s.price_usd);
+            assert!(s.spot_usd < s.price_usd, "server {}: spot {} ≥ {}", s.id, s.spot_usd, s.price_usd);
+            assert_eq!(s.price_usd, in_cents(s.price_usd), "whole cents: {}", s.price_usd);
+        }
+        // Most RTX 4090s ask $3.50–6 a card (before a big rig's discount); a few $3–10.
+        let per_gpu: Vec<f64> = servers
+            .iter()
+            .filter(|s| s.gpu.ends_with("RTX 4090"))
+            .map(|s| s.price_usd / s.gpu_count as f64 / rig_discount(s.gpu_count))
+            .collect();
+        let usual = per_gpu.iter().filter(|p| (3.49..=6.01).contains(*p)).count();
+        assert!(usual * 10 >= per_gpu.len() * 8, "{usual} of {} in the usual band", per_gpu.len());
+        assert!(per_gpu.iter().any(|p| *p > 6.5), "a few dear outliers");
+    }
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod control;
 pub mod market;
+pub mod script;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -13,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use api::Sim;
+pub use script::{move_market, move_market_once};
 use state::SimState;
 
 /// The key of the one account a simulator has when no `--key` is given.

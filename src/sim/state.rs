@@ -26,6 +26,9 @@ pub const LOWER_EVERY_SECS: i64 = 600;
 pub const MAX_LOWER_FRACTION: f64 = 0.25;
 /// An order needs this many hours of its price in the wallet beyond the creation fee.
 const MIN_BALANCE_HOURS: f64 = 1.0;
+/// What a new account holds in each currency, as USD: days of a few real-priced servers, while
+/// an 8-GPU datacenter rig (~$400/day) runs it down in a day or so and the low-balance alert fires.
+pub const START_BALANCE_USD: f64 = 500.0;
 const HOST_ID_BASE: u64 = 100_000;
 const OWNER_ID_BASE: u64 = 50_000;
 
@@ -189,7 +192,7 @@ impl SimState {
             self.servers.insert(sid, s);
             hosted.push(sid);
         }
-        let balances = BTreeMap::from([(Currency::Bitcoin, 0.01), (Currency::Clore, 50_000.0), (Currency::Usd, 100.0)]);
+        let balances = Currency::ALL.into_iter().map(|c| (c, self.rates.from_usd(START_BALANCE_USD, c))).collect();
         self.accounts.insert(id, Account { id, key: key.to_owned(), balances, hosted });
         id
     }

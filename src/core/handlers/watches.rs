@@ -221,7 +221,7 @@ pub async fn list(cx: &Ctx<'_>) -> Outcome {
     };
     if ws.is_empty() {
         return Ok(vec![Reply::text(if cx.caller.in_private() {
-            "You have no watches. Try /watch 4090 max=0.4."
+            "You have no watches. Try /watch 4090 max=4."
         } else {
             "This chat has no team watches. An admin can add one with /watch <query> here."
         })]);
