@@ -47,12 +47,16 @@ pub const VARIABLES: &[Var] = &[
     secret(
         "CLOREBOT_MASTER_KEYS",
         "—",
-        "instead of the above, for rotation: `3:<base64>,2:<base64>`, newest first (`clorebot keys rotate`)",
+        "keyring for rotation, newest first: `3:<base64>,2:<base64>`; takes precedence over the above",
     ),
-    var("CLORE_API_URL", "`https://api.clore.ai/v1`", "the Clore API (or `clorebot sim`'s address)"),
+    var("CLORE_API_URL", "`https://api.clore.ai/v1`", "the Clore API (point it at `clorebot sim`)"),
     secret("CLORE_MARKET_KEY", "—", "an API key for market polls (the marketplace is public; optional)"),
     var("CLOREBOT_HTTP_LISTEN", "`0.0.0.0:8080`", "`/healthz`, `/readyz`, `/metrics` (and the webhook endpoints)"),
-    var("CLOREBOT_MARKET_POLL_SECS", "`30`", "one marketplace fetch per interval serves every watch"),
+    var(
+        "CLOREBOT_MARKET_POLL_SECS",
+        "`30`",
+        "market poll interval: one marketplace fetch serves every watch (±10 % jitter; doubling backoff on errors)",
+    ),
     var("CLOREBOT_ORDERS_POLL_SECS", "`60`", "orders, hosts' servers and balances are polled this often per user"),
     var("CLOREBOT_ENDING_SOON_MINS", "`60`", "warn this long before an order's maximum rental ends"),
     var("CLOREBOT_LOW_BALANCE_HOURS", "`24`", "warn when wallets cover less than this much of current spend"),
@@ -81,9 +85,19 @@ pub const VARIABLES: &[Var] = &[
     var("DISCORD_GATEWAY", "`on`", "`off`: HTTP interactions only (no websocket)"),
     var("DISCORD_API_URL", "`https://discord.com`", "REST base (a proxy or a test fake)"),
     var("DISCORD_GUILD_ID", "—", "register commands in one guild (instant) instead of globally"),
-    var("LOG_FORMAT", "`pretty`", "`json` for one JSON object per log line"),
+    var("LOG_FORMAT", "`pretty`", "`json` for one JSON object per log line (logs go to stderr)"),
     var("RUST_LOG", "`info`", "log filter, e.g. `clorebot=debug,info`"),
 ];
+
+/// [`VARIABLES`] as the README's markdown table (a test keeps the README's copy identical).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| variable | default | meaning |\n|---|---|---|\n");
+    for v in VARIABLES {
+        let name = if v.secret { format!("`{0}` (or `{0}_FILE`)", v.name) } else { format!("`{}`", v.name) };
+        out.push_str(&format!("| {name} | {} | {} |\n", v.default, v.meaning));
+    }
+    out
+}
 
 /// A configuration error: which variable, and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
@@ -487,6 +501,28 @@ mod tests {
         assert!(e.to_string().contains("set only one"), "{e}");
         let e = cfg(&[("DISCORD_TOKEN_FILE", "/no/such/file")]).unwrap_err();
         assert_eq!(e.var, "DISCORD_TOKEN_FILE");
+    }
+
+    #[test]
+    fn the_readme_documents_every_variable_as_config_reads_it() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let table = markdown_table();
+        assert!(readme.contains(&table), "README.md's configuration table differs from config::VARIABLES:\n{table}");
+        let source = include_str!("config.rs");
+        // Every variable this file reads by name is in the table.
+        for quoted in source.split('"').skip(1).step_by(2) {
+            let read = quoted.len() > 3
+                && quoted.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                && (quoted.starts_with("CLORE")
+                    || quoted.contains("_URL")
+                    || quoted.starts_with("TELEGRAM")
+                    || quoted.starts_with("DISCORD")
+                    || quoted == "LOG_FORMAT");
+            if read {
+                let name = quoted.strip_suffix("_FILE").unwrap_or(quoted);
+                assert!(VARIABLES.iter().any(|v| v.name == name), "{quoted} is read but not documented");
+            }
+        }
     }
 
     #[test]
