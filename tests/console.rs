@@ -107,7 +107,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
 
     let out = s.line("/press 1").await;
     assert!(out.contains("is running on #") && out.contains("ssh root@"), "{out}");
-    assert!(out.contains("SSH password for order") && out.contains("shown only this once"), "{out}");
+    assert!(out.contains("SSH password for order") && out.contains("Shown only this once"), "{out}");
     // The same Confirm again: nothing more happens.
     let again = s.line("/press 1").await;
     assert_eq!(again, "This was already done.");
@@ -554,7 +554,7 @@ async fn a_console_alert_is_delivered_only_once_printed() {
         platform: Platform::Console,
         target_chat_id: "dm:ann".into(),
         target_user: None,
-        payload: clorebot::alerts::message::AlertMessage::text("server #7 is cheap").to_json(),
+        payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("server #7 is cheap")).unwrap(),
     };
     outbox::enqueue(&bot.core.pool, &alert).await.unwrap();
     // A console that takes the alert but closes before printing it: not delivered.

@@ -158,13 +158,21 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     let (to, msg) = &sent[0];
     assert_eq!(to, "dm:ann");
-    assert!(msg.text.starts_with(&format!("Order {order} on #{srv} was made after all")), "{}", msg.text);
-    assert!(msg.text.contains("ssh root@"), "{}", msg.text);
-    assert_eq!(msg.buttons.len(), 1);
-    assert_eq!(msg.buttons[0].label, "Show SSH password");
-    let shown = ann.press_token(&msg.buttons[0].token).await;
+    let text = msg.plain_text();
+    assert!(text.starts_with(&format!("Order {order} on #{srv} was made after all")), "{text}");
+    assert!(text.contains("ssh root@"), "{text}");
+    let buttons: Vec<_> = msg.buttons().cloned().collect();
+    assert_eq!(buttons.len(), 1);
+    assert_eq!(buttons[0].label, "Show SSH password");
+    let shown = ann.press_token(&buttons[0].token).await;
     assert!(shown.starts_with(&format!("SSH password for order {order}: ")), "{shown}");
-    let again = ann.press_token(&msg.buttons[0].token).await;
+    // The password went to its owner's screen only: no stored alert holds it.
+    let password = shown.lines().next().unwrap().rsplit(": ").next().unwrap().to_owned();
+    assert!(password.len() >= 12, "{shown}");
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT payload::text FROM outbox").fetch_all(&w.core.pool).await.unwrap();
+    assert!(!stored.is_empty() && stored.iter().all(|p| !p.contains(&password)), "{stored:?}");
+    let again = ann.press_token(&buttons[0].token).await;
     assert!(again.starts_with("That password was already shown once"), "{again}");
     let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
     assert_eq!(sealed, 0, "shown once, then gone");
@@ -330,8 +338,8 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     let sent = w.deliver_alerts().await;
     let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].1.text.starts_with(&format!("Order {order} on #{srv} was made after all")), "{sent:?}");
-    assert_eq!(sent[0].1.buttons.len(), 1, "the generated password, shown on request");
+    assert!(sent[0].1.plain_text().starts_with(&format!("Order {order} on #{srv} was made after all")), "{sent:?}");
+    assert_eq!(sent[0].1.buttons().count(), 1, "the generated password, shown on request");
     let me = user_id(&w, "ann").await;
     assert_eq!(tracked::active_for_user(&w.core.pool, me).await.unwrap().len(), 1);
     assert_eq!(rent_audit(&w).await, vec![format!("reconciled: order {order}")]);

@@ -74,7 +74,7 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
         platform: clorebot::store::Platform::Console,
         target_chat_id: "dm:ann".into(),
         target_user: None,
-        payload: clorebot::alerts::message::AlertMessage::text("hello").to_json(),
+        payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("hello")).unwrap(),
     };
     clorebot::store::outbox::enqueue(&core.pool, &alert("a")).await.unwrap();
     clorebot::alerts::deliver::deliver_once(&core.pool, &Recorder::default()).await.unwrap();

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use secrecy::ExposeSecret;
 
-use super::message::AlertMessage;
 use super::{Engine, contained, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Currency, Order};
+use crate::core::Reply;
 use crate::core::format::{self, money, per_day};
 use crate::core::handlers::rent::endpoint_lines;
 use crate::store::crypto::SecretKind;
@@ -180,8 +180,7 @@ impl Engine {
         if !tracked::set_flag(&mut *tx, user.id, order as i64, flag).await? {
             return Ok(0);
         }
-        let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), AlertMessage::text(text))
-            .await?;
+        let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), Reply::text(text)).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -215,7 +214,7 @@ impl Engine {
             let mut tx = self.core.pool.begin().await?;
             // At most one warning per currency per day.
             let key = format!("balance:{}:{}:{day}", user.id, c.api_name());
-            sent += enqueue_private(&mut tx, user, &key, AlertMessage::text(text)).await?;
+            sent += enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
             tx.commit().await?;
         }
         Ok(sent)
@@ -241,7 +240,7 @@ impl Engine {
             for change in changes {
                 let text = format!("Your server {} {change}.", s.name);
                 let key = format!("host:{}:{}:{change}:{stamp}", user.id, s.name);
-                sent += enqueue_private(&mut tx, user, &key, AlertMessage::text(text)).await?;
+                sent += enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
             }
             tx.commit().await?;
         }

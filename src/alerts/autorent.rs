@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 
 use super::Engine;
-use super::message::AlertMessage;
 use super::watch::CompiledWatch;
 use crate::core::Failure;
+use crate::core::Reply;
 use crate::core::format::{money, per_day};
 use crate::core::handlers::rent::{self, RentPlan, busy_text, unclear_text};
 use crate::core::handlers::watches::AutorentRules;
@@ -67,19 +67,18 @@ pub async fn attempt(
     w: &CompiledWatch,
     fresh: &[(u64, f64)],
     servers: &HashMap<u64, &ServerView>,
-) -> anyhow::Result<AlertMessage> {
+) -> anyhow::Result<Reply> {
     let core = &e.core;
     let head = format!("Auto-rent watch #{} ({})", row.id, row.query);
     let Some(rules) = row.autorent.as_ref().and_then(|j| serde_json::from_value::<AutorentRules>(j.0.clone()).ok())
     else {
-        return Ok(AlertMessage::text(format!("{head}: its rules could not be read; nothing was rented.")));
+        return Ok(Reply::text(format!("{head}: its rules could not be read; nothing was rented.")));
     };
     let c = w.currency;
     let Some(&(id, price)) = fresh.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
-        return Ok(AlertMessage::text(format!("{head}: nothing new to rent.")));
+        return Ok(Reply::text(format!("{head}: nothing new to rent.")));
     };
-    let refuse =
-        |why: String| Ok(AlertMessage::text(format!("{head}: #{id} matches at {}, but {why}", per_day(price, c))));
+    let refuse = |why: String| Ok(Reply::text(format!("{head}: #{id} matches at {}, but {why}", per_day(price, c))));
     let open = intents::open_from_watch(&core.pool, row.id).await?;
     let running = orders::active_from_watch(&core.pool, row.id).await? + open.len() as i64;
     if running >= i64::from(rules.max_orders) {
@@ -119,7 +118,7 @@ pub async fn attempt(
         ));
     }
     let Some(user) = users::get_user(&core.pool, row.owner_id).await? else {
-        return Ok(AlertMessage::text(format!("{head}: its owner is gone; nothing was rented.")));
+        return Ok(Reply::text(format!("{head}: its owner is gone; nothing was rented.")));
     };
     let can_log_in = user.settings.ssh_key.is_some()
         || secrets::status(&core.pool, user.id, SecretKind::SshPassword).await?.is_some();
@@ -178,7 +177,7 @@ pub async fn attempt(
         lines.push("The watch is now off, as set (add keep to go on renting).".into());
     }
     let text = lines.join("\n");
-    Ok(AlertMessage::text(text))
+    Ok(Reply::text(text))
 }
 
 #[cfg(test)]

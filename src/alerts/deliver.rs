@@ -8,9 +8,10 @@ use std::time::Duration;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use super::message::AlertMessage;
-use crate::store::Platform;
-use crate::store::outbox::{self, OutboxRow};
+use super::message;
+use crate::core::Reply;
+use crate::store::outbox;
+use crate::store::{Platform, UserId, users};
 
 /// Alerts claimed per round; a round's sends finish well inside the lease.
 const BATCH: i64 = 20;
@@ -22,15 +23,33 @@ const MAX_ATTEMPTS: i32 = 8;
 const FIRST_DELAY: Duration = Duration::from_secs(2);
 const MAX_DELAY: Duration = Duration::from_secs(600);
 
+/// Why a send did not happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendError {
-    /// Try again later (network, rate limit, the platform is down).
-    Retry(String),
-    /// It will never work (blocked, chat deleted).
+    /// Try again later (network, the platform is down); `after`: the platform said when
+    /// (a 429's `retry_after`).
+    Retry { after: Option<Duration>, why: String },
+    /// The target is gone for good (the user blocked the bot, the chat was deleted).
+    Gone(String),
+    /// This alert can never be sent (the platform rejects it as it is).
     Permanent(String),
 }
 
-/// A platform's way of sending an alert.
+impl SendError {
+    pub fn retry(why: impl Into<String>) -> SendError {
+        SendError::Retry { after: None, why: why.into() }
+    }
+}
+
+/// Where an alert goes: a chat, and the user it is for when it is a private alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub platform: Platform,
+    pub chat_id: String,
+    pub user: Option<UserId>,
+}
+
+/// A platform's way of sending a reply as an alert (with the renderer it uses for replies).
 pub trait Notifier: Send + Sync {
     fn platform(&self) -> Platform;
 
@@ -39,7 +58,7 @@ pub trait Notifier: Send + Sync {
         None
     }
 
-    fn send(&self, row: &OutboxRow, msg: &AlertMessage) -> impl Future<Output = Result<(), SendError>> + Send;
+    fn send(&self, target: &Target, reply: &Reply) -> impl Future<Output = Result<(), SendError>> + Send;
 }
 
 /// One round: claim, send, record. Returns how many were delivered.
@@ -48,8 +67,9 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
     let rows = outbox::claim_for(pool, n.platform(), targets.as_deref(), BATCH, LEASE).await?;
     let mut delivered = 0;
     for row in rows {
-        let msg = AlertMessage::from_json(&row.payload.0);
-        match n.send(&row, &msg).await {
+        let reply = message::from_payload(&row.payload.0);
+        let target = Target { platform: row.platform, chat_id: row.target_chat_id.clone(), user: row.target_user_id };
+        match n.send(&target, &reply).await {
             Ok(()) => {
                 outbox::mark_delivered(pool, row.id).await?;
                 metrics::counter!("clorebot_alerts_delivered_total", "platform" => row.platform.as_str()).increment(1);
@@ -60,13 +80,22 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
                 outbox::mark_failed(pool, row.id, &why).await?;
                 metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
             }
-            Err(SendError::Retry(why)) if row.attempts >= MAX_ATTEMPTS => {
+            Err(SendError::Gone(why)) => {
+                tracing::info!(alert = %row.id, error = %why, "alert target is gone; giving up");
+                outbox::mark_failed(pool, row.id, &format!("gone: {why}")).await?;
+                if let Some(user) = row.target_user_id {
+                    users::forget_private_chat(pool, user, &row.target_chat_id).await?;
+                }
+                metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
+            }
+            Err(SendError::Retry { why, .. }) if row.attempts >= MAX_ATTEMPTS => {
                 tracing::warn!(alert = %row.id, attempts = row.attempts, error = %why, "alert failed too often; giving up");
                 outbox::mark_failed(pool, row.id, &why).await?;
                 metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
             }
-            Err(SendError::Retry(why)) => {
-                let delay = FIRST_DELAY.saturating_mul(1 << (row.attempts.clamp(1, 16) - 1)).min(MAX_DELAY);
+            Err(SendError::Retry { after, why }) => {
+                let backoff = FIRST_DELAY.saturating_mul(1 << (row.attempts.clamp(1, 16) - 1)).min(MAX_DELAY);
+                let delay = after.map_or(backoff, |a| a.max(Duration::from_secs(1)).min(MAX_DELAY));
                 outbox::retry_later(pool, row.id, &why, delay).await?;
             }
         }

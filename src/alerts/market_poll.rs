@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::message::{AlertButton, AlertMessage};
+use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
 use super::{Engine, autorent};
 use crate::clore::Currency;
 use crate::core::actions::{Action, new_token};
 use crate::core::format::{self, per_day};
+use crate::core::{ButtonStyle, Reply};
 use crate::market::{Query, ServerView, Snapshot};
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
@@ -92,7 +93,7 @@ impl Engine {
                 }
                 continue;
             }
-            let mut msg = if row.autorent.is_some() {
+            let mut reply = if row.autorent.is_some() {
                 report.autorents += 1;
                 autorent::attempt(self, row, w, &fresh, &cur_index).await?
             } else {
@@ -105,7 +106,7 @@ impl Engine {
                     let token = new_token();
                     let payload = serde_json::to_value(Action::RentPrompt { server: id })?;
                     store_actions::create(&core.pool, &token, owner, &payload, core.cfg.nav_ttl).await?;
-                    msg.buttons.push(AlertButton { label: format!("Rent #{id}"), token });
+                    reply = reply.with_button(format!("Rent #{id}"), ButtonStyle::Primary, token);
                 }
             }
             let Some(chat) = users::get_chat(&core.pool, row.chat_id).await? else { continue };
@@ -117,7 +118,7 @@ impl Engine {
                     platform: chat.platform,
                     target_chat_id: chat.platform_chat_id.clone(),
                     target_user: owner,
-                    payload: msg.to_json(),
+                    payload: message::to_payload(&reply)?,
                 },
             )
             .await?;
@@ -207,7 +208,7 @@ fn watch_alert(
     fresh: &[(u64, f64)],
     prev: &HashMap<u64, &ServerView>,
     cur: &HashMap<u64, &ServerView>,
-) -> AlertMessage {
+) -> Reply {
     let c = w.currency;
     let spot = w.query.spot();
     let mut lines = vec![format!(
@@ -244,7 +245,7 @@ fn watch_alert(
     if row.once {
         lines.push("This was a once watch; it is now off.".into());
     }
-    AlertMessage::text(lines.join("\n"))
+    Reply::text(lines.join("\n"))
 }
 
 /// Per normalised model: cheapest and median on-demand USD price of free servers, and how

@@ -1,32 +1,59 @@
-//! What an alert says, as stored in the outbox and rendered by each platform's notifier.
+//! How an alert — a [`Reply`] like any other — is stored in the outbox and read back.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AlertButton {
-    pub label: String,
-    pub token: String,
+use crate::core::{ButtonStyle, Reply};
+
+/// The outbox payload of `reply`; an error if it holds a secret block (secrets are shown
+/// once in a private reply, never stored).
+pub fn to_payload(reply: &Reply) -> anyhow::Result<serde_json::Value> {
+    serde_json::to_value(reply).map_err(|e| anyhow::anyhow!("an alert cannot be stored: {e}"))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AlertMessage {
-    pub text: String,
-    #[serde(default)]
-    pub buttons: Vec<AlertButton>,
+/// Reads a stored payload. Alerts written before replies were stored (`{text, buttons}`)
+/// read as a text reply with their buttons; anything else unreadable is shown as its JSON
+/// text rather than lost.
+pub fn from_payload(v: &serde_json::Value) -> Reply {
+    if let Ok(r) = serde_json::from_value::<Reply>(v.clone())
+        && !r.blocks.is_empty()
+    {
+        return r;
+    }
+    #[derive(Deserialize)]
+    struct Legacy {
+        text: String,
+        #[serde(default)]
+        buttons: Vec<LegacyButton>,
+    }
+    #[derive(Deserialize)]
+    struct LegacyButton {
+        label: String,
+        token: String,
+    }
+    match serde_json::from_value::<Legacy>(v.clone()) {
+        Ok(l) => l
+            .buttons
+            .into_iter()
+            .fold(Reply::text(l.text), |r, b| r.with_button(b.label, ButtonStyle::Primary, b.token)),
+        Err(_) => Reply::text(v.to_string()),
+    }
 }
 
-impl AlertMessage {
-    pub fn text(t: impl Into<String>) -> AlertMessage {
-        AlertMessage { text: t.into(), buttons: Vec::new() }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("an alert message serialises")
-    }
-
-    /// Reads a stored payload; a payload that is not an alert message (hand-written, or from
-    /// a newer version) is shown as its JSON text rather than lost.
-    pub fn from_json(v: &serde_json::Value) -> AlertMessage {
-        serde_json::from_value(v.clone()).unwrap_or_else(|_| AlertMessage::text(v.to_string()))
+    #[test]
+    fn alerts_stored_before_replies_still_read() {
+        let old = serde_json::json!({ "text": "#7 is cheap", "buttons": [{ "label": "Rent #7", "token": "t" }] });
+        let r = from_payload(&old);
+        assert_eq!(r.plain_text(), "#7 is cheap");
+        assert_eq!(
+            r.rows,
+            vec![vec![crate::core::Button { label: "Rent #7".into(), style: ButtonStyle::Primary, token: "t".into() }]]
+        );
+        let new = Reply::text("hello").with_button("Go", ButtonStyle::Primary, "g".into());
+        assert_eq!(from_payload(&to_payload(&new).unwrap()), new);
+        assert_eq!(from_payload(&serde_json::json!([1, 2])).plain_text(), "[1,2]");
     }
 }

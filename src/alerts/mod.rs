@@ -254,7 +254,7 @@ pub(crate) async fn enqueue_private(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     user: &crate::store::users::User,
     dedup_key: &str,
-    msg: message::AlertMessage,
+    reply: crate::core::Reply,
 ) -> anyhow::Result<usize> {
     let Some(dm) = &user.dm_chat_id else {
         tracing::warn!(user = %user.id, "no private chat known for an alert");
@@ -267,7 +267,7 @@ pub(crate) async fn enqueue_private(
             platform: user.platform,
             target_chat_id: dm.clone(),
             target_user: Some(user.id),
-            payload: msg.to_json(),
+            payload: message::to_payload(&reply)?,
         },
     )
     .await?;

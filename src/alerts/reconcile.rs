@@ -11,7 +11,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::message::{AlertButton, AlertMessage};
 use super::{Engine, enqueue_private};
 use crate::clore::{Currency, Order};
 use crate::core::actions::{Action, new_token};
@@ -20,6 +19,7 @@ use crate::core::handlers::rent::endpoint_lines;
 use crate::core::handlers::watches::AutorentRules;
 use crate::core::services::orders::follow;
 use crate::core::services::rent::LOGIN_KEEP;
+use crate::core::{ButtonStyle, Reply};
 use crate::store::intents::{self, Intent, Origin, Status};
 use crate::store::orders as tracked;
 use crate::store::users::{self, User};
@@ -128,16 +128,18 @@ impl Engine {
             watches::set_active(&mut *tx, w, false).await?;
             lines.push("The watch is now off, as set (add keep to go on renting).".into());
         }
-        let mut msg = AlertMessage::text("");
+        let mut buttons = Vec::new();
         if i.login_secret.is_some() {
             lines.push("Its SSH password was made for this order: Show SSH password shows it to you once.".into());
             let token = new_token();
             let payload = serde_json::to_value(Action::ShowLogin { intent: i.id })?;
             store_actions::create(&mut *tx, &token, Some(user.id), &payload, LOGIN_KEEP).await?;
-            msg.buttons.push(AlertButton { label: "Show SSH password".into(), token });
+            buttons.push(("Show SSH password", token));
         }
-        msg.text = lines.join("\n");
-        let n = enqueue_private(&mut tx, user, &format!("intent:{}:made", i.id), msg).await?;
+        let reply = buttons
+            .into_iter()
+            .fold(Reply::text(lines.join("\n")), |r, (label, token)| r.with_button(label, ButtonStyle::Primary, token));
+        let n = enqueue_private(&mut tx, user, &format!("intent:{}:made", i.id), reply).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -179,8 +181,7 @@ impl Engine {
                  answer for too long. Please look at /orders or the Clore dashboard; I no longer count it as pending."
             ),
         };
-        let n = enqueue_private(&mut tx, user, &format!("intent:{}:{}", i.id, to.as_str()), AlertMessage::text(text))
-            .await?;
+        let n = enqueue_private(&mut tx, user, &format!("intent:{}:{}", i.id, to.as_str()), Reply::text(text)).await?;
         tx.commit().await?;
         Ok(n)
     }

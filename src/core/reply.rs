@@ -1,9 +1,19 @@
-//! What the core answers, independent of any platform: blocks of content, buttons that come
-//! back as action tokens, and whether the answer is for the caller's eyes only.
+//! What the core answers, independent of any platform: blocks of content, rows of buttons
+//! that come back as action tokens, and whether the answer is for the caller's eyes only.
+//! Alerts are replies too: the outbox stores them serialized — all but secret blocks, which
+//! refuse to serialize, so a generated password can never reach the outbox.
 
 use std::fmt::Write;
 
-#[derive(Debug, Clone, PartialEq)]
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// Buttons per row, and rows per reply: Discord's limits (Telegram's keyboards take the same).
+pub const MAX_ROW: usize = 5;
+pub const MAX_ROWS: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Block {
     Title(String),
     Text(String),
@@ -11,9 +21,38 @@ pub enum Block {
     Fields(Vec<(String, String)>),
     /// Monospace text to copy (an SSH line).
     Code(String),
+    /// A generated secret (an SSH password) shown once, privately. Never logged, never
+    /// stored: it does not serialize, and its `Debug` is redacted.
+    Secret(Secret),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A secret's label and value; see [`Block::Secret`].
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub label: String,
+    pub value: SecretString,
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.label == other.label && self.value.expose_secret() == other.value.expose_secret()
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("a secret block is never serialized (alerts and logs must not hold secrets)"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Secret, D::Error> {
+        Err(serde::de::Error::custom("a secret block is never stored"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ButtonStyle {
     Primary,
     Secondary,
@@ -21,14 +60,15 @@ pub enum ButtonStyle {
 }
 
 /// A button; pressing it sends `token` back to [`crate::core::Core::press`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
     pub style: ButtonStyle,
     pub token: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Everyone in the chat sees it.
     #[default]
@@ -37,15 +77,20 @@ pub enum Visibility {
     Private,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reply {
     pub blocks: Vec<Block>,
-    pub buttons: Vec<Button>,
+    /// At most [`MAX_ROWS`] rows of at most [`MAX_ROW`] buttons.
+    #[serde(default)]
+    pub rows: Vec<Vec<Button>>,
+    #[serde(default)]
     pub visibility: Visibility,
-    /// A PNG (charts).
+    /// A PNG (charts). Not part of stored alerts.
+    #[serde(skip)]
     pub image: Option<Vec<u8>>,
     /// The message that triggered this reply held a secret: the front-end deletes it where
     /// the platform allows.
+    #[serde(skip)]
     pub delete_trigger: bool,
 }
 
@@ -78,40 +123,257 @@ impl Reply {
         self
     }
 
+    /// A secret shown once (the reply becomes private: a secret is never shown in a group).
+    pub fn with_secret(mut self, label: impl Into<String>, value: SecretString) -> Reply {
+        self.blocks.push(Block::Secret(Secret { label: label.into(), value }));
+        self.private()
+    }
+
+    /// Adds a button to the last row, or starts a new row when it is full. Buttons past
+    /// the last row allowed are dropped (and logged): a reply never breaks a platform's limits.
     pub fn with_button(mut self, label: impl Into<String>, style: ButtonStyle, token: String) -> Reply {
-        self.buttons.push(Button { label: label.into(), style, token });
+        let button = Button { label: label.into(), style, token };
+        let full = self.rows.last().is_none_or(|row| row.len() >= MAX_ROW);
+        if !full {
+            self.rows.last_mut().expect("a row exists").push(button);
+        } else if self.rows.len() < MAX_ROWS {
+            self.rows.push(vec![button]);
+        } else {
+            tracing::warn!(label = %button.label, "a reply has more buttons than a message can hold; dropped");
+        }
         self
     }
 
+    /// Adds a row of its own (navigation under a listing). Beyond [`MAX_ROW`] buttons, the
+    /// row wraps.
+    pub fn with_row(mut self, buttons: Vec<Button>) -> Reply {
+        for chunk in buttons.chunks(MAX_ROW) {
+            if self.rows.len() >= MAX_ROWS {
+                tracing::warn!("a reply has more button rows than a message can hold; dropped");
+                break;
+            }
+            self.rows.push(chunk.to_vec());
+        }
+        self
+    }
+
+    /// Every button, row by row.
+    pub fn buttons(&self) -> impl Iterator<Item = &Button> {
+        self.rows.iter().flatten()
+    }
+
+    pub fn has_secret(&self) -> bool {
+        self.blocks.iter().any(|b| matches!(b, Block::Secret(_)))
+    }
+
     /// The reply as plain text, for the console and logs of what users saw. Buttons are not
-    /// included (front-ends render them their own way).
+    /// included (front-ends render them their own way); secret values are, for the one
+    /// private view they are made for — callers that log must use [`Reply::redacted_text`].
     pub fn plain_text(&self) -> String {
+        self.render_text(true)
+    }
+
+    /// As [`Reply::plain_text`] with secret values replaced by `[hidden]`.
+    pub fn redacted_text(&self) -> String {
+        self.render_text(false)
+    }
+
+    fn render_text(&self, secrets: bool) -> String {
         let mut out = String::new();
         for b in &self.blocks {
             if !out.is_empty() {
                 out.push('\n');
             }
-            match b {
-                Block::Title(t) => out.push_str(t),
-                Block::Text(t) => out.push_str(t),
-                Block::Code(c) => {
-                    for line in c.lines() {
-                        let _ = writeln!(out, "    {line}");
-                    }
-                    out.pop();
-                }
-                Block::Fields(fs) => {
-                    let w = fs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-                    for (i, (k, v)) in fs.iter().enumerate() {
-                        if i > 0 {
-                            out.push('\n');
-                        }
-                        let pad = w - k.chars().count();
-                        let _ = write!(out, "  {k}:{} {v}", " ".repeat(pad));
-                    }
-                }
-            }
+            block_text(&mut out, b, secrets);
         }
         out
+    }
+
+    /// Cuts the reply into replies of at most `max` characters of plain text each, at block
+    /// boundaries where possible, else at line boundaries, else (one huge line) inside it.
+    /// Buttons stay with the last part, the title with the first.
+    pub fn split(&self, max: usize) -> Vec<Reply> {
+        let max = max.max(16);
+        if self.plain_text().chars().count() <= max {
+            return vec![self.clone()];
+        }
+        let mut parts: Vec<Reply> = Vec::new();
+        let mut cur: Vec<Block> = Vec::new();
+        let mut cur_len = 0usize;
+        let flush = |cur: &mut Vec<Block>, cur_len: &mut usize, parts: &mut Vec<Reply>| {
+            if !cur.is_empty() {
+                parts.push(Reply { blocks: std::mem::take(cur), visibility: self.visibility, ..Reply::default() });
+                *cur_len = 0;
+            }
+        };
+        for block in &self.blocks {
+            for piece in split_block(block, max) {
+                let mut t = String::new();
+                block_text(&mut t, &piece, true);
+                let len = t.chars().count() + usize::from(!cur.is_empty());
+                if cur_len + len > max {
+                    flush(&mut cur, &mut cur_len, &mut parts);
+                }
+                cur_len += t.chars().count() + usize::from(!cur.is_empty());
+                cur.push(piece);
+            }
+        }
+        flush(&mut cur, &mut cur_len, &mut parts);
+        if let Some(last) = parts.last_mut() {
+            last.rows = self.rows.clone();
+            last.image = self.image.clone();
+        }
+        parts
+    }
+}
+
+fn block_text(out: &mut String, b: &Block, secrets: bool) {
+    match b {
+        Block::Title(t) | Block::Text(t) => out.push_str(t),
+        Block::Code(c) => {
+            for line in c.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            out.pop();
+        }
+        Block::Fields(fs) => {
+            let w = fs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            for (i, (k, v)) in fs.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                let pad = w - k.chars().count();
+                let _ = write!(out, "  {k}:{} {v}", " ".repeat(pad));
+            }
+        }
+        Block::Secret(s) => {
+            let v = if secrets { s.value.expose_secret() } else { "[hidden]" };
+            let _ = write!(out, "{}: {v}", s.label);
+        }
+    }
+}
+
+/// A block cut into pieces that each render within `max` characters.
+fn split_block(b: &Block, max: usize) -> Vec<Block> {
+    let mut t = String::new();
+    block_text(&mut t, b, true);
+    if t.chars().count() <= max {
+        return vec![b.clone()];
+    }
+    match b {
+        Block::Title(s) | Block::Text(s) => {
+            let make: fn(String) -> Block = if matches!(b, Block::Title(_)) { Block::Title } else { Block::Text };
+            pack_lines(s, max).into_iter().map(make).collect()
+        }
+        // Code lines render 4 characters wider.
+        Block::Code(s) => pack_lines(s, max.saturating_sub(4).max(8)).into_iter().map(Block::Code).collect(),
+        Block::Fields(fs) => {
+            let mut out = Vec::new();
+            let mut cur: Vec<(String, String)> = Vec::new();
+            for f in fs {
+                let mut trial = cur.clone();
+                trial.push(f.clone());
+                let mut t = String::new();
+                block_text(&mut t, &Block::Fields(trial.clone()), true);
+                if t.chars().count() > max && !cur.is_empty() {
+                    out.push(Block::Fields(std::mem::take(&mut cur)));
+                    cur.push(f.clone());
+                } else {
+                    cur = trial;
+                }
+            }
+            if !cur.is_empty() {
+                out.push(Block::Fields(cur));
+            }
+            out
+        }
+        Block::Secret(_) => vec![b.clone()],
+    }
+}
+
+/// Lines of `s` packed into chunks of at most `max` characters; a longer line is cut.
+fn pack_lines(s: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0;
+    for line in s.lines() {
+        let mut rest: Vec<char> = line.chars().collect();
+        loop {
+            let take = rest.len().min(max);
+            let piece: String = rest.drain(..take).collect();
+            let len = piece.chars().count();
+            let need = len + usize::from(cur_len > 0 || !cur.is_empty());
+            if cur_len + need > max && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+                cur_len = 0;
+            }
+            if !cur.is_empty() || cur_len > 0 {
+                cur.push('\n');
+                cur_len += 1;
+            }
+            cur.push_str(&piece);
+            cur_len += len;
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buttons_fill_rows_of_five_and_stop_at_five_rows() {
+        let mut r = Reply::text("x");
+        for i in 0..27 {
+            r = r.with_button(format!("b{i}"), ButtonStyle::Primary, format!("t{i}"));
+        }
+        assert_eq!(r.rows.len(), MAX_ROWS);
+        assert!(r.rows.iter().all(|row| row.len() == MAX_ROW));
+        assert_eq!(r.buttons().count(), 25);
+    }
+
+    #[test]
+    fn split_cuts_at_line_boundaries_and_keeps_buttons_last() {
+        let lines: Vec<String> = (0..300).map(|i| format!("#{i:04} 1× RTX 4090  $3.60/day  FI")).collect();
+        let r = Reply::titled("Your orders").with_text(lines.join("\n")).with_button(
+            "Next ▸",
+            ButtonStyle::Secondary,
+            "n".into(),
+        );
+        let parts = r.split(2000);
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(p.plain_text().chars().count() <= 2000, "{}", p.plain_text().chars().count());
+        }
+        let joined: Vec<String> = parts.iter().map(|p| p.plain_text()).collect();
+        let all = joined.join("\n");
+        for l in &lines {
+            assert!(all.lines().any(|x| x == l), "line {l} was cut");
+        }
+        assert!(parts[..parts.len() - 1].iter().all(|p| p.rows.is_empty()));
+        assert_eq!(parts.last().unwrap().rows.len(), 1);
+        assert!(joined[0].starts_with("Your orders\n#0000"));
+        let one_line = Reply::text("y".repeat(5000)).split(2000);
+        assert_eq!(one_line.iter().map(|p| p.plain_text().chars().count()).collect::<Vec<_>>(), vec![2000, 2000, 1000]);
+    }
+
+    #[test]
+    fn a_secret_never_serializes_nor_shows_in_debug() {
+        let r = Reply::text("Your order is ready.").with_secret("SSH password", SecretString::from("hunter2-xyz"));
+        assert_eq!(r.visibility, Visibility::Private);
+        assert!(serde_json::to_value(&r).is_err());
+        assert!(!format!("{r:?}").contains("hunter2"));
+        assert!(!r.redacted_text().contains("hunter2"));
+        assert!(r.plain_text().ends_with("SSH password: hunter2-xyz"));
+        let plain = Reply::text("hi").with_button("Rent #1", ButtonStyle::Primary, "tok".into());
+        let back: Reply = serde_json::from_value(serde_json::to_value(&plain).unwrap()).unwrap();
+        assert_eq!(back, plain);
     }
 }

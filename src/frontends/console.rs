@@ -9,11 +9,9 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::alerts::deliver::{Notifier, SendError};
-use crate::alerts::message::AlertMessage;
-use crate::core::{Button, ButtonStyle, Caller, Core, Reply, Visibility};
+use crate::alerts::deliver::{Notifier, SendError, Target};
+use crate::core::{Button, Caller, Core, Reply, Visibility};
 use crate::store::Platform;
-use crate::store::outbox::OutboxRow;
 use crate::store::users::ChatKind;
 
 /// A console user in a chat: the user's private chat, or a group named by `--chat`.
@@ -98,44 +96,43 @@ impl<'a> Session<'a> {
     }
 
     fn render(&mut self, replies: &[Reply]) -> String {
-        let mut out = Vec::new();
-        for r in replies {
-            let mut text = String::new();
-            if r.delete_trigger {
-                text.push_str("(your message was deleted)\n");
-            }
-            if r.visibility == Visibility::Private && !self.caller_in_private() {
-                text.push_str("(only you can see this)\n");
-            }
-            text.push_str(&r.plain_text());
-            if !r.buttons.is_empty() {
-                let labels: Vec<String> =
-                    r.buttons.iter().enumerate().map(|(i, b)| format!("[{}] {}", i + 1, b.label)).collect();
-                text.push('\n');
-                text.push_str(&labels.join("  "));
-                self.buttons = r.buttons.clone();
-            }
-            out.push(text);
-        }
+        let out: Vec<String> = replies.iter().map(|r| self.render_one(r, "")).collect();
         out.join("\n\n")
     }
 
-    /// What the console prints for an alert: `🔔 ` and its text; its buttons become the
-    /// ones `/press` presses.
-    pub fn show_alert(&mut self, msg: &AlertMessage) -> String {
-        let mut text = format!("🔔 {}", msg.text);
-        if !msg.buttons.is_empty() {
-            let labels: Vec<String> =
-                msg.buttons.iter().enumerate().map(|(i, b)| format!("[{}] {}", i + 1, b.label)).collect();
-            text.push('\n');
-            text.push_str(&labels.join("  "));
-            self.buttons = msg
-                .buttons
-                .iter()
-                .map(|b| Button { label: b.label.clone(), style: ButtonStyle::Primary, token: b.token.clone() })
-                .collect();
+    /// The one console rendering of a reply, a command's or an alert's: its text (after
+    /// `prefix`), then its buttons numbered across rows, which become the ones `/press` presses.
+    fn render_one(&mut self, r: &Reply, prefix: &str) -> String {
+        let mut text = String::new();
+        if r.delete_trigger {
+            text.push_str("(your message was deleted)\n");
+        }
+        if r.visibility == Visibility::Private && !self.caller_in_private() {
+            text.push_str("(only you can see this)\n");
+        }
+        text.push_str(prefix);
+        text.push_str(&r.plain_text());
+        if r.buttons().next().is_some() {
+            let mut n = 0;
+            for row in &r.rows {
+                let labels: Vec<String> = row
+                    .iter()
+                    .map(|b| {
+                        n += 1;
+                        format!("[{n}] {}", b.label)
+                    })
+                    .collect();
+                text.push('\n');
+                text.push_str(&labels.join("  "));
+            }
+            self.buttons = r.buttons().cloned().collect();
         }
         text
+    }
+
+    /// What the console prints for an alert: `🔔 ` and the reply.
+    pub fn show_alert(&mut self, reply: &Reply) -> String {
+        self.render_one(reply, "🔔 ")
     }
 
     fn caller_in_private(&self) -> bool {
@@ -148,7 +145,7 @@ const PRINT_WAIT: Duration = Duration::from_secs(30);
 
 /// An alert on its way to the screen; `printed` is answered once it has been written out.
 pub struct ConsoleAlert {
-    pub msg: AlertMessage,
+    pub reply: Reply,
     printed: oneshot::Sender<()>,
 }
 
@@ -181,14 +178,14 @@ impl Notifier for ConsoleNotifier {
         Some(self.targets.clone())
     }
 
-    async fn send(&self, _row: &OutboxRow, msg: &AlertMessage) -> Result<(), SendError> {
-        let closing = || SendError::Retry("the console is closing".into());
+    async fn send(&self, _to: &Target, reply: &Reply) -> Result<(), SendError> {
+        let closing = || SendError::retry("the console is closing");
         let (printed, done) = oneshot::channel();
-        self.tx.send(ConsoleAlert { msg: msg.clone(), printed }).map_err(|_| closing())?;
+        self.tx.send(ConsoleAlert { reply: reply.clone(), printed }).map_err(|_| closing())?;
         match tokio::time::timeout(PRINT_WAIT, done).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(closing()),
-            Err(_) => Err(SendError::Retry("the console did not print the alert in time".into())),
+            Err(_) => Err(SendError::retry("the console did not print the alert in time")),
         }
     }
 }
@@ -246,7 +243,7 @@ where
                 if prompt {
                     out.write_all(b"\r").await?;
                 }
-                (session.show_alert(&alert.msg), Some(alert.printed))
+                (session.show_alert(&alert.reply), Some(alert.printed))
             }
         };
         show_prompt = prompt;

@@ -170,3 +170,14 @@ pub async fn upsert_chat(
 pub async fn get_chat(ex: impl PgExecutor<'_>, id: ChatId) -> sqlx::Result<Option<Chat>> {
     sqlx::query_as(sqlf!("SELECT {CHAT_COLS} FROM chats WHERE id = $1")).bind(id).fetch_optional(ex).await
 }
+
+/// Forgets `user`'s private chat `chat_id` (the platform says it is gone: the user blocked
+/// the bot or deleted the chat). Their next private message sets it again.
+pub async fn forget_private_chat(ex: impl sqlx::PgExecutor<'_>, user: UserId, chat_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET dm_chat_id = NULL WHERE id = $1 AND dm_chat_id = $2")
+        .bind(user)
+        .bind(chat_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

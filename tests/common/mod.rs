@@ -60,7 +60,7 @@ pub fn ring(keys: &[(i32, u8)]) -> clorebot::store::crypto::Keyring {
 /// A notifier that collects what it is asked to send: (target chat, alert).
 #[derive(Clone, Default)]
 pub struct Recorder {
-    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, clorebot::alerts::message::AlertMessage)>>>,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, clorebot::core::Reply)>>>,
 }
 
 impl clorebot::alerts::deliver::Notifier for Recorder {
@@ -70,10 +70,10 @@ impl clorebot::alerts::deliver::Notifier for Recorder {
 
     async fn send(
         &self,
-        row: &clorebot::store::outbox::OutboxRow,
-        msg: &clorebot::alerts::message::AlertMessage,
+        to: &clorebot::alerts::deliver::Target,
+        reply: &clorebot::core::Reply,
     ) -> Result<(), clorebot::alerts::deliver::SendError> {
-        self.seen.lock().unwrap().push((row.target_chat_id.clone(), msg.clone()));
+        self.seen.lock().unwrap().push((to.chat_id.clone(), reply.clone()));
         Ok(())
     }
 }
@@ -81,11 +81,11 @@ impl clorebot::alerts::deliver::Notifier for Recorder {
 impl Recorder {
     /// What was sent since the last take: (target chat, text).
     pub fn take(&self) -> Vec<(String, String)> {
-        self.take_alerts().into_iter().map(|(to, m)| (to, m.text)).collect()
+        self.take_alerts().into_iter().map(|(to, m)| (to, m.plain_text())).collect()
     }
 
     /// What was sent since the last take, buttons included.
-    pub fn take_alerts(&self) -> Vec<(String, clorebot::alerts::message::AlertMessage)> {
+    pub fn take_alerts(&self) -> Vec<(String, clorebot::core::Reply)> {
         std::mem::take(&mut *self.seen.lock().unwrap())
     }
 }
@@ -158,10 +158,10 @@ impl TestApp {
     }
 
     pub async fn deliver(&self) -> Vec<(String, String)> {
-        self.deliver_alerts().await.into_iter().map(|(to, m)| (to, m.text)).collect()
+        self.deliver_alerts().await.into_iter().map(|(to, m)| (to, m.plain_text())).collect()
     }
 
-    pub async fn deliver_alerts(&self) -> Vec<(String, clorebot::alerts::message::AlertMessage)> {
+    pub async fn deliver_alerts(&self) -> Vec<(String, clorebot::core::Reply)> {
         while clorebot::alerts::deliver::deliver_once(&self.core.pool, &self.out).await.unwrap() > 0 {}
         self.out.take_alerts()
     }

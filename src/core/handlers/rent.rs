@@ -323,11 +323,9 @@ pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, login: Login) -> V
 }
 
 fn password_reply(which: &str, p: &SecretString) -> Reply {
-    Reply::text(format!(
-        "SSH password for {which}: {} — shown only this once and not stored. Save it, or set your own with /settings.",
-        p.expose_secret()
-    ))
-    .private()
+    Reply::default()
+        .with_secret(format!("SSH password for {which}"), p.clone())
+        .with_text("Shown only this once and not stored. Save it, or set your own with /settings.")
 }
 
 /// "Show SSH password" on an announcement of an order found after an unclear answer: the
