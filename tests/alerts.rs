@@ -327,19 +327,16 @@ async fn one_marketplace_call_per_poll_however_many_watches() {
         users::upsert_chat(&w.core.pool, Platform::Console, "dm:many", users::ChatKind::Dm, None, "").await.unwrap();
     let calls = || async { state(&w.sim).await["calls"]["marketplace"].as_u64().unwrap_or(0) };
     // A few kinds of watch, all under any real price, so polls evaluate them and fire none.
-    let kinds: Vec<serde_json::Value> = ["4090 max=0.001", "a100 x2 max=0.002", "3090 cc in [DE,NL] <0.001"]
-        .iter()
-        .map(|q| serde_json::to_value(clorebot::market::Query::parse(q).unwrap()).unwrap())
-        .collect();
+    let kinds = ["4090 max=0.001", "a100 x2 max=0.002", "3090 cc in [DE,NL] <0.001"];
     let mut made = 0i64;
     for target in [1i64, 1_000, 100_000] {
         sqlx::query(
-            "INSERT INTO watches (owner_id, chat_id, query, query_parsed, max_price)
-             SELECT $1, $2, 'bulk', ($3::jsonb[])[1 + i % 3], 0.001 FROM generate_series($4::int8, $5::int8 - 1) AS i",
+            "INSERT INTO watches (owner_id, chat_id, query, max_price)
+             SELECT $1, $2, ($3::text[])[1 + i % 3], 0.001 FROM generate_series($4::int8, $5::int8 - 1) AS i",
         )
         .bind(owner.id)
         .bind(chat.id)
-        .bind(&kinds)
+        .bind(kinds)
         .bind(made)
         .bind(target)
         .execute(&w.core.pool)

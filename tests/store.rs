@@ -383,7 +383,6 @@ async fn watches_and_their_match_state() {
         chat,
         is_team,
         query: "4090 max=0.4".into(),
-        query_parsed: json!({"models": ["RTX 4090"], "max_price": 0.4}),
         gpu_model: Some("RTX 4090".into()),
         max_price: Some(0.4),
         currency: store::DisplayCurrency::Usd,
