@@ -328,19 +328,16 @@ async fn one_marketplace_call_per_poll_however_many_watches() {
         users::upsert_chat(&w.core.pool, Platform::Console, "dm:many", users::ChatKind::Dm, None, "").await.unwrap();
     let calls = || async { state(&w.sim).await["calls"]["marketplace"].as_u64().unwrap_or(0) };
     // A few kinds of watch, all under any real price, so polls evaluate them and fire none.
-    let kinds: Vec<serde_json::Value> = ["4090 max=0.001", "a100 x2 max=0.002", "3090 cc in [DE,NL] <0.001"]
-        .iter()
-        .map(|q| serde_json::to_value(clorebot::market::Query::parse(q).unwrap()).unwrap())
-        .collect();
+    let kinds = ["4090 max=0.001", "a100 x2 max=0.002", "3090 cc in [DE,NL] <0.001"];
     let mut made = 0i64;
     for target in [1i64, 1_000, 100_000] {
         sqlx::query(
-            "INSERT INTO watches (owner_id, chat_id, query, query_parsed, max_price)
-             SELECT $1, $2, 'bulk', ($3::jsonb[])[1 + i % 3], 0.001 FROM generate_series($4::int8, $5::int8 - 1) AS i",
+            "INSERT INTO watches (owner_id, chat_id, query, max_price)
+             SELECT $1, $2, ($3::text[])[1 + i % 3], 0.001 FROM generate_series($4::int8, $5::int8 - 1) AS i",
         )
         .bind(owner.id)
         .bind(chat.id)
-        .bind(&kinds)
+        .bind(kinds)
         .bind(made)
         .bind(target)
         .execute(&w.core.pool)
@@ -353,4 +350,138 @@ async fn one_marketplace_call_per_poll_however_many_watches() {
         assert_eq!(r.alerts, 0);
         assert_eq!(calls().await - before, 1, "{target} watches, one marketplace call");
     }
+}
+
+/// The id of the newest watch.
+async fn newest_watch(w: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT max(id) FROM watches").fetch_one(&w.core.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_watch_loads_back_from_its_text_as_it_was_created() {
+    use clorebot::alerts::market_poll::{compile, load_active};
+    use clorebot::core::command::{Command, parse};
+    use clorebot::store::{WatchId, watches};
+
+    let w = test_app().await;
+    let mut sessions = [w.session("ann", None), w.session("cat", None), w.session("bob", Some("ml-team"))];
+    let (ann, cat, team) = (0, 1, 2);
+    sessions[cat].line("/settings currency=clore").await;
+    // (who, what was typed, the currency its prices are in: its own, else the owner's)
+    let cases = [
+        (ann, "/watch 4090 max=4 cc in [DE,NL] x2", Currency::Usd),
+        (ann, "/watch cc once in [DE, NL] 4090 <4 cooldown=10m", Currency::Usd),
+        (ann, "/watch \"rtx 3090\" currency=clore <40 spot", Currency::Clore),
+        (ann, "/watch a100 spot ram >= 64 sort=-gpus, price all", Currency::Usd),
+        (ann, "/watch \"rtx\t3090\" x2 reliability>=95% cuda>=12.4", Currency::Usd),
+        (cat, "/watch 4090 max=30 cc != CN", Currency::Clore),
+        (cat, "/watch h100 currency=usd <3 spot", Currency::Usd),
+        (team, "/watch a100 x2 here mrl>=24", Currency::Usd),
+    ];
+    let mut made = Vec::new();
+    for (who, line, currency) in cases {
+        let out = sessions[who].line(line).await;
+        let Ok(Command::Watch(args)) = parse(line) else { panic!("{line}") };
+        let mut created = args.query;
+        created.set_currency(currency);
+        let row = watches::get(&w.core.pool, WatchId(newest_watch(&w).await)).await.unwrap().unwrap();
+        let loaded = compile(&row).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(loaded.query, created, "{line} (stored as {:?})", row.query);
+        assert_eq!(loaded.currency, currency, "{line}");
+        assert!(out.contains(&loaded.query.describe()), "{line}: the reply described {out}");
+        made.push(row.id);
+    }
+    // An auto-rent watch is confirmed by a button, its plan held in between.
+    let (_dee, _, max) = w.autorent_3060("dee", |_| "max_orders=2".into()).await;
+    let row = watches::get(&w.core.pool, WatchId(newest_watch(&w).await)).await.unwrap().unwrap();
+    assert_eq!(row.query, format!("3060 max={max}"));
+    let mut created = clorebot::market::Query::parse(&format!("3060 max={max}")).unwrap();
+    created.set_currency(Currency::Usd);
+    assert_eq!(compile(&row).unwrap().query, created);
+    made.push(row.id);
+
+    let loaded: Vec<_> = load_active(&w.core.pool).await.unwrap().into_iter().map(|(row, _)| row.id).collect();
+    assert_eq!(loaded, made, "every watch loads, none broken");
+}
+
+#[tokio::test]
+async fn a_watch_whose_text_no_longer_parses_is_turned_off_and_its_owner_told_once() {
+    let w = test_app().await;
+    let mut ann = w.session("ann", None);
+    let (max, srv) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
+    watch_below_market(&w, &mut ann, "RTX 3090", "").await;
+    let mut team = w.session("bob", Some("ml-team"));
+    let (team_max, team_srv) = watch_below_market(&w, &mut team, "RTX 3080", "here").await;
+    watch_below_market(&w, &mut team, "RTX 3070", "here").await;
+    // A later parser no longer reads what watches #2 and #4 say.
+    for (id, text) in [(2, "3090 frobnicate=1"), (4, "3070 \"x2")] {
+        sqlx::query("UPDATE watches SET query = $2 WHERE id = $1")
+            .bind(id)
+            .bind(text)
+            .execute(&w.core.pool)
+            .await
+            .unwrap();
+    }
+    w.set_price(srv, max * 0.9).await;
+    w.set_price(team_srv, team_max * 0.9).await;
+
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 4, "{sent:#?}");
+    let about = |prefix: &str| -> Vec<(String, String)> {
+        sent.iter().filter(|(_, text)| text.starts_with(prefix)).cloned().collect()
+    };
+    assert_eq!(
+        about("Watch #2 "),
+        [(
+            "dm:ann".to_owned(),
+            "Watch #2 (3090 frobnicate=1) is broken and now off: I no longer understand `frobnicate=1`: unknown \
+             field `frobnicate`; fields are gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl, \
+             cuda, and settings max, currency, sort, limit.\nIt will not alert again. To keep watching, create it \
+             again with /watch and a query that works today (see /help watch), then remove this one with /unwatch 2."
+                .to_owned()
+        )]
+    );
+    // A team watch's owner is told privately.
+    let team_notice = about("Watch #4 ");
+    assert_eq!(team_notice.len(), 1, "{sent:#?}");
+    assert_eq!(team_notice[0].0, "dm:bob");
+    assert!(
+        team_notice[0].1.starts_with(
+            "Watch #4 (3070 \"x2) is broken and now off: I no longer understand `\"x2`: the quote is never closed.\n"
+        ),
+        "{sent:#?}"
+    );
+    // The other watches fire as ever.
+    let fired = about("Watch #1 (4090 max=");
+    assert!(fired.len() == 1 && fired[0].0 == "dm:ann" && fired[0].1.contains(&format!("#{srv} ")), "{sent:#?}");
+    let fired = about("Watch #3 (3080 max=");
+    assert!(fired.len() == 1 && fired[0].0 == "group:ml-team", "{sent:#?}");
+
+    // Said once: not at the next poll, nor when the watch set changes and loads again, nor
+    // after a restart.
+    assert!(w.market_tick().await.is_empty());
+    ann.line("/watch h100 max=0.001").await;
+    assert!(w.market_tick().await.is_empty());
+    let restarted = Engine::new(w.core.clone(), EngineConfig::default());
+    assert_eq!(restarted.poll_market().await.unwrap().watches, 3);
+    assert!(w.deliver().await.is_empty());
+    let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE dedup_key LIKE 'watch-broken:%'")
+        .fetch_one(&w.core.pool)
+        .await
+        .unwrap();
+    assert_eq!(notices, 2);
+
+    // Its owner sees it broken, and why, and can delete it.
+    let listed = ann.line("/watches").await;
+    assert!(
+        listed.contains(
+            "#2 · 3090 frobnicate=1 · broken, off: I no longer understand `frobnicate=1`: unknown field `frobnicate`;"
+        ),
+        "{listed}"
+    );
+    assert!(listed.contains("#1 · 4090 max="), "{listed}");
+    assert!(!listed.lines().any(|l| l.starts_with("#1 ") && l.contains("broken")), "{listed}");
+    assert!(team.line("/watches").await.contains("#4 · 3070 \"x2 · broken, off: I no longer understand"));
+    assert_eq!(ann.line("/unwatch 2").await, "Watch #2 (3090 frobnicate=1) is deleted.");
+    assert!(!ann.line("/watches").await.contains("#2 "));
 }

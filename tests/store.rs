@@ -383,7 +383,6 @@ async fn watches_and_their_match_state() {
         chat,
         is_team,
         query: "4090 max=0.4".into(),
-        query_parsed: json!({"models": ["RTX 4090"], "max_price": 0.4}),
         gpu_model: Some("RTX 4090".into()),
         max_price: Some(0.4),
         currency: store::DisplayCurrency::Usd,
@@ -586,4 +585,94 @@ async fn one_open_intent_per_user_and_server_and_transitions_happen_once() {
     assert!(matches!(intents::begin(&mut conn, &new(7)).await.unwrap(), Begun::Started(_)));
     assert_eq!(intents::claimed_orders(&pool, a).await.unwrap(), vec![1001]);
     assert_eq!(intents::open_for_user(&pool, a).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn watches_stored_before_the_text_migration_load_from_their_text() {
+    use clorebot::alerts::market_poll::compile;
+    use clorebot::market::Query;
+
+    // A database as it was before the watch-text migration.
+    let pool = db().await;
+    sqlx::raw_sql(
+        "DO $$ DECLARE t TEXT; BEGIN
+           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+             EXECUTE format('DROP TABLE %I CASCADE', t);
+           END LOOP;
+         END $$",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    store::MIGRATOR.run_to(20261124000001, &pool).await.unwrap();
+    let owner = user(&pool, 1).await;
+    let dm = users::upsert_chat(&pool, Platform::Telegram, "tg-1", users::ChatKind::Dm, None, "").await.unwrap();
+    // What the old /watch stored: the terms joined (quoted when holding a space), their
+    // parsed form, and the currency it set.
+    let old: [(&[&str], &str, store::DisplayCurrency); 4] = [
+        (&["4090", "max=4", "cc", "in", "[DE,NL]", "x2"], "4090 max=4 cc in [DE,NL] x2", store::DisplayCurrency::Usd),
+        (
+            &["rtx 3090", "currency=clore", "<40", "spot"],
+            "\"rtx 3090\" currency=clore <40 spot",
+            store::DisplayCurrency::Clore,
+        ),
+        // A phrase holding a tab was written unquoted: the migration quotes it.
+        (&["rtx\t3090", "x2"], "rtx\t3090 x2", store::DisplayCurrency::Usd),
+        (
+            &["a100 80gb", "rtx\u{2028}6000", "ram>=64"],
+            "\"a100 80gb\" rtx\u{2028}6000 ram>=64",
+            store::DisplayCurrency::Btc,
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (terms, text, currency) in &old {
+        let terms: Vec<String> = terms.iter().map(|t| (*t).to_owned()).collect();
+        let mut q = Query::from_terms(&terms).unwrap();
+        q.set_currency(currency.clore());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO watches (owner_id, chat_id, query, query_parsed, currency) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(owner)
+        .bind(dm.id)
+        .bind(*text)
+        .bind(serde_json::to_value(&q).unwrap())
+        .bind(currency.as_str())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        ids.push((store::WatchId(id), q));
+    }
+
+    store::migrate(&pool).await.unwrap();
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'watches' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!columns.contains(&"query_parsed".to_owned()), "{columns:?}");
+    assert!(columns.contains(&"broken_reason".to_owned()) && columns.contains(&"broken_at".to_owned()));
+
+    let texts = [
+        "4090 max=4 cc in [DE,NL] x2",
+        "\"rtx 3090\" currency=clore <40 spot",
+        "\"rtx\t3090\" x2",
+        "\"a100 80gb\" \"rtx\u{2028}6000\" ram>=64",
+    ];
+    for ((id, parsed), text) in ids.iter().zip(texts) {
+        let w = watches::get(&pool, *id).await.unwrap().unwrap();
+        assert_eq!(w.query, text);
+        assert!(w.active && w.broken_reason.is_none() && w.broken_at.is_none());
+        assert_eq!(&compile(&w).unwrap().query, parsed, "{text:?}");
+    }
+    // Broken means off, with a reason.
+    let on_but_broken = sqlx::query("UPDATE watches SET broken_at = now(), broken_reason = 'x' WHERE id = $1")
+        .bind(ids[0].0)
+        .execute(&pool)
+        .await;
+    assert!(on_but_broken.is_err());
+    assert!(watches::mark_broken(&pool, ids[0].0, "`x`: why").await.unwrap());
+    assert!(!watches::mark_broken(&pool, ids[0].0, "`x`: why").await.unwrap(), "once");
+    let w = watches::get(&pool, ids[0].0).await.unwrap().unwrap();
+    assert!(!w.active && w.broken_reason.as_deref() == Some("`x`: why") && w.broken_at.is_some());
 }

@@ -9,16 +9,17 @@ use anyhow::Context;
 
 use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
-use super::{Engine, autorent};
+use super::{Engine, autorent, enqueue_private};
 use crate::clore::Currency;
 use crate::core::actions::{Action, new_token};
 use crate::core::format::{self, per_day};
 use crate::core::{ButtonStyle, Reply};
-use crate::market::{Query, ServerView, Snapshot};
+use crate::market::{Query, QueryError, ServerView, Snapshot};
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
 use crate::store::watches::{self, Watch};
 use crate::store::{DisplayCurrency, WatchId, actions as store_actions, users};
+use crate::text::{ECHO_MAX, clip};
 
 /// Servers listed in one alert; more are summarised as "…and N more".
 const MAX_LINES: usize = 10;
@@ -145,8 +146,10 @@ impl Engine {
         {
             return Ok(w.clone());
         }
-        let rows = watches::list_active(&self.core.pool).await?;
-        let compiled: Vec<CompiledWatch> = rows.iter().filter_map(compile).collect();
+        // Watches found broken leave the active set as they load; the signature taken before
+        // then differs from the next poll's, which loads once more (and finds them gone).
+        let (rows, compiled): (Vec<Watch>, Vec<CompiledWatch>) =
+            load_active(&self.core.pool).await?.into_iter().unzip();
         let watched = Arc::new(Watched {
             signature,
             rows: rows.into_iter().map(|w| (w.id, w)).collect(),
@@ -182,16 +185,55 @@ impl Engine {
     }
 }
 
-/// A stored watch ready for evaluation; a watch whose stored query no longer parses (an
-/// older format) is skipped with a warning rather than stopping every other watch.
-pub fn compile(w: &Watch) -> Option<CompiledWatch> {
-    match serde_json::from_value::<Query>(w.query_parsed.0.clone()) {
-        Ok(query) => Some(CompiledWatch::new(w.id, query, w.currency.clore())),
-        Err(e) => {
-            tracing::warn!(watch = %w.id, error = %e, "stored watch query does not load; skipping it");
-            None
+/// A stored watch ready for evaluation: its query text read back by the parser `/watch`
+/// used, and priced in the watch's currency, as `/watch` set it when creating the watch.
+pub fn compile(w: &Watch) -> Result<CompiledWatch, QueryError> {
+    let currency = w.currency.clore();
+    let mut query = Query::from_joined(&w.query)?;
+    query.set_currency(currency);
+    Ok(CompiledWatch::new(w.id, query, currency))
+}
+
+/// Every active watch, its query read back from its text ([`compile`]). A watch whose text
+/// no longer parses (the query language changed under it) is not skipped quietly: it is
+/// turned off as broken, with the parser's message, and its owner is told once — both in
+/// one transaction — while every other watch loads as usual.
+pub async fn load_active(pool: &sqlx::PgPool) -> anyhow::Result<Vec<(Watch, CompiledWatch)>> {
+    let rows = watches::list_active(pool).await?;
+    let mut loaded = Vec::with_capacity(rows.len());
+    for w in rows {
+        match compile(&w) {
+            Ok(c) => loaded.push((w, c)),
+            Err(e) => retire_broken(pool, &w, &e).await?,
         }
     }
+    Ok(loaded)
+}
+
+/// Turns a watch whose query no longer parses off, and tells its owner privately (dedup key
+/// `watch-broken:<id>`: once, however many processes find it).
+async fn retire_broken(pool: &sqlx::PgPool, w: &Watch, e: &QueryError) -> anyhow::Result<()> {
+    let reason = e.to_string();
+    tracing::warn!(watch = %w.id, error = %reason, "a stored watch's query no longer parses; turning it off");
+    let mut tx = pool.begin().await?;
+    if watches::mark_broken(&mut *tx, w.id, &reason).await?
+        && let Some(owner) = users::get_user(&mut *tx, w.owner_id).await?
+    {
+        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), broken_alert(w, &reason)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "Watch #7 (4090 frobnicate=1) is broken and now off: …": which watch, why, what to do.
+fn broken_alert(w: &Watch, reason: &str) -> Reply {
+    Reply::text(format!(
+        "Watch #{id} ({query}) is broken and now off: I no longer understand {reason}.\n\
+         It will not alert again. To keep watching, create it again with /watch and a query that \
+         works today (see /help watch), then remove this one with /unwatch {id}.",
+        id = w.id,
+        query = clip(&w.query, ECHO_MAX),
+    ))
 }
 
 fn cheapest(set: &[(u64, f64)]) -> Vec<(u64, f64)> {

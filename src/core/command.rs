@@ -119,7 +119,9 @@ pub struct AutorentArgs {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WatchArgs {
     pub query: Query,
-    /// The query as typed (without the watch's own words), for listings.
+    /// The query terms as typed, without the watch's own words (`once`, `here`, `cooldown=`,
+    /// `autorent …`), joined so that `Query::from_joined` reads them back as `query`: what a
+    /// watch stores, and lists.
     pub query_text: String,
     pub once: bool,
     pub here: bool,
@@ -530,11 +532,7 @@ fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     if autorent.is_some() && once {
         return Err(ParseError::usage("watch", "autorent already stops after renting (unless keep); drop once."));
     }
-    let query_text = q_terms
-        .iter()
-        .map(|t| if t.contains(' ') { format!("\"{t}\"") } else { t.clone() })
-        .collect::<Vec<_>>()
-        .join(" ");
+    let query_text = crate::market::query::join_terms(&q_terms);
     Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
 }
 
@@ -731,6 +729,27 @@ mod tests {
                 assert_eq!(w.autorent, Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true }))
             }
             c => panic!("{c:?}"),
+        }
+    }
+
+    #[test]
+    fn a_watch_query_text_reads_back_as_its_query() {
+        let lines = [
+            ("/watch 4090 max=4 cc in [DE,NL] x2 once", "4090 max=4 cc in [DE,NL] x2"),
+            ("/watch cc here in [DE, NL] 4090", "cc in [DE, NL] 4090"),
+            ("/watch \"rtx 3090\" currency=clore <40 spot cooldown=10m", "\"rtx 3090\" currency=clore <40 spot"),
+            ("/watch a100 max=1.2 autorent max_orders=2 keep", "a100 max=1.2"),
+            ("/watch \"rtx\t3090\" x2", "\"rtx\t3090\" x2"),
+            ("/watch ４０９０ max＝0.35", "4090 max=0.35"),
+        ];
+        for (line, text) in lines {
+            match ok(line) {
+                Command::Watch(w) => {
+                    assert_eq!(w.query_text, text, "{line}");
+                    assert_eq!(Query::from_joined(&w.query_text), Ok(w.query), "{line}");
+                }
+                c => panic!("{c:?}"),
+            }
         }
     }
 

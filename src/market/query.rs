@@ -323,6 +323,13 @@ impl Query {
         Parser::new(terms).run()
     }
 
+    /// Parses text written by [`join_terms`] (a stored watch's query) exactly as
+    /// [`Query::from_terms`] parsed the terms it was joined from.
+    pub fn from_joined(text: &str) -> Result<Query, QueryError> {
+        let terms: Vec<String> = split_terms(text)?.into_iter().map(|t| t.text).collect();
+        Query::from_terms(&terms)
+    }
+
     pub fn models(&self) -> &ModelFilter {
         &self.models
     }
@@ -498,6 +505,16 @@ pub fn split_terms(text: &str) -> Result<Vec<Term>, QueryError> {
         out.push(Term { text: cur, quoted });
     }
     Ok(out)
+}
+
+/// Writes terms as split by the command parser back as text that [`split_terms`] splits
+/// into the same terms, so [`Query::from_joined`] reads it as [`Query::from_terms`] read them:
+/// a term holding white space of any kind (it can only have been quoted) is quoted again.
+/// Quote characters never occur in split terms.
+pub fn join_terms(terms: &[String]) -> String {
+    let shown: Vec<String> =
+        terms.iter().map(|t| if t.contains(char::is_whitespace) { format!("\"{t}\"") } else { t.clone() }).collect();
+    shown.join(" ")
 }
 
 struct Parser {
@@ -969,6 +986,33 @@ mod tests {
             Query::from_terms(&terms(&["4090", ""])),
             Err(QueryError { term: "\"\"".to_owned(), problem: "a model name can't be empty".to_owned() })
         );
+    }
+
+    #[test]
+    fn joined_terms_read_back_as_the_terms_did() {
+        let split = |t: &str| split_terms(t).unwrap().into_iter().map(|t| t.text).collect::<Vec<_>>();
+        let typed = [
+            "4090 max=4 cc in [DE,NL] x2",
+            "4090 max=4 cc in [DE, NL] x2",
+            "\"rtx 3090\" currency=clore <40 spot",
+            "“a100 80gb” ram >= 64 sort=-gpus, price limit=5 all",
+            "\"rtx\t3090\" x2",
+            "\"rtx\u{2028}3090\" \"ram >= 64\" \"spot\"",
+            "\" 4090\" ondemand cuda>=12.4 reliability>=95%",
+        ];
+        for text in typed {
+            let terms = split(text);
+            let joined = join_terms(&terms);
+            assert_eq!(split(&joined), terms, "{text:?} → {joined:?}");
+            assert_eq!(Query::from_joined(&joined), Query::from_terms(&terms), "{text:?} → {joined:?}");
+        }
+        assert_eq!(join_terms(&split("\"rtx 3090\"  x2")), "\"rtx 3090\" x2");
+        assert_eq!(join_terms(&split("\"rtx\t3090\"")), "\"rtx\t3090\"");
+        // The parser's verdict, not a guess, on text that no longer reads.
+        let e = Query::from_joined("4090 frobnicate=1").unwrap_err();
+        assert_eq!(e.term, "frobnicate=1");
+        assert!(e.problem.starts_with("unknown field `frobnicate`"), "{e}");
+        assert_eq!(Query::from_joined("\"4090").unwrap_err().problem, "the quote is never closed");
     }
 
     #[test]

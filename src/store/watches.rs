@@ -6,14 +6,16 @@ use sqlx::types::Json;
 
 use super::{ChatId, DisplayCurrency, UserId, WatchId};
 
-/// A watch as the user asked for it; `query_parsed` is the parsed form the engine evaluates.
+/// A watch as the user asked for it. `query` and `currency` are the stored truth: the query
+/// terms as the command parser joined them (`market::query::join_terms`), read back with
+/// `Query::from_joined` and priced in `currency` whenever watches are loaded; `gpu_model`
+/// and `max_price` are copies for people reading the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewWatch {
     pub owner: UserId,
     pub chat: ChatId,
     pub is_team: bool,
     pub query: String,
-    pub query_parsed: serde_json::Value,
     pub gpu_model: Option<String>,
     pub max_price: Option<f64>,
     pub currency: DisplayCurrency,
@@ -29,7 +31,6 @@ pub struct Watch {
     pub chat_id: ChatId,
     pub is_team: bool,
     pub query: String,
-    pub query_parsed: Json<serde_json::Value>,
     pub gpu_model: Option<String>,
     pub max_price: Option<f64>,
     #[sqlx(try_from = "String")]
@@ -40,23 +41,25 @@ pub struct Watch {
     pub last_fired_at: Option<DateTime<Utc>>,
     pub autorent: Option<Json<serde_json::Value>>,
     pub active: bool,
+    /// Set when the watch's query stopped parsing (the parser's message); it is then off.
+    pub broken_reason: Option<String>,
+    pub broken_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, owner_id, chat_id, is_team, query, query_parsed, gpu_model, max_price, currency, once, \
-                    cooldown_secs, snoozed_until, last_fired_at, autorent, active, created_at";
+const COLS: &str = "id, owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once, \
+                    cooldown_secs, snoozed_until, last_fired_at, autorent, active, broken_reason, broken_at, created_at";
 
 pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch> {
     sqlx::query_as(sqlf!(
-        "INSERT INTO watches (owner_id, chat_id, is_team, query, query_parsed, gpu_model, max_price, currency, once,
+        "INSERT INTO watches (owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once,
                               cooldown_secs, autorent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLS}"
     ))
     .bind(w.owner)
     .bind(w.chat)
     .bind(w.is_team)
     .bind(&w.query)
-    .bind(Json(&w.query_parsed))
     .bind(&w.gpu_model)
     .bind(w.max_price)
     .bind(w.currency.as_str())
@@ -113,6 +116,20 @@ pub async fn set_active(ex: impl PgExecutor<'_>, id: WatchId, active: bool) -> s
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// Turns an active watch off as broken, for `reason`; false if it was not active (deleted,
+/// off, or marked already — by another process, say), so only one caller tells its owner.
+pub async fn mark_broken(ex: impl PgExecutor<'_>, id: WatchId, reason: &str) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE watches SET active = FALSE, broken_reason = $2, broken_at = now(), updated_at = now()
+         WHERE id = $1 AND active",
+    )
+    .bind(id)
+    .bind(reason)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() > 0)
 }
 
 pub async fn snooze(ex: impl PgExecutor<'_>, id: WatchId, until: Option<DateTime<Utc>>) -> sqlx::Result<()> {

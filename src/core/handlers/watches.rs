@@ -149,8 +149,8 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         owner: cx.user.id,
         chat: target,
         is_team: plan.team,
+        // With `currency`, the stored truth: read back as `plan.query` when watches load.
         query: plan.query_text.clone(),
-        query_parsed: serde_json::to_value(&plan.query).map_err(|e| Failure::Internal(e.into()))?,
         gpu_model: (!models.is_empty()).then(|| models.join(" ")),
         max_price: plan.query.max_price(),
         currency: DisplayCurrency::from_clore(currency),
@@ -233,7 +233,9 @@ pub async fn list(cx: &Ctx<'_>) -> Outcome {
 
 fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
     let mut parts = vec![format!("#{}", w.id), w.query.clone()];
-    if !w.active {
+    if let Some(reason) = &w.broken_reason {
+        parts.push(format!("broken, off: I no longer understand {reason} — create it again with /watch"));
+    } else if !w.active {
         parts.push(if w.once && w.last_fired_at.is_some() { "done (fired once)".into() } else { "off".into() });
     }
     if w.once && w.active {
