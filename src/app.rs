@@ -180,7 +180,7 @@ where
         if started.elapsed() > RESTART_HEALTHY {
             failures = 0;
         }
-        let pause = RESTART_FIRST.saturating_mul(1 << failures.min(6)).min(RESTART_MAX);
+        let pause = crate::retry::doubled(RESTART_FIRST, failures.min(6), RESTART_MAX);
         failures += 1;
         tokio::select! {
             _ = stop.cancelled() => return,

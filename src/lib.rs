@@ -7,6 +7,7 @@ pub mod config;
 pub mod core;
 pub mod frontends;
 pub mod market;
+pub mod retry;
 pub mod sim;
 pub mod store;
 pub mod telemetry;

@@ -94,7 +94,7 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
                 metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
             }
             Err(SendError::Retry { after, why }) => {
-                let backoff = FIRST_DELAY.saturating_mul(1 << (row.attempts.clamp(1, 16) - 1)).min(MAX_DELAY);
+                let backoff = crate::retry::doubled(FIRST_DELAY, (row.attempts.clamp(1, 16) - 1) as u32, MAX_DELAY);
                 let delay = after.map_or(backoff, |a| a.max(Duration::from_secs(1)).min(MAX_DELAY));
                 outbox::retry_later(pool, row.id, &why, delay).await?;
             }

@@ -285,5 +285,5 @@ impl Drop for Unlead<'_> {
 
 /// Doubling pauses after consecutive failures, at most ten minutes.
 fn backoff(base: Duration, failures: u32) -> Duration {
-    base.saturating_mul(1 << failures.min(5)).min(Duration::from_secs(600))
+    crate::retry::doubled(base, failures.min(5), Duration::from_secs(600))
 }

@@ -270,8 +270,7 @@ impl CloreClient {
 
     fn backoff(&self, attempt: u32) -> Duration {
         let cfg = &self.inner.cfg;
-        let exp = cfg.backoff_base.saturating_mul(1u32 << attempt.min(16));
-        let capped = exp.min(cfg.backoff_max);
+        let capped = crate::retry::doubled(cfg.backoff_base, attempt, cfg.backoff_max);
         // Full jitter on the upper half keeps retries from many keys from lining up.
         let half = capped / 2;
         half + half.mul_f64(rand::rng().random::<f64>())

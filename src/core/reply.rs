@@ -210,11 +210,11 @@ impl Reply {
             for piece in split_block(block, max) {
                 let mut t = String::new();
                 block_text(&mut t, &piece, true);
-                let len = t.chars().count() + usize::from(!cur.is_empty());
-                if cur_len + len > max {
+                let len = t.chars().count();
+                if !cur.is_empty() && cur_len + 1 + len > max {
                     flush(&mut cur, &mut cur_len, &mut parts);
                 }
-                cur_len += t.chars().count() + usize::from(!cur.is_empty());
+                cur_len += len + usize::from(!cur.is_empty());
                 cur.push(piece);
             }
         }
@@ -297,25 +297,23 @@ fn pack_lines(s: &str, max: usize) -> Vec<String> {
     let mut cur = String::new();
     let mut cur_len = 0;
     for line in s.lines() {
-        let mut rest: Vec<char> = line.chars().collect();
-        loop {
-            let take = rest.len().min(max);
-            let piece: String = rest.drain(..take).collect();
+        let chars: Vec<char> = line.chars().collect();
+        let mut pieces: Vec<String> = chars.chunks(max).map(|c| c.iter().collect()).collect();
+        if pieces.is_empty() {
+            pieces.push(String::new());
+        }
+        for piece in pieces {
             let len = piece.chars().count();
-            let need = len + usize::from(cur_len > 0 || !cur.is_empty());
-            if cur_len + need > max && !cur.is_empty() {
+            if !cur.is_empty() && cur_len + 1 + len > max {
                 out.push(std::mem::take(&mut cur));
                 cur_len = 0;
             }
-            if !cur.is_empty() || cur_len > 0 {
+            if !cur.is_empty() {
                 cur.push('\n');
                 cur_len += 1;
             }
             cur.push_str(&piece);
             cur_len += len;
-            if rest.is_empty() {
-                break;
-            }
         }
     }
     if !cur.is_empty() {

@@ -16,13 +16,19 @@ pub async fn start_sim(servers: usize) -> SimHandle {
 }
 
 pub fn client_with(sim: &SimHandle, tweak: impl FnOnce(&mut ClientConfig)) -> CloreClient {
+    let mut cfg = client_config(sim);
+    tweak(&mut cfg);
+    CloreClient::new(cfg).unwrap()
+}
+
+/// The client settings of every test: the simulator's address and quick retries (the rate
+/// limits themselves stay as in production).
+pub fn client_config(sim: &SimHandle) -> ClientConfig {
     let mut cfg = ClientConfig::with_base_url(&sim.api_url()).unwrap();
-    // Keep retries quick in tests; the limits themselves stay as in production.
     cfg.backoff_base = Duration::from_millis(50);
     cfg.backoff_max = Duration::from_millis(200);
     cfg.timeout = Duration::from_secs(5);
-    tweak(&mut cfg);
-    CloreClient::new(cfg).unwrap()
+    cfg
 }
 
 pub fn client(sim: &SimHandle) -> CloreClient {
@@ -111,10 +117,7 @@ pub fn master_key_b64() -> String {
 pub fn test_config(sim: &SimHandle) -> clorebot::config::Config {
     let mut cfg = clorebot::config::Config::from_lookup(|_| None).expect("defaults are valid");
     cfg.keyring = Some(std::sync::Arc::new(ring(&[(1, 11)])));
-    cfg.clore = ClientConfig::with_base_url(&sim.api_url()).unwrap();
-    cfg.clore.backoff_base = Duration::from_millis(50);
-    cfg.clore.backoff_max = Duration::from_millis(200);
-    cfg.clore.timeout = Duration::from_secs(5);
+    cfg.clore = client_config(sim);
     cfg
 }
 
