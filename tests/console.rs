@@ -110,7 +110,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     assert!(out.contains("SSH password for order") && out.contains("Shown only this once"), "{out}");
     // The same Confirm again: nothing more happens.
     let again = s.line("/press 1").await;
-    assert_eq!(again, "This was already done.");
+    assert_eq!(again, "💬 This was already done.", "a toast, to the presser alone");
     assert_eq!(bot.sim_orders().await.len(), 1, "exactly one order");
 
     // The listing no longer offers the server just rented.
@@ -124,7 +124,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     let (other, _) = cheapest_free(&bot.sim, "RTX 3090").await;
     s.line(&format!("/rent #{other}")).await;
     let out = s.line("/press 2").await;
-    assert_eq!(out, format!("Aborted: renting #{other}. Nothing was done."));
+    assert_eq!(out, format!("✎ Aborted: renting #{other}. Nothing was done."), "the confirmation turns into it");
     assert_eq!(bot.sim_orders().await.len(), 1);
 }
 
@@ -162,7 +162,7 @@ async fn cancel_with_an_issue() {
         "{out}"
     );
     let out = s.line("/press 1").await;
-    assert_eq!(out, format!("Order {order} is cancelled and the issue reported."));
+    assert_eq!(out, format!("✎ Order {order} is cancelled and the issue reported."));
     let out = s.line("/orders").await;
     assert!(out.starts_with("You have no active orders"), "{out}");
     let out = s.line("/orders all").await;
@@ -490,7 +490,7 @@ async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
         sqlx::query_scalar("SELECT payload::text FROM pending_actions").fetch_all(&bot.core.pool).await.unwrap();
     assert!(payloads.iter().all(|p| !p.contains("supersecret")), "{payloads:?}");
     assert_eq!(sealed().await, 1);
-    assert!(s.line("/press 2").await.starts_with("Aborted"));
+    assert!(s.line("/press 2").await.starts_with("✎ Aborted"));
     assert_eq!(sealed().await, 0, "aborted: gone");
 
     s.line(&format!("/rent #{id} env HF_TOKEN=hf_supersecret123")).await;
@@ -553,7 +553,7 @@ async fn a_console_alert_is_delivered_only_once_printed() {
     let alert = outbox::NewAlert {
         dedup_key: "test:1".into(),
         platform: Platform::Console,
-        target_chat_id: "dm:ann".into(),
+        target_chat_id: Some("dm:ann".into()),
         target_user: None,
         payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("server #7 is cheap")).unwrap(),
     };

@@ -93,7 +93,7 @@ async fn a_lost_reply_is_one_order_found_tracked_and_audited_as_made() {
     let orders = w.sim_orders().await;
     assert_eq!(orders.len(), 1, "{orders:?}");
     let order = orders[0]["id"].as_u64().unwrap();
-    assert!(out.starts_with(&format!("Order {order} is running on #{srv}")), "{out}");
+    assert!(out.starts_with(&format!("✎ Order {order} is running on #{srv}")), "{out}");
     assert!(out.contains("ssh root@") && out.contains(&format!("SSH password for order {order}: ")), "{out}");
     let me = user_id(&w, "ann").await;
     let followed = tracked::active_for_user(&w.core.pool, me).await.unwrap();
@@ -116,7 +116,7 @@ async fn a_late_reply_past_the_timeout_is_the_same() {
     let orders = w.sim_orders().await;
     assert_eq!(orders.len(), 1, "{orders:?}");
     let order = orders[0]["id"].as_u64().unwrap();
-    assert!(out.starts_with(&format!("Order {order} is running on #{srv}")), "{out}");
+    assert!(out.starts_with(&format!("✎ Order {order} is running on #{srv}")), "{out}");
     assert_eq!(rent_audit(&w).await, vec![format!("ok: order {order}")]);
     tokio::time::sleep(Duration::from_millis(600)).await;
     // The late answer, when it comes, changes nothing.
@@ -135,7 +135,7 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "late_reply", "latency_ms": 1500 })).await;
     control(&w.sim, "/faults", json!({ "endpoint": "my_orders", "mode": "http500", "after": 1, "count": 12 })).await;
     let out = ann.line("/press 1").await;
-    assert!(out.starts_with("Clore did not answer clearly"), "{out}");
+    assert!(out.starts_with("✎ Clore did not answer clearly"), "{out}");
     assert!(out.contains(&format!("whether an order on #{srv} was made")), "{out}");
     assert!(!out.contains("No order was made") && !out.contains("Someone else"), "never a refusal: {out}");
     assert!(!out.contains("SSH password"), "the password waits for the order: {out}");
@@ -147,7 +147,7 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     // (The market snapshot from a moment ago still shows the server free.)
     confirm_token(&mut ann, srv).await;
     let out = ann.line("/press 1").await;
-    assert!(out.starts_with(&format!("An earlier attempt to rent #{srv} (from ")), "{out}");
+    assert!(out.starts_with(&format!("✎ An earlier attempt to rent #{srv} (from ")), "{out}");
     assert!(out.contains("still being checked with Clore, so I sent nothing new"), "{out}");
     assert_eq!(create_calls(&w).await, calls, "no second create_order");
 
@@ -257,7 +257,7 @@ async fn daily_cap_counts_creation_fees_and_ended_orders() {
     // It ends at once (cancelled); its fee is spent all the same, so a second order today
     // would pass the cap even though nothing is running.
     cat.line(&format!("/cancel {order}")).await;
-    assert!(cat.line("/press 1").await.starts_with(&format!("Order {order} is cancelled")));
+    assert!(cat.line("/press 1").await.starts_with(&format!("✎ Order {order} is cancelled")));
     w.set_price(free[free.len() - 2].0, max * 0.9).await;
     let sent = w.market_tick().await;
     assert_eq!(sent.len(), 1, "{sent:?}");

@@ -72,7 +72,7 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
     let alert = |k: &str| clorebot::store::outbox::NewAlert {
         dedup_key: k.into(),
         platform: clorebot::store::Platform::Console,
-        target_chat_id: "dm:ann".into(),
+        target_chat_id: Some("dm:ann".into()),
         target_user: None,
         payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("hello")).unwrap(),
     };

@@ -242,7 +242,7 @@ async fn concurrent_claimers_never_take_the_same_outbox_row() {
         let a = outbox::NewAlert {
             dedup_key: format!("watch:1:server:{i}"),
             platform: Platform::Console,
-            target_chat_id: "ops".into(),
+            target_chat_id: Some("ops".into()),
             target_user: None,
             payload: json!({ "text": format!("alert {i}") }),
         };
@@ -285,7 +285,7 @@ async fn outbox_leases_retries_and_failures() {
     let a = outbox::NewAlert {
         dedup_key: "order:5:ended".into(),
         platform: Platform::Telegram,
-        target_chat_id: "1001".into(),
+        target_chat_id: Some("1001".into()),
         target_user: None,
         payload: json!({"text": "Order 5 ended"}),
     };
@@ -323,7 +323,7 @@ async fn button_tokens_are_single_use_bound_and_expiring() {
 
     actions::create(&pool, "tok-short", Some(owner), &json!({}), Duration::from_millis(100)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(actions::take(&pool, "tok-short", owner).await.unwrap(), actions::Taken::Expired);
+    assert_eq!(actions::take(&pool, "tok-short", owner).await.unwrap(), actions::Taken::Expired(json!({})));
     assert_eq!(actions::purge_expired(&pool, Duration::ZERO).await.unwrap(), 1);
 
     // A token without an owner (a team alert's button) is anyone's to press.

@@ -167,9 +167,7 @@ pub async fn attempt(
             }
             _ => (vec![format!("{head}: renting #{id} did not go through.")], false),
         },
-        Err(Failure::User(why) | Failure::UserSecret(why)) => {
-            (vec![format!("{head}: renting #{id} did not go through. {why}")], false)
-        }
+        Err(Failure::User(why)) => (vec![format!("{head}: renting #{id} did not go through. {why}")], false),
         Err(Failure::Internal(err)) => return Err(err),
     };
     if made && !rules.keep {

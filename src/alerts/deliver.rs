@@ -45,16 +45,19 @@ impl SendError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub platform: Platform,
-    pub chat_id: String,
+    /// `None`: a private alert to a user whose private chat is not known yet; the notifier
+    /// opens one with `user_platform_id` (Discord creates DM channels on demand).
+    pub chat_id: Option<String>,
     pub user: Option<UserId>,
+    pub user_platform_id: Option<String>,
 }
 
 /// A platform's way of sending a reply as an alert (with the renderer it uses for replies).
 pub trait Notifier: Send + Sync {
     fn platform(&self) -> Platform;
 
-    /// Only alerts to these chats (a console delivers its own); `None`: the whole platform.
-    fn targets(&self) -> Option<Vec<String>> {
+    /// Only alerts within this scope (a console delivers its own); `None`: the whole platform.
+    fn scope(&self) -> Option<outbox::Scope> {
         None
     }
 
@@ -63,12 +66,17 @@ pub trait Notifier: Send + Sync {
 
 /// One round: claim, send, record. Returns how many were delivered.
 pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<usize> {
-    let targets = n.targets();
-    let rows = outbox::claim_for(pool, n.platform(), targets.as_deref(), BATCH, LEASE).await?;
+    let scope = n.scope();
+    let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, LEASE).await?;
     let mut delivered = 0;
     for row in rows {
         let reply = message::from_payload(&row.payload.0);
-        let target = Target { platform: row.platform, chat_id: row.target_chat_id.clone(), user: row.target_user_id };
+        let target = Target {
+            platform: row.platform,
+            chat_id: row.target_chat_id.clone(),
+            user: row.target_user_id,
+            user_platform_id: row.target_user_platform_id.clone(),
+        };
         match n.send(&target, &reply).await {
             Ok(()) => {
                 outbox::mark_delivered(pool, row.id).await?;
@@ -83,8 +91,8 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
             Err(SendError::Gone(why)) => {
                 tracing::info!(alert = %row.id, error = %why, "alert target is gone; giving up");
                 outbox::mark_failed(pool, row.id, &format!("gone: {why}")).await?;
-                if let Some(user) = row.target_user_id {
-                    users::forget_private_chat(pool, user, &row.target_chat_id).await?;
+                if let (Some(user), Some(chat)) = (row.target_user_id, &row.target_chat_id) {
+                    users::forget_private_chat(pool, user, chat).await?;
                 }
                 metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
             }

@@ -117,7 +117,7 @@ impl Engine {
                 &NewAlert {
                     dedup_key: format!("watch:{}:{poll_id}", w.id),
                     platform: chat.platform,
-                    target_chat_id: chat.platform_chat_id.clone(),
+                    target_chat_id: Some(chat.platform_chat_id.clone()),
                     target_user: owner,
                     payload: message::to_payload(&reply)?,
                 },

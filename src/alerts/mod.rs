@@ -248,24 +248,20 @@ async fn contained<T>(what: &str, work: impl Future<Output = anyhow::Result<T>>)
         .unwrap_or_else(|p| Err(anyhow::anyhow!("{what} panicked: {}", crate::telemetry::panic_text(&*p))))
 }
 
-/// Enqueues a private alert to `user`; 0 when the user has no known private chat (never
-/// spoke to the bot privately) or the alert exists already.
+/// Enqueues a private alert to `user` (to their private chat, or, when none is known yet, to
+/// them: the notifier opens one); 0 when the alert exists already.
 pub(crate) async fn enqueue_private(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     user: &crate::store::users::User,
     dedup_key: &str,
     reply: crate::core::Reply,
 ) -> anyhow::Result<usize> {
-    let Some(dm) = &user.dm_chat_id else {
-        tracing::warn!(user = %user.id, "no private chat known for an alert");
-        return Ok(0);
-    };
     let fresh = crate::store::outbox::enqueue(
         &mut **tx,
         &crate::store::outbox::NewAlert {
             dedup_key: dedup_key.to_owned(),
             platform: user.platform,
-            target_chat_id: dm.clone(),
+            target_chat_id: user.dm_chat_id.clone(),
             target_user: Some(user.id),
             payload: message::to_payload(&reply)?,
         },

@@ -9,7 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::handlers::{market, orders, rent, watches};
-use super::{Ctx, Failure, Outcome, Reply};
+use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::Query;
 use crate::store::actions::{self as store_actions, Taken};
 
@@ -80,36 +80,107 @@ impl Ctx<'_> {
     }
 }
 
-pub async fn press(cx: &Ctx<'_>, token: &str) -> Outcome {
+/// Where an action's answer lands: on the message the button sat on, or as new messages.
+fn replaces_source(action: &Action) -> bool {
+    match action {
+        // Next ▸ turns the page; a confirmation turns into its outcome.
+        Action::GpusPage { .. }
+        | Action::ConfirmRent(_)
+        | Action::ConfirmCancel { .. }
+        | Action::ConfirmWatch(_)
+        | Action::Abort { .. } => true,
+        // Details, a rent prompt and a password are new messages under the listing.
+        Action::ServerDetails { .. } | Action::RentPrompt { .. } | Action::ShowLogin { .. } => false,
+    }
+}
+
+/// Handles a press; the outcome's name is for metrics.
+pub async fn press(cx: &Ctx<'_>, token: &str) -> (PressResponse, &'static str) {
+    match decode(cx, token).await {
+        Ok(Pressed::Act(action)) => {
+            let page = matches!(action, Action::GpusPage { .. });
+            let replace = replaces_source(&action);
+            let in_private = cx.caller.in_private();
+            match act(cx, action).await {
+                Ok(replies) if replace => (PressResponse::replacing(replies, in_private), "ok"),
+                Ok(replies) => (PressResponse::replies(replies), "ok"),
+                Err(f) => {
+                    let (r, outcome) = failure_reply(f);
+                    // A page that could not be fetched leaves the listing as it was; a
+                    // confirmation that failed shows why in its place.
+                    let answer = if replace && !page {
+                        PressResponse::replacing(vec![r], in_private)
+                    } else {
+                        PressResponse::replies(vec![r])
+                    };
+                    (answer, outcome)
+                }
+            }
+        }
+        Ok(Pressed::Answered(answer)) => (answer, "ok"),
+        Err(f) => {
+            let (r, outcome) = failure_reply(f);
+            (PressResponse::replies(vec![r]), outcome)
+        }
+    }
+}
+
+enum Pressed {
+    Act(Action),
+    /// Nothing to do: the press is answered as is (someone else's button, expired, used).
+    Answered(PressResponse),
+}
+
+/// The action behind `token`, if the caller may press it now (a confirmation is used up).
+async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
     let pool = &cx.core.pool;
+    let toast = |t: &str| Ok(Pressed::Answered(PressResponse::toast(t)));
     let Some((owner, payload)) = store_actions::peek(pool, token).await? else {
         // Expired, used, or never issued: say which if we still know.
-        return Ok(vec![Reply::text(match store_actions::take(pool, token, cx.user.id).await? {
-            Taken::NotYours => "This button belongs to someone else's request.",
-            Taken::Used => "This was already done.",
-            Taken::Expired => "This button has expired. Please run the command again.",
-            Taken::Unknown | Taken::Ok(_) => "This button is no longer valid. Please run the command again.",
-        })]);
+        return match store_actions::take(pool, token, cx.user.id).await? {
+            Taken::NotYours => toast(NOT_YOURS),
+            Taken::Used => toast("This was already done."),
+            Taken::Expired(payload) => Ok(expired(&payload)),
+            Taken::Unknown | Taken::Ok(_) => toast("This button is no longer valid. Please run the command again."),
+        };
     };
     if owner.is_some_and(|o| o != cx.user.id) {
-        return Ok(vec![
-            Reply::text("This button belongs to someone else's request — run the command yourself to get your own.")
-                .private(),
-        ]);
+        return toast(NOT_YOURS);
     }
     let action: Action = serde_json::from_value(payload).map_err(|e| Failure::Internal(e.into()))?;
     if action.single_use() {
         match store_actions::take(pool, token, cx.user.id).await? {
             Taken::Ok(_) => {}
-            Taken::Used => return Ok(vec![Reply::text("This was already done.")]),
-            Taken::Expired => {
-                return Ok(vec![Reply::text(
-                    "This confirmation has expired; nothing was done. Please run the command again.",
-                )]);
-            }
-            Taken::NotYours | Taken::Unknown => return Ok(vec![Reply::text("This button is no longer valid.")]),
+            Taken::Used => return toast("This was already done."),
+            Taken::Expired(payload) => return Ok(expired(&payload)),
+            Taken::NotYours => return toast(NOT_YOURS),
+            Taken::Unknown => return toast("This button is no longer valid."),
         }
     }
+    Ok(Pressed::Act(action))
+}
+
+/// An expired confirmation loses its buttons and says so; an expired navigation button
+/// leaves its message alone (it still shows what it showed).
+fn expired(payload: &serde_json::Value) -> Pressed {
+    let confirmation = serde_json::from_value::<Action>(payload.clone()).is_ok_and(|a| a.single_use());
+    Pressed::Answered(if confirmation {
+        PressResponse {
+            toast: Some("Expired: nothing was done.".into()),
+            replace_source: Some(Reply::text(
+                "This confirmation has expired; nothing was done. Please run the command again.",
+            )),
+            replies: Vec::new(),
+        }
+    } else {
+        PressResponse::toast("This button has expired. Please run the command again.")
+    })
+}
+
+const NOT_YOURS: &str = "This button belongs to someone else's request — run the command yourself to get your own.";
+
+async fn act(cx: &Ctx<'_>, action: Action) -> Outcome {
+    let pool = &cx.core.pool;
     match action {
         Action::GpusPage { query, page } => market::gpus_page(cx, query, page).await,
         Action::ServerDetails { server } => market::server(cx, server).await,

@@ -61,6 +61,17 @@ pub enum Command {
 }
 
 impl Command {
+    /// The message held a secret: an API key, an SSH password, environment values (which
+    /// are often tokens). It is deleted wherever the platform allows.
+    pub fn holds_secret(&self) -> bool {
+        match self {
+            Command::KeySet(_) => true,
+            Command::Settings(changes) => changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_)))),
+            Command::Rent(a) => !a.env.is_empty(),
+            _ => false,
+        }
+    }
+
     /// The name for logs and metrics (never the arguments: they may hold secrets).
     pub fn name(&self) -> &'static str {
         match self {

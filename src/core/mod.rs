@@ -7,6 +7,7 @@ pub mod command;
 pub mod format;
 pub mod handlers;
 pub mod help;
+pub mod identity;
 pub mod reply;
 pub mod services;
 
@@ -18,13 +19,14 @@ use sqlx::PgPool;
 use tracing::Instrument;
 
 pub use command::{Command, ParseError, parse};
-pub use reply::{Block, Button, ButtonStyle, Reply, Visibility};
+pub use identity::{Caller, ChatKind, ChatRef, Frontend, Identity, Platform};
+pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Visibility};
 
 use crate::clore::{ApiKey, CloreClient, CloreError};
 use crate::market::MarketCache;
 use crate::store::crypto::{Keyring, SecretKind};
-use crate::store::users::{Chat, ChatKind, User};
-use crate::store::{Platform, secrets, users};
+use crate::store::users::{Chat, User};
+use crate::store::{secrets, users};
 
 /// Knobs of the command layer; defaults are what production runs with.
 #[derive(Debug, Clone)]
@@ -75,34 +77,10 @@ pub struct Core {
 /// See [`Core::probe`].
 pub type Probe = Arc<dyn Fn(&Command) + Send + Sync>;
 
-/// Who is speaking, and where. Built by a front-end from a platform event.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub platform: Platform,
-    pub user_id: String,
-    pub display_name: String,
-    pub chat_id: String,
-    pub chat_kind: ChatKind,
-    pub guild_id: Option<String>,
-    pub chat_title: String,
-    /// Where private alerts to this user go (Telegram: the user's id; Discord: a DM channel).
-    pub dm_chat_id: String,
-    /// May manage the chat's team watches (channel admin, group admin).
-    pub is_chat_admin: bool,
-}
-
-impl Caller {
-    pub fn in_private(&self) -> bool {
-        self.chat_kind == ChatKind::Dm
-    }
-}
-
 /// How a request failed: the user's doing (shown as is) or ours (logged, shown as a reference).
 #[derive(Debug)]
 pub enum Failure {
     User(String),
-    /// The user must see this, and the message that triggered it held a secret.
-    UserSecret(String),
     Internal(anyhow::Error),
 }
 
@@ -178,6 +156,34 @@ impl Ctx<'_> {
         self.core.api_key_of(&self.user).await
     }
 
+    /// Whether the caller may manage this chat's team watches, asked of the front-end now.
+    pub async fn is_chat_admin(&self) -> Result<bool, Failure> {
+        self.caller.frontend.is_chat_admin(&self.caller.who, &self.caller.chat).await.map_err(|e| {
+            tracing::warn!(error = %format!("{e:#}"), "could not ask the platform whether the caller is an admin");
+            Failure::User(format!(
+                "I could not check with {} whether you administer this chat, so nothing was changed. Please try again.",
+                platform_name(self.caller.platform())
+            ))
+        })
+    }
+
+    /// The caller's private chat, resolved by the front-end (and remembered for alerts).
+    pub async fn private_chat(&self) -> Result<String, Failure> {
+        if self.caller.in_private() {
+            return Ok(self.caller.chat.chat_id.clone());
+        }
+        let found = self.caller.frontend.private_chat(&self.caller.who).await.map_err(|e| {
+            Failure::Internal(e.context("the platform did not say where to reach the caller privately"))
+        })?;
+        let Some(dm) = found else {
+            return Err(Failure::user(
+                "I have no way to message you privately here. Start a private chat with me, then try again.",
+            ));
+        };
+        users::set_private_chat(&self.core.pool, self.user.id, &dm).await?;
+        Ok(dm)
+    }
+
     /// The currency the caller sees prices in.
     pub fn currency(&self) -> crate::clore::Currency {
         self.user.settings.currency.clore()
@@ -213,15 +219,18 @@ impl Core {
 
     /// Handles one line of text. Text that is not a command gets a hint in private chats and
     /// is ignored in groups (people talk there), as are commands to other bots.
-    pub async fn handle_text(&self, caller: &Caller, text: &str) -> Vec<Reply> {
+    pub async fn handle_text(&self, caller: &Caller, text: &str) -> Response {
         if command::addressed_elsewhere(text, self.cfg.bot_username.as_deref()) {
-            return Vec::new();
+            return Response::default();
         }
         if !command::is_command(text) {
             if caller.in_private() {
-                return vec![Reply::text("Commands start with /. Send /help for the list.")];
+                return Response {
+                    replies: vec![Reply::text("Commands start with /. Send /help for the list.")],
+                    delete_trigger: false,
+                };
             }
-            return Vec::new();
+            return Response::default();
         }
         // The parser has no I/O; a panic in it is still one user's failure, not the process's.
         let parsed = std::panic::catch_unwind(|| command::parse(text)).unwrap_or_else(|p| {
@@ -234,21 +243,20 @@ impl Core {
             Err(e) => {
                 metrics::counter!("clorebot_commands_total", "command" => "unparsed", "outcome" => "user_error")
                     .increment(1);
-                let mut r = Reply::text(e.message);
-                if e.secret {
-                    r.delete_trigger = true;
-                    r = r.private();
-                }
-                vec![r]
+                let r = Reply::text(e.message);
+                Response { replies: vec![if e.secret { r.private() } else { r }], delete_trigger: e.secret }
             }
         }
     }
 
-    /// Handles a parsed command.
-    pub async fn handle(&self, caller: &Caller, cmd: Command) -> Vec<Reply> {
+    /// Handles a parsed command. A command whose message held a secret is answered privately
+    /// when it fails, and its message is deleted whatever the outcome.
+    pub async fn handle(&self, caller: &Caller, cmd: Command) -> Response {
         let name = cmd.name();
-        let span = tracing::info_span!("command", cmd = name, platform = %caller.platform, user = %caller.user_id);
-        shielded(
+        let secret = cmd.holds_secret();
+        let span =
+            tracing::info_span!("command", cmd = name, platform = %caller.platform(), user = %caller.who.user_id);
+        let replies = shielded(
             name,
             async move {
                 if let Some(probe) = self.probe.get() {
@@ -258,45 +266,58 @@ impl Core {
                     Ok(cx) => handlers::dispatch(&cx, cmd).await,
                     Err(e) => Err(e),
                 };
-                finish(out)
+                match out {
+                    Ok(replies) => (replies, "ok"),
+                    Err(f) => {
+                        let (r, outcome) = failure_reply(f);
+                        (vec![if secret { r.private() } else { r }], outcome)
+                    }
+                }
             }
             .instrument(span),
+            |r| vec![r],
         )
-        .await
+        .await;
+        Response { replies, delete_trigger: secret }
     }
 
     /// Handles a button press.
-    pub async fn press(&self, caller: &Caller, token: &str) -> Vec<Reply> {
-        let span = tracing::info_span!("press", platform = %caller.platform, user = %caller.user_id);
+    pub async fn press(&self, caller: &Caller, token: &str) -> PressResponse {
+        let span = tracing::info_span!("press", platform = %caller.platform(), user = %caller.who.user_id);
         shielded(
             "press",
             async move {
-                let out = match self.context(caller).await {
+                match self.context(caller).await {
                     Ok(cx) => actions::press(&cx, token).await,
-                    Err(e) => Err(e),
-                };
-                finish(out)
+                    Err(f) => {
+                        let (r, outcome) = failure_reply(f);
+                        (PressResponse::replies(vec![r]), outcome)
+                    }
+                }
             }
             .instrument(span),
+            |r| PressResponse::replies(vec![r]),
         )
         .await
     }
 
     async fn context<'a>(&'a self, caller: &'a Caller) -> Result<Ctx<'a>, Failure> {
+        // A private chat is where private messages reach the caller: remember it.
+        let dm = caller.in_private().then_some(caller.chat.chat_id.as_str());
         let user = users::upsert_user_reachable(
             &self.pool,
-            caller.platform,
-            &caller.user_id,
-            &caller.display_name,
-            Some(&caller.dm_chat_id),
+            caller.platform(),
+            &caller.who.user_id,
+            &caller.who.display_name,
+            dm,
         )
         .await?;
         let chat = users::upsert_chat(
             &self.pool,
-            caller.platform,
-            &caller.chat_id,
-            caller.chat_kind,
-            caller.guild_id.as_deref(),
+            caller.platform(),
+            &caller.chat.chat_id,
+            caller.chat.kind,
+            caller.chat.guild_id.as_deref(),
             &caller.chat_title,
         )
         .await?;
@@ -304,20 +325,23 @@ impl Core {
     }
 }
 
-/// The replies for an outcome, and the outcome's name for metrics.
-fn finish(out: Outcome) -> (Vec<Reply>, &'static str) {
-    match out {
-        Ok(r) => (r, "ok"),
-        Err(Failure::User(msg)) => (vec![Reply::text(msg)], "user_error"),
-        Err(Failure::UserSecret(msg)) => {
-            let mut r = Reply::text(msg).private();
-            r.delete_trigger = true;
-            (vec![r], "user_error")
-        }
-        Err(Failure::Internal(e)) => {
+/// A platform's name as users know it.
+pub fn platform_name(p: Platform) -> &'static str {
+    match p {
+        Platform::Telegram => "Telegram",
+        Platform::Discord => "Discord",
+        Platform::Console => "the console",
+    }
+}
+
+/// The reply for a failure, and the outcome's name for metrics.
+pub(crate) fn failure_reply(f: Failure) -> (Reply, &'static str) {
+    match f {
+        Failure::User(msg) => (Reply::text(msg), "user_error"),
+        Failure::Internal(e) => {
             let reference = reference();
             tracing::error!(reference = %reference, error = ?e, "request failed");
-            (vec![internal_error(&reference)], "internal_error")
+            (internal_error(&reference), "internal_error")
         }
     }
 }
@@ -330,25 +354,26 @@ fn internal_error(reference: &str) -> Reply {
 }
 
 /// Runs one update's handling so that a panic in it is logged and answered like an internal
-/// error: it never ends the front-end's loop, the process, or anyone else's request. Counts
-/// the command by outcome and times it.
-async fn shielded(
+/// error (`on_panic` shapes that reply): it never ends the front-end's loop, the process, or
+/// anyone else's request. Counts the command by outcome and times it.
+async fn shielded<T>(
     command: &'static str,
-    work: impl std::future::Future<Output = (Vec<Reply>, &'static str)>,
-) -> Vec<Reply> {
+    work: impl std::future::Future<Output = (T, &'static str)>,
+    on_panic: impl FnOnce(Reply) -> T,
+) -> T {
     use futures_util::FutureExt;
     let started = std::time::Instant::now();
-    let (replies, outcome) = match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+    let (answer, outcome) = match std::panic::AssertUnwindSafe(work).catch_unwind().await {
         Ok(done) => done,
         Err(panic) => {
             let reference = reference();
             tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*panic), "a handler panicked");
-            (vec![internal_error(&reference)], "panic")
+            (on_panic(internal_error(&reference)), "panic")
         }
     };
     metrics::counter!("clorebot_commands_total", "command" => command, "outcome" => outcome).increment(1);
     metrics::histogram!("clorebot_command_seconds", "command" => command).record(started.elapsed().as_secs_f64());
-    replies
+    answer
 }
 
 /// A short id tying a user's error message to the log line.

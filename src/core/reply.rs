@@ -88,10 +88,58 @@ pub struct Reply {
     /// A PNG (charts). Not part of stored alerts.
     #[serde(skip)]
     pub image: Option<Vec<u8>>,
-    /// The message that triggered this reply held a secret: the front-end deletes it where
-    /// the platform allows.
-    #[serde(skip)]
+}
+
+/// The core's answer to a command.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Response {
+    pub replies: Vec<Reply>,
+    /// The command's message held a secret (an API key, a password, environment values):
+    /// the front-end deletes it where the platform allows.
     pub delete_trigger: bool,
+}
+
+/// The core's answer to a button press.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PressResponse {
+    /// A short note to the presser alone (Telegram's `answerCallbackQuery` text, a Discord
+    /// ephemeral note): "this button is someone else's", "already done".
+    pub toast: Option<String>,
+    /// The new content of the message the button sat on (Next ▸ turns the page; Confirm and
+    /// Abort turn the confirmation into its outcome). Never private: it may sit in a group.
+    pub replace_source: Option<Reply>,
+    /// New messages.
+    pub replies: Vec<Reply>,
+}
+
+impl PressResponse {
+    pub fn toast(text: impl Into<String>) -> PressResponse {
+        PressResponse { toast: Some(text.into()), ..PressResponse::default() }
+    }
+
+    /// New messages; the pressed message stays as it was.
+    pub fn replies(replies: Vec<Reply>) -> PressResponse {
+        PressResponse { replies, ..PressResponse::default() }
+    }
+
+    /// The first reply becomes the pressed message's content — unless it is private and the
+    /// message may be seen by others (`in_private` false): then the message only says where
+    /// the outcome went, and every reply is sent as usual.
+    pub fn replacing(mut replies: Vec<Reply>, in_private: bool) -> PressResponse {
+        if replies.is_empty() {
+            return PressResponse::default();
+        }
+        if !replies[0].has_secret() && (replies[0].visibility == Visibility::Public || in_private) {
+            let mut first = replies.remove(0);
+            first.visibility = Visibility::Public;
+            return PressResponse { toast: None, replace_source: Some(first), replies };
+        }
+        PressResponse {
+            toast: None,
+            replace_source: Some(Reply::text("Done — the details were sent to you privately.")),
+            replies,
+        }
+    }
 }
 
 impl Reply {

@@ -10,37 +10,49 @@ use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::alerts::deliver::{Notifier, SendError, Target};
-use crate::core::{Button, Caller, Core, Reply, Visibility};
-use crate::store::Platform;
-use crate::store::users::ChatKind;
+use crate::store::outbox::Scope;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+
+use crate::core::{
+    Button, Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, PressResponse, Reply, Response, Visibility,
+};
+
+/// The console as a platform: whoever runs it administers its groups, and a user's private
+/// chat is `dm:<user>`.
+struct ConsoleFrontend;
+
+impl Frontend for ConsoleFrontend {
+    fn is_chat_admin<'a>(&'a self, _who: &'a Identity, _chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async { Ok(true) })
+    }
+
+    fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
+        Box::pin(async move { Ok(Some(private_chat_of(&who.user_id))) })
+    }
+}
+
+fn private_chat_of(user: &str) -> String {
+    format!("dm:{user}")
+}
 
 /// A console user in a chat: the user's private chat, or a group named by `--chat`.
 pub fn caller(user: &str, group: Option<&str>) -> Caller {
-    let dm = format!("dm:{user}");
-    match group {
-        Some(g) => Caller {
+    let (chat_id, kind, title) = match group {
+        Some(g) => (format!("group:{g}"), ChatKind::Group, g.to_owned()),
+        None => (private_chat_of(user), ChatKind::Dm, String::new()),
+    };
+    Caller {
+        who: Identity {
             platform: Platform::Console,
             user_id: user.to_owned(),
             display_name: user.to_owned(),
-            chat_id: format!("group:{g}"),
-            chat_kind: ChatKind::Group,
-            guild_id: None,
-            chat_title: g.to_owned(),
-            dm_chat_id: dm,
-            // Whoever runs the console administers its groups.
-            is_chat_admin: true,
+            locale: None,
         },
-        None => Caller {
-            platform: Platform::Console,
-            user_id: user.to_owned(),
-            display_name: user.to_owned(),
-            chat_id: dm.clone(),
-            chat_kind: ChatKind::Dm,
-            guild_id: None,
-            chat_title: String::new(),
-            dm_chat_id: dm,
-            is_chat_admin: true,
-        },
+        chat: ChatRef { platform: Platform::Console, chat_id, kind, guild_id: None, thread_id: None },
+        chat_title: title,
+        frontend: Arc::new(ConsoleFrontend),
     }
 }
 
@@ -67,21 +79,40 @@ impl<'a> Session<'a> {
         if text.is_empty() {
             return String::new();
         }
-        let replies = if let Some(rest) = text.strip_prefix("/press") {
-            match self.pick(rest.trim()) {
-                Ok(token) => self.core.press(&self.caller, &token).await,
-                Err(msg) => return msg,
-            }
-        } else {
-            self.core.handle_text(&self.caller, text).await
-        };
-        self.render(&replies)
+        if let Some(rest) = text.strip_prefix("/press") {
+            return match self.pick(rest.trim()) {
+                Ok(token) => self.press_token(&token).await,
+                Err(msg) => msg,
+            };
+        }
+        let response = self.core.handle_text(&self.caller, text).await;
+        self.render_response(&response)
     }
 
     /// Presses a token directly (tests: another user's button).
     pub async fn press_token(&mut self, token: &str) -> String {
-        let replies = self.core.press(&self.caller, token).await;
-        self.render(&replies)
+        let pressed = self.core.press(&self.caller, token).await;
+        self.render_press(&pressed)
+    }
+
+    fn render_response(&mut self, response: &Response) -> String {
+        let out: Vec<String> = response.replies.iter().map(|r| self.render_one(r, "")).collect();
+        let deleted = if response.delete_trigger { "(your message was deleted)\n" } else { "" };
+        format!("{deleted}{}", out.join("\n\n"))
+    }
+
+    /// A toast prints as `💬 …`; the pressed message's new content as `✎ …` (the console
+    /// cannot edit what it printed, so it prints the new version).
+    fn render_press(&mut self, p: &PressResponse) -> String {
+        let mut out = Vec::new();
+        if let Some(t) = &p.toast {
+            out.push(format!("💬 {t}"));
+        }
+        if let Some(r) = &p.replace_source {
+            out.push(self.render_one(r, "✎ "));
+        }
+        out.extend(p.replies.iter().map(|r| self.render_one(r, "")));
+        out.join("\n\n")
     }
 
     fn pick(&self, arg: &str) -> Result<String, String> {
@@ -95,18 +126,10 @@ impl<'a> Session<'a> {
             .ok_or_else(|| format!("There is no button {n}; choose 1 to {}.", self.buttons.len()))
     }
 
-    fn render(&mut self, replies: &[Reply]) -> String {
-        let out: Vec<String> = replies.iter().map(|r| self.render_one(r, "")).collect();
-        out.join("\n\n")
-    }
-
     /// The one console rendering of a reply, a command's or an alert's: its text (after
     /// `prefix`), then its buttons numbered across rows, which become the ones `/press` presses.
     fn render_one(&mut self, r: &Reply, prefix: &str) -> String {
         let mut text = String::new();
-        if r.delete_trigger {
-            text.push_str("(your message was deleted)\n");
-        }
         if r.visibility == Visibility::Private && !self.caller_in_private() {
             text.push_str("(only you can see this)\n");
         }
@@ -136,7 +159,7 @@ impl<'a> Session<'a> {
     }
 
     fn caller_in_private(&self) -> bool {
-        self.caller.chat_kind == ChatKind::Dm
+        self.caller.in_private()
     }
 }
 
@@ -154,18 +177,18 @@ pub struct ConsoleAlert {
 /// it is printed: one still in the queue when the console closes is delivered next time.
 #[derive(Clone)]
 pub struct ConsoleNotifier {
-    targets: Vec<String>,
+    scope: Scope,
     tx: mpsc::UnboundedSender<ConsoleAlert>,
 }
 
 impl ConsoleNotifier {
     pub fn new(caller: &Caller) -> (ConsoleNotifier, mpsc::UnboundedReceiver<ConsoleAlert>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut targets = vec![caller.dm_chat_id.clone()];
-        if caller.chat_id != caller.dm_chat_id {
-            targets.push(caller.chat_id.clone());
+        let mut targets = vec![private_chat_of(&caller.who.user_id)];
+        if !caller.in_private() {
+            targets.push(caller.chat.chat_id.clone());
         }
-        (ConsoleNotifier { targets, tx }, rx)
+        (ConsoleNotifier { scope: Scope { chats: targets, users: vec![caller.who.user_id.clone()] }, tx }, rx)
     }
 }
 
@@ -174,8 +197,8 @@ impl Notifier for ConsoleNotifier {
         Platform::Console
     }
 
-    fn targets(&self) -> Option<Vec<String>> {
-        Some(self.targets.clone())
+    fn scope(&self) -> Option<Scope> {
+        Some(self.scope.clone())
     }
 
     async fn send(&self, _to: &Target, reply: &Reply) -> Result<(), SendError> {

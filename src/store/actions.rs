@@ -17,8 +17,8 @@ pub enum Taken {
     Ok(serde_json::Value),
     /// Someone else's button.
     NotYours,
-    /// Pressed after it expired.
-    Expired,
+    /// Pressed after it expired; the payload says what it was.
+    Expired(serde_json::Value),
     /// Already pressed.
     Used,
     /// No such token (never issued, or cleaned up).
@@ -60,18 +60,18 @@ pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) 
     if let Some(Json(p)) = used {
         return Ok(Taken::Ok(p));
     }
-    let row: Option<(Option<UserId>, Option<DateTime<Utc>>, bool)> =
-        sqlx::query_as("SELECT owner_id, used_at, expires_at <= now() FROM pending_actions WHERE token = $1")
-            .bind(token)
-            .fetch_optional(ex)
-            .await?;
+    // Owner, when used, payload.
+    type Row = (Option<UserId>, Option<DateTime<Utc>>, Json<serde_json::Value>);
+    let row: Option<Row> = sqlx::query_as("SELECT owner_id, used_at, payload FROM pending_actions WHERE token = $1")
+        .bind(token)
+        .fetch_optional(ex)
+        .await?;
     Ok(match row {
         None => Taken::Unknown,
         Some((Some(owner), _, _)) if owner != presser => Taken::NotYours,
         Some((_, Some(_), _)) => Taken::Used,
-        Some((_, None, true)) => Taken::Expired,
-        // Raced with its own expiry between the two statements.
-        Some((_, None, false)) => Taken::Expired,
+        // Unused yet not taken: it expired (perhaps between the two statements).
+        Some((_, None, Json(payload))) => Taken::Expired(payload),
     })
 }
 

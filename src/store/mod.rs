@@ -86,49 +86,7 @@ id_type!(
     IntentId
 );
 
-/// Where a user or chat lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    Telegram,
-    Discord,
-    Console,
-}
-
-impl Platform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Telegram => "telegram",
-            Platform::Discord => "discord",
-            Platform::Console => "console",
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Platform {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "telegram" => Ok(Platform::Telegram),
-            "discord" => Ok(Platform::Discord),
-            "console" => Ok(Platform::Console),
-            other => Err(format!("unknown platform {other:?}")),
-        }
-    }
-}
-
-impl TryFrom<String> for Platform {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
+pub use crate::core::identity::Platform;
 
 /// The currency a user sees prices in; stored as `usd` / `clore` / `btc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

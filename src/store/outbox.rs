@@ -17,7 +17,8 @@ use super::{OutboxId, Platform, UserId};
 pub struct NewAlert {
     pub dedup_key: String,
     pub platform: Platform,
-    pub target_chat_id: String,
+    /// `None`: the private chat of `target_user`, resolved by the notifier when it sends.
+    pub target_chat_id: Option<String>,
     pub target_user: Option<UserId>,
     pub payload: serde_json::Value,
 }
@@ -28,14 +29,17 @@ pub struct OutboxRow {
     pub dedup_key: String,
     #[sqlx(try_from = "String")]
     pub platform: Platform,
-    pub target_chat_id: String,
+    pub target_chat_id: Option<String>,
     pub target_user_id: Option<UserId>,
+    /// The target user's id on the platform (to open a private chat with them).
+    pub target_user_platform_id: Option<String>,
     pub payload: Json<serde_json::Value>,
     pub attempts: i32,
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, dedup_key, platform, target_chat_id, target_user_id, payload, attempts, created_at";
+const COLS: &str = "id, dedup_key, platform, target_chat_id, target_user_id, payload, attempts, created_at,
+    (SELECT u.platform_user_id FROM users u WHERE u.id = target_user_id) AS target_user_platform_id";
 
 /// Queues an alert; false if one with the same dedup key exists already.
 pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool> {
@@ -79,11 +83,20 @@ pub async fn claim(
     claim_for(ex, platform, None, limit, lease).await
 }
 
-/// As [`claim`], only for alerts to the chats in `targets` (a console delivers only its own).
+/// Whose alerts a notifier delivers when it does not deliver the whole platform's (a console
+/// delivers only its own): alerts to these chats, and private alerts to these users (by
+/// platform id) whose private chat is not known yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub chats: Vec<String>,
+    pub users: Vec<String>,
+}
+
+/// As [`claim`], only for alerts within `scope`.
 pub async fn claim_for(
     ex: impl PgExecutor<'_>,
     platform: Platform,
-    targets: Option<&[String]>,
+    scope: Option<&Scope>,
     limit: i64,
     lease: Duration,
 ) -> sqlx::Result<Vec<OutboxRow>> {
@@ -93,14 +106,17 @@ pub async fn claim_for(
            SELECT id FROM outbox
            WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
              AND (claimed_until IS NULL OR claimed_until < now())
-             AND ($4::text[] IS NULL OR target_chat_id = ANY($4))
+             AND ($4::text[] IS NULL OR target_chat_id = ANY($4)
+                  OR (target_chat_id IS NULL AND EXISTS (
+                        SELECT 1 FROM users u WHERE u.id = target_user_id AND u.platform = $1 AND u.platform_user_id = ANY($5))))
            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING {COLS}"
     ))
     .bind(platform.as_str())
     .bind(limit)
     .bind(lease.as_secs_f64())
-    .bind(targets)
+    .bind(scope.map(|s| &s.chats))
+    .bind(scope.map(|s| &s.users))
     .fetch_all(ex)
     .await
     .map(|mut rows: Vec<OutboxRow>| {

@@ -98,35 +98,7 @@ pub async fn save_settings(ex: impl PgExecutor<'_>, id: UserId, s: &Settings) ->
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChatKind {
-    Dm,
-    Group,
-    Channel,
-}
-
-impl ChatKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChatKind::Dm => "dm",
-            ChatKind::Group => "group",
-            ChatKind::Channel => "channel",
-        }
-    }
-}
-
-impl TryFrom<String> for ChatKind {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "dm" => Ok(ChatKind::Dm),
-            "group" => Ok(ChatKind::Group),
-            "channel" => Ok(ChatKind::Channel),
-            other => Err(format!("unknown chat kind {other:?}")),
-        }
-    }
-}
+pub use crate::core::identity::ChatKind;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Chat {
@@ -169,6 +141,18 @@ pub async fn upsert_chat(
 
 pub async fn get_chat(ex: impl PgExecutor<'_>, id: ChatId) -> sqlx::Result<Option<Chat>> {
     sqlx::query_as(sqlf!("SELECT {CHAT_COLS} FROM chats WHERE id = $1")).bind(id).fetch_optional(ex).await
+}
+
+/// Records where private messages reach `user` (the front-end resolved it on demand).
+pub async fn set_private_chat(ex: impl sqlx::PgExecutor<'_>, user: UserId, chat_id: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET dm_chat_id = $2, updated_at = now() WHERE id = $1 AND dm_chat_id IS DISTINCT FROM $2",
+    )
+    .bind(user)
+    .bind(chat_id)
+    .execute(ex)
+    .await?;
+    Ok(())
 }
 
 /// Forgets `user`'s private chat `chat_id` (the platform says it is gone: the user blocked

@@ -79,7 +79,10 @@ impl clorebot::alerts::deliver::Notifier for Recorder {
         to: &clorebot::alerts::deliver::Target,
         reply: &clorebot::core::Reply,
     ) -> Result<(), clorebot::alerts::deliver::SendError> {
-        self.seen.lock().unwrap().push((to.chat_id.clone(), reply.clone()));
+        // A private chat not known yet opens the way the console's does.
+        let chat =
+            to.chat_id.clone().unwrap_or_else(|| format!("dm:{}", to.user_platform_id.as_deref().unwrap_or("?")));
+        self.seen.lock().unwrap().push((chat, reply.clone()));
         Ok(())
     }
 }
@@ -141,12 +144,17 @@ impl TestApp {
 
     /// A private-chat session for `user`, with the simulator account's key stored.
     pub async fn keyed(&self, user: &str) -> clorebot::frontends::console::Session<'_> {
+        self.store_key(user).await;
+        self.session(user, None)
+    }
+
+    /// Stores the simulator account's key for console user `user`.
+    pub async fn store_key(&self, user: &str) {
         use clorebot::store::{Platform, crypto::SecretKind, secrets, users};
         let dm = format!("dm:{user}");
         let u = users::upsert_user_reachable(&self.core.pool, Platform::Console, user, user, Some(&dm)).await.unwrap();
         let key = secrecy::SecretString::from(KEY);
         secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
-        self.session(user, None)
     }
 
     /// Polls the market and delivers; returns what was sent.

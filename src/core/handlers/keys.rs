@@ -14,24 +14,24 @@ use crate::store::{audit, secrets};
 
 pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
     if !cx.caller.in_private() {
-        return Err(Failure::UserSecret(
+        return Err(Failure::User(
             "Never post your Clore API key in a group: I deleted your message where I could and did not save the key. \
              Anyone who saw it can spend your balance, so create a new key at clore.ai and send it to me in a \
              private chat with /key set <key>."
                 .into(),
         ));
     }
-    let key = key.map_err(Failure::UserSecret)?;
+    let key = key.map_err(Failure::User)?;
     let wallets = match cx.core.clore.wallets(&key).await {
         Ok(w) => w,
         Err(CloreError::InvalidKey) => {
-            return Err(Failure::UserSecret(
+            return Err(Failure::User(
                 "Clore refused that key (invalid or revoked); nothing was saved. Check it at clore.ai → Profile → API."
                     .into(),
             ));
         }
         Err(e) => {
-            return Err(Failure::UserSecret(format!(
+            return Err(Failure::User(format!(
                 "I could not check the key with Clore, so I did not save it: {} Your message was deleted; please send it again.",
                 crate::core::explain_clore(&e)
             )));
@@ -51,7 +51,6 @@ pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
         r = r.with_text(format!("Balances: {}", balances.join(" · ")));
     }
     r = r.with_text("Try /orders, /wallets, or rent with /rent <server id>.");
-    r.delete_trigger = true;
     Ok(vec![r.private()])
 }
 

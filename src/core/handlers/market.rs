@@ -3,7 +3,7 @@
 use crate::clore::Currency;
 use crate::core::actions::Action;
 use crate::core::format::{self, money, per_day};
-use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::market::{Query, ServerView, Snapshot};
 
 /// How many listed servers get their own Rent / Details buttons (more crowds a phone screen).
@@ -41,17 +41,28 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
     let lines: Vec<String> = rows.iter().map(|s| row(s, currency, query.spot())).collect();
     r = r.with_text(lines.join("\n"));
     add_stale_note(&mut r, &snap);
+    // One row per listed server, then a row to turn the page (which replaces the listing).
     for s in rows.iter().take(BUTTON_ROWS) {
+        let mut row = Vec::new();
         if !s.rented {
-            let t = cx.token(&Action::RentPrompt { server: s.id }).await?;
-            r = r.with_button(format!("Rent #{}", s.id), ButtonStyle::Primary, t);
+            let token = cx.token(&Action::RentPrompt { server: s.id }).await?;
+            row.push(Button { label: format!("Rent #{}", s.id), style: ButtonStyle::Primary, token });
         }
-        let t = cx.token(&Action::ServerDetails { server: s.id }).await?;
-        r = r.with_button(format!("Details #{}", s.id), ButtonStyle::Secondary, t);
+        let token = cx.token(&Action::ServerDetails { server: s.id }).await?;
+        row.push(Button { label: format!("Details #{}", s.id), style: ButtonStyle::Secondary, token });
+        r = r.with_row(row);
+    }
+    let mut nav = Vec::new();
+    if page > 0 {
+        let token = cx.token(&Action::GpusPage { query: query.clone(), page: page - 1 }).await?;
+        nav.push(Button { label: "◂ Prev".into(), style: ButtonStyle::Secondary, token });
     }
     if page + 1 < pages {
-        let t = cx.token(&Action::GpusPage { query, page: page + 1 }).await?;
-        r = r.with_button("Next ▸", ButtonStyle::Secondary, t);
+        let token = cx.token(&Action::GpusPage { query, page: page + 1 }).await?;
+        nav.push(Button { label: "Next ▸".into(), style: ButtonStyle::Secondary, token });
+    }
+    if !nav.is_empty() {
+        r = r.with_row(nav);
     }
     Ok(vec![r])
 }

@@ -189,7 +189,6 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
         // The values may be tokens: they leave the group's history, and the confirmation
         // (which names them) goes to the caller alone.
         r = r.with_text("I deleted your message from this chat: environment values may be secrets.").private();
-        r.delete_trigger = true;
     }
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmRent(plan), &format!("renting #{id}")).await?;
     r = r.with_button("Confirm", ButtonStyle::Primary, confirm).with_button("Abort", ButtonStyle::Danger, abort);

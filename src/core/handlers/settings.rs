@@ -11,7 +11,7 @@ use crate::text::{ECHO_MAX, clip};
 pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     let sets_password = changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_))));
     if sets_password && !cx.caller.in_private() {
-        return Err(Failure::UserSecret(
+        return Err(Failure::User(
             "Set an SSH password only in a private chat with me. I deleted your message where I could and saved \
              nothing; choose a different password, since others may have seen this one."
                 .into(),
@@ -73,7 +73,6 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     if changes.is_empty() {
         r = r.with_text(format!("Change with {}", crate::core::help::usage("settings")));
     }
-    r.delete_trigger = sets_password;
     Ok(vec![r.private()])
 }
 

@@ -45,7 +45,7 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
                 "`here` makes a team watch that alerts a group or channel; in this private chat, leave it out.",
             ));
         }
-        if !cx.caller.is_chat_admin {
+        if !cx.is_chat_admin().await? {
             return Err(Failure::user("Only admins of this chat can create team watches (`here`)."));
         }
         if a.autorent.is_some() {
@@ -142,7 +142,8 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         cx.chat.id
     } else {
         let kind = ChatKind::Dm;
-        users::upsert_chat(&cx.core.pool, cx.caller.platform, &cx.caller.dm_chat_id, kind, None, "").await?.id
+        let dm = cx.private_chat().await?;
+        users::upsert_chat(&cx.core.pool, cx.caller.platform(), &dm, kind, None, "").await?.id
     };
     let models = plan.query.models().phrases();
     let new = NewWatch {
@@ -260,11 +261,11 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
 /// A watch that does not exist and one that is someone else's get the same answer, so ids
 /// reveal nothing about other people's watches.
 async fn editable(cx: &Ctx<'_>, id: i64) -> Result<Watch, Failure> {
-    let w = watches::get(&cx.core.pool, WatchId(id)).await?.filter(|w| {
-        let admin_here = w.is_team && w.chat_id == cx.chat.id && cx.caller.is_chat_admin;
-        w.owner_id == cx.user.id || admin_here
-    });
-    w.ok_or_else(|| Failure::user(format!("You have no watch #{id} here. /watches lists the ones you can change.")))
+    let nope = || Failure::user(format!("You have no watch #{id} here. /watches lists the ones you can change."));
+    let w = watches::get(&cx.core.pool, WatchId(id)).await?.ok_or_else(nope)?;
+    // The platform is asked only for a team watch of this very chat that is not the caller's.
+    let mine = w.owner_id == cx.user.id;
+    if mine || (w.is_team && w.chat_id == cx.chat.id && cx.is_chat_admin().await?) { Ok(w) } else { Err(nope()) }
 }
 
 pub async fn unwatch(cx: &Ctx<'_>, id: i64) -> Outcome {
