@@ -8,6 +8,7 @@ pub mod format;
 pub mod handlers;
 pub mod help;
 pub mod identity;
+pub mod inline;
 pub mod reply;
 pub mod services;
 
@@ -20,7 +21,7 @@ use tracing::Instrument;
 
 pub use command::{Command, ParseError, parse};
 pub use identity::{Caller, ChatKind, ChatRef, Frontend, Identity, Platform};
-pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Visibility};
+pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Span, Text, Visibility};
 
 use crate::clore::{ApiKey, CloreClient, CloreError};
 use crate::market::MarketCache;

@@ -8,6 +8,8 @@ use std::fmt::Write;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+pub use super::inline::{Span, Text};
+
 /// Buttons per row, and rows per reply: Discord's limits (Telegram's keyboards take the same).
 pub const MAX_ROW: usize = 5;
 pub const MAX_ROWS: usize = 5;
@@ -15,8 +17,8 @@ pub const MAX_ROWS: usize = 5;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Block {
-    Title(String),
-    Text(String),
+    Title(Text),
+    Text(Text),
     /// Key-value pairs, shown as a small table or as "Key: value" lines.
     Fields(Vec<(String, String)>),
     /// Monospace text to copy (an SSH line).
@@ -143,11 +145,11 @@ impl PressResponse {
 }
 
 impl Reply {
-    pub fn text(t: impl Into<String>) -> Reply {
+    pub fn text(t: impl Into<Text>) -> Reply {
         Reply { blocks: vec![Block::Text(t.into())], ..Reply::default() }
     }
 
-    pub fn titled(title: impl Into<String>) -> Reply {
+    pub fn titled(title: impl Into<Text>) -> Reply {
         Reply { blocks: vec![Block::Title(title.into())], ..Reply::default() }
     }
 
@@ -156,7 +158,7 @@ impl Reply {
         self
     }
 
-    pub fn with_text(mut self, t: impl Into<String>) -> Reply {
+    pub fn with_text(mut self, t: impl Into<Text>) -> Reply {
         self.blocks.push(Block::Text(t.into()));
         self
     }
@@ -277,7 +279,7 @@ impl Reply {
 
 fn block_text(out: &mut String, b: &Block, secrets: bool) {
     match b {
-        Block::Title(t) | Block::Text(t) => out.push_str(t),
+        Block::Title(t) | Block::Text(t) => out.push_str(&t.plain_text()),
         Block::Code(c) => {
             for line in c.lines() {
                 let _ = writeln!(out, "    {line}");
@@ -309,9 +311,9 @@ fn split_block(b: &Block, max: usize) -> Vec<Block> {
         return vec![b.clone()];
     }
     match b {
-        Block::Title(s) | Block::Text(s) => {
-            let make: fn(String) -> Block = if matches!(b, Block::Title(_)) { Block::Title } else { Block::Text };
-            pack_lines(s, max).into_iter().map(make).collect()
+        Block::Title(t) | Block::Text(t) => {
+            let make: fn(Text) -> Block = if matches!(b, Block::Title(_)) { Block::Title } else { Block::Text };
+            pack_text_lines(t, max).into_iter().map(make).collect()
         }
         // Code lines render 4 characters wider.
         Block::Code(s) => pack_lines(s, max.saturating_sub(4).max(8)).into_iter().map(Block::Code).collect(),
@@ -337,6 +339,29 @@ fn split_block(b: &Block, max: usize) -> Vec<Block> {
         }
         Block::Secret(_) => vec![b.clone()],
     }
+}
+
+/// As [`pack_lines`], for inline text: lines packed into chunks of at most `max` plain
+/// characters; a longer line is cut (a code span on both sides of the cut stays code).
+fn pack_text_lines(t: &Text, max: usize) -> Vec<Text> {
+    let mut out = Vec::new();
+    let mut cur: Vec<Text> = Vec::new();
+    let mut cur_len = 0;
+    for line in t.lines() {
+        for piece in line.cut(max) {
+            let len = piece.plain_len();
+            if !cur.is_empty() && cur_len + 1 + len > max {
+                out.push(Text::join_lines(std::mem::take(&mut cur)));
+                cur_len = 0;
+            }
+            cur_len += len + usize::from(!cur.is_empty());
+            cur.push(piece);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(Text::join_lines(cur));
+    }
+    out
 }
 
 /// Lines of `s` packed into chunks of at most `max` characters; a longer line is cut.

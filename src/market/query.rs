@@ -39,7 +39,7 @@ const PROBLEM_MAX: usize = 200;
 
 impl QueryError {
     fn new(term: impl Into<String>, problem: impl Into<String>) -> QueryError {
-        QueryError { term: clip(&term.into(), ECHO_MAX), problem: clip(&problem.into(), PROBLEM_MAX) }
+        QueryError { term: clip(&term.into(), ECHO_MAX), problem: crate::text::bound(&problem.into(), PROBLEM_MAX) }
     }
 }
 

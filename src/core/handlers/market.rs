@@ -87,10 +87,9 @@ fn row(s: &ServerView, c: Currency, spot: bool) -> String {
 fn add_stale_note(r: &mut Reply, snap: &Snapshot) {
     if snap.stale {
         let age = chrono::Utc::now().timestamp() - snap.fetched_unix;
-        r.blocks.push(crate::core::Block::Text(format!(
-            "(Market data from {} ago: Clore is not answering right now.)",
-            format::duration(age)
-        )));
+        r.blocks.push(crate::core::Block::Text(
+            format!("(Market data from {} ago: Clore is not answering right now.)", format::duration(age)).into(),
+        ));
     }
 }
 
