@@ -15,7 +15,6 @@ use crate::core::Failure;
 use crate::core::Reply;
 use crate::core::format::{money, per_day};
 use crate::core::handlers::rent::{self, RentPlan, busy_text, unclear_text};
-use crate::core::handlers::watches::AutorentRules;
 use crate::core::services::rent::{RentOutcome, rent as rent_service};
 use crate::market::ServerView;
 use crate::market::snapshot::creation_fee_in;
@@ -70,8 +69,7 @@ pub async fn attempt(
 ) -> anyhow::Result<Reply> {
     let core = &e.core;
     let head = format!("Auto-rent watch #{} ({})", row.id, row.query);
-    let Some(rules) = row.autorent.as_ref().and_then(|j| serde_json::from_value::<AutorentRules>(j.0.clone()).ok())
-    else {
+    let Ok(Some(rules)) = row.rules() else {
         return Ok(Reply::text(format!("{head}: its rules could not be read; nothing was rented.")));
     };
     let c = w.currency;

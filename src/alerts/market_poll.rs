@@ -11,14 +11,15 @@ use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
 use super::{Engine, autorent, enqueue_private};
 use crate::clore::Currency;
-use crate::core::actions::{Action, new_token};
+use crate::core::actions::Action;
 use crate::core::format::{self, per_day};
+use crate::core::services::issue_token;
 use crate::core::{ButtonStyle, Reply};
 use crate::market::{Query, QueryError, ServerView, Snapshot};
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
 use crate::store::watches::{self, Watch};
-use crate::store::{DisplayCurrency, WatchId, actions as store_actions, users};
+use crate::store::{DisplayCurrency, WatchId, users};
 use crate::text::{ECHO_MAX, clip};
 
 /// Servers listed in one alert; more are summarised as "…and N more".
@@ -104,9 +105,8 @@ impl Engine {
             let owner = (!row.is_team).then_some(row.owner_id);
             if row.autorent.is_none() {
                 for (id, _) in cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS) {
-                    let token = new_token();
-                    let payload = serde_json::to_value(Action::RentPrompt { server: id })?;
-                    store_actions::create(&core.pool, &token, owner, &payload, core.cfg.nav_ttl).await?;
+                    let token =
+                        issue_token(&core.pool, owner, &Action::RentPrompt { server: id }, core.cfg.nav_ttl).await?;
                     reply = reply.with_button(format!("Rent #{id}"), ButtonStyle::Primary, token);
                 }
             }

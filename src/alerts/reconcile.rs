@@ -13,17 +13,17 @@ use serde_json::json;
 
 use super::{Engine, enqueue_private};
 use crate::clore::{Currency, Order};
-use crate::core::actions::{Action, new_token};
+use crate::core::actions::Action;
 use crate::core::format::per_day;
 use crate::core::handlers::rent::endpoint_lines;
-use crate::core::handlers::watches::AutorentRules;
+use crate::core::services::issue_token;
 use crate::core::services::orders::follow;
 use crate::core::services::rent::LOGIN_KEEP;
 use crate::core::{ButtonStyle, Reply};
 use crate::store::intents::{self, Intent, Origin, Status};
 use crate::store::orders as tracked;
 use crate::store::users::{self, User};
-use crate::store::{actions as store_actions, audit, sealed, watches};
+use crate::store::{audit, sealed, watches};
 
 /// Clore's clock and ours may differ by this much (seconds): an order's `ct` is compared
 /// with the time of an attempt within it.
@@ -119,11 +119,7 @@ impl Engine {
         }
         if let (Some(w), false) = (watch, accepted)
             && let Some(watch) = watches::get(&mut *tx, w).await?
-            && !watch
-                .autorent
-                .as_ref()
-                .and_then(|r| serde_json::from_value::<AutorentRules>(r.0.clone()).ok())
-                .is_some_and(|r| r.keep)
+            && !watch.rules().ok().flatten().is_some_and(|r| r.keep)
         {
             watches::set_active(&mut *tx, w, false).await?;
             lines.push("The watch is now off, as set (add keep to go on renting).".into());
@@ -131,9 +127,7 @@ impl Engine {
         let mut buttons = Vec::new();
         if i.login_secret.is_some() {
             lines.push("Its SSH password was made for this order: Show SSH password shows it to you once.".into());
-            let token = new_token();
-            let payload = serde_json::to_value(Action::ShowLogin { intent: i.id })?;
-            store_actions::create(&mut *tx, &token, Some(user.id), &payload, LOGIN_KEEP).await?;
+            let token = issue_token(&mut *tx, Some(user.id), &Action::ShowLogin { intent: i.id }, LOGIN_KEEP).await?;
             buttons.push(("Show SSH password", token));
         }
         let reply = buttons

@@ -5,15 +5,12 @@
 //! expiry. Confirmations are used at most once (an atomic update), so a double press — or two
 //! replicas handling the same press — never acts twice.
 
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::handlers::{market, orders, rent, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::Query;
 use crate::store::actions::{self as store_actions, Taken};
-
-const TOKEN_LEN: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -58,18 +55,11 @@ impl Action {
     }
 }
 
-pub(crate) fn new_token() -> String {
-    rand::rng().sample_iter(rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
-}
-
 impl Ctx<'_> {
     /// Stores `action` for the caller and returns its token.
     pub async fn token(&self, action: &Action) -> Result<String, Failure> {
         let ttl = if action.single_use() { self.core.cfg.confirm_ttl } else { self.core.cfg.nav_ttl };
-        let token = new_token();
-        let payload = serde_json::to_value(action).map_err(|e| Failure::Internal(e.into()))?;
-        store_actions::create(&self.core.pool, &token, Some(self.user.id), &payload, ttl).await?;
-        Ok(token)
+        Ok(super::services::issue_token(&self.core.pool, Some(self.user.id), action, ttl).await?)
     }
 
     /// A Confirm / Abort pair for `action`: returns (confirm token, abort token).

@@ -21,7 +21,28 @@ pub struct NewWatch {
     pub currency: DisplayCurrency,
     pub once: bool,
     pub cooldown_secs: i32,
-    pub autorent: Option<serde_json::Value>,
+    pub autorent: Option<AutorentRules>,
+}
+
+/// Auto-rent guardrails, stored with the watch (JSON).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AutorentRules {
+    pub max_orders: u32,
+    /// Per-day spend cap across the watch's running orders, in the watch's currency.
+    pub daily_cap: f64,
+    /// Go on renting after the first order (else the watch turns off once one is made).
+    pub keep: bool,
+}
+
+impl Watch {
+    /// Its auto-rent rules; `Err` when the stored rules no longer read (the watch must not
+    /// rent on a guess), `Ok(None)` for an ordinary watch.
+    pub fn rules(&self) -> Result<Option<AutorentRules>, String> {
+        match &self.autorent {
+            None => Ok(None),
+            Some(Json(v)) => serde_json::from_value(v.clone()).map(Some).map_err(|e| e.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -16,7 +16,7 @@ use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::market::{Query, ServerView};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Intent, IntentId, Status};
-use crate::store::{sealed, secrets};
+use crate::store::sealed;
 
 /// A spot bid more than this many times the on-demand price is refused as a slip of the
 /// finger: renting on demand would cost a tenth and could not be outbid.
@@ -136,13 +136,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
         gpu: format!("{}× {}", s.gpu_count, s.model),
         watch: None,
     };
-    let ssh = if cx.user.settings.ssh_key.is_some() {
-        "your saved SSH key"
-    } else if secrets::status(&cx.core.pool, cx.user.id, SecretKind::SshPassword).await?.is_some() {
-        "your saved password"
-    } else {
-        "a new password, shown only to you"
-    };
+    let ssh = crate::core::services::ssh_login(cx.core, &cx.user).await?.describe();
     let fee = snap.creation_fee(currency).map(|f| format!("about {}", money(f, currency)));
     let mut fields = vec![
         ("GPU".to_owned(), plan.gpu.clone()),

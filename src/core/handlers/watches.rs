@@ -6,26 +6,17 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::core::actions::Action;
 use crate::core::command::WatchArgs;
 use crate::core::format::{self, per_day};
 use crate::core::handlers::market::query_currency;
+use crate::core::services::{SshLogin, ssh_login};
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::market::Query;
 use crate::store::users::{self, ChatKind};
-use crate::store::watches::{self, NewWatch, Watch};
+use crate::store::watches::{self, AutorentRules, NewWatch, Watch};
 use crate::store::{DisplayCurrency, WatchId};
-
-/// Auto-rent guardrails as stored with the watch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AutorentRules {
-    pub max_orders: u32,
-    /// Per-day spend cap across the watch's running orders, in the watch's currency.
-    pub daily_cap: f64,
-    pub keep: bool,
-}
 
 /// A watch as confirmed (auto-rent needs a confirmation; the others are created at once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,11 +83,7 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         return create(cx, plan).await;
     };
     cx.api_key().await?;
-    let can_log_in = cx.user.settings.ssh_key.is_some()
-        || crate::store::secrets::status(&cx.core.pool, cx.user.id, crate::store::crypto::SecretKind::SshPassword)
-            .await?
-            .is_some();
-    if !can_log_in {
+    if matches!(ssh_login(cx.core, &cx.user).await?, SshLogin::Nothing) {
         return Err(Failure::user(
             "Auto-rent needs a saved SSH key or password, so you can log in to what it rents unattended: \
              /settings sshkey=\"ssh-ed25519 …\" or, in a private chat, /settings password=….",
@@ -157,7 +144,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         currency: DisplayCurrency::from_clore(currency),
         once: plan.once,
         cooldown_secs: plan.cooldown_secs.min(i32::MAX as u64) as i32,
-        autorent: plan.autorent.as_ref().map(|r| json!(r)),
+        autorent: plan.autorent.clone(),
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.
     let snap = cx.core.market.get().await.ok();

@@ -20,7 +20,7 @@ use crate::core::{Core, Failure};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
-use crate::store::{WatchId, audit, orders as tracked, sealed, secrets};
+use crate::store::{WatchId, audit, orders as tracked, sealed};
 
 /// Length of a generated SSH password: strong, and within Clore's 32-character limit.
 const GENERATED_PASSWORD_LEN: usize = 20;
@@ -81,6 +81,8 @@ pub enum RentOutcome {
     Settled(Intent),
 }
 
+use super::SshLogin;
+
 /// Rents `plan` for `user` with their key (DESIGN §6: written ahead, reconciled after).
 pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutcome, Failure> {
     let key = core.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::core::NO_KEY))?;
@@ -93,25 +95,28 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     req.ports =
         plan.ports.iter().map(|(p, k)| (*p, if k == "http" { PortProto::Http } else { PortProto::Tcp })).collect();
     req.env = plan.env.clone();
-    let login = if let Some(k) = &user.settings.ssh_key {
-        req.ssh_key = Some(k.clone());
-        Login::SavedKey
-    } else if let Some(secrets::Stored::Usable(p)) =
-        secrets::get(&core.pool, &core.keyring, user.id, SecretKind::SshPassword).await?
-    {
-        req.ssh_password = Some(p);
-        Login::SavedPassword
-    } else if plan.watch.is_some() {
-        // Unattended: a generated password could only reach its owner through the outbox.
-        return Ok(RentOutcome::Refused(
-            "you have no saved SSH key or password to log in with, so nothing was rented. Set one with \
-             /settings sshkey=\"…\" or password=…."
-                .into(),
-        ));
-    } else {
-        let p = SecretString::from(generate_password());
-        req.ssh_password = Some(p.clone());
-        Login::Generated(p)
+    let login = match super::ssh_login(core, user).await? {
+        SshLogin::Key(k) => {
+            req.ssh_key = Some(k);
+            Login::SavedKey
+        }
+        SshLogin::Password(p) => {
+            req.ssh_password = Some(p);
+            Login::SavedPassword
+        }
+        SshLogin::Nothing if plan.watch.is_some() => {
+            // Unattended: a generated password could only reach its owner through the outbox.
+            return Ok(RentOutcome::Refused(
+                "you have no saved SSH key or password to log in with, so nothing was rented. Set one with \
+                 /settings sshkey=\"…\" or password=…."
+                    .into(),
+            ));
+        }
+        SshLogin::Nothing => {
+            let p = SecretString::from(generate_password());
+            req.ssh_password = Some(p.clone());
+            Login::Generated(p)
+        }
     };
     if let Err(e) = req.validate() {
         // Nothing leaves: this is a plain refusal, no intent needed.

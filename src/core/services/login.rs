@@ -1,0 +1,45 @@
+//! How a user logs in to what they rent: the one rule the rent prompt, `/rent`, auto-rent
+//! watches and the rent service all follow.
+
+use secrecy::SecretString;
+
+use crate::core::{Core, Failure};
+use crate::store::crypto::SecretKind;
+use crate::store::secrets;
+use crate::store::users::User;
+
+/// A user's saved way in, if any: a saved SSH key wins over a saved password.
+pub enum SshLogin {
+    Key(String),
+    Password(SecretString),
+    /// Nothing saved: an attended rent generates a password and shows it once; an
+    /// unattended one (auto-rent) cannot rent.
+    Nothing,
+}
+
+impl SshLogin {
+    /// For the rent prompt: what the order will be logged in with.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            SshLogin::Key(_) => "your saved SSH key",
+            SshLogin::Password(_) => "your saved password",
+            SshLogin::Nothing => "a new password, shown only to you",
+        }
+    }
+}
+
+/// `user`'s saved login. A saved password that no longer decrypts counts as none (logged):
+/// a new one is generated, rather than an order made that nobody can enter.
+pub async fn ssh_login(core: &Core, user: &User) -> Result<SshLogin, Failure> {
+    if let Some(k) = &user.settings.ssh_key {
+        return Ok(SshLogin::Key(k.clone()));
+    }
+    Ok(match secrets::get(&core.pool, &core.keyring, user.id, SecretKind::SshPassword).await? {
+        Some(secrets::Stored::Usable(p)) => SshLogin::Password(p),
+        Some(secrets::Stored::Undecryptable(e)) => {
+            tracing::warn!(user = %user.id, error = %e, "saved SSH password does not decrypt; treating it as unset");
+            SshLogin::Nothing
+        }
+        None => SshLogin::Nothing,
+    })
+}

@@ -1,0 +1,31 @@
+//! Button tokens: one way to issue them, for a command's reply and for an alert alike.
+
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::core::actions::Action;
+use crate::store::UserId;
+use crate::store::actions as store_actions;
+
+const TOKEN_LEN: usize = 16;
+
+/// 16 random letters and digits: well under Telegram's 64-byte callback data and Discord's
+/// 100-character custom ids.
+fn new_token() -> String {
+    rand::rng().sample_iter(rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
+}
+
+/// Stores `action` under a new token that `owner` alone may press (`None`: anyone in the
+/// chat, a team alert's Rent) until `ttl` has passed, and returns the token.
+pub async fn issue_token(
+    ex: impl sqlx::PgExecutor<'_>,
+    owner: Option<UserId>,
+    action: &Action,
+    ttl: Duration,
+) -> anyhow::Result<String> {
+    let token = new_token();
+    let payload = serde_json::to_value(action)?;
+    store_actions::create(ex, &token, owner, &payload, ttl).await?;
+    Ok(token)
+}
