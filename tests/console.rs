@@ -273,7 +273,7 @@ async fn invalid_input_gets_a_clear_message() {
         ("/unwatch 12345", "You have no watch #12345 here."),
         ("/snooze 1 forever", "is not a duration"),
         ("/hostset nosuch off", "You have no server named `nosuch`"),
-        ("/settings currency=eur", "unknown currency"),
+        ("/settings currency=eur", "Unknown currency `eur`; use usd, clore or btc."),
         ("/gpus \"rtx 4090", "was opened but not closed"),
     ];
     for (input, want) in cases {

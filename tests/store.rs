@@ -346,14 +346,14 @@ async fn users_chats_and_settings() {
     let again = users::upsert_user(&pool, Platform::Discord, "123", "Ann B").await.unwrap();
     assert_eq!(a.id, again.id);
     assert_eq!(again.display_name, "Ann B");
-    assert_eq!(again.settings.currency, store::DisplayCurrency::Usd);
+    assert_eq!(again.settings.currency, clorebot::clore::Currency::Usd);
     assert_eq!(again.settings.locale, "en");
     // The same id on another platform is another person.
     let tg = users::upsert_user(&pool, Platform::Telegram, "123", "Ann").await.unwrap();
     assert_ne!(tg.id, a.id);
 
     let mut s = again.settings.clone();
-    s.currency = store::DisplayCurrency::Clore;
+    s.currency = clorebot::clore::Currency::Clore;
     s.default_image = Some("cloreai/ubuntu22.04-cuda12".into());
     s.ssh_key = Some("ssh-ed25519 AAAAC3Nza ann@laptop".into());
     users::save_settings(&pool, a.id, &s).await.unwrap();
@@ -385,7 +385,7 @@ async fn watches_and_their_match_state() {
         query: "4090 max=0.4".into(),
         gpu_model: Some("RTX 4090".into()),
         max_price: Some(0.4),
-        currency: store::DisplayCurrency::Usd,
+        currency: clorebot::clore::Currency::Usd,
         once,
         cooldown_secs: 0,
         autorent: None,
@@ -453,7 +453,7 @@ async fn tracked_orders_hosts_history_and_audit() {
     let point = |m: &str, at, min| history::PricePoint {
         gpu_model: m.into(),
         polled_at: at,
-        currency: store::DisplayCurrency::Usd,
+        currency: clorebot::clore::Currency::Usd,
         min_price: Some(min),
         median_price: Some(min * 1.5),
         available: 4,
@@ -466,7 +466,7 @@ async fn tracked_orders_hosts_history_and_audit() {
     ];
     assert_eq!(history::record(&pool, &pts).await.unwrap(), 3);
     assert_eq!(history::record(&pool, &pts).await.unwrap(), 0, "a poll recorded twice is kept once");
-    let s = history::series(&pool, "RTX 4090", store::DisplayCurrency::Usd, t0).await.unwrap();
+    let s = history::series(&pool, "RTX 4090", clorebot::clore::Currency::Usd, t0).await.unwrap();
     assert_eq!(s.iter().map(|p| p.min_price.unwrap()).collect::<Vec<_>>(), vec![0.4, 0.35]);
 
     audit::record(&pool, Some(u), "rent", &json!({"server": 5, "price": 0.5}), "ok: order 77").await.unwrap();
@@ -609,26 +609,30 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
     let dm = users::upsert_chat(&pool, Platform::Telegram, "tg-1", users::ChatKind::Dm, None, "").await.unwrap();
     // What the old /watch stored: the terms joined (quoted when holding a space), their
     // parsed form, and the currency it set.
-    let old: [(&[&str], &str, store::DisplayCurrency); 4] = [
-        (&["4090", "max=4", "cc", "in", "[DE,NL]", "x2"], "4090 max=4 cc in [DE,NL] x2", store::DisplayCurrency::Usd),
+    let old: [(&[&str], &str, clorebot::clore::Currency); 4] = [
+        (
+            &["4090", "max=4", "cc", "in", "[DE,NL]", "x2"],
+            "4090 max=4 cc in [DE,NL] x2",
+            clorebot::clore::Currency::Usd,
+        ),
         (
             &["rtx 3090", "currency=clore", "<40", "spot"],
             "\"rtx 3090\" currency=clore <40 spot",
-            store::DisplayCurrency::Clore,
+            clorebot::clore::Currency::Clore,
         ),
         // A phrase holding a tab was written unquoted: the migration quotes it.
-        (&["rtx\t3090", "x2"], "rtx\t3090 x2", store::DisplayCurrency::Usd),
+        (&["rtx\t3090", "x2"], "rtx\t3090 x2", clorebot::clore::Currency::Usd),
         (
             &["a100 80gb", "rtx\u{2028}6000", "ram>=64"],
             "\"a100 80gb\" rtx\u{2028}6000 ram>=64",
-            store::DisplayCurrency::Btc,
+            clorebot::clore::Currency::Bitcoin,
         ),
     ];
     let mut ids = Vec::new();
     for (terms, text, currency) in &old {
         let terms: Vec<String> = terms.iter().map(|t| (*t).to_owned()).collect();
         let mut q = Query::from_terms(&terms).unwrap();
-        q.set_currency(currency.clore());
+        q.set_currency(*currency);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO watches (owner_id, chat_id, query, query_parsed, currency) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -636,7 +640,7 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
         .bind(dm.id)
         .bind(*text)
         .bind(serde_json::to_value(&q).unwrap())
-        .bind(currency.as_str())
+        .bind(currency.code())
         .fetch_one(&pool)
         .await
         .unwrap();

@@ -135,7 +135,7 @@ pub async fn attempt(
         price,
         spot: w.query.spot(),
         image,
-        ports: vec![(22, "tcp".into())],
+        ports: vec![(22, crate::clore::PortProto::Tcp)],
         env: Default::default(),
         env_secret: None,
         gpu,

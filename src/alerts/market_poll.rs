@@ -19,7 +19,7 @@ use crate::market::{Query, QueryError, ServerView, Snapshot};
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
 use crate::store::watches::{self, Watch};
-use crate::store::{DisplayCurrency, WatchId, users};
+use crate::store::{WatchId, users};
 use crate::text::{ECHO_MAX, clip};
 
 /// Servers listed in one alert; more are summarised as "…and N more".
@@ -188,7 +188,7 @@ impl Engine {
 /// A stored watch ready for evaluation: its query text read back by the parser `/watch`
 /// used, and priced in the watch's currency, as `/watch` set it when creating the watch.
 pub fn compile(w: &Watch) -> Result<CompiledWatch, QueryError> {
-    let currency = w.currency.clore();
+    let currency = w.currency;
     let mut query = Query::from_joined(&w.query)?;
     query.set_currency(currency);
     Ok(CompiledWatch::new(w.id, query, currency))
@@ -318,7 +318,7 @@ async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
             PricePoint {
                 gpu_model: model.to_owned(),
                 polled_at: at,
-                currency: DisplayCurrency::Usd,
+                currency: Currency::Usd,
                 min_price: prices.first().copied(),
                 median_price: median,
                 available: prices.len() as i32,

@@ -11,13 +11,16 @@ use serde_json::Value;
 
 use super::de;
 
-/// The three currencies Clore prices and bills in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// The three currencies Clore prices and bills in: the one currency type of clorebot (API
+/// payloads, queries, settings and stored rows alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub enum Currency {
     #[serde(rename = "bitcoin")]
     Bitcoin,
     #[serde(rename = "CLORE-Blockchain")]
     Clore,
+    /// What prices show in until a user chooses otherwise.
+    #[default]
     #[serde(rename = "USD-Blockchain")]
     Usd,
 }
@@ -44,6 +47,15 @@ impl Currency {
         }
     }
 
+    /// The short name users type and the database stores: `usd`, `clore`, `btc`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Bitcoin => "btc",
+            Currency::Clore => "clore",
+            Currency::Usd => "usd",
+        }
+    }
+
     /// Short symbol for display.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -51,6 +63,23 @@ impl Currency {
             Currency::Clore => "CLORE",
             Currency::Usd => "USD",
         }
+    }
+}
+
+/// The one currency parser users meet: every short or API name [`Currency::parse`] knows.
+impl std::str::FromStr for Currency {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::parse(s)
+            .ok_or_else(|| format!("unknown currency `{}`; use usd, clore or btc", crate::text::clip(s.trim(), 20)))
+    }
+}
+
+/// Stored rows (`usd`, `clore`, `btc`).
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

@@ -136,7 +136,8 @@ pub fn check_price(field: &'static str, value: f64) -> Result<(), ValidationErro
 }
 
 /// How a forwarded container port is exposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PortProto {
     Tcp,
     Http,

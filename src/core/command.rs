@@ -14,7 +14,6 @@ use super::help;
 use crate::clore::validate::{MRL_MAX_HOURS, PASSWORD_MIN, check_image, check_ssh_key};
 use crate::clore::{ApiKey, Currency, PortProto};
 use crate::market::Query;
-use crate::store::DisplayCurrency;
 use crate::text::{ECHO_MAX, clip};
 
 /// Longest server name `/hostset` takes; Clore's own are short (`rig-01`), this only stops
@@ -151,7 +150,7 @@ pub struct HostSetArgs {
 
 #[derive(Debug, Clone)]
 pub enum SettingChange {
-    Currency(DisplayCurrency),
+    Currency(Currency),
     /// `None`: back to the bot's default image.
     Image(Option<String>),
     SshKey(Option<String>),
@@ -310,6 +309,12 @@ fn split_first(rest: &str) -> (&str, &str) {
     }
 }
 
+/// `s` with its first letter upper-case (a message that starts a sentence).
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// A fragment of the input as a reply may repeat it: at most [`ECHO_MAX`] characters.
 fn short(s: &str) -> String {
     clip(s, ECHO_MAX)
@@ -425,9 +430,8 @@ fn parse_rent(rest: &str) -> Result<Command, ParseError> {
         } else if let Some(v) = lower.strip_prefix("ports=") {
             ports = parse_ports(v).map_err(|e| ParseError::usage("rent", e))?;
         } else if let Some(v) = lower.strip_prefix("currency=") {
-            currency = Some(Currency::parse(v).ok_or_else(|| {
-                ParseError::usage("rent", format!("Unknown currency `{}`: use usd, clore or btc.", short(v)))
-            })?);
+            currency =
+                Some(v.parse::<Currency>().map_err(|e| ParseError::usage("rent", format!("{}.", capitalized(&e))))?);
         } else if lower == "env" {
             let kv = it.next().ok_or_else(|| ParseError::usage("rent", "env must be followed by NAME=value."))?;
             add_env(&mut env, &kv)?;
@@ -605,7 +609,9 @@ fn parse_settings(rest: &str) -> Result<Command, ParseError> {
         };
         let none = matches!(v.to_ascii_lowercase().as_str(), "none" | "default" | "");
         match k.to_ascii_lowercase().as_str() {
-            "currency" => out.push(SettingChange::Currency(v.parse().map_err(|e: String| fail(clip(&e, 100)))?)),
+            "currency" => {
+                out.push(SettingChange::Currency(v.parse().map_err(|e: String| fail(format!("{}.", capitalized(&e))))?))
+            }
             "image" => {
                 if !none {
                     check_image(v).map_err(|e| fail(e.to_string()))?;

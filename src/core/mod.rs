@@ -187,7 +187,7 @@ impl Ctx<'_> {
 
     /// The currency the caller sees prices in.
     pub fn currency(&self) -> crate::clore::Currency {
-        self.user.settings.currency.clore()
+        self.user.settings.currency
     }
 }
 

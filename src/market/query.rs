@@ -668,7 +668,7 @@ impl Parser {
     }
 
     fn set_currency(&mut self, value: &str) -> Result<(), String> {
-        let c = Currency::parse(value).ok_or_else(|| format!("unknown currency `{value}`; use usd, clore or btc"))?;
+        let c: Currency = value.parse()?;
         self.query.currency = Some(c);
         Ok(())
     }

@@ -4,14 +4,14 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use super::DisplayCurrency;
+use crate::clore::Currency;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PricePoint {
     pub gpu_model: String,
     pub polled_at: DateTime<Utc>,
     #[sqlx(try_from = "String")]
-    pub currency: DisplayCurrency,
+    pub currency: Currency,
     pub min_price: Option<f64>,
     pub median_price: Option<f64>,
     pub available: i32,
@@ -25,7 +25,7 @@ pub async fn record(ex: impl PgExecutor<'_>, points: &[PricePoint]) -> sqlx::Res
     }
     let models: Vec<&str> = points.iter().map(|p| p.gpu_model.as_str()).collect();
     let at: Vec<DateTime<Utc>> = points.iter().map(|p| p.polled_at).collect();
-    let cur: Vec<&str> = points.iter().map(|p| p.currency.as_str()).collect();
+    let cur: Vec<&str> = points.iter().map(|p| p.currency.code()).collect();
     let min: Vec<Option<f64>> = points.iter().map(|p| p.min_price).collect();
     let med: Vec<Option<f64>> = points.iter().map(|p| p.median_price).collect();
     let avail: Vec<i32> = points.iter().map(|p| p.available).collect();
@@ -51,7 +51,7 @@ pub async fn record(ex: impl PgExecutor<'_>, points: &[PricePoint]) -> sqlx::Res
 pub async fn series(
     ex: impl PgExecutor<'_>,
     gpu_model: &str,
-    currency: DisplayCurrency,
+    currency: Currency,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PricePoint>> {
     sqlx::query_as(
@@ -59,7 +59,7 @@ pub async fn series(
          WHERE gpu_model = $1 AND currency = $2 AND polled_at >= $3 ORDER BY polled_at",
     )
     .bind(gpu_model)
-    .bind(currency.as_str())
+    .bind(currency.code())
     .bind(since)
     .fetch_all(ex)
     .await

@@ -23,7 +23,6 @@ pub mod users;
 pub mod watches;
 
 use std::fmt;
-use std::str::FromStr;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -87,65 +86,3 @@ id_type!(
 );
 
 pub use crate::core::identity::Platform;
-
-/// The currency a user sees prices in; stored as `usd` / `clore` / `btc`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DisplayCurrency {
-    #[default]
-    Usd,
-    Clore,
-    Btc,
-}
-
-impl DisplayCurrency {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DisplayCurrency::Usd => "usd",
-            DisplayCurrency::Clore => "clore",
-            DisplayCurrency::Btc => "btc",
-        }
-    }
-
-    pub fn from_clore(c: crate::clore::Currency) -> DisplayCurrency {
-        match c {
-            crate::clore::Currency::Usd => DisplayCurrency::Usd,
-            crate::clore::Currency::Clore => DisplayCurrency::Clore,
-            crate::clore::Currency::Bitcoin => DisplayCurrency::Btc,
-        }
-    }
-
-    /// The Clore currency these prices are in.
-    pub fn clore(self) -> crate::clore::Currency {
-        match self {
-            DisplayCurrency::Usd => crate::clore::Currency::Usd,
-            DisplayCurrency::Clore => crate::clore::Currency::Clore,
-            DisplayCurrency::Btc => crate::clore::Currency::Bitcoin,
-        }
-    }
-}
-
-impl FromStr for DisplayCurrency {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "usd" | "$" => Ok(DisplayCurrency::Usd),
-            "clore" => Ok(DisplayCurrency::Clore),
-            "btc" | "bitcoin" => Ok(DisplayCurrency::Btc),
-            other => Err(format!("unknown currency {other:?}: use usd, clore or btc")),
-        }
-    }
-}
-
-impl TryFrom<String> for DisplayCurrency {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
-
-impl fmt::Display for DisplayCurrency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}

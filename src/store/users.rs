@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use super::{ChatId, DisplayCurrency, Platform, UserId};
+use super::{ChatId, Platform, UserId};
+use crate::clore::Currency;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct User {
@@ -22,7 +23,7 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Default, sqlx::FromRow)]
 pub struct Settings {
     #[sqlx(try_from = "String")]
-    pub currency: DisplayCurrency,
+    pub currency: Currency,
     pub default_image: Option<String>,
     pub ssh_key: Option<String>,
     pub locale: String,
@@ -89,7 +90,7 @@ pub async fn save_settings(ex: impl PgExecutor<'_>, id: UserId, s: &Settings) ->
         "UPDATE users SET currency = $2, default_image = $3, ssh_key = $4, locale = $5, updated_at = now() WHERE id = $1",
     )
     .bind(id)
-    .bind(s.currency.as_str())
+    .bind(s.currency.code())
     .bind(&s.default_image)
     .bind(&s.ssh_key)
     .bind(&s.locale)

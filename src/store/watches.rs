@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use super::{ChatId, DisplayCurrency, UserId, WatchId};
+use super::{ChatId, UserId, WatchId};
+use crate::clore::Currency;
 
 /// A watch as the user asked for it. `query` and `currency` are the stored truth: the query
 /// terms as the command parser joined them (`market::query::join_terms`), read back with
@@ -18,7 +19,7 @@ pub struct NewWatch {
     pub query: String,
     pub gpu_model: Option<String>,
     pub max_price: Option<f64>,
-    pub currency: DisplayCurrency,
+    pub currency: Currency,
     pub once: bool,
     pub cooldown_secs: i32,
     pub autorent: Option<AutorentRules>,
@@ -55,7 +56,7 @@ pub struct Watch {
     pub gpu_model: Option<String>,
     pub max_price: Option<f64>,
     #[sqlx(try_from = "String")]
-    pub currency: DisplayCurrency,
+    pub currency: Currency,
     pub once: bool,
     pub cooldown_secs: i32,
     pub snoozed_until: Option<DateTime<Utc>>,
@@ -83,7 +84,7 @@ pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch
     .bind(&w.query)
     .bind(&w.gpu_model)
     .bind(w.max_price)
-    .bind(w.currency.as_str())
+    .bind(w.currency.code())
     .bind(w.once)
     .bind(w.cooldown_secs)
     .bind(w.autorent.as_ref().map(Json))

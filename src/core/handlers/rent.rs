@@ -119,11 +119,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
         .clone()
         .or_else(|| cx.user.settings.default_image.clone())
         .unwrap_or_else(|| cx.core.cfg.default_image.clone());
-    let ports: Vec<(u16, String)> = if opts.ports.is_empty() {
-        vec![(22, "tcp".into())]
-    } else {
-        opts.ports.iter().map(|(p, k)| (*p, k.as_str().to_owned())).collect()
-    };
+    let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
     let mut plan = RentPlan {
         server: id,
         currency,
@@ -143,7 +139,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outc
         (if plan.spot { "Spot bid" } else { "Price" }.to_owned(), per_day(price, currency)),
         ("Creation fee".into(), fee.unwrap_or_else(|| "about $0.10".into())),
         ("Image".into(), clip(&plan.image, 60)),
-        ("Ports".into(), plan.ports.iter().map(|(p, k)| format!("{p}/{k}")).collect::<Vec<_>>().join(", ")),
+        ("Ports".into(), plan.ports.iter().map(|(p, k)| format!("{p}/{}", k.as_str())).collect::<Vec<_>>().join(", ")),
         ("Max rental".into(), s.mrl_hours.map(|h| format!("{h} h")).unwrap_or_else(|| "—".into())),
         ("Location".into(), s.cc.clone().unwrap_or_else(|| "—".into())),
         ("SSH login".into(), ssh.into()),

@@ -55,7 +55,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     let has_password = secrets::status(&mut *tx, cx.user.id, SecretKind::SshPassword).await?.is_some();
     tx.commit().await?;
     let mut r = Reply::titled(if changes.is_empty() { "Your settings" } else { "Settings saved" }).with_fields(vec![
-        ("Currency".into(), s.currency.as_str().to_uppercase()),
+        ("Currency".into(), s.currency.symbol().to_owned()),
         (
             "Default image".into(),
             s.default_image

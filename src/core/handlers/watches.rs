@@ -14,9 +14,9 @@ use crate::core::handlers::market::query_currency;
 use crate::core::services::{SshLogin, ssh_login};
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::market::Query;
+use crate::store::WatchId;
 use crate::store::users::{self, ChatKind};
 use crate::store::watches::{self, AutorentRules, NewWatch, Watch};
-use crate::store::{DisplayCurrency, WatchId};
 
 /// A watch as confirmed (auto-rent needs a confirmation; the others are created at once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,7 +141,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         query: plan.query_text.clone(),
         gpu_model: (!models.is_empty()).then(|| models.join(" ")),
         max_price: plan.query.max_price(),
-        currency: DisplayCurrency::from_clore(currency),
+        currency,
         once: plan.once,
         cooldown_secs: plan.cooldown_secs.min(i32::MAX as u64) as i32,
         autorent: plan.autorent.clone(),

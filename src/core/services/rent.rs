@@ -42,7 +42,7 @@ pub struct RentPlan {
     pub spot: bool,
     pub image: String,
     /// (port, "tcp" | "http")
-    pub ports: Vec<(u16, String)>,
+    pub ports: Vec<(u16, PortProto)>,
     /// Environment values may be secrets (tokens): never serialized with the plan. A plan
     /// waiting for its Confirm holds them sealed under `env_secret`.
     #[serde(skip)]
@@ -92,8 +92,7 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     } else {
         OrderKind::OnDemand { required_price: Some(plan.price) }
     };
-    req.ports =
-        plan.ports.iter().map(|(p, k)| (*p, if k == "http" { PortProto::Http } else { PortProto::Tcp })).collect();
+    req.ports = plan.ports.clone();
     req.env = plan.env.clone();
     let login = match super::ssh_login(core, user).await? {
         SshLogin::Key(k) => {
