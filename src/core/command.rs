@@ -834,7 +834,7 @@ mod tests {
             ("/hostset rig-a", "Say what to change"),
             ("/hostset rig-a mrl=0", "mrl must be 1 to"),
             ("/hostset rig-a color=blue", "I don't understand `color=blue`"),
-            ("/settings currency=eur", "unknown currency"),
+            ("/settings currency=eur", "Unknown currency `eur`; use usd, clore or btc."),
             ("/settings theme=dark", "Unknown setting `theme`"),
             ("/settings sshkey=hello", "sshkey must be a public key"),
             ("/settings password=bad#char", "password"),
