@@ -193,7 +193,10 @@ async fn orders_made_elsewhere_are_followed_too() {
     control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
     // Rented with the same key outside the bot (the web dashboard).
     let order = client(&w.sim)
-        .create_order(&key(), &clorebot::clore::CreateOrder::on_demand(srv, "ubuntu", Currency::Usd))
+        .create_order(
+            &key(),
+            &clorebot::clore::CreateOrder::on_demand(clorebot::clore::ServerId(srv), "ubuntu", Currency::Usd),
+        )
         .await
         .unwrap()
         .order

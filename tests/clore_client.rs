@@ -2,6 +2,7 @@
 
 mod common;
 
+use clorebot::clore::{OrderId, ServerId};
 use std::time::{Duration, Instant};
 
 use clorebot::clore::{
@@ -12,7 +13,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 /// The cheapest free server that takes `currency`, and its on-demand price in it.
-async fn free_server(c: &clorebot::clore::CloreClient, currency: Currency) -> (u64, f64) {
+async fn free_server(c: &clorebot::clore::CloreClient, currency: Currency) -> (ServerId, f64) {
     let m = c.marketplace(None).await.unwrap();
     m.servers
         .iter()
@@ -216,7 +217,7 @@ async fn spot_bidding_rules() {
     assert!(market.exists);
     let mine = market.market.unwrap().offers.into_iter().find(|x| x.my).unwrap();
     assert!(mine.active);
-    assert_eq!(mine.id(), Some(o.id));
+    assert_eq!(mine.id(), Some(o.id.0));
 
     // Lowering by more than a quarter at once is refused with the lowest allowed price.
     match c.set_spot_price(&k, o.id, bid * 0.5).await.unwrap_err() {
@@ -236,7 +237,7 @@ async fn spot_bidding_rules() {
     // A competitor outbids us: the order ends.
     control(&sim, &format!("/servers/{}", s.id), json!({ "competitor_bid_usd": bid * 1.5 })).await;
     assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty());
-    let unknown = c.spot_marketplace(&k, 999_999).await.unwrap();
+    let unknown = c.spot_marketplace(&k, ServerId(999_999)).await.unwrap();
     assert!(!unknown.exists);
 }
 
@@ -337,7 +338,7 @@ async fn invalid_input_is_named_before_any_call() {
     let sim = start_sim(5).await;
     let c = client(&sim);
     let k = key();
-    let base = CreateOrder::on_demand(1, "ubuntu", Currency::Usd);
+    let base = CreateOrder::on_demand(ServerId(1), "ubuntu", Currency::Usd);
     let cases: Vec<(CreateOrder, &str)> = vec![
         (CreateOrder { ssh_password: Some(SecretString::from("bad'quote")), ..base.clone() }, "ssh_password"),
         (CreateOrder { ssh_password: Some(SecretString::from("x".repeat(33))), ..base.clone() }, "ssh_password"),
@@ -360,9 +361,9 @@ async fn invalid_input_is_named_before_any_call() {
             e => panic!("expected a validation error on {field}, got {e:?}"),
         }
     }
-    let e = c.cancel_order(&k, 1, Some(&"x".repeat(2049))).await.unwrap_err();
+    let e = c.cancel_order(&k, OrderId(1), Some(&"x".repeat(2049))).await.unwrap_err();
     assert!(matches!(e, CloreError::Invalid(ValidationError { field: "issue", .. })));
-    let e = c.set_spot_price(&k, 1, f64::INFINITY).await.unwrap_err();
+    let e = c.set_spot_price(&k, OrderId(1), f64::INFINITY).await.unwrap_err();
     assert!(matches!(e, CloreError::Invalid(ValidationError { field: "price", .. })));
     // The password never appears in the message.
     let req = CreateOrder { ssh_password: Some(SecretString::from("secret'pw")), ..base };

@@ -100,7 +100,7 @@ fn documented_orders() {
     .unwrap();
     assert_eq!(o.limit, Some(13));
     let a = &o.orders[0];
-    assert_eq!(a.server_id, Some(6));
+    assert_eq!(a.server_id, Some(clorebot::clore::ServerId(6)));
     assert_eq!(a.mrl_secs, Some(262_800));
     assert_eq!(a.ends_at(), Some(1667401396 + 262_800));
     assert_eq!(a.ssh_endpoint(), Some(("n1.c1.clorecloud.net", 10000)));

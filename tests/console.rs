@@ -41,7 +41,7 @@ async fn cheapest_free(sim: &SimHandle, model: &str) -> (u64, f64) {
         .iter()
         .filter(|s| !s.rented && s.accepts(clorebot::clore::Currency::Usd))
         .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
-        .filter_map(|s| Some((s.id, s.on_demand(clorebot::clore::Currency::Usd)?)))
+        .filter_map(|s| Some((s.id.0, s.on_demand(clorebot::clore::Currency::Usd)?)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap()
 }
@@ -457,7 +457,7 @@ async fn spot_bids_far_above_on_demand_are_warned_or_refused() {
     let (id, on_demand) = m
         .servers
         .iter()
-        .filter(|x| !x.rented && x.id < 100_000 && x.accepts(usd))
+        .filter(|x| !x.rented && x.id.0 < 100_000 && x.accepts(usd))
         .find_map(|x| Some((x.id, x.on_demand(usd)?)))
         .unwrap();
     let out = s.line(&format!("/rent #{id} spot=1e308")).await;

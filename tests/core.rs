@@ -144,7 +144,11 @@ async fn a_long_orders_all_splits_under_discords_limit_at_line_boundaries() {
         let mut made = Vec::new();
         for id in ids {
             let usd = clorebot::clore::Currency::Usd;
-            let mut order = clorebot::clore::CreateOrder::on_demand(*id, "cloreai/ubuntu22.04-cuda12", usd);
+            let mut order = clorebot::clore::CreateOrder::on_demand(
+                clorebot::clore::ServerId(*id),
+                "cloreai/ubuntu22.04-cuda12",
+                usd,
+            );
             order.ssh_key = Some(SSH_KEY.into());
             made.push(direct.create_order(&key(), &order).await.unwrap().order.expect("listed").id);
         }

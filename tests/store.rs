@@ -396,8 +396,20 @@ async fn watches_and_their_match_state() {
     assert_eq!(watches::list_team(&pool, team.id).await.unwrap()[0].id, t.id);
     assert_eq!(watches::list_active(&pool).await.unwrap().len(), 2);
 
-    watches::replace_matches(&pool, w.id, &[(10, 0.35), (11, 0.38)]).await.unwrap();
-    watches::replace_matches(&pool, w.id, &[(11, 0.30), (12, 0.39)]).await.unwrap();
+    watches::replace_matches(
+        &pool,
+        w.id,
+        &[(clorebot::clore::ServerId(10), 0.35), (clorebot::clore::ServerId(11), 0.38)],
+    )
+    .await
+    .unwrap();
+    watches::replace_matches(
+        &pool,
+        w.id,
+        &[(clorebot::clore::ServerId(11), 0.30), (clorebot::clore::ServerId(12), 0.39)],
+    )
+    .await
+    .unwrap();
     let m: Vec<(i64, f64)> =
         watches::matches(&pool, w.id).await.unwrap().iter().map(|m| (m.server_id, m.price)).collect();
     assert_eq!(m, vec![(11, 0.30), (12, 0.39)]);

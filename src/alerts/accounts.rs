@@ -3,6 +3,7 @@
 //! against current spend. Each alert is enqueued in the transaction that records the state
 //! change behind it, so it is sent once however often the poll runs or restarts.
 
+use crate::clore::OrderId;
 use std::collections::{BTreeMap, HashMap};
 
 use secrecy::ExposeSecret;
@@ -114,10 +115,10 @@ impl Engine {
     ) -> anyhow::Result<usize> {
         let now = chrono::Utc::now().timestamp();
         let soon = self.cfg.ending_soon.as_secs() as i64;
-        let by_id: HashMap<u64, &Order> = listed.iter().map(|o| (o.id, o)).collect();
+        let by_id: HashMap<OrderId, &Order> = listed.iter().map(|o| (o.id, o)).collect();
         let mut sent = 0;
         for t in tracked_now {
-            let id = t.order_id as u64;
+            let id = OrderId::from_db(t.order_id);
             match by_id.get(&id) {
                 Some(o) => {
                     if o.endpoints_ready() && !t.endpoints_alerted {
@@ -157,7 +158,7 @@ impl Engine {
         // Orders made elsewhere (the web dashboard) are followed from now on; endpoints that
         // are up already are not news.
         let known: std::collections::HashSet<i64> = tracked_now.iter().map(|t| t.order_id).collect();
-        let new: Vec<&Order> = listed.iter().filter(|o| !known.contains(&(o.id as i64)) && !o.expired).collect();
+        let new: Vec<&Order> = listed.iter().filter(|o| !known.contains(&(o.id.db())) && !o.expired).collect();
         if !new.is_empty() {
             let mut conn = self.core.pool.acquire().await?;
             for o in new {
@@ -171,13 +172,13 @@ impl Engine {
     async fn order_alert(
         &self,
         user: &User,
-        order: u64,
+        order: OrderId,
         flag: OrderFlag,
         what: &str,
         text: String,
     ) -> anyhow::Result<usize> {
         let mut tx = self.core.pool.begin().await?;
-        if !tracked::set_flag(&mut *tx, user.id, order as i64, flag).await? {
+        if !tracked::set_flag(&mut *tx, user.id, order.db(), flag).await? {
             return Ok(0);
         }
         let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), Reply::text(text)).await?;

@@ -7,6 +7,7 @@
 //! attempts (an unclear answer, a crash mid-call), so a lost reply can never let it rent past
 //! `max_orders` or `daily_cap`.
 
+use crate::clore::ServerId;
 use std::collections::HashMap;
 
 use super::Engine;
@@ -64,8 +65,8 @@ pub async fn attempt(
     e: &Engine,
     row: &Watch,
     w: &CompiledWatch,
-    fresh: &[(u64, f64)],
-    servers: &HashMap<u64, &ServerView>,
+    fresh: &[(ServerId, f64)],
+    servers: &HashMap<ServerId, &ServerView>,
 ) -> anyhow::Result<Reply> {
     let core = &e.core;
     let head = format!("Auto-rent watch #{} ({})", row.id, row.query);

@@ -2,6 +2,7 @@
 //! gets the fresh snapshot), records price history, and turns watch edges into alerts — each
 //! written to the outbox in the transaction that records the watch's new state.
 
+use crate::clore::ServerId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -70,9 +71,9 @@ impl Engine {
         self.sync_memory(&mut mem, &active).await?;
         let now_sets = index.evaluate(&snap.servers);
         let previous = mem.previous.clone();
-        let prev_index: HashMap<u64, &ServerView> =
+        let prev_index: HashMap<ServerId, &ServerView> =
             previous.as_ref().map(|p| p.servers.iter().map(|s| (s.id, s)).collect()).unwrap_or_default();
-        let cur_index: HashMap<u64, &ServerView> = snap.servers.iter().map(|s| (s.id, s)).collect();
+        let cur_index: HashMap<ServerId, &ServerView> = snap.servers.iter().map(|s| (s.id, s)).collect();
 
         let mut report = PollReport { servers: snap.servers.len(), watches: watch_count, ..Default::default() };
         // Names this poll in dedup keys: the state change and its alert commit together, so a
@@ -179,7 +180,7 @@ impl Engine {
             mem.matches.insert(WatchId(*id), Vec::new());
         }
         for (w, s, p) in rows {
-            mem.matches.entry(WatchId(w)).or_default().push((s as u64, p));
+            mem.matches.entry(WatchId(w)).or_default().push((ServerId::from_db(s), p));
         }
         Ok(())
     }
@@ -236,7 +237,7 @@ fn broken_alert(w: &Watch, reason: &str) -> Reply {
     ))
 }
 
-fn cheapest(set: &[(u64, f64)]) -> Vec<(u64, f64)> {
+fn cheapest(set: &[(ServerId, f64)]) -> Vec<(ServerId, f64)> {
     let mut v = set.to_vec();
     v.sort_by(|a, b| a.1.total_cmp(&b.1));
     v
@@ -247,9 +248,9 @@ fn cheapest(set: &[(u64, f64)]) -> Vec<(u64, f64)> {
 fn watch_alert(
     row: &Watch,
     w: &CompiledWatch,
-    fresh: &[(u64, f64)],
-    prev: &HashMap<u64, &ServerView>,
-    cur: &HashMap<u64, &ServerView>,
+    fresh: &[(ServerId, f64)],
+    prev: &HashMap<ServerId, &ServerView>,
+    cur: &HashMap<ServerId, &ServerView>,
 ) -> Reply {
     let c = w.currency;
     let spot = w.query.spot();

@@ -6,6 +6,7 @@
 //! attempt, closes it as not made. Every transition is conditional, so whoever settles an
 //! intent first announces it, once.
 
+use crate::clore::ServerId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -55,14 +56,14 @@ impl Engine {
             let (earliest, latest) = (created - CLOCK_SKEW, created + settle.num_seconds() + CLOCK_SKEW);
             let found = orders
                 .iter()
-                .filter(|o| o.server_id == Some(i.server_id as u64) && !claimed.contains(&(o.id as i64)))
-                .filter(|o| known.get(&(o.id as i64)).is_none_or(|seen| *seen >= i.created_at))
+                .filter(|o| o.server_id == Some(ServerId::from_db(i.server_id)) && !claimed.contains(&(o.id.db())))
+                .filter(|o| known.get(&(o.id.db())).is_none_or(|seen| *seen >= i.created_at))
                 // An order without `ct` (never seen live) can't be placed in time; new to the
                 // bot and on this server, it is the attempt's rather than a lost order.
                 .filter(|o| o.ct.is_none_or(|ct| (earliest..=latest).contains(&ct)))
                 .min_by_key(|o| (o.ct.unwrap_or(created) - created).abs());
             if let Some(o) = found {
-                claimed.insert(o.id as i64);
+                claimed.insert(o.id.db());
                 sent += self.intent_made(user, i, o).await?;
             } else if listed_at >= i.created_at + settle {
                 sent += self.intent_closed(user, i, Status::Absent).await?;
@@ -86,7 +87,7 @@ impl Engine {
     async fn intent_made(&self, user: &User, i: &Intent, o: &Order) -> anyhow::Result<usize> {
         let core = &self.core;
         let mut tx = core.pool.begin().await?;
-        if !intents::resolve(&mut *tx, i.id, &Status::OPEN, Status::Made, Some(o.id as i64), None).await? {
+        if !intents::resolve(&mut *tx, i.id, &Status::OPEN, Status::Made, Some(o.id.db()), None).await? {
             return Ok(0);
         }
         follow(&mut tx, user.id, o, i.watch_id, Some(i.price)).await?;

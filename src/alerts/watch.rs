@@ -11,6 +11,7 @@
 //!
 //! Edge logic (what fires) is separate and pure: [`new_matches`], [`still_matching`].
 
+use crate::clore::ServerId;
 use std::collections::HashMap;
 
 use crate::clore::Currency;
@@ -48,7 +49,7 @@ impl CompiledWatch {
 
 /// A watch's matching servers: (server id, price per day). From [`WatchIndex::evaluate`]
 /// cheapest first; as remembered between polls, sorted by server id.
-pub type MatchSet = Vec<(u64, f64)>;
+pub type MatchSet = Vec<(ServerId, f64)>;
 
 struct Group {
     models: ModelFilter,
@@ -70,7 +71,7 @@ pub struct WatchIndex {
 /// watch), aligned with [`WatchIndex::watches`].
 #[derive(Debug, Default, PartialEq)]
 pub struct Matches {
-    flat: Vec<(u64, f64)>,
+    flat: Vec<(ServerId, f64)>,
     ends: Vec<usize>,
 }
 
@@ -84,7 +85,7 @@ impl Matches {
     }
 
     /// Matches of the watch at position `i`, cheapest first.
-    pub fn get(&self, i: usize) -> &[(u64, f64)] {
+    pub fn get(&self, i: usize) -> &[(ServerId, f64)] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.flat[start..self.ends[i]]
     }
@@ -181,8 +182,8 @@ impl WatchIndex {
     ) -> Matches {
         let n = groups.last().map_or(0, |g| g.end) - groups.first().map_or(0, |g| g.start);
         let mut out = Matches { flat: Vec::new(), ends: Vec::with_capacity(n) };
-        let mut candidates: Vec<(f64, u64, usize)> = Vec::new();
-        let mut set: Vec<(u64, f64)> = Vec::new();
+        let mut candidates: Vec<(f64, ServerId, usize)> = Vec::new();
+        let mut set: Vec<(ServerId, f64)> = Vec::new();
         for g in groups {
             // (price, server id, server index), cheapest first.
             candidates.clear();
@@ -246,25 +247,25 @@ pub fn evaluate_naive(servers: &[ServerView], watches: &[CompiledWatch]) -> Vec<
         .collect()
 }
 
-fn contains(sorted: &[(u64, f64)], id: u64) -> bool {
+fn contains(sorted: &[(ServerId, f64)], id: ServerId) -> bool {
     sorted.binary_search_by_key(&id, |m| m.0).is_ok()
 }
 
 /// Servers in `now` (any order) that were not in `before` (sorted by id): the edges that alert.
-pub fn new_matches(before: &[(u64, f64)], now: &[(u64, f64)]) -> Vec<(u64, f64)> {
+pub fn new_matches(before: &[(ServerId, f64)], now: &[(ServerId, f64)]) -> Vec<(ServerId, f64)> {
     now.iter().filter(|m| !contains(before, m.0)).copied().collect()
 }
 
 /// True when `now` (any order) holds exactly the servers of `before` (sorted by id): nothing
 /// to remember anew. Prices are not compared; they are informational in the stored state.
-pub fn same_servers(before: &[(u64, f64)], now: &[(u64, f64)]) -> bool {
+pub fn same_servers(before: &[(ServerId, f64)], now: &[(ServerId, f64)]) -> bool {
     before.len() == now.len() && now.iter().all(|m| contains(before, m.0))
 }
 
 /// What a watch remembers after a poll, sorted by id. When it fires: everything matching now.
 /// When it may not fire (snoozed, cooling down): servers that stopped matching are forgotten
 /// (re-armed) but new ones are not recorded, so they alert once it may fire again.
-pub fn remembered(before: &[(u64, f64)], now: &[(u64, f64)], fired: bool) -> MatchSet {
+pub fn remembered(before: &[(ServerId, f64)], now: &[(ServerId, f64)], fired: bool) -> MatchSet {
     let mut out: MatchSet = now.iter().filter(|m| fired || contains(before, m.0)).copied().collect();
     out.sort_unstable_by_key(|m| m.0);
     out
@@ -278,7 +279,7 @@ mod tests {
 
     fn server(id: u64, gpu: &str, count: u32, usd: f64, rented: bool) -> ServerView {
         ServerView {
-            id,
+            id: ServerId(id),
             gpu_count: count,
             model: GpuModel::normalise(gpu),
             gpu_raw: gpu.into(),
@@ -302,7 +303,7 @@ mod tests {
         }
     }
 
-    fn sorted(set: &[(u64, f64)]) -> Vec<(u64, f64)> {
+    fn sorted(set: &[(ServerId, f64)]) -> Vec<(ServerId, f64)> {
         let mut v = set.to_vec();
         v.sort_unstable_by_key(|m| m.0);
         v
@@ -339,7 +340,7 @@ mod tests {
         let index = WatchIndex::new(watches.clone());
         let fast = index.evaluate(&servers);
         assert_eq!(fast.len(), watches.len());
-        let by_id: HashMap<i64, Vec<(u64, f64)>> =
+        let by_id: HashMap<i64, Vec<(ServerId, f64)>> =
             index.watches().iter().enumerate().map(|(i, w)| (w.id.0, sorted(fast.get(i)))).collect();
         for (w, naive) in watches.iter().zip(evaluate_naive(&servers, &watches)) {
             assert_eq!(by_id[&w.id.0], naive, "watch {}", w.query.describe());
@@ -381,13 +382,14 @@ mod tests {
 
     #[test]
     fn edges() {
-        let before = vec![(1, 0.4), (3, 0.3), (7, 0.2)];
-        let now = vec![(1, 0.35), (2, 0.5), (7, 0.2), (9, 0.1)];
-        let now_by_price = vec![(9, 0.1), (7, 0.2), (1, 0.35), (2, 0.5)];
-        assert_eq!(new_matches(&before, &now_by_price), vec![(9, 0.1), (2, 0.5)]);
+        let m = |v: &[(u64, f64)]| -> MatchSet { v.iter().map(|&(id, p)| (ServerId(id), p)).collect() };
+        let before = m(&[(1, 0.4), (3, 0.3), (7, 0.2)]);
+        let now = m(&[(1, 0.35), (2, 0.5), (7, 0.2), (9, 0.1)]);
+        let now_by_price = m(&[(9, 0.1), (7, 0.2), (1, 0.35), (2, 0.5)]);
+        assert_eq!(new_matches(&before, &now_by_price), m(&[(9, 0.1), (2, 0.5)]));
         assert_eq!(new_matches(&[], &now), now);
         assert!(new_matches(&now, &now_by_price).is_empty());
-        assert_eq!(remembered(&before, &now_by_price, false), vec![(1, 0.35), (7, 0.2)]);
+        assert_eq!(remembered(&before, &now_by_price, false), m(&[(1, 0.35), (7, 0.2)]));
         assert_eq!(remembered(&before, &now_by_price, true), now);
         assert!(same_servers(&now, &now_by_price));
         assert!(!same_servers(&before, &now_by_price));

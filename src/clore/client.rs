@@ -17,7 +17,9 @@ use url::Url;
 use super::error::CloreError;
 use super::key::ApiKey;
 use super::limit::{ANONYMOUS, LimiterId, Limits};
-use super::model::{MarketServer, Marketplace, MyOrders, MyServers, Order, ServerConfigAnswer, SpotMarket, Wallet};
+use super::model::{
+    MarketServer, Marketplace, MyOrders, MyServers, Order, OrderId, ServerConfigAnswer, ServerId, SpotMarket, Wallet,
+};
 use super::validate::{CreateOrder, ServerSettings, check_issue, check_price};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.clore.ai/v1";
@@ -187,7 +189,7 @@ impl CloreClient {
     }
 
     #[instrument(skip(self, key))]
-    pub async fn spot_marketplace(&self, key: &ApiKey, server_id: u64) -> Result<SpotMarket, CloreError> {
+    pub async fn spot_marketplace(&self, key: &ApiKey, server_id: ServerId) -> Result<SpotMarket, CloreError> {
         let id = server_id.to_string();
         self.call("spot_marketplace", Method::GET, Some(key), &[("market", &id)], None, Kind::Normal).await
     }
@@ -202,7 +204,7 @@ impl CloreClient {
     }
 
     #[instrument(skip(self, key))]
-    pub async fn set_spot_price(&self, key: &ApiKey, order_id: u64, desired_price: f64) -> Result<(), CloreError> {
+    pub async fn set_spot_price(&self, key: &ApiKey, order_id: OrderId, desired_price: f64) -> Result<(), CloreError> {
         check_price("price", desired_price)?;
         let body = json!({ "order_id": order_id, "desired_price": desired_price });
         let _: Value = self.call("set_spot_price", Method::POST, Some(key), &[], Some(&body), Kind::Normal).await?;
@@ -210,7 +212,7 @@ impl CloreClient {
     }
 
     #[instrument(skip(self, key, issue), fields(with_issue = issue.is_some()))]
-    pub async fn cancel_order(&self, key: &ApiKey, order_id: u64, issue: Option<&str>) -> Result<(), CloreError> {
+    pub async fn cancel_order(&self, key: &ApiKey, order_id: OrderId, issue: Option<&str>) -> Result<(), CloreError> {
         let mut body = json!({ "id": order_id });
         if let Some(issue) = issue {
             check_issue(issue)?;
@@ -228,10 +230,10 @@ impl CloreClient {
     /// at, and if the order is not there (yet) the answer is
     /// [`CloreError::CreateOrderUncertain`] — the caller must settle it before renting that
     /// server again. Every other error means no order was made.
-    #[instrument(skip(self, key, req), fields(server = req.server_id))]
+    #[instrument(skip(self, key, req), fields(server = req.server_id.0))]
     pub async fn create_order(&self, key: &ApiKey, req: &CreateOrder) -> Result<CreatedOrder, CloreError> {
         req.validate()?;
-        let before: HashSet<u64> = self.my_orders(key, false).await?.orders.iter().map(|o| o.id).collect();
+        let before: HashSet<OrderId> = self.my_orders(key, false).await?.orders.iter().map(|o| o.id).collect();
         let body = req.body();
         match self.call::<Value>("create_order", Method::POST, Some(key), &[], Some(&body), Kind::Create).await {
             Ok(_) => {
@@ -249,7 +251,7 @@ impl CloreClient {
         }
     }
 
-    async fn find_new_order(&self, key: &ApiKey, server_id: u64, before: &HashSet<u64>) -> Option<Order> {
+    async fn find_new_order(&self, key: &ApiKey, server_id: ServerId, before: &HashSet<OrderId>) -> Option<Order> {
         for _ in 0..self.inner.cfg.find_order_attempts.max(1) {
             match self.my_orders(key, false).await {
                 Ok(now) => {
@@ -366,7 +368,7 @@ impl CloreClient {
     }
 }
 
-fn newest_new_order(orders: Vec<Order>, server_id: u64, before: &HashSet<u64>) -> Option<Order> {
+fn newest_new_order(orders: Vec<Order>, server_id: ServerId, before: &HashSet<OrderId>) -> Option<Order> {
     orders
         .into_iter()
         .filter(|o| o.server_id == Some(server_id) && !before.contains(&o.id) && !o.expired)

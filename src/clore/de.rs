@@ -34,8 +34,13 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 }
 
 /// A required id: a whole number, possibly sent as a float or a string.
-pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    opt_u64(d)?.ok_or_else(|| D::Error::custom("expected a whole-number id"))
+pub fn id<'de, D: Deserializer<'de>, T: From<u64>>(d: D) -> Result<T, D::Error> {
+    opt_u64(d)?.map(T::from).ok_or_else(|| D::Error::custom("expected a whole-number id"))
+}
+
+/// Like [`id`], absent or unreadable as `None`.
+pub fn opt_id<'de, D: Deserializer<'de>, T: From<u64>>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(opt_u64(d)?.map(T::from))
 }
 
 /// A boolean that may be `null`/absent (→ false), `0`/`1`, or `"true"`.

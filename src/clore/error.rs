@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::model::ServerId;
 use super::validate::ValidationError;
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -65,7 +66,7 @@ pub enum CloreError {
     #[error(
         "it is unclear whether the order on server {server_id} was created ({cause}); check /orders before renting again"
     )]
-    CreateOrderUncertain { server_id: u64, cause: Box<CloreError> },
+    CreateOrderUncertain { server_id: ServerId, cause: Box<CloreError> },
 }
 
 fn fmt_detail(d: &Option<String>) -> String {

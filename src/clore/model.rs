@@ -11,6 +11,54 @@ use serde_json::Value;
 
 use super::de;
 
+macro_rules! clore_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u64);
+
+        impl From<u64> for $name {
+            fn from(v: u64) -> Self {
+                $name(v)
+            }
+        }
+
+        /// Tests and fixtures compare with plain numbers.
+        impl PartialEq<u64> for $name {
+            fn eq(&self, other: &u64) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl $name {
+            /// As the database stores it (`BIGINT`; Clore's ids are far below 2^63).
+            pub fn db(self) -> i64 {
+                self.0 as i64
+            }
+
+            pub fn from_db(v: i64) -> Self {
+                $name(v as u64)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+    };
+}
+
+clore_id!(
+    /// A server on the marketplace (`#123` to users).
+    ServerId
+);
+clore_id!(
+    /// An order (a rental) at Clore.
+    OrderId
+);
+
 /// The three currencies Clore prices and bills in: the one currency type of clorebot (API
 /// payloads, queries, settings and stored rows alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
@@ -246,7 +294,7 @@ pub struct MarketPrice {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct MarketServer {
     #[serde(deserialize_with = "de::id")]
-    pub id: u64,
+    pub id: ServerId,
     #[serde(default, deserialize_with = "de::opt_u64")]
     pub owner: Option<u64>,
     /// Maximum rental length in **hours** (marketplace only; orders use seconds).
@@ -335,10 +383,10 @@ impl Wallet {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Order {
     #[serde(deserialize_with = "de::id")]
-    pub id: u64,
+    pub id: OrderId,
     /// The rented server's id.
-    #[serde(default, rename = "si", deserialize_with = "de::opt_u64")]
-    pub server_id: Option<u64>,
+    #[serde(default, rename = "si", deserialize_with = "de::opt_id")]
+    pub server_id: Option<ServerId>,
     /// Creation time, unix seconds.
     #[serde(default, deserialize_with = "de::opt_i64")]
     pub ct: Option<i64>,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 
-use super::model::Currency;
+use super::model::{Currency, ServerId};
 
 /// Input that breaks one of the API's rules; `field` names the offending field as the user
 /// knows it.
@@ -163,7 +163,7 @@ pub enum OrderKind {
 /// A `create_order` request.
 #[derive(Debug, Clone)]
 pub struct CreateOrder {
-    pub server_id: u64,
+    pub server_id: ServerId,
     pub image: String,
     pub currency: Currency,
     pub kind: OrderKind,
@@ -178,7 +178,7 @@ pub struct CreateOrder {
 
 impl CreateOrder {
     /// A minimal on-demand order with SSH on port 22.
-    pub fn on_demand(server_id: u64, image: impl Into<String>, currency: Currency) -> Self {
+    pub fn on_demand(server_id: ServerId, image: impl Into<String>, currency: Currency) -> Self {
         CreateOrder {
             server_id,
             image: image.into(),

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clore::{OrderId, ServerId};
+
 use super::handlers::{market, orders, rent, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::Query;
@@ -21,15 +23,15 @@ pub enum Action {
         page: usize,
     },
     ServerDetails {
-        server: u64,
+        server: ServerId,
     },
     /// "Rent" on a listing: shows the confirmation for that server.
     RentPrompt {
-        server: u64,
+        server: ServerId,
     },
     ConfirmRent(rent::RentPlan),
     ConfirmCancel {
-        order: u64,
+        order: OrderId,
         issue: Option<String>,
     },
     ConfirmWatch(watches::WatchPlan),

@@ -12,7 +12,7 @@ use secrecy::SecretString;
 
 use super::help;
 use crate::clore::validate::{MRL_MAX_HOURS, PASSWORD_MIN, check_image, check_ssh_key};
-use crate::clore::{ApiKey, Currency, PortProto};
+use crate::clore::{ApiKey, Currency, OrderId, PortProto, ServerId};
 use crate::market::Query;
 use crate::text::{ECHO_MAX, clip};
 
@@ -32,17 +32,17 @@ pub enum Command {
     KeySet(Result<ApiKey, String>),
     KeyRemove,
     Gpus(Query),
-    Server(u64),
+    Server(ServerId),
     Rent(RentArgs),
     Orders {
         all: bool,
     },
     Cancel {
-        order: u64,
+        order: OrderId,
         issue: Option<String>,
     },
     SpotPrice {
-        order: u64,
+        order: OrderId,
         price: f64,
     },
     Wallets,
@@ -97,12 +97,12 @@ impl Command {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RentTarget {
-    Server(u64),
+    Server(ServerId),
     /// The cheapest free server matching.
     Cheapest(Query),
     /// A bare number: a GPU model if the market has one of that name (`/rent 4090`), else a
     /// server id. `#42` always means a server.
-    IdOrModel(u64, Query),
+    IdOrModel(ServerId, Query),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,13 +256,13 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "wallets" => no_args("wallets", rest, Command::Wallets),
         "watch" => parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
-        "unwatch" => Ok(Command::Unwatch(one_id("unwatch", rest, "watch id")? as i64)),
+        "unwatch" => Ok(Command::Unwatch(one_id::<u64>("unwatch", rest, "watch id")? as i64)),
         "snooze" => {
             let t = terms(rest)?;
             let [w, d] = t.as_slice() else {
                 return Err(ParseError::usage("snooze", "Give the watch id and how long, e.g. /snooze 3 2h."));
             };
-            let watch = id("snooze", w, "watch id")? as i64;
+            let watch = id::<u64>("snooze", w, "watch id")? as i64;
             let duration = if matches!(d.to_ascii_lowercase().as_str(), "off" | "0" | "none") {
                 None
             } else {
@@ -325,18 +325,19 @@ fn holds_env(rest: &str) -> bool {
     rest.split_whitespace().any(|w| w.to_ascii_lowercase().starts_with("env"))
 }
 
-fn id(cmd: &str, s: &str, what: &str) -> Result<u64, ParseError> {
+/// A positive id (`42` or `#42`), typed as the caller needs it.
+fn id<T: From<u64>>(cmd: &str, s: &str, what: &str) -> Result<T, ParseError> {
     let t = s.trim().trim_start_matches('#');
     if t.is_empty() {
         return Err(ParseError::usage(cmd, format!("Give the {what}.")));
     }
     match t.parse::<u64>() {
-        Ok(n) if n > 0 && n <= i64::MAX as u64 => Ok(n),
+        Ok(n) if n > 0 && n <= i64::MAX as u64 => Ok(T::from(n)),
         _ => Err(ParseError::usage(cmd, format!("The {what} must be a positive whole number, not `{}`.", short(t)))),
     }
 }
 
-fn one_id(cmd: &str, rest: &str, what: &str) -> Result<u64, ParseError> {
+fn one_id<T: From<u64>>(cmd: &str, rest: &str, what: &str) -> Result<T, ParseError> {
     let t = terms(rest)?;
     match t.as_slice() {
         [one] => id(cmd, one, what),
@@ -458,8 +459,11 @@ fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     };
     let args = RentArgs { target, image, spot, ports, env, currency };
     // The limits Clore enforces, checked before anything is shown.
-    let mut probe =
-        crate::clore::CreateOrder::on_demand(1, args.image.clone().unwrap_or_else(|| "probe".into()), Currency::Usd);
+    let mut probe = crate::clore::CreateOrder::on_demand(
+        ServerId(1),
+        args.image.clone().unwrap_or_else(|| "probe".into()),
+        Currency::Usd,
+    );
     if !args.ports.is_empty() {
         probe.ports = args.ports.clone();
     }
@@ -679,8 +683,8 @@ mod tests {
         assert!(!addressed_elsewhere("/gpus@otherbot 4090", None));
         assert!(!addressed_elsewhere("/gpus 4090 me@host", Some("clorebot")));
         assert!(matches!(ok("/GPUS"), Command::Gpus(_)));
-        assert!(matches!(ok("/server 123"), Command::Server(123)));
-        assert!(matches!(ok("/server #123"), Command::Server(123)));
+        assert!(matches!(ok("/server 123"), Command::Server(ServerId(123))));
+        assert!(matches!(ok("/server #123"), Command::Server(ServerId(123))));
         assert!(matches!(ok("/orders"), Command::Orders { all: false }));
         assert!(matches!(ok("/orders all"), Command::Orders { all: true }));
         assert!(matches!(ok("/wallets"), Command::Wallets));
@@ -691,7 +695,7 @@ mod tests {
         assert!(matches!(ok("/key remove"), Command::KeyRemove));
         assert!(matches!(ok("/key set Zq8sPnW3vK1tY6uR0mXb4cLd7hJf2gAe"), Command::KeySet(Ok(_))));
         assert!(matches!(ok("/key Zq8sPnW3vK1tY6uR0mXb4cLd7hJf2gAe"), Command::KeySet(Ok(_))));
-        assert!(matches!(ok("/spotprice 7 0.35"), Command::SpotPrice { order: 7, price } if price == 0.35));
+        assert!(matches!(ok("/spotprice 7 0.35"), Command::SpotPrice { order: OrderId(7), price } if price == 0.35));
         assert!(
             matches!(ok("/snooze 3 1h30m"), Command::Snooze { watch: 3, duration: Some(d) } if d.as_secs() == 5400)
         );
@@ -701,10 +705,10 @@ mod tests {
     #[test]
     fn cancel_keeps_the_issue_text_as_typed() {
         match ok("/cancel 77 GPU #1 is   overheating") {
-            Command::Cancel { order: 77, issue: Some(i) } => assert_eq!(i, "GPU #1 is   overheating"),
+            Command::Cancel { order: OrderId(77), issue: Some(i) } => assert_eq!(i, "GPU #1 is   overheating"),
             c => panic!("{c:?}"),
         }
-        assert!(matches!(ok("/cancel 77"), Command::Cancel { order: 77, issue: None }));
+        assert!(matches!(ok("/cancel 77"), Command::Cancel { order: OrderId(77), issue: None }));
     }
 
     #[test]
@@ -713,7 +717,7 @@ mod tests {
             "/rent #42 image=pytorch/pytorch:latest spot=0.3 ports=22:tcp,8888:http env HF_TOKEN=abc env=X=1 currency=clore",
         ) {
             Command::Rent(a) => {
-                assert_eq!(a.target, RentTarget::Server(42));
+                assert_eq!(a.target, RentTarget::Server(ServerId(42)));
                 assert_eq!(a.image.as_deref(), Some("pytorch/pytorch:latest"));
                 assert_eq!(a.spot, Some(0.3));
                 assert_eq!(a.ports, vec![(22, PortProto::Tcp), (8888, PortProto::Http)]);
@@ -723,10 +727,19 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
-        assert!(matches!(ok("/rent 4090"), Command::Rent(RentArgs { target: RentTarget::IdOrModel(4090, _), .. })));
+        assert!(matches!(
+            ok("/rent 4090"),
+            Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(4090), _), .. })
+        ));
         assert!(matches!(ok("/rent rtx 3090 x2"), Command::Rent(RentArgs { target: RentTarget::Cheapest(_), .. })));
-        assert!(matches!(ok("/rent #4090"), Command::Rent(RentArgs { target: RentTarget::Server(4090), .. })));
-        assert!(matches!(ok("/rent 12"), Command::Rent(RentArgs { target: RentTarget::IdOrModel(12, _), .. })));
+        assert!(matches!(
+            ok("/rent #4090"),
+            Command::Rent(RentArgs { target: RentTarget::Server(ServerId(4090)), .. })
+        ));
+        assert!(matches!(
+            ok("/rent 12"),
+            Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(12), _), .. })
+        ));
     }
 
     #[test]

@@ -815,7 +815,7 @@ mod tests {
     /// A free German RTX 4090 box at 0.4 USD/day on demand, 0.3 spot, with every field set.
     fn server(id: u64) -> ServerView {
         ServerView {
-            id,
+            id: crate::clore::ServerId(id),
             gpu_count: 1,
             model: GpuModel::normalise("NVIDIA GeForce RTX 4090"),
             gpu_raw: "1x NVIDIA GeForce RTX 4090".to_owned(),

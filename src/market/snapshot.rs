@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 use super::gpu::{self, GpuModel};
-use crate::clore::{CloreClient, CloreError, Currency, MarketServer};
+use crate::clore::{CloreClient, CloreError, Currency, MarketServer, ServerId};
 
 /// A marketplace server with the fields queries and replies use, parsed once per fetch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerView {
-    pub id: u64,
+    pub id: ServerId,
     pub gpu_count: u32,
     /// Normalised model (`RTX 4090`); empty if the server lists no GPU.
     pub model: GpuModel,
@@ -134,7 +134,7 @@ impl Snapshot {
         Snapshot::new(servers.iter().map(ServerView::from_market).collect())
     }
 
-    pub fn server(&self, id: u64) -> Option<&ServerView> {
+    pub fn server(&self, id: ServerId) -> Option<&ServerView> {
         self.servers.iter().find(|s| s.id == id)
     }
 

@@ -107,7 +107,7 @@ mod tests {
             .iter()
             .filter_map(|s| {
                 let kind = s.specs.as_ref()?.gpu.clone()?;
-                Some((s.id, (kind, s.on_demand(Currency::Usd)?, s.rented)))
+                Some((s.id.0, (kind, s.on_demand(Currency::Usd)?, s.rented)))
             })
             .collect()
     }

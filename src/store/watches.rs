@@ -5,7 +5,7 @@ use sqlx::PgExecutor;
 use sqlx::types::Json;
 
 use super::{ChatId, UserId, WatchId};
-use crate::clore::Currency;
+use crate::clore::{Currency, ServerId};
 
 /// A watch as the user asked for it. `query` and `currency` are the stored truth: the query
 /// terms as the command parser joined them (`market::query::join_terms`), read back with
@@ -191,8 +191,8 @@ pub async fn matches(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Ve
 
 /// Replaces a watch's match set with `now`: servers no longer matching are forgotten (so
 /// they re-arm), the rest are recorded with their current price.
-pub async fn replace_matches(ex: impl PgExecutor<'_>, watch: WatchId, now: &[(u64, f64)]) -> sqlx::Result<()> {
-    let ids: Vec<i64> = now.iter().map(|m| m.0 as i64).collect();
+pub async fn replace_matches(ex: impl PgExecutor<'_>, watch: WatchId, now: &[(ServerId, f64)]) -> sqlx::Result<()> {
+    let ids: Vec<i64> = now.iter().map(|m| m.0.db()).collect();
     let prices: Vec<f64> = now.iter().map(|m| m.1).collect();
     sqlx::query(
         "WITH gone AS (DELETE FROM watch_matches WHERE watch_id = $1 AND NOT (server_id = ANY($2)))

@@ -212,9 +212,9 @@ pub async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
     let mut v: Vec<(u64, f64)> = m
         .servers
         .iter()
-        .filter(|s| !s.rented && s.id < 100_000 && s.accepts(Currency::Usd))
+        .filter(|s| !s.rented && s.id.0 < 100_000 && s.accepts(Currency::Usd))
         .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
-        .filter_map(|s| Some((s.id, s.on_demand(Currency::Usd)?)))
+        .filter_map(|s| Some((s.id.0, s.on_demand(Currency::Usd)?)))
         .collect();
     v.sort_by(|a, b| a.1.total_cmp(&b.1));
     v

@@ -1,6 +1,7 @@
 //! `/gpus [query]` and `/server <id>`: market data, public, no key needed.
 
 use crate::clore::Currency;
+use crate::clore::ServerId;
 use crate::core::actions::Action;
 use crate::core::format::{self, money, per_day};
 use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
@@ -93,7 +94,7 @@ fn add_stale_note(r: &mut Reply, snap: &Snapshot) {
     }
 }
 
-pub async fn server(cx: &Ctx<'_>, id: u64) -> Outcome {
+pub async fn server(cx: &Ctx<'_>, id: ServerId) -> Outcome {
     let snap = cx.core.market.get().await?;
     let Some(s) = snap.server(id) else {
         return Err(Failure::user(format!("There is no server #{id} on the market (it may be hidden or gone).")));

@@ -1,5 +1,6 @@
 //! `/orders [all]`, `/cancel <order> [issue]`, `/spotprice <order> <price>`.
 
+use crate::clore::OrderId;
 use serde_json::json;
 
 use crate::clore::{CloreError, Currency, Order};
@@ -72,7 +73,7 @@ fn summary(o: &Order, now: i64) -> String {
     parts.join(" · ")
 }
 
-async fn active_order(cx: &Ctx<'_>, order: u64) -> Result<Order, Failure> {
+async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
     let key = cx.api_key().await?;
     let mine = cx.core.clore.my_orders(&key, false).await?;
     mine.orders
@@ -81,7 +82,7 @@ async fn active_order(cx: &Ctx<'_>, order: u64) -> Result<Order, Failure> {
         .ok_or_else(|| Failure::user(format!("You have no active order {order}. /orders lists yours.")))
 }
 
-pub async fn cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome {
+pub async fn cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
     let o = active_order(cx, order).await?;
     let now = chrono::Utc::now().timestamp();
     let mut r = Reply::titled(format!("Cancel order {order}?")).with_text(summary(&o, now));
@@ -102,7 +103,7 @@ pub async fn cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome 
     )])
 }
 
-pub async fn confirm_cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> Outcome {
+pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
     let key = cx.api_key().await?;
     let result = cx.core.clore.cancel_order(&key, order, issue.as_deref()).await;
     let detail = json!({ "order": order, "issue": issue });
@@ -110,7 +111,7 @@ pub async fn confirm_cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> 
     match &result {
         Ok(()) => {
             audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, "ok").await?;
-            tracked::set_flag(&mut *tx, cx.user.id, order as i64, tracked::OrderFlag::Ended).await?;
+            tracked::set_flag(&mut *tx, cx.user.id, order.db(), tracked::OrderFlag::Ended).await?;
         }
         Err(e) => audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, &format!("refused: {e}")).await?,
     }
@@ -127,7 +128,7 @@ pub async fn confirm_cancel(cx: &Ctx<'_>, order: u64, issue: Option<String>) -> 
     }
 }
 
-pub async fn spot_price(cx: &Ctx<'_>, order: u64, price: f64) -> Outcome {
+pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {
     let o = active_order(cx, order).await?;
     if !o.spot {
         return Err(Failure::user(format!("Order {order} is on demand; only spot orders have a bid to change.")));

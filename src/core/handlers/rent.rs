@@ -2,6 +2,7 @@
 //! rent on Confirm with `required_price` = the price shown — so the order happens at that
 //! price or not at all. A query (`/rent 4090`) picks the cheapest free match.
 
+use crate::clore::ServerId;
 use std::collections::BTreeMap;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -49,7 +50,7 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
 }
 
 /// The cheapest free server matching `q` that can be rented in the chosen currency.
-async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<u64, Failure> {
+async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<ServerId, Failure> {
     let snap = cx.core.market.get().await?;
     let currency = opts.currency.or(q.currency()).unwrap_or_else(|| cx.currency());
     let spot = opts.spot.is_some() || q.spot();
@@ -71,7 +72,7 @@ async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<u64, Fa
 }
 
 /// Shows the confirmation for renting server `id`.
-pub async fn prompt_for_server(cx: &Ctx<'_>, id: u64, opts: RentOptions) -> Outcome {
+pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) -> Outcome {
     cx.api_key().await?;
     let snap = cx.core.market.get().await?;
     let Some(s) = snap.server(id) else {
@@ -244,7 +245,7 @@ pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
 }
 
 /// The answer to an attempt whose outcome Clore left unclear.
-pub fn unclear_text(server: u64) -> String {
+pub fn unclear_text(server: ServerId) -> String {
     format!(
         "Clore did not answer clearly, so I can't say yet whether an order on #{server} was made. I'm checking \
          whether it exists and will tell you privately as soon as I know; until then no other order for #{server} \
@@ -253,7 +254,7 @@ pub fn unclear_text(server: u64) -> String {
 }
 
 /// The answer when an earlier attempt on the same server is still open.
-pub fn busy_text(server: u64, open: Option<&Intent>) -> String {
+pub fn busy_text(server: ServerId, open: Option<&Intent>) -> String {
     let since = open.map(|i| format!(" (from {})", i.created_at.format("%H:%M UTC"))).unwrap_or_default();
     format!(
         "An earlier attempt to rent #{server}{since} is still being checked with Clore, so I sent nothing new. \
@@ -270,7 +271,7 @@ fn settled_text(i: &Intent) -> String {
         (Status::Absent | Status::Refused, _) => {
             format!("Your rent of #{} did not go through; no order was made.", i.server_id)
         }
-        _ => unclear_text(i.server_id as u64),
+        _ => unclear_text(ServerId::from_db(i.server_id)),
     }
 }
 

@@ -3,6 +3,7 @@
 //! what appears after it was set (an auto-rent watch does not: renting what matches now is
 //! what its owner asked for).
 
+use crate::clore::ServerId;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -148,7 +149,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.
     let snap = cx.core.market.get().await.ok();
-    let now: Vec<(u64, f64)> = snap
+    let now: Vec<(ServerId, f64)> = snap
         .as_ref()
         .map(|s| {
             plan.query

@@ -1,6 +1,7 @@
 //! Following an order for its owner's alerts: from `/orders`, from the account poll's
 //! discovery of dashboard orders, and from a rent — made at once or found by reconciliation.
 
+use crate::clore::ServerId;
 use chrono::DateTime;
 use sqlx::PgConnection;
 
@@ -12,8 +13,8 @@ use crate::store::{UserId, WatchId};
 pub fn track_row(user: UserId, o: &Order) -> NewTrackedOrder {
     NewTrackedOrder {
         user,
-        order_id: o.id as i64,
-        server_id: o.server_id.unwrap_or(0) as i64,
+        order_id: o.id.db(),
+        server_id: o.server_id.map_or(0, ServerId::db),
         spot: o.spot,
         price: o.price,
         currency: o.currency.clone(),
@@ -39,7 +40,7 @@ pub async fn follow(
     row.watch = watch;
     tracked::track(&mut *conn, &row).await?;
     if o.endpoints_ready() {
-        tracked::set_endpoints_shown(&mut *conn, user, o.id as i64).await?;
+        tracked::set_endpoints_shown(&mut *conn, user, o.id.db()).await?;
     }
     Ok(())
 }

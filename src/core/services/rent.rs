@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::clore::{ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderKind, PortProto};
+use crate::clore::{
+    ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderId, OrderKind, PortProto, ServerId,
+};
 use crate::core::format::per_day;
 use crate::core::services::orders::follow;
 use crate::core::{Core, Failure};
@@ -35,7 +37,7 @@ const CALL_LIMIT: Duration = Duration::from_secs(150);
 /// Everything a Confirm press needs, fixed when the confirmation was shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RentPlan {
-    pub server: u64,
+    pub server: ServerId,
     pub currency: Currency,
     /// On demand: the price per day shown. Spot: the bid per day.
     pub price: f64,
@@ -123,7 +125,7 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     }
     let Some(intent) = write_ahead(core, user, plan, &login).await? else {
         let open = intents::open_for_user(&core.pool, user.id).await?;
-        return Ok(RentOutcome::Busy(open.into_iter().find(|i| i.server_id == plan.server as i64)));
+        return Ok(RentOutcome::Busy(open.into_iter().find(|i| i.server_id == plan.server.db())));
     };
     let result = match tokio::time::timeout(CALL_LIMIT, core.clore.create_order(&key, &req)).await {
         Ok(r) => r,
@@ -147,7 +149,7 @@ async fn write_ahead(core: &Core, user: &User, plan: &RentPlan, login: &Login) -
     };
     let new = NewIntent {
         user: user.id,
-        server_id: plan.server as i64,
+        server_id: plan.server.db(),
         price: plan.price,
         currency: plan.currency.api_name().to_owned(),
         spot: plan.spot,
@@ -193,7 +195,7 @@ async fn conclude(
         Err(e) => (Status::Refused, None, Some(e.to_string()), format!("refused: {e}")),
     };
     let mut tx = core.pool.begin().await?;
-    let order_id = order.map(|o| o.id as i64);
+    let order_id = order.map(|o| o.id.db());
     if !intents::resolve(&mut *tx, intent.id, &[Status::Pending], status, order_id, why.as_deref()).await? {
         tx.rollback().await?;
         let now = intents::get(&core.pool, intent.id).await?;
@@ -271,7 +273,7 @@ async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e
 
 /// The user's own running order on `server`, if Clore lists one: "already rented" may mean
 /// they rent it themselves (made on the dashboard, or by an attempt settled earlier).
-async fn own_order_on(core: &Core, user: &User, key: &ApiKey, server: u64) -> Option<u64> {
+async fn own_order_on(core: &Core, user: &User, key: &ApiKey, server: ServerId) -> Option<OrderId> {
     match core.clore.my_orders(key, false).await {
         Ok(mine) => {
             let o = mine.orders.into_iter().find(|o| !o.expired && o.server_id == Some(server))?;
@@ -281,7 +283,9 @@ async fn own_order_on(core: &Core, user: &User, key: &ApiKey, server: u64) -> Op
             }
             Some(o.id)
         }
-        Err(_) => tracked::active_on_server(&core.pool, user.id, server as i64).await.ok().flatten().map(|o| o as u64),
+        Err(_) => {
+            tracked::active_on_server(&core.pool, user.id, server.db()).await.ok().flatten().map(OrderId::from_db)
+        }
     }
 }
 
