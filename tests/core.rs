@@ -237,3 +237,29 @@ async fn a_generated_password_reaches_no_log_line_and_no_outbox_row() {
         sqlx::query_scalar("SELECT to_jsonb(i)::text FROM rent_intents i").fetch_all(&app.core.pool).await.unwrap();
     assert!(!intents.is_empty() && intents.iter().all(|r| !r.contains(&secret)));
 }
+
+#[tokio::test]
+async fn a_button_from_an_older_version_is_a_polite_toast() {
+    let app = test_app().await;
+    let ann = caller("ann", None);
+    say(&app, &ann, "/help").await;
+    let me = clorebot::store::users::find_user(&app.core.pool, clorebot::store::Platform::Console, "ann")
+        .await
+        .unwrap()
+        .unwrap();
+    let old = json!({ "kind": "gpus_page", "query": { "a shape": "this version does not read" }, "page": 1 });
+    clorebot::store::actions::create(
+        &app.core.pool,
+        "tok-old-shape-01",
+        Some(me.id),
+        &old,
+        std::time::Duration::from_secs(60),
+    )
+    .await
+    .unwrap();
+    let p = app.core.press(&ann, "tok-old-shape-01").await;
+    assert_eq!(
+        p,
+        PressResponse::toast("This button is from an earlier version of the bot. Please run the command again.")
+    );
+}

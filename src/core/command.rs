@@ -14,6 +14,7 @@ use super::help;
 use crate::clore::validate::{MRL_MAX_HOURS, PASSWORD_MIN, check_image, check_ssh_key};
 use crate::clore::{ApiKey, Currency, OrderId, PortProto, ServerId};
 use crate::market::Query;
+use crate::store::WatchId;
 use crate::text::{ECHO_MAX, clip};
 
 /// Longest server name `/hostset` takes; Clore's own are short (`rig-01`), this only stops
@@ -48,10 +49,10 @@ pub enum Command {
     Wallets,
     Watch(WatchArgs),
     Watches,
-    Unwatch(i64),
+    Unwatch(WatchId),
     /// `None`: snooze off.
     Snooze {
-        watch: i64,
+        watch: WatchId,
         duration: Option<Duration>,
     },
     MyServers,
@@ -256,13 +257,13 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "wallets" => no_args("wallets", rest, Command::Wallets),
         "watch" => parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
-        "unwatch" => Ok(Command::Unwatch(one_id::<u64>("unwatch", rest, "watch id")? as i64)),
+        "unwatch" => Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, "watch id")? as i64))),
         "snooze" => {
             let t = terms(rest)?;
             let [w, d] = t.as_slice() else {
                 return Err(ParseError::usage("snooze", "Give the watch id and how long, e.g. /snooze 3 2h."));
             };
-            let watch = id::<u64>("snooze", w, "watch id")? as i64;
+            let watch = WatchId(id::<u64>("snooze", w, "watch id")? as i64);
             let duration = if matches!(d.to_ascii_lowercase().as_str(), "off" | "0" | "none") {
                 None
             } else {
@@ -689,7 +690,7 @@ mod tests {
         assert!(matches!(ok("/orders all"), Command::Orders { all: true }));
         assert!(matches!(ok("/wallets"), Command::Wallets));
         assert!(matches!(ok("/watches"), Command::Watches));
-        assert!(matches!(ok("/unwatch 4"), Command::Unwatch(4)));
+        assert!(matches!(ok("/unwatch 4"), Command::Unwatch(WatchId(4))));
         assert!(matches!(ok("/myservers"), Command::MyServers));
         assert!(matches!(ok("/key"), Command::KeyStatus));
         assert!(matches!(ok("/key remove"), Command::KeyRemove));
@@ -697,9 +698,9 @@ mod tests {
         assert!(matches!(ok("/key Zq8sPnW3vK1tY6uR0mXb4cLd7hJf2gAe"), Command::KeySet(Ok(_))));
         assert!(matches!(ok("/spotprice 7 0.35"), Command::SpotPrice { order: OrderId(7), price } if price == 0.35));
         assert!(
-            matches!(ok("/snooze 3 1h30m"), Command::Snooze { watch: 3, duration: Some(d) } if d.as_secs() == 5400)
+            matches!(ok("/snooze 3 1h30m"), Command::Snooze { watch: WatchId(3), duration: Some(d) } if d.as_secs() == 5400)
         );
-        assert!(matches!(ok("/snooze 3 off"), Command::Snooze { watch: 3, duration: None }));
+        assert!(matches!(ok("/snooze 3 off"), Command::Snooze { watch: WatchId(3), duration: None }));
     }
 
     #[test]

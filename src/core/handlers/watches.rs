@@ -248,21 +248,21 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
 /// The watch, if the caller may change it: its owner, or an admin of a team watch's chat.
 /// A watch that does not exist and one that is someone else's get the same answer, so ids
 /// reveal nothing about other people's watches.
-async fn editable(cx: &Ctx<'_>, id: i64) -> Result<Watch, Failure> {
+async fn editable(cx: &Ctx<'_>, id: WatchId) -> Result<Watch, Failure> {
     let nope = || Failure::user(format!("You have no watch #{id} here. /watches lists the ones you can change."));
-    let w = watches::get(&cx.core.pool, WatchId(id)).await?.ok_or_else(nope)?;
+    let w = watches::get(&cx.core.pool, id).await?.ok_or_else(nope)?;
     // The platform is asked only for a team watch of this very chat that is not the caller's.
     let mine = w.owner_id == cx.user.id;
     if mine || (w.is_team && w.chat_id == cx.chat.id && cx.is_chat_admin().await?) { Ok(w) } else { Err(nope()) }
 }
 
-pub async fn unwatch(cx: &Ctx<'_>, id: i64) -> Outcome {
+pub async fn unwatch(cx: &Ctx<'_>, id: WatchId) -> Outcome {
     let w = editable(cx, id).await?;
     watches::delete(&cx.core.pool, w.id).await?;
     Ok(vec![Reply::text(format!("Watch #{id} ({}) is deleted.", w.query))])
 }
 
-pub async fn snooze(cx: &Ctx<'_>, id: i64, duration: Option<Duration>) -> Outcome {
+pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Outcome {
     let w = editable(cx, id).await?;
     match duration {
         Some(d) => {
