@@ -488,3 +488,34 @@ async fn a_watch_whose_text_no_longer_parses_is_turned_off_and_its_owner_told_on
     assert_eq!(ann.line("/unwatch 2").await, "Watch #2 (3090 frobnicate=1) is deleted.");
     assert!(!ann.line("/watches").await.contains("#2 "));
 }
+
+#[tokio::test]
+async fn a_team_watch_made_in_a_topic_alerts_into_that_topic() {
+    let w = test_app().await;
+    let mut in_topic = clorebot::frontends::console::caller("bob", Some("ml-team"));
+    in_topic.chat.thread_id = Some("17".into());
+    let mut team = Session::new(&w.core, in_topic);
+    let (max, srv) = watch_below_market(&w, &mut team, "RTX 3090", "here").await;
+    w.set_price(srv, max * 0.9).await;
+    w.engine.poll_market().await.unwrap();
+    let targets: Vec<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT target_chat_id, target_thread_id FROM outbox").fetch_all(&w.core.pool).await.unwrap();
+    assert_eq!(targets, [(Some("group:ml-team".to_owned()), Some("17".to_owned()))]);
+
+    // Bob has never written to the bot privately: a private alert to him is queued to him,
+    // and the platform's notifier opens the private chat when it sends.
+    let bob = users::find_user(&w.core.pool, Platform::Console, "bob").await.unwrap().unwrap();
+    assert_eq!(bob.dm_chat_id, None);
+    let mut tx = w.core.pool.begin().await.unwrap();
+    let reply = clorebot::core::Reply::text("Your order ends in 30 minutes.");
+    clorebot::alerts::enqueue_private(&mut tx, &bob, "test:bob", reply).await.unwrap();
+    tx.commit().await.unwrap();
+    let row: (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT target_chat_id, target_thread_id FROM outbox WHERE dedup_key = 'test:bob'")
+            .fetch_one(&w.core.pool)
+            .await
+            .unwrap();
+    assert_eq!(row, (None, None));
+    let sent = w.deliver().await;
+    assert!(sent.contains(&("dm:bob".to_owned(), "Your order ends in 30 minutes.".to_owned())), "{sent:?}");
+}

@@ -554,6 +554,7 @@ async fn a_console_alert_is_delivered_only_once_printed() {
         dedup_key: "test:1".into(),
         platform: Platform::Console,
         target_chat_id: Some("dm:ann".into()),
+        target_thread_id: None,
         target_user: None,
         payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("server #7 is cheap")).unwrap(),
     };

@@ -73,6 +73,7 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
         dedup_key: k.into(),
         platform: clorebot::store::Platform::Console,
         target_chat_id: Some("dm:ann".into()),
+        target_thread_id: None,
         target_user: None,
         payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("hello")).unwrap(),
     };

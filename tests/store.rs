@@ -243,6 +243,7 @@ async fn concurrent_claimers_never_take_the_same_outbox_row() {
             dedup_key: format!("watch:1:server:{i}"),
             platform: Platform::Console,
             target_chat_id: Some("ops".into()),
+            target_thread_id: None,
             target_user: None,
             payload: json!({ "text": format!("alert {i}") }),
         };
@@ -286,6 +287,7 @@ async fn outbox_leases_retries_and_failures() {
         dedup_key: "order:5:ended".into(),
         platform: Platform::Telegram,
         target_chat_id: Some("1001".into()),
+        target_thread_id: None,
         target_user: None,
         payload: json!({"text": "Order 5 ended"}),
     };
@@ -379,6 +381,7 @@ async fn watches_and_their_match_state() {
     let team =
         users::upsert_chat(&pool, Platform::Telegram, "-100", users::ChatKind::Group, None, "ml team").await.unwrap();
     let new = |chat, is_team, once| watches::NewWatch {
+        thread_id: None,
         owner,
         chat,
         is_team,

@@ -48,6 +48,8 @@ pub struct Target {
     /// `None`: a private alert to a user whose private chat is not known yet; the notifier
     /// opens one with `user_platform_id` (Discord creates DM channels on demand).
     pub chat_id: Option<String>,
+    /// A forum topic or thread within the chat.
+    pub thread_id: Option<String>,
     pub user: Option<UserId>,
     pub user_platform_id: Option<String>,
 }
@@ -74,6 +76,7 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
         let target = Target {
             platform: row.platform,
             chat_id: row.target_chat_id.clone(),
+            thread_id: row.target_thread_id.clone(),
             user: row.target_user_id,
             user_platform_id: row.target_user_platform_id.clone(),
         };

@@ -119,6 +119,7 @@ impl Engine {
                     dedup_key: format!("watch:{}:{poll_id}", w.id),
                     platform: chat.platform,
                     target_chat_id: Some(chat.platform_chat_id.clone()),
+                    target_thread_id: row.thread_id.clone(),
                     target_user: owner,
                     payload: message::to_payload(&reply)?,
                 },

@@ -250,7 +250,7 @@ async fn contained<T>(what: &str, work: impl Future<Output = anyhow::Result<T>>)
 
 /// Enqueues a private alert to `user` (to their private chat, or, when none is known yet, to
 /// them: the notifier opens one); 0 when the alert exists already.
-pub(crate) async fn enqueue_private(
+pub async fn enqueue_private(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     user: &crate::store::users::User,
     dedup_key: &str,
@@ -262,6 +262,7 @@ pub(crate) async fn enqueue_private(
             dedup_key: dedup_key.to_owned(),
             platform: user.platform,
             target_chat_id: user.dm_chat_id.clone(),
+            target_thread_id: None,
             target_user: Some(user.id),
             payload: message::to_payload(&reply)?,
         },

@@ -19,6 +19,8 @@ pub struct NewAlert {
     pub platform: Platform,
     /// `None`: the private chat of `target_user`, resolved by the notifier when it sends.
     pub target_chat_id: Option<String>,
+    /// A forum topic or thread within the chat.
+    pub target_thread_id: Option<String>,
     pub target_user: Option<UserId>,
     pub payload: serde_json::Value,
 }
@@ -30,6 +32,7 @@ pub struct OutboxRow {
     #[sqlx(try_from = "String")]
     pub platform: Platform,
     pub target_chat_id: Option<String>,
+    pub target_thread_id: Option<String>,
     pub target_user_id: Option<UserId>,
     /// The target user's id on the platform (to open a private chat with them).
     pub target_user_platform_id: Option<String>,
@@ -38,13 +41,15 @@ pub struct OutboxRow {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, dedup_key, platform, target_chat_id, target_user_id, payload, attempts, created_at,
+const COLS: &str =
+    "id, dedup_key, platform, target_chat_id, target_thread_id, target_user_id, payload, attempts, created_at,
     (SELECT u.platform_user_id FROM users u WHERE u.id = target_user_id) AS target_user_platform_id";
 
 /// Queues an alert; false if one with the same dedup key exists already.
 pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool> {
     let r = sqlx::query(
-        "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload, target_thread_id)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(&a.dedup_key)
@@ -52,6 +57,7 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
     .bind(&a.target_chat_id)
     .bind(a.target_user)
     .bind(Json(&a.payload))
+    .bind(&a.target_thread_id)
     .execute(ex)
     .await?;
     let fresh = r.rows_affected() > 0;

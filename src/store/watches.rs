@@ -16,6 +16,8 @@ pub struct NewWatch {
     pub owner: UserId,
     pub chat: ChatId,
     pub is_team: bool,
+    /// The forum topic or thread a team watch alerts into (`None`: the chat itself).
+    pub thread_id: Option<String>,
     pub query: String,
     pub gpu_model: Option<String>,
     pub max_price: Option<f64>,
@@ -52,6 +54,7 @@ pub struct Watch {
     pub owner_id: UserId,
     pub chat_id: ChatId,
     pub is_team: bool,
+    pub thread_id: Option<String>,
     pub query: String,
     pub gpu_model: Option<String>,
     pub max_price: Option<f64>,
@@ -69,14 +72,14 @@ pub struct Watch {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once, \
+const COLS: &str = "id, owner_id, chat_id, is_team, thread_id, query, gpu_model, max_price, currency, once, \
                     cooldown_secs, snoozed_until, last_fired_at, autorent, active, broken_reason, broken_at, created_at";
 
 pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch> {
     sqlx::query_as(sqlf!(
         "INSERT INTO watches (owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once,
-                              cooldown_secs, autorent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLS}"
+                              cooldown_secs, autorent, thread_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLS}"
     ))
     .bind(w.owner)
     .bind(w.chat)
@@ -88,6 +91,7 @@ pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch
     .bind(w.once)
     .bind(w.cooldown_secs)
     .bind(w.autorent.as_ref().map(Json))
+    .bind(&w.thread_id)
     .fetch_one(ex)
     .await
 }

@@ -138,6 +138,8 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         owner: cx.user.id,
         chat: target,
         is_team: plan.team,
+        // A team watch alerts where it was made, down to the forum topic or thread.
+        thread_id: if plan.team { cx.caller.chat.thread_id.clone() } else { None },
         // With `currency`, the stored truth: read back as `plan.query` when watches load.
         query: plan.query_text.clone(),
         gpu_model: (!models.is_empty()).then(|| models.join(" ")),
