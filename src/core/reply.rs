@@ -101,6 +101,9 @@ pub struct Response {
     pub delete_trigger: bool,
 }
 
+/// The longest toast: Telegram answers a callback with at most 200 characters.
+pub const TOAST_MAX: usize = 200;
+
 /// The core's answer to a button press.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PressResponse {
@@ -115,8 +118,9 @@ pub struct PressResponse {
 }
 
 impl PressResponse {
+    /// At most [`TOAST_MAX`] characters (Telegram's limit for a callback answer).
     pub fn toast(text: impl Into<String>) -> PressResponse {
-        PressResponse { toast: Some(text.into()), ..PressResponse::default() }
+        PressResponse { toast: Some(crate::text::bound(&text.into(), TOAST_MAX)), ..PressResponse::default() }
     }
 
     /// New messages; the pressed message stays as it was.
