@@ -228,7 +228,7 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     let me_caller = clorebot::frontends::console::caller("you", None);
     let rx = start_alerts(&app, &me_caller);
     let market = handle.sim.clone();
-    app.supervise("demo market", move |_| sim::move_market(market.clone()));
+    app.supervise("demo market", move |stop| sim::move_market(market.clone(), stop));
     println!(
         "clorebot demo — a simulated Clore market at {} ({} servers), a throwaway database, and you,\n\
          signed in as `you` with a demo API key already stored. Type commands; Ctrl-D quits.\n\n\

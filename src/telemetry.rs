@@ -26,10 +26,5 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".to_owned());
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > PANIC_TEXT_MAX {
-        format!("{}…", line.chars().take(PANIC_TEXT_MAX).collect::<String>())
-    } else {
-        line
-    }
+    crate::text::bound(&text.split_whitespace().collect::<Vec<_>>().join(" "), PANIC_TEXT_MAX)
 }

@@ -11,11 +11,9 @@ use clorebot::alerts::deliver;
 use clorebot::alerts::{Engine, EngineConfig};
 use clorebot::clore::Currency;
 use clorebot::frontends::console::Session;
-use clorebot::store::crypto::SecretKind;
 use clorebot::store::outbox;
-use clorebot::store::{Platform, secrets, users};
+use clorebot::store::{Platform, users};
 use common::*;
-use secrecy::SecretString;
 use serde_json::json;
 
 /// A watch on `model` whose max sits below everything free now; returns (max, a server to move).
@@ -211,10 +209,7 @@ async fn orders_made_elsewhere_are_followed_too() {
 async fn one_accounts_trouble_does_not_stop_the_others() {
     let w = test_app().await;
     // Bob's key was revoked at Clore after he stored it.
-    let bob =
-        users::upsert_user_reachable(&w.core.pool, Platform::Console, "bob", "bob", Some("dm:bob")).await.unwrap();
-    let revoked = SecretString::from("revoked-key-0000000000");
-    secrets::put(&w.core.pool, &w.core.keyring, bob.id, SecretKind::CloreApiKey, &revoked).await.unwrap();
+    w.store_key_with("bob", "revoked-key-0000000000").await;
     let mut ann = w.keyed("ann").await;
     let srv = free_of(&w.sim, "RTX 3060").await[0].0;
     control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;

@@ -305,7 +305,12 @@ async fn timeouts_end_in_a_clear_error() {
 #[tokio::test]
 async fn ambiguous_create_order_is_looked_for_never_resent() {
     let sim = start_sim(40).await;
-    let c = client_with(&sim, |cfg| cfg.timeout = Duration::from_millis(400));
+    // About lost and late answers, not rate limits.
+    quicken(&sim).await;
+    let c = client_with(&sim, |cfg| {
+        cfg.timeout = Duration::from_millis(400);
+        quick(cfg);
+    });
     let k = key();
     let (server, _) = free_server(&c, Currency::Usd).await;
     // The order is made but the answer comes too late: the client finds it, and rents once.

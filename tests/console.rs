@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use clorebot::core::CoreConfig;
 use clorebot::frontends::console::caller;
-use clorebot::sim::SimHandle;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::{Platform, secrets, users};
 use common::*;
@@ -32,18 +31,6 @@ fn prices(out: &str) -> Vec<f64> {
         .filter(|l| l.starts_with('#'))
         .filter_map(|l| l.split('$').nth(1)?.split('/').next()?.parse().ok())
         .collect()
-}
-
-/// The cheapest free server of a model with a USD price, from the simulator's own state.
-async fn cheapest_free(sim: &SimHandle, model: &str) -> (u64, f64) {
-    let m = client(sim).marketplace(None).await.unwrap();
-    m.servers
-        .iter()
-        .filter(|s| !s.rented && s.accepts(clorebot::clore::Currency::Usd))
-        .filter(|s| s.specs.as_ref().and_then(|x| x.gpu.as_ref()).is_some_and(|g| g.ends_with(model)))
-        .filter_map(|s| Some((s.id.0, s.on_demand(clorebot::clore::Currency::Usd)?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .unwrap()
 }
 
 #[tokio::test]
@@ -98,7 +85,7 @@ async fn gpus_filters_sorts_and_pages_without_a_key() {
 async fn rent_confirm_once_then_orders_show_ssh() {
     let bot = bot().await;
     let mut s = bot.keyed("ann").await;
-    let (id, price) = cheapest_free(&bot.sim, "RTX 4090").await;
+    let (id, price) = free_of(&bot.sim, "RTX 4090").await[0];
     // `/rent 4090` reads as a model and picks the cheapest free one.
     let out = s.line("/rent 4090").await;
     assert!(out.contains(&format!("Rent server #{id}?")), "{out}");
@@ -121,7 +108,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     assert!(out.contains(&format!("#{id}")) && out.contains("left") && out.contains("    ssh root@"), "{out}");
 
     // Abort leaves everything as it was; a Confirm pressed after Abort does nothing.
-    let (other, _) = cheapest_free(&bot.sim, "RTX 3090").await;
+    let (other, _) = free_of(&bot.sim, "RTX 3090").await[0];
     s.line(&format!("/rent #{other}")).await;
     let out = s.line("/press 2").await;
     assert_eq!(out, format!("✎ Aborted: renting #{other}. Nothing was done."), "the confirmation turns into it");
@@ -132,7 +119,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
 async fn a_price_raised_before_confirm_is_refused_and_nothing_is_rented() {
     let bot = bot().await;
     let mut s = bot.keyed("ann").await;
-    let (id, price) = cheapest_free(&bot.sim, "RTX 3090").await;
+    let (id, price) = free_of(&bot.sim, "RTX 3090").await[0];
     let out = s.line(&format!("/rent #{id}")).await;
     assert!(out.contains(&format!("Rent server #{id}?")), "{out}");
     control(&bot.sim, &format!("/servers/{id}"), json!({ "price_usd": price * 2.0 })).await;
@@ -148,7 +135,7 @@ async fn a_price_raised_before_confirm_is_refused_and_nothing_is_rented() {
 async fn cancel_with_an_issue() {
     let bot = bot().await;
     let mut s = bot.keyed("ann").await;
-    let (id, _) = cheapest_free(&bot.sim, "RTX 3060").await;
+    let (id, _) = free_of(&bot.sim, "RTX 3060").await[0];
     s.line(&format!("/rent #{id}")).await;
     let out = s.line("/press 1").await;
     let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
@@ -238,7 +225,7 @@ async fn a_button_pressed_by_someone_else_is_refused() {
     bot.keyed("ann").await;
     let mut ann = bot.session("ann", Some("ml-team"));
     let mut bob = bot.session("bob", Some("ml-team"));
-    let (id, _) = cheapest_free(&bot.sim, "RTX 3070").await;
+    let (id, _) = free_of(&bot.sim, "RTX 3070").await[0];
     let out = ann.line(&format!("/rent #{id}")).await;
     assert!(out.contains("[1] Confirm"), "{out}");
     let confirm = ann.buttons()[0].token.clone();
@@ -355,7 +342,7 @@ async fn settings_change_what_rent_uses() {
     assert!(!out.contains("Hunter2"));
     let out = s.line("/gpus 3090 limit=3").await;
     assert!(out.contains("CLORE per day") && out.contains(" CLORE/day"), "{out}");
-    let (id, _) = cheapest_free(&bot.sim, "RTX 3090").await;
+    let (id, _) = free_of(&bot.sim, "RTX 3090").await[0];
     let out = s.line(&format!("/rent #{id}")).await;
     assert!(out.contains("Image:") && out.contains("pytorch/pytorch:2.4"), "{out}");
     assert!(out.contains("SSH login:    your saved password") && out.contains("CLORE/day"), "{out}");
@@ -483,7 +470,7 @@ async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
     let sealed = || async {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sealed_secrets").fetch_one(&bot.core.pool).await.unwrap()
     };
-    let (id, _) = cheapest_free(&bot.sim, "RTX 3060").await;
+    let (id, _) = free_of(&bot.sim, "RTX 3060").await[0];
     let out = s.line(&format!("/rent #{id} env HF_TOKEN=hf_supersecret123")).await;
     assert!(out.contains("Environment:  HF_TOKEN") && !out.contains("supersecret"), "{out}");
     let payloads: Vec<String> =

@@ -124,16 +124,13 @@ async fn a_long_orders_all_splits_under_discords_limit_at_line_boundaries() {
     let sim = start_sim(200).await;
     // Clore's per-key spacing is not what this test is about.
     control(&sim, "/config", json!({ "call_spacing_ms": 0, "create_spacing_ms": 0 })).await;
-    let app = test_app_on(sim, |c| {
-        c.clore.request_period = std::time::Duration::ZERO;
-        c.clore.create_period = std::time::Duration::ZERO;
-    })
-    .await;
-    app.store_key("ann").await;
-    let direct = client_with(&app.sim, |c| {
+    fn unspaced(c: &mut clorebot::clore::ClientConfig) {
         c.request_period = std::time::Duration::ZERO;
         c.create_period = std::time::Duration::ZERO;
-    });
+    }
+    let app = test_app_on(sim, |c| unspaced(&mut c.clore)).await;
+    app.store_key("ann").await;
+    let direct = client_with(&app.sim, unspaced);
     let mut free: Vec<u64> = Vec::new();
     for model in ["RTX 3060", "RTX 3090", "RTX 4090", "RTX 3080", "RTX 3070"] {
         free.extend(free_of(&app.sim, model).await.into_iter().map(|(id, _)| id));

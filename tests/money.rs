@@ -25,7 +25,7 @@ fn engine_cfg() -> EngineConfig {
 /// about lost answers, not rate limits), with a client that gives up on an answer after 1 s.
 async fn fast_app() -> TestApp {
     let sim = start_sim(200).await;
-    control(&sim, "/config", json!({ "call_spacing_ms": 100, "create_spacing_ms": 300 })).await;
+    quicken(&sim).await;
     test_app_on(sim, |cfg| {
         fast(&mut cfg.clore);
         cfg.engine = engine_cfg();
@@ -35,8 +35,7 @@ async fn fast_app() -> TestApp {
 
 fn fast(c: &mut clorebot::clore::ClientConfig) {
     c.timeout = Duration::from_secs(1);
-    c.request_period = Duration::from_millis(120);
-    c.create_period = Duration::from_millis(350);
+    quick(c);
 }
 
 fn fast_client(sim: &SimHandle) -> clorebot::clore::CloreClient {

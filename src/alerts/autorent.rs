@@ -16,13 +16,14 @@ use crate::core::Failure;
 use crate::core::Reply;
 use crate::core::format::{money, per_day};
 use crate::core::handlers::rent::{self, RentPlan, busy_text, unclear_text};
+use crate::core::services::login::NO_SAVED_LOGIN;
 use crate::core::services::rent::{RentOutcome, rent as rent_service};
+use crate::core::services::{SshLogin, ssh_login};
 use crate::market::ServerView;
 use crate::market::snapshot::creation_fee_in;
-use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Status};
-use crate::store::watches::{self, Watch};
-use crate::store::{orders, secrets, users};
+use crate::store::watches::Watch;
+use crate::store::{orders, users};
 
 const DAY: i64 = 86_400;
 
@@ -119,14 +120,12 @@ pub async fn attempt(
     let Some(user) = users::get_user(&core.pool, row.owner_id).await? else {
         return Ok(Reply::text(format!("{head}: its owner is gone; nothing was rented.")));
     };
-    let can_log_in = user.settings.ssh_key.is_some()
-        || secrets::status(&core.pool, user.id, SecretKind::SshPassword).await?.is_some();
-    if !can_log_in {
-        return refuse(
-            "you have no saved SSH key or password to log in with, so nothing was rented. Set one with \
-             /settings sshkey=\"…\" or password=…."
-                .into(),
-        );
+    let login = ssh_login(core, &user).await.map_err(|f| match f {
+        Failure::Internal(e) => e,
+        Failure::User(m) => anyhow::anyhow!(m),
+    })?;
+    if matches!(login, SshLogin::Nothing) {
+        return refuse(NO_SAVED_LOGIN.into());
     }
     let image = user.settings.default_image.clone().unwrap_or_else(|| core.cfg.default_image.clone());
     let gpu = servers.get(&id).map(|s| format!("{}× {}", s.gpu_count, s.model)).unwrap_or_default();
@@ -169,8 +168,8 @@ pub async fn attempt(
         Err(Failure::User(why)) => (vec![format!("{head}: renting #{id} did not go through. {why}")], false),
         Err(Failure::Internal(err)) => return Err(err),
     };
+    // The rent service turned the watch off with the order, unless it keeps renting.
     if made && !rules.keep {
-        watches::set_active(&core.pool, row.id, false).await?;
         lines.push("The watch is now off, as set (add keep to go on renting).".into());
     }
     let text = lines.join("\n");

@@ -44,6 +44,9 @@ pub struct WatchMemory {
     pub previous: Option<Arc<Snapshot>>,
     /// The active watches and their index, kept while the watch set is unchanged.
     watched: Option<Arc<Watched>>,
+    /// When each watch last fired since its row was loaded (the loaded rows keep the time
+    /// they were read with: a fire does not reload the watch set).
+    fired: HashMap<WatchId, chrono::DateTime<chrono::Utc>>,
 }
 
 /// Active watches as loaded, and the index over them.
@@ -85,8 +88,9 @@ impl Engine {
             let before = mem.matches.get(&w.id).cloned().unwrap_or_default();
             let fresh = watch::new_matches(&before, &now_set);
             let row = &by_id[&w.id];
+            let last_fired = row.last_fired_at.max(mem.fired.get(&w.id).copied());
             let quiet = row.snoozed_until.is_some_and(|u| u > now)
-                || row.last_fired_at.is_some_and(|t| (now - t).num_seconds() < i64::from(row.cooldown_secs));
+                || last_fired.is_some_and(|t| (now - t).num_seconds() < i64::from(row.cooldown_secs));
             let fires = !fresh.is_empty() && !quiet;
             let keep = watch::remembered(&before, &now_set, fires);
             if !fires {
@@ -129,6 +133,7 @@ impl Engine {
             watches::mark_fired(&mut *tx, w.id, now).await?;
             tx.commit().await?;
             mem.matches.insert(w.id, keep);
+            mem.fired.insert(w.id, now);
             report.alerts += 1;
         }
         mem.previous = Some(snap);
@@ -167,6 +172,7 @@ impl Engine {
     async fn sync_memory(&self, mem: &mut WatchMemory, ids: &[WatchId]) -> anyhow::Result<()> {
         let active: std::collections::HashSet<WatchId> = ids.iter().copied().collect();
         mem.matches.retain(|id, _| active.contains(id));
+        mem.fired.retain(|id, _| active.contains(id));
         let missing: Vec<i64> = ids.iter().filter(|id| !mem.matches.contains_key(id)).map(|id| id.0).collect();
         if missing.is_empty() {
             return Ok(());

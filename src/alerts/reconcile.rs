@@ -119,10 +119,8 @@ impl Engine {
             lines.push("Its endpoints are being set up; I'll tell you when they are ready.".into());
         }
         if let (Some(w), false) = (watch, accepted)
-            && let Some(watch) = watches::get(&mut *tx, w).await?
-            && !watch.rules().ok().flatten().is_some_and(|r| r.keep)
+            && watches::stop_after_order(&mut *tx, w).await?
         {
-            watches::set_active(&mut *tx, w, false).await?;
             lines.push("The watch is now off, as set (add keep to go on renting).".into());
         }
         let mut buttons = Vec::new();

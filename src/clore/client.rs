@@ -294,21 +294,19 @@ impl CloreClient {
                 Kind::Normal => self.inner.limits.wait(&id).await,
                 Kind::Create => self.inner.limits.wait_create(&id).await,
             }
-            let result = self.send_once(endpoint, method.clone(), key, query, body).await;
+            // Decoded before it is counted: an answer of the wrong shape is a failed call.
+            let result = self.send_once(endpoint, method.clone(), key, query, body).await.and_then(|v| {
+                T::deserialize(&v).map_err(|e| CloreError::Decode {
+                    endpoint,
+                    detail: e.to_string(),
+                    excerpt: excerpt(v.to_string().as_bytes(), key),
+                })
+            });
             attempt += 1;
-            let label = match &result {
-                Ok(_) => "ok",
-                Err(e) => e.label(),
-            };
+            let label = result.as_ref().map_or_else(CloreError::label, |_| "ok");
             metrics::counter!("clorebot_clore_calls_total", "endpoint" => endpoint, "result" => label).increment(1);
             let err = match result {
-                Ok(v) => {
-                    return T::deserialize(&v).map_err(|e| CloreError::Decode {
-                        endpoint,
-                        detail: e.to_string(),
-                        excerpt: excerpt(v.to_string().as_bytes(), key),
-                    });
-                }
+                Ok(t) => return Ok(t),
                 Err(e) => e,
             };
             let retry = err.is_transient()

@@ -246,16 +246,18 @@ where
             out.write_all(b"> ").await?;
             out.flush().await?;
         }
-        buf.clear();
+        // `buf` is only cleared once a line is handled: a read that an alert interrupts has
+        // kept its bytes there, and the next read goes on from them.
         let (printed, ack) = tokio::select! {
             n = input.read_until(b'\n', &mut buf) => {
-                if n? == 0 {
+                if n? == 0 && buf.is_empty() {
                     break;
                 }
                 // Bytes that are not UTF-8 (a paste from elsewhere) become U+FFFD; the
                 // session goes on.
-                let line = String::from_utf8_lossy(&buf);
-                (session.line(line.trim_end_matches(['\n', '\r'])).await, None)
+                let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
+                buf.clear();
+                (session.line(&line).await, None)
             },
             Some(alert) = async {
                 match alerts.as_mut() {
@@ -263,6 +265,12 @@ where
                     None => std::future::pending().await,
                 }
             } => {
+                if alert.printed.is_closed() {
+                    // Delivery stopped waiting and will send it again: printing this copy
+                    // would show the alert twice.
+                    show_prompt = false;
+                    continue;
+                }
                 if prompt {
                     out.write_all(b"\r").await?;
                 }

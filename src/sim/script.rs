@@ -29,11 +29,10 @@ pub struct Step {
     pub freed: Option<u64>,
 }
 
-/// Moves the market every [`STEP_EVERY`], for as long as the task runs.
-pub async fn move_market(sim: Arc<Sim>) {
+/// Moves the market every [`STEP_EVERY`] until `stop`.
+pub async fn move_market(sim: Arc<Sim>, stop: tokio_util::sync::CancellationToken) {
     let mut rng = StdRng::from_os_rng();
-    loop {
-        tokio::time::sleep(STEP_EVERY).await;
+    while tokio::time::timeout(STEP_EVERY, stop.cancelled()).await.is_err() {
         move_market_once(&sim, &mut rng);
     }
 }

@@ -144,6 +144,20 @@ pub async fn set_active(ex: impl PgExecutor<'_>, id: WatchId, active: bool) -> s
     Ok(())
 }
 
+/// Turns an auto-rent watch off once it has rented, unless its rules say `keep`; true if it
+/// was one to turn off. Called in the transaction that records the order, so a crash between
+/// the two can never leave a stop-after-one watch renting again.
+pub async fn stop_after_order(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE watches SET active = FALSE, updated_at = now()
+         WHERE id = $1 AND NOT coalesce(autorent->'keep' = 'true'::jsonb, false)",
+    )
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
 /// Turns an active watch off as broken, for `reason`; false if it was not active (deleted,
 /// off, or marked already — by another process, say), so only one caller tells its owner.
 pub async fn mark_broken(ex: impl PgExecutor<'_>, id: WatchId, reason: &str) -> sqlx::Result<bool> {
@@ -169,7 +183,9 @@ pub async fn snooze(ex: impl PgExecutor<'_>, id: WatchId, until: Option<DateTime
 
 pub async fn mark_fired(ex: impl PgExecutor<'_>, id: WatchId, at: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE watches SET last_fired_at = $2, active = active AND NOT once, updated_at = now() WHERE id = $1",
+        // `updated_at` stays: it tells the engine the watch *set* changed (a reload), which a
+        // fire does not — a `once` watch leaves the active set, and that changes its count.
+        "UPDATE watches SET last_fired_at = $2, active = active AND NOT once WHERE id = $1",
     )
     .bind(id)
     .bind(at)

@@ -8,6 +8,10 @@ use crate::store::crypto::SecretKind;
 use crate::store::secrets;
 use crate::store::users::User;
 
+/// Why an unattended rent (auto-rent) cannot go ahead without a saved login.
+pub const NO_SAVED_LOGIN: &str = "you have no saved SSH key or password to log in with, so nothing was rented. Set one \
+                                  with /settings sshkey=\"…\" or password=….";
+
 /// A user's saved way in, if any: a saved SSH key wins over a saved password.
 pub enum SshLogin {
     Key(String),

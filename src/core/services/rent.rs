@@ -22,7 +22,7 @@ use crate::core::{Core, Failure};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
-use crate::store::{WatchId, audit, orders as tracked, sealed};
+use crate::store::{WatchId, audit, orders as tracked, sealed, watches};
 
 /// Length of a generated SSH password: strong, and within Clore's 32-character limit.
 const GENERATED_PASSWORD_LEN: usize = 20;
@@ -107,11 +107,7 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
         }
         SshLogin::Nothing if plan.watch.is_some() => {
             // Unattended: a generated password could only reach its owner through the outbox.
-            return Ok(RentOutcome::Refused(
-                "you have no saved SSH key or password to log in with, so nothing was rented. Set one with \
-                 /settings sshkey=\"…\" or password=…."
-                    .into(),
-            ));
+            return Ok(RentOutcome::Refused(super::login::NO_SAVED_LOGIN.into()));
         }
         SshLogin::Nothing => {
             let p = SecretString::from(generate_password());
@@ -123,9 +119,9 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
         // Nothing leaves: this is a plain refusal, no intent needed.
         return Ok(RentOutcome::Refused(format!("That order can't be sent ({e}). No order was made.")));
     }
-    let Some(intent) = write_ahead(core, user, plan, &login).await? else {
-        let open = intents::open_for_user(&core.pool, user.id).await?;
-        return Ok(RentOutcome::Busy(open.into_iter().find(|i| i.server_id == plan.server.db())));
+    let intent = match write_ahead(core, user, plan, &login).await? {
+        Begun::Started(i) => i,
+        Begun::Busy(open) => return Ok(RentOutcome::Busy(open)),
     };
     let result = match tokio::time::timeout(CALL_LIMIT, core.clore.create_order(&key, &req)).await {
         Ok(r) => r,
@@ -137,9 +133,9 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     conclude(core, user, &key, plan, &intent, result, login).await
 }
 
-/// Commits the intent (and a generated password, sealed) before anything is sent; `None`
-/// when an earlier attempt on the same server is still open.
-async fn write_ahead(core: &Core, user: &User, plan: &RentPlan, login: &Login) -> Result<Option<Intent>, Failure> {
+/// Commits the intent (and a generated password, sealed) before anything is sent; `Busy`
+/// (with that attempt) when an earlier attempt on the same server is still open.
+async fn write_ahead(core: &Core, user: &User, plan: &RentPlan, login: &Login) -> Result<Begun, Failure> {
     let mut tx = core.pool.begin().await?;
     let login_secret = match login {
         Login::Generated(p) => {
@@ -158,13 +154,11 @@ async fn write_ahead(core: &Core, user: &User, plan: &RentPlan, login: &Login) -
         origin: origin(plan),
         login_secret,
     };
-    match intents::begin(&mut tx, &new).await? {
-        Begun::Started(i) => {
-            tx.commit().await?;
-            Ok(Some(i))
-        }
-        Begun::Busy(_) => Ok(None),
+    let begun = intents::begin(&mut tx, &new).await?;
+    if matches!(begun, Begun::Started(_)) {
+        tx.commit().await?;
     }
+    Ok(begun)
 }
 
 fn origin(plan: &RentPlan) -> Origin {
@@ -204,6 +198,9 @@ async fn conclude(
     audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
     if let Some(o) = order {
         follow(&mut tx, user.id, o, plan.watch.map(WatchId), Some(plan.price)).await?;
+    }
+    if let (Some(w), Status::Made | Status::Accepted) = (plan.watch, status) {
+        watches::stop_after_order(&mut *tx, WatchId(w)).await?;
     }
     // A password the reply shows now is not kept; an unclear attempt keeps it sealed for
     // the announcement of the order, should it turn out to exist.
