@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 use super::message;
 use crate::core::Reply;
 use crate::store::outbox;
-use crate::store::{Platform, UserId, users};
+use crate::store::users::{self, ChatKind};
+use crate::store::{Platform, UserId};
 
 /// Alerts claimed per round; a round's sends finish well inside the lease.
 const BATCH: i64 = 20;
@@ -66,52 +67,88 @@ pub trait Notifier: Send + Sync {
     fn send(&self, target: &Target, reply: &Reply) -> impl Future<Output = Result<(), SendError>> + Send;
 }
 
+/// Chats a round sends to at once. Alerts to one chat go one after another, in order; chats
+/// are served side by side, so one slow or rate-limited chat does not hold up the rest.
+const CHATS_AT_ONCE: usize = BATCH as usize;
+
 /// One round: claim, send, record. Returns how many were delivered.
 pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<usize> {
+    use futures_util::StreamExt;
     let scope = n.scope();
     let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, LEASE).await?;
-    let mut delivered = 0;
+    // Rows come oldest first; grouping keeps that order within each chat.
+    let mut chats: Vec<Vec<outbox::OutboxRow>> = Vec::new();
     for row in rows {
-        let reply = message::from_payload(&row.payload.0);
-        let target = Target {
-            platform: row.platform,
-            chat_id: row.target_chat_id.clone(),
-            thread_id: row.target_thread_id.clone(),
-            user: row.target_user_id,
-            user_platform_id: row.target_user_platform_id.clone(),
-        };
-        match n.send(&target, &reply).await {
-            Ok(()) => {
-                outbox::mark_delivered(pool, row.id).await?;
-                metrics::counter!("clorebot_alerts_delivered_total", "platform" => row.platform.as_str()).increment(1);
-                delivered += 1;
-            }
-            Err(SendError::Permanent(why)) => {
-                tracing::warn!(alert = %row.id, error = %why, "alert cannot be delivered; giving up");
-                outbox::mark_failed(pool, row.id, &why).await?;
-                metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
-            }
-            Err(SendError::Gone(why)) => {
-                tracing::info!(alert = %row.id, error = %why, "alert target is gone; giving up");
-                outbox::mark_failed(pool, row.id, &format!("gone: {why}")).await?;
-                if let (Some(user), Some(chat)) = (row.target_user_id, &row.target_chat_id) {
-                    users::forget_private_chat(pool, user, chat).await?;
-                }
-                metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
-            }
-            Err(SendError::Retry { why, .. }) if row.attempts >= MAX_ATTEMPTS => {
-                tracing::warn!(alert = %row.id, attempts = row.attempts, error = %why, "alert failed too often; giving up");
-                outbox::mark_failed(pool, row.id, &why).await?;
-                metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
-            }
-            Err(SendError::Retry { after, why }) => {
-                let backoff = crate::retry::doubled(FIRST_DELAY, (row.attempts.clamp(1, 16) - 1) as u32, MAX_DELAY);
-                let delay = after.map_or(backoff, |a| a.max(Duration::from_secs(1)).min(MAX_DELAY));
-                outbox::retry_later(pool, row.id, &why, delay).await?;
-            }
+        let key = (&row.target_chat_id, row.target_user_id);
+        match chats.iter_mut().find(|c| (&c[0].target_chat_id, c[0].target_user_id) == key) {
+            Some(c) => c.push(row),
+            None => chats.push(vec![row]),
         }
     }
+    let per_chat = futures_util::stream::iter(chats)
+        .map(|rows| async move {
+            let mut delivered = 0;
+            for row in rows {
+                delivered += deliver_row(pool, n, row).await?;
+            }
+            anyhow::Ok(delivered)
+        })
+        .buffer_unordered(CHATS_AT_ONCE)
+        .collect::<Vec<_>>()
+        .await;
+    let mut delivered = 0;
+    for r in per_chat {
+        delivered += r?;
+    }
     Ok(delivered)
+}
+
+/// Sends one claimed alert and records the outcome; 1 if it was delivered.
+async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) -> anyhow::Result<usize> {
+    let reply = message::from_payload(&row.payload.0);
+    let target = Target {
+        platform: row.platform,
+        chat_id: row.target_chat_id.clone(),
+        thread_id: row.target_thread_id.clone(),
+        user: row.target_user_id,
+        user_platform_id: row.target_user_platform_id.clone(),
+    };
+    match n.send(&target, &reply).await {
+        Ok(()) => {
+            outbox::mark_delivered(pool, row.id).await?;
+            metrics::counter!("clorebot_alerts_delivered_total", "platform" => row.platform.as_str()).increment(1);
+            return Ok(1);
+        }
+        Err(SendError::Permanent(why)) => {
+            tracing::warn!(alert = %row.id, error = %why, "alert cannot be delivered; giving up");
+            outbox::mark_failed(pool, row.id, &why).await?;
+            metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
+        }
+        Err(SendError::Gone(why)) => {
+            tracing::info!(alert = %row.id, error = %why, "alert target is gone; giving up");
+            outbox::mark_failed(pool, row.id, &format!("gone: {why}")).await?;
+            if let Some(chat) = &row.target_chat_id {
+                // Later alerts to the chat are kept as gone, not sent, until it is back.
+                let kind = if row.target_user_id.is_some() { ChatKind::Dm } else { ChatKind::Group };
+                users::set_reach(pool, row.platform, chat, kind, "", users::Reach::Gone).await?;
+                if let Some(user) = row.target_user_id {
+                    users::forget_private_chat(pool, user, chat).await?;
+                }
+            }
+            metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
+        }
+        Err(SendError::Retry { why, .. }) if row.attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(alert = %row.id, attempts = row.attempts, error = %why, "alert failed too often; giving up");
+            outbox::mark_failed(pool, row.id, &why).await?;
+            metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
+        }
+        Err(SendError::Retry { after, why }) => {
+            let backoff = crate::retry::doubled(FIRST_DELAY, (row.attempts.clamp(1, 16) - 1) as u32, MAX_DELAY);
+            let delay = after.map_or(backoff, |a| a.max(Duration::from_secs(1)).min(MAX_DELAY));
+            outbox::retry_later(pool, row.id, &why, delay).await?;
+        }
+    }
+    Ok(0)
 }
 
 /// Delivers a round every `every` (sooner while there is a backlog) until `stop`; a round

@@ -47,9 +47,15 @@ const COLS: &str =
 
 /// Queues an alert; false if one with the same dedup key exists already.
 pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool> {
+    // An alert to a chat the bot was removed from is kept, given up ("gone"), not sent.
     let r = sqlx::query(
-        "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload, target_thread_id)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload, target_thread_id,
+                             failed_at, last_error)
+         SELECT $1, $2, $3, $4, $5, $6, g.at, CASE WHEN g.at IS NOT NULL THEN 'gone: the bot cannot post in this chat' END
+         FROM (SELECT (SELECT now() FROM chats c
+                       WHERE c.platform = $2 AND c.unreachable_since IS NOT NULL
+                         AND c.platform_chat_id = COALESCE($3,
+                               (SELECT COALESCE(u.dm_chat_id, u.platform_user_id) FROM users u WHERE u.id = $4))) AS at) g
          ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(&a.dedup_key)

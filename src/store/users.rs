@@ -116,7 +116,8 @@ pub struct Chat {
 const CHAT_COLS: &str = "id, platform, platform_chat_id, kind, guild_id, title";
 
 /// The chat behind a platform chat id, created on first sight; kind and title follow the
-/// platform (a group can become a supergroup, a title can change).
+/// platform (a group can become a supergroup, a title can change). Hearing from a chat means
+/// the bot can reach it again.
 pub async fn upsert_chat(
     ex: impl PgExecutor<'_>,
     platform: Platform,
@@ -128,7 +129,7 @@ pub async fn upsert_chat(
     sqlx::query_as(sqlf!(
         "INSERT INTO chats (platform, platform_chat_id, kind, guild_id, title) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (platform, platform_chat_id) DO UPDATE
-           SET kind = EXCLUDED.kind, guild_id = EXCLUDED.guild_id, title = EXCLUDED.title
+           SET kind = EXCLUDED.kind, guild_id = EXCLUDED.guild_id, title = EXCLUDED.title, unreachable_since = NULL
          RETURNING {CHAT_COLS}"
     ))
     .bind(platform.as_str())
@@ -164,5 +165,119 @@ pub async fn forget_private_chat(ex: impl sqlx::PgExecutor<'_>, user: UserId, ch
         .bind(chat_id)
         .execute(ex)
         .await?;
+    Ok(())
+}
+
+/// Whether the bot can post in a chat, as the platform last told it (Telegram's
+/// `my_chat_member`: removed from a group, blocked by the user — and added back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Reachable,
+    Gone,
+}
+
+/// Records that the bot was removed from (or added back to) `platform_chat_id`. While it is
+/// gone, alerts to the chat — and private alerts that would go there — are kept in the outbox
+/// as given up instead of being sent; those already waiting are given up now. Returns how many
+/// waiting alerts were given up.
+pub async fn set_reach(
+    ex: impl PgExecutor<'_> + Copy,
+    platform: Platform,
+    platform_chat_id: &str,
+    kind: ChatKind,
+    title: &str,
+    reach: Reach,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "INSERT INTO chats (platform, platform_chat_id, kind, title, unreachable_since)
+         VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
+         ON CONFLICT (platform, platform_chat_id) DO UPDATE
+           SET unreachable_since = CASE WHEN $5 THEN COALESCE(chats.unreachable_since, now()) END,
+               title = CASE WHEN EXCLUDED.title = '' THEN chats.title ELSE EXCLUDED.title END",
+    )
+    .bind(platform.as_str())
+    .bind(platform_chat_id)
+    .bind(kind.as_str())
+    .bind(title)
+    .bind(reach == Reach::Gone)
+    .execute(ex)
+    .await?;
+    if reach == Reach::Reachable {
+        return Ok(0);
+    }
+    let r = sqlx::query(
+        "UPDATE outbox o SET failed_at = now(), claimed_until = NULL, last_error = 'gone: the bot cannot post in this chat'
+         WHERE o.platform = $1 AND o.delivered_at IS NULL AND o.failed_at IS NULL
+           AND (o.target_chat_id = $2
+                OR (o.target_chat_id IS NULL AND EXISTS (
+                      SELECT 1 FROM users u WHERE u.id = o.target_user_id
+                        AND COALESCE(u.dm_chat_id, u.platform_user_id) = $2)))",
+    )
+    .bind(platform.as_str())
+    .bind(platform_chat_id)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Whether the bot was removed from the chat (see [`set_reach`]).
+pub async fn is_gone(ex: impl PgExecutor<'_>, platform: Platform, platform_chat_id: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM chats WHERE platform = $1 AND platform_chat_id = $2 AND unreachable_since IS NOT NULL)",
+    )
+    .bind(platform.as_str())
+    .bind(platform_chat_id)
+    .fetch_one(ex)
+    .await
+}
+
+/// A group that became another (Telegram turns a group into a supergroup with a new id):
+/// the chat, and so its team watches, and alerts waiting for it move to the new id. If the
+/// new id is known already (a message from it came first), the old chat's watches move there.
+pub async fn migrate_chat(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    platform: Platform,
+    from: &str,
+    to: &str,
+) -> sqlx::Result<()> {
+    let old: Option<ChatId> =
+        sqlx::query_scalar("SELECT id FROM chats WHERE platform = $1 AND platform_chat_id = $2 FOR UPDATE")
+            .bind(platform.as_str())
+            .bind(from)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let new: Option<ChatId> =
+        sqlx::query_scalar("SELECT id FROM chats WHERE platform = $1 AND platform_chat_id = $2 FOR UPDATE")
+            .bind(platform.as_str())
+            .bind(to)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match (old, new) {
+        (Some(_), None) => {
+            sqlx::query("UPDATE chats SET platform_chat_id = $3 WHERE platform = $1 AND platform_chat_id = $2")
+                .bind(platform.as_str())
+                .bind(from)
+                .bind(to)
+                .execute(&mut **tx)
+                .await?;
+        }
+        (Some(old), Some(new)) => {
+            sqlx::query("UPDATE watches SET chat_id = $2 WHERE chat_id = $1")
+                .bind(old)
+                .bind(new)
+                .execute(&mut **tx)
+                .await?;
+        }
+        (None, _) => {}
+    }
+    sqlx::query(
+        "UPDATE outbox SET target_chat_id = $3
+         WHERE platform = $1 AND target_chat_id = $2 AND delivered_at IS NULL AND failed_at IS NULL",
+    )
+    .bind(platform.as_str())
+    .bind(from)
+    .bind(to)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
