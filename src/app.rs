@@ -19,10 +19,11 @@ use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::alerts::Engine;
+use crate::alerts::{Engine, deliver};
 use crate::clore::CloreClient;
 use crate::config::{Config, DiscordConfig, TelegramConfig};
 use crate::core::Core;
+use crate::frontends::telegram::Telegram;
 use crate::store::{self, Platform};
 
 /// A task that dies is restarted after this, doubling per failure in a row up to `RESTART_MAX`.
@@ -88,16 +89,34 @@ impl App {
         self.supervise("pollers", move |stop| engine.clone().run_pollers(stop));
     }
 
+    /// Runs the Telegram front-end and its alert delivery under supervision.
+    pub fn start_telegram(&self, tg: Arc<Telegram>) {
+        let pool = self.core.pool.clone();
+        let notifier = tg.notifier();
+        self.supervise("telegram", move |stop| tg.clone().run(stop));
+        self.supervise("telegram-alerts", move |stop| {
+            deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)
+        });
+    }
+
     /// The long-running process (`clorebot run`): the engine, the HTTP listener on `listener`
     /// and the front-ends whose tokens are set, until `shutdown` resolves; then stops taking
     /// new work and gives work under way up to `shutdown_grace` to finish.
     pub async fn serve(
-        self,
+        mut self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()>,
     ) -> anyhow::Result<()> {
         let addr = listener.local_addr().ok();
-        let router = http_router(Health { core: self.core.clone(), engine: self.engine.clone(), metrics: metrics() });
+        let mut router =
+            http_router(Health { core: self.core.clone(), engine: self.engine.clone(), metrics: metrics() });
+        if let Some(cfg) = self.telegram.take() {
+            let tg = Telegram::new(self.core.clone(), cfg)?;
+            if let Some(hook) = tg.webhook_router() {
+                router = router.merge(hook);
+            }
+            self.start_telegram(tg);
+        }
         let stop = self.stop.clone();
         self.tasks.spawn(async move {
             let served = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await;
@@ -106,9 +125,6 @@ impl App {
             }
         });
         self.start_engine();
-        if self.telegram.is_some() {
-            tracing::warn!("TELEGRAM_BOT_TOKEN is set, but this build has no Telegram front-end yet; not started");
-        }
         if self.discord.is_some() {
             tracing::warn!("DISCORD_TOKEN is set, but this build has no Discord front-end yet; not started");
         }

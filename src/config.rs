@@ -126,6 +126,22 @@ pub struct TelegramConfig {
     /// Set: webhook mode; unset: long polling.
     pub webhook_url: Option<Url>,
     pub webhook_secret: SecretString,
+    /// What the bot may send (Telegram's published limits; tests raise them on both sides).
+    pub limits: teloxide::adaptors::throttle::Limits,
+    /// How long one `getUpdates` waits for news (long polling).
+    pub poll_timeout: Duration,
+}
+
+/// Telegram's limits for bots (core.telegram.org/bots/faq): about one message a second per
+/// chat, 20 a minute per group, 30 a second overall. Private chats get the per-minute cap of
+/// groups too: a basic group's id does not say it is a group, and no person reads faster.
+pub fn telegram_limits() -> teloxide::adaptors::throttle::Limits {
+    teloxide::adaptors::throttle::Limits {
+        messages_per_sec_chat: 1,
+        messages_per_min_chat: 20,
+        messages_per_min_channel_or_supergroup: 20,
+        messages_per_sec_overall: 30,
+    }
 }
 
 #[derive(Debug)]
@@ -295,10 +311,21 @@ fn telegram(env: &Env<'_>) -> Result<Option<TelegramConfig>, ConfigError> {
     };
     Ok(Some(TelegramConfig {
         token,
-        api_url: env.url("TELEGRAM_API_URL")?.unwrap_or_else(|| Url::parse("https://api.telegram.org").expect("valid")),
+        api_url: without_trailing_slash(
+            env.url("TELEGRAM_API_URL")?.unwrap_or_else(|| Url::parse("https://api.telegram.org").expect("valid")),
+        ),
         webhook_url: env.url("TELEGRAM_WEBHOOK_URL")?,
         webhook_secret,
+        limits: telegram_limits(),
+        poll_timeout: Duration::from_secs(25),
     }))
+}
+
+/// teloxide appends `/bot<token>/<method>` to the base: `https://h/tg/` would become `//bot…`.
+fn without_trailing_slash(mut u: Url) -> Url {
+    let path = u.path().trim_end_matches('/').to_owned();
+    u.set_path(&path);
+    u
 }
 
 fn discord(env: &Env<'_>) -> Result<Option<DiscordConfig>, ConfigError> {

@@ -193,6 +193,15 @@ pub fn is_command(text: &str) -> bool {
     normalize(text).trim_start().starts_with('/')
 }
 
+/// A command's name, lowercased, without its `/` and `@bot` (`/GPUS@x 4090` → `gpus`).
+pub fn name(text: &str) -> Option<String> {
+    let text = normalize(text);
+    let body = text.trim_start().strip_prefix('/')?;
+    let head = body.split(char::is_whitespace).next().unwrap_or("");
+    let name = head.split('@').next().unwrap_or("");
+    (!name.is_empty()).then(|| name.to_ascii_lowercase())
+}
+
 /// True if `text` is a command addressed to another bot (`/gpus@otherbot`, as Telegram writes
 /// commands in groups). `own` is this bot's username; without it every `@name` is taken as ours.
 pub fn addressed_elsewhere(text: &str, own: Option<&str>) -> bool {

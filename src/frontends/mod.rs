@@ -2,3 +2,4 @@
 //! messages, and nothing more.
 
 pub mod console;
+pub mod telegram;

@@ -1,0 +1,545 @@
+//! The Telegram front-end (DESIGN §11): updates in — by long polling, or on
+//! `POST /telegram/webhook` when a webhook URL is set — core calls, and replies out as HTML
+//! messages with inline keyboards. Private answers to a command given in a group go to the
+//! user's private chat, and the group gets a one-line note. Alerts go out through
+//! [`TelegramNotifier`]. Like every front-end it only translates.
+
+pub mod render;
+pub mod send;
+mod webhook;
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Settings;
+use teloxide::payloads::setters::*;
+use teloxide::requests::{Request, Requester};
+use teloxide::types::{
+    AllowedUpdate, BotCommand, CallbackQuery, Chat, ChatMemberUpdated, MaybeInaccessibleMessage, Message, MessageId,
+    Update, UpdateKind, User, UserId,
+};
+use teloxide::{ApiError, Bot, RequestError};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use url::Url;
+
+pub use send::{Place, Sender};
+
+use crate::alerts::deliver::{Notifier, SendError, Target};
+use crate::config::TelegramConfig;
+use crate::core::{Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply, Visibility, command, help};
+use crate::store::users::{self, Reach};
+
+/// The updates we act on; Telegram remembers the list, so it is sent with every request.
+const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
+/// Telegram's GroupAnonymousBot: the sender of an anonymous group admin's messages.
+const ANONYMOUS_ADMIN: u64 = 1087968824;
+/// Update ids remembered to drop a webhook delivery Telegram repeats.
+const SEEN_MAX: usize = 4096;
+/// How often the alert notifier looks for alerts to send.
+pub const DELIVERY_EVERY: Duration = Duration::from_secs(1);
+
+/// The bot as Telegram knows it (`getMe`).
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub id: u64,
+    pub username: String,
+}
+
+pub struct Telegram {
+    core: Arc<Core>,
+    pub sender: Sender,
+    /// For `getUpdates`: its HTTP timeout outlasts the long poll.
+    poll_bot: Bot,
+    webhook_url: Option<Url>,
+    webhook_secret: SecretString,
+    poll_timeout: Duration,
+    me: OnceLock<Me>,
+    seen: Mutex<Seen>,
+    /// Updates being handled: shutdown lets them finish.
+    tasks: TaskTracker,
+    frontend: Arc<TelegramFrontend>,
+}
+
+#[derive(Default)]
+struct Seen {
+    order: VecDeque<u32>,
+    set: HashSet<u32>,
+}
+
+impl Seen {
+    /// True the first time an update id is offered.
+    fn first(&mut self, id: u32) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > SEEN_MAX
+            && let Some(old) = self.order.pop_front()
+        {
+            self.set.remove(&old);
+        }
+        true
+    }
+}
+
+fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
+    let client = teloxide::net::default_reqwest_settings().timeout(timeout).build()?;
+    Ok(Bot::with_client(token, client).set_api_url(api_url.clone()))
+}
+
+impl Telegram {
+    /// Builds the front-end (no request is made yet: [`Telegram::run`] starts it). Needs a
+    /// Tokio runtime: the send throttle runs as a task.
+    pub fn new(core: Arc<Core>, cfg: TelegramConfig) -> anyhow::Result<Arc<Telegram>> {
+        let token = cfg.token.expose_secret();
+        let direct = bot(token, &cfg.api_url, Duration::from_secs(17))?;
+        let poll_bot = bot(token, &cfg.api_url, cfg.poll_timeout + Duration::from_secs(15))?;
+        // No automatic resend on 429: the caller is told how long to wait (and the throttle
+        // holds every send back for that long).
+        let throttled =
+            Throttle::spawn_with_settings(direct.clone(), Settings::default().limits(cfg.limits).no_retry());
+        let sender = Sender { throttled, direct: direct.clone(), token: Arc::from(token) };
+        Ok(Arc::new(Telegram {
+            core,
+            frontend: Arc::new(TelegramFrontend { bot: direct }),
+            sender,
+            poll_bot,
+            webhook_url: cfg.webhook_url,
+            webhook_secret: cfg.webhook_secret,
+            poll_timeout: cfg.poll_timeout,
+            me: OnceLock::new(),
+            seen: Mutex::new(Seen::default()),
+            tasks: TaskTracker::new(),
+        }))
+    }
+
+    /// The bot's identity, once `getMe` has answered.
+    pub fn me(&self) -> Option<&Me> {
+        self.me.get()
+    }
+
+    /// The notifier that sends this platform's alerts.
+    pub fn notifier(&self) -> TelegramNotifier {
+        TelegramNotifier { sender: self.sender.clone() }
+    }
+
+    /// `POST /telegram/webhook`, when a webhook URL is configured.
+    pub fn webhook_router(self: &Arc<Self>) -> Option<axum::Router> {
+        self.webhook_url.is_some().then(|| webhook::router(self.clone()))
+    }
+
+    /// Runs until `stop`: introduces the bot (`getMe`, `setMyCommands`), then takes updates by
+    /// long polling, or sets the webhook and waits while the HTTP listener feeds them in. Ends
+    /// early (to be restarted with backoff) if Telegram cannot be reached or rejects the token.
+    pub async fn run(self: Arc<Self>, stop: CancellationToken) {
+        let result = async {
+            self.introduce().await?;
+            match &self.webhook_url {
+                Some(url) => {
+                    self.direct_call(
+                        self.sender
+                            .direct
+                            .set_webhook(url.clone())
+                            .secret_token(self.webhook_secret.expose_secret().to_owned())
+                            .allowed_updates(ALLOWED),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("setWebhook failed: {e}"))?;
+                    tracing::info!(url = %url, "Telegram sends updates to the webhook");
+                    stop.cancelled().await;
+                    anyhow::Ok(())
+                }
+                None => self.poll(&stop).await,
+            }
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "the Telegram front-end stopped");
+        }
+        self.tasks.close();
+        self.tasks.wait().await;
+        self.tasks.reopen();
+    }
+
+    async fn direct_call<R>(&self, req: R) -> Result<<R::Payload as teloxide::requests::Payload>::Output, String>
+    where
+        R: Request<Err = RequestError>,
+    {
+        req.send().await.map_err(|e| send::describe(&e, &self.sender.token))
+    }
+
+    /// `getMe` and `setMyCommands`.
+    async fn introduce(&self) -> anyhow::Result<()> {
+        let me = match self.sender.direct.get_me().await {
+            Ok(me) => me,
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                anyhow::bail!("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped? ask @BotFather)")
+            }
+            Err(e) => anyhow::bail!("getMe failed: {}", send::describe(&e, &self.sender.token)),
+        };
+        let username = me.user.username.clone().unwrap_or_default();
+        tracing::info!(username = %username, "connected to Telegram");
+        let _ = self.me.set(Me { id: me.user.id.0, username });
+        let commands: Vec<BotCommand> = help::COMMANDS.iter().map(|c| BotCommand::new(c.name, c.summary)).collect();
+        if let Err(e) = self.direct_call(self.sender.direct.set_my_commands(commands)).await {
+            // The menu is a convenience: commands work without it.
+            tracing::warn!(error = %e, "setMyCommands failed; the command menu may be out of date");
+        }
+        Ok(())
+    }
+
+    /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update handed on as it
+    /// comes; the offset moves past an update only once it is handed on.
+    async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
+        self.direct_call(self.sender.direct.delete_webhook())
+            .await
+            .map_err(|e| anyhow::anyhow!("deleteWebhook failed: {e}"))?;
+        tracing::info!("Telegram front-end is long polling for updates");
+        let mut offset = 0i32;
+        let mut failures = 0u32;
+        loop {
+            let req = self
+                .poll_bot
+                .get_updates()
+                .offset(offset)
+                .timeout(self.poll_timeout.as_secs() as u32)
+                .allowed_updates(ALLOWED);
+            let got = tokio::select! {
+                _ = stop.cancelled() => return Ok(()),
+                r = req.send() => r,
+            };
+            let pause = match got {
+                Ok(updates) => {
+                    failures = 0;
+                    for u in updates {
+                        offset = u.id.as_offset();
+                        self.dispatch(u);
+                    }
+                    continue;
+                }
+                Err(RequestError::RetryAfter(s)) => s.duration(),
+                Err(RequestError::Api(ApiError::InvalidToken)) => {
+                    anyhow::bail!("Telegram rejected TELEGRAM_BOT_TOKEN")
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause = crate::retry::doubled(Duration::from_secs(1), failures.min(6), Duration::from_secs(60));
+                    tracing::warn!(error = %send::describe(&e, &self.sender.token), retry_in = ?pause, "getUpdates failed");
+                    if matches!(e, RequestError::Api(ApiError::CantGetUpdates)) {
+                        // A webhook is set (by another deployment?): polling needs it gone.
+                        let _ = self.sender.direct.delete_webhook().await;
+                    }
+                    pause
+                }
+            };
+            tokio::select! {
+                _ = stop.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+
+    /// Hands an update to a task of its own (once: a repeated update id is dropped).
+    pub fn dispatch(self: &Arc<Self>, update: Update) {
+        if !self.seen.lock().unwrap_or_else(|p| p.into_inner()).first(update.id.0) {
+            tracing::debug!(update = update.id.0, "update seen already; dropped");
+            return;
+        }
+        let this = self.clone();
+        self.tasks.spawn(async move { this.handle(update).await });
+    }
+
+    async fn handle(&self, update: Update) {
+        let Some(me) = self.me.get() else { return };
+        match update.kind {
+            UpdateKind::Message(m) => self.on_message(me, m).await,
+            UpdateKind::CallbackQuery(q) => self.on_press(q).await,
+            UpdateKind::MyChatMember(c) => self.on_membership(me, c).await,
+            UpdateKind::Error(raw) => {
+                tracing::debug!(update = update.id.0, raw = %crate::text::clip(&raw.to_string(), 300), "update of a shape teloxide does not read; ignored")
+            }
+            other => tracing::debug!(update = update.id.0, kind = ?std::mem::discriminant(&other), "update ignored"),
+        }
+    }
+
+    async fn on_message(&self, me: &Me, m: Message) {
+        if let Some(to) = m.migrate_to_chat_id() {
+            self.migrated(m.chat.id.0, to.0).await;
+            return;
+        }
+        let Some(from) = m.from.as_ref() else { return };
+        let anonymous_admin = from.id.0 == ANONYMOUS_ADMIN && m.sender_chat.as_ref().is_some_and(|s| s.id == m.chat.id);
+        // Other bots, channel posts, a linked channel's forwards, people posting as a channel.
+        if (from.is_bot && !anonymous_admin) || m.chat.is_channel() || (m.sender_chat.is_some() && !anonymous_admin) {
+            tracing::debug!(chat = m.chat.id.0, "message from a bot or a channel; ignored");
+            return;
+        }
+        let Some(text) = m.text() else {
+            tracing::debug!(chat = m.chat.id.0, "message without text (photo, sticker, …); ignored");
+            return;
+        };
+        let caller = self.caller(from, &m.chat, topic(&m), anonymous_admin);
+        if command::addressed_elsewhere(text, Some(&me.username)) {
+            return;
+        }
+        // In a group people talk, and other bots have commands: only ours are answered.
+        if !caller.in_private() && !is_our_command(text) {
+            return;
+        }
+        let response = self.core.handle_text(&caller, text).await;
+        let deleted = response.delete_trigger && self.sender.delete(m.chat.id.0, m.id).await;
+        let answer_to = (!response.delete_trigger && !caller.in_private()).then_some(m.id);
+        self.answer(&caller, me, response.replies, answer_to, response.delete_trigger.then_some(deleted)).await;
+    }
+
+    async fn on_press(&self, q: CallbackQuery) {
+        let Some(me) = self.me.get() else { return };
+        let answer = |text: Option<String>| {
+            let mut req = self.sender.direct.answer_callback_query(q.id.clone());
+            if let Some(t) = text {
+                req = req.text(t);
+            }
+            async move {
+                match req.await {
+                    Ok(_) | Err(RequestError::Api(ApiError::InvalidQueryId)) => {}
+                    Err(e) => {
+                        tracing::info!(error = %send::describe(&e, &self.sender.token), "answerCallbackQuery failed")
+                    }
+                }
+            }
+        };
+        let (Some(token), Some(source)) = (q.data.as_deref(), q.message.as_ref()) else {
+            answer(Some("This button does not work here.".into())).await;
+            return;
+        };
+        let thread = match source {
+            MaybeInaccessibleMessage::Regular(m) => topic(m),
+            MaybeInaccessibleMessage::Inaccessible(_) => None,
+        };
+        let caller = self.caller(&q.from, source.chat(), thread, false);
+        let pressed = self.core.press(&caller, token).await;
+        answer(pressed.toast.clone()).await;
+        let place = Place { chat: source.chat().id.0, thread };
+        if let Some(r) = &pressed.replace_source
+            && let Err(e) = self.sender.edit(place, source.id(), r).await
+        {
+            tracing::warn!(error = %send::describe(&e, &self.sender.token), "could not update the pressed message");
+        }
+        self.answer(&caller, me, pressed.replies, None, None).await;
+    }
+
+    /// The bot was added to, removed from, or blocked in a chat.
+    async fn on_membership(&self, me: &Me, c: ChatMemberUpdated) {
+        if c.new_chat_member.user.id.0 != me.id {
+            return;
+        }
+        let reach = if c.new_chat_member.is_present() { Reach::Reachable } else { Reach::Gone };
+        let kind = chat_kind(&c.chat);
+        let chat = c.chat.id.0.to_string();
+        match users::set_reach(&self.core.pool, Platform::Telegram, &chat, kind, c.chat.title().unwrap_or(""), reach)
+            .await
+        {
+            Ok(dropped) => {
+                tracing::info!(chat = %chat, reach = ?reach, alerts_dropped = dropped, "the bot's membership changed")
+            }
+            Err(e) => tracing::error!(chat = %chat, error = %e, "could not record the bot's membership"),
+        }
+    }
+
+    async fn migrated(&self, from: i64, to: i64) {
+        let moved = async {
+            let mut tx = self.core.pool.begin().await?;
+            users::migrate_chat(&mut tx, Platform::Telegram, &from.to_string(), &to.to_string()).await?;
+            tx.commit().await
+        }
+        .await;
+        match moved {
+            Ok(()) => tracing::info!(from, to, "group became a supergroup; its watches moved along"),
+            Err(e) => tracing::error!(from, to, error = %e, "could not move a migrated group's watches"),
+        }
+    }
+
+    fn caller(&self, from: &User, chat: &Chat, thread: Option<i32>, anonymous_admin: bool) -> Caller {
+        let display_name =
+            if anonymous_admin { chat.title().unwrap_or("Group admin").to_owned() } else { from.full_name() };
+        Caller {
+            who: Identity {
+                platform: Platform::Telegram,
+                user_id: from.id.0.to_string(),
+                display_name,
+                locale: from.language_code.clone(),
+            },
+            chat: ChatRef {
+                platform: Platform::Telegram,
+                chat_id: chat.id.0.to_string(),
+                kind: chat_kind(chat),
+                guild_id: None,
+                thread_id: thread.map(|t| t.to_string()),
+            },
+            chat_title: chat.title().unwrap_or("").to_owned(),
+            frontend: self.frontend.clone(),
+        }
+    }
+
+    /// Sends a command's or a press's replies. In a group, private ones go to the user's
+    /// private chat and the group gets one line about it — or, when the user never started
+    /// the bot, how to; a private reply is then sent nowhere. `secret` is set when the command
+    /// held a secret: whether its message could be deleted.
+    async fn answer(
+        &self,
+        caller: &Caller,
+        me: &Me,
+        replies: Vec<Reply>,
+        answer_to: Option<MessageId>,
+        secret: Option<bool>,
+    ) {
+        let here = Place {
+            chat: caller.chat.chat_id.parse().unwrap_or_default(),
+            thread: caller.chat.thread_id.as_deref().and_then(|t| t.parse().ok()),
+        };
+        let private =
+            caller.who.user_id.parse::<i64>().ok().filter(|_| caller.who.user_id != ANONYMOUS_ADMIN.to_string());
+        let (mut sent_privately, mut unreachable) = (false, false);
+        for r in &replies {
+            let to_user = r.visibility == Visibility::Private && !caller.in_private();
+            let result = match (to_user, private) {
+                (false, _) => self.sender.send(here, r, answer_to).await,
+                (true, _) if unreachable => continue,
+                (true, None) => {
+                    unreachable = true;
+                    continue;
+                }
+                (true, Some(user)) => match self.sender.send(Place { chat: user, thread: None }, r, None).await {
+                    Ok(id) => {
+                        sent_privately = true;
+                        Ok(id)
+                    }
+                    Err(e) if send::is_unreachable(&e) => {
+                        unreachable = true;
+                        continue;
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = result {
+                let e = send::describe(&e, &self.sender.token);
+                tracing::warn!(chat = here.chat, error = %e, "could not send a reply");
+            }
+        }
+        if caller.in_private() || !(sent_privately || unreachable || secret.is_some()) {
+            return;
+        }
+        let who = render::mention(&caller.who.user_id, &caller.who.display_name);
+        let mut note = if unreachable {
+            format!(
+                "{who}, I can only answer this in a private chat, and you have not started one with me yet: open \
+                 <a href=\"https://t.me/{0}\">@{0}</a>, press Start, then try again.",
+                render::escape(&me.username)
+            )
+        } else if sent_privately {
+            format!("{who}, I sent you the answer in our private chat.")
+        } else {
+            who.clone()
+        };
+        match secret {
+            Some(true) => note.push_str(" I deleted your message: it held a secret."),
+            Some(false) => note.push_str(
+                " Your message holds a secret and I may not delete it here (I need the “Delete messages” right): \
+                 please delete it yourself.",
+            ),
+            None => {}
+        }
+        if secret.is_some() && unreachable {
+            note.push_str(
+                " If it was your Clore API key, revoke it at clore.ai now and make a new one: this group saw it.",
+            );
+        }
+        if let Err(e) = self.sender.send_html(here, &note).await {
+            tracing::warn!(chat = here.chat, error = %send::describe(&e, &self.sender.token), "could not send a note");
+        }
+    }
+}
+
+/// Only a real forum topic gives a thread to answer in: in other supergroups a reply also
+/// carries `message_thread_id`.
+fn topic(m: &Message) -> Option<i32> {
+    if m.is_topic_message { m.thread_id.map(|t| t.0.0) } else { None }
+}
+
+fn chat_kind(chat: &Chat) -> ChatKind {
+    if chat.is_private() {
+        ChatKind::Dm
+    } else if chat.is_channel() {
+        ChatKind::Channel
+    } else {
+        ChatKind::Group
+    }
+}
+
+/// A command of ours (`/gpus`, `/gpus@thisbot`): in groups everything else is left alone.
+fn is_our_command(text: &str) -> bool {
+    command::name(text).is_some_and(|n| help::find(&n).is_some())
+}
+
+/// What only Telegram can answer for the core.
+pub struct TelegramFrontend {
+    bot: Bot,
+}
+
+impl Frontend for TelegramFrontend {
+    fn is_chat_admin<'a>(&'a self, who: &'a Identity, chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async move {
+            if chat.kind == ChatKind::Dm {
+                return Ok(true);
+            }
+            let user: u64 = who.user_id.parse()?;
+            if user == ANONYMOUS_ADMIN {
+                // Only a group's administrators can post as the group.
+                return Ok(true);
+            }
+            let chat_id: i64 = chat.chat_id.parse()?;
+            let member = self
+                .bot
+                .get_chat_member(teloxide::types::ChatId(chat_id), UserId(user))
+                .await
+                .map_err(|e| anyhow::anyhow!("getChatMember failed: {e}"))?;
+            Ok(member.is_privileged())
+        })
+    }
+
+    /// A Telegram user's private chat has the user's id; whether they have started the bot
+    /// shows when a message is sent.
+    fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
+        Box::pin(async move { Ok((who.user_id != ANONYMOUS_ADMIN.to_string()).then(|| who.user_id.clone())) })
+    }
+}
+
+/// Sends outbox alerts to Telegram.
+#[derive(Clone)]
+pub struct TelegramNotifier {
+    sender: Sender,
+}
+
+impl Notifier for TelegramNotifier {
+    fn platform(&self) -> Platform {
+        Platform::Telegram
+    }
+
+    async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
+        // A private chat with a Telegram user has the user's id.
+        let chat = to.chat_id.as_deref().or(to.user_platform_id.as_deref()).unwrap_or_default();
+        let Ok(chat) = chat.parse::<i64>() else {
+            return Err(SendError::Permanent(format!("{chat:?} is not a Telegram chat id")));
+        };
+        let thread = to.thread_id.as_deref().and_then(|t| t.parse().ok());
+        match self.sender.send(Place { chat, thread }, reply, None).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(send::classify(&e, &self.sender.token)),
+        }
+    }
+}

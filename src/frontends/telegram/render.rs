@@ -1,0 +1,181 @@
+//! Replies as Telegram messages: HTML parse mode with every dynamic string escaped, code as
+//! `<pre>`, fields aligned in a `<pre>` table, buttons as an inline keyboard whose callback
+//! data is the token, and replies cut to fit Telegram's 4,096-character messages.
+
+use secrecy::ExposeSecret;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use crate::core::{Block, Reply, Span, Text};
+
+/// A message's text may hold at most this many characters (UTF-16 units, after the HTML is
+/// read); a photo's caption at most `CAPTION_MAX`.
+pub const MESSAGE_MAX: usize = 4096;
+pub const CAPTION_MAX: usize = 1024;
+
+/// One Telegram message: HTML text and its keyboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub html: String,
+    /// The text as Telegram counts it (UTF-16 units of what is shown).
+    pub shown_len: usize,
+    pub keyboard: Option<InlineKeyboardMarkup>,
+}
+
+/// Escapes text for HTML parse mode (`"` too: the same function serves attribute values).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A reply as the messages it takes: more than one only when it is too long for one.
+/// Buttons go on the last.
+pub fn messages(reply: &Reply, max: usize) -> Vec<Message> {
+    // The shown text is close to the plain text; cut on that, then make sure of each piece.
+    let mut budget = max;
+    loop {
+        let parts: Vec<Message> = reply.split(budget).iter().map(one).collect();
+        if parts.iter().all(|m| m.shown_len <= max) || budget <= 256 {
+            return parts;
+        }
+        budget /= 2;
+    }
+}
+
+/// One reply as one message, however long.
+pub fn one(reply: &Reply) -> Message {
+    let mut html = String::new();
+    let mut shown = String::new();
+    for (i, b) in reply.blocks.iter().enumerate() {
+        if i > 0 {
+            html.push('\n');
+            shown.push('\n');
+        }
+        block(b, &mut html, &mut shown);
+    }
+    Message { html, shown_len: shown.encode_utf16().count(), keyboard: keyboard(reply) }
+}
+
+/// The inline keyboard of a reply's button rows (none without buttons).
+pub fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
+    if reply.rows.iter().all(|r| r.is_empty()) {
+        return None;
+    }
+    Some(InlineKeyboardMarkup::new(reply.rows.iter().filter(|r| !r.is_empty()).map(|r| {
+        r.iter().map(|b| InlineKeyboardButton::callback(b.label.clone(), b.token.clone())).collect::<Vec<_>>()
+    })))
+}
+
+fn block(b: &Block, html: &mut String, shown: &mut String) {
+    match b {
+        Block::Title(t) => {
+            html.push_str("<b>");
+            text(t, html, shown);
+            html.push_str("</b>");
+        }
+        Block::Text(t) => text(t, html, shown),
+        Block::Code(c) => {
+            html.push_str("<pre>");
+            html.push_str(&escape(c));
+            html.push_str("</pre>");
+            shown.push_str(c);
+        }
+        Block::Fields(fs) => {
+            let width = fs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            let table: Vec<String> =
+                fs.iter().map(|(k, v)| format!("{k}:{} {v}", " ".repeat(width - k.chars().count()))).collect();
+            let table = table.join("\n");
+            html.push_str("<pre>");
+            html.push_str(&escape(&table));
+            html.push_str("</pre>");
+            shown.push_str(&table);
+        }
+        Block::Secret(s) => {
+            // Tap to copy; only ever sent to a private chat.
+            let label = format!("{}: ", s.label);
+            html.push_str(&escape(&label));
+            html.push_str("<code>");
+            html.push_str(&escape(s.value.expose_secret()));
+            html.push_str("</code>");
+            shown.push_str(&label);
+            shown.push_str(s.value.expose_secret());
+        }
+    }
+}
+
+fn text(t: &Text, html: &mut String, shown: &mut String) {
+    for span in t.spans() {
+        let s = span.text();
+        match span {
+            Span::Plain { .. } => html.push_str(&escape(s)),
+            Span::Code { .. } => {
+                html.push_str("<code>");
+                html.push_str(&escape(s));
+                html.push_str("</code>");
+            }
+            Span::Bold { .. } => {
+                html.push_str("<b>");
+                html.push_str(&escape(s));
+                html.push_str("</b>");
+            }
+            Span::Link { url, .. } => {
+                html.push_str("<a href=\"");
+                html.push_str(&escape(url));
+                html.push_str("\">");
+                html.push_str(&escape(s));
+                html.push_str("</a>");
+            }
+        }
+        shown.push_str(s);
+    }
+}
+
+/// A mention of a user that works without a username: a link to the user.
+pub fn mention(user_id: &str, name: &str) -> String {
+    format!("<a href=\"tg://user?id={}\">{}</a>", escape(user_id), escape(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ButtonStyle;
+
+    #[test]
+    fn dynamic_text_is_escaped_and_code_is_pre() {
+        let r = Reply::titled("Server <#42> & co")
+            .with_text(Text::marked("use `/rent 42 <image>` now"))
+            .with_fields(vec![("GPU".into(), "1× RTX 4090".into()), ("Price/day".into(), "<$3 \"cheap\"".into())])
+            .with_code("ssh -p 2222 root@1.2.3.4 && echo <ok>");
+        let m = one(&r);
+        assert_eq!(
+            m.html,
+            "<b>Server &lt;#42&gt; &amp; co</b>\nuse <code>/rent 42 &lt;image&gt;</code> now\n\
+             <pre>GPU:       1× RTX 4090\nPrice/day: &lt;$3 &quot;cheap&quot;</pre>\n\
+             <pre>ssh -p 2222 root@1.2.3.4 &amp;&amp; echo &lt;ok&gt;</pre>"
+        );
+        assert!(m.keyboard.is_none());
+    }
+
+    #[test]
+    fn long_replies_fit_and_buttons_go_last() {
+        let lines: Vec<String> = (0..900).map(|i| format!("#{i} <RTX 4090> & more")).collect();
+        let r = Reply::text(lines.join("\n")).with_button("Next ▸", ButtonStyle::Secondary, "tok".into());
+        let parts = messages(&r, MESSAGE_MAX);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|m| m.shown_len <= MESSAGE_MAX));
+        assert!(parts[..parts.len() - 1].iter().all(|m| m.keyboard.is_none()));
+        let kb = parts.last().unwrap().keyboard.as_ref().unwrap();
+        assert_eq!(kb.inline_keyboard.len(), 1);
+        // Astral characters count twice in UTF-16: still within the limit.
+        let emoji = Reply::text("🟢".repeat(3000));
+        assert!(messages(&emoji, MESSAGE_MAX).iter().all(|m| m.shown_len <= MESSAGE_MAX));
+    }
+}

@@ -1,0 +1,250 @@
+//! Sending to Telegram: every message goes through one `Throttle` (Telegram's limits), a 429
+//! is answered by waiting `retry_after`, and each failure is classified for the outbox — gone
+//! for good (403: blocked, removed), never (400: Telegram rejects it as it is), or later.
+
+use std::time::Duration;
+
+use teloxide::adaptors::Throttle;
+use teloxide::payloads::setters::*;
+use teloxide::requests::Requester;
+use teloxide::types::{ChatId, InputFile, LinkPreviewOptions, MessageId, ParseMode, ReplyParameters, ThreadId};
+use teloxide::{ApiError, Bot, RequestError};
+
+use super::render::{self, CAPTION_MAX, MESSAGE_MAX};
+use crate::alerts::deliver::SendError;
+use crate::core::Reply;
+
+/// Tries per message when Telegram answers 429: it says how long to wait, and we do.
+const RATE_LIMIT_TRIES: u32 = 3;
+/// A `retry_after` longer than this is not waited out in line; the caller is told instead.
+const WAIT_AT_MOST: Duration = Duration::from_secs(30);
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub chat: i64,
+    /// A forum topic.
+    pub thread: Option<i32>,
+}
+
+/// One error in words, without the bot token (teloxide hides it only when it looks real).
+pub fn describe(e: &RequestError, token: &str) -> String {
+    let s = e.to_string();
+    if token.is_empty() { s } else { s.replace(token, "[token]") }
+}
+
+/// What an error means for an alert.
+pub fn classify(e: &RequestError, token: &str) -> SendError {
+    let why = describe(e, token);
+    match e {
+        RequestError::RetryAfter(s) => SendError::Retry { after: Some(s.duration()), why },
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            SendError::Retry { after: None, why }
+        }
+        RequestError::MigrateToChatId(_) => SendError::Retry { after: None, why },
+        RequestError::Api(api) => match api {
+            ApiError::BotBlocked
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel
+            | ApiError::UserDeactivated
+            | ApiError::ChatNotFound
+            | ApiError::GroupDeactivated
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots => SendError::Gone(why),
+            ApiError::Unknown(s) if s.starts_with("Forbidden") => SendError::Gone(why),
+            ApiError::Unknown(s)
+                if s.starts_with("Too Many Requests")
+                    || s.starts_with("Internal Server Error")
+                    || s.starts_with("Bad Gateway")
+                    || s.starts_with("Gateway Timeout")
+                    || s.starts_with("Service Unavailable") =>
+            {
+                SendError::Retry { after: None, why }
+            }
+            _ => SendError::Permanent(why),
+        },
+    }
+}
+
+/// Whether an error says the user has not started the bot or blocked it (a private message
+/// cannot reach them).
+pub fn is_unreachable(e: &RequestError) -> bool {
+    matches!(
+        e,
+        RequestError::Api(
+            ApiError::BotBlocked
+                | ApiError::CantInitiateConversation
+                | ApiError::UserDeactivated
+                | ApiError::ChatNotFound
+        )
+    ) || matches!(e, RequestError::Api(ApiError::Unknown(s)) if s.starts_with("Forbidden"))
+}
+
+/// The sending half of the bot: throttled sends, direct edits and answers.
+#[derive(Clone)]
+pub struct Sender {
+    /// Sends (Telegram's per-chat, per-group and overall limits).
+    pub throttled: Throttle<Bot>,
+    /// Edits, callback answers, deletes and lookups (not counted against the send limits).
+    pub direct: Bot,
+    pub token: std::sync::Arc<str>,
+}
+
+impl Sender {
+    /// Sends `reply` as one or more messages (a long one is cut), the first as an answer to
+    /// `reply_to` when given. Returns the id of the last message sent.
+    pub async fn send(&self, to: Place, reply: &Reply, reply_to: Option<MessageId>) -> Result<MessageId, RequestError> {
+        let mut parts = render::messages(reply, MESSAGE_MAX);
+        let mut last = None;
+        if let Some(png) = &reply.image {
+            // The chart first, with the text as its caption when it fits.
+            let caption = parts.first().filter(|m| m.shown_len <= CAPTION_MAX && parts.len() == 1).cloned();
+            let sent = self.photo(to, png, caption.as_ref()).await?;
+            last = Some(sent);
+            if caption.is_some() {
+                parts.clear();
+            }
+        }
+        for (i, m) in parts.iter().enumerate() {
+            let answer = if i == 0 { reply_to } else { None };
+            last = Some(self.message(to, m, answer).await?);
+        }
+        last.ok_or_else(|| RequestError::Api(ApiError::MessageTextIsEmpty))
+    }
+
+    /// Sends a line of ready HTML (a note the front-end writes itself, its parts escaped).
+    pub async fn send_html(&self, to: Place, html: &str) -> Result<MessageId, RequestError> {
+        let m = render::Message { html: html.to_owned(), shown_len: 0, keyboard: None };
+        self.message(to, &m, None).await
+    }
+
+    async fn message(
+        &self,
+        to: Place,
+        m: &render::Message,
+        reply_to: Option<MessageId>,
+    ) -> Result<MessageId, RequestError> {
+        let mut tries = 0;
+        loop {
+            let mut req = self
+                .throttled
+                .send_message(ChatId(to.chat), m.html.clone())
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview());
+            if let Some(t) = to.thread {
+                req = req.message_thread_id(ThreadId(MessageId(t)));
+            }
+            if let Some(kb) = &m.keyboard {
+                req = req.reply_markup(kb.clone());
+            }
+            if let Some(id) = reply_to {
+                req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+            }
+            match req.await {
+                Ok(sent) => return Ok(sent.id),
+                Err(e) => {
+                    tries += 1;
+                    wait_if_rate_limited(&e, tries).await?;
+                    if !matches!(e, RequestError::RetryAfter(_)) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn photo(&self, to: Place, png: &[u8], caption: Option<&render::Message>) -> Result<MessageId, RequestError> {
+        let mut tries = 0;
+        loop {
+            let mut req =
+                self.throttled.send_photo(ChatId(to.chat), InputFile::memory(png.to_vec()).file_name("chart.png"));
+            if let Some(t) = to.thread {
+                req = req.message_thread_id(ThreadId(MessageId(t)));
+            }
+            if let Some(c) = caption {
+                req = req.caption(c.html.clone()).parse_mode(ParseMode::Html);
+                if let Some(kb) = &c.keyboard {
+                    req = req.reply_markup(kb.clone());
+                }
+            }
+            match req.await {
+                Ok(sent) => return Ok(sent.id),
+                Err(e) => {
+                    tries += 1;
+                    wait_if_rate_limited(&e, tries).await?;
+                    if !matches!(e, RequestError::RetryAfter(_)) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replaces a message's text and buttons (a reply that no longer fits one message keeps
+    /// its first part here; the rest follow as new messages). "Not modified" is success; a
+    /// message that can no longer be edited is sent anew.
+    pub async fn edit(&self, to: Place, message: MessageId, reply: &Reply) -> Result<(), RequestError> {
+        let parts = render::messages(reply, MESSAGE_MAX);
+        let Some((first, rest)) = parts.split_first() else { return Ok(()) };
+        let mut req = self
+            .direct
+            .edit_message_text(ChatId(to.chat), message, first.html.clone())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if let Some(kb) = first.keyboard.as_ref().filter(|_| rest.is_empty()) {
+            req = req.reply_markup(kb.clone());
+        }
+        match req.await {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
+            Err(RequestError::Api(
+                ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited | ApiError::MessageIdInvalid,
+            )) => {
+                self.send(to, reply, None).await?;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
+        for m in rest {
+            self.message(to, m, None).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a message; true if it is gone (or was already). False when the bot may not
+    /// (a group where it lacks the right, a message older than 48 hours).
+    pub async fn delete(&self, chat: i64, message: MessageId) -> bool {
+        match self.direct.delete_message(ChatId(chat), message).await {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageToDeleteNotFound)) => true,
+            Err(e) => {
+                tracing::info!(error = %describe(&e, &self.token), "could not delete a message");
+                false
+            }
+        }
+    }
+}
+
+/// Waits out a 429 (if it is one and we have tries left and the wait is short); otherwise
+/// hands the error back.
+async fn wait_if_rate_limited(e: &RequestError, tries: u32) -> Result<(), RequestError> {
+    if let RequestError::RetryAfter(s) = e {
+        let wait = s.duration();
+        if tries < RATE_LIMIT_TRIES && wait <= WAIT_AT_MOST {
+            tracing::info!(wait = ?wait, "Telegram asked us to slow down; waiting");
+            tokio::time::sleep(wait).await;
+            return Ok(());
+        }
+        return Err(e.clone());
+    }
+    Ok(())
+}
+
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}

@@ -1,0 +1,552 @@
+//! A fake Telegram Bot API server for tests: serves the methods the front-end calls, records
+//! every call, hands out queued updates to `getUpdates`, and enforces Telegram's limits for
+//! bots — about one message a second per chat, 20 a minute per group, 30 a second overall —
+//! answering 429 with `parameters.retry_after` as Telegram does. Message sends are counted
+//! when they arrive, with 50 ms of slack for the network between the bot's clock and ours.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+
+pub const TOKEN: &str = "5010992967:AAHfakeTokenForTestsOnly_abcdefghijkl";
+pub const BOT_ID: u64 = 5010992967;
+pub const BOT_USERNAME: &str = "clore_test_bot";
+const SLACK: Duration = Duration::from_millis(50);
+
+/// Telegram's limits, and how the fake answers beyond them.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub per_chat_per_sec: usize,
+    pub per_group_per_min: usize,
+    pub overall_per_sec: usize,
+}
+
+impl Limits {
+    pub const TELEGRAM: Limits = Limits { per_chat_per_sec: 1, per_group_per_min: 20, overall_per_sec: 30 };
+    /// For tests about something else than throughput (both sides raised alike).
+    pub const RAISED: Limits = Limits { per_chat_per_sec: 1000, per_group_per_min: 100_000, overall_per_sec: 100_000 };
+}
+
+/// One request the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    /// The JSON body (for multipart `sendPhoto`: `chat_id`, `message_thread_id`, `caption`).
+    pub body: Value,
+    pub at: Instant,
+    /// 200, or the error Telegram would have answered (429, 400, 403).
+    pub status: u16,
+    /// The id of the message a send made.
+    pub message_id: Option<i64>,
+}
+
+impl Call {
+    pub fn chat(&self) -> i64 {
+        as_i64(&self.body["chat_id"])
+    }
+    pub fn text(&self) -> String {
+        self.body["text"].as_str().or(self.body["caption"].as_str()).unwrap_or_default().to_owned()
+    }
+    pub fn thread(&self) -> Option<i64> {
+        self.body.get("message_thread_id").map(as_i64)
+    }
+    /// The inline keyboard's buttons: (label, callback data), row by row.
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+            .map(|b| {
+                (b["text"].as_str().unwrap_or("").to_owned(), b["callback_data"].as_str().unwrap_or("").to_owned())
+            })
+            .collect()
+    }
+    pub fn button(&self, label_starts: &str) -> String {
+        self.buttons()
+            .into_iter()
+            .find(|(l, _)| l.starts_with(label_starts))
+            .unwrap_or_else(|| panic!("no button {label_starts:?} in {:?}", self.buttons()))
+            .1
+    }
+}
+
+fn as_i64(v: &Value) -> i64 {
+    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(0)
+}
+
+#[derive(Default)]
+struct State_ {
+    calls: Vec<Call>,
+    updates: VecDeque<Value>,
+    /// Accepted sends: when, and to which chat.
+    sent: VecDeque<(Instant, i64)>,
+    next_message_id: i64,
+    /// Users who never started the bot, or blocked it: sends to them answer 403.
+    not_started: HashSet<i64>,
+    /// Chats the bot was removed from.
+    kicked: HashSet<i64>,
+    /// Chats where the bot may not delete messages.
+    no_delete_right: HashSet<i64>,
+    /// (chat, user) pairs that administer the chat.
+    admins: HashSet<(i64, i64)>,
+    /// Next sends answered 429 with this retry_after, regardless of limits.
+    forced_429: VecDeque<u32>,
+    /// Text of messages the bot sent, by (chat, message id), for edits to change.
+    texts: HashMap<(i64, i64), String>,
+}
+
+#[derive(Clone)]
+pub struct FakeTelegram {
+    state: Arc<Mutex<State_>>,
+    news: Arc<tokio::sync::Notify>,
+    limits: Limits,
+    pub addr: SocketAddr,
+}
+
+impl FakeTelegram {
+    pub async fn start(limits: Limits) -> FakeTelegram {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fake = FakeTelegram {
+            state: Arc::new(Mutex::new(State_ { next_message_id: 1000, ..State_::default() })),
+            news: Arc::new(tokio::sync::Notify::new()),
+            limits,
+            addr,
+        };
+        let app = Router::new().route("/{bot}/{method}", post(method)).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        fake
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Queues an update for `getUpdates`.
+    pub fn push(&self, update: Value) {
+        self.state.lock().unwrap().updates.push_back(update);
+        self.news.notify_waiters();
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.lock().unwrap().calls.clone()
+    }
+
+    /// Successful calls of `method`.
+    pub fn ok(&self, method: &str) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| c.method == method && c.status == 200).collect()
+    }
+
+    /// Messages (and photos) delivered to `chat`.
+    pub fn sent_to(&self, chat: i64) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| (c.method == "sendMessage" || c.method == "sendPhoto") && c.status == 200 && c.chat() == chat)
+            .collect()
+    }
+
+    pub fn too_many(&self) -> usize {
+        self.calls().iter().filter(|c| c.status == 429).count()
+    }
+
+    pub fn not_started(&self, user: i64) {
+        self.state.lock().unwrap().not_started.insert(user);
+    }
+    pub fn kick(&self, chat: i64) {
+        self.state.lock().unwrap().kicked.insert(chat);
+    }
+    pub fn deny_delete(&self, chat: i64) {
+        self.state.lock().unwrap().no_delete_right.insert(chat);
+    }
+    pub fn make_admin(&self, chat: i64, user: i64) {
+        self.state.lock().unwrap().admins.insert((chat, user));
+    }
+    pub fn force_429(&self, retry_after: u32) {
+        self.state.lock().unwrap().forced_429.push_back(retry_after);
+    }
+
+    /// Waits until `pred` holds for the calls made so far (up to `within`), and returns them.
+    pub async fn wait_for(&self, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        let deadline = Instant::now() + within;
+        loop {
+            let calls = self.calls();
+            if pred(&calls) {
+                return calls;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting; calls so far: {:#?}", summary(&calls));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits for the `n`th successful call of `method` (counting from 1) and returns it.
+    pub async fn nth(&self, method: &str, n: usize) -> Call {
+        self.wait_for(Duration::from_secs(15), |c| {
+            c.iter().filter(|c| c.method == method && c.status == 200).count() >= n
+        })
+        .await;
+        self.ok(method)[n - 1].clone()
+    }
+
+    /// Limits of message sending: which, if any, this send to `chat` would break now.
+    fn limited(&self, s: &mut State_, chat: i64, now: Instant) -> Option<u32> {
+        if let Some(after) = s.forced_429.pop_front() {
+            return Some(after);
+        }
+        while s.sent.front().is_some_and(|(t, _)| now.duration_since(*t) >= Duration::from_secs(60)) {
+            s.sent.pop_front();
+        }
+        let within = |s: &State_, span: Duration, chat: Option<i64>| {
+            s.sent.iter().filter(|(t, c)| now.duration_since(*t) + SLACK < span && chat.is_none_or(|x| x == *c)).count()
+        };
+        if within(s, Duration::from_secs(1), None) >= self.limits.overall_per_sec
+            || within(s, Duration::from_secs(1), Some(chat)) >= self.limits.per_chat_per_sec
+        {
+            return Some(1);
+        }
+        if chat < 0 && within(s, Duration::from_secs(60), Some(chat)) >= self.limits.per_group_per_min {
+            let oldest = s.sent.iter().find(|(_, c)| *c == chat).map(|(t, _)| *t).unwrap_or(now);
+            let wait = Duration::from_secs(60).saturating_sub(now.duration_since(oldest));
+            return Some(wait.as_secs() as u32 + 1);
+        }
+        None
+    }
+}
+
+fn summary(calls: &[Call]) -> Vec<String> {
+    calls.iter().map(|c| format!("{} {} {}", c.status, c.method, clip(&c.body.to_string()))).collect()
+}
+
+pub fn clip(s: &str) -> String {
+    s.chars().take(300).collect()
+}
+
+fn ok(result: Value) -> Response {
+    (StatusCode::OK, axum::Json(json!({ "ok": true, "result": result }))).into_response()
+}
+
+fn error(code: u16, description: &str, parameters: Option<Value>) -> Response {
+    let mut body = json!({ "ok": false, "error_code": code, "description": description });
+    if let Some(p) = parameters {
+        body["parameters"] = p;
+    }
+    (StatusCode::from_u16(code).unwrap(), axum::Json(body)).into_response()
+}
+
+/// Reads the fields of a multipart body the way `sendPhoto` sends them.
+fn multipart_fields(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut out = serde_json::Map::new();
+    for part in text.split("Content-Disposition: form-data; name=\"").skip(1) {
+        let Some((name, rest)) = part.split_once('"') else { continue };
+        let (head, value) = rest.split_once("\r\n\r\n").unwrap_or((rest, ""));
+        let value = if head.contains("filename=") { "<file>" } else { value.split("\r\n--").next().unwrap_or("") };
+        out.insert(name.to_owned(), Value::String(value.to_owned()));
+    }
+    Value::Object(out)
+}
+
+fn chat_json(id: i64) -> Value {
+    if id > 0 {
+        json!({ "id": id, "first_name": "Tester", "type": "private" })
+    } else {
+        json!({ "id": id, "title": "GPU team", "type": "supergroup" })
+    }
+}
+
+fn bot_user() -> Value {
+    json!({ "id": BOT_ID, "is_bot": true, "first_name": "clorebot", "username": BOT_USERNAME })
+}
+
+async fn method(
+    State(fake): State<FakeTelegram>,
+    Path((bot, method)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Telegram reads method names case-insensitively (teloxide writes `GetMe`).
+    let method = {
+        let mut c = method.chars();
+        c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+    };
+    if bot != format!("bot{TOKEN}") {
+        return error(401, "Unauthorized", None);
+    }
+    let multipart =
+        headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
+    let body: Value =
+        if multipart { multipart_fields(&body) } else { serde_json::from_slice(&body).unwrap_or(json!({})) };
+    if method == "getUpdates" {
+        return get_updates(&fake, &body).await;
+    }
+    let now = Instant::now();
+    let mut s = fake.state.lock().unwrap();
+    let chat = as_i64(&body["chat_id"]);
+    let mut made = None;
+    let (status, response) = match method.as_str() {
+        "getMe" => (
+            200,
+            ok(json!({
+                "id": BOT_ID, "is_bot": true, "first_name": "clorebot", "username": BOT_USERNAME,
+                "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+                "can_connect_to_business": false, "has_main_web_app": false
+            })),
+        ),
+        "setMyCommands" | "setWebhook" | "deleteWebhook" => (200, ok(json!(true))),
+        "getWebhookInfo" => (200, ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 }))),
+        "answerCallbackQuery" => (200, ok(json!(true))),
+        "deleteMessage" if s.no_delete_right.contains(&chat) => {
+            (400, error(400, "Bad Request: message can't be deleted", None))
+        }
+        "deleteMessage" => (200, ok(json!(true))),
+        "getChatMember" => {
+            let user = as_i64(&body["user_id"]);
+            let status = if s.admins.contains(&(chat, user)) { "administrator" } else { "member" };
+            let mut member = json!({
+                "user": { "id": user, "is_bot": false, "first_name": "First", "last_name": "Last", "username": "fl", "language_code": "en" },
+                "status": status
+            });
+            if status == "administrator" {
+                for (k, v) in [
+                    ("is_anonymous", false),
+                    ("can_be_edited", false),
+                    ("can_manage_chat", true),
+                    ("can_change_info", true),
+                    ("can_delete_messages", true),
+                    ("can_manage_video_chats", true),
+                    ("can_invite_users", true),
+                    ("can_restrict_members", true),
+                    ("can_pin_messages", true),
+                    ("can_promote_members", true),
+                ] {
+                    member[k] = json!(v);
+                }
+            }
+            (200, ok(member))
+        }
+        "sendMessage" | "sendPhoto" => {
+            if s.kicked.contains(&chat) {
+                (403, error(403, "Forbidden: bot was kicked from the supergroup chat", None))
+            } else if s.not_started.contains(&chat) {
+                (403, error(403, "Forbidden: bot can't initiate conversation with a user", None))
+            } else if let Some(after) = fake.limited(&mut s, chat, now) {
+                let d = format!("Too Many Requests: retry after {after}");
+                (429, error(429, &d, Some(json!({ "retry_after": after }))))
+            } else {
+                s.sent.push_back((now, chat));
+                s.next_message_id += 1;
+                let id = s.next_message_id;
+                made = Some(id);
+                let text = body["text"].as_str().or(body["caption"].as_str()).unwrap_or("").to_owned();
+                s.texts.insert((chat, id), text.clone());
+                let mut m =
+                    json!({ "message_id": id, "from": bot_user(), "chat": chat_json(chat), "date": 1_700_000_000 });
+                if method == "sendPhoto" {
+                    m["photo"] = json!([{ "file_id": "AgAD", "file_unique_id": "AQAD", "width": 800, "height": 450, "file_size": 30000 }]);
+                    m["caption"] = json!(text);
+                } else {
+                    m["text"] = json!(text);
+                }
+                if let Some(t) = body.get("message_thread_id") {
+                    m["message_thread_id"] = json!(as_i64(t));
+                    m["is_topic_message"] = json!(true);
+                }
+                (200, ok(m))
+            }
+        }
+        "editMessageText" => {
+            let id = as_i64(&body["message_id"]);
+            let text = body["text"].as_str().unwrap_or("").to_owned();
+            match s.texts.get(&(chat, id)) {
+                None => (400, error(400, "Bad Request: message to edit not found", None)),
+                Some(old) if *old == text && body.get("reply_markup").is_none() => (
+                    400,
+                    error(
+                        400,
+                        "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+                        None,
+                    ),
+                ),
+                Some(_) => {
+                    s.texts.insert((chat, id), text.clone());
+                    (
+                        200,
+                        ok(
+                            json!({ "message_id": id, "from": bot_user(), "chat": chat_json(chat), "date": 1_700_000_000, "edit_date": 1_700_000_100, "text": text }),
+                        ),
+                    )
+                }
+            }
+        }
+        _ => (404, error(404, "Not Found: method not found", None)),
+    };
+    s.calls.push(Call { method, body, at: now, status, message_id: made });
+    response
+}
+
+/// Long polling: answers with the queued updates from `offset` on, waiting up to `timeout`
+/// seconds for some to arrive. Updates before `offset` are confirmed and forgotten.
+async fn get_updates(fake: &FakeTelegram, body: &Value) -> Response {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let timeout = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0));
+    let deadline = Instant::now() + timeout;
+    loop {
+        let notified = fake.news.notified();
+        let ready: Vec<Value> = {
+            let mut s = fake.state.lock().unwrap();
+            s.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            s.calls.push(Call {
+                method: "getUpdates".into(),
+                body: body.clone(),
+                at: Instant::now(),
+                status: 200,
+                message_id: None,
+            });
+            s.updates.iter().take(100).cloned().collect()
+        };
+        if !ready.is_empty() || Instant::now() >= deadline {
+            return ok(Value::Array(ready));
+        }
+        let _ = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), notified).await;
+    }
+}
+
+/// Updates as Telegram sends them, shaped after teloxide's own test fixtures
+/// (teloxide-core 0.13 `src/types/update.rs`, `message.rs`, `callback_query.rs`).
+pub mod updates {
+    use serde_json::{Value, json};
+
+    pub fn user(id: i64, first_name: &str) -> Value {
+        json!({ "id": id, "is_bot": false, "first_name": first_name, "username": format!("{}{id}", first_name.to_lowercase()), "language_code": "en" })
+    }
+
+    fn entities(text: &str) -> Value {
+        match text.strip_prefix('/') {
+            Some(rest) => {
+                let len = 1 + rest.find(char::is_whitespace).unwrap_or(rest.len());
+                let len16 = text[..len].encode_utf16().count();
+                json!([{ "offset": 0, "length": len16, "type": "bot_command" }])
+            }
+            None => json!([]),
+        }
+    }
+
+    /// A text message in a private chat (fixture `update.rs`, test `message`).
+    pub fn private(update_id: i64, message_id: i64, user_id: i64, text: &str) -> Value {
+        let mut m = json!({
+            "update_id": update_id,
+            "message": {
+                "message_id": message_id,
+                "from": user(user_id, "Waffle"),
+                "chat": { "id": user_id, "first_name": "Waffle", "username": format!("waffle{user_id}"), "type": "private" },
+                "date": 1569518342,
+                "text": text,
+                "link_preview_options": { "is_disabled": true }
+            }
+        });
+        if text.starts_with('/') {
+            m["message"]["entities"] = entities(text);
+        }
+        m
+    }
+
+    /// A command in a supergroup (fixture `update.rs`, test `issue_1107`).
+    pub fn group(update_id: i64, message_id: i64, chat_id: i64, user_id: i64, text: &str) -> Value {
+        json!({
+            "update_id": update_id,
+            "message": {
+                "chat": { "id": chat_id, "title": "GPU team", "type": "supergroup", "username": "gpu_team_chat" },
+                "date": 1721592580,
+                "entities": entities(text),
+                "from": user(user_id, "Cable"),
+                "message_id": message_id,
+                "text": text
+            }
+        })
+    }
+
+    /// A message in a forum topic (fixture `message.rs`, test `topic_message`).
+    pub fn topic(update_id: i64, message_id: i64, chat_id: i64, thread: i64, user_id: i64, text: &str) -> Value {
+        json!({
+            "update_id": update_id,
+            "message": {
+                "chat": { "id": chat_id, "is_forum": true, "title": "twest", "type": "supergroup" },
+                "date": 1675229140,
+                "entities": entities(text),
+                "from": user(user_id, "Wafel"),
+                "is_topic_message": true,
+                "message_id": message_id,
+                "message_thread_id": thread,
+                "reply_to_message": {
+                    "chat": { "id": chat_id, "is_forum": true, "title": "twest", "type": "supergroup" },
+                    "date": 1675229139,
+                    "forum_topic_created": { "icon_color": 9367192, "icon_custom_emoji_id": "5312536423851630001", "name": "GPUs" },
+                    "from": user(user_id, "Wafel"),
+                    "is_topic_message": true,
+                    "message_id": thread,
+                    "message_thread_id": thread
+                },
+                "text": text
+            }
+        })
+    }
+
+    /// A press on a button of a message the bot sent (`callback_query.rs` shape, with the
+    /// message as `sendMessage` returned it).
+    pub fn press(update_id: i64, user_id: i64, chat_id: i64, message_id: i64, data: &str) -> Value {
+        let chat = if chat_id > 0 {
+            json!({ "id": chat_id, "first_name": "Waffle", "username": format!("waffle{chat_id}"), "type": "private" })
+        } else {
+            json!({ "id": chat_id, "title": "GPU team", "type": "supergroup" })
+        };
+        json!({
+            "update_id": update_id,
+            "callback_query": {
+                "id": format!("4382bfdwdsb323b2d9{update_id}"),
+                "from": user(user_id, "Waffle"),
+                "message": {
+                    "message_id": message_id,
+                    "from": { "id": super::BOT_ID, "is_bot": true, "first_name": "clorebot", "username": super::BOT_USERNAME },
+                    "chat": chat,
+                    "date": 1675229141,
+                    "text": "…",
+                    "reply_markup": { "inline_keyboard": [[{ "text": "…", "callback_data": data }]] }
+                },
+                "chat_instance": "-3762349473594986056",
+                "data": data
+            }
+        })
+    }
+
+    /// The bot's membership in a chat changed (fixture `update.rs`, test `issue_523`).
+    pub fn membership(update_id: i64, chat: Value, by: i64, old: &str, new: &str) -> Value {
+        let bot =
+            json!({ "id": super::BOT_ID, "is_bot": true, "first_name": "clorebot", "username": super::BOT_USERNAME });
+        let mut new_member = json!({ "user": bot, "status": new });
+        if new == "kicked" {
+            new_member["until_date"] = json!(0);
+        }
+        json!({
+            "update_id": update_id,
+            "my_chat_member": {
+                "chat": chat,
+                "from": user(by, "Admin"),
+                "date": 1644677726,
+                "old_chat_member": { "user": bot, "status": old },
+                "new_chat_member": new_member
+            }
+        })
+    }
+
+    pub fn supergroup_chat(id: i64) -> Value {
+        json!({ "id": id, "title": "GPU team", "type": "supergroup" })
+    }
+}

@@ -1,0 +1,561 @@
+//! The Telegram front-end against a fake Bot API server (tests/common/telegram.rs) that
+//! records every call and enforces Telegram's limits; updates are shaped after teloxide's own
+//! fixtures. What is asserted is what a Telegram user would see.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use clorebot::alerts::deliver::{self, Notifier, SendError, Target};
+use clorebot::config::TelegramConfig;
+use clorebot::core::Reply;
+use clorebot::frontends::telegram::Telegram;
+use clorebot::store::crypto::SecretKind;
+use clorebot::store::outbox::{self, NewAlert};
+use clorebot::store::{Platform, secrets, users};
+use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
+use common::*;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+const WAIT: Duration = Duration::from_secs(20);
+const ANN: i64 = 218485655;
+const BOB: i64 = 5964236329;
+const CAT: i64 = 729497414;
+const TEAM: i64 = -1001293752024;
+
+fn throttle_limits(l: Limits) -> teloxide::adaptors::throttle::Limits {
+    if l.overall_per_sec == Limits::TELEGRAM.overall_per_sec {
+        clorebot::config::telegram_limits()
+    } else {
+        teloxide::adaptors::throttle::Limits {
+            messages_per_sec_chat: 1000,
+            messages_per_min_chat: 100_000,
+            messages_per_min_channel_or_supergroup: 100_000,
+            messages_per_sec_overall: 100_000,
+        }
+    }
+}
+
+fn tg_config(fake: &FakeTelegram, limits: Limits, webhook: Option<&str>) -> TelegramConfig {
+    TelegramConfig {
+        token: SecretString::from(fake::TOKEN),
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        webhook_url: webhook.map(|u| url::Url::parse(u).unwrap()),
+        webhook_secret: SecretString::from("hook-Secret_123"),
+        limits: throttle_limits(limits),
+        poll_timeout: Duration::from_secs(2),
+    }
+}
+
+/// A bot on the simulator, long polling the fake Telegram.
+struct Tg {
+    t: TestApp,
+    fake: FakeTelegram,
+    tg: Arc<Telegram>,
+    stop: CancellationToken,
+    update: AtomicI64,
+    message: AtomicI64,
+}
+
+impl Drop for Tg {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn start(limits: Limits) -> Tg {
+    let t = test_app().await;
+    let fake = FakeTelegram::start(limits).await;
+    let tg = Telegram::new(t.core.clone(), tg_config(&fake, limits, None)).unwrap();
+    let stop = CancellationToken::new();
+    tokio::spawn(tg.clone().run(stop.clone()));
+    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
+    Tg { t, fake, tg, stop, update: AtomicI64::new(892252934), message: AtomicI64::new(6557) }
+}
+
+impl Tg {
+    fn ids(&self) -> (i64, i64) {
+        (self.update.fetch_add(1, Ordering::Relaxed), self.message.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// `user` writes `text` to the bot privately; returns the message id.
+    fn private(&self, user: i64, text: &str) -> i64 {
+        let (u, m) = self.ids();
+        self.fake.push(up::private(u, m, user, text));
+        m
+    }
+
+    fn group(&self, chat: i64, user: i64, text: &str) -> i64 {
+        let (u, m) = self.ids();
+        self.fake.push(up::group(u, m, chat, user, text));
+        m
+    }
+
+    fn press(&self, user: i64, chat: i64, message: i64, data: &str) {
+        let (u, _) = self.ids();
+        self.fake.push(up::press(u, user, chat, message, data));
+    }
+
+    /// Waits for the `n`th message to `chat` (from 1).
+    async fn nth_to(&self, chat: i64, n: usize) -> Call {
+        self.fake.wait_for(WAIT, |_| self.fake.sent_to(chat).len() >= n).await;
+        self.fake.sent_to(chat)[n - 1].clone()
+    }
+
+    /// Stores the simulator account's key for Telegram user `user`.
+    async fn store_key(&self, user: i64) {
+        let id = user.to_string();
+        let u = users::upsert_user_reachable(&self.t.core.pool, Platform::Telegram, &id, "Waffle", Some(&id))
+            .await
+            .unwrap();
+        secrets::put(&self.t.core.pool, &self.t.core.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
+            .await
+            .unwrap();
+    }
+
+    async fn deliver(&self) -> usize {
+        let n = self.tg.notifier();
+        let mut total = 0;
+        loop {
+            let k = deliver::deliver_once(&self.t.core.pool, &n).await.unwrap();
+            total += k;
+            if k == 0 {
+                return total;
+            }
+        }
+    }
+
+    /// Lets in-flight updates finish, then says whether anything new was sent since `before`.
+    async fn quiet_since(&self, before: usize) -> Vec<Call> {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        self.fake.calls()[before..].iter().filter(|c| c.method.starts_with("send")).cloned().collect()
+    }
+}
+
+fn texts(calls: &[Call]) -> Vec<String> {
+    calls.iter().map(Call::text).collect()
+}
+
+#[tokio::test]
+async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
+    let b = start(Limits::RAISED).await;
+    let calls = b.fake.calls();
+    let order: Vec<&str> = calls.iter().map(|c| c.method.as_str()).collect();
+    let pos = |m: &str| order.iter().position(|x| *x == m).unwrap_or_else(|| panic!("no {m} in {order:?}"));
+    assert!(pos("getMe") < pos("setMyCommands") && pos("deleteWebhook") < pos("getUpdates"), "{order:?}");
+    let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
+    assert!(
+        menu.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["command"] == "gpus" && c["description"].as_str().unwrap().len() >= 3)
+    );
+    assert_eq!(b.tg.me().unwrap().username, fake::BOT_USERNAME);
+
+    // A listing, in HTML, with a keyboard: a Rent and a Details button per server, then Next.
+    b.private(ANN, "/gpus");
+    let listing = b.nth_to(ANN, 1).await;
+    assert_eq!(listing.body["parse_mode"], "HTML");
+    assert!(listing.text().starts_with("<b>") && listing.text().contains("page 1/"), "{}", listing.text());
+    let buttons = listing.buttons();
+    assert!(
+        buttons.iter().any(|(l, _)| l.starts_with("Rent #")) && buttons.iter().any(|(l, _)| l.starts_with("Details #"))
+    );
+    assert!(buttons.iter().all(|(_, data)| !data.is_empty() && data.len() <= 64), "{buttons:?}");
+
+    // Next ▸: the press is answered and the listing edited in place to page 2.
+    b.press(ANN, ANN, listing.message_id.unwrap(), &listing.button("Next"));
+    let edit = b.fake.nth("editMessageText", 1).await;
+    assert_eq!(edit.body["message_id"], json!(listing.message_id.unwrap()));
+    assert!(edit.text().contains("page 2/"), "{}", edit.text());
+    assert!(!edit.buttons().is_empty(), "the new page has its buttons");
+    let answered = b.fake.nth("answerCallbackQuery", 1).await;
+    assert!(answered.body.get("text").is_none(), "no toast for a page turn: {:?}", answered.body);
+    assert_eq!(b.fake.sent_to(ANN).len(), 1, "a page turn sends no new message");
+
+    // Every dynamic string is escaped.
+    b.private(ANN, "/gpus 4090 colour=<red>");
+    let err = b.nth_to(ANN, 2).await;
+    assert!(err.text().contains("<code>colour=&lt;red&gt;</code>"), "{}", err.text());
+
+    // Unknown command in private: the help hint. Plain text in private: how commands look.
+    b.private(ANN, "/nosuch");
+    assert!(b.nth_to(ANN, 3).await.text().contains("Send /help for the list."));
+
+    // In a group: other bots' commands, unknown commands and chatter are left alone…
+    let before = b.fake.calls().len();
+    b.group(TEAM, BOB, "/help@otherbot");
+    b.group(TEAM, BOB, "/nosuch");
+    b.group(TEAM, BOB, "anyone renting a 4090 today?");
+    assert!(b.quiet_since(before).await.is_empty(), "nothing is sent for other bots' commands or chatter");
+    // …and ours are answered, in reply to the command.
+    let asked = b.group(TEAM, BOB, "/help@Clore_Test_Bot");
+    let help = b.nth_to(TEAM, 1).await;
+    assert!(help.text().contains("/gpus"), "{}", help.text());
+    assert_eq!(help.body["reply_parameters"]["message_id"], json!(asked));
+}
+
+#[tokio::test]
+async fn rent_confirms_once_and_the_login_comes_privately() {
+    let b = start(Limits::RAISED).await;
+    b.store_key(ANN).await;
+    b.private(ANN, "/rent 4090");
+    let confirm = b.nth_to(ANN, 1).await;
+    assert!(confirm.text().contains("Rent server #"), "{}", confirm.text());
+    let token = confirm.button("Confirm");
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &token);
+    // The SSH password is a secret: a message of its own in the private chat, never an edit.
+    let login = b.nth_to(ANN, 2).await;
+    assert!(
+        login.text().contains("ssh root@")
+            || texts(&b.fake.ok("editMessageText")).iter().any(|t| t.contains("ssh root@"))
+    );
+    let all: Vec<String> = texts(&b.fake.sent_to(ANN));
+    assert!(all.iter().any(|t| t.contains("SSH password for order") && t.contains("<code>")), "{all:#?}");
+    assert!(texts(&b.fake.ok("editMessageText")).iter().all(|t| !t.contains("SSH password")));
+    assert_eq!(b.t.sim_orders().await.len(), 1, "one order");
+
+    // The same Confirm again: a toast, and nothing more.
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &token);
+    b.fake
+        .wait_for(WAIT, |c| {
+            c.iter().any(|c| c.method == "answerCallbackQuery" && c.body["text"] == "This was already done.")
+        })
+        .await;
+    assert_eq!(b.t.sim_orders().await.len(), 1, "still one order");
+
+    // In a group, the confirmation is the renter's: someone else's press is a toast.
+    b.store_key(BOB).await;
+    b.group(TEAM, BOB, "/rent 3090");
+    let confirm = b.nth_to(TEAM, 1).await;
+    b.press(CAT, TEAM, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.fake
+        .wait_for(WAIT, |c| {
+            c.iter().any(|c| {
+                c.method == "answerCallbackQuery" && c.body["text"].as_str().is_some_and(|t| t.contains("someone else"))
+            })
+        })
+        .await;
+    assert_eq!(b.t.sim_orders().await.len(), 1);
+    // Bob confirms: the confirmation turns into the order; its password reaches only his
+    // private chat, and the group is told so.
+    b.press(BOB, TEAM, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.fake.wait_for(WAIT, |_| b.fake.sent_to(BOB).iter().any(|c| c.text().contains("SSH password for order"))).await;
+    assert_eq!(b.t.sim_orders().await.len(), 2);
+    let note = b.nth_to(TEAM, 2).await;
+    assert!(note.text().contains("I sent you the answer in our private chat"), "{}", note.text());
+    let group_texts: Vec<String> =
+        texts(&b.fake.sent_to(TEAM)).into_iter().chain(texts(&b.fake.ok("editMessageText"))).collect();
+    assert!(group_texts.iter().any(|t| t.contains("is running on #")), "{group_texts:#?}");
+    assert!(group_texts.iter().all(|t| !t.contains("SSH password")), "{group_texts:#?}");
+}
+
+#[tokio::test]
+async fn keys_are_stored_and_deleted_in_private_and_refused_in_groups() {
+    let b = start(Limits::RAISED).await;
+    let user_has_key = |id: i64| {
+        let pool = b.t.core.pool.clone();
+        async move {
+            let Some(u) = users::find_user(&pool, Platform::Telegram, &id.to_string()).await.unwrap() else {
+                return false;
+            };
+            secrets::status(&pool, u.id, SecretKind::CloreApiKey).await.unwrap().is_some()
+        }
+    };
+
+    // Private: checked with Clore, stored, and the message deleted.
+    let m = b.private(ANN, &format!("/key set {KEY}"));
+    let saved = b.nth_to(ANN, 1).await;
+    assert!(saved.text().starts_with("Key saved, encrypted"), "{}", saved.text());
+    let del = b.fake.nth("deleteMessage", 1).await;
+    assert_eq!((del.chat(), del.body["message_id"].as_i64()), (ANN, Some(m)));
+    assert!(user_has_key(ANN).await);
+
+    // A group: refused, deleted, and the warning reaches the user privately.
+    let m = b.group(TEAM, BOB, &format!("/key set {KEY}"));
+    let warning = b.nth_to(BOB, 1).await;
+    assert!(warning.text().contains("Never post your Clore API key in a group"), "{}", warning.text());
+    b.fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "deleteMessage" && c.chat() == TEAM)).await;
+    assert!(b.fake.ok("deleteMessage").iter().any(|c| c.chat() == TEAM && c.body["message_id"].as_i64() == Some(m)));
+    let note = b.nth_to(TEAM, 1).await;
+    assert!(note.text().contains("I deleted your message: it held a secret."), "{}", note.text());
+    assert!(!user_has_key(BOB).await);
+
+    // A group where the bot may not delete, from a user who never started the bot: the
+    // group is told to delete it and to revoke the key; nothing else is sent anywhere.
+    b.fake.deny_delete(-1009);
+    b.fake.not_started(CAT);
+    b.group(-1009, CAT, &format!("/key set {KEY}"));
+    let note = b.nth_to(-1009, 1).await;
+    assert!(note.text().contains("have not started one with me yet"), "{}", note.text());
+    assert!(
+        note.text().contains("please delete it yourself") && note.text().contains("revoke it at clore.ai"),
+        "{}",
+        note.text()
+    );
+    assert!(b.fake.sent_to(CAT).is_empty());
+    assert!(!user_has_key(CAT).await);
+    let everything: String =
+        b.fake.calls().iter().filter(|c| c.method.starts_with("send")).map(|c| c.body.to_string()).collect();
+    assert!(!everything.contains(KEY), "the key is never sent back");
+}
+
+#[tokio::test]
+async fn a_private_answer_asked_in_a_group_goes_to_the_private_chat() {
+    let b = start(Limits::RAISED).await;
+    b.store_key(BOB).await;
+    b.group(TEAM, BOB, "/key");
+    let private = b.nth_to(BOB, 1).await;
+    assert!(private.text().contains("Your Clore API key is set"), "{}", private.text());
+    assert!(private.body.get("message_thread_id").is_none());
+    let note = b.nth_to(TEAM, 1).await;
+    assert!(note.text().contains("I sent you the answer in our private chat"), "{}", note.text());
+    assert!(note.text().contains(&format!("tg://user?id={BOB}")), "a mention: {}", note.text());
+
+    // A forum topic: answers stay in the topic.
+    let (u, m) = b.ids();
+    b.fake.push(up::topic(u, m, -1001847508954, 4, ANN, "/help gpus"));
+    let answer = b.nth_to(-1001847508954, 1).await;
+    assert_eq!(answer.thread(), Some(4));
+    assert!(answer.text().contains("/gpus [query]"), "{}", answer.text());
+}
+
+#[tokio::test]
+async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
+    let b = start(Limits::RAISED).await;
+    let free = free_of(&b.t.sim, "RTX 3080").await;
+    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+
+    // Only a group admin may make a team watch (asked of Telegram with getChatMember).
+    b.group(TEAM, CAT, &format!("/watch 3080 max={max} here"));
+    let refused = b.nth_to(TEAM, 1).await;
+    assert!(refused.text().contains("admin"), "{}", refused.text());
+    b.fake.make_admin(TEAM, BOB);
+    b.group(TEAM, BOB, &format!("/watch 3080 max={max} here"));
+    let made = b.nth_to(TEAM, 2).await;
+    assert!(made.text().contains("alerts this chat"), "{}", made.text());
+    // A personal watch from a private chat alerts that chat.
+    b.private(ANN, &format!("/watch 3080 max={max}"));
+    b.nth_to(ANN, 1).await;
+
+    let srv = free[free.len() - 1].0;
+    b.t.set_price(srv, max * 0.9).await;
+    b.t.engine.poll_market().await.unwrap();
+    assert_eq!(b.deliver().await, 2);
+    let alert = b.nth_to(TEAM, 3).await;
+    assert!(alert.text().contains(&format!("#{srv}")), "{}", alert.text());
+    let personal = b.nth_to(ANN, 2).await;
+    assert!(personal.text().contains(&format!("#{srv}")), "{}", personal.text());
+
+    // Cat, who is no admin and made nothing, may rent from the team's alert.
+    b.store_key(CAT).await;
+    b.press(CAT, TEAM, alert.message_id.unwrap(), &alert.button("Rent"));
+    let confirm = b.nth_to(TEAM, 4).await;
+    assert!(confirm.text().contains(&format!("Rent server #{srv}?")), "{}", confirm.text());
+    assert!(confirm.buttons().iter().any(|(l, _)| l == "Confirm"));
+}
+
+#[tokio::test]
+async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
+    let b = start(Limits::RAISED).await;
+    let pool = &b.t.core.pool;
+    let alert = |key: &str, chat: &str| NewAlert {
+        dedup_key: key.into(),
+        platform: Platform::Telegram,
+        target_chat_id: Some(chat.into()),
+        target_thread_id: None,
+        target_user: None,
+        payload: serde_json::to_value(Reply::text(format!("alert {key}"))).unwrap(),
+    };
+    let gone = |key: &'static str| async move {
+        let (failed, error): (bool, Option<String>) =
+            sqlx::query_as("SELECT failed_at IS NOT NULL, last_error FROM outbox WHERE dedup_key = $1")
+                .bind(key)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        failed && error.is_some_and(|e| e.starts_with("gone"))
+    };
+    let team = TEAM.to_string();
+    outbox::enqueue(pool, &alert("waiting", &team)).await.unwrap();
+
+    // Removed from the group (fixture shape of a my_chat_member update).
+    let (u, _) = b.ids();
+    b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "member", "left"));
+    let deadline = Instant::now() + WAIT;
+    while !gone("waiting").await {
+        assert!(Instant::now() < deadline, "the waiting alert was not given up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    outbox::enqueue(pool, &alert("later", &team)).await.unwrap();
+    assert!(gone("later").await, "kept in the outbox as gone");
+    assert_eq!(b.deliver().await, 0);
+    assert!(b.fake.sent_to(TEAM).is_empty());
+
+    // A user who blocks the bot in their private chat: their alerts stop too.
+    let (u, _) = b.ids();
+    let ann_chat = json!({ "id": ANN, "first_name": "FN", "last_name": "LN", "username": "UN", "type": "private" });
+    b.fake.push(up::membership(u, ann_chat, ANN, "member", "kicked"));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if users::is_gone(pool, Platform::Telegram, &ANN.to_string()).await.unwrap() {
+            break;
+        }
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Added back: alerts flow again.
+    let (u, _) = b.ids();
+    b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "left", "member"));
+    let deadline = Instant::now() + WAIT;
+    while users::is_gone(pool, Platform::Telegram, &team).await.unwrap() {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    outbox::enqueue(pool, &alert("back", &team)).await.unwrap();
+    assert_eq!(b.deliver().await, 1);
+    assert_eq!(texts(&b.fake.sent_to(TEAM)), ["alert back"]);
+}
+
+#[tokio::test]
+async fn updates_that_are_not_for_it_are_ignored_without_harm() {
+    let b = start(Limits::RAISED).await;
+    let before = b.fake.calls().len();
+    let (u, m) = b.ids();
+    let mut edited = up::private(u, m, ANN, "/gpus");
+    edited["edited_message"] = edited["message"].take();
+    edited.as_object_mut().unwrap().remove("message");
+    let (u2, m2) = b.ids();
+    let mut sticker = up::private(u2, m2, ANN, "x");
+    sticker["message"].as_object_mut().unwrap().remove("text");
+    sticker["message"]["sticker"] = json!({ "file_id": "CAACAgIAAxk", "file_unique_id": "AgADcQ", "type": "regular",
+        "width": 512, "height": 512, "is_animated": false, "is_video": false, "emoji": "👍" });
+    let (u3, m3) = b.ids();
+    let mut from_bot = up::group(u3, m3, TEAM, BOB, "/gpus");
+    from_bot["message"]["from"]["is_bot"] = json!(true);
+    let (u4, m4) = b.ids();
+    let channel_post = json!({ "update_id": u4, "channel_post": {
+        "message_id": m4, "sender_chat": { "id": -1001000000001i64, "title": "news", "type": "channel" },
+        "chat": { "id": -1001000000001i64, "title": "news", "type": "channel" }, "date": 1700000000, "text": "/gpus" } });
+    let (u5, _) = b.ids();
+    let unknown = json!({ "update_id": u5, "some_future_update": { "id": 1, "whatever": [1, 2, 3] } });
+    let (u6, m6) = b.ids();
+    let mut broken = up::private(u6, m6, ANN, "/gpus");
+    broken["message"]["chat"]["type"] = json!(42);
+    for update in [edited, sticker, from_bot, channel_post, unknown, broken] {
+        b.fake.push(update);
+    }
+    assert!(b.quiet_since(before).await.is_empty(), "nothing answered");
+    // The bot goes on as before.
+    b.private(ANN, "/start");
+    assert!(b.nth_to(ANN, 1).await.text().contains("clorebot rents GPUs"));
+}
+
+#[tokio::test]
+async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
+    let b = start(Limits::TELEGRAM).await;
+    let pool = &b.t.core.pool;
+    // 45 alerts to 45 private chats and 4 to one group: 30/s overall, 1/s per chat.
+    for i in 0..45 {
+        let chat = (ANN + i).to_string();
+        let a = NewAlert {
+            dedup_key: format!("fan:{i}"),
+            platform: Platform::Telegram,
+            target_chat_id: Some(chat),
+            target_thread_id: None,
+            target_user: None,
+            payload: serde_json::to_value(Reply::text(format!("price drop {i}"))).unwrap(),
+        };
+        outbox::enqueue(pool, &a).await.unwrap();
+    }
+    for i in 0..4 {
+        let a = NewAlert {
+            dedup_key: format!("team:{i}"),
+            platform: Platform::Telegram,
+            target_chat_id: Some(TEAM.to_string()),
+            target_thread_id: None,
+            target_user: None,
+            payload: serde_json::to_value(Reply::text(format!("team {i}"))).unwrap(),
+        };
+        outbox::enqueue(pool, &a).await.unwrap();
+    }
+    assert_eq!(b.deliver().await, 49);
+    assert_eq!(b.fake.too_many(), 0, "no 429: the throttle keeps to the limits the fake enforces");
+    assert_eq!(texts(&b.fake.sent_to(TEAM)), ["team 0", "team 1", "team 2", "team 3"], "in order");
+
+    // Telegram says 429 with a long retry_after: the alert is retried after it, not lost.
+    b.fake.force_429(45);
+    let n = b.tg.notifier();
+    let to = Target {
+        platform: Platform::Telegram,
+        chat_id: Some(ANN.to_string()),
+        thread_id: None,
+        user: None,
+        user_platform_id: None,
+    };
+    let got = n.send(&to, &Reply::text("later")).await;
+    assert_eq!(
+        got.map_err(|e| match e {
+            SendError::Retry { after, .. } => after,
+            other => panic!("{other:?}"),
+        }),
+        Err(Some(Duration::from_secs(45)))
+    );
+}
+
+#[tokio::test]
+async fn webhook_checks_its_secret_and_takes_a_thousand_updates_at_once() {
+    let fake = FakeTelegram::start(Limits::RAISED).await;
+    let sim = start_sim(200).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let cfg = tg_config(&fake, Limits::RAISED, Some("https://bot.example.com/telegram/webhook"));
+    let t = test_app_on(sim, |c| c.telegram = Some(cfg)).await;
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(t.app.serve(listener, async move {
+        let _ = done_rx.await;
+    }));
+    let set = fake.nth("setWebhook", 1).await;
+    assert_eq!(set.body["url"], "https://bot.example.com/telegram/webhook");
+    assert_eq!(set.body["secret_token"], "hook-Secret_123");
+    assert!(fake.calls().iter().all(|c| c.method != "getUpdates"), "no polling with a webhook");
+
+    let url = format!("http://{addr}/telegram/webhook");
+    let http = reqwest::Client::new();
+    let post = |body: Value, secret: Option<&'static str>| {
+        let mut req = http.post(&url).json(&body);
+        if let Some(s) = secret {
+            req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(post(up::private(1, 1, ANN, "/help"), None).await, 401);
+    assert_eq!(post(up::private(2, 2, ANN, "/help"), Some("wrong")).await, 401);
+    assert_eq!(post(json!({ "not": "an update" }), Some("hook-Secret_123")).await, 200, "acknowledged, dropped");
+    assert!(fake.sent_to(ANN).is_empty());
+
+    let started = Instant::now();
+    let statuses = futures_util::future::join_all(
+        (0..1000i64).map(|i| post(up::private(100 + i, 10 + i, 7_000_000 + i, "/help"), Some("hook-Secret_123"))),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 200), "{:?}", statuses.iter().filter(|s| **s != 200).collect::<Vec<_>>());
+    // Telegram repeats an update it thinks was lost: answered once.
+    assert_eq!(post(up::private(100, 10, 7_000_000, "/help"), Some("hook-Secret_123")).await, 200);
+    fake.wait_for(Duration::from_secs(120), |c| {
+        c.iter().filter(|c| c.method == "sendMessage" && c.status == 200).count() >= 1000
+    })
+    .await;
+    eprintln!("1,000 webhook updates answered in {:?}", started.elapsed());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sends = fake.calls().into_iter().filter(|c| c.method == "sendMessage").collect::<Vec<_>>();
+    assert_eq!(sends.len(), 1000, "one answer each, no error, none twice");
+    assert!(sends.iter().all(|c| c.status == 200 && c.text().contains("/gpus")));
+    done_tx.send(()).unwrap();
+    served.await.unwrap().unwrap();
+}
