@@ -64,6 +64,15 @@ impl Ctx<'_> {
         Ok(super::services::issue_token(&self.core.pool, Some(self.user.id), action, ttl).await?)
     }
 
+    /// Stores several actions for the caller in one go; their tokens, in the same order.
+    pub async fn tokens(&self, actions: &[Action]) -> Result<Vec<String>, Failure> {
+        let with_ttl: Vec<(&Action, std::time::Duration)> = actions
+            .iter()
+            .map(|a| (a, if a.single_use() { self.core.cfg.confirm_ttl } else { self.core.cfg.nav_ttl }))
+            .collect();
+        Ok(super::services::issue_tokens(&self.core.pool, Some(self.user.id), &with_ttl).await?)
+    }
+
     /// A Confirm / Abort pair for `action`: returns (confirm token, abort token).
     pub async fn confirm_pair(&self, action: &Action, what: &str) -> Result<(String, String), Failure> {
         let confirm = self.token(action).await?;

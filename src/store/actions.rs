@@ -46,6 +46,33 @@ pub async fn create(
     Ok(())
 }
 
+/// Issues several tokens in one statement: (token, payload, ttl) each.
+pub async fn create_many(
+    ex: impl PgExecutor<'_>,
+    owner: Option<UserId>,
+    tokens: &[(String, serde_json::Value, Duration)],
+) -> sqlx::Result<()> {
+    let (names, payloads, ttls): (Vec<&str>, Vec<Json<&serde_json::Value>>, Vec<f64>) =
+        tokens.iter().fold((Vec::new(), Vec::new(), Vec::new()), |(mut n, mut p, mut t), (name, payload, ttl)| {
+            n.push(name.as_str());
+            p.push(Json(payload));
+            t.push(ttl.as_secs_f64());
+            (n, p, t)
+        });
+    sqlx::query(
+        "INSERT INTO pending_actions (token, owner_id, payload, expires_at)
+         SELECT t.token, $2, t.payload, now() + make_interval(secs => t.ttl)
+         FROM UNNEST($1::text[], $3::jsonb[], $4::float8[]) AS t(token, payload, ttl)",
+    )
+    .bind(names)
+    .bind(owner)
+    .bind(payloads)
+    .bind(ttls)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
 /// Uses a token on behalf of `presser`, atomically.
 pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) -> sqlx::Result<Taken> {
     let used: Option<Json<serde_json::Value>> = sqlx::query_scalar(

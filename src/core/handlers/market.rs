@@ -42,25 +42,40 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
     let lines: Vec<String> = rows.iter().map(|s| row(s, currency, query.spot())).collect();
     r = r.with_text(lines.join("\n"));
     add_stale_note(&mut r, &snap);
-    // One row per listed server, then a row to turn the page (which replaces the listing).
-    for s in rows.iter().take(BUTTON_ROWS) {
+    // One row per listed server, then a row to turn the page (which replaces the listing);
+    // every button's token is stored in one statement.
+    let listed: Vec<&ServerView> = rows.iter().take(BUTTON_ROWS).copied().collect();
+    let mut actions = Vec::new();
+    for s in &listed {
+        if !s.rented {
+            actions.push(Action::RentPrompt { server: s.id });
+        }
+        actions.push(Action::ServerDetails { server: s.id });
+    }
+    let prev = page > 0;
+    let next = page + 1 < pages;
+    if prev {
+        actions.push(Action::GpusPage { query: query.clone(), page: page - 1 });
+    }
+    if next {
+        actions.push(Action::GpusPage { query, page: page + 1 });
+    }
+    let mut tokens = cx.tokens(&actions).await?.into_iter();
+    let mut take = || tokens.next().ok_or_else(|| Failure::Internal(anyhow::anyhow!("a token went missing")));
+    for s in &listed {
         let mut row = Vec::new();
         if !s.rented {
-            let token = cx.token(&Action::RentPrompt { server: s.id }).await?;
-            row.push(Button { label: format!("Rent #{}", s.id), style: ButtonStyle::Primary, token });
+            row.push(Button { label: format!("Rent #{}", s.id), style: ButtonStyle::Primary, token: take()? });
         }
-        let token = cx.token(&Action::ServerDetails { server: s.id }).await?;
-        row.push(Button { label: format!("Details #{}", s.id), style: ButtonStyle::Secondary, token });
+        row.push(Button { label: format!("Details #{}", s.id), style: ButtonStyle::Secondary, token: take()? });
         r = r.with_row(row);
     }
     let mut nav = Vec::new();
-    if page > 0 {
-        let token = cx.token(&Action::GpusPage { query: query.clone(), page: page - 1 }).await?;
-        nav.push(Button { label: "◂ Prev".into(), style: ButtonStyle::Secondary, token });
+    if prev {
+        nav.push(Button { label: "◂ Prev".into(), style: ButtonStyle::Secondary, token: take()? });
     }
-    if page + 1 < pages {
-        let token = cx.token(&Action::GpusPage { query, page: page + 1 }).await?;
-        nav.push(Button { label: "Next ▸".into(), style: ButtonStyle::Secondary, token });
+    if next {
+        nav.push(Button { label: "Next ▸".into(), style: ButtonStyle::Secondary, token: take()? });
     }
     if !nav.is_empty() {
         r = r.with_row(nav);

@@ -7,4 +7,4 @@ pub mod rent;
 pub mod tokens;
 
 pub use login::{SshLogin, ssh_login};
-pub use tokens::issue_token;
+pub use tokens::{issue_token, issue_tokens};

@@ -29,3 +29,18 @@ pub async fn issue_token(
     store_actions::create(ex, &token, owner, &payload, ttl).await?;
     Ok(token)
 }
+
+/// As [`issue_token`] for several actions at once (a listing's buttons), in one statement:
+/// (action, ttl) each; the tokens come back in the same order.
+pub async fn issue_tokens(
+    ex: impl sqlx::PgExecutor<'_>,
+    owner: Option<UserId>,
+    actions: &[(&Action, Duration)],
+) -> anyhow::Result<Vec<String>> {
+    let rows = actions
+        .iter()
+        .map(|(a, ttl)| Ok((new_token(), serde_json::to_value(a)?, *ttl)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    store_actions::create_many(ex, owner, &rows).await?;
+    Ok(rows.into_iter().map(|(t, _, _)| t).collect())
+}
