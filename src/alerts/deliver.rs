@@ -17,7 +17,12 @@ use crate::store::{Platform, UserId};
 /// Alerts claimed per round; a round's sends finish well inside the lease.
 const BATCH: i64 = 20;
 /// A claim lasts this long; a notifier that dies mid-send gives its alerts back after it.
-const LEASE: Duration = Duration::from_secs(60);
+const LEASE: Duration = Duration::from_secs(300);
+/// A round starts sends for this long after its claim; what a chat has left then (a group
+/// over its 20 messages a minute) goes back to the outbox for the next round. A send started
+/// in time ends well inside the lease — a platform's limiter holds one back a minute at most
+/// — so no other notifier takes over an alert that is still being sent.
+const SENDING_FOR: Duration = Duration::from_secs(60);
 /// Attempts before an alert is given up on.
 const MAX_ATTEMPTS: i32 = 8;
 /// Retry delays double from this, up to `MAX_DELAY`.
@@ -76,6 +81,7 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
     use futures_util::StreamExt;
     let scope = n.scope();
     let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, LEASE).await?;
+    let claimed = std::time::Instant::now();
     // Rows come oldest first; grouping keeps that order within each chat.
     let mut chats: Vec<Vec<outbox::OutboxRow>> = Vec::new();
     for row in rows {
@@ -88,8 +94,16 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
     let per_chat = futures_util::stream::iter(chats)
         .map(|rows| async move {
             let mut delivered = 0;
-            for row in rows {
+            let mut rows = rows.into_iter();
+            for row in rows.by_ref() {
                 delivered += deliver_row(pool, n, row).await?;
+                if claimed.elapsed() > SENDING_FOR {
+                    break;
+                }
+            }
+            let left: Vec<_> = rows.map(|r| r.id).collect();
+            if !left.is_empty() {
+                outbox::release(pool, &left).await?;
             }
             anyhow::Ok(delivered)
         })

@@ -159,6 +159,16 @@ pub async fn retry_later(ex: impl PgExecutor<'_>, id: OutboxId, error: &str, del
     Ok(())
 }
 
+/// Gives claimed alerts back untried (their turn did not come in time): due again at once,
+/// and the claim does not count as an attempt.
+pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = ANY($1)")
+        .bind(ids)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 /// Gives up on an alert that cannot be delivered (the chat is gone, the bot was blocked).
 pub async fn mark_failed(ex: impl PgExecutor<'_>, id: OutboxId, error: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1")
