@@ -228,6 +228,11 @@ fn describe() {
     use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
     describe_counter!("clorebot_commands_total", "Commands and button presses handled, by command and outcome");
     describe_histogram!("clorebot_command_seconds", Unit::Seconds, "Time to answer a command or press");
+    describe_histogram!(
+        "clorebot_telegram_answer_seconds",
+        Unit::Seconds,
+        "From a Telegram update received to its first answer issued (before the send queue)"
+    );
     describe_counter!("clorebot_clore_calls_total", "Requests to the Clore API, by endpoint and result");
     describe_counter!("clorebot_alerts_enqueued_total", "Alerts written to the outbox");
     describe_counter!("clorebot_alerts_delivered_total", "Alerts delivered");

@@ -70,7 +70,11 @@ pub const VARIABLES: &[Var] = &[
         "`20`",
         "on SIGTERM / Ctrl-C, how long in-flight rents and deliveries get to finish",
     ),
-    var("CLOREBOT_BOT_USERNAME", "—", "the bot's own username: `/cmd@thisname` is ours, `/cmd@other` is ignored"),
+    var(
+        "CLOREBOT_BOT_USERNAME",
+        "—",
+        "the console's bot username: `/cmd@thisname` is ours, `/cmd@other` is ignored (Telegram's comes from `getMe`)",
+    ),
     secret("TELEGRAM_BOT_TOKEN", "—", "starts the Telegram front-end"),
     var("TELEGRAM_API_URL", "`https://api.telegram.org`", "a self-hosted Bot API server or a test fake"),
     var(

@@ -10,7 +10,7 @@ mod webhook;
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
@@ -250,15 +250,19 @@ impl Telegram {
             tracing::debug!(update = update.id.0, "update seen already; dropped");
             return;
         }
+        let received = Instant::now();
         let this = self.clone();
-        self.tasks.spawn(async move { this.handle(update).await });
+        self.tasks.spawn(async move { this.handle(update, received).await });
     }
 
-    async fn handle(&self, update: Update) {
-        let Some(me) = self.me.get() else { return };
+    async fn handle(&self, update: Update, received: Instant) {
+        let Some(me) = self.me.get() else {
+            tracing::warn!(update = update.id.0, "an update before the bot knows who it is; dropped");
+            return;
+        };
         match update.kind {
-            UpdateKind::Message(m) => self.on_message(me, m).await,
-            UpdateKind::CallbackQuery(q) => self.on_press(q).await,
+            UpdateKind::Message(m) => self.on_message(me, m, received).await,
+            UpdateKind::CallbackQuery(q) => self.on_press(q, received).await,
             UpdateKind::MyChatMember(c) => self.on_membership(me, c).await,
             UpdateKind::Error(raw) => {
                 tracing::debug!(update = update.id.0, raw = %crate::text::clip(&raw.to_string(), 300), "update of a shape teloxide does not read; ignored")
@@ -267,7 +271,7 @@ impl Telegram {
         }
     }
 
-    async fn on_message(&self, me: &Me, m: Message) {
+    async fn on_message(&self, me: &Me, m: Message, received: Instant) {
         if let Some(to) = m.migrate_to_chat_id() {
             self.migrated(m.chat.id.0, to.0).await;
             return;
@@ -294,10 +298,11 @@ impl Telegram {
         let response = self.core.handle_text(&caller, text).await;
         let deleted = response.delete_trigger && self.sender.delete(m.chat.id.0, m.id).await;
         let answer_to = (!response.delete_trigger && !caller.in_private()).then_some(m.id);
-        self.answer(&caller, me, response.replies, answer_to, response.delete_trigger.then_some(deleted)).await;
+        let secret = response.delete_trigger.then_some(deleted);
+        self.answer(&caller, me, response.replies, answer_to, secret, Some(received)).await;
     }
 
-    async fn on_press(&self, q: CallbackQuery) {
+    async fn on_press(&self, q: CallbackQuery, received: Instant) {
         let Some(me) = self.me.get() else { return };
         let answer = |text: Option<String>| {
             let mut req = self.sender.direct.answer_callback_query(q.id.clone());
@@ -323,6 +328,7 @@ impl Telegram {
         };
         let caller = self.caller(&q.from, source.chat(), thread, false);
         let pressed = self.core.press(&caller, token).await;
+        answered(received, "press");
         answer(pressed.toast.clone()).await;
         let place = Place { chat: source.chat().id.0, thread };
         if let Some(r) = &pressed.replace_source
@@ -330,7 +336,7 @@ impl Telegram {
         {
             tracing::warn!(error = %send::describe(&e, &self.sender.token), "could not update the pressed message");
         }
-        self.answer(&caller, me, pressed.replies, None, None).await;
+        self.answer(&caller, me, pressed.replies, None, None, None).await;
     }
 
     /// The bot was added to, removed from, or blocked in a chat.
@@ -390,6 +396,7 @@ impl Telegram {
     /// private chat and the group gets one line about it — or, when the user never started
     /// the bot, how to; a private reply is then sent nowhere. `secret` is set when the command
     /// held a secret: whether its message could be deleted.
+    /// `received`: when the update came in, to measure until the first reply is issued.
     async fn answer(
         &self,
         caller: &Caller,
@@ -397,6 +404,7 @@ impl Telegram {
         replies: Vec<Reply>,
         answer_to: Option<MessageId>,
         secret: Option<bool>,
+        mut received: Option<Instant>,
     ) {
         let here = Place {
             chat: caller.chat.chat_id.parse().unwrap_or_default(),
@@ -406,6 +414,9 @@ impl Telegram {
             caller.who.user_id.parse::<i64>().ok().filter(|_| caller.who.user_id != ANONYMOUS_ADMIN.to_string());
         let (mut sent_privately, mut unreachable) = (false, false);
         for r in &replies {
+            if let Some(at) = received.take() {
+                answered(at, "message");
+            }
             let to_user = r.visibility == Visibility::Private && !caller.in_private();
             let result = match (to_user, private) {
                 (false, _) => self.sender.send(here, r, answer_to).await,
@@ -463,6 +474,13 @@ impl Telegram {
             tracing::warn!(chat = here.chat, error = %send::describe(&e, &self.sender.token), "could not send a note");
         }
     }
+}
+
+/// Records how long an update took until its answer was issued (handed to the send queue,
+/// which may hold it back to keep to Telegram's limits).
+fn answered(received: Instant, update: &'static str) {
+    metrics::histogram!("clorebot_telegram_answer_seconds", "update" => update)
+        .record(received.elapsed().as_secs_f64());
 }
 
 /// Only a real forum topic gives a thread to answer in: in other supergroups a reply also
