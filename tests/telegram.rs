@@ -338,6 +338,19 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
     b.group(TEAM, BOB, &format!("/watch 3080 max={max} here"));
     let made = b.nth_to(TEAM, 2).await;
     assert!(made.text().contains("alerts this chat"), "{}", made.text());
+    // An anonymous admin posts as the group itself (from GroupAnonymousBot, sender_chat the
+    // group): only admins can, so no getChatMember is needed.
+    let (u, m) = b.ids();
+    let mut anon = up::group(u, m, TEAM, 1087968824, "/watch a100 x2 here");
+    anon["message"]["from"] =
+        json!({ "id": 1087968824, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot" });
+    anon["message"]["sender_chat"] =
+        json!({ "id": TEAM, "title": "GPU team", "type": "supergroup", "username": "gpu_team_chat" });
+    let lookups = b.fake.calls().iter().filter(|c| c.method == "getChatMember").count();
+    b.fake.push(anon);
+    let made = b.nth_to(TEAM, 3).await;
+    assert!(made.text().contains("alerts this chat"), "{}", made.text());
+    assert_eq!(b.fake.calls().iter().filter(|c| c.method == "getChatMember").count(), lookups);
     // A personal watch from a private chat alerts that chat.
     b.private(ANN, &format!("/watch 3080 max={max}"));
     b.nth_to(ANN, 1).await;
@@ -346,7 +359,7 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
     b.t.set_price(srv, max * 0.9).await;
     b.t.engine.poll_market().await.unwrap();
     assert_eq!(b.deliver().await, 2);
-    let alert = b.nth_to(TEAM, 3).await;
+    let alert = b.nth_to(TEAM, 4).await;
     assert!(alert.text().contains(&format!("#{srv}")), "{}", alert.text());
     let personal = b.nth_to(ANN, 2).await;
     assert!(personal.text().contains(&format!("#{srv}")), "{}", personal.text());
@@ -354,7 +367,7 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
     // Cat, who is no admin and made nothing, may rent from the team's alert.
     b.store_key(CAT).await;
     b.press(CAT, TEAM, alert.message_id.unwrap(), &alert.button("Rent"));
-    let confirm = b.nth_to(TEAM, 4).await;
+    let confirm = b.nth_to(TEAM, 5).await;
     assert!(confirm.text().contains(&format!("Rent server #{srv}?")), "{}", confirm.text());
     assert!(confirm.buttons().iter().any(|(l, _)| l == "Confirm"));
 }
@@ -420,6 +433,15 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     outbox::enqueue(pool, &alert("back", &team)).await.unwrap();
     assert_eq!(b.deliver().await, 1);
     assert_eq!(texts(&b.fake.sent_to(TEAM)), ["alert back"]);
+
+    // A reply with a chart goes out as a photo, its text the caption.
+    let chart = Reply { image: Some(vec![0x89, b'P', b'N', b'G']), ..Reply::titled("RTX 4090 <7d>") };
+    let place = clorebot::frontends::telegram::Place { chat: TEAM, thread: Some(4) };
+    b.tg.sender.send(place, &chart, None).await.unwrap();
+    let photo = b.fake.ok("sendPhoto").pop().unwrap();
+    assert_eq!((photo.chat(), photo.thread()), (TEAM, Some(4)));
+    assert_eq!(photo.body["caption"], "<b>RTX 4090 &lt;7d&gt;</b>");
+    assert!(photo.body["photo"].as_str().unwrap().starts_with("attach://"), "the PNG is attached: {:?}", photo.body);
 }
 
 #[tokio::test]
