@@ -2,6 +2,7 @@
 //! is answered by waiting `retry_after`, and each failure is classified for the outbox — gone
 //! for good (403: blocked, removed), never (400: Telegram rejects it as it is), or later.
 
+use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
@@ -125,8 +126,7 @@ impl Sender {
         m: &render::Message,
         reply_to: Option<MessageId>,
     ) -> Result<MessageId, RequestError> {
-        let mut tries = 0;
-        loop {
+        waiting_out_429(|| {
             let mut req = self
                 .throttled
                 .send_message(ChatId(to.chat), m.html.clone())
@@ -141,22 +141,13 @@ impl Sender {
             if let Some(id) = reply_to {
                 req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
             }
-            match req.await {
-                Ok(sent) => return Ok(sent.id),
-                Err(e) => {
-                    tries += 1;
-                    wait_if_rate_limited(&e, tries).await?;
-                    if !matches!(e, RequestError::RetryAfter(_)) {
-                        return Err(e);
-                    }
-                }
-            }
-        }
+            req.into_future()
+        })
+        .await
     }
 
     async fn photo(&self, to: Place, png: &[u8], caption: Option<&render::Message>) -> Result<MessageId, RequestError> {
-        let mut tries = 0;
-        loop {
+        waiting_out_429(|| {
             let mut req =
                 self.throttled.send_photo(ChatId(to.chat), InputFile::memory(png.to_vec()).file_name("chart.png"));
             if let Some(t) = to.thread {
@@ -168,17 +159,9 @@ impl Sender {
                     req = req.reply_markup(kb.clone());
                 }
             }
-            match req.await {
-                Ok(sent) => return Ok(sent.id),
-                Err(e) => {
-                    tries += 1;
-                    wait_if_rate_limited(&e, tries).await?;
-                    if !matches!(e, RequestError::RetryAfter(_)) {
-                        return Err(e);
-                    }
-                }
-            }
-        }
+            req.into_future()
+        })
+        .await
     }
 
     /// Replaces a message's text and buttons (a reply that no longer fits one message keeps
@@ -224,19 +207,25 @@ impl Sender {
     }
 }
 
-/// Waits out a 429 (if it is one and we have tries left and the wait is short); otherwise
-/// hands the error back.
-async fn wait_if_rate_limited(e: &RequestError, tries: u32) -> Result<(), RequestError> {
-    if let RequestError::RetryAfter(s) = e {
-        let wait = s.duration();
-        if tries < RATE_LIMIT_TRIES && wait <= WAIT_AT_MOST {
-            tracing::info!(wait = ?wait, "Telegram asked us to slow down; waiting");
-            tokio::time::sleep(wait).await;
-            return Ok(());
+/// Sends what `send` makes; a 429 is waited out (`retry_after`) and the send made again,
+/// while tries are left and the wait is short. Any other outcome is returned.
+async fn waiting_out_429<F, Fut>(mut send: F) -> Result<MessageId, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<teloxide::types::Message, RequestError>>,
+{
+    let mut tries = 0;
+    loop {
+        match send().await {
+            Ok(sent) => return Ok(sent.id),
+            Err(RequestError::RetryAfter(s)) if tries + 1 < RATE_LIMIT_TRIES && s.duration() <= WAIT_AT_MOST => {
+                tries += 1;
+                tracing::info!(wait = ?s.duration(), "Telegram asked us to slow down; waiting");
+                tokio::time::sleep(s.duration()).await;
+            }
+            Err(e) => return Err(e),
         }
-        return Err(e.clone());
     }
-    Ok(())
 }
 
 fn no_preview() -> LinkPreviewOptions {
