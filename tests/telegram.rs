@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use clorebot::alerts::deliver::{self, Notifier, SendError, Target};
+use clorebot::alerts::deliver;
 use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
 use clorebot::frontends::telegram::Telegram;
@@ -398,7 +398,7 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
 
     // Removed from the group (fixture shape of a my_chat_member update).
     let (u, _) = b.ids();
-    b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "member", "left"));
+    b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "member", "kicked"));
     let deadline = Instant::now() + WAIT;
     while !gone("waiting").await {
         assert!(Instant::now() < deadline, "the waiting alert was not given up");
@@ -421,6 +421,27 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
         assert!(Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+
+    // A private alert queued to Ann (her private chat not known yet) is kept as gone too.
+    let ann = users::upsert_user(pool, Platform::Telegram, &ANN.to_string(), "Ann").await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    clorebot::alerts::enqueue_private(&mut tx, &ann, "to-ann", Reply::text("order ended")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(gone("to-ann").await);
+
+    // A chat nobody told us about that answers 403 when an alert is sent: given up, and the
+    // chat marked gone, so its next alert is not even tried.
+    let other = -1005550001i64;
+    b.fake.kick(other);
+    outbox::enqueue(pool, &alert("first-403", &other.to_string())).await.unwrap();
+    assert_eq!(b.deliver().await, 0);
+    assert!(gone("first-403").await);
+    assert!(users::is_gone(pool, Platform::Telegram, &other.to_string()).await.unwrap());
+    let tries = b.fake.calls().iter().filter(|c| c.method == "sendMessage" && c.chat() == other).count();
+    outbox::enqueue(pool, &alert("second-403", &other.to_string())).await.unwrap();
+    assert!(gone("second-403").await);
+    assert_eq!(b.deliver().await, 0);
+    assert_eq!(b.fake.calls().iter().filter(|c| c.method == "sendMessage" && c.chat() == other).count(), tries);
 
     // Added back: alerts flow again.
     let (u, _) = b.ids();
@@ -510,24 +531,28 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     assert_eq!(b.fake.too_many(), 0, "no 429: the throttle keeps to the limits the fake enforces");
     assert_eq!(texts(&b.fake.sent_to(TEAM)), ["team 0", "team 1", "team 2", "team 3"], "in order");
 
-    // Telegram says 429 with a long retry_after: the alert is retried after it, not lost.
+    // Telegram says 429 with a long retry_after: the alert waits that long in the outbox, not
+    // lost and not given up.
     b.fake.force_429(45);
-    let n = b.tg.notifier();
-    let to = Target {
+    let a = NewAlert {
+        dedup_key: "after-429".into(),
         platform: Platform::Telegram,
-        chat_id: Some(ANN.to_string()),
-        thread_id: None,
-        user: None,
-        user_platform_id: None,
+        target_chat_id: Some(ANN.to_string()),
+        target_thread_id: None,
+        target_user: None,
+        payload: serde_json::to_value(Reply::text("later")).unwrap(),
     };
-    let got = n.send(&to, &Reply::text("later")).await;
-    assert_eq!(
-        got.map_err(|e| match e {
-            SendError::Retry { after, .. } => after,
-            other => panic!("{other:?}"),
-        }),
-        Err(Some(Duration::from_secs(45)))
-    );
+    outbox::enqueue(pool, &a).await.unwrap();
+    assert_eq!(b.deliver().await, 0);
+    let (waits, failed, delivered): (f64, bool, bool) = sqlx::query_as(
+        "SELECT EXTRACT(EPOCH FROM next_attempt_at - now())::float8, failed_at IS NOT NULL, delivered_at IS NOT NULL
+         FROM outbox WHERE dedup_key = 'after-429'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!((40.0..=45.5).contains(&waits) && !failed && !delivered, "{waits} {failed} {delivered}");
+    assert_eq!(b.fake.too_many(), 1, "the one 429 the fake was told to give");
 }
 
 #[tokio::test]

@@ -39,6 +39,9 @@ pub enum SendError {
     Gone(String),
     /// This alert can never be sent (the platform rejects it as it is).
     Permanent(String),
+    /// Not now: the platform's limit for this chat leaves no room before `after`. Not a
+    /// failed attempt; the alert waits in the outbox and keeps its place in the chat's order.
+    Later { after: Duration },
 }
 
 impl SendError {
@@ -75,37 +78,61 @@ pub trait Notifier: Send + Sync {
 /// Chats a round sends to at once. Alerts to one chat go one after another, in order; chats
 /// are served side by side, so one slow or rate-limited chat does not hold up the rest.
 const CHATS_AT_ONCE: usize = BATCH as usize;
+/// Alerts claimed per chat per round: a chat with a backlog (a group past its limit) does not
+/// fill a round on its own.
+const PER_CHAT: i64 = 3;
+
+/// What the rest of a chat's claimed alerts do after one was tried.
+enum Then {
+    Go,
+    /// The chat is gone: the rest are given up too.
+    Gone(String),
+    /// The chat's limit is reached: the rest wait as long.
+    Wait(Duration),
+}
 
 /// One round: claim, send, record. Returns how many were delivered.
 pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<usize> {
     use futures_util::StreamExt;
     let scope = n.scope();
-    let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, LEASE).await?;
+    let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, PER_CHAT, LEASE).await?;
     let claimed = std::time::Instant::now();
     // Rows come oldest first; grouping keeps that order within each chat.
-    let mut chats: Vec<Vec<outbox::OutboxRow>> = Vec::new();
+    let mut chats: Vec<(String, Vec<outbox::OutboxRow>)> = Vec::new();
     for row in rows {
-        let key = (&row.target_chat_id, row.target_user_id);
-        match chats.iter_mut().find(|c| (&c[0].target_chat_id, c[0].target_user_id) == key) {
-            Some(c) => c.push(row),
-            None => chats.push(vec![row]),
+        let key = outbox::chat_key(&row);
+        match chats.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, c)) => c.push(row),
+            None => chats.push((key, vec![row])),
         }
     }
     let per_chat = futures_util::stream::iter(chats)
-        .map(|rows| async move {
+        .map(|(_, rows)| async move {
             let mut delivered = 0;
             let mut rows = rows.into_iter();
-            for row in rows.by_ref() {
-                delivered += deliver_row(pool, n, row).await?;
-                if claimed.elapsed() > SENDING_FOR {
-                    break;
+            let mut then = Then::Go;
+            let sent = async {
+                for row in rows.by_ref() {
+                    let (d, next) = deliver_row(pool, n, row).await?;
+                    delivered += d;
+                    then = next;
+                    if !matches!(then, Then::Go) || claimed.elapsed() > SENDING_FOR {
+                        break;
+                    }
                 }
+                anyhow::Ok(())
             }
+            .await;
+            // What was not tried goes back (or, the chat being gone, is given up).
             let left: Vec<_> = rows.map(|r| r.id).collect();
             if !left.is_empty() {
-                outbox::release(pool, &left).await?;
+                match &then {
+                    Then::Gone(why) => outbox::mark_failed_all(pool, &left, &format!("gone: {why}")).await?,
+                    Then::Wait(after) => outbox::release(pool, &left, *after).await?,
+                    Then::Go => outbox::release(pool, &left, Duration::ZERO).await?,
+                }
             }
-            anyhow::Ok(delivered)
+            sent.map(|()| delivered)
         })
         .buffer_unordered(CHATS_AT_ONCE)
         .collect::<Vec<_>>()
@@ -117,8 +144,9 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
     Ok(delivered)
 }
 
-/// Sends one claimed alert and records the outcome; 1 if it was delivered.
-async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) -> anyhow::Result<usize> {
+/// Sends one claimed alert and records the outcome: 1 if it was delivered, and what the
+/// chat's next alerts should do.
+async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) -> anyhow::Result<(usize, Then)> {
     let reply = message::from_payload(&row.payload.0);
     let target = Target {
         platform: row.platform,
@@ -131,7 +159,11 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
         Ok(()) => {
             outbox::mark_delivered(pool, row.id).await?;
             metrics::counter!("clorebot_alerts_delivered_total", "platform" => row.platform.as_str()).increment(1);
-            return Ok(1);
+            return Ok((1, Then::Go));
+        }
+        Err(SendError::Later { after }) => {
+            outbox::release(pool, &[row.id], after).await?;
+            return Ok((0, Then::Wait(after)));
         }
         Err(SendError::Permanent(why)) => {
             tracing::warn!(alert = %row.id, error = %why, "alert cannot be delivered; giving up");
@@ -150,6 +182,7 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
                 }
             }
             metrics::counter!("clorebot_alerts_failed_total", "platform" => row.platform.as_str()).increment(1);
+            return Ok((0, Then::Gone(why)));
         }
         Err(SendError::Retry { why, .. }) if row.attempts >= MAX_ATTEMPTS => {
             tracing::warn!(alert = %row.id, attempts = row.attempts, error = %why, "alert failed too often; giving up");
@@ -160,9 +193,11 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
             let backoff = crate::retry::doubled(FIRST_DELAY, (row.attempts.clamp(1, 16) - 1) as u32, MAX_DELAY);
             let delay = after.map_or(backoff, |a| a.max(Duration::from_secs(1)).min(MAX_DELAY));
             outbox::retry_later(pool, row.id, &why, delay).await?;
+            // The chat's next alerts would only overtake this one.
+            return Ok((0, Then::Wait(delay)));
         }
     }
-    Ok(0)
+    Ok((0, Then::Go))
 }
 
 /// Delivers a round every `every` (sooner while there is a backlog) until `stop`; a round

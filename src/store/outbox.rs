@@ -92,7 +92,7 @@ pub async fn claim(
     limit: i64,
     lease: Duration,
 ) -> sqlx::Result<Vec<OutboxRow>> {
-    claim_for(ex, platform, None, limit, lease).await
+    claim_for(ex, platform, None, limit, limit, lease).await
 }
 
 /// Whose alerts a notifier delivers when it does not deliver the whole platform's (a console
@@ -104,24 +104,34 @@ pub struct Scope {
     pub users: Vec<String>,
 }
 
-/// As [`claim`], only for alerts within `scope`.
+/// As [`claim`], only for alerts within `scope`, and at most `per_chat` to any one chat (the
+/// oldest of each).
 pub async fn claim_for(
     ex: impl PgExecutor<'_>,
     platform: Platform,
     scope: Option<&Scope>,
     limit: i64,
+    per_chat: i64,
     lease: Duration,
 ) -> sqlx::Result<Vec<OutboxRow>> {
+    // Candidates are locked (skipping rows another claimer holds); of those, each chat's
+    // oldest `per_chat` are taken. Candidates not taken are unlocked when the statement ends.
     sqlx::query_as(sqlf!(
         "UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1
          WHERE id IN (
-           SELECT id FROM outbox
-           WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-             AND (claimed_until IS NULL OR claimed_until < now())
-             AND ($4::text[] IS NULL OR target_chat_id = ANY($4)
-                  OR (target_chat_id IS NULL AND EXISTS (
-                        SELECT 1 FROM users u WHERE u.id = target_user_id AND u.platform = $1 AND u.platform_user_id = ANY($5))))
-           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+           SELECT id FROM (
+             SELECT id, row_number() OVER (
+                      PARTITION BY COALESCE(target_chat_id, 'user:' || target_user_id::text) ORDER BY id) AS nth
+             FROM (
+               SELECT id, target_chat_id, target_user_id FROM outbox
+               WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                 AND (claimed_until IS NULL OR claimed_until < now())
+                 AND ($4::text[] IS NULL OR target_chat_id = ANY($4)
+                      OR (target_chat_id IS NULL AND EXISTS (
+                            SELECT 1 FROM users u WHERE u.id = target_user_id AND u.platform = $1 AND u.platform_user_id = ANY($5))))
+               ORDER BY id LIMIT $2 * 10 FOR UPDATE SKIP LOCKED) candidates
+           ) ranked
+           WHERE nth <= $6 ORDER BY id LIMIT $2)
          RETURNING {COLS}"
     ))
     .bind(platform.as_str())
@@ -129,6 +139,7 @@ pub async fn claim_for(
     .bind(lease.as_secs_f64())
     .bind(scope.map(|s| &s.chats))
     .bind(scope.map(|s| &s.users))
+    .bind(per_chat)
     .fetch_all(ex)
     .await
     .map(|mut rows: Vec<OutboxRow>| {
@@ -159,14 +170,38 @@ pub async fn retry_later(ex: impl PgExecutor<'_>, id: OutboxId, error: &str, del
     Ok(())
 }
 
-/// Gives claimed alerts back untried (their turn did not come in time): due again at once,
-/// and the claim does not count as an attempt.
-pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId]) -> sqlx::Result<()> {
-    sqlx::query("UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = ANY($1)")
+/// Gives claimed alerts back untried (their turn did not come, or their chat's limit leaves
+/// no room yet): due again after `after`, and the claim does not count as an attempt.
+pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId], after: Duration) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0),
+                next_attempt_at = greatest(next_attempt_at, now() + make_interval(secs => $2))
+         WHERE id = ANY($1)",
+    )
+    .bind(ids)
+    .bind(after.as_secs_f64())
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// As [`mark_failed`] for several.
+pub async fn mark_failed_all(ex: impl PgExecutor<'_>, ids: &[OutboxId], error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = ANY($1)")
         .bind(ids)
+        .bind(error)
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// The chat an alert goes to, for keeping a chat's alerts in order: its chat, or (a private
+/// chat still to be opened) its user.
+pub fn chat_key(row: &OutboxRow) -> String {
+    match (&row.target_chat_id, row.target_user_id) {
+        (Some(chat), _) => chat.clone(),
+        (None, user) => format!("user:{}", user.map_or(0, |u| u.0)),
+    }
 }
 
 /// Gives up on an alert that cannot be delivered (the chat is gone, the bot was blocked).

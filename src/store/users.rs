@@ -208,6 +208,7 @@ pub async fn set_reach(
     let r = sqlx::query(
         "UPDATE outbox o SET failed_at = now(), claimed_until = NULL, last_error = 'gone: the bot cannot post in this chat'
          WHERE o.platform = $1 AND o.delivered_at IS NULL AND o.failed_at IS NULL
+           AND (o.claimed_until IS NULL OR o.claimed_until < now())
            AND (o.target_chat_id = $2
                 OR (o.target_chat_id IS NULL AND EXISTS (
                       SELECT 1 FROM users u WHERE u.id = o.target_user_id

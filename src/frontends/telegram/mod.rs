@@ -106,7 +106,7 @@ impl Telegram {
         let sender = Sender { throttled, direct: direct.clone(), token: Arc::from(token) };
         Ok(Arc::new(Telegram {
             core,
-            frontend: Arc::new(TelegramFrontend { bot: direct }),
+            frontend: Arc::new(TelegramFrontend { bot: direct, token: Arc::from(token) }),
             sender,
             poll_bot,
             webhook_url: cfg.webhook_url,
@@ -125,7 +125,11 @@ impl Telegram {
 
     /// The notifier that sends this platform's alerts.
     pub fn notifier(&self) -> TelegramNotifier {
-        TelegramNotifier { sender: self.sender.clone() }
+        TelegramNotifier {
+            sender: self.sender.clone(),
+            pool: self.core.pool.clone(),
+            groups: Arc::new(Mutex::new(GroupWindows::default())),
+        }
     }
 
     /// `POST /telegram/webhook`, when a webhook URL is configured.
@@ -265,7 +269,10 @@ impl Telegram {
             UpdateKind::CallbackQuery(q) => self.on_press(q, received).await,
             UpdateKind::MyChatMember(c) => self.on_membership(me, c).await,
             UpdateKind::Error(raw) => {
-                tracing::debug!(update = update.id.0, raw = %crate::text::clip(&raw.to_string(), 300), "update of a shape teloxide does not read; ignored")
+                // Its keys only: the body may hold what a user typed (a key, a password).
+                let keys: Vec<&str> =
+                    raw.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+                tracing::debug!(update = update.id.0, keys = ?keys, "update of a shape teloxide does not read; ignored")
             }
             other => tracing::debug!(update = update.id.0, kind = ?std::mem::discriminant(&other), "update ignored"),
         }
@@ -295,7 +302,7 @@ impl Telegram {
         if !caller.in_private() && !is_our_command(text) {
             return;
         }
-        let response = self.core.handle_text(&caller, text).await;
+        let response = self.core.handle_text(&caller, &without_own_name(text, &me.username)).await;
         let deleted = response.delete_trigger && self.sender.delete(m.chat.id.0, m.id).await;
         let answer_to = (!response.delete_trigger && !caller.in_private()).then_some(m.id);
         let secret = response.delete_trigger.then_some(deleted);
@@ -370,16 +377,16 @@ impl Telegram {
         }
     }
 
+    /// The caller of an update. A group's anonymous admins all post as GroupAnonymousBot:
+    /// they become one user per group, whose id is the group's (no person's id is negative).
     fn caller(&self, from: &User, chat: &Chat, thread: Option<i32>, anonymous_admin: bool) -> Caller {
-        let display_name =
-            if anonymous_admin { chat.title().unwrap_or("Group admin").to_owned() } else { from.full_name() };
+        let (user_id, display_name) = if anonymous_admin {
+            (chat.id.0.to_string(), chat.title().unwrap_or("Group admin").to_owned())
+        } else {
+            (from.id.0.to_string(), from.full_name())
+        };
         Caller {
-            who: Identity {
-                platform: Platform::Telegram,
-                user_id: from.id.0.to_string(),
-                display_name,
-                locale: from.language_code.clone(),
-            },
+            who: Identity { platform: Platform::Telegram, user_id, display_name, locale: from.language_code.clone() },
             chat: ChatRef {
                 platform: Platform::Telegram,
                 chat_id: chat.id.0.to_string(),
@@ -410,8 +417,8 @@ impl Telegram {
             chat: caller.chat.chat_id.parse().unwrap_or_default(),
             thread: caller.chat.thread_id.as_deref().and_then(|t| t.parse().ok()),
         };
-        let private =
-            caller.who.user_id.parse::<i64>().ok().filter(|_| caller.who.user_id != ANONYMOUS_ADMIN.to_string());
+        // An anonymous admin (the group's own id) has no private chat.
+        let private = caller.who.user_id.parse::<i64>().ok().filter(|id| *id > 0);
         let (mut sent_privately, mut unreachable) = (false, false);
         for r in &replies {
             if let Some(at) = received.take() {
@@ -465,7 +472,7 @@ impl Telegram {
             ),
             None => {}
         }
-        if secret.is_some() && unreachable {
+        if secret.is_some() && !sent_privately {
             note.push_str(
                 " If it was your Clore API key, revoke it at clore.ai now and make a new one: this group saw it.",
             );
@@ -499,6 +506,18 @@ fn chat_kind(chat: &Chat) -> ChatKind {
     }
 }
 
+/// `/gpus@thisbot 4090` as `/gpus 4090`: the core then never sees a name it might compare
+/// with another (the console's `CLOREBOT_BOT_USERNAME`).
+fn without_own_name(text: &str, own: &str) -> String {
+    let trimmed = text.trim_start();
+    let head_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+    let (head, rest) = trimmed.split_at(head_len);
+    match head.split_once('@') {
+        Some((cmd, to)) if cmd.starts_with('/') && to.eq_ignore_ascii_case(own) => format!("{cmd}{rest}"),
+        _ => text.to_owned(),
+    }
+}
+
 /// A command of ours (`/gpus`, `/gpus@thisbot`): in groups everything else is left alone.
 fn is_our_command(text: &str) -> bool {
     command::name(text).is_some_and(|n| help::find(&n).is_some())
@@ -507,6 +526,7 @@ fn is_our_command(text: &str) -> bool {
 /// What only Telegram can answer for the core.
 pub struct TelegramFrontend {
     bot: Bot,
+    token: Arc<str>,
 }
 
 impl Frontend for TelegramFrontend {
@@ -515,17 +535,17 @@ impl Frontend for TelegramFrontend {
             if chat.kind == ChatKind::Dm {
                 return Ok(true);
             }
-            let user: u64 = who.user_id.parse()?;
-            if user == ANONYMOUS_ADMIN {
-                // Only a group's administrators can post as the group.
+            if who.user_id == chat.chat_id {
+                // The group's anonymous admin: only administrators can post as the group.
                 return Ok(true);
             }
+            let user: u64 = who.user_id.parse()?;
             let chat_id: i64 = chat.chat_id.parse()?;
             let member = self
                 .bot
                 .get_chat_member(teloxide::types::ChatId(chat_id), UserId(user))
                 .await
-                .map_err(|e| anyhow::anyhow!("getChatMember failed: {e}"))?;
+                .map_err(|e| anyhow::anyhow!("getChatMember failed: {}", send::describe(&e, &self.token)))?;
             Ok(member.is_privileged())
         })
     }
@@ -533,7 +553,7 @@ impl Frontend for TelegramFrontend {
     /// A Telegram user's private chat has the user's id; whether they have started the bot
     /// shows when a message is sent.
     fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
-        Box::pin(async move { Ok((who.user_id != ANONYMOUS_ADMIN.to_string()).then(|| who.user_id.clone())) })
+        Box::pin(async move { Ok((!who.user_id.starts_with('-')).then(|| who.user_id.clone())) })
     }
 }
 
@@ -541,6 +561,43 @@ impl Frontend for TelegramFrontend {
 #[derive(Clone)]
 pub struct TelegramNotifier {
     sender: Sender,
+    pool: sqlx::PgPool,
+    groups: Arc<Mutex<GroupWindows>>,
+}
+
+/// Telegram lets a bot send 20 messages a minute to a group. The send queue would hold a
+/// 21st back for up to a minute, and a delivery round with it; instead the notifier keeps
+/// count of its own sends per group and hands such an alert back to the outbox for when the
+/// window has room ([`SendError::Later`]).
+#[derive(Default)]
+pub struct GroupWindows {
+    sent: std::collections::HashMap<i64, VecDeque<Instant>>,
+}
+
+/// Messages per group per minute.
+const GROUP_PER_MINUTE: usize = 20;
+const MINUTE: Duration = Duration::from_secs(60);
+
+impl GroupWindows {
+    /// Counts a send to `chat` at `now` if the window has room; else how long until it has.
+    pub fn admit(&mut self, chat: i64, now: Instant) -> Result<(), Duration> {
+        if chat > 0 {
+            return Ok(()); // a private chat: one a second, which the queue keeps without a wait worth mentioning
+        }
+        let sent = self.sent.entry(chat).or_default();
+        while sent.front().is_some_and(|t| now.duration_since(*t) >= MINUTE) {
+            sent.pop_front();
+        }
+        if sent.len() >= GROUP_PER_MINUTE {
+            let oldest = *sent.front().expect("full");
+            return Err(MINUTE.saturating_sub(now.duration_since(oldest)));
+        }
+        sent.push_back(now);
+        if self.sent.len() > 10_000 {
+            self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < MINUTE));
+        }
+        Ok(())
+    }
 }
 
 impl Notifier for TelegramNotifier {
@@ -555,9 +612,58 @@ impl Notifier for TelegramNotifier {
             return Err(SendError::Permanent(format!("{chat:?} is not a Telegram chat id")));
         };
         let thread = to.thread_id.as_deref().and_then(|t| t.parse().ok());
+        if let Err(wait) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).admit(chat, Instant::now()) {
+            return Err(SendError::Later { after: wait });
+        }
         match self.sender.send(Place { chat, thread }, reply, None).await {
             Ok(_) => Ok(()),
+            Err(RequestError::MigrateToChatId(new)) => {
+                // The group became a supergroup: its watches and waiting alerts move along,
+                // and this alert goes to the new chat.
+                let (from, to) = (chat.to_string(), new.0.to_string());
+                let moved = async {
+                    let mut tx = self.pool.begin().await?;
+                    users::migrate_chat(&mut tx, Platform::Telegram, &from, &to).await?;
+                    tx.commit().await
+                }
+                .await;
+                if let Err(e) = moved {
+                    tracing::error!(error = %e, "could not move a migrated group's watches");
+                }
+                match self.sender.send(Place { chat: new.0, thread }, reply, None).await {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(send::classify(&e, &self.sender.token)),
+                }
+            }
             Err(e) => Err(send::classify(&e, &self.sender.token)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_name_is_taken_off_a_command() {
+        assert_eq!(without_own_name("/gpus@Clore_Bot 4090 x2", "clore_bot"), "/gpus 4090 x2");
+        assert_eq!(without_own_name("/help@clore_bot", "clore_bot"), "/help");
+        assert_eq!(without_own_name("/help@other_bot", "clore_bot"), "/help@other_bot");
+        assert_eq!(without_own_name("/watch a@clore_bot", "clore_bot"), "/watch a@clore_bot");
+    }
+
+    #[test]
+    fn a_group_gets_twenty_a_minute_then_waits_for_the_oldest_to_age() {
+        let mut w = GroupWindows::default();
+        let t0 = Instant::now();
+        for i in 0..20 {
+            assert_eq!(w.admit(-100, t0 + Duration::from_secs(i)), Ok(()));
+        }
+        // The 21st, 25 s in: room again when the first is a minute old.
+        assert_eq!(w.admit(-100, t0 + Duration::from_secs(25)), Err(Duration::from_secs(35)));
+        assert_eq!(w.admit(-200, t0 + Duration::from_secs(25)), Ok(()), "another group has its own");
+        assert_eq!(w.admit(42, t0 + Duration::from_secs(25)), Ok(()), "private chats are not counted");
+        assert_eq!(w.admit(-100, t0 + Duration::from_secs(60)), Ok(()));
+        assert!(w.admit(-100, t0 + Duration::from_secs(60)).is_err());
     }
 }
