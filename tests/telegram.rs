@@ -606,3 +606,23 @@ async fn webhook_checks_its_secret_and_takes_a_thousand_updates_at_once() {
     done_tx.send(()).unwrap();
     served.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
+    let b = start(Limits::RAISED).await;
+    // A second process on the same database, with a Telegram of its own to tell the two apart.
+    let second = FakeTelegram::start(Limits::RAISED).await;
+    let tg2 = Telegram::new(b.t.core.clone(), tg_config(&second, Limits::RAISED, None)).unwrap();
+    let stop2 = CancellationToken::new();
+    tokio::spawn(tg2.clone().run(stop2.clone()));
+    second.nth("setMyCommands", 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(second.calls().iter().all(|c| c.method != "getUpdates"), "only one process polls");
+
+    // The first stops: the second takes over and answers.
+    b.stop.cancel();
+    second.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
+    second.push(up::private(1, 1, ANN, "/help"));
+    second.wait_for(WAIT, |_| !second.sent_to(ANN).is_empty()).await;
+    stop2.cancel();
+}

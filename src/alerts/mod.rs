@@ -115,15 +115,7 @@ impl Engine {
     /// Tries to become the polling process: returns the connection holding the lock (the
     /// lock lasts as long as it stays open), or `None` if another process polls.
     pub async fn try_lead(pool: &PgPool) -> anyhow::Result<Option<PgConnection>> {
-        let mut conn = pool.acquire().await?.detach();
-        let got: bool =
-            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(LEADER_LOCK).fetch_one(&mut conn).await?;
-        if got {
-            Ok(Some(conn))
-        } else {
-            conn.close().await.ok();
-            Ok(None)
-        }
+        crate::store::try_advisory_lock(pool, LEADER_LOCK).await
     }
 
     /// Polls while leading, otherwise waits to take over, until `stop`. A poll under way when

@@ -86,3 +86,18 @@ id_type!(
 );
 
 pub use crate::core::identity::Platform;
+
+/// Takes the session-level advisory lock `key` if no other process holds it: returns the
+/// connection holding it (the lock lasts while it stays open; close it to let go), or `None`.
+/// How one process among several on a database is chosen for a job only one may do.
+pub async fn try_advisory_lock(pool: &sqlx::PgPool, key: i64) -> anyhow::Result<Option<sqlx::PgConnection>> {
+    use sqlx::Connection;
+    let mut conn = pool.acquire().await?.detach();
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(key).fetch_one(&mut conn).await?;
+    if got {
+        Ok(Some(conn))
+    } else {
+        conn.close().await.ok();
+        Ok(None)
+    }
+}

@@ -40,6 +40,10 @@ const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::Call
 const ANONYMOUS_ADMIN: u64 = 1087968824;
 /// Update ids remembered to drop a webhook delivery Telegram repeats.
 const SEEN_MAX: usize = 4096;
+/// The advisory lock of the process that long-polls ("tgpoll" in ASCII), and how often the
+/// others look whether it is free (and the poller whether it still holds it).
+const POLL_LOCK: i64 = 0x7467_706f_6c6c;
+const LOCK_RETRY: Duration = Duration::from_secs(5);
 /// How often the alert notifier looks for alerts to send.
 pub const DELIVERY_EVERY: Duration = Duration::from_secs(1);
 
@@ -158,7 +162,7 @@ impl Telegram {
                     stop.cancelled().await;
                     anyhow::Ok(())
                 }
-                None => self.poll(&stop).await,
+                None => self.poll_when_chosen(&stop).await,
             }
         }
         .await;
@@ -197,16 +201,54 @@ impl Telegram {
         Ok(())
     }
 
+    /// Telegram lets one process poll a bot (a second gets `409 Conflict`): of the processes
+    /// on this database, the one holding an advisory lock polls, and the others wait to take
+    /// over when it goes.
+    async fn poll_when_chosen(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
+        let mut said = false;
+        while !stop.is_cancelled() {
+            match crate::store::try_advisory_lock(&self.core.pool, POLL_LOCK).await {
+                Ok(Some(mut lock)) => {
+                    let polled = self.poll(stop, &mut lock).await;
+                    sqlx::Connection::close(lock).await.ok();
+                    polled?;
+                    said = false;
+                }
+                Ok(None) => {
+                    if !said {
+                        tracing::info!("another clorebot process polls Telegram; this one takes over if it goes");
+                        said = true;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not try the Telegram polling lock"),
+            }
+            tokio::select! {
+                _ = stop.cancelled() => {}
+                _ = tokio::time::sleep(LOCK_RETRY) => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update handed on as it
-    /// comes; the offset moves past an update only once it is handed on.
-    async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
+    /// comes; the offset moves past an update only once it is handed on. Returns when told to
+    /// stop, or when the connection holding the polling lock is lost.
+    async fn poll(self: &Arc<Self>, stop: &CancellationToken, lock: &mut sqlx::PgConnection) -> anyhow::Result<()> {
         self.direct_call(self.sender.direct.delete_webhook())
             .await
             .map_err(|e| anyhow::anyhow!("deleteWebhook failed: {e}"))?;
         tracing::info!("Telegram front-end is long polling for updates");
         let mut offset = 0i32;
         let mut failures = 0u32;
+        let mut checked = Instant::now();
         loop {
+            if checked.elapsed() >= LOCK_RETRY {
+                if sqlx::Connection::ping(&mut *lock).await.is_err() {
+                    tracing::warn!("lost the Telegram polling lock's connection; stopping polls");
+                    return Ok(());
+                }
+                checked = Instant::now();
+            }
             let req = self
                 .poll_bot
                 .get_updates()
