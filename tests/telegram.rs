@@ -443,6 +443,17 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     assert_eq!(b.deliver().await, 0);
     assert_eq!(b.fake.calls().iter().filter(|c| c.method == "sendMessage" && c.chat() == other).count(), tries);
 
+    // Cat never wrote to the bot privately and has blocked it: a private alert to him is
+    // sent to his user id, answers 403, and marks that chat gone.
+    let cat = users::upsert_user(pool, Platform::Telegram, &CAT.to_string(), "Cat").await.unwrap();
+    b.fake.not_started(CAT);
+    let mut tx = pool.begin().await.unwrap();
+    clorebot::alerts::enqueue_private(&mut tx, &cat, "to-cat", Reply::text("balance low")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(b.deliver().await, 0);
+    assert!(gone("to-cat").await);
+    assert!(users::is_gone(pool, Platform::Telegram, &CAT.to_string()).await.unwrap());
+
     // Added back: alerts flow again.
     let (u, _) = b.ids();
     b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "left", "member"));

@@ -73,6 +73,13 @@ pub trait Notifier: Send + Sync {
     }
 
     fn send(&self, target: &Target, reply: &Reply) -> impl Future<Output = Result<(), SendError>> + Send;
+
+    /// The chat a private alert to a user whose private chat is not known yet goes to, when
+    /// the platform says so without asking (a Telegram private chat has the user's id); a
+    /// chat found gone is then marked so.
+    fn private_chat_of(&self, _user_platform_id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Chats a round sends to at once. Alerts to one chat go one after another, in order; chats
@@ -173,7 +180,11 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
         Err(SendError::Gone(why)) => {
             tracing::info!(alert = %row.id, error = %why, "alert target is gone; giving up");
             outbox::mark_failed(pool, row.id, &format!("gone: {why}")).await?;
-            if let Some(chat) = &row.target_chat_id {
+            let chat = row
+                .target_chat_id
+                .clone()
+                .or_else(|| row.target_user_platform_id.as_deref().and_then(|u| n.private_chat_of(u)));
+            if let Some(chat) = &chat {
                 // Later alerts to the chat are kept as gone, not sent, until it is back.
                 let kind = if row.target_user_id.is_some() { ChatKind::Dm } else { ChatKind::Group };
                 users::set_reach(pool, row.platform, chat, kind, "", users::Reach::Gone).await?;

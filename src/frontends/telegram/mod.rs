@@ -647,6 +647,10 @@ impl Notifier for TelegramNotifier {
         Platform::Telegram
     }
 
+    fn private_chat_of(&self, user_platform_id: &str) -> Option<String> {
+        Some(user_platform_id.to_owned())
+    }
+
     async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
         // A private chat with a Telegram user has the user's id.
         let chat = to.chat_id.as_deref().or(to.user_platform_id.as_deref()).unwrap_or_default();
