@@ -2,4 +2,5 @@
 //! messages, and nothing more.
 
 pub mod console;
+pub mod discord;
 pub mod telegram;
