@@ -23,6 +23,7 @@ use crate::alerts::{Engine, deliver};
 use crate::clore::CloreClient;
 use crate::config::{Config, DiscordConfig, TelegramConfig};
 use crate::core::Core;
+use crate::frontends::discord::Discord;
 use crate::frontends::telegram::Telegram;
 use crate::store::{self, Platform};
 
@@ -117,6 +118,24 @@ impl App {
             }
             self.start_telegram(tg);
         }
+        if let Some(cfg) = self.discord.take() {
+            let dc = Discord::new(self.core.clone(), &cfg)?;
+            match dc.interactions_router() {
+                Some(hook) => {
+                    router = router.merge(hook);
+                    let guild = cfg.guild_id;
+                    self.supervise("discord", move |stop| dc.clone().run(guild, stop));
+                    if cfg.gateway {
+                        tracing::warn!(
+                            "Discord is served through HTTP interactions at POST /discord/interactions; this build has no gateway connection yet"
+                        );
+                    }
+                }
+                None => tracing::warn!(
+                    "DISCORD_TOKEN is set without DISCORD_PUBLIC_KEY: this build reaches Discord only through HTTP interactions (no gateway yet); not started"
+                ),
+            }
+        }
         let stop = self.stop.clone();
         self.tasks.spawn(async move {
             let served = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await;
@@ -125,9 +144,6 @@ impl App {
             }
         });
         self.start_engine();
-        if self.discord.is_some() {
-            tracing::warn!("DISCORD_TOKEN is set, but this build has no Discord front-end yet; not started");
-        }
         tracing::info!(http = ?addr, "clorebot is running");
         shutdown.await;
         self.shutdown().await;

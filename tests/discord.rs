@@ -1,10 +1,31 @@
-//! The Discord front-end: real interaction shapes (tests/fixtures/discord, checked field by
-//! field against serenity 0.12.5's model and Discord's docs) and the pieces that read them.
+//! The Discord front-end over HTTP interactions: interactions shaped as Discord sends them
+//! (tests/fixtures/discord, checked field by field against serenity 0.12.5's model and
+//! Discord's docs), signed with a key made here, posted to the real listener; what the bot
+//! then does goes to a fake Discord REST API (tests/common/discord.rs) that records it.
 
+mod common;
+
+use std::time::Duration;
+
+use clorebot::config::DiscordConfig;
+use clorebot::store::crypto::SecretKind;
+use clorebot::store::{Platform, secrets, users};
+use common::discord::{APP_ID, FakeDiscord, TOKEN};
+use common::*;
+use ed25519_dalek::{Signer, SigningKey};
+use secrecy::SecretString;
+use serde_json::{Value, json};
 use serenity::model::application::{Interaction, InteractionType};
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/discord/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap()
+const WAIT: Duration = Duration::from_secs(20);
+const USER: &str = "1344444444444444444";
+/// Member permissions in the fixture's channel: with and without Manage Channels.
+const MANAGER: &str = "2147601424";
+const MEMBER: &str = "2147601408";
+
+fn fixture(name: &str) -> Value {
+    let raw = std::fs::read(format!("{}/tests/fixtures/discord/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    serde_json::from_slice(&raw).unwrap()
 }
 
 #[test]
@@ -17,7 +38,211 @@ fn discord_interaction_fixtures_read_as_serenity_reads_them() {
         ("autocomplete", InteractionType::Autocomplete),
         ("modal", InteractionType::Modal),
     ] {
-        let i: Interaction = serde_json::from_slice(&fixture(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let i: Interaction = serde_json::from_value(fixture(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert_eq!(i.kind(), kind, "{f}");
     }
+}
+
+struct Dc {
+    t_sim: clorebot::sim::SimHandle,
+    pool: sqlx::PgPool,
+    fake: FakeDiscord,
+    key: SigningKey,
+    url: String,
+    done: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    n: std::sync::atomic::AtomicU64,
+}
+
+async fn start() -> Dc {
+    let fake = FakeDiscord::start().await;
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let cfg = DiscordConfig {
+        token: SecretString::from(TOKEN),
+        application_id: Some(APP_ID),
+        public_key: Some(hex::encode(key.verifying_key().to_bytes())),
+        gateway: false,
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        guild_id: None,
+    };
+    let t = test_app_on(start_sim(200).await, |c| c.discord = Some(cfg)).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
+    let (done, rx) = tokio::sync::oneshot::channel::<()>();
+    let pool = t.core.pool.clone();
+    let TestApp { sim, app, .. } = t;
+    let served = tokio::spawn(app.serve(listener, async move {
+        let _ = rx.await;
+    }));
+    Dc { t_sim: sim, pool, fake, key, url, done: Some(done), served: Some(served), n: 0.into() }
+}
+
+impl Dc {
+    async fn post_raw(&self, body: &[u8], signature: Option<String>, ts: Option<String>) -> (u16, Value) {
+        let mut req =
+            reqwest::Client::new().post(&self.url).header("content-type", "application/json").body(body.to_vec());
+        if let Some(s) = signature {
+            req = req.header("X-Signature-Ed25519", s);
+        }
+        if let Some(t) = ts {
+            req = req.header("X-Signature-Timestamp", t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, interaction: &Value) -> (u16, Value) {
+        let body = serde_json::to_vec(interaction).unwrap();
+        let ts = chrono::Utc::now().timestamp().to_string();
+        let sig = hex::encode(self.key.sign(&[ts.as_bytes(), &body].concat()).to_bytes());
+        self.post_raw(&body, Some(sig), Some(ts)).await
+    }
+
+    /// A slash command from the fixture's user in the fixture's server channel, with a token
+    /// of its own (returned).
+    fn command(&self, name: &str, options: Value, permissions: &str) -> (Value, String) {
+        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = format!("interaction-token-{n}");
+        let mut i = fixture("command");
+        i["id"] = json!(format!("{}", 1355555555555555600u64 + n));
+        i["token"] = json!(token);
+        i["data"]["name"] = json!(name);
+        i["data"]["options"] = options;
+        i["member"]["permissions"] = json!(permissions);
+        (i, token)
+    }
+
+    /// A press on button `custom_id` of message `message_id`.
+    fn press(&self, custom_id: &str) -> (Value, String) {
+        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = format!("interaction-token-{n}");
+        let mut i = fixture("component");
+        i["id"] = json!(format!("{}", 1355555555555555600u64 + n));
+        i["token"] = json!(token);
+        i["data"]["custom_id"] = json!(custom_id);
+        (i, token)
+    }
+
+    /// Waits for `n` calls about interaction `token` and returns them.
+    async fn calls_for(&self, token: &str, n: usize) -> Vec<common::discord::Call> {
+        self.fake.wait_for(WAIT, |_| self.fake.for_interaction(token).len() >= n).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.fake.for_interaction(token)
+    }
+
+    async fn stop(mut self) {
+        self.done.take().unwrap().send(()).unwrap();
+        self.served.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn only_signed_interactions_are_read_and_commands_are_registered() {
+    let d = start().await;
+    // Registered on start: a bulk overwrite of every command, described from the help table.
+    let put = d.fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "PUT")).await;
+    let put = put.iter().find(|c| c.method == "PUT").unwrap();
+    assert_eq!(put.path, format!("/api/v10/applications/{APP_ID}/commands"));
+    let names: Vec<&str> = put.body.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"gpus") && names.contains(&"watch") && names.contains(&"key"), "{names:?}");
+
+    let ping = serde_json::to_vec(&fixture("ping")).unwrap();
+    assert_eq!(d.post_raw(&ping, None, None).await.0, 401, "no signature");
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let other = SigningKey::from_bytes(&[9; 32]);
+    let forged = hex::encode(other.sign(&[ts.as_bytes(), &ping].concat()).to_bytes());
+    assert_eq!(d.post_raw(&ping, Some(forged), Some(ts)).await.0, 401, "another key");
+    let old = (chrono::Utc::now().timestamp() - 600).to_string();
+    let stale = hex::encode(d.key.sign(&[old.as_bytes(), &ping].concat()).to_bytes());
+    assert_eq!(d.post_raw(&ping, Some(stale), Some(old)).await.0, 401, "ten minutes old");
+    assert_eq!(d.post(&json!({ "type": 1 })).await.0, 400, "signed, but not an interaction");
+    assert_eq!(d.post(&fixture("ping")).await, (200, json!({ "type": 1 })));
+    d.stop().await;
+}
+
+#[tokio::test]
+async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
+    let d = start().await;
+    let (i, token) = d.command("gpus", json!([]), MEMBER);
+    assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })), "deferred at once, in public");
+    let calls = d.calls_for(&token, 1).await;
+    let listing = &calls[0];
+    assert_eq!((listing.method.as_str(), listing.path.ends_with("/messages/@original")), ("PATCH", true));
+    assert!(listing.content().contains("page 1/"), "{}", listing.content());
+    assert!(listing.content().starts_with("**") && listing.body["allowed_mentions"] == json!({ "parse": [] }));
+    assert!(listing.buttons().iter().any(|(l, _)| l.starts_with("Rent #")));
+
+    // Next ▸: acknowledged (type 6), then the message the button is on is edited.
+    let (p, ptoken) = d.press(&listing.button("Next"));
+    assert_eq!(d.post(&p).await, (200, json!({ "type": 6 })));
+    let calls = d.calls_for(&ptoken, 1).await;
+    assert_eq!(calls[0].method, "PATCH");
+    assert!(calls[0].content().contains("page 2/"), "{}", calls[0].content());
+    assert_eq!(calls.len(), 1, "no new message");
+
+    // A command that needs a key says so, in the deferred answer.
+    let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
+    d.post(&i).await;
+    let calls = d.calls_for(&token, 1).await;
+    assert!(calls[0].content().contains("needs your Clore API key"), "{}", calls[0].content());
+    d.stop().await;
+}
+
+#[tokio::test]
+async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
+    let d = start().await;
+    let (i, _) = d.command("key", json!([]), MEMBER);
+    let (status, form) = d.post(&i).await;
+    assert_eq!((status, form["type"].as_u64()), (200, Some(9)), "a form: {form}");
+    assert_eq!(form["data"]["custom_id"], "clorebot:key");
+
+    // Submitted: checked with Clore, stored, answered only to the user.
+    let mut m = fixture("modal");
+    m["token"] = json!("modal-token");
+    m["data"]["custom_id"] = json!("clorebot:key");
+    m["data"]["components"][0]["components"][0]["custom_id"] = json!("key");
+    m["data"]["components"][0]["components"][0]["value"] = json!(KEY);
+    assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let calls = d.calls_for("modal-token", 1).await;
+    assert!(calls[0].content().starts_with("Key saved, encrypted"), "{}", calls[0].content());
+    let u = users::find_user(&d.pool, Platform::Discord, USER).await.unwrap().unwrap();
+    assert!(secrets::status(&d.pool, u.id, SecretKind::CloreApiKey).await.unwrap().is_some());
+    assert!(d.fake.calls().iter().all(|c| !c.body.to_string().contains(KEY)), "the key is never sent back");
+
+    // /key status in a server channel: deferred ephemerally, answered there.
+    let (i, token) = d.command("key", json!([{ "name": "action", "type": 3, "value": "status" }]), MEMBER);
+    assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let calls = d.calls_for(&token, 1).await;
+    assert!(calls[0].content().contains("Your Clore API key is set"), "{}", calls[0].content());
+
+    // A team watch needs Manage Channels, from the interaction's member permissions.
+    let (i, token) = d.command(
+        "watch",
+        json!([{ "name": "query", "type": 3, "value": "a100 x2" }, { "name": "here", "type": 5, "value": true }]),
+        MEMBER,
+    );
+    d.post(&i).await;
+    let refused = d.calls_for(&token, 1).await;
+    assert!(!refused[0].content().contains("alerts this chat"), "{}", refused[0].content());
+    let (i, token) = d.command(
+        "watch",
+        json!([{ "name": "query", "type": 3, "value": "a100 x2" }, { "name": "here", "type": 5, "value": true }]),
+        MANAGER,
+    );
+    d.post(&i).await;
+    let made = d.calls_for(&token, 1).await;
+    assert!(made[0].content().contains("alerts this chat"), "{}", made[0].content());
+
+    // Suggestions while typing a query: GPU models on the market.
+    let mut a = fixture("autocomplete");
+    a["data"]["name"] = json!("gpus");
+    a["data"]["options"] = json!([{ "name": "query", "type": 3, "value": "409", "focused": true }]);
+    let (status, answer) = d.post(&a).await;
+    assert_eq!((status, answer["type"].as_u64()), (200, Some(8)));
+    let choices = answer["data"]["choices"].as_array().unwrap();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert!(choices.iter().all(|c| c["value"].as_str().unwrap().contains("409")), "{choices:?}");
+    let _ = &d.t_sim;
+    d.stop().await;
 }

@@ -1,6 +1,128 @@
-//! The Discord front-end (DESIGN §11), being built: the pieces below are complete and
-//! tested; the interactions endpoint, the gateway and the notifier that use them come next.
+//! The Discord front-end (DESIGN §11). This part: HTTP interactions (`POST
+//! /discord/interactions`, signed with the application's key), slash commands and buttons
+//! through the core, the `/key` form, and suggestions while typing. Work after the first
+//! answer goes through Discord's REST API (serenity's `Http`).
 
 pub mod commands;
+pub mod interactions;
 pub mod render;
 pub mod verify;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use secrecy::ExposeSecret;
+use serenity::http::{Http, HttpBuilder};
+use serenity::model::id::ApplicationId;
+use tokio_util::task::TaskTracker;
+
+use crate::config::DiscordConfig;
+use crate::core::{ChatRef, Core, Frontend, Identity};
+
+/// The public REST base; anything else (a proxy, the tests' fake) is reached through
+/// serenity's proxy setting, which works only with its own rate limiter off.
+const DISCORD: &str = "https://discord.com";
+
+pub struct Discord {
+    core: Arc<Core>,
+    pub http: Arc<Http>,
+    verifier: Option<verify::Verifier>,
+    /// Interactions being finished after their first answer: shutdown lets them end.
+    tasks: TaskTracker,
+}
+
+impl Discord {
+    pub fn new(core: Arc<Core>, cfg: &DiscordConfig) -> anyhow::Result<Arc<Discord>> {
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?;
+        let mut b = HttpBuilder::new(cfg.token.expose_secret()).client(client);
+        if let Some(app) = cfg.application_id {
+            b = b.application_id(ApplicationId::new(app));
+        }
+        let base = cfg.api_url.as_str().trim_end_matches('/');
+        if base != DISCORD {
+            b = b.proxy(base).ratelimiter_disabled(true);
+        }
+        let http = Arc::new(b.build());
+        let verifier = match &cfg.public_key {
+            Some(k) => Some(verify::Verifier::from_hex(k).map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY {e}"))?),
+            None => None,
+        };
+        Ok(Arc::new(Discord { core, http, verifier, tasks: TaskTracker::new() }))
+    }
+
+    /// `POST /discord/interactions`, when the application's public key is configured.
+    pub fn interactions_router(self: &Arc<Self>) -> Option<axum::Router> {
+        self.verifier.is_some().then(|| interactions::router(self.clone()))
+    }
+
+    /// Registers the slash commands (a bulk overwrite): in `guild` when given (instant, for
+    /// development), else globally.
+    pub async fn register(&self, guild: Option<u64>) -> anyhow::Result<usize> {
+        let defs = commands::registrations();
+        let made = match guild {
+            Some(g) => self.http.create_guild_commands(serenity::model::id::GuildId::new(g), &defs).await,
+            None => self.http.create_global_commands(&defs).await,
+        }
+        .map_err(|e| anyhow::anyhow!("registering the slash commands failed: {}", interactions::describe(&e)))?;
+        Ok(made.len())
+    }
+
+    /// Runs until `stop`: registers the commands (retrying with backoff until Discord takes
+    /// them), then lets interactions under way finish when told to stop.
+    pub async fn run(self: Arc<Self>, guild: Option<u64>, stop: tokio_util::sync::CancellationToken) {
+        let mut failures = 0;
+        loop {
+            match self.register(guild).await {
+                Ok(n) => {
+                    tracing::info!(commands = n, guild = ?guild, "Discord slash commands registered");
+                    break;
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause =
+                        crate::retry::doubled(Duration::from_secs(2), failures.min(6), Duration::from_secs(300));
+                    tracing::warn!(error = %e, retry_in = ?pause, "could not register the Discord commands");
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(pause) => {}
+                    }
+                }
+            }
+        }
+        stop.cancelled().await;
+        self.finish().await;
+    }
+
+    /// Waits for interactions still being finished (shutdown).
+    pub async fn finish(&self) {
+        self.tasks.close();
+        self.tasks.wait().await;
+    }
+}
+
+/// What only Discord can answer, for one interaction: whether the member may manage the
+/// channel's team watches comes with the interaction (their permissions in that channel);
+/// a private chat is a DM channel, opened on demand.
+pub struct InteractionFrontend {
+    /// Manage Channels or Administrator in the channel the interaction came from.
+    pub manages_channel: bool,
+    pub http: Arc<Http>,
+}
+
+impl Frontend for InteractionFrontend {
+    fn is_chat_admin<'a>(&'a self, _who: &'a Identity, chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async move { Ok(self.manages_channel || chat.kind == crate::core::ChatKind::Dm) })
+    }
+
+    fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
+        Box::pin(async move {
+            let channel =
+                self.http
+                    .create_private_channel(&serde_json::json!({ "recipient_id": who.user_id }))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("opening a DM channel failed: {}", interactions::describe(&e)))?;
+            Ok(Some(channel.id.to_string()))
+        })
+    }
+}

@@ -1,0 +1,371 @@
+//! `POST /discord/interactions`: the signature is checked before anything is read (a bad or
+//! missing one → 401), a body that is not an interaction → 400, PING → PONG. The first answer
+//! never waits for Clore: a command is deferred (type 5) and a button acknowledged (type 6)
+//! at once, then finished through the REST API by editing the original response and sending
+//! follow-ups. Private replies are ephemeral in server channels; a secret only ever goes
+//! there or to a DM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use serenity::model::application::{
+    ActionRowComponent, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction, ModalInteraction,
+};
+use serenity::model::guild::Member;
+use serenity::model::id::{ChannelId, GuildId};
+use serenity::model::user::User;
+
+use super::commands::{self, Value as OptValue};
+use super::render::{self, Message};
+use super::{Discord, InteractionFrontend};
+use crate::core::{Caller, ChatKind, ChatRef, Identity, Platform, Reply, Visibility};
+use crate::store::{orders, users, watches};
+
+pub const PATH: &str = "/discord/interactions";
+/// The `/key` form's custom id, and its one field's.
+const KEY_FORM: &str = "clorebot:key";
+const KEY_FIELD: &str = "key";
+/// Ephemeral message flag.
+const EPHEMERAL: u64 = 64;
+/// Commands whose answers are for the caller alone: in a server channel they are deferred
+/// as ephemeral, so even "thinking…" shows only to them.
+const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers"];
+/// Suggestions must answer within Discord's 3 s.
+const SUGGEST_WITHIN: Duration = Duration::from_secs(2);
+
+pub fn router(d: Arc<Discord>) -> Router {
+    Router::new().route(PATH, post(receive)).with_state(d)
+}
+
+async fn receive(State(d): State<Arc<Discord>>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(verifier) = &d.verifier else { return StatusCode::NOT_FOUND.into_response() };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let now = chrono::Utc::now().timestamp();
+    if let Err(why) = verifier.verify(&header("x-signature-ed25519"), &header("x-signature-timestamp"), &body, now) {
+        tracing::info!(why = ?why, "interaction refused: bad signature");
+        return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
+    }
+    let interaction: Interaction = match serde_json::from_slice(&body) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::warn!(error = %e, bytes = body.len(), "a signed body that is not an interaction we read");
+            return (StatusCode::BAD_REQUEST, "not an interaction").into_response();
+        }
+    };
+    axum::Json(d.first_answer(interaction).await).into_response()
+}
+
+/// A serenity error in words, without the URL (webhook routes hold the interaction token).
+pub fn describe(e: &serenity::Error) -> String {
+    use serenity::http::HttpError;
+    match e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
+            format!("Discord answered {} (code {}): {}", r.status_code.as_u16(), r.error.code, r.error.message)
+        }
+        serenity::Error::Http(HttpError::Request(r)) => {
+            format!("request to Discord failed ({})", if r.is_timeout() { "timed out" } else { "network" })
+        }
+        serenity::Error::Http(_) => "request to Discord failed".to_owned(),
+        serenity::Error::Json(_) => "Discord's answer could not be read".to_owned(),
+        serenity::Error::Model(m) => format!("Discord would refuse it: {m}"),
+        _ => "Discord request failed".to_owned(),
+    }
+}
+
+fn ephemeral_text(text: &str) -> Value {
+    json!({ "type": 4, "data": { "content": render::escape(text), "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
+}
+
+/// A message's JSON for the REST API (and follow-ups): no mention ever pings.
+fn message_json(m: &Message, ephemeral: bool) -> Value {
+    let mut v = json!({ "content": m.content, "components": m.components_json(), "allowed_mentions": { "parse": [] } });
+    if ephemeral {
+        v["flags"] = json!(EPHEMERAL);
+    }
+    v
+}
+
+fn option_values(c: &CommandInteraction) -> Option<Vec<(String, OptValue)>> {
+    c.data
+        .options
+        .iter()
+        .map(|o| {
+            let v = match &o.value {
+                CommandDataOptionValue::String(s) => OptValue::Text(s.clone()),
+                CommandDataOptionValue::Integer(i) => OptValue::Integer(*i),
+                CommandDataOptionValue::Number(x) => OptValue::Number(*x),
+                CommandDataOptionValue::Boolean(b) => OptValue::Boolean(*b),
+                _ => return None,
+            };
+            Some((o.name.clone(), v))
+        })
+        .collect()
+}
+
+fn manages(member: Option<&Member>) -> bool {
+    member.and_then(|m| m.permissions).is_some_and(|p| p.manage_channels() || p.administrator())
+}
+
+impl Discord {
+    /// The answer in the HTTP response: immediate for PING, suggestions and the key form;
+    /// a deferral for everything that may take longer (finished in a task of its own).
+    async fn first_answer(self: &Arc<Self>, interaction: Interaction) -> Value {
+        match interaction {
+            Interaction::Ping(_) => json!({ "type": 1 }),
+            Interaction::Command(c) => self.command(c),
+            Interaction::Component(c) => {
+                let this = self.clone();
+                self.tasks.spawn(async move { this.finish_press(c).await });
+                json!({ "type": 6 })
+            }
+            Interaction::Modal(m) => self.modal(m),
+            Interaction::Autocomplete(c) => {
+                let choices = tokio::time::timeout(SUGGEST_WITHIN, self.suggest(&c)).await.unwrap_or_default();
+                json!({ "type": 8, "data": { "choices": choices } })
+            }
+            other => {
+                tracing::info!(kind = ?other.kind(), "an interaction type we do not handle");
+                ephemeral_text("That is not supported.")
+            }
+        }
+    }
+
+    fn command(self: &Arc<Self>, c: CommandInteraction) -> Value {
+        let name = c.data.name.clone();
+        let values = option_values(&c);
+        let action = values.as_ref().and_then(|v| {
+            v.iter().find(|(n, _)| n == "action").and_then(|(_, v)| match v {
+                OptValue::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+        });
+        if name == "key" && action.as_deref().is_none_or(|a| a == "set") {
+            // The key is typed into a form only the user sees, never into the channel.
+            return key_form();
+        }
+        let text = match values.and_then(|v| commands::to_text(&name, &v)) {
+            Some(t) => t,
+            None => {
+                tracing::info!(command = %name, "a command or option shape we do not know");
+                return ephemeral_text("That is not supported.");
+            }
+        };
+        let ephemeral = c.guild_id.is_some() && PRIVATE_FIRST.contains(&name.as_str());
+        let this = self.clone();
+        self.tasks.spawn(async move { this.finish_command(c, text, ephemeral).await });
+        if ephemeral { json!({ "type": 5, "data": { "flags": EPHEMERAL } }) } else { json!({ "type": 5 }) }
+    }
+
+    fn modal(self: &Arc<Self>, m: ModalInteraction) -> Value {
+        if m.data.custom_id != KEY_FORM {
+            return ephemeral_text("That form is not one of mine.");
+        }
+        let key = m
+            .data
+            .components
+            .iter()
+            .flat_map(|r| r.components.iter())
+            .find_map(|c| match c {
+                ActionRowComponent::InputText(t) if t.custom_id == KEY_FIELD => t.value.clone(),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let this = self.clone();
+        self.tasks.spawn(async move { this.finish_key(m, key).await });
+        json!({ "type": 5, "data": { "flags": EPHEMERAL } })
+    }
+
+    fn caller(
+        &self,
+        user: &User,
+        member: Option<&Member>,
+        guild: Option<GuildId>,
+        channel: ChannelId,
+        locale: &str,
+        title: &str,
+    ) -> Caller {
+        Caller {
+            who: Identity {
+                platform: Platform::Discord,
+                user_id: user.id.to_string(),
+                display_name: user.global_name.clone().unwrap_or_else(|| user.name.clone()),
+                locale: Some(locale.to_owned()),
+            },
+            chat: ChatRef {
+                platform: Platform::Discord,
+                chat_id: channel.to_string(),
+                kind: if guild.is_some() { ChatKind::Group } else { ChatKind::Dm },
+                guild_id: guild.map(|g| g.to_string()),
+                thread_id: None,
+            },
+            chat_title: title.to_owned(),
+            frontend: Arc::new(InteractionFrontend { manages_channel: manages(member), http: self.http.clone() }),
+        }
+    }
+
+    async fn finish_command(self: Arc<Self>, c: CommandInteraction, text: String, ephemeral: bool) {
+        let title = c.channel.as_ref().and_then(|ch| ch.name.clone()).unwrap_or_default();
+        let caller = self.caller(&c.user, c.member.as_deref(), c.guild_id, c.channel_id, &c.locale, &title);
+        let response = self.core.handle_text(&caller, &text).await;
+        self.respond(&c.token, response.replies, caller.in_private() || ephemeral, true, c.guild_id.is_some()).await;
+    }
+
+    async fn finish_press(self: Arc<Self>, c: ComponentInteraction) {
+        let caller = self.caller(&c.user, c.member.as_ref(), c.guild_id, c.channel_id, &c.locale, "");
+        let pressed = self.core.press(&caller, &c.data.custom_id).await;
+        if let Some(toast) = &pressed.toast {
+            let m = Message { content: render::escape(toast), rows: Vec::new() };
+            if let Err(e) = self.http.create_followup_message(&c.token, &message_json(&m, true), vec![]).await {
+                tracing::warn!(error = %describe(&e), "could not send a note about a press");
+            }
+        }
+        if let Some(r) = &pressed.replace_source {
+            // After a type 6 answer, the original response is the message the button is on.
+            let parts = render::messages(r);
+            if let Some(first) = parts.first()
+                && let Err(e) =
+                    self.http.edit_original_interaction_response(&c.token, &message_json(first, false), vec![]).await
+            {
+                tracing::warn!(error = %describe(&e), "could not update the pressed message");
+            }
+            for m in parts.iter().skip(1) {
+                self.followup(&c.token, m, false).await;
+            }
+        }
+        self.respond(&c.token, pressed.replies, caller.in_private(), false, c.guild_id.is_some()).await;
+    }
+
+    /// The `/key` form's answer: handled as said privately — in the user's DM, which is
+    /// opened for it — and answered ephemerally where the form was sent.
+    async fn finish_key(self: Arc<Self>, m: ModalInteraction, key: String) {
+        let mut caller = self.caller(&m.user, m.member.as_ref(), m.guild_id, m.channel_id, &m.locale, "");
+        if caller.chat.kind != ChatKind::Dm {
+            match caller.frontend.private_chat(&caller.who).await {
+                Ok(Some(dm)) => {
+                    caller.chat = ChatRef { chat_id: dm, kind: ChatKind::Dm, guild_id: None, ..caller.chat.clone() };
+                }
+                _ => {
+                    let m2 = Message { content: "I could not open a private chat with you to take the key; nothing was saved. Please try again.".into(), rows: vec![] };
+                    let _ =
+                        self.http.edit_original_interaction_response(&m.token, &message_json(&m2, true), vec![]).await;
+                    return;
+                }
+            }
+        }
+        let text = format!("/key set {}", key.trim());
+        let response = self.core.handle_text(&caller, &text).await;
+        self.respond(&m.token, response.replies, true, true, m.guild_id.is_some()).await;
+    }
+
+    /// Sends replies after a deferral. `all_private`: everything is for the caller's eyes
+    /// (a DM, or an ephemeral deferral). Otherwise public replies fill the original response
+    /// and follow it, private ones go as ephemeral follow-ups, and an original response left
+    /// without a public reply is removed. `fill_original`: the original response is a
+    /// "thinking…" to replace (a command), not the pressed message. `in_guild`: private
+    /// follow-ups are made ephemeral (in a DM everything is private anyway).
+    async fn respond(&self, token: &str, replies: Vec<Reply>, all_private: bool, fill_original: bool, in_guild: bool) {
+        let mut original_filled = !fill_original;
+        for r in &replies {
+            let private = all_private || r.visibility == Visibility::Private;
+            if r.has_secret() && !private {
+                tracing::error!("a secret in a public reply was held back");
+                continue;
+            }
+            for m in render::messages(r) {
+                // The original keeps the deferral's visibility: it takes the first reply
+                // that matches it.
+                if !original_filled && (private == all_private) {
+                    match self.http.edit_original_interaction_response(token, &message_json(&m, false), vec![]).await {
+                        Ok(_) => original_filled = true,
+                        Err(e) => tracing::warn!(error = %describe(&e), "could not answer an interaction"),
+                    }
+                    continue;
+                }
+                self.followup(token, &m, private && in_guild).await;
+            }
+        }
+        if !original_filled && let Err(e) = self.http.delete_original_interaction_response(token).await {
+            tracing::info!(error = %describe(&e), "could not remove the placeholder answer");
+        }
+    }
+
+    async fn followup(&self, token: &str, m: &Message, ephemeral: bool) {
+        if let Err(e) = self.http.create_followup_message(token, &message_json(m, ephemeral), vec![]).await {
+            tracing::warn!(error = %describe(&e), "could not send a follow-up message");
+        }
+    }
+
+    /// Suggestions for the option being typed: GPU models on the market for a query (most
+    /// free servers first), the caller's active orders for an order, their watches for an id.
+    async fn suggest(&self, c: &CommandInteraction) -> Vec<Value> {
+        let Some(focus) = c.data.autocomplete() else { return Vec::new() };
+        let typed = focus.value.trim().to_ascii_lowercase();
+        let user_id = c.user.id.to_string();
+        let user = || users::find_user(&self.core.pool, Platform::Discord, &user_id);
+        let mut out: Vec<(String, Value)> = Vec::new();
+        match focus.name {
+            "query" | "target" => {
+                let Ok(snap) = self.core.market.get().await else { return Vec::new() };
+                let mut free: std::collections::BTreeMap<String, usize> = Default::default();
+                for s in snap.servers.iter().filter(|s| !s.rented && !s.model.as_str().is_empty()) {
+                    *free.entry(s.model.as_str().to_owned()).or_default() += 1;
+                }
+                let mut ranked: Vec<(String, usize)> =
+                    free.into_iter().filter(|(m, _)| m.to_ascii_lowercase().contains(&typed)).collect();
+                ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                out = ranked.into_iter().map(|(m, n)| (format!("{m} — {n} free"), json!(m))).collect();
+            }
+            "order" => {
+                if let Ok(Some(u)) = user().await
+                    && let Ok(list) = orders::active_for_user(&self.core.pool, u.id).await
+                {
+                    out = list
+                        .into_iter()
+                        .filter(|o| o.order_id.to_string().contains(&typed))
+                        .map(|o| (format!("order {} on server #{}", o.order_id, o.server_id), json!(o.order_id)))
+                        .collect();
+                }
+            }
+            "id" => {
+                if let Ok(Some(u)) = user().await
+                    && let Ok(list) = watches::list_personal(&self.core.pool, u.id).await
+                {
+                    out = list
+                        .into_iter()
+                        .filter(|w| {
+                            w.id.0.to_string().contains(&typed) || w.query.to_ascii_lowercase().contains(&typed)
+                        })
+                        .map(|w| (format!("#{} {}", w.id.0, w.query), json!(w.id.0)))
+                        .collect();
+                }
+            }
+            _ => {}
+        }
+        out.into_iter()
+            .take(25)
+            .map(|(name, value)| json!({ "name": crate::text::bound(&name, 100), "value": value }))
+            .collect()
+    }
+}
+
+/// The form `/key` opens (legacy action row + text input: serenity 0.12 reads it back).
+fn key_form() -> Value {
+    json!({
+        "type": 9,
+        "data": {
+            "custom_id": KEY_FORM,
+            "title": "Your Clore API key",
+            "components": [{ "type": 1, "components": [{
+                "type": 4, "custom_id": KEY_FIELD, "style": 1, "label": "API key (clore.ai → Profile → API)",
+                "min_length": 8, "max_length": 200, "required": true, "placeholder": "Only you see this form"
+            }]}]
+        }
+    })
+}

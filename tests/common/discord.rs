@@ -1,0 +1,180 @@
+//! A fake Discord REST API for tests (serenity reaches it through its proxy setting): the
+//! routes the front-end uses, every call recorded, and Discord's global limit of 50 requests
+//! a second enforced with a 429 whose body carries `retry_after`, as Discord's does.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+pub const APP_ID: u64 = 1311111111111111111;
+pub const TOKEN: &str = "MTMxMTExMTExMTExMTExMTExMQ.fake.bot-token-for-tests";
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+    pub status: u16,
+    pub at: Instant,
+}
+
+impl Call {
+    pub fn content(&self) -> String {
+        self.body["content"].as_str().unwrap_or_default().to_owned()
+    }
+    pub fn ephemeral(&self) -> bool {
+        self.body["flags"].as_u64().is_some_and(|f| f & 64 != 0)
+    }
+    /// The buttons: (label, custom id), row by row.
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        self.body["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .map(|b| (b["label"].as_str().unwrap_or("").to_owned(), b["custom_id"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    }
+    pub fn button(&self, label_starts: &str) -> String {
+        self.buttons()
+            .into_iter()
+            .find(|(l, _)| l.starts_with(label_starts))
+            .unwrap_or_else(|| panic!("no button {label_starts:?} in {:?}", self.buttons()))
+            .1
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Vec<Call>,
+    recent: VecDeque<Instant>,
+    next_id: u64,
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    inner: Arc<Mutex<Inner>>,
+    pub addr: SocketAddr,
+}
+
+const GLOBAL_PER_SEC: usize = 50;
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fake = FakeDiscord {
+            inner: Arc::new(Mutex::new(Inner { next_id: 1400000000000000000, ..Inner::default() })),
+            addr,
+        };
+        let app = Router::new().fallback(handle).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        fake
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.lock().unwrap().calls.clone()
+    }
+
+    pub fn too_many(&self) -> usize {
+        self.calls().iter().filter(|c| c.status == 429).count()
+    }
+
+    /// Calls to the interaction with `token` (edits of the original response, follow-ups).
+    pub fn for_interaction(&self, token: &str) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| c.path.contains(&format!("/webhooks/{APP_ID}/{token}"))).collect()
+    }
+
+    pub async fn wait_for(&self, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        let deadline = Instant::now() + within;
+        loop {
+            let calls = self.calls();
+            if pred(&calls) {
+                return calls;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting; calls so far: {:#?}",
+                calls.iter().map(|c| format!("{} {} {} {}", c.status, c.method, c.path, c.body)).collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn message(id: u64, channel: &str, body: &Value) -> Value {
+    json!({
+        "id": id.to_string(), "channel_id": channel, "type": 20,
+        "content": body["content"].as_str().unwrap_or(""),
+        "author": { "id": APP_ID.to_string(), "username": "clorebot", "global_name": null, "discriminator": "4821",
+                    "avatar": null, "bot": true, "public_flags": 0 },
+        "timestamp": "2026-01-15T12:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+        "pinned": false, "flags": body["flags"].as_u64().unwrap_or(0),
+        "application_id": APP_ID.to_string(), "webhook_id": APP_ID.to_string(),
+        "components": body["components"].clone()
+    })
+}
+
+async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path().to_owned();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let now = Instant::now();
+    let mut s = fake.inner.lock().unwrap();
+    while s.recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+        s.recent.pop_front();
+    }
+    let limited = s.recent.len() >= GLOBAL_PER_SEC;
+    let parts: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let (status, answer): (u16, Value) = if limited {
+        (429, json!({ "message": "You are being rate limited.", "retry_after": 1.0, "global": true }))
+    } else {
+        s.recent.push_back(now);
+        s.next_id += 1;
+        let id = s.next_id;
+        match (method.as_str(), parts.as_slice()) {
+            ("PUT", ["applications", _, "commands"]) | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
+                let made: Vec<Value> = body
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        json!({ "id": (id + i as u64).to_string(), "type": 1, "application_id": APP_ID.to_string(),
+                                "name": c["name"], "description": c["description"], "options": c["options"],
+                                "version": "1366666666666666600" })
+                    })
+                    .collect();
+                (200, Value::Array(made))
+            }
+            ("PATCH", ["webhooks", _, _, "messages", _]) => (200, message(id, "1333333333333333333", &body)),
+            ("DELETE", ["webhooks", _, _, "messages", _]) => (204, Value::Null),
+            ("POST", ["webhooks", _, _]) => (200, message(id, "1333333333333333333", &body)),
+            ("POST", ["users", "@me", "channels"]) => (
+                200,
+                json!({ "id": "1399999999999999999", "type": 1, "last_message_id": null, "flags": 0,
+                        "recipients": [{ "id": body["recipient_id"], "username": "alice", "global_name": "Alice",
+                                         "discriminator": "0", "avatar": null, "public_flags": 0 }] }),
+            ),
+            ("POST", ["channels", channel, "messages"]) => (200, message(id, channel, &body)),
+            _ => (404, json!({ "message": "404: Not Found", "code": 0 })),
+        }
+    };
+    s.calls.push(Call { method: method.to_string(), path, body, status, at: now });
+    drop(s);
+    let code = StatusCode::from_u16(status).unwrap();
+    if status == 204 { code.into_response() } else { (code, axum::Json(answer)).into_response() }
+}
