@@ -124,7 +124,11 @@ impl App {
                 Some(hook) => {
                     router = router.merge(hook);
                     let guild = cfg.guild_id;
+                    let (pool, notifier) = (self.core.pool.clone(), dc.notifier());
                     self.supervise("discord", move |stop| dc.clone().run(guild, stop));
+                    self.supervise("discord-alerts", move |stop| {
+                        deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)
+                    });
                     if cfg.gateway {
                         tracing::warn!(
                             "Discord is served through HTTP interactions at POST /discord/interactions; this build has no gateway connection yet"

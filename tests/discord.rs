@@ -246,3 +246,77 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let _ = &d.t_sim;
     d.stop().await;
 }
+
+#[tokio::test]
+async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
+    use clorebot::alerts::deliver::deliver_once;
+    use clorebot::core::{ButtonStyle, Reply};
+    use clorebot::store::outbox::{self, NewAlert};
+    let fake = FakeDiscord::start().await;
+    let t = test_app().await;
+    let cfg = DiscordConfig {
+        token: SecretString::from(TOKEN),
+        application_id: Some(APP_ID),
+        public_key: None,
+        gateway: false,
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        guild_id: None,
+    };
+    let dc = clorebot::frontends::discord::Discord::new(t.core.clone(), &cfg).unwrap();
+    let n = dc.notifier();
+    let pool = &t.core.pool;
+    let channel = "1333333333333333333";
+    for i in 0..7 {
+        let reply = Reply::text(format!("Watch #2: **cheap** <@everyone> {i}")).with_button(
+            "Rent #74",
+            ButtonStyle::Primary,
+            format!("tok{i}"),
+        );
+        let a = NewAlert {
+            dedup_key: format!("team:{i}"),
+            platform: Platform::Discord,
+            target_chat_id: Some(channel.into()),
+            target_thread_id: None,
+            target_user: None,
+            payload: serde_json::to_value(reply).unwrap(),
+        };
+        outbox::enqueue(pool, &a).await.unwrap();
+    }
+    // A personal alert to a user whose DM channel is not known yet: opened on demand.
+    let bob = users::upsert_user(pool, Platform::Discord, USER, "alice").await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    clorebot::alerts::enqueue_private(&mut tx, &bob, "dm:1", Reply::text("Order 1001 ends in 30 minutes."))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut delivered = 0;
+    while let Ok(k) = deliver_once(pool, &n).await {
+        if k == 0 {
+            break;
+        }
+        delivered += k;
+    }
+    let posts: Vec<_> =
+        fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{channel}/messages")).collect();
+    assert_eq!(posts.len(), 5, "5 per 5 s in one channel; the rest wait their turn");
+    assert_eq!(delivered, 6);
+    assert_eq!(
+        posts[0].content(),
+        "Watch \\#2\\: \\*\\*cheap\\*\\* \\<\\@everyone\\> 0",
+        "markdown in alert text is shown as typed"
+    );
+    assert_eq!(posts[0].body["allowed_mentions"], json!({ "parse": [] }));
+    assert_eq!(posts[0].buttons(), [("Rent #74".to_owned(), "tok0".to_owned())]);
+    let dm = fake.calls().into_iter().find(|c| c.path == "/api/v10/channels/1399999999999999999/messages").unwrap();
+    assert_eq!(dm.content(), "Order 1001 ends in 30 minutes.");
+    assert!(fake.calls().iter().any(|c| c.path == "/api/v10/users/@me/channels" && c.body["recipient_id"] == USER));
+    // The two held back go out once the window has room, in order.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    while deliver_once(pool, &n).await.unwrap() > 0 {}
+    let posts: Vec<_> =
+        fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{channel}/messages")).collect();
+    assert_eq!(posts.len(), 7);
+    assert!(posts[5].content().ends_with(" 5") && posts[6].content().ends_with(" 6"));
+    assert_eq!(fake.too_many(), 0);
+}

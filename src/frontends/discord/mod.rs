@@ -1,7 +1,7 @@
 //! The Discord front-end (DESIGN §11). This part: HTTP interactions (`POST
 //! /discord/interactions`, signed with the application's key), slash commands and buttons
-//! through the core, the `/key` form, and suggestions while typing. Work after the first
-//! answer goes through Discord's REST API (serenity's `Http`).
+//! through the core, the `/key` form, suggestions while typing, and alerts to channels and
+//! DMs. Work after the first answer goes through Discord's REST API (serenity's `Http`).
 
 pub mod commands;
 pub mod interactions;
@@ -17,8 +17,9 @@ use serenity::http::{Http, HttpBuilder};
 use serenity::model::id::ApplicationId;
 use tokio_util::task::TaskTracker;
 
+use crate::alerts::deliver::{Notifier, SendError, Target};
 use crate::config::DiscordConfig;
-use crate::core::{ChatRef, Core, Frontend, Identity};
+use crate::core::{ChatRef, Core, Frontend, Identity, Platform, Reply};
 
 /// The public REST base; anything else (a proxy, the tests' fake) is reached through
 /// serenity's proxy setting, which works only with its own rate limiter off.
@@ -124,5 +125,108 @@ impl Frontend for InteractionFrontend {
                     .map_err(|e| anyhow::anyhow!("opening a DM channel failed: {}", interactions::describe(&e)))?;
             Ok(Some(channel.id.to_string()))
         })
+    }
+}
+
+/// Sends outbox alerts to Discord: team alerts to their channel, personal ones to the user's
+/// DM channel (opened on demand; the delivery loop remembers nothing it does not need to —
+/// the user row keeps the channel once a command was used in a DM).
+#[derive(Clone)]
+pub struct DiscordNotifier {
+    http: Arc<Http>,
+    channels: Arc<std::sync::Mutex<ChannelWindows>>,
+}
+
+/// Discord lets a bot post about 5 messages per 5 seconds in one channel; past that an alert
+/// goes back to the outbox for when there is room ([`SendError::Later`]).
+#[derive(Default)]
+pub struct ChannelWindows {
+    sent: std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
+}
+
+const CHANNEL_BURST: usize = 5;
+const CHANNEL_WINDOW: Duration = Duration::from_secs(5);
+
+impl ChannelWindows {
+    pub fn admit(&mut self, channel: &str, now: std::time::Instant) -> Result<(), Duration> {
+        let sent = self.sent.entry(channel.to_owned()).or_default();
+        while sent.front().is_some_and(|t| now.duration_since(*t) >= CHANNEL_WINDOW) {
+            sent.pop_front();
+        }
+        if sent.len() >= CHANNEL_BURST {
+            let oldest = *sent.front().expect("full");
+            return Err(CHANNEL_WINDOW.saturating_sub(now.duration_since(oldest)));
+        }
+        sent.push_back(now);
+        if self.sent.len() > 10_000 {
+            self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < CHANNEL_WINDOW));
+        }
+        Ok(())
+    }
+}
+
+impl Discord {
+    pub fn notifier(&self) -> DiscordNotifier {
+        DiscordNotifier { http: self.http.clone(), channels: Default::default() }
+    }
+}
+
+/// What a failed send means for an alert (Discord's JSON error codes; a 429's body has none).
+pub fn classify(e: &serenity::Error) -> SendError {
+    use serenity::http::HttpError;
+    let why = interactions::describe(e);
+    match e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => match (r.status_code.as_u16(), r.error.code) {
+            (429, _) => SendError::Retry { after: Some(Duration::from_secs(5)), why },
+            // Cannot DM the user, no mutual server, unknown channel or user, no access.
+            (_, 50007 | 50278 | 10003 | 10013 | 50001 | 50013) | (403 | 404, _) => SendError::Gone(why),
+            (s, _) if s >= 500 => SendError::Retry { after: None, why },
+            // A bad token is for the operator to fix: alerts wait rather than being dropped.
+            (401, _) => SendError::Retry { after: None, why },
+            _ => SendError::Permanent(why),
+        },
+        serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => SendError::Retry { after: None, why },
+        serenity::Error::Model(_) => SendError::Permanent(why),
+        // Sent, but the answer did not read: sending again would double it.
+        serenity::Error::Json(_) => SendError::Permanent(format!("sent, but {why}")),
+        _ => SendError::Retry { after: None, why },
+    }
+}
+
+impl Notifier for DiscordNotifier {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
+        let channel = match (&to.chat_id, &to.user_platform_id) {
+            (Some(c), _) => c.clone(),
+            (None, Some(user)) => self
+                .http
+                .create_private_channel(&serde_json::json!({ "recipient_id": user }))
+                .await
+                .map_err(|e| classify(&e))?
+                .id
+                .to_string(),
+            (None, None) => return Err(SendError::Permanent("an alert with neither a channel nor a user".into())),
+        };
+        let Ok(id) = channel.parse::<u64>() else {
+            return Err(SendError::Permanent(format!("{channel:?} is not a Discord channel id")));
+        };
+        if let Err(wait) =
+            self.channels.lock().unwrap_or_else(|p| p.into_inner()).admit(&channel, std::time::Instant::now())
+        {
+            return Err(SendError::Later { after: wait });
+        }
+        for m in render::messages(reply) {
+            let body = serde_json::json!({
+                "content": m.content, "components": m.components_json(), "allowed_mentions": { "parse": [] }
+            });
+            self.http
+                .send_message(serenity::model::id::ChannelId::new(id), vec![], &body)
+                .await
+                .map_err(|e| classify(&e))?;
+        }
+        Ok(())
     }
 }
