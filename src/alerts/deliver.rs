@@ -82,6 +82,47 @@ pub trait Notifier: Send + Sync {
     }
 }
 
+/// Counts a notifier's own sends per chat in a sliding window, to keep to a platform's
+/// per-chat limit (Telegram: 20 a minute per group; Discord: 5 per 5 s per channel) without
+/// holding a round: a send the window has no room for is [`SendError::Later`].
+pub struct SendWindows {
+    limit: usize,
+    span: Duration,
+    sent: std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
+}
+
+impl SendWindows {
+    pub fn new(limit: usize, span: Duration) -> SendWindows {
+        SendWindows { limit, span, sent: Default::default() }
+    }
+
+    /// Counts a send to `chat` at `now` if the window has room; else how long until it has.
+    pub fn admit(&mut self, chat: &str, now: std::time::Instant) -> Result<(), Duration> {
+        let span = self.span;
+        let sent = self.sent.entry(chat.to_owned()).or_default();
+        while sent.front().is_some_and(|t| now.duration_since(*t) >= span) {
+            sent.pop_front();
+        }
+        if let Some(oldest) = sent.front().filter(|_| sent.len() >= self.limit) {
+            return Err(span.saturating_sub(now.duration_since(*oldest)));
+        }
+        sent.push_back(now);
+        if self.sent.len() > 10_000 {
+            self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < span));
+        }
+        Ok(())
+    }
+
+    /// As [`SendWindows::admit`], as the error a notifier returns.
+    pub fn check(windows: &std::sync::Mutex<SendWindows>, chat: &str) -> Result<(), SendError> {
+        windows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .admit(chat, std::time::Instant::now())
+            .map_err(|after| SendError::Later { after })
+    }
+}
+
 /// Chats a round sends to at once. Alerts to one chat go one after another, in order; chats
 /// are served side by side, so one slow or rate-limited chat does not hold up the rest.
 const CHATS_AT_ONCE: usize = BATCH as usize;

@@ -17,7 +17,7 @@ use serenity::http::{Http, HttpBuilder};
 use serenity::model::id::ApplicationId;
 use tokio_util::task::TaskTracker;
 
-use crate::alerts::deliver::{Notifier, SendError, Target};
+use crate::alerts::deliver::{Notifier, SendError, SendWindows, Target};
 use crate::config::DiscordConfig;
 use crate::core::{ChatRef, Core, Frontend, Identity, Platform, Reply};
 
@@ -134,40 +134,17 @@ impl Frontend for InteractionFrontend {
 #[derive(Clone)]
 pub struct DiscordNotifier {
     http: Arc<Http>,
-    channels: Arc<std::sync::Mutex<ChannelWindows>>,
+    channels: Arc<std::sync::Mutex<SendWindows>>,
 }
 
-/// Discord lets a bot post about 5 messages per 5 seconds in one channel; past that an alert
-/// goes back to the outbox for when there is room ([`SendError::Later`]).
-#[derive(Default)]
-pub struct ChannelWindows {
-    sent: std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
-}
-
-const CHANNEL_BURST: usize = 5;
-const CHANNEL_WINDOW: Duration = Duration::from_secs(5);
-
-impl ChannelWindows {
-    pub fn admit(&mut self, channel: &str, now: std::time::Instant) -> Result<(), Duration> {
-        let sent = self.sent.entry(channel.to_owned()).or_default();
-        while sent.front().is_some_and(|t| now.duration_since(*t) >= CHANNEL_WINDOW) {
-            sent.pop_front();
-        }
-        if sent.len() >= CHANNEL_BURST {
-            let oldest = *sent.front().expect("full");
-            return Err(CHANNEL_WINDOW.saturating_sub(now.duration_since(oldest)));
-        }
-        sent.push_back(now);
-        if self.sent.len() > 10_000 {
-            self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < CHANNEL_WINDOW));
-        }
-        Ok(())
-    }
+/// Discord lets a bot post about 5 messages per 5 seconds in one channel.
+pub fn channel_windows() -> SendWindows {
+    SendWindows::new(5, Duration::from_secs(5))
 }
 
 impl Discord {
     pub fn notifier(&self) -> DiscordNotifier {
-        DiscordNotifier { http: self.http.clone(), channels: Default::default() }
+        DiscordNotifier { http: self.http.clone(), channels: Arc::new(std::sync::Mutex::new(channel_windows())) }
     }
 }
 

@@ -29,7 +29,7 @@ use url::Url;
 
 pub use send::{Place, Sender};
 
-use crate::alerts::deliver::{Notifier, SendError, Target};
+use crate::alerts::deliver::{Notifier, SendError, SendWindows, Target};
 use crate::config::TelegramConfig;
 use crate::core::{Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply, Visibility, command, help};
 use crate::store::users::{self, Reach};
@@ -132,7 +132,7 @@ impl Telegram {
         TelegramNotifier {
             sender: self.sender.clone(),
             pool: self.core.pool.clone(),
-            groups: Arc::new(Mutex::new(GroupWindows::default())),
+            groups: Arc::new(Mutex::new(group_windows())),
         }
     }
 
@@ -604,42 +604,14 @@ impl Frontend for TelegramFrontend {
 pub struct TelegramNotifier {
     sender: Sender,
     pool: sqlx::PgPool,
-    groups: Arc<Mutex<GroupWindows>>,
+    /// Sends to groups (negative ids); private chats keep to one a second in the queue.
+    groups: Arc<Mutex<SendWindows>>,
 }
 
-/// Telegram lets a bot send 20 messages a minute to a group. The send queue would hold a
-/// 21st back for up to a minute, and a delivery round with it; instead the notifier keeps
-/// count of its own sends per group and hands such an alert back to the outbox for when the
-/// window has room ([`SendError::Later`]).
-#[derive(Default)]
-pub struct GroupWindows {
-    sent: std::collections::HashMap<i64, VecDeque<Instant>>,
-}
-
-/// Messages per group per minute.
-const GROUP_PER_MINUTE: usize = 20;
-const MINUTE: Duration = Duration::from_secs(60);
-
-impl GroupWindows {
-    /// Counts a send to `chat` at `now` if the window has room; else how long until it has.
-    pub fn admit(&mut self, chat: i64, now: Instant) -> Result<(), Duration> {
-        if chat > 0 {
-            return Ok(()); // a private chat: one a second, which the queue keeps without a wait worth mentioning
-        }
-        let sent = self.sent.entry(chat).or_default();
-        while sent.front().is_some_and(|t| now.duration_since(*t) >= MINUTE) {
-            sent.pop_front();
-        }
-        if sent.len() >= GROUP_PER_MINUTE {
-            let oldest = *sent.front().expect("full");
-            return Err(MINUTE.saturating_sub(now.duration_since(oldest)));
-        }
-        sent.push_back(now);
-        if self.sent.len() > 10_000 {
-            self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < MINUTE));
-        }
-        Ok(())
-    }
+/// Telegram lets a bot send 20 messages a minute to a group; the send queue would hold a
+/// 21st back for up to a minute, and a delivery round with it.
+pub fn group_windows() -> SendWindows {
+    SendWindows::new(20, Duration::from_secs(60))
 }
 
 impl Notifier for TelegramNotifier {
@@ -658,8 +630,8 @@ impl Notifier for TelegramNotifier {
             return Err(SendError::Permanent(format!("{chat:?} is not a Telegram chat id")));
         };
         let thread = to.thread_id.as_deref().and_then(|t| t.parse().ok());
-        if let Err(wait) = self.groups.lock().unwrap_or_else(|p| p.into_inner()).admit(chat, Instant::now()) {
-            return Err(SendError::Later { after: wait });
+        if chat < 0 {
+            SendWindows::check(&self.groups, &chat.to_string())?;
         }
         match self.sender.send(Place { chat, thread }, reply, None).await {
             Ok(_) => Ok(()),
@@ -700,16 +672,15 @@ mod tests {
 
     #[test]
     fn a_group_gets_twenty_a_minute_then_waits_for_the_oldest_to_age() {
-        let mut w = GroupWindows::default();
+        let mut w = group_windows();
         let t0 = Instant::now();
         for i in 0..20 {
-            assert_eq!(w.admit(-100, t0 + Duration::from_secs(i)), Ok(()));
+            assert_eq!(w.admit("-100", t0 + Duration::from_secs(i)), Ok(()));
         }
         // The 21st, 25 s in: room again when the first is a minute old.
-        assert_eq!(w.admit(-100, t0 + Duration::from_secs(25)), Err(Duration::from_secs(35)));
-        assert_eq!(w.admit(-200, t0 + Duration::from_secs(25)), Ok(()), "another group has its own");
-        assert_eq!(w.admit(42, t0 + Duration::from_secs(25)), Ok(()), "private chats are not counted");
-        assert_eq!(w.admit(-100, t0 + Duration::from_secs(60)), Ok(()));
-        assert!(w.admit(-100, t0 + Duration::from_secs(60)).is_err());
+        assert_eq!(w.admit("-100", t0 + Duration::from_secs(25)), Err(Duration::from_secs(35)));
+        assert_eq!(w.admit("-200", t0 + Duration::from_secs(25)), Ok(()), "another group has its own");
+        assert_eq!(w.admit("-100", t0 + Duration::from_secs(60)), Ok(()));
+        assert!(w.admit("-100", t0 + Duration::from_secs(60)).is_err());
     }
 }
