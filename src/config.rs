@@ -90,7 +90,11 @@ pub const VARIABLES: &[Var] = &[
     var("DISCORD_API_URL", "`https://discord.com`", "REST base (a proxy or a test fake)"),
     var("DISCORD_GUILD_ID", "—", "register commands in one guild (instant) instead of globally"),
     var("LOG_FORMAT", "`pretty`", "`json` for one JSON object per log line (logs go to stderr)"),
-    var("RUST_LOG", "`info`", "log filter, e.g. `clorebot=debug,info`"),
+    var(
+        "RUST_LOG",
+        "`info,serenity=warn`",
+        "log filter, e.g. `clorebot=debug,info,serenity=warn` (keep `serenity=warn`: its request spans hold interaction tokens)",
+    ),
 ];
 
 /// [`VARIABLES`] as the README's markdown table (a test keeps the README's copy identical).

@@ -4,11 +4,15 @@
 
 use tracing_subscriber::EnvFilter;
 
+/// Without `RUST_LOG`: our own and most crates' info, but serenity only from warnings — its
+/// request spans (INFO) carry routes that hold interaction tokens.
+pub const DEFAULT_FILTER: &str = "info,serenity=warn";
+
 /// A panic message in a log line is cut to this many characters: it may quote user input.
 const PANIC_TEXT_MAX: usize = 200;
 
 pub fn init(format: crate::config::LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let json = format == crate::config::LogFormat::Json;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (tests) is harmless: the first subscriber stays.

@@ -320,3 +320,37 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert!(posts[5].content().ends_with(" 5") && posts[6].content().ends_with(" 6"));
     assert_eq!(fake.too_many(), 0);
 }
+
+#[tokio::test]
+async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_them() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    let key = SecretString::from(KEY);
+    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
+    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
+
+    let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
+    d.post(&i).await;
+    let confirm = d.calls_for(&token, 1).await[0].clone();
+    assert!(confirm.content().contains("Rent server \\#"), "{}", confirm.content());
+
+    // Someone else presses Confirm: a note to them alone, nothing rented.
+    let (mut p, ptoken) = d.press(&confirm.button("Confirm"));
+    p["member"]["user"]["id"] = json!("1344444444444444445");
+    assert_eq!(d.post(&p).await, (200, json!({ "type": 6 })));
+    let note = d.calls_for(&ptoken, 1).await;
+    assert!(note[0].ephemeral() && note[0].content().contains("someone else"), "{:?}", note[0]);
+    assert!(state(&d.t_sim).await["orders"].as_array().unwrap().is_empty());
+
+    // The renter confirms: the confirmation turns into the order for the channel; the
+    // password is an ephemeral follow-up, and nothing public holds it.
+    let (p, ptoken) = d.press(&confirm.button("Confirm"));
+    d.post(&p).await;
+    let calls = d.calls_for(&ptoken, 2).await;
+    assert!(calls.iter().any(|c| c.method == "PATCH" && c.content().contains("is running on \\#")), "{calls:#?}");
+    let password = calls.iter().find(|c| c.content().contains("SSH password")).expect("the password");
+    assert!(password.ephemeral() && password.method == "POST");
+    assert!(d.fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.content().contains("SSH password")));
+    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
+    d.stop().await;
+}
