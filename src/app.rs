@@ -120,25 +120,19 @@ impl App {
         }
         if let Some(cfg) = self.discord.take() {
             let dc = Discord::new(self.core.clone(), &cfg)?;
-            match dc.interactions_router() {
-                Some(hook) => {
-                    router = router.merge(hook);
-                    let guild = cfg.guild_id;
-                    let (pool, notifier) = (self.core.pool.clone(), dc.notifier());
-                    self.supervise("discord", move |stop| dc.clone().run(guild, stop));
-                    self.supervise("discord-alerts", move |stop| {
-                        deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)
-                    });
-                    if cfg.gateway {
-                        tracing::warn!(
-                            "Discord is served through HTTP interactions at POST /discord/interactions; this build has no gateway connection yet"
-                        );
-                    }
-                }
-                None => tracing::warn!(
-                    "DISCORD_TOKEN is set without DISCORD_PUBLIC_KEY: this build reaches Discord only through HTTP interactions (no gateway yet); not started"
-                ),
+            if let Some(hook) = dc.interactions_router() {
+                router = router.merge(hook);
             }
+            if cfg.gateway {
+                let (dc, cfg) = (dc.clone(), cfg.clone());
+                self.supervise("discord-gateway", move |stop| dc.clone().run_gateway(cfg.clone(), stop));
+            }
+            let guild = cfg.guild_id;
+            let (pool, notifier) = (self.core.pool.clone(), dc.notifier());
+            self.supervise("discord", move |stop| dc.clone().run(guild, stop));
+            self.supervise("discord-alerts", move |stop| {
+                deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)
+            });
         }
         let stop = self.stop.clone();
         self.tasks.spawn(async move {

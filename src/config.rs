@@ -152,7 +152,7 @@ pub fn telegram_limits() -> teloxide::adaptors::throttle::Limits {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DiscordConfig {
     pub token: SecretString,
     pub application_id: Option<u64>,

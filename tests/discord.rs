@@ -354,3 +354,45 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
     d.stop().await;
 }
+
+#[tokio::test]
+async fn over_the_gateway_interactions_are_answered_through_the_callback() {
+    use common::discord::FakeGateway;
+    let fake = FakeDiscord::start().await;
+    let gateway = FakeGateway::start().await;
+    fake.use_gateway(&gateway);
+    let cfg = DiscordConfig {
+        token: SecretString::from(TOKEN),
+        application_id: Some(APP_ID),
+        public_key: None,
+        gateway: true,
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        guild_id: Some(1322222222222222222),
+    };
+    let t = test_app_on(start_sim(200).await, |c| c.discord = Some(cfg)).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (done, rx) = tokio::sync::oneshot::channel::<()>();
+    let TestApp { app, sim: _sim, .. } = t;
+    let served = tokio::spawn(app.serve(listener, async move {
+        let _ = rx.await;
+    }));
+    tokio::time::timeout(WAIT, gateway.identified.notified()).await.expect("the bot identifies on the gateway");
+    // Commands registered in the development guild.
+    fake.wait_for(WAIT, |c| {
+        c.iter().any(|c| c.method == "PUT" && c.path.contains("/guilds/1322222222222222222/commands"))
+    })
+    .await;
+
+    let mut i = fixture("command");
+    i["token"] = json!("gateway-token");
+    i["data"]["name"] = json!("help");
+    i["data"]["options"] = json!([{ "name": "command", "type": 3, "value": "gpus" }]);
+    gateway.push(i);
+    let calls = fake.wait_for(WAIT, |_| !fake.for_interaction("gateway-token").is_empty()).await;
+    let callback = calls.iter().find(|c| c.path.ends_with("/gateway-token/callback")).expect("the first answer");
+    assert_eq!(callback.body, json!({ "type": 5 }));
+    let answer = &fake.for_interaction("gateway-token")[0];
+    assert!(answer.content().contains("/gpus \\[query\\]"), "{}", answer.content());
+    done.send(()).unwrap();
+    served.await.unwrap().unwrap();
+}

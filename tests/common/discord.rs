@@ -58,6 +58,8 @@ struct Inner {
     calls: Vec<Call>,
     recent: VecDeque<Instant>,
     next_id: u64,
+    /// What `GET /gateway` answers (a [`FakeGateway`]'s address).
+    gateway_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -83,6 +85,11 @@ impl FakeDiscord {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Sends the bot to `gateway` when it asks where the gateway is.
+    pub fn use_gateway(&self, gateway: &FakeGateway) {
+        self.inner.lock().unwrap().gateway_url = Some(gateway.url());
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -170,6 +177,11 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
                                          "discriminator": "0", "avatar": null, "public_flags": 0 }] }),
             ),
             ("POST", ["channels", channel, "messages"]) => (200, message(id, channel, &body)),
+            ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
+            ("GET", ["gateway"]) => match &s.gateway_url {
+                Some(u) => (200, json!({ "url": u })),
+                None => (404, json!({ "message": "404: Not Found", "code": 0 })),
+            },
             _ => (404, json!({ "message": "404: Not Found", "code": 0 })),
         }
     };
@@ -177,4 +189,77 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
     drop(s);
     let code = StatusCode::from_u16(status).unwrap();
     if status == 204 { code.into_response() } else { (code, axum::Json(answer)).into_response() }
+}
+
+/// A fake Discord gateway: Hello, READY after the Identify, heartbeats acknowledged, and
+/// interactions pushed as `INTERACTION_CREATE` dispatches (plain text frames).
+#[derive(Clone)]
+pub struct FakeGateway {
+    addr: SocketAddr,
+    push: tokio::sync::mpsc::UnboundedSender<Value>,
+    pub identified: Arc<tokio::sync::Notify>,
+}
+
+impl FakeGateway {
+    pub async fn start() -> FakeGateway {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message as Ws;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (push, rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let identified = Arc::new(tokio::sync::Notify::new());
+        let (ready_flag, url) = (identified.clone(), format!("ws://{addr}"));
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { continue };
+                let (rx, ready_flag, url) = (rx.clone(), ready_flag.clone(), url.clone());
+                tokio::spawn(async move {
+                    let hello = json!({ "op": 10, "d": { "heartbeat_interval": 45000 } });
+                    if ws.send(Ws::Text(hello.to_string())).await.is_err() {
+                        return;
+                    }
+                    let mut rx = rx.lock().await;
+                    let mut seq = 0u64;
+                    loop {
+                        tokio::select! {
+                            frame = ws.next() => {
+                                let Some(Ok(Ws::Text(t))) = frame else { return };
+                                let v: Value = serde_json::from_str(&t).unwrap_or(Value::Null);
+                                match v["op"].as_u64() {
+                                    Some(1) => { let _ = ws.send(Ws::Text(json!({ "op": 11 }).to_string())).await; }
+                                    Some(2) => {
+                                        seq += 1;
+                                        let ready = json!({ "op": 0, "s": seq, "t": "READY", "d": {
+                                            "v": 10, "session_id": "fake-session", "resume_gateway_url": url, "guilds": [],
+                                            "user": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
+                                                      "avatar": null, "bot": true, "global_name": null, "public_flags": 0 },
+                                            "application": { "id": APP_ID.to_string(), "flags": 0 } } });
+                                        let _ = ws.send(Ws::Text(ready.to_string())).await;
+                                        ready_flag.notify_waiters();
+                                        ready_flag.notify_one();
+                                    }
+                                    _ => {}
+                                }
+                            }
+                            Some(interaction) = rx.recv() => {
+                                seq += 1;
+                                let d = json!({ "op": 0, "s": seq, "t": "INTERACTION_CREATE", "d": interaction });
+                                if ws.send(Ws::Text(d.to_string())).await.is_err() { return; }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        FakeGateway { addr, push, identified }
+    }
+
+    pub fn url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    pub fn push(&self, interaction: Value) {
+        self.push.send(interaction).unwrap();
+    }
 }

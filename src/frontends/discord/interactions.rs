@@ -116,7 +116,7 @@ fn manages(member: Option<&Member>) -> bool {
 impl Discord {
     /// The answer in the HTTP response: immediate for PING, suggestions and the key form;
     /// a deferral for everything that may take longer (finished in a task of its own).
-    async fn first_answer(self: &Arc<Self>, interaction: Interaction) -> Value {
+    pub(super) async fn first_answer(self: &Arc<Self>, interaction: Interaction) -> Value {
         match interaction {
             Interaction::Ping(_) => json!({ "type": 1 }),
             Interaction::Command(c) => self.command(c),

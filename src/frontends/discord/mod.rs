@@ -1,9 +1,11 @@
-//! The Discord front-end (DESIGN §11). This part: HTTP interactions (`POST
-//! /discord/interactions`, signed with the application's key), slash commands and buttons
+//! The Discord front-end (DESIGN §11): interactions over the gateway (a websocket; no public
+//! address needed) and/or HTTP (`POST /discord/interactions`, signed with the application's
+//! key) — one handler for both — slash commands and buttons
 //! through the core, the `/key` form, suggestions while typing, and alerts to channels and
 //! DMs. Work after the first answer goes through Discord's REST API (serenity's `Http`).
 
 pub mod commands;
+pub mod gateway;
 pub mod interactions;
 pub mod render;
 pub mod verify;
@@ -25,6 +27,21 @@ use crate::core::{ChatRef, Core, Frontend, Identity, Platform, Reply};
 /// serenity's proxy setting, which works only with its own rate limiter off.
 const DISCORD: &str = "https://discord.com";
 
+/// A REST client for `cfg`: Discord itself (with serenity's rate limiter), or a proxy / the
+/// tests' fake (reachable only with the limiter off).
+pub fn http(cfg: &DiscordConfig) -> anyhow::Result<Http> {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?;
+    let mut b = HttpBuilder::new(cfg.token.expose_secret()).client(client);
+    if let Some(app) = cfg.application_id {
+        b = b.application_id(ApplicationId::new(app));
+    }
+    let base = cfg.api_url.as_str().trim_end_matches('/');
+    if base != DISCORD {
+        b = b.proxy(base).ratelimiter_disabled(true);
+    }
+    Ok(b.build())
+}
+
 pub struct Discord {
     core: Arc<Core>,
     pub http: Arc<Http>,
@@ -35,16 +52,7 @@ pub struct Discord {
 
 impl Discord {
     pub fn new(core: Arc<Core>, cfg: &DiscordConfig) -> anyhow::Result<Arc<Discord>> {
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?;
-        let mut b = HttpBuilder::new(cfg.token.expose_secret()).client(client);
-        if let Some(app) = cfg.application_id {
-            b = b.application_id(ApplicationId::new(app));
-        }
-        let base = cfg.api_url.as_str().trim_end_matches('/');
-        if base != DISCORD {
-            b = b.proxy(base).ratelimiter_disabled(true);
-        }
-        let http = Arc::new(b.build());
+        let http = Arc::new(http(cfg)?);
         let verifier = match &cfg.public_key {
             Some(k) => Some(verify::Verifier::from_hex(k).map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY {e}"))?),
             None => None,
