@@ -18,6 +18,9 @@ use serde_json::{Value, json};
 use serenity::model::application::{Interaction, InteractionType};
 
 const WAIT: Duration = Duration::from_secs(20);
+/// The market snapshot is refreshed when older than this (a test waits it out to make a
+/// command fetch the marketplace).
+const MARKET_TTL: Duration = Duration::from_secs(2);
 const USER: &str = "1344444444444444444";
 /// Member permissions in the fixture's channel: with and without Manage Channels.
 const MANAGER: &str = "2147601424";
@@ -65,7 +68,11 @@ async fn start() -> Dc {
         api_url: url::Url::parse(&fake.url()).unwrap(),
         guild_id: None,
     };
-    let t = test_app_on(start_sim(200).await, |c| c.discord = Some(cfg)).await;
+    let t = test_app_on(start_sim(200).await, |c| {
+        c.discord = Some(cfg);
+        c.market_ttl = MARKET_TTL;
+    })
+    .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
     let (done, rx) = tokio::sync::oneshot::channel::<()>();
@@ -164,11 +171,16 @@ async fn only_signed_interactions_are_read_and_commands_are_registered() {
 #[tokio::test]
 async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     let d = start().await;
-    let (i, token) = d.command("gpus", json!([]), MEMBER);
+    let (i, token) = d.command("gpus", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })), "deferred at once, in public");
     let calls = d.calls_for(&token, 1).await;
+    let four = &calls[0];
+    assert_eq!((four.method.as_str(), four.path.ends_with("/messages/@original")), ("PATCH", true));
+    assert!(four.content().contains("— 4090 —") && four.content().contains("× RTX 4090"), "{}", four.content());
+    let (i, token) = d.command("gpus", json!([]), MEMBER);
+    d.post(&i).await;
+    let calls = d.calls_for(&token, 1).await;
     let listing = &calls[0];
-    assert_eq!((listing.method.as_str(), listing.path.ends_with("/messages/@original")), ("PATCH", true));
     assert!(listing.content().contains("page 1/"), "{}", listing.content());
     assert!(listing.content().starts_with("**") && listing.body["allowed_mentions"] == json!({ "parse": [] }));
     assert!(listing.buttons().iter().any(|(l, _)| l.starts_with("Rent #")));
@@ -237,12 +249,30 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     // Suggestions while typing a query: GPU models on the market.
     let mut a = fixture("autocomplete");
     a["data"]["name"] = json!("gpus");
-    a["data"]["options"] = json!([{ "name": "query", "type": 3, "value": "409", "focused": true }]);
+    a["data"]["options"] = json!([{ "name": "query", "type": 3, "value": "40", "focused": true }]);
     let (status, answer) = d.post(&a).await;
     assert_eq!((status, answer["type"].as_u64()), (200, Some(8)));
     let choices = answer["data"]["choices"].as_array().unwrap();
     assert!(!choices.is_empty() && choices.len() <= 25);
-    assert!(choices.iter().all(|c| c["value"].as_str().unwrap().contains("409")), "{choices:?}");
+    assert!(choices.iter().all(|c| c["value"].as_str().unwrap().contains("40")), "{choices:?}");
+    assert!(choices.iter().any(|c| c["value"] == "RTX 4090"), "{choices:?}");
+
+    // /wallets: deferred ephemerally, answered to the user alone.
+    let (i, token) = d.command("wallets", json!([]), MEMBER);
+    assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let calls = d.calls_for(&token, 1).await;
+    assert_eq!(calls[0].method, "PATCH", "the ephemeral deferral is filled in: {:?}", calls[0]);
+
+    // A slow marketplace: the deferral leaves at once, the listing follows when it can.
+    control(&d.t_sim, "/faults", json!({ "endpoint": "marketplace", "mode": "latency", "latency_ms": 4500 })).await;
+    tokio::time::sleep(MARKET_TTL).await;
+    let (i, token) = d.command("gpus", json!([{ "name": "query", "type": 3, "value": "3090" }]), MEMBER);
+    let asked = std::time::Instant::now();
+    assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
+    let answered = asked.elapsed();
+    assert!(answered < Duration::from_secs(3), "the first answer took {answered:?}");
+    let calls = d.calls_for(&token, 1).await;
+    assert!(calls[0].content().contains("3090"), "{}", calls[0].content());
     let _ = &d.t_sim;
     d.stop().await;
 }

@@ -1,6 +1,7 @@
 //! A fake Discord REST API for tests (serenity reaches it through its proxy setting): the
-//! routes the front-end uses, every call recorded, and Discord's global limit of 50 requests
-//! a second enforced with a 429 whose body carries `retry_after`, as Discord's does.
+//! routes the front-end uses, every call recorded, and Discord's limits — 50 requests a
+//! second in all, 5 messages per 5 s per channel — enforced with a 429 whose body carries
+//! `retry_after`, as Discord's does.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -60,6 +61,10 @@ struct Inner {
     next_id: u64,
     /// What `GET /gateway` answers (a [`FakeGateway`]'s address).
     gateway_url: Option<String>,
+    /// Messages accepted per channel, for the 5-per-5-s limit.
+    posted: std::collections::HashMap<String, VecDeque<Instant>>,
+    /// Answer the next requests 429 (with this retry_after), whatever the limits.
+    forced_429: VecDeque<f64>,
 }
 
 #[derive(Clone)]
@@ -69,6 +74,8 @@ pub struct FakeDiscord {
 }
 
 const GLOBAL_PER_SEC: usize = 50;
+const PER_CHANNEL: usize = 5;
+const CHANNEL_SPAN: Duration = Duration::from_secs(5);
 
 impl FakeDiscord {
     pub async fn start() -> FakeDiscord {
@@ -94,6 +101,10 @@ impl FakeDiscord {
 
     pub fn calls(&self) -> Vec<Call> {
         self.inner.lock().unwrap().calls.clone()
+    }
+
+    pub fn force_429(&self, retry_after: f64) {
+        self.inner.lock().unwrap().forced_429.push_back(retry_after);
     }
 
     pub fn too_many(&self) -> usize {
@@ -144,11 +155,29 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
     while s.recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
         s.recent.pop_front();
     }
-    let limited = s.recent.len() >= GLOBAL_PER_SEC;
     let parts: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
-    let (status, answer): (u16, Value) = if limited {
-        (429, json!({ "message": "You are being rate limited.", "retry_after": 1.0, "global": true }))
+    // Messages in one channel: 5 per 5 s (with 50 ms of slack for the network).
+    let channel_full = match (method.as_str(), parts.as_slice()) {
+        ("POST", ["channels", channel, "messages"]) => {
+            let posted = s.posted.entry((*channel).to_owned()).or_default();
+            while posted.front().is_some_and(|t| now.duration_since(*t) + Duration::from_millis(50) >= CHANNEL_SPAN) {
+                posted.pop_front();
+            }
+            (posted.len() >= PER_CHANNEL).then(|| CHANNEL_SPAN.as_secs_f64())
+        }
+        _ => None,
+    };
+    let forced = s.forced_429.pop_front();
+    let limited = (s.recent.len() >= GLOBAL_PER_SEC).then_some(1.0).or(channel_full).or(forced);
+    let (status, answer): (u16, Value) = if let Some(after) = limited {
+        (
+            429,
+            json!({ "message": "You are being rate limited.", "retry_after": after, "global": channel_full.is_none() }),
+        )
     } else {
+        if let ("POST", ["channels", channel, "messages"]) = (method.as_str(), parts.as_slice()) {
+            s.posted.entry((*channel).to_owned()).or_default().push_back(now);
+        }
         s.recent.push_back(now);
         s.next_id += 1;
         let id = s.next_id;

@@ -143,7 +143,13 @@ impl Frontend for InteractionFrontend {
 pub struct DiscordNotifier {
     http: Arc<Http>,
     channels: Arc<std::sync::Mutex<SendWindows>>,
+    /// Discord's global limit, 50 requests a second; kept here too because serenity's own
+    /// limiter is off when requests go through a proxy.
+    overall: Arc<governor::DefaultDirectRateLimiter>,
 }
+
+/// Requests per second a bot may make in all.
+const OVERALL_PER_SEC: u32 = 50;
 
 /// Discord lets a bot post about 5 messages per 5 seconds in one channel.
 pub fn channel_windows() -> SendWindows {
@@ -152,7 +158,13 @@ pub fn channel_windows() -> SendWindows {
 
 impl Discord {
     pub fn notifier(&self) -> DiscordNotifier {
-        DiscordNotifier { http: self.http.clone(), channels: Arc::new(std::sync::Mutex::new(channel_windows())) }
+        DiscordNotifier {
+            http: self.http.clone(),
+            channels: Arc::new(std::sync::Mutex::new(channel_windows())),
+            overall: Arc::new(governor::RateLimiter::direct(governor::Quota::per_second(
+                std::num::NonZeroU32::new(OVERALL_PER_SEC).expect("non-zero"),
+            ))),
+        }
     }
 }
 
@@ -186,13 +198,15 @@ impl Notifier for DiscordNotifier {
     async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
         let channel = match (&to.chat_id, &to.user_platform_id) {
             (Some(c), _) => c.clone(),
-            (None, Some(user)) => self
-                .http
-                .create_private_channel(&serde_json::json!({ "recipient_id": user }))
-                .await
-                .map_err(|e| classify(&e))?
-                .id
-                .to_string(),
+            (None, Some(user)) => {
+                self.overall.until_ready().await;
+                self.http
+                    .create_private_channel(&serde_json::json!({ "recipient_id": user }))
+                    .await
+                    .map_err(|e| classify(&e))?
+                    .id
+                    .to_string()
+            }
             (None, None) => return Err(SendError::Permanent("an alert with neither a channel nor a user".into())),
         };
         let Ok(id) = channel.parse::<u64>() else {
@@ -204,6 +218,7 @@ impl Notifier for DiscordNotifier {
             return Err(SendError::Later { after: wait });
         }
         for m in render::messages(reply) {
+            self.overall.until_ready().await;
             let body = serde_json::json!({
                 "content": m.content, "components": m.components_json(), "allowed_mentions": { "parse": [] }
             });
