@@ -128,7 +128,7 @@ impl App {
                 self.supervise("discord-gateway", move |stop| dc.clone().run_gateway(cfg.clone(), stop));
             }
             let guild = cfg.guild_id;
-            let (pool, notifier) = (self.core.pool.clone(), dc.notifier());
+            let (pool, notifier) = (self.core.pool.clone(), dc.notifier(&cfg)?);
             self.supervise("discord", move |stop| dc.clone().run(guild, stop));
             self.supervise("discord-alerts", move |stop| {
                 deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)

@@ -293,7 +293,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
         guild_id: None,
     };
     let dc = clorebot::frontends::discord::Discord::new(t.core.clone(), &cfg).unwrap();
-    let n = dc.notifier();
+    let n = dc.notifier(&cfg).unwrap();
     let pool = &t.core.pool;
     let channel = "1333333333333333333";
     for i in 0..7 {
@@ -349,6 +349,27 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert_eq!(posts.len(), 7);
     assert!(posts[5].content().ends_with(" 5") && posts[6].content().ends_with(" 6"));
     assert_eq!(fake.too_many(), 0);
+
+    // Discord says 429 with retry_after 2.5 s: the alert waits that long in the outbox.
+    fake.force_429(2.5);
+    let a = NewAlert {
+        dedup_key: "after-429".into(),
+        platform: Platform::Discord,
+        target_chat_id: Some("1333333333333333334".into()),
+        target_thread_id: None,
+        target_user: None,
+        payload: serde_json::to_value(Reply::text("later")).unwrap(),
+    };
+    outbox::enqueue(pool, &a).await.unwrap();
+    assert_eq!(deliver_once(pool, &n).await.unwrap(), 0);
+    let (waits, failed): (f64, bool) = sqlx::query_as(
+        "SELECT EXTRACT(EPOCH FROM next_attempt_at - now())::float8, failed_at IS NOT NULL FROM outbox WHERE dedup_key = 'after-429'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!((1.5..=2.6).contains(&waits) && !failed, "{waits} {failed}");
+    assert_eq!(fake.too_many(), 1);
 }
 
 #[tokio::test]

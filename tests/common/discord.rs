@@ -168,6 +168,7 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
         _ => None,
     };
     let forced = s.forced_429.pop_front();
+    let mut limit_headers: Vec<(&str, String)> = Vec::new();
     let limited = (s.recent.len() >= GLOBAL_PER_SEC).then_some(1.0).or(channel_full).or(forced);
     let (status, answer): (u16, Value) = if let Some(after) = limited {
         (
@@ -176,7 +177,15 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
         )
     } else {
         if let ("POST", ["channels", channel, "messages"]) = (method.as_str(), parts.as_slice()) {
-            s.posted.entry((*channel).to_owned()).or_default().push_back(now);
+            let posted = s.posted.entry((*channel).to_owned()).or_default();
+            posted.push_back(now);
+            // The bucket's headers, as Discord sends them.
+            let reset = CHANNEL_SPAN.saturating_sub(now.duration_since(*posted.front().expect("just pushed")));
+            limit_headers = vec![
+                ("x-ratelimit-limit", PER_CHANNEL.to_string()),
+                ("x-ratelimit-remaining", (PER_CHANNEL - posted.len()).to_string()),
+                ("x-ratelimit-reset-after", format!("{:.3}", reset.as_secs_f64())),
+            ];
         }
         s.recent.push_back(now);
         s.next_id += 1;
@@ -217,7 +226,11 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
     s.calls.push(Call { method: method.to_string(), path, body, status, at: now });
     drop(s);
     let code = StatusCode::from_u16(status).unwrap();
-    if status == 204 { code.into_response() } else { (code, axum::Json(answer)).into_response() }
+    let mut resp = if status == 204 { code.into_response() } else { (code, axum::Json(answer)).into_response() };
+    for (k, v) in limit_headers {
+        resp.headers_mut().insert(k, v.parse().unwrap());
+    }
+    resp
 }
 
 /// A fake Discord gateway: Hello, READY after the Identify, heartbeats acknowledged, and

@@ -137,14 +137,19 @@ impl Frontend for InteractionFrontend {
 }
 
 /// Sends outbox alerts to Discord: team alerts to their channel, personal ones to the user's
-/// DM channel (opened on demand; the delivery loop remembers nothing it does not need to —
-/// the user row keeps the channel once a command was used in a DM).
+/// DM channel (opened on demand). It calls Discord's REST API itself, so that a 429's
+/// `retry_after` and the `X-RateLimit-*` headers are read (serenity keeps neither when its
+/// limiter is off, as it must be behind a proxy).
 #[derive(Clone)]
 pub struct DiscordNotifier {
-    http: Arc<Http>,
+    client: reqwest::Client,
+    /// `…/api/v10`.
+    base: String,
+    token: secrecy::SecretString,
     channels: Arc<std::sync::Mutex<SendWindows>>,
-    /// Discord's global limit, 50 requests a second; kept here too because serenity's own
-    /// limiter is off when requests go through a proxy.
+    /// Channels Discord said to leave alone until then (`X-RateLimit-Remaining: 0`).
+    resting: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
+    /// Discord's global limit, 50 requests a second.
     overall: Arc<governor::DefaultDirectRateLimiter>,
 }
 
@@ -157,36 +162,89 @@ pub fn channel_windows() -> SendWindows {
 }
 
 impl Discord {
-    pub fn notifier(&self) -> DiscordNotifier {
-        DiscordNotifier {
-            http: self.http.clone(),
+    pub fn notifier(&self, cfg: &DiscordConfig) -> anyhow::Result<DiscordNotifier> {
+        Ok(DiscordNotifier {
+            client: reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?,
+            base: format!("{}/api/v10", cfg.api_url.as_str().trim_end_matches('/')),
+            token: cfg.token.clone(),
             channels: Arc::new(std::sync::Mutex::new(channel_windows())),
+            resting: Default::default(),
             overall: Arc::new(governor::RateLimiter::direct(governor::Quota::per_second(
                 std::num::NonZeroU32::new(OVERALL_PER_SEC).expect("non-zero"),
             ))),
-        }
+        })
     }
 }
 
-/// What a failed send means for an alert (Discord's JSON error codes; a 429's body has none).
-pub fn classify(e: &serenity::Error) -> SendError {
-    use serenity::http::HttpError;
-    let why = interactions::describe(e);
-    match e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => match (r.status_code.as_u16(), r.error.code) {
-            (429, _) => SendError::Retry { after: Some(Duration::from_secs(5)), why },
-            // Cannot DM the user, no mutual server, unknown channel or user, no access.
-            (_, 50007 | 50278 | 10003 | 10013 | 50001 | 50013) | (403 | 404, _) => SendError::Gone(why),
-            (s, _) if s >= 500 => SendError::Retry { after: None, why },
-            // A bad token is for the operator to fix: alerts wait rather than being dropped.
-            (401, _) => SendError::Retry { after: None, why },
-            _ => SendError::Permanent(why),
+/// What Discord's answer to a failed request means for an alert.
+fn refused(status: u16, code: i64, message: &str, retry_after: Option<f64>) -> SendError {
+    let why = format!("Discord answered {status} (code {code}): {}", crate::text::clip(message, 200));
+    match (status, code) {
+        (429, _) => SendError::Retry {
+            after: Some(Duration::from_secs_f64(retry_after.unwrap_or(1.0).clamp(0.0, 3600.0))),
+            why,
         },
-        serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => SendError::Retry { after: None, why },
-        serenity::Error::Model(_) => SendError::Permanent(why),
-        // Sent, but the answer did not read: sending again would double it.
-        serenity::Error::Json(_) => SendError::Permanent(format!("sent, but {why}")),
-        _ => SendError::Retry { after: None, why },
+        // Cannot DM the user, no mutual server, unknown channel or user, no access.
+        (_, 50007 | 50278 | 10003 | 10013 | 50001 | 50013) | (403 | 404, _) => SendError::Gone(why),
+        (s, _) if s >= 500 => SendError::Retry { after: None, why },
+        // A bad token is for the operator to fix: alerts wait rather than being dropped.
+        (401, _) => SendError::Retry { after: None, why },
+        _ => SendError::Permanent(why),
+    }
+}
+
+impl DiscordNotifier {
+    /// One REST call; `Ok` with the answer's JSON, or what its failure means.
+    async fn call(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        channel: Option<&str>,
+    ) -> Result<serde_json::Value, SendError> {
+        self.overall.until_ready().await;
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bot {}", self.token.expose_secret()))
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| SendError::Retry {
+                after: None,
+                why: format!("request to Discord failed ({})", if e.is_timeout() { "timed out" } else { "network" }),
+            })?;
+        let status = resp.status().as_u16();
+        let header =
+            |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<f64>().ok());
+        let (remaining, reset_after, retry_header) =
+            (header("x-ratelimit-remaining"), header("x-ratelimit-reset-after"), header("retry-after"));
+        let json: serde_json::Value = resp.json().await.unwrap_or(serde_json::Value::Null);
+        if let (Some(ch), Some(r), Some(after)) = (channel, remaining, reset_after)
+            && r < 1.0
+        {
+            // The channel's bucket is empty: hold its next alerts until it refills.
+            let until = std::time::Instant::now() + Duration::from_secs_f64(after.clamp(0.0, 3600.0));
+            self.resting.lock().unwrap_or_else(|p| p.into_inner()).insert(ch.to_owned(), until);
+        }
+        if (200..300).contains(&status) {
+            return Ok(json);
+        }
+        let retry_after = json["retry_after"].as_f64().or(retry_header);
+        Err(refused(status, json["code"].as_i64().unwrap_or(0), json["message"].as_str().unwrap_or(""), retry_after))
+    }
+
+    fn check_room(&self, channel: &str) -> Result<(), SendError> {
+        let now = std::time::Instant::now();
+        let mut resting = self.resting.lock().unwrap_or_else(|p| p.into_inner());
+        match resting.get(channel) {
+            Some(until) if *until > now => return Err(SendError::Later { after: *until - now }),
+            Some(_) => {
+                resting.remove(channel);
+            }
+            None => {}
+        }
+        drop(resting);
+        SendWindows::check(&self.channels, channel)
     }
 }
 
@@ -199,33 +257,23 @@ impl Notifier for DiscordNotifier {
         let channel = match (&to.chat_id, &to.user_platform_id) {
             (Some(c), _) => c.clone(),
             (None, Some(user)) => {
-                self.overall.until_ready().await;
-                self.http
-                    .create_private_channel(&serde_json::json!({ "recipient_id": user }))
-                    .await
-                    .map_err(|e| classify(&e))?
-                    .id
-                    .to_string()
+                let dm = self.call("/users/@me/channels", &serde_json::json!({ "recipient_id": user }), None).await?;
+                match dm["id"].as_str() {
+                    Some(id) => id.to_owned(),
+                    None => return Err(SendError::retry("Discord opened no DM channel")),
+                }
             }
             (None, None) => return Err(SendError::Permanent("an alert with neither a channel nor a user".into())),
         };
-        let Ok(id) = channel.parse::<u64>() else {
+        if channel.parse::<u64>().is_err() {
             return Err(SendError::Permanent(format!("{channel:?} is not a Discord channel id")));
-        };
-        if let Err(wait) =
-            self.channels.lock().unwrap_or_else(|p| p.into_inner()).admit(&channel, std::time::Instant::now())
-        {
-            return Err(SendError::Later { after: wait });
         }
+        self.check_room(&channel)?;
         for m in render::messages(reply) {
-            self.overall.until_ready().await;
             let body = serde_json::json!({
                 "content": m.content, "components": m.components_json(), "allowed_mentions": { "parse": [] }
             });
-            self.http
-                .send_message(serenity::model::id::ChannelId::new(id), vec![], &body)
-                .await
-                .map_err(|e| classify(&e))?;
+            self.call(&format!("/channels/{channel}/messages"), &body, Some(&channel)).await?;
         }
         Ok(())
     }
