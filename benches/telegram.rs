@@ -16,8 +16,8 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clorebot::alerts::deliver;
@@ -83,52 +83,8 @@ impl Bench {
     }
 }
 
-/// Keeps the values of the front-end's `clorebot_telegram_answer_seconds` histogram (update
-/// received → first answer issued, before the send queue).
-#[derive(Clone, Default)]
-struct Answered(Arc<Mutex<Vec<f64>>>);
-
-impl metrics::HistogramFn for Answered {
-    fn record(&self, value: f64) {
-        self.0.lock().unwrap().push(value);
-    }
-}
-
-impl metrics::Recorder for Answered {
-    fn describe_counter(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
-    fn describe_gauge(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
-    fn describe_histogram(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
-    fn register_counter(&self, _: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Counter {
-        metrics::Counter::noop()
-    }
-    fn register_gauge(&self, _: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Gauge {
-        metrics::Gauge::noop()
-    }
-    fn register_histogram(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Histogram {
-        if key.name() == "clorebot_telegram_answer_seconds" {
-            metrics::Histogram::from_arc(Arc::new(self.clone()))
-        } else {
-            metrics::Histogram::noop()
-        }
-    }
-}
-
-impl Answered {
-    fn take_sorted(&self) -> Vec<Duration> {
-        let mut v: Vec<Duration> =
-            std::mem::take(&mut *self.0.lock().unwrap()).into_iter().map(Duration::from_secs_f64).collect();
-        v.sort();
-        v
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
-
 fn main() {
-    let answered = Answered::default();
-    metrics::set_global_recorder(answered.clone()).expect("the first recorder");
+    let answered = common::capture::Histogram::install("clorebot_telegram_answer_seconds");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (app, bench) = rt.block_on(async {
         let sim = common::start_sim(200).await;
@@ -170,8 +126,8 @@ fn main() {
     println!(
         "one at a time ({} commands): update → answer issued p50 {:?}, p99 {:?}",
         one_by_one.len(),
-        percentile(&one_by_one, 0.50),
-        percentile(&one_by_one, 0.99)
+        common::capture::percentile(&one_by_one, 0.50),
+        common::capture::percentile(&one_by_one, 0.99)
     );
     rt.block_on(async {
         let mut latencies = Vec::new();
@@ -194,11 +150,11 @@ fn main() {
              update → sendMessage at the fake: p50 {:?}, p99 {:?}, max {:?}",
             latencies.len(),
             started.elapsed(),
-            percentile(&issued, 0.50),
-            percentile(&issued, 0.99),
+            common::capture::percentile(&issued, 0.50),
+            common::capture::percentile(&issued, 0.99),
             issued.last().unwrap(),
-            percentile(&latencies, 0.50),
-            percentile(&latencies, 0.99),
+            common::capture::percentile(&latencies, 0.50),
+            common::capture::percentile(&latencies, 0.99),
             latencies.last().unwrap(),
         );
 
@@ -228,11 +184,11 @@ fn main() {
             "command path, 200 chats each sending a command a second (1000 commands):\n  \
              update → answer issued: p50 {:?}, p99 {:?}, max {:?}\n  \
              update → sendMessage at the fake: p50 {:?}, p99 {:?}, max {:?}",
-            percentile(&issued, 0.50),
-            percentile(&issued, 0.99),
+            common::capture::percentile(&issued, 0.50),
+            common::capture::percentile(&issued, 0.99),
             issued.last().unwrap(),
-            percentile(&arrived, 0.50),
-            percentile(&arrived, 0.99),
+            common::capture::percentile(&arrived, 0.50),
+            common::capture::percentile(&arrived, 0.99),
             arrived.last().unwrap(),
         );
 

@@ -243,6 +243,11 @@ fn describe() {
     describe_counter!("clorebot_commands_total", "Commands and button presses handled, by command and outcome");
     describe_histogram!("clorebot_command_seconds", Unit::Seconds, "Time to answer a command or press");
     describe_histogram!(
+        "clorebot_discord_ack_seconds",
+        Unit::Seconds,
+        "From a Discord interaction request received to its HTTP answer ready (signature check included)"
+    );
+    describe_histogram!(
         "clorebot_telegram_answer_seconds",
         Unit::Seconds,
         "From a Telegram update received to its first answer issued (before the send queue)"

@@ -125,8 +125,15 @@ impl FakeDiscord {
             }
             assert!(
                 Instant::now() < deadline,
-                "timed out waiting; calls so far: {:#?}",
-                calls.iter().map(|c| format!("{} {} {} {}", c.status, c.method, c.path, c.body)).collect::<Vec<_>>()
+                "timed out waiting; {} calls ({} × 429), the last ones: {:#?}",
+                calls.len(),
+                calls.iter().filter(|c| c.status == 429).count(),
+                calls
+                    .iter()
+                    .rev()
+                    .take(20)
+                    .map(|c| format!("{} {} {} {}", c.status, c.method, c.path, c.body))
+                    .collect::<Vec<_>>()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

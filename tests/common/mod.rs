@@ -1,6 +1,7 @@
 //! Shared test helpers: an in-process simulator per test and a client pointed at it.
 #![allow(dead_code)]
 
+pub mod capture;
 pub mod discord;
 pub mod telegram;
 

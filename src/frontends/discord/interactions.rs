@@ -45,14 +45,22 @@ pub fn router(d: Arc<Discord>) -> Router {
 }
 
 async fn receive(State(d): State<Arc<Discord>>, headers: HeaderMap, body: Bytes) -> Response {
+    let received = std::time::Instant::now();
+    let answer = answer(&d, &headers, &body).await;
+    metrics::histogram!("clorebot_discord_ack_seconds").record(received.elapsed().as_secs_f64());
+    answer
+}
+
+/// The HTTP answer to one request: refused, or the interaction's first answer.
+async fn answer(d: &Arc<Discord>, headers: &HeaderMap, body: &Bytes) -> Response {
     let Some(verifier) = &d.verifier else { return StatusCode::NOT_FOUND.into_response() };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let now = chrono::Utc::now().timestamp();
-    if let Err(why) = verifier.verify(&header("x-signature-ed25519"), &header("x-signature-timestamp"), &body, now) {
+    if let Err(why) = verifier.verify(&header("x-signature-ed25519"), &header("x-signature-timestamp"), body, now) {
         tracing::info!(why = ?why, "interaction refused: bad signature");
         return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
     }
-    let interaction: Interaction = match serde_json::from_slice(&body) {
+    let interaction: Interaction = match serde_json::from_slice(body) {
         Ok(i) => i,
         Err(e) => {
             tracing::warn!(error = %e, bytes = body.len(), "a signed body that is not an interaction we read");

@@ -149,12 +149,13 @@ pub struct DiscordNotifier {
     channels: Arc<std::sync::Mutex<SendWindows>>,
     /// Channels Discord said to leave alone until then (`X-RateLimit-Remaining: 0`).
     resting: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
-    /// Discord's global limit, 50 requests a second.
+    /// Under Discord's global limit of 50 requests a second.
     overall: Arc<governor::DefaultDirectRateLimiter>,
 }
 
-/// Requests per second a bot may make in all.
-const OVERALL_PER_SEC: u32 = 50;
+/// Requests per second this notifier makes in all: Discord allows a bot 50, and interaction
+/// follow-ups share them.
+const OVERALL_PER_SEC: u32 = 45;
 
 /// Discord lets a bot post about 5 messages per 5 seconds in one channel.
 pub fn channel_windows() -> SendWindows {
@@ -169,9 +170,12 @@ impl Discord {
             token: cfg.token.clone(),
             channels: Arc::new(std::sync::Mutex::new(channel_windows())),
             resting: Default::default(),
-            overall: Arc::new(governor::RateLimiter::direct(governor::Quota::per_second(
-                std::num::NonZeroU32::new(OVERALL_PER_SEC).expect("non-zero"),
-            ))),
+            // Evenly spaced, no burst: a burst on top of a full second would pass 50 in one.
+            overall: Arc::new(governor::RateLimiter::direct(
+                governor::Quota::with_period(Duration::from_secs(1) / OVERALL_PER_SEC)
+                    .expect("a non-zero period")
+                    .allow_burst(std::num::NonZeroU32::MIN),
+            )),
         })
     }
 }
