@@ -14,19 +14,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use clorebot::config::DiscordConfig;
 use clorebot::core::Reply;
 use clorebot::store::Platform;
 use clorebot::store::outbox::{self, NewAlert};
-use common::discord::{APP_ID, FakeDiscord, TOKEN};
+use common::discord::{FakeDiscord, fixture};
 use ed25519_dalek::{Signer, SigningKey};
-use secrecy::SecretString;
 use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let raw = std::fs::read(format!("{}/tests/fixtures/discord/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    serde_json::from_slice(&raw).unwrap()
-}
 
 use common::capture::percentile;
 
@@ -36,14 +29,7 @@ fn main() {
     rt.block_on(async {
         let fake = FakeDiscord::start().await;
         let key = SigningKey::from_bytes(&[7; 32]);
-        let cfg = DiscordConfig {
-            token: SecretString::from(TOKEN),
-            application_id: Some(APP_ID),
-            public_key: Some(hex::encode(key.verifying_key().to_bytes())),
-            gateway: false,
-            api_url: url::Url::parse(&fake.url()).unwrap(),
-            guild_id: None,
-        };
+        let cfg = common::discord::config(&fake, Some(&key), false);
         let t = common::test_app_on(common::start_sim(200).await, |c| {
             c.discord = Some(cfg.clone());
             c.market_ttl = Duration::from_secs(3600);

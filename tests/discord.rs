@@ -7,10 +7,9 @@ mod common;
 
 use std::time::Duration;
 
-use clorebot::config::DiscordConfig;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::{Platform, secrets, users};
-use common::discord::{APP_ID, FakeDiscord, TOKEN};
+use common::discord::{APP_ID, FakeDiscord, fixture};
 use common::*;
 use ed25519_dalek::{Signer, SigningKey};
 use secrecy::SecretString;
@@ -25,11 +24,6 @@ const USER: &str = "1344444444444444444";
 /// Member permissions in the fixture's channel: with and without Manage Channels.
 const MANAGER: &str = "2147601424";
 const MEMBER: &str = "2147601408";
-
-fn fixture(name: &str) -> Value {
-    let raw = std::fs::read(format!("{}/tests/fixtures/discord/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    serde_json::from_slice(&raw).unwrap()
-}
 
 #[test]
 fn discord_interaction_fixtures_read_as_serenity_reads_them() {
@@ -60,14 +54,7 @@ struct Dc {
 async fn start() -> Dc {
     let fake = FakeDiscord::start().await;
     let key = SigningKey::from_bytes(&[7; 32]);
-    let cfg = DiscordConfig {
-        token: SecretString::from(TOKEN),
-        application_id: Some(APP_ID),
-        public_key: Some(hex::encode(key.verifying_key().to_bytes())),
-        gateway: false,
-        api_url: url::Url::parse(&fake.url()).unwrap(),
-        guild_id: None,
-    };
+    let cfg = common::discord::config(&fake, Some(&key), false);
     let t = test_app_on(start_sim(200).await, |c| {
         c.discord = Some(cfg);
         c.market_ttl = MARKET_TTL;
@@ -284,14 +271,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     use clorebot::store::outbox::{self, NewAlert};
     let fake = FakeDiscord::start().await;
     let t = test_app().await;
-    let cfg = DiscordConfig {
-        token: SecretString::from(TOKEN),
-        application_id: Some(APP_ID),
-        public_key: None,
-        gateway: false,
-        api_url: url::Url::parse(&fake.url()).unwrap(),
-        guild_id: None,
-    };
+    let cfg = common::discord::config(&fake, None, false);
     let dc = clorebot::frontends::discord::Discord::new(t.core.clone(), &cfg).unwrap();
     let n = dc.notifier(&cfg).unwrap();
     let pool = &t.core.pool;
@@ -412,13 +392,9 @@ async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     let fake = FakeDiscord::start().await;
     let gateway = FakeGateway::start().await;
     fake.use_gateway(&gateway);
-    let cfg = DiscordConfig {
-        token: SecretString::from(TOKEN),
-        application_id: Some(APP_ID),
-        public_key: None,
-        gateway: true,
-        api_url: url::Url::parse(&fake.url()).unwrap(),
+    let cfg = clorebot::config::DiscordConfig {
         guild_id: Some(1322222222222222222),
+        ..common::discord::config(&fake, None, true)
     };
     let t = test_app_on(start_sim(200).await, |c| c.discord = Some(cfg)).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

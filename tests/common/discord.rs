@@ -17,6 +17,29 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 pub const APP_ID: u64 = 1311111111111111111;
+
+/// An interaction as Discord sends it (tests/fixtures/discord).
+pub fn fixture(name: &str) -> Value {
+    let raw = std::fs::read(format!("{}/tests/fixtures/discord/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    serde_json::from_slice(&raw).unwrap()
+}
+
+/// The bot's configuration against `fake`: HTTP interactions signed with `key` when given,
+/// the gateway when `gateway`.
+pub fn config(
+    fake: &FakeDiscord,
+    key: Option<&ed25519_dalek::SigningKey>,
+    gateway: bool,
+) -> clorebot::config::DiscordConfig {
+    clorebot::config::DiscordConfig {
+        token: secrecy::SecretString::from(TOKEN),
+        application_id: Some(APP_ID),
+        public_key: key.map(|k| hex::encode(k.verifying_key().to_bytes())),
+        gateway,
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        guild_id: None,
+    }
+}
 pub const TOKEN: &str = "MTMxMTExMTExMTExMTExMTExMQ.fake.bot-token-for-tests";
 
 #[derive(Debug, Clone)]
