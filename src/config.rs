@@ -84,7 +84,11 @@ pub const VARIABLES: &[Var] = &[
     ),
     secret("TELEGRAM_WEBHOOK_SECRET", "generated", "the secret header Telegram sends with webhook updates"),
     secret("DISCORD_TOKEN", "—", "starts the Discord front-end"),
-    var("DISCORD_APPLICATION_ID", "—", "the application's id (commands are registered under it)"),
+    var(
+        "DISCORD_APPLICATION_ID",
+        "—",
+        "the application's id; required with `DISCORD_TOKEN` (commands and answers go under it)",
+    ),
     var("DISCORD_PUBLIC_KEY", "—", "hex Ed25519 key: serves `POST /discord/interactions`"),
     var("DISCORD_GATEWAY", "`on`", "`off`: HTTP interactions only (no websocket)"),
     var("DISCORD_API_URL", "`https://discord.com`", "REST base (a proxy or a test fake)"),
@@ -356,9 +360,16 @@ fn discord(env: &Env<'_>) -> Result<Option<DiscordConfig>, ConfigError> {
     if !gateway && public_key.is_none() {
         return Err(bad("DISCORD_GATEWAY", "is off, so DISCORD_PUBLIC_KEY must be set (HTTP interactions need it)"));
     }
+    let Some(application_id) = env.id("DISCORD_APPLICATION_ID")? else {
+        return Err(bad(
+            "DISCORD_APPLICATION_ID",
+            "not set: with DISCORD_TOKEN it is needed to answer interactions and register commands \
+             (Developer Portal → General Information → Application ID)",
+        ));
+    };
     Ok(Some(DiscordConfig {
         token,
-        application_id: env.id("DISCORD_APPLICATION_ID")?,
+        application_id: Some(application_id),
         public_key,
         gateway,
         api_url: env.url("DISCORD_API_URL")?.unwrap_or_else(|| Url::parse("https://discord.com").expect("valid")),
@@ -515,6 +526,14 @@ mod tests {
         assert_eq!(e.var, "DISCORD_PUBLIC_KEY");
         let e = cfg(&[("DISCORD_TOKEN", "t"), ("DISCORD_GATEWAY", "off")]).unwrap_err();
         assert_eq!(e.var, "DISCORD_GATEWAY");
+        let e = cfg(&[("DISCORD_TOKEN", "t")]).unwrap_err();
+        assert_eq!(e.var, "DISCORD_APPLICATION_ID");
+        assert!(
+            cfg(&[("DISCORD_TOKEN", "t"), ("DISCORD_APPLICATION_ID", "1311111111111111111")])
+                .unwrap()
+                .discord
+                .is_some()
+        );
     }
 
     #[test]

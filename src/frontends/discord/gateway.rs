@@ -24,9 +24,11 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let (id, token) = (interaction.id(), interaction.token().to_owned());
-        let answer = self.discord.first_answer(interaction).await;
-        if let Err(e) = ctx.http.create_interaction_response(id, &token, &answer, vec![]).await {
-            tracing::warn!(error = %interactions::describe(&e), "could not answer an interaction");
+        let (answer, work) = self.discord.first_answer(interaction).await;
+        match ctx.http.create_interaction_response(id, &token, &answer, vec![]).await {
+            // The rest edits the response the answer made: only once it exists.
+            Ok(()) => self.discord.start(work),
+            Err(e) => tracing::warn!(error = %interactions::describe(&e), "could not answer an interaction"),
         }
     }
 }

@@ -39,6 +39,13 @@ const EPHEMERAL: u64 = 64;
 const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers"];
 /// Suggestions must answer within Discord's 3 s.
 const SUGGEST_WITHIN: Duration = Duration::from_secs(2);
+/// Editing the original response may reach Discord before the first answer did (it is sent
+/// alongside); an edit answered "unknown webhook" is tried again this often, this many times.
+const EDIT_RETRY: Duration = Duration::from_millis(300);
+const EDIT_TRIES: u32 = 4;
+
+/// What finishes an interaction after its first answer.
+pub type Work = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 pub fn router(d: Arc<Discord>) -> Router {
     Router::new().route(PATH, post(receive)).with_state(d)
@@ -63,11 +70,19 @@ async fn answer(d: &Arc<Discord>, headers: &HeaderMap, body: &Bytes) -> Response
     let interaction: Interaction = match serde_json::from_slice(body) {
         Ok(i) => i,
         Err(e) => {
-            tracing::warn!(error = %e, bytes = body.len(), "a signed body that is not an interaction we read");
-            return (StatusCode::BAD_REQUEST, "not an interaction").into_response();
+            // An interaction of a type or shape serenity does not read is still Discord's:
+            // it gets a polite answer. Anything else is not an interaction.
+            let kind = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["type"].as_u64());
+            tracing::warn!(error = %e, kind = ?kind, bytes = body.len(), "a signed body that is not an interaction we read");
+            return match kind {
+                Some(2..=5) => axum::Json(ephemeral_text("That is not supported.")).into_response(),
+                _ => (StatusCode::BAD_REQUEST, "not an interaction").into_response(),
+            };
         }
     };
-    axum::Json(d.first_answer(interaction).await).into_response()
+    let (answer, work) = d.first_answer(interaction).await;
+    d.start(work);
+    axum::Json(answer).into_response()
 }
 
 /// A serenity error in words, without the URL (webhook routes hold the interaction token).
@@ -124,28 +139,36 @@ fn manages(member: Option<&Member>) -> bool {
 impl Discord {
     /// The answer in the HTTP response: immediate for PING, suggestions and the key form;
     /// a deferral for everything that may take longer (finished in a task of its own).
-    pub(super) async fn first_answer(self: &Arc<Self>, interaction: Interaction) -> Value {
+    /// The first answer, and the work that finishes the interaction after it. The work must
+    /// start only once the answer is on its way: it edits the response the answer creates.
+    pub(super) async fn first_answer(self: &Arc<Self>, interaction: Interaction) -> (Value, Option<Work>) {
         match interaction {
-            Interaction::Ping(_) => json!({ "type": 1 }),
+            Interaction::Ping(_) => (json!({ "type": 1 }), None),
             Interaction::Command(c) => self.command(c),
             Interaction::Component(c) => {
                 let this = self.clone();
-                self.tasks.spawn(async move { this.finish_press(c).await });
-                json!({ "type": 6 })
+                (json!({ "type": 6 }), Some(Box::pin(async move { this.finish_press(c).await })))
             }
             Interaction::Modal(m) => self.modal(m),
             Interaction::Autocomplete(c) => {
                 let choices = tokio::time::timeout(SUGGEST_WITHIN, self.suggest(&c)).await.unwrap_or_default();
-                json!({ "type": 8, "data": { "choices": choices } })
+                (json!({ "type": 8, "data": { "choices": choices } }), None)
             }
             other => {
                 tracing::info!(kind = ?other.kind(), "an interaction type we do not handle");
-                ephemeral_text("That is not supported.")
+                (ephemeral_text("That is not supported."), None)
             }
         }
     }
 
-    fn command(self: &Arc<Self>, c: CommandInteraction) -> Value {
+    /// Starts an interaction's remaining work (shutdown waits for it).
+    pub(super) fn start(&self, work: Option<Work>) {
+        if let Some(w) = work {
+            self.tasks.spawn(w);
+        }
+    }
+
+    fn command(self: &Arc<Self>, c: CommandInteraction) -> (Value, Option<Work>) {
         let name = c.data.name.clone();
         let values = option_values(&c);
         let action = values.as_ref().and_then(|v| {
@@ -156,24 +179,29 @@ impl Discord {
         });
         if name == "key" && action.as_deref().is_none_or(|a| a == "set") {
             // The key is typed into a form only the user sees, never into the channel.
-            return key_form();
+            return (key_form(), None);
         }
         let text = match values.and_then(|v| commands::to_text(&name, &v)) {
             Some(t) => t,
             None => {
                 tracing::info!(command = %name, "a command or option shape we do not know");
-                return ephemeral_text("That is not supported.");
+                return (ephemeral_text("That is not supported."), None);
             }
         };
-        let ephemeral = c.guild_id.is_some() && PRIVATE_FIRST.contains(&name.as_str());
+        // A command holding a secret (a password, environment values) is answered only to
+        // its author, whatever it is.
+        let secret = crate::core::command::parse(&text).map(|c| c.holds_secret()).unwrap_or(true);
+        let ephemeral = c.guild_id.is_some() && (PRIVATE_FIRST.contains(&name.as_str()) || secret);
         let this = self.clone();
-        self.tasks.spawn(async move { this.finish_command(c, text, ephemeral).await });
-        if ephemeral { json!({ "type": 5, "data": { "flags": EPHEMERAL } }) } else { json!({ "type": 5 }) }
+        let work: Work = Box::pin(async move { this.finish_command(c, text, ephemeral).await });
+        let answer =
+            if ephemeral { json!({ "type": 5, "data": { "flags": EPHEMERAL } }) } else { json!({ "type": 5 }) };
+        (answer, Some(work))
     }
 
-    fn modal(self: &Arc<Self>, m: ModalInteraction) -> Value {
+    fn modal(self: &Arc<Self>, m: ModalInteraction) -> (Value, Option<Work>) {
         if m.data.custom_id != KEY_FORM {
-            return ephemeral_text("That form is not one of mine.");
+            return (ephemeral_text("That form is not one of mine."), None);
         }
         let key = m
             .data
@@ -186,8 +214,10 @@ impl Discord {
             })
             .unwrap_or_default();
         let this = self.clone();
-        self.tasks.spawn(async move { this.finish_key(m, key).await });
-        json!({ "type": 5, "data": { "flags": EPHEMERAL } })
+        (
+            json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
+            Some(Box::pin(async move { this.finish_key(m, key).await })),
+        )
     }
 
     fn caller(
@@ -287,20 +317,47 @@ impl Discord {
                 continue;
             }
             for m in render::messages(r) {
-                // The original keeps the deferral's visibility: it takes the first reply
-                // that matches it.
-                if !original_filled && (private == all_private) {
-                    match self.http.edit_original_interaction_response(token, &message_json(&m, false), vec![]).await {
+                // The original keeps the deferral's visibility: it takes the first reply if
+                // that matches it. A private reply to a public deferral must not be the first
+                // follow-up (Discord would make it the public original): the original gets a
+                // public line first.
+                if !original_filled {
+                    let first = if private == all_private {
+                        m.clone()
+                    } else {
+                        Message { content: "Only you can see my answer.".into(), rows: Vec::new() }
+                    };
+                    match self.edit_original(token, &message_json(&first, false)).await {
                         Ok(_) => original_filled = true,
                         Err(e) => tracing::warn!(error = %describe(&e), "could not answer an interaction"),
                     }
-                    continue;
+                    if private == all_private {
+                        continue;
+                    }
                 }
                 self.followup(token, &m, private && in_guild).await;
             }
         }
         if !original_filled && let Err(e) = self.http.delete_original_interaction_response(token).await {
             tracing::info!(error = %describe(&e), "could not remove the placeholder answer");
+        }
+    }
+
+    /// Edits the original response, again a few times if Discord does not know it yet (the
+    /// first answer and this edit may cross).
+    async fn edit_original(&self, token: &str, body: &Value) -> Result<(), serenity::Error> {
+        let mut tries = 0;
+        loop {
+            match self.http.edit_original_interaction_response(token, body, vec![]).await {
+                Ok(_) => return Ok(()),
+                Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)))
+                    if (r.status_code.as_u16() == 404 || r.error.code == 10015) && tries + 1 < EDIT_TRIES =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(EDIT_RETRY).await;
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 

@@ -142,6 +142,7 @@ impl Frontend for InteractionFrontend {
 /// limiter is off, as it must be behind a proxy).
 #[derive(Clone)]
 pub struct DiscordNotifier {
+    pool: sqlx::PgPool,
     client: reqwest::Client,
     /// `…/api/v10`.
     base: String,
@@ -165,6 +166,7 @@ pub fn channel_windows() -> SendWindows {
 impl Discord {
     pub fn notifier(&self, cfg: &DiscordConfig) -> anyhow::Result<DiscordNotifier> {
         Ok(DiscordNotifier {
+            pool: self.core.pool.clone(),
             client: reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?,
             base: format!("{}/api/v10", cfg.api_url.as_str().trim_end_matches('/')),
             token: cfg.token.clone(),
@@ -262,10 +264,14 @@ impl Notifier for DiscordNotifier {
             (Some(c), _) => c.clone(),
             (None, Some(user)) => {
                 let dm = self.call("/users/@me/channels", &serde_json::json!({ "recipient_id": user }), None).await?;
-                match dm["id"].as_str() {
-                    Some(id) => id.to_owned(),
-                    None => return Err(SendError::retry("Discord opened no DM channel")),
+                let Some(id) = dm["id"].as_str() else { return Err(SendError::retry("Discord opened no DM channel")) };
+                // Remembered: the user's next private alerts go there directly.
+                if let Some(u) = to.user
+                    && let Err(e) = crate::store::users::set_private_chat(&self.pool, u, id).await
+                {
+                    tracing::warn!(error = %e, "could not remember a DM channel");
                 }
+                id.to_owned()
             }
             (None, None) => return Err(SendError::Permanent("an alert with neither a channel nor a user".into())),
         };
