@@ -96,8 +96,8 @@ pub const VARIABLES: &[Var] = &[
     var("LOG_FORMAT", "`pretty`", "`json` for one JSON object per log line (logs go to stderr)"),
     var(
         "RUST_LOG",
-        "`info,serenity=warn`",
-        "log filter, e.g. `clorebot=debug,info,serenity=warn` (keep `serenity=warn`: its request spans hold interaction tokens)",
+        "`info,serenity=warn,serenity::gateway=error`",
+        "log filter, e.g. `clorebot=debug,info,serenity=warn,serenity::gateway=error` (keep the serenity parts: its request spans and undecodable gateway frames hold interaction tokens)",
     ),
 ];
 

@@ -5,8 +5,9 @@
 use tracing_subscriber::EnvFilter;
 
 /// Without `RUST_LOG`: our own and most crates' info, but serenity only from warnings — its
-/// request spans (INFO) carry routes that hold interaction tokens.
-pub const DEFAULT_FILTER: &str = "info,serenity=warn";
+/// request spans (INFO) carry routes that hold interaction tokens — and its gateway only from
+/// errors: a frame it cannot decode is logged whole at WARN, interaction token included.
+pub const DEFAULT_FILTER: &str = "info,serenity=warn,serenity::gateway=error";
 
 /// A panic message in a log line is cut to this many characters: it may quote user input.
 const PANIC_TEXT_MAX: usize = 200;
