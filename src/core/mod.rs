@@ -3,6 +3,7 @@
 //! watches lives here, against the Clore client and the store.
 
 pub mod actions;
+pub mod chats;
 pub mod command;
 pub mod format;
 pub mod handlers;
@@ -11,6 +12,7 @@ pub mod identity;
 pub mod inline;
 pub mod reply;
 pub mod services;
+pub mod suggest;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -26,7 +26,6 @@ use super::commands::{self, Value as OptValue};
 use super::render::{self, Message};
 use super::{Discord, InteractionFrontend};
 use crate::core::{Caller, ChatKind, ChatRef, Identity, Platform, Reply, Visibility};
-use crate::store::{orders, users, watches};
 
 pub const PATH: &str = "/discord/interactions";
 /// The `/key` form's custom id, and its one field's.
@@ -370,52 +369,24 @@ impl Discord {
     /// Suggestions for the option being typed: GPU models on the market for a query (most
     /// free servers first), the caller's active orders for an order, their watches for an id.
     async fn suggest(&self, c: &CommandInteraction) -> Vec<Value> {
+        use crate::core::suggest::{Field, SuggestedValue};
         let Some(focus) = c.data.autocomplete() else { return Vec::new() };
-        let typed = focus.value.trim().to_ascii_lowercase();
-        let user_id = c.user.id.to_string();
-        let user = || users::find_user(&self.core.pool, Platform::Discord, &user_id);
-        let mut out: Vec<(String, Value)> = Vec::new();
-        match focus.name {
-            "query" | "target" => {
-                let Ok(snap) = self.core.market.get().await else { return Vec::new() };
-                let mut free: std::collections::BTreeMap<String, usize> = Default::default();
-                for s in snap.servers.iter().filter(|s| !s.rented && !s.model.as_str().is_empty()) {
-                    *free.entry(s.model.as_str().to_owned()).or_default() += 1;
-                }
-                let mut ranked: Vec<(String, usize)> =
-                    free.into_iter().filter(|(m, _)| m.to_ascii_lowercase().contains(&typed)).collect();
-                ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                out = ranked.into_iter().map(|(m, n)| (format!("{m} — {n} free"), json!(m))).collect();
-            }
-            "order" => {
-                if let Ok(Some(u)) = user().await
-                    && let Ok(list) = orders::active_for_user(&self.core.pool, u.id).await
-                {
-                    out = list
-                        .into_iter()
-                        .filter(|o| o.order_id.to_string().contains(&typed))
-                        .map(|o| (format!("order {} on server #{}", o.order_id, o.server_id), json!(o.order_id)))
-                        .collect();
-                }
-            }
-            "id" => {
-                if let Ok(Some(u)) = user().await
-                    && let Ok(list) = watches::list_personal(&self.core.pool, u.id).await
-                {
-                    out = list
-                        .into_iter()
-                        .filter(|w| {
-                            w.id.0.to_string().contains(&typed) || w.query.to_ascii_lowercase().contains(&typed)
-                        })
-                        .map(|w| (format!("#{} {}", w.id.0, w.query), json!(w.id.0)))
-                        .collect();
-                }
-            }
-            _ => {}
-        }
-        out.into_iter()
-            .take(25)
-            .map(|(name, value)| json!({ "name": crate::text::bound(&name, 100), "value": value }))
+        let field = match focus.name {
+            "query" | "target" => Field::Query,
+            "order" => Field::Order,
+            "id" => Field::Watch,
+            _ => return Vec::new(),
+        };
+        let found = self.core.suggest(Platform::Discord, &c.user.id.to_string(), field, focus.value).await;
+        found
+            .into_iter()
+            .map(|s| {
+                let value = match s.value {
+                    SuggestedValue::Text(t) => json!(t),
+                    SuggestedValue::Id(i) => json!(i),
+                };
+                json!({ "name": crate::text::bound(&s.label, 100), "value": value })
+            })
             .collect()
     }
 }

@@ -142,7 +142,7 @@ impl Frontend for InteractionFrontend {
 /// limiter is off, as it must be behind a proxy).
 #[derive(Clone)]
 pub struct DiscordNotifier {
-    pool: sqlx::PgPool,
+    core: Arc<Core>,
     client: reqwest::Client,
     /// `…/api/v10`.
     base: String,
@@ -166,7 +166,7 @@ pub fn channel_windows() -> SendWindows {
 impl Discord {
     pub fn notifier(&self, cfg: &DiscordConfig) -> anyhow::Result<DiscordNotifier> {
         Ok(DiscordNotifier {
-            pool: self.core.pool.clone(),
+            core: self.core.clone(),
             client: reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?,
             base: format!("{}/api/v10", cfg.api_url.as_str().trim_end_matches('/')),
             token: cfg.token.clone(),
@@ -211,7 +211,7 @@ impl DiscordNotifier {
         let resp = self
             .client
             .post(format!("{}{path}", self.base))
-            .header("Authorization", format!("Bot {}", self.token.expose_secret()))
+            .header(reqwest::header::AUTHORIZATION, self.authorization()?)
             .json(body)
             .send()
             .await
@@ -237,6 +237,14 @@ impl DiscordNotifier {
         }
         let retry_after = json["retry_after"].as_f64().or(retry_header);
         Err(refused(status, json["code"].as_i64().unwrap_or(0), json["message"].as_str().unwrap_or(""), retry_after))
+    }
+
+    /// The `Authorization` header, marked sensitive so no debug output shows it.
+    fn authorization(&self) -> Result<reqwest::header::HeaderValue, SendError> {
+        let mut v = reqwest::header::HeaderValue::try_from(format!("Bot {}", self.token.expose_secret()))
+            .map_err(|_| SendError::Permanent("DISCORD_TOKEN holds characters a header cannot".into()))?;
+        v.set_sensitive(true);
+        Ok(v)
     }
 
     fn check_room(&self, channel: &str) -> Result<(), SendError> {
@@ -266,10 +274,8 @@ impl Notifier for DiscordNotifier {
                 let dm = self.call("/users/@me/channels", &serde_json::json!({ "recipient_id": user }), None).await?;
                 let Some(id) = dm["id"].as_str() else { return Err(SendError::retry("Discord opened no DM channel")) };
                 // Remembered: the user's next private alerts go there directly.
-                if let Some(u) = to.user
-                    && let Err(e) = crate::store::users::set_private_chat(&self.pool, u, id).await
-                {
-                    tracing::warn!(error = %e, "could not remember a DM channel");
+                if let Some(u) = to.user {
+                    self.core.remember_private_chat(u, id).await;
                 }
                 id.to_owned()
             }

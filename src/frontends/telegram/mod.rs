@@ -32,7 +32,7 @@ pub use send::{Place, Sender};
 use crate::alerts::deliver::{Notifier, SendError, SendWindows, Target};
 use crate::config::TelegramConfig;
 use crate::core::{Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply, Visibility, command, help};
-use crate::store::users::{self, Reach};
+use crate::store::users::Reach;
 
 /// The updates we act on; Telegram remembers the list, so it is sent with every request.
 const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
@@ -131,7 +131,7 @@ impl Telegram {
     pub fn notifier(&self) -> TelegramNotifier {
         TelegramNotifier {
             sender: self.sender.clone(),
-            pool: self.core.pool.clone(),
+            core: self.core.clone(),
             groups: Arc::new(Mutex::new(group_windows())),
         }
     }
@@ -322,7 +322,7 @@ impl Telegram {
 
     async fn on_message(&self, me: &Me, m: Message, received: Instant) {
         if let Some(to) = m.migrate_to_chat_id() {
-            self.migrated(m.chat.id.0, to.0).await;
+            self.core.chat_migrated(Platform::Telegram, &m.chat.id.0.to_string(), &to.0.to_string()).await;
             return;
         }
         let Some(from) = m.from.as_ref() else { return };
@@ -394,29 +394,8 @@ impl Telegram {
             return;
         }
         let reach = if c.new_chat_member.is_present() { Reach::Reachable } else { Reach::Gone };
-        let kind = chat_kind(&c.chat);
         let chat = c.chat.id.0.to_string();
-        match users::set_reach(&self.core.pool, Platform::Telegram, &chat, kind, c.chat.title().unwrap_or(""), reach)
-            .await
-        {
-            Ok(dropped) => {
-                tracing::info!(chat = %chat, reach = ?reach, alerts_dropped = dropped, "the bot's membership changed")
-            }
-            Err(e) => tracing::error!(chat = %chat, error = %e, "could not record the bot's membership"),
-        }
-    }
-
-    async fn migrated(&self, from: i64, to: i64) {
-        let moved = async {
-            let mut tx = self.core.pool.begin().await?;
-            users::migrate_chat(&mut tx, Platform::Telegram, &from.to_string(), &to.to_string()).await?;
-            tx.commit().await
-        }
-        .await;
-        match moved {
-            Ok(()) => tracing::info!(from, to, "group became a supergroup; its watches moved along"),
-            Err(e) => tracing::error!(from, to, error = %e, "could not move a migrated group's watches"),
-        }
+        self.core.chat_reach(Platform::Telegram, &chat, chat_kind(&c.chat), c.chat.title().unwrap_or(""), reach).await;
     }
 
     /// The caller of an update. A group's anonymous admins all post as GroupAnonymousBot:
@@ -603,7 +582,7 @@ impl Frontend for TelegramFrontend {
 #[derive(Clone)]
 pub struct TelegramNotifier {
     sender: Sender,
-    pool: sqlx::PgPool,
+    core: Arc<Core>,
     /// Sends to groups (negative ids); private chats keep to one a second in the queue.
     groups: Arc<Mutex<SendWindows>>,
 }
@@ -638,16 +617,7 @@ impl Notifier for TelegramNotifier {
             Err(RequestError::MigrateToChatId(new)) => {
                 // The group became a supergroup: its watches and waiting alerts move along,
                 // and this alert goes to the new chat.
-                let (from, to) = (chat.to_string(), new.0.to_string());
-                let moved = async {
-                    let mut tx = self.pool.begin().await?;
-                    users::migrate_chat(&mut tx, Platform::Telegram, &from, &to).await?;
-                    tx.commit().await
-                }
-                .await;
-                if let Err(e) = moved {
-                    tracing::error!(error = %e, "could not move a migrated group's watches");
-                }
+                self.core.chat_migrated(Platform::Telegram, &chat.to_string(), &new.0.to_string()).await;
                 match self.sender.send(Place { chat: new.0, thread }, reply, None).await {
                     Ok(_) => Ok(()),
                     Err(e) => Err(send::classify(&e, &self.sender.token)),
