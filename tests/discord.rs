@@ -86,11 +86,19 @@ impl Dc {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// Posts a signed interaction. A deferral in the answer is told to the fake, as Discord
+    /// would know it.
     async fn post(&self, interaction: &Value) -> (u16, Value) {
         let body = serde_json::to_vec(interaction).unwrap();
         let ts = chrono::Utc::now().timestamp().to_string();
         let sig = hex::encode(self.key.sign(&[ts.as_bytes(), &body].concat()).to_bytes());
-        self.post_raw(&body, Some(sig), Some(ts)).await
+        let (status, answer) = self.post_raw(&body, Some(sig), Some(ts)).await;
+        if answer["type"] == 5
+            && let Some(token) = interaction["token"].as_str()
+        {
+            self.fake.deferred(token, answer["data"]["flags"].as_u64().unwrap_or(0));
+        }
+        (status, answer)
     }
 
     /// A slash command from the fixture's user in the fixture's server channel, with a token
@@ -126,6 +134,8 @@ impl Dc {
     }
 
     async fn stop(mut self) {
+        let refused: Vec<_> = self.fake.calls().into_iter().filter(|c| c.status == 400).collect();
+        assert!(refused.is_empty(), "Discord would refuse these messages: {refused:#?}");
         self.done.take().unwrap().send(()).unwrap();
         self.served.take().unwrap().await.unwrap().unwrap();
     }
@@ -172,14 +182,17 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     let calls = d.calls_for(&token, 1).await;
     let four = &calls[0];
     assert_eq!((four.method.as_str(), four.path.ends_with("/messages/@original")), ("PATCH", true));
-    assert!(four.content().contains("— 4090 —") && four.content().contains("× RTX 4090"), "{}", four.content());
+    assert!(four.shown().contains("— 4090 —") && four.shown().contains("× RTX 4090"), "{}", four.shown());
     assert!(four.buttons().iter().any(|(l, _)| l.starts_with("Rent #")), "{:?}", four.buttons());
     let (i, token) = d.command("gpus", json!([]), MEMBER);
     d.post(&i).await;
     let calls = d.calls_for(&token, 1).await;
     let listing = &calls[0];
-    assert!(listing.content().contains("page 1/"), "{}", listing.content());
-    assert!(listing.content().starts_with("**") && listing.body["allowed_mentions"] == json!({ "parse": [] }));
+    assert!(listing.shown().contains("page 1/"), "{}", listing.shown());
+    // A listing is an embed: its title, the servers in its description, a button row each.
+    let embed = &listing.body["embeds"][0];
+    assert!(embed["title"].as_str().unwrap().contains("page 1/") && embed["description"].as_str().is_some(), "{embed}");
+    assert_eq!((listing.content(), &listing.body["allowed_mentions"]), (String::new(), &json!({ "parse": [] })));
     assert!(listing.buttons().iter().any(|(l, _)| l.starts_with("Rent #")));
 
     // Next ▸: acknowledged (type 6), then the message the button is on is edited.
@@ -187,14 +200,14 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     assert_eq!(d.post(&p).await, (200, json!({ "type": 6 })));
     let calls = d.calls_for(&ptoken, 1).await;
     assert_eq!(calls[0].method, "PATCH");
-    assert!(calls[0].content().contains("page 2/"), "{}", calls[0].content());
+    assert!(calls[0].shown().contains("page 2/"), "{}", calls[0].shown());
     assert_eq!(calls.len(), 1, "no new message");
 
     // A command that needs a key says so, in the deferred answer.
     let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
     d.post(&i).await;
     let calls = d.calls_for(&token, 1).await;
-    assert!(calls[0].content().contains("needs your Clore API key"), "{}", calls[0].content());
+    assert!(calls[0].shown().contains("needs your Clore API key"), "{}", calls[0].shown());
     d.stop().await;
 }
 
@@ -214,7 +227,7 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     m["data"]["components"][0]["components"][0]["value"] = json!(KEY);
     assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for("modal-token", 1).await;
-    assert!(calls[0].content().starts_with("Key saved, encrypted"), "{}", calls[0].content());
+    assert!(calls[0].shown().starts_with("Key saved, encrypted"), "{}", calls[0].shown());
     let u = users::find_user(&d.pool, Platform::Discord, USER).await.unwrap().unwrap();
     assert!(secrets::status(&d.pool, u.id, SecretKind::CloreApiKey).await.unwrap().is_some());
     assert!(d.fake.calls().iter().all(|c| !c.body.to_string().contains(KEY)), "the key is never sent back");
@@ -223,7 +236,7 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let (i, token) = d.command("key", json!([{ "name": "action", "type": 3, "value": "status" }]), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for(&token, 1).await;
-    assert!(calls[0].content().contains("Your Clore API key is set"), "{}", calls[0].content());
+    assert!(calls[0].shown().contains("Your Clore API key is set"), "{}", calls[0].shown());
 
     // A team watch needs Manage Channels, from the interaction's member permissions.
     let (i, token) = d.command(
@@ -233,7 +246,7 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     );
     d.post(&i).await;
     let refused = d.calls_for(&token, 1).await;
-    assert!(refused[0].content().contains("admin"), "{}", refused[0].content());
+    assert!(refused[0].shown().contains("admin"), "{}", refused[0].shown());
     let (i, token) = d.command(
         "watch",
         json!([{ "name": "query", "type": 3, "value": "a100 x2" }, { "name": "here", "type": 5, "value": true }]),
@@ -241,7 +254,7 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     );
     d.post(&i).await;
     let made = d.calls_for(&token, 1).await;
-    assert!(made[0].content().contains("alerts this chat"), "{}", made[0].content());
+    assert!(made[0].shown().contains("alerts this chat"), "{}", made[0].shown());
 
     // Suggestions while typing a query: GPU models on the market.
     let mut a = fixture("autocomplete");
@@ -269,7 +282,7 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let answered = asked.elapsed();
     assert!(answered < Duration::from_secs(3), "the first answer took {answered:?}");
     let calls = d.calls_for(&token, 1).await;
-    assert!(calls[0].content().contains("3090"), "{}", calls[0].content());
+    assert!(calls[0].shown().contains("3090"), "{}", calls[0].shown());
     let _ = &d.t_sim;
     d.stop().await;
 }
@@ -322,14 +335,14 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert_eq!(posts.len(), 5, "5 per 5 s in one channel; the rest wait their turn");
     assert_eq!(delivered, 6);
     assert_eq!(
-        posts[0].content(),
+        posts[0].shown(),
         "Watch \\#2\\: \\*\\*cheap\\*\\* \\<\\@everyone\\> 0",
         "markdown in alert text is shown as typed"
     );
     assert_eq!(posts[0].body["allowed_mentions"], json!({ "parse": [] }));
     assert_eq!(posts[0].buttons(), [("Rent #74".to_owned(), "tok0".to_owned())]);
     let dm = fake.calls().into_iter().find(|c| c.path == "/api/v10/channels/1399999999999999999/messages").unwrap();
-    assert_eq!(dm.content(), "Order 1001 ends in 30 minutes.");
+    assert_eq!(dm.shown(), "Order 1001 ends in 30 minutes.");
     assert!(fake.calls().iter().any(|c| c.path == "/api/v10/users/@me/channels" && c.body["recipient_id"] == USER));
     // The two held back go out once the window has room, in order.
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -337,7 +350,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let posts: Vec<_> =
         fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{channel}/messages")).collect();
     assert_eq!(posts.len(), 7);
-    assert!(posts[5].content().ends_with(" 5") && posts[6].content().ends_with(" 6"));
+    assert!(posts[5].shown().ends_with(" 5") && posts[6].shown().ends_with(" 6"));
     assert_eq!(fake.too_many(), 0);
 
     // Discord says 429 with retry_after 2.5 s: the alert waits that long in the outbox.
@@ -360,6 +373,107 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     .unwrap();
     assert!((1.5..=2.6).contains(&waits) && !failed, "{waits} {failed}");
     assert_eq!(fake.too_many(), 1);
+
+    // A titled alert is an embed; one too long for an embed or a message goes in parts,
+    // each counted against the channel's 5 per 5 s, so it waits for room for all of them.
+    let titled = Reply::titled("Watch #2 — RTX 4090 at $0.30/day")
+        .with_fields(vec![("Server".into(), "#74".into()), ("Where".into(), "DE".into())]);
+    let long = Reply::titled("Long")
+        .with_text((0..300).map(|i| format!("line {i} of a long alert")).collect::<Vec<_>>().join("\n"));
+    let room = "1333333333333333335";
+    for (i, r) in [titled, long.clone(), long].into_iter().enumerate() {
+        let a = NewAlert {
+            dedup_key: format!("parts:{i}"),
+            platform: Platform::Discord,
+            target_chat_id: Some(room.into()),
+            target_thread_id: None,
+            target_user: None,
+            payload: serde_json::to_value(r).unwrap(),
+        };
+        outbox::enqueue(pool, &a).await.unwrap();
+    }
+    while deliver_once(pool, &n).await.unwrap() > 0 {}
+    let posts: Vec<_> =
+        fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{room}/messages")).collect();
+    assert_eq!(posts[0].body["embeds"][0]["fields"][0], json!({ "name": "Server", "value": "\\#74", "inline": true }));
+    let parts = posts.len() - 1;
+    assert!((2..=4).contains(&parts), "the first long alert in {parts} parts, the second waits for room");
+    assert!(posts.iter().all(|c| c.status == 200 && c.content().chars().count() <= 2000));
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    while deliver_once(pool, &n).await.unwrap() > 0 {}
+    let posts = fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{room}/messages")).count();
+    assert_eq!(posts, 1 + 2 * parts, "each long alert once, whole");
+    assert_eq!(fake.too_many(), 1, "no 429 beyond the forced one");
+}
+
+#[tokio::test]
+async fn passwords_and_environment_values_are_typed_into_forms_only() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
+    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    let submit = |token: &str, form: &Value, values: &[(&str, &str)]| {
+        let mut m = fixture("modal");
+        m["token"] = json!(token);
+        m["data"]["custom_id"] = form["data"]["custom_id"].clone();
+        m["data"]["components"] = form["data"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let id = row["components"][0]["custom_id"].as_str().unwrap();
+                let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("");
+                json!({ "type": 1, "id": 2 * i + 1, "components": [{ "type": 4, "id": 2 * i + 2, "custom_id": id, "value": value }] })
+            })
+            .collect();
+        m
+    };
+
+    // /settings password:True opens a form, with the other settings given filled in.
+    let (i, _) = d.command(
+        "settings",
+        json!([{ "name": "currency", "type": 3, "value": "clore" }, { "name": "password", "type": 5, "value": true }]),
+        MEMBER,
+    );
+    let (_, form) = d.post(&i).await;
+    assert_eq!((form["type"].as_u64(), form["data"]["custom_id"].as_str()), (Some(9), Some("clorebot:password")));
+    assert_eq!(form["data"]["components"][1]["components"][0]["value"], "currency=clore");
+    // A password with a space: refused at once, not echoed, nothing saved.
+    let (_, no) = d.post(&submit("pw-0", &form, &[("password", "two words"), ("rest", "currency=clore")])).await;
+    assert_eq!((no["type"].as_u64(), no["data"]["flags"].as_u64()), (Some(4), Some(64)));
+    assert!(!no.to_string().contains("two"), "{no}");
+    let pw = "Gpu-r3nt-pass";
+    assert_eq!(
+        d.post(&submit("pw-1", &form, &[("password", pw), ("rest", "currency=clore")])).await,
+        (200, json!({ "type": 5, "data": { "flags": 64 } }))
+    );
+    let calls = d.calls_for("pw-1", 1).await;
+    assert!(calls[0].ephemeral() && calls[0].shown().contains("Settings saved"), "{:?}", calls[0]);
+    assert!(secrets::status(&d.pool, u.id, SecretKind::SshPassword).await.unwrap().is_some());
+
+    // /rent target:4090 env:True: a form with what to rent filled in and a box for the values.
+    let (i, _) = d.command(
+        "rent",
+        json!([{ "name": "target", "type": 3, "value": "4090" }, { "name": "env", "type": 5, "value": true }]),
+        MEMBER,
+    );
+    let (_, form) = d.post(&i).await;
+    assert_eq!(form["data"]["custom_id"], "clorebot:rent-env");
+    assert_eq!(form["data"]["components"][0]["components"][0]["value"], "4090");
+    let m = submit("env-1", &form, &[("what", "4090"), ("env", "HF_TOKEN=hf_very_secret_value\nMODEL=llama 3")]);
+    assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let confirm = d.calls_for("env-1", 1).await[0].clone();
+    assert!(confirm.ephemeral() && confirm.shown().contains("HF\\_TOKEN"), "{}", confirm.shown());
+    let (p, ptoken) = d.press(&confirm.button("Confirm"));
+    d.post(&p).await;
+    d.calls_for(&ptoken, 1).await;
+    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
+    for c in d.fake.calls() {
+        let said = c.body.to_string();
+        assert!(!said.contains("hf_very_secret_value") && !said.contains(pw), "a secret was sent back: {said}");
+    }
+    d.stop().await;
 }
 
 #[tokio::test]
@@ -373,14 +487,14 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
     d.post(&i).await;
     let confirm = d.calls_for(&token, 1).await[0].clone();
-    assert!(confirm.content().contains("Rent server \\#"), "{}", confirm.content());
+    assert!(confirm.shown().contains("Rent server \\#"), "{}", confirm.shown());
 
     // Someone else presses Confirm: a note to them alone, nothing rented.
     let (mut p, ptoken) = d.press(&confirm.button("Confirm"));
     p["member"]["user"]["id"] = json!("1344444444444444445");
     assert_eq!(d.post(&p).await, (200, json!({ "type": 6 })));
     let note = d.calls_for(&ptoken, 1).await;
-    assert!(note[0].ephemeral() && note[0].content().contains("someone else"), "{:?}", note[0]);
+    assert!(note[0].ephemeral() && note[0].shown().contains("someone else"), "{:?}", note[0]);
     assert!(state(&d.t_sim).await["orders"].as_array().unwrap().is_empty());
 
     // The renter confirms: the confirmation turns into the order for the channel; the
@@ -388,10 +502,10 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     let (p, ptoken) = d.press(&confirm.button("Confirm"));
     d.post(&p).await;
     let calls = d.calls_for(&ptoken, 2).await;
-    assert!(calls.iter().any(|c| c.method == "PATCH" && c.content().contains("is running on \\#")), "{calls:#?}");
-    let password = calls.iter().find(|c| c.content().contains("SSH password")).expect("the password");
+    assert!(calls.iter().any(|c| c.method == "PATCH" && c.shown().contains("is running on \\#")), "{calls:#?}");
+    let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the password");
     assert!(password.ephemeral() && password.method == "POST");
-    assert!(d.fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.content().contains("SSH password")));
+    assert!(d.fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
     assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
     d.stop().await;
 }
@@ -430,7 +544,7 @@ async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     assert_eq!(callback.body, json!({ "type": 5 }));
     let answer = &fake.for_interaction("gateway-token")[0];
     assert!(answer.at >= callback.at, "the answer is edited in only after the first answer exists");
-    assert!(answer.content().contains("/gpus \\[query\\]"), "{}", answer.content());
+    assert!(answer.shown().contains("/gpus \\[query\\]"), "{}", answer.shown());
     done.send(()).unwrap();
     served.await.unwrap().unwrap();
 }

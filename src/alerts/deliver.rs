@@ -98,27 +98,35 @@ impl SendWindows {
 
     /// Counts a send to `chat` at `now` if the window has room; else how long until it has.
     pub fn admit(&mut self, chat: &str, now: std::time::Instant) -> Result<(), Duration> {
-        let span = self.span;
+        self.admit_n(chat, 1, now)
+    }
+
+    /// Counts `n` messages to `chat` (one alert split in parts) if the window has room for
+    /// all of them (for at most its limit: a longer alert waits for an empty window).
+    pub fn admit_n(&mut self, chat: &str, n: usize, now: std::time::Instant) -> Result<(), Duration> {
+        let (span, n) = (self.span, n.clamp(1, self.limit));
         let sent = self.sent.entry(chat.to_owned()).or_default();
         while sent.front().is_some_and(|t| now.duration_since(*t) >= span) {
             sent.pop_front();
         }
-        if let Some(oldest) = sent.front().filter(|_| sent.len() >= self.limit) {
-            return Err(span.saturating_sub(now.duration_since(*oldest)));
+        if sent.len() + n > self.limit {
+            // Room comes when the oldest sends that are in the way leave the window.
+            let blocking = sent[sent.len() + n - self.limit - 1];
+            return Err(span.saturating_sub(now.duration_since(blocking)));
         }
-        sent.push_back(now);
+        sent.extend(std::iter::repeat_n(now, n));
         if self.sent.len() > 10_000 {
             self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < span));
         }
         Ok(())
     }
 
-    /// As [`SendWindows::admit`], as the error a notifier returns.
-    pub fn check(windows: &std::sync::Mutex<SendWindows>, chat: &str) -> Result<(), SendError> {
+    /// As [`SendWindows::admit_n`], as the error a notifier returns.
+    pub fn check(windows: &std::sync::Mutex<SendWindows>, chat: &str, n: usize) -> Result<(), SendError> {
         windows
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .admit(chat, std::time::Instant::now())
+            .admit_n(chat, n, std::time::Instant::now())
             .map_err(|after| SendError::Later { after })
     }
 }
@@ -265,5 +273,29 @@ pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration, stop: Cancell
             }
         };
         let _ = tokio::time::timeout(pause, stop.cancelled()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alert_in_parts_takes_a_slot_per_part() {
+        let mut w = SendWindows::new(5, Duration::from_secs(5));
+        let t0 = std::time::Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        assert_eq!(w.admit_n("c", 3, at(0)), Ok(()));
+        assert_eq!(w.admit("c", at(1000)), Ok(()));
+        // 4 in the window: two more parts wait until the first three leave (at 5 s).
+        assert_eq!(w.admit_n("c", 2, at(2000)), Err(Duration::from_secs(3)));
+        assert_eq!(w.admit("c", at(2000)), Ok(()));
+        // Full: one more waits until the oldest leaves; more parts than the limit wait for
+        // an empty window, then take it whole.
+        assert_eq!(w.admit("c", at(2500)), Err(Duration::from_millis(2500)));
+        assert_eq!(w.admit_n("c", 9, at(5000)), Err(Duration::from_secs(2)));
+        assert_eq!(w.admit_n("c", 9, at(7000)), Ok(()));
+        assert!(w.admit("c", at(7001)).is_err());
+        assert_eq!(w.admit("other", at(7001)), Ok(()), "each chat has its own window");
     }
 }

@@ -1,7 +1,10 @@
 //! A fake Discord REST API for tests (serenity reaches it through its proxy setting): the
 //! routes the front-end uses, every call recorded, and Discord's limits — 50 requests a
 //! second in all, 5 messages per 5 s per channel — enforced with a 429 whose body carries
-//! `retry_after`, as Discord's does.
+//! `retry_after`, as Discord's does. A message over Discord's size limits (content, embeds,
+//! components) is refused with 400 and code 50035, as Discord refuses it; and the first
+//! follow-up to a deferred command that was not edited yet *becomes* its original response,
+//! keeping the deferral's visibility — a rule the bot must never trip over.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -49,11 +52,30 @@ pub struct Call {
     pub body: Value,
     pub status: u16,
     pub at: Instant,
+    /// A follow-up that Discord made the original response (see the module's notes); its
+    /// `flags` are then the deferral's.
+    pub original: bool,
 }
 
 impl Call {
     pub fn content(&self) -> String {
         self.body["content"].as_str().unwrap_or_default().to_owned()
+    }
+    /// What a user sees of the message: its content, then its embeds' titles, descriptions
+    /// and fields (`name: value`, a blank name left out), line by line.
+    pub fn shown(&self) -> String {
+        let mut lines = vec![self.content()];
+        for e in self.body["embeds"].as_array().into_iter().flatten() {
+            for k in ["title", "description"] {
+                lines.push(e[k].as_str().unwrap_or_default().to_owned());
+            }
+            for f in e["fields"].as_array().into_iter().flatten() {
+                let (name, value) = (f["name"].as_str().unwrap_or_default(), f["value"].as_str().unwrap_or_default());
+                lines.push(if name == "\u{200b}" { value.to_owned() } else { format!("{name}: {value}") });
+            }
+        }
+        lines.retain(|l| !l.is_empty());
+        lines.join("\n")
     }
     pub fn ephemeral(&self) -> bool {
         self.body["flags"].as_u64().is_some_and(|f| f & 64 != 0)
@@ -88,6 +110,8 @@ struct Inner {
     posted: std::collections::HashMap<String, VecDeque<Instant>>,
     /// Answer the next requests 429 (with this retry_after), whatever the limits.
     forced_429: VecDeque<f64>,
+    /// Interactions answered with a deferral (type 5), by token: the deferral's flags.
+    deferred: std::collections::HashMap<String, u64>,
 }
 
 #[derive(Clone)]
@@ -122,8 +146,39 @@ impl FakeDiscord {
         self.inner.lock().unwrap().gateway_url = Some(gateway.url());
     }
 
+    /// The calls so far. A follow-up that came while its deferred command had no original
+    /// response yet is marked as having become it, with the deferral's visibility.
     pub fn calls(&self) -> Vec<Call> {
-        self.inner.lock().unwrap().calls.clone()
+        let s = self.inner.lock().unwrap();
+        let mut filled = std::collections::HashSet::new();
+        let mut calls = s.calls.clone();
+        for c in &mut calls {
+            let parts: Vec<&str> = c.path.trim_start_matches("/api/v10/").split('/').collect();
+            match (c.method.as_str(), parts.as_slice()) {
+                ("PATCH", ["webhooks", _, token, "messages", "@original"]) if c.status == 200 => {
+                    // The original keeps the deferral's visibility.
+                    if let Some(flags) = s.deferred.get(*token) {
+                        c.body["flags"] = json!(flags);
+                    }
+                    filled.insert(token.to_string());
+                }
+                ("POST", ["webhooks", _, token]) if c.status == 200 => {
+                    if let Some(flags) = s.deferred.get(*token)
+                        && filled.insert(token.to_string())
+                    {
+                        c.original = true;
+                        c.body["flags"] = json!(flags);
+                    }
+                }
+                _ => {}
+            }
+        }
+        calls
+    }
+
+    /// The interaction with `token` was answered with a deferral (type 5) with `flags`.
+    pub fn deferred(&self, token: &str, flags: u64) {
+        self.inner.lock().unwrap().deferred.insert(token.to_owned(), flags);
     }
 
     pub fn force_429(&self, retry_after: f64) {
@@ -170,7 +225,8 @@ fn message(id: u64, channel: &str, body: &Value) -> Value {
         "author": { "id": APP_ID.to_string(), "username": "clorebot", "global_name": null, "discriminator": "4821",
                     "avatar": null, "bot": true, "public_flags": 0 },
         "timestamp": "2026-01-15T12:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
-        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": body["embeds"].as_array().cloned().unwrap_or_default(),
         "pinned": false, "flags": body["flags"].as_u64().unwrap_or(0),
         "application_id": APP_ID.to_string(), "webhook_id": APP_ID.to_string(),
         "components": body["components"].clone()
@@ -200,12 +256,32 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
     let forced = s.forced_429.pop_front();
     let mut limit_headers: Vec<(&str, String)> = Vec::new();
     let limited = (s.recent.len() >= GLOBAL_PER_SEC).then_some(1.0).or(channel_full).or(forced);
+    let message_body = match (method.as_str(), parts.as_slice()) {
+        ("PATCH", ["webhooks", _, _, "messages", _])
+        | ("POST", ["webhooks", _, _])
+        | ("POST", ["channels", _, "messages"]) => Some(&body),
+        ("POST", ["interactions", _, _, "callback"]) if matches!(body["type"].as_u64(), Some(4 | 7)) => {
+            Some(&body["data"])
+        }
+        _ => None,
+    };
+    let invalid = message_body.and_then(|b| invalid_message(b, method != Method::PATCH));
     let (status, answer): (u16, Value) = if let Some(after) = limited {
         (
             429,
             json!({ "message": "You are being rate limited.", "retry_after": after, "global": channel_full.is_none() }),
         )
+    } else if let Some(why) = invalid {
+        (
+            400,
+            json!({ "message": "Invalid Form Body", "code": 50035, "errors": { "_errors": [{ "code": "BASE_TYPE_INVALID", "message": why }] } }),
+        )
     } else {
+        if let ("POST", ["interactions", _, token, "callback"]) = (method.as_str(), parts.as_slice())
+            && body["type"] == 5
+        {
+            s.deferred.insert((*token).to_owned(), body["data"]["flags"].as_u64().unwrap_or(0));
+        }
         if let ("POST", ["channels", channel, "messages"]) = (method.as_str(), parts.as_slice()) {
             let posted = s.posted.entry((*channel).to_owned()).or_default();
             posted.push_back(now);
@@ -253,7 +329,7 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
             _ => (404, json!({ "message": "404: Not Found", "code": 0 })),
         }
     };
-    s.calls.push(Call { method: method.to_string(), path, body, status, at: now });
+    s.calls.push(Call { method: method.to_string(), path, body, status, at: now, original: false });
     drop(s);
     let code = StatusCode::from_u16(status).unwrap();
     let mut resp = if status == 204 { code.into_response() } else { (code, axum::Json(answer)).into_response() };
@@ -261,6 +337,50 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
         resp.headers_mut().insert(k, v.parse().unwrap());
     }
     resp
+}
+
+/// Why Discord would refuse a message body, if it would: content over 2,000 characters; more
+/// than 10 embeds, or one over its limits (title 256, description 4,096, 25 fields of name
+/// 256 and value 1,024, none empty, 6,000 in all); more than 5 rows of 5 buttons, a custom id
+/// over 100 or a label over 80; a new message with nothing in it (`new`).
+fn invalid_message(b: &Value, new: bool) -> Option<String> {
+    let len = |v: &Value| v.as_str().map(|s| s.chars().count()).unwrap_or(0);
+    if len(&b["content"]) > 2000 {
+        return Some("content: Must be 2000 or fewer in length.".into());
+    }
+    let embeds = b["embeds"].as_array().cloned().unwrap_or_default();
+    if embeds.len() > 10 {
+        return Some("embeds: Must be 10 or fewer in length.".into());
+    }
+    for e in &embeds {
+        let fields = e["fields"].as_array().cloned().unwrap_or_default();
+        let total = len(&e["title"])
+            + len(&e["description"])
+            + fields.iter().map(|f| len(&f["name"]) + len(&f["value"])).sum::<usize>();
+        if len(&e["title"]) > 256 || len(&e["description"]) > 4096 || fields.len() > 25 || total > 6000 {
+            return Some(format!("embeds: an embed over its limits ({total} characters, {} fields)", fields.len()));
+        }
+        if fields.iter().any(|f| !(1..=256).contains(&len(&f["name"])) || !(1..=1024).contains(&len(&f["value"]))) {
+            return Some("embeds.fields: a name or value empty or too long".into());
+        }
+    }
+    let rows = b["components"].as_array().cloned().unwrap_or_default();
+    if rows.len() > 5 {
+        return Some("components: Must be 5 or fewer in length.".into());
+    }
+    for r in &rows {
+        let buttons = r["components"].as_array().cloned().unwrap_or_default();
+        if buttons.is_empty() || buttons.len() > 5 {
+            return Some("components.components: 1 to 5 in a row".into());
+        }
+        if buttons.iter().any(|x| len(&x["custom_id"]) > 100 || len(&x["label"]) > 80) {
+            return Some("components: a custom id over 100 or a label over 80".into());
+        }
+    }
+    if new && len(&b["content"]) == 0 && embeds.is_empty() && rows.is_empty() {
+        return Some("Cannot send an empty message (50006)".into());
+    }
+    None
 }
 
 /// A fake Discord gateway: Hello, READY after the Identify, heartbeats acknowledged, and

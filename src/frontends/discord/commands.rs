@@ -18,6 +18,9 @@ pub enum Put {
     Flag,
     /// Its name, then the value when it is not just "on" (`autorent max_orders=2`).
     Word,
+    /// A boolean that opens a form for a secret (a password, environment values): never in
+    /// the text; the form's answer completes it.
+    Form,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,7 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image"), "Docker image (default: your /settings image)"),
             opt("spot", Number, Keyed("spot"), "Rent on the spot market at this bid per day"),
             opt("ports", Text, Keyed("ports"), "e.g. 22:tcp,8888:http"),
+            opt("env", Boolean, Form, "Add environment variables, in a form only you see"),
         ],
     },
     Slash { name: "orders", options: &[opt("all", Boolean, Flag, "Include ended orders")] },
@@ -145,12 +149,22 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image"), "Default Docker image"),
             opt("sshkey", Text, Keyed("sshkey"), "Public SSH key for new orders, or none"),
             opt("locale", Text, Keyed("locale"), "Language code"),
+            opt("password", Boolean, Form, "Set or remove your SSH password, in a form only you see"),
         ],
     },
 ];
 
 pub fn find(name: &str) -> Option<&'static Slash> {
     SLASH.iter().find(|s| s.name == name)
+}
+
+/// Whether an invocation asks for its form (a [`Put::Form`] option set to true).
+pub fn wants_form(name: &str, given: &[(String, Value)]) -> bool {
+    find(name).is_some_and(|s| {
+        s.options
+            .iter()
+            .any(|o| o.put == Form && given.iter().any(|(n, v)| n == o.name && matches!(v, Value::Boolean(true))))
+    })
 }
 
 /// An option value as Discord sends it.
@@ -178,7 +192,7 @@ pub fn to_text(name: &str, given: &[(String, Value)]) -> Option<String> {
         };
         let piece = match (o.put, v) {
             (Flag, Value::Boolean(true)) => o.name.to_owned(),
-            (Flag, _) => continue,
+            (Flag, _) | (Form, _) => continue,
             (Word, _) if matches!(value.to_ascii_lowercase().as_str(), "on" | "yes" | "true") => o.name.to_owned(),
             (Word, _) => format!("{} {value}", o.name),
             (Keyed(k), _) => format!("{k}={}", quoted(&value)),
@@ -238,6 +252,11 @@ mod tests {
         let given =
             vec![("spot".into(), Value::Number(0.5)), ("target".into(), t("4090")), ("image".into(), t("my image"))];
         assert_eq!(to_text("rent", &given).unwrap(), "/rent 4090 image=\"my image\" spot=0.5");
+        let with_form = [("target".into(), t("4090")), ("env".into(), Value::Boolean(true))];
+        assert_eq!(to_text("rent", &with_form).unwrap(), "/rent 4090");
+        assert!(wants_form("rent", &with_form) && !wants_form("rent", &given));
+        assert!(wants_form("settings", &[("password".into(), Value::Boolean(true))]));
+        assert!(!wants_form("settings", &[("password".into(), Value::Boolean(false))]));
         let given = vec![
             ("query".into(), t("4090 max=4")),
             ("here".into(), Value::Boolean(true)),

@@ -23,14 +23,12 @@ use serenity::model::id::{ChannelId, GuildId};
 use serenity::model::user::User;
 
 use super::commands::{self, Value as OptValue};
+use super::forms;
 use super::render::{self, Message};
 use super::{Discord, InteractionFrontend};
 use crate::core::{Caller, ChatKind, ChatRef, Identity, Platform, Reply, Visibility};
 
 pub const PATH: &str = "/discord/interactions";
-/// The `/key` form's custom id, and its one field's.
-const KEY_FORM: &str = "clorebot:key";
-const KEY_FIELD: &str = "key";
 /// Ephemeral message flag.
 const EPHEMERAL: u64 = 64;
 /// Commands whose answers are for the caller alone: in a server channel they are deferred
@@ -105,15 +103,6 @@ fn ephemeral_text(text: &str) -> Value {
     json!({ "type": 4, "data": { "content": render::escape(text), "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
 }
 
-/// A message's JSON for the REST API (and follow-ups): no mention ever pings.
-fn message_json(m: &Message, ephemeral: bool) -> Value {
-    let mut v = json!({ "content": m.content, "components": m.components_json(), "allowed_mentions": { "parse": [] } });
-    if ephemeral {
-        v["flags"] = json!(EPHEMERAL);
-    }
-    v
-}
-
 fn option_values(c: &CommandInteraction) -> Option<Vec<(String, OptValue)>> {
     c.data
         .options
@@ -178,15 +167,22 @@ impl Discord {
         });
         if name == "key" && action.as_deref().is_none_or(|a| a == "set") {
             // The key is typed into a form only the user sees, never into the channel.
-            return (key_form(), None);
+            return (forms::key(), None);
         }
-        let text = match values.and_then(|v| commands::to_text(&name, &v)) {
-            Some(t) => t,
-            None => {
-                tracing::info!(command = %name, "a command or option shape we do not know");
-                return (ephemeral_text("That is not supported."), None);
-            }
+        let Some((values, text)) = values.and_then(|v| commands::to_text(&name, &v).map(|t| (v, t))) else {
+            tracing::info!(command = %name, "a command or option shape we do not know");
+            return (ephemeral_text("That is not supported."), None);
         };
+        if commands::wants_form(&name, &values) {
+            // A password or environment values: typed into a form, with the rest of the
+            // command filled in.
+            let rest = text.strip_prefix(&format!("/{name}")).unwrap_or_default().trim();
+            return match name.as_str() {
+                "rent" => (forms::rent_env(rest), None),
+                "settings" => (forms::password(rest), None),
+                _ => (ephemeral_text("That is not supported."), None),
+            };
+        }
         // A command holding a secret (a password, environment values) is answered only to
         // its author, whatever it is.
         let secret = crate::core::command::parse(&text).map(|c| c.holds_secret()).unwrap_or(true);
@@ -199,24 +195,22 @@ impl Discord {
     }
 
     fn modal(self: &Arc<Self>, m: ModalInteraction) -> (Value, Option<Work>) {
-        if m.data.custom_id != KEY_FORM {
-            return (ephemeral_text("That form is not one of mine."), None);
-        }
-        let key = m
-            .data
-            .components
-            .iter()
-            .flat_map(|r| r.components.iter())
-            .find_map(|c| match c {
-                ActionRowComponent::InputText(t) if t.custom_id == KEY_FIELD => t.value.clone(),
+        let field = |id: &str| {
+            m.data.components.iter().flat_map(|r| r.components.iter()).find_map(|c| match c {
+                ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
                 _ => None,
             })
-            .unwrap_or_default();
-        let this = self.clone();
-        (
-            json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
-            Some(Box::pin(async move { this.finish_key(m, key).await })),
-        )
+        };
+        match forms::text(&m.data.custom_id, field) {
+            Ok(text) => {
+                let this = self.clone();
+                (
+                    json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
+                    Some(Box::pin(async move { this.finish_form(m, text).await })),
+                )
+            }
+            Err(why) => (ephemeral_text(&why), None),
+        }
     }
 
     fn caller(
@@ -258,8 +252,8 @@ impl Discord {
         let caller = self.caller(&c.user, c.member.as_ref(), c.guild_id, c.channel_id, &c.locale, "");
         let pressed = self.core.press(&caller, &c.data.custom_id).await;
         if let Some(toast) = &pressed.toast {
-            let m = Message { content: render::escape(toast), rows: Vec::new() };
-            if let Err(e) = self.http.create_followup_message(&c.token, &message_json(&m, true), vec![]).await {
+            let m = Message::text(toast);
+            if let Err(e) = self.http.create_followup_message(&c.token, &m.json(true), vec![]).await {
                 tracing::warn!(error = %describe(&e), "could not send a note about a press");
             }
         }
@@ -267,8 +261,7 @@ impl Discord {
             // After a type 6 answer, the original response is the message the button is on.
             let parts = render::messages(r);
             if let Some(first) = parts.first()
-                && let Err(e) =
-                    self.http.edit_original_interaction_response(&c.token, &message_json(first, false), vec![]).await
+                && let Err(e) = self.http.edit_original_interaction_response(&c.token, &first.json(false), vec![]).await
             {
                 tracing::warn!(error = %describe(&e), "could not update the pressed message");
             }
@@ -279,9 +272,10 @@ impl Discord {
         self.respond(&c.token, pressed.replies, caller.in_private(), false, c.guild_id.is_some()).await;
     }
 
-    /// The `/key` form's answer: handled as said privately — in the user's DM, which is
-    /// opened for it — and answered ephemerally where the form was sent.
-    async fn finish_key(self: Arc<Self>, m: ModalInteraction, key: String) {
+    /// A form's answer (a key, a password, a rent's environment): handled as said privately
+    /// — in the user's DM, which is opened for it — and answered ephemerally where the form
+    /// was sent.
+    async fn finish_form(self: Arc<Self>, m: ModalInteraction, text: String) {
         let mut caller = self.caller(&m.user, m.member.as_ref(), m.guild_id, m.channel_id, &m.locale, "");
         if caller.chat.kind != ChatKind::Dm {
             match caller.frontend.private_chat(&caller.who).await {
@@ -289,14 +283,14 @@ impl Discord {
                     caller.chat = ChatRef { chat_id: dm, kind: ChatKind::Dm, guild_id: None, ..caller.chat.clone() };
                 }
                 _ => {
-                    let m2 = Message { content: "I could not open a private chat with you to take the key; nothing was saved. Please try again.".into(), rows: vec![] };
-                    let _ =
-                        self.http.edit_original_interaction_response(&m.token, &message_json(&m2, true), vec![]).await;
+                    let m2 = Message::text(
+                        "I could not open a private chat with you to take the form; nothing was done. Please try again.",
+                    );
+                    let _ = self.http.edit_original_interaction_response(&m.token, &m2.json(true), vec![]).await;
                     return;
                 }
             }
         }
-        let text = format!("/key set {}", key.trim());
         let response = self.core.handle_text(&caller, &text).await;
         self.respond(&m.token, response.replies, true, true, m.guild_id.is_some()).await;
     }
@@ -321,12 +315,9 @@ impl Discord {
                 // follow-up (Discord would make it the public original): the original gets a
                 // public line first.
                 if !original_filled {
-                    let first = if private == all_private {
-                        m.clone()
-                    } else {
-                        Message { content: "Only you can see my answer.".into(), rows: Vec::new() }
-                    };
-                    match self.edit_original(token, &message_json(&first, false)).await {
+                    let first =
+                        if private == all_private { m.clone() } else { Message::text("Only you can see my answer.") };
+                    match self.edit_original(token, &first.json(false)).await {
                         Ok(_) => original_filled = true,
                         Err(e) => tracing::warn!(error = %describe(&e), "could not answer an interaction"),
                     }
@@ -361,7 +352,7 @@ impl Discord {
     }
 
     async fn followup(&self, token: &str, m: &Message, ephemeral: bool) {
-        if let Err(e) = self.http.create_followup_message(token, &message_json(m, ephemeral), vec![]).await {
+        if let Err(e) = self.http.create_followup_message(token, &m.json(ephemeral), vec![]).await {
             tracing::warn!(error = %describe(&e), "could not send a follow-up message");
         }
     }
@@ -389,19 +380,4 @@ impl Discord {
             })
             .collect()
     }
-}
-
-/// The form `/key` opens (legacy action row + text input: serenity 0.12 reads it back).
-fn key_form() -> Value {
-    json!({
-        "type": 9,
-        "data": {
-            "custom_id": KEY_FORM,
-            "title": "Your Clore API key",
-            "components": [{ "type": 1, "components": [{
-                "type": 4, "custom_id": KEY_FIELD, "style": 1, "label": "API key (clore.ai → Profile → API)",
-                "min_length": 8, "max_length": 200, "required": true, "placeholder": "Only you see this form"
-            }]}]
-        }
-    })
 }

@@ -1,11 +1,12 @@
 //! The Discord front-end (DESIGN §11): interactions over the gateway (a websocket; no public
 //! address needed) and/or HTTP (`POST /discord/interactions`, signed with the application's
 //! key) — one handler for both — slash commands and buttons
-//! through the core, the `/key` form, suggestions while typing, and alerts to channels and
+//! through the core, forms for secrets (key, password, environment), suggestions while typing, and alerts to channels and
 //! DMs. Work after the first answer goes through Discord's REST API (serenity's `Http`).
 
 pub mod commands;
-pub mod gateway;
+pub mod forms;
+mod gateway;
 pub mod interactions;
 pub mod render;
 pub mod verify;
@@ -154,6 +155,10 @@ pub struct DiscordNotifier {
     overall: Arc<governor::DefaultDirectRateLimiter>,
 }
 
+/// A later part of a split alert is tried this many more times, waiting at most this long.
+const PART_TRIES: u32 = 3;
+const PART_WAIT_MAX: Duration = Duration::from_secs(10);
+
 /// Requests per second this notifier makes in all: Discord allows a bot 50, and interaction
 /// follow-ups share them.
 const OVERALL_PER_SEC: u32 = 45;
@@ -247,7 +252,8 @@ impl DiscordNotifier {
         Ok(v)
     }
 
-    fn check_room(&self, channel: &str) -> Result<(), SendError> {
+    /// Whether `channel` may take `parts` messages now.
+    fn check_room(&self, channel: &str, parts: usize) -> Result<(), SendError> {
         let now = std::time::Instant::now();
         let mut resting = self.resting.lock().unwrap_or_else(|p| p.into_inner());
         match resting.get(channel) {
@@ -258,7 +264,7 @@ impl DiscordNotifier {
             None => {}
         }
         drop(resting);
-        SendWindows::check(&self.channels, channel)
+        SendWindows::check(&self.channels, channel, parts)
     }
 }
 
@@ -284,12 +290,31 @@ impl Notifier for DiscordNotifier {
         if channel.parse::<u64>().is_err() {
             return Err(SendError::Permanent(format!("{channel:?} is not a Discord channel id")));
         }
-        self.check_room(&channel)?;
-        for m in render::messages(reply) {
-            let body = serde_json::json!({
-                "content": m.content, "components": m.components_json(), "allowed_mentions": { "parse": [] }
-            });
-            self.call(&format!("/channels/{channel}/messages"), &body, Some(&channel)).await?;
+        let parts = render::messages(reply);
+        self.check_room(&channel, parts.len())?;
+        let path = format!("/channels/{channel}/messages");
+        let mut parts = parts.iter();
+        if let Some(first) = parts.next() {
+            self.call(&path, &first.json(false), Some(&channel)).await?;
+        }
+        // Once the first part is out, a retry of the alert would send it twice: the rest is
+        // tried here, a few times, and what still fails is logged and left out.
+        for (i, m) in parts.enumerate() {
+            let mut tries = 0;
+            loop {
+                match self.call(&path, &m.json(false), Some(&channel)).await {
+                    Ok(_) => break,
+                    Err(SendError::Retry { after, why }) if tries < PART_TRIES => {
+                        tries += 1;
+                        tracing::info!(%why, "a later part of an alert is tried again");
+                        tokio::time::sleep(after.unwrap_or(Duration::from_secs(1)).min(PART_WAIT_MAX)).await;
+                    }
+                    Err(e) => {
+                        tracing::error!(part = i + 2, error = ?e, "a later part of an alert was not delivered");
+                        break;
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
-//! Replies as Discord messages: markdown with every dynamic string escaped, code and aligned
-//! fields in code blocks, buttons as component rows whose custom ids are the tokens, and
-//! content cut under Discord's 2,000 characters. Mentions are escaped for looks; what stops a
-//! ping is `allowed_mentions` being empty on every message we send.
+//! Replies as Discord messages: markdown with every dynamic string escaped, buttons as
+//! component rows whose custom ids are the tokens. A titled reply (a listing, a confirmation,
+//! server details, an alert) is an embed — the title, its text as the description, key-value
+//! fields as embed fields — when it fits Discord's embed limits; anything else is content,
+//! with code and aligned fields in code blocks, cut under 2,000 characters. Mentions are
+//! escaped for looks; what stops a ping is `allowed_mentions` being empty on every message.
 
 use secrecy::ExposeSecret;
 use serenity::builder::{CreateActionRow, CreateButton};
@@ -10,15 +12,51 @@ use crate::core::{Block, Button, ButtonStyle, Reply, Span, Text};
 
 /// A message's content may hold at most this many characters.
 pub const CONTENT_MAX: usize = 2000;
+/// Discord's embed limits: title, description, fields, a field's name and value, all text.
+const TITLE_MAX: usize = 256;
+const DESCRIPTION_MAX: usize = 4096;
+const FIELDS_MAX: usize = 25;
+const FIELD_NAME_MAX: usize = 256;
+const FIELD_VALUE_MAX: usize = 1024;
+const EMBED_TOTAL_MAX: usize = 6000;
+/// A value this short sits beside others (three to a line); a longer one takes the width.
+const INLINE_MAX: usize = 40;
+/// The embeds' accent colour.
+const ACCENT: u32 = 0x2E_A0_43;
+/// A field name that shows as nothing (Discord requires one): text between fields.
+const BLANK_NAME: &str = "\u{200b}";
 
-/// One Discord message: markdown content and button rows.
+/// One Discord message: markdown content or an embed, and button rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub content: String,
+    /// An embed's JSON.
+    pub embed: Option<serde_json::Value>,
     pub rows: Vec<Vec<Button>>,
 }
 
 impl Message {
+    /// Plain text (escaped), no buttons.
+    pub fn text(t: &str) -> Message {
+        Message { content: escape(t), embed: None, rows: Vec::new() }
+    }
+
+    /// The message's JSON for the REST API (new messages, edits, follow-ups). Every field is
+    /// written, so an edit also clears what the message had (a confirmation's embed and
+    /// buttons); no mention ever pings.
+    pub fn json(&self, ephemeral: bool) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "content": self.content,
+            "embeds": self.embed.iter().collect::<Vec<_>>(),
+            "components": self.components_json(),
+            "allowed_mentions": { "parse": [] },
+        });
+        if ephemeral {
+            v["flags"] = serde_json::json!(64);
+        }
+        v
+    }
+
     /// The rows as serenity's components.
     pub fn components(&self) -> Vec<CreateActionRow> {
         self.rows
@@ -67,6 +105,9 @@ pub fn escape(s: &str) -> String {
 /// A reply as the messages it takes (more than one only when it is too long for one);
 /// buttons go on the last.
 pub fn messages(reply: &Reply) -> Vec<Message> {
+    if let Some(embed) = embed(reply) {
+        return vec![Message { content: String::new(), embed: Some(embed), rows: reply.rows.clone() }];
+    }
     let mut budget = CONTENT_MAX;
     loop {
         let parts: Vec<Message> = reply.split(budget).iter().map(one).collect();
@@ -94,7 +135,67 @@ pub fn one(reply: &Reply) -> Message {
         }
         block(b, &mut content);
     }
-    Message { content, rows: reply.rows.clone() }
+    Message { content, embed: None, rows: reply.rows.clone() }
+}
+
+/// A titled reply as one embed: the text before the first fields is the description; fields
+/// are embed fields; text after them goes in full-width fields without a name, in order.
+/// `None` when the reply has no title, holds a secret (shown as content, to copy), or breaks
+/// an embed's limits (then it is content, split as needed).
+pub fn embed(reply: &Reply) -> Option<serde_json::Value> {
+    let (Block::Title(title), rest) = reply.blocks.split_first()? else { return None };
+    if rest.iter().any(|b| matches!(b, Block::Secret(_))) {
+        return None;
+    }
+    let mut t = String::new();
+    text(title, &mut t);
+    let mut description = String::new();
+    let mut fields: Vec<(String, String, bool)> = Vec::new();
+    for b in rest {
+        match b {
+            Block::Fields(fs) => {
+                for (k, v) in fs {
+                    let value = if v.trim().is_empty() { "—".to_owned() } else { escape(v) };
+                    fields.push((escape(k), value, v.chars().count() <= INLINE_MAX));
+                }
+            }
+            other => {
+                let mut md = String::new();
+                block(other, &mut md);
+                if fields.is_empty() {
+                    if !description.is_empty() {
+                        description.push('\n');
+                    }
+                    description.push_str(&md);
+                } else {
+                    fields.push((BLANK_NAME.to_owned(), md, false));
+                }
+            }
+        }
+    }
+    let len = |s: &str| s.chars().count();
+    let total = len(&t) + len(&description) + fields.iter().map(|(k, v, _)| len(k) + len(v)).sum::<usize>();
+    let fits = len(&t) <= TITLE_MAX
+        && len(&description) <= DESCRIPTION_MAX
+        && fields.len() <= FIELDS_MAX
+        && fields.iter().all(|(k, v, _)| len(k) <= FIELD_NAME_MAX && (1..=FIELD_VALUE_MAX).contains(&len(v)))
+        && total <= EMBED_TOTAL_MAX;
+    if !fits {
+        return None;
+    }
+    let mut e = serde_json::json!({ "title": t, "color": ACCENT });
+    if !description.is_empty() {
+        e["description"] = serde_json::json!(description);
+    }
+    if !fields.is_empty() {
+        // A lone short field sits inline with nothing: full width reads the same.
+        let inline = fields.iter().filter(|f| f.2).count() > 1;
+        e["fields"] = fields
+            .into_iter()
+            .map(|(name, value, short)| serde_json::json!({ "name": name, "value": value, "inline": short && inline }))
+            .collect();
+    }
+    Some(e)
 }
 
 fn block(b: &Block, out: &mut String) {
@@ -207,6 +308,57 @@ mod tests {
         assert_eq!(json[0]["components"][0]["custom_id"], "tokC");
         assert_eq!(json[0]["components"][0]["style"], 4);
         assert_eq!(json[0]["components"][1]["label"], "Abort");
+    }
+
+    #[test]
+    fn titled_replies_are_embeds_with_fields_in_order() {
+        let r = Reply::titled("Rent server #42?")
+            .with_text("In DE_1")
+            .with_fields(vec![
+                ("GPU".into(), "1× RTX 4090".into()),
+                ("Price".into(), "$3.60/day".into()),
+                ("Image".into(), "cloreai/ubuntu22.04-jupyter:latest-with-a-longer-tag".into()),
+            ])
+            .with_text("Confirm within 10 minutes.")
+            .with_button("Confirm", ButtonStyle::Primary, "tokC".into());
+        let parts = messages(&r);
+        assert_eq!(parts.len(), 1);
+        let m = &parts[0];
+        assert_eq!(m.content, "");
+        let e = m.embed.as_ref().unwrap();
+        assert_eq!(e["title"], "Rent server \\#42?");
+        assert_eq!(e["description"], "In DE\\_1");
+        let f = e["fields"].as_array().unwrap();
+        assert_eq!(
+            (f[0]["name"].as_str(), f[0]["value"].as_str(), f[0]["inline"].as_bool()),
+            (Some("GPU"), Some("1× RTX 4090"), Some(true))
+        );
+        assert_eq!(f[2]["inline"], false, "a long value takes the width");
+        assert_eq!(
+            (f[3]["name"].as_str(), f[3]["value"].as_str()),
+            (Some(BLANK_NAME), Some("Confirm within 10 minutes."))
+        );
+        let json = m.json(true);
+        assert_eq!(json["embeds"].as_array().unwrap().len(), 1);
+        assert_eq!(json["components"][0]["components"][0]["custom_id"], "tokC");
+        assert_eq!(
+            (json["flags"].as_u64(), &json["allowed_mentions"]),
+            (Some(64), &serde_json::json!({ "parse": [] }))
+        );
+        // An edit to plain text clears the embed it replaces.
+        assert_eq!(Message::text("Done").json(false)["embeds"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn untitled_secret_bearing_or_oversized_replies_stay_content() {
+        assert!(embed(&Reply::text("Saved.")).is_none());
+        let secret = Reply::titled("Order 7 is running").with_secret("SSH password", "pw-123".to_owned().into());
+        assert!(embed(&secret).is_none() && one(&secret).content.contains("`pw-123`"));
+        let many: Vec<(String, String)> = (0..30).map(|i| (format!("k{i}"), "v".into())).collect();
+        assert!(embed(&Reply::titled("Many").with_fields(many)).is_none(), "over 25 fields");
+        let long = Reply::titled("Long").with_text("x".repeat(5000));
+        assert!(embed(&long).is_none());
+        assert!(messages(&long).iter().all(|m| m.embed.is_none() && m.content.chars().count() <= CONTENT_MAX));
     }
 
     #[test]

@@ -610,7 +610,9 @@ impl Notifier for TelegramNotifier {
         };
         let thread = to.thread_id.as_deref().and_then(|t| t.parse().ok());
         if chat < 0 {
-            SendWindows::check(&self.groups, &chat.to_string())?;
+            // A long alert is several messages, each counted against the group's limit.
+            let parts = render::messages(reply, render::MESSAGE_MAX).len() + usize::from(reply.image.is_some());
+            SendWindows::check(&self.groups, &chat.to_string(), parts)?;
         }
         match self.sender.send(Place { chat, thread }, reply, None).await {
             Ok(_) => Ok(()),

@@ -1,0 +1,164 @@
+//! The forms (modals) that take secrets: the API key, an SSH password, a rent's environment
+//! values. Whatever is typed into them is seen only by the user and Discord — never by a
+//! channel — and becomes the same command text the one parser reads. Built as ActionRow +
+//! InputText: serenity 0.12 reads a submit back only in that shape (DESIGN §10).
+
+use serde_json::{Value, json};
+
+/// The key form's custom id (and its one field's, `key`).
+pub const KEY: &str = "clorebot:key";
+pub const PASSWORD: &str = "clorebot:password";
+pub const RENT_ENV: &str = "clorebot:rent-env";
+
+/// Longest value a text input may hold (Discord's limit).
+const INPUT_MAX: usize = 4000;
+
+/// One text input in its own row.
+fn input(id: &str, label: &str, paragraph: bool, min: usize, max: usize, required: bool, value: Option<&str>) -> Value {
+    let mut field = json!({
+        "type": 4, "custom_id": id, "style": if paragraph { 2 } else { 1 }, "label": label,
+        "min_length": min, "max_length": max, "required": required,
+    });
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        field["value"] = json!(crate::text::bound(v, max));
+    }
+    json!({ "type": 1, "components": [field] })
+}
+
+fn modal(custom_id: &str, title: &str, rows: Vec<Value>) -> Value {
+    json!({ "type": 9, "data": { "custom_id": custom_id, "title": title, "components": rows } })
+}
+
+/// `/key`: the API key.
+pub fn key() -> Value {
+    let mut row = input("key", "API key (clore.ai → Profile → API)", false, 8, 200, true, None);
+    row["components"][0]["placeholder"] = json!("Only you see this form");
+    modal(KEY, "Your Clore API key", vec![row])
+}
+
+/// `/settings password:True`: the SSH password for new orders; the other settings given with
+/// it are shown to be sent along (and may still be changed).
+pub fn password(other_settings: &str) -> Value {
+    let mut rows = vec![input("password", "SSH password for new orders, or none", false, 4, 32, true, None)];
+    if !other_settings.is_empty() {
+        rows.push(input("rest", "Other settings", false, 0, 400, false, Some(other_settings)));
+    }
+    modal(PASSWORD, "Your SSH password", rows)
+}
+
+/// `/rent … env:True`: what to rent (filled in from the command, editable) and the
+/// environment, one `NAME=value` a line.
+pub fn rent_env(what: &str) -> Value {
+    modal(
+        RENT_ENV,
+        "Rent with environment variables",
+        vec![
+            input("what", "What to rent (as after /rent)", false, 1, 400, true, Some(what)),
+            input("env", "Environment: one NAME=value per line", true, 3, INPUT_MAX, true, None),
+        ],
+    )
+}
+
+/// The command text a submitted form stands for, or what was wrong with it (never echoing
+/// a value). `field` reads a field by its custom id.
+pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<String, String> {
+    let get = |id: &str| field(id).unwrap_or_default().trim().to_owned();
+    match custom_id {
+        KEY => Ok(format!("/key set {}", get("key"))),
+        PASSWORD => {
+            let pw = get("password");
+            if pw.chars().any(|c| c.is_whitespace() || is_quote(c)) {
+                return Err("A password cannot hold spaces or quotes. Nothing was saved.".into());
+            }
+            let rest = get("rest");
+            Ok(if rest.is_empty() {
+                format!("/settings password={pw}")
+            } else {
+                format!("/settings {rest} password={pw}")
+            })
+        }
+        RENT_ENV => {
+            let what = get("what");
+            if what.to_ascii_lowercase().split_whitespace().any(|w| w.starts_with("env")) {
+                return Err("Put environment values in the Environment box only. Nothing was rented.".into());
+            }
+            let mut out = format!("/rent {what}");
+            for (i, line) in get("env").lines().map(str::trim).enumerate() {
+                if line.is_empty() {
+                    continue;
+                }
+                if !line.contains('=') {
+                    return Err(format!("Environment line {} is not NAME=value. Nothing was rented.", i + 1));
+                }
+                if line.chars().any(is_quote) {
+                    return Err(format!(
+                        "Environment line {} holds a quote, which I cannot pass on. Nothing was rented.",
+                        i + 1
+                    ));
+                }
+                out.push_str(&format!(" env \"{line}\""));
+            }
+            Ok(out)
+        }
+        _ => Err("That form is not one of mine.".into()),
+    }
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::command::{Command, parse};
+
+    fn fields<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |id| pairs.iter().find(|(k, _)| *k == id).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn forms_become_the_text_the_parser_reads() {
+        let t =
+            text(RENT_ENV, fields(&[("what", "4090 spot=0.5"), ("env", "TOKEN=a b=c\n\n  HF_HOME=/data ")])).unwrap();
+        assert_eq!(t, "/rent 4090 spot=0.5 env \"TOKEN=a b=c\" env \"HF_HOME=/data\"");
+        match parse(&t).unwrap() {
+            Command::Rent(a) => {
+                assert_eq!(a.env.get("TOKEN").map(String::as_str), Some("a b=c"));
+                assert_eq!(a.env.get("HF_HOME").map(String::as_str), Some("/data"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let t = text(PASSWORD, fields(&[("password", "s3cret-pw"), ("rest", "currency=clore")])).unwrap();
+        assert_eq!(t, "/settings currency=clore password=s3cret-pw");
+        assert_eq!(parse(&t).unwrap().name(), "settings");
+        assert_eq!(text(KEY, fields(&[("key", " abc123def456 ")])).unwrap(), "/key set abc123def456");
+    }
+
+    #[test]
+    fn a_bad_form_is_refused_without_echoing_values() {
+        let e = text(PASSWORD, fields(&[("password", "two words")])).unwrap_err();
+        assert!(!e.contains("two") && e.contains("spaces"), "{e}");
+        let e = text(RENT_ENV, fields(&[("what", "4090"), ("env", "A=1\nsecret-token")])).unwrap_err();
+        assert!(e.contains("line 2") && !e.contains("secret"), "{e}");
+        let e = text(RENT_ENV, fields(&[("what", "4090"), ("env", "A=\"x\"")])).unwrap_err();
+        assert!(e.contains("quote"), "{e}");
+        assert!(text("clorebot:other", fields(&[])).is_err());
+    }
+
+    #[test]
+    fn forms_are_rows_of_one_text_input() {
+        for form in [key(), password("currency=usd"), rent_env("4090")] {
+            assert_eq!(form["type"], 9);
+            let rows = form["data"]["components"].as_array().unwrap();
+            assert!(!rows.is_empty() && rows.len() <= 5);
+            for r in rows {
+                assert_eq!(r["type"], 1);
+                assert_eq!(r["components"].as_array().unwrap().len(), 1);
+                assert_eq!(r["components"][0]["type"], 4);
+                assert!(r["components"][0]["label"].as_str().unwrap().chars().count() <= 45);
+            }
+        }
+        assert_eq!(rent_env("4090 spot=0.5")["data"]["components"][0]["components"][0]["value"], "4090 spot=0.5");
+    }
+}
