@@ -256,6 +256,10 @@ fn describe() {
     describe_counter!("clorebot_alerts_enqueued_total", "Alerts written to the outbox");
     describe_counter!("clorebot_alerts_delivered_total", "Alerts delivered");
     describe_counter!("clorebot_alerts_failed_total", "Alerts given up on");
+    describe_counter!(
+        "clorebot_discord_requests_total",
+        "Requests the Discord alert sender made, by route (post_message, open_dm) and HTTP status (429: rate-limited)"
+    );
     describe_gauge!("clorebot_outbox_backlog", "Alerts waiting for delivery");
     describe_gauge!("clorebot_outbox_oldest_seconds", Unit::Seconds, "Age of the oldest alert waiting");
     describe_histogram!("clorebot_poll_seconds", Unit::Seconds, "Duration of one poll round, by poller");

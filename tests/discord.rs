@@ -545,6 +545,25 @@ async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     let answer = &fake.for_interaction("gateway-token")[0];
     assert!(answer.at >= callback.at, "the answer is edited in only after the first answer exists");
     assert!(answer.shown().contains("/gpus \\[query\\]"), "{}", answer.shown());
+
+    // Discord drops the connection: the bot resumes (or identifies anew) and answers again.
+    let before = *gateway.sessions.lock().unwrap();
+    gateway.close(4000);
+    tokio::time::timeout(WAIT, async {
+        while *gateway.sessions.lock().unwrap() == before {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the bot comes back to the gateway");
+    let mut i = fixture("command");
+    i["token"] = json!("gateway-token-2");
+    i["data"]["name"] = json!("help");
+    i["data"]["options"] = json!([]);
+    gateway.push(i);
+    fake.wait_for(WAIT, |_| !fake.for_interaction("gateway-token-2").is_empty()).await;
+    let after = *gateway.sessions.lock().unwrap();
+    assert!(after.0 + after.1 > before.0 + before.1, "{before:?} → {after:?}");
     done.send(()).unwrap();
     served.await.unwrap().unwrap();
 }

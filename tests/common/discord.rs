@@ -388,8 +388,17 @@ fn invalid_message(b: &Value, new: bool) -> Option<String> {
 #[derive(Clone)]
 pub struct FakeGateway {
     addr: SocketAddr,
-    push: tokio::sync::mpsc::UnboundedSender<Value>,
+    push: tokio::sync::mpsc::UnboundedSender<ToBot>,
+    /// Told on every Identify and every Resume.
     pub identified: Arc<tokio::sync::Notify>,
+    /// Sessions started (Identify) and resumed (Resume).
+    pub sessions: Arc<Mutex<(usize, usize)>>,
+}
+
+enum ToBot {
+    Interaction(Value),
+    /// Close the connection with this close code.
+    Close(u16),
 }
 
 impl FakeGateway {
@@ -398,14 +407,15 @@ impl FakeGateway {
         use tokio_tungstenite::tungstenite::Message as Ws;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let (push, rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        let (push, rx) = tokio::sync::mpsc::unbounded_channel::<ToBot>();
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let identified = Arc::new(tokio::sync::Notify::new());
-        let (ready_flag, url) = (identified.clone(), format!("ws://{addr}"));
+        let sessions = Arc::new(Mutex::new((0, 0)));
+        let (ready_flag, url, counts) = (identified.clone(), format!("ws://{addr}"), sessions.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { continue };
-                let (rx, ready_flag, url) = (rx.clone(), ready_flag.clone(), url.clone());
+                let (rx, ready_flag, url, counts) = (rx.clone(), ready_flag.clone(), url.clone(), counts.clone());
                 tokio::spawn(async move {
                     let hello = json!({ "op": 10, "d": { "heartbeat_interval": 45000 } });
                     if ws.send(Ws::Text(hello.to_string())).await.is_err() {
@@ -428,23 +438,41 @@ impl FakeGateway {
                                                       "avatar": null, "bot": true, "global_name": null, "public_flags": 0 },
                                             "application": { "id": APP_ID.to_string(), "flags": 0 } } });
                                         let _ = ws.send(Ws::Text(ready.to_string())).await;
+                                        counts.lock().unwrap().0 += 1;
+                                        ready_flag.notify_waiters();
+                                        ready_flag.notify_one();
+                                    }
+                                    // Resume: the session goes on where the bot left it.
+                                    Some(6) => {
+                                        seq = v["d"]["seq"].as_u64().unwrap_or(seq) + 1;
+                                        let resumed = json!({ "op": 0, "s": seq, "t": "RESUMED", "d": null });
+                                        let _ = ws.send(Ws::Text(resumed.to_string())).await;
+                                        counts.lock().unwrap().1 += 1;
                                         ready_flag.notify_waiters();
                                         ready_flag.notify_one();
                                     }
                                     _ => {}
                                 }
                             }
-                            Some(interaction) = rx.recv() => {
-                                seq += 1;
-                                let d = json!({ "op": 0, "s": seq, "t": "INTERACTION_CREATE", "d": interaction });
-                                if ws.send(Ws::Text(d.to_string())).await.is_err() { return; }
-                            }
+                            Some(m) = rx.recv() => match m {
+                                ToBot::Interaction(interaction) => {
+                                    seq += 1;
+                                    let d = json!({ "op": 0, "s": seq, "t": "INTERACTION_CREATE", "d": interaction });
+                                    if ws.send(Ws::Text(d.to_string())).await.is_err() { return; }
+                                }
+                                ToBot::Close(code) => {
+                                    use tokio_tungstenite::tungstenite::protocol::{CloseFrame, frame::coding::CloseCode};
+                                    let frame = CloseFrame { code: CloseCode::from(code), reason: "fake gateway closed it".into() };
+                                    let _ = ws.close(Some(frame)).await;
+                                    return;
+                                }
+                            },
                         }
                     }
                 });
             }
         });
-        FakeGateway { addr, push, identified }
+        FakeGateway { addr, push, identified, sessions }
     }
 
     pub fn url(&self) -> String {
@@ -452,6 +480,11 @@ impl FakeGateway {
     }
 
     pub fn push(&self, interaction: Value) {
-        self.push.send(interaction).unwrap();
+        self.push.send(ToBot::Interaction(interaction)).unwrap();
+    }
+
+    /// Closes the bot's connection with `code` (4000: "unknown error", resumable).
+    pub fn close(&self, code: u16) {
+        self.push.send(ToBot::Close(code)).unwrap();
     }
 }

@@ -225,6 +225,10 @@ impl DiscordNotifier {
                 why: format!("request to Discord failed ({})", if e.is_timeout() { "timed out" } else { "network" }),
             })?;
         let status = resp.status().as_u16();
+        // By route, ids left out (a DM channel opened, a message posted).
+        let route = if path.starts_with("/users/") { "open_dm" } else { "post_message" };
+        metrics::counter!("clorebot_discord_requests_total", "route" => route, "status" => status.to_string())
+            .increment(1);
         let header =
             |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<f64>().ok());
         let (remaining, reset_after, retry_header) =
