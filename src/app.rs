@@ -282,11 +282,18 @@ struct Health {
     metrics: PrometheusHandle,
 }
 
+/// The operational routes on `CLOREBOT_HTTP_LISTEN`: liveness, readiness, Prometheus.
+pub const HEALTHZ: &str = "/healthz";
+pub const READYZ: &str = "/readyz";
+pub const METRICS: &str = "/metrics";
+/// All of them (deploy/'s probes are checked against this list).
+pub const ROUTES: &[&str] = &[HEALTHZ, READYZ, METRICS];
+
 fn http_router(h: Health) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics_text))
+        .route(HEALTHZ, get(|| async { "ok\n" }))
+        .route(READYZ, get(readyz))
+        .route(METRICS, get(metrics_text))
         .with_state(h)
 }
 

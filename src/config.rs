@@ -15,6 +15,9 @@ use crate::clore::{ApiKey, ClientConfig};
 use crate::core::CoreConfig;
 use crate::store::crypto::{CryptoError, Keyring};
 
+/// The port `CLOREBOT_HTTP_LISTEN` defaults to (deploy/ publishes and probes it).
+pub const DEFAULT_PORT: u16 = 8080;
+
 /// One documented variable: its name, its default (as text), and what it does.
 pub struct Var {
     pub name: &'static str,
@@ -248,7 +251,7 @@ impl Config {
                     format!("must be an address like 0.0.0.0:8080, not {:?}", crate::text::clip(&v, 60)),
                 )
             })?,
-            None => SocketAddr::from(([0, 0, 0, 0], 8080)),
+            None => SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)),
         };
         Ok(Config {
             database_url: env.secret("DATABASE_URL")?,

@@ -30,6 +30,9 @@ enum Cmd {
     Demo(DemoArgs),
     /// Apply the database migrations to DATABASE_URL and exit (they also run on start).
     Migrate,
+    /// Exit 0 if this machine's `clorebot run` answers /healthz (a container health check
+    /// without curl): it asks CLOREBOT_HTTP_LISTEN's port on loopback.
+    Health,
     /// Master keys for the API keys stored at rest.
     Keys {
         #[command(subcommand)]
@@ -100,6 +103,7 @@ async fn main() -> ExitCode {
         Cmd::Chat(a) => run_chat(a).await,
         Cmd::Demo(a) => run_demo(a).await,
         Cmd::Migrate => run_migrate().await,
+        Cmd::Health => run_health().await,
         Cmd::Keys { cmd: KeysCmd::Generate } => {
             println!("{}", clorebot::store::crypto::Keyring::generate_key_b64());
             Ok(())
@@ -144,6 +148,27 @@ async fn run() -> anyhow::Result<()> {
     println!("clorebot serving /healthz, /readyz and /metrics on http://{}", listener.local_addr()?);
     std::io::stdout().flush().ok();
     app.serve(listener, clorebot::app::termination()).await
+}
+
+async fn run_health() -> anyhow::Result<()> {
+    let mut at = config()?.http_listen;
+    if at.ip().is_unspecified() {
+        at.set_ip(if at.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let url = format!("http://{at}{}", clorebot::app::HEALTHZ);
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(4)).build()?;
+    match client.get(&url).send().await {
+        Ok(r) if r.status().is_success() => {
+            println!("healthy ({url})");
+            Ok(())
+        }
+        Ok(r) => anyhow::bail!("{url} answered {}", r.status()),
+        Err(e) => anyhow::bail!("{url} did not answer: {}", if e.is_timeout() { "timed out" } else { "no connection" }),
+    }
 }
 
 async fn run_migrate() -> anyhow::Result<()> {

@@ -203,6 +203,13 @@ async fn sigterm_during_an_auto_rent_lets_it_commit_then_exits_0() {
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
         panic!("clorebot run never became ready: {:?}\n{err}", child.wait());
     }
+    // The container health check: `clorebot health` asks the listener on loopback.
+    let health = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_clorebot"));
+        c.arg("health").env("CLOREBOT_HTTP_LISTEN", base.strip_prefix("http://").unwrap()).output().unwrap()
+    };
+    let out = health();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let started = Instant::now();
     loop {
         let (_, m) = get(&format!("{base}/metrics")).await;
@@ -239,6 +246,8 @@ async fn sigterm_during_an_auto_rent_lets_it_commit_then_exits_0() {
     .await
     .unwrap();
     assert!(status.0.success(), "exit {:?}: {}", status.0, status.1);
+    let out = health();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("did not answer"));
 
     // The order Clore made is known: the attempt settled as made, the order tracked.
     let settled: Vec<(String, Option<i64>)> =
