@@ -341,7 +341,8 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     );
     assert_eq!(posts[0].body["allowed_mentions"], json!({ "parse": [] }));
     assert_eq!(posts[0].buttons(), [("Rent #74".to_owned(), "tok0".to_owned())]);
-    let dm = fake.calls().into_iter().find(|c| c.path == "/api/v10/channels/1399999999999999999/messages").unwrap();
+    let dm_path = format!("/api/v10/channels/{}/messages", common::discord::dm_channel(USER));
+    let dm = fake.calls().into_iter().find(|c| c.path == dm_path).unwrap();
     assert_eq!(dm.shown(), "Order 1001 ends in 30 minutes.");
     assert!(fake.calls().iter().any(|c| c.path == "/api/v10/users/@me/channels" && c.body["recipient_id"] == USER));
     // The two held back go out once the window has room, in order.

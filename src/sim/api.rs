@@ -47,6 +47,8 @@ struct Gate {
     call_spacing: Duration,
     create_spacing: Duration,
     faults: Vec<Fault>,
+    /// Calls refused for coming too soon after the key's last (injected faults not counted).
+    rate_limited: u64,
 }
 
 impl Default for Gate {
@@ -54,6 +56,7 @@ impl Default for Gate {
         Gate {
             last_call: HashMap::new(),
             last_create: HashMap::new(),
+            rate_limited: 0,
             call_spacing: CALL_SPACING,
             create_spacing: CREATE_SPACING,
             faults: Vec::new(),
@@ -99,6 +102,7 @@ impl Sim {
         let too_soon =
             |m: &HashMap<String, Instant>, spacing| m.get(key).is_some_and(|t| now.duration_since(*t) < spacing);
         if too_soon(&g.last_call, g.call_spacing) || (create && too_soon(&g.last_create, g.create_spacing)) {
+            g.rate_limited += 1;
             return Err(SimError::code(5));
         }
         g.last_call.insert(key.to_owned(), now);
@@ -288,5 +292,7 @@ async fn ctl_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 }
 
 async fn ctl_state(State(sim): State<Arc<Sim>>) -> Response {
-    respond(Ok(sim.with_state(|s| s.snapshot())))
+    let mut snapshot = sim.with_state(|s| s.snapshot());
+    snapshot["rate_limited"] = json!(sim.gate().rate_limited);
+    respond(Ok(snapshot))
 }

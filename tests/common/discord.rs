@@ -43,6 +43,12 @@ pub fn config(
         guild_id: None,
     }
 }
+/// The DM channel the fake opens with a user: its own per user.
+pub fn dm_channel(user: &str) -> String {
+    let n: u64 = user.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    (1_390_000_000_000_000_000 + n % 1_000_000_000_000_000).to_string()
+}
+
 pub const TOKEN: &str = "MTMxMTExMTExMTExMTExMTExMQ.fake.bot-token-for-tests";
 
 #[derive(Debug, Clone)]
@@ -148,6 +154,17 @@ impl FakeDiscord {
 
     /// The calls so far. A follow-up that came while its deferred command had no original
     /// response yet is marked as having become it, with the deferral's visibility.
+    /// How many calls were made so far (a mark for [`FakeDiscord::calls_from`]).
+    pub fn len(&self) -> usize {
+        self.inner.lock().unwrap().calls.len()
+    }
+
+    /// The calls from the `i`th on, as made (no follow-up marked as an original).
+    pub fn calls_from(&self, i: usize) -> Vec<Call> {
+        let s = self.inner.lock().unwrap();
+        s.calls.get(i..).map(<[Call]>::to_vec).unwrap_or_default()
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         let s = self.inner.lock().unwrap();
         let mut filled = std::collections::HashSet::new();
@@ -316,7 +333,7 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
             ("POST", ["webhooks", _, _]) => (200, message(id, "1333333333333333333", &body)),
             ("POST", ["users", "@me", "channels"]) => (
                 200,
-                json!({ "id": "1399999999999999999", "type": 1, "last_message_id": null, "flags": 0,
+                json!({ "id": dm_channel(body["recipient_id"].as_str().unwrap_or_default()), "type": 1, "last_message_id": null, "flags": 0,
                         "recipients": [{ "id": body["recipient_id"], "username": "alice", "global_name": "Alice",
                                          "discriminator": "0", "avatar": null, "public_flags": 0 }] }),
             ),

@@ -137,6 +137,17 @@ impl FakeTelegram {
         self.news.notify_waiters();
     }
 
+    /// How many calls were made so far (a mark for [`FakeTelegram::calls_from`]).
+    pub fn len(&self) -> usize {
+        self.state.lock().unwrap().calls.len()
+    }
+
+    /// The calls from the `i`th on.
+    pub fn calls_from(&self, i: usize) -> Vec<Call> {
+        let s = self.state.lock().unwrap();
+        s.calls.get(i..).map(<[Call]>::to_vec).unwrap_or_default()
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.state.lock().unwrap().calls.clone()
     }
