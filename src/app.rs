@@ -60,6 +60,8 @@ impl App {
         };
         store::secrets::check_keyring(&pool, &keyring).await?;
         let client = CloreClient::new(cfg.clore).context("failed to build the Clore client")?;
+        // Every process on this database keeps each key's pace together.
+        client.share_pace(Arc::new(store::pace::DbPace::new(pool.clone())));
         let core = Arc::new(Core::new(pool, client, keyring, cfg.core, cfg.market_ttl));
         let engine = Arc::new(Engine::new(core.clone(), cfg.engine));
         Ok(App {

@@ -392,3 +392,40 @@ async fn simulator_answers_unknown_endpoints_and_missing_keys_like_clore() {
     let r = raw.post(format!("{}/cancel_order", sim.api_url())).header("auth", KEY).body("{oops").send().await.unwrap();
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], 2);
 }
+
+/// Two processes (two clients) calling with one key: alone, each keeps its own pace and they
+/// collide at Clore; sharing the pace through the database, Clore refuses none of their calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_sharing_the_database_pace_keep_each_keys_limit_together() {
+    let sim = start_sim(20).await;
+    let (a, b) = (client(&sim), client(&sim));
+    let both = |a: &clorebot::clore::CloreClient, b: &clorebot::clore::CloreClient| {
+        let (a, b) = (a.clone(), b.clone());
+        async move {
+            let k = key();
+            let one = async {
+                for _ in 0..3 {
+                    a.wallets(&k).await.unwrap();
+                }
+            };
+            let two = async {
+                for _ in 0..3 {
+                    b.wallets(&k).await.unwrap();
+                }
+            };
+            tokio::join!(one, two);
+        }
+    };
+    let refused = |s: serde_json::Value| s["rate_limited"].as_u64().unwrap();
+    both(&a, &b).await;
+    let alone = refused(state(&sim).await);
+    assert!(alone > 0, "unshared, the two clients collide");
+
+    // (The key's last call is a second behind before the shared pace starts counting.)
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let pace = std::sync::Arc::new(clorebot::store::pace::DbPace::new(db().await));
+    a.share_pace(pace.clone());
+    b.share_pace(pace);
+    both(&a, &b).await;
+    assert_eq!(refused(state(&sim).await), alone, "shared, Clore refuses none");
+}

@@ -124,6 +124,12 @@ impl CloreClient {
         Ok(CloreClient { inner: Arc::new(Inner { http, cfg, limits, last_reached: Default::default() }) })
     }
 
+    /// Paces keyed calls with the other processes that share `pace` (replicas on one
+    /// database), not only within this one.
+    pub fn share_pace(&self, pace: Arc<dyn super::limit::SharedPace>) {
+        self.inner.limits.share(pace);
+    }
+
     pub fn base_url(&self) -> &Url {
         &self.inner.cfg.base_url
     }

@@ -16,6 +16,7 @@ pub mod history;
 pub mod intents;
 pub mod orders;
 pub mod outbox;
+pub mod pace;
 pub mod sealed;
 pub mod secrets;
 pub mod tempdb;
