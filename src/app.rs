@@ -92,14 +92,20 @@ impl App {
         self.supervise("pollers", move |stop| engine.clone().run_pollers(stop));
     }
 
-    /// Runs the Telegram front-end and its alert delivery under supervision.
+    /// Runs the Telegram front-end and its alert delivery under supervision. Alerts leave
+    /// one process at a time: with long polling the one that polls, with a webhook the one
+    /// holding the delivery lock.
     pub fn start_telegram(&self, tg: Arc<Telegram>) {
-        let pool = self.core.pool.clone();
-        let notifier = tg.notifier();
+        use crate::frontends::telegram::{DELIVERY_EVERY, DELIVERY_LOCK};
+        if tg.polls() {
+            tg.deliver_alerts();
+        } else {
+            let (pool, notifier) = (self.core.pool.clone(), tg.notifier());
+            self.supervise("telegram-alerts", move |stop| {
+                deliver::run_elected(pool.clone(), notifier.clone(), DELIVERY_EVERY, DELIVERY_LOCK, stop)
+            });
+        }
         self.supervise("telegram", move |stop| tg.clone().run(stop));
-        self.supervise("telegram-alerts", move |stop| {
-            deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)
-        });
     }
 
     /// The long-running process (`clorebot run`): the engine, the HTTP listener on `listener`
@@ -132,8 +138,15 @@ impl App {
             let guild = cfg.guild_id;
             let (pool, notifier) = (self.core.pool.clone(), dc.notifier(&cfg)?);
             self.supervise("discord", move |stop| dc.clone().run(guild, stop));
+            // One process at a time sends alerts: Discord's 50 requests a second are per bot.
             self.supervise("discord-alerts", move |stop| {
-                deliver::run(pool.clone(), notifier.clone(), crate::frontends::telegram::DELIVERY_EVERY, stop)
+                deliver::run_elected(
+                    pool.clone(),
+                    notifier.clone(),
+                    crate::frontends::telegram::DELIVERY_EVERY,
+                    crate::frontends::discord::DELIVERY_LOCK,
+                    stop,
+                )
             });
         }
         let stop = self.stop.clone();

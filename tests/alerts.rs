@@ -514,3 +514,63 @@ async fn a_team_watch_made_in_a_topic_alerts_into_that_topic() {
     let sent = w.deliver().await;
     assert!(sent.contains(&("dm:bob".to_owned(), "Your order ends in 30 minutes.".to_owned())), "{sent:?}");
 }
+
+/// Two processes deliver a platform's alerts: only the one holding the lock sends; when it
+/// stops, the other takes over and sends the rest, each alert once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_process_at_a_time_sends_a_platforms_alerts() {
+    use tokio_util::sync::CancellationToken;
+    const LOCK: i64 = 0x7465_7374_6c6b;
+    let t = test_app().await;
+    let pool = t.core.pool.clone();
+    let enqueue = |from: usize, to: usize| {
+        let pool = pool.clone();
+        async move {
+            for i in from..to {
+                let a = outbox::NewAlert {
+                    dedup_key: format!("elected:{i}"),
+                    platform: Platform::Console,
+                    target_chat_id: Some(format!("chat-{}", i % 3)),
+                    target_thread_id: None,
+                    target_user: None,
+                    payload: serde_json::to_value(clorebot::core::Reply::text(format!("alert {i}"))).unwrap(),
+                };
+                outbox::enqueue(&pool, &a).await.unwrap();
+            }
+        }
+    };
+    let delivered = |pool: sqlx::PgPool| async move {
+        for _ in 0..200 {
+            let owed: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            if owed == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("alerts still owed after 20 s");
+    };
+    let (a, b) = (Recorder::default(), Recorder::default());
+    let (stop_a, stop_b) = (CancellationToken::new(), CancellationToken::new());
+    let every = Duration::from_millis(100);
+    let first = tokio::spawn(deliver::run_elected(pool.clone(), a.clone(), every, LOCK, stop_a.clone()));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let second = tokio::spawn(deliver::run_elected(pool.clone(), b.clone(), every, LOCK, stop_b.clone()));
+    enqueue(0, 6).await;
+    delivered(pool.clone()).await;
+    assert_eq!((a.take().len(), b.take().len()), (6, 0), "only the chosen process sends");
+
+    stop_a.cancel();
+    first.await.unwrap();
+    enqueue(6, 9).await;
+    delivered(pool.clone()).await;
+    let (sent_a, sent_b) = (a.take(), b.take());
+    assert!(sent_a.is_empty());
+    let mut texts: Vec<String> = sent_b.into_iter().map(|(_, t)| t).collect();
+    texts.sort();
+    assert_eq!(texts, ["alert 6", "alert 7", "alert 8"], "the other took over, each alert once");
+    stop_b.cancel();
+    second.await.unwrap();
+}

@@ -276,6 +276,59 @@ pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration, stop: Cancell
     }
 }
 
+/// How often a process not chosen to deliver a platform's alerts tries to take over, and
+/// how often the chosen one checks that it still is.
+const TAKE_OVER_EVERY: Duration = Duration::from_secs(5);
+
+/// As [`run`], in one process at a time: the one holding the advisory lock `lock`; the
+/// others take over within [`TAKE_OVER_EVERY`] when it goes. A platform's limits count per
+/// bot, not per process (Telegram's 30 a second and 1 a second per chat, Discord's 50 a
+/// second), and one chat's alerts stay in order, only if one process sends them. An alert a
+/// dead process had claimed waits out its lease.
+pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duration, lock: i64, stop: CancellationToken) {
+    let mut said = false;
+    while !stop.is_cancelled() {
+        match crate::store::try_advisory_lock(&pool, lock).await {
+            Ok(Some(conn)) => {
+                tracing::info!(platform = ?n.platform(), "this process sends the platform's alerts");
+                said = false;
+                let chosen = stop.child_token();
+                let watch = {
+                    let chosen = chosen.clone();
+                    async move {
+                        let mut conn = conn;
+                        loop {
+                            tokio::select! {
+                                _ = chosen.cancelled() => break,
+                                _ = tokio::time::sleep(TAKE_OVER_EVERY) => {}
+                            }
+                            if sqlx::Connection::ping(&mut conn).await.is_err() {
+                                tracing::warn!("lost the alert-delivery lock's connection; another process takes over");
+                                chosen.cancel();
+                                break;
+                            }
+                        }
+                        sqlx::Connection::close(conn).await.ok();
+                    }
+                };
+                // A lost lock ends delivery after its current round, never in a send.
+                let deliver = async {
+                    run(pool.clone(), n.clone(), every, chosen.clone()).await;
+                    chosen.cancel();
+                };
+                tokio::join!(watch, deliver);
+            }
+            Ok(None) if !said => {
+                tracing::info!(platform = ?n.platform(), "another process sends the platform's alerts; this one takes over if it goes");
+                said = true;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not try the alert-delivery lock"),
+        }
+        let _ = tokio::time::timeout(TAKE_OVER_EVERY, stop.cancelled()).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! A fake Discord REST API for tests (serenity reaches it through its proxy setting): the
 //! routes the front-end uses, every call recorded, and Discord's limits — 50 requests a
-//! second in all, 5 messages per 5 s per channel — enforced with a 429 whose body carries
+//! second in all (interaction endpoints apart, as on Discord), 5 messages per 5 s per
+//! channel — enforced with a 429 whose body carries
 //! `retry_after`, as Discord's does. A message over Discord's size limits (content, embeds,
 //! components) is refused with 400 and code 50035, as Discord refuses it; and the first
 //! follow-up to a deferred command that was not edited yet *becomes* its original response,
@@ -272,7 +273,11 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
     };
     let forced = s.forced_429.pop_front();
     let mut limit_headers: Vec<(&str, String)> = Vec::new();
-    let limited = (s.recent.len() >= GLOBAL_PER_SEC).then_some(1.0).or(channel_full).or(forced);
+    // Interaction endpoints (the callback, the interaction's webhook) are not bound to the
+    // bot's global limit (Discord's docs: rate-limits, "Global Rate Limit").
+    let interaction = matches!(parts.as_slice(), ["webhooks", ..] | ["interactions", _, _, "callback"]);
+    let over_global = !interaction && s.recent.len() >= GLOBAL_PER_SEC;
+    let limited = over_global.then_some(1.0).or(channel_full).or(forced);
     let message_body = match (method.as_str(), parts.as_slice()) {
         ("PATCH", ["webhooks", _, _, "messages", _])
         | ("POST", ["webhooks", _, _])
@@ -310,7 +315,9 @@ async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body:
                 ("x-ratelimit-reset-after", format!("{:.3}", reset.as_secs_f64())),
             ];
         }
-        s.recent.push_back(now);
+        if !interaction {
+            s.recent.push_back(now);
+        }
         s.next_id += 1;
         let id = s.next_id;
         match (method.as_str(), parts.as_slice()) {

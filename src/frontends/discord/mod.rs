@@ -155,6 +155,9 @@ pub struct DiscordNotifier {
     overall: Arc<governor::DefaultDirectRateLimiter>,
 }
 
+/// The replica holding this advisory lock sends the Discord alerts.
+pub const DELIVERY_LOCK: i64 = 0x6463_616c_7274;
+
 /// A later part of a split alert is tried this many more times, waiting at most this long.
 const PART_TRIES: u32 = 3;
 const PART_WAIT_MAX: Duration = Duration::from_secs(10);

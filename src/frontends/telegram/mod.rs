@@ -29,7 +29,7 @@ use url::Url;
 
 pub use send::{Place, Sender};
 
-use crate::alerts::deliver::{Notifier, SendError, SendWindows, Target};
+use crate::alerts::deliver::{self, Notifier, SendError, SendWindows, Target};
 use crate::config::TelegramConfig;
 use crate::core::{Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply, Visibility, command, help};
 use crate::store::users::Reach;
@@ -46,6 +46,8 @@ const POLL_LOCK: i64 = 0x7467_706f_6c6c;
 const LOCK_RETRY: Duration = Duration::from_secs(5);
 /// How often the alert notifier looks for alerts to send.
 pub const DELIVERY_EVERY: Duration = Duration::from_secs(1);
+/// With a webhook, the replica holding this lock sends the alerts.
+pub const DELIVERY_LOCK: i64 = 0x7467_616c_7274;
 
 /// The bot as Telegram knows it (`getMe`).
 #[derive(Debug, Clone)]
@@ -67,6 +69,8 @@ pub struct Telegram {
     /// Updates being handled: shutdown lets them finish.
     tasks: TaskTracker,
     frontend: Arc<TelegramFrontend>,
+    /// The process that long-polls also sends the alerts (see [`Telegram::deliver_alerts`]).
+    delivers: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -111,6 +115,7 @@ impl Telegram {
         Ok(Arc::new(Telegram {
             core,
             frontend: Arc::new(TelegramFrontend { bot: direct, token: Arc::from(token) }),
+            delivers: std::sync::atomic::AtomicBool::new(false),
             sender,
             poll_bot,
             webhook_url: cfg.webhook_url,
@@ -128,6 +133,18 @@ impl Telegram {
     }
 
     /// The notifier that sends this platform's alerts.
+    /// Whether updates come by long polling (else by webhook).
+    pub fn polls(&self) -> bool {
+        self.webhook_url.is_none()
+    }
+
+    /// With long polling, the process that polls also sends the alerts (from the next time
+    /// it is chosen): every message to Telegram then leaves one process, whose limiter keeps
+    /// the bot's limits. Without this, alerts are for the caller to deliver.
+    pub fn deliver_alerts(&self) {
+        self.delivers.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
     pub fn notifier(&self) -> TelegramNotifier {
         TelegramNotifier {
             sender: self.sender.clone(),
@@ -209,7 +226,20 @@ impl Telegram {
         while !stop.is_cancelled() {
             match crate::store::try_advisory_lock(&self.core.pool, POLL_LOCK).await {
                 Ok(Some(mut lock)) => {
-                    let polled = self.poll(stop, &mut lock).await;
+                    // Alerts are sent while this process polls, and stop (after their round)
+                    // when it stops.
+                    let chosen = stop.child_token();
+                    let deliver = async {
+                        if self.delivers.load(std::sync::atomic::Ordering::SeqCst) {
+                            deliver::run(self.core.pool.clone(), self.notifier(), DELIVERY_EVERY, chosen.clone()).await;
+                        }
+                    };
+                    let poll = async {
+                        let polled = self.poll(stop, &mut lock).await;
+                        chosen.cancel();
+                        polled
+                    };
+                    let (polled, ()) = tokio::join!(poll, deliver);
                     sqlx::Connection::close(lock).await.ok();
                     polled?;
                     said = false;
