@@ -280,6 +280,38 @@ async fn concurrent_claimers_never_take_the_same_outbox_row() {
     assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
 }
 
+/// A sender that took over gives back what the previous one had claimed before it took
+/// over — and nothing claimed since.
+#[tokio::test]
+async fn claims_taken_before_a_takeover_can_be_given_back() {
+    let pool = db().await;
+    let lease = Duration::from_secs(300);
+    for i in 0..3 {
+        let a = outbox::NewAlert {
+            dedup_key: format!("takeover:{i}"),
+            platform: Platform::Discord,
+            target_chat_id: Some(format!("13333333333333333{i:02}")),
+            target_thread_id: None,
+            target_user: None,
+            payload: json!({ "text": format!("alert {i}") }),
+        };
+        outbox::enqueue(&pool, &a).await.unwrap();
+    }
+    let dead = outbox::claim(&pool, Platform::Discord, 2, lease).await.unwrap();
+    assert_eq!(dead.len(), 2);
+    let took_over: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&pool).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mine = outbox::claim(&pool, Platform::Discord, 1, lease).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    // Another platform's claims are not touched.
+    assert_eq!(outbox::release_claimed_before(&pool, Platform::Telegram, took_over, lease).await.unwrap(), 0);
+    assert_eq!(outbox::release_claimed_before(&pool, Platform::Discord, took_over, lease).await.unwrap(), 2);
+    let again = outbox::claim(&pool, Platform::Discord, 10, lease).await.unwrap();
+    let ids: HashSet<_> = again.iter().map(|r| r.id).collect();
+    assert_eq!(ids, dead.iter().map(|r| r.id).collect(), "the dead sender's two, not the new sender's own");
+    assert!(again.iter().all(|r| r.attempts == 1), "a claim given back is not counted as an attempt");
+}
+
 #[tokio::test]
 async fn outbox_leases_retries_and_failures() {
     let pool = db().await;

@@ -279,20 +279,40 @@ pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration, stop: Cancell
 /// How often a process not chosen to deliver a platform's alerts tries to take over, and
 /// how often the chosen one checks that it still is.
 const TAKE_OVER_EVERY: Duration = Duration::from_secs(5);
+/// After taking over, alerts the previous sender had claimed are taken back this long later
+/// rather than when their 5-minute lease ends: by then a sender that lost the lock but lives
+/// on (cut off from the database) has noticed (within [`TAKE_OVER_EVERY`]) and ended the sends
+/// it had started — started within [`SENDING_FOR`], held by a platform limiter a minute at
+/// most, then bounded by the request timeout: 5 + 60 + 60 + 15 s.
+const RECLAIM_AFTER: Duration = Duration::from_secs(150);
 
 /// As [`run`], in one process at a time: the one holding the advisory lock `lock`; the
 /// others take over within [`TAKE_OVER_EVERY`] when it goes. A platform's limits count per
 /// bot, not per process (Telegram's 30 a second and 1 a second per chat, Discord's 50 a
-/// second), and one chat's alerts stay in order, only if one process sends them. An alert a
-/// dead process had claimed waits out its lease.
+/// second), and one chat's alerts stay in order, only if one process sends them. Alerts a
+/// dead process had claimed are sent [`RECLAIM_AFTER`] the takeover.
 pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duration, lock: i64, stop: CancellationToken) {
     let mut said = false;
     while !stop.is_cancelled() {
         match crate::store::try_advisory_lock(&pool, lock).await {
-            Ok(Some(conn)) => {
+            Ok(Some(mut conn)) => {
                 tracing::info!(platform = ?n.platform(), "this process sends the platform's alerts");
                 said = false;
+                let took_over: Option<chrono::DateTime<chrono::Utc>> =
+                    sqlx::query_scalar("SELECT now()").fetch_one(&mut conn).await.ok();
                 let chosen = stop.child_token();
+                let reclaim = async {
+                    tokio::select! {
+                        _ = chosen.cancelled() => {}
+                        _ = tokio::time::sleep(RECLAIM_AFTER) => if let Some(at) = took_over {
+                            match outbox::release_claimed_before(&pool, n.platform(), at, LEASE).await {
+                                Ok(0) => {}
+                                Ok(k) => tracing::info!(alerts = k, "alerts the previous sender had claimed go out now"),
+                                Err(e) => tracing::warn!(error = %e, "could not take back the previous sender's claims"),
+                            }
+                        }
+                    }
+                };
                 let watch = {
                     let chosen = chosen.clone();
                     async move {
@@ -316,7 +336,7 @@ pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duratio
                     run(pool.clone(), n.clone(), every, chosen.clone()).await;
                     chosen.cancel();
                 };
-                tokio::join!(watch, deliver);
+                tokio::join!(watch, deliver, reclaim);
             }
             Ok(None) if !said => {
                 tracing::info!(platform = ?n.platform(), "another process sends the platform's alerts; this one takes over if it goes");

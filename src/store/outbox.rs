@@ -185,6 +185,28 @@ pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId], after: Duration)
     Ok(())
 }
 
+/// Gives back the claims on `platform`'s alerts taken before `before` (by a process that no
+/// longer sends them; see `deliver::run_elected`): they go out again without waiting out
+/// their `lease`. Returns how many.
+pub async fn release_claimed_before(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    before: chrono::DateTime<chrono::Utc>,
+    lease: Duration,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0)
+         WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL
+           AND claimed_until > now() AND claimed_until - make_interval(secs => $3) < $2",
+    )
+    .bind(platform.as_str())
+    .bind(before)
+    .bind(lease.as_secs_f64())
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// As [`mark_failed`] for several.
 pub async fn mark_failed_all(ex: impl PgExecutor<'_>, ids: &[OutboxId], error: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = ANY($1)")
