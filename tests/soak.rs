@@ -863,12 +863,23 @@ async fn soak() {
         unanswered <= (kills as u64 + 1) * 10,
     ));
 
-    let mut panics = 0;
+    // Panics, and secrets: the bot tokens, any user's API key, any interaction token.
+    let (mut panics, mut secrets_seen) = (0, 0);
+    let secret_marks = [tg::TOKEN, dc::TOKEN, "soak-key-"];
+    let interaction_token =
+        |l: &str| l.match_indices("soak-").any(|(i, _)| l[i + 5..].starts_with(|c: char| c.is_ascii_digit()));
     for entry in std::fs::read_dir(&logs).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
         panics += text.lines().filter(|l| l.contains(r#""message":"panic""#)).count();
+        secrets_seen +=
+            text.lines().filter(|l| secret_marks.iter().any(|m| l.contains(m)) || interaction_token(l)).count();
     }
     lines.push(("panics".into(), format!("{panics} in the logs"), panics == 0));
+    lines.push((
+        "secrets in logs".into(),
+        format!("{secrets_seen} lines with a bot token, an API key or an interaction token"),
+        secrets_seen == 0,
+    ));
 
     let clore_429 = sim_state["rate_limited"].as_u64().unwrap_or(0);
     lines.push((
@@ -889,9 +900,10 @@ async fn soak() {
         .chain(w.discord.calls().iter().filter(|c| c.status == 429).map(|c| c.at))
         .filter(|at| after_kill(*at).is_some_and(|d| d < Duration::from_secs(70)))
         .count();
+    let tg_groups = w.telegram.calls().iter().filter(|c| c.status == 429 && c.chat() < 0).count();
     lines.push((
         "platform 429s".into(),
-        format!("Telegram {tg429}, Discord {dc429}; {soon} of them within 70 s after a kill"),
+        format!("Telegram {tg429} ({tg_groups} to groups), Discord {dc429}; {soon} of them within 70 s after a kill"),
         tg429 == 0 && dc429 == 0,
     ));
 

@@ -80,6 +80,22 @@ pub trait Notifier: Send + Sync {
     fn private_chat_of(&self, _user_platform_id: &str) -> Option<String> {
         None
     }
+
+    /// This process starts sending the platform's alerts, taking over from another: `recent`
+    /// is what was delivered in the last minute (chat, how long ago), oldest first, for the
+    /// per-chat limits to count — the process it replaces sent them.
+    fn taking_over(&self, _recent: &[(String, Duration)]) {}
+}
+
+/// Readies `n` to take over sending: tells it what was delivered in the last minute, and
+/// waits out a second (the per-chat limit of the platform the sender before may have just
+/// used).
+pub async fn take_over<N: Notifier>(pool: &PgPool, n: &N) {
+    match outbox::delivered_within(pool, n.platform(), Duration::from_secs(60)).await {
+        Ok(recent) => n.taking_over(&recent),
+        Err(e) => tracing::warn!(error = %e, "could not read what was delivered lately"),
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Counts a notifier's own sends per chat in a sliding window, to keep to a platform's
@@ -119,6 +135,14 @@ impl SendWindows {
             self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < span));
         }
         Ok(())
+    }
+
+    /// Counts sends made before now (by another process): `ago`, oldest first.
+    pub fn seed(&mut self, chat: &str, ago: Duration) {
+        let now = std::time::Instant::now();
+        if let Some(at) = now.checked_sub(ago) {
+            let _ = self.admit(chat, at);
+        }
     }
 
     /// As [`SendWindows::admit_n`], as the error a notifier returns.
@@ -333,6 +357,7 @@ pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duratio
                 };
                 // A lost lock ends delivery after its current round, never in a send.
                 let deliver = async {
+                    take_over(&pool, &n).await;
                     run(pool.clone(), n.clone(), every, chosen.clone()).await;
                     chosen.cancel();
                 };
@@ -370,5 +395,17 @@ mod tests {
         assert_eq!(w.admit_n("c", 9, at(7000)), Ok(()));
         assert!(w.admit("c", at(7001)).is_err());
         assert_eq!(w.admit("other", at(7001)), Ok(()), "each chat has its own window");
+    }
+
+    #[test]
+    fn sends_another_process_made_count_after_a_takeover() {
+        let mut w = SendWindows::new(5, Duration::from_secs(5));
+        for ago in [4500, 3000, 2000, 1000, 10] {
+            w.seed("c", Duration::from_millis(ago));
+        }
+        let wait = w.admit("c", std::time::Instant::now()).unwrap_err();
+        assert!(wait > Duration::from_millis(300) && wait <= Duration::from_millis(500), "{wait:?}");
+        w.seed("old", Duration::from_secs(9));
+        assert_eq!(w.admit_n("old", 5, std::time::Instant::now()), Ok(()), "older than the window: not counted");
     }
 }

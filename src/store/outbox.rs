@@ -185,6 +185,26 @@ pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId], after: Duration)
     Ok(())
 }
 
+/// `platform`'s alerts delivered to a known chat within `within`: (chat, how long ago),
+/// oldest first.
+pub async fn delivered_within(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    within: Duration,
+) -> sqlx::Result<Vec<(String, Duration)>> {
+    let rows: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT target_chat_id, EXTRACT(EPOCH FROM now() - delivered_at)::float8 FROM outbox
+         WHERE platform = $1 AND target_chat_id IS NOT NULL
+           AND delivered_at > now() - make_interval(secs => $2)
+         ORDER BY delivered_at",
+    )
+    .bind(platform.as_str())
+    .bind(within.as_secs_f64())
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(|(chat, ago)| (chat, Duration::try_from_secs_f64(ago).unwrap_or_default())).collect())
+}
+
 /// Gives back the claims on `platform`'s alerts taken before `before` (by a process that no
 /// longer sends them; see `deliver::run_elected`): they go out again without waiting out
 /// their `lease`. Returns how many.

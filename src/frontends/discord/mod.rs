@@ -280,6 +280,14 @@ impl Notifier for DiscordNotifier {
         Platform::Discord
     }
 
+    /// A channel's alerts of the last 5 s count against its 5 per 5 s.
+    fn taking_over(&self, recent: &[(String, Duration)]) {
+        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        for (chat, ago) in recent {
+            channels.seed(chat, *ago);
+        }
+    }
+
     async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
         let channel = match (&to.chat_id, &to.user_platform_id) {
             (Some(c), _) => c.clone(),

@@ -231,7 +231,9 @@ impl Telegram {
                     let chosen = stop.child_token();
                     let deliver = async {
                         if self.delivers.load(std::sync::atomic::Ordering::SeqCst) {
-                            deliver::run(self.core.pool.clone(), self.notifier(), DELIVERY_EVERY, chosen.clone()).await;
+                            let n = self.notifier();
+                            deliver::take_over(&self.core.pool, &n).await;
+                            deliver::run(self.core.pool.clone(), n, DELIVERY_EVERY, chosen.clone()).await;
                         }
                     };
                     let poll = async {
@@ -630,6 +632,14 @@ impl Notifier for TelegramNotifier {
 
     fn private_chat_of(&self, user_platform_id: &str) -> Option<String> {
         Some(user_platform_id.to_owned())
+    }
+
+    /// A group's alerts of the last minute count against its 20 a minute.
+    fn taking_over(&self, recent: &[(String, Duration)]) {
+        let mut groups = self.groups.lock().unwrap_or_else(|p| p.into_inner());
+        for (chat, ago) in recent.iter().filter(|(chat, _)| chat.starts_with('-')) {
+            groups.seed(chat, *ago);
+        }
     }
 
     async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
