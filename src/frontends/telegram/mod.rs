@@ -226,6 +226,12 @@ impl Telegram {
         while !stop.is_cancelled() {
             match crate::store::try_advisory_lock(&self.core.pool, POLL_LOCK).await {
                 Ok(Some(mut lock)) => {
+                    // A poller that just died may have answered a chat a moment ago: a second
+                    // passes before this one answers anything (Telegram: 1 a second per chat).
+                    tokio::select! {
+                        _ = stop.cancelled() => {}
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
                     // Alerts are sent while this process polls, and stop (after their round)
                     // when it stops.
                     let chosen = stop.child_token();
