@@ -307,8 +307,12 @@ const TAKE_OVER_EVERY: Duration = Duration::from_secs(5);
 /// rather than when their 5-minute lease ends: by then a sender that lost the lock but lives
 /// on (cut off from the database) has noticed (within [`TAKE_OVER_EVERY`]) and ended the sends
 /// it had started — started within [`SENDING_FOR`], held by a platform limiter a minute at
-/// most, then bounded by the request timeout: 5 + 60 + 60 + 15 s.
-const RECLAIM_AFTER: Duration = Duration::from_secs(150);
+/// most, then bounded by the request timeout and, for the later parts of a split Discord
+/// alert, their own limit: 5 + 60 + 60 + 15 + 30 s, and some to spare.
+const RECLAIM_AFTER: Duration = Duration::from_secs(180);
+/// How long a check that this process still holds its lock may take before it counts as
+/// lost (a connection that hangs must not keep a sender sending).
+const LOCK_CHECK_WITHIN: Duration = Duration::from_secs(3);
 
 /// As [`run`], in one process at a time: the one holding the advisory lock `lock`; the
 /// others take over within [`TAKE_OVER_EVERY`] when it goes. A platform's limits count per
@@ -346,7 +350,9 @@ pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duratio
                                 _ = chosen.cancelled() => break,
                                 _ = tokio::time::sleep(TAKE_OVER_EVERY) => {}
                             }
-                            if sqlx::Connection::ping(&mut conn).await.is_err() {
+                            let alive =
+                                tokio::time::timeout(LOCK_CHECK_WITHIN, sqlx::Connection::ping(&mut conn)).await;
+                            if !matches!(alive, Ok(Ok(()))) {
                                 tracing::warn!("lost the alert-delivery lock's connection; another process takes over");
                                 chosen.cancel();
                                 break;

@@ -29,6 +29,10 @@ pub trait SharedPace: Send + Sync {
     ) -> futures_util::future::BoxFuture<'a, anyhow::Result<Duration>>;
 }
 
+/// The database gets this long to book a slot; when it fails, calls are paced locally for
+/// [`SHARED_REST`] before it is asked again.
+const SHARED_ASK_WITHIN: Duration = Duration::from_millis(750);
+const SHARED_REST: Duration = Duration::from_secs(30);
 /// A shared slot further off than this is not waited for in full (a clock gone wrong).
 const SHARED_WAIT_MAX: Duration = Duration::from_secs(30);
 /// Shared slots are this much wider than local spacing: two processes' calls are booked back
@@ -41,6 +45,8 @@ pub struct Limits {
     period: Duration,
     create_period: Duration,
     shared: std::sync::OnceLock<Arc<dyn SharedPace>>,
+    /// After the shared pace failed: local pacing only until then.
+    shared_rests_until: std::sync::Mutex<Option<Instant>>,
     /// Per key: when its last `create_order` went out. Held while a create waits its turn,
     /// so creates with one key go out one by one, each `create_period` after the last was
     /// *sent* (a slot taken earlier and then held up by the general limit would let the
@@ -58,6 +64,7 @@ impl Limits {
             period,
             create_period,
             shared: std::sync::OnceLock::new(),
+            shared_rests_until: std::sync::Mutex::new(None),
             last_create: DashMap::new(),
         }
     }
@@ -71,14 +78,24 @@ impl Limits {
     /// reached, the local limits alone apply (logged).
     async fn wait_shared(&self, id: &LimiterId, create: bool) {
         let Some(shared) = self.shared.get().filter(|_| *id != ANONYMOUS) else { return };
-        let (period, create_period) = (self.period + SHARED_SLACK, self.create_period + SHARED_SLACK);
-        match shared.reserve(id, period, create.then_some(create_period)).await {
-            Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait.min(SHARED_WAIT_MAX)).await,
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "the shared Clore pace is unavailable; pacing this process's calls only")
-            }
+        if self.shared_rests_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|t| Instant::now() < t) {
+            return;
         }
+        let (period, create_period) = (self.period + SHARED_SLACK, self.create_period + SHARED_SLACK);
+        let booked =
+            tokio::time::timeout(SHARED_ASK_WITHIN, shared.reserve(id, period, create.then_some(create_period)));
+        let why = match booked.await {
+            Ok(Ok(wait)) => {
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait.min(SHARED_WAIT_MAX)).await;
+                }
+                return;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {SHARED_ASK_WITHIN:?}"),
+        };
+        tracing::warn!(error = %why, "the shared Clore pace is unavailable; pacing this process's calls only for a while");
+        *self.shared_rests_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + SHARED_REST);
     }
 
     /// Waits until a call with this key may go out.

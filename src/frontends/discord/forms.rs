@@ -41,7 +41,7 @@ pub fn key() -> Value {
 pub fn password(other_settings: &str) -> Value {
     let mut rows = vec![input("password", "SSH password for new orders, or none", false, 4, 32, true, None)];
     if !other_settings.is_empty() {
-        rows.push(input("rest", "Other settings", false, 0, 400, false, Some(other_settings)));
+        rows.push(input("rest", "Other settings", false, 0, INPUT_MAX, false, Some(other_settings)));
     }
     modal(PASSWORD, "Your SSH password", rows)
 }
@@ -53,16 +53,17 @@ pub fn rent_env(what: &str) -> Value {
         RENT_ENV,
         "Rent with environment variables",
         vec![
-            input("what", "What to rent (as after /rent)", false, 1, 400, true, Some(what)),
+            input("what", "What to rent (as after /rent)", false, 1, INPUT_MAX, true, Some(what)),
             input("env", "Environment: one NAME=value per line", true, 3, INPUT_MAX, true, None),
         ],
     )
 }
 
 /// The command text a submitted form stands for, or what was wrong with it (never echoing
-/// a value). `field` reads a field by its custom id.
+/// a value). `field` reads a field by its custom id. Values are checked as the parser will
+/// read them (normalized: a full-width quote is a quote).
 pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<String, String> {
-    let get = |id: &str| field(id).unwrap_or_default().trim().to_owned();
+    let get = |id: &str| crate::core::command::normalize(field(id).unwrap_or_default().trim()).trim().to_owned();
     match custom_id {
         KEY => Ok(format!("/key set {}", get("key"))),
         PASSWORD => {
@@ -79,8 +80,15 @@ pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<S
         }
         RENT_ENV => {
             let what = get("what");
-            if what.to_ascii_lowercase().split_whitespace().any(|w| w.starts_with("env")) {
-                return Err("Put environment values in the Environment box only. Nothing was rented.".into());
+            let env_term = |w: &str| {
+                let w = w.trim_matches(is_quote).to_ascii_lowercase();
+                w == "env" || w.starts_with("env=")
+            };
+            if what.chars().any(is_quote) || what.split_whitespace().any(env_term) {
+                return Err(
+                    "Put environment values in the Environment box only, and no quotes in what to rent. Nothing was rented."
+                        .into(),
+                );
             }
             let mut out = format!("/rent {what}");
             for (i, line) in get("env").lines().map(str::trim).enumerate() {
@@ -143,6 +151,11 @@ mod tests {
         assert!(e.contains("line 2") && !e.contains("secret"), "{e}");
         let e = text(RENT_ENV, fields(&[("what", "4090"), ("env", "A=\"x\"")])).unwrap_err();
         assert!(e.contains("quote"), "{e}");
+        // As the parser reads them: a full-width quote is a quote; `envy` is not `env`.
+        let e = text(PASSWORD, fields(&[("password", "abc\u{ff02}defgh"), ("rest", "locale=\"")])).unwrap_err();
+        assert!(e.contains("quotes") && !e.contains("abc"), "{e}");
+        assert!(text(RENT_ENV, fields(&[("what", "4090 ENV=A=1"), ("env", "B=2")])).is_err());
+        assert!(text(RENT_ENV, fields(&[("what", "envy"), ("env", "B=2")])).is_ok());
         assert!(text("clorebot:other", fields(&[])).is_err());
     }
 

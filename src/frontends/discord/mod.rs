@@ -158,9 +158,11 @@ pub struct DiscordNotifier {
 /// The replica holding this advisory lock sends the Discord alerts.
 pub const DELIVERY_LOCK: i64 = 0x6463_616c_7274;
 
-/// A later part of a split alert is tried this many more times, waiting at most this long.
+/// A later part of a split alert is tried this many more times, waiting at most this long,
+/// and all later parts together are given at most [`LATER_PARTS_WITHIN`].
 const PART_TRIES: u32 = 3;
 const PART_WAIT_MAX: Duration = Duration::from_secs(10);
+pub const LATER_PARTS_WITHIN: Duration = Duration::from_secs(30);
 
 /// Requests per second this notifier makes in all: Discord allows a bot 50, and interaction
 /// follow-ups share them.
@@ -190,14 +192,17 @@ impl Discord {
     }
 }
 
+/// Seconds Discord gave in a header or body as a wait: at most an hour, and a second for
+/// anything unreadable (a header may say `NaN`).
+fn seconds(s: f64) -> Duration {
+    Duration::try_from_secs_f64(s.clamp(0.0, 3600.0)).unwrap_or(Duration::from_secs(1))
+}
+
 /// What Discord's answer to a failed request means for an alert.
 fn refused(status: u16, code: i64, message: &str, retry_after: Option<f64>) -> SendError {
     let why = format!("Discord answered {status} (code {code}): {}", crate::text::clip(message, 200));
     match (status, code) {
-        (429, _) => SendError::Retry {
-            after: Some(Duration::from_secs_f64(retry_after.unwrap_or(1.0).clamp(0.0, 3600.0))),
-            why,
-        },
+        (429, _) => SendError::Retry { after: Some(seconds(retry_after.unwrap_or(1.0))), why },
         // Cannot DM the user, no mutual server, unknown channel or user, no access.
         (_, 50007 | 50278 | 10003 | 10013 | 50001 | 50013) | (403 | 404, _) => SendError::Gone(why),
         (s, _) if s >= 500 => SendError::Retry { after: None, why },
@@ -241,7 +246,7 @@ impl DiscordNotifier {
             && r < 1.0
         {
             // The channel's bucket is empty: hold its next alerts until it refills.
-            let until = std::time::Instant::now() + Duration::from_secs_f64(after.clamp(0.0, 3600.0));
+            let until = std::time::Instant::now() + seconds(after);
             self.resting.lock().unwrap_or_else(|p| p.into_inner()).insert(ch.to_owned(), until);
         }
         if (200..300).contains(&status) {
@@ -314,9 +319,14 @@ impl Notifier for DiscordNotifier {
         }
         // Once the first part is out, a retry of the alert would send it twice: the rest is
         // tried here, a few times, and what still fails is logged and left out.
+        let until = std::time::Instant::now() + LATER_PARTS_WITHIN;
         for (i, m) in parts.enumerate() {
             let mut tries = 0;
             loop {
+                if std::time::Instant::now() >= until {
+                    tracing::error!(part = i + 2, "a later part of an alert ran out of time and was left out");
+                    break;
+                }
                 match self.call(&path, &m.json(false), Some(&channel)).await {
                     Ok(_) => break,
                     Err(SendError::Retry { after, why }) if tries < PART_TRIES => {

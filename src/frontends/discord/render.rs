@@ -175,10 +175,12 @@ pub fn embed(reply: &Reply) -> Option<serde_json::Value> {
     }
     let len = |s: &str| s.chars().count();
     let total = len(&t) + len(&description) + fields.iter().map(|(k, v, _)| len(k) + len(v)).sum::<usize>();
-    let fits = len(&t) <= TITLE_MAX
+    let fits = (1..=TITLE_MAX).contains(&len(&t))
         && len(&description) <= DESCRIPTION_MAX
         && fields.len() <= FIELDS_MAX
-        && fields.iter().all(|(k, v, _)| len(k) <= FIELD_NAME_MAX && (1..=FIELD_VALUE_MAX).contains(&len(v)))
+        && fields
+            .iter()
+            .all(|(k, v, _)| (1..=FIELD_NAME_MAX).contains(&len(k)) && (1..=FIELD_VALUE_MAX).contains(&len(v)))
         && total <= EMBED_TOTAL_MAX;
     if !fits {
         return None;

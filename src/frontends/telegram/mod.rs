@@ -281,7 +281,8 @@ impl Telegram {
         let mut checked = Instant::now();
         loop {
             if checked.elapsed() >= LOCK_RETRY {
-                if sqlx::Connection::ping(&mut *lock).await.is_err() {
+                let alive = tokio::time::timeout(Duration::from_secs(3), sqlx::Connection::ping(&mut *lock)).await;
+                if !matches!(alive, Ok(Ok(()))) {
                     tracing::warn!("lost the Telegram polling lock's connection; stopping polls");
                     return Ok(());
                 }
