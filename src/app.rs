@@ -96,13 +96,13 @@ impl App {
     /// one process at a time: with long polling the one that polls, with a webhook the one
     /// holding the delivery lock.
     pub fn start_telegram(&self, tg: Arc<Telegram>) {
-        use crate::frontends::telegram::{DELIVERY_EVERY, DELIVERY_LOCK};
+        use crate::frontends::telegram::DELIVERY_LOCK;
         if tg.polls() {
             tg.deliver_alerts();
         } else {
             let (pool, notifier) = (self.core.pool.clone(), tg.notifier());
             self.supervise("telegram-alerts", move |stop| {
-                deliver::run_elected(pool.clone(), notifier.clone(), DELIVERY_EVERY, DELIVERY_LOCK, stop)
+                deliver::run_elected(pool.clone(), notifier.clone(), deliver::EVERY, DELIVERY_LOCK, stop)
             });
         }
         self.supervise("telegram", move |stop| tg.clone().run(stop));
@@ -143,7 +143,7 @@ impl App {
                 deliver::run_elected(
                     pool.clone(),
                     notifier.clone(),
-                    crate::frontends::telegram::DELIVERY_EVERY,
+                    deliver::EVERY,
                     crate::frontends::discord::DELIVERY_LOCK,
                     stop,
                 )

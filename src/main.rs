@@ -223,13 +223,10 @@ fn start_alerts(
     let (notifier, rx) = clorebot::frontends::console::ConsoleNotifier::new(caller);
     let pool = app.core.pool.clone();
     app.supervise("console alerts", move |stop| {
-        clorebot::alerts::deliver::run(pool.clone(), notifier.clone(), DELIVERY_EVERY, stop)
+        clorebot::alerts::deliver::run(pool.clone(), notifier.clone(), clorebot::alerts::deliver::EVERY, stop)
     });
     rx
 }
-
-/// How often a console looks for alerts to print.
-const DELIVERY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     use anyhow::Context;

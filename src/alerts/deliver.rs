@@ -14,6 +14,8 @@ use crate::store::outbox;
 use crate::store::users::{self, ChatKind};
 use crate::store::{Platform, UserId};
 
+/// How often a sender looks for due alerts when the last round left none waiting.
+pub const EVERY: Duration = Duration::from_secs(1);
 /// Alerts claimed per round; a round's sends finish well inside the lease.
 const BATCH: i64 = 20;
 /// A claim lasts this long; a notifier that dies mid-send gives its alerts back after it.
@@ -90,7 +92,7 @@ pub trait Notifier: Send + Sync {
 /// Readies `n` to take over sending: tells it what was delivered in the last minute, and
 /// waits out a second (the per-chat limit of the platform the sender before may have just
 /// used).
-pub async fn take_over<N: Notifier>(pool: &PgPool, n: &N) {
+async fn take_over<N: Notifier>(pool: &PgPool, n: &N) {
     match outbox::delivered_within(pool, n.platform(), Duration::from_secs(60)).await {
         Ok(recent) => n.taking_over(&recent),
         Err(e) => tracing::warn!(error = %e, "could not read what was delivered lately"),
@@ -310,73 +312,47 @@ const TAKE_OVER_EVERY: Duration = Duration::from_secs(5);
 /// most, then bounded by the request timeout and, for the later parts of a split Discord
 /// alert, their own limit: 5 + 60 + 60 + 15 + 30 s, and some to spare.
 const RECLAIM_AFTER: Duration = Duration::from_secs(180);
-/// How long a check that this process still holds its lock may take before it counts as
-/// lost (a connection that hangs must not keep a sender sending).
-const LOCK_CHECK_WITHIN: Duration = Duration::from_secs(3);
-
 /// As [`run`], in one process at a time: the one holding the advisory lock `lock`; the
 /// others take over within [`TAKE_OVER_EVERY`] when it goes. A platform's limits count per
 /// bot, not per process (Telegram's 30 a second and 1 a second per chat, Discord's 50 a
 /// second), and one chat's alerts stay in order, only if one process sends them. Alerts a
 /// dead process had claimed are sent [`RECLAIM_AFTER`] the takeover.
 pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duration, lock: i64, stop: CancellationToken) {
-    let mut said = false;
-    while !stop.is_cancelled() {
-        match crate::store::try_advisory_lock(&pool, lock).await {
-            Ok(Some(mut conn)) => {
-                tracing::info!(platform = ?n.platform(), "this process sends the platform's alerts");
-                said = false;
-                let took_over: Option<chrono::DateTime<chrono::Utc>> =
-                    sqlx::query_scalar("SELECT now()").fetch_one(&mut conn).await.ok();
-                let chosen = stop.child_token();
-                let reclaim = async {
-                    tokio::select! {
-                        _ = chosen.cancelled() => {}
-                        _ = tokio::time::sleep(RECLAIM_AFTER) => if let Some(at) = took_over {
-                            match outbox::release_claimed_before(&pool, n.platform(), at, LEASE).await {
-                                Ok(0) => {}
-                                Ok(k) => tracing::info!(alerts = k, "alerts the previous sender had claimed go out now"),
-                                Err(e) => tracing::warn!(error = %e, "could not take back the previous sender's claims"),
-                            }
-                        }
-                    }
-                };
-                let watch = {
-                    let chosen = chosen.clone();
-                    async move {
-                        let mut conn = conn;
-                        loop {
-                            tokio::select! {
-                                _ = chosen.cancelled() => break,
-                                _ = tokio::time::sleep(TAKE_OVER_EVERY) => {}
-                            }
-                            let alive =
-                                tokio::time::timeout(LOCK_CHECK_WITHIN, sqlx::Connection::ping(&mut conn)).await;
-                            if !matches!(alive, Ok(Ok(()))) {
-                                tracing::warn!("lost the alert-delivery lock's connection; another process takes over");
-                                chosen.cancel();
-                                break;
-                            }
-                        }
-                        sqlx::Connection::close(conn).await.ok();
-                    }
-                };
-                // A lost lock ends delivery after its current round, never in a send.
-                let deliver = async {
-                    take_over(&pool, &n).await;
-                    run(pool.clone(), n.clone(), every, chosen.clone()).await;
-                    chosen.cancel();
-                };
-                tokio::join!(watch, deliver, reclaim);
-            }
-            Ok(None) if !said => {
-                tracing::info!(platform = ?n.platform(), "another process sends the platform's alerts; this one takes over if it goes");
-                said = true;
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not try the alert-delivery lock"),
+    let what = format!("sends the {} alerts", n.platform().as_str());
+    let held = crate::store::while_holding(&pool, lock, TAKE_OVER_EVERY, &what, &stop, |chosen| {
+        let (pool, n) = (pool.clone(), n.clone());
+        async move {
+            // A lost lock ends delivery after its current round, never in a send.
+            tokio::join!(run_chosen(pool.clone(), n.clone(), every, chosen.clone()), reclaim(&pool, &n, &chosen));
+            Ok(())
         }
-        let _ = tokio::time::timeout(TAKE_OVER_EVERY, stop.cancelled()).await;
+    });
+    if let Err(e) = held.await {
+        tracing::warn!(error = %e, "alert delivery stopped");
+    }
+}
+
+/// Delivery by the process just chosen: readied by [`take_over`], then [`run`] until `chosen`
+/// is cancelled.
+pub async fn run_chosen<N: Notifier>(pool: PgPool, n: N, every: Duration, chosen: CancellationToken) {
+    take_over(&pool, &n).await;
+    run(pool, n, every, chosen).await;
+}
+
+/// [`RECLAIM_AFTER`] a takeover, gives back the claims taken before it (by the sender this
+/// process replaced) — unless `chosen` is cancelled first.
+async fn reclaim<N: Notifier>(pool: &PgPool, n: &N, chosen: &CancellationToken) {
+    let took_over: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT now()").fetch_one(pool).await.ok();
+    tokio::select! {
+        _ = chosen.cancelled() => {}
+        _ = tokio::time::sleep(RECLAIM_AFTER) => if let Some(at) = took_over {
+            match outbox::release_claimed_before(pool, n.platform(), at, LEASE).await {
+                Ok(0) => {}
+                Ok(k) => tracing::info!(alerts = k, "alerts the previous sender had claimed go out now"),
+                Err(e) => tracing::warn!(error = %e, "could not take back the previous sender's claims"),
+            }
+        }
     }
 }
 

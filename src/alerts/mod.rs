@@ -158,7 +158,7 @@ impl Engine {
                         break;
                     }
                     _ = tokio::time::sleep(self.cfg.leader_retry) => {
-                        if lock.ping().await.is_err() {
+                        if !crate::store::lock_held(&mut lock).await {
                             tracing::warn!("lost the poller lock connection; stopping polls");
                             break;
                         }

@@ -102,3 +102,69 @@ pub async fn try_advisory_lock(pool: &sqlx::PgPool, key: i64) -> anyhow::Result<
         Ok(None)
     }
 }
+
+/// How long a check that a lock's connection is alive may take before the lock counts as
+/// lost: a connection that hangs must not keep a process doing a job another has taken over.
+const LOCK_CHECK_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether the connection holding an advisory lock still answers (within 3 s).
+pub async fn lock_held(conn: &mut sqlx::PgConnection) -> bool {
+    matches!(tokio::time::timeout(LOCK_CHECK_WITHIN, sqlx::Connection::ping(conn)).await, Ok(Ok(())))
+}
+
+/// Does `work` whenever this process holds the advisory lock `key`, until `stop`: tries to
+/// take it every `every`; while holding it, checks it as often and, once it is lost, cancels
+/// the token `work` was given. `work` is never aborted: it ends on its own once told. `what`
+/// names the job in the log. An error from `work` lets the lock go and is returned.
+pub async fn while_holding<F, Fut>(
+    pool: &sqlx::PgPool,
+    key: i64,
+    every: std::time::Duration,
+    what: &str,
+    stop: &tokio_util::sync::CancellationToken,
+    mut work: F,
+) -> anyhow::Result<()>
+where
+    F: FnMut(tokio_util::sync::CancellationToken) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let mut said = false;
+    while !stop.is_cancelled() {
+        match try_advisory_lock(pool, key).await {
+            Ok(Some(mut conn)) => {
+                tracing::info!("this process {what}");
+                said = false;
+                let held = stop.child_token();
+                let watch = async {
+                    loop {
+                        tokio::select! {
+                            _ = held.cancelled() => break,
+                            _ = tokio::time::sleep(every) => {}
+                        }
+                        if !lock_held(&mut conn).await {
+                            tracing::warn!("lost the lock's connection; another process {what}");
+                            held.cancel();
+                            break;
+                        }
+                    }
+                };
+                let run = async {
+                    let done = work(held.clone()).await;
+                    held.cancel();
+                    done
+                };
+                let ((), done) = tokio::join!(watch, run);
+                sqlx::Connection::close(conn).await.ok();
+                done?;
+            }
+            Ok(None) if !said => {
+                tracing::info!("another process {what}; this one takes over if it goes");
+                said = true;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not try the lock of the process that {what}"),
+        }
+        let _ = tokio::time::timeout(every, stop.cancelled()).await;
+    }
+    Ok(())
+}

@@ -44,8 +44,6 @@ const SEEN_MAX: usize = 4096;
 /// others look whether it is free (and the poller whether it still holds it).
 const POLL_LOCK: i64 = 0x7467_706f_6c6c;
 const LOCK_RETRY: Duration = Duration::from_secs(5);
-/// How often the alert notifier looks for alerts to send.
-pub const DELIVERY_EVERY: Duration = Duration::from_secs(1);
 /// With a webhook, the replica holding this lock sends the alerts.
 pub const DELIVERY_LOCK: i64 = 0x7467_616c_7274;
 
@@ -222,72 +220,49 @@ impl Telegram {
     /// on this database, the one holding an advisory lock polls, and the others wait to take
     /// over when it goes.
     async fn poll_when_chosen(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
-        let mut said = false;
-        while !stop.is_cancelled() {
-            match crate::store::try_advisory_lock(&self.core.pool, POLL_LOCK).await {
-                Ok(Some(mut lock)) => {
-                    // A poller that just died may have answered a chat a moment ago: a second
-                    // passes before this one answers anything (Telegram: 1 a second per chat).
-                    tokio::select! {
-                        _ = stop.cancelled() => {}
-                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    }
-                    // Alerts are sent while this process polls, and stop (after their round)
-                    // when it stops.
-                    let chosen = stop.child_token();
-                    let deliver = async {
-                        if self.delivers.load(std::sync::atomic::Ordering::SeqCst) {
-                            let n = self.notifier();
-                            deliver::take_over(&self.core.pool, &n).await;
-                            deliver::run(self.core.pool.clone(), n, DELIVERY_EVERY, chosen.clone()).await;
-                        }
-                    };
-                    let poll = async {
-                        let polled = self.poll(stop, &mut lock).await;
-                        chosen.cancel();
-                        polled
-                    };
-                    let (polled, ()) = tokio::join!(poll, deliver);
-                    sqlx::Connection::close(lock).await.ok();
-                    polled?;
-                    said = false;
+        crate::store::while_holding(
+            &self.core.pool,
+            POLL_LOCK,
+            LOCK_RETRY,
+            "polls Telegram",
+            stop,
+            |chosen| async move {
+                // A poller that just died may have answered a chat a moment ago: a second passes
+                // before this one answers anything (Telegram: 1 a second per chat).
+                tokio::select! {
+                    _ = chosen.cancelled() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                 }
-                Ok(None) => {
-                    if !said {
-                        tracing::info!("another clorebot process polls Telegram; this one takes over if it goes");
-                        said = true;
+                // Alerts are sent while this process polls, and stop (after their round) when it
+                // stops.
+                let deliver = async {
+                    if self.delivers.load(std::sync::atomic::Ordering::SeqCst) {
+                        deliver::run_chosen(self.core.pool.clone(), self.notifier(), deliver::EVERY, chosen.clone())
+                            .await;
                     }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not try the Telegram polling lock"),
-            }
-            tokio::select! {
-                _ = stop.cancelled() => {}
-                _ = tokio::time::sleep(LOCK_RETRY) => {}
-            }
-        }
-        Ok(())
+                };
+                let poll = async {
+                    let polled = self.poll(&chosen).await;
+                    chosen.cancel();
+                    polled
+                };
+                tokio::join!(poll, deliver).0
+            },
+        )
+        .await
     }
 
     /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update handed on as it
     /// comes; the offset moves past an update only once it is handed on. Returns when told to
-    /// stop, or when the connection holding the polling lock is lost.
-    async fn poll(self: &Arc<Self>, stop: &CancellationToken, lock: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    /// stop (`stop` is cancelled too when the polling lock is lost).
+    async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
         self.direct_call(self.sender.direct.delete_webhook())
             .await
             .map_err(|e| anyhow::anyhow!("deleteWebhook failed: {e}"))?;
         tracing::info!("Telegram front-end is long polling for updates");
         let mut offset = 0i32;
         let mut failures = 0u32;
-        let mut checked = Instant::now();
         loop {
-            if checked.elapsed() >= LOCK_RETRY {
-                let alive = tokio::time::timeout(Duration::from_secs(3), sqlx::Connection::ping(&mut *lock)).await;
-                if !matches!(alive, Ok(Ok(()))) {
-                    tracing::warn!("lost the Telegram polling lock's connection; stopping polls");
-                    return Ok(());
-                }
-                checked = Instant::now();
-            }
             let req = self
                 .poll_bot
                 .get_updates()
