@@ -86,10 +86,13 @@ impl App {
         self.tasks.spawn(supervise(name, self.stop.clone(), make));
     }
 
-    /// Starts the alert engine's pollers (they poll only where the leader lock is held).
+    /// Starts the alert engine: the market poller (it polls only where the leader lock is
+    /// held) and this process's share of the account poll.
     pub fn start_engine(&self) {
         let engine = self.engine.clone();
         self.supervise("pollers", move |stop| engine.clone().run_pollers(stop));
+        let engine = self.engine.clone();
+        self.supervise("account-polls", move |stop| engine.clone().run_account_polls(stop));
     }
 
     /// Runs the Telegram front-end and its alert delivery under supervision. Alerts leave

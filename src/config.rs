@@ -3,6 +3,7 @@
 //! table the README documents; a test keeps the two in step.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,6 +55,11 @@ pub const VARIABLES: &[Var] = &[
     ),
     var("CLORE_API_URL", "`https://api.clore.ai/v1`", "the Clore API (point it at `clorebot sim`)"),
     secret("CLORE_MARKET_KEY", "—", "an API key for market polls (the marketplace is public; optional)"),
+    var(
+        "CLORE_MAX_RPS",
+        "`50`",
+        "Clore requests per second for the whole process, all keys together (the account poll uses at most 80 %); each replica has its own",
+    ),
     var("CLOREBOT_HTTP_LISTEN", "`0.0.0.0:8080`", "`/healthz`, `/readyz`, `/metrics` (and the webhook endpoints)"),
     var(
         "CLOREBOT_MARKET_POLL_SECS",
@@ -218,6 +224,20 @@ impl Config {
         let mut clore = ClientConfig::default();
         if let Some(u) = env.get("CLORE_API_URL") {
             clore = ClientConfig::from_api_url(Some(&u)).map_err(|e| bad("CLORE_API_URL", e))?;
+        }
+        if let Some(v) = env.get("CLORE_MAX_RPS") {
+            clore.max_rps = v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .and_then(NonZeroU32::new)
+                .ok_or_else(|| {
+                    bad(
+                        "CLORE_MAX_RPS",
+                        format!("must be a whole number from 1 to 100000, not {:?}", crate::text::clip(&v, 30)),
+                    )
+                })?;
         }
         let mut engine = EngineConfig::default();
         if let Some(d) = env.duration("CLOREBOT_MARKET_POLL_SECS", Unit::Secs)? {
@@ -507,6 +527,8 @@ mod tests {
         let c = cfg(&[("CLOREBOT_ENDING_SOON_MINS", "30"), ("CLOREBOT_ORDERS_POLL_SECS", "2m")]).unwrap();
         assert_eq!(c.engine.ending_soon, Duration::from_secs(1800));
         assert_eq!(c.engine.orders_poll, Duration::from_secs(120));
+        assert_eq!(cfg(&[]).unwrap().clore.max_rps.get(), crate::clore::budget::DEFAULT_MAX_RPS);
+        assert_eq!(cfg(&[("CLORE_MAX_RPS", " 400 ")]).unwrap().clore.max_rps.get(), 400);
     }
 
     #[test]
@@ -520,6 +542,8 @@ mod tests {
             ("CLOREBOT_MASTER_KEY", "not base64!"),
             ("TELEGRAM_BOT_TOKEN", "nocolon"),
             ("CLOREBOT_BOT_USERNAME", "two words"),
+            ("CLORE_MAX_RPS", "0"),
+            ("CLORE_MAX_RPS", "2.5"),
         ] {
             let e = cfg(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{e}");

@@ -138,7 +138,7 @@ async fn an_order_ending_soon_then_ended() {
 
 #[tokio::test]
 async fn endpoints_ready_and_low_balance() {
-    let w = test_app().await;
+    let w = quick_app().await;
     let mut ann = w.keyed("ann").await;
     control(&w.sim, "/config", json!({ "provision_secs": 120 })).await;
     let srv = free_of(&w.sim, "RTX 3090").await[0].0;
@@ -151,7 +151,13 @@ async fn endpoints_ready_and_low_balance() {
     assert!(sent.len() == 1 && sent[0].1.contains("is ready:") && sent[0].1.contains("ssh root@"), "{sent:?}");
 
     control(&w.sim, "/accounts", json!({ "key": KEY, "balances": { "USD-Blockchain": 0.01 } })).await;
-    let sent = w.accounts_tick().await;
+    // Balances are asked at most every ten minutes: ten one-minute cycles after the first look.
+    let (mut sent, mut cycles) = (Vec::new(), 0);
+    while sent.is_empty() && cycles < 12 {
+        sent = w.accounts_tick().await;
+        cycles += 1;
+    }
+    assert_eq!(cycles, 9, "the wallets were last asked two cycles ago");
     assert!(
         sent.len() == 1 && sent[0].1.starts_with("Low USD balance: $0.0") && sent[0].1.contains(" covers about "),
         "{sent:?}"
@@ -215,7 +221,7 @@ async fn one_accounts_trouble_does_not_stop_the_others() {
     control(&w.sim, &format!("/servers/{srv}"), json!({ "mrl_hours": 1 })).await;
     ann.line(&format!("/rent #{srv}")).await;
     assert!(ann.line("/press 1").await.contains("is running"));
-    let report = w.engine.poll_accounts().await.unwrap();
+    let report = w.poll_cycle().await;
     assert_eq!(report.users, 2);
     let sent = w.deliver().await;
     assert!(sent.len() == 1 && sent[0].0 == "dm:ann" && sent[0].1.contains("ends in"), "{sent:?}");

@@ -221,7 +221,7 @@ async fn a_generated_password_reaches_no_log_line_and_no_outbox_row() {
         })
         .expect("a password was generated");
     assert!(secret.len() >= 12);
-    app.engine.poll_accounts().await.unwrap();
+    app.poll_cycle().await;
     app.deliver().await;
 
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();

@@ -151,7 +151,7 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     assert_eq!(create_calls(&w).await, calls, "no second create_order");
 
     // The next account poll finds it: tracked, audited, announced once with the login.
-    w.engine.poll_accounts().await.unwrap();
+    w.poll_cycle().await;
     let sent = w.deliver_alerts().await;
     let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
     assert_eq!(sent.len(), 1, "{sent:?}");
@@ -215,7 +215,7 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
     // Account polls fail until the faults are used up; then the order is found and followed.
     let mut found = Vec::new();
     for _ in 0..12 {
-        let _ = w.engine.poll_accounts().await;
+        w.poll_cycle().await;
         found = w.deliver().await;
         if !found.is_empty() {
             break;
@@ -309,7 +309,7 @@ async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
 
     let engine = restarted(&w);
-    engine.poll_accounts().await.unwrap();
+    w.poll_cycle_of(&engine).await;
     let sent = w.deliver().await;
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].0, "dm:ann");
@@ -321,7 +321,7 @@ async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
     assert_eq!(rent_audit(&w).await, vec!["not made: no order appeared on the account"]);
     let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
     assert_eq!(sealed, 0, "the password made for it is gone");
-    engine.poll_accounts().await.unwrap();
+    w.poll_cycle_of(&engine).await;
     assert!(w.deliver().await.is_empty(), "settled once");
 }
 
@@ -333,7 +333,7 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     let srv = die_mid_rent(&w, "RTX 3070", late, "the order", || async { w.sim_orders().await.len() == 1 }).await;
 
     let engine = restarted(&w);
-    engine.poll_accounts().await.unwrap();
+    w.poll_cycle_of(&engine).await;
     let sent = w.deliver_alerts().await;
     let order = w.sim_orders().await[0]["id"].as_u64().unwrap();
     assert_eq!(sent.len(), 1, "{sent:?}");
@@ -344,8 +344,8 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     assert_eq!(rent_audit(&w).await, vec![format!("reconciled: order {order}")]);
     assert_eq!(intent_statuses(&w).await, vec!["made"]);
     // A second restart, and the old engine too: nothing more.
-    restarted(&w).poll_accounts().await.unwrap();
-    w.engine.poll_accounts().await.unwrap();
+    w.poll_cycle_of(&restarted(&w)).await;
+    w.poll_cycle().await;
     assert!(w.deliver().await.is_empty(), "settled once");
     assert_eq!(w.sim_orders().await.len(), 1);
     assert_eq!(create_calls(&w).await, 1);

@@ -2,107 +2,325 @@
 //! soon, ended), their hosted servers (online ⇄ offline, rented ⇄ free), and their balance
 //! against current spend. Each alert is enqueued in the transaction that records the state
 //! change behind it, so it is sent once however often the poll runs or restarts.
+//!
+//! The schedule (README "Alerts"), per account, with the interval `I` =
+//! `CLOREBOT_ORDERS_POLL_SECS`:
+//! - `my_orders` every `I` while the user is busy — an order running, a rent attempt open, or
+//!   either within the last hour — otherwise every [`QUIET_EVERY`] × `I`; a rent makes it due
+//!   at once ([`account_polls::poke`]).
+//! - `my_servers` every `I` for hosts; for others once, then daily ([`HOST_RECHECK`]) or when
+//!   `/myservers` or `/hostset` finds servers.
+//! - `wallets` only while orders run (balance alerts), at most every [`WALLETS_EVERY`].
+//!
+//! Accounts are claimed from `account_polls` with a lease by every process (replicas share
+//! the work), each with its own phase within the interval, and their calls spend the
+//! process's Clore budget ([`crate::clore::budget`]).
 
 use crate::clore::OrderId;
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use secrecy::ExposeSecret;
+use tokio_util::sync::CancellationToken;
 
 use super::{Engine, contained, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Currency, Order};
 use crate::core::Reply;
 use crate::core::format::{self, money, per_day};
 use crate::core::handlers::rent::endpoint_lines;
+use crate::store::account_polls::{self, Due, Next};
 use crate::store::crypto::SecretKind;
 use crate::store::orders::{self as tracked, HostServer, OrderFlag};
 use crate::store::users::User;
-use crate::store::{intents, secrets, users};
+use crate::store::{UserId, intents, secrets, users};
 
 /// Expired button tokens are kept this long (a late press still says "expired").
-const TOKEN_GRACE: std::time::Duration = std::time::Duration::from_secs(86_400);
+const TOKEN_GRACE: Duration = Duration::from_secs(86_400);
 
-/// Accounts polled at once (each mostly waits on its own key's rate limit).
-const ACCOUNTS_AT_ONCE: usize = 16;
+/// A user who is not busy has their orders looked at every this many intervals.
+pub const QUIET_EVERY: u32 = 5;
+/// A user counts as busy this long after their last running order, open attempt or rent.
+pub const BUSY_FOR: Duration = Duration::from_secs(3600);
+/// Someone who hosts nothing is asked for their servers again after this long.
+pub const HOST_RECHECK: Duration = Duration::from_secs(86_400);
+/// Balances are asked for at most this often per user.
+pub const WALLETS_EVERY: Duration = Duration::from_secs(600);
+/// Keyed users without a row are looked for this often (a stored key also enrolls at once).
+const ENROLL_EVERY: Duration = Duration::from_secs(10);
+/// With nothing due, the next look for due accounts comes this much later.
+const IDLE: Duration = Duration::from_secs(1);
 
-/// What one account poll did.
+/// What one pass of the account poll did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountsReport {
+    /// Accounts polled (their key usable or not).
     pub users: usize,
     pub alerts: usize,
+    /// The accounts this engine polled, in the order their polls ended.
+    pub polled: Vec<UserId>,
+}
+
+/// Which of an account's calls are due at a visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub orders: bool,
+    pub servers: bool,
+    pub wallets: bool,
+}
+
+impl Plan {
+    pub fn of(row: &Due, at: DateTime<Utc>) -> Plan {
+        Plan {
+            orders: row.orders_due_at <= at,
+            // Unknown hosts are asked, to learn.
+            servers: row.servers_due_at <= at || row.host.is_none(),
+            wallets: row.wallets_after.is_none_or(|t| t <= at),
+        }
+    }
+}
+
+/// What a poll found out, for the schedule; filled in as the poll goes, so a failure half
+/// way keeps what was learned.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// An order running or a rent attempt open.
+    pub busy: bool,
+    /// `my_servers` answered: whether it listed any.
+    pub host: Option<bool>,
+    pub wallets_asked: bool,
+    /// Clore calls made.
+    pub calls: u32,
+    /// The user has no key stored any more.
+    pub keyless: bool,
+}
+
+/// `base + gap`, or, when the poll runs so late that this has passed, `at + gap`.
+fn after(base: DateTime<Utc>, gap: Duration, at: DateTime<Utc>) -> DateTime<Utc> {
+    let gap = chrono::Duration::from_std(gap).unwrap_or(chrono::Duration::MAX);
+    let next = base.checked_add_signed(gap).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if next > at { next } else { at.checked_add_signed(gap).unwrap_or(DateTime::<Utc>::MAX_UTC) }
+}
+
+/// The account's next due times after a visit at `at` that was due for `plan` (whatever its
+/// calls answered: a failing account waits its turn like the others). Both calls step from
+/// the visit's own due time, so they stay in phase and a host's two calls share one visit.
+pub fn next_polls(row: &Due, plan: Plan, seen: &Seen, at: DateTime<Utc>, every: Duration) -> Next {
+    let busy_at = if seen.busy { Some(at) } else { row.busy_at };
+    let busy = busy_at.is_some_and(|b| (at - b).to_std().is_ok_and(|d| d < BUSY_FOR) || b > at);
+    let host = seen.host.or(row.host);
+    let orders_gap = if busy { every } else { every.saturating_mul(QUIET_EVERY) };
+    let servers_gap = if host == Some(false) { HOST_RECHECK } else { every };
+    Next {
+        orders_due_at: if plan.orders { after(row.due_at, orders_gap, at) } else { row.orders_due_at },
+        servers_due_at: if plan.servers { after(row.due_at, servers_gap, at) } else { row.servers_due_at },
+        wallets_after: if seen.wallets_asked {
+            at.checked_add_signed(chrono::Duration::from_std(WALLETS_EVERY).unwrap_or_default())
+        } else {
+            row.wallets_after
+        },
+        host,
+        busy_at,
+    }
+}
+
+/// How a pass finds its time and when it ends.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// Every account due at this time, then return (tests step the schedule this way).
+    At(DateTime<Utc>),
+    /// Continuously, on the wall clock.
+    Running,
 }
 
 impl Engine {
-    pub async fn poll_accounts(&self) -> anyhow::Result<AccountsReport> {
-        use futures_util::stream::{self, StreamExt};
-        // Housekeeping rides along: buttons expired a day ago are of no use to anyone, and
-        // sealed secrets are gone the moment they expire.
-        crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
-        crate::store::sealed::purge_expired(&self.core.pool).await?;
-        let mut report = AccountsReport { alerts: self.abandon_stale_intents().await?, ..Default::default() };
-        let ids = secrets::users_with_api_key(&self.core.pool).await?;
-        let settling: std::collections::HashSet<crate::store::UserId> =
-            intents::users_with_open(&self.core.pool).await?.into_iter().collect();
-        // Each key has its own Clore rate limit, so accounts are polled side by side: one at a
-        // time, three calls a second apart each, a minute would cover barely twenty users.
-        let outcomes: Vec<(crate::store::UserId, anyhow::Result<Option<usize>>)> = stream::iter(ids)
-            // One account's panic is that account's failure, not the poll's.
-            .map(|uid| {
-                let settling = settling.contains(&uid);
-                async move { (uid, contained("the account poll", self.poll_account(uid, settling)).await) }
-            })
-            .buffer_unordered(ACCOUNTS_AT_ONCE)
-            .collect()
-            .await;
-        for (uid, outcome) in outcomes {
-            match outcome {
-                Ok(Some(n)) => {
-                    report.users += 1;
-                    report.alerts += n;
-                }
-                Ok(None) => {}
-                // One account's trouble (a revoked key, Clore hiccups) must not stop the others.
-                Err(e) => {
-                    report.users += 1;
-                    tracing::warn!(user = %uid, error = %e, "account poll failed");
-                }
-            }
-        }
+    /// Housekeeping (see [`Engine::housekeep`]), then one pass over every account due at
+    /// `at`, this engine claiming what others have not. `at` is passed so a schedule can be
+    /// stepped through cycle by cycle; `clorebot run` polls continuously instead
+    /// ([`Engine::run_account_polls`]).
+    pub async fn poll_accounts_at(&self, at: DateTime<Utc>) -> anyhow::Result<AccountsReport> {
+        let mut report = AccountsReport { alerts: self.housekeep().await?, ..Default::default() };
+        self.poll_pass(Pass::At(at), &CancellationToken::new(), &mut report).await?;
         Ok(report)
     }
 
-    /// One account; `None` when its key is unusable (it is told so when it next uses a command).
-    /// `settling`: the user has rent attempts open (see `reconcile.rs`).
-    async fn poll_account(&self, uid: crate::store::UserId, settling: bool) -> anyhow::Result<Option<usize>> {
-        let Some(user) = users::get_user(&self.core.pool, uid).await? else { return Ok(None) };
-        let Some(secrets::Stored::Usable(k)) =
-            secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?
-        else {
-            return Ok(None);
-        };
-        let Ok(key) = ApiKey::parse(k.expose_secret()) else { return Ok(None) };
-        self.poll_user(&user, &key, settling).await.map(Some)
+    /// Every process's share of the account poll, until `stop`; polls under way then finish.
+    pub async fn run_account_polls(self: std::sync::Arc<Self>, stop: CancellationToken) {
+        let mut report = AccountsReport::default();
+        while !stop.is_cancelled() {
+            if let Some(probe) = self.probe.get() {
+                probe("account");
+            }
+            // Only the database failing ends a pass early; it is tried again shortly.
+            if let Err(e) = self.poll_pass(Pass::Running, &stop, &mut report).await {
+                tracing::warn!(error = %format!("{e:#}"), "the account poll failed; trying again shortly");
+                let _ = tokio::time::timeout(Duration::from_secs(5), stop.cancelled()).await;
+            }
+            report = AccountsReport::default();
+        }
     }
 
-    async fn poll_user(&self, user: &User, key: &ApiKey, settling: bool) -> Result<usize, anyhow::Error> {
-        let mut alerts = 0;
-        // Every keyed user's orders, not only those the bot rented: an order made on the web
-        // dashboard gets its alerts too (each key has its own rate limit, so this costs no
-        // one else's calls). With a rent attempt open, completed orders are asked for too: the
-        // order it may have made could have ended already.
-        let open = if settling { intents::open_for_user(&self.core.pool, user.id).await? } else { Vec::new() };
-        let asked_at = chrono::Utc::now();
-        let mut listed = self.core.clore.my_orders(key, !open.is_empty()).await?.orders;
-        if !open.is_empty() {
-            alerts += self.settle_intents(user, &open, &listed, asked_at).await?;
-            listed.retain(|o| !o.expired);
+    /// Leader-only chores that ride along with the account poll: expired buttons and sealed
+    /// secrets go, and rent attempts nobody could settle are given up on. Returns the alerts
+    /// this enqueued.
+    pub async fn housekeep(&self) -> anyhow::Result<usize> {
+        // Buttons expired a day ago are of no use to anyone, and sealed secrets are gone the
+        // moment they expire.
+        crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
+        crate::store::sealed::purge_expired(&self.core.pool).await?;
+        self.abandon_stale_intents().await
+    }
+
+    fn accounts_at_once(&self) -> usize {
+        self.cfg.accounts_at_once.unwrap_or_else(|| (self.core.clore.max_rps() as usize * 3).clamp(16, 1024)).max(1)
+    }
+
+    /// Claims due accounts and polls them side by side (each key has its own Clore limit, so
+    /// many wait at once), topping up as they finish. `Pass::At` ends when nothing is due and
+    /// nothing runs; `Pass::Running` when `stop` comes and what runs has finished.
+    async fn poll_pass(&self, pass: Pass, stop: &CancellationToken, report: &mut AccountsReport) -> anyhow::Result<()> {
+        let cap = self.accounts_at_once();
+        let mut running = FuturesUnordered::new();
+        let mut enrolled_at: Option<tokio::time::Instant> = None;
+        let mut next_claim = tokio::time::Instant::now();
+        let fixed = matches!(pass, Pass::At(_));
+        loop {
+            let now = tokio::time::Instant::now();
+            let stopping = stop.is_cancelled();
+            if !stopping && running.len() <= cap / 2 && now >= next_claim {
+                let at = match pass {
+                    Pass::At(t) => t,
+                    Pass::Running => Utc::now(),
+                };
+                if enrolled_at.is_none_or(|t| now - t >= ENROLL_EVERY) {
+                    account_polls::enroll(&self.core.pool, at, self.cfg.orders_poll).await?;
+                    let keyed = account_polls::count(&self.core.pool).await?;
+                    metrics::gauge!("clorebot_accounts_keyed").set(keyed as f64);
+                    enrolled_at = Some(now);
+                }
+                let want = cap - running.len();
+                let rows = account_polls::claim(&self.core.pool, self.worker, at, want, self.cfg.account_lease).await?;
+                // When this look found fewer than it could take, the next waits: running on,
+                // a moment; at a fixed time, until what it took is done.
+                if rows.len() < want {
+                    next_claim = now + if fixed { Duration::from_secs(86_400) } else { IDLE };
+                }
+                if rows.is_empty() && running.is_empty() && fixed {
+                    return Ok(());
+                }
+                for row in rows {
+                    running.push(self.poll_claimed(row, at));
+                }
+            }
+            if running.is_empty() {
+                if stopping {
+                    return Ok(());
+                }
+                if fixed {
+                    next_claim = now;
+                    continue;
+                }
+                let _ = tokio::time::timeout(next_claim.saturating_duration_since(now), stop.cancelled()).await;
+                continue;
+            }
+            tokio::select! {
+                Some((uid, outcome)) = running.next() => match outcome {
+                    Ok(Some(n)) => {
+                        report.users += 1;
+                        report.alerts += n;
+                        report.polled.push(uid);
+                    }
+                    Ok(None) => {}
+                    // One account's trouble (a revoked key, Clore hiccups) must not stop the others.
+                    Err(e) => {
+                        report.users += 1;
+                        report.polled.push(uid);
+                        tracing::warn!(user = %uid, error = %format!("{e:#}"), "account poll failed");
+                    }
+                },
+                _ = tokio::time::sleep_until(next_claim), if !stopping && running.len() <= cap / 2 => {}
+                _ = stop.cancelled(), if !stopping => {}
+            }
         }
-        let active = tracked::active_for_user(&self.core.pool, user.id).await?;
-        alerts += self.check_orders(user, &active, &listed).await?;
-        alerts += self.check_balance(user, key, &listed).await?;
-        match self.core.clore.my_servers(key).await {
-            Ok(mine) => alerts += self.check_hosts(user, &mine.servers).await?,
-            Err(CloreError::InvalidKey) => return Ok(alerts),
-            Err(e) => return Err(e.into()),
+    }
+
+    /// Polls one claimed account and gives it back with its next due times.
+    async fn poll_claimed(&self, row: Due, at: DateTime<Utc>) -> (UserId, anyhow::Result<Option<usize>>) {
+        let started = std::time::Instant::now();
+        let plan = Plan::of(&row, at);
+        let mut seen = Seen::default();
+        // One account's panic is that account's failure, not the poll's.
+        let outcome =
+            contained("the account poll", crate::clore::budget::background(self.poll_account(&row, plan, &mut seen)))
+                .await;
+        let uid = row.user_id;
+        let given_back = if seen.keyless {
+            account_polls::forget(&self.core.pool, uid).await.map(|()| true)
+        } else {
+            let next = next_polls(&row, plan, &seen, at, self.cfg.orders_poll);
+            account_polls::finish(&self.core.pool, self.worker, &row, &next, at).await
+        };
+        if let Err(e) = given_back {
+            // The lease runs out and the account is polled again then.
+            tracing::warn!(user = %uid, error = %e, "could not record an account poll");
+        }
+        metrics::counter!("clorebot_accounts_polled_total").increment(1);
+        metrics::histogram!("clorebot_account_poll_calls").record(f64::from(seen.calls));
+        metrics::histogram!("clorebot_account_poll_seconds").record(started.elapsed().as_secs_f64());
+        if let Some(prev) = row.polled_at {
+            metrics::histogram!("clorebot_account_cycle_seconds").record((at - prev).as_seconds_f64().max(0.0));
+        }
+        metrics::histogram!("clorebot_account_poll_lag_seconds").record((at - row.due_at).as_seconds_f64().max(0.0));
+        (uid, if seen.keyless { Ok(None) } else { outcome })
+    }
+
+    /// One account; `None` when its key is unusable (it is told so when it next uses a command).
+    async fn poll_account(&self, row: &Due, plan: Plan, seen: &mut Seen) -> anyhow::Result<Option<usize>> {
+        let uid = row.user_id;
+        let stored = secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?;
+        let Some(stored) = stored else {
+            seen.keyless = true;
+            return Ok(None);
+        };
+        let Some(user) = users::get_user(&self.core.pool, uid).await? else { return Ok(None) };
+        let secrets::Stored::Usable(k) = stored else { return Ok(None) };
+        let Ok(key) = ApiKey::parse(k.expose_secret()) else { return Ok(None) };
+        self.poll_user(&user, &key, plan, seen).await.map(Some)
+    }
+
+    async fn poll_user(&self, user: &User, key: &ApiKey, plan: Plan, seen: &mut Seen) -> Result<usize, anyhow::Error> {
+        let mut alerts = 0;
+        // With a rent attempt open (see `reconcile.rs`), orders are looked at every visit and
+        // completed ones are asked for too: the order it may have made could have ended already.
+        let open = intents::open_for_user(&self.core.pool, user.id).await?;
+        seen.busy |= !open.is_empty();
+        if plan.orders || !open.is_empty() {
+            // Every keyed user's orders, not only those the bot rented: an order made on the
+            // web dashboard gets its alerts too.
+            let asked_at = Utc::now();
+            seen.calls += 1;
+            let mut listed = self.core.clore.my_orders(key, !open.is_empty()).await?.orders;
+            if !open.is_empty() {
+                alerts += self.settle_intents(user, &open, &listed, asked_at).await?;
+                listed.retain(|o| !o.expired);
+            }
+            seen.busy |= listed.iter().any(|o| !o.expired);
+            let active = tracked::active_for_user(&self.core.pool, user.id).await?;
+            alerts += self.check_orders(user, &active, &listed).await?;
+            alerts += self.check_balance(user, key, &listed, plan.wallets, seen).await?;
+        }
+        if plan.servers {
+            seen.calls += 1;
+            match self.core.clore.my_servers(key).await {
+                Ok(mine) => {
+                    seen.host = Some(!mine.servers.is_empty());
+                    alerts += self.check_hosts(user, &mine.servers).await?;
+                }
+                Err(CloreError::InvalidKey) => return Ok(alerts),
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(alerts)
     }
@@ -186,16 +404,26 @@ impl Engine {
         Ok(n)
     }
 
-    async fn check_balance(&self, user: &User, key: &ApiKey, listed: &[Order]) -> anyhow::Result<usize> {
+    /// With orders running and balances `due`, asks for the wallets and warns when they run low.
+    async fn check_balance(
+        &self,
+        user: &User,
+        key: &ApiKey,
+        listed: &[Order],
+        due: bool,
+        seen: &mut Seen,
+    ) -> anyhow::Result<usize> {
         let mut per_day_by: BTreeMap<Currency, f64> = BTreeMap::new();
         for o in listed.iter().filter(|o| !o.expired) {
             if let (Some(c), Some(p)) = (o.currency(), o.price) {
                 *per_day_by.entry(c).or_default() += p;
             }
         }
-        if per_day_by.is_empty() {
+        if per_day_by.is_empty() || !due {
             return Ok(0);
         }
+        seen.wallets_asked = true;
+        seen.calls += 1;
         let wallets = self.core.clore.wallets(key).await?;
         let day = chrono::Utc::now().format("%Y-%m-%d");
         let mut sent = 0;

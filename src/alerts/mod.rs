@@ -1,8 +1,9 @@
 //! The alert engine (DESIGN §5): pollers that turn changes in the market and in users'
 //! accounts into alerts in the outbox, and notifiers that deliver them.
 //!
-//! Pollers run only in the process holding a Postgres advisory lock, so any number of
-//! `clorebot` processes on one database poll once; delivery claims rows with
+//! The market poll runs only in the process holding a Postgres advisory lock, so any number
+//! of `clorebot` processes on one database poll the market once; the account poll is shared
+//! between them, account by account, with leases (`accounts.rs`); delivery claims rows with
 //! `FOR UPDATE SKIP LOCKED`, so every alert is sent once.
 
 pub mod accounts;
@@ -34,8 +35,14 @@ const LEADER_LOCK: i64 = 0x636c_6f72_6562_6f74;
 pub struct EngineConfig {
     /// `CLOREBOT_MARKET_POLL_SECS`: one marketplace fetch per interval.
     pub market_poll: Duration,
-    /// `CLOREBOT_ORDERS_POLL_SECS`: orders, hosts and balances per interval.
+    /// `CLOREBOT_ORDERS_POLL_SECS`: the account poll's interval (see `accounts.rs` for what
+    /// is asked how often).
     pub orders_poll: Duration,
+    /// How long a claimed account stays this process's: if it dies, another polls the
+    /// account once this has passed.
+    pub account_lease: Duration,
+    /// Accounts polled at once; `None`: three per request a second of the budget.
+    pub accounts_at_once: Option<usize>,
     /// `CLOREBOT_ENDING_SOON_MINS`: warn this long before an order's maximum rental ends.
     pub ending_soon: Duration,
     /// `CLOREBOT_LOW_BALANCE_HOURS`: warn when wallets cover less than this of current spend.
@@ -62,6 +69,8 @@ impl Default for EngineConfig {
         EngineConfig {
             market_poll: Duration::from_secs(30),
             orders_poll: Duration::from_secs(60),
+            account_lease: Duration::from_secs(120),
+            accounts_at_once: None,
             ending_soon: Duration::from_secs(60 * 60),
             low_balance_hours: 24.0,
             jitter: 0.1,
@@ -74,13 +83,15 @@ impl Default for EngineConfig {
     }
 }
 
-/// See [`Engine::probe`]: called with the poller's name (`market`, `account`).
+/// See [`Engine::probe`]: called with the poller's name (`market`, `housekeeping`, `account`).
 pub type PollProbe = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct Engine {
     pub core: Arc<Core>,
     pub cfg: EngineConfig,
     memory: Mutex<WatchMemory>,
+    /// This engine's name on the account polls it claims.
+    worker: uuid::Uuid,
     /// This process holds the poller lock.
     leading: AtomicBool,
     /// The lock has been tried at least once (until then, who polls is unknown).
@@ -96,6 +107,7 @@ impl Engine {
             core,
             cfg,
             memory: Mutex::new(WatchMemory::default()),
+            worker: uuid::Uuid::new_v4(),
             leading: AtomicBool::new(false),
             tried: AtomicBool::new(false),
             probe: std::sync::OnceLock::new(),
@@ -146,7 +158,7 @@ impl Engine {
             let lead = stop.child_token();
             let mut pollers = tokio::task::JoinSet::new();
             pollers.spawn(self.clone().market_loop(lead.clone()));
-            pollers.spawn(self.clone().accounts_loop(lead.clone()));
+            pollers.spawn(self.clone().housekeeping_loop(lead.clone()));
             let mut lock = lock;
             let mut died = None;
             // Check the lock connection now and then: if it dies, so does leadership.
@@ -188,9 +200,9 @@ impl Engine {
         self.clone().repeat("market", every, stop, || async { self.poll_market().await.map(|_| ()) }).await
     }
 
-    async fn accounts_loop(self: Arc<Self>, stop: CancellationToken) {
+    async fn housekeeping_loop(self: Arc<Self>, stop: CancellationToken) {
         let every = self.cfg.orders_poll;
-        self.clone().repeat("account", every, stop, || async { self.poll_accounts().await.map(|_| ()) }).await
+        self.clone().repeat("housekeeping", every, stop, || async { self.housekeep().await.map(|_| ()) }).await
     }
 
     /// Runs `poll` every `every` (jittered), backing off while it fails, until `stop`; a

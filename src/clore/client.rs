@@ -42,6 +42,8 @@ pub struct ClientConfig {
     pub create_period: Duration,
     /// How many times to look for a just-created order in `my_orders`.
     pub find_order_attempts: u32,
+    /// `CLORE_MAX_RPS`: requests per second for the whole process (see [`super::budget`]).
+    pub max_rps: std::num::NonZeroU32,
 }
 
 impl Default for ClientConfig {
@@ -55,6 +57,7 @@ impl Default for ClientConfig {
             request_period: Duration::from_millis(1100),
             create_period: Duration::from_millis(5200),
             find_order_attempts: 3,
+            max_rps: std::num::NonZeroU32::new(super::budget::DEFAULT_MAX_RPS).expect("non-zero"),
         }
     }
 }
@@ -97,6 +100,7 @@ struct Inner {
     http: reqwest::Client,
     cfg: ClientConfig,
     limits: Limits,
+    budget: super::budget::Budget,
     /// When Clore last answered anything at all (readiness: is the upstream reachable).
     last_reached: std::sync::Mutex<Option<std::time::Instant>>,
 }
@@ -121,13 +125,19 @@ impl CloreClient {
             .build()
             .map_err(|e| CloreError::Transport { endpoint: "client", detail: e.to_string(), connect: true })?;
         let limits = Limits::new(cfg.request_period, cfg.create_period);
-        Ok(CloreClient { inner: Arc::new(Inner { http, cfg, limits, last_reached: Default::default() }) })
+        let budget = super::budget::Budget::new(cfg.max_rps);
+        Ok(CloreClient { inner: Arc::new(Inner { http, cfg, limits, budget, last_reached: Default::default() }) })
     }
 
     /// Paces keyed calls with the other processes that share `pace` (replicas on one
     /// database), not only within this one.
     pub fn share_pace(&self, pace: Arc<dyn super::limit::SharedPace>) {
         self.inner.limits.share(pace);
+    }
+
+    /// The process's request budget per second (`CLORE_MAX_RPS`).
+    pub fn max_rps(&self) -> u32 {
+        self.inner.budget.rps()
     }
 
     pub fn base_url(&self) -> &Url {
@@ -300,6 +310,9 @@ impl CloreClient {
                 Kind::Normal => self.inner.limits.wait(&id).await,
                 Kind::Create => self.inner.limits.wait_create(&id).await,
             }
+            // The key's turn first, then the process's: a cell taken while the key still
+            // waited would let requests bunch up.
+            self.inner.budget.wait().await;
             // Decoded before it is counted: an answer of the wrong shape is a failed call.
             let result = self.send_once(endpoint, method.clone(), key, query, body).await.and_then(|v| {
                 T::deserialize(&v).map_err(|e| CloreError::Decode {

@@ -1,6 +1,7 @@
 //! The Clore.ai API client: typed models that survive the live API, one error type,
 //! per-key rate limits, bounded retries, and validation before any call.
 
+pub mod budget;
 pub mod client;
 pub mod de;
 pub mod error;

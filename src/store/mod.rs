@@ -9,6 +9,7 @@ macro_rules! sqlf {
     };
 }
 
+pub mod account_polls;
 pub mod actions;
 pub mod audit;
 pub mod crypto;

@@ -124,6 +124,8 @@ pub struct TestApp {
     pub core: std::sync::Arc<clorebot::core::Core>,
     pub engine: std::sync::Arc<clorebot::alerts::Engine>,
     pub out: Recorder,
+    /// Account-poll cycles stepped through so far (see [`TestApp::next_cycle`]).
+    pub cycles: std::sync::atomic::AtomicU32,
 }
 
 /// The master key of every test app (`ring(&[(1, 11)])`), as `CLOREBOT_MASTER_KEY` holds it.
@@ -146,12 +148,27 @@ pub async fn test_app() -> TestApp {
     test_app_on(start_sim(200).await, |_| {}).await
 }
 
+/// A test app whose Clore is ten times quicker ([`quicken`], [`quick`]): for tests that step
+/// through many account-poll cycles.
+pub async fn quick_app() -> TestApp {
+    let sim = start_sim(200).await;
+    quicken(&sim).await;
+    test_app_on(sim, |cfg| quick(&mut cfg.clore)).await
+}
+
 /// A test app on `sim`, its configuration changed by `tweak` first.
 pub async fn test_app_on(sim: SimHandle, tweak: impl FnOnce(&mut clorebot::config::Config)) -> TestApp {
     let mut cfg = test_config(&sim);
     tweak(&mut cfg);
     let app = clorebot::app::App::build(cfg).await.expect("the app builds");
-    TestApp { sim, core: app.core.clone(), engine: app.engine.clone(), app, out: Recorder::default() }
+    TestApp {
+        sim,
+        core: app.core.clone(),
+        engine: app.engine.clone(),
+        app,
+        out: Recorder::default(),
+        cycles: Default::default(),
+    }
 }
 
 impl TestApp {
@@ -185,8 +202,25 @@ impl TestApp {
         self.deliver().await
     }
 
+    /// The time of the next account-poll cycle: one interval after the last one stepped
+    /// through (the first, one interval from now), so each is a whole cycle of the schedule.
+    pub fn next_cycle(&self) -> chrono::DateTime<chrono::Utc> {
+        let n = self.cycles.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        chrono::Utc::now() + self.engine.cfg.orders_poll * n
+    }
+
+    /// One account-poll cycle of `engine` (any engine on this database).
+    pub async fn poll_cycle_of(&self, engine: &clorebot::alerts::Engine) -> clorebot::alerts::accounts::AccountsReport {
+        engine.poll_accounts_at(self.next_cycle()).await.unwrap()
+    }
+
+    /// One account-poll cycle of the app's engine.
+    pub async fn poll_cycle(&self) -> clorebot::alerts::accounts::AccountsReport {
+        self.poll_cycle_of(&self.engine).await
+    }
+
     pub async fn accounts_tick(&self) -> Vec<(String, String)> {
-        self.engine.poll_accounts().await.unwrap();
+        self.poll_cycle().await;
         self.deliver().await
     }
 

@@ -2,15 +2,24 @@
 
 use serde_json::json;
 
+use crate::alerts::accounts::HOST_RECHECK;
 use crate::clore::{Currency, ServerSettings};
 use crate::core::command::HostSetArgs;
 use crate::core::format::per_day;
 use crate::core::{Ctx, Failure, Outcome, Reply};
-use crate::store::audit;
+use crate::store::{account_polls, audit};
+
+/// Tells the account poll what a command learned: hosts' servers are watched from now on.
+async fn saw(cx: &Ctx<'_>, mine: &crate::clore::MyServers) -> Result<(), Failure> {
+    let host = !mine.servers.is_empty();
+    account_polls::saw_servers(&cx.core.pool, cx.user.id, host, chrono::Utc::now(), HOST_RECHECK).await?;
+    Ok(())
+}
 
 pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
     let key = cx.api_key().await?;
     let mine = cx.core.clore.my_servers(&key).await?;
+    saw(cx, &mine).await?;
     if mine.servers.is_empty() {
         return Ok(vec![Reply::text("You host no servers on Clore.")]);
     }
@@ -43,6 +52,7 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
 pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     let key = cx.api_key().await?;
     let mine = cx.core.clore.my_servers(&key).await?;
+    saw(cx, &mine).await?;
     if !mine.servers.iter().any(|s| s.name == a.name) {
         let names: Vec<&str> = mine.servers.iter().map(|s| s.name.as_str()).collect();
         return Err(Failure::user(format!(

@@ -22,7 +22,7 @@ use crate::core::{Core, Failure};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
-use crate::store::{WatchId, audit, orders as tracked, sealed, watches};
+use crate::store::{WatchId, account_polls, audit, orders as tracked, sealed, watches};
 
 /// Length of a generated SSH password: strong, and within Clore's 32-character limit.
 const GENERATED_PASSWORD_LEN: usize = 20;
@@ -198,6 +198,10 @@ async fn conclude(
     audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
     if let Some(o) = order {
         follow(&mut tx, user.id, o, plan.watch.map(WatchId), Some(plan.price)).await?;
+    }
+    if status != Status::Refused {
+        // An order may exist now: the account poll looks at once, then every interval.
+        account_polls::poke(&mut *tx, user.id, chrono::Utc::now()).await?;
     }
     if let (Some(w), Status::Made | Status::Accepted) = (plan.watch, status) {
         watches::stop_after_order(&mut *tx, WatchId(w)).await?;
