@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -244,7 +244,17 @@ pub fn metrics() -> PrometheusHandle {
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
                 .set_buckets(&[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0])
-                .expect("bucket list is not empty");
+                .and_then(|b| {
+                    // An account's cycle runs to five intervals (quiet users), or a day.
+                    let long = [1.0, 5.0, 15.0, 30.0, 45.0, 60.0, 75.0, 90.0, 120.0, 300.0, 600.0, 3600.0, 86_400.0];
+                    b.set_buckets_for_metric(Matcher::Full("clorebot_account_cycle_seconds".into()), &long)?
+                        .set_buckets_for_metric(Matcher::Full("clorebot_account_poll_lag_seconds".into()), &long)?
+                        .set_buckets_for_metric(
+                            Matcher::Full("clorebot_account_poll_calls".into()),
+                            &[0.0, 1.0, 2.0, 3.0],
+                        )
+                })
+                .expect("bucket lists are not empty");
             let recorder = builder.build_recorder();
             let handle = recorder.handle();
             if metrics::set_global_recorder(recorder).is_err() {
@@ -283,8 +293,35 @@ fn describe() {
     describe_histogram!("clorebot_poll_seconds", Unit::Seconds, "Duration of one poll round, by poller");
     describe_gauge!("clorebot_leader", "1 while this process runs the pollers");
     describe_counter!("clorebot_task_restarts_total", "Supervised tasks restarted after dying");
+    describe_counter!("clorebot_accounts_polled_total", "Account polls this process made (rate: accounts per second)");
+    describe_gauge!("clorebot_accounts_keyed", "Accounts on the account poll's schedule (users with a key)");
+    describe_histogram!(
+        "clorebot_account_cycle_seconds",
+        Unit::Seconds,
+        "Time between two polls of one account (its cycle: the interval, five for quiet users)"
+    );
+    describe_histogram!(
+        "clorebot_account_poll_lag_seconds",
+        Unit::Seconds,
+        "How late an account poll started after it was due (near 0 while the poll keeps up)"
+    );
+    describe_histogram!("clorebot_account_poll_calls", "Clore calls one account poll made (0 to 3)");
+    describe_histogram!("clorebot_account_poll_seconds", Unit::Seconds, "Duration of one account's poll");
+    describe_counter!(
+        "clorebot_clore_budget_waits_total",
+        "Clore requests that waited for the CLORE_MAX_RPS budget, by class (background: the account poll)"
+    );
+    describe_histogram!(
+        "clorebot_clore_budget_wait_seconds",
+        Unit::Seconds,
+        "How long a request waited for the CLORE_MAX_RPS budget, by class"
+    );
     // Series that exist from the start, so dashboards and alerts see zeros, not gaps.
     metrics::gauge!("clorebot_leader").set(0.0);
+    metrics::counter!("clorebot_accounts_polled_total").increment(0);
+    for class in ["foreground", "background"] {
+        metrics::counter!("clorebot_clore_budget_waits_total", "class" => class).increment(0);
+    }
     for p in [Platform::Telegram, Platform::Discord, Platform::Console] {
         let p = p.as_str();
         metrics::counter!("clorebot_alerts_enqueued_total", "platform" => p).increment(0);

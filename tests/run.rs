@@ -94,6 +94,9 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
         "clorebot_outbox_oldest_seconds ",
         r#"clorebot_poll_seconds_bucket{poller="market",le="+Inf"}"#,
         "clorebot_leader 1",
+        "clorebot_accounts_polled_total ",
+        "clorebot_accounts_keyed ",
+        r#"clorebot_clore_budget_waits_total{class="background"}"#,
         "# TYPE clorebot_command_seconds histogram",
     ] {
         assert!(m.contains(series), "no {series} in\n{m}");

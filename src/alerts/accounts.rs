@@ -476,3 +476,80 @@ impl Engine {
         Ok(sent)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const I: Duration = Duration::from_secs(60);
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    fn row(orders: i64, servers: i64, host: Option<bool>, busy: Option<i64>) -> Due {
+        Due {
+            user_id: UserId(1),
+            due_at: t(orders.min(servers)),
+            orders_due_at: t(orders),
+            servers_due_at: t(servers),
+            wallets_after: None,
+            host,
+            busy_at: busy.map(t),
+            polled_at: None,
+        }
+    }
+
+    #[test]
+    fn quiet_accounts_step_five_intervals_busy_ones_one() {
+        let r = row(0, 0, Some(false), None);
+        let plan = Plan::of(&r, t(5));
+        assert_eq!(plan, Plan { orders: true, servers: true, wallets: true });
+        let quiet = next_polls(&r, plan, &Seen { host: Some(false), ..Seen::default() }, t(5), I);
+        assert_eq!(quiet.orders_due_at, t(300), "five intervals on, in phase with the last due time");
+        assert_eq!(quiet.servers_due_at, t(86_400), "no servers: asked again in a day");
+        let busy = next_polls(&r, plan, &Seen { busy: true, host: Some(false), ..Seen::default() }, t(5), I);
+        assert_eq!((busy.orders_due_at, busy.busy_at), (t(60), Some(t(5))));
+        // Busy within the last hour still counts; longer ago does not.
+        let lately = row(0, 0, Some(false), Some(-3000));
+        assert_eq!(next_polls(&lately, plan, &Seen::default(), t(5), I).orders_due_at, t(60));
+        let long_ago = row(0, 0, Some(false), Some(-4000));
+        assert_eq!(next_polls(&long_ago, plan, &Seen::default(), t(5), I).orders_due_at, t(300));
+    }
+
+    #[test]
+    fn a_hosts_servers_come_every_interval_and_share_the_visit() {
+        // A quiet host: servers due now, orders in three intervals.
+        let r = row(180, 0, Some(true), None);
+        let plan = Plan::of(&r, t(1));
+        assert!(plan.servers && !plan.orders);
+        let next = next_polls(&r, plan, &Seen { host: Some(true), ..Seen::default() }, t(1), I);
+        assert_eq!((next.servers_due_at, next.orders_due_at), (t(60), t(180)), "orders keep their phase");
+        // An unknown account is asked for its servers whenever it is visited.
+        assert!(Plan::of(&row(0, 500, None, None), t(0)).servers);
+    }
+
+    #[test]
+    fn a_late_poll_steps_from_now_and_a_failed_one_waits_its_turn() {
+        // Due at 0, polled at 200 (the poll fell behind): next at 260, not 60.
+        let r = row(0, 86_400, Some(false), None);
+        let plan = Plan::of(&r, t(200));
+        let next = next_polls(&r, plan, &Seen { busy: true, ..Seen::default() }, t(200), I);
+        assert_eq!(next.orders_due_at, t(260));
+        // Nothing learned (its calls failed): still stepped on, never due again at once.
+        let failed = next_polls(&r, plan, &Seen::default(), t(200), I);
+        assert!(failed.orders_due_at > t(200));
+        assert_eq!(failed.host, Some(false), "what was known stays");
+    }
+
+    #[test]
+    fn wallets_wait_ten_minutes_after_being_asked() {
+        let mut r = row(0, 0, Some(false), None);
+        let seen = Seen { busy: true, wallets_asked: true, ..Seen::default() };
+        let next = next_polls(&r, Plan::of(&r, t(0)), &seen, t(0), I);
+        assert_eq!(next.wallets_after, Some(t(600)));
+        r.wallets_after = next.wallets_after;
+        assert!(!Plan::of(&r, t(540)).wallets);
+        assert!(Plan::of(&r, t(600)).wallets);
+    }
+}

@@ -211,6 +211,9 @@ fn dispatch(sim: &Sim, endpoint: &str, headers: &HeaderMap, query: Option<&str>,
         url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect();
     sim.with_state(|s| {
         *s.calls.entry(endpoint.to_owned()).or_insert(0) += 1;
+        if let Some(a) = account.and_then(|id| s.accounts.get_mut(&id)) {
+            *a.calls.entry(endpoint.to_owned()).or_insert(0) += 1;
+        }
         // Every endpoint but `marketplace` has a caller by now.
         let acct = account.unwrap_or_default();
         match endpoint {

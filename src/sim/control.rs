@@ -76,6 +76,9 @@ pub struct AccountUpdate {
     /// Currency API name → balance to set.
     #[serde(default)]
     pub balances: BTreeMap<String, f64>,
+    /// For a new account: `false` hosts no servers (default: two).
+    #[serde(default)]
+    pub host: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,7 +145,7 @@ impl SimState {
         if u.key.trim().is_empty() {
             return Err(bad("key must not be empty"));
         }
-        let id = self.add_account(&u.key);
+        let id = self.add_account_hosting(&u.key, u.host.unwrap_or(true));
         for (name, amount) in u.balances {
             let c = Currency::ALL
                 .into_iter()
@@ -201,7 +204,7 @@ impl SimState {
     fn account_summary(&self, id: u64) -> Value {
         let a = &self.accounts[&id];
         let balances: BTreeMap<&str, f64> = a.balances.iter().map(|(c, b)| (c.api_name(), *b)).collect();
-        json!({ "id": a.id, "key": a.key, "balances": balances, "servers": a.hosted })
+        json!({ "id": a.id, "key": a.key, "balances": balances, "servers": a.hosted, "calls": a.calls })
     }
 
     pub fn snapshot(&self) -> Value {

@@ -64,6 +64,8 @@ pub struct Account {
     pub key: String,
     pub balances: BTreeMap<Currency, f64>,
     pub hosted: Vec<u64>,
+    /// Calls answered per endpoint for this account (as [`SimState::calls`] counts them all).
+    pub calls: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +123,8 @@ pub struct SimState {
     pub rates: Rates,
     pub servers: BTreeMap<u64, SimServer>,
     pub accounts: BTreeMap<u64, Account>,
+    /// Account ids by key (thousands of accounts are looked up on every call).
+    by_key: std::collections::HashMap<String, u64>,
     pub orders: BTreeMap<u64, SimOrder>,
     /// Seconds added to the wall clock by `/_sim/clock/advance`.
     pub clock_offset: i64,
@@ -147,6 +151,7 @@ impl SimState {
             rates: Rates::default(),
             servers: list.into_iter().map(|s| (s.id, s)).collect(),
             accounts: BTreeMap::new(),
+            by_key: std::collections::HashMap::new(),
             orders: BTreeMap::new(),
             clock_offset: 0,
             provision_secs: 0,
@@ -172,14 +177,18 @@ impl SimState {
     /// Adds an account with default balances and two hosted servers (one online, one
     /// offline); if the key exists, returns its id unchanged.
     pub fn add_account(&mut self, key: &str) -> u64 {
+        self.add_account_hosting(key, true)
+    }
+
+    /// [`SimState::add_account`], hosting nothing unless `host`.
+    pub fn add_account_hosting(&mut self, key: &str, host: bool) -> u64 {
         if let Some(a) = self.account_by_key(key) {
             return a.id;
         }
         let id = OWNER_ID_BASE + self.accounts.len() as u64 + 1;
         let mut hosted = Vec::new();
-        for (n, (model, count, online)) in
-            [("NVIDIA GeForce RTX 4090", 2, true), ("NVIDIA GeForce RTX 3090", 1, false)].into_iter().enumerate()
-        {
+        let rigs = [("NVIDIA GeForce RTX 4090", 2, true), ("NVIDIA GeForce RTX 3090", 1, false)];
+        for (n, (model, count, online)) in rigs.into_iter().enumerate().filter(|_| host) {
             let sid = self.next_host_id;
             self.next_host_id += 1;
             let mut s =
@@ -193,12 +202,13 @@ impl SimState {
             hosted.push(sid);
         }
         let balances = Currency::ALL.into_iter().map(|c| (c, self.rates.from_usd(START_BALANCE_USD, c))).collect();
-        self.accounts.insert(id, Account { id, key: key.to_owned(), balances, hosted });
+        self.by_key.insert(key.to_owned(), id);
+        self.accounts.insert(id, Account { id, key: key.to_owned(), balances, hosted, calls: BTreeMap::new() });
         id
     }
 
     pub fn account_by_key(&self, key: &str) -> Option<&Account> {
-        self.accounts.values().find(|a| a.key == key)
+        self.by_key.get(key).and_then(|id| self.accounts.get(id))
     }
 
     /// Brings spend, balances and expiry up to the simulated now.
