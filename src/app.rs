@@ -306,6 +306,7 @@ fn describe() {
         "How late an account poll started after it was due (near 0 while the poll keeps up)"
     );
     describe_histogram!("clorebot_account_poll_calls", "Clore calls one account poll made (0 to 3)");
+    describe_counter!("clorebot_account_calls_total", "Clore calls the account poll made");
     describe_histogram!("clorebot_account_poll_seconds", Unit::Seconds, "Duration of one account's poll");
     describe_counter!(
         "clorebot_clore_budget_waits_total",
@@ -319,6 +320,7 @@ fn describe() {
     // Series that exist from the start, so dashboards and alerts see zeros, not gaps.
     metrics::gauge!("clorebot_leader").set(0.0);
     metrics::counter!("clorebot_accounts_polled_total").increment(0);
+    metrics::counter!("clorebot_account_calls_total").increment(0);
     for class in ["foreground", "background"] {
         metrics::counter!("clorebot_clore_budget_waits_total", "class" => class).increment(0);
     }

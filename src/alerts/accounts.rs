@@ -173,8 +173,11 @@ impl Engine {
         self.abandon_stale_intents().await
     }
 
+    /// About a second of the budget's work in hand: enough that the budget, not waiting, bounds
+    /// the poll, and little enough that replicas share the last accounts of a busy cycle
+    /// evenly (what one has claimed, the others cannot take).
     fn accounts_at_once(&self) -> usize {
-        self.cfg.accounts_at_once.unwrap_or_else(|| (self.core.clore.max_rps() as usize * 3).clamp(16, 1024)).max(1)
+        self.cfg.accounts_at_once.unwrap_or_else(|| (self.core.clore.max_rps() as usize).clamp(16, 1024)).max(1)
     }
 
     /// Claims due accounts and polls them side by side (each key has its own Clore limit, so
@@ -268,6 +271,7 @@ impl Engine {
         }
         metrics::counter!("clorebot_accounts_polled_total").increment(1);
         metrics::histogram!("clorebot_account_poll_calls").record(f64::from(seen.calls));
+        metrics::counter!("clorebot_account_calls_total").increment(u64::from(seen.calls));
         metrics::histogram!("clorebot_account_poll_seconds").record(started.elapsed().as_secs_f64());
         if let Some(prev) = row.polled_at {
             metrics::histogram!("clorebot_account_cycle_seconds").record((at - prev).as_seconds_f64().max(0.0));

@@ -41,7 +41,7 @@ pub struct EngineConfig {
     /// How long a claimed account stays this process's: if it dies, another polls the
     /// account once this has passed.
     pub account_lease: Duration,
-    /// Accounts polled at once; `None`: three per request a second of the budget.
+    /// Accounts polled at once; `None`: one per request a second of the budget (16 to 1,024).
     pub accounts_at_once: Option<usize>,
     /// `CLOREBOT_ENDING_SOON_MINS`: warn this long before an order's maximum rental ends.
     pub ending_soon: Duration,
