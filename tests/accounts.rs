@@ -11,6 +11,7 @@ use std::time::Duration;
 use clorebot::alerts::{Engine, EngineConfig};
 use clorebot::clore::{CreateOrder, Currency, ServerId};
 use clorebot::store::UserId;
+use clorebot::store::intents::{self, NewIntent, Origin};
 use common::*;
 use serde_json::json;
 
@@ -61,6 +62,40 @@ async fn a_quiet_account_is_looked_at_every_fifth_cycle_and_at_once_after_a_rent
     }
     // With an order running, its balance is watched too — once in ten minutes, not per cycle.
     assert_eq!(calls_to(&w, &key, "wallets").await, 1, "{:?}", calls_of(&w, &key).await);
+}
+
+#[tokio::test]
+async fn a_rent_whose_process_died_makes_its_account_due_on_the_next_cycle() {
+    let sim = start_sim(200).await;
+    quicken(&sim).await;
+    let w = test_app_on(sim, |cfg| {
+        quick(&mut cfg.clore);
+        cfg.engine.intent_grace = Duration::ZERO;
+    })
+    .await;
+    let key = account(&w, "dora", false).await;
+    w.poll_cycle().await;
+    w.poll_cycle().await;
+    assert_eq!(calls_to(&w, &key, "my_orders").await, 1, "quiet: next look in four cycles");
+    // A rent was written ahead, and its process died before sending or telling anyone.
+    let me = user_id(&w, "dora").await;
+    let mut conn = w.core.pool.acquire().await.unwrap();
+    let intent = NewIntent {
+        user: me,
+        server_id: free_of(&w.sim, "RTX 3060").await[0].0 as i64,
+        price: 1.0,
+        currency: "USD-Blockchain".into(),
+        spot: false,
+        gpu: "1× RTX 3060".into(),
+        watch: None,
+        origin: Origin::Rent,
+        login_secret: None,
+    };
+    assert!(matches!(intents::begin(&mut conn, &intent).await.unwrap(), intents::Begun::Started(_)));
+    w.poll_cycle().await;
+    assert_eq!(calls_to(&w, &key, "my_orders").await, 2, "looked at on the very next cycle");
+    w.poll_cycle().await;
+    assert_eq!(calls_to(&w, &key, "my_orders").await, 3, "and every cycle while the attempt is open");
 }
 
 #[tokio::test]

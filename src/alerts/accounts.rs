@@ -162,14 +162,21 @@ impl Engine {
         }
     }
 
-    /// Leader-only chores that ride along with the account poll: expired buttons and sealed
-    /// secrets go, and rent attempts nobody could settle are given up on. Returns the alerts
-    /// this enqueued.
+    /// Leader-only chores, once an interval: expired buttons and sealed secrets go, accounts
+    /// with rent attempts to settle are made due, and attempts nobody could settle are given
+    /// up on. Returns the alerts this enqueued.
     pub async fn housekeep(&self) -> anyhow::Result<usize> {
         // Buttons expired a day ago are of no use to anyone, and sealed secrets are gone the
         // moment they expire.
         crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
         crate::store::sealed::purge_expired(&self.core.pool).await?;
+        // A rent whose process died before it could tell made no rent poke: its account is
+        // made due here, once the attempt is old enough to be settled (`reconcile.rs`).
+        let unsettled = intents::open_older_than(&self.core.pool, self.cfg.intent_grace).await?;
+        let owners: std::collections::BTreeSet<UserId> = unsettled.iter().map(|i| i.user_id).collect();
+        for user in owners {
+            account_polls::poke(&self.core.pool, user, Utc::now()).await?;
+        }
         self.abandon_stale_intents().await
     }
 
