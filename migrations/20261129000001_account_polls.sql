@@ -14,6 +14,9 @@ CREATE TABLE account_polls (
     -- The last time the account had an order running, a rent attempt open, or rented.
     busy_at        TIMESTAMPTZ,
     polled_at      TIMESTAMPTZ,
+    -- Bumped by whatever moves the schedule from outside a poll (a rent, a new key, a command
+    -- that listed servers): a poll that sees it changed leaves the schedule to the next poll.
+    touches        BIGINT      NOT NULL DEFAULT 0,
     leased_by      UUID,
     lease_until    TIMESTAMPTZ
 );

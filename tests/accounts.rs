@@ -289,3 +289,46 @@ async fn until_leased(w: &TestApp, n: usize) -> Vec<(UserId, chrono::DateTime<ch
 async fn control_delete_faults(w: &TestApp) {
     reqwest::Client::new().delete(format!("{}/faults", w.sim.control_url())).send().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_rent_while_the_account_is_being_polled_keeps_it_due() {
+    use clorebot::store::account_polls::{self, Next};
+    let w = quick_app().await;
+    account(&w, "rita", false).await;
+    w.poll_cycle().await;
+    let me = user_id(&w, "rita").await;
+    let pool = &w.core.pool;
+    let orders_due = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+            "SELECT orders_due_at FROM account_polls WHERE user_id = $1",
+        )
+        .bind(me)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    };
+    let later = |row: &account_polls::Due, at: chrono::DateTime<chrono::Utc>| Next {
+        orders_due_at: at + chrono::Duration::minutes(5),
+        servers_due_at: row.servers_due_at,
+        wallets_after: None,
+        host: Some(false),
+        busy_at: None,
+    };
+    // A poll claims the account; a rent lands while it runs; the poll then ends as quiet.
+    // (Postgres keeps microseconds.)
+    let at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now() + chrono::Duration::minutes(10), 6);
+    let token = uuid::Uuid::new_v4();
+    let rows = account_polls::claim(pool, token, at, 10, Duration::from_secs(60)).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    account_polls::poke(pool, me).await.unwrap();
+    assert!(
+        !account_polls::finish(pool, uuid::Uuid::new_v4(), &rows[0], &later(&rows[0], at), at).await.unwrap(),
+        "not its claim"
+    );
+    assert!(account_polls::finish(pool, token, &rows[0], &later(&rows[0], at), at).await.unwrap());
+    assert!(orders_due().await <= chrono::Utc::now(), "the rent's poke stands: due at once");
+    // Without anything in between, a poll's end sets the next time.
+    let rows = account_polls::claim(pool, token, at, 10, Duration::from_secs(60)).await.unwrap();
+    assert!(account_polls::finish(pool, token, &rows[0], &later(&rows[0], at), at).await.unwrap());
+    assert_eq!(orders_due().await, at + chrono::Duration::minutes(5));
+}

@@ -126,6 +126,14 @@ pub fn next_polls(row: &Due, plan: Plan, seen: &Seen, at: DateTime<Utc>, every: 
     }
 }
 
+/// What one claim took.
+struct Claimed {
+    rows: Vec<Due>,
+    wanted: usize,
+    token: uuid::Uuid,
+    at: DateTime<Utc>,
+}
+
 /// How a pass finds its time and when it ends.
 #[derive(Clone, Copy)]
 enum Pass {
@@ -175,7 +183,7 @@ impl Engine {
         let unsettled = intents::open_older_than(&self.core.pool, self.cfg.intent_grace).await?;
         let owners: std::collections::BTreeSet<UserId> = unsettled.iter().map(|i| i.user_id).collect();
         for user in owners {
-            account_polls::poke(&self.core.pool, user, Utc::now()).await?;
+            account_polls::poke(&self.core.pool, user).await?;
         }
         self.abandon_stale_intents().await
     }
@@ -188,55 +196,41 @@ impl Engine {
     }
 
     /// Claims due accounts and polls them side by side (each key has its own Clore limit, so
-    /// many wait at once), topping up as they finish. `Pass::At` ends when nothing is due and
-    /// nothing runs; `Pass::Running` when `stop` comes and what runs has finished.
+    /// many wait at once), topping up as they finish; the polls under way keep running while
+    /// the next claim waits on the database. `Pass::At` ends when nothing is due and nothing
+    /// runs (or on a database error); `Pass::Running` only when `stop` comes and what runs has
+    /// finished — a failing database is logged and tried again, never a reason to drop polls.
     async fn poll_pass(&self, pass: Pass, stop: &CancellationToken, report: &mut AccountsReport) -> anyhow::Result<()> {
         let cap = self.accounts_at_once();
+        let fixed = matches!(pass, Pass::At(_));
         let mut running = FuturesUnordered::new();
+        let mut claiming: Option<futures_util::future::BoxFuture<'_, anyhow::Result<Claimed>>> = None;
         let mut enrolled_at: Option<tokio::time::Instant> = None;
         let mut next_claim = tokio::time::Instant::now();
-        let fixed = matches!(pass, Pass::At(_));
         loop {
             let now = tokio::time::Instant::now();
             let stopping = stop.is_cancelled();
-            if !stopping && running.len() <= cap / 2 && now >= next_claim {
-                let at = match pass {
-                    Pass::At(t) => t,
-                    Pass::Running => Utc::now(),
-                };
-                if enrolled_at.is_none_or(|t| now - t >= ENROLL_EVERY) {
-                    account_polls::enroll(&self.core.pool, at, self.cfg.orders_poll).await?;
-                    let keyed = account_polls::count(&self.core.pool).await?;
-                    metrics::gauge!("clorebot_accounts_keyed").set(keyed as f64);
+            // Stopping, a claim under way is still seen through: what it took is polled.
+            if !stopping
+                && claiming.is_none()
+                && running.len() <= cap / 2
+                && (now >= next_claim || (fixed && running.is_empty()))
+            {
+                let enroll = enrolled_at.is_none_or(|t| now - t >= ENROLL_EVERY);
+                if enroll {
                     enrolled_at = Some(now);
                 }
-                let want = cap - running.len();
-                let rows = account_polls::claim(&self.core.pool, self.worker, at, want, self.cfg.account_lease).await?;
-                // When this look found fewer than it could take, the next waits: running on,
-                // a moment; at a fixed time, until what it took is done.
-                if rows.len() < want {
-                    next_claim = now + if fixed { Duration::from_secs(86_400) } else { IDLE };
-                }
-                if rows.is_empty() && running.is_empty() && fixed {
-                    return Ok(());
-                }
-                for row in rows {
-                    running.push(self.poll_claimed(row, at));
-                }
+                claiming = Some(Box::pin(self.claim_due(pass, cap - running.len(), enroll)));
             }
-            if running.is_empty() {
+            if running.is_empty() && claiming.is_none() {
                 if stopping {
                     return Ok(());
-                }
-                if fixed {
-                    next_claim = now;
-                    continue;
                 }
                 let _ = tokio::time::timeout(next_claim.saturating_duration_since(now), stop.cancelled()).await;
                 continue;
             }
             tokio::select! {
-                Some((uid, outcome)) = running.next() => match outcome {
+                Some((uid, outcome)) = running.next(), if !running.is_empty() => match outcome {
                     Ok(Some(n)) => {
                         report.users += 1;
                         report.alerts += n;
@@ -250,31 +244,82 @@ impl Engine {
                         tracing::warn!(user = %uid, error = %format!("{e:#}"), "account poll failed");
                     }
                 },
-                _ = tokio::time::sleep_until(next_claim), if !stopping && running.len() <= cap / 2 => {}
+                claimed = async { claiming.as_mut().expect("guarded").await }, if claiming.is_some() => {
+                    claiming = None;
+                    match claimed {
+                        Ok(c) => {
+                            // When this look found fewer than it could take, the next waits:
+                            // running on, a moment; at a fixed time, until what it took is done.
+                            if c.rows.len() < c.wanted {
+                                next_claim = tokio::time::Instant::now() + if fixed { Duration::from_secs(86_400) } else { IDLE };
+                            }
+                            if c.rows.is_empty() && running.is_empty() && fixed {
+                                return Ok(());
+                            }
+                            for row in c.rows {
+                                running.push(self.poll_claimed(row, c.token, c.at));
+                            }
+                        }
+                        Err(e) if fixed => return Err(e),
+                        Err(e) => {
+                            tracing::warn!(error = %format!("{e:#}"), "could not claim due accounts; trying again shortly");
+                            next_claim = tokio::time::Instant::now() + Duration::from_secs(5);
+                        }
+                    }
+                },
+                _ = tokio::time::sleep_until(next_claim), if claiming.is_none() && !stopping && running.len() <= cap / 2 => {}
                 _ = stop.cancelled(), if !stopping => {}
             }
         }
     }
 
-    /// Polls one claimed account and gives it back with its next due times.
-    async fn poll_claimed(&self, row: Due, at: DateTime<Utc>) -> (UserId, anyhow::Result<Option<usize>>) {
+    /// Enrolls new keyed users (when `enroll`) and claims up to `wanted` due accounts.
+    async fn claim_due(&self, pass: Pass, wanted: usize, enroll: bool) -> anyhow::Result<Claimed> {
+        let pool = &self.core.pool;
+        let at = match pass {
+            Pass::At(t) => t,
+            Pass::Running => account_polls::now(pool).await?,
+        };
+        if enroll {
+            account_polls::enroll(pool, at, self.cfg.orders_poll).await?;
+            metrics::gauge!("clorebot_accounts_keyed").set(account_polls::count(pool).await? as f64);
+        }
+        let token = uuid::Uuid::new_v4();
+        let rows = account_polls::claim(pool, token, at, wanted, self.cfg.account_lease).await?;
+        Ok(Claimed { rows, wanted, token, at })
+    }
+
+    /// Polls one claimed account and gives it back with its next due times. The poll gets
+    /// half its lease: a poll cut short is a failed one (its transactions roll back whole),
+    /// and no other poll of the account can start while this one might still run.
+    async fn poll_claimed(
+        &self,
+        row: Due,
+        token: uuid::Uuid,
+        at: DateTime<Utc>,
+    ) -> (UserId, anyhow::Result<Option<usize>>) {
         let started = std::time::Instant::now();
         let plan = Plan::of(&row, at);
         let mut seen = Seen::default();
+        let within = self.cfg.account_lease / 2;
         // One account's panic is that account's failure, not the poll's.
-        let outcome =
-            contained("the account poll", crate::clore::budget::background(self.poll_account(&row, plan, &mut seen)))
-                .await;
+        let polled =
+            contained("the account poll", crate::clore::budget::background(self.poll_account(&row, plan, &mut seen)));
+        let outcome = tokio::time::timeout(within, polled)
+            .await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the account poll took longer than {within:?} and was cut short")));
         let uid = row.user_id;
         let given_back = if seen.keyless {
             account_polls::forget(&self.core.pool, uid).await.map(|()| true)
         } else {
             let next = next_polls(&row, plan, &seen, at, self.cfg.orders_poll);
-            account_polls::finish(&self.core.pool, self.worker, &row, &next, at).await
+            account_polls::finish(&self.core.pool, token, &row, &next, at).await
         };
-        if let Err(e) = given_back {
+        match given_back {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(user = %uid, "an account poll outlasted its lease"),
             // The lease runs out and the account is polled again then.
-            tracing::warn!(user = %uid, error = %e, "could not record an account poll");
+            Err(e) => tracing::warn!(user = %uid, error = %e, "could not record an account poll"),
         }
         metrics::counter!("clorebot_accounts_polled_total").increment(1);
         metrics::histogram!("clorebot_account_poll_calls").record(f64::from(seen.calls));
@@ -508,6 +553,7 @@ mod tests {
             host,
             busy_at: busy.map(t),
             polled_at: None,
+            touches: 0,
         }
     }
 

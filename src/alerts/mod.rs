@@ -90,8 +90,6 @@ pub struct Engine {
     pub core: Arc<Core>,
     pub cfg: EngineConfig,
     memory: Mutex<WatchMemory>,
-    /// This engine's name on the account polls it claims.
-    worker: uuid::Uuid,
     /// This process holds the poller lock.
     leading: AtomicBool,
     /// The lock has been tried at least once (until then, who polls is unknown).
@@ -107,7 +105,6 @@ impl Engine {
             core,
             cfg,
             memory: Mutex::new(WatchMemory::default()),
-            worker: uuid::Uuid::new_v4(),
             leading: AtomicBool::new(false),
             tried: AtomicBool::new(false),
             probe: std::sync::OnceLock::new(),

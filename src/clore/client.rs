@@ -306,13 +306,14 @@ impl CloreClient {
         let id: LimiterId = key.map(ApiKey::limiter_id).unwrap_or(ANONYMOUS);
         let mut attempt = 0;
         loop {
+            // The process's budget first, then the key's turn, right before sending: a wait
+            // between the key's turn and the send would bring the key's calls closer together
+            // than Clore allows.
+            self.inner.budget.wait().await;
             match kind {
                 Kind::Normal => self.inner.limits.wait(&id).await,
                 Kind::Create => self.inner.limits.wait_create(&id).await,
             }
-            // The key's turn first, then the process's: a cell taken while the key still
-            // waited would let requests bunch up.
-            self.inner.budget.wait().await;
             // Decoded before it is counted: an answer of the wrong shape is a failed call.
             let result = self.send_once(endpoint, method.clone(), key, query, body).await.and_then(|v| {
                 T::deserialize(&v).map_err(|e| CloreError::Decode {

@@ -2,7 +2,8 @@
 //! are next due, what earlier polls learned (a host? busy lately?), and which process is
 //! polling the account now. Rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease, so
 //! any number of processes share the polls and one that dies lets its accounts go when the
-//! lease ends. Times are passed in (`at`), so the schedule can be tested cycle by cycle.
+//! lease ends. Claims take their time as a parameter (`at`: the database's clock in
+//! production, see [`now`]), so the schedule can be stepped through cycle by cycle in tests.
 
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ pub struct Due {
     pub host: Option<bool>,
     pub busy_at: Option<DateTime<Utc>>,
     pub polled_at: Option<DateTime<Utc>>,
+    pub touches: i64,
 }
 
 /// What a poll leaves for the next one.
@@ -62,31 +64,31 @@ pub async fn enroll(ex: impl PgExecutor<'_>, at: DateTime<Utc>, spread: Duration
 
 /// The user stored a key (perhaps another account's): their account is due at once, and what
 /// was learned about the old one is forgotten.
-pub async fn fresh_key(ex: impl PgExecutor<'_>, user: UserId, at: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn fresh_key(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at) VALUES ($1, $2, $2)
+        "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at) VALUES ($1, now(), now())
          ON CONFLICT (user_id) DO UPDATE
-           SET orders_due_at = LEAST(account_polls.orders_due_at, $2),
-               servers_due_at = LEAST(account_polls.servers_due_at, $2),
-               host = NULL, busy_at = NULL, wallets_after = NULL",
+           SET orders_due_at = LEAST(account_polls.orders_due_at, now()),
+               servers_due_at = LEAST(account_polls.servers_due_at, now()),
+               host = NULL, busy_at = NULL, wallets_after = NULL,
+               touches = account_polls.touches + 1",
     )
     .bind(user)
-    .bind(at)
     .execute(ex)
     .await?;
     Ok(())
 }
 
-/// The user just rented (or tried to): their orders are due now, and they count as busy.
-pub async fn poke(ex: impl PgExecutor<'_>, user: UserId, at: DateTime<Utc>) -> sqlx::Result<()> {
+/// The user just rented (or tried to): their orders are due at once, and they count as busy.
+pub async fn poke(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at, busy_at) VALUES ($1, $2, $2, $2)
+        "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at, busy_at) VALUES ($1, now(), now(), now())
          ON CONFLICT (user_id) DO UPDATE
-           SET orders_due_at = LEAST(account_polls.orders_due_at, $2),
-               busy_at = GREATEST(account_polls.busy_at, $2)",
+           SET orders_due_at = LEAST(account_polls.orders_due_at, now()),
+               busy_at = GREATEST(account_polls.busy_at, now()),
+               touches = account_polls.touches + 1",
     )
     .bind(user)
-    .bind(at)
     .execute(ex)
     .await?;
     Ok(())
@@ -95,25 +97,19 @@ pub async fn poke(ex: impl PgExecutor<'_>, user: UserId, at: DateTime<Utc>) -> s
 /// A command listed the user's servers (`/myservers`, `/hostset`): a host's servers are
 /// polled from now on (at once, if this is news); someone with none is asked again after
 /// `recheck`.
-pub async fn saw_servers(
-    ex: impl PgExecutor<'_>,
-    user: UserId,
-    host: bool,
-    at: DateTime<Utc>,
-    recheck: Duration,
-) -> sqlx::Result<()> {
+pub async fn saw_servers(ex: impl PgExecutor<'_>, user: UserId, host: bool, recheck: Duration) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at, host)
-         VALUES ($1, $2, CASE WHEN $3 THEN $2 ELSE $2 + make_interval(secs => $4) END, $3)
+         VALUES ($1, now(), CASE WHEN $2 THEN now() ELSE now() + make_interval(secs => $3) END, $2)
          ON CONFLICT (user_id) DO UPDATE
-           SET host = $3,
+           SET host = $2,
                servers_due_at = CASE
-                   WHEN $3 AND account_polls.host IS NOT TRUE THEN LEAST(account_polls.servers_due_at, $2)
-                   WHEN $3 THEN account_polls.servers_due_at
-                   ELSE $2 + make_interval(secs => $4) END",
+                   WHEN $2 AND account_polls.host IS NOT TRUE THEN LEAST(account_polls.servers_due_at, now())
+                   WHEN $2 THEN account_polls.servers_due_at
+                   ELSE now() + make_interval(secs => $3) END,
+               touches = account_polls.touches + 1",
     )
     .bind(user)
-    .bind(at)
     .bind(host)
     .bind(secs(recheck))
     .execute(ex)
@@ -121,11 +117,16 @@ pub async fn saw_servers(
     Ok(())
 }
 
-/// Claims up to `limit` accounts due at `at`, earliest first, for `lease`: no other process
-/// takes them until the lease ends or [`finish`] gives them back.
+/// The database's clock: every process's schedule and leases keep to this one.
+pub async fn now(ex: impl PgExecutor<'_>) -> sqlx::Result<DateTime<Utc>> {
+    sqlx::query_scalar("SELECT now()").fetch_one(ex).await
+}
+
+/// Claims up to `limit` accounts due at `at`, earliest first, for `lease` under `token` (one
+/// per claim): no one takes them until the lease ends or [`finish`] gives them back.
 pub async fn claim(
     pool: &PgPool,
-    worker: Uuid,
+    token: Uuid,
     at: DateTime<Utc>,
     limit: usize,
     lease: Duration,
@@ -141,9 +142,9 @@ pub async fn claim(
          UPDATE account_polls p SET leased_by = $1, lease_until = $2 + make_interval(secs => $4)
          FROM due WHERE p.user_id = due.user_id
          RETURNING p.user_id, p.due_at, p.orders_due_at, p.servers_due_at, p.wallets_after, p.host, p.busy_at,
-                   p.polled_at",
+                   p.polled_at, p.touches",
     )
-    .bind(worker)
+    .bind(token)
     .bind(at)
     .bind(i64::try_from(limit).unwrap_or(i64::MAX))
     .bind(secs(lease))
@@ -153,33 +154,33 @@ pub async fn claim(
     Ok(rows)
 }
 
-/// Records a poll of `claimed` and gives the account back. A rent or a command that moved
-/// the schedule earlier while the poll ran wins over `next` (its news may postdate the poll's
-/// look). False when the lease was no longer this worker's (it ran out and another took over).
+/// Records a poll of `claimed` and gives the account back. If something moved the schedule
+/// while the poll ran (a rent, a new key: `touches` changed), the schedule is left as that
+/// made it — due at once — for the next poll to read afresh. False when the claim was no
+/// longer `token`'s (its lease ran out and another took over).
 pub async fn finish(
     ex: impl PgExecutor<'_>,
-    worker: Uuid,
+    token: Uuid,
     claimed: &Due,
     next: &Next,
     at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "UPDATE account_polls SET
-             orders_due_at = CASE WHEN orders_due_at < $3 THEN orders_due_at ELSE $4 END,
-             servers_due_at = CASE WHEN servers_due_at < $5 THEN servers_due_at ELSE $6 END,
-             wallets_after = $7,
-             host = COALESCE($8, host),
-             busy_at = GREATEST(busy_at, $9),
-             polled_at = $10,
+             orders_due_at = CASE WHEN touches = $3 THEN $4 ELSE orders_due_at END,
+             servers_due_at = CASE WHEN touches = $3 THEN $5 ELSE servers_due_at END,
+             wallets_after = CASE WHEN touches = $3 THEN $6 ELSE wallets_after END,
+             host = CASE WHEN touches = $3 THEN COALESCE($7, host) ELSE host END,
+             busy_at = CASE WHEN touches = $3 THEN GREATEST(busy_at, $8) ELSE busy_at END,
+             polled_at = $9,
              leased_by = NULL,
              lease_until = NULL
          WHERE user_id = $1 AND leased_by = $2",
     )
     .bind(claimed.user_id)
-    .bind(worker)
-    .bind(claimed.orders_due_at)
+    .bind(token)
+    .bind(claimed.touches)
     .bind(next.orders_due_at)
-    .bind(claimed.servers_due_at)
     .bind(next.servers_due_at)
     .bind(next.wallets_after)
     .bind(next.host)

@@ -12,7 +12,7 @@ use crate::store::{account_polls, audit};
 /// Tells the account poll what a command learned: hosts' servers are watched from now on.
 async fn saw(cx: &Ctx<'_>, mine: &crate::clore::MyServers) -> Result<(), Failure> {
     let host = !mine.servers.is_empty();
-    account_polls::saw_servers(&cx.core.pool, cx.user.id, host, chrono::Utc::now(), HOST_RECHECK).await?;
+    account_polls::saw_servers(&cx.core.pool, cx.user.id, host, HOST_RECHECK).await?;
     Ok(())
 }
 

@@ -41,7 +41,7 @@ pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
     let secret = secrecy::SecretString::from(key.expose().to_owned());
     let fp = secrets::put(&mut *tx, &cx.core.keyring, cx.user.id, SecretKind::CloreApiKey, &secret).await?;
     audit::record(&mut *tx, Some(cx.user.id), "key.set", &json!({ "fingerprint": fp }), "ok").await?;
-    crate::store::account_polls::fresh_key(&mut *tx, cx.user.id, chrono::Utc::now()).await?;
+    crate::store::account_polls::fresh_key(&mut *tx, cx.user.id).await?;
     tx.commit().await?;
     let balances: Vec<String> =
         wallets.iter().filter_map(|w| Some(format::money(w.balance.unwrap_or(0.0), w.currency()?))).collect();

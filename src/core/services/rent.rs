@@ -201,7 +201,7 @@ async fn conclude(
     }
     if status != Status::Refused {
         // An order may exist now: the account poll looks at once, then every interval.
-        account_polls::poke(&mut *tx, user.id, chrono::Utc::now()).await?;
+        account_polls::poke(&mut *tx, user.id).await?;
     }
     if let (Some(w), Status::Made | Status::Accepted) = (plan.watch, status) {
         watches::stop_after_order(&mut *tx, WatchId(w)).await?;
