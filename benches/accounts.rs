@@ -174,6 +174,8 @@ fn main() {
             two.rate() / one.rate()
         );
         let _ = t0;
+        let refused = state(&w.sim).await["rate_limited"].as_u64().unwrap_or(0);
+        println!("Clore 429s for a key's rate limit, all runs:  {refused}");
     });
 
     // 5. The schedule's own work: claiming 100 due accounts and giving them back.
@@ -213,6 +215,8 @@ async fn setup(w: &TestApp, users: usize) {
     let busy: Vec<usize> = (0..users).filter(|i| i % 5 == 1).collect();
     assert!(free.len() >= busy.len(), "{} free servers for {} orders", free.len(), busy.len());
     let client: CloreClient = client_with(&w.sim, |c| c.max_rps = NonZeroU32::new(1000).unwrap());
+    // Keeps each key's pace with the engines that poll right after.
+    client.share_pace(Arc::new(clorebot::store::pace::DbPace::new(w.core.pool.clone())));
     let made = futures_util::stream::iter(busy.iter().zip(&free))
         .map(|(i, (srv, _))| {
             let client = client.clone();
