@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod app;
+pub mod charts;
 pub mod clore;
 pub mod config;
 pub mod core;

@@ -576,3 +576,54 @@ async fn a_console_alert_is_delivered_only_once_printed() {
     assert_eq!(String::from_utf8(screen).unwrap(), "🔔 server #7 is cheap\n\n");
     assert_eq!(outbox::pending_count(&bot.core.pool).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn history_draws_a_chart_of_what_the_market_polls_recorded() {
+    use clorebot::clore::Currency;
+    use clorebot::store::history::{self, PricePoint};
+    let bot = bot().await;
+    let mut s = bot.session("ann", None);
+    let out = s.line("/history 4090").await;
+    assert!(out.starts_with("No price history yet"), "{out}");
+    assert!(s.line("/history").await.contains("Say which GPU"));
+
+    // A week of polls every three hours: the cheapest 4090 falls from $4 to $3, then recovers.
+    let now = chrono::Utc::now();
+    let points: Vec<PricePoint> = (0..=56)
+        .flat_map(|i| {
+            let at = now - chrono::Duration::hours(3 * (56 - i));
+            let cheapest = 4.0 - (i.min(40) as f64) / 40.0 + (i.max(40) - 40) as f64 / 40.0;
+            [("RTX 4090", cheapest, 20 + i as i32 % 5), ("RTX 3090", 2.0, 7)].map(|(m, p, free)| PricePoint {
+                gpu_model: m.into(),
+                polled_at: at,
+                currency: Currency::Usd,
+                min_price: Some(p),
+                median_price: Some(p * 1.3),
+                available: free,
+                total: free + 10,
+            })
+        })
+        .collect();
+    history::record(&bot.core.pool, &points).await.unwrap();
+
+    let out = s.line("/history 4090").await;
+    assert!(out.starts_with("RTX 4090 — last 7d"), "{out}");
+    assert!(out.contains("Cheapest free now $3.38/day (21 free), -15 % since "), "{out}");
+    assert!(out.contains("Low $3.00/day on "), "{out}");
+    let path = out.lines().find_map(|l| l.strip_prefix("📈 chart: ")).expect("the chart's file is named");
+    let png = std::fs::read(path).unwrap();
+    let info = png::Decoder::new(std::io::Cursor::new(&png)).read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (800, 450));
+    std::fs::remove_file(path).unwrap();
+
+    let out = s.line("/history 4090 24h").await;
+    assert!(out.starts_with("RTX 4090 — last 24h"), "{out}");
+    let out = s.line("/history a100 30d").await;
+    assert!(
+        out.starts_with("No price history for A100 in the last 30d. I record the market every poll since "),
+        "{out}"
+    );
+    for line in out.lines().filter_map(|l| l.strip_prefix("📈 chart: ")) {
+        std::fs::remove_file(line).ok();
+    }
+}

@@ -47,6 +47,11 @@ pub enum Command {
         price: f64,
     },
     Wallets,
+    /// `/history <query> [24h|7d|30d]`: a price chart.
+    History {
+        query: Query,
+        period: HistoryPeriod,
+    },
     Watch(WatchArgs),
     Watches,
     Unwatch(WatchId),
@@ -85,6 +90,7 @@ impl Command {
             Command::Cancel { .. } => "cancel",
             Command::SpotPrice { .. } => "spotprice",
             Command::Wallets => "wallets",
+            Command::History { .. } => "history",
             Command::Watch(_) => "watch",
             Command::Watches => "watches",
             Command::Unwatch(_) => "unwatch",
@@ -264,6 +270,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
             Ok(Command::SpotPrice { order: id("spotprice", o, "order id")?, price: price("spotprice", "price", p)? })
         }
         "wallets" => no_args("wallets", rest, Command::Wallets),
+        "history" => parse_history(rest),
         "watch" => parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
         "unwatch" => Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, "watch id")? as i64))),
@@ -293,6 +300,57 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "" => Err(ParseError::new("Send /help for the list of commands.")),
         other => Err(ParseError::new(format!("Unknown command /{}. Send /help for the list.", short(other)))),
     }
+}
+
+/// How far back `/history` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryPeriod {
+    Day,
+    Week,
+    Month,
+}
+
+impl HistoryPeriod {
+    pub fn parse(s: &str) -> Option<HistoryPeriod> {
+        match s.to_ascii_lowercase().as_str() {
+            "24h" | "1d" | "day" => Some(HistoryPeriod::Day),
+            "7d" | "1w" | "week" => Some(HistoryPeriod::Week),
+            "30d" | "month" => Some(HistoryPeriod::Month),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HistoryPeriod::Day => "24h",
+            HistoryPeriod::Week => "7d",
+            HistoryPeriod::Month => "30d",
+        }
+    }
+
+    pub fn length(self) -> chrono::Duration {
+        match self {
+            HistoryPeriod::Day => chrono::Duration::hours(24),
+            HistoryPeriod::Week => chrono::Duration::days(7),
+            HistoryPeriod::Month => chrono::Duration::days(30),
+        }
+    }
+}
+
+fn parse_history(rest: &str) -> Result<Command, ParseError> {
+    let mut t = terms(rest)?;
+    let period = match t.last().and_then(|w| HistoryPeriod::parse(w)) {
+        Some(p) => {
+            t.pop();
+            p
+        }
+        None => HistoryPeriod::Week,
+    };
+    let query = query("history", &t)?;
+    if query.models().is_empty() {
+        return Err(ParseError::usage("history", "Say which GPU, e.g. /history 4090 or /history 3090 30d."));
+    }
+    Ok(Command::History { query, period })
 }
 
 fn no_args(cmd: &str, rest: &str, c: Command) -> Result<Command, ParseError> {

@@ -32,6 +32,13 @@ pub const COMMANDS: &[CommandHelp] = &[
                   • spot or ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (include rented)",
     },
     CommandHelp {
+        name: "history",
+        usage: "/history <query> [24h|7d|30d]",
+        summary: "A price chart of a GPU model: cheapest and median free price, free servers",
+        details: "From what every market poll records, in USD per day: hourly over 24h, every six hours \
+                  over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history \"rtx 3090\" 24h.",
+    },
+    CommandHelp {
         name: "server",
         usage: "/server <id>",
         summary: "One server's specs, prices and spot market",

@@ -167,6 +167,13 @@ impl Reply {
         self
     }
 
+    /// Attaches a PNG (a chart); front-ends send it with the reply's text as its caption or
+    /// beside it.
+    pub fn with_image(mut self, png: Vec<u8>) -> Reply {
+        self.image = Some(png);
+        self
+    }
+
     pub fn with_fields(mut self, f: Vec<(String, String)>) -> Reply {
         self.blocks.push(Block::Fields(f));
         self

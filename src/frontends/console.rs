@@ -135,6 +135,13 @@ impl<'a> Session<'a> {
         }
         text.push_str(prefix);
         text.push_str(&r.plain_text());
+        if let Some(png) = &r.image {
+            text.push('\n');
+            text.push_str(&match save_image(png) {
+                Ok(path) => format!("📈 chart: {}", path.display()),
+                Err(e) => format!("(the chart could not be saved: {e})"),
+            });
+        }
         if r.buttons().next().is_some() {
             let mut n = 0;
             for row in &r.rows {
@@ -288,4 +295,15 @@ where
         }
     }
     Ok(())
+}
+
+/// Writes a reply's PNG where the console user can open it: a new file in the temporary
+/// directory (`clorebot-chart-<time>-<n>.png`), kept after the session.
+fn save_image(png: &[u8]) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let mut file = tempfile::Builder::new().prefix(&format!("clorebot-chart-{stamp}-")).suffix(".png").tempfile()?;
+    file.write_all(png)?;
+    let (_, path) = file.keep().map_err(|e| e.error)?;
+    Ok(path)
 }

@@ -64,3 +64,56 @@ pub async fn series(
     .fetch_all(ex)
     .await
 }
+
+/// One bucket of [`buckets`]: the cheapest price seen, the median of the polls' medians, and
+/// the free servers on average, across the models asked for.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Bucket {
+    pub at: DateTime<Utc>,
+    pub cheapest: Option<f64>,
+    pub median: Option<f64>,
+    pub free: f64,
+}
+
+/// `models`' history since `since` in buckets of `width`, oldest first. Each poll first sums
+/// the models (cheapest of all, median of their medians, free servers added up).
+pub async fn buckets(
+    ex: impl PgExecutor<'_>,
+    models: &[String],
+    currency: Currency,
+    since: DateTime<Utc>,
+    width: std::time::Duration,
+) -> sqlx::Result<Vec<Bucket>> {
+    sqlx::query_as(
+        "WITH polls AS (
+             SELECT polled_at, min(min_price) AS cheapest,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY median_price) AS median,
+                    sum(available) AS free
+             FROM price_history
+             WHERE gpu_model = ANY($1) AND currency = $2 AND polled_at >= $3
+             GROUP BY polled_at
+         )
+         SELECT date_bin(make_interval(secs => $4), polled_at, $3) AS at, min(cheapest) AS cheapest,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY median) AS median, avg(free)::float8 AS free
+         FROM polls GROUP BY 1 ORDER BY 1",
+    )
+    .bind(models)
+    .bind(currency.code())
+    .bind(since)
+    .bind(width.as_secs_f64())
+    .fetch_all(ex)
+    .await
+}
+
+/// The models with any history since `since`.
+pub async fn models_since(ex: impl PgExecutor<'_>, since: DateTime<Utc>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT DISTINCT gpu_model FROM price_history WHERE polled_at >= $1 ORDER BY 1")
+        .bind(since)
+        .fetch_all(ex)
+        .await
+}
+
+/// When recording began (the oldest point kept).
+pub async fn first_recorded(ex: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("SELECT min(polled_at) FROM price_history").fetch_one(ex).await
+}

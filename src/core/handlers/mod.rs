@@ -1,5 +1,6 @@
 //! One file per command group; [`dispatch`] routes a parsed command to its handler.
 
+pub mod history;
 pub mod hosts;
 pub mod keys;
 pub mod market;
@@ -33,6 +34,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Cancel { order, issue } => orders::cancel(cx, order, issue).await,
         Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
         Command::Wallets => wallets::wallets(cx).await,
+        Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Watch(a) => watches::watch(cx, a).await,
         Command::Watches => watches::list(cx).await,
         Command::Unwatch(id) => watches::unwatch(cx, id).await,

@@ -113,6 +113,13 @@ pub const SLASH: &[Slash] = &[
     },
     Slash { name: "wallets", options: &[] },
     Slash {
+        name: "history",
+        options: &[
+            required(suggested(opt("query", Text, Plain, "A GPU model, e.g. 4090 or \"rtx 3090\""))),
+            opt("period", Text, Word, "24h, 7d (default) or 30d"),
+        ],
+    },
+    Slash {
         name: "watch",
         options: &[
             required(suggested(opt("query", Text, Plain, QUERY))),

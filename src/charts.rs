@@ -1,0 +1,197 @@
+//! PNG charts (plotters, drawn into memory and encoded with `png`): `/history`'s price chart.
+//! Sized to read on a phone (800×450) in the one font we ship (DejaVu Sans, which covers
+//! Latin and Cyrillic).
+
+use std::sync::Once;
+
+use chrono::{DateTime, Utc};
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+pub const WIDTH: u32 = 800;
+pub const HEIGHT: u32 = 450;
+
+const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+
+fn font() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
+            .unwrap_or_else(|_| panic!("the bundled font is a valid TTF"));
+    });
+}
+
+/// One point of a price chart: a period's cheapest and median free price, and how many
+/// servers were free (at its end).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PricePoint {
+    pub at: DateTime<Utc>,
+    pub cheapest: Option<f64>,
+    pub median: Option<f64>,
+    pub free: i32,
+}
+
+/// What a price chart shows and says.
+pub struct PriceChart<'a> {
+    pub title: &'a str,
+    /// The price axis' label, e.g. "USD per day".
+    pub unit: &'a str,
+    /// Labels for the cheapest and median series and the free-server count.
+    pub labels: [&'a str; 3],
+    /// The x axis' date format (chrono), e.g. "%d %b" or "%H:%M".
+    pub date_format: &'a str,
+    pub points: &'a [PricePoint],
+}
+
+/// Renders `chart` as a PNG.
+pub fn price_chart(chart: &PriceChart<'_>) -> anyhow::Result<Vec<u8>> {
+    font();
+    let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    draw(chart, &mut rgb).map_err(|e| anyhow::anyhow!("the chart could not be drawn: {e}"))?;
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()?.write_image_data(&rgb)?;
+    }
+    Ok(png)
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
+    let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (first, last) = match (c.points.first(), c.points.last()) {
+        (Some(f), Some(l)) => (f.at.timestamp(), l.at.timestamp().max(f.at.timestamp() + 1)),
+        _ => return Err("no points to draw".into()),
+    };
+    let prices = c.points.iter().flat_map(|p| [p.cheapest, p.median]).flatten().filter(|v| v.is_finite());
+    let (lo, hi) = prices.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.05).max(1e-6);
+    let y = (lo - pad).max(0.0)..hi + pad;
+    let max_free = c.points.iter().map(|p| p.free).max().unwrap_or(0).max(1) as f64 * 1.15;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(c.title, (FONT, 26))
+        .margin(14)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .right_y_label_area_size(52)
+        .build_cartesian_2d(first..last, y)?
+        .set_secondary_coord(first..last, 0.0..max_free);
+    let format = c.date_format;
+    let date =
+        |t: &i64| DateTime::<Utc>::from_timestamp(*t, 0).map(|d| d.format(format).to_string()).unwrap_or_default();
+    chart
+        .configure_mesh()
+        .x_labels(7)
+        .x_label_formatter(&date)
+        .y_desc(c.unit)
+        .y_label_formatter(&|v| trim_price(*v))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc(c.labels[2])
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()?;
+    let free_color = RGBColor(150, 150, 150);
+    chart
+        .draw_secondary_series(AreaSeries::new(
+            c.points.iter().map(|p| (p.at.timestamp(), f64::from(p.free))),
+            0.0,
+            free_color.mix(0.18),
+        ))?
+        .label(c.labels[2])
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], free_color.mix(0.4).filled()));
+    let series = [(c.labels[0], RGBColor(31, 119, 180), 0usize), (c.labels[1], RGBColor(255, 127, 14), 1)];
+    for (label, color, which) in series {
+        let pts: Vec<(i64, f64)> = c
+            .points
+            .iter()
+            .filter_map(|p| [p.cheapest, p.median][which].filter(|v| v.is_finite()).map(|v| (p.at.timestamp(), v)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(3)))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 15))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Prices on the axis without trailing zeros (0.35, 1.2, 12).
+fn trim_price(v: f64) -> String {
+    let s = if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(n: usize) -> Vec<PricePoint> {
+        let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        (0..n)
+            .map(|i| PricePoint {
+                at: start + chrono::Duration::days(i as i64),
+                cheapest: Some(3.0 + (i as f64 * 0.7).sin()),
+                median: (i != 3).then_some(4.5 + (i as f64 * 0.4).cos()),
+                free: 20 + i as i32,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_price_chart_is_an_800_by_450_png() {
+        let pts = points(7);
+        let png = price_chart(&PriceChart {
+            title: "RTX 4090 — 7 days",
+            unit: "USD per day",
+            labels: ["cheapest", "median", "free servers"],
+            date_format: "%d %b",
+            points: &pts,
+        })
+        .unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        let reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+        assert!(png.len() > 10_000, "something was drawn: {} bytes", png.len());
+    }
+
+    #[test]
+    fn one_point_or_none_is_handled() {
+        let pts = points(1);
+        let chart = PriceChart {
+            title: "Только одна точка",
+            unit: "USD",
+            labels: ["a", "b", "c"],
+            date_format: "%H:%M",
+            points: &pts,
+        };
+        assert!(price_chart(&chart).is_ok());
+        assert!(price_chart(&PriceChart { points: &[], ..chart }).is_err());
+    }
+
+    #[test]
+    fn axis_prices_read_short() {
+        assert_eq!(trim_price(0.350), "0.35");
+        assert_eq!(trim_price(12.0), "12");
+        assert_eq!(trim_price(1234.4), "1234");
+    }
+}

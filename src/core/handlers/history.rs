@@ -1,0 +1,88 @@
+//! `/history <query> [24h|7d|30d]`: a chart of the cheapest and median free price of the
+//! matching GPU model(s), with the number of free servers, from what every market poll
+//! records (`price_history`), and two lines of text for those who cannot see images.
+
+use chrono::Utc;
+
+use crate::charts::{self, PriceChart, PricePoint};
+use crate::clore::Currency;
+use crate::core::command::HistoryPeriod;
+use crate::core::format::money;
+use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::market::{GpuModel, Query};
+use crate::store::history;
+
+/// Points per chart: hourly over a day, every six hours over a week, daily over a month.
+fn bucket(period: HistoryPeriod) -> (std::time::Duration, &'static str) {
+    match period {
+        HistoryPeriod::Day => (std::time::Duration::from_secs(3600), "%H:%M"),
+        HistoryPeriod::Week => (std::time::Duration::from_secs(6 * 3600), "%d %b"),
+        HistoryPeriod::Month => (std::time::Duration::from_secs(86_400), "%d %b"),
+    }
+}
+
+pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outcome {
+    let pool = &cx.core.pool;
+    let since = Utc::now() - period.length();
+    let wanted = query.models();
+    let models: Vec<String> = history::models_since(pool, since)
+        .await?
+        .into_iter()
+        .filter(|m| wanted.matches(&GpuModel::normalise(m)))
+        .collect();
+    let asked = wanted.phrases().join(", ");
+    if models.is_empty() {
+        return Err(Failure::user(match history::first_recorded(pool).await? {
+            Some(t) => format!(
+                "No price history for {asked} in the last {}. I record the market every poll since {}; \
+                 /gpus {asked} shows what is listed now.",
+                period.label(),
+                t.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => "No price history yet: I record it from the next market poll on (every 30 s).".to_owned(),
+        }));
+    }
+    // History is recorded in USD (the market's own unit); the chart says so on its axis.
+    let currency = Currency::Usd;
+    let (width, date_format) = bucket(period);
+    let rows = history::buckets(pool, &models, currency, since, width).await?;
+    let points: Vec<PricePoint> = rows
+        .iter()
+        .map(|b| PricePoint { at: b.at, cheapest: b.cheapest, median: b.median, free: b.free.round() as i32 })
+        .collect();
+    let shown = if models.len() <= 3 {
+        models.join(", ")
+    } else {
+        format!("{} and {} more", models[..2].join(", "), models.len() - 2)
+    };
+    let title = format!("{shown} — last {}", period.label());
+    let png = charts::price_chart(&PriceChart {
+        title: &title,
+        unit: "USD per day",
+        labels: ["cheapest free", "median free", "free servers"],
+        date_format,
+        points: &points,
+    })
+    .map_err(Failure::Internal)?;
+    Ok(vec![Reply::titled(title).with_text(summary(&points, currency)).with_image(png)])
+}
+
+/// Now against the period's start and its low, in words.
+fn summary(points: &[PricePoint], c: Currency) -> String {
+    let priced: Vec<(&PricePoint, f64)> = points.iter().filter_map(|p| p.cheapest.map(|v| (p, v))).collect();
+    let (Some((first, start)), Some((last, now))) = (priced.first(), priced.last()) else {
+        return "No free server was listed in this period.".to_owned();
+    };
+    let (low_at, low) = priced.iter().fold((first, *start), |acc, (p, v)| if *v < acc.1 { (p, *v) } else { acc });
+    let change = if *start > 0.0 { (now - start) / start * 100.0 } else { 0.0 };
+    format!(
+        "Cheapest free now {}/day ({} free), {:+.0} % since {} ({}).\nLow {}/day on {}.",
+        money(*now, c),
+        last.free,
+        change,
+        first.at.format("%d %b %H:%M"),
+        money(*start, c),
+        money(low, c),
+        low_at.at.format("%d %b %H:%M UTC")
+    )
+}
