@@ -212,6 +212,46 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
 }
 
 #[tokio::test]
+async fn history_answers_with_its_chart_attached_and_shown_in_the_embed() {
+    use clorebot::store::history::{self, PricePoint};
+    let d = start().await;
+    let now = chrono::Utc::now();
+    let points: Vec<PricePoint> = (0..48)
+        .map(|i| PricePoint {
+            gpu_model: "RTX 4090".into(),
+            polled_at: now - chrono::Duration::hours(3 * i),
+            currency: clorebot::clore::Currency::Usd,
+            min_price: Some(3.0 + (i % 7) as f64 * 0.1),
+            median_price: Some(4.0),
+            available: 12,
+            total: 30,
+        })
+        .collect();
+    history::record(&d.pool, &points).await.unwrap();
+    let (i, token) = d.command(
+        "history",
+        json!([{ "name": "query", "type": 3, "value": "4090" }, { "name": "period", "type": 3, "value": "30d" }]),
+        MEMBER,
+    );
+    assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
+    let calls = d.calls_for(&token, 1).await;
+    let answer = &calls[0];
+    assert_eq!((answer.method.as_str(), answer.path.ends_with("/messages/@original")), ("PATCH", true));
+    let files = answer.files();
+    assert!(
+        files.len() == 1 && files[0].0 == "chart.png" && files[0].2 && files[0].1 > 10_000,
+        "{files:?} {}",
+        answer.body
+    );
+    let embed = &answer.body["embeds"][0];
+    assert_eq!(embed["title"], "RTX 4090 — last 30d");
+    assert_eq!(embed["image"]["url"], "attachment://chart.png");
+    assert_eq!(answer.body["attachments"], json!([{ "id": 0, "filename": "chart.png" }]));
+    assert!(answer.shown().contains("Cheapest free now $"), "{}", answer.shown());
+    d.stop().await;
+}
+
+#[tokio::test]
 async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let d = start().await;
     let (i, _) = d.command("key", json!([]), MEMBER);

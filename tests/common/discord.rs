@@ -65,6 +65,22 @@ pub struct Call {
 }
 
 impl Call {
+    /// Files uploaded with the call (multipart `files[n]`): `(file name, size, is a PNG)`.
+    pub fn files(&self) -> Vec<(String, u64, bool)> {
+        self.body["_files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                (
+                    f["filename"].as_str().unwrap_or_default().to_owned(),
+                    f["size"].as_u64().unwrap_or(0),
+                    f["png"] == true,
+                )
+            })
+            .collect()
+    }
+
     pub fn content(&self) -> String {
         self.body["content"].as_str().unwrap_or_default().to_owned()
     }
@@ -236,6 +252,40 @@ impl FakeDiscord {
     }
 }
 
+/// A multipart body as Discord reads one: `payload_json` is the message; each `files[n]`
+/// part is listed under `_files` (field, file name, size, whether it is a PNG).
+fn multipart(content_type: &str, body: &[u8]) -> Value {
+    let boundary = content_type.split("boundary=").nth(1).unwrap_or_default().trim_matches('"');
+    let delim = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        (from..hay.len().saturating_sub(needle.len() - 1)).find(|&i| hay[i..].starts_with(needle))
+    };
+    let mut payload = json!({});
+    let mut files = Vec::new();
+    let mut at = find(body, &delim, 0);
+    while let Some(start) = at {
+        let from = start + delim.len();
+        let next = find(body, &delim, from);
+        let part = &body[from..next.unwrap_or(body.len())];
+        if let Some(split) = find(part, b"\r\n\r\n", 0) {
+            let head = String::from_utf8_lossy(&part[..split]).into_owned();
+            let data = part[split + 4..].strip_suffix(b"\r\n").unwrap_or(&part[split + 4..]);
+            let attr =
+                |k: &str| head.split(&format!("{k}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
+            match (attr("name"), attr("filename")) {
+                (Some(n), None) if n == "payload_json" => payload = serde_json::from_slice(data).unwrap_or(Value::Null),
+                (Some(n), Some(f)) => files.push(json!({
+                    "field": n, "filename": f, "size": data.len(), "png": data.starts_with(b"\x89PNG\r\n\x1a\n"),
+                })),
+                _ => {}
+            }
+        }
+        at = next;
+    }
+    payload["_files"] = Value::Array(files);
+    payload
+}
+
 fn message(id: u64, channel: &str, body: &Value) -> Value {
     json!({
         "id": id.to_string(), "channel_id": channel, "type": 20,
@@ -251,9 +301,20 @@ fn message(id: u64, channel: &str, body: &Value) -> Value {
     })
 }
 
-async fn handle(State(fake): State<FakeDiscord>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn handle(
+    State(fake): State<FakeDiscord>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_owned();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let body: Value = if content_type.starts_with("multipart/form-data") {
+        multipart(content_type, &body)
+    } else {
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    };
     let now = Instant::now();
     let mut s = fake.inner.lock().unwrap();
     while s.recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {

@@ -116,7 +116,7 @@ pub const SLASH: &[Slash] = &[
         name: "history",
         options: &[
             required(suggested(opt("query", Text, Plain, "A GPU model, e.g. 4090 or \"rtx 3090\""))),
-            opt("period", Text, Word, "24h, 7d (default) or 30d"),
+            opt("period", Text, Plain, "24h, 7d (default) or 30d"),
         ],
     },
     Slash {

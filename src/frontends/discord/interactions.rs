@@ -261,7 +261,8 @@ impl Discord {
             // After a type 6 answer, the original response is the message the button is on.
             let parts = render::messages(r);
             if let Some(first) = parts.first()
-                && let Err(e) = self.http.edit_original_interaction_response(&c.token, &first.json(false), vec![]).await
+                && let Err(e) =
+                    self.http.edit_original_interaction_response(&c.token, &first.json(false), first.files()).await
             {
                 tracing::warn!(error = %describe(&e), "could not update the pressed message");
             }
@@ -317,7 +318,7 @@ impl Discord {
                 if !original_filled {
                     let first =
                         if private == all_private { m.clone() } else { Message::text("Only you can see my answer.") };
-                    match self.edit_original(token, &first.json(false)).await {
+                    match self.edit_original(token, &first.json(false), first.files()).await {
                         Ok(_) => original_filled = true,
                         Err(e) => tracing::warn!(error = %describe(&e), "could not answer an interaction"),
                     }
@@ -335,10 +336,15 @@ impl Discord {
 
     /// Edits the original response, again a few times if Discord does not know it yet (the
     /// first answer and this edit may cross).
-    async fn edit_original(&self, token: &str, body: &Value) -> Result<(), serenity::Error> {
+    async fn edit_original(
+        &self,
+        token: &str,
+        body: &Value,
+        files: Vec<serenity::builder::CreateAttachment>,
+    ) -> Result<(), serenity::Error> {
         let mut tries = 0;
         loop {
-            match self.http.edit_original_interaction_response(token, body, vec![]).await {
+            match self.http.edit_original_interaction_response(token, body, files.clone()).await {
                 Ok(_) => return Ok(()),
                 Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)))
                     if (r.status_code.as_u16() == 404 || r.error.code == 10015) && tries + 1 < EDIT_TRIES =>
@@ -352,7 +358,7 @@ impl Discord {
     }
 
     async fn followup(&self, token: &str, m: &Message, ephemeral: bool) {
-        if let Err(e) = self.http.create_followup_message(token, &m.json(ephemeral), vec![]).await {
+        if let Err(e) = self.http.create_followup_message(token, &m.json(ephemeral), m.files()).await {
             tracing::warn!(error = %describe(&e), "could not send a follow-up message");
         }
     }

@@ -33,12 +33,22 @@ pub struct Message {
     /// An embed's JSON.
     pub embed: Option<serde_json::Value>,
     pub rows: Vec<Vec<Button>>,
+    /// A PNG (a chart), uploaded with the message as [`IMAGE_NAME`]; an embed shows it.
+    pub image: Option<Vec<u8>>,
 }
+
+/// The file name a reply's image is uploaded under (an embed refers to it).
+pub const IMAGE_NAME: &str = "chart.png";
 
 impl Message {
     /// Plain text (escaped), no buttons.
     pub fn text(t: &str) -> Message {
-        Message { content: escape(t), embed: None, rows: Vec::new() }
+        Message { content: escape(t), embed: None, rows: Vec::new(), image: None }
+    }
+
+    /// The files to upload with the message (its image).
+    pub fn files(&self) -> Vec<serenity::builder::CreateAttachment> {
+        self.image.iter().map(|png| serenity::builder::CreateAttachment::bytes(png.clone(), IMAGE_NAME)).collect()
     }
 
     /// The message's JSON for the REST API (new messages, edits, follow-ups). Every field is
@@ -53,6 +63,10 @@ impl Message {
         });
         if ephemeral {
             v["flags"] = serde_json::json!(64);
+        }
+        if self.image.is_some() {
+            // Every file a message carries, new ones included (they go up as `files[0]`).
+            v["attachments"] = serde_json::json!([{ "id": 0, "filename": IMAGE_NAME }]);
         }
         v
     }
@@ -106,13 +120,22 @@ pub fn escape(s: &str) -> String {
 /// buttons go on the last.
 pub fn messages(reply: &Reply) -> Vec<Message> {
     if let Some(embed) = embed(reply) {
-        return vec![Message { content: String::new(), embed: Some(embed), rows: reply.rows.clone() }];
+        let mut embed = embed;
+        if reply.image.is_some() {
+            embed["image"] = serde_json::json!({ "url": format!("attachment://{IMAGE_NAME}") });
+        }
+        return vec![Message {
+            content: String::new(),
+            embed: Some(embed),
+            rows: reply.rows.clone(),
+            image: reply.image.clone(),
+        }];
     }
     let mut budget = CONTENT_MAX;
     loop {
         let parts: Vec<Message> = reply.split(budget).iter().map(one).collect();
         if parts.iter().all(|m| m.content.chars().count() <= CONTENT_MAX) || budget <= 200 {
-            return parts
+            let mut parts: Vec<Message> = parts
                 .into_iter()
                 .map(|mut m| {
                     if m.content.chars().count() > CONTENT_MAX {
@@ -121,6 +144,11 @@ pub fn messages(reply: &Reply) -> Vec<Message> {
                     m
                 })
                 .collect();
+            // The image goes with the last part, under the text.
+            if let Some(last) = parts.last_mut() {
+                last.image = reply.image.clone();
+            }
+            return parts;
         }
         budget = budget * 3 / 4;
     }
@@ -135,7 +163,7 @@ pub fn one(reply: &Reply) -> Message {
         }
         block(b, &mut content);
     }
-    Message { content, embed: None, rows: reply.rows.clone() }
+    Message { content, embed: None, rows: reply.rows.clone(), image: None }
 }
 
 /// A titled reply as one embed: the text before the first fields is the description; fields
