@@ -733,3 +733,48 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
     let w = watches::get(&pool, ids[0].0).await.unwrap().unwrap();
     assert!(!w.active && w.broken_reason.as_deref() == Some("`x`: why") && w.broken_at.is_some());
 }
+
+#[tokio::test]
+async fn price_history_thins_out_with_age_and_ends_after_90_days() {
+    use chrono::{DurationRound, TimeDelta};
+    let pool = db().await;
+    // Whole hours, so the buckets below are exactly predictable.
+    let now = chrono::Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap();
+    let point = |at: chrono::DateTime<chrono::Utc>, min: f64| history::PricePoint {
+        gpu_model: "RTX 4090".into(),
+        polled_at: at,
+        currency: clorebot::clore::Currency::Usd,
+        min_price: Some(min),
+        median_price: Some(min + 1.0),
+        available: 10,
+        total: 20,
+    };
+    let mut pts = Vec::new();
+    // Every 30 s: ten minutes two days ago, two hours ten days ago, and the last five minutes.
+    for i in 0..20 {
+        pts.push(point(now - TimeDelta::days(2) + TimeDelta::seconds(30 * i), 3.0 + i as f64 / 100.0));
+    }
+    for i in 0..240 {
+        pts.push(point(now - TimeDelta::days(10) + TimeDelta::seconds(30 * i), 2.0 + (i % 7) as f64 / 10.0));
+    }
+    for i in 0..10 {
+        pts.push(point(now - TimeDelta::seconds(30 * (i + 1)), 5.0));
+    }
+    pts.push(point(now - TimeDelta::days(100), 1.0));
+    history::record(&pool, &pts).await.unwrap();
+
+    let done = history::compact(&pool, now, &history::RETENTION).await.unwrap();
+    assert_eq!(done.dropped, 1, "the 100-day-old poll");
+    let rows: Vec<(chrono::DateTime<chrono::Utc>, i32, Option<f64>)> =
+        sqlx::query_as("SELECT polled_at, span_secs, min_price FROM price_history ORDER BY polled_at")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let spans = |from: TimeDelta, to: TimeDelta| -> Vec<(i32, Option<f64>)> {
+        rows.iter().filter(|r| r.0 >= now - from && r.0 < now - to).map(|r| (r.1, r.2)).collect()
+    };
+    assert_eq!(spans(TimeDelta::days(11), TimeDelta::days(9)), vec![(3600, Some(2.0)), (3600, Some(2.0))], "hourly");
+    assert_eq!(spans(TimeDelta::days(3), TimeDelta::days(1)), vec![(300, Some(3.0)), (300, Some(3.1))], "5-minute");
+    assert_eq!(spans(TimeDelta::hours(1), TimeDelta::zero()).len(), 10, "the last day as polled");
+    assert_eq!(history::compact(&pool, now, &history::RETENTION).await.unwrap(), history::Compacted::default());
+}

@@ -170,14 +170,20 @@ impl Engine {
         }
     }
 
-    /// Leader-only chores, once an interval: expired buttons and sealed secrets go, accounts
-    /// with rent attempts to settle are made due, and attempts nobody could settle are given
-    /// up on. Returns the alerts this enqueued.
+    /// Leader-only chores, once an interval: expired buttons and sealed secrets go, price
+    /// history thins out, accounts with rent attempts to settle are made due, and attempts
+    /// nobody could settle are given up on. Returns the alerts this enqueued.
     pub async fn housekeep(&self) -> anyhow::Result<usize> {
         // Buttons expired a day ago are of no use to anyone, and sealed secrets are gone the
         // moment they expire.
         crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
         crate::store::sealed::purge_expired(&self.core.pool).await?;
+        // Price history thins out with age (a day as polled, then 5-minute, then hourly rows).
+        let thinned =
+            crate::store::history::compact(&self.core.pool, Utc::now(), &crate::store::history::RETENTION).await?;
+        if thinned != crate::store::history::Compacted::default() {
+            tracing::debug!(?thinned, "price history compacted");
+        }
         // A rent whose process died before it could tell made no rent poke: its account is
         // made due here, once the attempt is old enough to be settled (`reconcile.rs`).
         let unsettled = intents::open_older_than(&self.core.pool, self.cfg.intent_grace).await?;

@@ -117,3 +117,75 @@ pub async fn models_since(ex: impl PgExecutor<'_>, since: DateTime<Utc>) -> sqlx
 pub async fn first_recorded(ex: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar("SELECT min(polled_at) FROM price_history").fetch_one(ex).await
 }
+
+/// How price history thins out with age: rows older than `after` are summed into rows of
+/// `span`; past the last stage's `until` they are gone.
+pub struct Retention {
+    pub stages: &'static [(std::time::Duration, std::time::Duration)],
+    pub keep: std::time::Duration,
+}
+
+/// Full resolution for a day, 5-minute rows for a week, hourly rows for 90 days.
+pub const RETENTION: Retention = Retention {
+    stages: &[
+        (std::time::Duration::from_secs(86_400), std::time::Duration::from_secs(300)),
+        (std::time::Duration::from_secs(7 * 86_400), std::time::Duration::from_secs(3600)),
+    ],
+    keep: std::time::Duration::from_secs(90 * 86_400),
+};
+
+/// What [`compact`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Compacted {
+    pub summed: u64,
+    pub into: u64,
+    pub dropped: u64,
+}
+
+/// Thins out history as [`RETENTION`] says, as of `now`: each stage in one transaction, on
+/// whole buckets only (the cut-off is a bucket boundary), so a bucket is summed once.
+pub async fn compact(pool: &sqlx::PgPool, now: DateTime<Utc>, r: &Retention) -> sqlx::Result<Compacted> {
+    let mut done = Compacted::default();
+    for (after, span) in r.stages {
+        let mut tx = pool.begin().await?;
+        let span_secs = span.as_secs() as i32;
+        sqlx::query(
+            "CREATE TEMP TABLE history_sums ON COMMIT DROP AS
+             SELECT gpu_model, date_bin(make_interval(secs => $2), polled_at, TIMESTAMPTZ 'epoch') AS polled_at,
+                    currency, min(min_price) AS min_price,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY median_price) AS median_price,
+                    round(avg(available))::int AS available, round(avg(total))::int AS total
+             FROM price_history
+             WHERE polled_at < date_bin(make_interval(secs => $2), $1, TIMESTAMPTZ 'epoch') AND span_secs < $2
+             GROUP BY 1, 2, 3",
+        )
+        .bind(now - chrono::Duration::from_std(*after).unwrap_or_default())
+        .bind(span_secs)
+        .execute(&mut *tx)
+        .await?;
+        let gone = sqlx::query(
+            "DELETE FROM price_history
+             WHERE polled_at < date_bin(make_interval(secs => $2), $1, TIMESTAMPTZ 'epoch') AND span_secs < $2",
+        )
+        .bind(now - chrono::Duration::from_std(*after).unwrap_or_default())
+        .bind(span_secs)
+        .execute(&mut *tx)
+        .await?;
+        let made = sqlx::query(
+            "INSERT INTO price_history (gpu_model, polled_at, currency, min_price, median_price, available, total, span_secs)
+             SELECT gpu_model, polled_at, currency, min_price, median_price, available, total, $1 FROM history_sums",
+        )
+        .bind(span_secs)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        done.summed += gone.rows_affected();
+        done.into += made.rows_affected();
+    }
+    let dropped = sqlx::query("DELETE FROM price_history WHERE polled_at < $1")
+        .bind(now - chrono::Duration::from_std(r.keep).unwrap_or_default())
+        .execute(pool)
+        .await?;
+    done.dropped = dropped.rows_affected();
+    Ok(done)
+}
