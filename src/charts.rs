@@ -1,4 +1,5 @@
-//! PNG charts (plotters, drawn into memory and encoded with `png`): `/history`'s price chart.
+//! PNG charts (plotters, drawn into memory and encoded with `png`): `/history`'s price chart
+//! and `/spend`'s bars.
 //! Sized to read on a phone (800×450) in the one font we ship (DejaVu Sans, which covers
 //! Latin and Cyrillic).
 
@@ -49,14 +50,7 @@ pub fn price_chart(chart: &PriceChart<'_>) -> anyhow::Result<Vec<u8>> {
     font();
     let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
     draw(chart, &mut rgb).map_err(|e| anyhow::anyhow!("the chart could not be drawn: {e}"))?;
-    let mut png = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.write_header()?.write_image_data(&rgb)?;
-    }
-    Ok(png)
+    encode(&rgb)
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -140,6 +134,77 @@ fn trim_price(v: f64) -> String {
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
 }
 
+/// What a spend chart shows: an amount per day.
+pub struct SpendChart<'a> {
+    pub title: &'a str,
+    /// The amount axis' label, e.g. "USD".
+    pub unit: &'a str,
+    pub days: &'a [(chrono::NaiveDate, f64)],
+}
+
+/// Renders `chart` as a PNG: a bar per day.
+pub fn spend_chart(chart: &SpendChart<'_>) -> anyhow::Result<Vec<u8>> {
+    font();
+    let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    draw_spend(chart, &mut rgb).map_err(|e| anyhow::anyhow!("the chart could not be drawn: {e}"))?;
+    encode(&rgb)
+}
+
+fn encode(rgb: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()?.write_image_data(rgb)?;
+    }
+    Ok(png)
+}
+
+fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
+    if c.days.is_empty() {
+        return Err("no days to draw".into());
+    }
+    let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let top = c.days.iter().map(|d| d.1).filter(|v| v.is_finite()).fold(0.0_f64, f64::max).max(1e-6) * 1.15;
+    let n = c.days.len();
+    let mut chart = ChartBuilder::on(&root)
+        .caption(c.title, (FONT, 26))
+        .margin(14)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..top)?;
+    let days = c.days;
+    let label = move |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() > 0.01 || i < 0.0 || i as usize >= days.len() {
+            return String::new();
+        }
+        days[i as usize].0.format("%d %b").to_string()
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(10))
+        .x_label_formatter(&label)
+        .y_desc(c.unit)
+        .y_label_formatter(&|v| trim_price(*v))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()?;
+    let bar = RGBColor(31, 119, 180);
+    chart.draw_series(
+        c.days
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| Rectangle::new([(i as f64 - 0.38, 0.0), (i as f64 + 0.38, *v)], bar.filled())),
+    )?;
+    root.present()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +258,16 @@ mod tests {
         assert_eq!(trim_price(0.350), "0.35");
         assert_eq!(trim_price(12.0), "12");
         assert_eq!(trim_price(1234.4), "1234");
+    }
+
+    #[test]
+    fn a_spend_chart_is_an_800_by_450_png() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+        let days: Vec<(chrono::NaiveDate, f64)> =
+            (0..8).map(|i| (day + chrono::Duration::days(i), i as f64 * 0.4)).collect();
+        let png = spend_chart(&SpendChart { title: "Your spend — last 7d", unit: "USD", days: &days }).unwrap();
+        let info = png::Decoder::new(std::io::Cursor::new(&png)).read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+        assert!(spend_chart(&SpendChart { title: "x", unit: "USD", days: &[] }).is_err());
     }
 }

@@ -627,3 +627,48 @@ async fn history_draws_a_chart_of_what_the_market_polls_recorded() {
         std::fs::remove_file(line).ok();
     }
 }
+
+#[tokio::test]
+async fn spend_charts_what_the_orders_cost_per_day() {
+    use chrono::{DurationRound, TimeDelta};
+    use clorebot::store::orders::{self, NewTrackedOrder};
+    let bot = bot().await;
+    let mut s = bot.keyed("ann").await;
+    let out = s.line("/spend").await;
+    assert!(out.starts_with("No orders in the last 7d."), "{out}");
+    assert!(s.line("/spend 24h").await.contains("use 7d or 30d"));
+
+    // An order that ran from noon three days ago to 06:00 yesterday at $2.40/day, $0.10 to create.
+    let me = users::find_user(&bot.core.pool, Platform::Console, "ann").await.unwrap().unwrap().id;
+    let midnight = chrono::Utc::now().duration_trunc(TimeDelta::days(1)).unwrap();
+    orders::track(
+        &bot.core.pool,
+        &NewTrackedOrder {
+            user: me,
+            order_id: 9001,
+            server_id: 77,
+            spot: false,
+            price: Some(2.4),
+            currency: Some("USD-Blockchain".into()),
+            ends_at: None,
+            watch: None,
+            started_at: Some(midnight - TimeDelta::days(3) + TimeDelta::hours(12)),
+            creation_fee: Some(0.1),
+        },
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE tracked_orders SET status = 'ended', ended_at = $1 WHERE order_id = 9001")
+        .bind(midnight - TimeDelta::days(1) + TimeDelta::hours(6))
+        .execute(&bot.core.pool)
+        .await
+        .unwrap();
+    let out = s.line("/spend").await;
+    assert!(out.starts_with("Your spend — last 7d"), "{out}");
+    assert!(out.contains("Order 9001 on #77: $4.30"), "1.20 + 0.10, 2.40, 0.60: {out}");
+    assert!(out.contains("Total: $4.30 (time run plus creation fees)."), "{out}");
+    let path = out.lines().find_map(|l| l.strip_prefix("📈 chart: ")).expect("a chart");
+    let png = std::fs::read(path).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    std::fs::remove_file(path).unwrap();
+}

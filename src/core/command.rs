@@ -52,6 +52,8 @@ pub enum Command {
         query: Query,
         period: HistoryPeriod,
     },
+    /// `/spend [7d|30d]`: what the caller's orders cost per day.
+    Spend(HistoryPeriod),
     Watch(WatchArgs),
     Watches,
     Unwatch(WatchId),
@@ -91,6 +93,7 @@ impl Command {
             Command::SpotPrice { .. } => "spotprice",
             Command::Wallets => "wallets",
             Command::History { .. } => "history",
+            Command::Spend(_) => "spend",
             Command::Watch(_) => "watch",
             Command::Watches => "watches",
             Command::Unwatch(_) => "unwatch",
@@ -271,6 +274,15 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         }
         "wallets" => no_args("wallets", rest, Command::Wallets),
         "history" => parse_history(rest),
+        "spend" => match rest {
+            "" => Ok(Command::Spend(HistoryPeriod::Week)),
+            p => match HistoryPeriod::parse(p) {
+                Some(HistoryPeriod::Day) | None => {
+                    Err(ParseError::usage("spend", format!("I don't understand `{}`: use 7d or 30d.", short(p))))
+                }
+                Some(period) => Ok(Command::Spend(period)),
+            },
+        },
         "watch" => parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
         "unwatch" => Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, "watch id")? as i64))),

@@ -39,6 +39,13 @@ pub const COMMANDS: &[CommandHelp] = &[
                   over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history \"rtx 3090\" 24h.",
     },
     CommandHelp {
+        name: "spend",
+        usage: "/spend [7d|30d]",
+        summary: "What your orders cost per day: a chart and a table by order",
+        details: "Counts the orders clorebot follows for you (rented with it or seen on your account): \
+                  each order's price for the time it ran each day, plus its creation fee on the day it began.",
+    },
+    CommandHelp {
         name: "server",
         usage: "/server <id>",
         summary: "One server's specs, prices and spot market",

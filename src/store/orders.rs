@@ -223,3 +223,48 @@ pub async fn host_servers(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result
         .fetch_all(ex)
         .await
 }
+
+/// One order's cost on one day (UTC): its price for the time it ran that day, plus its
+/// creation fee on the day it began.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DaySpend {
+    pub order_id: i64,
+    pub server_id: i64,
+    pub currency: Option<String>,
+    pub day: chrono::NaiveDate,
+    pub amount: f64,
+}
+
+/// What `user`'s tracked orders cost per day from `since` to `until`.
+pub async fn spend_by_day(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sqlx::Result<Vec<DaySpend>> {
+    sqlx::query_as(
+        "WITH o AS (
+             SELECT order_id, server_id, currency, price, coalesce(creation_fee, 0) AS fee,
+                    coalesce(started_at, created_at) AS began,
+                    greatest(coalesce(started_at, created_at), $2) AS s,
+                    least(coalesce(ended_at, $3), $3) AS e
+             FROM tracked_orders
+             WHERE user_id = $1 AND price IS NOT NULL AND coalesce(ended_at, $3) > $2
+               AND coalesce(started_at, created_at) < $3
+         ), d AS (
+             SELECT generate_series(date_trunc('day', $2 AT TIME ZONE 'UTC'), date_trunc('day', $3 AT TIME ZONE 'UTC'),
+                                    interval '1 day') AT TIME ZONE 'UTC' AS d
+         )
+         SELECT o.order_id, o.server_id, o.currency, (d.d AT TIME ZONE 'UTC')::date AS day,
+                o.price * greatest(extract(epoch FROM least(o.e, d.d + interval '1 day') - greatest(o.s, d.d)), 0) / 86400
+                + CASE WHEN o.began >= greatest(d.d, $2) AND o.began < d.d + interval '1 day' THEN o.fee ELSE 0 END
+                AS amount
+         FROM o JOIN d ON d.d < o.e AND d.d + interval '1 day' > o.s
+         ORDER BY day, o.order_id",
+    )
+    .bind(user)
+    .bind(since)
+    .bind(until)
+    .fetch_all(ex)
+    .await
+}

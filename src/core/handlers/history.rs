@@ -1,6 +1,7 @@
 //! `/history <query> [24h|7d|30d]`: a chart of the cheapest and median free price of the
 //! matching GPU model(s), with the number of free servers, from what every market poll
-//! records (`price_history`), and two lines of text for those who cannot see images.
+//! records (`price_history`), and two lines of text for those who cannot see images. And
+//! `/spend [7d|30d]`: what the caller's orders cost per day.
 
 use chrono::Utc;
 
@@ -11,6 +12,7 @@ use crate::core::format::money;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::market::{GpuModel, Query};
 use crate::store::history;
+use crate::store::orders::DaySpend;
 
 /// Points per chart: hourly over a day, every six hours over a week, daily over a month.
 fn bucket(period: HistoryPeriod) -> (std::time::Duration, &'static str) {
@@ -85,4 +87,52 @@ fn summary(points: &[PricePoint], c: Currency) -> String {
         money(low, c),
         low_at.at.format("%d %b %H:%M UTC")
     )
+}
+
+/// `/spend [7d|30d]`: the caller's tracked orders, cost per day, by order and in total; the
+/// chart shows the currency they spent most in (each currency has its own line in the table).
+pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
+    use std::collections::BTreeMap;
+    let now = Utc::now();
+    let since = now - period.length();
+    let rows = crate::store::orders::spend_by_day(&cx.core.pool, cx.user.id, since, now).await?;
+    if rows.is_empty() {
+        return Ok(vec![
+            Reply::text(format!(
+                "No orders in the last {}. /spend counts the orders I follow for you: rented here, or seen on \
+                 your account once your key is set.",
+                period.label()
+            ))
+            .private(),
+        ]);
+    }
+    let currency = |r: &DaySpend| r.currency.as_deref().and_then(Currency::parse).unwrap_or(Currency::Usd);
+    let mut totals: BTreeMap<Currency, f64> = BTreeMap::new();
+    let mut by_order: BTreeMap<(i64, i64, Currency), f64> = BTreeMap::new();
+    for r in &rows {
+        *totals.entry(currency(r)).or_default() += r.amount;
+        *by_order.entry((r.order_id, r.server_id, currency(r))).or_default() += r.amount;
+    }
+    let main = totals.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(c, _)| *c).unwrap_or(Currency::Usd);
+    let first = since.date_naive();
+    let days: Vec<(chrono::NaiveDate, f64)> = first
+        .iter_days()
+        .take_while(|d| *d <= now.date_naive())
+        .map(|d| (d, rows.iter().filter(|r| r.day == d && currency(r) == main).map(|r| r.amount).sum()))
+        .collect();
+    let title = format!("Your spend — last {}", period.label());
+    let png = charts::spend_chart(&charts::SpendChart { title: &title, unit: main.symbol(), days: &days })
+        .map_err(Failure::Internal)?;
+    let fields: Vec<(String, String)> = by_order
+        .iter()
+        .rev()
+        .take(15)
+        .map(|((order, server, c), amount)| (format!("Order {order} on #{server}"), money(*amount, *c)))
+        .collect();
+    let total = totals.iter().map(|(c, a)| money(*a, *c)).collect::<Vec<_>>().join(" + ");
+    let mut r = Reply::titled(title).with_fields(fields);
+    if by_order.len() > 15 {
+        r = r.with_text(format!("… and {} more orders.", by_order.len() - 15));
+    }
+    Ok(vec![r.with_text(format!("Total: {total} (time run plus creation fees).")).with_image(png).private()])
 }

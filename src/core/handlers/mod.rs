@@ -35,6 +35,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
         Command::Wallets => wallets::wallets(cx).await,
         Command::History { query, period } => history::history(cx, &query, period).await,
+        Command::Spend(period) => history::spend(cx, period).await,
         Command::Watch(a) => watches::watch(cx, a).await,
         Command::Watches => watches::list(cx).await,
         Command::Unwatch(id) => watches::unwatch(cx, id).await,

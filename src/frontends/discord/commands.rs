@@ -112,6 +112,7 @@ pub const SLASH: &[Slash] = &[
         ],
     },
     Slash { name: "wallets", options: &[] },
+    Slash { name: "spend", options: &[opt("period", Text, Plain, "7d (default) or 30d")] },
     Slash {
         name: "history",
         options: &[
