@@ -618,6 +618,10 @@ async fn history_draws_a_chart_of_what_the_market_polls_recorded() {
 
     let out = s.line("/history 4090 24h").await;
     assert!(out.starts_with("RTX 4090 — last 24h"), "{out}");
+    // In the caller's currency, at today's rate (the market's CLORE/USD prices tell it).
+    assert!(s.line("/settings currency=clore").await.contains("CLORE"));
+    let out = s.line("/history 4090").await;
+    assert!(out.contains(" CLORE/day (") && !out.contains('$'), "{out}");
     let out = s.line("/history a100 30d").await;
     assert!(
         out.starts_with("No price history for A100 in the last 30d. I record the market every poll since "),

@@ -142,13 +142,18 @@ impl Snapshot {
     pub fn creation_fee(&self, c: Currency) -> Option<f64> {
         creation_fee_in(self.servers.iter(), c)
     }
+
+    /// How much of `c` one USD is, as the market's prices imply (see [`usd_rate_in`]).
+    pub fn usd_rate(&self, c: Currency) -> Option<f64> {
+        usd_rate_in(self.servers.iter(), c)
+    }
 }
 
-/// Clore's creation fee (USD) in `c`, at the median rate between the servers' `c` and USD
-/// prices (each owner's prices come from one USD figure); `None` with no server to tell.
-pub fn creation_fee_in<'a>(servers: impl Iterator<Item = &'a ServerView>, c: Currency) -> Option<f64> {
+/// How much of `c` one USD is: the median ratio between the servers' `c` and USD prices
+/// (each owner's prices come from one USD figure); `None` with no server to tell.
+pub fn usd_rate_in<'a>(servers: impl Iterator<Item = &'a ServerView>, c: Currency) -> Option<f64> {
     if c == Currency::Usd {
-        return Some(crate::clore::CREATION_FEE_USD);
+        return Some(1.0);
     }
     let mut rates: Vec<f64> = servers
         .filter_map(|s| Some(s.on_demand.get(&c)? / s.on_demand.get(&Currency::Usd).filter(|u| **u > 0.0)?))
@@ -158,7 +163,12 @@ pub fn creation_fee_in<'a>(servers: impl Iterator<Item = &'a ServerView>, c: Cur
         return None;
     }
     rates.sort_by(f64::total_cmp);
-    Some(crate::clore::CREATION_FEE_USD * rates[rates.len() / 2])
+    Some(rates[rates.len() / 2])
+}
+
+/// Clore's creation fee (USD) in `c`, at [`usd_rate_in`].
+pub fn creation_fee_in<'a>(servers: impl Iterator<Item = &'a ServerView>, c: Currency) -> Option<f64> {
+    usd_rate_in(servers, c).map(|r| crate::clore::CREATION_FEE_USD * r)
 }
 
 pub struct MarketCache {

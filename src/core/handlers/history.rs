@@ -44,14 +44,29 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
             None => "No price history yet: I record it from the next market poll on (every 30 s).".to_owned(),
         }));
     }
-    // History is recorded in USD (the market's own unit); the chart says so on its axis.
-    let currency = Currency::Usd;
+    // History is recorded in USD (the market's own unit); another display currency is shown
+    // at today's rate, and the axis says so. Without a market to tell the rate: USD.
+    let wanted_currency = cx.currency();
+    let rate = match wanted_currency {
+        Currency::Usd => None,
+        c => cx.core.market.get().await.ok().and_then(|s| s.usd_rate(c)).map(|r| (c, r)),
+    };
+    let (currency, factor) = rate.unwrap_or((Currency::Usd, 1.0));
     let (width, date_format) = bucket(period);
-    let rows = history::buckets(pool, &models, currency, since, width).await?;
+    let rows = history::buckets(pool, &models, Currency::Usd, since, width).await?;
     let points: Vec<PricePoint> = rows
         .iter()
-        .map(|b| PricePoint { at: b.at, cheapest: b.cheapest, median: b.median, free: b.free.round() as i32 })
+        .map(|b| PricePoint {
+            at: b.at,
+            cheapest: b.cheapest.map(|v| v * factor),
+            median: b.median.map(|v| v * factor),
+            free: b.free.round() as i32,
+        })
         .collect();
+    let unit = match currency {
+        Currency::Usd => "USD per day".to_owned(),
+        c => format!("{} per day (at today's rate)", c.symbol()),
+    };
     let shown = if models.len() <= 3 {
         models.join(", ")
     } else {
@@ -60,7 +75,7 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
     let title = format!("{shown} — last {}", period.label());
     let png = charts::price_chart(&PriceChart {
         title: &title,
-        unit: "USD per day",
+        unit: &unit,
         labels: ["cheapest free", "median free", "free servers"],
         date_format,
         points: &points,
