@@ -67,6 +67,7 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.05).max(1e-6);
     let y = (lo - pad).max(0.0)..hi + pad;
+    let places = decimals(y.end - y.start);
     let max_free = c.points.iter().map(|p| p.free).max().unwrap_or(0).max(1) as f64 * 1.15;
     let mut chart = ChartBuilder::on(&root)
         .caption(c.title, (FONT, 26))
@@ -84,7 +85,7 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
         .x_labels(7)
         .x_label_formatter(&date)
         .y_desc(c.unit)
-        .y_label_formatter(&|v| trim_price(*v))
+        .y_label_formatter(&|v| trim_price(*v, places))
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 16))
         .light_line_style(RGBColor(235, 235, 235))
@@ -128,9 +129,17 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
     Ok(())
 }
 
-/// Prices on the axis without trailing zeros (0.35, 1.2, 12).
-fn trim_price(v: f64) -> String {
-    let s = if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+/// Decimals that tell an axis' ticks apart over `range` (BTC prices are 1e-5 a day).
+fn decimals(range: f64) -> usize {
+    if !(range.is_finite() && range > 0.0) {
+        return 2;
+    }
+    (2 - (range.log10().floor() as i64)).clamp(0, 10) as usize
+}
+
+/// An axis price with `decimals`, without trailing zeros (0.35, 1.2, 12, 0.000012).
+fn trim_price(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
 }
 
@@ -169,6 +178,7 @@ fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
     root.fill(&WHITE)?;
     let top = c.days.iter().map(|d| d.1).filter(|v| v.is_finite()).fold(0.0_f64, f64::max).max(1e-6) * 1.15;
     let n = c.days.len();
+    let places = decimals(top);
     let mut chart = ChartBuilder::on(&root)
         .caption(c.title, (FONT, 26))
         .margin(14)
@@ -189,7 +199,7 @@ fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
         .x_labels(n.min(10))
         .x_label_formatter(&label)
         .y_desc(c.unit)
-        .y_label_formatter(&|v| trim_price(*v))
+        .y_label_formatter(&|v| trim_price(*v, places))
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 16))
         .light_line_style(RGBColor(235, 235, 235))
@@ -254,10 +264,13 @@ mod tests {
     }
 
     #[test]
-    fn axis_prices_read_short() {
-        assert_eq!(trim_price(0.350), "0.35");
-        assert_eq!(trim_price(12.0), "12");
-        assert_eq!(trim_price(1234.4), "1234");
+    fn axis_prices_read_short_and_tell_btc_ticks_apart() {
+        assert_eq!(trim_price(0.350, decimals(2.0)), "0.35");
+        assert_eq!(trim_price(12.0, decimals(10.0)), "12");
+        assert_eq!(trim_price(1234.4, decimals(500.0)), "1234");
+        // A BTC axis from 0.000030 to 0.000045 a day.
+        let d = decimals(0.000015);
+        assert_eq!((trim_price(0.000031, d), trim_price(0.0000425, d)), ("0.000031".into(), "0.0000425".into()));
     }
 
     #[test]

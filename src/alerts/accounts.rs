@@ -50,6 +50,8 @@ pub const HOST_RECHECK: Duration = Duration::from_secs(86_400);
 pub const WALLETS_EVERY: Duration = Duration::from_secs(600);
 /// Keyed users without a row are looked for this often (a stored key also enrolls at once).
 const ENROLL_EVERY: Duration = Duration::from_secs(10);
+/// Price history is compacted this often.
+const COMPACT_EVERY: Duration = Duration::from_secs(3600);
 /// With nothing due, the next look for due accounts comes this much later.
 const IDLE: Duration = Duration::from_secs(1);
 
@@ -178,12 +180,6 @@ impl Engine {
         // moment they expire.
         crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
         crate::store::sealed::purge_expired(&self.core.pool).await?;
-        // Price history thins out with age (a day as polled, then 5-minute, then hourly rows).
-        let thinned =
-            crate::store::history::compact(&self.core.pool, Utc::now(), &crate::store::history::RETENTION).await?;
-        if thinned != crate::store::history::Compacted::default() {
-            tracing::debug!(?thinned, "price history compacted");
-        }
         // A rent whose process died before it could tell made no rent poke: its account is
         // made due here, once the attempt is old enough to be settled (`reconcile.rs`).
         let unsettled = intents::open_older_than(&self.core.pool, self.cfg.intent_grace).await?;
@@ -191,7 +187,28 @@ impl Engine {
         for user in owners {
             account_polls::poke(&self.core.pool, user).await?;
         }
-        self.abandon_stale_intents().await
+        let alerts = self.abandon_stale_intents().await?;
+        self.compact_history().await;
+        Ok(alerts)
+    }
+
+    /// Price history thins out with age (a day as polled, then 5-minute, then hourly rows),
+    /// once an hour; a failure is logged and tried again next hour, never in the way of the
+    /// chores above.
+    async fn compact_history(&self) {
+        use crate::store::history;
+        {
+            let mut last = self.compacted.lock().unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|t| t.elapsed() < COMPACT_EVERY) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        match history::compact(&self.core.pool, Utc::now(), &history::RETENTION).await {
+            Ok(done) if done != history::Compacted::default() => tracing::info!(?done, "price history compacted"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not compact price history; trying again in an hour"),
+        }
     }
 
     /// About a second of the budget's work in hand: enough that the budget, not waiting, bounds

@@ -90,6 +90,8 @@ pub struct Engine {
     pub core: Arc<Core>,
     pub cfg: EngineConfig,
     memory: Mutex<WatchMemory>,
+    /// When this engine last compacted price history (housekeeping does it hourly).
+    compacted: std::sync::Mutex<Option<std::time::Instant>>,
     /// This process holds the poller lock.
     leading: AtomicBool,
     /// The lock has been tried at least once (until then, who polls is unknown).
@@ -105,6 +107,7 @@ impl Engine {
             core,
             cfg,
             memory: Mutex::new(WatchMemory::default()),
+            compacted: std::sync::Mutex::new(None),
             leading: AtomicBool::new(false),
             tried: AtomicBool::new(false),
             probe: std::sync::OnceLock::new(),

@@ -358,6 +358,26 @@ fn parse_history(rest: &str) -> Result<Command, ParseError> {
         }
         None => HistoryPeriod::Week,
     };
+    // Only models: a filter would be dropped without a word (the chart is of the market
+    // as recorded), and a mistyped period would read as a model.
+    for term in &t {
+        let lower = term.to_ascii_lowercase();
+        let duration_like = lower.len() > 1
+            && lower[..lower.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && lower.ends_with(['h', 'd', 'w', 'm', 'y']);
+        if duration_like {
+            return Err(ParseError::usage(
+                "history",
+                format!("`{}` is not a period: use 24h, 7d or 30d.", short(term)),
+            ));
+        }
+        if Query::from_terms(std::slice::from_ref(term)).map_or(true, |q| q.models().is_empty()) {
+            return Err(ParseError::usage(
+                "history",
+                format!("`{}` is not a GPU model: /history takes models and a period (24h, 7d or 30d).", short(term)),
+            ));
+        }
+    }
     let query = query("history", &t)?;
     if query.models().is_empty() {
         return Err(ParseError::usage("history", "Say which GPU, e.g. /history 4090 or /history 3090 30d."));

@@ -105,12 +105,42 @@ pub async fn buckets(
     .await
 }
 
-/// The models with any history since `since`.
-pub async fn models_since(ex: impl PgExecutor<'_>, since: DateTime<Utc>) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT DISTINCT gpu_model FROM price_history WHERE polled_at >= $1 ORDER BY 1")
-        .bind(since)
-        .fetch_all(ex)
-        .await
+/// Every model with history kept, skipping through the unique index one model at a time
+/// (a `DISTINCT` would read every row).
+pub async fn models(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE m AS (
+             (SELECT gpu_model FROM price_history ORDER BY gpu_model LIMIT 1)
+             UNION ALL
+             SELECT (SELECT p.gpu_model FROM price_history p WHERE p.gpu_model > m.gpu_model ORDER BY p.gpu_model LIMIT 1)
+             FROM m WHERE m.gpu_model IS NOT NULL
+         )
+         SELECT gpu_model FROM m WHERE gpu_model IS NOT NULL",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// The newest poll of `models` since `since`: when, the cheapest free price of all, and the
+/// free servers added up.
+pub async fn latest(
+    ex: impl PgExecutor<'_>,
+    models: &[String],
+    currency: Currency,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Option<(DateTime<Utc>, Option<f64>, i64)>> {
+    sqlx::query_as(
+        "SELECT polled_at, min(min_price), sum(available)::int8 FROM price_history
+         WHERE gpu_model = ANY($1) AND currency = $2
+           AND polled_at = (SELECT max(polled_at) FROM price_history
+                            WHERE gpu_model = ANY($1) AND currency = $2 AND polled_at >= $3)
+         GROUP BY polled_at",
+    )
+    .bind(models)
+    .bind(currency.code())
+    .bind(since)
+    .fetch_optional(ex)
+    .await
 }
 
 /// When recording began (the oldest point kept).

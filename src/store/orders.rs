@@ -247,19 +247,20 @@ pub async fn spend_by_day(
              SELECT order_id, server_id, currency, price, coalesce(creation_fee, 0) AS fee,
                     coalesce(started_at, created_at) AS began,
                     greatest(coalesce(started_at, created_at), $2) AS s,
-                    least(coalesce(ended_at, $3), $3) AS e
+                    least(CASE WHEN status = 'ended' THEN coalesce(ended_at, updated_at) ELSE $3 END, $3) AS e
              FROM tracked_orders
-             WHERE user_id = $1 AND price IS NOT NULL AND coalesce(ended_at, $3) > $2
+             WHERE user_id = $1 AND price IS NOT NULL
+               AND CASE WHEN status = 'ended' THEN coalesce(ended_at, updated_at) ELSE $3 END > $2
                AND coalesce(started_at, created_at) < $3
          ), d AS (
              SELECT generate_series(date_trunc('day', $2 AT TIME ZONE 'UTC'), date_trunc('day', $3 AT TIME ZONE 'UTC'),
-                                    interval '1 day') AT TIME ZONE 'UTC' AS d
+                                    interval '24 hours') AT TIME ZONE 'UTC' AS d
          )
          SELECT o.order_id, o.server_id, o.currency, (d.d AT TIME ZONE 'UTC')::date AS day,
-                o.price * greatest(extract(epoch FROM least(o.e, d.d + interval '1 day') - greatest(o.s, d.d)), 0) / 86400
-                + CASE WHEN o.began >= greatest(d.d, $2) AND o.began < d.d + interval '1 day' THEN o.fee ELSE 0 END
+                o.price * greatest(extract(epoch FROM least(o.e, d.d + interval '24 hours') - greatest(o.s, d.d)), 0) / 86400
+                + CASE WHEN o.began >= greatest(d.d, $2) AND o.began < d.d + interval '24 hours' THEN o.fee ELSE 0 END
                 AS amount
-         FROM o JOIN d ON d.d < o.e AND d.d + interval '1 day' > o.s
+         FROM o JOIN d ON d.d < o.e AND d.d + interval '24 hours' > o.s
          ORDER BY day, o.order_id",
     )
     .bind(user)

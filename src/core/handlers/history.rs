@@ -27,13 +27,11 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
     let pool = &cx.core.pool;
     let since = Utc::now() - period.length();
     let wanted = query.models();
-    let models: Vec<String> = history::models_since(pool, since)
-        .await?
-        .into_iter()
-        .filter(|m| wanted.matches(&GpuModel::normalise(m)))
-        .collect();
+    let models: Vec<String> =
+        history::models(pool).await?.into_iter().filter(|m| wanted.matches(&GpuModel::normalise(m))).collect();
     let asked = wanted.phrases().join(", ");
-    if models.is_empty() {
+    let latest = if models.is_empty() { None } else { history::latest(pool, &models, Currency::Usd, since).await? };
+    let Some((latest_at, latest_cheapest, latest_free)) = latest else {
         return Err(Failure::user(match history::first_recorded(pool).await? {
             Some(t) => format!(
                 "No price history for {asked} in the last {}. I record the market every poll since {}; \
@@ -43,7 +41,7 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
             ),
             None => "No price history yet: I record it from the next market poll on (every 30 s).".to_owned(),
         }));
-    }
+    };
     // History is recorded in USD (the market's own unit); another display currency is shown
     // at today's rate, and the axis says so. Without a market to tell the rate: USD.
     let wanted_currency = cx.currency();
@@ -73,35 +71,51 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
         format!("{} and {} more", models[..2].join(", "), models.len() - 2)
     };
     let title = format!("{shown} — last {}", period.label());
-    let png = charts::price_chart(&PriceChart {
-        title: &title,
-        unit: &unit,
-        labels: ["cheapest free", "median free", "free servers"],
-        date_format,
-        points: &points,
+    let (t, pts) = (title.clone(), points.clone());
+    let png = drawn(move || {
+        charts::price_chart(&PriceChart {
+            title: &t,
+            unit: &unit,
+            labels: ["cheapest free", "median free", "free servers"],
+            date_format,
+            points: &pts,
+        })
     })
-    .map_err(Failure::Internal)?;
-    Ok(vec![Reply::titled(title).with_text(summary(&points, currency)).with_image(png)])
+    .await?;
+    let now = Latest { at: latest_at, cheapest: latest_cheapest.map(|v| v * factor), free: latest_free };
+    Ok(vec![Reply::titled(title).with_text(summary(&points, &now, currency)).with_image(png)])
 }
 
-/// Now against the period's start and its low, in words.
-fn summary(points: &[PricePoint], c: Currency) -> String {
+/// The newest poll, for "now".
+struct Latest {
+    at: chrono::DateTime<Utc>,
+    cheapest: Option<f64>,
+    free: i64,
+}
+
+/// Now (the newest poll) against the period's start and its low, in words.
+fn summary(points: &[PricePoint], now: &Latest, c: Currency) -> String {
     let priced: Vec<(&PricePoint, f64)> = points.iter().filter_map(|p| p.cheapest.map(|v| (p, v))).collect();
-    let (Some((first, start)), Some((last, now))) = (priced.first(), priced.last()) else {
+    let Some((first, start)) = priced.first() else {
         return "No free server was listed in this period.".to_owned();
     };
     let (low_at, low) = priced.iter().fold((first, *start), |acc, (p, v)| if *v < acc.1 { (p, *v) } else { acc });
-    let change = if *start > 0.0 { (now - start) / start * 100.0 } else { 0.0 };
-    format!(
-        "Cheapest free now {}/day ({} free), {:+.0} % since {} ({}).\nLow {}/day on {}.",
-        money(*now, c),
-        last.free,
-        change,
-        first.at.format("%d %b %H:%M"),
-        money(*start, c),
-        money(low, c),
-        low_at.at.format("%d %b %H:%M UTC")
-    )
+    let current = match now.cheapest {
+        Some(v) => {
+            let change = if *start > 0.0 { (v - start) / start * 100.0 } else { 0.0 };
+            format!(
+                "Cheapest free now {}/day ({} free, {}), {:+.0} % since {} ({}).",
+                money(v, c),
+                now.free,
+                now.at.format("%H:%M UTC"),
+                change,
+                first.at.format("%d %b %H:%M"),
+                money(*start, c)
+            )
+        }
+        None => format!("No server free now ({}).", now.at.format("%H:%M UTC")),
+    };
+    format!("{current}\nLow {}/day on {}.", money(low, c), low_at.at.format("%d %b %H:%M UTC"))
 }
 
 /// `/spend [7d|30d]`: the caller's tracked orders, cost per day, by order and in total; the
@@ -128,7 +142,19 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
         *totals.entry(currency(r)).or_default() += r.amount;
         *by_order.entry((r.order_id, r.server_id, currency(r))).or_default() += r.amount;
     }
-    let main = totals.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(c, _)| *c).unwrap_or(Currency::Usd);
+    // The chart's currency: the caller's own if they spent in it, else the biggest spend in
+    // USD terms (at today's rates), else any.
+    let main = if totals.contains_key(&cx.currency()) {
+        cx.currency()
+    } else {
+        let snap = cx.core.market.get().await.ok();
+        let in_usd = |c: &Currency, a: f64| snap.as_ref().and_then(|s| s.usd_rate(*c)).map_or(0.0, |r| a / r);
+        totals
+            .iter()
+            .max_by(|a, b| in_usd(a.0, *a.1).total_cmp(&in_usd(b.0, *b.1)))
+            .map(|(c, _)| *c)
+            .unwrap_or(Currency::Usd)
+    };
     let first = since.date_naive();
     let days: Vec<(chrono::NaiveDate, f64)> = first
         .iter_days()
@@ -136,8 +162,9 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
         .map(|d| (d, rows.iter().filter(|r| r.day == d && currency(r) == main).map(|r| r.amount).sum()))
         .collect();
     let title = format!("Your spend — last {}", period.label());
-    let png = charts::spend_chart(&charts::SpendChart { title: &title, unit: main.symbol(), days: &days })
-        .map_err(Failure::Internal)?;
+    let t = title.clone();
+    let png =
+        drawn(move || charts::spend_chart(&charts::SpendChart { title: &t, unit: main.symbol(), days: &days })).await?;
     let fields: Vec<(String, String)> = by_order
         .iter()
         .rev()
@@ -150,4 +177,12 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
         r = r.with_text(format!("… and {} more orders.", by_order.len() - 15));
     }
     Ok(vec![r.with_text(format!("Total: {total} (time run plus creation fees).")).with_image(png).private()])
+}
+
+/// Draws a chart off the async workers (tens of milliseconds of CPU each).
+async fn drawn(draw: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static) -> Result<Vec<u8>, Failure> {
+    tokio::task::spawn_blocking(draw)
+        .await
+        .map_err(|e| Failure::Internal(anyhow::anyhow!("drawing a chart failed: {e}")))?
+        .map_err(Failure::Internal)
 }

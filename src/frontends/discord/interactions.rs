@@ -33,7 +33,7 @@ pub const PATH: &str = "/discord/interactions";
 const EPHEMERAL: u64 = 64;
 /// Commands whose answers are for the caller alone: in a server channel they are deferred
 /// as ephemeral, so even "thinking…" shows only to them.
-const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers"];
+const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers", "spend"];
 /// Suggestions must answer within Discord's 3 s.
 const SUGGEST_WITHIN: Duration = Duration::from_secs(2);
 /// Editing the original response may reach Discord before the first answer did (it is sent
