@@ -65,8 +65,8 @@ pub async fn series(
     .await
 }
 
-/// One bucket of [`buckets`]: the cheapest price seen, the median of the polls' medians, and
-/// the free servers on average, across the models asked for.
+/// One bucket of [`buckets`]: its first poll's time, the cheapest price seen, the median of
+/// the polls' medians, and the free servers on average, across the models asked for.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Bucket {
     pub at: DateTime<Utc>,
@@ -93,9 +93,9 @@ pub async fn buckets(
              WHERE gpu_model = ANY($1) AND currency = $2 AND polled_at >= $3
              GROUP BY polled_at
          )
-         SELECT date_bin(make_interval(secs => $4), polled_at, $3) AS at, min(cheapest) AS cheapest,
+         SELECT min(polled_at) AS at, min(cheapest) AS cheapest,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY median) AS median, avg(free)::float8 AS free
-         FROM polls GROUP BY 1 ORDER BY 1",
+         FROM polls GROUP BY date_bin(make_interval(secs => $4), polled_at, $3) ORDER BY 1",
     )
     .bind(models)
     .bind(currency.code())
