@@ -361,10 +361,11 @@ fn parse_history(rest: &str) -> Result<Command, ParseError> {
     // Only models: a filter would be dropped without a word (the chart is of the market
     // as recorded), and a mistyped period would read as a model.
     for term in &t {
-        let lower = term.to_ascii_lowercase();
-        let duration_like = lower.len() > 1
-            && lower[..lower.len() - 1].chars().all(|c| c.is_ascii_digit())
-            && lower.ends_with(['h', 'd', 'w', 'm', 'y']);
+        // Digits then one unit letter (`1y`, `12h`); never sliced by byte (user text).
+        let duration_like = term
+            .to_ascii_lowercase()
+            .strip_suffix(['h', 'd', 'w', 'm', 'y'])
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
         if duration_like {
             return Err(ParseError::usage(
                 "history",
@@ -788,6 +789,9 @@ mod tests {
         assert!(matches!(ok("/orders"), Command::Orders { all: false }));
         assert!(matches!(ok("/orders all"), Command::Orders { all: true }));
         assert!(matches!(ok("/wallets"), Command::Wallets));
+        // A term ending in a multi-byte letter is not cut inside it (it reads as a model).
+        assert!(matches!(ok("/history 4090 5д"), Command::History { .. }));
+        assert!(err("/history 4090 1y").contains("`1y` is not a period"));
         assert!(matches!(ok("/watches"), Command::Watches));
         assert!(matches!(ok("/unwatch 4"), Command::Unwatch(WatchId(4))));
         assert!(matches!(ok("/myservers"), Command::MyServers));
