@@ -71,6 +71,8 @@ pub struct Plan {
     pub orders: bool,
     pub servers: bool,
     pub wallets: bool,
+    /// Rent attempts are open: orders are asked for whatever the schedule says.
+    pub settling: bool,
 }
 
 impl Plan {
@@ -80,6 +82,7 @@ impl Plan {
             // Unknown hosts are asked, to learn.
             servers: row.servers_due_at <= at || row.host.is_none(),
             wallets: row.wallets_after.is_none_or(|t| t <= at),
+            settling: row.settling,
         }
     }
 }
@@ -373,7 +376,8 @@ impl Engine {
         let mut alerts = 0;
         // With a rent attempt open (see `reconcile.rs`), orders are looked at every visit and
         // completed ones are asked for too: the order it may have made could have ended already.
-        let open = intents::open_for_user(&self.core.pool, user.id).await?;
+        // (The claim said whether any is open: no query for the many with none.)
+        let open = if plan.settling { intents::open_for_user(&self.core.pool, user.id).await? } else { Vec::new() };
         seen.busy |= !open.is_empty();
         if plan.orders || !open.is_empty() {
             // Every keyed user's orders, not only those the bot rented: an order made on the
@@ -577,6 +581,7 @@ mod tests {
             busy_at: busy.map(t),
             polled_at: None,
             touches: 0,
+            settling: false,
         }
     }
 
@@ -584,7 +589,7 @@ mod tests {
     fn quiet_accounts_step_five_intervals_busy_ones_one() {
         let r = row(0, 0, Some(false), None);
         let plan = Plan::of(&r, t(5));
-        assert_eq!(plan, Plan { orders: true, servers: true, wallets: true });
+        assert_eq!(plan, Plan { orders: true, servers: true, wallets: true, settling: false });
         let quiet = next_polls(&r, plan, &Seen { host: Some(false), ..Seen::default() }, t(5), I);
         assert_eq!(quiet.orders_due_at, t(300), "five intervals on, in phase with the last due time");
         assert_eq!(quiet.servers_due_at, t(86_400), "no servers: asked again in a day");

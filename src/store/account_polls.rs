@@ -25,6 +25,8 @@ pub struct Due {
     pub busy_at: Option<DateTime<Utc>>,
     pub polled_at: Option<DateTime<Utc>>,
     pub touches: i64,
+    /// The user has rent attempts open (see `alerts/reconcile.rs`).
+    pub settling: bool,
 }
 
 /// What a poll leaves for the next one.
@@ -131,7 +133,7 @@ pub async fn claim(
     limit: usize,
     lease: Duration,
 ) -> sqlx::Result<Vec<Due>> {
-    let mut rows: Vec<Due> = sqlx::query_as(
+    let mut rows: Vec<Due> = sqlx::query_as(sqlf!(
         "WITH due AS (
              SELECT user_id FROM account_polls
              WHERE due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
@@ -142,8 +144,10 @@ pub async fn claim(
          UPDATE account_polls p SET leased_by = $1, lease_until = $2 + make_interval(secs => $4)
          FROM due WHERE p.user_id = due.user_id
          RETURNING p.user_id, p.due_at, p.orders_due_at, p.servers_due_at, p.wallets_after, p.host, p.busy_at,
-                   p.polled_at, p.touches",
-    )
+                   p.polled_at, p.touches,
+                   EXISTS (SELECT 1 FROM rent_intents i WHERE i.user_id = p.user_id AND i.{open}) AS settling",
+        open = super::intents::OPEN
+    ))
     .bind(token)
     .bind(at)
     .bind(i64::try_from(limit).unwrap_or(i64::MAX))

@@ -126,7 +126,8 @@ pub struct Intent {
 
 const COLS: &str = "id, user_id, server_id, price, currency, spot, gpu, watch_id, origin, status, order_id, reason, \
                     login_secret, created_at";
-const OPEN: &str = "status IN ('pending', 'unknown', 'accepted')";
+/// The SQL condition for an open intent (a row of `rent_intents`), for queries elsewhere too.
+pub(crate) const OPEN: &str = "status IN ('pending', 'unknown', 'accepted')";
 
 /// What [`begin`] found.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,11 +207,6 @@ pub async fn open_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Resul
         .bind(user)
         .fetch_all(ex)
         .await
-}
-
-/// Users with an open intent: one query per poll instead of one per user.
-pub async fn users_with_open(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar(sqlf!("SELECT DISTINCT user_id FROM rent_intents WHERE {OPEN}")).fetch_all(ex).await
 }
 
 /// Open intents older than `age`, whoever owns them (reconciliation gives up on these).
