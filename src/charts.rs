@@ -6,6 +6,8 @@
 use std::sync::Once;
 
 use chrono::{DateTime, Utc};
+use plotters::chart::MeshStyle;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -47,10 +49,40 @@ pub struct PriceChart<'a> {
 
 /// Renders `chart` as a PNG.
 pub fn price_chart(chart: &PriceChart<'_>) -> anyhow::Result<Vec<u8>> {
+    render(|rgb| draw(chart, rgb))
+}
+
+/// Draws into a white RGB buffer of [`WIDTH`]×[`HEIGHT`] with `draw` and encodes it as a PNG.
+fn render(draw: impl FnOnce(&mut [u8]) -> DrawResult) -> anyhow::Result<Vec<u8>> {
     font();
     let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
-    draw(chart, &mut rgb).map_err(|e| anyhow::anyhow!("the chart could not be drawn: {e}"))?;
-    encode(&rgb)
+    draw(&mut rgb).map_err(|e| anyhow::anyhow!("the chart could not be drawn: {e}"))?;
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()?.write_image_data(&rgb)?;
+    }
+    Ok(png)
+}
+
+/// The price axis both charts share: its unit, its labels, the fonts and the light grid.
+fn price_axis<'a, 'b, X>(
+    mesh: &mut MeshStyle<'a, 'b, X, RangedCoordf64, BitMapBackend<'_>>,
+    unit: &str,
+    label: &'b dyn Fn(&f64) -> String,
+) -> DrawResult
+where
+    X: Ranged + plotters::coord::ranged1d::ValueFormatter<X::ValueType>,
+{
+    mesh.y_desc(unit)
+        .y_label_formatter(label)
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()?;
+    Ok(())
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -80,16 +112,8 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
     let format = c.date_format;
     let date =
         |t: &i64| DateTime::<Utc>::from_timestamp(*t, 0).map(|d| d.format(format).to_string()).unwrap_or_default();
-    chart
-        .configure_mesh()
-        .x_labels(7)
-        .x_label_formatter(&date)
-        .y_desc(c.unit)
-        .y_label_formatter(&|v| trim_price(*v, places))
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 16))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()?;
+    let price = |v: &f64| trim_price(*v, places);
+    price_axis(chart.configure_mesh().x_labels(7).x_label_formatter(&date), c.unit, &price)?;
     chart
         .configure_secondary_axes()
         .y_desc(c.labels[2])
@@ -153,21 +177,7 @@ pub struct SpendChart<'a> {
 
 /// Renders `chart` as a PNG: a bar per day.
 pub fn spend_chart(chart: &SpendChart<'_>) -> anyhow::Result<Vec<u8>> {
-    font();
-    let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
-    draw_spend(chart, &mut rgb).map_err(|e| anyhow::anyhow!("the chart could not be drawn: {e}"))?;
-    encode(&rgb)
-}
-
-fn encode(rgb: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut png = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.write_header()?.write_image_data(rgb)?;
-    }
-    Ok(png)
+    render(|rgb| draw_spend(chart, rgb))
 }
 
 fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
@@ -193,17 +203,8 @@ fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
         }
         days[i as usize].0.format("%d %b").to_string()
     };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n.min(10))
-        .x_label_formatter(&label)
-        .y_desc(c.unit)
-        .y_label_formatter(&|v| trim_price(*v, places))
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 16))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()?;
+    let price = |v: &f64| trim_price(*v, places);
+    price_axis(chart.configure_mesh().disable_x_mesh().x_labels(n.min(10)).x_label_formatter(&label), c.unit, &price)?;
     let bar = RGBColor(31, 119, 180);
     chart.draw_series(
         c.days
