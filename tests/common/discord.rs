@@ -255,32 +255,16 @@ impl FakeDiscord {
 /// A multipart body as Discord reads one: `payload_json` is the message; each `files[n]`
 /// part is listed under `_files` (field, file name, size, whether it is a PNG).
 fn multipart(content_type: &str, body: &[u8]) -> Value {
-    let boundary = content_type.split("boundary=").nth(1).unwrap_or_default().trim_matches('"');
-    let delim = format!("--{boundary}").into_bytes();
-    let find = |hay: &[u8], needle: &[u8], from: usize| {
-        (from..hay.len().saturating_sub(needle.len() - 1)).find(|&i| hay[i..].starts_with(needle))
-    };
     let mut payload = json!({});
     let mut files = Vec::new();
-    let mut at = find(body, &delim, 0);
-    while let Some(start) = at {
-        let from = start + delim.len();
-        let next = find(body, &delim, from);
-        let part = &body[from..next.unwrap_or(body.len())];
-        if let Some(split) = find(part, b"\r\n\r\n", 0) {
-            let head = String::from_utf8_lossy(&part[..split]).into_owned();
-            let data = part[split + 4..].strip_suffix(b"\r\n").unwrap_or(&part[split + 4..]);
-            let attr =
-                |k: &str| head.split(&format!("{k}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
-            match (attr("name"), attr("filename")) {
-                (Some(n), None) if n == "payload_json" => payload = serde_json::from_slice(data).unwrap_or(Value::Null),
-                (Some(n), Some(f)) => files.push(json!({
-                    "field": n, "filename": f, "size": data.len(), "png": data.starts_with(b"\x89PNG\r\n\x1a\n"),
-                })),
-                _ => {}
-            }
+    for p in super::form_parts(content_type, body) {
+        match &p.filename {
+            None if p.name == "payload_json" => payload = serde_json::from_slice(p.data).unwrap_or(Value::Null),
+            Some(f) => files.push(json!({
+                "field": p.name, "filename": f, "size": p.data.len(), "png": p.data.starts_with(b"\x89PNG\r\n\x1a\n"),
+            })),
+            None => {}
         }
-        at = next;
     }
     payload["_files"] = Value::Array(files);
     payload

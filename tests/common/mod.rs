@@ -278,3 +278,38 @@ pub async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
 
 /// A public SSH key line that passes the checks (a real ed25519 blob, made-up bytes).
 pub const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@laptop";
+
+/// One part of a `multipart/form-data` body, as the fake platform servers read them.
+pub struct FormPart<'a> {
+    pub name: String,
+    pub filename: Option<String>,
+    pub data: &'a [u8],
+}
+
+/// The parts of a `multipart/form-data` body whose `content_type` header names the boundary;
+/// byte-exact, so uploaded files keep their size.
+pub fn form_parts<'a>(content_type: &str, body: &'a [u8]) -> Vec<FormPart<'a>> {
+    let boundary = content_type.split("boundary=").nth(1).unwrap_or_default().trim_matches('"');
+    let delim = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        (from..hay.len().saturating_sub(needle.len() - 1)).find(|&i| hay[i..].starts_with(needle))
+    };
+    let mut parts = Vec::new();
+    let mut at = find(body, &delim, 0);
+    while let Some(start) = at {
+        let from = start + delim.len();
+        let next = find(body, &delim, from);
+        let part = &body[from..next.unwrap_or(body.len())];
+        if let Some(split) = find(part, b"\r\n\r\n", 0) {
+            let head = String::from_utf8_lossy(&part[..split]).into_owned();
+            let data = part[split + 4..].strip_suffix(b"\r\n").unwrap_or(&part[split + 4..]);
+            let attr =
+                |k: &str| head.split(&format!("{k}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
+            if let Some(name) = attr("name") {
+                parts.push(FormPart { name, filename: attr("filename"), data });
+            }
+        }
+        at = next;
+    }
+    parts
+}

@@ -252,17 +252,14 @@ fn error(code: u16, description: &str, parameters: Option<Value>) -> Response {
     (StatusCode::from_u16(code).unwrap(), axum::Json(body)).into_response()
 }
 
-/// Reads the fields of a multipart body the way `sendPhoto` sends them.
-fn multipart_fields(body: &[u8]) -> Value {
-    let text = String::from_utf8_lossy(body);
-    let mut out = serde_json::Map::new();
-    for part in text.split("Content-Disposition: form-data; name=\"").skip(1) {
-        let Some((name, rest)) = part.split_once('"') else { continue };
-        let (head, value) = rest.split_once("\r\n\r\n").unwrap_or((rest, ""));
-        let value = if head.contains("filename=") { "<file>" } else { value.split("\r\n--").next().unwrap_or("") };
-        out.insert(name.to_owned(), Value::String(value.to_owned()));
-    }
-    Value::Object(out)
+/// Reads the fields of a multipart body the way `sendPhoto` sends them (a file reads `<file>`).
+fn multipart_fields(content_type: &str, body: &[u8]) -> Value {
+    let fields = super::form_parts(content_type, body).into_iter().map(|p| {
+        let value =
+            if p.filename.is_some() { "<file>".to_owned() } else { String::from_utf8_lossy(p.data).into_owned() };
+        (p.name, Value::String(value))
+    });
+    Value::Object(fields.collect())
 }
 
 fn chat_json(id: i64) -> Value {
@@ -291,10 +288,12 @@ async fn method(
     if bot != format!("bot{TOKEN}") {
         return error(401, "Unauthorized", None);
     }
-    let multipart =
-        headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
-    let body: Value =
-        if multipart { multipart_fields(&body) } else { serde_json::from_slice(&body).unwrap_or(json!({})) };
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let body: Value = if content_type.starts_with("multipart/form-data") {
+        multipart_fields(content_type, &body)
+    } else {
+        serde_json::from_slice(&body).unwrap_or(json!({}))
+    };
     if method == "getUpdates" {
         return get_updates(&fake, &body).await;
     }
