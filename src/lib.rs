@@ -7,6 +7,7 @@ pub mod clore;
 pub mod config;
 pub mod core;
 pub mod frontends;
+pub mod i18n;
 pub mod market;
 pub mod retry;
 pub mod sim;

@@ -381,7 +381,7 @@ async fn users_chats_and_settings() {
     assert_eq!(a.id, again.id);
     assert_eq!(again.display_name, "Ann B");
     assert_eq!(again.settings.currency, clorebot::clore::Currency::Usd);
-    assert_eq!(again.settings.locale, "en");
+    assert_eq!(again.settings.locale, None, "no language is chosen until the user chooses one");
     // The same id on another platform is another person.
     let tg = users::upsert_user(&pool, Platform::Telegram, "123", "Ann").await.unwrap();
     assert_ne!(tg.id, a.id);

@@ -13,8 +13,10 @@ use secrecy::SecretString;
 use super::help;
 use crate::clore::validate::{MRL_MAX_HOURS, PASSWORD_MIN, check_image, check_ssh_key};
 use crate::clore::{ApiKey, Currency, OrderId, PortProto, ServerId};
+use crate::i18n::Lang;
 use crate::market::Query;
 use crate::store::WatchId;
+use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
 /// Longest server name `/hostset` takes; Clore's own are short (`rig-01`), this only stops
@@ -165,7 +167,8 @@ pub enum SettingChange {
     Image(Option<String>),
     SshKey(Option<String>),
     SshPassword(Option<SecretString>),
-    Locale(String),
+    /// `None`: follow the app's language (`locale=auto`).
+    Locale(Option<Lang>),
 }
 
 /// What was wrong with a command, in words for its user.
@@ -740,12 +743,13 @@ fn parse_settings(rest: &str) -> Result<Command, ParseError> {
                 }
                 out.push(SettingChange::SshPassword((!none).then(|| SecretString::from(v.to_owned()))));
             }
-            "locale" => {
-                let l = v.to_ascii_lowercase();
-                if !(2..=5).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-                    return Err(fail(format!("locale must be a language code such as en or de, not `{}`.", short(v))));
+            "locale" | "language" | "lang" => {
+                let auto = none || v.eq_ignore_ascii_case("auto");
+                let lang = Lang::parse(v).filter(|_| v.len() <= 10);
+                if !auto && lang.is_none() {
+                    return Err(fail(t!("settings-locale-bad", value = short(v))));
                 }
-                out.push(SettingChange::Locale(l));
+                out.push(SettingChange::Locale(lang));
             }
             other => {
                 let shown = if other.contains("pass") { "…".to_owned() } else { short(other) };
@@ -955,7 +959,7 @@ mod tests {
             ("/settings theme=dark", "Unknown setting `theme`"),
             ("/settings sshkey=hello", "sshkey must be a public key"),
             ("/settings password=bad#char", "password"),
-            ("/settings locale=english", "locale must be a language code"),
+            ("/settings locale=english", "language must be en (English), de (Deutsch) or ru (Русский)"),
             ("/gpus \"rtx 4090", "not closed"),
             ("/help rent gpus", "one command at a time"),
             ("/watch 4090 <0", "a price ceiling must be above 0"),

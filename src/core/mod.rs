@@ -26,10 +26,12 @@ pub use identity::{Caller, ChatKind, ChatRef, Frontend, Identity, Platform};
 pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Span, Text, Visibility};
 
 use crate::clore::{ApiKey, CloreClient, CloreError};
+use crate::i18n::{self, Lang};
 use crate::market::MarketCache;
 use crate::store::crypto::{Keyring, SecretKind};
 use crate::store::users::{Chat, User};
 use crate::store::{secrets, users};
+use crate::t;
 
 /// Knobs of the command layer; defaults are what production runs with.
 #[derive(Debug, Clone)]
@@ -113,16 +115,11 @@ impl From<anyhow::Error> for Failure {
 
 pub type Outcome = Result<Vec<Reply>, Failure>;
 
-/// A Clore failure in words for the person who asked.
+/// A Clore failure in words for the person who asked, in their language.
 pub fn explain_clore(e: &CloreError) -> String {
     match e {
-        CloreError::InvalidKey => {
-            "Clore refused your API key (invalid or revoked). Set a new one with /key set <key> in a private chat."
-                .into()
-        }
-        CloreError::RateLimited { .. } => {
-            "Clore is rate-limiting requests right now. Please try again in a few seconds.".into()
-        }
+        CloreError::InvalidKey => t!("clore-invalid-key"),
+        CloreError::RateLimited { .. } => t!("clore-rate-limited"),
         CloreError::Timeout { endpoint, .. }
         | CloreError::Transport { endpoint, .. }
         | CloreError::Database { endpoint }
@@ -131,11 +128,28 @@ pub fn explain_clore(e: &CloreError) -> String {
         | CloreError::InvalidEndpoint { endpoint }
         | CloreError::UnknownCode { endpoint, .. } => {
             tracing::warn!(error = %e, "Clore failure shown to a user");
-            format!(
-                "Clore is not answering properly right now ({endpoint} failed after retries). Please try again shortly."
-            )
+            t!("clore-not-answering", endpoint = *endpoint)
         }
-        other => other.to_string(),
+        CloreError::InvalidInput { endpoint, detail: None } => t!("clore-invalid-input", endpoint = *endpoint),
+        CloreError::InvalidInput { endpoint, detail: Some(d) } => {
+            t!("clore-invalid-input-detail", endpoint = *endpoint, detail = d)
+        }
+        CloreError::ExceededMaxStep { max_step } => {
+            t!("clore-max-step", max_step = crate::i18n::number(&max_step.to_string()))
+        }
+        CloreError::CanLowerEvery600Seconds { time_to_lowering } => {
+            t!("clore-lower-every", wait = format::duration(time_to_lowering.ceil() as i64))
+        }
+        CloreError::NotEnoughBalance => t!("clore-no-balance"),
+        CloreError::ServerAlreadyRented => t!("clore-already-rented"),
+        CloreError::ServerOffline => t!("clore-offline"),
+        CloreError::TooLowPrice => t!("clore-too-low"),
+        CloreError::CurrencyNotAllowed => t!("clore-currency-refused"),
+        CloreError::Refused { endpoint, error } => t!("clore-refused", endpoint = *endpoint, error = error),
+        CloreError::Invalid(v) => t!("clore-invalid", field = v.field, problem = v.problem.to_string()),
+        CloreError::CreateOrderUncertain { server_id, cause } => {
+            t!("clore-uncertain", server = server_id.to_string(), cause = explain_clore(cause))
+        }
     }
 }
 
@@ -145,12 +159,14 @@ pub struct Ctx<'a> {
     pub caller: &'a Caller,
     pub user: User,
     pub chat: Chat,
+    /// The language of this request's answers (also [`Lang::current`] while it is handled).
+    pub lang: Lang,
 }
 
 impl Ctx<'_> {
     /// The caller's API key, or a user error that says how to add one.
     pub async fn api_key(&self) -> Result<ApiKey, Failure> {
-        self.api_key_if_set().await?.ok_or_else(|| Failure::user(NO_KEY))
+        self.api_key_if_set().await?.ok_or_else(|| Failure::user(t!("no-key")))
     }
 
     /// The caller's API key if one is stored (for commands that only do more with one); a
@@ -163,10 +179,7 @@ impl Ctx<'_> {
     pub async fn is_chat_admin(&self) -> Result<bool, Failure> {
         self.caller.frontend.is_chat_admin(&self.caller.who, &self.caller.chat).await.map_err(|e| {
             tracing::warn!(error = %format!("{e:#}"), "could not ask the platform whether the caller is an admin");
-            Failure::User(format!(
-                "I could not check with {} whether you administer this chat, so nothing was changed. Please try again.",
-                platform_name(self.caller.platform())
-            ))
+            Failure::User(t!("admin-check-failed", platform = platform_name(self.caller.platform())))
         })
     }
 
@@ -179,9 +192,7 @@ impl Ctx<'_> {
             Failure::Internal(e.context("the platform did not say where to reach the caller privately"))
         })?;
         let Some(dm) = found else {
-            return Err(Failure::user(
-                "I have no way to message you privately here. Start a private chat with me, then try again.",
-            ));
+            return Err(Failure::user(t!("no-private-chat")));
         };
         users::set_private_chat(&self.core.pool, self.user.id, &dm).await?;
         Ok(dm)
@@ -192,11 +203,6 @@ impl Ctx<'_> {
         self.user.settings.currency
     }
 }
-
-pub const NO_KEY: &str = "This needs your Clore API key. Get one at clore.ai → Profile → API, then send \
-                          /key set <key> to me in a private chat (it is stored encrypted).";
-const KEY_UNREADABLE: &str = "Your saved Clore API key can no longer be read (the bot's encryption key \
-                              changed). Please set it again with /key set <key> in a private chat.";
 
 impl Core {
     pub fn new(pool: PgPool, clore: CloreClient, keyring: Arc<Keyring>, cfg: CoreConfig, market_ttl: Duration) -> Core {
@@ -210,11 +216,11 @@ impl Core {
         match secrets::get(&self.pool, &self.keyring, user.id, SecretKind::CloreApiKey).await? {
             Some(secrets::Stored::Usable(k)) => {
                 use secrecy::ExposeSecret;
-                ApiKey::parse(k.expose_secret()).map(Some).map_err(|_| Failure::user(KEY_UNREADABLE))
+                ApiKey::parse(k.expose_secret()).map(Some).map_err(|_| Failure::user(t!("key-unreadable")))
             }
             Some(secrets::Stored::Undecryptable(e)) => {
                 tracing::warn!(user = %user.id, error = %e, "stored API key does not decrypt");
-                Err(Failure::user(KEY_UNREADABLE))
+                Err(Failure::user(t!("key-unreadable")))
             }
             None => Ok(None),
         }
@@ -226,20 +232,22 @@ impl Core {
         if command::addressed_elsewhere(text, self.cfg.bot_username.as_deref()) {
             return Response::default();
         }
-        if !command::is_command(text) {
-            if caller.in_private() {
-                return Response {
-                    replies: vec![Reply::text("Commands start with /. Send /help for the list.")],
-                    delete_trigger: false,
-                };
-            }
+        if !command::is_command(text) && !caller.in_private() {
             return Response::default();
         }
+        // What the parser says is said in the caller's language.
+        let lang = self.lang_of(caller).await;
+        if !command::is_command(text) {
+            let r = i18n::sync_scope(lang, || Reply::text(t!("not-a-command")));
+            return Response { replies: vec![r], delete_trigger: false };
+        }
         // The parser has no I/O; a panic in it is still one user's failure, not the process's.
-        let parsed = std::panic::catch_unwind(|| command::parse(text)).unwrap_or_else(|p| {
-            let reference = reference();
-            tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*p), "the parser panicked");
-            Err(command::ParseError::new(format!("Something went wrong reading that command (ref {reference}).")))
+        let parsed = i18n::sync_scope(lang, || {
+            std::panic::catch_unwind(|| command::parse(text)).unwrap_or_else(|p| {
+                let reference = reference();
+                tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*p), "the parser panicked");
+                Err(command::ParseError::new(t!("parser-panicked", reference = reference)))
+            })
         });
         match parsed {
             Ok(cmd) => self.handle(caller, cmd).await,
@@ -250,6 +258,19 @@ impl Core {
                 Response { replies: vec![if e.secret { r.private() } else { r }], delete_trigger: e.secret }
             }
         }
+    }
+
+    /// The language to answer `caller` in before their rows are read (what the parser says,
+    /// what a front-end says on its own): the group's choice, their own, their app's.
+    /// A database hiccup here costs only the choice: the app's language is used.
+    pub async fn lang_of(&self, caller: &Caller) -> Lang {
+        let chosen =
+            users::chosen_locales(&self.pool, caller.platform(), &caller.who.user_id, &caller.chat.chat_id).await;
+        let (user, group) = chosen.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read the caller's language");
+            (None, None)
+        });
+        i18n::resolve([group.as_deref(), user.as_deref(), caller.who.locale.as_deref()])
     }
 
     /// Handles a parsed command. A command whose message held a secret is answered privately
@@ -265,19 +286,20 @@ impl Core {
                 if let Some(probe) = self.probe.get() {
                     probe(&cmd);
                 }
-                let out = match self.context(caller).await {
-                    Ok(cx) => handlers::dispatch(&cx, cmd).await,
-                    Err(e) => Err(e),
-                };
-                match out {
+                let answer = |out: Outcome| match out {
                     Ok(replies) => (replies, "ok"),
                     Err(f) => {
                         let (r, outcome) = failure_reply(f);
                         (vec![if secret { r.private() } else { r }], outcome)
                     }
+                };
+                match self.context(caller).await {
+                    Ok(cx) => i18n::scope(cx.lang, async { answer(handlers::dispatch(&cx, cmd).await) }).await,
+                    Err(f) => i18n::sync_scope(hint(caller), || answer(Err(f))),
                 }
             }
             .instrument(span),
+            hint(caller),
             |r| vec![r],
         )
         .await;
@@ -290,15 +312,17 @@ impl Core {
         shielded(
             "press",
             async move {
+                let failed = |f| {
+                    let (r, outcome) = failure_reply(f);
+                    (PressResponse::replies(vec![r]), outcome)
+                };
                 match self.context(caller).await {
-                    Ok(cx) => actions::press(&cx, token).await,
-                    Err(f) => {
-                        let (r, outcome) = failure_reply(f);
-                        (PressResponse::replies(vec![r]), outcome)
-                    }
+                    Ok(cx) => i18n::scope(cx.lang, actions::press(&cx, token)).await,
+                    Err(f) => i18n::sync_scope(hint(caller), || failed(f)),
                 }
             }
             .instrument(span),
+            hint(caller),
             |r| PressResponse::replies(vec![r]),
         )
         .await
@@ -324,16 +348,28 @@ impl Core {
             &caller.chat_title,
         )
         .await?;
-        Ok(Ctx { core: self, caller, user, chat })
+        if let Some(app) = caller.who.locale.as_deref()
+            && user.platform_locale.as_deref() != Some(app)
+        {
+            users::set_platform_locale(&self.pool, user.id, app).await?;
+        }
+        let group = chat.locale.as_deref().filter(|_| !caller.in_private());
+        let lang = i18n::resolve([group, user.settings.locale.as_deref(), caller.who.locale.as_deref()]);
+        Ok(Ctx { core: self, caller, user, chat, lang })
     }
 }
 
+/// The caller's app language, for the rare answer given before their rows could be read.
+fn hint(caller: &Caller) -> Lang {
+    i18n::resolve([caller.who.locale.as_deref()])
+}
+
 /// A platform's name as users know it.
-pub fn platform_name(p: Platform) -> &'static str {
+pub fn platform_name(p: Platform) -> String {
     match p {
-        Platform::Telegram => "Telegram",
-        Platform::Discord => "Discord",
-        Platform::Console => "the console",
+        Platform::Telegram => t!("platform-telegram"),
+        Platform::Discord => t!("platform-discord"),
+        Platform::Console => t!("platform-console"),
     }
 }
 
@@ -350,10 +386,7 @@ pub(crate) fn failure_reply(f: Failure) -> (Reply, &'static str) {
 }
 
 fn internal_error(reference: &str) -> Reply {
-    Reply::text(format!(
-        "Something went wrong on our side (ref {reference}). Please try again; if it keeps happening, \
-         tell the bot's operator this reference."
-    ))
+    Reply::text(t!("internal-error", reference = reference))
 }
 
 /// Runs one update's handling so that a panic in it is logged and answered like an internal
@@ -362,6 +395,7 @@ fn internal_error(reference: &str) -> Reply {
 async fn shielded<T>(
     command: &'static str,
     work: impl std::future::Future<Output = (T, &'static str)>,
+    lang: Lang,
     on_panic: impl FnOnce(Reply) -> T,
 ) -> T {
     use futures_util::FutureExt;
@@ -371,7 +405,7 @@ async fn shielded<T>(
         Err(panic) => {
             let reference = reference();
             tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*panic), "a handler panicked");
-            (on_panic(internal_error(&reference)), "panic")
+            (on_panic(i18n::sync_scope(lang, || internal_error(&reference))), "panic")
         }
     };
     metrics::counter!("clorebot_commands_total", "command" => command, "outcome" => outcome).increment(1);

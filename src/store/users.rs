@@ -5,6 +5,7 @@ use sqlx::PgExecutor;
 
 use super::{ChatId, Platform, UserId};
 use crate::clore::Currency;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct User {
@@ -16,7 +17,18 @@ pub struct User {
     pub dm_chat_id: Option<String>,
     #[sqlx(flatten)]
     pub settings: Settings,
+    /// The language the user's app last said it was in (Telegram `language_code`, Discord
+    /// `locale`), for alerts, which have no request to ask.
+    pub platform_locale: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// The language this user's private answers and alerts are in: their choice, else
+    /// their app's, else English.
+    pub fn lang(&self) -> Lang {
+        crate::i18n::resolve([self.settings.locale.as_deref(), self.platform_locale.as_deref()])
+    }
 }
 
 /// What `/settings` changes. The saved SSH password is a secret and lives in `user_secrets`.
@@ -26,11 +38,12 @@ pub struct Settings {
     pub currency: Currency,
     pub default_image: Option<String>,
     pub ssh_key: Option<String>,
-    pub locale: String,
+    /// The language the user chose (`en`, `de`, `ru`); `None`: their app's.
+    pub locale: Option<String>,
 }
 
-const USER_COLS: &str =
-    "id, platform, platform_user_id, display_name, dm_chat_id, currency, default_image, ssh_key, locale, created_at";
+const USER_COLS: &str = "id, platform, platform_user_id, display_name, dm_chat_id, currency, default_image, ssh_key, \
+                         locale, platform_locale, created_at";
 
 /// The user behind a platform identity, created on first sight; the display name follows
 /// the platform's.
@@ -99,6 +112,42 @@ pub async fn save_settings(ex: impl PgExecutor<'_>, id: UserId, s: &Settings) ->
     Ok(())
 }
 
+/// Remembers the language the user's app reports, when it changed.
+pub async fn set_platform_locale(ex: impl PgExecutor<'_>, id: UserId, locale: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET platform_locale = $2 WHERE id = $1 AND platform_locale IS DISTINCT FROM $2")
+        .bind(id)
+        .bind(locale)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// What a command's answer in a chat needs before anything else is read: the language the
+/// user chose, and the one the chat's admins chose if it is a group. `None`s for strangers.
+pub async fn chosen_locales(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    platform_user_id: &str,
+    platform_chat_id: &str,
+) -> sqlx::Result<(Option<String>, Option<String>)> {
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT (SELECT locale FROM users WHERE platform = $1 AND platform_user_id = $2),
+                (SELECT locale FROM chats WHERE platform = $1 AND platform_chat_id = $3 AND kind <> 'dm')",
+    )
+    .bind(platform.as_str())
+    .bind(platform_user_id)
+    .bind(platform_chat_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// Sets (or, with `None`, clears) a group's language.
+pub async fn set_chat_locale(ex: impl PgExecutor<'_>, id: ChatId, locale: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE chats SET locale = $2 WHERE id = $1").bind(id).bind(locale).execute(ex).await?;
+    Ok(())
+}
+
 pub use crate::core::identity::ChatKind;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -111,9 +160,11 @@ pub struct Chat {
     pub kind: ChatKind,
     pub guild_id: Option<String>,
     pub title: String,
+    /// The language a group's admins chose; `None`: each member's own.
+    pub locale: Option<String>,
 }
 
-const CHAT_COLS: &str = "id, platform, platform_chat_id, kind, guild_id, title";
+const CHAT_COLS: &str = "id, platform, platform_chat_id, kind, guild_id, title, locale";
 
 /// The chat behind a platform chat id, created on first sight; kind and title follow the
 /// platform (a group can become a supergroup, a title can change). Hearing from a chat means

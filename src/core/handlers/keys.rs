@@ -63,7 +63,7 @@ pub async fn status(cx: &Ctx<'_>) -> Outcome {
             s.updated_at.format("%Y-%m-%d %H:%M UTC")
         ))
         .private(),
-        None => Reply::text(crate::core::NO_KEY).private(),
+        None => Reply::text(crate::t!("no-key")).private(),
     }])
 }
 

@@ -4,18 +4,24 @@ use serde_json::json;
 
 use crate::core::command::SettingChange;
 use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::i18n::{self, Lang};
 use crate::store::crypto::SecretKind;
 use crate::store::{audit, secrets, users};
+use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
 pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     let sets_password = changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_))));
     if sets_password && !cx.caller.in_private() {
-        return Err(Failure::User(
-            "Set an SSH password only in a private chat with me. I deleted your message where I could and saved \
-             nothing; choose a different password, since others may have seen this one."
-                .into(),
-        ));
+        return Err(Failure::User(t!("settings-password-in-group")));
+    }
+    // In a group, `locale=` is the group's language, and only its admins choose it.
+    let chat_locale = changes.iter().find_map(|c| match c {
+        SettingChange::Locale(l) if !cx.caller.in_private() => Some(*l),
+        _ => None,
+    });
+    if chat_locale.is_some() && !cx.is_chat_admin().await? {
+        return Err(Failure::User(t!("settings-locale-not-admin")));
     }
     let mut s = cx.user.settings.clone();
     let mut tx = cx.core.pool.begin().await?;
@@ -34,9 +40,13 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                 s.ssh_key = k.clone();
                 changed.push("sshkey");
             }
-            SettingChange::Locale(l) => {
-                s.locale = l.clone();
+            SettingChange::Locale(l) if cx.caller.in_private() => {
+                s.locale = l.map(|l| l.code().to_owned());
                 changed.push("locale");
+            }
+            SettingChange::Locale(l) => {
+                users::set_chat_locale(&mut *tx, cx.chat.id, l.map(Lang::code)).await?;
+                changed.push("chat_locale");
             }
             SettingChange::SshPassword(Some(p)) => {
                 secrets::put(&mut *tx, &cx.core.keyring, cx.user.id, SecretKind::SshPassword, p).await?;
@@ -54,26 +64,61 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     }
     let has_password = secrets::status(&mut *tx, cx.user.id, SecretKind::SshPassword).await?.is_some();
     tx.commit().await?;
-    let mut r = Reply::titled(if changes.is_empty() { "Your settings" } else { "Settings saved" }).with_fields(vec![
-        ("Currency".into(), s.currency.symbol().to_owned()),
-        (
-            "Default image".into(),
-            s.default_image
-                .as_deref()
-                .map(|i| clip(i, ECHO_MAX))
-                .unwrap_or_else(|| format!("{} (bot default)", cx.core.cfg.default_image)),
-        ),
-        ("SSH key".into(), s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| "none".into())),
-        (
-            "SSH password".into(),
-            if has_password { "saved (encrypted)".into() } else { "none: a new one per order".into() },
-        ),
-        ("Locale".into(), s.locale.clone()),
-    ]);
-    if changes.is_empty() {
-        r = r.with_text(format!("Change with {}", crate::core::help::usage("settings")));
+    // The answer is in the language just chosen.
+    let chat_lang = chat_locale.map(|l| i18n::resolve([l.map(Lang::code), s.locale.as_deref(), app_locale(cx)]));
+    let lang = if cx.caller.in_private() {
+        i18n::resolve([s.locale.as_deref(), app_locale(cx)])
+    } else {
+        chat_lang.unwrap_or(cx.lang)
+    };
+    let own = match s.locale.as_deref().and_then(Lang::parse) {
+        Some(l) => i18n::sync_scope(lang, || t!("settings-language-chosen", name = l.native_name(), code = l.code())),
+        None => {
+            let l = i18n::resolve([app_locale(cx)]);
+            i18n::sync_scope(lang, || t!("settings-language-auto", name = l.native_name(), code = l.code()))
+        }
+    };
+    let mut replies = vec![];
+    if let Some(chosen) = chat_locale {
+        replies.push(i18n::sync_scope(lang, || match chosen {
+            Some(l) => Reply::text(t!("settings-chat-language-set", name = l.native_name())),
+            None => Reply::text(t!("settings-chat-language-cleared")),
+        }));
     }
-    Ok(vec![r.private()])
+    if changes.iter().any(|c| !matches!(c, SettingChange::Locale(_))) || changes.is_empty() || cx.caller.in_private() {
+        let r = i18n::sync_scope(lang, || {
+            let mut r = Reply::titled(if changes.is_empty() { t!("settings-title") } else { t!("settings-saved") })
+                .with_fields(vec![
+                    (t!("settings-currency"), s.currency.symbol().to_owned()),
+                    (
+                        t!("settings-image"),
+                        s.default_image.as_deref().map(|i| clip(i, ECHO_MAX)).unwrap_or_else(|| {
+                            t!("settings-image-default", image = cx.core.cfg.default_image.as_str())
+                        }),
+                    ),
+                    (
+                        t!("settings-ssh-key"),
+                        s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| t!("settings-none")),
+                    ),
+                    (
+                        t!("settings-ssh-password"),
+                        if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
+                    ),
+                    (t!("settings-language"), own.clone()),
+                ]);
+            if changes.is_empty() {
+                r = r.with_text(t!("settings-change-with", usage = crate::core::help::usage("settings")));
+            }
+            r
+        });
+        replies.push(r.private());
+    }
+    Ok(replies)
+}
+
+/// The language the caller's app reports, if it said.
+fn app_locale<'a>(cx: &'a Ctx<'_>) -> Option<&'a str> {
+    cx.caller.who.locale.as_deref()
 }
 
 /// `ssh-ed25519 AAAAC3Nz…x7Q me@host`: enough to recognise a public key. Cut by characters,

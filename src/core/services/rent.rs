@@ -87,7 +87,7 @@ use super::SshLogin;
 
 /// Rents `plan` for `user` with their key (DESIGN §6: written ahead, reconciled after).
 pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutcome, Failure> {
-    let key = core.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::core::NO_KEY))?;
+    let key = core.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::t!("no-key")))?;
     let mut req = CreateOrder::on_demand(plan.server, plan.image.clone(), plan.currency);
     req.kind = if plan.spot {
         OrderKind::Spot { price: plan.price }

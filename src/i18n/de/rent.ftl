@@ -1,0 +1,1 @@
+## rent (being written)
