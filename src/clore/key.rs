@@ -20,16 +20,13 @@ impl ApiKey {
     pub fn parse(raw: &str) -> Result<ApiKey, ValidationError> {
         let k = raw.trim();
         if k.is_empty() {
-            return Err(ValidationError::new("API key", "is empty"));
+            return Err(ValidationError::new("API key", crate::t!("key-problem-empty")));
         }
         if !k.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(ValidationError::new("API key", "may only contain printable ASCII characters without spaces"));
+            return Err(ValidationError::new("API key", crate::t!("key-problem-chars")));
         }
         if k.len() < KEY_MIN || k.len() > KEY_MAX {
-            return Err(ValidationError::new(
-                "API key",
-                format!("must be between {KEY_MIN} and {KEY_MAX} characters (Clore keys are 32)"),
-            ));
+            return Err(ValidationError::new("API key", crate::t!("key-problem-length", min = KEY_MIN, max = KEY_MAX)));
         }
         Ok(ApiKey(SecretString::from(k.to_owned())))
     }

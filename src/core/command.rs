@@ -186,7 +186,7 @@ impl ParseError {
     }
 
     fn usage(cmd: &str, problem: impl std::fmt::Display) -> ParseError {
-        ParseError::new(format!("{problem}\nUsage: {}", help::usage(cmd)))
+        ParseError::new(t!("parse-usage", problem = problem.to_string(), usage = help::usage(cmd)))
     }
 }
 
@@ -231,7 +231,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
     let text = normalize(text);
     let text = text.trim();
     let Some(body) = text.strip_prefix('/') else {
-        return Err(ParseError::new("Commands start with /. Send /help for the list."));
+        return Err(ParseError::new(t!("not-a-command")));
     };
     let (head, rest) = match body.find(char::is_whitespace) {
         Some(i) => (&body[..i], body[i..].trim()),
@@ -246,22 +246,22 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
             match t.as_slice() {
                 [] => Ok(Command::Help(None)),
                 [c] => Ok(Command::Help(Some(c.trim_start_matches('/').to_ascii_lowercase()))),
-                _ => Err(ParseError::usage("help", "Ask about one command at a time.")),
+                _ => Err(ParseError::usage("help", t!("parse-help-one"))),
             }
         }
         "key" => parse_key(rest),
         "gpus" => Ok(Command::Gpus(query("gpus", &terms(rest)?)?)),
-        "server" => Ok(Command::Server(one_id("server", rest, "server id")?)),
+        "server" => Ok(Command::Server(one_id("server", rest, IdOf::Server)?)),
         // env values may be tokens: a /rent with env that fails to parse is deleted like a key.
         "rent" => parse_rent(rest).map_err(|e| ParseError { secret: e.secret || holds_env(rest), ..e }),
         "orders" => match rest.to_ascii_lowercase().as_str() {
             "" => Ok(Command::Orders { all: false }),
             "all" => Ok(Command::Orders { all: true }),
-            _ => Err(ParseError::usage("orders", format!("I don't understand `{}`.", short(rest)))),
+            _ => Err(ParseError::usage("orders", t!("parse-not-understood", term = short(rest)))),
         },
         "cancel" => {
             let (first, issue) = split_first(rest);
-            let order = id("cancel", first, "order id")?;
+            let order = id("cancel", first, IdOf::Order)?;
             let issue = (!issue.is_empty()).then(|| issue.to_owned());
             if let Some(i) = &issue {
                 crate::clore::validate::check_issue(i).map_err(|e| ParseError::usage("cancel", e))?;
@@ -271,9 +271,9 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "spotprice" => {
             let t = terms(rest)?;
             let [o, p] = t.as_slice() else {
-                return Err(ParseError::usage("spotprice", "Give the order id and the new price per day."));
+                return Err(ParseError::usage("spotprice", t!("parse-spotprice-args")));
             };
-            Ok(Command::SpotPrice { order: id("spotprice", o, "order id")?, price: price("spotprice", "price", p)? })
+            Ok(Command::SpotPrice { order: id("spotprice", o, IdOf::Order)?, price: price("spotprice", "price", p)? })
         }
         "wallets" => no_args("wallets", rest, Command::Wallets),
         "history" => parse_history(rest),
@@ -281,29 +281,26 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
             "" => Ok(Command::Spend(HistoryPeriod::Week)),
             p => match HistoryPeriod::parse(p) {
                 Some(HistoryPeriod::Day) | None => {
-                    Err(ParseError::usage("spend", format!("I don't understand `{}`: use 7d or 30d.", short(p))))
+                    Err(ParseError::usage("spend", t!("parse-spend-period", term = short(p))))
                 }
                 Some(period) => Ok(Command::Spend(period)),
             },
         },
         "watch" => parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
-        "unwatch" => Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, "watch id")? as i64))),
+        "unwatch" => Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, IdOf::Watch)? as i64))),
         "snooze" => {
             let t = terms(rest)?;
             let [w, d] = t.as_slice() else {
-                return Err(ParseError::usage("snooze", "Give the watch id and how long, e.g. /snooze 3 2h."));
+                return Err(ParseError::usage("snooze", t!("parse-snooze-args")));
             };
-            let watch = WatchId(id::<u64>("snooze", w, "watch id")? as i64);
+            let watch = WatchId(id::<u64>("snooze", w, IdOf::Watch)? as i64);
             let duration = if matches!(d.to_ascii_lowercase().as_str(), "off" | "0" | "none") {
                 None
             } else {
                 let dur = parse_duration(d).map_err(|e| ParseError::usage("snooze", e))?;
                 if dur > MAX_SNOOZE {
-                    return Err(ParseError::usage(
-                        "snooze",
-                        "A snooze lasts at most 30d; delete the watch with /unwatch instead.",
-                    ));
+                    return Err(ParseError::usage("snooze", t!("parse-snooze-too-long")));
                 }
                 Some(dur)
             };
@@ -312,8 +309,8 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "myservers" => no_args("myservers", rest, Command::MyServers),
         "hostset" => parse_hostset(rest),
         "settings" => parse_settings(rest),
-        "" => Err(ParseError::new("Send /help for the list of commands.")),
-        other => Err(ParseError::new(format!("Unknown command /{}. Send /help for the list.", short(other)))),
+        "" => Err(ParseError::new(t!("parse-empty"))),
+        other => Err(ParseError::new(t!("parse-unknown-command", name = short(other)))),
     }
 }
 
@@ -370,21 +367,15 @@ fn parse_history(rest: &str) -> Result<Command, ParseError> {
             .strip_suffix(['h', 'd', 'w', 'm', 'y'])
             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
         if duration_like {
-            return Err(ParseError::usage(
-                "history",
-                format!("`{}` is not a period: use 24h, 7d or 30d.", short(term)),
-            ));
+            return Err(ParseError::usage("history", t!("parse-history-period", term = short(term))));
         }
         if Query::from_terms(std::slice::from_ref(term)).map_or(true, |q| q.models().is_empty()) {
-            return Err(ParseError::usage(
-                "history",
-                format!("`{}` is not a GPU model: /history takes models and a period (24h, 7d or 30d).", short(term)),
-            ));
+            return Err(ParseError::usage("history", t!("parse-history-not-model", term = short(term))));
         }
     }
     let query = query("history", &t)?;
     if query.models().is_empty() {
-        return Err(ParseError::usage("history", "Say which GPU, e.g. /history 4090 or /history 3090 30d."));
+        return Err(ParseError::usage("history", t!("parse-history-which")));
     }
     Ok(Command::History { query, period })
 }
@@ -393,7 +384,7 @@ fn no_args(cmd: &str, rest: &str, c: Command) -> Result<Command, ParseError> {
     if rest.is_empty() {
         Ok(c)
     } else {
-        Err(ParseError::usage(cmd, format!("/{cmd} takes no arguments, but got `{}`.", short(rest))))
+        Err(ParseError::usage(cmd, t!("parse-no-arguments", cmd = cmd, term = short(rest))))
     }
 }
 
@@ -403,7 +394,7 @@ fn no_args(cmd: &str, rest: &str, c: Command) -> Result<Command, ParseError> {
 pub fn terms(text: &str) -> Result<Vec<String>, ParseError> {
     crate::market::query::split_terms(text)
         .map(|ts| ts.into_iter().map(|t| t.text).collect())
-        .map_err(|_| ParseError::new("A quote (\") was opened but not closed."))
+        .map_err(|_| ParseError::new(t!("parse-open-quote")))
 }
 
 fn split_first(rest: &str) -> (&str, &str) {
@@ -411,12 +402,6 @@ fn split_first(rest: &str) -> (&str, &str) {
         Some(i) => (&rest[..i], rest[i..].trim()),
         None => (rest, ""),
     }
-}
-
-/// `s` with its first letter upper-case (a message that starts a sentence).
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// A fragment of the input as a reply may repeat it: at most [`ECHO_MAX`] characters.
@@ -430,23 +415,41 @@ fn holds_env(rest: &str) -> bool {
 }
 
 /// A positive id (`42` or `#42`), typed as the caller needs it.
-fn id<T: From<u64>>(cmd: &str, s: &str, what: &str) -> Result<T, ParseError> {
+fn id<T: From<u64>>(cmd: &str, s: &str, what: IdOf) -> Result<T, ParseError> {
     let t = s.trim().trim_start_matches('#');
     if t.is_empty() {
-        return Err(ParseError::usage(cmd, format!("Give the {what}.")));
+        return Err(ParseError::usage(cmd, t!("parse-give-id", what = what.id())));
     }
     match t.parse::<u64>() {
         Ok(n) if n > 0 && n <= i64::MAX as u64 => Ok(T::from(n)),
-        _ => Err(ParseError::usage(cmd, format!("The {what} must be a positive whole number, not `{}`.", short(t)))),
+        _ => Err(ParseError::usage(cmd, t!("parse-id-not-number", what = what.id(), term = short(t)))),
     }
 }
 
-fn one_id<T: From<u64>>(cmd: &str, rest: &str, what: &str) -> Result<T, ParseError> {
+fn one_id<T: From<u64>>(cmd: &str, rest: &str, what: IdOf) -> Result<T, ParseError> {
     let t = terms(rest)?;
     match t.as_slice() {
         [one] => id(cmd, one, what),
-        [] => Err(ParseError::usage(cmd, format!("Give the {what}."))),
-        _ => Err(ParseError::usage(cmd, format!("Give one {what}."))),
+        [] => Err(ParseError::usage(cmd, t!("parse-give-id", what = what.id()))),
+        _ => Err(ParseError::usage(cmd, t!("parse-give-one-id", what = what.id()))),
+    }
+}
+
+/// Which id a command takes, for what its errors say (the catalogue's `$what` selector).
+#[derive(Clone, Copy)]
+enum IdOf {
+    Server,
+    Order,
+    Watch,
+}
+
+impl IdOf {
+    fn id(self) -> &'static str {
+        match self {
+            IdOf::Server => "server",
+            IdOf::Order => "order",
+            IdOf::Watch => "watch",
+        }
     }
 }
 
@@ -454,20 +457,19 @@ fn price(cmd: &str, field: &str, s: &str) -> Result<f64, ParseError> {
     let t = s.trim().trim_start_matches('$');
     match t.parse::<f64>() {
         Ok(p) if p.is_finite() && p > 0.0 => Ok(p),
-        Ok(_) => Err(ParseError::usage(cmd, format!("{field} must be a positive number, not `{}`.", short(s)))),
-        Err(_) => Err(ParseError::usage(cmd, format!("{field} must be a number, not `{}`.", short(s)))),
+        Ok(_) => Err(ParseError::usage(cmd, t!("parse-not-positive", field = field, term = short(s)))),
+        Err(_) => Err(ParseError::usage(cmd, t!("parse-not-number", field = field, term = short(s)))),
     }
 }
 
 fn query(cmd: &str, t: &[String]) -> Result<Query, ParseError> {
-    Query::from_terms(t)
-        .map_err(|e| ParseError::new(format!("I didn't understand {e}.\nSee /help {cmd} for the query language.")))
+    Query::from_terms(t).map_err(|e| ParseError::new(t!("parse-query", term = e.term, problem = e.problem, cmd = cmd)))
 }
 
 /// `30m`, `2h`, `1d`, `90s`, `1h30m`, `1w`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim().to_ascii_lowercase();
-    let bad = || format!("`{}` is not a duration: use e.g. 30m, 2h or 1d.", short(s));
+    let bad = || t!("parse-duration", term = short(s));
     if t.is_empty() {
         return Err(bad());
     }
@@ -509,9 +511,9 @@ fn parse_key(rest: &str) -> Result<Command, ParseError> {
 
 fn api_key(s: &str) -> Result<ApiKey, String> {
     if s.trim().is_empty() {
-        return Err(format!("Give the key: {}", help::usage("key")));
+        return Err(t!("parse-key-missing", usage = help::usage("key")));
     }
-    ApiKey::parse(s).map_err(|e| format!("That does not look like a Clore API key: {e}."))
+    ApiKey::parse(s).map_err(|e| t!("parse-key-bad", problem = e.problem))
 }
 
 fn parse_rent(rest: &str) -> Result<Command, ParseError> {
@@ -527,7 +529,7 @@ fn parse_rent(rest: &str) -> Result<Command, ParseError> {
         let lower = term.to_ascii_lowercase();
         if let Some(v) = lower.strip_prefix("image=").map(|_| &term["image=".len()..]) {
             if v.trim().is_empty() {
-                return Err(ParseError::usage("rent", "image= needs a Docker image name."));
+                return Err(ParseError::usage("rent", t!("parse-rent-image")));
             }
             image = Some(v.trim().to_owned());
         } else if let Some(v) = lower.strip_prefix("spot=") {
@@ -535,10 +537,11 @@ fn parse_rent(rest: &str) -> Result<Command, ParseError> {
         } else if let Some(v) = lower.strip_prefix("ports=") {
             ports = parse_ports(v).map_err(|e| ParseError::usage("rent", e))?;
         } else if let Some(v) = lower.strip_prefix("currency=") {
-            currency =
-                Some(v.parse::<Currency>().map_err(|e| ParseError::usage("rent", format!("{}.", capitalized(&e))))?);
+            currency = Some(
+                v.parse::<Currency>().map_err(|_| ParseError::usage("rent", t!("parse-currency", term = short(v))))?,
+            );
         } else if lower == "env" {
-            let kv = it.next().ok_or_else(|| ParseError::usage("rent", "env must be followed by NAME=value."))?;
+            let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
             add_env(&mut env, &kv)?;
         } else if let Some(kv) = lower.strip_prefix("env=").map(|_| &term["env=".len()..]) {
             add_env(&mut env, kv)?;
@@ -547,11 +550,11 @@ fn parse_rent(rest: &str) -> Result<Command, ParseError> {
         }
     }
     let target = match target_terms.as_slice() {
-        [] => return Err(ParseError::usage("rent", "Say which server: an id from /gpus, or a query like 4090.")),
-        [one] if one.starts_with('#') => RentTarget::Server(id("rent", one, "server id")?),
+        [] => return Err(ParseError::usage("rent", t!("parse-rent-which"))),
+        [one] if one.starts_with('#') => RentTarget::Server(id("rent", one, IdOf::Server)?),
         // `4090` may be a server id or a model; the handler decides against the market.
         [one] if !one.is_empty() && one.chars().all(|c| c.is_ascii_digit()) => {
-            RentTarget::IdOrModel(id("rent", one, "server id")?, query("rent", &target_terms)?)
+            RentTarget::IdOrModel(id("rent", one, IdOf::Server)?, query("rent", &target_terms)?)
         }
         many => {
             let mut q = query("rent", many)?;
@@ -578,10 +581,10 @@ fn parse_rent(rest: &str) -> Result<Command, ParseError> {
 
 fn add_env(env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
     let Some((k, v)) = kv.split_once('=') else {
-        return Err(ParseError::usage("rent", format!("env needs NAME=value, not `{}`.", short(kv))));
+        return Err(ParseError::usage("rent", t!("parse-env-bad", term = short(kv))));
     };
     if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ParseError::usage("rent", format!("`{}` is not a valid environment variable name.", short(k))));
+        return Err(ParseError::usage("rent", t!("parse-env-name", term = short(k))));
     }
     env.insert(k.to_owned(), v.to_owned());
     Ok(())
@@ -592,24 +595,20 @@ pub fn parse_ports(s: &str) -> Result<Vec<(u16, PortProto)>, String> {
     let mut out = Vec::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (port, proto) = part.split_once(':').unwrap_or((part, "tcp"));
-        let port: u16 = port
-            .trim()
-            .parse()
-            .ok()
-            .filter(|p| *p > 0)
-            .ok_or_else(|| format!("`{}` is not a port number (1-65535).", short(port)))?;
+        let port: u16 =
+            port.trim().parse().ok().filter(|p| *p > 0).ok_or_else(|| t!("parse-port", term = short(port)))?;
         let proto = match proto.trim() {
             "tcp" => PortProto::Tcp,
             "http" => PortProto::Http,
-            other => return Err(format!("Port protocol must be tcp or http, not `{}`.", short(other))),
+            other => return Err(t!("parse-port-proto", term = short(other))),
         };
         if out.iter().any(|(p, _)| *p == port) {
-            return Err(format!("Port {port} is listed twice."));
+            return Err(t!("parse-port-twice", port = port.to_string()));
         }
         out.push((port, proto));
     }
     if out.is_empty() {
-        return Err("ports= needs at least one port, e.g. ports=22:tcp,8888:http.".into());
+        return Err(t!("parse-ports-empty"));
     }
     Ok(out)
 }
@@ -632,13 +631,15 @@ fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                 if let Some(v) = lower.strip_prefix("cooldown=") {
                     cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("max_orders="), autorent.as_mut()) {
-                    a.max_orders = v.parse().ok().filter(|n| (1..=20).contains(n)).ok_or_else(|| {
-                        ParseError::usage("watch", format!("max_orders must be 1 to 20, not `{}`.", short(v)))
-                    })?;
+                    a.max_orders = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=20).contains(n))
+                        .ok_or_else(|| ParseError::usage("watch", t!("parse-max-orders", term = short(v))))?;
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("daily_cap="), autorent.as_mut()) {
                     a.daily_cap = Some(price("watch", "daily_cap", v)?);
                 } else if lower.starts_with("max_orders=") || lower.starts_with("daily_cap=") || lower == "keep" {
-                    return Err(ParseError::usage("watch", format!("`{}` only goes after autorent.", short(&term))));
+                    return Err(ParseError::usage("watch", t!("parse-after-autorent", term = short(&term))));
                 } else {
                     q_terms.push(term);
                 }
@@ -646,14 +647,14 @@ fn parse_watch(rest: &str) -> Result<Command, ParseError> {
         }
     }
     if q_terms.is_empty() {
-        return Err(ParseError::usage("watch", "Say what to watch for, e.g. /watch 4090 max=4."));
+        return Err(ParseError::usage("watch", t!("parse-watch-what")));
     }
     let query = query("watch", &q_terms)?;
     if autorent.is_some() && query.max_price().is_none() {
-        return Err(ParseError::usage("watch", "An autorent watch needs a maximum price (max=…)."));
+        return Err(ParseError::usage("watch", t!("parse-autorent-max")));
     }
     if autorent.is_some() && once {
-        return Err(ParseError::usage("watch", "autorent already stops after renting (unless keep); drop once."));
+        return Err(ParseError::usage("watch", t!("parse-autorent-once")));
     }
     let query_text = crate::market::query::join_terms(&q_terms);
     Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
@@ -662,16 +663,10 @@ fn parse_watch(rest: &str) -> Result<Command, ParseError> {
 fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
     let t = terms(rest)?;
     let Some((name, opts)) = t.split_first() else {
-        return Err(ParseError::usage("hostset", "Give the server's name (see /myservers) and what to change."));
+        return Err(ParseError::usage("hostset", t!("parse-hostset-args")));
     };
     if name.chars().count() > HOST_NAME_MAX {
-        return Err(ParseError::usage(
-            "hostset",
-            format!(
-                "A server name is at most {HOST_NAME_MAX} characters; `{}` is longer (see /myservers).",
-                short(name)
-            ),
-        ));
+        return Err(ParseError::usage("hostset", t!("parse-host-name-long", max = HOST_NAME_MAX, term = short(name))));
     }
     let mut a = HostSetArgs { name: name.clone(), available: None, mrl_hours: None, price_btc: None, spot_btc: None };
     for o in opts {
@@ -681,11 +676,12 @@ fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
             "off" | "unavailable" => a.available = Some(false),
             _ => {
                 if let Some(v) = lower.strip_prefix("mrl=") {
-                    let h: u64 = v.trim_end_matches('h').parse().map_err(|_| {
-                        ParseError::usage("hostset", format!("mrl must be whole hours, not `{}`.", short(v)))
-                    })?;
+                    let h: u64 = v
+                        .trim_end_matches('h')
+                        .parse()
+                        .map_err(|_| ParseError::usage("hostset", t!("parse-mrl-hours", term = short(v))))?;
                     if !(1..=MRL_MAX_HOURS).contains(&h) {
-                        return Err(ParseError::usage("hostset", format!("mrl must be 1 to {MRL_MAX_HOURS} hours.")));
+                        return Err(ParseError::usage("hostset", t!("parse-mrl-range", max = MRL_MAX_HOURS)));
                     }
                     a.mrl_hours = Some(h);
                 } else if let Some(v) = lower.strip_prefix("price=") {
@@ -693,13 +689,13 @@ fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
                 } else if let Some(v) = lower.strip_prefix("spot=") {
                     a.spot_btc = Some(price("hostset", "spot", v)?);
                 } else {
-                    return Err(ParseError::usage("hostset", format!("I don't understand `{}`.", short(o))));
+                    return Err(ParseError::usage("hostset", t!("parse-not-understood", term = short(o))));
                 }
             }
         }
     }
     if a.available.is_none() && a.mrl_hours.is_none() && a.price_btc.is_none() && a.spot_btc.is_none() {
-        return Err(ParseError::usage("hostset", "Say what to change: on/off, mrl=, price= or spot=."));
+        return Err(ParseError::usage("hostset", t!("parse-hostset-what")));
     }
     Ok(Command::HostSet(a))
 }
@@ -708,37 +704,39 @@ fn parse_settings(rest: &str) -> Result<Command, ParseError> {
     let t = terms(rest)?;
     // /settings may hold a password, however it is spelled: any error deletes the message,
     // and a term that may be one is never repeated.
-    let fail = |msg: String| ParseError { message: format!("{msg}\nUsage: {}", help::usage("settings")), secret: true };
+    let fail = |msg: String| ParseError {
+        message: t!("parse-usage", problem = msg, usage = help::usage("settings")),
+        secret: true,
+    };
     let mut out = Vec::new();
     for term in &t {
         let Some((k, v)) = term.split_once('=') else {
             let shown = if term.to_ascii_lowercase().contains("pass") { "…".to_owned() } else { short(term) };
-            return Err(fail(format!("Settings are written name=value, not `{shown}`.")));
+            return Err(fail(t!("parse-settings-form", term = shown)));
         };
         let none = matches!(v.to_ascii_lowercase().as_str(), "none" | "default" | "");
         match k.to_ascii_lowercase().as_str() {
-            "currency" => {
-                out.push(SettingChange::Currency(v.parse().map_err(|e: String| fail(format!("{}.", capitalized(&e))))?))
-            }
+            "currency" => out.push(SettingChange::Currency(
+                v.parse().map_err(|_: String| fail(t!("parse-currency", term = short(v))))?,
+            )),
             "image" => {
                 if !none {
-                    check_image(v).map_err(|e| fail(e.to_string()))?;
+                    check_image(v).map_err(|e| fail(t!("clore-invalid", field = e.field, problem = e.problem)))?;
                 }
                 out.push(SettingChange::Image((!none).then(|| v.trim().to_owned())))
             }
             "sshkey" | "ssh_key" => {
                 if !none {
-                    check_ssh_key(v).map_err(|e| fail(format!("sshkey {}.", e.problem)))?;
+                    check_ssh_key(v).map_err(|e| fail(t!("parse-sshkey", problem = e.problem)))?;
                 }
                 out.push(SettingChange::SshKey((!none).then(|| v.trim().to_owned())));
             }
             "password" | "ssh_password" => {
                 if !none {
-                    crate::clore::validate::check_token("password", v).map_err(|e| fail(e.to_string()))?;
+                    crate::clore::validate::check_token("password", v)
+                        .map_err(|e| fail(t!("clore-invalid", field = e.field, problem = e.problem)))?;
                     if v.chars().count() < PASSWORD_MIN {
-                        return Err(fail(format!(
-                            "password must be at least {PASSWORD_MIN} characters: it guards a server on the internet."
-                        )));
+                        return Err(fail(t!("parse-password-short", min = PASSWORD_MIN)));
                     }
                 }
                 out.push(SettingChange::SshPassword((!none).then(|| SecretString::from(v.to_owned()))));
@@ -753,9 +751,7 @@ fn parse_settings(rest: &str) -> Result<Command, ParseError> {
             }
             other => {
                 let shown = if other.contains("pass") { "…".to_owned() } else { short(other) };
-                return Err(fail(format!(
-                    "Unknown setting `{shown}`: use currency, image, sshkey, password or locale."
-                )));
+                return Err(fail(t!("parse-settings-unknown", term = shown)));
             }
         }
     }

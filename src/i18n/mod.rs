@@ -180,6 +180,11 @@ macro_rules! number_args {
 
 number_args!(i32, i64, u32, u64, usize, f64);
 
+/// Whether `lang`'s catalogue has the message `id` (for optional messages named at run time).
+pub fn has(lang: Lang, id: &str) -> bool {
+    BUNDLES[lang.index()].has_message(id)
+}
+
 /// The message `id` in the current language with `args`; see [`crate::t`].
 pub fn text(id: &str, args: &[(&str, Arg)]) -> String {
     text_in(Lang::current(), id, args)

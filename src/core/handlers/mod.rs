@@ -15,14 +15,11 @@ use super::{Ctx, Outcome, Reply, help};
 
 pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
     match cmd {
-        Command::Start => Ok(vec![Reply::text(help::START)]),
+        Command::Start => Ok(vec![Reply::text(help::start())]),
         Command::Help(None) => Ok(vec![Reply::text(help::overview())]),
         Command::Help(Some(name)) => Ok(vec![Reply::text(match help::find(&name) {
             Some(c) => help::detail(c),
-            None => format!(
-                "There is no /{} command. Send /help for the list.",
-                crate::text::clip(&name, crate::text::ECHO_MAX)
-            ),
+            None => crate::t!("help-unknown", name = crate::text::clip(&name, crate::text::ECHO_MAX)),
         })]),
         Command::KeyStatus => keys::status(cx).await,
         Command::KeySet(k) => keys::set(cx, k).await,

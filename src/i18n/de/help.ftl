@@ -1,1 +1,90 @@
-## help (being written)
+## Hilfe: /help, /start, die Befehlsmenüs (Kurzbeschreibungen: höchstens 100 Zeichen).
+
+help-start-usage = /start
+help-start-summary = Was clorebot kann und wie du anfängst
+
+help-help-usage = /help [Befehl]
+help-help-summary = Alle Befehle oder die Details zu einem
+
+help-key-usage = /key set <API-Schlüssel> · /key remove · /key
+help-key-summary = Clore-API-Schlüssel speichern, entfernen oder prüfen (nur im privaten Chat)
+help-key-details = Einen Schlüssel bekommst du auf clore.ai → Profile → API. Er wird bei Clore geprüft, verschlüsselt gespeichert und nur als Fingerabdruck angezeigt. Schick ihn nie in eine Gruppe: Die Nachricht wird gelöscht und abgelehnt.
+
+help-gpus-usage = /gpus [Suche]
+help-gpus-summary = Den Marktplatz durchsuchen (ohne Schlüssel)
+help-gpus-details =
+    Suchbegriffe, in beliebiger Reihenfolge:
+    • ein Modell: 4090, a100, "rtx 3090"
+    • x2 oder 2x: mindestens 2 GPUs
+    • <5 oder max=5: Preis pro Tag höchstens 5
+    • Feld Operator Wert mit = != < <= > >= oder in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (Stunden), cuda — z. B. ram>=64 cc in [DE,NL] cuda>=12.2
+    • spot oder ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (auch vermietete)
+
+help-history-usage = /history <Suche> [24h|7d|30d]
+help-history-summary = Preisdiagramm eines GPU-Modells: günstigster und mittlerer freier Preis, freie Server
+help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h.
+
+help-spend-usage = /spend [7d|30d]
+help-spend-summary = Was deine Bestellungen pro Tag kosten: Diagramm und Tabelle je Bestellung
+help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (mit ihm gemietet oder auf deinem Konto gesehen): den Preis jeder Bestellung für die Zeit, die sie an jedem Tag lief, plus die Erstellungsgebühr am ersten Tag.
+
+help-server-usage = /server <ID>
+help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers
+
+help-rent-usage = /rent <ID oder Suche> [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-summary = Einen Server mieten (eine Suche wählt den günstigsten freien); fragt nach Bestätigung
+help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst.
+
+help-orders-usage = /orders [all]
+help-orders-summary = Deine laufenden Bestellungen (oder alle) mit SSH- und HTTP-Zugängen
+
+help-cancel-usage = /cancel <Bestell-ID> [Problembeschreibung]
+help-cancel-summary = Eine Bestellung beenden, optional mit Meldung eines Problems mit dem Server
+
+help-spotprice-usage = /spotprice <Bestell-ID> <Preis pro Tag>
+help-spotprice-summary = Das Gebot einer Spot-Bestellung ändern
+help-spotprice-details = Clore senkt ein Gebot höchstens um eine Stufe auf einmal und höchstens alle 10 Minuten.
+
+help-wallets-usage = /wallets
+help-wallets-summary = Deine Guthaben und Einzahlungsadressen (privat angezeigt)
+
+help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-summary = Benachrichtigung, sobald ein passender Server frei wird
+help-watch-details =
+    • once: einmal benachrichtigen, dann aufhören
+    • here: ein Team-Watch, der diese Gruppe oder diesen Kanal benachrichtigt (nur Admins)
+    • cooldown: Ruhezeit nach jeder Benachrichtigung
+    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep
+
+help-watches-usage = /watches
+help-watches-summary = Deine Watches (in einer Gruppe: die des Teams)
+
+help-unwatch-usage = /unwatch <Watch-ID>
+help-unwatch-summary = Einen Watch löschen
+
+help-snooze-usage = /snooze <Watch-ID> <Dauer|off>
+help-snooze-summary = Einen Watch eine Weile stummschalten (30m, 2h, 1d; höchstens 30d)
+
+help-myservers-usage = /myservers
+help-myservers-summary = Für Hosts: deine Server, ihr Status und ihre Preise
+
+help-hostset-usage = /hostset <Servername> [on|off] [mrl=<Stunden>] [price=<BTC/Tag>] [spot=<BTC/Tag>]
+help-hostset-summary = Für Hosts: Verfügbarkeit, maximale Mietdauer oder Preise eines Servers ändern
+help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was du weglässt, bleibt wie es ist.
+
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto]
+help-settings-summary = Deine Standards: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache
+help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins).
+
+help-overview-title = Befehle:
+help-overview-footer = /help <Befehl> für Details.
+help-unknown = Es gibt keinen Befehl /{ $name }. Sende /help für die Liste.
+help-start =
+    clorebot mietet GPUs auf dem Clore.ai-Marktplatz direkt aus diesem Chat.
+
+    1. /gpus 4090 — den Markt durchsuchen (ohne Schlüssel)
+    2. /key set <dein Clore-API-Schlüssel> — in einem privaten Chat mit mir; verschlüsselt gespeichert
+    3. /rent <Server-ID> — mit einer Bestätigung mieten; /orders zeigt die SSH-Zugänge
+    4. /watch 4090 max=4 — Benachrichtigung, sobald ein günstiger auftaucht
+
+    /help listet alles auf. /settings locale=en oder locale=ru wechselt die Sprache.

@@ -1,3 +1,69 @@
-## What the command parser says about a command it cannot read.
+## Was der Befehlsleser zu einem Befehl sagt, den er nicht lesen kann.
 
-settings-locale-bad = language must be en (English), de (Deutsch) or ru (Русский), or auto for your app's language; not `{ $value }`.
+settings-locale-bad = Sprache muss en (English), de (Deutsch) oder ru (Русский) sein, oder auto für die Sprache deiner App; nicht `{ $value }`.
+parse-usage =
+    { $problem }
+    Verwendung: { $usage }
+parse-help-one = Frag bitte nach einem Befehl auf einmal.
+parse-not-understood = Ich verstehe `{ $term }` nicht.
+parse-spotprice-args = Gib die Bestell-ID und den neuen Preis pro Tag an.
+parse-spend-period = Ich verstehe `{ $term }` nicht: nimm 7d oder 30d.
+parse-snooze-args = Gib die Watch-ID an und wie lange, z. B. /snooze 3 2h.
+parse-snooze-too-long = Stummschalten geht höchstens 30d; lösch den Watch stattdessen mit /unwatch.
+parse-empty = Sende /help für die Liste der Befehle.
+parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
+parse-history-period = `{ $term }` ist kein Zeitraum: nimm 24h, 7d oder 30d.
+parse-history-not-model = `{ $term }` ist kein GPU-Modell: /history nimmt Modelle und einen Zeitraum (24h, 7d oder 30d).
+parse-history-which = Sag, welche GPU, z. B. /history 4090 oder /history 3090 30d.
+parse-no-arguments = /{ $cmd } nimmt keine Argumente, bekam aber `{ $term }`.
+parse-open-quote = Ein Anführungszeichen (") wurde geöffnet, aber nicht geschlossen.
+parse-give-id = Gib die { $what ->
+    [server] Server-ID
+    [order] Bestell-ID
+   *[watch] Watch-ID
+} an.
+parse-give-one-id = Gib genau eine { $what ->
+    [server] Server-ID
+    [order] Bestell-ID
+   *[watch] Watch-ID
+} an.
+parse-id-not-number = Die { $what ->
+    [server] Server-ID
+    [order] Bestell-ID
+   *[watch] Watch-ID
+} muss eine positive ganze Zahl sein, nicht `{ $term }`.
+parse-not-positive = { $field } muss eine positive Zahl sein, nicht `{ $term }`.
+parse-not-number = { $field } muss eine Zahl sein, nicht `{ $term }`.
+parse-query =
+    Ich habe `{ $term }` nicht verstanden: { $problem }.
+    Siehe /help { $cmd } für die Suchsprache.
+parse-duration = `{ $term }` ist keine Dauer: nimm z. B. 30m, 2h oder 1d.
+parse-key-missing = Gib den Schlüssel an: { $usage }
+parse-key-bad = Das sieht nicht nach einem Clore-API-Schlüssel aus: { $problem }.
+key-problem-empty = er ist leer
+key-problem-chars = er darf nur druckbare ASCII-Zeichen ohne Leerzeichen enthalten
+key-problem-length = er muss zwischen { $min } und { $max } Zeichen lang sein (Clore-Schlüssel haben 32)
+parse-rent-image = image= braucht den Namen eines Docker-Images.
+parse-currency = Unbekannte Währung `{ $term }`; nimm usd, clore oder btc.
+parse-env-missing = Auf env muss NAME=Wert folgen.
+parse-rent-which = Sag, welcher Server: eine ID aus /gpus oder eine Suche wie 4090.
+parse-env-bad = env braucht NAME=Wert, nicht `{ $term }`.
+parse-env-name = `{ $term }` ist kein gültiger Name für eine Umgebungsvariable.
+parse-port = `{ $term }` ist keine Portnummer (1-65535).
+parse-port-proto = Das Port-Protokoll muss tcp oder http sein, nicht `{ $term }`.
+parse-port-twice = Port { $port } ist doppelt angegeben.
+parse-ports-empty = ports= braucht mindestens einen Port, z. B. ports=22:tcp,8888:http.
+parse-max-orders = max_orders muss 1 bis 20 sein, nicht `{ $term }`.
+parse-after-autorent = `{ $term }` gehört hinter autorent.
+parse-watch-what = Sag, worauf du warten willst, z. B. /watch 4090 max=4.
+parse-autorent-max = Ein Autorent-Watch braucht einen Höchstpreis (max=…).
+parse-autorent-once = autorent hört nach dem Mieten ohnehin auf (außer mit keep); lass once weg.
+parse-hostset-args = Gib den Namen des Servers an (siehe /myservers) und was sich ändern soll.
+parse-mrl-hours = mrl muss in ganzen Stunden angegeben werden, nicht `{ $term }`.
+parse-mrl-range = mrl muss 1 bis { $max } Stunden betragen.
+parse-hostset-what = Sag, was sich ändern soll: on/off, mrl=, price= oder spot=.
+parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term }` ist länger (siehe /myservers).
+parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.
+parse-password-short = password muss mindestens { $min } Zeichen haben: es schützt einen Server im Internet.
+parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password oder locale.
+parse-sshkey = sshkey { $problem }.

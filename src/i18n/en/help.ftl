@@ -1,1 +1,90 @@
-## help (being written)
+## Help: /help, /start, the command menus (summaries: at most 100 characters, Discord's limit).
+
+help-start-usage = /start
+help-start-summary = What clorebot does and how to begin
+
+help-help-usage = /help [command]
+help-help-summary = All commands, or the details of one
+
+help-key-usage = /key set <api key> · /key remove · /key
+help-key-summary = Store, remove or check your Clore API key (private chat only)
+help-key-details = Get a key at clore.ai → Profile → API. It is checked with Clore, stored encrypted, and shown back only as a fingerprint. Never send it in a group: the message is deleted and refused.
+
+help-gpus-usage = /gpus [query]
+help-gpus-summary = Search the marketplace (no key needed)
+help-gpus-details = 
+    Query terms, in any order:
+    • a model: 4090, a100, "rtx 3090"
+    • x2 or 2x: at least 2 GPUs
+    • <5 or max=5: price per day at most 5
+    • field op value with = != < <= > >= or in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (hours), cuda — e.g. ram>=64 cc in [DE,NL] cuda>=12.2
+    • spot or ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (include rented)
+
+help-history-usage = /history <query> [24h|7d|30d]
+help-history-summary = A price chart of a GPU model: cheapest and median free price, free servers
+help-history-details = From what every market poll records, in USD per day: hourly over 24h, every six hours over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history "rtx 3090" 24h.
+
+help-spend-usage = /spend [7d|30d]
+help-spend-summary = What your orders cost per day: a chart and a table by order
+help-spend-details = Counts the orders clorebot follows for you (rented with it or seen on your account): each order's price for the time it ran each day, plus its creation fee on the day it began.
+
+help-server-usage = /server <id>
+help-server-summary = One server's specs, prices and spot market
+
+help-rent-usage = /rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-summary = Rent a server (a query picks the cheapest free match); asks to confirm
+help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you.
+
+help-orders-usage = /orders [all]
+help-orders-summary = Your active orders (or all) with SSH and HTTP endpoints
+
+help-cancel-usage = /cancel <order id> [issue text]
+help-cancel-summary = Cancel an order, optionally reporting a problem with the server
+
+help-spotprice-usage = /spotprice <order id> <price per day>
+help-spotprice-summary = Change the bid of a spot order
+help-spotprice-details = Clore lowers a bid at most one step at a time and at most once every 10 minutes.
+
+help-wallets-usage = /wallets
+help-wallets-summary = Your balances and deposit addresses (shown privately)
+
+help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-summary = Get an alert when a matching server becomes available
+help-watch-details = 
+    • once: alert once, then stop
+    • here: a team watch that alerts this group or channel (admins only)
+    • cooldown: quiet time after each alert
+    • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep
+
+help-watches-usage = /watches
+help-watches-summary = Your watches (in a group: the team's)
+
+help-unwatch-usage = /unwatch <watch id>
+help-unwatch-summary = Delete a watch
+
+help-snooze-usage = /snooze <watch id> <duration|off>
+help-snooze-summary = Silence a watch for a while (30m, 2h, 1d; at most 30d)
+
+help-myservers-usage = /myservers
+help-myservers-summary = Hosts: your servers, their status and pricing
+
+help-hostset-usage = /hostset <server name> [on|off] [mrl=<hours>] [price=<btc/day>] [spot=<btc/day>]
+help-hostset-summary = Hosts: change a server's availability, max rental length or prices
+help-hostset-details = Prices are in BTC per day, as Clore's API takes them; what you leave out stays as it is.
+
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto]
+help-settings-summary = Your defaults: display currency, image, SSH key or password, language
+help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only).
+
+help-overview-title = Commands:
+help-overview-footer = /help <command> for details.
+help-unknown = There is no /{ $name } command. Send /help for the list.
+help-start =
+    clorebot rents GPUs on the Clore.ai marketplace from this chat.
+
+    1. /gpus 4090 — search the market (no key needed)
+    2. /key set <your Clore API key> — in a private chat with me; stored encrypted
+    3. /rent <server id> — rent with one confirmation; /orders shows SSH details
+    4. /watch 4090 max=4 — get an alert when a cheap one appears
+
+    /help lists everything. /settings locale=de or locale=ru switches the language.

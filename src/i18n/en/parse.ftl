@@ -1,3 +1,69 @@
 ## What the command parser says about a command it cannot read.
 
 settings-locale-bad = language must be en (English), de (Deutsch) or ru (Русский), or auto for your app's language; not `{ $value }`.
+parse-usage =
+    { $problem }
+    Usage: { $usage }
+parse-help-one = Ask about one command at a time.
+parse-not-understood = I don't understand `{ $term }`.
+parse-spotprice-args = Give the order id and the new price per day.
+parse-spend-period = I don't understand `{ $term }`: use 7d or 30d.
+parse-snooze-args = Give the watch id and how long, e.g. /snooze 3 2h.
+parse-snooze-too-long = A snooze lasts at most 30d; delete the watch with /unwatch instead.
+parse-empty = Send /help for the list of commands.
+parse-unknown-command = Unknown command /{ $name }. Send /help for the list.
+parse-history-period = `{ $term }` is not a period: use 24h, 7d or 30d.
+parse-history-not-model = `{ $term }` is not a GPU model: /history takes models and a period (24h, 7d or 30d).
+parse-history-which = Say which GPU, e.g. /history 4090 or /history 3090 30d.
+parse-no-arguments = /{ $cmd } takes no arguments, but got `{ $term }`.
+parse-open-quote = A quote (") was opened but not closed.
+parse-give-id = Give the { $what ->
+    [server] server id
+    [order] order id
+   *[watch] watch id
+}.
+parse-give-one-id = Give one { $what ->
+    [server] server id
+    [order] order id
+   *[watch] watch id
+}.
+parse-id-not-number = The { $what ->
+    [server] server id
+    [order] order id
+   *[watch] watch id
+} must be a positive whole number, not `{ $term }`.
+parse-not-positive = { $field } must be a positive number, not `{ $term }`.
+parse-not-number = { $field } must be a number, not `{ $term }`.
+parse-query =
+    I didn't understand `{ $term }`: { $problem }.
+    See /help { $cmd } for the query language.
+parse-duration = `{ $term }` is not a duration: use e.g. 30m, 2h or 1d.
+parse-key-missing = Give the key: { $usage }
+parse-key-bad = That does not look like a Clore API key: { $problem }.
+key-problem-empty = it is empty
+key-problem-chars = it may only contain printable ASCII characters without spaces
+key-problem-length = it must be between { $min } and { $max } characters (Clore keys are 32)
+parse-rent-image = image= needs a Docker image name.
+parse-currency = Unknown currency `{ $term }`; use usd, clore or btc.
+parse-env-missing = env must be followed by NAME=value.
+parse-rent-which = Say which server: an id from /gpus, or a query like 4090.
+parse-env-bad = env needs NAME=value, not `{ $term }`.
+parse-env-name = `{ $term }` is not a valid environment variable name.
+parse-port = `{ $term }` is not a port number (1-65535).
+parse-port-proto = Port protocol must be tcp or http, not `{ $term }`.
+parse-port-twice = Port { $port } is listed twice.
+parse-ports-empty = ports= needs at least one port, e.g. ports=22:tcp,8888:http.
+parse-max-orders = max_orders must be 1 to 20, not `{ $term }`.
+parse-after-autorent = `{ $term }` only goes after autorent.
+parse-watch-what = Say what to watch for, e.g. /watch 4090 max=4.
+parse-autorent-max = An autorent watch needs a maximum price (max=…).
+parse-autorent-once = autorent already stops after renting (unless keep); drop once.
+parse-hostset-args = Give the server's name (see /myservers) and what to change.
+parse-mrl-hours = mrl must be whole hours, not `{ $term }`.
+parse-mrl-range = mrl must be 1 to { $max } hours.
+parse-hostset-what = Say what to change: on/off, mrl=, price= or spot=.
+parse-host-name-long = A server name is at most { $max } characters; `{ $term }` is longer (see /myservers).
+parse-settings-form = Settings are written name=value, not `{ $term }`.
+parse-password-short = password must be at least { $min } characters: it guards a server on the internet.
+parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
+parse-sshkey = sshkey { $problem }.

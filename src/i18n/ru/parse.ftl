@@ -1,3 +1,69 @@
-## What the command parser says about a command it cannot read.
+## Что разборщик команд говорит о команде, которую не может прочитать.
 
-settings-locale-bad = language must be en (English), de (Deutsch) or ru (Русский), or auto for your app's language; not `{ $value }`.
+settings-locale-bad = язык должен быть en (English), de (Deutsch) или ru (Русский) либо auto — язык вашего приложения; а не `{ $value }`.
+parse-usage =
+    { $problem }
+    Использование: { $usage }
+parse-help-one = Спрашивайте об одной команде за раз.
+parse-not-understood = Не понимаю `{ $term }`.
+parse-spotprice-args = Укажите id заказа и новую цену за сутки.
+parse-spend-period = Не понимаю `{ $term }`: используйте 7d или 30d.
+parse-snooze-args = Укажите id отслеживания и на сколько, например /snooze 3 2h.
+parse-snooze-too-long = Заглушить можно максимум на 30d; вместо этого удалите отслеживание командой /unwatch.
+parse-empty = Отправьте /help, чтобы увидеть список команд.
+parse-unknown-command = Неизвестная команда /{ $name }. Отправьте /help, чтобы увидеть список.
+parse-history-period = `{ $term }` — не период: используйте 24h, 7d или 30d.
+parse-history-not-model = `{ $term }` — не модель GPU: /history принимает модели и период (24h, 7d или 30d).
+parse-history-which = Укажите GPU, например /history 4090 или /history 3090 30d.
+parse-no-arguments = /{ $cmd } не принимает аргументов, а получено `{ $term }`.
+parse-open-quote = Кавычка (") открыта, но не закрыта.
+parse-give-id = Укажите { $what ->
+    [server] id сервера
+    [order] id заказа
+   *[watch] id отслеживания
+}.
+parse-give-one-id = Укажите один { $what ->
+    [server] id сервера
+    [order] id заказа
+   *[watch] id отслеживания
+}.
+parse-id-not-number = { $what ->
+    [server] Id сервера
+    [order] Id заказа
+   *[watch] Id отслеживания
+} должен быть целым положительным числом, а не `{ $term }`.
+parse-not-positive = { $field } должно быть положительным числом, а не `{ $term }`.
+parse-not-number = { $field } должно быть числом, а не `{ $term }`.
+parse-query =
+    Не удалось понять `{ $term }`: { $problem }.
+    Язык запросов: /help { $cmd }.
+parse-duration = `{ $term }` — не длительность: используйте, например, 30m, 2h или 1d.
+parse-key-missing = Укажите ключ: { $usage }
+parse-key-bad = Это не похоже на API-ключ Clore: { $problem }.
+key-problem-empty = он пустой
+key-problem-chars = в нём допустимы только печатные символы ASCII без пробелов
+key-problem-length = его длина должна быть от { $min } до { $max } символов (у ключей Clore — 32)
+parse-rent-image = image= требует имя Docker-образа.
+parse-currency = Неизвестная валюта `{ $term }`; используйте usd, clore или btc.
+parse-env-missing = После env должно идти ИМЯ=значение.
+parse-rent-which = Укажите сервер: id из /gpus или запрос вроде 4090.
+parse-env-bad = env требует ИМЯ=значение, а не `{ $term }`.
+parse-env-name = `{ $term }` — недопустимое имя переменной окружения.
+parse-port = `{ $term }` — не номер порта (1-65535).
+parse-port-proto = Протокол порта должен быть tcp или http, а не `{ $term }`.
+parse-port-twice = Порт { $port } указан дважды.
+parse-ports-empty = ports= требует хотя бы один порт, например ports=22:tcp,8888:http.
+parse-max-orders = max_orders должно быть от 1 до 20, а не `{ $term }`.
+parse-after-autorent = `{ $term }` указывается только после autorent.
+parse-watch-what = Укажите, что отслеживать, например /watch 4090 max=4.
+parse-autorent-max = Отслеживанию с autorent нужна максимальная цена (max=…).
+parse-autorent-once = autorent и так останавливается после аренды (если нет keep); уберите once.
+parse-hostset-args = Укажите имя сервера (см. /myservers) и что изменить.
+parse-mrl-hours = mrl задаётся в целых часах, а не `{ $term }`.
+parse-mrl-range = mrl должно быть от 1 до { $max } часов.
+parse-hostset-what = Укажите, что изменить: on/off, mrl=, price= или spot=.
+parse-host-name-long = Имя сервера — не длиннее { $max } символов; `{ $term }` длиннее (см. /myservers).
+parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
+parse-password-short = password должен быть не короче { $min } символов: он защищает сервер в интернете.
+parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
+parse-sshkey = sshkey { $problem }.
