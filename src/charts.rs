@@ -2,6 +2,9 @@
 //! and `/spend`'s bars.
 //! Sized to read on a phone (800×450) in the one font we ship (DejaVu Sans, which covers
 //! Latin and Cyrillic).
+//! Callers give every word already in the reader's language; dates and numbers on the axes
+//! follow the current language ([`crate::i18n`]), so drawing off the async workers must run
+//! in the caller's language scope.
 
 use std::sync::Once;
 
@@ -42,9 +45,32 @@ pub struct PriceChart<'a> {
     pub unit: &'a str,
     /// Labels for the cheapest and median series and the free-server count.
     pub labels: [&'a str; 3],
-    /// The x axis' date format (chrono), e.g. "%d %b" or "%H:%M".
-    pub date_format: &'a str,
+    /// How the x axis writes its moments.
+    pub dates: DateAxis,
     pub points: &'a [PricePoint],
+}
+
+/// What a time axis' labels say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateAxis {
+    /// The time of day, `14:00` (a chart over a day).
+    TimeOfDay,
+    /// The day and month the language's way, `24 Nov`, `24. Nov`, `24 ноя` (a week or more).
+    DayMonth,
+}
+
+impl DateAxis {
+    fn label(self, at: DateTime<Utc>) -> String {
+        match self {
+            DateAxis::TimeOfDay => at.format("%H:%M").to_string(),
+            DateAxis::DayMonth => crate::i18n::day_month(at),
+        }
+    }
+}
+
+/// An axis price with `decimals`, as the current language writes numbers.
+fn axis_price(v: f64, decimals: usize) -> String {
+    crate::i18n::number(&trim_price(v, decimals))
 }
 
 /// Renders `chart` as a PNG.
@@ -92,7 +118,7 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
     root.fill(&WHITE)?;
     let (first, last) = match (c.points.first(), c.points.last()) {
         (Some(f), Some(l)) => (f.at.timestamp(), l.at.timestamp().max(f.at.timestamp() + 1)),
-        _ => return Err("no points to draw".into()),
+        _ => return Err(anyhow::anyhow!("no points to draw").into()),
     };
     let prices = c.points.iter().flat_map(|p| [p.cheapest, p.median]).flatten().filter(|v| v.is_finite());
     let (lo, hi) = prices.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
@@ -109,15 +135,14 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
         .right_y_label_area_size(52)
         .build_cartesian_2d(first..last, y)?
         .set_secondary_coord(first..last, 0.0..max_free);
-    let format = c.date_format;
-    let date =
-        |t: &i64| DateTime::<Utc>::from_timestamp(*t, 0).map(|d| d.format(format).to_string()).unwrap_or_default();
-    let price = |v: &f64| trim_price(*v, places);
+    let dates = c.dates;
+    let date = |t: &i64| DateTime::<Utc>::from_timestamp(*t, 0).map(|d| dates.label(d)).unwrap_or_default();
+    let price = |v: &f64| axis_price(*v, places);
     price_axis(chart.configure_mesh().x_labels(7).x_label_formatter(&date), c.unit, &price)?;
     chart
         .configure_secondary_axes()
         .y_desc(c.labels[2])
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| crate::i18n::number(&format!("{v:.0}")))
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 16))
         .draw()?;
@@ -182,7 +207,7 @@ pub fn spend_chart(chart: &SpendChart<'_>) -> anyhow::Result<Vec<u8>> {
 
 fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
     if c.days.is_empty() {
-        return Err("no days to draw".into());
+        return Err(anyhow::anyhow!("no days to draw").into());
     }
     let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -201,9 +226,9 @@ fn draw_spend(c: &SpendChart<'_>, rgb: &mut [u8]) -> DrawResult {
         if (x - i).abs() > 0.01 || i < 0.0 || i as usize >= days.len() {
             return String::new();
         }
-        days[i as usize].0.format("%d %b").to_string()
+        DateAxis::DayMonth.label(days[i as usize].0.and_time(chrono::NaiveTime::MIN).and_utc())
     };
-    let price = |v: &f64| trim_price(*v, places);
+    let price = |v: &f64| axis_price(*v, places);
     price_axis(chart.configure_mesh().disable_x_mesh().x_labels(n.min(10)).x_label_formatter(&label), c.unit, &price)?;
     let bar = RGBColor(31, 119, 180);
     chart.draw_series(
@@ -239,7 +264,7 @@ mod tests {
             title: "RTX 4090 — 7 days",
             unit: "USD per day",
             labels: ["cheapest", "median", "free servers"],
-            date_format: "%d %b",
+            dates: DateAxis::DayMonth,
             points: &pts,
         })
         .unwrap();
@@ -257,11 +282,23 @@ mod tests {
             title: "Только одна точка",
             unit: "USD",
             labels: ["a", "b", "c"],
-            date_format: "%H:%M",
+            dates: DateAxis::TimeOfDay,
             points: &pts,
         };
         assert!(price_chart(&chart).is_ok());
         assert!(price_chart(&PriceChart { points: &[], ..chart }).is_err());
+    }
+
+    #[test]
+    fn axis_dates_and_prices_follow_the_language() {
+        use crate::i18n::{Lang, sync_scope};
+        let at = DateTime::from_timestamp(1_795_529_100, 0).unwrap(); // 2026-11-24 14:05 UTC
+        assert_eq!((DateAxis::DayMonth.label(at), DateAxis::TimeOfDay.label(at)), ("24 Nov".into(), "14:05".into()));
+        sync_scope(Lang::Ru, || {
+            assert_eq!(DateAxis::DayMonth.label(at), "24 ноя");
+            assert_eq!(axis_price(0.35, 2), "0,35");
+        });
+        sync_scope(Lang::De, || assert_eq!(DateAxis::DayMonth.label(at), "24. Nov"));
     }
 
     #[test]

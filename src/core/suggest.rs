@@ -2,6 +2,7 @@
 //! for a query, the caller's active orders for an order id, their watches for a watch id.
 
 use crate::store::{Platform, orders, users, watches};
+use crate::t;
 
 use super::Core;
 
@@ -55,7 +56,7 @@ impl Core {
                 out = ranked
                     .into_iter()
                     .map(|(m, n)| Suggestion {
-                        label: format!("{m} — {n} free"),
+                        label: t!("suggest-model", model = m, n = n),
                         value: SuggestedValue::Text(m.to_owned()),
                     })
                     .collect();
@@ -67,9 +68,12 @@ impl Core {
                         out = list
                             .into_iter()
                             .filter(|o| o.order_id.to_string().contains(&typed))
-                            .map(|o| Suggestion {
-                                label: format!("order {} on server #{}", o.order_id, o.server_id),
-                                value: SuggestedValue::Id(o.order_id),
+                            .map(|o| {
+                                let (order, server) = (o.order_id.to_string(), o.server_id.to_string());
+                                Suggestion {
+                                    label: t!("suggest-order", order = order, server = server),
+                                    value: SuggestedValue::Id(o.order_id),
+                                }
                             })
                             .collect();
                     }

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use super::gpu::ModelFilter;
 use super::snapshot::{ServerView, parse_version};
 use crate::clore::Currency;
+use crate::i18n::number;
+use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
 /// Most results one query returns; more is never shown, and it bounds the work of sorting
@@ -26,7 +28,8 @@ const MAX_LIMIT: usize = 1000;
 /// Relative tolerance for `=`, so `reliability=0.95` equals a server's 0.9500000001.
 pub const EQ_TOLERANCE: f64 = 1e-9;
 
-/// The problem is phrased to follow "I didn't understand `term`: …".
+/// The problem is phrased to follow "I didn't understand `term`: …", in the language of the
+/// command being parsed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("`{term}`: {problem}")]
 pub struct QueryError {
@@ -65,20 +68,20 @@ enum Field {
     Cuda,
 }
 
-/// Each field's name in queries, then its label and unit in [`Query::describe`].
-const FIELDS: [(Field, &str, &str, &str); 12] = [
-    (Field::Gpus, "gpus", "GPUs", ""),
-    (Field::Price, "price", "price", "/day"),
-    (Field::Ram, "ram", "RAM", " GB"),
-    (Field::Vram, "vram", "VRAM", " GB"),
-    (Field::Cpus, "cpus", "CPUs", ""),
-    (Field::Down, "down", "down", " Mbps"),
-    (Field::Up, "up", "up", " Mbps"),
-    (Field::Cc, "cc", "cc", ""),
-    (Field::Reliability, "reliability", "reliability", ""),
-    (Field::Rating, "rating", "rating", ""),
-    (Field::Mrl, "mrl", "mrl", " h"),
-    (Field::Cuda, "cuda", "CUDA", ""),
+/// Each field's name in queries (the same in every language).
+const FIELDS: [(Field, &str); 12] = [
+    (Field::Gpus, "gpus"),
+    (Field::Price, "price"),
+    (Field::Ram, "ram"),
+    (Field::Vram, "vram"),
+    (Field::Cpus, "cpus"),
+    (Field::Down, "down"),
+    (Field::Up, "up"),
+    (Field::Cc, "cc"),
+    (Field::Reliability, "reliability"),
+    (Field::Rating, "rating"),
+    (Field::Mrl, "mrl"),
+    (Field::Cuda, "cuda"),
 ];
 
 impl Field {
@@ -87,12 +90,38 @@ impl Field {
     }
 
     fn name(self) -> &'static str {
-        self.info().0
+        FIELDS.iter().find(|f| f.0 == self).map_or("", |f| f.1)
     }
 
-    /// (name, label, unit).
-    fn info(self) -> (&'static str, &'static str, &'static str) {
-        FIELDS.iter().find(|f| f.0 == self).map_or(("", "", ""), |f| (f.1, f.2, f.3))
+    /// The field's label in [`Query::describe`], in the current language.
+    fn label(self) -> String {
+        match self {
+            Field::Gpus => t!("query-field-gpus"),
+            Field::Price => t!("query-field-price"),
+            Field::Ram => t!("query-field-ram"),
+            Field::Vram => t!("query-field-vram"),
+            Field::Cpus => t!("query-field-cpus"),
+            Field::Down => t!("query-field-down"),
+            Field::Up => t!("query-field-up"),
+            Field::Cc => t!("query-field-cc"),
+            Field::Reliability => t!("query-field-reliability"),
+            Field::Rating => t!("query-field-rating"),
+            Field::Mrl => t!("query-field-mrl"),
+            Field::Cuda => t!("query-field-cuda"),
+        }
+    }
+
+    /// `value` (one value or a list) with the field's unit: `64 GB`, `[1, 2]/day`,
+    /// `0.4 CLORE/day`.
+    fn with_unit(self, value: String, currency: Option<Currency>) -> String {
+        match (self, currency) {
+            (Field::Price, Some(c)) => t!("per-day-short", day = format!("{value} {c}")),
+            (Field::Price, None) => t!("per-day-short", day = value),
+            (Field::Ram | Field::Vram, _) => t!("query-unit-gb", value = value),
+            (Field::Down | Field::Up, _) => t!("query-unit-mbps", value = value),
+            (Field::Mrl, _) => t!("query-unit-hours", value = value),
+            _ => value,
+        }
     }
 }
 
@@ -211,26 +240,25 @@ impl Cond {
         }
     }
 
+    /// The condition in words, in the current language: `RAM ≥ 64 GB`, `≤0.5/day`.
     fn describe(&self, currency: Option<Currency>) -> String {
-        let (_, label, unit) = self.field.info();
         let shown = |v: &Value| match (self.field, v) {
-            (Field::Reliability, Value::Num(n)) => format!("{}%", fmt_num(n * 100.0)),
-            (_, Value::Num(n)) => fmt_num(*n),
+            (Field::Reliability, Value::Num(n)) => t!("percent", n = number(&fmt_num(n * 100.0))),
+            (_, Value::Num(n)) => number(&fmt_num(*n)),
             (_, Value::Version(a, b)) => format!("{a}.{b}"),
             (_, Value::Text(t)) => t.clone(),
         };
         let list = || format!("[{}]", self.values.iter().map(shown).collect::<Vec<_>>().join(", "));
         let one = || self.values.first().map(shown).unwrap_or_default();
-        let unit = match (self.field, currency) {
-            (Field::Price, Some(c)) => format!(" {c}/day"),
-            _ => unit.to_owned(),
-        };
-        match (self.field, self.op) {
-            (_, Op::In) => format!("{label} in {}{unit}", list()),
-            (Field::Gpus, Op::Eq) => format!("{} GPUs", one()),
-            (Field::Gpus, op) => format!("{}{} GPUs", op.symbol(), one()),
-            (Field::Price, op) => format!("{}{}{unit}", op.symbol(), one()),
-            (_, op) => format!("{label} {} {}{unit}", op.symbol(), one()),
+        let field = self.field;
+        match (field, self.op) {
+            (_, Op::In) => t!("query-condition-in", field = field.label(), values = field.with_unit(list(), currency)),
+            (Field::Gpus, Op::Eq) => t!("query-gpus-exactly", n = one()),
+            (Field::Gpus, op) => t!("query-gpus-bound", op = op.symbol(), n = one()),
+            (Field::Price, op) => format!("{}{}", op.symbol(), field.with_unit(one(), currency)),
+            (_, op) => {
+                t!("query-condition", field = field.label(), op = op.symbol(), value = field.with_unit(one(), currency))
+            }
         }
     }
 }
@@ -434,13 +462,13 @@ impl Query {
         out
     }
 
-    /// A short canonical description for replies, e.g.
+    /// A short canonical description for replies, in the current language, e.g.
     /// `RTX 4090 · ≥2 GPUs · ≤0.5/day · cc in [DE, NL] · spot · incl. rented · by -gpus`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         let unfiltered = self.models.is_empty() && self.conds.is_empty();
         if unfiltered {
-            parts.push(if self.include_rented { "all servers" } else { "all free servers" }.to_owned());
+            parts.push(if self.include_rented { t!("query-all-servers") } else { t!("query-all-free-servers") });
         } else if !self.models.is_empty() {
             parts.push(self.models.phrases().join(" "));
         }
@@ -448,19 +476,20 @@ impl Query {
         if let Some(c) = self.currency
             && !self.conds.iter().any(|c| c.field == Field::Price)
         {
-            parts.push(format!("in {c}"));
+            parts.push(t!("query-in-currency", currency = c.symbol()));
         }
         if self.spot {
-            parts.push("spot".to_owned());
+            parts.push(t!("query-spot"));
         }
         if self.include_rented && !unfiltered {
-            parts.push("incl. rented".to_owned());
+            parts.push(t!("query-incl-rented"));
         }
         if !self.sort.is_empty() {
-            parts.push(format!("by {}", self.sort.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")));
+            let keys = self.sort.iter().map(|k| k.name()).collect::<Vec<_>>().join(",");
+            parts.push(t!("query-sorted-by", keys = keys));
         }
         if let Some(n) = self.limit {
-            parts.push(format!("first {n}"));
+            parts.push(t!("query-first", n = n));
         }
         parts.join(" · ")
     }
@@ -499,7 +528,7 @@ pub fn split_terms(text: &str) -> Result<Vec<Term>, QueryError> {
         }
     }
     if in_quotes {
-        return Err(QueryError::new(format!("\"{cur}"), "the quote is never closed"));
+        return Err(QueryError::new(format!("\"{cur}"), t!("query-unclosed-quote")));
     }
     if !cur.is_empty() || quoted {
         out.push(Term { text: cur, quoted });
@@ -533,10 +562,8 @@ impl Parser {
         let chars: usize = self.terms.iter().map(|t| t.text.chars().count() + 1).sum();
         if self.terms.len() > MAX_TERMS || chars > MAX_QUERY_CHARS {
             let all: Vec<&str> = self.terms.iter().map(|t| t.text.as_str()).collect();
-            return Err(QueryError::new(
-                all.join(" "),
-                format!("a query is at most {MAX_TERMS} terms and {MAX_QUERY_CHARS} characters"),
-            ));
+            let problem = t!("query-too-long", terms = MAX_TERMS, chars = MAX_QUERY_CHARS);
+            return Err(QueryError::new(all.join(" "), problem));
         }
         while self.pos < self.terms.len() {
             self.term()?;
@@ -562,7 +589,7 @@ impl Parser {
         let (text, quoted) = (text.clone(), *quoted);
         self.pos += 1;
         if text.trim().is_empty() {
-            return Err(QueryError::new(format!("\"{text}\""), "a model name can't be empty"));
+            return Err(QueryError::new(format!("\"{text}\""), t!("query-empty-model")));
         }
         if quoted {
             self.phrases.push(text);
@@ -575,17 +602,15 @@ impl Parser {
             "all" => self.query.include_rented = true,
             _ => {
                 if let Some(digits) = gpu_shorthand(&lower) {
-                    let n = digits
-                        .parse::<u32>()
-                        .map_err(|_| QueryError::new(&text, "that is more GPUs than any server has"))?;
+                    let n = digits.parse::<u32>().map_err(|_| QueryError::new(&text, t!("query-too-many-gpus")))?;
                     if n == 0 {
-                        return Err(QueryError::new(&text, "a server needs at least 1 GPU (x1)"));
+                        return Err(QueryError::new(&text, t!("query-zero-gpus")));
                     }
                     self.push(Field::Gpus, Op::Ge, Value::Num(f64::from(n)));
                 } else if let Some(at) = lower.find(is_op_char) {
                     // Byte positions agree: ASCII lower-casing keeps lengths.
-                    let (op, rest) = split_op(&text[at..])
-                        .ok_or_else(|| QueryError::new(&text, "unknown operator; use = != < <= > >= or in"))?;
+                    let (op, rest) =
+                        split_op(&text[at..]).ok_or_else(|| QueryError::new(&text, t!("query-unknown-operator")))?;
                     self.expression(start, &lower[..at], op, rest.to_owned())?;
                 } else if Field::parse(&lower).is_some() || SETTINGS.contains(&lower.as_str()) {
                     self.spaced_expression(start, &lower)?;
@@ -600,7 +625,7 @@ impl Parser {
     /// `ram >= 64`, `ram >=64`, `cc in [DE, NL]`: the operator in the next term.
     fn spaced_expression(&mut self, start: usize, name: &str) -> Result<(), QueryError> {
         let Some(next) = self.next_text() else {
-            return Err(QueryError::new(self.span(start), format!("expected an operator and a value, e.g. {name}=…")));
+            return Err(QueryError::new(self.span(start), t!("query-expected-operator-value", name = name)));
         };
         let next_lower = next.to_ascii_lowercase();
         if next_lower == "in" || next_lower.starts_with("in[") {
@@ -608,7 +633,7 @@ impl Parser {
         }
         match split_op(&next) {
             Some((op, rest)) => self.expression(start, name, op, rest.to_owned()),
-            None => Err(QueryError::new(self.span(start), "expected an operator: = != < <= > >= or in")),
+            None => Err(QueryError::new(self.span(start), t!("query-expected-operator"))),
         }
     }
 
@@ -621,7 +646,7 @@ impl Parser {
                 None => {
                     let span = self.span(start);
                     let op = if op == Op::In { "in" } else { split_op_text(&span) };
-                    return Err(QueryError::new(&span, format!("missing value after `{op}`")));
+                    return Err(QueryError::new(&span, t!("query-missing-value", op = op)));
                 }
             }
         }
@@ -629,7 +654,7 @@ impl Parser {
         if value.starts_with('[') {
             while !value.contains(']') {
                 let Some(more) = self.next_text() else {
-                    return Err(QueryError::new(self.span(start), "the `[` is never closed"));
+                    return Err(QueryError::new(self.span(start), t!("query-unclosed-bracket")));
                 };
                 value.push(' ');
                 value.push_str(&more);
@@ -659,7 +684,7 @@ impl Parser {
 
     fn price_bound(&mut self, op: Op, value: &str) -> Result<(), String> {
         if !matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) {
-            return Err("a price bound is <, <=, > or >= followed by a price, e.g. <5".to_owned());
+            return Err(t!("query-price-bound"));
         }
         let v = parse_value(Field::Price, value)?;
         no_empty_ceiling(op, &v)?;
@@ -668,16 +693,16 @@ impl Parser {
     }
 
     fn set_currency(&mut self, value: &str) -> Result<(), String> {
-        let c: Currency = value.parse()?;
+        let c =
+            Currency::parse(value).ok_or_else(|| t!("query-unknown-currency", currency = clip(value.trim(), 20)))?;
         self.query.currency = Some(c);
         Ok(())
     }
 
     fn set_sort(&mut self, value: &str) -> Result<(), String> {
         for key in value.split(',').map(str::trim).filter(|k| !k.is_empty()) {
-            let k = SortKey::parse(&key.to_ascii_lowercase()).ok_or_else(|| {
-                format!("unknown sort key `{key}`; sort by id or {}, with - for descending", field_names())
-            })?;
+            let k = SortKey::parse(&key.to_ascii_lowercase())
+                .ok_or_else(|| t!("query-unknown-sort-key", key = key, fields = field_names()))?;
             self.query.sort.push(k);
         }
         Ok(())
@@ -689,7 +714,7 @@ impl Parser {
                 self.query.limit = Some(n);
                 Ok(())
             }
-            _ => Err(format!("the limit is a whole number from 1 to {MAX_LIMIT}")),
+            _ => Err(t!("query-limit-range", max = MAX_LIMIT)),
         }
     }
 
@@ -697,19 +722,20 @@ impl Parser {
         let is_list = value.starts_with('[');
         let op = match op {
             Op::Eq if is_list => Op::In,
-            Op::In if !is_list => return Err("`in` takes a list, e.g. [DE,NL]".to_owned()),
-            _ if is_list && op != Op::In => return Err("a list goes with `in`, e.g. cc in [DE,NL]".to_owned()),
+            Op::In if !is_list => return Err(t!("query-in-takes-list")),
+            _ if is_list && op != Op::In => return Err(t!("query-list-needs-in")),
             op => op,
         };
         if field == Field::Cc && !matches!(op, Op::Eq | Op::Ne | Op::In) {
-            return Err("cc compares only with =, != or in".to_owned());
+            return Err(t!("query-cc-operators"));
         }
         let values = if op == Op::In {
-            let inner = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')).ok_or("unexpected text after `]`")?;
+            let inner =
+                value.strip_prefix('[').and_then(|v| v.strip_suffix(']')).ok_or_else(|| t!("query-text-after-list"))?;
             let items = inner.split([',', ' ']).map(str::trim).filter(|i| !i.is_empty());
             let values = items.map(|i| parse_value(field, i)).collect::<Result<Vec<_>, _>>()?;
             if values.is_empty() {
-                return Err("the list is empty".to_owned());
+                return Err(t!("query-empty-list"));
             }
             values
         } else {
@@ -726,13 +752,13 @@ impl Parser {
 /// `<0`, `<=0`, `max=0`: a ceiling no price is under matches nothing, ever.
 fn no_empty_ceiling(op: Op, v: &Value) -> Result<(), String> {
     match (op, v) {
-        (Op::Lt | Op::Le, Value::Num(n)) if *n <= 0.0 => Err("a price ceiling must be above 0".to_owned()),
+        (Op::Lt | Op::Le, Value::Num(n)) if *n <= 0.0 => Err(t!("query-zero-ceiling")),
         _ => Ok(()),
     }
 }
 
 fn setting(op: Op, example: &str) -> Result<(), String> {
-    if op == Op::Eq { Ok(()) } else { Err(format!("only `=` works here, e.g. {example}")) }
+    if op == Op::Eq { Ok(()) } else { Err(t!("query-setting-equals", example = example)) }
 }
 
 /// The operator text at the end of a span, for "missing value after `>=`".
@@ -752,7 +778,7 @@ fn field_names() -> String {
 }
 
 fn unknown_field(name: &str) -> String {
-    format!("unknown field `{name}`; fields are {}, and settings max, currency, sort, limit", field_names())
+    t!("query-unknown-field", name = name, fields = field_names())
 }
 
 fn parse_value(field: Field, raw: &str) -> Result<Value, String> {
@@ -761,12 +787,12 @@ fn parse_value(field: Field, raw: &str) -> Result<Value, String> {
             if raw.len() == 2 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
                 Ok(Value::Text(raw.to_ascii_uppercase()))
             } else {
-                Err(format!("`{raw}` is not a country code; use two letters, like DE"))
+                Err(t!("query-not-country", value = raw))
             }
         }
         Field::Cuda => match parse_version(raw) {
             Some((a, b)) => Ok(Value::Version(a, b)),
-            None => Err(format!("`{raw}` is not a CUDA version like 12.4")),
+            None => Err(t!("query-not-cuda", value = raw)),
         },
         Field::Reliability => {
             let (digits, percent) = match raw.strip_suffix('%') {
@@ -775,18 +801,18 @@ fn parse_value(field: Field, raw: &str) -> Result<Value, String> {
             };
             let n = parse_number(digits)?;
             if n > 100.0 {
-                return Err("reliability is 0 to 1, or a percentage up to 100".to_owned());
+                return Err(t!("query-reliability-range"));
             }
             Ok(Value::Num(if percent || n > 1.0 { n / 100.0 } else { n }))
         }
         Field::Rating => match parse_number(raw)? {
             n if n <= 5.0 => Ok(Value::Num(n)),
-            _ => Err("a rating is from 0 to 5".to_owned()),
+            _ => Err(t!("query-rating-range")),
         },
         Field::Price => match raw.trim_start_matches('$').parse::<f64>() {
             Ok(n) if n.is_finite() && n >= 0.0 => Ok(Value::Num(n)),
-            Ok(_) => Err(format!("`{raw}` is not a price; a price is a finite number, 0 or more")),
-            Err(_) => Err(format!("`{raw}` is not a number")),
+            Ok(_) => Err(t!("query-not-price", value = raw)),
+            Err(_) => Err(t!("query-not-number", value = raw)),
         },
         _ => parse_number(raw).map(Value::Num),
     }
@@ -796,8 +822,8 @@ fn parse_value(field: Field, raw: &str) -> Result<Value, String> {
 fn parse_number(raw: &str) -> Result<f64, String> {
     match raw.parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
-        Ok(_) => Err(format!("`{raw}` must be a finite number, 0 or more")),
-        Err(_) => Err(format!("`{raw}` is not a number")),
+        Ok(_) => Err(t!("query-negative", value = raw)),
+        Err(_) => Err(t!("query-not-number", value = raw)),
     }
 }
 
@@ -914,6 +940,28 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(q(text).describe(), want, "describe({text:?})");
         }
+    }
+
+    #[test]
+    fn descriptions_and_problems_follow_the_language() {
+        use crate::i18n::{Lang, sync_scope};
+        let text = "rtx 4090 x2 max=0.5 ram>=64 reliability>=95 cc in [DE,NL] spot all limit=5";
+        sync_scope(Lang::De, || {
+            assert_eq!(
+                q(text).describe(),
+                "RTX 4090 · ≥2 GPUs · ≤0,5/Tag · RAM ≥ 64 GB · Zuverlässigkeit ≥ 95 % · Land in [DE, NL] · Spot · \
+                 inkl. vermieteter · die ersten 5"
+            );
+            assert_eq!(q("").describe(), "alle freien Server");
+            assert_eq!(Query::parse("ram>=lots").unwrap_err().problem, "`lots` ist keine Zahl");
+        });
+        sync_scope(Lang::Ru, || {
+            assert_eq!(q("currency=clore <20 mrl>=24").describe(), "<20 CLORE/сутки · макс. срок аренды ≥ 24 ч");
+            assert_eq!(q("all").describe(), "все серверы");
+            assert!(Query::parse("frobnicate=1").unwrap_err().problem.starts_with("неизвестное поле `frobnicate`"));
+        });
+        // The words users type stay English whatever the language.
+        assert_eq!(sync_scope(Lang::De, || q(text)), q(text));
     }
 
     #[test]

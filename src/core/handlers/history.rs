@@ -5,22 +5,39 @@
 
 use chrono::Utc;
 
-use crate::charts::{self, PriceChart, PricePoint};
+use crate::charts::{self, DateAxis, PriceChart, PricePoint};
 use crate::clore::Currency;
 use crate::core::command::HistoryPeriod;
-use crate::core::format::money;
+use crate::core::format::{money, per_day_short};
 use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::i18n::{self, Lang};
 use crate::market::{GpuModel, Query};
 use crate::store::history;
 use crate::store::orders::DaySpend;
+use crate::t;
 
 /// Points per chart: hourly over a day, every six hours over a week, daily over a month.
-fn bucket(period: HistoryPeriod) -> (std::time::Duration, &'static str) {
+fn bucket(period: HistoryPeriod) -> (std::time::Duration, DateAxis) {
     match period {
-        HistoryPeriod::Day => (std::time::Duration::from_secs(3600), "%H:%M"),
-        HistoryPeriod::Week => (std::time::Duration::from_secs(6 * 3600), "%d %b"),
-        HistoryPeriod::Month => (std::time::Duration::from_secs(86_400), "%d %b"),
+        HistoryPeriod::Day => (std::time::Duration::from_secs(3600), DateAxis::TimeOfDay),
+        HistoryPeriod::Week => (std::time::Duration::from_secs(6 * 3600), DateAxis::DayMonth),
+        HistoryPeriod::Month => (std::time::Duration::from_secs(86_400), DateAxis::DayMonth),
     }
+}
+
+/// The period as the messages select on it (`{ $period -> [day] … [week] … *[month] … }`):
+/// each language words "the last 7 days" its own way.
+fn period_key(period: HistoryPeriod) -> &'static str {
+    match period {
+        HistoryPeriod::Day => "day",
+        HistoryPeriod::Week => "week",
+        HistoryPeriod::Month => "month",
+    }
+}
+
+/// A moment with its day and time, for "since …" and "low on …": `24 Nov 14:05`.
+fn day_and_time(at: chrono::DateTime<Utc>) -> String {
+    format!("{} {}", i18n::day_month(at), at.format("%H:%M"))
 }
 
 pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outcome {
@@ -33,13 +50,8 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
     let latest = if models.is_empty() { None } else { history::latest(pool, &models, Currency::Usd, since).await? };
     let Some((latest_at, latest_cheapest, latest_free)) = latest else {
         return Err(Failure::user(match history::first_recorded(pool).await? {
-            Some(t) => format!(
-                "No price history for {asked} in the last {}. I record the market every poll since {}; \
-                 /gpus {asked} shows what is listed now.",
-                period.label(),
-                t.format("%Y-%m-%d %H:%M UTC")
-            ),
-            None => "No price history yet: I record it from the next market poll on (every 30 s).".to_owned(),
+            Some(t) => t!("history-none", asked = &asked, period = period_key(period), since = i18n::datetime(t)),
+            None => t!("history-none-yet"),
         }));
     };
     // History is recorded in USD (the market's own unit); another display currency is shown
@@ -50,7 +62,7 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
         c => cx.core.market.get().await.ok().and_then(|s| s.usd_rate(c)).map(|r| (c, r)),
     };
     let (currency, factor) = rate.unwrap_or((Currency::Usd, 1.0));
-    let (width, date_format) = bucket(period);
+    let (width, dates) = bucket(period);
     let rows = history::buckets(pool, &models, Currency::Usd, since, width).await?;
     let points: Vec<PricePoint> = rows
         .iter()
@@ -62,22 +74,23 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
         })
         .collect();
     let unit = match currency {
-        Currency::Usd => "USD per day".to_owned(),
-        c => format!("{} per day (at today's rate)", c.symbol()),
+        Currency::Usd => t!("history-unit-usd"),
+        c => t!("history-unit-converted", currency = c.symbol()),
     };
     let shown = if models.len() <= 3 {
         models.join(", ")
     } else {
-        format!("{} and {} more", models[..2].join(", "), models.len() - 2)
+        t!("history-models-more", models = models[..2].join(", "), n = models.len() - 2)
     };
-    let title = format!("{shown} — last {}", period.label());
-    let (t, pts) = (title.clone(), points.clone());
+    let title = t!("history-title", models = shown, period = period_key(period));
+    let labels = [t!("history-cheapest"), t!("history-median"), t!("history-free-servers")];
+    let (title_, pts) = (title.clone(), points.clone());
     let png = drawn(move || {
         charts::price_chart(&PriceChart {
-            title: &t,
+            title: &title_,
             unit: &unit,
-            labels: ["cheapest free", "median free", "free servers"],
-            date_format,
+            labels: [&labels[0], &labels[1], &labels[2]],
+            dates,
             points: &pts,
         })
     })
@@ -97,25 +110,23 @@ struct Latest {
 fn summary(points: &[PricePoint], now: &Latest, c: Currency) -> String {
     let priced: Vec<(&PricePoint, f64)> = points.iter().filter_map(|p| p.cheapest.map(|v| (p, v))).collect();
     let Some((first, start)) = priced.first() else {
-        return "No free server was listed in this period.".to_owned();
+        return t!("history-no-free");
     };
     let (low_at, low) = priced.iter().fold((first, *start), |acc, (p, v)| if *v < acc.1 { (p, *v) } else { acc });
     let current = match now.cheapest {
         Some(v) => {
             let change = if *start > 0.0 { (v - start) / start * 100.0 } else { 0.0 };
-            format!(
-                "Cheapest free now {}/day ({} free, {}), {:+.0} % since {} ({}).",
-                money(v, c),
-                now.free,
-                now.at.format("%H:%M UTC"),
-                change,
-                first.at.format("%d %b %H:%M"),
-                money(*start, c)
-            )
+            let (price, time, since) = (per_day_short(v, c), i18n::time(now.at), day_and_time(first.at));
+            let change = i18n::number(&format!("{change:+.0}"));
+            let start = money(*start, c);
+            let free = now.free;
+            t!("history-now", price = price, free = free, time = time, change = change, since = since, start = start)
         }
-        None => format!("No server free now ({}).", now.at.format("%H:%M UTC")),
+        None => t!("history-none-free-now", time = i18n::time(now.at)),
     };
-    format!("{current}\nLow {}/day on {}.", money(low, c), low_at.at.format("%d %b %H:%M UTC"))
+    let when = format!("{} {}", i18n::day_month(low_at.at), i18n::time(low_at.at));
+    let low = t!("history-low", price = per_day_short(low, c), when = when);
+    format!("{current}\n{low}")
 }
 
 /// `/spend [7d|30d]`: the caller's tracked orders, cost per day, by order and in total; the
@@ -126,14 +137,7 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
     let since = now - period.length();
     let rows = crate::store::orders::spend_by_day(&cx.core.pool, cx.user.id, since, now).await?;
     if rows.is_empty() {
-        return Ok(vec![
-            Reply::text(format!(
-                "No orders in the last {}. /spend counts the orders I follow for you: rented here, or seen on \
-                 your account once your key is set.",
-                period.label()
-            ))
-            .private(),
-        ]);
+        return Ok(vec![Reply::text(t!("spend-none", period = period_key(period))).private()]);
     }
     let currency = |r: &DaySpend| r.currency.as_deref().and_then(Currency::parse).unwrap_or(Currency::Usd);
     let mut totals: BTreeMap<Currency, f64> = BTreeMap::new();
@@ -161,27 +165,32 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
         .take_while(|d| *d <= now.date_naive())
         .map(|d| (d, rows.iter().filter(|r| r.day == d && currency(r) == main).map(|r| r.amount).sum()))
         .collect();
-    let title = format!("Your spend — last {}", period.label());
-    let t = title.clone();
+    let title = t!("spend-title", period = period_key(period));
+    let title_ = title.clone();
     let png =
-        drawn(move || charts::spend_chart(&charts::SpendChart { title: &t, unit: main.symbol(), days: &days })).await?;
+        drawn(move || charts::spend_chart(&charts::SpendChart { title: &title_, unit: main.symbol(), days: &days }))
+            .await?;
     let fields: Vec<(String, String)> = by_order
         .iter()
         .rev()
         .take(15)
-        .map(|((order, server, c), amount)| (format!("Order {order} on #{server}"), money(*amount, *c)))
+        .map(|((order, server, c), amount)| {
+            (t!("spend-order", order = order.to_string(), server = server.to_string()), money(*amount, *c))
+        })
         .collect();
     let total = totals.iter().map(|(c, a)| money(*a, *c)).collect::<Vec<_>>().join(" + ");
     let mut r = Reply::titled(title).with_fields(fields);
     if by_order.len() > 15 {
-        r = r.with_text(format!("… and {} more orders.", by_order.len() - 15));
+        r = r.with_text(t!("spend-more", n = by_order.len() - 15));
     }
-    Ok(vec![r.with_text(format!("Total: {total} (time run plus creation fees).")).with_image(png).private()])
+    Ok(vec![r.with_text(t!("spend-total", total = total)).with_image(png).private()])
 }
 
-/// Draws a chart off the async workers (tens of milliseconds of CPU each).
+/// Draws a chart off the async workers (tens of milliseconds of CPU each), in the caller's
+/// language (the axes' dates and numbers).
 async fn drawn(draw: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static) -> Result<Vec<u8>, Failure> {
-    tokio::task::spawn_blocking(draw)
+    let lang = Lang::current();
+    tokio::task::spawn_blocking(move || i18n::sync_scope(lang, draw))
         .await
         .map_err(|e| Failure::Internal(anyhow::anyhow!("drawing a chart failed: {e}")))?
         .map_err(Failure::Internal)

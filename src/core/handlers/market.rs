@@ -5,7 +5,9 @@ use crate::clore::ServerId;
 use crate::core::actions::Action;
 use crate::core::format::{self, money, per_day};
 use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::i18n::number;
 use crate::market::{Query, ServerView, Snapshot};
+use crate::t;
 
 /// How many listed servers get their own Rent / Details buttons (more crowds a phone screen).
 const BUTTON_ROWS: usize = 3;
@@ -22,23 +24,20 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
     let size = cx.core.cfg.page_size.max(1);
     let pages = found.len().div_ceil(size).max(1);
     if found.is_empty() {
-        let mut r = Reply::text(format!("No servers match: {}.", query.describe())).with_text(
-            "Loosen the filters, add `all` to include rented servers, or /watch the query to hear when one appears.",
-        );
+        let mut r = Reply::text(t!("gpus-none", query = query.describe())).with_text(t!("gpus-none-hint"));
         add_stale_note(&mut r, &snap);
         return Ok(vec![r]);
     }
     let page = page.min(pages - 1);
     let rows = &found[page * size..(found.len()).min((page + 1) * size)];
-    let kind = if query.spot() { "spot minimum" } else { "on demand" };
-    let mut r = Reply::titled(format!(
-        "{} server{} — {} — {kind}, {} per day{}",
-        found.len(),
-        if found.len() == 1 { "" } else { "s" },
-        query.describe(),
-        currency.symbol(),
-        if pages > 1 { format!(" — page {}/{pages}", page + 1) } else { String::new() }
-    ));
+    let kind = if query.spot() { t!("gpus-kind-spot") } else { t!("gpus-kind-on-demand") };
+    let count = t!("servers-count", n = found.len());
+    let (described, symbol) = (query.describe(), currency.symbol());
+    let mut title = t!("gpus-title", count = count, query = described, kind = kind, currency = symbol);
+    if pages > 1 {
+        title = t!("gpus-title-paged", title = title, page = page + 1, pages = pages);
+    }
+    let mut r = Reply::titled(title);
     let lines: Vec<String> = rows.iter().map(|s| row(s, currency, query.spot())).collect();
     r = r.with_text(lines.join("\n"));
     add_stale_note(&mut r, &snap);
@@ -65,17 +64,25 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
     for s in &listed {
         let mut row = Vec::new();
         if !s.rented {
-            row.push(Button { label: format!("Rent #{}", s.id), style: ButtonStyle::Primary, token: take()? });
+            row.push(Button {
+                label: t!("gpus-rent-button", id = s.id.to_string()),
+                style: ButtonStyle::Primary,
+                token: take()?,
+            });
         }
-        row.push(Button { label: format!("Details #{}", s.id), style: ButtonStyle::Secondary, token: take()? });
+        row.push(Button {
+            label: t!("gpus-details-button", id = s.id.to_string()),
+            style: ButtonStyle::Secondary,
+            token: take()?,
+        });
         r = r.with_row(row);
     }
     let mut nav = Vec::new();
     if prev {
-        nav.push(Button { label: "◂ Prev".into(), style: ButtonStyle::Secondary, token: take()? });
+        nav.push(Button { label: t!("gpus-prev"), style: ButtonStyle::Secondary, token: take()? });
     }
     if next {
-        nav.push(Button { label: "Next ▸".into(), style: ButtonStyle::Secondary, token: take()? });
+        nav.push(Button { label: t!("gpus-next"), style: ButtonStyle::Secondary, token: take()? });
     }
     if !nav.is_empty() {
         r = r.with_row(nav);
@@ -85,10 +92,10 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
 
 /// One listing line: `#123  1× RTX 4090  $0.45/day ($0.0188/h)  64 GB  DE  99.1%  free`.
 fn row(s: &ServerView, c: Currency, spot: bool) -> String {
-    let price = s.price(c, spot).map(|p| per_day(p, c)).unwrap_or_else(|| format!("no {} price", c.symbol()));
+    let price = s.price(c, spot).map(|p| per_day(p, c)).unwrap_or_else(|| t!("gpus-no-price", currency = c.symbol()));
     let mut parts = vec![format!("#{}", s.id), format!("{}× {}", s.gpu_count, s.model), price];
     if let Some(ram) = s.ram_gb {
-        parts.push(format!("{ram:.0} GB RAM"));
+        parts.push(t!("gpus-ram", gb = number(&format!("{ram:.0}"))));
     }
     if let Some(cc) = &s.cc {
         parts.push(cc.clone());
@@ -96,70 +103,72 @@ fn row(s: &ServerView, c: Currency, spot: bool) -> String {
     if let Some(r) = s.reliability {
         parts.push(format::percent(r));
     }
-    parts.push(if s.rented { "rented".into() } else { "free".into() });
+    parts.push(status(s));
     parts.join("  ")
+}
+
+/// `free` or `rented`.
+fn status(s: &ServerView) -> String {
+    if s.rented { t!("market-rented") } else { t!("market-free") }
 }
 
 fn add_stale_note(r: &mut Reply, snap: &Snapshot) {
     if snap.stale {
         let age = chrono::Utc::now().timestamp() - snap.fetched_unix;
-        r.blocks.push(crate::core::Block::Text(
-            format!("(Market data from {} ago: Clore is not answering right now.)", format::duration(age)).into(),
-        ));
+        r.blocks.push(crate::core::Block::Text(t!("market-stale", age = format::duration(age)).into()));
     }
 }
 
 pub async fn server(cx: &Ctx<'_>, id: ServerId) -> Outcome {
     let snap = cx.core.market.get().await?;
     let Some(s) = snap.server(id) else {
-        return Err(Failure::user(format!("There is no server #{id} on the market (it may be hidden or gone).")));
+        return Err(Failure::user(t!("server-not-found", id = id.to_string())));
     };
+    let gb = |v: f64| number(&format!("{v:.0}"));
+    let mbps = |v: Option<f64>| v.map(|v| number(&format!("{v:.0}"))).unwrap_or_else(|| t!("unknown-value"));
     let mut fields = vec![
-        ("GPU".to_owned(), format!("{}× {} ({})", s.gpu_count, s.model, s.gpu_raw.trim())),
-        ("GPU memory".into(), s.vram_gb.map(|v| format!("{v:.0} GB each")).unwrap_or_else(|| "—".into())),
+        (t!("server-gpu"), format!("{}× {} ({})", s.gpu_count, s.model, s.gpu_raw.trim())),
         (
-            "CPU".into(),
+            t!("server-gpu-memory"),
+            s.vram_gb.map(|v| t!("server-gpu-memory-each", gb = gb(v))).unwrap_or_else(|| t!("no-value")),
+        ),
+        (
+            t!("server-cpu"),
             match (&s.cpu, s.cpu_threads) {
-                (Some(c), Some(t)) => format!("{c} ({t} threads)"),
+                (Some(c), Some(n)) => t!("server-cpu-threads", cpu = c, n = n),
                 (Some(c), None) => c.clone(),
-                _ => "—".into(),
+                _ => t!("no-value"),
             },
         ),
-        ("RAM".into(), s.ram_gb.map(|v| format!("{v:.0} GB")).unwrap_or_else(|| "—".into())),
-        ("Disk".into(), format::opt(s.disk.as_deref())),
+        (t!("server-ram"), s.ram_gb.map(|v| t!("server-gb", gb = gb(v))).unwrap_or_else(|| t!("no-value"))),
+        (t!("server-disk"), format::opt(s.disk.as_deref())),
+        (t!("server-network"), t!("server-network-speed", down = mbps(s.down_mbps), up = mbps(s.up_mbps))),
+        (t!("server-country"), format::opt(s.cc.as_deref())),
+        (t!("server-reliability"), s.reliability.map(format::percent).unwrap_or_else(|| t!("no-value"))),
         (
-            "Network".into(),
-            format!(
-                "↓ {} / ↑ {} Mbps",
-                s.down_mbps.map(|v| format!("{v:.0}")).unwrap_or_else(|| "?".into()),
-                s.up_mbps.map(|v| format!("{v:.0}")).unwrap_or_else(|| "?".into())
-            ),
-        ),
-        ("Country".into(), format::opt(s.cc.as_deref())),
-        ("Reliability".into(), s.reliability.map(format::percent).unwrap_or_else(|| "—".into())),
-        (
-            "Rating".into(),
+            t!("server-rating"),
             match (s.rating, s.rating_count) {
-                (Some(r), Some(n)) => format!("{r:.1}/5 ({n} ratings)"),
-                (Some(r), None) => format!("{r:.1}/5"),
-                _ => "—".into(),
+                (Some(r), Some(n)) => t!("server-rating-count", rating = number(&format!("{r:.1}")), n = n),
+                (Some(r), None) => t!("server-rating-value", rating = number(&format!("{r:.1}"))),
+                _ => t!("no-value"),
             },
         ),
-        ("CUDA".into(), s.cuda.map(|(a, b)| format!("{a}.{b}")).unwrap_or_else(|| "—".into())),
-        ("Max rental".into(), s.mrl_hours.map(|h| format!("{h} h")).unwrap_or_else(|| "—".into())),
-        ("Status".into(), if s.rented { "rented".into() } else { "free".into() }),
+        (t!("server-cuda"), s.cuda.map(|(a, b)| format!("{a}.{b}")).unwrap_or_else(|| t!("no-value"))),
+        (t!("server-max-rental"), s.mrl_hours.map(|h| t!("server-hours", h = h)).unwrap_or_else(|| t!("no-value"))),
+        (t!("server-status"), status(s)),
     ];
     for c in Currency::ALL {
         if let Some(p) = s.on_demand.get(&c).filter(|_| s.accepts.contains(&c)) {
-            fields.push((format!("On demand ({})", c.symbol()), per_day(*p, c)));
+            fields.push((t!("server-on-demand", currency = c.symbol()), per_day(*p, c)));
         }
     }
     for c in Currency::ALL {
         if let Some(p) = s.spot.get(&c).filter(|_| s.accepts.contains(&c)) {
-            fields.push((format!("Spot from ({})", c.symbol()), per_day(*p, c)));
+            fields.push((t!("server-spot-from", currency = c.symbol()), per_day(*p, c)));
         }
     }
-    let mut r = Reply::titled(format!("Server #{} — {}× {}", s.id, s.gpu_count, s.model)).with_fields(fields);
+    let title = t!("server-title", id = s.id.to_string(), count = s.gpu_count, model = s.model.as_str());
+    let mut r = Reply::titled(title).with_fields(fields);
     // The spot market (offers, bids) needs a key: Clore does not publish it.
     if let Some(key) = cx.api_key_if_set().await? {
         match cx.core.clore.spot_marketplace(&key, id).await {
@@ -172,21 +181,18 @@ pub async fn server(cx: &Ctx<'_>, id: ServerId) -> Outcome {
                     .unwrap_or_default();
                 let min = m.market.as_ref().and_then(|mk| mk.server.as_ref()).and_then(|sv| sv.min_pricing.get(c));
                 let top = offers.iter().copied().fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
-                r = r.with_text(format!(
-                    "Spot market: {} active bid{}{}{}.",
-                    offers.len(),
-                    if offers.len() == 1 { "" } else { "s" },
-                    top.map(|t| format!(", highest {}", money(t, c))).unwrap_or_default(),
-                    min.map(|m| format!(", minimum {}", per_day(m, c))).unwrap_or_default(),
-                ));
+                let mut details = vec![t!("server-spot-bids", n = offers.len())];
+                details.extend(top.map(|top| t!("server-spot-highest", amount = money(top, c))));
+                details.extend(min.map(|m| t!("server-spot-minimum", price = per_day(m, c))));
+                r = r.with_text(t!("server-spot-market", details = details.join(", ")));
             }
-            Err(e) => r = r.with_text(format!("Spot market unavailable: {}", crate::core::explain_clore(&e))),
+            Err(e) => r = r.with_text(t!("server-spot-unavailable", reason = crate::core::explain_clore(&e))),
         }
     }
     add_stale_note(&mut r, &snap);
     if !s.rented {
         let t = cx.token(&Action::RentPrompt { server: s.id }).await?;
-        r = r.with_button(format!("Rent #{}", s.id), ButtonStyle::Primary, t);
+        r = r.with_button(t!("gpus-rent-button", id = s.id.to_string()), ButtonStyle::Primary, t);
     }
     Ok(vec![r])
 }

@@ -1,1 +1,104 @@
-## market (being written)
+## Markt: /gpus, /server, /history, /spend, ihre Diagramme und Vorschläge beim Tippen.
+
+# Gemeinsam für /gpus und /server.
+market-free = frei
+market-rented = vermietet
+market-stale = (Marktdaten von vor { $age }: Clore antwortet gerade nicht.)
+
+# /gpus: { $count } ist servers-count („3 Server“), { $query } die beschriebene Suche.
+gpus-none = Keine Server passen zu: { $query }.
+gpus-none-hint = Lockere die Filter, füge `all` hinzu, um auch vermietete Server zu sehen, oder beobachte die Suche mit /watch, dann sage ich dir Bescheid, sobald einer auftaucht.
+gpus-kind-spot = Spot-Mindestpreis
+gpus-kind-on-demand = On-Demand
+gpus-title = { $count } — { $query } — { $kind }, { $currency } pro Tag
+gpus-title-paged = { $title } — Seite { $page }/{ $pages }
+gpus-no-price = kein Preis in { $currency }
+gpus-ram = { $gb } GB RAM
+gpus-rent-button = #{ $id } mieten
+gpus-details-button = Details #{ $id }
+gpus-prev = ◂ Zurück
+gpus-next = Weiter ▸
+
+# /server <id>
+server-not-found = Auf dem Markt gibt es keinen Server #{ $id } (vielleicht ist er ausgeblendet oder nicht mehr da).
+server-title = Server #{ $id } — { $count }× { $model }
+server-gpu = GPU
+server-gpu-memory = GPU-Speicher
+server-gpu-memory-each = je { $gb } GB
+server-cpu = CPU
+server-cpu-threads = { $cpu } ({ $n ->
+        [one] { $n } Thread
+       *[other] { $n } Threads
+    })
+server-ram = RAM
+server-gb = { $gb } GB
+server-disk = Festplatte
+server-network = Netzwerk
+server-network-speed = ↓ { $down } / ↑ { $up } Mbit/s
+server-country = Land
+server-reliability = Zuverlässigkeit
+server-rating = Bewertung
+server-rating-value = { $rating }/5
+server-rating-count = { $rating }/5 ({ $n ->
+        [one] { $n } Bewertung
+       *[other] { $n } Bewertungen
+    })
+server-cuda = CUDA
+server-max-rental = Max. Mietdauer
+server-hours = { $h } Std.
+server-status = Status
+server-on-demand = On-Demand ({ $currency })
+server-spot-from = Spot ab ({ $currency })
+server-spot-bids = { $n ->
+    [one] { $n } aktives Gebot
+   *[other] { $n } aktive Gebote
+}
+server-spot-highest = höchstes { $amount }
+server-spot-minimum = Minimum { $price }
+server-spot-market = Spot-Markt: { $details }.
+server-spot-unavailable = Spot-Markt nicht verfügbar: { $reason }
+
+# /history: { $period } ist day, week oder month (24h, 7d, 30d).
+history-none = Kein Preisverlauf für { $asked } in den letzten { $period ->
+        [day] 24 Stunden
+        [week] 7 Tagen
+       *[month] 30 Tagen
+    }. Ich zeichne den Markt seit { $since } bei jeder Abfrage auf; /gpus { $asked } zeigt, was gerade angeboten wird.
+history-none-yet = Noch kein Preisverlauf: Ich zeichne ihn ab der nächsten Marktabfrage auf (alle 30 s).
+history-unit-usd = USD pro Tag
+history-unit-converted = { $currency } pro Tag (zum heutigen Kurs)
+history-models-more = { $models } und { $n } weitere
+history-title = { $models } — letzte { $period ->
+        [day] 24 Stunden
+        [week] 7 Tage
+       *[month] 30 Tage
+    }
+history-cheapest = günstigster freier
+history-median = Median der freien
+history-free-servers = freie Server
+history-no-free = In diesem Zeitraum wurde kein freier Server angeboten.
+history-now = Günstigster freier Server jetzt: { $price } ({ $free } frei, { $time }), { $change } % seit { $since } ({ $start }).
+history-none-free-now = Gerade ist kein Server frei ({ $time }).
+history-low = Tiefstwert { $price } am { $when }.
+
+# /spend
+spend-none = Keine Bestellungen in den letzten { $period ->
+        [day] 24 Stunden
+        [week] 7 Tagen
+       *[month] 30 Tagen
+    }. /spend zählt die Bestellungen, die ich für dich verfolge: hier gemietet oder auf deinem Konto gesehen, sobald dein Schlüssel gesetzt ist.
+spend-title = Deine Ausgaben — letzte { $period ->
+        [day] 24 Stunden
+        [week] 7 Tage
+       *[month] 30 Tage
+    }
+spend-order = Bestellung { $order } auf #{ $server }
+spend-more = … und { $n ->
+        [one] { $n } weitere Bestellung
+       *[other] { $n } weitere Bestellungen
+    }.
+spend-total = Gesamt: { $total } (Laufzeit plus Erstellungsgebühren).
+
+# Discords Vorschläge beim Tippen eines Befehls.
+suggest-model = { $model } — { $n } frei
+suggest-order = Bestellung { $order } auf Server #{ $server }

@@ -1,1 +1,105 @@
-## market (being written)
+## Market: /gpus, /server, /history, /spend, their charts, and typing suggestions.
+
+# Shared by /gpus and /server.
+market-free = free
+market-rented = rented
+market-stale = (Market data from { $age } ago: Clore is not answering right now.)
+
+# /gpus: { $count } is servers-count ("3 servers"), { $query } the query described.
+gpus-none = No servers match: { $query }.
+gpus-none-hint = Loosen the filters, add `all` to include rented servers, or /watch the query to hear when one appears.
+gpus-kind-spot = spot minimum
+gpus-kind-on-demand = on demand
+gpus-title = { $count } — { $query } — { $kind }, { $currency } per day
+gpus-title-paged = { $title } — page { $page }/{ $pages }
+gpus-no-price = no { $currency } price
+gpus-ram = { $gb } GB RAM
+gpus-rent-button = Rent #{ $id }
+gpus-details-button = Details #{ $id }
+gpus-prev = ◂ Prev
+gpus-next = Next ▸
+
+# /server <id>
+server-not-found = There is no server #{ $id } on the market (it may be hidden or gone).
+server-title = Server #{ $id } — { $count }× { $model }
+server-gpu = GPU
+server-gpu-memory = GPU memory
+server-gpu-memory-each = { $gb } GB each
+server-cpu = CPU
+server-cpu-threads = { $cpu } ({ $n ->
+        [one] { $n } thread
+       *[other] { $n } threads
+    })
+server-ram = RAM
+server-gb = { $gb } GB
+server-disk = Disk
+server-network = Network
+server-network-speed = ↓ { $down } / ↑ { $up } Mbps
+server-country = Country
+server-reliability = Reliability
+server-rating = Rating
+server-rating-value = { $rating }/5
+server-rating-count = { $rating }/5 ({ $n ->
+        [one] { $n } rating
+       *[other] { $n } ratings
+    })
+server-cuda = CUDA
+server-max-rental = Max rental
+server-hours = { $h } h
+server-status = Status
+server-on-demand = On demand ({ $currency })
+server-spot-from = Spot from ({ $currency })
+server-spot-bids = { $n ->
+    [one] { $n } active bid
+   *[other] { $n } active bids
+}
+server-spot-highest = highest { $amount }
+server-spot-minimum = minimum { $price }
+server-spot-market = Spot market: { $details }.
+server-spot-unavailable = Spot market unavailable: { $reason }
+
+# /history: { $period } is day, week or month (the periods /history takes: 24h, 7d, 30d).
+history-none = No price history for { $asked } in the last { $period ->
+        [day] 24h
+        [week] 7d
+       *[month] 30d
+    }. I record the market every poll since { $since }; /gpus { $asked } shows what is listed now.
+history-none-yet = No price history yet: I record it from the next market poll on (every 30 s).
+history-unit-usd = USD per day
+history-unit-converted = { $currency } per day (at today's rate)
+history-models-more = { $models } and { $n } more
+history-title = { $models } — last { $period ->
+        [day] 24h
+        [week] 7d
+       *[month] 30d
+    }
+history-cheapest = cheapest free
+history-median = median free
+history-free-servers = free servers
+history-no-free = No free server was listed in this period.
+# { $price } reads "$0.45/day", { $start } "$0.40"; { $change } is a signed whole number (+5, -12).
+history-now = Cheapest free now { $price } ({ $free } free, { $time }), { $change } % since { $since } ({ $start }).
+history-none-free-now = No server free now ({ $time }).
+history-low = Low { $price } on { $when }.
+
+# /spend
+spend-none = No orders in the last { $period ->
+        [day] 24h
+        [week] 7d
+       *[month] 30d
+    }. /spend counts the orders I follow for you: rented here, or seen on your account once your key is set.
+spend-title = Your spend — last { $period ->
+        [day] 24h
+        [week] 7d
+       *[month] 30d
+    }
+spend-order = Order { $order } on #{ $server }
+spend-more = … and { $n ->
+        [one] { $n } more order
+       *[other] { $n } more orders
+    }.
+spend-total = Total: { $total } (time run plus creation fees).
+
+# Discord's suggestions while a command is typed.
+suggest-model = { $model } — { $n } free
+suggest-order = order { $order } on server #{ $server }

@@ -1,1 +1,108 @@
-## market (being written)
+## Рынок: /gpus, /server, /history, /spend, их графики и подсказки при вводе.
+
+# Общее для /gpus и /server.
+market-free = свободен
+market-rented = арендован
+market-stale = (Данные рынка получены { $age } назад: Clore сейчас не отвечает.)
+
+# /gpus: { $count } — это servers-count («3 сервера»), { $query } — описание запроса.
+gpus-none = Подходящих серверов нет: { $query }.
+gpus-none-hint = Ослабьте фильтры, добавьте `all`, чтобы включить арендованные серверы, или следите за запросом через /watch — я сообщу, когда такой сервер появится.
+gpus-kind-spot = мин. спот-цена
+gpus-kind-on-demand = по требованию
+gpus-title = { $count } — { $query } — { $kind }, { $currency } в сутки
+gpus-title-paged = { $title } — стр. { $page }/{ $pages }
+gpus-no-price = нет цены в { $currency }
+gpus-ram = { $gb } ГБ ОЗУ
+gpus-rent-button = Арендовать #{ $id }
+gpus-details-button = Подробнее #{ $id }
+gpus-prev = ◂ Назад
+gpus-next = Далее ▸
+
+# /server <id>
+server-not-found = На рынке нет сервера #{ $id } (возможно, он скрыт или уже снят).
+server-title = Сервер #{ $id } — { $count }× { $model }
+server-gpu = GPU
+server-gpu-memory = Память GPU
+server-gpu-memory-each = по { $gb } ГБ
+server-cpu = Процессор
+server-cpu-threads = { $cpu } ({ $n ->
+        [one] { $n } поток
+        [few] { $n } потока
+       *[many] { $n } потоков
+    })
+server-ram = ОЗУ
+server-gb = { $gb } ГБ
+server-disk = Диск
+server-network = Сеть
+server-network-speed = ↓ { $down } / ↑ { $up } Мбит/с
+server-country = Страна
+server-reliability = Надёжность
+server-rating = Рейтинг
+server-rating-value = { $rating }/5
+server-rating-count = { $rating }/5 ({ $n ->
+        [one] { $n } оценка
+        [few] { $n } оценки
+       *[many] { $n } оценок
+    })
+server-cuda = CUDA
+server-max-rental = Макс. срок аренды
+server-hours = { $h } ч
+server-status = Статус
+server-on-demand = По требованию ({ $currency })
+server-spot-from = Спот от ({ $currency })
+server-spot-bids = { $n ->
+    [one] { $n } активная ставка
+    [few] { $n } активные ставки
+   *[many] { $n } активных ставок
+}
+server-spot-highest = наивысшая { $amount }
+server-spot-minimum = минимум { $price }
+server-spot-market = Спот-рынок: { $details }.
+server-spot-unavailable = Спот-рынок недоступен: { $reason }
+
+# /history: { $period } — day, week или month (24h, 7d, 30d).
+history-none = Нет истории цен для { $asked } за последние { $period ->
+        [day] 24 часа
+        [week] 7 дней
+       *[month] 30 дней
+    }. Я записываю рынок при каждом опросе с { $since }; /gpus { $asked } покажет, что предлагается сейчас.
+history-none-yet = Истории цен пока нет: я начну записывать её со следующего опроса рынка (каждые 30 с).
+history-unit-usd = USD в сутки
+history-unit-converted = { $currency } в сутки (по сегодняшнему курсу)
+history-models-more = { $models } и ещё { $n }
+history-title = { $models } — за { $period ->
+        [day] 24 часа
+        [week] 7 дней
+       *[month] 30 дней
+    }
+history-cheapest = самая низкая (свободные)
+history-median = медиана (свободные)
+history-free-servers = свободные серверы
+history-no-free = За этот период не было ни одного свободного сервера.
+history-now = Самый дешёвый свободный сейчас: { $price } (свободно: { $free }, { $time }), { $change } % с { $since } ({ $start }).
+history-none-free-now = Сейчас свободных серверов нет ({ $time }).
+history-low = Минимум { $price } — { $when }.
+
+# /spend
+spend-none = За последние { $period ->
+        [day] 24 часа
+        [week] 7 дней
+       *[month] 30 дней
+    } заказов нет. /spend учитывает заказы, которые я отслеживаю для вас: арендованные здесь или замеченные в вашем аккаунте после того, как вы задали ключ.
+spend-title = Ваши расходы — за { $period ->
+        [day] 24 часа
+        [week] 7 дней
+       *[month] 30 дней
+    }
+spend-order = Заказ { $order } на #{ $server }
+spend-more = … и ещё { $n ->
+        [one] { $n } заказ
+        [few] { $n } заказа
+       *[many] { $n } заказов
+    }.
+spend-total = Итого: { $total } (время работы плюс плата за создание).
+
+# Подсказки Discord при вводе команды.
+suggest-model = { $model } — свободно: { $n }
+suggest-order = заказ { $order } на сервере #{ $server }
