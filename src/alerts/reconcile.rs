@@ -25,6 +25,7 @@ use crate::store::intents::{self, Intent, Origin, Status};
 use crate::store::orders as tracked;
 use crate::store::users::{self, User};
 use crate::store::{audit, sealed, watches};
+use crate::t;
 
 /// Clore's clock and ours may differ by this much (seconds): an order's `ct` is compared
 /// with the time of an attempt within it.
@@ -83,8 +84,13 @@ impl Engine {
         Ok(sent)
     }
 
-    /// The order behind an open intent is found: track it (with its watch), audit, announce.
+    /// The order behind an open intent is found: track it (with its watch), audit, announce
+    /// (in the owner's language).
     async fn intent_made(&self, user: &User, i: &Intent, o: &Order) -> anyhow::Result<usize> {
+        crate::i18n::scope(user.lang(), self.announce_made(user, i, o)).await
+    }
+
+    async fn announce_made(&self, user: &User, i: &Intent, o: &Order) -> anyhow::Result<usize> {
         let core = &self.core;
         let mut tx = core.pool.begin().await?;
         if !intents::resolve(&mut *tx, i.id, &Status::OPEN, Status::Made, Some(o.id.db()), None).await? {
@@ -95,39 +101,38 @@ impl Engine {
         audit::record(&mut *tx, Some(user.id), i.origin.as_str(), &detail, &format!("reconciled: order {}", o.id))
             .await?;
         let c = Currency::parse(&i.currency).unwrap_or(Currency::Usd);
-        let what = format!("{} at {}", i.gpu, per_day(o.price.unwrap_or(i.price), c));
+        let what = t!("reconcile-what", gpu = i.gpu.as_str(), price = per_day(o.price.unwrap_or(i.price), c));
+        let (order, server) = (o.id.to_string(), i.server_id.to_string());
         // An accepted attempt was announced as rented already; it only lacked its details.
         let accepted = i.status == Status::Accepted;
         let watch = i.watch_id.filter(|_| i.origin == Origin::Autorent);
         let mut lines = vec![match (watch, accepted) {
             (Some(w), true) => {
-                format!("Auto-rent watch #{w}: order {} on #{} is listed now — {what}.", o.id, i.server_id)
+                let watch = w.to_string();
+                t!("reconcile-watch-listed", watch = watch, order = order, server = server, what = what)
             }
-            (None, true) => format!("Order {} on #{} is listed now — {what}.", o.id, i.server_id),
+            (None, true) => t!("reconcile-listed", order = order, server = server, what = what),
             (Some(w), false) => {
-                format!("Auto-rent watch #{w} rented #{} after all — {what}: order {}.", i.server_id, o.id)
+                let watch = w.to_string();
+                t!("reconcile-watch-made", watch = watch, server = server, what = what, order = order)
             }
-            (None, false) => format!(
-                "Order {} on #{} was made after all — {what}. Clore's answer to your rent was unclear, so I checked: \
-                 it is running.",
-                o.id, i.server_id
-            ),
+            (None, false) => t!("reconcile-made", order = order, server = server, what = what),
         }];
         if o.endpoints_ready() {
             lines.extend(endpoint_lines(o).into_iter().map(|l| format!("    {l}")));
         } else {
-            lines.push("Its endpoints are being set up; I'll tell you when they are ready.".into());
+            lines.push(t!("reconcile-endpoints-pending"));
         }
         if let (Some(w), false) = (watch, accepted)
             && watches::stop_after_order(&mut *tx, w).await?
         {
-            lines.push("The watch is now off, as set (add keep to go on renting).".into());
+            lines.push(t!("watch-autorent-stopped"));
         }
         let mut buttons = Vec::new();
         if i.login_secret.is_some() {
-            lines.push("Its SSH password was made for this order: Show SSH password shows it to you once.".into());
+            lines.push(t!("reconcile-password-made"));
             let token = issue_token(&mut *tx, Some(user.id), &Action::ShowLogin { intent: i.id }, LOGIN_KEEP).await?;
-            buttons.push(("Show SSH password", token));
+            buttons.push((t!("reconcile-show-password"), token));
         }
         let reply = buttons
             .into_iter()
@@ -138,8 +143,13 @@ impl Engine {
     }
 
     /// An open intent ends without an order: `Absent` (looked for, not there) or `Abandoned`
-    /// (could not be looked for). The owner is told; a password made for it is dropped.
+    /// (could not be looked for). The owner is told (in their language); a password made for
+    /// it is dropped.
     async fn intent_closed(&self, user: &User, i: &Intent, to: Status) -> anyhow::Result<usize> {
+        crate::i18n::scope(user.lang(), self.announce_closed(user, i, to)).await
+    }
+
+    async fn announce_closed(&self, user: &User, i: &Intent, to: Status) -> anyhow::Result<usize> {
         let reason = match to {
             Status::Absent => "no order appeared on the account",
             _ => "Clore's order list could not be checked in time",
@@ -157,22 +167,13 @@ impl Engine {
         if let Some(id) = i.login_secret {
             sealed::discard(&mut *tx, id).await?;
         }
-        let s = i.server_id;
-        let when = i.created_at.format("%Y-%m-%d %H:%M UTC");
+        let server = i.server_id.to_string();
         let text = match (to, i.origin, i.watch_id) {
-            (Status::Absent, Origin::Autorent, Some(w)) => format!(
-                "Auto-rent watch #{w}: renting #{s} did not go through after all — Clore never confirmed it and no \
-                 order appeared. Nothing was rented; the watch carries on."
-            ),
-            (Status::Absent, _, _) => format!(
-                "Your rent of #{s} ({}) did not go through: Clore never confirmed it, and no order for #{s} appeared \
-                 on your account. Nothing was rented; /rent #{s} to try again.",
-                i.gpu
-            ),
-            _ => format!(
-                "I could not find out whether your rent of #{s} from {when} went through: Clore's order list did not \
-                 answer for too long. Please look at /orders or the Clore dashboard; I no longer count it as pending."
-            ),
+            (Status::Absent, Origin::Autorent, Some(w)) => {
+                t!("reconcile-watch-absent", watch = w.to_string(), server = server)
+            }
+            (Status::Absent, _, _) => t!("reconcile-absent", server = server, gpu = i.gpu.as_str()),
+            _ => t!("reconcile-abandoned", server = server, when = crate::i18n::datetime(i.created_at)),
         };
         let n = enqueue_private(&mut tx, user, &format!("intent:{}:{}", i.id, to.as_str()), Reply::text(text)).await?;
         tx.commit().await?;

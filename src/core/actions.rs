@@ -13,6 +13,7 @@ use super::handlers::{market, orders, rent, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::Query;
 use crate::store::actions::{self as store_actions, Taken};
+use crate::t;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -73,7 +74,9 @@ impl Ctx<'_> {
         Ok(super::services::issue_tokens(&self.core.pool, Some(self.user.id), &with_ttl).await?)
     }
 
-    /// A Confirm / Abort pair for `action`: returns (confirm token, abort token).
+    /// A Confirm / Abort pair for `action`: returns (confirm token, abort token). `what` is
+    /// the action as a short noun phrase in the current language ("renting #123"): the Abort
+    /// answer shows it ("Aborted: renting #123. Nothing was done.").
     pub async fn confirm_pair(&self, action: &Action, what: &str) -> Result<(String, String), Failure> {
         let confirm = self.token(action).await?;
         let abort = self.token(&Action::Abort { confirm: confirm.clone(), what: what.to_owned() }).await?;
@@ -135,18 +138,18 @@ enum Pressed {
 /// The action behind `token`, if the caller may press it now (a confirmation is used up).
 async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
     let pool = &cx.core.pool;
-    let toast = |t: &str| Ok(Pressed::Answered(PressResponse::toast(t)));
+    let toast = |text: String| Ok(Pressed::Answered(PressResponse::toast(text)));
     let Some((owner, payload)) = store_actions::peek(pool, token).await? else {
         // Expired, used, or never issued: say which if we still know.
         return match store_actions::take(pool, token, cx.user.id).await? {
-            Taken::NotYours => toast(NOT_YOURS),
-            Taken::Used => toast("This was already done."),
+            Taken::NotYours => toast(t!("press-not-yours")),
+            Taken::Used => toast(t!("press-already-done")),
             Taken::Expired(payload) => Ok(expired(&payload)),
-            Taken::Unknown | Taken::Ok(_) => toast("This button is no longer valid. Please run the command again."),
+            Taken::Unknown | Taken::Ok(_) => toast(t!("press-invalid-run-again")),
         };
     };
     if owner.is_some_and(|o| o != cx.user.id) {
-        return toast(NOT_YOURS);
+        return toast(t!("press-not-yours"));
     }
     let action: Action = match serde_json::from_value(payload) {
         Ok(a) => a,
@@ -154,16 +157,16 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
             // Issued by an older version whose payloads read differently (a token lives at
             // most an hour): nothing to act on, and nothing the presser did wrong.
             tracing::warn!(error = %e, "a button's payload no longer reads");
-            return toast("This button is from an earlier version of the bot. Please run the command again.");
+            return toast(t!("press-old-version"));
         }
     };
     if action.single_use() {
         match store_actions::take(pool, token, cx.user.id).await? {
             Taken::Ok(_) => {}
-            Taken::Used => return toast("This was already done."),
+            Taken::Used => return toast(t!("press-already-done")),
             Taken::Expired(payload) => return Ok(expired(&payload)),
-            Taken::NotYours => return toast(NOT_YOURS),
-            Taken::Unknown => return toast("This button is no longer valid."),
+            Taken::NotYours => return toast(t!("press-not-yours")),
+            Taken::Unknown => return toast(t!("press-invalid")),
         }
     }
     Ok(Pressed::Act(action))
@@ -175,18 +178,14 @@ fn expired(payload: &serde_json::Value) -> Pressed {
     let confirmation = serde_json::from_value::<Action>(payload.clone()).is_ok_and(|a| a.single_use());
     Pressed::Answered(if confirmation {
         PressResponse {
-            toast: Some("Expired: nothing was done.".into()),
-            replace_source: Some(Reply::text(
-                "This confirmation has expired; nothing was done. Please run the command again.",
-            )),
+            toast: Some(t!("press-expired-toast")),
+            replace_source: Some(Reply::text(t!("press-expired"))),
             replies: Vec::new(),
         }
     } else {
-        PressResponse::toast("This button has expired. Please run the command again.")
+        PressResponse::toast(t!("press-button-expired"))
     })
 }
-
-const NOT_YOURS: &str = "This button belongs to someone else's request — run the command yourself to get your own.";
 
 async fn act(cx: &Ctx<'_>, action: Action) -> Outcome {
     let pool = &cx.core.pool;
@@ -208,8 +207,8 @@ async fn act(cx: &Ctx<'_>, action: Action) -> Outcome {
                 crate::store::sealed::discard(pool, id).await?;
             }
             Ok(vec![Reply::text(match taken {
-                Taken::Used => format!("Too late to abort: {what} was already confirmed."),
-                _ => format!("Aborted: {what}. Nothing was done."),
+                Taken::Used => t!("press-too-late", what = what),
+                _ => t!("press-aborted", what = what),
             })])
         }
     }

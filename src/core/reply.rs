@@ -140,11 +140,7 @@ impl PressResponse {
             first.visibility = Visibility::Public;
             return PressResponse { toast: None, replace_source: Some(first), replies };
         }
-        PressResponse {
-            toast: None,
-            replace_source: Some(Reply::text("Done — the details were sent to you privately.")),
-            replies,
-        }
+        PressResponse { toast: None, replace_source: Some(Reply::text(crate::t!("press-sent-privately"))), replies }
     }
 }
 

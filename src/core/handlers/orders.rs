@@ -10,28 +10,24 @@ use crate::core::handlers::rent::endpoint_lines;
 use crate::core::services::orders::follow;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::store::{audit, orders as tracked};
+use crate::t;
 
 pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     let key = cx.api_key().await?;
     let mine = cx.core.clore.my_orders(&key, all).await?;
     if mine.orders.is_empty() {
-        return Ok(vec![Reply::text(if all {
-            "You have no orders."
-        } else {
-            "You have no active orders. /gpus finds a server; /rent rents it."
-        })]);
+        return Ok(vec![Reply::text(if all { t!("orders-none") } else { t!("orders-none-active") })]);
     }
     let now = chrono::Utc::now().timestamp();
     let mut orders = mine.orders;
     // Active first, newest first.
     orders.sort_by_key(|o| (o.expired, std::cmp::Reverse(o.ct.unwrap_or(0))));
     let mut tx = cx.core.pool.begin().await?;
-    let mut r = Reply::titled(format!(
-        "{} {}order{}",
-        orders.len(),
-        if all { "" } else { "active " },
-        if orders.len() == 1 { "" } else { "s" }
-    ));
+    let mut r = Reply::titled(if all {
+        t!("orders-count", n = orders.len())
+    } else {
+        t!("orders-count-active", n = orders.len())
+    });
     for o in &orders {
         if !o.expired {
             // Follow it for endpoint / ending alerts, whoever created it.
@@ -49,7 +45,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
 /// `Order 57 · #123 · 1× RTX 4090 · $0.45/day · spent $0.12 · 71h 12m left`.
 fn summary(o: &Order, now: i64) -> String {
     let c = o.currency().unwrap_or(Currency::Usd);
-    let mut parts = vec![format!("Order {}", o.id)];
+    let mut parts = vec![t!("orders-order", order = o.id.to_string())];
     if let Some(s) = o.server_id {
         parts.push(format!("#{s}"));
     }
@@ -57,18 +53,18 @@ fn summary(o: &Order, now: i64) -> String {
         parts.push(g.trim().to_owned());
     }
     if let Some(p) = o.price {
-        parts.push(format!("{}{}", per_day(p, c), if o.spot { " spot" } else { "" }));
+        parts.push(if o.spot { t!("orders-price-spot", price = per_day(p, c)) } else { per_day(p, c) });
     }
     if let Some(s) = o.spend {
-        parts.push(format!("spent {}", money(s, c)));
+        parts.push(t!("orders-spent", amount = money(s, c)));
     }
     if o.expired {
-        parts.push("ended".into());
+        parts.push(t!("orders-ended"));
     } else if let Some(end) = o.ends_at() {
-        parts.push(format!("{} left", format::duration(end - now)));
+        parts.push(t!("orders-left", time = format::duration(end - now)));
     }
     if !o.expired && !o.endpoints_ready() {
-        parts.push("starting…".into());
+        parts.push(t!("orders-starting"));
     }
     parts.join(" · ")
 }
@@ -79,25 +75,22 @@ async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
     mine.orders
         .into_iter()
         .find(|o| o.id == order)
-        .ok_or_else(|| Failure::user(format!("You have no active order {order}. /orders lists yours.")))
+        .ok_or_else(|| Failure::user(t!("orders-no-active", order = order.to_string())))
 }
 
 pub async fn cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
     let o = active_order(cx, order).await?;
     let now = chrono::Utc::now().timestamp();
-    let mut r = Reply::titled(format!("Cancel order {order}?")).with_text(summary(&o, now));
+    let mut r = Reply::titled(t!("cancel-title", order = order.to_string())).with_text(summary(&o, now));
     if let Some(i) = &issue {
         let n = i.chars().count();
-        r = r.with_text(format!("Reported issue ({n} characters): {}", crate::text::clip(i, crate::text::ECHO_MAX)));
+        r = r.with_text(t!("cancel-issue", n = n, issue = crate::text::clip(i, crate::text::ECHO_MAX)));
     }
-    r = r.with_text(format!(
-        "The server is released at once. Confirm within {}.",
-        format::span_words(cx.core.cfg.confirm_ttl.as_secs())
-    ));
-    let (confirm, abort) =
-        cx.confirm_pair(&Action::ConfirmCancel { order, issue }, &format!("cancelling order {order}")).await?;
-    Ok(vec![r.with_button("Confirm", ButtonStyle::Danger, confirm).with_button(
-        "Keep it",
+    r = r.with_text(t!("cancel-confirm-within", within = format::span_words(cx.core.cfg.confirm_ttl.as_secs())));
+    let what = t!("cancel-abort-what", order = order.to_string());
+    let (confirm, abort) = cx.confirm_pair(&Action::ConfirmCancel { order, issue }, &what).await?;
+    Ok(vec![r.with_button(t!("press-confirm"), ButtonStyle::Danger, confirm).with_button(
+        t!("cancel-keep"),
         ButtonStyle::Secondary,
         abort,
     )])
@@ -117,13 +110,12 @@ pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>)
     }
     tx.commit().await?;
     match result {
-        Ok(()) => Ok(vec![Reply::text(format!(
-            "Order {order} is cancelled{}.",
-            if issue.is_some() { " and the issue reported" } else { "" }
-        ))]),
-        Err(CloreError::InvalidInput { .. }) => {
-            Err(Failure::user(format!("Clore says order {order} is not active any more; nothing to cancel.")))
-        }
+        Ok(()) => Ok(vec![Reply::text(if issue.is_some() {
+            t!("cancel-done-reported", order = order.to_string())
+        } else {
+            t!("cancel-done", order = order.to_string())
+        })]),
+        Err(CloreError::InvalidInput { .. }) => Err(Failure::user(t!("cancel-not-active", order = order.to_string()))),
         Err(e) => Err(e.into()),
     }
 }
@@ -131,7 +123,7 @@ pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>)
 pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {
     let o = active_order(cx, order).await?;
     if !o.spot {
-        return Err(Failure::user(format!("Order {order} is on demand; only spot orders have a bid to change.")));
+        return Err(Failure::user(t!("orders-spot-on-demand", order = order.to_string())));
     }
     let c = o.currency().unwrap_or(Currency::Usd);
     let key = cx.api_key().await?;
@@ -143,23 +135,20 @@ pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {
     };
     audit::record(&cx.core.pool, Some(cx.user.id), "spotprice", &detail, &outcome).await?;
     match result {
-        Ok(()) => Ok(vec![Reply::text(format!(
-            "Order {order} now bids {}{}.",
-            per_day(price, c),
-            o.price.map(|p| format!(" (was {})", per_day(p, c))).unwrap_or_default()
-        ))]),
-        Err(CloreError::ExceededMaxStep { max_step }) => Err(Failure::user(format!(
-            "Clore lowers a bid one step at a time: the lowest you can set now is {}. Try that, then lower again in 10 minutes.",
-            per_day(max_step, c)
-        ))),
-        Err(CloreError::CanLowerEvery600Seconds { time_to_lowering }) => Err(Failure::user(format!(
-            "A bid can be lowered once every 10 minutes; you can lower this one again in {}.",
-            format::duration(time_to_lowering.ceil() as i64)
-        ))),
-        Err(CloreError::TooLowPrice) => Err(Failure::user(format!(
-            "{} is below the server's minimum spot price; no change was made.",
-            per_day(price, c)
-        ))),
+        Ok(()) => Ok(vec![Reply::text(match o.price {
+            Some(p) => {
+                t!("orders-spot-set-was", order = order.to_string(), price = per_day(price, c), was = per_day(p, c))
+            }
+            None => t!("orders-spot-set", order = order.to_string(), price = per_day(price, c)),
+        })]),
+        Err(CloreError::ExceededMaxStep { max_step }) => {
+            Err(Failure::user(t!("orders-spot-max-step", lowest = per_day(max_step, c))))
+        }
+        Err(CloreError::CanLowerEvery600Seconds { time_to_lowering }) => {
+            let wait = format::duration(time_to_lowering.ceil() as i64);
+            Err(Failure::user(t!("orders-spot-lower-every", wait = wait)))
+        }
+        Err(CloreError::TooLowPrice) => Err(Failure::user(t!("orders-spot-too-low", price = per_day(price, c)))),
         Err(e) => Err(e.into()),
     }
 }

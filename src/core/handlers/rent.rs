@@ -18,6 +18,7 @@ use crate::market::{Query, ServerView};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Intent, IntentId, Status};
 use crate::store::sealed;
+use crate::t;
 
 /// A spot bid more than this many times the on-demand price is refused as a slip of the
 /// finger: renting on demand would cost a tenth and could not be outbid.
@@ -63,11 +64,7 @@ async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<ServerI
         });
     match best {
         Some(s) => Ok(s.id),
-        None => Err(Failure::user(format!(
-            "No free server matches {} with a {} price. /gpus shows what there is; /watch can tell you when one appears.",
-            q.describe(),
-            currency.symbol(),
-        ))),
+        None => Err(Failure::user(t!("rent-no-match", query = q.describe(), currency = currency.symbol()))),
     }
 }
 
@@ -76,40 +73,31 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     cx.api_key().await?;
     let snap = cx.core.market.get().await?;
     let Some(s) = snap.server(id) else {
-        return Err(Failure::user(format!("There is no server #{id} on the market (it may be hidden or gone).")));
+        return Err(Failure::user(t!("rent-no-server", server = id.to_string())));
     };
     if s.rented {
-        return Err(Failure::user(format!("Server #{id} is rented right now. /gpus shows free servers.")));
+        return Err(Failure::user(t!("rent-server-rented", server = id.to_string())));
     }
     let (currency, note) = pick_currency(cx, s, opts.currency)?;
     let on_demand = *s.on_demand.get(&currency).expect("pick_currency returns a priced currency");
     let mut warnings = Vec::new();
+    let server = id.to_string();
     let price = match opts.spot {
         Some(bid) => {
             let Some(min) = s.spot.get(&currency) else {
-                return Err(Failure::user(format!("Server #{id} takes no spot bids in {}.", currency.symbol())));
+                return Err(Failure::user(t!("rent-no-spot", server = server, currency = currency.symbol())));
             };
             if bid + 1e-12 < *min {
-                return Err(Failure::user(format!(
-                    "The minimum spot price for #{id} is {}; bid at least that.",
-                    per_day(*min, currency)
-                )));
+                return Err(Failure::user(t!("rent-spot-below-min", server = server, min = per_day(*min, currency))));
             }
+            let (offer, usual) = (per_day(bid, currency), per_day(on_demand, currency));
             if bid > on_demand * MAX_BID_OVER_ON_DEMAND {
-                return Err(Failure::user(format!(
-                    "A spot bid of {} is more than {MAX_BID_OVER_ON_DEMAND:.0}× the on-demand price of #{id} ({}); \
-                     nothing was set up. Rent it on demand instead (leave out spot=), or bid less.",
-                    per_day(bid, currency),
-                    per_day(on_demand, currency)
-                )));
+                let times = crate::i18n::number(&format!("{MAX_BID_OVER_ON_DEMAND:.0}"));
+                let text = t!("rent-spot-too-high", bid = offer, times = times, server = server, on_demand = usual);
+                return Err(Failure::user(text));
             }
             if bid > on_demand {
-                warnings.push(format!(
-                    "Your bid of {} is above the on-demand price of {}: renting on demand would cost less and \
-                     could not be outbid.",
-                    per_day(bid, currency),
-                    per_day(on_demand, currency)
-                ));
+                warnings.push(t!("rent-spot-above-on-demand", bid = offer, on_demand = usual));
             }
             bid
         }
@@ -134,20 +122,29 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         watch: None,
     };
     let ssh = crate::core::services::ssh_login(cx.core, &cx.user).await?.describe();
-    let fee = snap.creation_fee(currency).map(|f| format!("about {}", money(f, currency)));
+    let fee = match snap.creation_fee(currency) {
+        Some(f) => money(f, currency),
+        None => money(0.10, Currency::Usd),
+    };
     let mut fields = vec![
-        ("GPU".to_owned(), plan.gpu.clone()),
-        (if plan.spot { "Spot bid" } else { "Price" }.to_owned(), per_day(price, currency)),
-        ("Creation fee".into(), fee.unwrap_or_else(|| "about $0.10".into())),
-        ("Image".into(), clip(&plan.image, 60)),
-        ("Ports".into(), plan.ports.iter().map(|(p, k)| format!("{p}/{}", k.as_str())).collect::<Vec<_>>().join(", ")),
-        ("Max rental".into(), s.mrl_hours.map(|h| format!("{h} h")).unwrap_or_else(|| "—".into())),
-        ("Location".into(), s.cc.clone().unwrap_or_else(|| "—".into())),
-        ("SSH login".into(), ssh.into()),
+        (t!("rent-field-gpu"), plan.gpu.clone()),
+        (if plan.spot { t!("rent-field-spot-bid") } else { t!("rent-field-price") }, per_day(price, currency)),
+        (t!("rent-field-fee"), t!("rent-fee-about", fee = fee)),
+        (t!("rent-field-image"), clip(&plan.image, 60)),
+        (
+            t!("rent-field-ports"),
+            plan.ports.iter().map(|(p, k)| format!("{p}/{}", k.as_str())).collect::<Vec<_>>().join(", "),
+        ),
+        (
+            t!("rent-field-max-rental"),
+            s.mrl_hours.map(|h| t!("rent-hours", h = h.to_string())).unwrap_or_else(|| t!("no-value")),
+        ),
+        (t!("rent-field-location"), s.cc.clone().unwrap_or_else(|| t!("no-value"))),
+        (t!("rent-field-ssh"), ssh),
     ];
     if !opts.env.is_empty() {
         let names = opts.env.keys().map(|k| clip(k, 30)).collect::<Vec<_>>().join(", ");
-        fields.push(("Environment".into(), clip(&names, 60)));
+        fields.push((t!("rent-field-env"), clip(&names, 60)));
         // Values may be tokens: they wait for the Confirm sealed, never in the button's payload.
         let json = serde_json::to_string(&opts.env).map_err(|e| Failure::Internal(e.into()))?;
         let ttl = cx.core.cfg.confirm_ttl + ENV_GRACE;
@@ -163,7 +160,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
             .await?,
         );
     }
-    let mut r = Reply::titled(format!("Rent server #{id}?")).with_fields(fields);
+    let mut r = Reply::titled(t!("rent-title", server = id.to_string())).with_fields(fields);
     if let Some(n) = note {
         r = r.with_text(n);
     }
@@ -172,17 +169,22 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     }
     let within = crate::core::format::span_words(cx.core.cfg.confirm_ttl.as_secs());
     r = r.with_text(if plan.spot {
-        format!("A spot order runs until someone outbids you. Confirm within {within}.")
+        t!("rent-spot-confirm-within", within = within)
     } else {
-        format!("Confirm within {within}; the order is made at {} or not at all.", money(price, currency))
+        t!("rent-confirm-within", within = within, price = money(price, currency))
     });
     if plan.env_secret.is_some() && !cx.caller.in_private() {
         // The values may be tokens: they leave the group's history, and the confirmation
         // (which names them) goes to the caller alone.
-        r = r.with_text("I deleted your message from this chat: environment values may be secrets.").private();
+        r = r.with_text(t!("rent-env-deleted")).private();
     }
-    let (confirm, abort) = cx.confirm_pair(&Action::ConfirmRent(plan), &format!("renting #{id}")).await?;
-    r = r.with_button("Confirm", ButtonStyle::Primary, confirm).with_button("Abort", ButtonStyle::Danger, abort);
+    let (confirm, abort) =
+        cx.confirm_pair(&Action::ConfirmRent(plan), &t!("rent-abort-what", server = id.to_string())).await?;
+    r = r.with_button(t!("press-confirm"), ButtonStyle::Primary, confirm).with_button(
+        t!("press-abort"),
+        ButtonStyle::Danger,
+        abort,
+    );
     Ok(vec![r])
 }
 
@@ -194,7 +196,8 @@ fn pick_currency(cx: &Ctx<'_>, s: &ServerView, asked: Option<Currency>) -> Resul
         return if usable(&c) {
             Ok((c, None))
         } else {
-            Err(Failure::user(format!("Server #{} does not take {}; it takes {}.", s.id, c.symbol(), takes(s))))
+            let (server, accepted) = (s.id.to_string(), takes(s));
+            Err(Failure::user(t!("rent-currency-refused", server = server, currency = c.symbol(), accepted = accepted)))
         };
     }
     let mine = cx.currency();
@@ -202,21 +205,14 @@ fn pick_currency(cx: &Ctx<'_>, s: &ServerView, asked: Option<Currency>) -> Resul
         return Ok((mine, None));
     }
     match [Currency::Usd, Currency::Clore, Currency::Bitcoin].into_iter().find(usable) {
-        Some(c) => Ok((
-            c,
-            Some(format!(
-                "This server does not take {}; priced in {} (add currency=… to choose).",
-                mine.symbol(),
-                c.symbol()
-            )),
-        )),
-        None => Err(Failure::user(format!("Server #{} has no price in any currency it accepts.", s.id))),
+        Some(c) => Ok((c, Some(t!("rent-currency-note", mine = mine.symbol(), currency = c.symbol())))),
+        None => Err(Failure::user(t!("rent-no-price", server = s.id.to_string()))),
     }
 }
 
 fn takes(s: &ServerView) -> String {
     let v: Vec<&str> = s.accepts.iter().map(|c| c.symbol()).collect();
-    if v.is_empty() { "nothing listed".into() } else { v.join(", ") }
+    if v.is_empty() { t!("rent-takes-nothing") } else { v.join(", ") }
 }
 
 /// Confirm: rents the plan through the one rent service and says what came of it.
@@ -227,7 +223,7 @@ pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
                 serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))?
             }
             sealed::Taken::Gone => {
-                return Err(Failure::user("This confirmation has expired; nothing was done. Please run /rent again."));
+                return Err(Failure::user(t!("rent-expired")));
             }
             sealed::Taken::Undecryptable(e) => {
                 return Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")));
@@ -246,31 +242,24 @@ pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
 
 /// The answer to an attempt whose outcome Clore left unclear.
 pub fn unclear_text(server: ServerId) -> String {
-    format!(
-        "Clore did not answer clearly, so I can't say yet whether an order on #{server} was made. I'm checking \
-         whether it exists and will tell you privately as soon as I know; until then no other order for #{server} \
-         is sent. Please don't rent it again meanwhile."
-    )
+    t!("rent-unclear", server = server.to_string())
 }
 
 /// The answer when an earlier attempt on the same server is still open.
 pub fn busy_text(server: ServerId, open: Option<&Intent>) -> String {
-    let since = open.map(|i| format!(" (from {})", i.created_at.format("%H:%M UTC"))).unwrap_or_default();
-    format!(
-        "An earlier attempt to rent #{server}{since} is still being checked with Clore, so I sent nothing new. \
-         You'll get its outcome privately shortly."
-    )
+    match open {
+        Some(i) => t!("rent-busy-since", server = server.to_string(), time = crate::i18n::time(i.created_at)),
+        None => t!("rent-busy", server = server.to_string()),
+    }
 }
 
 /// What an attempt came to when reconciliation settled it first (and told its owner).
 fn settled_text(i: &Intent) -> String {
     match (i.status, i.order_id) {
         (Status::Made, Some(o)) => {
-            format!("Order {o} on #{} is running; I sent you its details privately.", i.server_id)
+            t!("rent-settled-made", order = o.to_string(), server = i.server_id.to_string())
         }
-        (Status::Absent | Status::Refused, _) => {
-            format!("Your rent of #{} did not go through; no order was made.", i.server_id)
-        }
+        (Status::Absent | Status::Refused, _) => t!("rent-settled-not-made", server = i.server_id.to_string()),
         _ => unclear_text(ServerId::from_db(i.server_id)),
     }
 }
@@ -279,62 +268,52 @@ fn settled_text(i: &Intent) -> String {
 pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, login: Login) -> Vec<Reply> {
     let c = plan.currency;
     let mut out = Vec::new();
-    let mut r = match order {
-        Some(o) => Reply::titled(format!(
-            "Order {} is running on #{} — {} at {}{}.",
-            o.id,
-            plan.server,
-            plan.gpu,
-            per_day(plan.price, c),
-            if plan.spot { " (spot bid)" } else { "" }
-        )),
-        None => Reply::titled(format!(
-            "Rented #{} — {} at {}. Clore has not listed the order yet; I'll message you its details when it does.",
-            plan.server,
-            plan.gpu,
-            per_day(plan.price, c)
-        )),
-    };
+    let (server, gpu, price) = (plan.server.to_string(), plan.gpu.as_str(), per_day(plan.price, c));
+    let mut r = Reply::titled(match order.map(|o| o.id.to_string()) {
+        Some(order) if plan.spot => t!("rent-running-spot", order = order, server = server, gpu = gpu, price = price),
+        Some(order) => t!("rent-running", order = order, server = server, gpu = gpu, price = price),
+        None => t!("rent-accepted", server = server, gpu = gpu, price = price),
+    });
     if let Some(o) = order {
         if o.endpoints_ready() {
             for line in endpoint_lines(o) {
                 r = r.with_code(line);
             }
         } else {
-            r = r.with_text("Its endpoints are being set up; /orders shows them once ready, and I will tell you.");
+            r = r.with_text(t!("rent-endpoints-pending"));
         }
     }
     out.push(r);
     if let Login::Generated(p) = login {
-        let which = order.map(|o| format!("order {}", o.id)).unwrap_or_else(|| format!("server #{}", plan.server));
-        out.push(password_reply(&which, &p));
+        let label = match order {
+            Some(o) => t!("rent-password-for-order", order = o.id.to_string()),
+            None => t!("rent-password-for-server", server = plan.server.to_string()),
+        };
+        out.push(password_reply(label, &p));
     }
     out
 }
 
-fn password_reply(which: &str, p: &SecretString) -> Reply {
-    Reply::default()
-        .with_secret(format!("SSH password for {which}"), p.clone())
-        .with_text("Shown only this once and not stored. Save it, or set your own with /settings.")
+/// A generated password under `label` ("SSH password for order 57").
+fn password_reply(label: String, p: &SecretString) -> Reply {
+    Reply::default().with_secret(label, p.clone()).with_text(t!("rent-password-once"))
 }
 
 /// "Show SSH password" on an announcement of an order found after an unclear answer: the
 /// password generated for it, shown once to its owner, then gone.
 pub async fn show_login(cx: &Ctx<'_>, intent: IntentId) -> Outcome {
-    let gone = || {
-        Failure::user(
-            "That password was already shown once and is not kept. If you did not save it, cancel the order \
-             (/cancel) and rent again; /settings can save your own SSH key or password.",
-        )
-    };
+    let gone = || Failure::user(t!("rent-password-gone"));
     let Some(i) = intents::get(&cx.core.pool, intent).await?.filter(|i| i.user_id == cx.user.id) else {
         return Err(gone());
     };
     let Some(id) = i.login_secret else { return Err(gone()) };
     match sealed::take(&cx.core.pool, &cx.core.keyring, cx.user.id, SecretKind::OrderLogin, id).await? {
         sealed::Taken::Secret(p) => {
-            let which = i.order_id.map(|o| format!("order {o}")).unwrap_or_else(|| format!("server #{}", i.server_id));
-            Ok(vec![password_reply(&which, &p)])
+            let label = match i.order_id {
+                Some(o) => t!("rent-password-for-order", order = o.to_string()),
+                None => t!("rent-password-for-server", server = i.server_id.to_string()),
+            };
+            Ok(vec![password_reply(label, &p)])
         }
         sealed::Taken::Gone => Err(gone()),
         sealed::Taken::Undecryptable(e) => {
@@ -354,7 +333,8 @@ pub fn endpoint_lines(o: &Order) -> Vec<String> {
     }
     if let Some(host) = o.pub_cluster.first() {
         for f in o.port_forwards().into_iter().filter(|f| f.container != 22) {
-            out.push(format!("port {} → {host}:{}", f.container, f.public));
+            let (port, public) = (f.container.to_string(), f.public.to_string());
+            out.push(t!("rent-port-forward", port = port, host = host.as_str(), public = public));
         }
     }
     out

@@ -7,10 +7,27 @@ use crate::core::{Core, Failure};
 use crate::store::crypto::SecretKind;
 use crate::store::secrets;
 use crate::store::users::User;
+use crate::t;
 
-/// Why an unattended rent (auto-rent) cannot go ahead without a saved login.
-pub const NO_SAVED_LOGIN: &str = "you have no saved SSH key or password to log in with, so nothing was rented. Set one \
-                                  with /settings sshkey=\"…\" or password=….";
+/// Why an unattended rent (auto-rent) cannot go ahead without a saved login, in the current
+/// language (a clause: it follows "Auto-rent watch #3: ").
+pub fn no_saved_login() -> String {
+    t!("rent-no-saved-login")
+}
+
+/// [`no_saved_login`] for callers that write `NO_SAVED_LOGIN.into()`: the text is made in the
+/// current language when it becomes a `String`.
+pub const NO_SAVED_LOGIN: NoSavedLogin = NoSavedLogin;
+
+/// See [`NO_SAVED_LOGIN`].
+#[derive(Debug, Clone, Copy)]
+pub struct NoSavedLogin;
+
+impl From<NoSavedLogin> for String {
+    fn from(_: NoSavedLogin) -> String {
+        no_saved_login()
+    }
+}
 
 /// A user's saved way in, if any: a saved SSH key wins over a saved password.
 pub enum SshLogin {
@@ -23,11 +40,11 @@ pub enum SshLogin {
 
 impl SshLogin {
     /// For the rent prompt: what the order will be logged in with.
-    pub fn describe(&self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            SshLogin::Key(_) => "your saved SSH key",
-            SshLogin::Password(_) => "your saved password",
-            SshLogin::Nothing => "a new password, shown only to you",
+            SshLogin::Key(_) => t!("rent-login-saved-key"),
+            SshLogin::Password(_) => t!("rent-login-saved-password"),
+            SshLogin::Nothing => t!("rent-login-new-password"),
         }
     }
 }

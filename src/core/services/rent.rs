@@ -23,6 +23,7 @@ use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
 use crate::store::{WatchId, account_polls, audit, orders as tracked, sealed, watches};
+use crate::t;
 
 /// Length of a generated SSH password: strong, and within Clore's 32-character limit.
 const GENERATED_PASSWORD_LEN: usize = 20;
@@ -107,7 +108,7 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
         }
         SshLogin::Nothing if plan.watch.is_some() => {
             // Unattended: a generated password could only reach its owner through the outbox.
-            return Ok(RentOutcome::Refused(super::login::NO_SAVED_LOGIN.into()));
+            return Ok(RentOutcome::Refused(super::login::no_saved_login()));
         }
         SshLogin::Nothing => {
             let p = SecretString::from(generate_password());
@@ -117,7 +118,8 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     };
     if let Err(e) = req.validate() {
         // Nothing leaves: this is a plain refusal, no intent needed.
-        return Ok(RentOutcome::Refused(format!("That order can't be sent ({e}). No order was made.")));
+        let why = crate::core::explain_clore(&CloreError::Invalid(e));
+        return Ok(RentOutcome::Refused(t!("rent-cannot-send", why = why)));
     }
     let intent = match write_ahead(core, user, plan, &login).await? {
         Begun::Started(i) => i,
@@ -229,6 +231,7 @@ async fn conclude(
 /// A clear refusal in words for the person who asked; every one says nothing was made.
 async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e: &CloreError) -> String {
     let id = plan.server;
+    let server = id.to_string();
     let c = plan.currency;
     match e {
         CloreError::Refused { error, .. } if error == "price-changed" => {
@@ -239,36 +242,22 @@ async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e
                 .ok()
                 .and_then(|s| s.server(id).and_then(|v| v.on_demand.get(&c).copied()));
             match now {
-                Some(p) => format!(
-                    "The price of #{id} changed since it was shown: {} → {}. No order was made; /rent {id} shows the new price.",
-                    per_day(plan.price, c),
-                    per_day(p, c)
-                ),
-                None => {
-                    format!("The price of #{id} changed since it was shown. No order was made; /rent {id} to see it.")
+                Some(p) => {
+                    let (shown, now) = (per_day(plan.price, c), per_day(p, c));
+                    t!("rent-price-changed", server = server, shown = shown, now = now)
                 }
+                None => t!("rent-price-changed-unknown", server = server),
             }
         }
         CloreError::ServerAlreadyRented => match own_order_on(core, user, key, id).await {
-            Some(order) => {
-                format!("You already rent #{id}: order {order} (/orders shows it). No second order was made.")
-            }
-            None => format!("Someone else rented #{id} a moment ago. No order was made."),
+            Some(order) => t!("rent-already-yours", server = server, order = order.to_string()),
+            None => t!("rent-taken", server = server),
         },
-        CloreError::NotEnoughBalance => format!(
-            "Your {} balance is too low for #{id} (the first hours plus the creation fee). No order was made; \
-             /wallets shows balances and deposit addresses.",
-            c.symbol()
-        ),
-        CloreError::ServerOffline => format!("Server #{id} went offline. No order was made."),
-        CloreError::CurrencyNotAllowed => {
-            format!("The owner of #{id} no longer takes {}. No order was made.", c.symbol())
-        }
-        CloreError::TooLowPrice => format!(
-            "Your bid of {} is too low for #{id}: someone bids more or it is under the minimum. No order was made.",
-            per_day(plan.price, c)
-        ),
-        other => format!("{} No order was made.", crate::core::explain_clore(other)),
+        CloreError::NotEnoughBalance => t!("rent-low-balance", currency = c.symbol(), server = server),
+        CloreError::ServerOffline => t!("rent-went-offline", server = server),
+        CloreError::CurrencyNotAllowed => t!("rent-currency-dropped", server = server, currency = c.symbol()),
+        CloreError::TooLowPrice => t!("rent-bid-too-low", bid = per_day(plan.price, c), server = server),
+        other => t!("rent-refused-other", why = crate::core::explain_clore(other)),
     }
 }
 
