@@ -24,6 +24,7 @@ use crate::market::snapshot::creation_fee_in;
 use crate::store::intents::{self, Status};
 use crate::store::watches::Watch;
 use crate::store::{orders, users};
+use crate::t;
 
 const DAY: i64 = 86_400;
 
@@ -70,29 +71,25 @@ pub async fn attempt(
     servers: &HashMap<ServerId, &ServerView>,
 ) -> anyhow::Result<Reply> {
     let core = &e.core;
-    let head = format!("Auto-rent watch #{} ({})", row.id, row.query);
+    let head = t!("watch-autorent-head", id = row.id.to_string(), query = &row.query);
     let Ok(Some(rules)) = row.rules() else {
-        return Ok(Reply::text(format!("{head}: its rules could not be read; nothing was rented.")));
+        return Ok(Reply::text(t!("watch-autorent-unreadable", head = &head)));
     };
     let c = w.currency;
     let Some(&(id, price)) = fresh.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
-        return Ok(Reply::text(format!("{head}: nothing new to rent.")));
+        return Ok(Reply::text(t!("watch-autorent-nothing-new", head = &head)));
     };
-    let refuse = |why: String| Ok(Reply::text(format!("{head}: #{id} matches at {}, but {why}", per_day(price, c))));
+    let (server, at) = (id.to_string(), per_day(price, c));
+    let refuse = |why: String| {
+        Ok(Reply::text(t!("watch-autorent-refused", head = &head, server = &server, price = &at, why = why)))
+    };
     let open = intents::open_from_watch(&core.pool, row.id).await?;
     let running = orders::active_from_watch(&core.pool, row.id).await? + open.len() as i64;
     if running >= i64::from(rules.max_orders) {
-        return refuse(format!(
-            "{running} order{} from this watch already run or are being checked with Clore (max {}); nothing was rented.",
-            if running == 1 { "" } else { "s" },
-            rules.max_orders
-        ));
+        return refuse(t!("watch-autorent-too-many", n = running, max = rules.max_orders));
     }
     if !rules.keep && !open.is_empty() {
-        return refuse(
-            "its earlier rent is still being checked with Clore, and this watch stops after one; nothing was rented."
-                .into(),
-        );
+        return refuse(t!("watch-autorent-earlier-open"));
     }
     let fee = creation_fee_in(servers.values().copied(), c).unwrap_or(0.0);
     let now = chrono::Utc::now().timestamp();
@@ -110,15 +107,10 @@ pub async fn attempt(
     spend.push(Spend { start: now, end: None, per_day: price, fee });
     let peak = peak_day_spend(now, &spend);
     if peak > rules.daily_cap + 1e-9 {
-        return refuse(format!(
-            "with it this watch's orders could cost {} in a day (creation fees included, running orders running on), \
-             over its daily cap of {}; nothing was rented.",
-            money(peak, c),
-            money(rules.daily_cap, c)
-        ));
+        return refuse(t!("watch-autorent-over-cap", peak = money(peak, c), cap = money(rules.daily_cap, c)));
     }
     let Some(user) = users::get_user(&core.pool, row.owner_id).await? else {
-        return Ok(Reply::text(format!("{head}: its owner is gone; nothing was rented.")));
+        return Ok(Reply::text(t!("watch-autorent-owner-gone", head = &head)));
     };
     let login = ssh_login(core, &user).await.map_err(|f| match f {
         Failure::Internal(e) => e,
@@ -142,35 +134,37 @@ pub async fn attempt(
         watch: Some(row.id.0),
     };
     let rented = |order: Option<&crate::clore::Order>| {
-        let mut lines = vec![format!("{head} rented #{id} — {} at {}.", plan.gpu, per_day(price, c))];
+        let mut lines = vec![t!("watch-autorent-rented", head = &head, server = &server, gpu = &plan.gpu, price = &at)];
         match order {
             Some(o) => {
-                lines.push(format!("Order {}.", o.id));
+                lines.push(t!("watch-autorent-order", order = o.id.to_string()));
                 lines.extend(rent::endpoint_lines(o));
             }
-            None => lines.push("Clore has not listed the order yet; I'll tell you its details when it does.".into()),
+            None => lines.push(t!("watch-autorent-not-listed")),
         }
         lines
     };
+    let failed = |why: &str| t!("watch-autorent-failed-why", head = &head, server = &server, why = why);
+    let note = |text: String| t!("watch-autorent-note", head = &head, text = text);
     let (mut lines, made) = match rent_service(core, &user, &plan).await {
         Ok(RentOutcome::Made { order, .. }) => (rented(Some(&order)), true),
         Ok(RentOutcome::Accepted { .. }) => (rented(None), true),
-        Ok(RentOutcome::Refused(why)) => (vec![format!("{head}: renting #{id} did not go through. {why}")], false),
-        Ok(RentOutcome::Unclear) => (vec![format!("{head}: {}", unclear_text(id))], false),
-        Ok(RentOutcome::Busy(open)) => (vec![format!("{head}: {}", busy_text(id, open.as_ref()))], false),
+        Ok(RentOutcome::Refused(why)) => (vec![failed(&why)], false),
+        Ok(RentOutcome::Unclear) => (vec![note(unclear_text(id))], false),
+        Ok(RentOutcome::Busy(open)) => (vec![note(busy_text(id, open.as_ref()))], false),
         // Reconciliation settled it first and announced it (and switched the watch off if due).
         Ok(RentOutcome::Settled(i)) => match (i.status, i.order_id) {
             (Status::Made, Some(o)) => {
-                (vec![format!("{head} rented #{id}: order {o} (details sent separately).")], false)
+                (vec![t!("watch-autorent-settled", head = &head, server = &server, order = o.to_string())], false)
             }
-            _ => (vec![format!("{head}: renting #{id} did not go through.")], false),
+            _ => (vec![t!("watch-autorent-failed", head = &head, server = &server)], false),
         },
-        Err(Failure::User(why)) => (vec![format!("{head}: renting #{id} did not go through. {why}")], false),
+        Err(Failure::User(why)) => (vec![failed(&why)], false),
         Err(Failure::Internal(err)) => return Err(err),
     };
     // The rent service turned the watch off with the order, unless it keeps renting.
     if made && !rules.keep {
-        lines.push("The watch is now off, as set (add keep to go on renting).".into());
+        lines.push(t!("watch-autorent-stopped"));
     }
     let text = lines.join("\n");
     Ok(Reply::text(text))

@@ -16,11 +16,13 @@ use crate::core::actions::Action;
 use crate::core::format::{self, per_day};
 use crate::core::services::issue_token;
 use crate::core::{ButtonStyle, Reply};
+use crate::i18n::Lang;
 use crate::market::{Query, QueryError, ServerView, Snapshot};
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
 use crate::store::watches::{self, Watch};
 use crate::store::{WatchId, users};
+use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
 /// Servers listed in one alert; more are summarised as "…and N more".
@@ -100,22 +102,35 @@ impl Engine {
                 }
                 continue;
             }
-            let mut reply = if row.autorent.is_some() {
-                report.autorents += 1;
-                autorent::attempt(self, row, w, &fresh, &cur_index).await?
-            } else {
-                watch_alert(row, w, &fresh, &prev_index, &cur_index)
-            };
             // Rent buttons: a personal alert's are its owner's; a team alert's anyone's.
             let owner = (!row.is_team).then_some(row.owner_id);
-            if row.autorent.is_none() {
-                for (id, _) in cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS) {
-                    let token =
-                        issue_token(&core.pool, owner, &Action::RentPrompt { server: id }, core.cfg.nav_ttl).await?;
-                    reply = reply.with_button(format!("Rent #{id}"), ButtonStyle::Primary, token);
-                }
+            let chat = users::get_chat(&core.pool, row.chat_id).await?;
+            let lang = alert_lang(row, chat.as_ref(), users::get_user(&core.pool, row.owner_id).await?.as_ref());
+            if row.autorent.is_some() {
+                report.autorents += 1;
             }
-            let Some(chat) = users::get_chat(&core.pool, row.chat_id).await? else { continue };
+            let reply = crate::i18n::scope(lang, async {
+                let mut reply = if row.autorent.is_some() {
+                    autorent::attempt(self, row, w, &fresh, &cur_index).await?
+                } else {
+                    watch_alert(row, w, &fresh, &prev_index, &cur_index)
+                };
+                if row.autorent.is_none() {
+                    for (id, _) in cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS) {
+                        let token =
+                            issue_token(&core.pool, owner, &Action::RentPrompt { server: id }, core.cfg.nav_ttl)
+                                .await?;
+                        reply = reply.with_button(
+                            t!("watch-rent-button", id = id.to_string()),
+                            ButtonStyle::Primary,
+                            token,
+                        );
+                    }
+                }
+                anyhow::Ok(reply)
+            })
+            .await?;
+            let Some(chat) = chat else { continue };
             let mut tx = core.pool.begin().await?;
             outbox::enqueue(
                 &mut *tx,
@@ -193,6 +208,15 @@ impl Engine {
     }
 }
 
+/// The language of a watch's alert: a personal one goes in its owner's language; a team one in
+/// its chat's, if the chat's admins chose one, else its owner's.
+fn alert_lang(row: &Watch, chat: Option<&users::Chat>, owner: Option<&users::User>) -> Lang {
+    let owner_choice = owner.and_then(|o| o.settings.locale.as_deref());
+    let owner_app = owner.and_then(|o| o.platform_locale.as_deref());
+    let chat_choice = if row.is_team { chat.and_then(|c| c.locale.as_deref()) } else { None };
+    crate::i18n::resolve([chat_choice, owner_choice, owner_app])
+}
+
 /// A stored watch ready for evaluation: its query text read back by the parser `/watch`
 /// used, and priced in the watch's currency, as `/watch` set it when creating the watch.
 pub fn compile(w: &Watch) -> Result<CompiledWatch, QueryError> {
@@ -227,7 +251,13 @@ async fn retire_broken(pool: &sqlx::PgPool, w: &Watch, e: &QueryError) -> anyhow
     if watches::mark_broken(&mut *tx, w.id, &reason).await?
         && let Some(owner) = users::get_user(&mut *tx, w.owner_id).await?
     {
-        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), broken_alert(w, &reason)).await?;
+        // The reason is stored as found (in English, outside any request); the owner's notice
+        // gives the parser's message in their language (as /watches does).
+        let notice = crate::i18n::sync_scope(owner.lang(), || {
+            let reason = compile(w).err().map_or(reason.clone(), |e| e.to_string());
+            broken_alert(w, &reason)
+        });
+        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), notice).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -235,13 +265,7 @@ async fn retire_broken(pool: &sqlx::PgPool, w: &Watch, e: &QueryError) -> anyhow
 
 /// "Watch #7 (4090 frobnicate=1) is broken and now off: …": which watch, why, what to do.
 fn broken_alert(w: &Watch, reason: &str) -> Reply {
-    Reply::text(format!(
-        "Watch #{id} ({query}) is broken and now off: I no longer understand {reason}.\n\
-         It will not alert again. To keep watching, create it again with /watch and a query that \
-         works today (see /help watch), then remove this one with /unwatch {id}.",
-        id = w.id,
-        query = clip(&w.query, ECHO_MAX),
-    ))
+    Reply::text(t!("watch-broken-alert", id = w.id.to_string(), query = clip(&w.query, ECHO_MAX), reason = reason))
 }
 
 fn cheapest(set: &[(ServerId, f64)]) -> Vec<(ServerId, f64)> {
@@ -261,13 +285,7 @@ fn watch_alert(
 ) -> Reply {
     let c = w.currency;
     let spot = w.query.spot();
-    let mut lines = vec![format!(
-        "Watch #{} ({}): {} new match{}",
-        row.id,
-        row.query,
-        fresh.len(),
-        if fresh.len() == 1 { "" } else { "es" }
-    )];
+    let mut lines = vec![t!("watch-alert-title", id = row.id.to_string(), query = &row.query, n = fresh.len())];
     let sorted = cheapest(fresh);
     for (id, price) in sorted.iter().take(MAX_LINES) {
         let mut line = format!("#{id}");
@@ -290,10 +308,10 @@ fn watch_alert(
         lines.push(line);
     }
     if sorted.len() > MAX_LINES {
-        lines.push(format!("…and {} more: /gpus {}", sorted.len() - MAX_LINES, row.query));
+        lines.push(t!("watch-alert-more", n = sorted.len() - MAX_LINES, query = &row.query));
     }
     if row.once {
-        lines.push("This was a once watch; it is now off.".into());
+        lines.push(t!("watch-alert-once"));
     }
     Reply::text(lines.join("\n"))
 }

@@ -18,6 +18,7 @@ use crate::market::Query;
 use crate::store::WatchId;
 use crate::store::users::{self, ChatKind};
 use crate::store::watches::{self, AutorentRules, NewWatch, Watch};
+use crate::t;
 
 /// A watch as confirmed (auto-rent needs a confirmation; the others are created at once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,29 +34,23 @@ pub struct WatchPlan {
 pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
     if a.here {
         if cx.caller.in_private() {
-            return Err(Failure::user(
-                "`here` makes a team watch that alerts a group or channel; in this private chat, leave it out.",
-            ));
+            return Err(Failure::user(t!("watch-here-private")));
         }
         if !cx.is_chat_admin().await? {
-            return Err(Failure::user("Only admins of this chat can create team watches (`here`)."));
+            return Err(Failure::user(t!("watch-here-admins")));
         }
         if a.autorent.is_some() {
-            return Err(Failure::user("Auto-rent uses your own key, so it can't be a team watch; drop `here`."));
+            return Err(Failure::user(t!("watch-here-autorent")));
         }
     }
     let count = watches::count_owned(&cx.core.pool, cx.user.id).await?;
     if count >= cx.core.cfg.max_watches_per_user {
-        return Err(Failure::user(format!(
-            "You have {count} watches (personal and team), the most allowed. Delete some with /unwatch first."
-        )));
+        return Err(Failure::user(t!("watch-too-many", n = count)));
     }
     if a.here {
         let team = watches::count_team(&cx.core.pool, cx.chat.id).await?;
         if team >= cx.core.cfg.max_watches_per_chat {
-            return Err(Failure::user(format!(
-                "This chat has {team} team watches, the most allowed. An admin can delete some with /unwatch first."
-            )));
+            return Err(Failure::user(t!("watch-team-too-many", n = team)));
         }
     }
     let mut query = a.query;
@@ -85,32 +80,25 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
     };
     cx.api_key().await?;
     if matches!(ssh_login(cx.core, &cx.user).await?, SshLogin::Nothing) {
-        return Err(Failure::user(
-            "Auto-rent needs a saved SSH key or password, so you can log in to what it rents unattended: \
-             /settings sshkey=\"ssh-ed25519 …\" or, in a private chat, /settings password=….",
-        ));
+        return Err(Failure::user(t!("watch-autorent-needs-login")));
     }
     let max = plan.query.max_price().unwrap_or(0.0);
-    let r = Reply::titled("Create an auto-rent watch?")
+    let r = Reply::titled(t!("watch-autorent-confirm"))
         .with_fields(vec![
-            ("Watching".into(), plan.query.describe()),
-            ("Rents".into(), "the cheapest free match, with your key".into()),
-            ("Max price".into(), per_day(max, currency)),
-            ("Max orders at once".into(), rules.max_orders.to_string()),
-            (
-                "Daily spend cap".into(),
-                format!("{} in any 24 h, creation fees included", format::money(rules.daily_cap, currency)),
-            ),
-            (
-                "After renting".into(),
-                if rules.keep { "keeps watching within these limits".into() } else { "stops".into() },
-            ),
+            (t!("watch-field-watching"), plan.query.describe()),
+            (t!("watch-field-rents"), t!("watch-rents-cheapest")),
+            (t!("watch-field-max-price"), per_day(max, currency)),
+            (t!("watch-field-max-orders"), rules.max_orders.to_string()),
+            (t!("watch-field-daily-cap"), t!("watch-daily-cap", cap = format::money(rules.daily_cap, currency))),
+            (t!("watch-field-after"), if rules.keep { t!("watch-after-keep") } else { t!("watch-after-stop") }),
         ])
-        .with_text(
-            "Money is spent without asking again. A match available at the next market check is rented at once.",
-        );
-    let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), "the auto-rent watch").await?;
-    Ok(vec![r.with_button("Confirm", ButtonStyle::Primary, confirm).with_button("Abort", ButtonStyle::Danger, abort)])
+        .with_text(t!("watch-autorent-warning"));
+    let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), &t!("watch-abort-what")).await?;
+    Ok(vec![r.with_button(t!("watch-confirm"), ButtonStyle::Primary, confirm).with_button(
+        t!("watch-abort"),
+        ButtonStyle::Danger,
+        abort,
+    )])
 }
 
 /// Without `daily_cap=`: each of `max_orders` orders may run a whole day at the maximum price
@@ -169,52 +157,46 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
     }
     tx.commit().await?;
 
-    let whom = if plan.team { "this chat" } else { "you privately" };
     let mut extras = Vec::new();
     if plan.once {
-        extras.push("once".to_owned());
+        extras.push(t!("watch-once"));
     }
     if plan.cooldown_secs > 0 {
-        extras.push(format!("cooldown {}", format::duration(plan.cooldown_secs as i64)));
+        extras.push(t!("watch-cooldown", duration = format::duration(plan.cooldown_secs as i64)));
     }
-    let mut r = Reply::titled(format!(
-        "Watch #{}: {} — alerts {whom}{}.",
-        w.id,
-        plan.query.describe(),
-        if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) }
-    ));
+    let extras = if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) };
+    let (id, query) = (w.id.to_string(), plan.query.describe());
+    let mut r = Reply::titled(if plan.team {
+        t!("watch-created-team", id = &id, query = query, extras = extras)
+    } else {
+        t!("watch-created-personal", id = &id, query = query, extras = extras)
+    });
     let cheapest = now.iter().min_by(|a, b| a.1.total_cmp(&b.1));
     r = r.with_text(match (snap.is_some(), cheapest, &plan.autorent) {
-        (_, _, Some(rules)) => format!(
-            "Auto-rent is on: up to {} order{} at once, costing at most {} in any 24 hours.",
-            rules.max_orders,
-            if rules.max_orders == 1 { "" } else { "s" },
-            format::money(rules.daily_cap, currency)
-        ),
-        (false, _, None) => "I'll alert when a matching server becomes available.".into(),
-        (true, None, None) => "Nothing matches right now; I'll alert when something does.".into(),
-        (true, Some((id, p)), None) => format!(
-            "{} server{} match{} right now (cheapest #{id} at {}); I'll alert when a new one appears.",
-            now.len(),
-            if now.len() == 1 { "" } else { "s" },
-            if now.len() == 1 { "es" } else { "" },
-            per_day(*p, currency)
-        ),
+        (_, _, Some(rules)) => {
+            t!("watch-autorent-on", n = rules.max_orders, cap = format::money(rules.daily_cap, currency))
+        }
+        (false, _, None) => t!("watch-no-market"),
+        (true, None, None) => t!("watch-nothing-now"),
+        (true, Some((sid, p)), None) => {
+            let (sid, price) = (sid.to_string(), per_day(*p, currency));
+            t!("watch-matching-now", n = now.len(), id = sid, price = price)
+        }
     });
-    Ok(vec![r.with_text(format!("/snooze {} 2h silences it; /unwatch {} deletes it.", w.id, w.id))])
+    Ok(vec![r.with_text(t!("watch-hint", id = id))])
 }
 
 pub async fn list(cx: &Ctx<'_>) -> Outcome {
     let (title, ws) = if cx.caller.in_private() {
-        ("Your watches", watches::list_personal(&cx.core.pool, cx.user.id).await?)
+        (t!("watch-list-personal"), watches::list_personal(&cx.core.pool, cx.user.id).await?)
     } else {
-        ("This chat's team watches", watches::list_team(&cx.core.pool, cx.chat.id).await?)
+        (t!("watch-list-team"), watches::list_team(&cx.core.pool, cx.chat.id).await?)
     };
     if ws.is_empty() {
         return Ok(vec![Reply::text(if cx.caller.in_private() {
-            "You have no watches. Try /watch 4090 max=4."
+            t!("watch-list-none-personal")
         } else {
-            "This chat has no team watches. An admin can add one with /watch <query> here."
+            t!("watch-list-none-team")
         })]);
     }
     let now = chrono::Utc::now();
@@ -225,24 +207,26 @@ pub async fn list(cx: &Ctx<'_>) -> Outcome {
 fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
     let mut parts = vec![format!("#{}", w.id), w.query.clone()];
     if let Some(reason) = &w.broken_reason {
-        parts.push(format!("broken, off: I no longer understand {reason} — create it again with /watch"));
+        // The parser's message in the reader's language; as stored if the query reads again.
+        let reason = Query::from_joined(&w.query).err().map_or(reason.clone(), |e| e.to_string());
+        parts.push(t!("watch-state-broken", reason = reason));
     } else if !w.active {
-        parts.push(if w.once && w.last_fired_at.is_some() { "done (fired once)".into() } else { "off".into() });
+        parts.push(if w.once && w.last_fired_at.is_some() { t!("watch-state-done") } else { t!("watch-state-off") });
     }
     if w.once && w.active {
-        parts.push("once".into());
+        parts.push(t!("watch-once"));
     }
     if let Some(until) = w.snoozed_until.filter(|u| *u > now) {
-        parts.push(format!("snoozed for {}", format::duration((until - now).num_seconds())));
+        parts.push(t!("watch-state-snoozed", duration = format::duration((until - now).num_seconds())));
     }
     if w.cooldown_secs > 0 {
-        parts.push(format!("cooldown {}", format::duration(w.cooldown_secs as i64)));
+        parts.push(t!("watch-cooldown", duration = format::duration(w.cooldown_secs as i64)));
     }
     if w.autorent.is_some() {
-        parts.push("auto-rent".into());
+        parts.push(t!("watch-state-autorent"));
     }
-    if let Some(t) = w.last_fired_at {
-        parts.push(format!("last alert {} ago", format::duration((now - t).num_seconds())));
+    if let Some(at) = w.last_fired_at {
+        parts.push(t!("watch-state-last-alert", ago = format::duration((now - at).num_seconds())));
     }
     parts.join(" · ")
 }
@@ -251,7 +235,7 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
 /// A watch that does not exist and one that is someone else's get the same answer, so ids
 /// reveal nothing about other people's watches.
 async fn editable(cx: &Ctx<'_>, id: WatchId) -> Result<Watch, Failure> {
-    let nope = || Failure::user(format!("You have no watch #{id} here. /watches lists the ones you can change."));
+    let nope = || Failure::user(t!("watch-not-found", id = id.to_string()));
     let w = watches::get(&cx.core.pool, id).await?.ok_or_else(nope)?;
     // The platform is asked only for a team watch of this very chat that is not the caller's.
     let mine = w.owner_id == cx.user.id;
@@ -261,7 +245,7 @@ async fn editable(cx: &Ctx<'_>, id: WatchId) -> Result<Watch, Failure> {
 pub async fn unwatch(cx: &Ctx<'_>, id: WatchId) -> Outcome {
     let w = editable(cx, id).await?;
     watches::delete(&cx.core.pool, w.id).await?;
-    Ok(vec![Reply::text(format!("Watch #{id} ({}) is deleted.", w.query))])
+    Ok(vec![Reply::text(t!("watch-deleted", id = id.to_string(), query = &w.query))])
 }
 
 pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Outcome {
@@ -270,15 +254,12 @@ pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Ou
         Some(d) => {
             let until = chrono::Utc::now() + chrono::Duration::seconds(d.as_secs() as i64);
             watches::snooze(&cx.core.pool, w.id, Some(until)).await?;
-            Ok(vec![Reply::text(format!(
-                "Watch #{id} is snoozed for {} (until {}).",
-                format::duration(d.as_secs() as i64),
-                until.format("%Y-%m-%d %H:%M UTC")
-            ))])
+            let (duration, until) = (format::duration(d.as_secs() as i64), crate::i18n::datetime(until));
+            Ok(vec![Reply::text(t!("watch-snoozed", id = id.to_string(), duration = duration, until = until))])
         }
         None => {
             watches::snooze(&cx.core.pool, w.id, None).await?;
-            Ok(vec![Reply::text(format!("Watch #{id} is awake again."))])
+            Ok(vec![Reply::text(t!("watch-awake", id = id.to_string()))])
         }
     }
 }
