@@ -36,6 +36,7 @@ use crate::store::crypto::SecretKind;
 use crate::store::orders::{self as tracked, HostServer, OrderFlag};
 use crate::store::users::User;
 use crate::store::{UserId, intents, secrets, users};
+use crate::t;
 
 /// Expired button tokens are kept this long (a late press still says "expired").
 const TOKEN_GRACE: Duration = Duration::from_secs(86_400);
@@ -417,41 +418,51 @@ impl Engine {
         let now = chrono::Utc::now().timestamp();
         let soon = self.cfg.ending_soon.as_secs() as i64;
         let by_id: HashMap<OrderId, &Order> = listed.iter().map(|o| (o.id, o)).collect();
+        // The poll runs outside any request: its alerts are put in the user's language.
+        let lang = user.lang();
         let mut sent = 0;
         for t in tracked_now {
             let id = OrderId::from_db(t.order_id);
             match by_id.get(&id) {
                 Some(o) => {
                     if o.endpoints_ready() && !t.endpoints_alerted {
-                        let mut text = format!("Order {id} on #{} is ready:", t.server_id);
-                        for l in endpoint_lines(o) {
-                            text.push_str(&format!("\n    {l}"));
-                        }
+                        let text = crate::i18n::sync_scope(lang, || {
+                            let mut text =
+                                t!("alerts-order-ready", order = id.to_string(), server = t.server_id.to_string());
+                            for l in endpoint_lines(o) {
+                                text.push_str(&format!("\n    {l}"));
+                            }
+                            text
+                        });
                         sent += self.order_alert(user, id, OrderFlag::EndpointsAlerted, "ready", text).await?;
                     }
                     if let Some(end) = o.ends_at()
                         && end - now <= soon
                         && !t.ending_soon_alerted
                     {
-                        let text = format!(
-                            "Order {id} on #{} ends in {} (its maximum rental time). Rent again with /rent #{} if you still need it.",
-                            t.server_id,
-                            format::duration(end - now),
-                            t.server_id
-                        );
+                        let text = crate::i18n::sync_scope(lang, || {
+                            t!(
+                                "alerts-order-ending",
+                                order = id.to_string(),
+                                server = t.server_id.to_string(),
+                                left = format::duration(end - now)
+                            )
+                        });
                         sent += self.order_alert(user, id, OrderFlag::EndingSoonAlerted, "ending", text).await?;
                     }
                 }
                 None => {
                     // Gone from the active list: expired, cancelled, or outbid.
-                    let why = if t.spot {
-                        "was outbid, cancelled or reached its end"
-                    } else if t.ends_at.is_some_and(|e| e.timestamp() <= now + 60) {
-                        "reached its maximum rental time"
-                    } else {
-                        "was cancelled or stopped"
-                    };
-                    let text = format!("Order {id} on #{} has ended: it {why}.", t.server_id);
+                    let (order, server) = (id.to_string(), t.server_id.to_string());
+                    let text = crate::i18n::sync_scope(lang, || {
+                        if t.spot {
+                            t!("alerts-order-ended-spot", order = order, server = server)
+                        } else if t.ends_at.is_some_and(|e| e.timestamp() <= now + 60) {
+                            t!("alerts-order-ended-max", order = order, server = server)
+                        } else {
+                            t!("alerts-order-ended-stopped", order = order, server = server)
+                        }
+                    });
                     sent += self.order_alert(user, id, OrderFlag::Ended, "ended", text).await?;
                 }
             }
@@ -516,13 +527,15 @@ impl Engine {
             if hours >= self.cfg.low_balance_hours {
                 continue;
             }
-            let text = format!(
-                "Low {} balance: {} covers about {} of your orders' {}. Top up (see /wallets) to keep them running.",
-                c.symbol(),
-                money(balance, c),
-                format::duration((hours * 3600.0) as i64),
-                per_day(rate, c)
-            );
+            let text = crate::i18n::sync_scope(user.lang(), || {
+                t!(
+                    "alerts-low-balance",
+                    currency = c.symbol(),
+                    balance = money(balance, c),
+                    covers = format::duration((hours * 3600.0) as i64),
+                    spend = per_day(rate, c)
+                )
+            });
             let mut tx = self.core.pool.begin().await?;
             // At most one warning per currency per day.
             let key = format!("balance:{}:{}:{day}", user.id, c.api_name());
@@ -540,17 +553,28 @@ impl Engine {
             let now = HostServer { name: s.name.clone(), server_id: s.id.map(|i| i as i64), online, rented };
             let mut tx = self.core.pool.begin().await?;
             let before = tracked::observe_host_server(&mut *tx, user.id, &now).await?;
-            let mut changes = Vec::new();
+            // Each change: its word in the dedup key, and the alert in the user's language.
+            let mut changes: Vec<(&str, String)> = Vec::new();
             if let Some(b) = &before {
-                if b.online != online {
-                    changes.push(if online { "is back online" } else { "went offline" });
-                }
-                if b.rented != rented {
-                    changes.push(if rented { "was rented" } else { "is free again (its rental ended)" });
-                }
+                let name = s.name.as_str();
+                crate::i18n::sync_scope(user.lang(), || {
+                    if b.online != online {
+                        changes.push(if online {
+                            ("online", t!("alerts-host-online", name = name))
+                        } else {
+                            ("offline", t!("alerts-host-offline", name = name))
+                        });
+                    }
+                    if b.rented != rented {
+                        changes.push(if rented {
+                            ("rented", t!("alerts-host-rented", name = name))
+                        } else {
+                            ("free", t!("alerts-host-free", name = name))
+                        });
+                    }
+                });
             }
-            for change in changes {
-                let text = format!("Your server {} {change}.", s.name);
+            for (change, text) in changes {
                 let key = format!("host:{}:{}:{change}:{stamp}", user.id, s.name);
                 sent += enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
             }

@@ -7,9 +7,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 
 use super::model::{Currency, ServerId};
+use crate::t;
 
 /// Input that breaks one of the API's rules; `field` names the offending field as the user
-/// knows it.
+/// knows it, and `problem` (in the current language) says what is wrong with it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{field}: {problem}")]
 pub struct ValidationError {
@@ -43,19 +44,20 @@ fn token_char_ok(c: char) -> bool {
 /// Checks an SSH password or Jupyter token against the API's character rule.
 pub fn check_token(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if value.is_empty() {
-        return Err(ValidationError::new(field, "must not be empty"));
+        return Err(ValidationError::new(field, t!("validate-empty")));
     }
     let n = value.chars().count();
     if n > TOKEN_MAX {
-        return Err(ValidationError::new(field, format!("is {n} characters; at most {TOKEN_MAX} allowed")));
+        return Err(ValidationError::new(field, t!("validate-too-long", n = n, max = TOKEN_MAX)));
     }
     if let Some(bad) = value.chars().find(|c| !token_char_ok(*c)) {
         // Never echo the secret itself, only the offending character class.
-        let shown = if bad.is_ascii_graphic() { format!("'{bad}'") } else { "a non-ASCII or control character".into() };
-        return Err(ValidationError::new(
-            field,
-            format!("contains {shown}; allowed are letters, digits, spaces and - = . @ + /"),
-        ));
+        let problem = if bad.is_ascii_graphic() {
+            t!("validate-token-char", char = bad.to_string())
+        } else {
+            t!("validate-token-char-other")
+        };
+        return Err(ValidationError::new(field, problem));
     }
     Ok(())
 }
@@ -65,17 +67,14 @@ pub fn check_token(field: &'static str, value: &str) -> Result<(), ValidationErr
 pub fn check_image(image: &str) -> Result<(), ValidationError> {
     let image = image.trim();
     if image.is_empty() {
-        return Err(ValidationError::new("image", "must name a Docker image"));
+        return Err(ValidationError::new("image", t!("validate-image-empty")));
     }
     let n = image.chars().count();
     if n > IMAGE_MAX {
-        return Err(ValidationError::new("image", format!("is {n} characters; at most {IMAGE_MAX} allowed")));
+        return Err(ValidationError::new("image", t!("validate-too-long", n = n, max = IMAGE_MAX)));
     }
     if !image.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@')) {
-        return Err(ValidationError::new(
-            "image",
-            "is not a Docker image reference (letters, digits and . _ - / : @ only, e.g. pytorch/pytorch:latest)",
-        ));
+        return Err(ValidationError::new("image", t!("validate-image-bad")));
     }
     Ok(())
 }
@@ -97,40 +96,39 @@ const SSH_KEY_TYPES: [&str; 8] = [
 /// garbage is refused before it is saved or sent.
 pub fn check_ssh_key(line: &str) -> Result<(), ValidationError> {
     use base64::Engine;
-    let bad = |why: &str| ValidationError::new("ssh_key", why.to_owned());
+    let bad = |why: String| ValidationError::new("ssh_key", why);
     let n = line.chars().count();
     if n > SSH_KEY_MAX {
-        return Err(ValidationError::new("ssh_key", format!("is {n} characters; at most {SSH_KEY_MAX} allowed")));
+        return Err(bad(t!("validate-too-long", n = n, max = SSH_KEY_MAX)));
     }
     if line.chars().any(char::is_control) {
-        return Err(bad("must be one line"));
+        return Err(bad(t!("validate-ssh-one-line")));
     }
     let mut parts = line.split_whitespace();
     let (Some(kind), Some(body)) = (parts.next(), parts.next()) else {
-        return Err(bad("must be a public key line such as \"ssh-ed25519 AAAA… you@host\""));
+        return Err(bad(t!("validate-ssh-not-a-key")));
     };
     if !SSH_KEY_TYPES.contains(&kind) {
-        return Err(bad("must start with a key type such as ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256"));
+        return Err(bad(t!("validate-ssh-type")));
     }
-    let blob = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|_| bad("has a key body that is not base64; paste the whole line of your .pub file"))?;
+    let blob =
+        base64::engine::general_purpose::STANDARD.decode(body).map_err(|_| bad(t!("validate-ssh-not-base64")))?;
     let named = blob
         .get(..4)
         .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
         .and_then(|len| blob.get(4..4usize.checked_add(len)?));
     if named != Some(kind.as_bytes()) {
-        return Err(bad("has a key body that does not match its type; paste the whole line of your .pub file"));
+        return Err(bad(t!("validate-ssh-mismatch")));
     }
     Ok(())
 }
 
 pub fn check_price(field: &'static str, value: f64) -> Result<(), ValidationError> {
     if !value.is_finite() {
-        return Err(ValidationError::new(field, "must be a finite number"));
+        return Err(ValidationError::new(field, t!("validate-price-not-finite")));
     }
     if value <= 0.0 {
-        return Err(ValidationError::new(field, "must be greater than zero"));
+        return Err(ValidationError::new(field, t!("validate-price-not-positive")));
     }
     Ok(())
 }
@@ -204,46 +202,43 @@ impl CreateOrder {
         if self.ports.len() > PORTS_MAX {
             return Err(ValidationError::new(
                 "ports",
-                format!("{} given; at most {PORTS_MAX} allowed", self.ports.len()),
+                t!("validate-ports-too-many", n = self.ports.len(), max = PORTS_MAX),
             ));
         }
         if self.ports.iter().filter(|(_, p)| *p == PortProto::Http).count() > 1 {
-            return Err(ValidationError::new("ports", "at most one port may be http"));
+            return Err(ValidationError::new("ports", t!("validate-ports-http")));
         }
         for (i, (port, _)) in self.ports.iter().enumerate() {
             if *port == 0 {
-                return Err(ValidationError::new("ports", "port 0 is not a valid port"));
+                return Err(ValidationError::new("ports", t!("validate-port-zero")));
             }
             if self.ports[..i].iter().any(|(p, _)| p == port) {
-                return Err(ValidationError::new("ports", format!("port {port} is listed twice")));
+                return Err(ValidationError::new("ports", t!("validate-port-twice", port = port.to_string())));
             }
         }
         for (name, value) in &self.env {
             if name.is_empty() || name.chars().any(|c| c == '=' || c.is_whitespace() || c.is_control()) {
                 return Err(ValidationError::new(
                     "env",
-                    format!("'{}' is not a valid variable name", name.escape_debug()),
+                    t!("validate-env-name-bad", name = name.escape_debug().to_string()),
                 ));
             }
             if name.chars().count() > ENV_NAME_MAX {
                 return Err(ValidationError::new(
                     "env",
-                    format!("the name of {name:.20}… is longer than {ENV_NAME_MAX} characters"),
+                    t!("validate-env-name-long", name = format!("{name:.20}…"), max = ENV_NAME_MAX),
                 ));
             }
             if value.chars().count() > ENV_VALUE_MAX {
                 return Err(ValidationError::new(
                     "env",
-                    format!("the value of {name} is longer than {ENV_VALUE_MAX} characters"),
+                    t!("validate-env-value-long", name = name, max = ENV_VALUE_MAX),
                 ));
             }
         }
         let stringified = serde_json::to_string(&self.env).map(|s| s.chars().count()).unwrap_or(usize::MAX);
         if stringified > ENV_TOTAL_MAX {
-            return Err(ValidationError::new(
-                "env",
-                format!("is {stringified} characters when stringified; at most {ENV_TOTAL_MAX} allowed"),
-            ));
+            return Err(ValidationError::new("env", t!("validate-env-total", n = stringified, max = ENV_TOTAL_MAX)));
         }
         if let Some(t) = &self.jupyter_token {
             check_token("jupyter_token", t.expose_secret())?;
@@ -319,13 +314,13 @@ pub struct ServerSettings {
 impl ServerSettings {
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.name.trim().is_empty() {
-            return Err(ValidationError::new("name", "must name one of your servers"));
+            return Err(ValidationError::new("name", t!("validate-server-name")));
         }
         if self.mrl_hours == 0 {
-            return Err(ValidationError::new("mrl", "must be at least 1 hour"));
+            return Err(ValidationError::new("mrl", t!("validate-mrl-zero")));
         }
         if self.mrl_hours > MRL_MAX_HOURS {
-            return Err(ValidationError::new("mrl", format!("must be at most {MRL_MAX_HOURS} hours (ten years)")));
+            return Err(ValidationError::new("mrl", t!("validate-mrl-long", max = MRL_MAX_HOURS)));
         }
         check_price("on_demand", self.on_demand)?;
         check_price("spot", self.spot)?;
@@ -346,10 +341,36 @@ impl ServerSettings {
 pub fn check_issue(issue: &str) -> Result<(), ValidationError> {
     let n = issue.chars().count();
     if n > ISSUE_MAX {
-        return Err(ValidationError::new("issue", format!("is {n} characters; at most {ISSUE_MAX} allowed")));
+        return Err(ValidationError::new("issue", t!("validate-too-long", n = n, max = ISSUE_MAX)));
     }
     if issue.trim().is_empty() {
-        return Err(ValidationError::new("issue", "must not be empty when given"));
+        return Err(ValidationError::new("issue", t!("validate-issue-empty")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, sync_scope};
+
+    #[test]
+    fn problems_are_in_the_current_language() {
+        let long = "x".repeat(33);
+        assert_eq!(check_token("password", &long).unwrap_err().problem, "is 33 characters; at most 32 allowed");
+        let ru = sync_scope(Lang::Ru, || check_token("password", &long).unwrap_err());
+        assert_eq!(ru.problem, "33 символа; допускается не более 32");
+        assert_eq!(ru.to_string(), "password: 33 символа; допускается не более 32");
+        let de = sync_scope(Lang::De, || check_image(" ").unwrap_err());
+        assert_eq!((de.field, de.problem.as_str()), ("image", "muss ein Docker-Image nennen"));
+        let s = ServerSettings {
+            name: "n".into(),
+            availability: true,
+            mrl_hours: MRL_MAX_HOURS + 1,
+            on_demand: 1.0,
+            spot: 1.0,
+        };
+        let ru = sync_scope(Lang::Ru, || s.validate().unwrap_err());
+        assert_eq!(ru.problem, "должно быть не больше 87600 часов (десять лет)");
+    }
 }

@@ -8,6 +8,7 @@ use crate::core::command::HostSetArgs;
 use crate::core::format::per_day;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::store::{account_polls, audit};
+use crate::t;
 
 /// Tells the account poll what a command learned: hosts' servers are watched from now on.
 async fn saw(cx: &Ctx<'_>, mine: &crate::clore::MyServers) -> Result<(), Failure> {
@@ -21,23 +22,22 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
     let mine = cx.core.clore.my_servers(&key).await?;
     saw(cx, &mine).await?;
     if mine.servers.is_empty() {
-        return Ok(vec![Reply::text("You host no servers on Clore.")]);
+        return Ok(vec![Reply::text(t!("hosts-none"))]);
     }
-    let mut r =
-        Reply::titled(format!("Your {} server{}", mine.servers.len(), if mine.servers.len() == 1 { "" } else { "s" }));
+    let mut r = Reply::titled(t!("hosts-title", n = mine.servers.len()));
     for s in &mine.servers {
         let status = match (s.online, s.rented) {
-            (Some(false), _) => "offline",
-            (_, Some(true)) => "online, rented",
-            (Some(true), _) => "online, free",
-            _ => "status unknown",
+            (Some(false), _) => t!("hosts-offline"),
+            (_, Some(true)) => t!("hosts-rented"),
+            (Some(true), _) => t!("hosts-free"),
+            _ => t!("hosts-status-unknown"),
         };
         let gpu = s
             .specs
             .as_ref()
             .and_then(|sp| sp.gpu.clone())
             .or_else(|| s.gpu_array.first().cloned())
-            .unwrap_or_else(|| "no GPU listed".into());
+            .unwrap_or_else(|| t!("hosts-no-gpu"));
         let price = Currency::ALL
             .into_iter()
             .find_map(|c| s.pricing.get(c).map(|p| per_day(p, c)))
@@ -46,7 +46,7 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
         let visibility = s.visibility.as_deref().map(|v| format!(" · {v}")).unwrap_or_default();
         r = r.with_text(format!("{} — {} — {status}{price}{visibility}", s.name, gpu.trim()));
     }
-    Ok(vec![r.with_text("Change one with /hostset <name> on|off mrl=<hours> price=<btc/day> spot=<btc/day>.")])
+    Ok(vec![r.with_text(t!("hosts-change-with"))])
 }
 
 pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
@@ -55,19 +55,17 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     saw(cx, &mine).await?;
     if !mine.servers.iter().any(|s| s.name == a.name) {
         let names: Vec<&str> = mine.servers.iter().map(|s| s.name.as_str()).collect();
-        return Err(Failure::user(format!(
-            "You have no server named `{}`. Yours: {}.",
-            crate::text::clip(&a.name, crate::text::ECHO_MAX),
-            if names.is_empty() { "none".into() } else { names.join(", ") }
+        return Err(Failure::user(t!(
+            "hosts-unknown-name",
+            name = crate::text::clip(&a.name, crate::text::ECHO_MAX),
+            yours = if names.is_empty() { t!("hosts-yours-none") } else { names.join(", ") }
         )));
     }
     let current = cx.core.clore.server_config(&key, &a.name).await?.config;
     let on_demand = a.price_btc.or(current.pricing.get(Currency::Bitcoin));
     let spot = a.spot_btc.or(current.spot_pricing.get(Currency::Bitcoin));
     let (Some(on_demand), Some(spot)) = (on_demand, spot) else {
-        return Err(Failure::user(
-            "Clore did not report this server's current BTC prices; give both price= and spot= (BTC per day).",
-        ));
+        return Err(Failure::user(t!("hosts-prices-unknown")));
     };
     let settings = ServerSettings {
         name: a.name.clone(),
@@ -87,10 +85,13 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     };
     audit::record(&cx.core.pool, Some(cx.user.id), "hostset", &detail, &outcome).await?;
     result?;
-    Ok(vec![Reply::titled(format!("{} updated", a.name)).with_fields(vec![
-        ("Available".into(), if settings.availability { "yes".into() } else { "no (hidden)".into() }),
-        ("Max rental".into(), format!("{} h", settings.mrl_hours)),
-        ("On demand".into(), per_day(on_demand, Currency::Bitcoin)),
-        ("Spot minimum".into(), per_day(spot, Currency::Bitcoin)),
+    Ok(vec![Reply::titled(t!("hosts-updated", name = &a.name)).with_fields(vec![
+        (
+            t!("hosts-available"),
+            if settings.availability { t!("hosts-available-yes") } else { t!("hosts-available-no") },
+        ),
+        (t!("hosts-max-rental"), t!("hosts-hours", hours = crate::i18n::number(&settings.mrl_hours.to_string()))),
+        (t!("hosts-on-demand"), per_day(on_demand, Currency::Bitcoin)),
+        (t!("hosts-spot-minimum"), per_day(spot, Currency::Bitcoin)),
     ])])
 }

@@ -11,30 +11,20 @@ use crate::core::format;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::store::crypto::SecretKind;
 use crate::store::{audit, secrets};
+use crate::t;
 
 pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
     if !cx.caller.in_private() {
-        return Err(Failure::User(
-            "Never post your Clore API key in a group: I deleted your message where I could and did not save the key. \
-             Anyone who saw it can spend your balance, so create a new key at clore.ai and send it to me in a \
-             private chat with /key set <key>."
-                .into(),
-        ));
+        return Err(Failure::User(t!("key-in-group")));
     }
     let key = key.map_err(Failure::User)?;
     let wallets = match cx.core.clore.wallets(&key).await {
         Ok(w) => w,
         Err(CloreError::InvalidKey) => {
-            return Err(Failure::User(
-                "Clore refused that key (invalid or revoked); nothing was saved. Check it at clore.ai → Profile → API."
-                    .into(),
-            ));
+            return Err(Failure::User(t!("key-refused")));
         }
         Err(e) => {
-            return Err(Failure::User(format!(
-                "I could not check the key with Clore, so I did not save it: {} Your message was deleted; please send it again.",
-                crate::core::explain_clore(&e)
-            )));
+            return Err(Failure::User(t!("key-check-failed", reason = crate::core::explain_clore(&e))));
         }
     };
     let mut tx = cx.core.pool.begin().await?;
@@ -45,25 +35,21 @@ pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
     tx.commit().await?;
     let balances: Vec<String> =
         wallets.iter().filter_map(|w| Some(format::money(w.balance.unwrap_or(0.0), w.currency()?))).collect();
-    let mut r = Reply::text(format!(
-        "Key saved, encrypted (fingerprint {fp}). I deleted your message so the key does not stay in this chat."
-    ));
+    let mut r = Reply::text(t!("key-saved", fingerprint = &fp));
     if !balances.is_empty() {
-        r = r.with_text(format!("Balances: {}", balances.join(" · ")));
+        r = r.with_text(t!("key-balances", balances = balances.join(" · ")));
     }
-    r = r.with_text("Try /orders, /wallets, or rent with /rent <server id>.");
+    r = r.with_text(t!("key-next"));
     Ok(vec![r.private()])
 }
 
 pub async fn status(cx: &Ctx<'_>) -> Outcome {
     Ok(vec![match secrets::status(&cx.core.pool, cx.user.id, SecretKind::CloreApiKey).await? {
-        Some(s) => Reply::text(format!(
-            "Your Clore API key is set (fingerprint {}, saved {}). /key remove deletes it.",
-            s.fingerprint,
-            s.updated_at.format("%Y-%m-%d %H:%M UTC")
-        ))
-        .private(),
-        None => Reply::text(crate::t!("no-key")).private(),
+        Some(s) => {
+            Reply::text(t!("key-status", fingerprint = &s.fingerprint, saved = crate::i18n::datetime(s.updated_at)))
+                .private()
+        }
+        None => Reply::text(t!("no-key")).private(),
     }])
 }
 
@@ -75,12 +61,5 @@ pub async fn remove(cx: &Ctx<'_>) -> Outcome {
         crate::store::account_polls::forget(&mut *tx, cx.user.id).await?;
     }
     tx.commit().await?;
-    Ok(vec![
-        Reply::text(if had {
-            "Your Clore API key is deleted. Watches stay, but renting and order alerts need a key again."
-        } else {
-            "You had no key stored."
-        })
-        .private(),
-    ])
+    Ok(vec![Reply::text(if had { t!("key-removed") } else { t!("key-none-stored") }).private()])
 }

@@ -2,6 +2,7 @@
 
 use crate::core::format::money;
 use crate::core::{Ctx, Outcome, Reply};
+use crate::t;
 
 pub async fn wallets(cx: &Ctx<'_>) -> Outcome {
     let key = cx.api_key().await?;
@@ -9,12 +10,15 @@ pub async fn wallets(cx: &Ctx<'_>) -> Outcome {
     let mut fields = Vec::new();
     for w in &ws {
         let Some(c) = w.currency() else { continue };
-        let balance = w.balance.map(|b| money(b, c)).unwrap_or_else(|| "unknown".into());
-        let deposit = w.deposit.as_deref().map(|d| format!(" — deposit to {d}")).unwrap_or_default();
-        fields.push((c.symbol().to_owned(), format!("{balance}{deposit}")));
+        let balance = w.balance.map(|b| money(b, c)).unwrap_or_else(|| t!("wallets-balance-unknown"));
+        let shown = match w.deposit.as_deref() {
+            Some(d) => t!("wallets-balance-deposit", balance = balance, address = d),
+            None => balance,
+        };
+        fields.push((c.symbol().to_owned(), shown));
     }
     if fields.is_empty() {
-        return Ok(vec![Reply::text("Clore lists no wallets for your key.").private()]);
+        return Ok(vec![Reply::text(t!("wallets-none")).private()]);
     }
-    Ok(vec![Reply::titled("Your Clore wallets").with_fields(fields).private()])
+    Ok(vec![Reply::titled(t!("wallets-title")).with_fields(fields).private()])
 }

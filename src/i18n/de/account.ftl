@@ -1,20 +1,88 @@
-## Your account: /settings, /key, /wallets, /myservers, /hostset.
+## Dein Konto: /settings, /key, /wallets, /myservers, /hostset.
 
-settings-password-in-group = Set an SSH password only in a private chat with me. I deleted your message where I could and saved nothing; choose a different password, since others may have seen this one.
-settings-locale-not-admin = Only this chat's admins choose its language. Set your own with /settings locale=… in a private chat with me.
-settings-title = Your settings
-settings-saved = Settings saved
-settings-currency = Currency
-settings-image = Default image
-settings-image-default = { $image } (bot default)
-settings-ssh-key = SSH key
-settings-none = none
-settings-ssh-password = SSH password
-settings-password-saved = saved (encrypted)
-settings-password-none = none: a new one per order
-settings-language = Language
+settings-password-in-group = Setze ein SSH-Passwort nur in einem privaten Chat mit mir. Ich habe deine Nachricht gelöscht, wo ich konnte, und nichts gespeichert; wähle ein anderes Passwort, denn andere könnten dieses gesehen haben.
+settings-locale-not-admin = Nur die Admins dieses Chats wählen seine Sprache. Deine eigene stellst du mit /settings locale=… in einem privaten Chat mit mir ein.
+settings-title = Deine Einstellungen
+settings-saved = Einstellungen gespeichert
+settings-currency = Währung
+settings-image = Standard-Image
+settings-image-default = { $image } (Standard des Bots)
+settings-ssh-key = SSH-Schlüssel
+settings-none = keiner
+settings-ssh-password = SSH-Passwort
+settings-password-saved = gespeichert (verschlüsselt)
+settings-password-none = keins: für jede Bestellung ein neues
+settings-language = Sprache
 settings-language-chosen = { $name } ({ $code })
-settings-language-auto = { $name } ({ $code }), from your app; choose with locale=en, de or ru
-settings-change-with = Change with { $usage }
-settings-chat-language-set = This chat's language is now { $name }: my answers here and the chat's team alerts use it.
-settings-chat-language-cleared = This chat has no language of its own now: each member gets their own.
+settings-language-auto = { $name } ({ $code }), aus deiner App; wähle mit locale=en, de oder ru
+settings-change-with = Ändern mit { $usage }
+settings-chat-language-set = Die Sprache dieses Chats ist jetzt { $name }: Meine Antworten hier und die Team-Benachrichtigungen dieses Chats verwenden sie.
+settings-chat-language-cleared = Dieser Chat hat jetzt keine eigene Sprache mehr: Jedes Mitglied bekommt seine eigene.
+
+## /key
+key-in-group = Poste deinen Clore-API-Schlüssel niemals in einer Gruppe: Ich habe deine Nachricht gelöscht, wo ich konnte, und den Schlüssel nicht gespeichert. Wer ihn gesehen hat, kann dein Guthaben ausgeben – erstelle also auf clore.ai einen neuen Schlüssel und schick ihn mir in einem privaten Chat mit /key set <Schlüssel>.
+key-refused = Clore hat diesen Schlüssel abgelehnt (ungültig oder widerrufen); es wurde nichts gespeichert. Prüfe ihn auf clore.ai → Profile → API.
+key-check-failed = Ich konnte den Schlüssel nicht bei Clore prüfen und habe ihn deshalb nicht gespeichert: { $reason } Deine Nachricht wurde gelöscht; bitte schick ihn noch einmal.
+key-saved = Schlüssel verschlüsselt gespeichert (Fingerabdruck { $fingerprint }). Ich habe deine Nachricht gelöscht, damit der Schlüssel nicht in diesem Chat stehen bleibt.
+key-balances = Guthaben: { $balances }
+key-next = Probier /orders, /wallets oder miete mit /rent <Server-ID>.
+key-status = Dein Clore-API-Schlüssel ist gesetzt (Fingerabdruck { $fingerprint }, gespeichert { $saved }). /key remove löscht ihn.
+key-removed = Dein Clore-API-Schlüssel ist gelöscht. Deine Watches bleiben, aber zum Mieten und für Bestell-Benachrichtigungen brauchst du wieder einen Schlüssel.
+key-none-stored = Du hattest keinen Schlüssel gespeichert.
+
+## /wallets
+wallets-title = Deine Clore-Wallets
+wallets-none = Clore führt für deinen Schlüssel keine Wallets.
+wallets-balance-unknown = unbekannt
+wallets-balance-deposit = { $balance } — Einzahlung an { $address }
+
+## /myservers, /hostset
+hosts-none = Du stellst keine Server auf Clore bereit.
+hosts-title = { $n ->
+    [one] Dein { $n } Server
+   *[other] Deine { $n } Server
+}
+hosts-offline = offline
+hosts-rented = online, vermietet
+hosts-free = online, frei
+hosts-status-unknown = Status unbekannt
+hosts-no-gpu = keine GPU angegeben
+hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<BTC/Tag> spot=<BTC/Tag>.
+hosts-unknown-name = Du hast keinen Server namens `{ $name }`. Deine: { $yours }.
+hosts-yours-none = keine
+hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht gemeldet; gib sowohl price= als auch spot= an (BTC pro Tag).
+hosts-updated = { $name } aktualisiert
+hosts-available = Verfügbar
+hosts-available-yes = ja
+hosts-available-no = nein (versteckt)
+hosts-max-rental = Max. Mietdauer
+hosts-hours = { $hours } Std.
+hosts-on-demand = On-Demand
+hosts-spot-minimum = Spot-Minimum
+
+## Was an einer Eingabe für Clore falsch ist, nach dem Namen des Felds („image: muss ein Docker-Image nennen“).
+validate-empty = darf nicht leer sein
+validate-too-long = ist { $n } Zeichen lang; erlaubt sind höchstens { $max }
+validate-token-char = enthält '{ $char }'; erlaubt sind Buchstaben, Ziffern, Leerzeichen und - = . @ + /
+validate-token-char-other = enthält ein Nicht-ASCII- oder Steuerzeichen; erlaubt sind Buchstaben, Ziffern, Leerzeichen und - = . @ + /
+validate-image-empty = muss ein Docker-Image nennen
+validate-image-bad = ist keine Docker-Image-Referenz (nur Buchstaben, Ziffern und . _ - / : @, z. B. pytorch/pytorch:latest)
+validate-ssh-one-line = muss aus einer Zeile bestehen
+validate-ssh-not-a-key = muss eine Public-Key-Zeile sein, etwa "ssh-ed25519 AAAA… du@host"
+validate-ssh-type = muss mit einem Schlüsseltyp wie ssh-ed25519, ssh-rsa oder ecdsa-sha2-nistp256 beginnen
+validate-ssh-not-base64 = hat einen Schlüsselteil, der kein Base64 ist; füge die ganze Zeile deiner .pub-Datei ein
+validate-ssh-mismatch = hat einen Schlüsselteil, der nicht zu seinem Typ passt; füge die ganze Zeile deiner .pub-Datei ein
+validate-price-not-finite = muss eine endliche Zahl sein
+validate-price-not-positive = muss größer als null sein
+validate-ports-too-many = { $n } angegeben; erlaubt sind höchstens { $max }
+validate-ports-http = höchstens ein Port darf http sein
+validate-port-zero = Port 0 ist kein gültiger Port
+validate-port-twice = Port { $port } ist doppelt angegeben
+validate-env-name-bad = '{ $name }' ist kein gültiger Variablenname
+validate-env-name-long = der Name von { $name } ist länger als { $max } Zeichen
+validate-env-value-long = der Wert von { $name } ist länger als { $max } Zeichen
+validate-env-total = ist als String { $n } Zeichen lang; erlaubt sind höchstens { $max }
+validate-server-name = muss einen deiner Server nennen
+validate-mrl-zero = muss mindestens 1 Stunde sein
+validate-mrl-long = darf höchstens { $max } Stunden sein (zehn Jahre)
+validate-issue-empty = darf nicht leer sein, wenn angegeben

@@ -18,3 +18,73 @@ settings-language-auto = { $name } ({ $code }), from your app; choose with local
 settings-change-with = Change with { $usage }
 settings-chat-language-set = This chat's language is now { $name }: my answers here and the chat's team alerts use it.
 settings-chat-language-cleared = This chat has no language of its own now: each member gets their own.
+
+## /key
+key-in-group = Never post your Clore API key in a group: I deleted your message where I could and did not save the key. Anyone who saw it can spend your balance, so create a new key at clore.ai and send it to me in a private chat with /key set <key>.
+key-refused = Clore refused that key (invalid or revoked); nothing was saved. Check it at clore.ai → Profile → API.
+# $reason: why Clore could not be asked, a whole sentence.
+key-check-failed = I could not check the key with Clore, so I did not save it: { $reason } Your message was deleted; please send it again.
+key-saved = Key saved, encrypted (fingerprint { $fingerprint }). I deleted your message so the key does not stay in this chat.
+# $balances: amounts joined with " · ".
+key-balances = Balances: { $balances }
+key-next = Try /orders, /wallets, or rent with /rent <server id>.
+key-status = Your Clore API key is set (fingerprint { $fingerprint }, saved { $saved }). /key remove deletes it.
+key-removed = Your Clore API key is deleted. Watches stay, but renting and order alerts need a key again.
+key-none-stored = You had no key stored.
+
+## /wallets
+wallets-title = Your Clore wallets
+wallets-none = Clore lists no wallets for your key.
+wallets-balance-unknown = unknown
+wallets-balance-deposit = { $balance } — deposit to { $address }
+
+## /myservers, /hostset
+hosts-none = You host no servers on Clore.
+hosts-title = { $n ->
+    [one] Your { $n } server
+   *[other] Your { $n } servers
+}
+hosts-offline = offline
+hosts-rented = online, rented
+hosts-free = online, free
+hosts-status-unknown = status unknown
+hosts-no-gpu = no GPU listed
+hosts-change-with = Change one with /hostset <name> on|off mrl=<hours> price=<btc/day> spot=<btc/day>.
+hosts-unknown-name = You have no server named `{ $name }`. Yours: { $yours }.
+hosts-yours-none = none
+hosts-prices-unknown = Clore did not report this server's current BTC prices; give both price= and spot= (BTC per day).
+hosts-updated = { $name } updated
+hosts-available = Available
+hosts-available-yes = yes
+hosts-available-no = no (hidden)
+hosts-max-rental = Max rental
+hosts-hours = { $hours } h
+hosts-on-demand = On demand
+hosts-spot-minimum = Spot minimum
+
+## What is wrong with input to Clore, after the name of the field ("image: must name a Docker image").
+validate-empty = must not be empty
+validate-too-long = is { $n } characters; at most { $max } allowed
+validate-token-char = contains '{ $char }'; allowed are letters, digits, spaces and - = . @ + /
+validate-token-char-other = contains a non-ASCII or control character; allowed are letters, digits, spaces and - = . @ + /
+validate-image-empty = must name a Docker image
+validate-image-bad = is not a Docker image reference (letters, digits and . _ - / : @ only, e.g. pytorch/pytorch:latest)
+validate-ssh-one-line = must be one line
+validate-ssh-not-a-key = must be a public key line such as "ssh-ed25519 AAAA… you@host"
+validate-ssh-type = must start with a key type such as ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256
+validate-ssh-not-base64 = has a key body that is not base64; paste the whole line of your .pub file
+validate-ssh-mismatch = has a key body that does not match its type; paste the whole line of your .pub file
+validate-price-not-finite = must be a finite number
+validate-price-not-positive = must be greater than zero
+validate-ports-too-many = { $n } given; at most { $max } allowed
+validate-ports-http = at most one port may be http
+validate-port-zero = port 0 is not a valid port
+validate-port-twice = port { $port } is listed twice
+validate-env-name-bad = '{ $name }' is not a valid variable name
+validate-env-name-long = the name of { $name } is longer than { $max } characters
+validate-env-value-long = the value of { $name } is longer than { $max } characters
+validate-env-total = is { $n } characters when stringified; at most { $max } allowed
+validate-server-name = must name one of your servers
+validate-mrl-zero = must be at least 1 hour
+validate-mrl-long = must be at most { $max } hours (ten years)
+validate-issue-empty = must not be empty when given

@@ -1,1 +1,16 @@
-## alerts (being written)
+## Alerts the engine sends on its own: orders, balances, hosted servers.
+
+# $order: the order's id; $server: the server's id (shown after #).
+alerts-order-ready = Order { $order } on #{ $server } is ready:
+# $left: a duration (2h 5m).
+alerts-order-ending = Order { $order } on #{ $server } ends in { $left } (its maximum rental time). Rent again with /rent #{ $server } if you still need it.
+alerts-order-ended-spot = Order { $order } on #{ $server } has ended: it was outbid, cancelled or reached its end.
+alerts-order-ended-max = Order { $order } on #{ $server } has ended: it reached its maximum rental time.
+alerts-order-ended-stopped = Order { $order } on #{ $server } has ended: it was cancelled or stopped.
+# $currency: USD, CLORE or BTC; $balance: an amount; $covers: a duration; $spend: the spend per day and hour.
+alerts-low-balance = Low { $currency } balance: { $balance } covers about { $covers } of your orders' { $spend }. Top up (see /wallets) to keep them running.
+
+alerts-host-online = Your server { $name } is back online.
+alerts-host-offline = Your server { $name } went offline.
+alerts-host-rented = Your server { $name } was rented.
+alerts-host-free = Your server { $name } is free again (its rental ended).

@@ -1,20 +1,106 @@
-## Your account: /settings, /key, /wallets, /myservers, /hostset.
+## Ваш аккаунт: /settings, /key, /wallets, /myservers, /hostset.
 
-settings-password-in-group = Set an SSH password only in a private chat with me. I deleted your message where I could and saved nothing; choose a different password, since others may have seen this one.
-settings-locale-not-admin = Only this chat's admins choose its language. Set your own with /settings locale=… in a private chat with me.
-settings-title = Your settings
-settings-saved = Settings saved
-settings-currency = Currency
-settings-image = Default image
-settings-image-default = { $image } (bot default)
-settings-ssh-key = SSH key
-settings-none = none
-settings-ssh-password = SSH password
-settings-password-saved = saved (encrypted)
-settings-password-none = none: a new one per order
-settings-language = Language
+settings-password-in-group = Задавайте SSH-пароль только в личном чате со мной. Я удалил ваше сообщение, где смог, и ничего не сохранил; выберите другой пароль — этот могли увидеть другие.
+settings-locale-not-admin = Язык этого чата выбирают только его администраторы. Свой язык задайте командой /settings locale=… в личном чате со мной.
+settings-title = Ваши настройки
+settings-saved = Настройки сохранены
+settings-currency = Валюта
+settings-image = Образ по умолчанию
+settings-image-default = { $image } (по умолчанию бота)
+settings-ssh-key = SSH-ключ
+settings-none = нет
+settings-ssh-password = SSH-пароль
+settings-password-saved = сохранён (зашифрован)
+settings-password-none = нет: новый для каждого заказа
+settings-language = Язык
 settings-language-chosen = { $name } ({ $code })
-settings-language-auto = { $name } ({ $code }), from your app; choose with locale=en, de or ru
-settings-change-with = Change with { $usage }
-settings-chat-language-set = This chat's language is now { $name }: my answers here and the chat's team alerts use it.
-settings-chat-language-cleared = This chat has no language of its own now: each member gets their own.
+settings-language-auto = { $name } ({ $code }), из вашего приложения; выбрать: locale=en, de или ru
+settings-change-with = Изменить: { $usage }
+settings-chat-language-set = Язык этого чата теперь { $name }: на нём мои ответы здесь и командные оповещения чата.
+settings-chat-language-cleared = У этого чата больше нет своего языка: каждый участник получает ответы на своём.
+
+## /key
+key-in-group = Никогда не публикуйте API-ключ Clore в группе: я удалил ваше сообщение, где смог, и не сохранил ключ. Любой, кто его видел, может потратить ваш баланс, поэтому создайте на clore.ai новый ключ и отправьте его мне в личном чате командой /key set <ключ>.
+key-refused = Clore отклонил этот ключ (неверный или отозван); ничего не сохранено. Проверьте его на clore.ai → Profile → API.
+key-check-failed = Мне не удалось проверить ключ в Clore, поэтому я его не сохранил: { $reason } Ваше сообщение удалено; отправьте ключ ещё раз.
+key-saved = Ключ сохранён в зашифрованном виде (отпечаток { $fingerprint }). Я удалил ваше сообщение, чтобы ключ не остался в этом чате.
+key-balances = Балансы: { $balances }
+key-next = Попробуйте /orders, /wallets или арендуйте сервер командой /rent <id сервера>.
+key-status = Ваш API-ключ Clore задан (отпечаток { $fingerprint }, сохранён { $saved }). /key remove удалит его.
+key-removed = Ваш API-ключ Clore удалён. Отслеживания остаются, но для аренды и оповещений о заказах снова нужен ключ.
+key-none-stored = У вас не было сохранённого ключа.
+
+## /wallets
+wallets-title = Ваши кошельки Clore
+wallets-none = Для вашего ключа Clore не показывает ни одного кошелька.
+wallets-balance-unknown = неизвестно
+wallets-balance-deposit = { $balance } — пополнение на { $address }
+
+## /myservers, /hostset
+hosts-none = Вы не размещаете серверы на Clore.
+hosts-title = { $n ->
+    [one] Ваш { $n } сервер
+    [few] Ваши { $n } сервера
+   *[many] Ваши { $n } серверов
+}
+hosts-offline = не в сети
+hosts-rented = в сети, арендован
+hosts-free = в сети, свободен
+hosts-status-unknown = статус неизвестен
+hosts-no-gpu = GPU не указан
+hosts-change-with = Изменить сервер: /hostset <имя> on|off mrl=<часы> price=<btc/сутки> spot=<btc/сутки>.
+hosts-unknown-name = У вас нет сервера с именем `{ $name }`. Ваши: { $yours }.
+hosts-yours-none = нет
+hosts-prices-unknown = Clore не сообщил текущие цены этого сервера в BTC; укажите и price=, и spot= (BTC в сутки).
+hosts-updated = { $name }: обновлено
+hosts-available = Доступен
+hosts-available-yes = да
+hosts-available-no = нет (скрыт)
+hosts-max-rental = Макс. срок аренды
+hosts-hours = { $hours } ч
+hosts-on-demand = On-demand
+hosts-spot-minimum = Мин. спот-цена
+
+## Что не так с данными для Clore; идёт после имени поля («image: нужно указать Docker-образ»).
+validate-empty = не может быть пустым
+validate-too-long = { $n ->
+    [one] { $n } символ
+    [few] { $n } символа
+   *[many] { $n } символов
+}; допускается не более { $max }
+validate-token-char = содержит '{ $char }'; допустимы латинские буквы, цифры, пробелы и - = . @ + /
+validate-token-char-other = содержит не-ASCII или управляющий символ; допустимы латинские буквы, цифры, пробелы и - = . @ + /
+validate-image-empty = нужно указать Docker-образ
+validate-image-bad = не является ссылкой на Docker-образ (только латинские буквы, цифры и . _ - / : @, например pytorch/pytorch:latest)
+validate-ssh-one-line = должно быть одной строкой
+validate-ssh-not-a-key = должно быть строкой публичного ключа, например "ssh-ed25519 AAAA… you@host"
+validate-ssh-type = должно начинаться с типа ключа, например ssh-ed25519, ssh-rsa или ecdsa-sha2-nistp256
+validate-ssh-not-base64 = тело ключа не в формате base64; вставьте целиком строку из вашего файла .pub
+validate-ssh-mismatch = тело ключа не соответствует его типу; вставьте целиком строку из вашего файла .pub
+validate-price-not-finite = должно быть конечным числом
+validate-price-not-positive = должно быть больше нуля
+validate-ports-too-many = указано { $n }; допускается не более { $max }
+validate-ports-http = http может быть не более чем у одного порта
+validate-port-zero = порт 0 недопустим
+validate-port-twice = порт { $port } указан дважды
+validate-env-name-bad = '{ $name }' — недопустимое имя переменной
+validate-env-name-long = имя { $name } длиннее { $max ->
+    [one] { $max } символа
+   *[other] { $max } символов
+}
+validate-env-value-long = значение { $name } длиннее { $max ->
+    [one] { $max } символа
+   *[other] { $max } символов
+}
+validate-env-total = в виде строки занимает { $n ->
+    [one] { $n } символ
+    [few] { $n } символа
+   *[many] { $n } символов
+}; допускается не более { $max }
+validate-server-name = должно быть именем одного из ваших серверов
+validate-mrl-zero = должно быть не меньше 1 часа
+validate-mrl-long = должно быть не больше { $max ->
+    [one] { $max } часа
+   *[other] { $max } часов
+} (десять лет)
+validate-issue-empty = если указано, не может быть пустым

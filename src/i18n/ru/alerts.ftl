@@ -1,1 +1,13 @@
-## alerts (being written)
+## Оповещения, которые бот присылает сам: заказы, баланс, ваши серверы.
+
+alerts-order-ready = Заказ { $order } на #{ $server } готов:
+alerts-order-ending = Заказ { $order } на #{ $server } закончится через { $left } (максимальный срок аренды). Если сервер ещё нужен, арендуйте его снова командой /rent #{ $server }.
+alerts-order-ended-spot = Заказ { $order } на #{ $server } завершён: его перебили, отменили или истёк его срок.
+alerts-order-ended-max = Заказ { $order } на #{ $server } завершён: истёк максимальный срок аренды.
+alerts-order-ended-stopped = Заказ { $order } на #{ $server } завершён: его отменили или остановили.
+alerts-low-balance = Низкий баланс { $currency }: { $balance } хватит примерно на { $covers } при текущих расходах ваших заказов ({ $spend }). Пополните баланс (см. /wallets), чтобы они продолжали работать.
+
+alerts-host-online = Ваш сервер { $name } снова в сети.
+alerts-host-offline = Ваш сервер { $name } вышел из сети.
+alerts-host-rented = Ваш сервер { $name } арендован.
+alerts-host-free = Ваш сервер { $name } снова свободен (аренда закончилась).
