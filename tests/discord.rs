@@ -150,6 +150,21 @@ async fn only_signed_interactions_are_read_and_commands_are_registered() {
     assert_eq!(put.path, format!("/api/v10/applications/{APP_ID}/commands"));
     let names: Vec<&str> = put.body.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"gpus") && names.contains(&"watch") && names.contains(&"key"), "{names:?}");
+    // In English, with German and Russian for clients in those languages: every command and option.
+    let gpus = put.body.as_array().unwrap().iter().find(|c| c["name"] == "gpus").unwrap();
+    assert_eq!(gpus["description"], "Search the marketplace (no key needed)");
+    assert_eq!(gpus["description_localizations"]["ru"], "Поиск по маркетплейсу (ключ не нужен)");
+    assert!(gpus["description_localizations"]["de"].as_str().unwrap().contains("Marktplatz"), "{gpus}");
+    assert!(gpus["options"][0]["description_localizations"]["ru"].as_str().unwrap().contains("/help gpus"), "{gpus}");
+    for c in put.body.as_array().unwrap() {
+        let options = c["options"].as_array().into_iter().flatten();
+        for d in std::iter::once(c).chain(options) {
+            for locale in ["de", "ru"] {
+                let l = d["description_localizations"][locale].as_str().unwrap_or_else(|| panic!("{locale}: {d}"));
+                assert!((1..=100).contains(&l.chars().count()) && l != d["description"], "{locale}: {d}");
+            }
+        }
+    }
 
     let ping = serde_json::to_vec(&fixture("ping")).unwrap();
     assert_eq!(d.post_raw(&ping, None, None).await.0, 401, "no signature");

@@ -18,6 +18,8 @@ use futures_util::future::BoxFuture;
 use crate::core::{
     Button, Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, PressResponse, Reply, Response, Visibility,
 };
+use crate::i18n;
+use crate::t;
 
 /// The console as a platform: whoever runs it administers its groups, and a user's private
 /// chat is `dm:<user>`.
@@ -80,24 +82,30 @@ impl<'a> Session<'a> {
             return String::new();
         }
         if let Some(rest) = text.strip_prefix("/press") {
-            return match self.pick(rest.trim()) {
+            let lang = self.core.lang_of(&self.caller).await;
+            return match i18n::sync_scope(lang, || self.pick(rest.trim())) {
                 Ok(token) => self.press_token(&token).await,
                 Err(msg) => msg,
             };
         }
         let response = self.core.handle_text(&self.caller, text).await;
-        self.render_response(&response)
+        // What the console adds is in the caller's language as it is now (after a
+        // `/settings locale=…`, the new one).
+        let lang = self.core.lang_of(&self.caller).await;
+        i18n::sync_scope(lang, || self.render_response(&response))
     }
 
     /// Presses a token directly (tests: another user's button).
     pub async fn press_token(&mut self, token: &str) -> String {
         let pressed = self.core.press(&self.caller, token).await;
-        self.render_press(&pressed)
+        let lang = self.core.lang_of(&self.caller).await;
+        i18n::sync_scope(lang, || self.render_press(&pressed))
     }
 
     fn render_response(&mut self, response: &Response) -> String {
         let out: Vec<String> = response.replies.iter().map(|r| self.render_one(r, "")).collect();
-        let deleted = if response.delete_trigger { "(your message was deleted)\n" } else { "" };
+        let deleted =
+            if response.delete_trigger { format!("{}\n", t!("console-message-deleted")) } else { String::new() };
         format!("{deleted}{}", out.join("\n\n"))
     }
 
@@ -117,13 +125,14 @@ impl<'a> Session<'a> {
 
     fn pick(&self, arg: &str) -> Result<String, String> {
         if self.buttons.is_empty() {
-            return Err("There are no buttons to press.".into());
+            return Err(t!("console-no-buttons"));
         }
-        let n: usize = arg.parse().map_err(|_| format!("Usage: /press N, with N from 1 to {}.", self.buttons.len()))?;
+        let max = self.buttons.len();
+        let n: usize = arg.parse().map_err(|_| t!("console-press-usage", max = max))?;
         self.buttons
             .get(n.wrapping_sub(1))
             .map(|b| b.token.clone())
-            .ok_or_else(|| format!("There is no button {n}; choose 1 to {}.", self.buttons.len()))
+            .ok_or_else(|| t!("console-no-such-button", n = n, max = max))
     }
 
     /// The one console rendering of a reply, a command's or an alert's: its text (after
@@ -131,15 +140,16 @@ impl<'a> Session<'a> {
     fn render_one(&mut self, r: &Reply, prefix: &str) -> String {
         let mut text = String::new();
         if r.visibility == Visibility::Private && !self.caller_in_private() {
-            text.push_str("(only you can see this)\n");
+            text.push_str(&t!("console-only-you"));
+            text.push('\n');
         }
         text.push_str(prefix);
         text.push_str(&r.plain_text());
         if let Some(png) = &r.image {
             text.push('\n');
             text.push_str(&match save_image(png) {
-                Ok(path) => format!("📈 chart: {}", path.display()),
-                Err(e) => format!("(the chart could not be saved: {e})"),
+                Ok(path) => t!("console-chart", path = path.display().to_string()),
+                Err(e) => t!("console-chart-not-saved", error = e.to_string()),
             });
         }
         if r.buttons().next().is_some() {
@@ -160,9 +170,11 @@ impl<'a> Session<'a> {
         text
     }
 
-    /// What the console prints for an alert: `🔔 ` and the reply.
-    pub fn show_alert(&mut self, reply: &Reply) -> String {
-        self.render_one(reply, "🔔 ")
+    /// What the console prints for an alert: `🔔 ` and the reply (which comes in its
+    /// recipient's language; what the console adds follows the caller's).
+    pub async fn show_alert(&mut self, reply: &Reply) -> String {
+        let lang = self.core.lang_of(&self.caller).await;
+        i18n::sync_scope(lang, || self.render_one(reply, "🔔 "))
     }
 
     fn caller_in_private(&self) -> bool {
@@ -281,7 +293,7 @@ where
                 if prompt {
                     out.write_all(b"\r").await?;
                 }
-                (session.show_alert(&alert.reply), Some(alert.printed))
+                (session.show_alert(&alert.reply).await, Some(alert.printed))
             }
         };
         show_prompt = prompt;

@@ -1,11 +1,16 @@
 //! The slash commands (DESIGN §11): their typed options, registered with descriptions from
-//! the help table, and how an invocation's option values become the command text the one
-//! parser reads — so Discord has no second set of rules.
+//! the help table (commands) and the `discord-opt-<command>-<option>` messages (options), in
+//! English with German and Russian localizations, and how an invocation's option values become
+//! the command text the one parser reads — so Discord has no second set of rules.
 
 use serenity::builder::{CreateCommand, CreateCommandOption};
 use serenity::model::application::CommandOptionType;
 
 use crate::core::help;
+use crate::i18n::{self, Lang};
+
+/// Discord's longest command or option description.
+const DESCRIPTION_MAX: usize = 100;
 
 /// How an option's value goes into the command text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,15 +42,15 @@ pub struct Opt {
     pub kind: Kind,
     pub put: Put,
     pub required: bool,
-    pub description: &'static str,
     /// Suggestions while typing (GPU models, the caller's orders or watches).
     pub autocomplete: bool,
     /// Fixed choices, shown as a menu.
     pub choices: &'static [&'static str],
 }
 
-const fn opt(name: &'static str, kind: Kind, put: Put, description: &'static str) -> Opt {
-    Opt { name, kind, put, required: false, description, autocomplete: false, choices: &[] }
+/// An option; its description is the message `discord-opt-<command>-<name>`.
+const fn opt(name: &'static str, kind: Kind, put: Put) -> Opt {
+    Opt { name, kind, put, required: false, autocomplete: false, choices: &[] }
 }
 
 const fn required(mut o: Opt) -> Opt {
@@ -71,93 +76,67 @@ pub struct Slash {
 use Kind::*;
 use Put::*;
 
-const QUERY: &str = "e.g. 4090 max=4 x2 cc in [DE,NL] — /help gpus for all terms";
-
 /// Every slash command. `/key` opens a form for the key: it is never typed into a channel.
 pub const SLASH: &[Slash] = &[
     Slash { name: "start", options: &[] },
-    Slash { name: "help", options: &[opt("command", Text, Plain, "A command to explain")] },
-    Slash {
-        name: "key",
-        options: &[choices(
-            opt("action", Text, Plain, "set (opens a form), status, or remove"),
-            &["set", "status", "remove"],
-        )],
-    },
-    Slash { name: "gpus", options: &[suggested(opt("query", Text, Plain, QUERY))] },
-    Slash { name: "server", options: &[required(opt("id", Integer, Plain, "Server id"))] },
+    Slash { name: "help", options: &[opt("command", Text, Plain)] },
+    Slash { name: "key", options: &[choices(opt("action", Text, Plain), &["set", "status", "remove"])] },
+    Slash { name: "gpus", options: &[suggested(opt("query", Text, Plain))] },
+    Slash { name: "server", options: &[required(opt("id", Integer, Plain))] },
     Slash {
         name: "rent",
         options: &[
-            required(suggested(opt("target", Text, Plain, "Server id (#42) or a query: the cheapest free match"))),
-            opt("image", Text, Keyed("image"), "Docker image (default: your /settings image)"),
-            opt("spot", Number, Keyed("spot"), "Rent on the spot market at this bid per day"),
-            opt("ports", Text, Keyed("ports"), "e.g. 22:tcp,8888:http"),
-            opt("env", Boolean, Form, "Add environment variables, in a form only you see"),
+            required(suggested(opt("target", Text, Plain))),
+            opt("image", Text, Keyed("image")),
+            opt("spot", Number, Keyed("spot")),
+            opt("ports", Text, Keyed("ports")),
+            opt("env", Boolean, Form),
         ],
     },
-    Slash { name: "orders", options: &[opt("all", Boolean, Flag, "Include ended orders")] },
-    Slash {
-        name: "cancel",
-        options: &[
-            required(suggested(opt("order", Integer, Plain, "Order id"))),
-            opt("issue", Text, Plain, "What was wrong (reported to the host)"),
-        ],
-    },
+    Slash { name: "orders", options: &[opt("all", Boolean, Flag)] },
+    Slash { name: "cancel", options: &[required(suggested(opt("order", Integer, Plain))), opt("issue", Text, Plain)] },
     Slash {
         name: "spotprice",
-        options: &[
-            required(suggested(opt("order", Integer, Plain, "Order id"))),
-            required(opt("price", Number, Plain, "New bid per day")),
-        ],
+        options: &[required(suggested(opt("order", Integer, Plain))), required(opt("price", Number, Plain))],
     },
     Slash { name: "wallets", options: &[] },
-    Slash { name: "spend", options: &[opt("period", Text, Plain, "7d (default) or 30d")] },
-    Slash {
-        name: "history",
-        options: &[
-            required(suggested(opt("query", Text, Plain, "A GPU model, e.g. 4090 or \"rtx 3090\""))),
-            opt("period", Text, Plain, "24h, 7d (default) or 30d"),
-        ],
-    },
+    Slash { name: "spend", options: &[opt("period", Text, Plain)] },
+    Slash { name: "history", options: &[required(suggested(opt("query", Text, Plain))), opt("period", Text, Plain)] },
     Slash {
         name: "watch",
         options: &[
-            required(suggested(opt("query", Text, Plain, QUERY))),
-            opt("once", Boolean, Flag, "Switch off after the first alert"),
-            opt("here", Boolean, Flag, "Alert this channel (needs Manage Channels)"),
-            opt("cooldown", Text, Keyed("cooldown"), "Quiet time between alerts, e.g. 30m"),
-            opt("autorent", Text, Word, "on, or guardrails: max_orders=N daily_cap=X keep"),
+            required(suggested(opt("query", Text, Plain))),
+            opt("once", Boolean, Flag),
+            opt("here", Boolean, Flag),
+            opt("cooldown", Text, Keyed("cooldown")),
+            opt("autorent", Text, Word),
         ],
     },
     Slash { name: "watches", options: &[] },
-    Slash { name: "unwatch", options: &[required(suggested(opt("id", Integer, Plain, "Watch id")))] },
+    Slash { name: "unwatch", options: &[required(suggested(opt("id", Integer, Plain)))] },
     Slash {
         name: "snooze",
-        options: &[
-            required(suggested(opt("id", Integer, Plain, "Watch id"))),
-            required(opt("for", Text, Plain, "How long, e.g. 2h, or off")),
-        ],
+        options: &[required(suggested(opt("id", Integer, Plain))), required(opt("for", Text, Plain))],
     },
     Slash { name: "myservers", options: &[] },
     Slash {
         name: "hostset",
         options: &[
-            required(opt("name", Text, Plain, "Server name")),
-            choices(opt("state", Text, Plain, "Offer it for rent, or not"), &["on", "off"]),
-            opt("mrl", Integer, Keyed("mrl"), "Maximum rental length, hours"),
-            opt("price", Number, Keyed("price"), "On-demand price, BTC per day"),
-            opt("spot", Number, Keyed("spot"), "Minimum spot price, BTC per day"),
+            required(opt("name", Text, Plain)),
+            choices(opt("state", Text, Plain), &["on", "off"]),
+            opt("mrl", Integer, Keyed("mrl")),
+            opt("price", Number, Keyed("price")),
+            opt("spot", Number, Keyed("spot")),
         ],
     },
     Slash {
         name: "settings",
         options: &[
-            choices(opt("currency", Text, Keyed("currency"), "Display currency"), &["usd", "clore", "btc"]),
-            opt("image", Text, Keyed("image"), "Default Docker image"),
-            opt("sshkey", Text, Keyed("sshkey"), "Public SSH key for new orders, or none"),
-            opt("locale", Text, Keyed("locale"), "Language code"),
-            opt("password", Boolean, Form, "Set or remove your SSH password, in a form only you see"),
+            choices(opt("currency", Text, Keyed("currency")), &["usd", "clore", "btc"]),
+            opt("image", Text, Keyed("image")),
+            opt("sshkey", Text, Keyed("sshkey")),
+            opt("locale", Text, Keyed("locale")),
+            opt("password", Boolean, Form),
         ],
     },
 ];
@@ -219,13 +198,33 @@ fn quoted(v: &str) -> String {
     if v.chars().any(char::is_whitespace) && !v.contains('"') { format!("\"{v}\"") } else { v.to_owned() }
 }
 
-/// The commands as registered with Discord (a bulk overwrite), described from the help table.
+/// A command's description in `lang`: its summary from the help table.
+pub fn description(lang: Lang, command: &str) -> String {
+    crate::text::bound(&help::summary_in(lang, command), DESCRIPTION_MAX)
+}
+
+/// An option's description in `lang`: the message `discord-opt-<command>-<option>`.
+pub fn option_description(lang: Lang, command: &str, option: &str) -> String {
+    let text = i18n::text_in(lang, &format!("discord-opt-{command}-{option}"), &[]);
+    crate::text::bound(&text, DESCRIPTION_MAX)
+}
+
+/// The languages besides English, by the locale Discord names them with.
+fn localized() -> impl Iterator<Item = (&'static str, Lang)> {
+    Lang::ALL.into_iter().filter(|l| *l != Lang::En).map(|l| (l.code(), l))
+}
+
+/// The commands as registered with Discord (a bulk overwrite), described from the help table
+/// and the option messages: English, with each other language as a localization (Discord
+/// shows a user the one for their client's language).
 pub fn registrations() -> Vec<CreateCommand> {
     SLASH
         .iter()
         .map(|s| {
-            let summary = help::find(s.name).map(|h| h.summary).unwrap_or(s.name);
-            let mut c = CreateCommand::new(s.name).description(crate::text::bound(summary, 100));
+            let mut c = CreateCommand::new(s.name).description(description(Lang::En, s.name));
+            for (locale, lang) in localized() {
+                c = c.description_localized(locale, description(lang, s.name));
+            }
             for o in s.options {
                 let kind = match o.kind {
                     Text => CommandOptionType::String,
@@ -233,7 +232,11 @@ pub fn registrations() -> Vec<CreateCommand> {
                     Number => CommandOptionType::Number,
                     Boolean => CommandOptionType::Boolean,
                 };
-                let mut co = CreateCommandOption::new(kind, o.name, o.description).required(o.required);
+                let mut co = CreateCommandOption::new(kind, o.name, option_description(Lang::En, s.name, o.name))
+                    .required(o.required);
+                for (locale, lang) in localized() {
+                    co = co.description_localized(locale, option_description(lang, s.name, o.name));
+                }
                 if o.autocomplete {
                     co = co.set_autocomplete(true);
                 }
@@ -306,15 +309,43 @@ mod tests {
         for c in cmds {
             let name = c["name"].as_str().unwrap();
             assert!((1..=32).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase()), "{name}");
-            let d = c["description"].as_str().unwrap();
-            assert!((1..=100).contains(&d.chars().count()), "{name}: {d}");
             assert!(help::find(name).is_some(), "{name} is in the help table");
+            // English, and German and Russian localizations, each within Discord's limit.
+            let described = |what: &serde_json::Value, whose: &str| {
+                let d = what["description"].as_str().unwrap();
+                assert!((1..=100).contains(&d.chars().count()), "{whose}: {d}");
+                for locale in ["de", "ru"] {
+                    let l = what["description_localizations"][locale]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{whose} {locale}"));
+                    assert!((1..=100).contains(&l.chars().count()), "{whose} {locale}: {l}");
+                    assert!(!l.ends_with('…'), "{whose} {locale} was cut: {l}");
+                }
+            };
+            described(c, name);
             for o in c["options"].as_array().into_iter().flatten() {
-                assert!((1..=100).contains(&o["description"].as_str().unwrap().chars().count()), "{name} {o}");
+                described(o, &format!("{name} {}", o["name"]));
             }
         }
         let gpus = cmds.iter().find(|c| c["name"] == "gpus").unwrap();
         assert_eq!(gpus["options"][0]["autocomplete"], true);
         assert_eq!(gpus["options"][0]["type"], 3);
+    }
+
+    #[test]
+    fn every_option_has_its_description_in_every_language() {
+        for s in SLASH {
+            for o in s.options {
+                let id = format!("discord-opt-{}-{}", s.name, o.name);
+                for lang in Lang::ALL {
+                    // A missing message would come back as its id (or in English).
+                    let d = i18n::text_in(lang, &id, &[]);
+                    assert!(d != id && d.chars().count() <= DESCRIPTION_MAX, "{lang} {id}: {d}");
+                    if lang != Lang::En {
+                        assert_ne!(d, i18n::text_in(Lang::En, &id, &[]), "{lang} {id} is untranslated");
+                    }
+                }
+            }
+        }
     }
 }

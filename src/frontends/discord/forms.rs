@@ -1,9 +1,13 @@
 //! The forms (modals) that take secrets: the API key, an SSH password, a rent's environment
 //! values. Whatever is typed into them is seen only by the user and Discord — never by a
 //! channel — and becomes the same command text the one parser reads. Built as ActionRow +
-//! InputText: serenity 0.12 reads a submit back only in that shape (DESIGN §10).
+//! InputText: serenity 0.12 reads a submit back only in that shape (DESIGN §10). Their
+//! words, and what is said about a bad submit, are in the current language: the caller
+//! scopes it.
 
 use serde_json::{Value, json};
+
+use crate::t;
 
 /// The key form's custom id (and its one field's, `key`).
 pub const KEY: &str = "clorebot:key";
@@ -31,19 +35,19 @@ fn modal(custom_id: &str, title: &str, rows: Vec<Value>) -> Value {
 
 /// `/key`: the API key.
 pub fn key() -> Value {
-    let mut row = input("key", "API key (clore.ai → Profile → API)", false, 8, 200, true, None);
-    row["components"][0]["placeholder"] = json!("Only you see this form");
-    modal(KEY, "Your Clore API key", vec![row])
+    let mut row = input("key", &t!("discord-form-key-label"), false, 8, 200, true, None);
+    row["components"][0]["placeholder"] = json!(t!("discord-form-key-placeholder"));
+    modal(KEY, &t!("discord-form-key-title"), vec![row])
 }
 
 /// `/settings password:True`: the SSH password for new orders; the other settings given with
 /// it are shown to be sent along (and may still be changed).
 pub fn password(other_settings: &str) -> Value {
-    let mut rows = vec![input("password", "SSH password for new orders, or none", false, 4, 32, true, None)];
+    let mut rows = vec![input("password", &t!("discord-form-password-label"), false, 4, 32, true, None)];
     if !other_settings.is_empty() {
-        rows.push(input("rest", "Other settings", false, 0, INPUT_MAX, false, Some(other_settings)));
+        rows.push(input("rest", &t!("discord-form-password-rest"), false, 0, INPUT_MAX, false, Some(other_settings)));
     }
-    modal(PASSWORD, "Your SSH password", rows)
+    modal(PASSWORD, &t!("discord-form-password-title"), rows)
 }
 
 /// `/rent … env:True`: what to rent (filled in from the command, editable) and the
@@ -51,10 +55,10 @@ pub fn password(other_settings: &str) -> Value {
 pub fn rent_env(what: &str) -> Value {
     modal(
         RENT_ENV,
-        "Rent with environment variables",
+        &t!("discord-form-rent-env-title"),
         vec![
-            input("what", "What to rent (as after /rent)", false, 1, INPUT_MAX, true, Some(what)),
-            input("env", "Environment: one NAME=value per line", true, 3, INPUT_MAX, true, None),
+            input("what", &t!("discord-form-rent-env-what"), false, 1, INPUT_MAX, true, Some(what)),
+            input("env", &t!("discord-form-rent-env-env"), true, 3, INPUT_MAX, true, None),
         ],
     )
 }
@@ -69,7 +73,7 @@ pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<S
         PASSWORD => {
             let pw = get("password");
             if pw.chars().any(|c| c.is_whitespace() || is_quote(c)) {
-                return Err("A password cannot hold spaces or quotes. Nothing was saved.".into());
+                return Err(t!("discord-form-password-spaces"));
             }
             let rest = get("rest");
             Ok(if rest.is_empty() {
@@ -85,10 +89,7 @@ pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<S
                 w == "env" || w.starts_with("env=")
             };
             if what.chars().any(is_quote) || what.split_whitespace().any(env_term) {
-                return Err(
-                    "Put environment values in the Environment box only, and no quotes in what to rent. Nothing was rented."
-                        .into(),
-                );
+                return Err(t!("discord-form-env-misplaced"));
             }
             let mut out = format!("/rent {what}");
             for (i, line) in get("env").lines().map(str::trim).enumerate() {
@@ -96,19 +97,16 @@ pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<S
                     continue;
                 }
                 if !line.contains('=') {
-                    return Err(format!("Environment line {} is not NAME=value. Nothing was rented.", i + 1));
+                    return Err(t!("discord-form-env-line-format", line = i + 1));
                 }
                 if line.chars().any(is_quote) {
-                    return Err(format!(
-                        "Environment line {} holds a quote, which I cannot pass on. Nothing was rented.",
-                        i + 1
-                    ));
+                    return Err(t!("discord-form-env-line-quote", line = i + 1));
                 }
                 out.push_str(&format!(" env \"{line}\""));
             }
             Ok(out)
         }
-        _ => Err("That form is not one of mine.".into()),
+        _ => Err(t!("discord-form-unknown")),
     }
 }
 
@@ -161,8 +159,11 @@ mod tests {
 
     #[test]
     fn forms_are_rows_of_one_text_input() {
-        for form in [key(), password("currency=usd"), rent_env("4090")] {
+        use crate::i18n::{Lang, sync_scope};
+        let forms = Lang::ALL.map(|l| sync_scope(l, || [key(), password("currency=usd"), rent_env("4090")]));
+        for form in forms.into_iter().flatten() {
             assert_eq!(form["type"], 9);
+            assert!(form["data"]["title"].as_str().unwrap().chars().count() <= 45, "{form}");
             let rows = form["data"]["components"].as_array().unwrap();
             assert!(!rows.is_empty() && rows.len() <= 5);
             for r in rows {

@@ -27,6 +27,8 @@ use super::forms;
 use super::render::{self, Message};
 use super::{Discord, InteractionFrontend};
 use crate::core::{Caller, ChatKind, ChatRef, Identity, Platform, Reply, Visibility};
+use crate::i18n::{self, Lang};
+use crate::t;
 
 pub const PATH: &str = "/discord/interactions";
 /// Ephemeral message flag.
@@ -36,6 +38,9 @@ const EPHEMERAL: u64 = 64;
 const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers", "spend"];
 /// Suggestions must answer within Discord's 3 s.
 const SUGGEST_WITHIN: Duration = Duration::from_secs(2);
+/// A first answer with words (a form, a refusal) asks for the caller's chosen language this
+/// long at most, then goes with their app's: it too must reach Discord within 3 s.
+const LANG_WITHIN: Duration = Duration::from_secs(1);
 /// Editing the original response may reach Discord before the first answer did (it is sent
 /// alongside); an edit answered "unknown webhook" is tried again this often, this many times.
 const EDIT_RETRY: Duration = Duration::from_millis(300);
@@ -69,10 +74,16 @@ async fn answer(d: &Arc<Discord>, headers: &HeaderMap, body: &Bytes) -> Response
         Err(e) => {
             // An interaction of a type or shape serenity does not read is still Discord's:
             // it gets a polite answer. Anything else is not an interaction.
-            let kind = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["type"].as_u64());
+            let raw = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+            let kind = raw["type"].as_u64();
             tracing::warn!(error = %e, kind = ?kind, bytes = body.len(), "a signed body that is not an interaction we read");
+            // In the language of the user's app, if the body says it.
+            let lang = i18n::resolve([raw["locale"].as_str()]);
             return match kind {
-                Some(2..=5) => axum::Json(ephemeral_text("That is not supported.")).into_response(),
+                Some(2..=5) => {
+                    let text = i18n::sync_scope(lang, || t!("discord-not-supported"));
+                    axum::Json(ephemeral_text(&text)).into_response()
+                }
                 _ => (StatusCode::BAD_REQUEST, "not an interaction").into_response(),
             };
         }
@@ -132,19 +143,20 @@ impl Discord {
     pub(super) async fn first_answer(self: &Arc<Self>, interaction: Interaction) -> (Value, Option<Work>) {
         match interaction {
             Interaction::Ping(_) => (json!({ "type": 1 }), None),
-            Interaction::Command(c) => self.command(c),
+            Interaction::Command(c) => self.command(c).await,
             Interaction::Component(c) => {
                 let this = self.clone();
                 (json!({ "type": 6 }), Some(Box::pin(async move { this.finish_press(c).await })))
             }
-            Interaction::Modal(m) => self.modal(m),
+            Interaction::Modal(m) => self.modal(m).await,
             Interaction::Autocomplete(c) => {
                 let choices = tokio::time::timeout(SUGGEST_WITHIN, self.suggest(&c)).await.unwrap_or_default();
                 (json!({ "type": 8, "data": { "choices": choices } }), None)
             }
             other => {
+                // A kind serenity knows and we do not: it says no language we could read.
                 tracing::info!(kind = ?other.kind(), "an interaction type we do not handle");
-                (ephemeral_text("That is not supported."), None)
+                (ephemeral_text(&t!("discord-not-supported")), None)
             }
         }
     }
@@ -156,7 +168,17 @@ impl Discord {
         }
     }
 
-    fn command(self: &Arc<Self>, c: CommandInteraction) -> (Value, Option<Work>) {
+    /// The language of a first answer that has words: the caller's choice (see
+    /// [`LANG_WITHIN`]), else their app's.
+    async fn first_lang(&self, caller: &Caller) -> Lang {
+        let app = i18n::resolve([caller.who.locale.as_deref()]);
+        tokio::time::timeout(LANG_WITHIN, self.core.lang_of(caller)).await.unwrap_or(app)
+    }
+
+    async fn command(self: &Arc<Self>, c: CommandInteraction) -> (Value, Option<Work>) {
+        let lang = async || {
+            self.first_lang(&self.caller(&c.user, c.member.as_deref(), c.guild_id, c.channel_id, &c.locale, "")).await
+        };
         let name = c.data.name.clone();
         let values = option_values(&c);
         let action = values.as_ref().and_then(|v| {
@@ -167,21 +189,23 @@ impl Discord {
         });
         if name == "key" && action.as_deref().is_none_or(|a| a == "set") {
             // The key is typed into a form only the user sees, never into the channel.
-            return (forms::key(), None);
+            return (i18n::sync_scope(lang().await, forms::key), None);
         }
         let Some((values, text)) = values.and_then(|v| commands::to_text(&name, &v).map(|t| (v, t))) else {
             tracing::info!(command = %name, "a command or option shape we do not know");
-            return (ephemeral_text("That is not supported."), None);
+            let text = i18n::sync_scope(lang().await, || t!("discord-not-supported"));
+            return (ephemeral_text(&text), None);
         };
         if commands::wants_form(&name, &values) {
             // A password or environment values: typed into a form, with the rest of the
             // command filled in.
             let rest = text.strip_prefix(&format!("/{name}")).unwrap_or_default().trim();
-            return match name.as_str() {
-                "rent" => (forms::rent_env(rest), None),
-                "settings" => (forms::password(rest), None),
-                _ => (ephemeral_text("That is not supported."), None),
-            };
+            let form = i18n::sync_scope(lang().await, || match name.as_str() {
+                "rent" => forms::rent_env(rest),
+                "settings" => forms::password(rest),
+                _ => ephemeral_text(&t!("discord-not-supported")),
+            });
+            return (form, None);
         }
         // A command holding a secret (a password, environment values) is answered only to
         // its author, whatever it is.
@@ -194,14 +218,17 @@ impl Discord {
         (answer, Some(work))
     }
 
-    fn modal(self: &Arc<Self>, m: ModalInteraction) -> (Value, Option<Work>) {
+    async fn modal(self: &Arc<Self>, m: ModalInteraction) -> (Value, Option<Work>) {
         let field = |id: &str| {
             m.data.components.iter().flat_map(|r| r.components.iter()).find_map(|c| match c {
                 ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
                 _ => None,
             })
         };
-        match forms::text(&m.data.custom_id, field) {
+        // What is wrong with a submit is said in the caller's language.
+        let caller = self.caller(&m.user, m.member.as_ref(), m.guild_id, m.channel_id, &m.locale, "");
+        let lang = self.first_lang(&caller).await;
+        match i18n::sync_scope(lang, || forms::text(&m.data.custom_id, field)) {
             Ok(text) => {
                 let this = self.clone();
                 (
@@ -245,7 +272,8 @@ impl Discord {
         let title = c.channel.as_ref().and_then(|ch| ch.name.clone()).unwrap_or_default();
         let caller = self.caller(&c.user, c.member.as_deref(), c.guild_id, c.channel_id, &c.locale, &title);
         let response = self.core.handle_text(&caller, &text).await;
-        self.respond(&c.token, response.replies, caller.in_private() || ephemeral, true, c.guild_id.is_some()).await;
+        self.respond(&caller, &c.token, response.replies, caller.in_private() || ephemeral, true, c.guild_id.is_some())
+            .await;
     }
 
     async fn finish_press(self: Arc<Self>, c: ComponentInteraction) {
@@ -270,7 +298,7 @@ impl Discord {
                 self.followup(&c.token, m, false).await;
             }
         }
-        self.respond(&c.token, pressed.replies, caller.in_private(), false, c.guild_id.is_some()).await;
+        self.respond(&caller, &c.token, pressed.replies, caller.in_private(), false, c.guild_id.is_some()).await;
     }
 
     /// A form's answer (a key, a password, a rent's environment): handled as said privately
@@ -284,16 +312,15 @@ impl Discord {
                     caller.chat = ChatRef { chat_id: dm, kind: ChatKind::Dm, guild_id: None, ..caller.chat.clone() };
                 }
                 _ => {
-                    let m2 = Message::text(
-                        "I could not open a private chat with you to take the form; nothing was done. Please try again.",
-                    );
+                    let lang = self.core.lang_of(&caller).await;
+                    let m2 = Message::text(&i18n::sync_scope(lang, || t!("discord-no-dm-for-form")));
                     let _ = self.http.edit_original_interaction_response(&m.token, &m2.json(true), vec![]).await;
                     return;
                 }
             }
         }
         let response = self.core.handle_text(&caller, &text).await;
-        self.respond(&m.token, response.replies, true, true, m.guild_id.is_some()).await;
+        self.respond(&caller, &m.token, response.replies, true, true, m.guild_id.is_some()).await;
     }
 
     /// Sends replies after a deferral. `all_private`: everything is for the caller's eyes
@@ -301,8 +328,17 @@ impl Discord {
     /// and follow it, private ones go as ephemeral follow-ups, and an original response left
     /// without a public reply is removed. `fill_original`: the original response is a
     /// "thinking…" to replace (a command), not the pressed message. `in_guild`: private
-    /// follow-ups are made ephemeral (in a DM everything is private anyway).
-    async fn respond(&self, token: &str, replies: Vec<Reply>, all_private: bool, fill_original: bool, in_guild: bool) {
+    /// follow-ups are made ephemeral (in a DM everything is private anyway). A line of ours
+    /// is in `caller`'s language.
+    async fn respond(
+        &self,
+        caller: &Caller,
+        token: &str,
+        replies: Vec<Reply>,
+        all_private: bool,
+        fill_original: bool,
+        in_guild: bool,
+    ) {
         let mut original_filled = !fill_original;
         for r in &replies {
             let private = all_private || r.visibility == Visibility::Private;
@@ -316,8 +352,12 @@ impl Discord {
                 // follow-up (Discord would make it the public original): the original gets a
                 // public line first.
                 if !original_filled {
-                    let first =
-                        if private == all_private { m.clone() } else { Message::text("Only you can see my answer.") };
+                    let first = if private == all_private {
+                        m.clone()
+                    } else {
+                        let lang = self.core.lang_of(caller).await;
+                        Message::text(&i18n::sync_scope(lang, || t!("discord-only-you-see")))
+                    };
                     match self.edit_original(token, &first.json(false), first.files()).await {
                         Ok(_) => original_filled = true,
                         Err(e) => tracing::warn!(error = %describe(&e), "could not answer an interaction"),
@@ -374,7 +414,11 @@ impl Discord {
             "id" => Field::Watch,
             _ => return Vec::new(),
         };
-        let found = self.core.suggest(Platform::Discord, &c.user.id.to_string(), field, focus.value).await;
+        // Labels in the app's language: autocomplete has no time for more lookups.
+        let lang = crate::i18n::resolve([Some(c.locale.as_str())]);
+        let found =
+            crate::i18n::scope(lang, self.core.suggest(Platform::Discord, &c.user.id.to_string(), field, focus.value))
+                .await;
         found
             .into_iter()
             .map(|s| {

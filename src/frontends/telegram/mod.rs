@@ -32,7 +32,9 @@ pub use send::{Place, Sender};
 use crate::alerts::deliver::{self, Notifier, SendError, SendWindows, Target};
 use crate::config::TelegramConfig;
 use crate::core::{Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply, Visibility, command, help};
+use crate::i18n::{self, Lang};
 use crate::store::users::Reach;
+use crate::t;
 
 /// The updates we act on; Telegram remembers the list, so it is sent with every request.
 const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
@@ -196,7 +198,8 @@ impl Telegram {
         req.send().await.map_err(|e| send::describe(&e, &self.sender.token))
     }
 
-    /// `getMe` and `setMyCommands`.
+    /// `getMe` and `setMyCommands`: the command menu in English for everyone, and in each
+    /// other language for the users whose app is set to it.
     async fn introduce(&self) -> anyhow::Result<()> {
         let me = match self.sender.direct.get_me().await {
             Ok(me) => me,
@@ -208,10 +211,14 @@ impl Telegram {
         let username = me.user.username.clone().unwrap_or_default();
         tracing::info!(username = %username, "connected to Telegram");
         let _ = self.me.set(Me { id: me.user.id.0, username });
-        let commands: Vec<BotCommand> = help::COMMANDS.iter().map(|c| BotCommand::new(c.name, c.summary)).collect();
-        if let Err(e) = self.direct_call(self.sender.direct.set_my_commands(commands)).await {
-            // The menu is a convenience: commands work without it.
-            tracing::warn!(error = %e, "setMyCommands failed; the command menu may be out of date");
+        for lang in Lang::ALL {
+            let req = self.sender.direct.set_my_commands(menu(lang));
+            // English is the default menu: for every language without one of its own.
+            let req = if lang == Lang::En { req } else { req.language_code(lang.code()) };
+            if let Err(e) = self.direct_call(req).await {
+                // The menu is a convenience: commands work without it.
+                tracing::warn!(error = %e, %lang, "setMyCommands failed; the command menu may be out of date");
+            }
         }
         Ok(())
     }
@@ -382,7 +389,9 @@ impl Telegram {
             }
         };
         let (Some(token), Some(source)) = (q.data.as_deref(), q.message.as_ref()) else {
-            answer(Some("This button does not work here.".into())).await;
+            // No chat to read a choice for: the app's language.
+            let lang = i18n::resolve([q.from.language_code.as_deref()]);
+            answer(Some(i18n::sync_scope(lang, || t!("telegram-button-unusable")))).await;
             return;
         };
         let thread = match source {
@@ -416,7 +425,8 @@ impl Telegram {
     /// they become one user per group, whose id is the group's (no person's id is negative).
     fn caller(&self, from: &User, chat: &Chat, thread: Option<i32>, anonymous_admin: bool) -> Caller {
         let (user_id, display_name) = if anonymous_admin {
-            (chat.id.0.to_string(), chat.title().unwrap_or("Group admin").to_owned())
+            // A group always has a title; the fallback is named before any language is known.
+            (chat.id.0.to_string(), chat.title().map_or_else(|| t!("telegram-group-admin"), str::to_owned))
         } else {
             (from.id.0.to_string(), from.full_name())
         };
@@ -487,35 +497,43 @@ impl Telegram {
         if caller.in_private() || !(sent_privately || unreachable || secret.is_some()) {
             return;
         }
-        let who = render::mention(&caller.who.user_id, &caller.who.display_name);
-        let mut note = if unreachable {
-            format!(
-                "{who}, I can only answer this in a private chat, and you have not started one with me yet: open \
-                 <a href=\"https://t.me/{0}\">@{0}</a>, press Start, then try again.",
-                render::escape(&me.username)
-            )
-        } else if sent_privately {
-            format!("{who}, I sent you the answer in our private chat.")
-        } else {
-            who.clone()
-        };
-        match secret {
-            Some(true) => note.push_str(" I deleted your message: it held a secret."),
-            Some(false) => note.push_str(
-                " Your message holds a secret and I may not delete it here (I need the “Delete messages” right): \
-                 please delete it yourself.",
-            ),
-            None => {}
-        }
-        if secret.is_some() && !sent_privately {
-            note.push_str(
-                " If it was your Clore API key, revoke it at clore.ai now and make a new one: this group saw it.",
-            );
-        }
+        let lang = self.core.lang_of(caller).await;
+        let note = i18n::sync_scope(lang, || group_note(caller, me, unreachable, sent_privately, secret));
         if let Err(e) = self.sender.send_html(here, &note).await {
             tracing::warn!(chat = here.chat, error = %send::describe(&e, &self.sender.token), "could not send a note");
         }
     }
+}
+
+/// The group's note about an answer that went elsewhere (see [`Telegram::answer`]), in HTML.
+fn group_note(caller: &Caller, me: &Me, unreachable: bool, sent_privately: bool, secret: Option<bool>) -> String {
+    let who = render::mention(&caller.who.user_id, &caller.who.display_name);
+    let mut note = if unreachable {
+        let bot = format!("<a href=\"https://t.me/{0}\">@{0}</a>", render::escape(&me.username));
+        t!("telegram-note-not-started", who = who, bot = bot)
+    } else if sent_privately {
+        t!("telegram-note-sent-privately", who = who)
+    } else {
+        who
+    };
+    let mut add = |more: String| {
+        note.push(' ');
+        note.push_str(&more);
+    };
+    match secret {
+        Some(true) => add(t!("telegram-note-deleted")),
+        Some(false) => add(t!("telegram-note-not-deleted")),
+        None => {}
+    }
+    if secret.is_some() && !sent_privately {
+        add(t!("telegram-note-revoke-key"));
+    }
+    note
+}
+
+/// The command menu in `lang`: every command with its summary.
+fn menu(lang: Lang) -> Vec<BotCommand> {
+    help::COMMANDS.iter().map(|c| BotCommand::new(c.name, help::summary_in(lang, c.name))).collect()
 }
 
 /// Records how long an update took until its answer was issued (handed to the send queue,

@@ -1,1 +1,79 @@
-## frontends (being written)
+## Frontends: was Telegram, Discord und die Konsole selbst sagen (Hinweise, Formulare, Menüs).
+
+## Die Konsole.
+console-message-deleted = (deine Nachricht wurde gelöscht)
+console-only-you = (nur du siehst das)
+console-no-buttons = Es gibt keine Schaltflächen zum Drücken.
+console-press-usage = Verwendung: /press N, mit N von 1 bis { $max }.
+console-no-such-button = Es gibt keine Schaltfläche { $n }; wähle 1 bis { $max }.
+console-chart = 📈 Diagramm: { $path }
+console-chart-not-saved = (das Diagramm konnte nicht gespeichert werden: { $error })
+
+## Telegram.
+# Der Name des anonymen Admins einer Gruppe ohne Titel.
+telegram-group-admin = Gruppenadmin
+telegram-button-unusable = Diese Schaltfläche funktioniert hier nicht.
+# { $who } erwähnt den Nutzer, { $bot } verlinkt den Bot (beides schon HTML).
+telegram-note-not-started = { $who }, darauf kann ich nur in einem privaten Chat antworten, und du hast noch keinen mit mir begonnen: öffne { $bot }, tippe auf Starten und versuche es dann noch einmal.
+telegram-note-sent-privately = { $who }, ich habe dir die Antwort in unserem privaten Chat geschickt.
+telegram-note-deleted = Ich habe deine Nachricht gelöscht: Sie enthielt ein Geheimnis.
+telegram-note-not-deleted = Deine Nachricht enthält ein Geheimnis, und ich darf sie hier nicht löschen (dazu brauche ich das Recht „Nachrichten löschen“): Bitte lösche sie selbst.
+telegram-note-revoke-key = Falls es dein Clore-API-Schlüssel war, widerrufe ihn jetzt auf clore.ai und erstelle einen neuen: Diese Gruppe hat ihn gesehen.
+
+## Discord: Interaktionen.
+discord-not-supported = Das wird nicht unterstützt.
+discord-only-you-see = Nur du siehst meine Antwort.
+discord-no-dm-for-form = Ich konnte keinen privaten Chat mit dir öffnen, um das Formular anzunehmen; es wurde nichts getan. Bitte versuche es noch einmal.
+
+## Discord: Formulare (Titel und Beschriftungen höchstens 45 Zeichen, Platzhalter höchstens 100).
+discord-form-key-title = Dein Clore-API-Schlüssel
+discord-form-key-label = API-Schlüssel (clore.ai → Profile → API)
+discord-form-key-placeholder = Nur du siehst dieses Formular
+discord-form-password-title = Dein SSH-Passwort
+discord-form-password-label = SSH-Passwort für neue Bestellungen oder none
+discord-form-password-rest = Weitere Einstellungen
+discord-form-rent-env-title = Mit Umgebungsvariablen mieten
+discord-form-rent-env-what = Was gemietet wird (wie nach /rent)
+discord-form-rent-env-env = Umgebung: eine NAME=Wert pro Zeile
+discord-form-password-spaces = Ein Passwort darf keine Leerzeichen oder Anführungszeichen enthalten. Es wurde nichts gespeichert.
+discord-form-env-misplaced = Schreib Umgebungswerte nur ins Feld „Umgebung“ und keine Anführungszeichen in das, was du mieten willst. Es wurde nichts gemietet.
+discord-form-env-line-format = Umgebungszeile { $line } hat nicht die Form NAME=Wert. Es wurde nichts gemietet.
+discord-form-env-line-quote = Umgebungszeile { $line } enthält ein Anführungszeichen, das ich nicht weitergeben kann. Es wurde nichts gemietet.
+discord-form-unknown = Dieses Formular stammt nicht von mir.
+
+## Discord: Beschreibungen der Optionen der Slash-Befehle (höchstens 100 Zeichen).
+discord-opt-help-command = Ein Befehl, der erklärt werden soll
+discord-opt-key-action = set (öffnet ein Formular), status oder remove
+discord-opt-gpus-query = z. B. 4090 max=4 x2 cc in [DE,NL] — /help gpus für alle Begriffe
+discord-opt-server-id = Server-ID
+discord-opt-rent-target = Server-ID (#42) oder eine Suche: der günstigste freie Treffer
+discord-opt-rent-image = Docker-Image (Standard: dein Image aus /settings)
+discord-opt-rent-spot = Auf dem Spot-Markt mieten, mit diesem Gebot pro Tag
+discord-opt-rent-ports = z. B. 22:tcp,8888:http
+discord-opt-rent-env = Umgebungsvariablen hinzufügen, in einem Formular, das nur du siehst
+discord-opt-orders-all = Auch beendete Bestellungen zeigen
+discord-opt-cancel-order = Bestell-ID
+discord-opt-cancel-issue = Was nicht stimmte (wird dem Host gemeldet)
+discord-opt-spotprice-order = Bestell-ID
+discord-opt-spotprice-price = Neues Gebot pro Tag
+discord-opt-spend-period = 7d (Standard) oder 30d
+discord-opt-history-query = Ein GPU-Modell, z. B. 4090 oder "rtx 3090"
+discord-opt-history-period = 24h, 7d (Standard) oder 30d
+discord-opt-watch-query = z. B. 4090 max=4 x2 cc in [DE,NL] — /help gpus für alle Begriffe
+discord-opt-watch-once = Nach der ersten Benachrichtigung abschalten
+discord-opt-watch-here = Diesen Kanal benachrichtigen (braucht „Kanäle verwalten“)
+discord-opt-watch-cooldown = Ruhezeit zwischen Benachrichtigungen, z. B. 30m
+discord-opt-watch-autorent = on, oder Grenzen: max_orders=N daily_cap=X keep
+discord-opt-unwatch-id = Watch-ID
+discord-opt-snooze-id = Watch-ID
+discord-opt-snooze-for = Wie lange, z. B. 2h, oder off
+discord-opt-hostset-name = Servername
+discord-opt-hostset-state = Zur Miete anbieten oder nicht
+discord-opt-hostset-mrl = Maximale Mietdauer in Stunden
+discord-opt-hostset-price = On-Demand-Preis in BTC pro Tag
+discord-opt-hostset-spot = Mindest-Spot-Preis in BTC pro Tag
+discord-opt-settings-currency = Anzeigewährung
+discord-opt-settings-image = Standard-Docker-Image
+discord-opt-settings-sshkey = Öffentlicher SSH-Schlüssel für neue Bestellungen oder none
+discord-opt-settings-locale = Sprachcode
+discord-opt-settings-password = SSH-Passwort setzen oder entfernen, in einem Formular, das nur du siehst

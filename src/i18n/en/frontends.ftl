@@ -1,1 +1,79 @@
-## frontends (being written)
+## Front-ends: what Telegram, Discord and the console say on their own (notes, forms, menus).
+
+## The console.
+console-message-deleted = (your message was deleted)
+console-only-you = (only you can see this)
+console-no-buttons = There are no buttons to press.
+console-press-usage = Usage: /press N, with N from 1 to { $max }.
+console-no-such-button = There is no button { $n }; choose 1 to { $max }.
+console-chart = 📈 chart: { $path }
+console-chart-not-saved = (the chart could not be saved: { $error })
+
+## Telegram.
+# The name of a group's anonymous admin, for a group without a title.
+telegram-group-admin = Group admin
+telegram-button-unusable = This button does not work here.
+# { $who } is a mention of the user, { $bot } a link to the bot (both already HTML).
+telegram-note-not-started = { $who }, I can only answer this in a private chat, and you have not started one with me yet: open { $bot }, press Start, then try again.
+telegram-note-sent-privately = { $who }, I sent you the answer in our private chat.
+telegram-note-deleted = I deleted your message: it held a secret.
+telegram-note-not-deleted = Your message holds a secret and I may not delete it here (I need the “Delete messages” right): please delete it yourself.
+telegram-note-revoke-key = If it was your Clore API key, revoke it at clore.ai now and make a new one: this group saw it.
+
+## Discord: interactions.
+discord-not-supported = That is not supported.
+discord-only-you-see = Only you can see my answer.
+discord-no-dm-for-form = I could not open a private chat with you to take the form; nothing was done. Please try again.
+
+## Discord: forms (titles and labels at most 45 characters, placeholders at most 100).
+discord-form-key-title = Your Clore API key
+discord-form-key-label = API key (clore.ai → Profile → API)
+discord-form-key-placeholder = Only you see this form
+discord-form-password-title = Your SSH password
+discord-form-password-label = SSH password for new orders, or none
+discord-form-password-rest = Other settings
+discord-form-rent-env-title = Rent with environment variables
+discord-form-rent-env-what = What to rent (as after /rent)
+discord-form-rent-env-env = Environment: one NAME=value per line
+discord-form-password-spaces = A password cannot hold spaces or quotes. Nothing was saved.
+discord-form-env-misplaced = Put environment values in the Environment box only, and no quotes in what to rent. Nothing was rented.
+discord-form-env-line-format = Environment line { $line } is not NAME=value. Nothing was rented.
+discord-form-env-line-quote = Environment line { $line } holds a quote, which I cannot pass on. Nothing was rented.
+discord-form-unknown = That form is not one of mine.
+
+## Discord: slash command option descriptions (at most 100 characters), discord-opt-<command>-<option>.
+discord-opt-help-command = A command to explain
+discord-opt-key-action = set (opens a form), status, or remove
+discord-opt-gpus-query = e.g. 4090 max=4 x2 cc in [DE,NL] — /help gpus for all terms
+discord-opt-server-id = Server id
+discord-opt-rent-target = Server id (#42) or a query: the cheapest free match
+discord-opt-rent-image = Docker image (default: your /settings image)
+discord-opt-rent-spot = Rent on the spot market at this bid per day
+discord-opt-rent-ports = e.g. 22:tcp,8888:http
+discord-opt-rent-env = Add environment variables, in a form only you see
+discord-opt-orders-all = Include ended orders
+discord-opt-cancel-order = Order id
+discord-opt-cancel-issue = What was wrong (reported to the host)
+discord-opt-spotprice-order = Order id
+discord-opt-spotprice-price = New bid per day
+discord-opt-spend-period = 7d (default) or 30d
+discord-opt-history-query = A GPU model, e.g. 4090 or "rtx 3090"
+discord-opt-history-period = 24h, 7d (default) or 30d
+discord-opt-watch-query = e.g. 4090 max=4 x2 cc in [DE,NL] — /help gpus for all terms
+discord-opt-watch-once = Switch off after the first alert
+discord-opt-watch-here = Alert this channel (needs Manage Channels)
+discord-opt-watch-cooldown = Quiet time between alerts, e.g. 30m
+discord-opt-watch-autorent = on, or guardrails: max_orders=N daily_cap=X keep
+discord-opt-unwatch-id = Watch id
+discord-opt-snooze-id = Watch id
+discord-opt-snooze-for = How long, e.g. 2h, or off
+discord-opt-hostset-name = Server name
+discord-opt-hostset-state = Offer it for rent, or not
+discord-opt-hostset-mrl = Maximum rental length, hours
+discord-opt-hostset-price = On-demand price, BTC per day
+discord-opt-hostset-spot = Minimum spot price, BTC per day
+discord-opt-settings-currency = Display currency
+discord-opt-settings-image = Default Docker image
+discord-opt-settings-sshkey = Public SSH key for new orders, or none
+discord-opt-settings-locale = Language code
+discord-opt-settings-password = Set or remove your SSH password, in a form only you see

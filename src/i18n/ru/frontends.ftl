@@ -1,1 +1,79 @@
-## frontends (being written)
+## Фронтенды: что Telegram, Discord и консоль говорят сами (заметки, формы, меню).
+
+## Консоль.
+console-message-deleted = (ваше сообщение удалено)
+console-only-you = (это видите только вы)
+console-no-buttons = Нет кнопок, которые можно нажать.
+console-press-usage = Использование: /press N, где N от 1 до { $max }.
+console-no-such-button = Кнопки { $n } нет; выберите от 1 до { $max }.
+console-chart = 📈 график: { $path }
+console-chart-not-saved = (не удалось сохранить график: { $error })
+
+## Telegram.
+# Имя анонимного админа группы без названия.
+telegram-group-admin = Админ группы
+telegram-button-unusable = Эта кнопка здесь не работает.
+# { $who } — упоминание пользователя, { $bot } — ссылка на бота (уже в HTML).
+telegram-note-not-started = { $who }, на это я могу ответить только в личном чате, а вы ещё не начали его со мной: откройте { $bot }, нажмите «Запустить» и попробуйте снова.
+telegram-note-sent-privately = { $who }, я отправил вам ответ в нашем личном чате.
+telegram-note-deleted = Я удалил ваше сообщение: в нём был секрет.
+telegram-note-not-deleted = В вашем сообщении есть секрет, а удалять его здесь мне нельзя (нужно право «Удаление сообщений»): пожалуйста, удалите его сами.
+telegram-note-revoke-key = Если это был ваш API-ключ Clore, сейчас же отзовите его на clore.ai и создайте новый: эта группа его видела.
+
+## Discord: взаимодействия.
+discord-not-supported = Это не поддерживается.
+discord-only-you-see = Мой ответ видите только вы.
+discord-no-dm-for-form = Мне не удалось открыть с вами личный чат, чтобы принять форму; ничего не сделано. Попробуйте ещё раз.
+
+## Discord: формы (заголовки и подписи не длиннее 45 символов, подсказки — 100).
+discord-form-key-title = Ваш API-ключ Clore
+discord-form-key-label = API-ключ (clore.ai → Profile → API)
+discord-form-key-placeholder = Эту форму видите только вы
+discord-form-password-title = Ваш пароль SSH
+discord-form-password-label = Пароль SSH для новых заказов или none
+discord-form-password-rest = Другие настройки
+discord-form-rent-env-title = Аренда с переменными окружения
+discord-form-rent-env-what = Что арендовать (как после /rent)
+discord-form-rent-env-env = Окружение: NAME=значение, по одной в строке
+discord-form-password-spaces = Пароль не может содержать пробелы или кавычки. Ничего не сохранено.
+discord-form-env-misplaced = Указывайте переменные окружения только в поле «Окружение», а в том, что арендовать, не используйте кавычки. Ничего не арендовано.
+discord-form-env-line-format = Строка окружения { $line } не в виде NAME=значение. Ничего не арендовано.
+discord-form-env-line-quote = В строке окружения { $line } есть кавычка, которую я не могу передать. Ничего не арендовано.
+discord-form-unknown = Эта форма не моя.
+
+## Discord: описания параметров слеш-команд (не длиннее 100 символов).
+discord-opt-help-command = Команда, которую нужно объяснить
+discord-opt-key-action = set (открывает форму), status или remove
+discord-opt-gpus-query = напр. 4090 max=4 x2 cc in [DE,NL] — все условия: /help gpus
+discord-opt-server-id = ID сервера
+discord-opt-rent-target = ID сервера (#42) или запрос: самый дешёвый свободный подходящий
+discord-opt-rent-image = Docker-образ (по умолчанию — образ из /settings)
+discord-opt-rent-spot = Арендовать на спот-рынке с этой ставкой в день
+discord-opt-rent-ports = напр. 22:tcp,8888:http
+discord-opt-rent-env = Добавить переменные окружения в форме, которую видите только вы
+discord-opt-orders-all = Включая завершённые заказы
+discord-opt-cancel-order = ID заказа
+discord-opt-cancel-issue = Что было не так (сообщается владельцу сервера)
+discord-opt-spotprice-order = ID заказа
+discord-opt-spotprice-price = Новая ставка в день
+discord-opt-spend-period = 7d (по умолчанию) или 30d
+discord-opt-history-query = Модель GPU, напр. 4090 или "rtx 3090"
+discord-opt-history-period = 24h, 7d (по умолчанию) или 30d
+discord-opt-watch-query = напр. 4090 max=4 x2 cc in [DE,NL] — все условия: /help gpus
+discord-opt-watch-once = Отключить после первого оповещения
+discord-opt-watch-here = Оповещать этот канал (нужно право «Управлять каналами»)
+discord-opt-watch-cooldown = Пауза между оповещениями, напр. 30m
+discord-opt-watch-autorent = on или ограничения: max_orders=N daily_cap=X keep
+discord-opt-unwatch-id = ID отслеживания
+discord-opt-snooze-id = ID отслеживания
+discord-opt-snooze-for = На сколько, напр. 2h, или off
+discord-opt-hostset-name = Имя сервера
+discord-opt-hostset-state = Сдавать в аренду или нет
+discord-opt-hostset-mrl = Максимальный срок аренды, часы
+discord-opt-hostset-price = Цена on-demand, BTC в день
+discord-opt-hostset-spot = Минимальная спот-цена, BTC в день
+discord-opt-settings-currency = Валюта отображения
+discord-opt-settings-image = Docker-образ по умолчанию
+discord-opt-settings-sshkey = Публичный SSH-ключ для новых заказов или none
+discord-opt-settings-locale = Код языка
+discord-opt-settings-password = Задать или удалить пароль SSH в форме, которую видите только вы
