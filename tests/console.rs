@@ -509,7 +509,7 @@ async fn team_watches_count_against_their_owner_and_their_chat() {
     assert_eq!(out, "You have 2 watches (personal and team), the most allowed. Delete some with /unwatch first.");
     let mut bob = bot.session("bob", Some("ml-team"));
     let out = bob.line("/watch h100 here").await;
-    assert!(out.starts_with("This chat has 1 team watches, the most allowed."), "{out}");
+    assert!(out.starts_with("This chat has 1 team watch, the most allowed."), "{out}");
 }
 
 #[tokio::test]
@@ -679,4 +679,87 @@ async fn spend_charts_what_the_orders_cost_per_day() {
     let png = std::fs::read(path).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     std::fs::remove_file(path).unwrap();
+}
+
+/// Issue 13: `/settings locale=de` (and `ru`) switch everything a user reads — the market,
+/// the rent confirmation and its outcome, a watch and its alert — with prices written the
+/// language's way; commands stay as they are.
+#[tokio::test]
+async fn german_and_russian_sessions_read_in_their_language() {
+    let bot = bot().await;
+    let (id, price) = free_of(&bot.sim, "RTX 4090").await[0];
+    let usd = clorebot::clore::Currency::Usd;
+
+    let mut de = bot.keyed("dora").await;
+    let out = de.line("/settings locale=de").await;
+    assert!(out.contains("Einstellungen gespeichert") && out.contains("Sprache:        Deutsch (de)"), "{out}");
+    let out = de.line("/gpus 4090").await;
+    assert!(out.contains("— 4090 — On-Demand, USD pro Tag"), "{out}");
+    let first = out.lines().find(|l| l.starts_with('#')).unwrap();
+    assert!(first.contains(" $/Tag (") && first.contains(" GB RAM") && first.ends_with("frei"), "{first}");
+    assert!(first.contains(','), "a decimal comma: {first}");
+    assert!(out.contains(&format!("#{id} mieten")) && out.contains("Weiter ▸"), "{out}");
+    let out = de.line("/rent 4090").await;
+    let shown = clorebot::i18n::sync_scope(clorebot::i18n::Lang::De, || clorebot::core::format::per_day(price, usd));
+    assert!(out.contains(&format!("Server #{id} mieten?")) && out.contains(&shown), "{out}");
+    assert!(out.ends_with("[1] Bestätigen  [2] Abbrechen"), "{out}");
+    let out = de.line("/press 1").await;
+    assert!(out.contains(&format!("läuft auf #{id}")) && out.contains("SSH-Passwort für Bestellung"), "{out}");
+    // A watch just under the market, so it fires only when a price drops (below).
+    let cheapest = free_of(&bot.sim, "RTX 3090").await;
+    let max = ((cheapest[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+    let out = de.line(&format!("/watch 3090 max={max}")).await;
+    assert!(out.contains("Watch #") && out.contains("benachrichtigt dich privat"), "{out}");
+    let out = de.line("/gpus ram>=viel").await;
+    assert!(out.contains("Ich habe `ram>=viel` nicht verstanden"), "{out}");
+
+    let mut ru = bot.keyed("rita").await;
+    let out = ru.line("/settings locale=ru").await;
+    assert!(out.contains("Настройки сохранены") && out.contains("Русский (ru)"), "{out}");
+    let out = ru.line("/gpus 4090").await;
+    assert!(out.contains("— 4090 — по требованию, USD в сутки"), "{out}");
+    assert!(out.contains("$/сутки (") && out.contains("Арендовать #"), "{out}");
+    let (other, _) = free_of(&bot.sim, "RTX 4090").await[0];
+    let out = ru.line(&format!("/rent #{other}")).await;
+    assert!(
+        out.contains(&format!("Арендовать сервер #{other}?")) && out.ends_with("[1] Подтвердить  [2] Отмена"),
+        "{out}"
+    );
+    let out = ru.line("/press 1").await;
+    assert!(out.contains(&format!("запущен на #{other}")) && out.contains("Пароль SSH для заказа"), "{out}");
+    let out = ru.line(&format!("/watch 3090 max={max}")).await;
+    assert!(out.contains("Отслеживание #") && out.contains("оповещения придут вам в личные сообщения"), "{out}");
+
+    // A price drops under both watches: each alert is in its owner's language.
+    assert!(bot.market_tick().await.is_empty(), "nothing matches yet");
+    bot.set_price(cheapest[cheapest.len() - 1].0, max * 0.9).await;
+    bot.engine.poll_market().await.unwrap();
+    let alerts = bot.deliver_alerts().await;
+    let to = |chat: &str| alerts.iter().find(|(c, _)| c == chat).map(|(_, r)| r.clone()).unwrap();
+    let (dora, rita) = (to("dm:dora"), to("dm:rita"));
+    assert!(dora.plain_text().starts_with("Watch #") && dora.plain_text().contains(" $/Tag"), "{dora:?}");
+    assert!(dora.rows.concat().iter().any(|b| b.label.ends_with(" mieten")), "{dora:?}");
+    assert!(rita.plain_text().starts_with("Отслеживание #") && rita.plain_text().contains("$/сутки"), "{rita:?}");
+    assert!(rita.rows.concat().iter().any(|b| b.label.starts_with("Арендовать #")), "{rita:?}");
+
+    // Someone who chose nothing still reads English.
+    let mut en = bot.session("erin", None);
+    assert!(en.line("/gpus 4090").await.contains("on demand, USD per day"));
+}
+
+/// A group's admin chooses the group's language: the bot's answers there use it whatever
+/// each member's own, while a member's private answers stay in theirs; `auto` undoes it.
+#[tokio::test]
+async fn a_groups_language_is_the_groups() {
+    let bot = bot().await;
+    let mut admin = bot.session("ann", Some("team"));
+    let out = admin.line("/settings locale=ru").await;
+    assert!(out.contains("Язык этого чата теперь Русский"), "{out}");
+    let mut member = bot.session("bob", Some("team"));
+    let out = member.line("/gpus 4090").await;
+    assert!(out.contains("по требованию, USD в сутки"), "{out}");
+    let mut bob_alone = bot.session("bob", None);
+    assert!(bob_alone.line("/gpus 4090").await.contains("on demand, USD per day"));
+    admin.line("/settings locale=auto").await;
+    assert!(member.line("/gpus 4090").await.contains("on demand, USD per day"));
 }

@@ -208,7 +208,7 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
         w.set_price(free[free.len() - k].0, max * 0.8).await;
         let sent = w.market_tick().await;
         assert_eq!(sent.len(), 1, "{sent:?}");
-        assert!(sent[0].1.contains("already run or are being checked with Clore (max 1)"), "{sent:?}");
+        assert!(sent[0].1.contains("already runs or is being checked with Clore (max 1)"), "{sent:?}");
     }
     assert_eq!(w.sim_orders().await.len(), 1);
 

@@ -652,8 +652,13 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
     .await
     .unwrap();
     store::MIGRATOR.run_to(20261124000001, &pool).await.unwrap();
-    let owner = user(&pool, 1).await;
-    // The schema of that time: no query of today's code that touches chats.
+    // The schema of that time: no query of today's code that touches users or chats.
+    let owner: UserId = sqlx::query_scalar(
+        "INSERT INTO users (platform, platform_user_id, display_name) VALUES ('telegram', 'tg-1', 'user 1') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let dm_id: i64 = sqlx::query_scalar(
         "INSERT INTO chats (platform, platform_chat_id, kind) VALUES ('telegram', 'tg-1', 'dm') RETURNING id",
     )

@@ -154,6 +154,21 @@ async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
             .iter()
             .any(|c| c["command"] == "gpus" && c["description"].as_str().unwrap().len() >= 3)
     );
+    // The English menu is the default (no language_code); German and Russian apps get their own.
+    let menus = b.fake.ok("setMyCommands");
+    let codes: Vec<Option<&str>> = menus.iter().map(|c| c.body["language_code"].as_str()).collect();
+    assert_eq!(codes, [None, Some("de"), Some("ru")]);
+    let gpus_in = |code: &str| {
+        let menu = menus.iter().find(|c| c.body["language_code"] == code).unwrap();
+        let gpus = menu.body["commands"].as_array().unwrap().iter().find(|c| c["command"] == "gpus").unwrap();
+        assert_eq!(
+            menu.body["commands"].as_array().unwrap().len(),
+            menus[0].body["commands"].as_array().unwrap().len()
+        );
+        gpus["description"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(gpus_in("ru"), "Поиск по маркетплейсу (ключ не нужен)");
+    assert!(gpus_in("de").contains("Marktplatz"), "{}", gpus_in("de"));
     assert_eq!(b.tg.me().unwrap().username, fake::BOT_USERNAME);
 
     // A listing, in HTML, with a keyboard: a Rent and a Details button per server, then Next.
@@ -664,4 +679,34 @@ async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
     let caption = photo.body["caption"].as_str().unwrap();
     assert!(caption.starts_with("<b>RTX 4090 — last 7d</b>") && caption.contains("Cheapest free now $"), "{caption}");
     assert_eq!(b.fake.sent_to(ANN).len(), 1, "the text rode along as the caption");
+}
+
+/// Issue 13: a user whose Telegram app is in Russian (`language_code: "ru"`) is answered in
+/// Russian without choosing anything, and their choice of `/settings locale=de` wins over it.
+#[tokio::test]
+async fn a_russian_app_gets_russian_until_its_user_chooses_german() {
+    let b = start(Limits::RAISED).await;
+    const IVAN: i64 = 5550001;
+    let russian = |text: &str| {
+        let (u, m) = b.ids();
+        let mut update = up::private(u, m, IVAN, text);
+        update["message"]["from"]["language_code"] = "ru".into();
+        b.fake.push(update);
+    };
+    russian("/gpus 4090");
+    let out = b.nth_to(IVAN, 1).await.text();
+    assert!(out.contains("по требованию, USD в сутки") && out.contains("$/сутки"), "{out}");
+    russian("/help");
+    let out = b.nth_to(IVAN, 2).await.text();
+    assert!(out.starts_with("Команды:") && out.contains("Поиск по маркетплейсу"), "{out}");
+    russian("/settings locale=de");
+    let out = b.nth_to(IVAN, 3).await.text();
+    assert!(out.contains("Einstellungen gespeichert"), "{out}");
+    russian("/gpus 4090");
+    let out = b.nth_to(IVAN, 4).await.text();
+    assert!(out.contains("On-Demand, USD pro Tag"), "{out}");
+    // `auto` goes back to the app's language.
+    russian("/settings locale=auto");
+    let out = b.nth_to(IVAN, 5).await.text();
+    assert!(out.contains("Настройки сохранены") && out.contains("Русский (ru), из вашего приложения"), "{out}");
 }

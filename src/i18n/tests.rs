@@ -103,17 +103,19 @@ fn calls() -> Vec<(String, String, BTreeSet<String>)> {
     for f in files.into_iter().filter(|f| !f.ends_with("i18n/tests.rs")) {
         let src = std::fs::read_to_string(&f).unwrap();
         let mut rest = src.as_str();
-        while let Some(at) = rest.find("t!(\"") {
+        while let Some(at) = rest.find("t!(") {
             // `t!(` alone, not the end of another macro's name (`print!(`, `format!(`).
             let before = rest[..at].chars().next_back();
             let line = rest[..at].rsplit('\n').next().unwrap_or("");
-            rest = &rest[at + 4..];
+            rest = &rest[at + 3..];
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') || line.trim_start().starts_with("//") {
                 continue;
             }
-            let end = rest.find('"').unwrap();
-            let id = rest[..end].to_owned();
-            out.push((f.display().to_string(), id, call_args(&rest[end + 1..])));
+            // rustfmt may put the id on the next line.
+            let Some(after) = rest.trim_start().strip_prefix('"') else { continue };
+            let end = after.find('"').unwrap();
+            let id = after[..end].to_owned();
+            out.push((f.display().to_string(), id, call_args(&after[end + 1..])));
         }
     }
     out
@@ -221,4 +223,192 @@ fn messages_format_in_the_scoped_language_with_plurals() {
     assert_eq!(n(Lang::Ru, 5), "5 серверов");
     assert_eq!(n(Lang::Ru, 21), "21 сервер");
     assert_eq!(text_in(Lang::De, "no-such-message", &[]), "no-such-message");
+}
+
+/// Where a literal is not for users: logs, internal errors, SQL, panics' texts, metrics.
+const NOT_FOR_USERS: &[&str] = &[
+    "tracing::",
+    "warn!(",
+    "error!(",
+    "info!(",
+    "debug!(",
+    "trace!(",
+    "instrument(",
+    "info_span!(",
+    "context(",
+    "anyhow!(",
+    "bail!(",
+    "ensure!(",
+    "expect(",
+    "panic!(",
+    "unreachable!(",
+    "assert!(",
+    "Failure::Internal",
+    "custom(",
+    "#[error(",
+    "audit::record",
+    "metrics::",
+    "sqlx::query",
+    "sqlf!(",
+    "mark_failed",
+    "Err(format!(\"unknown",
+];
+
+/// Two words or more outside `{placeholders}`, and not a command, a link or markup.
+fn is_prose(lit: &str) -> bool {
+    if lit.starts_with(['/', '<', ' ']) || lit.contains("://") {
+        return false;
+    }
+    let mut text = String::new();
+    let mut depth = 0;
+    for c in lit.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            c if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    let words = text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 2).count();
+    words >= 2 && text.trim().contains(' ')
+}
+
+/// Prose in the scanned modules that no user reads, each looked at: audit results and stored
+/// reasons (operators read them), errors that end in the log, lock and metric names, what
+/// Telegram's and Discord's servers are told or answer, and a field name shown as the API
+/// calls it. Anything else the scan finds goes into a catalogue, or here with its reason.
+const INTERNAL: &[(&str, &str)] = &[
+    // Audit results and the rent attempt's stored reason.
+    ("core/services/rent.rs", "ok: order {}"),
+    ("core/services/rent.rs", "ok: order not listed yet"),
+    ("alerts/reconcile.rs", "no order appeared on the account"),
+    ("alerts/reconcile.rs", "Clore's order list could not be checked in time"),
+    ("alerts/reconcile.rs", "not made: {reason}"),
+    // A command line the user copies, not words.
+    ("core/handlers/rent.rs", "ssh root@{host} -p {port}"),
+    // Errors that end in the log (row decoding, engine loops, platform calls, configuration).
+    ("core/identity.rs", "unknown platform {other:?}"),
+    ("core/identity.rs", "unknown chat kind {other:?}"),
+    ("core/mod.rs", "could not ask the platform whether the caller is an admin"),
+    ("alerts/deliver.rs", "sends the {} alerts"),
+    ("alerts/mod.rs", "the poll"),
+    ("alerts/mod.rs", "{what} poll failed; backing off"),
+    ("alerts/accounts.rs", "the account poll failed; trying again shortly"),
+    ("alerts/accounts.rs", "account poll failed"),
+    ("alerts/accounts.rs", "could not claim due accounts; trying again shortly"),
+    ("alerts/accounts.rs", "the account poll"),
+    ("frontends/discord/verify.rs", "must be 64 hex digits"),
+    ("frontends/discord/verify.rs", "is not an Ed25519 public key"),
+    ("frontends/discord/mod.rs", "Discord answered {status} (code {code}): {}"),
+    ("frontends/discord/mod.rs", "request to Discord failed ({})"),
+    ("frontends/discord/mod.rs", "timed out"),
+    ("frontends/discord/mod.rs", "DISCORD_TOKEN holds characters a header cannot"),
+    ("frontends/discord/mod.rs", "Discord opened no DM channel"),
+    ("frontends/discord/mod.rs", "an alert with neither a channel nor a user"),
+    ("frontends/discord/mod.rs", "{channel:?} is not a Discord channel id"),
+    ("frontends/discord/interactions.rs", "Discord answered {} (code {}): {}"),
+    ("frontends/discord/interactions.rs", "request to Discord failed ({})"),
+    ("frontends/discord/interactions.rs", "timed out"),
+    ("frontends/discord/interactions.rs", "request to Discord failed"),
+    ("frontends/discord/interactions.rs", "Discord's answer could not be read"),
+    ("frontends/discord/interactions.rs", "Discord would refuse it: {m}"),
+    ("frontends/discord/interactions.rs", "Discord request failed"),
+    ("frontends/console.rs", "the console is closing"),
+    ("frontends/console.rs", "the console did not print the alert in time"),
+    ("frontends/telegram/mod.rs", "polls Telegram"),
+    ("frontends/telegram/mod.rs", "{chat:?} is not a Telegram chat id"),
+    // What Discord's servers are told, and Telegram's error descriptions matched by text.
+    ("frontends/discord/interactions.rs", "invalid request signature"),
+    ("frontends/discord/interactions.rs", "not an interaction"),
+    ("frontends/telegram/send.rs", "Too Many Requests"),
+    ("frontends/telegram/send.rs", "Internal Server Error"),
+    ("frontends/telegram/send.rs", "Bad Gateway"),
+    ("frontends/telegram/send.rs", "Gateway Timeout"),
+    ("frontends/telegram/send.rs", "Service Unavailable"),
+    // Field names as the API calls them (`ValidationError::field`); the problems are translated.
+    ("clore/key.rs", "API key"),
+    ("clore/validate.rs", "spot price"),
+];
+
+/// The literals in `src`'s non-test code that read like prose (two words or more).
+fn prose_literals(src: &str) -> Vec<String> {
+    let code = src.split("\n#[cfg(test)]\nmod tests").next().unwrap_or(src);
+    let mut found = vec![];
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') || bytes.get(i + 1) == Some(&b'\\') => {
+                // A char literal ('"', '\n'), not a lifetime.
+                i += if bytes.get(i + 1) == Some(&b'\\') { 4 } else { 3 };
+                continue;
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let lit = &code[start..i.min(code.len())];
+                let before = &code[..start - 1];
+                let statement = &before[before.rfind([';', '{', '}']).map_or(0, |p| p + 1)..];
+                let prose = is_prose(lit);
+                if prose && !NOT_FOR_USERS.iter().any(|m| statement.contains(m)) {
+                    found.push(lit.to_owned());
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+#[test]
+fn the_prose_scanner_skips_logs_and_catalogue_calls() {
+    let src = r#"
+fn f() {
+    tracing::warn!(
+        error = %e,
+        "a log line for operators"
+    );
+    let a = t!("gpus-none", query = q);
+    let b = format!("Hello there {name}");
+    let c = '"'; let d = "ok";
+}
+#[cfg(test)]
+mod tests {
+    fn g() { let s = "test text is fine"; }
+}
+"#;
+    assert_eq!(prose_literals(src), vec!["Hello there {name}".to_owned()]);
+}
+
+/// What users read in the handlers, the alerts and the front-ends comes from the catalogues:
+/// no prose literal is left in those modules' non-test code.
+#[test]
+fn no_user_facing_literal_is_left_in_the_code() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let mut files = vec![];
+    for dir in ["core", "alerts", "frontends"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    for f in ["charts.rs", "market/query.rs", "clore/key.rs", "clore/validate.rs"] {
+        files.push(root.join(f));
+    }
+    let mut left = vec![];
+    for f in files {
+        let name = f.strip_prefix(root).unwrap().display().to_string();
+        for lit in prose_literals(&std::fs::read_to_string(&f).unwrap()) {
+            if !INTERNAL.iter().any(|(file, l)| *file == name && *l == lit) {
+                left.push(format!("(\"{name}\", {lit:?}),"));
+            }
+        }
+    }
+    assert!(left.is_empty(), "user-facing text outside the catalogues:\n{}", left.join("\n"));
 }
