@@ -232,23 +232,20 @@ impl Core {
         if command::addressed_elsewhere(text, self.cfg.bot_username.as_deref()) {
             return Response::default();
         }
-        if !command::is_command(text) && !caller.in_private() {
-            return Response::default();
-        }
-        // What the parser says is said in the caller's language.
-        let lang = self.lang_of(caller).await;
         if !command::is_command(text) {
-            let r = i18n::sync_scope(lang, || Reply::text(t!("not-a-command")));
+            if !caller.in_private() {
+                return Response::default();
+            }
+            let r = i18n::sync_scope(self.lang_of(caller).await, || Reply::text(t!("not-a-command")));
             return Response { replies: vec![r], delete_trigger: false };
         }
-        // The parser has no I/O; a panic in it is still one user's failure, not the process's.
-        let parsed = i18n::sync_scope(lang, || {
-            std::panic::catch_unwind(|| command::parse(text)).unwrap_or_else(|p| {
-                let reference = reference();
-                tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*p), "the parser panicked");
-                Err(command::ParseError::new(t!("parser-panicked", reference = reference)))
-            })
-        });
+        // The parser has no I/O, so a command that did not parse, or parsed into words for
+        // the user (a key that is not one), is parsed again in the caller's language: only
+        // they pay for looking it up.
+        let parsed = match parse_contained(text) {
+            Ok(cmd) if !matches!(cmd, Command::KeySet(Err(_))) => Ok(cmd),
+            _ => i18n::sync_scope(self.lang_of(caller).await, || parse_contained(text)),
+        };
         match parsed {
             Ok(cmd) => self.handle(caller, cmd).await,
             Err(e) => {
@@ -357,6 +354,15 @@ impl Core {
         let lang = i18n::resolve([group, user.settings.locale.as_deref(), caller.who.locale.as_deref()]);
         Ok(Ctx { core: self, caller, user, chat, lang })
     }
+}
+
+/// Parses `text`; a panic in the parser is still one user's failure, not the process's.
+fn parse_contained(text: &str) -> Result<Command, command::ParseError> {
+    std::panic::catch_unwind(|| command::parse(text)).unwrap_or_else(|p| {
+        let reference = reference();
+        tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*p), "the parser panicked");
+        Err(command::ParseError::new(t!("parser-panicked", reference = reference)))
+    })
 }
 
 /// The caller's app language, for the rare answer given before their rows could be read.
