@@ -371,6 +371,6 @@ mod tests {
             spot: 1.0,
         };
         let ru = sync_scope(Lang::Ru, || s.validate().unwrap_err());
-        assert_eq!(ru.problem, "должно быть не больше 87600 часов (десять лет)");
+        assert_eq!(ru.problem, "должно быть не больше 87\u{202F}600 часов (десять лет)");
     }
 }

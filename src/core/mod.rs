@@ -277,6 +277,8 @@ impl Core {
         let secret = cmd.holds_secret();
         let span =
             tracing::info_span!("command", cmd = name, platform = %caller.platform(), user = %caller.who.user_id);
+        // The language chosen for this request, for the answer to a panic in it.
+        let chosen = &std::sync::OnceLock::new();
         let replies = shielded(
             name,
             async move {
@@ -291,12 +293,15 @@ impl Core {
                     }
                 };
                 match self.context(caller).await {
-                    Ok(cx) => i18n::scope(cx.lang, async { answer(handlers::dispatch(&cx, cmd).await) }).await,
+                    Ok(cx) => {
+                        let _ = chosen.set(cx.lang);
+                        i18n::scope(cx.lang, async { answer(handlers::dispatch(&cx, cmd).await) }).await
+                    }
                     Err(f) => i18n::sync_scope(hint(caller), || answer(Err(f))),
                 }
             }
             .instrument(span),
-            hint(caller),
+            || chosen.get().copied().unwrap_or_else(|| hint(caller)),
             |r| vec![r],
         )
         .await;
@@ -306,6 +311,7 @@ impl Core {
     /// Handles a button press.
     pub async fn press(&self, caller: &Caller, token: &str) -> PressResponse {
         let span = tracing::info_span!("press", platform = %caller.platform(), user = %caller.who.user_id);
+        let chosen = &std::sync::OnceLock::new();
         shielded(
             "press",
             async move {
@@ -314,12 +320,15 @@ impl Core {
                     (PressResponse::replies(vec![r]), outcome)
                 };
                 match self.context(caller).await {
-                    Ok(cx) => i18n::scope(cx.lang, actions::press(&cx, token)).await,
+                    Ok(cx) => {
+                        let _ = chosen.set(cx.lang);
+                        i18n::scope(cx.lang, actions::press(&cx, token)).await
+                    }
                     Err(f) => i18n::sync_scope(hint(caller), || failed(f)),
                 }
             }
             .instrument(span),
-            hint(caller),
+            || chosen.get().copied().unwrap_or_else(|| hint(caller)),
             |r| PressResponse::replies(vec![r]),
         )
         .await
@@ -401,7 +410,7 @@ fn internal_error(reference: &str) -> Reply {
 async fn shielded<T>(
     command: &'static str,
     work: impl std::future::Future<Output = (T, &'static str)>,
-    lang: Lang,
+    lang: impl FnOnce() -> Lang,
     on_panic: impl FnOnce(Reply) -> T,
 ) -> T {
     use futures_util::FutureExt;
@@ -411,7 +420,7 @@ async fn shielded<T>(
         Err(panic) => {
             let reference = reference();
             tracing::error!(reference = %reference, panic = %crate::telemetry::panic_text(&*panic), "a handler panicked");
-            (on_panic(i18n::sync_scope(lang, || internal_error(&reference))), "panic")
+            (on_panic(i18n::sync_scope(lang(), || internal_error(&reference))), "panic")
         }
     };
     metrics::counter!("clorebot_commands_total", "command" => command, "outcome" => outcome).increment(1);

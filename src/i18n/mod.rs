@@ -125,6 +125,12 @@ fn bundle(lang: Lang) -> Bundle {
     // No Unicode isolation marks around values: chat clients show them as stray characters
     // in monospace, and every language here runs left to right.
     b.set_use_isolating(false);
+    // Numbers Fluent prints itself (`{ $n } servers`) are written the language's way too.
+    b.set_formatter(match lang {
+        Lang::En => None,
+        Lang::De => Some(localized_de),
+        Lang::Ru => Some(localized_ru),
+    });
     for (area, files) in CATALOGUES {
         let res = FluentResource::try_new(files[lang.index()].to_owned()).unwrap_or_else(|(res, errors)| {
             tracing::error!(%lang, area, ?errors, "a catalogue has syntax errors; the rest of it is used");
@@ -135,6 +141,21 @@ fn bundle(lang: Lang) -> Bundle {
         }
     }
     b
+}
+
+fn localized_de<M>(v: &FluentValue, _: &M) -> Option<String> {
+    localized(Lang::De, v)
+}
+
+fn localized_ru<M>(v: &FluentValue, _: &M) -> Option<String> {
+    localized(Lang::Ru, v)
+}
+
+fn localized(lang: Lang, v: &FluentValue) -> Option<String> {
+    match v {
+        FluentValue::Number(n) => Some(number_in(lang, &n.as_string())),
+        _ => None,
+    }
 }
 
 /// A value for a message's variable: text as it is, numbers for plural rules (`{ $n -> [one] … }`).
@@ -229,9 +250,9 @@ macro_rules! t {
     };
 }
 
-/// A number written the English way (`1250.5`, `-0.25`, `98.5`) as the current language
-/// writes it: `1250.5` in English, `1.250,5` in German, `1 250,5` in Russian (a narrow
-/// no-break space, so it never wraps).
+/// A number written the English way (`31250.5`, `-0.25`, `98.5`) as the current language
+/// writes it: `31250.5` in English, `31.250,5` in German, `31 250,5` in Russian (a narrow
+/// no-break space, so it never wraps). Four-digit whole parts stay ungrouped (`1250,5`).
 pub fn number(en: &str) -> String {
     number_in(Lang::current(), en)
 }

@@ -222,6 +222,10 @@ fn messages_format_in_the_scoped_language_with_plurals() {
     assert_eq!(n(Lang::Ru, 3), "3 сервера");
     assert_eq!(n(Lang::Ru, 5), "5 серверов");
     assert_eq!(n(Lang::Ru, 21), "21 сервер");
+    // Numbers Fluent prints itself are written the language's way.
+    assert_eq!(n(Lang::De, 12345), "12.345 Server");
+    assert_eq!(n(Lang::Ru, 12345), "12\u{202F}345 серверов");
+    assert_eq!(n(Lang::En, 12345), "12345 servers");
     assert_eq!(text_in(Lang::De, "no-such-message", &[]), "no-such-message");
 }
 

@@ -250,11 +250,16 @@ impl Cond {
         };
         let list = || format!("[{}]", self.values.iter().map(shown).collect::<Vec<_>>().join(", "));
         let one = || self.values.first().map(shown).unwrap_or_default();
+        // A count, for the language's plural rules ("1 GPU", "2 GPUs").
+        let count = || match self.values.first() {
+            Some(Value::Num(n)) => *n,
+            _ => f64::NAN,
+        };
         let field = self.field;
         match (field, self.op) {
             (_, Op::In) => t!("query-condition-in", field = field.label(), values = field.with_unit(list(), currency)),
-            (Field::Gpus, Op::Eq) => t!("query-gpus-exactly", n = one()),
-            (Field::Gpus, op) => t!("query-gpus-bound", op = op.symbol(), n = one()),
+            (Field::Gpus, Op::Eq) => t!("query-gpus-exactly", n = count()),
+            (Field::Gpus, op) => t!("query-gpus-bound", op = op.symbol(), n = count()),
             (Field::Price, op) => format!("{}{}", op.symbol(), field.with_unit(one(), currency)),
             (_, op) => {
                 t!("query-condition", field = field.label(), op = op.symbol(), value = field.with_unit(one(), currency))

@@ -92,7 +92,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
             }
             let (offer, usual) = (per_day(bid, currency), per_day(on_demand, currency));
             if bid > on_demand * MAX_BID_OVER_ON_DEMAND {
-                let times = crate::i18n::number(&format!("{MAX_BID_OVER_ON_DEMAND:.0}"));
+                let times = MAX_BID_OVER_ON_DEMAND.round();
                 let text = t!("rent-spot-too-high", bid = offer, times = times, server = server, on_demand = usual);
                 return Err(Failure::user(text));
             }

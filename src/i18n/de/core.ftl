@@ -12,6 +12,7 @@ no-key = Dafür brauche ich deinen Clore-API-Schlüssel. Du bekommst ihn auf clo
 key-unreadable = Dein gespeicherter Clore-API-Schlüssel lässt sich nicht mehr lesen (der Verschlüsselungsschlüssel des Bots hat sich geändert). Bitte setze ihn mit /key set <Schlüssel> in einem privaten Chat neu.
 admin-check-failed = Ich konnte bei { $platform } nicht prüfen, ob du diesen Chat verwaltest, deshalb wurde nichts geändert. Bitte versuche es noch einmal.
 no-private-chat = Ich kann dir hier keine private Nachricht schicken. Starte einen privaten Chat mit mir und versuche es dann noch einmal.
+# Mit „bei“ davor: „bei { $platform }“.
 platform-telegram = Telegram
 platform-discord = Discord
 platform-console = der Konsole
@@ -41,7 +42,7 @@ percent = { $n } %
 no-value = —
 unknown-value = ?
 
-duration-days-hours = { $d } T. { $h } Std.
+duration-days-hours = { $d } Tg. { $h } Std.
 duration-hours-minutes = { $h } Std. { $m } Min.
 duration-minutes = { $m } Min.
 duration-seconds = { $s } s

@@ -3,16 +3,16 @@
 ## Die Konsole.
 console-message-deleted = (deine Nachricht wurde gelöscht)
 console-only-you = (nur du siehst das)
-console-no-buttons = Es gibt keine Schaltflächen zum Drücken.
+console-no-buttons = Es gibt keine Buttons zum Drücken.
 console-press-usage = Verwendung: /press N, mit N von 1 bis { $max }.
-console-no-such-button = Es gibt keine Schaltfläche { $n }; wähle 1 bis { $max }.
+console-no-such-button = Es gibt keinen Button { $n }; wähle 1 bis { $max }.
 console-chart = 📈 Diagramm: { $path }
 console-chart-not-saved = (das Diagramm konnte nicht gespeichert werden: { $error })
 
 ## Telegram.
 # Der Name des anonymen Admins einer Gruppe ohne Titel.
 telegram-group-admin = Gruppenadmin
-telegram-button-unusable = Diese Schaltfläche funktioniert hier nicht.
+telegram-button-unusable = Dieser Button funktioniert hier nicht.
 # { $who } erwähnt den Nutzer, { $bot } verlinkt den Bot (beides schon HTML).
 telegram-note-not-started = { $who }, darauf kann ich nur in einem privaten Chat antworten, und du hast noch keinen mit mir begonnen: öffne { $bot }, tippe auf Starten und versuche es dann noch einmal.
 telegram-note-sent-privately = { $who }, ich habe dir die Antwort in unserem privaten Chat geschickt.
@@ -34,7 +34,7 @@ discord-form-password-label = SSH-Passwort für neue Bestellungen oder none
 discord-form-password-rest = Weitere Einstellungen
 discord-form-rent-env-title = Mit Umgebungsvariablen mieten
 discord-form-rent-env-what = Was gemietet wird (wie nach /rent)
-discord-form-rent-env-env = Umgebung: eine NAME=Wert pro Zeile
+discord-form-rent-env-env = Umgebung: ein NAME=Wert-Paar pro Zeile
 discord-form-password-spaces = Ein Passwort darf keine Leerzeichen oder Anführungszeichen enthalten. Es wurde nichts gespeichert.
 discord-form-env-misplaced = Schreib Umgebungswerte nur ins Feld „Umgebung“ und keine Anführungszeichen in das, was du mieten willst. Es wurde nichts gemietet.
 discord-form-env-line-format = Umgebungszeile { $line } hat nicht die Form NAME=Wert. Es wurde nichts gemietet.

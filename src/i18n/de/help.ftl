@@ -21,7 +21,7 @@ help-gpus-details =
     • spot oder ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (auch vermietete)
 
 help-history-usage = /history <Suche> [24h|7d|30d]
-help-history-summary = Preisdiagramm eines GPU-Modells: günstigster und mittlerer freier Preis, freie Server
+help-history-summary = Preisdiagramm eines GPU-Modells: günstigster und Medianpreis freier Server, freie Server
 help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h.
 
 help-spend-usage = /spend [7d|30d]
@@ -39,7 +39,7 @@ help-orders-usage = /orders [all]
 help-orders-summary = Deine laufenden Bestellungen (oder alle) mit SSH- und HTTP-Zugängen
 
 help-cancel-usage = /cancel <Bestell-ID> [Problembeschreibung]
-help-cancel-summary = Eine Bestellung beenden, optional mit Meldung eines Problems mit dem Server
+help-cancel-summary = Eine Bestellung stornieren, optional mit Meldung eines Problems mit dem Server
 
 help-spotprice-usage = /spotprice <Bestell-ID> <Preis pro Tag>
 help-spotprice-summary = Das Gebot einer Spot-Bestellung ändern

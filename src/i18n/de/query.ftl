@@ -12,8 +12,14 @@ query-sorted-by = sortiert nach { $keys }
 query-first = die ersten { $n }
 query-condition = { $field } { $op } { $value }
 query-condition-in = { $field } in { $values }
-query-gpus-exactly = { $n } GPUs
-query-gpus-bound = { $op }{ $n } GPUs
+query-gpus-exactly = { $n ->
+    [one] { $n } GPU
+   *[other] { $n } GPUs
+}
+query-gpus-bound = { $op }{ $n ->
+    [one] { $n } GPU
+   *[other] { $n } GPUs
+}
 query-field-gpus = GPUs
 query-field-price = Preis
 query-field-ram = RAM

@@ -112,7 +112,7 @@ press-confirm = Bestätigen
 press-abort = Abbrechen
 # { $what } ist der Kurzname einer Bestätigung: „das Mieten von #123“, „die Stornierung von Bestellung 57“.
 press-aborted = Abgebrochen: { $what }. Es wurde nichts getan.
-press-too-late = Zu spät zum Abbrechen: { $what } wurde bereits bestätigt.
+press-too-late = Zu spät zum Abbrechen, schon bestätigt: { $what }.
 press-not-yours = Dieser Button gehört zur Anfrage von jemand anderem — führ den Befehl selbst aus, um deinen eigenen zu bekommen.
 press-already-done = Das wurde bereits erledigt.
 press-invalid = Dieser Button ist nicht mehr gültig.

@@ -12,6 +12,7 @@ no-key = This needs your Clore API key. Get one at clore.ai → Profile → API,
 key-unreadable = Your saved Clore API key can no longer be read (the bot's encryption key changed). Please set it again with /key set <key> in a private chat.
 admin-check-failed = I could not check with { $platform } whether you administer this chat, so nothing was changed. Please try again.
 no-private-chat = I have no way to message you privately here. Start a private chat with me, then try again.
+# After "with": "with { $platform }".
 platform-telegram = Telegram
 platform-discord = Discord
 platform-console = the console
@@ -32,7 +33,7 @@ clore-refused = Clore refused the request on { $endpoint }: { $error }
 clore-invalid = { $field }: { $problem }
 clore-uncertain = It is unclear whether the order on server #{ $server } was created ({ $cause }); check /orders before renting again.
 
-# Money: { $amount } is already written the language's way (1.250,5).
+# Money: { $amount } is already written the language's way (31.250,5 in German).
 money-usd = ${ $amount }
 money-clore = { $amount } CLORE
 money-btc = { $amount } BTC

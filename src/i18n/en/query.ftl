@@ -13,8 +13,14 @@ query-first = first { $n }
 # A condition on a field: "RAM ≥ 64 GB", "cc in [DE, NL]", "2 GPUs", "≥2 GPUs".
 query-condition = { $field } { $op } { $value }
 query-condition-in = { $field } in { $values }
-query-gpus-exactly = { $n } GPUs
-query-gpus-bound = { $op }{ $n } GPUs
+query-gpus-exactly = { $n ->
+    [one] { $n } GPU
+   *[other] { $n } GPUs
+}
+query-gpus-bound = { $op }{ $n ->
+    [one] { $n } GPU
+   *[other] { $n } GPUs
+}
 # Field labels.
 query-field-gpus = GPUs
 query-field-price = price

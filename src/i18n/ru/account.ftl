@@ -58,7 +58,7 @@ hosts-available-yes = да
 hosts-available-no = нет (скрыт)
 hosts-max-rental = Макс. срок аренды
 hosts-hours = { $hours } ч
-hosts-on-demand = On-demand
+hosts-on-demand = По требованию
 hosts-spot-minimum = Мин. спот-цена
 
 ## Что не так с данными для Clore; идёт после имени поля («image: нужно указать Docker-образ»).

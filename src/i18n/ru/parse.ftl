@@ -66,4 +66,4 @@ parse-host-name-long = Имя сервера — не длиннее { $max } с
 parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
 parse-password-short = password должен быть не короче { $min } символов: он защищает сервер в интернете.
 parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
-parse-sshkey = sshkey { $problem }.
+parse-sshkey = sshkey: { $problem }.
