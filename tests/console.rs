@@ -760,6 +760,9 @@ async fn a_groups_language_is_the_groups() {
     assert!(out.contains("по требованию, USD в сутки"), "{out}");
     let mut bob_alone = bot.session("bob", None);
     assert!(bob_alone.line("/gpus 4090").await.contains("on demand, USD per day"));
+    // What only bob reads (his settings), asked in the group, is in his own language.
+    let out = member.line("/settings").await;
+    assert!(out.contains("Your settings"), "{out}");
     admin.line("/settings locale=auto").await;
     assert!(member.line("/gpus 4090").await.contains("on demand, USD per day"));
 }

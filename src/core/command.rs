@@ -81,6 +81,22 @@ impl Command {
         }
     }
 
+    /// Whether the answer is for the caller alone wherever it is asked (their key, money,
+    /// orders, servers, settings): it is then in their own language, not a group's.
+    pub fn answers_privately(&self) -> bool {
+        matches!(
+            self,
+            Command::KeyStatus
+                | Command::KeySet(_)
+                | Command::KeyRemove
+                | Command::Wallets
+                | Command::Orders { .. }
+                | Command::Spend(_)
+                | Command::MyServers
+                | Command::Settings(_)
+        )
+    }
+
     /// The name for logs and metrics (never the arguments: they may hold secrets).
     pub fn name(&self) -> &'static str {
         match self {

@@ -198,6 +198,11 @@ impl Ctx<'_> {
         Ok(dm)
     }
 
+    /// The caller's own language, whatever the chat's: for answers only they read.
+    pub fn own_lang(&self) -> Lang {
+        i18n::resolve([self.user.settings.locale.as_deref(), self.caller.who.locale.as_deref()])
+    }
+
     /// The currency the caller sees prices in.
     pub fn currency(&self) -> crate::clore::Currency {
         self.user.settings.currency
@@ -275,6 +280,7 @@ impl Core {
     pub async fn handle(&self, caller: &Caller, cmd: Command) -> Response {
         let name = cmd.name();
         let secret = cmd.holds_secret();
+        let own_language = cmd.answers_privately();
         let span =
             tracing::info_span!("command", cmd = name, platform = %caller.platform(), user = %caller.who.user_id);
         // The language chosen for this request, for the answer to a panic in it.
@@ -294,8 +300,9 @@ impl Core {
                 };
                 match self.context(caller).await {
                     Ok(cx) => {
-                        let _ = chosen.set(cx.lang);
-                        i18n::scope(cx.lang, async { answer(handlers::dispatch(&cx, cmd).await) }).await
+                        let lang = if own_language { cx.own_lang() } else { cx.lang };
+                        let _ = chosen.set(lang);
+                        i18n::scope(lang, async { answer(handlers::dispatch(&cx, cmd).await) }).await
                     }
                     Err(f) => i18n::sync_scope(hint(caller), || answer(Err(f))),
                 }

@@ -64,13 +64,10 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     }
     let has_password = secrets::status(&mut *tx, cx.user.id, SecretKind::SshPassword).await?.is_some();
     tx.commit().await?;
-    // The answer is in the language just chosen.
+    // Answers are in the language just chosen: the settings card, which only the caller
+    // reads, in their own; a group's new language is announced in it.
+    let lang = i18n::resolve([s.locale.as_deref(), app_locale(cx)]);
     let chat_lang = chat_locale.map(|l| i18n::resolve([l.map(Lang::code), s.locale.as_deref(), app_locale(cx)]));
-    let lang = if cx.caller.in_private() {
-        i18n::resolve([s.locale.as_deref(), app_locale(cx)])
-    } else {
-        chat_lang.unwrap_or(cx.lang)
-    };
     let own = match s.locale.as_deref().and_then(Lang::parse) {
         Some(l) => i18n::sync_scope(lang, || t!("settings-language-chosen", name = l.native_name(), code = l.code())),
         None => {
@@ -80,7 +77,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     };
     let mut replies = vec![];
     if let Some(chosen) = chat_locale {
-        replies.push(i18n::sync_scope(lang, || match chosen {
+        replies.push(i18n::sync_scope(chat_lang.unwrap_or(lang), || match chosen {
             Some(l) => Reply::text(t!("settings-chat-language-set", name = l.native_name())),
             None => Reply::text(t!("settings-chat-language-cleared")),
         }));
