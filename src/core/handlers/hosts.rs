@@ -43,7 +43,13 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
             .find_map(|c| s.pricing.get(c).map(|p| per_day(p, c)))
             .map(|p| format!(" · {p}"))
             .unwrap_or_default();
-        let visibility = s.visibility.as_deref().map(|v| format!(" · {v}")).unwrap_or_default();
+        // Clore says `public` or `hidden`; anything else is shown as it came.
+        let visibility = match s.visibility.as_deref() {
+            Some("public") => format!(" · {}", t!("hosts-visibility-public")),
+            Some("hidden") => format!(" · {}", t!("hosts-visibility-hidden")),
+            Some(other) => format!(" · {}", crate::text::clip(other, crate::text::ECHO_MAX)),
+            None => String::new(),
+        };
         r = r.with_text(format!("{} — {} — {status}{price}{visibility}", s.name, gpu.trim()));
     }
     Ok(vec![r.with_text(t!("hosts-change-with"))])

@@ -57,6 +57,8 @@ hosts-available-yes = ja
 hosts-available-no = nein (versteckt)
 hosts-max-rental = Max. Mietdauer
 hosts-hours = { $hours } Std.
+hosts-visibility-public = öffentlich
+hosts-visibility-hidden = verborgen
 hosts-on-demand = On-Demand
 hosts-spot-minimum = Spot-Minimum
 

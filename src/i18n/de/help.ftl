@@ -21,7 +21,7 @@ help-gpus-details =
     • spot oder ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (auch vermietete)
 
 help-history-usage = /history <Suche> [24h|7d|30d]
-help-history-summary = Preisdiagramm eines GPU-Modells: günstigster und Medianpreis freier Server, freie Server
+help-history-summary = Preisdiagramm eines GPU-Modells: günstigster Preis, Medianpreis und Zahl freier Server
 help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h.
 
 help-spend-usage = /spend [7d|30d]

@@ -59,6 +59,8 @@ hosts-available-yes = yes
 hosts-available-no = no (hidden)
 hosts-max-rental = Max rental
 hosts-hours = { $hours } h
+hosts-visibility-public = public
+hosts-visibility-hidden = hidden
 hosts-on-demand = On demand
 hosts-spot-minimum = Spot minimum
 

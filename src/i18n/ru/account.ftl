@@ -58,6 +58,8 @@ hosts-available-yes = да
 hosts-available-no = нет (скрыт)
 hosts-max-rental = Макс. срок аренды
 hosts-hours = { $hours } ч
+hosts-visibility-public = виден на маркетплейсе
+hosts-visibility-hidden = скрыт
 hosts-on-demand = По требованию
 hosts-spot-minimum = Мин. спот-цена
 
