@@ -1,6 +1,6 @@
 ## Dein Konto: /settings, /key, /wallets, /myservers, /hostset.
 
-settings-password-in-group = Setze ein SSH-Passwort nur in einem privaten Chat mit mir. Ich habe deine Nachricht gelöscht, wo ich konnte, und nichts gespeichert; wähle ein anderes Passwort, denn andere könnten dieses gesehen haben.
+settings-password-in-group = Setze ein SSH-Passwort nur in einem privaten Chat mit mir. Ich habe deine Nachricht, soweit möglich, gelöscht und nichts gespeichert; wähle ein anderes Passwort, denn andere könnten dieses gesehen haben.
 settings-locale-not-admin = Nur die Admins dieses Chats wählen seine Sprache. Deine eigene stellst du mit /settings locale=… in einem privaten Chat mit mir ein.
 settings-title = Deine Einstellungen
 settings-saved = Einstellungen gespeichert
@@ -20,13 +20,13 @@ settings-chat-language-set = Die Sprache dieses Chats ist jetzt { $name }: Meine
 settings-chat-language-cleared = Dieser Chat hat jetzt keine eigene Sprache mehr: Jedes Mitglied bekommt seine eigene.
 
 ## /key
-key-in-group = Poste deinen Clore-API-Schlüssel niemals in einer Gruppe: Ich habe deine Nachricht gelöscht, wo ich konnte, und den Schlüssel nicht gespeichert. Wer ihn gesehen hat, kann dein Guthaben ausgeben – erstelle also auf clore.ai einen neuen Schlüssel und schick ihn mir in einem privaten Chat mit /key set <Schlüssel>.
+key-in-group = Poste deinen Clore-API-Schlüssel niemals in einer Gruppe: Ich habe deine Nachricht, soweit möglich, gelöscht und den Schlüssel nicht gespeichert. Wer ihn gesehen hat, kann dein Guthaben ausgeben – erstelle also auf clore.ai einen neuen Schlüssel und schick ihn mir in einem privaten Chat mit /key set <Schlüssel>.
 key-refused = Clore hat diesen Schlüssel abgelehnt (ungültig oder widerrufen); es wurde nichts gespeichert. Prüfe ihn auf clore.ai → Profile → API.
 key-check-failed = Ich konnte den Schlüssel nicht bei Clore prüfen und habe ihn deshalb nicht gespeichert: { $reason } Deine Nachricht wurde gelöscht; bitte schick ihn noch einmal.
 key-saved = Schlüssel verschlüsselt gespeichert (Fingerabdruck { $fingerprint }). Ich habe deine Nachricht gelöscht, damit der Schlüssel nicht in diesem Chat stehen bleibt.
 key-balances = Guthaben: { $balances }
 key-next = Probier /orders, /wallets oder miete mit /rent <Server-ID>.
-key-status = Dein Clore-API-Schlüssel ist gesetzt (Fingerabdruck { $fingerprint }, gespeichert { $saved }). /key remove löscht ihn.
+key-status = Dein Clore-API-Schlüssel ist gesetzt (Fingerabdruck { $fingerprint }, gespeichert am { $saved }). /key remove löscht ihn.
 key-removed = Dein Clore-API-Schlüssel ist gelöscht. Deine Watches bleiben, aber zum Mieten und für Bestell-Benachrichtigungen brauchst du wieder einen Schlüssel.
 key-none-stored = Du hattest keinen Schlüssel gespeichert.
 
@@ -54,7 +54,7 @@ hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht g
 hosts-updated = { $name } aktualisiert
 hosts-available = Verfügbar
 hosts-available-yes = ja
-hosts-available-no = nein (versteckt)
+hosts-available-no = nein (verborgen)
 hosts-max-rental = Max. Mietdauer
 hosts-hours = { $hours } Std.
 hosts-visibility-public = öffentlich

@@ -1,13 +1,13 @@
 ## Benachrichtigungen, die der Bot von sich aus schickt: Bestellungen, Guthaben, eigene Server.
 
 alerts-order-ready = Bestellung { $order } auf #{ $server } ist bereit:
-alerts-order-ending = Bestellung { $order } auf #{ $server } endet in { $left } (ihre maximale Mietdauer). Miete mit /rent #{ $server } erneut, wenn du den Server noch brauchst.
+alerts-order-ending = Bestellung { $order } auf #{ $server } endet in { $left } (dann ist ihre maximale Mietdauer erreicht). Miete mit /rent #{ $server } erneut, wenn du den Server noch brauchst.
 alerts-order-ended-spot = Bestellung { $order } auf #{ $server } ist beendet: Sie wurde überboten, storniert oder hat ihr Ende erreicht.
 alerts-order-ended-max = Bestellung { $order } auf #{ $server } ist beendet: Sie hat ihre maximale Mietdauer erreicht.
 alerts-order-ended-stopped = Bestellung { $order } auf #{ $server } ist beendet: Sie wurde storniert oder gestoppt.
-alerts-low-balance = Wenig { $currency }-Guthaben: { $balance } reicht bei den Kosten deiner Bestellungen ({ $spend }) nur noch etwa { $covers }. Lade auf (siehe /wallets), damit sie weiterlaufen.
+alerts-low-balance = Wenig { $currency }-Guthaben: { $balance } reicht bei den Kosten deiner Bestellungen ({ $spend }) nur noch etwa { $covers }. Lade Guthaben auf (siehe /wallets), damit sie weiterlaufen.
 
 alerts-host-online = Dein Server { $name } ist wieder online.
 alerts-host-offline = Dein Server { $name } ist offline gegangen.
-alerts-host-rented = Dein Server { $name } wurde gemietet.
+alerts-host-rented = Dein Server { $name } wurde vermietet.
 alerts-host-free = Dein Server { $name } ist wieder frei (seine Miete ist beendet).

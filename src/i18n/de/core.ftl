@@ -18,8 +18,8 @@ platform-discord = Discord
 platform-console = der Konsole
 
 clore-invalid-key = Clore hat deinen API-Schlüssel abgelehnt (ungültig oder widerrufen). Setze einen neuen mit /key set <Schlüssel> in einem privaten Chat.
-clore-rate-limited = Clore bremst gerade die Anfragen. Bitte versuche es in ein paar Sekunden noch einmal.
-clore-not-answering = Clore antwortet gerade nicht richtig ({ $endpoint } ist auch nach Wiederholungen fehlgeschlagen). Bitte versuche es gleich noch einmal.
+clore-rate-limited = Clore drosselt gerade die Anfragen. Bitte versuche es in ein paar Sekunden noch einmal.
+clore-not-answering = Clore antwortet gerade nicht richtig (die Anfrage an { $endpoint } ist auch nach mehreren Versuchen fehlgeschlagen). Bitte versuche es gleich noch einmal.
 clore-invalid-input = Clore hat die Eingabe für { $endpoint } abgelehnt.
 clore-invalid-input-detail = Clore hat die Eingabe für { $endpoint } abgelehnt: { $detail }
 clore-max-step = Der Spot-Preis lässt sich nicht so weit auf einmal senken; der niedrigste erlaubte Wert ist gerade { $max_step }.

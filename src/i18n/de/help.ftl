@@ -54,7 +54,7 @@ help-watch-details =
     • once: einmal benachrichtigen, dann aufhören
     • here: ein Team-Watch, der diese Gruppe oder diesen Kanal benachrichtigt (nur Admins)
     • cooldown: Ruhezeit nach jeder Benachrichtigung
-    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep
+    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep
 
 help-watches-usage = /watches
 help-watches-summary = Deine Watches (in einer Gruppe: die des Teams)
@@ -70,10 +70,10 @@ help-myservers-summary = Für Hosts: deine Server, ihr Status und ihre Preise
 
 help-hostset-usage = /hostset <Servername> [on|off] [mrl=<Stunden>] [price=<BTC/Tag>] [spot=<BTC/Tag>]
 help-hostset-summary = Für Hosts: Verfügbarkeit, maximale Mietdauer oder Preise eines Servers ändern
-help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was du weglässt, bleibt wie es ist.
+help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was du weglässt, bleibt, wie es ist.
 
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto]
-help-settings-summary = Deine Standards: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache
+help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache
 help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins).
 
 help-overview-title = Befehle:

@@ -4,18 +4,18 @@ settings-locale-bad = Sprache muss en (English), de (Deutsch) oder ru (Русс�
 parse-usage =
     { $problem }
     Verwendung: { $usage }
-parse-help-one = Frag bitte nach einem Befehl auf einmal.
+parse-help-one = Frag bitte immer nur nach einem Befehl.
 parse-not-understood = Ich verstehe `{ $term }` nicht.
 parse-spotprice-args = Gib die Bestell-ID und den neuen Preis pro Tag an.
 parse-spend-period = Ich verstehe `{ $term }` nicht: nimm 7d oder 30d.
 parse-snooze-args = Gib die Watch-ID an und wie lange, z. B. /snooze 3 2h.
-parse-snooze-too-long = Stummschalten geht höchstens 30d; lösch den Watch stattdessen mit /unwatch.
+parse-snooze-too-long = Stummschalten geht höchstens für 30d; lösch den Watch stattdessen mit /unwatch.
 parse-empty = Sende /help für die Liste der Befehle.
 parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
 parse-history-period = `{ $term }` ist kein Zeitraum: nimm 24h, 7d oder 30d.
-parse-history-not-model = `{ $term }` ist kein GPU-Modell: /history nimmt Modelle und einen Zeitraum (24h, 7d oder 30d).
-parse-history-which = Sag, welche GPU, z. B. /history 4090 oder /history 3090 30d.
-parse-no-arguments = /{ $cmd } nimmt keine Argumente, bekam aber `{ $term }`.
+parse-history-not-model = `{ $term }` ist kein GPU-Modell: /history erwartet Modelle und einen Zeitraum (24h, 7d oder 30d).
+parse-history-which = Gib eine GPU an, z. B. /history 4090 oder /history 3090 30d.
+parse-no-arguments = /{ $cmd } erwartet keine Argumente, bekam aber `{ $term }`.
 parse-open-quote = Ein Anführungszeichen (") wurde geöffnet, aber nicht geschlossen.
 parse-give-id = Gib die { $what ->
     [server] Server-ID
@@ -46,21 +46,21 @@ key-problem-length = er muss zwischen { $min } und { $max } Zeichen lang sein (C
 parse-rent-image = image= braucht den Namen eines Docker-Images.
 parse-currency = Unbekannte Währung `{ $term }`; nimm usd, clore oder btc.
 parse-env-missing = Auf env muss NAME=Wert folgen.
-parse-rent-which = Sag, welcher Server: eine ID aus /gpus oder eine Suche wie 4090.
+parse-rent-which = Gib einen Server an: eine ID aus /gpus oder eine Suche wie 4090.
 parse-env-bad = env braucht NAME=Wert, nicht `{ $term }`.
 parse-env-name = `{ $term }` ist kein gültiger Name für eine Umgebungsvariable.
 parse-port = `{ $term }` ist keine Portnummer (1-65535).
 parse-port-proto = Das Port-Protokoll muss tcp oder http sein, nicht `{ $term }`.
 parse-port-twice = Port { $port } ist doppelt angegeben.
 parse-ports-empty = ports= braucht mindestens einen Port, z. B. ports=22:tcp,8888:http.
-parse-max-orders = max_orders muss 1 bis 20 sein, nicht `{ $term }`.
+parse-max-orders = max_orders muss zwischen 1 und 20 liegen, nicht `{ $term }`.
 parse-after-autorent = `{ $term }` gehört hinter autorent.
 parse-watch-what = Sag, worauf du warten willst, z. B. /watch 4090 max=4.
 parse-autorent-max = Ein Autorent-Watch braucht einen Höchstpreis (max=…).
 parse-autorent-once = autorent hört nach dem Mieten ohnehin auf (außer mit keep); lass once weg.
 parse-hostset-args = Gib den Namen des Servers an (siehe /myservers) und was sich ändern soll.
 parse-mrl-hours = mrl muss in ganzen Stunden angegeben werden, nicht `{ $term }`.
-parse-mrl-range = mrl muss 1 bis { $max } Stunden betragen.
+parse-mrl-range = mrl muss zwischen 1 und { $max } Stunden liegen.
 parse-hostset-what = Sag, was sich ändern soll: on/off, mrl=, price= oder spot=.
 parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term }` ist länger (siehe /myservers).
 parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.

@@ -38,7 +38,7 @@ query-unit-hours = { $value } Std.
 
 # Probleme, jeweils nach „Ich habe `Begriff` nicht verstanden: …“.
 query-too-long = eine Suche hat höchstens { $terms } Begriffe und { $chars } Zeichen
-query-unclosed-quote = das Anführungszeichen wird nie geschlossen
+query-unclosed-quote = das Anführungszeichen wird nicht geschlossen
 query-empty-model = ein Modellname darf nicht leer sein
 query-too-many-gpus = so viele GPUs hat kein Server
 query-zero-gpus = ein Server braucht mindestens 1 GPU (x1)
@@ -46,8 +46,8 @@ query-unknown-operator = unbekannter Operator; verwende = != < <= > >= oder in
 query-expected-operator-value = hier fehlen ein Operator und ein Wert, z. B. { $name }=…
 query-expected-operator = hier fehlt ein Operator: = != < <= > >= oder in
 query-missing-value = nach `{ $op }` fehlt ein Wert
-query-unclosed-bracket = die `[` wird nie geschlossen
-query-price-bound = eine Preisgrenze ist <, <=, > oder >= mit einem Preis dahinter, z. B. <5
+query-unclosed-bracket = die Klammer `[` wird nicht geschlossen
+query-price-bound = eine Preisgrenze besteht aus <, <=, > oder >= und einem Preis, z. B. <5
 query-unknown-currency = unbekannte Währung `{ $currency }`; verwende usd, clore oder btc
 query-unknown-sort-key = unbekannter Sortierschlüssel `{ $key }`; sortiere nach id oder { $fields }, mit - für absteigend
 query-limit-range = das Limit ist eine ganze Zahl von 1 bis { $max }
@@ -61,7 +61,7 @@ query-setting-equals = hier geht nur `=`, z. B. { $example }
 query-unknown-field = unbekanntes Feld `{ $name }`; Felder sind { $fields } sowie die Einstellungen max, currency, sort, limit
 query-not-country = `{ $value }` ist kein Ländercode; verwende zwei Buchstaben, etwa DE
 query-not-cuda = `{ $value }` ist keine CUDA-Version wie 12.4
-query-reliability-range = reliability ist 0 bis 1 oder ein Prozentwert bis 100
+query-reliability-range = reliability liegt zwischen 0 und 1 oder ist ein Prozentwert bis 100
 query-rating-range = eine Bewertung (rating) liegt zwischen 0 und 5
 query-not-price = `{ $value }` ist kein Preis; ein Preis ist eine endliche Zahl, 0 oder größer
 query-not-number = `{ $value }` ist keine Zahl

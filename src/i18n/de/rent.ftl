@@ -2,7 +2,7 @@
 ## IDs, Befehle und Optionen (#123, /rent, spot=, currency=…) bleiben, wie sie sind.
 
 ## /rent: die Bestätigung.
-rent-no-match = Kein freier Server passt zu { $query } mit einem Preis in { $currency }. /gpus zeigt, was es gibt; /watch sagt dir Bescheid, sobald einer auftaucht.
+rent-no-match = Kein freier Server mit einem Preis in { $currency } passt zu: { $query }. /gpus zeigt, was es gibt; /watch sagt dir Bescheid, sobald einer auftaucht.
 rent-no-server = Auf dem Markt gibt es keinen Server #{ $server } (vielleicht ist er ausgeblendet oder nicht mehr da).
 rent-server-rented = Server #{ $server } ist gerade vermietet. /gpus zeigt freie Server.
 rent-no-spot = Server #{ $server } nimmt keine Spot-Gebote in { $currency } an.
@@ -53,7 +53,7 @@ rent-busy-since = Ein früherer Versuch, #{ $server } zu mieten (um { $time }), 
 rent-settled-made = Bestellung { $order } auf #{ $server } läuft; die Details habe ich dir privat geschickt.
 rent-settled-not-made = Dein Mietversuch für #{ $server } hat nicht geklappt; es wurde keine Bestellung angelegt.
 # Ein Satzteil nach „Autorent-Watch #3 (…): “, daher klein.
-rent-no-saved-login = du hast keinen gespeicherten SSH-Schlüssel und kein Passwort zum Anmelden, deshalb wurde nichts gemietet. Lege eins fest mit /settings sshkey="…" oder password=….
+rent-no-saved-login = du hast keinen gespeicherten SSH-Schlüssel und kein Passwort zum Anmelden, deshalb wurde nichts gemietet. Leg eins davon mit /settings sshkey="…" oder password=… fest.
 rent-cannot-send = Diese Bestellung kann so nicht gesendet werden ({ $why }). Es wurde keine Bestellung angelegt.
 rent-price-changed = Der Preis von #{ $server } hat sich seit der Anzeige geändert: { $shown } → { $now }. Es wurde keine Bestellung angelegt; /rent { $server } zeigt den neuen Preis.
 rent-price-changed-unknown = Der Preis von #{ $server } hat sich seit der Anzeige geändert. Es wurde keine Bestellung angelegt; mit /rent { $server } siehst du ihn.
@@ -89,7 +89,7 @@ orders-no-active = Du hast keine aktive Bestellung { $order }. /orders listet de
 orders-spot-on-demand = Bestellung { $order } ist On-Demand; nur Spot-Bestellungen haben ein Gebot, das sich ändern lässt.
 orders-spot-set = Bestellung { $order } bietet jetzt { $price }.
 orders-spot-set-was = Bestellung { $order } bietet jetzt { $price } (vorher { $was }).
-orders-spot-max-step = Clore senkt ein Gebot nur Stufe für Stufe: Das Niedrigste, was du jetzt setzen kannst, ist { $lowest }. Setz das und senke in 10 Minuten weiter.
+orders-spot-max-step = Clore senkt ein Gebot nur Stufe für Stufe: Der niedrigste Wert, den du jetzt setzen kannst, ist { $lowest }. Setz diesen und senke in 10 Minuten weiter.
 orders-spot-lower-every = Ein Gebot lässt sich alle 10 Minuten einmal senken; dieses kannst du in { $wait } wieder senken.
 orders-spot-too-low = { $price } liegt unter dem Spot-Mindestpreis des Servers; es wurde nichts geändert.
 

@@ -1,6 +1,6 @@
 ## Watches: /watch, /watches, /unwatch, /snooze, ihre Benachrichtigungen und Autorent-Ergebnisse.
 
-watch-here-private = `here` macht einen Team-Watch, der eine Gruppe oder einen Kanal benachrichtigt; lass es in diesem privaten Chat weg.
+watch-here-private = `here` legt einen Team-Watch an, der eine Gruppe oder einen Kanal benachrichtigt; lass es in diesem privaten Chat weg.
 watch-here-admins = Nur Admins dieses Chats können Team-Watches anlegen (`here`).
 watch-here-autorent = Autorent nutzt deinen eigenen Schlüssel und kann deshalb kein Team-Watch sein; lass `here` weg.
 watch-too-many = { $n ->
@@ -52,7 +52,7 @@ watch-list-none-team = Dieser Chat hat keine Team-Watches. Ein Admin kann mit /w
 watch-state-broken = defekt, aus: ich verstehe ihn nicht mehr ({ $reason }) — lege ihn mit /watch neu an
 watch-state-done = erledigt (einmal ausgelöst)
 watch-state-off = aus
-watch-state-snoozed = stumm für { $duration }
+watch-state-snoozed = noch { $duration } stummgeschaltet
 watch-state-autorent = Autorent
 watch-state-last-alert = letzte Benachrichtigung vor { $ago }
 
@@ -74,19 +74,19 @@ watch-rent-button = #{ $id } mieten
 watch-autorent-head = Autorent-Watch #{ $id } ({ $query })
 watch-autorent-unreadable = { $head }: seine Regeln ließen sich nicht lesen; es wurde nichts gemietet.
 watch-autorent-nothing-new = { $head }: nichts Neues zu mieten.
-watch-autorent-refused = { $head }: #{ $server } passt für { $price }, aber { $why }
+watch-autorent-refused = { $head }: #{ $server } für { $price } wäre ein Treffer, aber { $why }
 watch-autorent-too-many = { $n ->
     [one] von diesem Watch läuft schon { $n } Bestellung oder wird noch mit Clore geprüft (max. { $max }); es wurde nichts gemietet.
    *[other] von diesem Watch laufen schon { $n } Bestellungen oder werden noch mit Clore geprüft (max. { $max }); es wurde nichts gemietet.
 }
-watch-autorent-earlier-open = seine vorige Miete wird noch mit Clore geprüft, und dieser Watch hört nach einer auf; es wurde nichts gemietet.
-watch-autorent-over-cap = damit könnten die Bestellungen dieses Watches an einem Tag { $peak } kosten (Erstellungsgebühren inklusive, laufende Bestellungen laufen weiter), mehr als sein Tageslimit von { $cap }; es wurde nichts gemietet.
+watch-autorent-earlier-open = sein vorheriger Mietversuch wird noch mit Clore abgeglichen, und dieser Watch hört nach einer Miete auf; es wurde nichts gemietet.
+watch-autorent-over-cap = damit könnten die Bestellungen dieses Watches an einem Tag { $peak } kosten (inkl. Erstellungsgebühren, wenn die laufenden Bestellungen weiterlaufen), mehr als sein Tageslimit von { $cap }; es wurde nichts gemietet.
 watch-autorent-owner-gone = { $head }: sein Besitzer existiert nicht mehr; es wurde nichts gemietet.
 watch-autorent-rented = { $head } hat #{ $server } gemietet — { $gpu } für { $price }.
 watch-autorent-order = Bestellung { $order }.
 watch-autorent-not-listed = Clore führt die Bestellung noch nicht auf; ich schicke dir die Details, sobald es so weit ist.
-watch-autorent-failed-why = { $head }: Die Miete von #{ $server } hat nicht geklappt. { $why }
-watch-autorent-failed = { $head }: Die Miete von #{ $server } hat nicht geklappt.
+watch-autorent-failed-why = { $head }: Das Mieten von #{ $server } hat nicht geklappt. { $why }
+watch-autorent-failed = { $head }: Das Mieten von #{ $server } hat nicht geklappt.
 watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } hat #{ $server } gemietet: Bestellung { $order } (Details kommen separat).
 watch-autorent-stopped = Der Watch ist jetzt aus, wie eingestellt (füge keep hinzu, damit er weiter mietet).

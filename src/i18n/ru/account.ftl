@@ -1,12 +1,12 @@
 ## Ваш аккаунт: /settings, /key, /wallets, /myservers, /hostset.
 
-settings-password-in-group = Задавайте SSH-пароль только в личном чате со мной. Я удалил ваше сообщение, где смог, и ничего не сохранил; выберите другой пароль — этот могли увидеть другие.
+settings-password-in-group = Задавайте SSH-пароль только в личном чате со мной. Я удалил ваше сообщение, где это было возможно, и ничего не сохранил; выберите другой пароль — этот могли увидеть другие.
 settings-locale-not-admin = Язык этого чата выбирают только его администраторы. Свой язык задайте командой /settings locale=… в личном чате со мной.
 settings-title = Ваши настройки
 settings-saved = Настройки сохранены
 settings-currency = Валюта
 settings-image = Образ по умолчанию
-settings-image-default = { $image } (по умолчанию бота)
+settings-image-default = { $image } (образ бота по умолчанию)
 settings-ssh-key = SSH-ключ
 settings-none = нет
 settings-ssh-password = SSH-пароль
@@ -16,12 +16,12 @@ settings-language = Язык
 settings-language-chosen = { $name } ({ $code })
 settings-language-auto = { $name } ({ $code }), из вашего приложения; выбрать: locale=en, de или ru
 settings-change-with = Изменить: { $usage }
-settings-chat-language-set = Язык этого чата теперь { $name }: на нём мои ответы здесь и командные оповещения чата.
+settings-chat-language-set = Язык этого чата теперь { $name }: на нём я отвечаю здесь и присылаю командные оповещения чата.
 settings-chat-language-cleared = У этого чата больше нет своего языка: каждый участник получает ответы на своём.
 
 ## /key
-key-in-group = Никогда не публикуйте API-ключ Clore в группе: я удалил ваше сообщение, где смог, и не сохранил ключ. Любой, кто его видел, может потратить ваш баланс, поэтому создайте на clore.ai новый ключ и отправьте его мне в личном чате командой /key set <ключ>.
-key-refused = Clore отклонил этот ключ (неверный или отозван); ничего не сохранено. Проверьте его на clore.ai → Profile → API.
+key-in-group = Никогда не публикуйте API-ключ Clore в группе: я удалил ваше сообщение, где это было возможно, и не сохранил ключ. Любой, кто его видел, может потратить ваш баланс, поэтому создайте на clore.ai новый ключ и отправьте его мне в личном чате командой /key set <ключ>.
+key-refused = Clore отклонил этот ключ (неверный или отозванный); ничего не сохранено. Проверьте его на clore.ai → Profile → API.
 key-check-failed = Мне не удалось проверить ключ в Clore, поэтому я его не сохранил: { $reason } Ваше сообщение удалено; отправьте ключ ещё раз.
 key-saved = Ключ сохранён в зашифрованном виде (отпечаток { $fingerprint }). Я удалил ваше сообщение, чтобы ключ не остался в этом чате.
 key-balances = Балансы: { $balances }
@@ -38,11 +38,7 @@ wallets-balance-deposit = { $balance } — пополнение на { $address 
 
 ## /myservers, /hostset
 hosts-none = Вы не размещаете серверы на Clore.
-hosts-title = { $n ->
-    [one] Ваш { $n } сервер
-    [few] Ваши { $n } сервера
-   *[many] Ваши { $n } серверов
-}
+hosts-title = Ваши серверы: { $n }
 hosts-offline = не в сети
 hosts-rented = в сети, арендован
 hosts-free = в сети, свободен
@@ -88,11 +84,13 @@ validate-port-twice = порт { $port } указан дважды
 validate-env-name-bad = '{ $name }' — недопустимое имя переменной
 validate-env-name-long = имя { $name } длиннее { $max ->
     [one] { $max } символа
-   *[other] { $max } символов
+    [few] { $max } символов
+   *[many] { $max } символов
 }
 validate-env-value-long = значение { $name } длиннее { $max ->
     [one] { $max } символа
-   *[other] { $max } символов
+    [few] { $max } символов
+   *[many] { $max } символов
 }
 validate-env-total = в виде строки занимает { $n ->
     [one] { $n } символ
@@ -103,6 +101,7 @@ validate-server-name = должно быть именем одного из ва
 validate-mrl-zero = должно быть не меньше 1 часа
 validate-mrl-long = должно быть не больше { $max ->
     [one] { $max } часа
-   *[other] { $max } часов
+    [few] { $max } часов
+   *[many] { $max } часов
 } (десять лет)
 validate-issue-empty = если указано, не может быть пустым

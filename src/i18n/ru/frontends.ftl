@@ -34,10 +34,10 @@ discord-form-password-label = Пароль SSH для новых заказов 
 discord-form-password-rest = Другие настройки
 discord-form-rent-env-title = Аренда с переменными окружения
 discord-form-rent-env-what = Что арендовать (как после /rent)
-discord-form-rent-env-env = Окружение: NAME=значение, по одной в строке
+discord-form-rent-env-env = Окружение: строки вида NAME=значение
 discord-form-password-spaces = Пароль не может содержать пробелы или кавычки. Ничего не сохранено.
-discord-form-env-misplaced = Указывайте переменные окружения только в поле «Окружение», а в том, что арендовать, не используйте кавычки. Ничего не арендовано.
-discord-form-env-line-format = Строка окружения { $line } не в виде NAME=значение. Ничего не арендовано.
+discord-form-env-misplaced = Указывайте переменные окружения только в поле «Окружение», а в поле «Что арендовать» не используйте кавычки. Ничего не арендовано.
+discord-form-env-line-format = Строка окружения { $line } не имеет вида NAME=значение. Ничего не арендовано.
 discord-form-env-line-quote = В строке окружения { $line } есть кавычка, которую я не могу передать. Ничего не арендовано.
 discord-form-unknown = Эта форма не моя.
 
@@ -46,12 +46,12 @@ discord-opt-help-command = Команда, которую нужно объяс�
 discord-opt-key-action = set (открывает форму), status или remove
 discord-opt-gpus-query = напр. 4090 max=4 x2 cc in [DE,NL] — все условия: /help gpus
 discord-opt-server-id = ID сервера
-discord-opt-rent-target = ID сервера (#42) или запрос: самый дешёвый свободный подходящий
+discord-opt-rent-target = ID сервера (#42) или запрос: будет выбран самый дешёвый свободный сервер
 discord-opt-rent-image = Docker-образ (по умолчанию — образ из /settings)
-discord-opt-rent-spot = Арендовать на спот-рынке с этой ставкой в сутки
+discord-opt-rent-spot = Арендовать на спот-рынке по этой ставке в сутки
 discord-opt-rent-ports = напр. 22:tcp,8888:http
 discord-opt-rent-env = Добавить переменные окружения в форме, которую видите только вы
-discord-opt-orders-all = Включая завершённые заказы
+discord-opt-orders-all = Показать и завершённые заказы
 discord-opt-cancel-order = ID заказа
 discord-opt-cancel-issue = Что было не так (сообщается владельцу сервера)
 discord-opt-spotprice-order = ID заказа
@@ -61,7 +61,7 @@ discord-opt-history-query = Модель GPU, напр. 4090 или "rtx 3090"
 discord-opt-history-period = 24h, 7d (по умолчанию) или 30d
 discord-opt-watch-query = напр. 4090 max=4 x2 cc in [DE,NL] — все условия: /help gpus
 discord-opt-watch-once = Отключить после первого оповещения
-discord-opt-watch-here = Оповещать этот канал (нужно право «Управлять каналами»)
+discord-opt-watch-here = Присылать оповещения в этот канал (нужно право «Управлять каналами»)
 discord-opt-watch-cooldown = Пауза между оповещениями, напр. 30m
 discord-opt-watch-autorent = on или ограничения: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = ID отслеживания
@@ -69,7 +69,7 @@ discord-opt-snooze-id = ID отслеживания
 discord-opt-snooze-for = На сколько, напр. 2h, или off
 discord-opt-hostset-name = Имя сервера
 discord-opt-hostset-state = Сдавать в аренду или нет
-discord-opt-hostset-mrl = Максимальный срок аренды, часы
+discord-opt-hostset-mrl = Максимальный срок аренды в часах
 discord-opt-hostset-price = Цена по требованию, BTC в сутки
 discord-opt-hostset-spot = Минимальная спот-цена, BTC в сутки
 discord-opt-settings-currency = Валюта отображения

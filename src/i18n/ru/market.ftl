@@ -56,7 +56,7 @@ server-spot-bids = { $n ->
     [few] { $n } активные ставки
    *[many] { $n } активных ставок
 }
-server-spot-highest = наивысшая { $amount }
+server-spot-highest = максимальная { $amount }
 server-spot-minimum = минимум { $price }
 server-spot-market = Спот-рынок: { $details }.
 server-spot-unavailable = Спот-рынок недоступен: { $reason }
@@ -66,7 +66,7 @@ history-none = Нет истории цен для { $asked } за послед�
         [day] 24 часа
         [week] 7 дней
        *[month] 30 дней
-    }. Я записываю рынок при каждом опросе с { $since }; /gpus { $asked } покажет, что предлагается сейчас.
+    }. Я записываю состояние рынка при каждом опросе начиная с { $since }; /gpus { $asked } покажет, что предлагается сейчас.
 history-none-yet = Истории цен пока нет: я начну записывать её со следующего опроса рынка (каждые 30 с).
 history-unit-usd = USD в сутки
 history-unit-converted = { $currency } в сутки (по сегодняшнему курсу)
@@ -76,8 +76,8 @@ history-title = { $models } — за { $period ->
         [week] 7 дней
        *[month] 30 дней
     }
-history-cheapest = самая низкая (свободные)
-history-median = медиана (свободные)
+history-cheapest = минимум среди свободных
+history-median = медиана среди свободных
 history-free-servers = свободные серверы
 history-no-free = За этот период не было ни одного свободного сервера.
 history-now = Самый дешёвый свободный сейчас: { $price } (свободно: { $free }, { $time }), { $change } % с { $since } ({ $start }).

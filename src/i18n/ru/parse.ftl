@@ -1,6 +1,6 @@
 ## Что разборщик команд говорит о команде, которую не может прочитать.
 
-settings-locale-bad = язык должен быть en (English), de (Deutsch) или ru (Русский) либо auto — язык вашего приложения; а не `{ $value }`.
+settings-locale-bad = язык должен быть en (English), de (Deutsch), ru (Русский) или auto (язык вашего приложения), а не `{ $value }`.
 parse-usage =
     { $problem }
     Использование: { $usage }
@@ -15,14 +15,14 @@ parse-unknown-command = Неизвестная команда /{ $name }. Отп
 parse-history-period = `{ $term }` — не период: используйте 24h, 7d или 30d.
 parse-history-not-model = `{ $term }` — не модель GPU: /history принимает модели и период (24h, 7d или 30d).
 parse-history-which = Укажите GPU, например /history 4090 или /history 3090 30d.
-parse-no-arguments = /{ $cmd } не принимает аргументов, а получено `{ $term }`.
+parse-no-arguments = /{ $cmd } не принимает аргументов, но указано `{ $term }`.
 parse-open-quote = Кавычка (") открыта, но не закрыта.
 parse-give-id = Укажите { $what ->
     [server] id сервера
     [order] id заказа
    *[watch] id отслеживания
 }.
-parse-give-one-id = Укажите один { $what ->
+parse-give-one-id = Укажите только один { $what ->
     [server] id сервера
     [order] id заказа
    *[watch] id отслеживания
@@ -45,9 +45,9 @@ key-problem-chars = в нём допустимы только печатные �
 key-problem-length = его длина должна быть от { $min } до { $max } символов (у ключей Clore — 32)
 parse-rent-image = image= требует имя Docker-образа.
 parse-currency = Неизвестная валюта `{ $term }`; используйте usd, clore или btc.
-parse-env-missing = После env должно идти ИМЯ=значение.
+parse-env-missing = После env должно идти NAME=значение.
 parse-rent-which = Укажите сервер: id из /gpus или запрос вроде 4090.
-parse-env-bad = env требует ИМЯ=значение, а не `{ $term }`.
+parse-env-bad = env требует NAME=значение, а не `{ $term }`.
 parse-env-name = `{ $term }` — недопустимое имя переменной окружения.
 parse-port = `{ $term }` — не номер порта (1-65535).
 parse-port-proto = Протокол порта должен быть tcp или http, а не `{ $term }`.

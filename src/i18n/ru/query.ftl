@@ -30,7 +30,7 @@ query-unit-gb = { $value } ГБ
 query-unit-mbps = { $value } Мбит/с
 query-unit-hours = { $value } ч
 
-# Проблемы, каждая после «Не понял `слово`: …».
+# Проблемы, каждая после «Не удалось понять `слово`: …».
 query-too-long = в запросе может быть не более { $terms } слов и { $chars } символов
 query-unclosed-quote = кавычка не закрыта
 query-empty-model = название модели не может быть пустым
@@ -43,11 +43,11 @@ query-missing-value = нет значения после `{ $op }`
 query-unclosed-bracket = скобка `[` не закрыта
 query-price-bound = ограничение цены — это <, <=, > или >= и цена, например <5
 query-unknown-currency = неизвестная валюта `{ $currency }`; используйте usd, clore или btc
-query-unknown-sort-key = неизвестный ключ сортировки `{ $key }`; сортируйте по id или { $fields }, с - для убывания
+query-unknown-sort-key = неизвестный ключ сортировки `{ $key }`; сортируйте по id или { $fields }, а минус (-) перед ключом — по убыванию
 query-limit-range = limit — целое число от 1 до { $max }
 query-in-takes-list = `in` принимает список, например [DE,NL]
 query-list-needs-in = список ставится после `in`, например cc in [DE,NL]
-query-cc-operators = cc сравнивается только через =, != или in
+query-cc-operators = cc можно сравнивать только с помощью =, != или in
 query-text-after-list = лишний текст после `]`
 query-empty-list = список пуст
 query-zero-ceiling = верхняя граница цены должна быть больше 0
