@@ -228,21 +228,8 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
 
 #[tokio::test]
 async fn history_answers_with_its_chart_attached_and_shown_in_the_embed() {
-    use clorebot::store::history::{self, PricePoint};
     let d = start().await;
-    let now = chrono::Utc::now();
-    let points: Vec<PricePoint> = (0..48)
-        .map(|i| PricePoint {
-            gpu_model: "RTX 4090".into(),
-            polled_at: now - chrono::Duration::hours(3 * i),
-            currency: clorebot::clore::Currency::Usd,
-            min_price: Some(3.0 + (i % 7) as f64 * 0.1),
-            median_price: Some(4.0),
-            available: 12,
-            total: 30,
-        })
-        .collect();
-    history::record(&d.pool, &points).await.unwrap();
+    record_4090_history(&d.pool, 48, 3).await;
     let (i, token) = d.command(
         "history",
         json!([{ "name": "query", "type": 3, "value": "4090" }, { "name": "period", "type": 3, "value": "30d" }]),

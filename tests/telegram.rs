@@ -655,23 +655,10 @@ async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
 
 #[tokio::test]
 async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
-    use clorebot::store::history::{self, PricePoint};
     let b = start(Limits::RAISED).await;
     let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
     assert!(menu.as_array().unwrap().iter().any(|c| c["command"] == "history" && c["description"].as_str().is_some()));
-    let now = chrono::Utc::now();
-    let points: Vec<PricePoint> = (0..40)
-        .map(|i| PricePoint {
-            gpu_model: "RTX 4090".into(),
-            polled_at: now - chrono::Duration::hours(4 * i),
-            currency: clorebot::clore::Currency::Usd,
-            min_price: Some(3.0 + (i % 5) as f64 * 0.1),
-            median_price: Some(4.0),
-            available: 9,
-            total: 20,
-        })
-        .collect();
-    history::record(&b.t.core.pool, &points).await.unwrap();
+    record_4090_history(&b.t.core.pool, 40, 4).await;
     b.private(ANN, "/history 4090");
     let photo = b.nth_to(ANN, 1).await;
     assert_eq!(photo.method, "sendPhoto");

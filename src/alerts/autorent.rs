@@ -16,14 +16,15 @@ use crate::core::Failure;
 use crate::core::Reply;
 use crate::core::format::{money, per_day};
 use crate::core::handlers::rent::{self, RentPlan, busy_text, unclear_text};
-use crate::core::services::login::NO_SAVED_LOGIN;
+use crate::core::services::login::no_saved_login;
 use crate::core::services::rent::{RentOutcome, rent as rent_service};
 use crate::core::services::{SshLogin, ssh_login};
 use crate::market::ServerView;
 use crate::market::snapshot::creation_fee_in;
 use crate::store::intents::{self, Status};
+use crate::store::orders;
+use crate::store::users::User;
 use crate::store::watches::Watch;
-use crate::store::{orders, users};
 use crate::t;
 
 const DAY: i64 = 86_400;
@@ -69,6 +70,7 @@ pub async fn attempt(
     w: &CompiledWatch,
     fresh: &[(ServerId, f64)],
     servers: &HashMap<ServerId, &ServerView>,
+    owner: Option<&User>,
 ) -> anyhow::Result<Reply> {
     let core = &e.core;
     let head = t!("watch-autorent-head", id = row.id.to_string(), query = &row.query);
@@ -109,15 +111,15 @@ pub async fn attempt(
     if peak > rules.daily_cap + 1e-9 {
         return refuse(t!("watch-autorent-over-cap", peak = money(peak, c), cap = money(rules.daily_cap, c)));
     }
-    let Some(user) = users::get_user(&core.pool, row.owner_id).await? else {
+    let Some(user) = owner else {
         return Ok(Reply::text(t!("watch-autorent-owner-gone", head = &head)));
     };
-    let login = ssh_login(core, &user).await.map_err(|f| match f {
+    let login = ssh_login(core, user).await.map_err(|f| match f {
         Failure::Internal(e) => e,
         Failure::User(m) => anyhow::anyhow!(m),
     })?;
     if matches!(login, SshLogin::Nothing) {
-        return refuse(NO_SAVED_LOGIN.into());
+        return refuse(no_saved_login());
     }
     let image = user.settings.default_image.clone().unwrap_or_else(|| core.cfg.default_image.clone());
     let gpu = servers.get(&id).map(|s| format!("{}× {}", s.gpu_count, s.model)).unwrap_or_default();
@@ -146,7 +148,7 @@ pub async fn attempt(
     };
     let failed = |why: &str| t!("watch-autorent-failed-why", head = &head, server = &server, why = why);
     let note = |text: String| t!("watch-autorent-note", head = &head, text = text);
-    let (mut lines, made) = match rent_service(core, &user, &plan).await {
+    let (mut lines, made) = match rent_service(core, user, &plan).await {
         Ok(RentOutcome::Made { order, .. }) => (rented(Some(&order)), true),
         Ok(RentOutcome::Accepted { .. }) => (rented(None), true),
         Ok(RentOutcome::Refused(why)) => (vec![failed(&why)], false),

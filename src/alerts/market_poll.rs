@@ -105,13 +105,14 @@ impl Engine {
             // Rent buttons: a personal alert's are its owner's; a team alert's anyone's.
             let owner = (!row.is_team).then_some(row.owner_id);
             let chat = users::get_chat(&core.pool, row.chat_id).await?;
-            let lang = alert_lang(row, chat.as_ref(), users::get_user(&core.pool, row.owner_id).await?.as_ref());
+            let owner_row = users::get_user(&core.pool, row.owner_id).await?;
+            let lang = alert_lang(row, chat.as_ref(), owner_row.as_ref());
             if row.autorent.is_some() {
                 report.autorents += 1;
             }
             let reply = crate::i18n::scope(lang, async {
                 let mut reply = if row.autorent.is_some() {
-                    autorent::attempt(self, row, w, &fresh, &cur_index).await?
+                    autorent::attempt(self, row, w, &fresh, &cur_index, owner_row.as_ref()).await?
                 } else {
                     watch_alert(row, w, &fresh, &prev_index, &cur_index)
                 };

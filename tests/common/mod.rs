@@ -261,6 +261,25 @@ impl TestApp {
     }
 }
 
+/// `polls` RTX 4090 price polls recorded `every_hours` apart back from now, as the market
+/// poll records them (USD, 12 of 30 free, the cheapest moving a little): enough for a chart.
+pub async fn record_4090_history(pool: &sqlx::PgPool, polls: i64, every_hours: i64) {
+    use clorebot::store::history::{self, PricePoint};
+    let now = chrono::Utc::now();
+    let points: Vec<PricePoint> = (0..polls)
+        .map(|i| PricePoint {
+            gpu_model: "RTX 4090".into(),
+            polled_at: now - chrono::Duration::hours(every_hours * i),
+            currency: clorebot::clore::Currency::Usd,
+            min_price: Some(3.0 + (i % 7) as f64 * 0.1),
+            median_price: Some(4.0),
+            available: 12,
+            total: 30,
+        })
+        .collect();
+    history::record(pool, &points).await.unwrap();
+}
+
 /// All free servers of a model with their USD prices, cheapest first.
 pub async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
     use clorebot::clore::Currency;

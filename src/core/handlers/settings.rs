@@ -67,23 +67,23 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     // Answers are in the language just chosen: the settings card, which only the caller
     // reads, in their own; a group's new language is announced in it.
     let lang = i18n::resolve([s.locale.as_deref(), app_locale(cx)]);
-    let chat_lang = chat_locale.map(|l| i18n::resolve([l.map(Lang::code), s.locale.as_deref(), app_locale(cx)]));
-    let own = match s.locale.as_deref().and_then(Lang::parse) {
-        Some(l) => i18n::sync_scope(lang, || t!("settings-language-chosen", name = l.native_name(), code = l.code())),
-        None => {
-            let l = i18n::resolve([app_locale(cx)]);
-            i18n::sync_scope(lang, || t!("settings-language-auto", name = l.native_name(), code = l.code()))
-        }
-    };
     let mut replies = vec![];
     if let Some(chosen) = chat_locale {
-        replies.push(i18n::sync_scope(chat_lang.unwrap_or(lang), || match chosen {
+        replies.push(i18n::sync_scope(chosen.unwrap_or(lang), || match chosen {
             Some(l) => Reply::text(t!("settings-chat-language-set", name = l.native_name())),
             None => Reply::text(t!("settings-chat-language-cleared")),
         }));
     }
-    if changes.iter().any(|c| !matches!(c, SettingChange::Locale(_))) || changes.is_empty() || cx.caller.in_private() {
+    // A group's language alone changed: its announcement is the whole answer.
+    if chat_locale.is_none() || changes.iter().any(|c| !matches!(c, SettingChange::Locale(_))) {
         let r = i18n::sync_scope(lang, || {
+            let language = match s.locale.as_deref().and_then(Lang::parse) {
+                Some(l) => t!("settings-language-chosen", name = l.native_name(), code = l.code()),
+                None => {
+                    let app = i18n::resolve([app_locale(cx)]);
+                    t!("settings-language-auto", name = app.native_name(), code = app.code())
+                }
+            };
             let mut r = Reply::titled(if changes.is_empty() { t!("settings-title") } else { t!("settings-saved") })
                 .with_fields(vec![
                     (t!("settings-currency"), s.currency.symbol().to_owned()),
@@ -101,7 +101,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                         t!("settings-ssh-password"),
                         if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
                     ),
-                    (t!("settings-language"), own.clone()),
+                    (t!("settings-language"), language),
                 ]);
             if changes.is_empty() {
                 r = r.with_text(t!("settings-change-with", usage = crate::core::help::usage("settings")));

@@ -15,20 +15,6 @@ pub fn no_saved_login() -> String {
     t!("rent-no-saved-login")
 }
 
-/// [`no_saved_login`] for callers that write `NO_SAVED_LOGIN.into()`: the text is made in the
-/// current language when it becomes a `String`.
-pub const NO_SAVED_LOGIN: NoSavedLogin = NoSavedLogin;
-
-/// See [`NO_SAVED_LOGIN`].
-#[derive(Debug, Clone, Copy)]
-pub struct NoSavedLogin;
-
-impl From<NoSavedLogin> for String {
-    fn from(_: NoSavedLogin) -> String {
-        no_saved_login()
-    }
-}
-
 /// A user's saved way in, if any: a saved SSH key wins over a saved password.
 pub enum SshLogin {
     Key(String),
