@@ -54,9 +54,10 @@ async fn sim_calls(w: &TestApp) -> u64 {
 /// Another process on the same database: its own Clore client, so its own budget.
 fn engine_with_budget(w: &TestApp, rps: u32) -> Engine {
     let client = client_with(&w.sim, |c| c.max_rps = NonZeroU32::new(rps).unwrap());
-    client.share_pace(Arc::new(clorebot::store::pace::DbPace::new(w.core.pool.clone())));
-    let core = Core::new(w.core.pool.clone(), client, w.core.keyring.clone(), CoreConfig::default(), INTERVAL);
-    Engine::new(Arc::new(core), EngineConfig { orders_poll: INTERVAL, ..EngineConfig::default() })
+    client.share_pace(Arc::new(clorebot::store::pace::DbPace::new(w.core.deps.pool.clone())));
+    let core =
+        Core::new(w.core.deps.pool.clone(), client, w.core.deps.keyring.clone(), CoreConfig::default(), INTERVAL);
+    Engine::new(Arc::new(core).deps.clone(), EngineConfig { orders_poll: INTERVAL, ..EngineConfig::default() })
 }
 
 /// Makes every account due at `at` (its orders; a host's servers too).
@@ -66,7 +67,7 @@ async fn all_due(w: &TestApp, at: chrono::DateTime<Utc>) {
              servers_due_at = CASE WHEN host THEN $1 - interval '1 second' ELSE servers_due_at END",
     )
     .bind(at)
-    .execute(&w.core.pool)
+    .execute(&w.core.deps.pool)
     .await
     .unwrap();
 }
@@ -185,7 +186,8 @@ fn main() {
         bench.iter(|| {
             rt.block_on(async {
                 let at = Utc::now() + chrono::Duration::days(365);
-                let rows = account_polls::claim(&w.core.pool, worker, at, 100, Duration::from_secs(60)).await.unwrap();
+                let rows =
+                    account_polls::claim(&w.core.deps.pool, worker, at, 100, Duration::from_secs(60)).await.unwrap();
                 for r in &rows {
                     let next = account_polls::Next {
                         orders_due_at: r.orders_due_at,
@@ -194,7 +196,7 @@ fn main() {
                         host: r.host,
                         busy_at: r.busy_at,
                     };
-                    account_polls::finish(&w.core.pool, worker, r, &next, at).await.unwrap();
+                    account_polls::finish(&w.core.deps.pool, worker, r, &next, at).await.unwrap();
                 }
                 assert_eq!(rows.len(), 100);
             })
@@ -216,7 +218,7 @@ async fn setup(w: &TestApp, users: usize) {
     assert!(free.len() >= busy.len(), "{} free servers for {} orders", free.len(), busy.len());
     let client: CloreClient = client_with(&w.sim, |c| c.max_rps = NonZeroU32::new(1000).unwrap());
     // Keeps each key's pace with the engines that poll right after.
-    client.share_pace(Arc::new(clorebot::store::pace::DbPace::new(w.core.pool.clone())));
+    client.share_pace(Arc::new(clorebot::store::pace::DbPace::new(w.core.deps.pool.clone())));
     let made = futures_util::stream::iter(busy.iter().zip(&free))
         .map(|(i, (srv, _))| {
             let client = client.clone();

@@ -15,7 +15,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use clorebot::core::Reply;
-use clorebot::store::Platform;
+use clorebot::domain::Platform;
 use clorebot::store::outbox::{self, NewAlert};
 use common::discord::{FakeDiscord, fixture};
 use ed25519_dalek::{Signer, SigningKey};
@@ -130,7 +130,7 @@ fn main() {
                 target_user: None,
                 payload: serde_json::to_value(Reply::text(format!("Watch #1: 1 new match {i}"))).unwrap(),
             };
-            outbox::enqueue(&core.pool, &a).await.unwrap();
+            outbox::enqueue(&core.deps.pool, &a).await.unwrap();
         }
         let calls = fake.wait_for(Duration::from_secs(120), |c| posts(c, 200) >= 500).await;
         let took = started.elapsed();

@@ -41,9 +41,9 @@ fn main() {
             })
             .collect();
         for chunk in points.chunks(10_000) {
-            history::record(&w.core.pool, chunk).await.unwrap();
+            history::record(&w.core.deps.pool, chunk).await.unwrap();
         }
-        sqlx::query("ANALYZE price_history").execute(&w.core.pool).await.unwrap();
+        sqlx::query("ANALYZE price_history").execute(&w.core.deps.pool).await.unwrap();
         w
     });
     let ann = caller("ann", None);
@@ -56,7 +56,7 @@ fn main() {
     let mut c = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(10)).configure_from_args();
     c.bench_function("/history 4090 30d: 86,400 polls recorded", |b| b.iter(|| run(&rt)));
     rt.block_on(async {
-        let done = history::compact(&w.core.pool, chrono::Utc::now(), &history::RETENTION).await.unwrap();
+        let done = history::compact(&w.core.deps.pool, chrono::Utc::now(), &history::RETENTION).await.unwrap();
         eprintln!("compacted: {} rows summed into {}", done.summed, done.into);
     });
     c.bench_function("/history 4090 30d: after compaction", |b| b.iter(|| run(&rt)));

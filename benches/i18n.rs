@@ -8,7 +8,8 @@
 use std::hint::black_box;
 
 use clorebot::clore::Currency;
-use clorebot::core::{format, help};
+use clorebot::core::help;
+use clorebot::domain::format;
 use clorebot::i18n::{Lang, sync_scope};
 use criterion::Criterion;
 

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use clorebot::alerts::deliver;
 use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
+use clorebot::domain::Platform;
 use clorebot::frontends::telegram::Telegram;
-use clorebot::store::Platform;
 use clorebot::store::outbox::{self, NewAlert};
 use common::telegram::{self as fake, FakeTelegram, Limits, updates as up};
 use criterion::Criterion;
@@ -91,7 +91,12 @@ fn main() {
         let app = common::test_app_on(sim, |c| c.market_ttl = Duration::from_secs(3600)).await;
         let fake = FakeTelegram::start(Limits::RAISED).await;
         let tg = Telegram::new(app.core.clone(), config(&fake, RAISED)).unwrap();
-        tokio::spawn(tg.clone().run(CancellationToken::new()));
+        tokio::spawn(clorebot::app::telegram::run(
+            tg.clone(),
+            app.core.deps.pool.clone(),
+            false,
+            CancellationToken::new(),
+        ));
         while tg.me().is_none() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -195,7 +200,7 @@ fn main() {
         // Alert fan-out under Telegram's limits.
         let fake = FakeTelegram::start(Limits::TELEGRAM).await;
         let tg = Telegram::new(app.core.clone(), config(&fake, clorebot::config::telegram_limits())).unwrap();
-        let pool = &app.core.pool;
+        let pool = &app.core.deps.pool;
         let alert = |key: String, chat: i64, text: String| NewAlert {
             dedup_key: key,
             platform: Platform::Telegram,

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use clorebot::alerts::watch::{CompiledWatch, WatchIndex, evaluate_naive};
 use clorebot::clore::{Currency, MarketServer};
+use clorebot::domain::WatchId;
 use clorebot::market::{Query, Snapshot};
 use clorebot::sim::state::SimState;
-use clorebot::store::WatchId;
 use criterion::Criterion;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -14,7 +14,7 @@ use url::Url;
 use crate::alerts::EngineConfig;
 use crate::clore::{ApiKey, ClientConfig};
 use crate::core::CoreConfig;
-use crate::store::crypto::{CryptoError, Keyring};
+use crate::store::crypto::{CryptoError, Keyring, MASTER_KEY_VAR, MASTER_KEYS_VAR};
 
 /// The port `CLOREBOT_HTTP_LISTEN` defaults to (deploy/ publishes and probes it).
 pub const DEFAULT_PORT: u16 = 8080;
@@ -132,49 +132,10 @@ fn bad(var: &str, why: impl Into<String>) -> ConfigError {
     ConfigError { var: var.to_owned(), why: why.into() }
 }
 
-/// How log lines look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LogFormat {
-    #[default]
-    Pretty,
-    Json,
-}
+pub use crate::telemetry::LogFormat;
 
-#[derive(Debug)]
-pub struct TelegramConfig {
-    pub token: SecretString,
-    pub api_url: Url,
-    /// Set: webhook mode; unset: long polling.
-    pub webhook_url: Option<Url>,
-    pub webhook_secret: SecretString,
-    /// What the bot may send (Telegram's published limits; tests raise them on both sides).
-    pub limits: teloxide::adaptors::throttle::Limits,
-    /// How long one `getUpdates` waits for news (long polling).
-    pub poll_timeout: Duration,
-}
-
-/// Telegram's limits for bots (core.telegram.org/bots/faq): about one message a second per
-/// chat, 20 a minute per group, 30 a second overall. Private chats get the per-minute cap of
-/// groups too: a basic group's id does not say it is a group, and no person reads faster.
-pub fn telegram_limits() -> teloxide::adaptors::throttle::Limits {
-    teloxide::adaptors::throttle::Limits {
-        messages_per_sec_chat: 1,
-        messages_per_min_chat: 20,
-        messages_per_min_channel_or_supergroup: 20,
-        messages_per_sec_overall: 30,
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct DiscordConfig {
-    pub token: SecretString,
-    pub application_id: Option<u64>,
-    /// The Ed25519 key interactions are signed with, as hex (checked to be 32 bytes).
-    pub public_key: Option<String>,
-    pub gateway: bool,
-    pub api_url: Url,
-    pub guild_id: Option<u64>,
-}
+pub use crate::frontends::discord::DiscordConfig;
+pub use crate::frontends::telegram::{TelegramConfig, telegram_limits};
 
 /// The whole configuration of one process.
 pub struct Config {
@@ -215,12 +176,7 @@ impl Config {
     /// Reads variables through `get` (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let env = Env { get: &get };
-        let keyring = match Keyring::from_lookup(|name| env.get(name)) {
-            Ok(k) => Some(Arc::new(k)),
-            Err(CryptoError::Missing { .. }) => None,
-            Err(CryptoError::Invalid { var, problem }) => return Err(bad(&var, problem)),
-            Err(e) => return Err(bad("CLOREBOT_MASTER_KEY", e.to_string())),
-        };
+        let keyring = keyring(&env)?.map(Arc::new);
         let mut clore = ClientConfig::default();
         if let Some(u) = env.get("CLORE_API_URL") {
             clore = ClientConfig::from_api_url(Some(&u)).map_err(|e| bad("CLORE_API_URL", e))?;
@@ -313,6 +269,22 @@ pub fn log_format_from_env() -> LogFormat {
     log_format(std::env::var("LOG_FORMAT").ok()).unwrap_or_default()
 }
 
+/// `DATABASE_URL` alone (`None`: unset or empty), for the throwaway-database helper of tests
+/// and the demo (`app::tempdb`), which decides whether to start a server of its own.
+pub fn database_url_from_env() -> Option<String> {
+    std::env::var("DATABASE_URL").ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The directories of `PATH`, where the PostgreSQL server binaries are looked for first.
+pub fn path_from_env() -> Vec<std::path::PathBuf> {
+    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default()
+}
+
+/// `RUST_LOG`, the log filter (`None`: unset or empty).
+pub fn log_filter_from_env() -> Option<String> {
+    std::env::var("RUST_LOG").ok().filter(|v| !v.trim().is_empty())
+}
+
 fn log_format(v: Option<String>) -> Result<LogFormat, ConfigError> {
     match v.as_deref().map(str::trim).map(str::to_ascii_lowercase).as_deref() {
         None | Some("") | Some("pretty") | Some("text") => Ok(LogFormat::Pretty),
@@ -320,6 +292,19 @@ fn log_format(v: Option<String>) -> Result<LogFormat, ConfigError> {
         Some(other) => {
             Err(bad("LOG_FORMAT", format!("must be json or pretty, not {:?}", crate::text::clip(other, 30))))
         }
+    }
+}
+
+/// The master keys: `CLOREBOT_MASTER_KEYS` or, failing that, `CLOREBOT_MASTER_KEY` (each
+/// directly or as `…_FILE`); `None` when neither is set.
+fn keyring(env: &Env<'_>) -> Result<Option<Keyring>, ConfigError> {
+    let keys = read_secret(&|n| env.get(n), MASTER_KEYS_VAR)?;
+    let key = if keys.is_none() { read_secret(&|n| env.get(n), MASTER_KEY_VAR)? } else { None };
+    match Keyring::from_values(keys.as_deref(), key.as_deref()) {
+        Ok(k) => Ok(Some(k)),
+        Err(CryptoError::Missing { .. }) => Ok(None),
+        Err(CryptoError::Invalid { var, problem }) => Err(bad(&var, problem)),
+        Err(e) => Err(bad(MASTER_KEY_VAR, e.to_string())),
     }
 }
 
@@ -477,7 +462,6 @@ impl Env<'_> {
 }
 
 /// `name` or the contents of the file `name_FILE` names (trimmed); both set is an error.
-/// Shared with the keyring, which reads its own variables.
 pub fn read_secret(get: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<Option<String>, ConfigError> {
     let file_var = format!("{name}_FILE");
     let direct = get(name).filter(|v| !v.trim().is_empty());
@@ -582,6 +566,30 @@ mod tests {
         assert!(e.to_string().contains("set only one"), "{e}");
         let e = cfg(&[("DISCORD_TOKEN_FILE", "/no/such/file")]).unwrap_err();
         assert_eq!(e.var, "DISCORD_TOKEN_FILE");
+    }
+
+    #[test]
+    fn master_keys_come_from_variables_or_files() {
+        use base64::Engine as _;
+        let k1 = base64::engine::general_purpose::STANDARD.encode([1u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("master");
+        std::fs::write(&path, format!("{}\n", base64::engine::general_purpose::STANDARD.encode([4u8; 32]))).unwrap();
+        let p = path.to_str().unwrap();
+        let ring = cfg(&[("CLOREBOT_MASTER_KEY_FILE", p)]).unwrap().keyring.unwrap();
+        assert_eq!(ring.newest_version(), 1);
+        let ring = cfg(&[("CLOREBOT_MASTER_KEYS", &format!("3:{k1}"))]).unwrap().keyring.unwrap();
+        assert_eq!(ring.versions(), vec![3]);
+        assert!(cfg(&[]).unwrap().keyring.is_none());
+
+        let e = cfg(&[("CLOREBOT_MASTER_KEY_FILE", "/nonexistent/m")]).unwrap_err();
+        assert_eq!(e.var, "CLOREBOT_MASTER_KEY_FILE");
+        assert!(e.to_string().starts_with("CLOREBOT_MASTER_KEY_FILE: cannot read /nonexistent/m"), "{e}");
+        let e = cfg(&[("CLOREBOT_MASTER_KEY", &k1), ("CLOREBOT_MASTER_KEY_FILE", "/x")]).unwrap_err();
+        assert!(e.to_string().contains("set only one"), "{e}");
+        let e = cfg(&[("CLOREBOT_MASTER_KEYS", &format!("x:{k1}"))]).unwrap_err();
+        assert_eq!(e.var, "CLOREBOT_MASTER_KEYS");
+        assert!(!format!("{e:?}").contains(&k1), "no error repeats key material");
     }
 
     #[test]

@@ -95,7 +95,10 @@ struct SimArgs {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    clorebot::telemetry::init(clorebot::config::log_format_from_env());
+    clorebot::telemetry::init(
+        clorebot::config::log_format_from_env(),
+        clorebot::config::log_filter_from_env().as_deref(),
+    );
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Run => run().await,
@@ -221,7 +224,7 @@ fn start_alerts(
 ) -> tokio::sync::mpsc::UnboundedReceiver<clorebot::frontends::console::ConsoleAlert> {
     app.start_engine();
     let (notifier, rx) = clorebot::frontends::console::ConsoleNotifier::new(caller);
-    let pool = app.core.pool.clone();
+    let pool = app.core.deps.pool.clone();
     app.supervise("console alerts", move |stop| {
         clorebot::alerts::deliver::run(pool.clone(), notifier.clone(), clorebot::alerts::deliver::EVERY, stop)
     });
@@ -230,7 +233,8 @@ fn start_alerts(
 
 async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     use anyhow::Context;
-    use clorebot::store::{Platform, crypto::SecretKind, secrets, users};
+    use clorebot::domain::Platform;
+    use clorebot::store::{crypto::SecretKind, secrets, users};
     let sim_cfg = SimConfig { seed: a.seed, servers: a.servers as usize, keys: Vec::new() };
     let handle =
         sim::start(&sim_cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.context("failed to start the simulator")?;
@@ -244,9 +248,9 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     cfg.engine.market_poll = std::time::Duration::from_secs(10);
     cfg.engine.orders_poll = std::time::Duration::from_secs(15);
     let app = App::build(cfg).await?;
-    let me = users::upsert_user(&app.core.pool, Platform::Console, "you", "you").await?;
+    let me = users::upsert_user(&app.core.deps.pool, Platform::Console, "you", "you").await?;
     let key = secrecy::SecretString::from(sim::DEFAULT_KEY.to_owned());
-    secrets::put(&app.core.pool, &app.core.keyring, me.id, SecretKind::CloreApiKey, &key).await?;
+    secrets::put(&app.core.deps.pool, &app.core.deps.keyring, me.id, SecretKind::CloreApiKey, &key).await?;
     let me_caller = clorebot::frontends::console::caller("you", None);
     let rx = start_alerts(&app, &me_caller);
     let market = handle.sim.clone();

@@ -12,9 +12,19 @@ pub const DEFAULT_FILTER: &str = "info,serenity=warn,serenity::gateway=error";
 /// A panic message in a log line is cut to this many characters: it may quote user input.
 const PANIC_TEXT_MAX: usize = 200;
 
-pub fn init(format: crate::config::LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let json = format == crate::config::LogFormat::Json;
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+/// Installs the log subscriber. `filter`: `RUST_LOG` as `config` read it; `None`, or one that
+/// does not parse, means [`DEFAULT_FILTER`].
+pub fn init(format: LogFormat, filter: Option<&str>) {
+    let filter = filter.and_then(|f| EnvFilter::try_new(f).ok()).unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
+    let json = format == LogFormat::Json;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (tests) is harmless: the first subscriber stays.
     let _ = if json { builder.json().try_init() } else { builder.try_init() };

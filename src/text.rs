@@ -6,7 +6,7 @@ pub const ECHO_MAX: usize = 60;
 /// At most `max` characters of text a user gave us, with `…` where it was cut: every echo
 /// of input in a reply goes through this, so a 100 KB message is never repeated back. Its
 /// backticks become apostrophes: replies mark code with backticks
-/// ([`crate::core::inline::Text::marked`]), and echoed input must not open or close a span.
+/// (`core::inline`), and echoed input must not open or close a span.
 pub fn clip(s: &str, max: usize) -> String {
     bound(&s.replace('`', "'"), max)
 }

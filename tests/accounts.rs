@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clorebot::alerts::{Engine, EngineConfig};
 use clorebot::clore::{CreateOrder, Currency, ServerId};
-use clorebot::store::UserId;
+use clorebot::domain::UserId;
 use clorebot::store::intents::{self, NewIntent, Origin};
 use common::*;
 use serde_json::json;
@@ -35,7 +35,11 @@ async fn calls_to(w: &TestApp, key: &str, endpoint: &str) -> u64 {
 }
 
 async fn user_id(w: &TestApp, name: &str) -> UserId {
-    clorebot::store::users::find_user(&w.core.pool, clorebot::store::Platform::Console, name).await.unwrap().unwrap().id
+    clorebot::store::users::find_user(&w.core.deps.pool, clorebot::domain::Platform::Console, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 #[tokio::test]
@@ -79,7 +83,7 @@ async fn a_rent_whose_process_died_makes_its_account_due_on_the_next_cycle() {
     assert_eq!(calls_to(&w, &key, "my_orders").await, 1, "quiet: next look in four cycles");
     // A rent was written ahead, and its process died before sending or telling anyone.
     let me = user_id(&w, "dora").await;
-    let mut conn = w.core.pool.acquire().await.unwrap();
+    let mut conn = w.core.deps.pool.acquire().await.unwrap();
     let intent = NewIntent {
         user: me,
         server_id: free_of(&w.sim, "RTX 3060").await[0].0 as i64,
@@ -120,7 +124,7 @@ async fn only_hosts_have_their_servers_asked_for_every_cycle() {
     let me = user_id(&w, "nico").await;
     let host_flag: Option<bool> = sqlx::query_scalar("SELECT host FROM account_polls WHERE user_id = $1")
         .bind(me)
-        .fetch_one(&w.core.pool)
+        .fetch_one(&w.core.deps.pool)
         .await
         .unwrap();
     assert_eq!(host_flag, Some(false));
@@ -130,7 +134,7 @@ async fn only_hosts_have_their_servers_asked_for_every_cycle() {
 async fn due_at(w: &TestApp, at: chrono::DateTime<chrono::Utc>) -> BTreeSet<UserId> {
     sqlx::query_scalar("SELECT user_id FROM account_polls WHERE due_at <= $1")
         .bind(at)
-        .fetch_all(&w.core.pool)
+        .fetch_all(&w.core.deps.pool)
         .await
         .unwrap()
         .into_iter()
@@ -146,8 +150,8 @@ async fn two_engines_share_every_cycle_and_poll_each_due_account_once() {
         keys.insert(name.clone(), account(&w, &name, i % 6 == 0).await);
     }
     let cfg = EngineConfig { accounts_at_once: Some(4), ..EngineConfig::default() };
-    let a = Engine::new(w.core.clone(), cfg.clone());
-    let b = Engine::new(w.core.clone(), cfg);
+    let a = Engine::new(w.core.deps.clone(), cfg.clone());
+    let b = Engine::new(w.core.deps.clone(), cfg);
     let mut polled_in_all: BTreeMap<UserId, usize> = BTreeMap::new();
     for cycle in 1..=6 {
         let at = w.next_cycle();
@@ -222,7 +226,7 @@ async fn a_killed_engine_lets_its_accounts_go_when_the_lease_ends_and_no_alert_i
         json!({ "endpoint": "my_orders", "mode": "latency", "latency_ms": 30_000, "count": 12 }),
     )
     .await;
-    let a = Arc::new(Engine::new(w.core.clone(), cfg.clone()));
+    let a = Arc::new(Engine::new(w.core.deps.clone(), cfg.clone()));
     let stop = tokio_util::sync::CancellationToken::new();
     let dying = tokio::spawn(a.clone().run_account_polls(stop.clone()));
     let held = until_leased(&w, 12).await;
@@ -230,7 +234,7 @@ async fn a_killed_engine_lets_its_accounts_go_when_the_lease_ends_and_no_alert_i
     let killed_at = chrono::Utc::now();
     control_delete_faults(&w).await;
 
-    let b = Arc::new(Engine::new(w.core.clone(), cfg));
+    let b = Arc::new(Engine::new(w.core.deps.clone(), cfg));
     let living = tokio::spawn(b.clone().run_account_polls(stop.clone()));
     // B takes each account once A's lease on it has run out (A finished none: no account has
     // a poll on record until B's), and polls on until each has been told.
@@ -240,7 +244,7 @@ async fn a_killed_engine_lets_its_accounts_go_when_the_lease_ends_and_no_alert_i
     while (sent.len() < users.len() || taken.len() < held.len()) && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let polled: Vec<UserId> = sqlx::query_scalar("SELECT user_id FROM account_polls WHERE polled_at IS NOT NULL")
-            .fetch_all(&w.core.pool)
+            .fetch_all(&w.core.deps.pool)
             .await
             .unwrap();
         for u in polled {
@@ -275,7 +279,7 @@ async fn until_leased(w: &TestApp, n: usize) -> Vec<(UserId, chrono::DateTime<ch
     for _ in 0..100 {
         let held: Vec<(UserId, chrono::DateTime<chrono::Utc>)> =
             sqlx::query_as("SELECT user_id, lease_until FROM account_polls WHERE lease_until IS NOT NULL")
-                .fetch_all(&w.core.pool)
+                .fetch_all(&w.core.deps.pool)
                 .await
                 .unwrap();
         if held.len() >= n {
@@ -297,7 +301,7 @@ async fn a_rent_while_the_account_is_being_polled_keeps_it_due() {
     account(&w, "rita", false).await;
     w.poll_cycle().await;
     let me = user_id(&w, "rita").await;
-    let pool = &w.core.pool;
+    let pool = &w.core.deps.pool;
     let orders_due = || async {
         sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
             "SELECT orders_due_at FROM account_polls WHERE user_id = $1",

@@ -10,9 +10,10 @@ use std::time::Duration;
 use clorebot::alerts::deliver;
 use clorebot::alerts::{Engine, EngineConfig};
 use clorebot::clore::Currency;
+use clorebot::domain::Platform;
 use clorebot::frontends::console::Session;
 use clorebot::store::outbox;
-use clorebot::store::{Platform, users};
+use clorebot::store::users;
 use common::*;
 use serde_json::json;
 
@@ -106,7 +107,7 @@ async fn a_team_watch_alerts_its_channel_not_the_owner() {
     assert_eq!(sent[0].0, "group:ml-team");
     // Its Rent button is for anyone in the channel.
     let row: (Option<i64>,) = sqlx::query_as("SELECT owner_id FROM pending_actions ORDER BY created_at DESC LIMIT 1")
-        .fetch_one(&w.core.pool)
+        .fetch_one(&w.core.deps.pool)
         .await
         .unwrap();
     assert_eq!(row.0, None);
@@ -235,7 +236,7 @@ async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
     w.set_price(srv, max * 0.9).await;
     w.engine.poll_market().await.unwrap();
     // A notifier claims the alert and dies before sending (short lease, never marked).
-    let claimed = outbox::claim(&w.core.pool, Platform::Console, 10, Duration::from_millis(200)).await.unwrap();
+    let claimed = outbox::claim(&w.core.deps.pool, Platform::Console, 10, Duration::from_millis(200)).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert!(w.deliver().await.is_empty(), "still leased to the dead notifier");
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -243,7 +244,7 @@ async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
     let sent = w.deliver().await;
     assert_eq!(sent.len(), 1);
     assert!(w.deliver().await.is_empty());
-    assert_eq!(outbox::pending_count(&w.core.pool).await.unwrap(), 0);
+    assert_eq!(outbox::pending_count(&w.core.deps.pool).await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -257,15 +258,15 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
         leader_retry: Duration::from_millis(100),
         ..EngineConfig::default()
     };
-    let a = Arc::new(Engine::new(w.core.clone(), cfg.clone()));
-    let b = Arc::new(Engine::new(w.core.clone(), cfg));
+    let a = Arc::new(Engine::new(w.core.deps.clone(), cfg.clone()));
+    let b = Arc::new(Engine::new(w.core.deps.clone(), cfg));
     let (ra, rb) = (Recorder::default(), Recorder::default());
     let stop = tokio_util::sync::CancellationToken::new();
     let tasks = [
         tokio::spawn(a.run_pollers(stop.clone())),
         tokio::spawn(b.run_pollers(stop.clone())),
-        tokio::spawn(deliver::run(w.core.pool.clone(), ra.clone(), Duration::from_millis(50), stop.clone())),
-        tokio::spawn(deliver::run(w.core.pool.clone(), rb.clone(), Duration::from_millis(50), stop.clone())),
+        tokio::spawn(deliver::run(w.core.deps.pool.clone(), ra.clone(), Duration::from_millis(50), stop.clone())),
+        tokio::spawn(deliver::run(w.core.deps.pool.clone(), rb.clone(), Duration::from_millis(50), stop.clone())),
     ];
     // Three servers drop under the max, one at a time.
     let movers: Vec<u64> = free_of(&w.sim, "RTX 4090").await.iter().rev().take(3).map(|s| s.0).collect();
@@ -294,7 +295,7 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
         let n = all.iter().filter(|(_, t)| t.contains(&format!("#{id} "))).count();
         assert_eq!(n, 1, "server {id} alerted {n} times: {all:?}");
     }
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&w.core.pool).await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&w.core.deps.pool).await.unwrap();
     assert_eq!(rows as usize, all.len(), "every alert delivered exactly once");
 }
 
@@ -314,7 +315,7 @@ async fn auto_rent_rents_the_cheapest_match_and_stops() {
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0]["server_id"], b);
     let audit: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action = 'autorent'")
-        .fetch_all(&w.core.pool)
+        .fetch_all(&w.core.deps.pool)
         .await
         .unwrap();
     assert_eq!(audit.len(), 1);
@@ -327,9 +328,11 @@ async fn auto_rent_rents_the_cheapest_match_and_stops() {
 #[tokio::test]
 async fn one_marketplace_call_per_poll_however_many_watches() {
     let w = test_app().await;
-    let owner = users::upsert_user(&w.core.pool, Platform::Console, "many", "many").await.unwrap();
+    let owner = users::upsert_user(&w.core.deps.pool, Platform::Console, "many", "many").await.unwrap();
     let chat =
-        users::upsert_chat(&w.core.pool, Platform::Console, "dm:many", users::ChatKind::Dm, None, "").await.unwrap();
+        users::upsert_chat(&w.core.deps.pool, Platform::Console, "dm:many", clorebot::domain::ChatKind::Dm, None, "")
+            .await
+            .unwrap();
     let calls = || async { state(&w.sim).await["calls"]["marketplace"].as_u64().unwrap_or(0) };
     // A few kinds of watch, all under any real price, so polls evaluate them and fire none.
     let kinds = ["4090 max=0.001", "a100 x2 max=0.002", "3090 cc in [DE,NL] <0.001"];
@@ -344,7 +347,7 @@ async fn one_marketplace_call_per_poll_however_many_watches() {
         .bind(kinds)
         .bind(made)
         .bind(target)
-        .execute(&w.core.pool)
+        .execute(&w.core.deps.pool)
         .await
         .unwrap();
         made = target;
@@ -358,14 +361,15 @@ async fn one_marketplace_call_per_poll_however_many_watches() {
 
 /// The id of the newest watch.
 async fn newest_watch(w: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT max(id) FROM watches").fetch_one(&w.core.pool).await.unwrap()
+    sqlx::query_scalar("SELECT max(id) FROM watches").fetch_one(&w.core.deps.pool).await.unwrap()
 }
 
 #[tokio::test]
 async fn a_watch_loads_back_from_its_text_as_it_was_created() {
     use clorebot::alerts::market_poll::{compile, load_active};
     use clorebot::core::command::{Command, parse};
-    use clorebot::store::{WatchId, watches};
+    use clorebot::domain::WatchId;
+    use clorebot::store::watches;
 
     let w = test_app().await;
     let mut sessions = [w.session("ann", None), w.session("cat", None), w.session("bob", Some("ml-team"))];
@@ -388,7 +392,7 @@ async fn a_watch_loads_back_from_its_text_as_it_was_created() {
         let Ok(Command::Watch(args)) = parse(line) else { panic!("{line}") };
         let mut created = args.query;
         created.set_currency(currency);
-        let row = watches::get(&w.core.pool, WatchId(newest_watch(&w).await)).await.unwrap().unwrap();
+        let row = watches::get(&w.core.deps.pool, WatchId(newest_watch(&w).await)).await.unwrap().unwrap();
         let loaded = compile(&row).unwrap_or_else(|e| panic!("{line}: {e}"));
         assert_eq!(loaded.query, created, "{line} (stored as {:?})", row.query);
         assert_eq!(loaded.currency, currency, "{line}");
@@ -397,14 +401,14 @@ async fn a_watch_loads_back_from_its_text_as_it_was_created() {
     }
     // An auto-rent watch is confirmed by a button, its plan held in between.
     let (_dee, _, max) = w.autorent_3060("dee", |_| "max_orders=2".into()).await;
-    let row = watches::get(&w.core.pool, WatchId(newest_watch(&w).await)).await.unwrap().unwrap();
+    let row = watches::get(&w.core.deps.pool, WatchId(newest_watch(&w).await)).await.unwrap().unwrap();
     assert_eq!(row.query, format!("3060 max={max}"));
     let mut created = clorebot::market::Query::parse(&format!("3060 max={max}")).unwrap();
     created.set_currency(Currency::Usd);
     assert_eq!(compile(&row).unwrap().query, created);
     made.push(row.id);
 
-    let loaded: Vec<_> = load_active(&w.core.pool).await.unwrap().into_iter().map(|(row, _)| row.id).collect();
+    let loaded: Vec<_> = load_active(&w.core.deps.pool).await.unwrap().into_iter().map(|(row, _)| row.id).collect();
     assert_eq!(loaded, made, "every watch loads, none broken");
 }
 
@@ -422,7 +426,7 @@ async fn a_watch_whose_text_no_longer_parses_is_turned_off_and_its_owner_told_on
         sqlx::query("UPDATE watches SET query = $2 WHERE id = $1")
             .bind(id)
             .bind(text)
-            .execute(&w.core.pool)
+            .execute(&w.core.deps.pool)
             .await
             .unwrap();
     }
@@ -466,11 +470,11 @@ async fn a_watch_whose_text_no_longer_parses_is_turned_off_and_its_owner_told_on
     assert!(w.market_tick().await.is_empty());
     ann.line("/watch h100 max=0.001").await;
     assert!(w.market_tick().await.is_empty());
-    let restarted = Engine::new(w.core.clone(), EngineConfig::default());
+    let restarted = Engine::new(w.core.deps.clone(), EngineConfig::default());
     assert_eq!(restarted.poll_market().await.unwrap().watches, 3);
     assert!(w.deliver().await.is_empty());
     let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE dedup_key LIKE 'watch-broken:%'")
-        .fetch_one(&w.core.pool)
+        .fetch_one(&w.core.deps.pool)
         .await
         .unwrap();
     assert_eq!(notices, 2);
@@ -500,20 +504,23 @@ async fn a_team_watch_made_in_a_topic_alerts_into_that_topic() {
     w.set_price(srv, max * 0.9).await;
     w.engine.poll_market().await.unwrap();
     let targets: Vec<(Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT target_chat_id, target_thread_id FROM outbox").fetch_all(&w.core.pool).await.unwrap();
+        sqlx::query_as("SELECT target_chat_id, target_thread_id FROM outbox")
+            .fetch_all(&w.core.deps.pool)
+            .await
+            .unwrap();
     assert_eq!(targets, [(Some("group:ml-team".to_owned()), Some("17".to_owned()))]);
 
     // Bob has never written to the bot privately: a private alert to him is queued to him,
     // and the platform's notifier opens the private chat when it sends.
-    let bob = users::find_user(&w.core.pool, Platform::Console, "bob").await.unwrap().unwrap();
+    let bob = users::find_user(&w.core.deps.pool, Platform::Console, "bob").await.unwrap().unwrap();
     assert_eq!(bob.dm_chat_id, None);
-    let mut tx = w.core.pool.begin().await.unwrap();
+    let mut tx = w.core.deps.pool.begin().await.unwrap();
     let reply = clorebot::core::Reply::text("Your order ends in 30 minutes.");
     clorebot::alerts::enqueue_private(&mut tx, &bob, "test:bob", reply).await.unwrap();
     tx.commit().await.unwrap();
     let row: (Option<String>, Option<String>) =
         sqlx::query_as("SELECT target_chat_id, target_thread_id FROM outbox WHERE dedup_key = 'test:bob'")
-            .fetch_one(&w.core.pool)
+            .fetch_one(&w.core.deps.pool)
             .await
             .unwrap();
     assert_eq!(row, (None, None));
@@ -528,7 +535,7 @@ async fn one_process_at_a_time_sends_a_platforms_alerts() {
     use tokio_util::sync::CancellationToken;
     const LOCK: i64 = 0x7465_7374_6c6b;
     let t = test_app().await;
-    let pool = t.core.pool.clone();
+    let pool = t.core.deps.pool.clone();
     let enqueue = |from: usize, to: usize| {
         let pool = pool.clone();
         async move {

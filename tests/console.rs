@@ -6,9 +6,10 @@ mod common;
 use std::sync::Arc;
 
 use clorebot::core::CoreConfig;
+use clorebot::domain::Platform;
 use clorebot::frontends::console::caller;
 use clorebot::store::crypto::SecretKind;
-use clorebot::store::{Platform, secrets, users};
+use clorebot::store::{secrets, users};
 use common::*;
 use serde_json::json;
 
@@ -89,7 +90,7 @@ async fn rent_confirm_once_then_orders_show_ssh() {
     // `/rent 4090` reads as a model and picks the cheapest free one.
     let out = s.line("/rent 4090").await;
     assert!(out.contains(&format!("Rent server #{id}?")), "{out}");
-    assert!(out.contains(&clorebot::core::format::per_day(price, clorebot::clore::Currency::Usd)), "{out}");
+    assert!(out.contains(&clorebot::domain::format::per_day(price, clorebot::clore::Currency::Usd)), "{out}");
     assert!(out.ends_with("[1] Confirm  [2] Abort"), "{out}");
 
     let out = s.line("/press 1").await;
@@ -127,7 +128,7 @@ async fn a_price_raised_before_confirm_is_refused_and_nothing_is_rented() {
     assert!(out.contains(&format!("The price of #{id} changed since it was shown")), "{out}");
     assert!(out.contains("No order was made"), "{out}");
     let usd = clorebot::clore::Currency::Usd;
-    assert!(out.contains(&clorebot::core::format::per_day(price * 2.0, usd)), "new price shown: {out}");
+    assert!(out.contains(&clorebot::domain::format::per_day(price * 2.0, usd)), "new price shown: {out}");
     assert!(bot.sim_orders().await.is_empty());
 }
 
@@ -200,8 +201,8 @@ async fn keys_are_checked_stored_privately_and_refused_in_groups() {
         "{out}"
     );
     assert!(!out.contains(KEY));
-    let ann = users::find_user(&bot.core.pool, Platform::Console, "ann").await.unwrap().unwrap();
-    assert!(secrets::status(&bot.core.pool, ann.id, SecretKind::CloreApiKey).await.unwrap().is_none());
+    let ann = users::find_user(&bot.core.deps.pool, Platform::Console, "ann").await.unwrap().unwrap();
+    assert!(secrets::status(&bot.core.deps.pool, ann.id, SecretKind::CloreApiKey).await.unwrap().is_none());
 
     // A wrong key is checked with Clore and refused; a right one saved with a fingerprint.
     let out = dm.line("/key set not-the-right-key-000").await;
@@ -409,7 +410,7 @@ async fn hostile_input_gets_a_clear_bounded_answer() {
     // A value stored before keys were checked must not break /settings (it used to panic
     // cutting a multi-byte character).
     sqlx::query("UPDATE users SET ssh_key = 'ssh-ed25519 €€€€€€€€€€€€€€€€€€€€€€ me@host'")
-        .execute(&bot.core.pool)
+        .execute(&bot.core.deps.pool)
         .await
         .unwrap();
     let out = s.line("/settings").await;
@@ -449,15 +450,15 @@ async fn spot_bids_far_above_on_demand_are_warned_or_refused() {
         .unwrap();
     let out = s.line(&format!("/rent #{id} spot=1e308")).await;
     assert!(out.contains("is more than 10× the on-demand price") && out.contains("nothing was set up"), "{out}");
-    assert!(out.contains(&clorebot::core::format::per_day(on_demand, usd)), "names the on-demand price: {out}");
+    assert!(out.contains(&clorebot::domain::format::per_day(on_demand, usd)), "names the on-demand price: {out}");
     let bid = on_demand * 2.0;
     let out = s.line(&format!("/rent #{id} spot={bid}")).await;
     assert!(out.starts_with(&format!("Rent server #{id}?")), "{out}");
     assert!(
         out.contains(&format!(
             "Your bid of {} is above the on-demand price of {}",
-            clorebot::core::format::per_day(bid, usd),
-            clorebot::core::format::per_day(on_demand, usd)
+            clorebot::domain::format::per_day(bid, usd),
+            clorebot::domain::format::per_day(on_demand, usd)
         )),
         "{out}"
     );
@@ -468,13 +469,16 @@ async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
     let bot = bot().await;
     let mut s = bot.keyed("ann").await;
     let sealed = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sealed_secrets").fetch_one(&bot.core.pool).await.unwrap()
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sealed_secrets")
+            .fetch_one(&bot.core.deps.pool)
+            .await
+            .unwrap()
     };
     let (id, _) = free_of(&bot.sim, "RTX 3060").await[0];
     let out = s.line(&format!("/rent #{id} env HF_TOKEN=hf_supersecret123")).await;
     assert!(out.contains("Environment:  HF_TOKEN") && !out.contains("supersecret"), "{out}");
     let payloads: Vec<String> =
-        sqlx::query_scalar("SELECT payload::text FROM pending_actions").fetch_all(&bot.core.pool).await.unwrap();
+        sqlx::query_scalar("SELECT payload::text FROM pending_actions").fetch_all(&bot.core.deps.pool).await.unwrap();
     assert!(payloads.iter().all(|p| !p.contains("supersecret")), "{payloads:?}");
     assert_eq!(sealed().await, 1);
     assert!(s.line("/press 2").await.starts_with("✎ Aborted"));
@@ -545,13 +549,13 @@ async fn a_console_alert_is_delivered_only_once_printed() {
         target_user: None,
         payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("server #7 is cheap")).unwrap(),
     };
-    outbox::enqueue(&bot.core.pool, &alert).await.unwrap();
+    outbox::enqueue(&bot.core.deps.pool, &alert).await.unwrap();
     // A console that takes the alert but closes before printing it: not delivered.
     let (notifier, rx) = ConsoleNotifier::new(&caller("ann", None));
     drop(rx);
-    assert_eq!(deliver_once(&bot.core.pool, &notifier).await.unwrap(), 0);
-    assert_eq!(outbox::pending_count(&bot.core.pool).await.unwrap(), 1);
-    sqlx::query("UPDATE outbox SET next_attempt_at = now()").execute(&bot.core.pool).await.unwrap();
+    assert_eq!(deliver_once(&bot.core.deps.pool, &notifier).await.unwrap(), 0);
+    assert_eq!(outbox::pending_count(&bot.core.deps.pool).await.unwrap(), 1);
+    sqlx::query("UPDATE outbox SET next_attempt_at = now()").execute(&bot.core.deps.pool).await.unwrap();
 
     // A console that prints it: delivered once it is on the screen.
     let (notifier, rx) = ConsoleNotifier::new(&caller("ann", None));
@@ -566,7 +570,7 @@ async fn a_console_alert_is_delivered_only_once_printed() {
         Some(rx),
     );
     let delivering = async {
-        let n = deliver_once(&bot.core.pool, &notifier).await.unwrap();
+        let n = deliver_once(&bot.core.deps.pool, &notifier).await.unwrap();
         drop(keep_open);
         n
     };
@@ -574,7 +578,7 @@ async fn a_console_alert_is_delivered_only_once_printed() {
     printed.unwrap();
     assert_eq!(delivered, 1);
     assert_eq!(String::from_utf8(screen).unwrap(), "🔔 server #7 is cheap\n\n");
-    assert_eq!(outbox::pending_count(&bot.core.pool).await.unwrap(), 0);
+    assert_eq!(outbox::pending_count(&bot.core.deps.pool).await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -606,7 +610,7 @@ async fn history_draws_a_chart_of_what_the_market_polls_recorded() {
             })
         })
         .collect();
-    history::record(&bot.core.pool, &points).await.unwrap();
+    history::record(&bot.core.deps.pool, &points).await.unwrap();
 
     let out = s.line("/history 4090").await;
     assert!(out.starts_with("RTX 4090 — last 7d"), "{out}");
@@ -647,10 +651,10 @@ async fn spend_charts_what_the_orders_cost_per_day() {
     assert!(s.line("/spend 24h").await.contains("use 7d or 30d"));
 
     // An order that ran from noon three days ago to 06:00 yesterday at $2.40/day, $0.10 to create.
-    let me = users::find_user(&bot.core.pool, Platform::Console, "ann").await.unwrap().unwrap().id;
+    let me = users::find_user(&bot.core.deps.pool, Platform::Console, "ann").await.unwrap().unwrap().id;
     let midnight = chrono::Utc::now().duration_trunc(TimeDelta::days(1)).unwrap();
     orders::track(
-        &bot.core.pool,
+        &bot.core.deps.pool,
         &NewTrackedOrder {
             user: me,
             order_id: 9001,
@@ -668,7 +672,7 @@ async fn spend_charts_what_the_orders_cost_per_day() {
     .unwrap();
     sqlx::query("UPDATE tracked_orders SET status = 'ended', ended_at = $1 WHERE order_id = 9001")
         .bind(midnight - TimeDelta::days(1) + TimeDelta::hours(6))
-        .execute(&bot.core.pool)
+        .execute(&bot.core.deps.pool)
         .await
         .unwrap();
     let out = s.line("/spend").await;
@@ -700,7 +704,7 @@ async fn german_and_russian_sessions_read_in_their_language() {
     assert!(first.contains(','), "a decimal comma: {first}");
     assert!(out.contains(&format!("#{id} mieten")) && out.contains("Weiter ▸"), "{out}");
     let out = de.line("/rent 4090").await;
-    let shown = clorebot::i18n::sync_scope(clorebot::i18n::Lang::De, || clorebot::core::format::per_day(price, usd));
+    let shown = clorebot::i18n::sync_scope(clorebot::i18n::Lang::De, || clorebot::domain::format::per_day(price, usd));
     assert!(out.contains(&format!("Server #{id} mieten?")) && out.contains(&shown), "{out}");
     assert!(out.ends_with("[1] Bestätigen  [2] Abbrechen"), "{out}");
     let out = de.line("/press 1").await;

@@ -113,7 +113,8 @@ async fn a_key_in_a_group_is_refused_privately_and_its_message_deleted() {
     let reply = only(r);
     assert_eq!(reply.visibility, Visibility::Private);
     assert!(reply.plain_text().starts_with("Never post your Clore API key in a group"), "{}", reply.plain_text());
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM user_secrets").fetch_one(&app.core.pool).await.unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM user_secrets").fetch_one(&app.core.deps.pool).await.unwrap();
     assert_eq!(stored, 0);
     // An ordinary command deletes nothing.
     assert!(!say(&app, &ann, "/gpus 4090").await.delete_trigger);
@@ -228,10 +229,12 @@ async fn a_generated_password_reaches_no_log_line_and_no_outbox_row() {
     assert!(logged.contains("create_order"), "the capture saw the rent: {}", &logged[..logged.len().min(2000)]);
     assert!(!logged.contains(&secret), "the password was logged");
     let rows: Vec<String> =
-        sqlx::query_scalar("SELECT payload::text FROM outbox").fetch_all(&app.core.pool).await.unwrap();
+        sqlx::query_scalar("SELECT payload::text FROM outbox").fetch_all(&app.core.deps.pool).await.unwrap();
     assert!(rows.iter().all(|r| !r.contains(&secret)));
-    let intents: Vec<String> =
-        sqlx::query_scalar("SELECT to_jsonb(i)::text FROM rent_intents i").fetch_all(&app.core.pool).await.unwrap();
+    let intents: Vec<String> = sqlx::query_scalar("SELECT to_jsonb(i)::text FROM rent_intents i")
+        .fetch_all(&app.core.deps.pool)
+        .await
+        .unwrap();
     assert!(!intents.is_empty() && intents.iter().all(|r| !r.contains(&secret)));
 }
 
@@ -240,13 +243,13 @@ async fn a_button_from_an_older_version_is_a_polite_toast() {
     let app = test_app().await;
     let ann = caller("ann", None);
     say(&app, &ann, "/help").await;
-    let me = clorebot::store::users::find_user(&app.core.pool, clorebot::store::Platform::Console, "ann")
+    let me = clorebot::store::users::find_user(&app.core.deps.pool, clorebot::domain::Platform::Console, "ann")
         .await
         .unwrap()
         .unwrap();
     let old = json!({ "kind": "gpus_page", "query": { "a shape": "this version does not read" }, "page": 1 });
     clorebot::store::actions::create(
-        &app.core.pool,
+        &app.core.deps.pool,
         "tok-old-shape-01",
         Some(me.id),
         &old,

@@ -7,8 +7,9 @@ mod common;
 
 use std::time::Duration;
 
+use clorebot::domain::Platform;
 use clorebot::store::crypto::SecretKind;
-use clorebot::store::{Platform, secrets, users};
+use clorebot::store::{secrets, users};
 use common::discord::{APP_ID, FakeDiscord, fixture};
 use common::*;
 use ed25519_dalek::{Signer, SigningKey};
@@ -63,7 +64,7 @@ async fn start() -> Dc {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
     let (done, rx) = tokio::sync::oneshot::channel::<()>();
-    let pool = t.core.pool.clone();
+    let pool = t.core.deps.pool.clone();
     let TestApp { sim, app, .. } = t;
     let served = tokio::spawn(app.serve(listener, async move {
         let _ = rx.await;
@@ -339,7 +340,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let cfg = common::discord::config(&fake, None, false);
     let dc = clorebot::frontends::discord::Discord::new(t.core.clone(), &cfg).unwrap();
     let n = dc.notifier(&cfg).unwrap();
-    let pool = &t.core.pool;
+    let pool = &t.core.deps.pool;
     let channel = "1333333333333333333";
     for i in 0..7 {
         let reply = Reply::text(format!("Watch #2: **cheap** <@everyone> {i}")).with_button(

@@ -45,33 +45,33 @@ fn fast_client(sim: &SimHandle) -> clorebot::clore::CloreClient {
 /// The same database and simulator seen by a freshly started process.
 fn restarted(w: &TestApp) -> Engine {
     let core = Core::new(
-        w.core.pool.clone(),
+        w.core.deps.pool.clone(),
         fast_client(&w.sim),
-        w.core.keyring.clone(),
+        w.core.deps.keyring.clone(),
         CoreConfig::default(),
         Duration::from_secs(30),
     );
-    Engine::new(Arc::new(core), engine_cfg())
+    Engine::new(Arc::new(core).deps.clone(), engine_cfg())
 }
 
 async fn create_calls(w: &TestApp) -> u64 {
     state(&w.sim).await["calls"]["create_order"].as_u64().unwrap_or(0)
 }
 
-async fn user_id(w: &TestApp, name: &str) -> clorebot::store::UserId {
-    users::find_user(&w.core.pool, clorebot::store::Platform::Console, name).await.unwrap().unwrap().id
+async fn user_id(w: &TestApp, name: &str) -> clorebot::domain::UserId {
+    users::find_user(&w.core.deps.pool, clorebot::domain::Platform::Console, name).await.unwrap().unwrap().id
 }
 
 /// The results of the audit rows for renting, oldest first.
 async fn rent_audit(w: &TestApp) -> Vec<String> {
     sqlx::query_scalar("SELECT result FROM audit_log WHERE action IN ('rent', 'autorent') ORDER BY id")
-        .fetch_all(&w.core.pool)
+        .fetch_all(&w.core.deps.pool)
         .await
         .unwrap()
 }
 
 async fn intent_statuses(w: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("SELECT status FROM rent_intents ORDER BY id").fetch_all(&w.core.pool).await.unwrap()
+    sqlx::query_scalar("SELECT status FROM rent_intents ORDER BY id").fetch_all(&w.core.deps.pool).await.unwrap()
 }
 
 /// Shows the rent confirmation for `srv` and returns its Confirm token.
@@ -95,7 +95,7 @@ async fn a_lost_reply_is_one_order_found_tracked_and_audited_as_made() {
     assert!(out.starts_with(&format!("✎ Order {order} is running on #{srv}")), "{out}");
     assert!(out.contains("ssh root@") && out.contains(&format!("SSH password for order {order}: ")), "{out}");
     let me = user_id(&w, "ann").await;
-    let followed = tracked::active_for_user(&w.core.pool, me).await.unwrap();
+    let followed = tracked::active_for_user(&w.core.deps.pool, me).await.unwrap();
     assert_eq!(followed.iter().map(|t| t.order_id as u64).collect::<Vec<_>>(), vec![order]);
     assert_eq!(rent_audit(&w).await, vec![format!("ok: order {order}")]);
     assert_eq!(intent_statuses(&w).await, vec!["made"]);
@@ -169,15 +169,16 @@ async fn an_unclear_answer_is_checked_not_refused_and_announced_when_found() {
     let password = shown.lines().next().unwrap().rsplit(": ").next().unwrap().to_owned();
     assert!(password.len() >= 12, "{shown}");
     let stored: Vec<String> =
-        sqlx::query_scalar("SELECT payload::text FROM outbox").fetch_all(&w.core.pool).await.unwrap();
+        sqlx::query_scalar("SELECT payload::text FROM outbox").fetch_all(&w.core.deps.pool).await.unwrap();
     assert!(!stored.is_empty() && stored.iter().all(|p| !p.contains(&password)), "{stored:?}");
     let again = ann.press_token(&buttons[0].token).await;
     assert!(again.starts_with("That password was already shown once"), "{again}");
-    let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
+    let sealed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.deps.pool).await.unwrap();
     assert_eq!(sealed, 0, "shown once, then gone");
 
     let me = user_id(&w, "ann").await;
-    let followed = tracked::active_for_user(&w.core.pool, me).await.unwrap();
+    let followed = tracked::active_for_user(&w.core.deps.pool, me).await.unwrap();
     assert_eq!(followed.len(), 1);
     assert_eq!(followed[0].order_id as u64, order);
     let audit = rent_audit(&w).await;
@@ -229,7 +230,7 @@ async fn order_list_failing_40_times_after_a_create_still_holds_max_orders() {
     );
     let watch: i64 = sqlx::query_scalar("SELECT watch_id FROM tracked_orders WHERE order_id = $1")
         .bind(order as i64)
-        .fetch_one(&w.core.pool)
+        .fetch_one(&w.core.deps.pool)
         .await
         .unwrap();
     assert_eq!(watch, 1, "attached to its watch");
@@ -319,7 +320,8 @@ async fn killed_between_writing_the_intent_and_the_call_is_settled_once() {
     assert!(w.sim_orders().await.is_empty());
     assert_eq!(intent_statuses(&w).await, vec!["absent"]);
     assert_eq!(rent_audit(&w).await, vec!["not made: no order appeared on the account"]);
-    let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.pool).await.unwrap();
+    let sealed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sealed_secrets").fetch_one(&w.core.deps.pool).await.unwrap();
     assert_eq!(sealed, 0, "the password made for it is gone");
     w.poll_cycle_of(&engine).await;
     assert!(w.deliver().await.is_empty(), "settled once");
@@ -340,7 +342,7 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     assert!(sent[0].1.plain_text().starts_with(&format!("Order {order} on #{srv} was made after all")), "{sent:?}");
     assert_eq!(sent[0].1.buttons().count(), 1, "the generated password, shown on request");
     let me = user_id(&w, "ann").await;
-    assert_eq!(tracked::active_for_user(&w.core.pool, me).await.unwrap().len(), 1);
+    assert_eq!(tracked::active_for_user(&w.core.deps.pool, me).await.unwrap().len(), 1);
     assert_eq!(rent_audit(&w).await, vec![format!("reconciled: order {order}")]);
     assert_eq!(intent_statuses(&w).await, vec!["made"]);
     // A second restart, and the old engine too: nothing more.
@@ -349,6 +351,6 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     assert!(w.deliver().await.is_empty(), "settled once");
     assert_eq!(w.sim_orders().await.len(), 1);
     assert_eq!(create_calls(&w).await, 1);
-    let open = intents::open_for_user(&w.core.pool, me).await.unwrap();
+    let open = intents::open_for_user(&w.core.deps.pool, me).await.unwrap();
     assert!(open.is_empty());
 }

@@ -53,7 +53,7 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
         c.shutdown_grace = Duration::from_secs(5);
     })
     .await;
-    let db: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&t.core.pool).await.unwrap();
+    let db: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&t.core.deps.pool).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -71,15 +71,15 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
     assert!(ann.line("/gpus 4090").await.contains("RTX 4090"));
     let alert = |k: &str| clorebot::store::outbox::NewAlert {
         dedup_key: k.into(),
-        platform: clorebot::store::Platform::Console,
+        platform: clorebot::domain::Platform::Console,
         target_chat_id: Some("dm:ann".into()),
         target_thread_id: None,
         target_user: None,
         payload: clorebot::alerts::message::to_payload(&clorebot::core::Reply::text("hello")).unwrap(),
     };
-    clorebot::store::outbox::enqueue(&core.pool, &alert("a")).await.unwrap();
-    clorebot::alerts::deliver::deliver_once(&core.pool, &Recorder::default()).await.unwrap();
-    clorebot::store::outbox::enqueue(&core.pool, &alert("b")).await.unwrap();
+    clorebot::store::outbox::enqueue(&core.deps.pool, &alert("a")).await.unwrap();
+    clorebot::alerts::deliver::deliver_once(&core.deps.pool, &Recorder::default()).await.unwrap();
+    clorebot::store::outbox::enqueue(&core.deps.pool, &alert("b")).await.unwrap();
 
     let (status, m) = get(&format!("{base}/metrics")).await;
     assert_eq!(status, 200);
@@ -104,8 +104,8 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
     assert!(sample_value(&m, r#"clorebot_clore_calls_total{endpoint="marketplace",result="ok"}"#).unwrap() >= 1.0);
 
     // The database goes away: ready no more, with the reason; alive still.
-    core.pool.close().await;
-    clorebot::store::tempdb::drop_database(&db).await.unwrap();
+    core.deps.pool.close().await;
+    clorebot::app::tempdb::drop_database(&db).await.unwrap();
     let why = until_status(&format!("{base}/readyz"), 503, Duration::from_secs(10)).await;
     assert!(why.starts_with("not ready: the database"), "{why}");
     assert_eq!(get(&format!("{base}/healthz")).await.0, 200);
@@ -171,7 +171,7 @@ fn run_without_a_database_says_which_variable_is_missing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_an_auto_rent_lets_it_commit_then_exits_0() {
     let sim = start_sim(200).await;
-    let url = clorebot::store::tempdb::fresh_database_url("run").await.unwrap();
+    let url = clorebot::app::tempdb::fresh_database_url("run").await.unwrap();
     let t = test_app_on(sim, |c| c.database_url = Some(url.clone().into())).await;
     let (_ann, free, max) = t.autorent_3060("ann", |_| String::new()).await;
     let mut child = clorebot_run()
@@ -229,7 +229,7 @@ async fn sigterm_during_an_auto_rent_lets_it_commit_then_exits_0() {
     let started = Instant::now();
     loop {
         let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM rent_intents WHERE status = 'pending'")
-            .fetch_one(&t.core.pool)
+            .fetch_one(&t.core.deps.pool)
             .await
             .unwrap();
         if pending == 1 {
@@ -254,14 +254,14 @@ async fn sigterm_during_an_auto_rent_lets_it_commit_then_exits_0() {
 
     // The order Clore made is known: the attempt settled as made, the order tracked.
     let settled: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT status, order_id FROM rent_intents").fetch_all(&t.core.pool).await.unwrap();
+        sqlx::query_as("SELECT status, order_id FROM rent_intents").fetch_all(&t.core.deps.pool).await.unwrap();
     let orders = t.sim_orders().await;
     assert_eq!(orders.len(), 1, "{orders:?}");
     let order = orders[0]["id"].as_i64().unwrap();
     assert_eq!(settled, vec![("made".to_owned(), Some(order))]);
     let tracked: i64 = sqlx::query_scalar("SELECT count(*) FROM tracked_orders WHERE order_id = $1")
         .bind(order)
-        .fetch_one(&t.core.pool)
+        .fetch_one(&t.core.deps.pool)
         .await
         .unwrap();
     assert_eq!(tracked, 1);

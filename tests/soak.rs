@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use clorebot::domain::Platform;
 use clorebot::store::crypto::SecretKind;
-use clorebot::store::{Platform, secrets, users};
+use clorebot::store::{secrets, users};
 use common::discord::{self as dc, FakeDiscord};
 use common::telegram::{self as tg, FakeTelegram, Limits, updates as up};
 use common::*;
@@ -648,7 +649,7 @@ async fn soak() {
     let sim = start_sim(1500).await;
     let telegram = FakeTelegram::start(Limits::TELEGRAM).await;
     let discord = FakeDiscord::start().await;
-    let db = clorebot::store::tempdb::fresh_database_url("soak").await.unwrap();
+    let db = clorebot::app::tempdb::fresh_database_url("soak").await.unwrap();
     let pool = clorebot::store::connect(&db).await.unwrap();
     let ring = ring(&[(1, 11)]);
     let signing = SigningKey::from_bytes(&[7; 32]);

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use std::process::Command;
 use std::time::Duration;
 
+use clorebot::domain::{Platform, UserId};
 use clorebot::store::crypto::{CryptoError, SecretKind};
 use clorebot::store::secrets::{self, Stored};
-use clorebot::store::{self, Platform, UserId, actions, audit, history, orders, outbox, users, watches};
+use clorebot::store::{self, actions, audit, history, orders, outbox, users, watches};
 use common::{db, ring};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
@@ -214,7 +215,7 @@ async fn a_database_dump_contains_no_plaintext_key() {
         audit::record(&pool, Some(u), "key.set", &json!({"fingerprint": "x"}), "ok").await.unwrap();
     }
     let name: String = sqlx::query_scalar("SELECT current_database()::text").fetch_one(&pool).await.unwrap();
-    let bin = store::tempdb::find_bindir().unwrap();
+    let bin = clorebot::app::tempdb::find_bindir().unwrap();
     let mut cmd = Command::new(bin.join("pg_dump"));
     match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         Some(url) => {
@@ -223,7 +224,7 @@ async fn a_database_dump_contains_no_plaintext_key() {
             cmd.arg(format!("--dbname={u}"));
         }
         None => {
-            let o = store::tempdb::server_options().unwrap();
+            let o = clorebot::app::tempdb::server_options().unwrap();
             cmd.args(["-h", &o.get_socket().unwrap().display().to_string(), "-p", &o.get_port().to_string()]);
             cmd.args(["-U", "postgres", "-d", &name]);
         }
@@ -394,13 +395,26 @@ async fn users_chats_and_settings() {
     let read = users::find_user(&pool, Platform::Discord, "123").await.unwrap().unwrap();
     assert_eq!(read.settings, s);
 
-    let c =
-        users::upsert_chat(&pool, Platform::Discord, "chan-9", users::ChatKind::Channel, Some("guild-1"), "gpu-ops")
-            .await
-            .unwrap();
-    let c2 = users::upsert_chat(&pool, Platform::Discord, "chan-9", users::ChatKind::Channel, Some("guild-1"), "gpus")
-        .await
-        .unwrap();
+    let c = users::upsert_chat(
+        &pool,
+        Platform::Discord,
+        "chan-9",
+        clorebot::domain::ChatKind::Channel,
+        Some("guild-1"),
+        "gpu-ops",
+    )
+    .await
+    .unwrap();
+    let c2 = users::upsert_chat(
+        &pool,
+        Platform::Discord,
+        "chan-9",
+        clorebot::domain::ChatKind::Channel,
+        Some("guild-1"),
+        "gpus",
+    )
+    .await
+    .unwrap();
     assert_eq!((c.id, c2.title.as_str()), (c2.id, "gpus"));
     assert_eq!(users::get_chat(&pool, c.id).await.unwrap().unwrap().guild_id.as_deref(), Some("guild-1"));
 }
@@ -409,9 +423,12 @@ async fn users_chats_and_settings() {
 async fn watches_and_their_match_state() {
     let pool = db().await;
     let owner = user(&pool, 1).await;
-    let dm = users::upsert_chat(&pool, Platform::Telegram, "tg-1", users::ChatKind::Dm, None, "").await.unwrap();
+    let dm =
+        users::upsert_chat(&pool, Platform::Telegram, "tg-1", clorebot::domain::ChatKind::Dm, None, "").await.unwrap();
     let team =
-        users::upsert_chat(&pool, Platform::Telegram, "-100", users::ChatKind::Group, None, "ml team").await.unwrap();
+        users::upsert_chat(&pool, Platform::Telegram, "-100", clorebot::domain::ChatKind::Group, None, "ml team")
+            .await
+            .unwrap();
     let new = |chat, is_team, once| watches::NewWatch {
         thread_id: None,
         owner,
@@ -702,7 +719,7 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
         .fetch_one(&pool)
         .await
         .unwrap();
-        ids.push((store::WatchId(id), q));
+        ids.push((clorebot::domain::WatchId(id), q));
     }
 
     store::migrate(&pool).await.unwrap();

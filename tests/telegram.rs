@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use clorebot::alerts::deliver;
 use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
+use clorebot::domain::Platform;
 use clorebot::frontends::telegram::Telegram;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::outbox::{self, NewAlert};
-use clorebot::store::{Platform, secrets, users};
+use clorebot::store::{secrets, users};
 use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
 use common::*;
 use secrecy::SecretString;
@@ -72,7 +73,7 @@ async fn start(limits: Limits) -> Tg {
     let fake = FakeTelegram::start(limits).await;
     let tg = Telegram::new(t.core.clone(), tg_config(&fake, limits, None)).unwrap();
     let stop = CancellationToken::new();
-    tokio::spawn(tg.clone().run(stop.clone()));
+    tokio::spawn(clorebot::app::telegram::run(tg.clone(), t.core.deps.pool.clone(), false, stop.clone()));
     fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
     Tg { t, fake, tg, stop, update: AtomicI64::new(892252934), message: AtomicI64::new(6557) }
 }
@@ -109,19 +110,25 @@ impl Tg {
     /// Stores the simulator account's key for Telegram user `user`.
     async fn store_key(&self, user: i64) {
         let id = user.to_string();
-        let u = users::upsert_user_reachable(&self.t.core.pool, Platform::Telegram, &id, "Waffle", Some(&id))
+        let u = users::upsert_user_reachable(&self.t.core.deps.pool, Platform::Telegram, &id, "Waffle", Some(&id))
             .await
             .unwrap();
-        secrets::put(&self.t.core.pool, &self.t.core.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
-            .await
-            .unwrap();
+        secrets::put(
+            &self.t.core.deps.pool,
+            &self.t.core.deps.keyring,
+            u.id,
+            SecretKind::CloreApiKey,
+            &SecretString::from(KEY),
+        )
+        .await
+        .unwrap();
     }
 
     async fn deliver(&self) -> usize {
         let n = self.tg.notifier();
         let mut total = 0;
         loop {
-            let k = deliver::deliver_once(&self.t.core.pool, &n).await.unwrap();
+            let k = deliver::deliver_once(&self.t.core.deps.pool, &n).await.unwrap();
             total += k;
             if k == 0 {
                 return total;
@@ -273,7 +280,7 @@ async fn rent_confirms_once_and_the_login_comes_privately() {
 async fn keys_are_stored_and_deleted_in_private_and_refused_in_groups() {
     let b = start(Limits::RAISED).await;
     let user_has_key = |id: i64| {
-        let pool = b.t.core.pool.clone();
+        let pool = b.t.core.deps.pool.clone();
         async move {
             let Some(u) = users::find_user(&pool, Platform::Telegram, &id.to_string()).await.unwrap() else {
                 return false;
@@ -390,7 +397,7 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
 #[tokio::test]
 async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     let b = start(Limits::RAISED).await;
-    let pool = &b.t.core.pool;
+    let pool = &b.t.core.deps.pool;
     let alert = |key: &str, chat: &str| NewAlert {
         dedup_key: key.into(),
         platform: Platform::Telegram,
@@ -528,7 +535,7 @@ async fn updates_that_are_not_for_it_are_ignored_without_harm() {
 #[tokio::test]
 async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     let b = start(Limits::TELEGRAM).await;
-    let pool = &b.t.core.pool;
+    let pool = &b.t.core.deps.pool;
     // 45 alerts to 45 private chats and 4 to one group: 30/s overall, 1/s per chat.
     for i in 0..45 {
         let chat = (ANN + i).to_string();
@@ -640,7 +647,7 @@ async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
     let second = FakeTelegram::start(Limits::RAISED).await;
     let tg2 = Telegram::new(b.t.core.clone(), tg_config(&second, Limits::RAISED, None)).unwrap();
     let stop2 = CancellationToken::new();
-    tokio::spawn(tg2.clone().run(stop2.clone()));
+    tokio::spawn(clorebot::app::telegram::run(tg2.clone(), b.t.core.deps.pool.clone(), false, stop2.clone()));
     second.nth("setMyCommands", 1).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(second.calls().iter().all(|c| c.method != "getUpdates"), "only one process polls");
@@ -658,7 +665,7 @@ async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
     let b = start(Limits::RAISED).await;
     let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
     assert!(menu.as_array().unwrap().iter().any(|c| c["command"] == "history" && c["description"].as_str().is_some()));
-    record_4090_history(&b.t.core.pool, 40, 4).await;
+    record_4090_history(&b.t.core.deps.pool, 40, 4).await;
     b.private(ANN, "/history 4090");
     let photo = b.nth_to(ANN, 1).await;
     assert_eq!(photo.method, "sendPhoto");

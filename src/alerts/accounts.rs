@@ -29,13 +29,15 @@ use tokio_util::sync::CancellationToken;
 use super::{Engine, contained, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Currency, Order};
 use crate::core::Reply;
-use crate::core::format::{self, money, per_day};
-use crate::core::handlers::rent::endpoint_lines;
+use crate::core::views::rent::endpoint_lines;
+use crate::domain::UserId;
+use crate::domain::format::{self, money, per_day};
+use crate::store::account_polls::HOST_RECHECK;
 use crate::store::account_polls::{self, Due, Next};
 use crate::store::crypto::SecretKind;
 use crate::store::orders::{self as tracked, HostServer, OrderFlag};
 use crate::store::users::User;
-use crate::store::{UserId, intents, secrets, users};
+use crate::store::{intents, secrets, users};
 use crate::t;
 
 /// Expired button tokens are kept this long (a late press still says "expired").
@@ -45,8 +47,6 @@ const TOKEN_GRACE: Duration = Duration::from_secs(86_400);
 pub const QUIET_EVERY: u32 = 5;
 /// A user counts as busy this long after their last running order, open attempt or rent.
 pub const BUSY_FOR: Duration = Duration::from_secs(3600);
-/// Someone who hosts nothing is asked for their servers again after this long.
-pub const HOST_RECHECK: Duration = Duration::from_secs(86_400);
 /// Balances are asked for at most this often per user.
 pub const WALLETS_EVERY: Duration = Duration::from_secs(600);
 /// Keyed users without a row are looked for this often (a stored key also enrolls at once).
@@ -182,14 +182,14 @@ impl Engine {
     pub async fn housekeep(&self) -> anyhow::Result<usize> {
         // Buttons expired a day ago are of no use to anyone, and sealed secrets are gone the
         // moment they expire.
-        crate::store::actions::purge_expired(&self.core.pool, TOKEN_GRACE).await?;
-        crate::store::sealed::purge_expired(&self.core.pool).await?;
+        crate::store::actions::purge_expired(&self.deps.pool, TOKEN_GRACE).await?;
+        crate::store::sealed::purge_expired(&self.deps.pool).await?;
         // A rent whose process died before it could tell made no rent poke: its account is
         // made due here, once the attempt is old enough to be settled (`reconcile.rs`).
-        let unsettled = intents::open_older_than(&self.core.pool, self.cfg.intent_grace).await?;
+        let unsettled = intents::open_older_than(&self.deps.pool, self.cfg.intent_grace).await?;
         let owners: std::collections::BTreeSet<UserId> = unsettled.iter().map(|i| i.user_id).collect();
         for user in owners {
-            account_polls::poke(&self.core.pool, user).await?;
+            account_polls::poke(&self.deps.pool, user).await?;
         }
         let alerts = self.abandon_stale_intents().await?;
         self.compact_history().await;
@@ -208,7 +208,7 @@ impl Engine {
             }
             *last = Some(std::time::Instant::now());
         }
-        match history::compact(&self.core.pool, Utc::now(), &history::RETENTION).await {
+        match history::compact(&self.deps.pool, Utc::now(), &history::RETENTION).await {
             Ok(done) if done != history::Compacted::default() => tracing::info!(?done, "price history compacted"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not compact price history; trying again in an hour"),
@@ -219,7 +219,7 @@ impl Engine {
     /// the poll, and little enough that replicas share the last accounts of a busy cycle
     /// evenly (what one has claimed, the others cannot take).
     fn accounts_at_once(&self) -> usize {
-        self.cfg.accounts_at_once.unwrap_or_else(|| (self.core.clore.max_rps() as usize).clamp(16, 1024)).max(1)
+        self.cfg.accounts_at_once.unwrap_or_else(|| (self.deps.clore.max_rps() as usize).clamp(16, 1024)).max(1)
     }
 
     /// Claims due accounts and polls them side by side (each key has its own Clore limit, so
@@ -302,7 +302,7 @@ impl Engine {
 
     /// Enrolls new keyed users (when `enroll`) and claims up to `wanted` due accounts.
     async fn claim_due(&self, pass: Pass, wanted: usize, enroll: bool) -> anyhow::Result<Claimed> {
-        let pool = &self.core.pool;
+        let pool = &self.deps.pool;
         let at = match pass {
             Pass::At(t) => t,
             Pass::Running => account_polls::now(pool).await?,
@@ -337,10 +337,10 @@ impl Engine {
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the account poll took longer than {within:?} and was cut short")));
         let uid = row.user_id;
         let given_back = if seen.keyless {
-            account_polls::forget(&self.core.pool, uid).await.map(|()| true)
+            account_polls::forget(&self.deps.pool, uid).await.map(|()| true)
         } else {
             let next = next_polls(&row, plan, &seen, at, self.cfg.orders_poll);
-            account_polls::finish(&self.core.pool, token, &row, &next, at).await
+            account_polls::finish(&self.deps.pool, token, &row, &next, at).await
         };
         match given_back {
             Ok(true) => {}
@@ -362,12 +362,12 @@ impl Engine {
     /// One account; `None` when its key is unusable (it is told so when it next uses a command).
     async fn poll_account(&self, row: &Due, plan: Plan, seen: &mut Seen) -> anyhow::Result<Option<usize>> {
         let uid = row.user_id;
-        let stored = secrets::get(&self.core.pool, &self.core.keyring, uid, SecretKind::CloreApiKey).await?;
+        let stored = secrets::get(&self.deps.pool, &self.deps.keyring, uid, SecretKind::CloreApiKey).await?;
         let Some(stored) = stored else {
             seen.keyless = true;
             return Ok(None);
         };
-        let Some(user) = users::get_user(&self.core.pool, uid).await? else { return Ok(None) };
+        let Some(user) = users::get_user(&self.deps.pool, uid).await? else { return Ok(None) };
         let secrets::Stored::Usable(k) = stored else { return Ok(None) };
         let Ok(key) = ApiKey::parse(k.expose_secret()) else { return Ok(None) };
         self.poll_user(&user, &key, plan, seen).await.map(Some)
@@ -378,26 +378,26 @@ impl Engine {
         // With a rent attempt open (see `reconcile.rs`), orders are looked at every visit and
         // completed ones are asked for too: the order it may have made could have ended already.
         // (The claim said whether any is open: no query for the many with none.)
-        let open = if plan.settling { intents::open_for_user(&self.core.pool, user.id).await? } else { Vec::new() };
+        let open = if plan.settling { intents::open_for_user(&self.deps.pool, user.id).await? } else { Vec::new() };
         seen.busy |= !open.is_empty();
         if plan.orders || !open.is_empty() {
             // Every keyed user's orders, not only those the bot rented: an order made on the
             // web dashboard gets its alerts too.
             let asked_at = Utc::now();
             seen.calls += 1;
-            let mut listed = self.core.clore.my_orders(key, !open.is_empty()).await?.orders;
+            let mut listed = self.deps.clore.my_orders(key, !open.is_empty()).await?.orders;
             if !open.is_empty() {
                 alerts += self.settle_intents(user, &open, &listed, asked_at).await?;
                 listed.retain(|o| !o.expired);
             }
             seen.busy |= listed.iter().any(|o| !o.expired);
-            let active = tracked::active_for_user(&self.core.pool, user.id).await?;
+            let active = tracked::active_for_user(&self.deps.pool, user.id).await?;
             alerts += self.check_orders(user, &active, &listed).await?;
             alerts += self.check_balance(user, key, &listed, plan.wallets, seen).await?;
         }
         if plan.servers {
             seen.calls += 1;
-            match self.core.clore.my_servers(key).await {
+            match self.deps.clore.my_servers(key).await {
                 Ok(mine) => {
                     seen.host = Some(!mine.servers.is_empty());
                     alerts += self.check_hosts(user, &mine.servers).await?;
@@ -472,9 +472,9 @@ impl Engine {
         let known: std::collections::HashSet<i64> = tracked_now.iter().map(|t| t.order_id).collect();
         let new: Vec<&Order> = listed.iter().filter(|o| !known.contains(&(o.id.db())) && !o.expired).collect();
         if !new.is_empty() {
-            let mut conn = self.core.pool.acquire().await?;
+            let mut conn = self.deps.pool.acquire().await?;
             for o in new {
-                crate::core::services::orders::follow(&mut conn, user.id, o, None, None).await?;
+                crate::services::orders::follow(&mut conn, user.id, o, None, None).await?;
             }
         }
         Ok(sent)
@@ -489,7 +489,7 @@ impl Engine {
         what: &str,
         text: String,
     ) -> anyhow::Result<usize> {
-        let mut tx = self.core.pool.begin().await?;
+        let mut tx = self.deps.pool.begin().await?;
         if !tracked::set_flag(&mut *tx, user.id, order.db(), flag).await? {
             return Ok(0);
         }
@@ -518,7 +518,7 @@ impl Engine {
         }
         seen.wallets_asked = true;
         seen.calls += 1;
-        let wallets = self.core.clore.wallets(key).await?;
+        let wallets = self.deps.clore.wallets(key).await?;
         let day = chrono::Utc::now().format("%Y-%m-%d");
         let mut sent = 0;
         for (c, rate) in per_day_by {
@@ -536,7 +536,7 @@ impl Engine {
                     spend = per_day(rate, c)
                 )
             });
-            let mut tx = self.core.pool.begin().await?;
+            let mut tx = self.deps.pool.begin().await?;
             // At most one warning per currency per day.
             let key = format!("balance:{}:{}:{day}", user.id, c.api_name());
             sent += enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
@@ -551,7 +551,7 @@ impl Engine {
         for s in servers {
             let (Some(online), rented) = (s.online, s.rented.unwrap_or(false)) else { continue };
             let now = HostServer { name: s.name.clone(), server_id: s.id.map(|i| i as i64), online, rented };
-            let mut tx = self.core.pool.begin().await?;
+            let mut tx = self.deps.pool.begin().await?;
             let before = tracked::observe_host_server(&mut *tx, user.id, &now).await?;
             // Each change: its word in the dedup key, and the alert in the user's language.
             let mut changes: Vec<(&str, String)> = Vec::new();

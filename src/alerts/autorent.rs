@@ -14,13 +14,14 @@ use super::Engine;
 use super::watch::CompiledWatch;
 use crate::core::Failure;
 use crate::core::Reply;
-use crate::core::format::{money, per_day};
-use crate::core::handlers::rent::{self, RentPlan, busy_text, unclear_text};
-use crate::core::services::login::no_saved_login;
-use crate::core::services::rent::{RentOutcome, rent as rent_service};
-use crate::core::services::{SshLogin, ssh_login};
+use crate::core::views::rent::{self, busy_text, unclear_text};
+use crate::domain::format::{money, per_day};
 use crate::market::ServerView;
 use crate::market::snapshot::creation_fee_in;
+use crate::services::login::no_saved_login;
+use crate::services::rent::RentPlan;
+use crate::services::rent::{RentOutcome, rent as rent_service};
+use crate::services::{SshLogin, ssh_login};
 use crate::store::intents::{self, Status};
 use crate::store::orders;
 use crate::store::users::User;
@@ -72,7 +73,7 @@ pub async fn attempt(
     servers: &HashMap<ServerId, &ServerView>,
     owner: Option<&User>,
 ) -> anyhow::Result<Reply> {
-    let core = &e.core;
+    let deps = &e.deps;
     let head = t!("watch-autorent-head", id = row.id.to_string(), query = &row.query);
     let Ok(Some(rules)) = row.rules() else {
         return Ok(Reply::text(t!("watch-autorent-unreadable", head = &head)));
@@ -85,8 +86,8 @@ pub async fn attempt(
     let refuse = |why: String| {
         Ok(Reply::text(t!("watch-autorent-refused", head = &head, server = &server, price = &at, why = why)))
     };
-    let open = intents::open_from_watch(&core.pool, row.id).await?;
-    let running = orders::active_from_watch(&core.pool, row.id).await? + open.len() as i64;
+    let open = intents::open_from_watch(&deps.pool, row.id).await?;
+    let running = orders::active_from_watch(&deps.pool, row.id).await? + open.len() as i64;
     if running >= i64::from(rules.max_orders) {
         return refuse(t!("watch-autorent-too-many", n = running, max = rules.max_orders));
     }
@@ -95,7 +96,7 @@ pub async fn attempt(
     }
     let fee = creation_fee_in(servers.values().copied(), c).unwrap_or(0.0);
     let now = chrono::Utc::now().timestamp();
-    let mut spend: Vec<Spend> = orders::spend_of_watch(&core.pool, row.id)
+    let mut spend: Vec<Spend> = orders::spend_of_watch(&deps.pool, row.id)
         .await?
         .into_iter()
         .map(|o| Spend {
@@ -114,14 +115,14 @@ pub async fn attempt(
     let Some(user) = owner else {
         return Ok(Reply::text(t!("watch-autorent-owner-gone", head = &head)));
     };
-    let login = ssh_login(core, user).await.map_err(|f| match f {
+    let login = ssh_login(deps, user).await.map_err(|f| match f {
         Failure::Internal(e) => e,
         Failure::User(m) => anyhow::anyhow!(m),
     })?;
     if matches!(login, SshLogin::Nothing) {
         return refuse(no_saved_login());
     }
-    let image = user.settings.default_image.clone().unwrap_or_else(|| core.cfg.default_image.clone());
+    let image = user.settings.default_image.clone().unwrap_or_else(|| deps.default_image.clone());
     let gpu = servers.get(&id).map(|s| format!("{}× {}", s.gpu_count, s.model)).unwrap_or_default();
     let plan = RentPlan {
         server: id,
@@ -148,7 +149,7 @@ pub async fn attempt(
     };
     let failed = |why: &str| t!("watch-autorent-failed-why", head = &head, server = &server, why = why);
     let note = |text: String| t!("watch-autorent-note", head = &head, text = text);
-    let (mut lines, made) = match rent_service(core, user, &plan).await {
+    let (mut lines, made) = match rent_service(deps, user, &plan).await {
         Ok(RentOutcome::Made { order, .. }) => (rented(Some(&order)), true),
         Ok(RentOutcome::Accepted { .. }) => (rented(None), true),
         Ok(RentOutcome::Refused(why)) => (vec![failed(&why)], false),

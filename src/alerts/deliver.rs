@@ -2,17 +2,16 @@
 //! a failed send is retried with backoff, and given up on after a while or when the platform
 //! says it can never succeed (the user blocked the bot, the chat is gone).
 
-use std::future::Future;
 use std::time::Duration;
 
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use super::message;
-use crate::core::Reply;
+use crate::domain::ChatKind;
+use crate::notify::{Notifier, SendError, Target};
 use crate::store::outbox;
-use crate::store::users::{self, ChatKind};
-use crate::store::{Platform, UserId};
+use crate::store::users;
 
 /// How often a sender looks for due alerts when the last round left none waiting.
 pub const EVERY: Duration = Duration::from_secs(1);
@@ -31,64 +30,6 @@ const MAX_ATTEMPTS: i32 = 8;
 const FIRST_DELAY: Duration = Duration::from_secs(2);
 const MAX_DELAY: Duration = Duration::from_secs(600);
 
-/// Why a send did not happen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendError {
-    /// Try again later (network, the platform is down); `after`: the platform said when
-    /// (a 429's `retry_after`).
-    Retry { after: Option<Duration>, why: String },
-    /// The target is gone for good (the user blocked the bot, the chat was deleted).
-    Gone(String),
-    /// This alert can never be sent (the platform rejects it as it is).
-    Permanent(String),
-    /// Not now: the platform's limit for this chat leaves no room before `after`. Not a
-    /// failed attempt; the alert waits in the outbox and keeps its place in the chat's order.
-    Later { after: Duration },
-}
-
-impl SendError {
-    pub fn retry(why: impl Into<String>) -> SendError {
-        SendError::Retry { after: None, why: why.into() }
-    }
-}
-
-/// Where an alert goes: a chat, and the user it is for when it is a private alert.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub platform: Platform,
-    /// `None`: a private alert to a user whose private chat is not known yet; the notifier
-    /// opens one with `user_platform_id` (Discord creates DM channels on demand).
-    pub chat_id: Option<String>,
-    /// A forum topic or thread within the chat.
-    pub thread_id: Option<String>,
-    pub user: Option<UserId>,
-    pub user_platform_id: Option<String>,
-}
-
-/// A platform's way of sending a reply as an alert (with the renderer it uses for replies).
-pub trait Notifier: Send + Sync {
-    fn platform(&self) -> Platform;
-
-    /// Only alerts within this scope (a console delivers its own); `None`: the whole platform.
-    fn scope(&self) -> Option<outbox::Scope> {
-        None
-    }
-
-    fn send(&self, target: &Target, reply: &Reply) -> impl Future<Output = Result<(), SendError>> + Send;
-
-    /// The chat a private alert to a user whose private chat is not known yet goes to, when
-    /// the platform says so without asking (a Telegram private chat has the user's id); a
-    /// chat found gone is then marked so.
-    fn private_chat_of(&self, _user_platform_id: &str) -> Option<String> {
-        None
-    }
-
-    /// This process starts sending the platform's alerts, taking over from another: `recent`
-    /// is what was delivered in the last minute (chat, how long ago), oldest first, for the
-    /// per-chat limits to count — the process it replaces sent them.
-    fn taking_over(&self, _recent: &[(String, Duration)]) {}
-}
-
 /// Readies `n` to take over sending: tells it what was delivered in the last minute, and
 /// waits out a second (the per-chat limit of the platform the sender before may have just
 /// used).
@@ -98,63 +39,6 @@ async fn take_over<N: Notifier>(pool: &PgPool, n: &N) {
         Err(e) => tracing::warn!(error = %e, "could not read what was delivered lately"),
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-}
-
-/// Counts a notifier's own sends per chat in a sliding window, to keep to a platform's
-/// per-chat limit (Telegram: 20 a minute per group; Discord: 5 per 5 s per channel) without
-/// holding a round: a send the window has no room for is [`SendError::Later`].
-pub struct SendWindows {
-    limit: usize,
-    span: Duration,
-    sent: std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
-}
-
-impl SendWindows {
-    pub fn new(limit: usize, span: Duration) -> SendWindows {
-        SendWindows { limit, span, sent: Default::default() }
-    }
-
-    /// Counts a send to `chat` at `now` if the window has room; else how long until it has.
-    pub fn admit(&mut self, chat: &str, now: std::time::Instant) -> Result<(), Duration> {
-        self.admit_n(chat, 1, now)
-    }
-
-    /// Counts `n` messages to `chat` (one alert split in parts) if the window has room for
-    /// all of them (for at most its limit: a longer alert waits for an empty window).
-    pub fn admit_n(&mut self, chat: &str, n: usize, now: std::time::Instant) -> Result<(), Duration> {
-        let (span, n) = (self.span, n.clamp(1, self.limit));
-        let sent = self.sent.entry(chat.to_owned()).or_default();
-        while sent.front().is_some_and(|t| now.duration_since(*t) >= span) {
-            sent.pop_front();
-        }
-        if sent.len() + n > self.limit {
-            // Room comes when the oldest sends that are in the way leave the window.
-            let blocking = sent[sent.len() + n - self.limit - 1];
-            return Err(span.saturating_sub(now.duration_since(blocking)));
-        }
-        sent.extend(std::iter::repeat_n(now, n));
-        if self.sent.len() > 10_000 {
-            self.sent.retain(|_, s| s.back().is_some_and(|t| now.duration_since(*t) < span));
-        }
-        Ok(())
-    }
-
-    /// Counts sends made before now (by another process): `ago`, oldest first.
-    pub fn seed(&mut self, chat: &str, ago: Duration) {
-        let now = std::time::Instant::now();
-        if let Some(at) = now.checked_sub(ago) {
-            let _ = self.admit(chat, at);
-        }
-    }
-
-    /// As [`SendWindows::admit_n`], as the error a notifier returns.
-    pub fn check(windows: &std::sync::Mutex<SendWindows>, chat: &str, n: usize) -> Result<(), SendError> {
-        windows
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .admit_n(chat, n, std::time::Instant::now())
-            .map_err(|after| SendError::Later { after })
-    }
 }
 
 /// Chats a round sends to at once. Alerts to one chat go one after another, in order; chats
@@ -262,7 +146,7 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
             if let Some(chat) = &chat {
                 // Later alerts to the chat are kept as gone, not sent, until it is back.
                 let kind = if row.target_user_id.is_some() { ChatKind::Dm } else { ChatKind::Group };
-                users::set_reach(pool, row.platform, chat, kind, "", users::Reach::Gone).await?;
+                users::set_reach(pool, row.platform, chat, kind, "", crate::domain::Reach::Gone).await?;
                 if let Some(user) = row.target_user_id {
                     users::forget_private_chat(pool, user, chat).await?;
                 }
@@ -353,41 +237,5 @@ async fn reclaim<N: Notifier>(pool: &PgPool, n: &N, chosen: &CancellationToken) 
                 Err(e) => tracing::warn!(error = %e, "could not take back the previous sender's claims"),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_alert_in_parts_takes_a_slot_per_part() {
-        let mut w = SendWindows::new(5, Duration::from_secs(5));
-        let t0 = std::time::Instant::now();
-        let at = |ms: u64| t0 + Duration::from_millis(ms);
-        assert_eq!(w.admit_n("c", 3, at(0)), Ok(()));
-        assert_eq!(w.admit("c", at(1000)), Ok(()));
-        // 4 in the window: two more parts wait until the first three leave (at 5 s).
-        assert_eq!(w.admit_n("c", 2, at(2000)), Err(Duration::from_secs(3)));
-        assert_eq!(w.admit("c", at(2000)), Ok(()));
-        // Full: one more waits until the oldest leaves; more parts than the limit wait for
-        // an empty window, then take it whole.
-        assert_eq!(w.admit("c", at(2500)), Err(Duration::from_millis(2500)));
-        assert_eq!(w.admit_n("c", 9, at(5000)), Err(Duration::from_secs(2)));
-        assert_eq!(w.admit_n("c", 9, at(7000)), Ok(()));
-        assert!(w.admit("c", at(7001)).is_err());
-        assert_eq!(w.admit("other", at(7001)), Ok(()), "each chat has its own window");
-    }
-
-    #[test]
-    fn sends_another_process_made_count_after_a_takeover() {
-        let mut w = SendWindows::new(5, Duration::from_secs(5));
-        for ago in [4500, 3000, 2000, 1000, 10] {
-            w.seed("c", Duration::from_millis(ago));
-        }
-        let wait = w.admit("c", std::time::Instant::now()).unwrap_err();
-        assert!(wait > Duration::from_millis(300) && wait <= Duration::from_millis(500), "{wait:?}");
-        w.seed("old", Duration::from_secs(9));
-        assert_eq!(w.admit_n("old", 5, std::time::Instant::now()), Ok(()), "older than the window: not counted");
     }
 }

@@ -13,15 +13,16 @@ use super::watch::{self, CompiledWatch, MatchSet};
 use super::{Engine, autorent, enqueue_private};
 use crate::clore::Currency;
 use crate::core::actions::Action;
-use crate::core::format::{self, per_day};
-use crate::core::services::issue_token;
 use crate::core::{ButtonStyle, Reply};
+use crate::domain::WatchId;
+use crate::domain::format::{self, per_day};
 use crate::i18n::Lang;
 use crate::market::{Query, QueryError, ServerView, Snapshot};
+use crate::services::issue_token;
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
+use crate::store::users;
 use crate::store::watches::{self, Watch};
-use crate::store::{WatchId, users};
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
@@ -62,10 +63,10 @@ pub struct Watched {
 impl Engine {
     /// One market poll. Errors fetching the market are returned (the loop backs off).
     pub async fn poll_market(&self) -> anyhow::Result<PollReport> {
-        let core = &self.core;
-        let m = core.clore.marketplace(self.cfg.market_key.as_ref()).await.context("marketplace fetch failed")?;
+        let deps = &self.deps;
+        let m = deps.clore.marketplace(self.cfg.market_key.as_ref()).await.context("marketplace fetch failed")?;
         let snap = Arc::new(Snapshot::from_market(&m.servers));
-        core.market.put(snap.clone()).await;
+        deps.market.put(snap.clone()).await;
         record_history(self, &snap).await?;
 
         let mut mem = self.memory.lock().await;
@@ -97,15 +98,15 @@ impl Engine {
             let keep = watch::remembered(&before, &now_set, fires);
             if !fires {
                 if !watch::same_servers(&before, &keep) {
-                    watches::replace_matches(&core.pool, w.id, &keep).await?;
+                    watches::replace_matches(&deps.pool, w.id, &keep).await?;
                     mem.matches.insert(w.id, keep);
                 }
                 continue;
             }
             // Rent buttons: a personal alert's are its owner's; a team alert's anyone's.
             let owner = (!row.is_team).then_some(row.owner_id);
-            let chat = users::get_chat(&core.pool, row.chat_id).await?;
-            let owner_row = users::get_user(&core.pool, row.owner_id).await?;
+            let chat = users::get_chat(&deps.pool, row.chat_id).await?;
+            let owner_row = users::get_user(&deps.pool, row.owner_id).await?;
             let lang = alert_lang(row, chat.as_ref(), owner_row.as_ref());
             if row.autorent.is_some() {
                 report.autorents += 1;
@@ -119,8 +120,7 @@ impl Engine {
                 if row.autorent.is_none() {
                     for (id, _) in cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS) {
                         let token =
-                            issue_token(&core.pool, owner, &Action::RentPrompt { server: id }, core.cfg.nav_ttl)
-                                .await?;
+                            issue_token(&deps.pool, owner, &Action::RentPrompt { server: id }, deps.nav_ttl).await?;
                         reply = reply.with_button(
                             t!("watch-rent-button", id = id.to_string()),
                             ButtonStyle::Primary,
@@ -132,7 +132,7 @@ impl Engine {
             })
             .await?;
             let Some(chat) = chat else { continue };
-            let mut tx = core.pool.begin().await?;
+            let mut tx = deps.pool.begin().await?;
             outbox::enqueue(
                 &mut *tx,
                 &NewAlert {
@@ -162,7 +162,7 @@ impl Engine {
     async fn active_watches(&self, mem: &mut WatchMemory) -> anyhow::Result<Arc<Watched>> {
         let signature: (i64, Option<chrono::DateTime<chrono::Utc>>, i64) =
             sqlx::query_as("SELECT count(*), max(updated_at), COALESCE(sum(id), 0)::int8 FROM watches WHERE active")
-                .fetch_one(&self.core.pool)
+                .fetch_one(&self.deps.pool)
                 .await?;
         if let Some(w) = &mem.watched
             && w.signature == signature
@@ -172,7 +172,7 @@ impl Engine {
         // Watches found broken leave the active set as they load; the signature taken before
         // then differs from the next poll's, which loads once more (and finds them gone).
         let (rows, compiled): (Vec<Watch>, Vec<CompiledWatch>) =
-            load_active(&self.core.pool).await?.into_iter().unzip();
+            load_active(&self.deps.pool).await?.into_iter().unzip();
         let watched = Arc::new(Watched {
             signature,
             rows: rows.into_iter().map(|w| (w.id, w)).collect(),
@@ -197,7 +197,7 @@ impl Engine {
             "SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = ANY($1) ORDER BY watch_id, server_id",
         )
         .bind(&missing)
-        .fetch_all(&self.core.pool)
+        .fetch_all(&self.deps.pool)
         .await?;
         for id in &missing {
             mem.matches.insert(WatchId(*id), Vec::new());
@@ -353,6 +353,6 @@ async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
             }
         })
         .collect();
-    history::record(&e.core.pool, &points).await?;
+    history::record(&e.deps.pool, &points).await?;
     Ok(())
 }

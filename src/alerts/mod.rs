@@ -25,7 +25,7 @@ use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::clore::ApiKey;
-use crate::core::Core;
+use crate::services::Deps;
 use market_poll::WatchMemory;
 
 /// The advisory lock that elects the polling process ("clorebot" in ASCII).
@@ -87,7 +87,7 @@ impl Default for EngineConfig {
 pub type PollProbe = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct Engine {
-    pub core: Arc<Core>,
+    pub deps: Arc<Deps>,
     pub cfg: EngineConfig,
     memory: Mutex<WatchMemory>,
     /// When this engine last compacted price history (housekeeping does it hourly).
@@ -102,9 +102,9 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(core: Arc<Core>, cfg: EngineConfig) -> Engine {
+    pub fn new(deps: Arc<Deps>, cfg: EngineConfig) -> Engine {
         Engine {
-            core,
+            deps,
             cfg,
             memory: Mutex::new(WatchMemory::default()),
             compacted: std::sync::Mutex::new(None),
@@ -136,7 +136,7 @@ impl Engine {
     pub async fn run_pollers(self: Arc<Self>, stop: CancellationToken) {
         let _unlead = Unlead(&self.leading);
         while !stop.is_cancelled() {
-            let tried = Engine::try_lead(&self.core.pool).await;
+            let tried = Engine::try_lead(&self.deps.pool).await;
             self.tried.store(true, Ordering::Relaxed);
             let lock = match tried {
                 Ok(Some(c)) => c,

@@ -15,12 +15,12 @@ use serde_json::json;
 use super::{Engine, enqueue_private};
 use crate::clore::{Currency, Order};
 use crate::core::actions::Action;
-use crate::core::format::per_day;
-use crate::core::handlers::rent::endpoint_lines;
-use crate::core::services::issue_token;
-use crate::core::services::orders::follow;
-use crate::core::services::rent::LOGIN_KEEP;
+use crate::core::views::rent::endpoint_lines;
 use crate::core::{ButtonStyle, Reply};
+use crate::domain::format::per_day;
+use crate::services::issue_token;
+use crate::services::orders::follow;
+use crate::services::rent::LOGIN_KEEP;
 use crate::store::intents::{self, Intent, Origin, Status};
 use crate::store::orders as tracked;
 use crate::store::users::{self, User};
@@ -41,7 +41,7 @@ impl Engine {
         orders: &[Order],
         listed_at: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
-        let pool = &self.core.pool;
+        let pool = &self.deps.pool;
         let mut claimed: HashSet<i64> = intents::claimed_orders(pool, user.id).await?.into_iter().collect();
         let known: HashMap<i64, DateTime<Utc>> = tracked::first_seen(pool, user.id).await?.into_iter().collect();
         let grace = chrono::Duration::from_std(self.cfg.intent_grace)?;
@@ -77,8 +77,8 @@ impl Engine {
     /// not answer, or the key was removed), telling each owner to look for themselves.
     pub async fn abandon_stale_intents(&self) -> anyhow::Result<usize> {
         let mut sent = 0;
-        for i in intents::open_older_than(&self.core.pool, self.cfg.intent_give_up).await? {
-            let Some(user) = users::get_user(&self.core.pool, i.user_id).await? else { continue };
+        for i in intents::open_older_than(&self.deps.pool, self.cfg.intent_give_up).await? {
+            let Some(user) = users::get_user(&self.deps.pool, i.user_id).await? else { continue };
             sent += self.intent_closed(&user, &i, Status::Abandoned).await?;
         }
         Ok(sent)
@@ -91,8 +91,8 @@ impl Engine {
     }
 
     async fn announce_made(&self, user: &User, i: &Intent, o: &Order) -> anyhow::Result<usize> {
-        let core = &self.core;
-        let mut tx = core.pool.begin().await?;
+        let deps = &self.deps;
+        let mut tx = deps.pool.begin().await?;
         if !intents::resolve(&mut *tx, i.id, &Status::OPEN, Status::Made, Some(o.id.db()), None).await? {
             return Ok(0);
         }
@@ -154,7 +154,7 @@ impl Engine {
             Status::Absent => "no order appeared on the account",
             _ => "Clore's order list could not be checked in time",
         };
-        let mut tx = self.core.pool.begin().await?;
+        let mut tx = self.deps.pool.begin().await?;
         if !intents::resolve(&mut *tx, i.id, &Status::OPEN, to, None, Some(reason)).await? {
             return Ok(0);
         }

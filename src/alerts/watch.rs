@@ -15,10 +15,10 @@ use crate::clore::ServerId;
 use std::collections::HashMap;
 
 use crate::clore::Currency;
+use crate::domain::WatchId;
 use crate::market::gpu::ModelFilter;
 use crate::market::query::EQ_TOLERANCE;
 use crate::market::{Query, ServerView};
-use crate::store::WatchId;
 
 /// Below this many watches one thread is quicker than starting more.
 const PARALLEL_FROM: usize = 20_000;

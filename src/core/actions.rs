@@ -5,73 +5,25 @@
 //! expiry. Confirmations are used at most once (an atomic update), so a double press — or two
 //! replicas handling the same press — never acts twice.
 
-use serde::{Deserialize, Serialize};
-
-use crate::clore::{OrderId, ServerId};
-
 use super::handlers::{market, orders, rent, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
-use crate::market::Query;
+use crate::services;
+pub use crate::services::Action;
 use crate::store::actions::{self as store_actions, Taken};
 use crate::t;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Action {
-    /// A page of `/gpus` results.
-    GpusPage {
-        query: Query,
-        page: usize,
-    },
-    ServerDetails {
-        server: ServerId,
-    },
-    /// "Rent" on a listing: shows the confirmation for that server.
-    RentPrompt {
-        server: ServerId,
-    },
-    ConfirmRent(rent::RentPlan),
-    ConfirmCancel {
-        order: OrderId,
-        issue: Option<String>,
-    },
-    ConfirmWatch(watches::WatchPlan),
-    /// Abort of a confirmation: uses up the confirm token too.
-    Abort {
-        confirm: String,
-        what: String,
-    },
-    /// Shows, once, the SSH password generated for an order that was found after an unclear
-    /// answer from Clore.
-    ShowLogin {
-        intent: crate::store::IntentId,
-    },
-}
-
-impl Action {
-    /// Confirmations act (money, orders): one use only. Navigation may be pressed again.
-    fn single_use(&self) -> bool {
-        matches!(
-            self,
-            Action::ConfirmRent(_) | Action::ConfirmCancel { .. } | Action::ConfirmWatch(_) | Action::Abort { .. }
-        )
-    }
-}
 
 impl Ctx<'_> {
     /// Stores `action` for the caller and returns its token.
     pub async fn token(&self, action: &Action) -> Result<String, Failure> {
-        let ttl = if action.single_use() { self.core.cfg.confirm_ttl } else { self.core.cfg.nav_ttl };
-        Ok(super::services::issue_token(&self.core.pool, Some(self.user.id), action, ttl).await?)
+        let ttl = action.ttl(&self.core.deps);
+        Ok(services::issue_token(&self.core.deps.pool, Some(self.user.id), action, ttl).await?)
     }
 
     /// Stores several actions for the caller in one go; their tokens, in the same order.
     pub async fn tokens(&self, actions: &[Action]) -> Result<Vec<String>, Failure> {
-        let with_ttl: Vec<(&Action, std::time::Duration)> = actions
-            .iter()
-            .map(|a| (a, if a.single_use() { self.core.cfg.confirm_ttl } else { self.core.cfg.nav_ttl }))
-            .collect();
-        Ok(super::services::issue_tokens(&self.core.pool, Some(self.user.id), &with_ttl).await?)
+        let with_ttl: Vec<(&Action, std::time::Duration)> =
+            actions.iter().map(|a| (a, a.ttl(&self.core.deps))).collect();
+        Ok(services::issue_tokens(&self.core.deps.pool, Some(self.user.id), &with_ttl).await?)
     }
 
     /// A Confirm / Abort pair for `action`: returns (confirm token, abort token). `what` is
@@ -137,7 +89,7 @@ enum Pressed {
 
 /// The action behind `token`, if the caller may press it now (a confirmation is used up).
 async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
-    let pool = &cx.core.pool;
+    let pool = &cx.core.deps.pool;
     let toast = |text: String| Ok(Pressed::Answered(PressResponse::toast(text)));
     let Some((owner, payload)) = store_actions::peek(pool, token).await? else {
         // Expired, used, or never issued: say which if we still know.
@@ -188,7 +140,7 @@ fn expired(payload: &serde_json::Value) -> Pressed {
 }
 
 async fn act(cx: &Ctx<'_>, action: Action) -> Outcome {
-    let pool = &cx.core.pool;
+    let pool = &cx.core.deps.pool;
     match action {
         Action::GpusPage { query, page } => market::gpus_page(cx, query, page).await,
         Action::ServerDetails { server } => market::server(cx, server).await,

@@ -2,8 +2,9 @@
 //! from one or added back, a group became another, a private chat was opened for a user.
 //! Front-ends report these events here and the store is changed in one place.
 
-use crate::store::users::{self, ChatKind, Reach};
-use crate::store::{Platform, UserId};
+use crate::domain::{ChatKind, Reach};
+use crate::domain::{Platform, UserId};
+use crate::store::users;
 
 use super::Core;
 
@@ -11,7 +12,7 @@ impl Core {
     /// The bot can no longer post in `chat` (removed, blocked), or can again. Alerts to a
     /// gone chat are kept in the outbox as given up (see [`users::set_reach`]).
     pub async fn chat_reach(&self, platform: Platform, chat: &str, kind: ChatKind, title: &str, reach: Reach) {
-        match users::set_reach(&self.pool, platform, chat, kind, title, reach).await {
+        match users::set_reach(&self.deps.pool, platform, chat, kind, title, reach).await {
             Ok(dropped) => {
                 tracing::info!(chat = %chat, reach = ?reach, alerts_dropped = dropped, "the bot's membership changed")
             }
@@ -23,7 +24,7 @@ impl Core {
     /// team watches, and alerts waiting for it move to the new id.
     pub async fn chat_migrated(&self, platform: Platform, from: &str, to: &str) {
         let moved = async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.deps.pool.begin().await?;
             users::migrate_chat(&mut tx, platform, from, to).await?;
             tx.commit().await
         }
@@ -36,7 +37,7 @@ impl Core {
 
     /// Remembers where private messages reach `user` (a DM channel a notifier opened).
     pub async fn remember_private_chat(&self, user: UserId, chat: &str) {
-        if let Err(e) = users::set_private_chat(&self.pool, user, chat).await {
+        if let Err(e) = users::set_private_chat(&self.deps.pool, user, chat).await {
             tracing::warn!(error = %e, "could not remember a private chat");
         }
     }

@@ -13,9 +13,9 @@ use secrecy::SecretString;
 use super::help;
 use crate::clore::validate::{MRL_MAX_HOURS, PASSWORD_MIN, check_image, check_ssh_key};
 use crate::clore::{ApiKey, Currency, OrderId, PortProto, ServerId};
+use crate::domain::WatchId;
 use crate::i18n::Lang;
 use crate::market::Query;
-use crate::store::WatchId;
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
 

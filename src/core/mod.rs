@@ -5,14 +5,13 @@
 pub mod actions;
 pub mod chats;
 pub mod command;
-pub mod format;
 pub mod handlers;
 pub mod help;
 pub mod identity;
 pub mod inline;
 pub mod reply;
-pub mod services;
 pub mod suggest;
+pub mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,16 +20,19 @@ use rand::Rng;
 use sqlx::PgPool;
 use tracing::Instrument;
 
+pub use crate::domain::{ChatKind, ChatRef, Identity, Platform};
 pub use command::{Command, ParseError, parse};
-pub use identity::{Caller, ChatKind, ChatRef, Frontend, Identity, Platform};
+pub use identity::{Caller, Frontend};
 pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Span, Text, Visibility};
 
-use crate::clore::{ApiKey, CloreClient, CloreError};
+use crate::clore::{ApiKey, CloreClient};
 use crate::i18n::{self, Lang};
 use crate::market::MarketCache;
-use crate::store::crypto::{Keyring, SecretKind};
+use crate::services::Deps;
+pub use crate::services::{Failure, explain_clore};
+use crate::store::crypto::Keyring;
+use crate::store::users;
 use crate::store::users::{Chat, User};
-use crate::store::{secrets, users};
 use crate::t;
 
 /// Knobs of the command layer; defaults are what production runs with.
@@ -69,10 +71,8 @@ impl Default for CoreConfig {
 
 /// Everything the handlers share.
 pub struct Core {
-    pub pool: PgPool,
-    pub clore: CloreClient,
-    pub keyring: Arc<Keyring>,
-    pub market: Arc<MarketCache>,
+    /// What the services and the alert engine share.
+    pub deps: Arc<Deps>,
     pub cfg: CoreConfig,
     /// Runs before every command is handled. Production has none; tests use it to make a
     /// handler fail in ways the real ones no longer do (a panic), to prove containment.
@@ -82,76 +82,7 @@ pub struct Core {
 /// See [`Core::probe`].
 pub type Probe = Arc<dyn Fn(&Command) + Send + Sync>;
 
-/// How a request failed: the user's doing (shown as is) or ours (logged, shown as a reference).
-#[derive(Debug)]
-pub enum Failure {
-    User(String),
-    Internal(anyhow::Error),
-}
-
-impl Failure {
-    pub fn user(msg: impl Into<String>) -> Failure {
-        Failure::User(msg.into())
-    }
-}
-
-impl From<CloreError> for Failure {
-    fn from(e: CloreError) -> Self {
-        Failure::User(explain_clore(&e))
-    }
-}
-
-impl From<sqlx::Error> for Failure {
-    fn from(e: sqlx::Error) -> Self {
-        Failure::Internal(anyhow::Error::new(e).context("database query failed"))
-    }
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Internal(e)
-    }
-}
-
 pub type Outcome = Result<Vec<Reply>, Failure>;
-
-/// A Clore failure in words for the person who asked, in their language.
-pub fn explain_clore(e: &CloreError) -> String {
-    match e {
-        CloreError::InvalidKey => t!("clore-invalid-key"),
-        CloreError::RateLimited { .. } => t!("clore-rate-limited"),
-        CloreError::Timeout { endpoint, .. }
-        | CloreError::Transport { endpoint, .. }
-        | CloreError::Database { endpoint }
-        | CloreError::Http { endpoint, .. }
-        | CloreError::Decode { endpoint, .. }
-        | CloreError::InvalidEndpoint { endpoint }
-        | CloreError::UnknownCode { endpoint, .. } => {
-            tracing::warn!(error = %e, "Clore failure shown to a user");
-            t!("clore-not-answering", endpoint = *endpoint)
-        }
-        CloreError::InvalidInput { endpoint, detail: None } => t!("clore-invalid-input", endpoint = *endpoint),
-        CloreError::InvalidInput { endpoint, detail: Some(d) } => {
-            t!("clore-invalid-input-detail", endpoint = *endpoint, detail = d)
-        }
-        CloreError::ExceededMaxStep { max_step } => {
-            t!("clore-max-step", max_step = crate::i18n::number(&max_step.to_string()))
-        }
-        CloreError::CanLowerEvery600Seconds { time_to_lowering } => {
-            t!("clore-lower-every", wait = format::duration(time_to_lowering.ceil() as i64))
-        }
-        CloreError::NotEnoughBalance => t!("clore-no-balance"),
-        CloreError::ServerAlreadyRented => t!("clore-already-rented"),
-        CloreError::ServerOffline => t!("clore-offline"),
-        CloreError::TooLowPrice => t!("clore-too-low"),
-        CloreError::CurrencyNotAllowed => t!("clore-currency-refused"),
-        CloreError::Refused { endpoint, error } => t!("clore-refused", endpoint = *endpoint, error = error),
-        CloreError::Invalid(v) => t!("clore-invalid", field = v.field, problem = v.problem.to_string()),
-        CloreError::CreateOrderUncertain { server_id, cause } => {
-            t!("clore-uncertain", server = server_id.to_string(), cause = explain_clore(cause))
-        }
-    }
-}
 
 /// One request's view: the core, the caller, and their rows.
 pub struct Ctx<'a> {
@@ -172,7 +103,7 @@ impl Ctx<'_> {
     /// The caller's API key if one is stored (for commands that only do more with one); a
     /// stored key that cannot be read is still an error that says to set it again.
     pub async fn api_key_if_set(&self) -> Result<Option<ApiKey>, Failure> {
-        self.core.api_key_of(&self.user).await
+        self.core.deps.api_key_of(&self.user).await
     }
 
     /// Whether the caller may manage this chat's team watches, asked of the front-end now.
@@ -194,7 +125,7 @@ impl Ctx<'_> {
         let Some(dm) = found else {
             return Err(Failure::user(t!("no-private-chat")));
         };
-        users::set_private_chat(&self.core.pool, self.user.id, &dm).await?;
+        users::set_private_chat(&self.core.deps.pool, self.user.id, &dm).await?;
         Ok(dm)
     }
 
@@ -212,23 +143,16 @@ impl Ctx<'_> {
 impl Core {
     pub fn new(pool: PgPool, clore: CloreClient, keyring: Arc<Keyring>, cfg: CoreConfig, market_ttl: Duration) -> Core {
         let market = Arc::new(MarketCache::new(clore.clone(), market_ttl));
-        Core { pool, clore, keyring, market, cfg, probe: std::sync::OnceLock::new() }
-    }
-
-    /// `user`'s API key if one is stored; a stored key that cannot be read is an error that
-    /// says to set it again.
-    pub async fn api_key_of(&self, user: &User) -> Result<Option<ApiKey>, Failure> {
-        match secrets::get(&self.pool, &self.keyring, user.id, SecretKind::CloreApiKey).await? {
-            Some(secrets::Stored::Usable(k)) => {
-                use secrecy::ExposeSecret;
-                ApiKey::parse(k.expose_secret()).map(Some).map_err(|_| Failure::user(t!("key-unreadable")))
-            }
-            Some(secrets::Stored::Undecryptable(e)) => {
-                tracing::warn!(user = %user.id, error = %e, "stored API key does not decrypt");
-                Err(Failure::user(t!("key-unreadable")))
-            }
-            None => Ok(None),
-        }
+        let deps = Arc::new(Deps {
+            pool,
+            clore,
+            keyring,
+            market,
+            default_image: cfg.default_image.clone(),
+            confirm_ttl: cfg.confirm_ttl,
+            nav_ttl: cfg.nav_ttl,
+        });
+        Core { deps, cfg, probe: std::sync::OnceLock::new() }
     }
 
     /// Handles one line of text. Text that is not a command gets a hint in private chats and
@@ -267,7 +191,7 @@ impl Core {
     /// A database hiccup here costs only the choice: the app's language is used.
     pub async fn lang_of(&self, caller: &Caller) -> Lang {
         let chosen =
-            users::chosen_locales(&self.pool, caller.platform(), &caller.who.user_id, &caller.chat.chat_id).await;
+            users::chosen_locales(&self.deps.pool, caller.platform(), &caller.who.user_id, &caller.chat.chat_id).await;
         let (user, group) = chosen.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "could not read the caller's language");
             (None, None)
@@ -345,7 +269,7 @@ impl Core {
         // A private chat is where private messages reach the caller: remember it.
         let dm = caller.in_private().then_some(caller.chat.chat_id.as_str());
         let user = users::upsert_user_reachable(
-            &self.pool,
+            &self.deps.pool,
             caller.platform(),
             &caller.who.user_id,
             &caller.who.display_name,
@@ -353,7 +277,7 @@ impl Core {
         )
         .await?;
         let chat = users::upsert_chat(
-            &self.pool,
+            &self.deps.pool,
             caller.platform(),
             &caller.chat.chat_id,
             caller.chat.kind,
@@ -364,7 +288,7 @@ impl Core {
         if let Some(app) = caller.who.locale.as_deref()
             && user.platform_locale.as_deref() != Some(app)
         {
-            users::set_platform_locale(&self.pool, user.id, app).await?;
+            users::set_platform_locale(&self.deps.pool, user.id, app).await?;
         }
         let group = chat.locale.as_deref().filter(|_| !caller.in_private());
         let lang = i18n::resolve([group, user.settings.locale.as_deref(), caller.who.locale.as_deref()]);

@@ -1,7 +1,8 @@
 //! Suggestions while a command is typed (Discord's autocomplete): GPU models on the market
 //! for a query, the caller's active orders for an order id, their watches for a watch id.
 
-use crate::store::{Platform, orders, users, watches};
+use crate::domain::Platform;
+use crate::store::{orders, users, watches};
 use crate::t;
 
 use super::Core;
@@ -45,7 +46,7 @@ impl Core {
         let mut out = Vec::new();
         match field {
             Field::Query => {
-                let Ok(snap) = self.market.get().await else { return out };
+                let Ok(snap) = self.deps.market.get().await else { return out };
                 let mut free: std::collections::BTreeMap<&str, usize> = Default::default();
                 for s in snap.servers.iter().filter(|s| !s.rented && !s.model.as_str().is_empty()) {
                     *free.entry(s.model.as_str()).or_default() += 1;
@@ -62,9 +63,11 @@ impl Core {
                     .collect();
             }
             Field::Order | Field::Watch => {
-                let Ok(Some(user)) = users::find_user(&self.pool, platform, user_platform_id).await else { return out };
+                let Ok(Some(user)) = users::find_user(&self.deps.pool, platform, user_platform_id).await else {
+                    return out;
+                };
                 if field == Field::Order {
-                    if let Ok(list) = orders::active_for_user(&self.pool, user.id).await {
+                    if let Ok(list) = orders::active_for_user(&self.deps.pool, user.id).await {
                         out = list
                             .into_iter()
                             .filter(|o| o.order_id.to_string().contains(&typed))
@@ -77,7 +80,7 @@ impl Core {
                             })
                             .collect();
                     }
-                } else if let Ok(list) = watches::list_personal(&self.pool, user.id).await {
+                } else if let Ok(list) = watches::list_personal(&self.deps.pool, user.id).await {
                     out = list
                         .into_iter()
                         .filter(|w| {

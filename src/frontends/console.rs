@@ -9,8 +9,8 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::alerts::deliver::{Notifier, SendError, Target};
-use crate::store::outbox::Scope;
+use crate::domain::Scope;
+use crate::notify::{Notifier, SendError, Target};
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;

@@ -11,7 +11,11 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::UserId;
+use crate::domain::UserId;
+
+/// Someone who hosts nothing is asked for their servers again after this long (the poll and
+/// `/myservers` both apply it).
+pub const HOST_RECHECK: std::time::Duration = std::time::Duration::from_secs(86_400);
 
 /// One account's row as claimed.
 #[derive(Debug, Clone, sqlx::FromRow)]

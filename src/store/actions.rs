@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use super::UserId;
+use crate::domain::UserId;
 
 /// What became of a press.
 #[derive(Debug, Clone, PartialEq)]

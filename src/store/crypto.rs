@@ -131,12 +131,11 @@ impl Keyring {
         Ok(Keyring { keys: out, source: MASTER_KEY_VAR })
     }
 
-    /// Parses `CLOREBOT_MASTER_KEYS` (`3:<b64>,2:<b64>`, newest first) or, failing that,
-    /// `CLOREBOT_MASTER_KEY` (one key, version 1); each may instead be given as `…_FILE`,
-    /// a path whose contents are the value (container secrets).
-    /// Variables are read through `get` (the process environment in `config`, a map in tests).
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Keyring, CryptoError> {
-        if let Some(ring) = read_var(&get, MASTER_KEYS_VAR)? {
+    /// Parses the values of `CLOREBOT_MASTER_KEYS` (`3:<b64>,2:<b64>`, newest first) or,
+    /// failing that, `CLOREBOT_MASTER_KEY` (one key, version 1), as `config` read them (from
+    /// the variables or their `…_FILE`s): this module reads no environment.
+    pub fn from_values(keys: Option<&str>, key: Option<&str>) -> Result<Keyring, CryptoError> {
+        if let Some(ring) = keys {
             let mut keys = Vec::new();
             for part in ring.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                 let Some((v, b64)) = part.split_once(':') else {
@@ -156,8 +155,8 @@ impl Keyring {
             }
             return Keyring::from_raw(keys).map(|r| Keyring { source: MASTER_KEYS_VAR, ..r });
         }
-        match read_var(&get, MASTER_KEY_VAR)? {
-            Some(b64) => Keyring::from_raw(vec![(1, decode_key(MASTER_KEY_VAR, 1, &b64)?)]),
+        match key {
+            Some(b64) => Keyring::from_raw(vec![(1, decode_key(MASTER_KEY_VAR, 1, b64)?)]),
             None => Err(CryptoError::Missing { var: MASTER_KEY_VAR }),
         }
     }
@@ -255,11 +254,6 @@ fn invalid(var: &str, problem: impl Into<String>) -> CryptoError {
     CryptoError::Invalid { var: var.to_owned(), problem: problem.into() }
 }
 
-/// `NAME`, or the file named by `NAME_FILE` (the one reader of secret variables).
-fn read_var(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<String>, CryptoError> {
-    crate::config::read_secret(get, name).map_err(|e| CryptoError::Invalid { var: e.var, problem: e.why })
-}
-
 fn decode_key(var: &str, version: i32, b64: &str) -> Result<[u8; 32], CryptoError> {
     let bytes = B64
         .decode(b64.trim())
@@ -317,53 +311,36 @@ mod tests {
     }
 
     #[test]
-    fn env_parsing_names_the_variable() {
+    fn parsing_names_the_variable() {
         let k1 = B64.encode([1u8; 32]);
         let k2 = B64.encode([2u8; 32]);
-        let env =
-            |pairs: Vec<(&'static str, String)>| move |n: &str| pairs.iter().find(|p| p.0 == n).map(|p| p.1.clone());
+        let one = |v: &str| Keyring::from_values(None, Some(v));
+        let many = |v: &str| Keyring::from_values(Some(v), None);
 
-        let r = Keyring::from_lookup(env(vec![(MASTER_KEY_VAR, k1.clone())])).unwrap();
-        assert_eq!(r.versions(), vec![1]);
-        let r = Keyring::from_lookup(env(vec![(MASTER_KEYS_VAR, format!("3:{k2}, 2:{k1}"))])).unwrap();
-        assert_eq!(r.versions(), vec![3, 2]);
+        assert_eq!(one(&k1).unwrap().versions(), vec![1]);
+        assert_eq!(many(&format!("3:{k2}, 2:{k1}")).unwrap().versions(), vec![3, 2]);
+        // The list wins over the single key.
+        assert_eq!(Keyring::from_values(Some(&format!("3:{k2}")), Some(&k1)).unwrap().versions(), vec![3]);
 
-        let e = Keyring::from_lookup(env(vec![])).unwrap_err();
+        let e = Keyring::from_values(None, None).unwrap_err();
         assert!(e.to_string().contains("CLOREBOT_MASTER_KEY is not set"), "{e}");
-        let e = Keyring::from_lookup(env(vec![(MASTER_KEY_VAR, "short".into())])).unwrap_err();
+        let e = one("short").unwrap_err();
         assert!(e.to_string().starts_with("CLOREBOT_MASTER_KEY: master key version 1"), "{e}");
-        let e = Keyring::from_lookup(env(vec![(MASTER_KEY_VAR, B64.encode([0u8; 16]))])).unwrap_err();
+        let e = one(&B64.encode([0u8; 16])).unwrap_err();
         assert!(e.to_string().contains("is 16 bytes; it must be 32"), "{e}");
-        let e = Keyring::from_lookup(env(vec![(MASTER_KEYS_VAR, format!("x:{k1}"))])).unwrap_err();
+        let e = many(&format!("x:{k1}")).unwrap_err();
         assert!(e.to_string().contains("CLOREBOT_MASTER_KEYS: key version \"x\""), "{e}");
-        let e = Keyring::from_lookup(env(vec![(MASTER_KEYS_VAR, format!("1:{k1},1:{k2}"))])).unwrap_err();
+        let e = many(&format!("1:{k1},1:{k2}")).unwrap_err();
         assert!(e.to_string().contains("appears twice"), "{e}");
-        let e =
-            Keyring::from_lookup(env(vec![(MASTER_KEY_VAR, k1.clone()), ("CLOREBOT_MASTER_KEY_FILE", "/x".into())]))
-                .unwrap_err();
-        assert!(e.to_string().contains("set only one"), "{e}");
         // No error ever repeats key material.
         assert!(!format!("{e:?}").contains(&k1));
-    }
-
-    #[test]
-    fn key_from_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("master");
-        std::fs::write(&path, format!("{}\n", B64.encode([4u8; 32]))).unwrap();
-        let p = path.display().to_string();
-        let r = Keyring::from_lookup(|n| (n == "CLOREBOT_MASTER_KEY_FILE").then(|| p.clone())).unwrap();
-        assert_eq!(r.newest_version(), 1);
-        let e = Keyring::from_lookup(|n| (n == "CLOREBOT_MASTER_KEY_FILE").then(|| "/nonexistent/m".to_owned()))
-            .unwrap_err();
-        assert!(e.to_string().starts_with("CLOREBOT_MASTER_KEY_FILE: cannot read /nonexistent/m"), "{e}");
     }
 
     #[test]
     fn generated_keys_load() {
         let k = Keyring::generate_key_b64();
         assert_eq!(B64.decode(&k).unwrap().len(), 32);
-        assert!(Keyring::from_lookup(|n| (n == MASTER_KEY_VAR).then(|| k.clone())).is_ok());
+        assert!(Keyring::from_values(None, Some(&k)).is_ok());
         assert!(!format!("{:?}", ring(&[(1, 1)])).contains("cipher"));
     }
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-pub use super::IntentId;
-use super::{UserId, WatchId};
+pub use crate::domain::IntentId;
+use crate::domain::{UserId, WatchId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

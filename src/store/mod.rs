@@ -20,14 +20,10 @@ pub mod outbox;
 pub mod pace;
 pub mod sealed;
 pub mod secrets;
-pub mod tempdb;
 pub mod users;
 pub mod watches;
 
-use std::fmt;
-
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
@@ -50,44 +46,6 @@ pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
     migrate(&pool).await?;
     Ok(pool)
 }
-
-macro_rules! id_type {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type)]
-        #[sqlx(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-
-id_type!(
-    /// A row of `users`: one person on one platform.
-    UserId
-);
-id_type!(
-    /// A row of `chats`.
-    ChatId
-);
-id_type!(
-    /// A row of `watches`; the number users see in `/watches` and type in `/unwatch`.
-    WatchId
-);
-id_type!(
-    /// A row of `outbox`.
-    OutboxId
-);
-id_type!(
-    /// A row of `rent_intents`: one attempt to create an order.
-    IntentId
-);
-
-pub use crate::core::identity::Platform;
 
 /// Takes the session-level advisory lock `key` if no other process holds it: returns the
 /// connection holding it (the lock lasts while it stays open; close it to let go), or `None`.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use super::{UserId, WatchId};
+use crate::domain::{UserId, WatchId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTrackedOrder {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use super::{OutboxId, Platform, UserId};
+use crate::domain::{OutboxId, Platform, Scope, UserId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewAlert {
@@ -93,15 +93,6 @@ pub async fn claim(
     lease: Duration,
 ) -> sqlx::Result<Vec<OutboxRow>> {
     claim_for(ex, platform, None, limit, limit, lease).await
-}
-
-/// Whose alerts a notifier delivers when it does not deliver the whole platform's (a console
-/// delivers only its own): alerts to these chats, and private alerts to these users (by
-/// platform id) whose private chat is not known yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scope {
-    pub chats: Vec<String>,
-    pub users: Vec<String>,
 }
 
 /// As [`claim`], only for alerts within `scope`, and at most `per_chat` to any one chat (the

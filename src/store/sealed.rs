@@ -9,8 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::UserId;
 use super::crypto::{CryptoError, Keyring, Sealed, SecretKind};
+use crate::domain::UserId;
 
 /// Seals `secret` for `user` and stores it until `ttl` from now; returns its id.
 pub async fn put(

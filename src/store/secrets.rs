@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{PgExecutor, PgPool};
 
-use super::UserId;
 use super::crypto::{CryptoError, Keyring, Sealed, SecretKind};
+use crate::domain::UserId;
 
 /// A stored secret as read back: usable, or present but not decryptable with the keyring
 /// (its owner is told to set it again; nothing crashes).

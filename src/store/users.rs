@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use super::{ChatId, Platform, UserId};
 use crate::clore::Currency;
+use crate::domain::{ChatId, Platform, UserId};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -148,7 +148,7 @@ pub async fn set_chat_locale(ex: impl PgExecutor<'_>, id: ChatId, locale: Option
     Ok(())
 }
 
-pub use crate::core::identity::ChatKind;
+use crate::domain::{ChatKind, Reach};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Chat {
@@ -217,14 +217,6 @@ pub async fn forget_private_chat(ex: impl sqlx::PgExecutor<'_>, user: UserId, ch
         .execute(ex)
         .await?;
     Ok(())
-}
-
-/// Whether the bot can post in a chat, as the platform last told it (Telegram's
-/// `my_chat_member`: removed from a group, blocked by the user — and added back).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    Reachable,
-    Gone,
 }
 
 /// Records that the bot was removed from (or added back to) `platform_chat_id`. While it is

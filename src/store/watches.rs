@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use super::{ChatId, UserId, WatchId};
 use crate::clore::{Currency, ServerId};
+use crate::domain::{ChatId, UserId, WatchId};
 
 /// A watch as the user asked for it. `query` and `currency` are the stored truth: the query
 /// terms as the command parser joined them (`market::query::join_terms`), read back with

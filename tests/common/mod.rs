@@ -72,7 +72,7 @@ pub async fn state(sim: &SimHandle) -> Value {
 /// A fresh, migrated database of its own for one test (on DATABASE_URL's server, or this
 /// test binary's throwaway PostgreSQL).
 pub async fn db() -> sqlx::PgPool {
-    clorebot::store::tempdb::fresh_database("test").await.expect("a fresh test database")
+    clorebot::app::tempdb::fresh_database("test").await.expect("a fresh test database")
 }
 
 /// A keyring of one master key (`byte` repeated), as version `version`.
@@ -86,16 +86,16 @@ pub struct Recorder {
     seen: std::sync::Arc<std::sync::Mutex<Vec<(String, clorebot::core::Reply)>>>,
 }
 
-impl clorebot::alerts::deliver::Notifier for Recorder {
-    fn platform(&self) -> clorebot::store::Platform {
-        clorebot::store::Platform::Console
+impl clorebot::notify::Notifier for Recorder {
+    fn platform(&self) -> clorebot::domain::Platform {
+        clorebot::domain::Platform::Console
     }
 
     async fn send(
         &self,
-        to: &clorebot::alerts::deliver::Target,
+        to: &clorebot::notify::Target,
         reply: &clorebot::core::Reply,
-    ) -> Result<(), clorebot::alerts::deliver::SendError> {
+    ) -> Result<(), clorebot::notify::SendError> {
         // A private chat not known yet opens the way the console's does.
         let chat =
             to.chat_id.clone().unwrap_or_else(|| format!("dm:{}", to.user_platform_id.as_deref().unwrap_or("?")));
@@ -189,11 +189,13 @@ impl TestApp {
 
     /// Stores `key` as console user `user`'s Clore API key (reachable at `dm:<user>`).
     pub async fn store_key_with(&self, user: &str, key: &str) {
-        use clorebot::store::{Platform, crypto::SecretKind, secrets, users};
+        use clorebot::domain::Platform;
+        use clorebot::store::{crypto::SecretKind, secrets, users};
         let dm = format!("dm:{user}");
-        let u = users::upsert_user_reachable(&self.core.pool, Platform::Console, user, user, Some(&dm)).await.unwrap();
+        let u =
+            users::upsert_user_reachable(&self.core.deps.pool, Platform::Console, user, user, Some(&dm)).await.unwrap();
         let key = secrecy::SecretString::from(key);
-        secrets::put(&self.core.pool, &self.core.keyring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
+        secrets::put(&self.core.deps.pool, &self.core.deps.keyring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
     }
 
     /// Polls the market and delivers; returns what was sent.
@@ -229,7 +231,7 @@ impl TestApp {
     }
 
     pub async fn deliver_alerts(&self) -> Vec<(String, clorebot::core::Reply)> {
-        while clorebot::alerts::deliver::deliver_once(&self.core.pool, &self.out).await.unwrap() > 0 {}
+        while clorebot::alerts::deliver::deliver_once(&self.core.deps.pool, &self.out).await.unwrap() > 0 {}
         self.out.take_alerts()
     }
 

@@ -8,8 +8,8 @@ use chrono::Utc;
 use crate::charts::{self, DateAxis, PriceChart, PricePoint};
 use crate::clore::Currency;
 use crate::core::command::HistoryPeriod;
-use crate::core::format::{money, per_day_short};
 use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::domain::format::{money, per_day_short};
 use crate::i18n::{self, Lang};
 use crate::market::{GpuModel, Query};
 use crate::store::history;
@@ -41,7 +41,7 @@ fn day_and_time(at: chrono::DateTime<Utc>) -> String {
 }
 
 pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outcome {
-    let pool = &cx.core.pool;
+    let pool = &cx.core.deps.pool;
     let since = Utc::now() - period.length();
     let wanted = query.models();
     let models: Vec<String> =
@@ -59,7 +59,7 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
     let wanted_currency = cx.currency();
     let rate = match wanted_currency {
         Currency::Usd => None,
-        c => cx.core.market.get().await.ok().and_then(|s| s.usd_rate(c)).map(|r| (c, r)),
+        c => cx.core.deps.market.get().await.ok().and_then(|s| s.usd_rate(c)).map(|r| (c, r)),
     };
     let (currency, factor) = rate.unwrap_or((Currency::Usd, 1.0));
     let (width, dates) = bucket(period);
@@ -135,7 +135,7 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
     use std::collections::BTreeMap;
     let now = Utc::now();
     let since = now - period.length();
-    let rows = crate::store::orders::spend_by_day(&cx.core.pool, cx.user.id, since, now).await?;
+    let rows = crate::store::orders::spend_by_day(&cx.core.deps.pool, cx.user.id, since, now).await?;
     if rows.is_empty() {
         return Ok(vec![Reply::text(t!("spend-none", period = period_key(period))).private()]);
     }
@@ -151,7 +151,7 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
     let main = if totals.contains_key(&cx.currency()) {
         cx.currency()
     } else {
-        let snap = cx.core.market.get().await.ok();
+        let snap = cx.core.deps.market.get().await.ok();
         let in_usd = |c: &Currency, a: f64| snap.as_ref().and_then(|s| s.usd_rate(*c)).map_or(0.0, |r| a / r);
         totals
             .iter()

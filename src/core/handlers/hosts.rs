@@ -2,24 +2,24 @@
 
 use serde_json::json;
 
-use crate::alerts::accounts::HOST_RECHECK;
 use crate::clore::{Currency, ServerSettings};
 use crate::core::command::HostSetArgs;
-use crate::core::format::per_day;
 use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::domain::format::per_day;
+use crate::store::account_polls::HOST_RECHECK;
 use crate::store::{account_polls, audit};
 use crate::t;
 
 /// Tells the account poll what a command learned: hosts' servers are watched from now on.
 async fn saw(cx: &Ctx<'_>, mine: &crate::clore::MyServers) -> Result<(), Failure> {
     let host = !mine.servers.is_empty();
-    account_polls::saw_servers(&cx.core.pool, cx.user.id, host, HOST_RECHECK).await?;
+    account_polls::saw_servers(&cx.core.deps.pool, cx.user.id, host, HOST_RECHECK).await?;
     Ok(())
 }
 
 pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
     let key = cx.api_key().await?;
-    let mine = cx.core.clore.my_servers(&key).await?;
+    let mine = cx.core.deps.clore.my_servers(&key).await?;
     saw(cx, &mine).await?;
     if mine.servers.is_empty() {
         return Ok(vec![Reply::text(t!("hosts-none"))]);
@@ -57,7 +57,7 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
 
 pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     let key = cx.api_key().await?;
-    let mine = cx.core.clore.my_servers(&key).await?;
+    let mine = cx.core.deps.clore.my_servers(&key).await?;
     saw(cx, &mine).await?;
     if !mine.servers.iter().any(|s| s.name == a.name) {
         let names: Vec<&str> = mine.servers.iter().map(|s| s.name.as_str()).collect();
@@ -67,7 +67,7 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
             yours = if names.is_empty() { t!("hosts-yours-none") } else { names.join(", ") }
         )));
     }
-    let current = cx.core.clore.server_config(&key, &a.name).await?.config;
+    let current = cx.core.deps.clore.server_config(&key, &a.name).await?.config;
     let on_demand = a.price_btc.or(current.pricing.get(Currency::Bitcoin));
     let spot = a.spot_btc.or(current.spot_pricing.get(Currency::Bitcoin));
     let (Some(on_demand), Some(spot)) = (on_demand, spot) else {
@@ -80,7 +80,7 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
         on_demand,
         spot,
     };
-    let result = cx.core.clore.set_server_settings(&key, &settings).await;
+    let result = cx.core.deps.clore.set_server_settings(&key, &settings).await;
     let detail = json!({
         "server": a.name, "availability": settings.availability, "mrl": settings.mrl_hours,
         "on_demand_btc": on_demand, "spot_btc": spot,
@@ -89,7 +89,7 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
         Ok(()) => "ok".to_owned(),
         Err(e) => format!("refused: {e}"),
     };
-    audit::record(&cx.core.pool, Some(cx.user.id), "hostset", &detail, &outcome).await?;
+    audit::record(&cx.core.deps.pool, Some(cx.user.id), "hostset", &detail, &outcome).await?;
     result?;
     Ok(vec![Reply::titled(t!("hosts-updated", name = &a.name)).with_fields(vec![
         (

@@ -7,8 +7,8 @@
 use serde_json::json;
 
 use crate::clore::{ApiKey, CloreError};
-use crate::core::format;
 use crate::core::{Ctx, Failure, Outcome, Reply};
+use crate::domain::format;
 use crate::store::crypto::SecretKind;
 use crate::store::{audit, secrets};
 use crate::t;
@@ -18,7 +18,7 @@ pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
         return Err(Failure::User(t!("key-in-group")));
     }
     let key = key.map_err(Failure::User)?;
-    let wallets = match cx.core.clore.wallets(&key).await {
+    let wallets = match cx.core.deps.clore.wallets(&key).await {
         Ok(w) => w,
         Err(CloreError::InvalidKey) => {
             return Err(Failure::User(t!("key-refused")));
@@ -27,9 +27,9 @@ pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
             return Err(Failure::User(t!("key-check-failed", reason = crate::core::explain_clore(&e))));
         }
     };
-    let mut tx = cx.core.pool.begin().await?;
+    let mut tx = cx.core.deps.pool.begin().await?;
     let secret = secrecy::SecretString::from(key.expose().to_owned());
-    let fp = secrets::put(&mut *tx, &cx.core.keyring, cx.user.id, SecretKind::CloreApiKey, &secret).await?;
+    let fp = secrets::put(&mut *tx, &cx.core.deps.keyring, cx.user.id, SecretKind::CloreApiKey, &secret).await?;
     audit::record(&mut *tx, Some(cx.user.id), "key.set", &json!({ "fingerprint": fp }), "ok").await?;
     crate::store::account_polls::fresh_key(&mut *tx, cx.user.id).await?;
     tx.commit().await?;
@@ -44,7 +44,7 @@ pub async fn set(cx: &Ctx<'_>, key: Result<ApiKey, String>) -> Outcome {
 }
 
 pub async fn status(cx: &Ctx<'_>) -> Outcome {
-    Ok(vec![match secrets::status(&cx.core.pool, cx.user.id, SecretKind::CloreApiKey).await? {
+    Ok(vec![match secrets::status(&cx.core.deps.pool, cx.user.id, SecretKind::CloreApiKey).await? {
         Some(s) => {
             Reply::text(t!("key-status", fingerprint = &s.fingerprint, saved = crate::i18n::datetime(s.updated_at)))
                 .private()
@@ -54,7 +54,7 @@ pub async fn status(cx: &Ctx<'_>) -> Outcome {
 }
 
 pub async fn remove(cx: &Ctx<'_>) -> Outcome {
-    let mut tx = cx.core.pool.begin().await?;
+    let mut tx = cx.core.deps.pool.begin().await?;
     let had = secrets::remove(&mut *tx, cx.user.id, SecretKind::CloreApiKey).await?;
     if had {
         audit::record(&mut *tx, Some(cx.user.id), "key.remove", &json!({}), "ok").await?;

@@ -3,8 +3,8 @@
 use crate::clore::Currency;
 use crate::clore::ServerId;
 use crate::core::actions::Action;
-use crate::core::format::{self, money, per_day};
 use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::domain::format::{self, money, per_day};
 use crate::i18n::number;
 use crate::market::{Query, ServerView, Snapshot};
 use crate::t;
@@ -18,7 +18,7 @@ pub fn query_currency(cx: &Ctx<'_>, q: &Query) -> Currency {
 }
 
 pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
-    let snap = cx.core.market.get().await?;
+    let snap = cx.core.deps.market.get().await?;
     let currency = query_currency(cx, &query);
     let found = query.run(&snap.servers, currency);
     let size = cx.core.cfg.page_size.max(1);
@@ -120,7 +120,7 @@ fn add_stale_note(r: &mut Reply, snap: &Snapshot) {
 }
 
 pub async fn server(cx: &Ctx<'_>, id: ServerId) -> Outcome {
-    let snap = cx.core.market.get().await?;
+    let snap = cx.core.deps.market.get().await?;
     let Some(s) = snap.server(id) else {
         return Err(Failure::user(t!("server-not-found", id = id.to_string())));
     };
@@ -171,7 +171,7 @@ pub async fn server(cx: &Ctx<'_>, id: ServerId) -> Outcome {
     let mut r = Reply::titled(title).with_fields(fields);
     // The spot market (offers, bids) needs a key: Clore does not publish it.
     if let Some(key) = cx.api_key_if_set().await? {
-        match cx.core.clore.spot_marketplace(&key, id).await {
+        match cx.core.deps.clore.spot_marketplace(&key, id).await {
             Ok(m) => {
                 let c = cx.currency();
                 let offers: Vec<f64> = m

@@ -5,16 +5,16 @@ use serde_json::json;
 
 use crate::clore::{CloreError, Currency, Order};
 use crate::core::actions::Action;
-use crate::core::format::{self, money, per_day};
-use crate::core::handlers::rent::endpoint_lines;
-use crate::core::services::orders::follow;
+use crate::core::views::rent::endpoint_lines;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::domain::format::{self, money, per_day};
+use crate::services::orders::follow;
 use crate::store::{audit, orders as tracked};
 use crate::t;
 
 pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     let key = cx.api_key().await?;
-    let mine = cx.core.clore.my_orders(&key, all).await?;
+    let mine = cx.core.deps.clore.my_orders(&key, all).await?;
     if mine.orders.is_empty() {
         return Ok(vec![Reply::text(if all { t!("orders-none") } else { t!("orders-none-active") })]);
     }
@@ -22,7 +22,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     let mut orders = mine.orders;
     // Active first, newest first.
     orders.sort_by_key(|o| (o.expired, std::cmp::Reverse(o.ct.unwrap_or(0))));
-    let mut tx = cx.core.pool.begin().await?;
+    let mut tx = cx.core.deps.pool.begin().await?;
     let mut r = Reply::titled(if all {
         t!("orders-count", n = orders.len())
     } else {
@@ -71,7 +71,7 @@ fn summary(o: &Order, now: i64) -> String {
 
 async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
     let key = cx.api_key().await?;
-    let mine = cx.core.clore.my_orders(&key, false).await?;
+    let mine = cx.core.deps.clore.my_orders(&key, false).await?;
     mine.orders
         .into_iter()
         .find(|o| o.id == order)
@@ -98,9 +98,9 @@ pub async fn cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outc
 
 pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
     let key = cx.api_key().await?;
-    let result = cx.core.clore.cancel_order(&key, order, issue.as_deref()).await;
+    let result = cx.core.deps.clore.cancel_order(&key, order, issue.as_deref()).await;
     let detail = json!({ "order": order, "issue": issue });
-    let mut tx = cx.core.pool.begin().await?;
+    let mut tx = cx.core.deps.pool.begin().await?;
     match &result {
         Ok(()) => {
             audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, "ok").await?;
@@ -127,13 +127,13 @@ pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {
     }
     let c = o.currency().unwrap_or(Currency::Usd);
     let key = cx.api_key().await?;
-    let result = cx.core.clore.set_spot_price(&key, order, price).await;
+    let result = cx.core.deps.clore.set_spot_price(&key, order, price).await;
     let detail = json!({ "order": order, "price": price, "old_price": o.price, "currency": c.api_name() });
     let outcome = match &result {
         Ok(()) => "ok".to_owned(),
         Err(e) => format!("refused: {e}"),
     };
-    audit::record(&cx.core.pool, Some(cx.user.id), "spotprice", &detail, &outcome).await?;
+    audit::record(&cx.core.deps.pool, Some(cx.user.id), "spotprice", &detail, &outcome).await?;
     match result {
         Ok(()) => Ok(vec![Reply::text(match o.price {
             Some(p) => {

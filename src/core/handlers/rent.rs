@@ -7,16 +7,17 @@ use std::collections::BTreeMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::clore::{Currency, Order, PortProto};
+use crate::clore::{Currency, PortProto};
 use crate::core::actions::Action;
 use crate::core::command::{RentArgs, RentTarget};
-use crate::core::format::{clip, money, per_day};
-pub use crate::core::services::rent::RentPlan;
-use crate::core::services::rent::{self as service, Login, RentOutcome};
+use crate::core::views::rent::{busy_text, password_reply, rented_replies, settled_text, unclear_text};
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::domain::format::{clip, money, per_day};
 use crate::market::{Query, ServerView};
+pub use crate::services::rent::RentPlan;
+use crate::services::rent::{self as service, RentOutcome};
 use crate::store::crypto::SecretKind;
-use crate::store::intents::{self, Intent, IntentId, Status};
+use crate::store::intents::{self, IntentId};
 use crate::store::sealed;
 use crate::t;
 
@@ -43,7 +44,7 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
         RentTarget::Server(id) => id,
         RentTarget::Cheapest(q) => cheapest(cx, &q, &opts).await?,
         RentTarget::IdOrModel(n, q) => {
-            let snap = cx.core.market.get().await?;
+            let snap = cx.core.deps.market.get().await?;
             if snap.servers.iter().any(|s| q.models().matches(&s.model)) { cheapest(cx, &q, &opts).await? } else { n }
         }
     };
@@ -52,7 +53,7 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
 
 /// The cheapest free server matching `q` that can be rented in the chosen currency.
 async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<ServerId, Failure> {
-    let snap = cx.core.market.get().await?;
+    let snap = cx.core.deps.market.get().await?;
     let currency = opts.currency.or(q.currency()).unwrap_or_else(|| cx.currency());
     let spot = opts.spot.is_some() || q.spot();
     let best = q
@@ -71,7 +72,7 @@ async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<ServerI
 /// Shows the confirmation for renting server `id`.
 pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) -> Outcome {
     cx.api_key().await?;
-    let snap = cx.core.market.get().await?;
+    let snap = cx.core.deps.market.get().await?;
     let Some(s) = snap.server(id) else {
         return Err(Failure::user(t!("rent-no-server", server = id.to_string())));
     };
@@ -121,7 +122,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         gpu: format!("{}× {}", s.gpu_count, s.model),
         watch: None,
     };
-    let ssh = crate::core::services::ssh_login(cx.core, &cx.user).await?.describe();
+    let ssh = crate::services::ssh_login(&cx.core.deps, &cx.user).await?.describe();
     let fee = match snap.creation_fee(currency) {
         Some(f) => money(f, currency),
         None => money(0.10, Currency::Usd),
@@ -150,8 +151,8 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         let ttl = cx.core.cfg.confirm_ttl + ENV_GRACE;
         plan.env_secret = Some(
             sealed::put(
-                &cx.core.pool,
-                &cx.core.keyring,
+                &cx.core.deps.pool,
+                &cx.core.deps.keyring,
                 cx.user.id,
                 SecretKind::RentEnv,
                 &SecretString::from(json),
@@ -167,7 +168,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     for w in warnings {
         r = r.with_text(w);
     }
-    let within = crate::core::format::span_words(cx.core.cfg.confirm_ttl.as_secs());
+    let within = crate::domain::format::span_words(cx.core.cfg.confirm_ttl.as_secs());
     r = r.with_text(if plan.spot {
         t!("rent-spot-confirm-within", within = within)
     } else {
@@ -218,19 +219,20 @@ fn takes(s: &ServerView) -> String {
 /// Confirm: rents the plan through the one rent service and says what came of it.
 pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
     if let Some(id) = plan.env_secret.take() {
-        plan.env = match sealed::take(&cx.core.pool, &cx.core.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
-            sealed::Taken::Secret(json) => {
-                serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))?
-            }
-            sealed::Taken::Gone => {
-                return Err(Failure::user(t!("rent-expired")));
-            }
-            sealed::Taken::Undecryptable(e) => {
-                return Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")));
-            }
-        };
+        plan.env =
+            match sealed::take(&cx.core.deps.pool, &cx.core.deps.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
+                sealed::Taken::Secret(json) => {
+                    serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))?
+                }
+                sealed::Taken::Gone => {
+                    return Err(Failure::user(t!("rent-expired")));
+                }
+                sealed::Taken::Undecryptable(e) => {
+                    return Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")));
+                }
+            };
     }
-    Ok(match service::rent(cx.core, &cx.user, &plan).await? {
+    Ok(match service::rent(&cx.core.deps, &cx.user, &plan).await? {
         RentOutcome::Made { order, login } => rented_replies(&plan, Some(&order), login),
         RentOutcome::Accepted { login } => rented_replies(&plan, None, login),
         RentOutcome::Refused(text) => vec![Reply::text(text)],
@@ -240,74 +242,15 @@ pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
     })
 }
 
-/// The answer to an attempt whose outcome Clore left unclear.
-pub fn unclear_text(server: ServerId) -> String {
-    t!("rent-unclear", server = server.to_string())
-}
-
-/// The answer when an earlier attempt on the same server is still open.
-pub fn busy_text(server: ServerId, open: Option<&Intent>) -> String {
-    match open {
-        Some(i) => t!("rent-busy-since", server = server.to_string(), time = crate::i18n::time(i.created_at)),
-        None => t!("rent-busy", server = server.to_string()),
-    }
-}
-
-/// What an attempt came to when reconciliation settled it first (and told its owner).
-fn settled_text(i: &Intent) -> String {
-    match (i.status, i.order_id) {
-        (Status::Made, Some(o)) => {
-            t!("rent-settled-made", order = o.to_string(), server = i.server_id.to_string())
-        }
-        (Status::Absent | Status::Refused, _) => t!("rent-settled-not-made", server = i.server_id.to_string()),
-        _ => unclear_text(ServerId::from_db(i.server_id)),
-    }
-}
-
-/// "Order N is running…" with its endpoints, plus a private note with a generated password.
-pub fn rented_replies(plan: &RentPlan, order: Option<&Order>, login: Login) -> Vec<Reply> {
-    let c = plan.currency;
-    let mut out = Vec::new();
-    let (server, gpu, price) = (plan.server.to_string(), plan.gpu.as_str(), per_day(plan.price, c));
-    let mut r = Reply::titled(match order.map(|o| o.id.to_string()) {
-        Some(order) if plan.spot => t!("rent-running-spot", order = order, server = server, gpu = gpu, price = price),
-        Some(order) => t!("rent-running", order = order, server = server, gpu = gpu, price = price),
-        None => t!("rent-accepted", server = server, gpu = gpu, price = price),
-    });
-    if let Some(o) = order {
-        if o.endpoints_ready() {
-            for line in endpoint_lines(o) {
-                r = r.with_code(line);
-            }
-        } else {
-            r = r.with_text(t!("rent-endpoints-pending"));
-        }
-    }
-    out.push(r);
-    if let Login::Generated(p) = login {
-        let label = match order {
-            Some(o) => t!("rent-password-for-order", order = o.id.to_string()),
-            None => t!("rent-password-for-server", server = plan.server.to_string()),
-        };
-        out.push(password_reply(label, &p));
-    }
-    out
-}
-
-/// A generated password under `label` ("SSH password for order 57").
-fn password_reply(label: String, p: &SecretString) -> Reply {
-    Reply::default().with_secret(label, p.clone()).with_text(t!("rent-password-once"))
-}
-
 /// "Show SSH password" on an announcement of an order found after an unclear answer: the
 /// password generated for it, shown once to its owner, then gone.
 pub async fn show_login(cx: &Ctx<'_>, intent: IntentId) -> Outcome {
     let gone = || Failure::user(t!("rent-password-gone"));
-    let Some(i) = intents::get(&cx.core.pool, intent).await?.filter(|i| i.user_id == cx.user.id) else {
+    let Some(i) = intents::get(&cx.core.deps.pool, intent).await?.filter(|i| i.user_id == cx.user.id) else {
         return Err(gone());
     };
     let Some(id) = i.login_secret else { return Err(gone()) };
-    match sealed::take(&cx.core.pool, &cx.core.keyring, cx.user.id, SecretKind::OrderLogin, id).await? {
+    match sealed::take(&cx.core.deps.pool, &cx.core.deps.keyring, cx.user.id, SecretKind::OrderLogin, id).await? {
         sealed::Taken::Secret(p) => {
             let label = match i.order_id {
                 Some(o) => t!("rent-password-for-order", order = o.to_string()),
@@ -320,22 +263,4 @@ pub async fn show_login(cx: &Ctx<'_>, intent: IntentId) -> Outcome {
             Err(Failure::Internal(anyhow::anyhow!("a generated password does not decrypt: {e}")))
         }
     }
-}
-
-/// `ssh root@host -p 10022` and `https://…` lines of an order.
-pub fn endpoint_lines(o: &Order) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some((host, port)) = o.ssh_endpoint() {
-        out.push(format!("ssh root@{host} -p {port}"));
-    }
-    if let Some(h) = &o.http_pub {
-        out.push(format!("https://{h}"));
-    }
-    if let Some(host) = o.pub_cluster.first() {
-        for f in o.port_forwards().into_iter().filter(|f| f.container != 22) {
-            let (port, public) = (f.container.to_string(), f.public.to_string());
-            out.push(t!("rent-port-forward", port = port, host = host.as_str(), public = public));
-        }
-    }
-    out
 }

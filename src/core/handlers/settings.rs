@@ -24,7 +24,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
         return Err(Failure::User(t!("settings-locale-not-admin")));
     }
     let mut s = cx.user.settings.clone();
-    let mut tx = cx.core.pool.begin().await?;
+    let mut tx = cx.core.deps.pool.begin().await?;
     let mut changed = Vec::new();
     for c in &changes {
         match c {
@@ -49,7 +49,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                 changed.push("chat_locale");
             }
             SettingChange::SshPassword(Some(p)) => {
-                secrets::put(&mut *tx, &cx.core.keyring, cx.user.id, SecretKind::SshPassword, p).await?;
+                secrets::put(&mut *tx, &cx.core.deps.keyring, cx.user.id, SecretKind::SshPassword, p).await?;
                 changed.push("password");
             }
             SettingChange::SshPassword(None) => {

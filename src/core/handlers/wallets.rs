@@ -1,12 +1,12 @@
 //! `/wallets`: balances and deposit addresses, always private.
 
-use crate::core::format::money;
 use crate::core::{Ctx, Outcome, Reply};
+use crate::domain::format::money;
 use crate::t;
 
 pub async fn wallets(cx: &Ctx<'_>) -> Outcome {
     let key = cx.api_key().await?;
-    let ws = cx.core.clore.wallets(&key).await?;
+    let ws = cx.core.deps.clore.wallets(&key).await?;
     let mut fields = Vec::new();
     for w in &ws {
         let Some(c) = w.currency() else { continue };

@@ -6,30 +6,20 @@
 use crate::clore::ServerId;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use crate::core::actions::Action;
 use crate::core::command::WatchArgs;
-use crate::core::format::{self, per_day};
 use crate::core::handlers::market::query_currency;
-use crate::core::services::{SshLogin, ssh_login};
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::domain::ChatKind;
+use crate::domain::WatchId;
+use crate::domain::format::{self, per_day};
 use crate::market::Query;
-use crate::store::WatchId;
-use crate::store::users::{self, ChatKind};
+use crate::services::{SshLogin, ssh_login};
+use crate::store::users;
 use crate::store::watches::{self, AutorentRules, NewWatch, Watch};
 use crate::t;
 
-/// A watch as confirmed (auto-rent needs a confirmation; the others are created at once).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WatchPlan {
-    pub query: Query,
-    pub query_text: String,
-    pub once: bool,
-    pub team: bool,
-    pub cooldown_secs: u64,
-    pub autorent: Option<AutorentRules>,
-}
+pub use crate::services::watches::WatchPlan;
 
 pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
     if a.here {
@@ -43,12 +33,12 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
             return Err(Failure::user(t!("watch-here-autorent")));
         }
     }
-    let count = watches::count_owned(&cx.core.pool, cx.user.id).await?;
+    let count = watches::count_owned(&cx.core.deps.pool, cx.user.id).await?;
     if count >= cx.core.cfg.max_watches_per_user {
         return Err(Failure::user(t!("watch-too-many", n = count)));
     }
     if a.here {
-        let team = watches::count_team(&cx.core.pool, cx.chat.id).await?;
+        let team = watches::count_team(&cx.core.deps.pool, cx.chat.id).await?;
         if team >= cx.core.cfg.max_watches_per_chat {
             return Err(Failure::user(t!("watch-team-too-many", n = team)));
         }
@@ -79,7 +69,7 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         return create(cx, plan).await;
     };
     cx.api_key().await?;
-    if matches!(ssh_login(cx.core, &cx.user).await?, SshLogin::Nothing) {
+    if matches!(ssh_login(&cx.core.deps, &cx.user).await?, SshLogin::Nothing) {
         return Err(Failure::user(t!("watch-autorent-needs-login")));
     }
     let max = plan.query.max_price().unwrap_or(0.0);
@@ -104,7 +94,7 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
 /// Without `daily_cap=`: each of `max_orders` orders may run a whole day at the maximum price
 /// and pay its creation fee.
 async fn default_daily_cap(cx: &Ctx<'_>, query: &Query, max_orders: u32, c: crate::clore::Currency) -> f64 {
-    let fee = cx.core.market.get().await.ok().and_then(|s| s.creation_fee(c)).unwrap_or(0.0);
+    let fee = cx.core.deps.market.get().await.ok().and_then(|s| s.creation_fee(c)).unwrap_or(0.0);
     f64::from(max_orders) * (query.max_price().unwrap_or(0.0) + fee)
 }
 
@@ -119,7 +109,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
     } else {
         let kind = ChatKind::Dm;
         let dm = cx.private_chat().await?;
-        users::upsert_chat(&cx.core.pool, cx.caller.platform(), &dm, kind, None, "").await?.id
+        users::upsert_chat(&cx.core.deps.pool, cx.caller.platform(), &dm, kind, None, "").await?.id
     };
     let models = plan.query.models().phrases();
     let new = NewWatch {
@@ -138,7 +128,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         autorent: plan.autorent.clone(),
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.
-    let snap = cx.core.market.get().await.ok();
+    let snap = cx.core.deps.market.get().await.ok();
     let now: Vec<(ServerId, f64)> = snap
         .as_ref()
         .map(|s| {
@@ -150,7 +140,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
                 .collect()
         })
         .unwrap_or_default();
-    let mut tx = cx.core.pool.begin().await?;
+    let mut tx = cx.core.deps.pool.begin().await?;
     let w = watches::create(&mut *tx, &new).await?;
     if plan.autorent.is_none() {
         watches::replace_matches(&mut *tx, w.id, &now).await?;
@@ -188,9 +178,9 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
 
 pub async fn list(cx: &Ctx<'_>) -> Outcome {
     let (title, ws) = if cx.caller.in_private() {
-        (t!("watch-list-personal"), watches::list_personal(&cx.core.pool, cx.user.id).await?)
+        (t!("watch-list-personal"), watches::list_personal(&cx.core.deps.pool, cx.user.id).await?)
     } else {
-        (t!("watch-list-team"), watches::list_team(&cx.core.pool, cx.chat.id).await?)
+        (t!("watch-list-team"), watches::list_team(&cx.core.deps.pool, cx.chat.id).await?)
     };
     if ws.is_empty() {
         return Ok(vec![Reply::text(if cx.caller.in_private() {
@@ -236,7 +226,7 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
 /// reveal nothing about other people's watches.
 async fn editable(cx: &Ctx<'_>, id: WatchId) -> Result<Watch, Failure> {
     let nope = || Failure::user(t!("watch-not-found", id = id.to_string()));
-    let w = watches::get(&cx.core.pool, id).await?.ok_or_else(nope)?;
+    let w = watches::get(&cx.core.deps.pool, id).await?.ok_or_else(nope)?;
     // The platform is asked only for a team watch of this very chat that is not the caller's.
     let mine = w.owner_id == cx.user.id;
     if mine || (w.is_team && w.chat_id == cx.chat.id && cx.is_chat_admin().await?) { Ok(w) } else { Err(nope()) }
@@ -244,7 +234,7 @@ async fn editable(cx: &Ctx<'_>, id: WatchId) -> Result<Watch, Failure> {
 
 pub async fn unwatch(cx: &Ctx<'_>, id: WatchId) -> Outcome {
     let w = editable(cx, id).await?;
-    watches::delete(&cx.core.pool, w.id).await?;
+    watches::delete(&cx.core.deps.pool, w.id).await?;
     Ok(vec![Reply::text(t!("watch-deleted", id = id.to_string(), query = &w.query))])
 }
 
@@ -253,12 +243,12 @@ pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Ou
     match duration {
         Some(d) => {
             let until = chrono::Utc::now() + chrono::Duration::seconds(d.as_secs() as i64);
-            watches::snooze(&cx.core.pool, w.id, Some(until)).await?;
+            watches::snooze(&cx.core.deps.pool, w.id, Some(until)).await?;
             let (duration, until) = (format::duration(d.as_secs() as i64), crate::i18n::datetime(until));
             Ok(vec![Reply::text(t!("watch-snoozed", id = id.to_string(), duration = duration, until = until))])
         }
         None => {
-            watches::snooze(&cx.core.pool, w.id, None).await?;
+            watches::snooze(&cx.core.deps.pool, w.id, None).await?;
             Ok(vec![Reply::text(t!("watch-awake", id = id.to_string()))])
         }
     }

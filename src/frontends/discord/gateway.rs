@@ -9,8 +9,8 @@ use serenity::model::application::Interaction;
 use serenity::model::gateway::{GatewayIntents, Ready};
 use tokio_util::sync::CancellationToken;
 
+use super::DiscordConfig;
 use super::{Discord, interactions};
-use crate::config::DiscordConfig;
 
 struct Handler {
     discord: Arc<Discord>,

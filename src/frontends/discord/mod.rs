@@ -5,12 +5,14 @@
 //! DMs. Work after the first answer goes through Discord's REST API (serenity's `Http`).
 
 pub mod commands;
+mod config;
 pub mod forms;
 mod gateway;
 pub mod interactions;
 pub mod render;
 pub mod verify;
 
+pub use config::DiscordConfig;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,9 +22,8 @@ use serenity::http::{Http, HttpBuilder};
 use serenity::model::id::ApplicationId;
 use tokio_util::task::TaskTracker;
 
-use crate::alerts::deliver::{Notifier, SendError, SendWindows, Target};
-use crate::config::DiscordConfig;
 use crate::core::{ChatRef, Core, Frontend, Identity, Platform, Reply};
+use crate::notify::{Notifier, SendError, SendWindows, Target};
 
 /// The public REST base; anything else (a proxy, the tests' fake) is reached through
 /// serenity's proxy setting, which works only with its own rate limiter off.
@@ -154,9 +155,6 @@ pub struct DiscordNotifier {
     /// Under Discord's global limit of 50 requests a second.
     overall: Arc<governor::DefaultDirectRateLimiter>,
 }
-
-/// The replica holding this advisory lock sends the Discord alerts.
-pub const DELIVERY_LOCK: i64 = 0x6463_616c_7274;
 
 /// A later part of a split alert is tried this many more times, waiting at most this long,
 /// and all later parts together are given at most [`LATER_PARTS_WITHIN`].

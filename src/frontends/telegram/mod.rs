@@ -4,10 +4,12 @@
 //! user's private chat, and the group gets a one-line note. Alerts go out through
 //! [`TelegramNotifier`]. Like every front-end it only translates.
 
+mod config;
 pub mod render;
 pub mod send;
 mod webhook;
 
+pub use config::{TelegramConfig, telegram_limits};
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -29,11 +31,10 @@ use url::Url;
 
 pub use send::{Place, Sender};
 
-use crate::alerts::deliver::{self, Notifier, SendError, SendWindows, Target};
-use crate::config::TelegramConfig;
 use crate::core::{Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply, Visibility, command, help};
+use crate::domain::Reach;
 use crate::i18n::{self, Lang};
-use crate::store::users::Reach;
+use crate::notify::{Notifier, SendError, SendWindows, Target};
 use crate::t;
 
 /// The updates we act on; Telegram remembers the list, so it is sent with every request.
@@ -42,13 +43,6 @@ const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::Call
 const ANONYMOUS_ADMIN: u64 = 1087968824;
 /// Update ids remembered to drop a webhook delivery Telegram repeats.
 const SEEN_MAX: usize = 4096;
-/// The advisory lock of the process that long-polls ("tgpoll" in ASCII), and how often the
-/// others look whether it is free (and the poller whether it still holds it).
-const POLL_LOCK: i64 = 0x7467_706f_6c6c;
-const LOCK_RETRY: Duration = Duration::from_secs(5);
-/// With a webhook, the replica holding this lock sends the alerts.
-pub const DELIVERY_LOCK: i64 = 0x7467_616c_7274;
-
 /// The bot as Telegram knows it (`getMe`).
 #[derive(Debug, Clone)]
 pub struct Me {
@@ -69,8 +63,6 @@ pub struct Telegram {
     /// Updates being handled: shutdown lets them finish.
     tasks: TaskTracker,
     frontend: Arc<TelegramFrontend>,
-    /// The process that long-polls also sends the alerts (see [`Telegram::deliver_alerts`]).
-    delivers: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -101,7 +93,7 @@ fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
 }
 
 impl Telegram {
-    /// Builds the front-end (no request is made yet: [`Telegram::run`] starts it). Needs a
+    /// Builds the front-end (no request is made yet: `app::telegram::run` starts it). Needs a
     /// Tokio runtime: the send throttle runs as a task.
     pub fn new(core: Arc<Core>, cfg: TelegramConfig) -> anyhow::Result<Arc<Telegram>> {
         let token = cfg.token.expose_secret();
@@ -115,7 +107,6 @@ impl Telegram {
         Ok(Arc::new(Telegram {
             core,
             frontend: Arc::new(TelegramFrontend { bot: direct, token: Arc::from(token) }),
-            delivers: std::sync::atomic::AtomicBool::new(false),
             sender,
             poll_bot,
             webhook_url: cfg.webhook_url,
@@ -132,19 +123,12 @@ impl Telegram {
         self.me.get()
     }
 
-    /// The notifier that sends this platform's alerts.
     /// Whether updates come by long polling (else by webhook).
     pub fn polls(&self) -> bool {
         self.webhook_url.is_none()
     }
 
-    /// With long polling, the process that polls also sends the alerts (from the next time
-    /// it is chosen): every message to Telegram then leaves one process, whose limiter keeps
-    /// the bot's limits. Without this, alerts are for the caller to deliver.
-    pub fn deliver_alerts(&self) {
-        self.delivers.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
+    /// The notifier that sends this platform's alerts.
     pub fn notifier(&self) -> TelegramNotifier {
         TelegramNotifier {
             sender: self.sender.clone(),
@@ -158,34 +142,26 @@ impl Telegram {
         self.webhook_url.is_some().then(|| webhook::router(self.clone()))
     }
 
-    /// Runs until `stop`: introduces the bot (`getMe`, `setMyCommands`), then takes updates by
-    /// long polling, or sets the webhook and waits while the HTTP listener feeds them in. Ends
-    /// early (to be restarted with backoff) if Telegram cannot be reached or rejects the token.
-    pub async fn run(self: Arc<Self>, stop: CancellationToken) {
-        let result = async {
-            self.introduce().await?;
-            match &self.webhook_url {
-                Some(url) => {
-                    self.direct_call(
-                        self.sender
-                            .direct
-                            .set_webhook(url.clone())
-                            .secret_token(self.webhook_secret.expose_secret().to_owned())
-                            .allowed_updates(ALLOWED),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("setWebhook failed: {e}"))?;
-                    tracing::info!(url = %url, "Telegram sends updates to the webhook");
-                    stop.cancelled().await;
-                    anyhow::Ok(())
-                }
-                None => self.poll_when_chosen(&stop).await,
-            }
-        }
-        .await;
-        if let Err(e) = result {
-            tracing::error!(error = %e, "the Telegram front-end stopped");
-        }
+    /// Sets the webhook (with its secret) that Telegram posts updates to; the HTTP listener
+    /// feeds them in through [`Telegram::webhook_router`].
+    pub async fn set_webhook(&self) -> anyhow::Result<()> {
+        let Some(url) = &self.webhook_url else { anyhow::bail!("no webhook URL is configured") };
+        self.direct_call(
+            self.sender
+                .direct
+                .set_webhook(url.clone())
+                .secret_token(self.webhook_secret.expose_secret().to_owned())
+                .allowed_updates(ALLOWED),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("setWebhook failed: {e}"))?;
+        tracing::info!(url = %url, "Telegram sends updates to the webhook");
+        Ok(())
+    }
+
+    /// Waits for the updates being handled to finish (at shutdown, or when this process stops
+    /// polling).
+    pub async fn finish(&self) {
         self.tasks.close();
         self.tasks.wait().await;
         self.tasks.reopen();
@@ -200,7 +176,7 @@ impl Telegram {
 
     /// `getMe` and `setMyCommands`: the command menu in English for everyone, and in each
     /// other language for the users whose app is set to it.
-    async fn introduce(&self) -> anyhow::Result<()> {
+    pub async fn introduce(&self) -> anyhow::Result<()> {
         let me = match self.sender.direct.get_me().await {
             Ok(me) => me,
             Err(RequestError::Api(ApiError::InvalidToken)) => {
@@ -223,46 +199,10 @@ impl Telegram {
         Ok(())
     }
 
-    /// Telegram lets one process poll a bot (a second gets `409 Conflict`): of the processes
-    /// on this database, the one holding an advisory lock polls, and the others wait to take
-    /// over when it goes.
-    async fn poll_when_chosen(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
-        crate::store::while_holding(
-            &self.core.pool,
-            POLL_LOCK,
-            LOCK_RETRY,
-            "polls Telegram",
-            stop,
-            |chosen| async move {
-                // A poller that just died may have answered a chat a moment ago: a second passes
-                // before this one answers anything (Telegram: 1 a second per chat).
-                tokio::select! {
-                    _ = chosen.cancelled() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-                // Alerts are sent while this process polls, and stop (after their round) when it
-                // stops.
-                let deliver = async {
-                    if self.delivers.load(std::sync::atomic::Ordering::SeqCst) {
-                        deliver::run_chosen(self.core.pool.clone(), self.notifier(), deliver::EVERY, chosen.clone())
-                            .await;
-                    }
-                };
-                let poll = async {
-                    let polled = self.poll(&chosen).await;
-                    chosen.cancel();
-                    polled
-                };
-                tokio::join!(poll, deliver).0
-            },
-        )
-        .await
-    }
-
     /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update handed on as it
     /// comes; the offset moves past an update only once it is handed on. Returns when told to
     /// stop (`stop` is cancelled too when the polling lock is lost).
-    async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
+    pub async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
         self.direct_call(self.sender.direct.delete_webhook())
             .await
             .map_err(|e| anyhow::anyhow!("deleteWebhook failed: {e}"))?;

@@ -12,8 +12,8 @@ use teloxide::types::{ChatId, InputFile, LinkPreviewOptions, MessageId, ParseMod
 use teloxide::{ApiError, Bot, RequestError};
 
 use super::render::{self, CAPTION_MAX, MESSAGE_MAX};
-use crate::alerts::deliver::SendError;
 use crate::core::Reply;
+use crate::notify::SendError;
 
 /// Tries per message when Telegram answers 429: it says how long to wait, and we do.
 const RATE_LIMIT_TRIES: u32 = 3;

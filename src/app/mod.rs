@@ -3,6 +3,9 @@
 //! tests); [`App::serve`] hosts the long-running parts under supervision, with the HTTP
 //! listener, until told to stop — and then lets work under way finish.
 
+pub mod telegram;
+pub mod tempdb;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -23,9 +26,10 @@ use crate::alerts::{Engine, deliver};
 use crate::clore::CloreClient;
 use crate::config::{Config, DiscordConfig, TelegramConfig};
 use crate::core::Core;
+use crate::domain::Platform;
 use crate::frontends::discord::Discord;
 use crate::frontends::telegram::Telegram;
-use crate::store::{self, Platform};
+use crate::store;
 
 /// A task that dies is restarted after this, doubling per failure in a row up to `RESTART_MAX`.
 const RESTART_FIRST: Duration = Duration::from_secs(1);
@@ -34,6 +38,9 @@ const RESTART_MAX: Duration = Duration::from_secs(60);
 const RESTART_HEALTHY: Duration = Duration::from_secs(120);
 /// `/readyz` gives the database this long to answer.
 const DB_CHECK: Duration = Duration::from_secs(3);
+/// The replica holding this advisory lock sends the Discord alerts ("dcalrt" in ASCII): one
+/// process at a time, since Discord's 50 requests a second are per bot.
+const DISCORD_DELIVERY_LOCK: i64 = 0x6463_616c_7274;
 
 pub struct App {
     pub core: Arc<Core>,
@@ -56,14 +63,14 @@ impl App {
         let keyring = cfg.require_keyring()?;
         let pool = match &cfg.database_url {
             Some(url) => store::connect(url.expose_secret()).await?,
-            None => store::tempdb::fresh_database("clorebot").await?,
+            None => tempdb::fresh_database("clorebot").await?,
         };
         store::secrets::check_keyring(&pool, &keyring).await?;
         let client = CloreClient::new(cfg.clore).context("failed to build the Clore client")?;
         // Every process on this database keeps each key's pace together.
         client.share_pace(Arc::new(store::pace::DbPace::new(pool.clone())));
         let core = Arc::new(Core::new(pool, client, keyring, cfg.core, cfg.market_ttl));
-        let engine = Arc::new(Engine::new(core.clone(), cfg.engine));
+        let engine = Arc::new(Engine::new(core.deps.clone(), cfg.engine));
         Ok(App {
             core,
             engine,
@@ -99,16 +106,15 @@ impl App {
     /// one process at a time: with long polling the one that polls, with a webhook the one
     /// holding the delivery lock.
     pub fn start_telegram(&self, tg: Arc<Telegram>) {
-        use crate::frontends::telegram::DELIVERY_LOCK;
-        if tg.polls() {
-            tg.deliver_alerts();
-        } else {
-            let (pool, notifier) = (self.core.pool.clone(), tg.notifier());
+        let polls = tg.polls();
+        if !polls {
+            let (pool, notifier) = (self.core.deps.pool.clone(), tg.notifier());
             self.supervise("telegram-alerts", move |stop| {
-                deliver::run_elected(pool.clone(), notifier.clone(), deliver::EVERY, DELIVERY_LOCK, stop)
+                deliver::run_elected(pool.clone(), notifier.clone(), deliver::EVERY, telegram::DELIVERY_LOCK, stop)
             });
         }
-        self.supervise("telegram", move |stop| tg.clone().run(stop));
+        let pool = self.core.deps.pool.clone();
+        self.supervise("telegram", move |stop| telegram::run(tg.clone(), pool.clone(), polls, stop));
     }
 
     /// The long-running process (`clorebot run`): the engine, the HTTP listener on `listener`
@@ -139,17 +145,11 @@ impl App {
                 self.supervise("discord-gateway", move |stop| dc.clone().run_gateway(cfg.clone(), stop));
             }
             let guild = cfg.guild_id;
-            let (pool, notifier) = (self.core.pool.clone(), dc.notifier(&cfg)?);
+            let (pool, notifier) = (self.core.deps.pool.clone(), dc.notifier(&cfg)?);
             self.supervise("discord", move |stop| dc.clone().run(guild, stop));
             // One process at a time sends alerts: Discord's 50 requests a second are per bot.
             self.supervise("discord-alerts", move |stop| {
-                deliver::run_elected(
-                    pool.clone(),
-                    notifier.clone(),
-                    deliver::EVERY,
-                    crate::frontends::discord::DELIVERY_LOCK,
-                    stop,
-                )
+                deliver::run_elected(pool.clone(), notifier.clone(), deliver::EVERY, DISCORD_DELIVERY_LOCK, stop)
             });
         }
         let stop = self.stop.clone();
@@ -176,7 +176,7 @@ impl App {
         } else {
             tracing::info!("stopped cleanly");
         }
-        self.core.pool.close().await;
+        self.core.deps.pool.close().await;
     }
 }
 
@@ -366,7 +366,7 @@ async fn readyz(State(h): State<Health>) -> impl IntoResponse {
 async fn readiness(h: &Health) -> Result<String, String> {
     let applied: Vec<i64> = tokio::time::timeout(
         DB_CHECK,
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&h.core.pool),
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&h.core.deps.pool),
     )
     .await
     .map_err(|_| format!("the database did not answer within {} s", DB_CHECK.as_secs()))?
@@ -385,7 +385,7 @@ async fn readiness(h: &Health) -> Result<String, String> {
         return Ok("database ok; Clore is polled by another process".into());
     }
     let window = h.engine.cfg.market_poll * 2;
-    match h.core.clore.last_reached() {
+    match h.core.deps.clore.last_reached() {
         Some(t) if t.elapsed() <= window => Ok(format!("database ok; Clore answered {} s ago", t.elapsed().as_secs())),
         Some(t) => Err(format!("Clore has not answered for {} s", t.elapsed().as_secs())),
         None => Err("Clore has not answered yet".into()),
@@ -393,7 +393,7 @@ async fn readiness(h: &Health) -> Result<String, String> {
 }
 
 async fn metrics_text(State(h): State<Health>) -> impl IntoResponse {
-    match tokio::time::timeout(DB_CHECK, store::outbox::backlog(&h.core.pool)).await {
+    match tokio::time::timeout(DB_CHECK, store::outbox::backlog(&h.core.deps.pool)).await {
         Ok(Ok((n, oldest))) => {
             metrics::gauge!("clorebot_outbox_backlog").set(n as f64);
             metrics::gauge!("clorebot_outbox_oldest_seconds").set(oldest.as_secs_f64());

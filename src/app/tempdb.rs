@@ -26,9 +26,7 @@ static SERVER: OnceLock<Result<PgConnectOptions, String>> = OnceLock::new();
 
 /// Where fresh databases are made: `DATABASE_URL` if set, else this process's throwaway server.
 pub fn server_options() -> anyhow::Result<PgConnectOptions> {
-    if let Ok(url) = std::env::var("DATABASE_URL")
-        && !url.trim().is_empty()
-    {
+    if let Some(url) = crate::config::database_url_from_env() {
         return url.parse::<PgConnectOptions>().context("DATABASE_URL is not a valid PostgreSQL URL");
     }
     SERVER.get_or_init(|| start_server().map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
@@ -43,9 +41,7 @@ pub async fn fresh_database(prefix: &str) -> anyhow::Result<PgPool> {
 pub async fn fresh_database_url(prefix: &str) -> anyhow::Result<String> {
     let (name, pool) = create(prefix).await?;
     pool.close().await;
-    if let Ok(url) = std::env::var("DATABASE_URL")
-        && !url.trim().is_empty()
-    {
+    if let Some(url) = crate::config::database_url_from_env() {
         let mut u = url::Url::parse(url.trim()).context("DATABASE_URL is not a valid URL")?;
         u.set_path(&format!("/{name}"));
         return Ok(u.to_string());
@@ -62,7 +58,10 @@ pub async fn drop_database(name: &str) -> anyhow::Result<()> {
         anyhow::bail!("not a database made here: {name:?}");
     }
     let mut admin = connect_admin(&server_options()?).await?;
-    sqlx::query(sqlf!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&mut admin).await.context("failed to drop")?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .context("failed to drop")?;
     admin.close().await.ok();
     Ok(())
 }
@@ -71,7 +70,7 @@ async fn create(prefix: &str) -> anyhow::Result<(String, PgPool)> {
     let base = server_options()?;
     let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
     let mut admin = connect_admin(&base).await?;
-    sqlx::query(sqlf!("CREATE DATABASE \"{name}\""))
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut admin)
         .await
         .context("failed to create a database")?;
@@ -81,7 +80,7 @@ async fn create(prefix: &str) -> anyhow::Result<(String, PgPool)> {
         .connect_with(base.database(&name))
         .await
         .with_context(|| format!("failed to connect to the new database {name}"))?;
-    super::migrate(&pool).await?;
+    crate::store::migrate(&pool).await?;
     Ok((name, pool))
 }
 
@@ -230,8 +229,7 @@ fn command(drop_to: &[String], program: &Path) -> Command {
 /// --bindir`, or the newest `/usr/lib/postgresql/*/bin`.
 pub fn find_bindir() -> anyhow::Result<PathBuf> {
     let has_both = |d: &Path| d.join("initdb").is_file() && d.join("postgres").is_file();
-    let mut candidates: Vec<PathBuf> =
-        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let mut candidates: Vec<PathBuf> = crate::config::path_from_env();
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
         && out.status.success()
     {

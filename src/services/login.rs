@@ -3,7 +3,7 @@
 
 use secrecy::SecretString;
 
-use crate::core::{Core, Failure};
+use super::{Deps, Failure};
 use crate::store::crypto::SecretKind;
 use crate::store::secrets;
 use crate::store::users::User;
@@ -37,11 +37,11 @@ impl SshLogin {
 
 /// `user`'s saved login. A saved password that no longer decrypts counts as none (logged):
 /// a new one is generated, rather than an order made that nobody can enter.
-pub async fn ssh_login(core: &Core, user: &User) -> Result<SshLogin, Failure> {
+pub async fn ssh_login(deps: &Deps, user: &User) -> Result<SshLogin, Failure> {
     if let Some(k) = &user.settings.ssh_key {
         return Ok(SshLogin::Key(k.clone()));
     }
-    Ok(match secrets::get(&core.pool, &core.keyring, user.id, SecretKind::SshPassword).await? {
+    Ok(match secrets::get(&deps.pool, &deps.keyring, user.id, SecretKind::SshPassword).await? {
         Some(secrets::Stored::Usable(p)) => SshLogin::Password(p),
         Some(secrets::Stored::Undecryptable(e)) => {
             tracing::warn!(user = %user.id, error = %e, "saved SSH password does not decrypt; treating it as unset");

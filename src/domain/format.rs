@@ -1,7 +1,7 @@
 //! How numbers read in replies: money per day and per hour, durations, percentages.
 //! All of it in the current language ([`crate::i18n`]): `$0.45` reads `0,45 $` in German.
 
-use crate::clore::Currency;
+use super::Currency;
 use crate::i18n::number;
 use crate::t;
 

@@ -6,8 +6,8 @@ use chrono::DateTime;
 use sqlx::PgConnection;
 
 use crate::clore::Order;
+use crate::domain::{UserId, WatchId};
 use crate::store::orders::{self as tracked, NewTrackedOrder};
-use crate::store::{UserId, WatchId};
 
 /// How an order listed by Clore is followed for its owner's alerts.
 pub fn track_row(user: UserId, o: &Order) -> NewTrackedOrder {

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use rand::Rng;
 
-use crate::core::actions::Action;
-use crate::store::UserId;
+use super::Action;
+use crate::domain::UserId;
 use crate::store::actions as store_actions;
 
 const TOKEN_LEN: usize = 16;

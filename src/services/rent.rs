@@ -13,16 +13,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::orders::follow;
+use super::{Deps, Failure};
 use crate::clore::{
     ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderId, OrderKind, PortProto, ServerId,
 };
-use crate::core::format::per_day;
-use crate::core::services::orders::follow;
-use crate::core::{Core, Failure};
+use crate::domain::WatchId;
+use crate::domain::format::per_day;
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
-use crate::store::{WatchId, account_polls, audit, orders as tracked, sealed, watches};
+use crate::store::{account_polls, audit, orders as tracked, sealed, watches};
 use crate::t;
 
 /// Length of a generated SSH password: strong, and within Clore's 32-character limit.
@@ -87,8 +88,8 @@ pub enum RentOutcome {
 use super::SshLogin;
 
 /// Rents `plan` for `user` with their key (DESIGN §6: written ahead, reconciled after).
-pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutcome, Failure> {
-    let key = core.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::t!("no-key")))?;
+pub async fn rent(deps: &Deps, user: &User, plan: &RentPlan) -> Result<RentOutcome, Failure> {
+    let key = deps.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::t!("no-key")))?;
     let mut req = CreateOrder::on_demand(plan.server, plan.image.clone(), plan.currency);
     req.kind = if plan.spot {
         OrderKind::Spot { price: plan.price }
@@ -97,7 +98,7 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     };
     req.ports = plan.ports.clone();
     req.env = plan.env.clone();
-    let login = match super::ssh_login(core, user).await? {
+    let login = match super::ssh_login(deps, user).await? {
         SshLogin::Key(k) => {
             req.ssh_key = Some(k);
             Login::SavedKey
@@ -118,30 +119,30 @@ pub async fn rent(core: &Core, user: &User, plan: &RentPlan) -> Result<RentOutco
     };
     if let Err(e) = req.validate() {
         // Nothing leaves: this is a plain refusal, no intent needed.
-        let why = crate::core::explain_clore(&CloreError::Invalid(e));
+        let why = super::explain_clore(&CloreError::Invalid(e));
         return Ok(RentOutcome::Refused(t!("rent-cannot-send", why = why)));
     }
-    let intent = match write_ahead(core, user, plan, &login).await? {
+    let intent = match write_ahead(deps, user, plan, &login).await? {
         Begun::Started(i) => i,
         Begun::Busy(open) => return Ok(RentOutcome::Busy(open)),
     };
-    let result = match tokio::time::timeout(CALL_LIMIT, core.clore.create_order(&key, &req)).await {
+    let result = match tokio::time::timeout(CALL_LIMIT, deps.clore.create_order(&key, &req)).await {
         Ok(r) => r,
         Err(_) => Err(CloreError::CreateOrderUncertain {
             server_id: plan.server,
             cause: Box::new(CloreError::Timeout { endpoint: "create_order", after: CALL_LIMIT }),
         }),
     };
-    conclude(core, user, &key, plan, &intent, result, login).await
+    conclude(deps, user, &key, plan, &intent, result, login).await
 }
 
 /// Commits the intent (and a generated password, sealed) before anything is sent; `Busy`
 /// (with that attempt) when an earlier attempt on the same server is still open.
-async fn write_ahead(core: &Core, user: &User, plan: &RentPlan, login: &Login) -> Result<Begun, Failure> {
-    let mut tx = core.pool.begin().await?;
+async fn write_ahead(deps: &Deps, user: &User, plan: &RentPlan, login: &Login) -> Result<Begun, Failure> {
+    let mut tx = deps.pool.begin().await?;
     let login_secret = match login {
         Login::Generated(p) => {
-            Some(sealed::put(&mut *tx, &core.keyring, user.id, SecretKind::OrderLogin, p, LOGIN_KEEP).await?)
+            Some(sealed::put(&mut *tx, &deps.keyring, user.id, SecretKind::OrderLogin, p, LOGIN_KEEP).await?)
         }
         _ => None,
     };
@@ -170,7 +171,7 @@ fn origin(plan: &RentPlan) -> Origin {
 /// Records what Clore answered; the intent moves only from "pending", so if reconciliation
 /// settled it first (a very slow answer) its outcome stands and was announced already.
 async fn conclude(
-    core: &Core,
+    deps: &Deps,
     user: &User,
     key: &ApiKey,
     plan: &RentPlan,
@@ -190,11 +191,11 @@ async fn conclude(
         }
         Err(e) => (Status::Refused, None, Some(e.to_string()), format!("refused: {e}")),
     };
-    let mut tx = core.pool.begin().await?;
+    let mut tx = deps.pool.begin().await?;
     let order_id = order.map(|o| o.id.db());
     if !intents::resolve(&mut *tx, intent.id, &[Status::Pending], status, order_id, why.as_deref()).await? {
         tx.rollback().await?;
-        let now = intents::get(&core.pool, intent.id).await?;
+        let now = intents::get(&deps.pool, intent.id).await?;
         return Ok(now.map(RentOutcome::Settled).unwrap_or(RentOutcome::Unclear));
     }
     audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
@@ -216,26 +217,26 @@ async fn conclude(
     tx.commit().await?;
     Ok(match result {
         Ok(CreatedOrder { order: Some(o) }) => {
-            core.market.invalidate();
+            deps.market.invalidate();
             RentOutcome::Made { order: Box::new(o), login }
         }
         Ok(CreatedOrder { order: None }) => {
-            core.market.invalidate();
+            deps.market.invalidate();
             RentOutcome::Accepted { login }
         }
         Err(CloreError::CreateOrderUncertain { .. }) => RentOutcome::Unclear,
-        Err(e) => RentOutcome::Refused(refusal_text(core, user, key, plan, &e).await),
+        Err(e) => RentOutcome::Refused(refusal_text(deps, user, key, plan, &e).await),
     })
 }
 
 /// A clear refusal in words for the person who asked; every one says nothing was made.
-async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e: &CloreError) -> String {
+async fn refusal_text(deps: &Deps, user: &User, key: &ApiKey, plan: &RentPlan, e: &CloreError) -> String {
     let id = plan.server;
     let server = id.to_string();
     let c = plan.currency;
     match e {
         CloreError::Refused { error, .. } if error == "price-changed" => {
-            let now = core
+            let now = deps
                 .market
                 .get_within(Duration::ZERO)
                 .await
@@ -249,7 +250,7 @@ async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e
                 None => t!("rent-price-changed-unknown", server = server),
             }
         }
-        CloreError::ServerAlreadyRented => match own_order_on(core, user, key, id).await {
+        CloreError::ServerAlreadyRented => match own_order_on(deps, user, key, id).await {
             Some(order) => t!("rent-already-yours", server = server, order = order.to_string()),
             None => t!("rent-taken", server = server),
         },
@@ -257,24 +258,24 @@ async fn refusal_text(core: &Core, user: &User, key: &ApiKey, plan: &RentPlan, e
         CloreError::ServerOffline => t!("rent-went-offline", server = server),
         CloreError::CurrencyNotAllowed => t!("rent-currency-dropped", server = server, currency = c.symbol()),
         CloreError::TooLowPrice => t!("rent-bid-too-low", bid = per_day(plan.price, c), server = server),
-        other => t!("rent-refused-other", why = crate::core::explain_clore(other)),
+        other => t!("rent-refused-other", why = super::explain_clore(other)),
     }
 }
 
 /// The user's own running order on `server`, if Clore lists one: "already rented" may mean
 /// they rent it themselves (made on the dashboard, or by an attempt settled earlier).
-async fn own_order_on(core: &Core, user: &User, key: &ApiKey, server: ServerId) -> Option<OrderId> {
-    match core.clore.my_orders(key, false).await {
+async fn own_order_on(deps: &Deps, user: &User, key: &ApiKey, server: ServerId) -> Option<OrderId> {
+    match deps.clore.my_orders(key, false).await {
         Ok(mine) => {
             let o = mine.orders.into_iter().find(|o| !o.expired && o.server_id == Some(server))?;
             let row = super::orders::track_row(user.id, &o);
-            if let Err(e) = tracked::track(&core.pool, &row).await {
+            if let Err(e) = tracked::track(&deps.pool, &row).await {
                 tracing::warn!(error = %e, "could not follow an order found after an already-rented answer");
             }
             Some(o.id)
         }
         Err(_) => {
-            tracked::active_on_server(&core.pool, user.id, server.db()).await.ok().flatten().map(OrderId::from_db)
+            tracked::active_on_server(&deps.pool, user.id, server.db()).await.ok().flatten().map(OrderId::from_db)
         }
     }
 }

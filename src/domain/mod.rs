@@ -1,0 +1,15 @@
+//! The bottom layer: plain values every other layer speaks in — who and where (`identity`),
+//! the numbers of our own rows (`ids`), money and how numbers read (`money`, `format`),
+//! durations as people type them (`duration`), and where messages can go (`reach`).
+//! It imports nothing of clorebot but the foundation (`i18n`, `text`).
+
+pub mod format;
+pub mod identity;
+pub mod ids;
+pub mod money;
+pub mod reach;
+
+pub use identity::{ChatKind, ChatRef, Identity, Platform};
+pub use ids::{ChatId, IntentId, OutboxId, UserId, WatchId};
+pub use money::Currency;
+pub use reach::{Reach, Scope};
