@@ -1,10 +1,20 @@
 //! `clorebot sim`: a stand-in for api.clore.ai on loopback, so the demo, the tests and the
 //! benchmarks run offline. See the README for its control API.
+//!
+//! - `state.rs`: the world — accounts, servers, orders, spot bids, the simulated clock — and
+//!   its rules, refusing as Clore refuses.
+//! - `shapes.rs`: the API's JSON — request bodies read as Clore reads them, the world answered
+//!   in the real API's shapes.
+//! - `market.rs`: the seeded market the world starts with; `script.rs`: the demo's market
+//!   moving on its own.
+//! - `api.rs`: HTTP — the endpoints with Clore's auth, rate limits and injected faults, and
+//!   the `/_sim/` routes; `control.rs`: what that control API changes, for tests and the demo.
 
 pub mod api;
 pub mod control;
 pub mod market;
 pub mod script;
+mod shapes;
 pub mod state;
 
 use std::net::SocketAddr;
