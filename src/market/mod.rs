@@ -1,5 +1,5 @@
 //! The market as clorebot sees it: GPU names normalised (`gpu.rs`), the `/gpus` and
-//! `/watch` query language (`query.rs`), and a shared, cached snapshot of the marketplace
+//! `/watch` query language (`query/`), and a shared, cached snapshot of the marketplace
 //! (`snapshot.rs`).
 
 pub mod gpu;

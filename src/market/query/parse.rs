@@ -1,0 +1,571 @@
+//! Terms into a [`Query`]: the parser, the field names and values users type, and the
+//! [`QueryError`] naming the term not understood. Anything not understood is an error,
+//! never silently ignored.
+
+use serde::{Deserialize, Serialize};
+
+use super::Query;
+use super::eval::{Cond, SortKey};
+use super::lex::{Op, Term, is_op_char, split_op, split_op_text, split_terms};
+use crate::clore::Currency;
+use crate::market::gpu::ModelFilter;
+use crate::market::snapshot::parse_version;
+use crate::t;
+use crate::text::{ECHO_MAX, clip};
+
+/// Most results one query returns; more is never shown, and it bounds the work of sorting
+/// for a watch.
+const MAX_LIMIT: usize = 1000;
+
+/// The problem is phrased to follow "I didn't understand `term`: …", in the language of the
+/// command being parsed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{term}`: {problem}")]
+pub struct QueryError {
+    pub term: String,
+    pub problem: String,
+}
+
+/// A problem may quote a value; it is bounded like any echo of input.
+const PROBLEM_MAX: usize = 200;
+
+impl QueryError {
+    pub(super) fn new(term: impl Into<String>, problem: impl Into<String>) -> QueryError {
+        QueryError { term: clip(&term.into(), ECHO_MAX), problem: crate::text::bound(&problem.into(), PROBLEM_MAX) }
+    }
+}
+
+/// A query longer than this is refused: no real search needs more, and watches store and
+/// repeat their query.
+const MAX_TERMS: usize = 24;
+const MAX_QUERY_CHARS: usize = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Field {
+    Gpus,
+    Price,
+    Ram,
+    Vram,
+    Cpus,
+    Down,
+    Up,
+    Cc,
+    Reliability,
+    Rating,
+    Mrl,
+    Cuda,
+}
+
+/// Each field's name in queries (the same in every language).
+const FIELDS: [(Field, &str); 12] = [
+    (Field::Gpus, "gpus"),
+    (Field::Price, "price"),
+    (Field::Ram, "ram"),
+    (Field::Vram, "vram"),
+    (Field::Cpus, "cpus"),
+    (Field::Down, "down"),
+    (Field::Up, "up"),
+    (Field::Cc, "cc"),
+    (Field::Reliability, "reliability"),
+    (Field::Rating, "rating"),
+    (Field::Mrl, "mrl"),
+    (Field::Cuda, "cuda"),
+];
+
+impl Field {
+    fn parse(lower: &str) -> Option<Field> {
+        FIELDS.iter().find(|f| f.1 == lower).map(|f| f.0)
+    }
+
+    pub(super) fn name(self) -> &'static str {
+        FIELDS.iter().find(|f| f.0 == self).map_or("", |f| f.1)
+    }
+}
+
+/// Words that take `=` but are settings, not server fields.
+const SETTINGS: [&str; 4] = ["max", "currency", "sort", "limit"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) enum Value {
+    Num(f64),
+    Version(u32, u32),
+    Text(String),
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Result<Query, QueryError> {
+        Parser::new(split_terms(text)?).run()
+    }
+
+    /// Parses the words already split by the command parser (quoted phrases are single items,
+    /// quotes removed). An item holding white space can only have been quoted, so it is a
+    /// model phrase whatever it says.
+    pub fn from_terms(terms: &[String]) -> Result<Query, QueryError> {
+        let terms = terms.iter().map(|t| Term { text: t.clone(), quoted: t.contains(char::is_whitespace) }).collect();
+        Parser::new(terms).run()
+    }
+
+    /// Parses text written by [`join_terms`](super::join_terms) (a stored watch's query)
+    /// exactly as [`Query::from_terms`] parsed the terms it was joined from.
+    pub fn from_joined(text: &str) -> Result<Query, QueryError> {
+        let terms: Vec<String> = split_terms(text)?.into_iter().map(|t| t.text).collect();
+        Query::from_terms(&terms)
+    }
+}
+
+struct Parser {
+    terms: Vec<Term>,
+    pos: usize,
+    query: Query,
+    phrases: Vec<String>,
+}
+
+impl Parser {
+    fn new(terms: Vec<Term>) -> Parser {
+        Parser { terms, pos: 0, query: Query::default(), phrases: Vec::new() }
+    }
+
+    fn run(mut self) -> Result<Query, QueryError> {
+        let chars: usize = self.terms.iter().map(|t| t.text.chars().count() + 1).sum();
+        if self.terms.len() > MAX_TERMS || chars > MAX_QUERY_CHARS {
+            let all: Vec<&str> = self.terms.iter().map(|t| t.text.as_str()).collect();
+            let problem = t!("query-too-long", terms = MAX_TERMS, chars = MAX_QUERY_CHARS);
+            return Err(QueryError::new(all.join(" "), problem));
+        }
+        while self.pos < self.terms.len() {
+            self.term()?;
+        }
+        self.query.models = ModelFilter::new(self.phrases);
+        Ok(self.query)
+    }
+
+    /// The terms from `start` to the current position, as written: what an error names.
+    fn span(&self, start: usize) -> String {
+        self.terms[start..self.pos.min(self.terms.len())].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
+    fn next_text(&mut self) -> Option<String> {
+        let t = self.terms.get(self.pos)?.text.clone();
+        self.pos += 1;
+        Some(t)
+    }
+
+    fn term(&mut self) -> Result<(), QueryError> {
+        let start = self.pos;
+        let Term { text, quoted } = &self.terms[start];
+        let (text, quoted) = (text.clone(), *quoted);
+        self.pos += 1;
+        if text.trim().is_empty() {
+            return Err(QueryError::new(format!("\"{text}\""), t!("query-empty-model")));
+        }
+        if quoted {
+            self.phrases.push(text);
+            return Ok(());
+        }
+        let lower = text.to_ascii_lowercase();
+        match lower.as_str() {
+            "spot" => self.query.spot = true,
+            "ondemand" | "on-demand" => self.query.spot = false,
+            "all" => self.query.include_rented = true,
+            _ => {
+                if let Some(digits) = gpu_shorthand(&lower) {
+                    let n = digits.parse::<u32>().map_err(|_| QueryError::new(&text, t!("query-too-many-gpus")))?;
+                    if n == 0 {
+                        return Err(QueryError::new(&text, t!("query-zero-gpus")));
+                    }
+                    self.push(Field::Gpus, Op::Ge, Value::Num(f64::from(n)));
+                } else if let Some(at) = lower.find(is_op_char) {
+                    // Byte positions agree: ASCII lower-casing keeps lengths.
+                    let (op, rest) =
+                        split_op(&text[at..]).ok_or_else(|| QueryError::new(&text, t!("query-unknown-operator")))?;
+                    self.expression(start, &lower[..at], op, rest.to_owned())?;
+                } else if Field::parse(&lower).is_some() || SETTINGS.contains(&lower.as_str()) {
+                    self.spaced_expression(start, &lower)?;
+                } else {
+                    self.phrases.push(text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `ram >= 64`, `ram >=64`, `cc in [DE, NL]`: the operator in the next term.
+    fn spaced_expression(&mut self, start: usize, name: &str) -> Result<(), QueryError> {
+        let Some(next) = self.next_text() else {
+            return Err(QueryError::new(self.span(start), t!("query-expected-operator-value", name = name)));
+        };
+        let next_lower = next.to_ascii_lowercase();
+        if next_lower == "in" || next_lower.starts_with("in[") {
+            return self.expression(start, name, Op::In, next[2..].to_owned());
+        }
+        match split_op(&next) {
+            Some((op, rest)) => self.expression(start, name, op, rest.to_owned()),
+            None => Err(QueryError::new(self.span(start), t!("query-expected-operator"))),
+        }
+    }
+
+    /// `name op value`, the value maybe still in the following terms.
+    fn expression(&mut self, start: usize, name: &str, op: Op, value: String) -> Result<(), QueryError> {
+        let mut value = value.trim().to_owned();
+        if value.is_empty() {
+            match self.next_text() {
+                Some(v) => value = v,
+                None => {
+                    let span = self.span(start);
+                    let op = if op == Op::In { "in" } else { split_op_text(&span) };
+                    return Err(QueryError::new(&span, t!("query-missing-value", op = op)));
+                }
+            }
+        }
+        // `[DE, NL]` and `sort=-gpus, price` arrive split at the spaces.
+        if value.starts_with('[') {
+            while !value.contains(']') {
+                let Some(more) = self.next_text() else {
+                    return Err(QueryError::new(self.span(start), t!("query-unclosed-bracket")));
+                };
+                value.push(' ');
+                value.push_str(&more);
+            }
+        }
+        while name == "sort" && value.ends_with(',') {
+            let Some(more) = self.next_text() else { break };
+            value.push_str(&more);
+        }
+        let problem = match name {
+            "" => self.price_bound(op, &value),
+            "max" => setting(op, "max=0.5").and_then(|()| self.price_bound(Op::Le, &value)),
+            "currency" => setting(op, "currency=usd").and_then(|()| self.set_currency(&value)),
+            "sort" => setting(op, "sort=-gpus,price").and_then(|()| self.set_sort(&value)),
+            "limit" => setting(op, "limit=10").and_then(|()| self.set_limit(&value)),
+            _ => match Field::parse(name) {
+                Some(field) => self.condition(field, op, &value),
+                None => Err(unknown_field(name)),
+            },
+        };
+        problem.map_err(|p| QueryError::new(self.span(start), p))
+    }
+
+    fn push(&mut self, field: Field, op: Op, value: Value) {
+        self.query.conds.push(Cond { field, op, values: vec![value] });
+    }
+
+    fn price_bound(&mut self, op: Op, value: &str) -> Result<(), String> {
+        if !matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+            return Err(t!("query-price-bound"));
+        }
+        let v = parse_value(Field::Price, value)?;
+        no_empty_ceiling(op, &v)?;
+        self.push(Field::Price, op, v);
+        Ok(())
+    }
+
+    fn set_currency(&mut self, value: &str) -> Result<(), String> {
+        let c =
+            Currency::parse(value).ok_or_else(|| t!("query-unknown-currency", currency = clip(value.trim(), 20)))?;
+        self.query.currency = Some(c);
+        Ok(())
+    }
+
+    fn set_sort(&mut self, value: &str) -> Result<(), String> {
+        for key in value.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            let k = SortKey::parse(&key.to_ascii_lowercase())
+                .ok_or_else(|| t!("query-unknown-sort-key", key = key, fields = field_names()))?;
+            self.query.sort.push(k);
+        }
+        Ok(())
+    }
+
+    fn set_limit(&mut self, value: &str) -> Result<(), String> {
+        match value.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => {
+                self.query.limit = Some(n);
+                Ok(())
+            }
+            _ => Err(t!("query-limit-range", max = MAX_LIMIT)),
+        }
+    }
+
+    fn condition(&mut self, field: Field, op: Op, value: &str) -> Result<(), String> {
+        let is_list = value.starts_with('[');
+        let op = match op {
+            Op::Eq if is_list => Op::In,
+            Op::In if !is_list => return Err(t!("query-in-takes-list")),
+            _ if is_list && op != Op::In => return Err(t!("query-list-needs-in")),
+            op => op,
+        };
+        if field == Field::Cc && !matches!(op, Op::Eq | Op::Ne | Op::In) {
+            return Err(t!("query-cc-operators"));
+        }
+        let values = if op == Op::In {
+            let inner =
+                value.strip_prefix('[').and_then(|v| v.strip_suffix(']')).ok_or_else(|| t!("query-text-after-list"))?;
+            let items = inner.split([',', ' ']).map(str::trim).filter(|i| !i.is_empty());
+            let values = items.map(|i| parse_value(field, i)).collect::<Result<Vec<_>, _>>()?;
+            if values.is_empty() {
+                return Err(t!("query-empty-list"));
+            }
+            values
+        } else {
+            vec![parse_value(field, value)?]
+        };
+        if field == Field::Price {
+            values.iter().try_for_each(|v| no_empty_ceiling(op, v))?;
+        }
+        self.query.conds.push(Cond { field, op, values });
+        Ok(())
+    }
+}
+
+/// `<0`, `<=0`, `max=0`: a ceiling no price is under matches nothing, ever.
+fn no_empty_ceiling(op: Op, v: &Value) -> Result<(), String> {
+    match (op, v) {
+        (Op::Lt | Op::Le, Value::Num(n)) if *n <= 0.0 => Err(t!("query-zero-ceiling")),
+        _ => Ok(()),
+    }
+}
+
+fn setting(op: Op, example: &str) -> Result<(), String> {
+    if op == Op::Eq { Ok(()) } else { Err(t!("query-setting-equals", example = example)) }
+}
+
+/// `x2` or `2x` → `2`.
+fn gpu_shorthand(lower: &str) -> Option<&str> {
+    let digits = lower.strip_prefix('x').or_else(|| lower.strip_suffix('x'))?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+fn field_names() -> String {
+    FIELDS.map(|f| f.1).join(", ")
+}
+
+fn unknown_field(name: &str) -> String {
+    t!("query-unknown-field", name = name, fields = field_names())
+}
+
+fn parse_value(field: Field, raw: &str) -> Result<Value, String> {
+    match field {
+        Field::Cc => {
+            if raw.len() == 2 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+                Ok(Value::Text(raw.to_ascii_uppercase()))
+            } else {
+                Err(t!("query-not-country", value = raw))
+            }
+        }
+        Field::Cuda => match parse_version(raw) {
+            Some((a, b)) => Ok(Value::Version(a, b)),
+            None => Err(t!("query-not-cuda", value = raw)),
+        },
+        Field::Reliability => {
+            let (digits, percent) = match raw.strip_suffix('%') {
+                Some(d) => (d, true),
+                None => (raw, false),
+            };
+            let n = parse_number(digits)?;
+            if n > 100.0 {
+                return Err(t!("query-reliability-range"));
+            }
+            Ok(Value::Num(if percent || n > 1.0 { n / 100.0 } else { n }))
+        }
+        Field::Rating => match parse_number(raw)? {
+            n if n <= 5.0 => Ok(Value::Num(n)),
+            _ => Err(t!("query-rating-range")),
+        },
+        Field::Price => match raw.trim_start_matches('$').parse::<f64>() {
+            Ok(n) if n.is_finite() && n >= 0.0 => Ok(Value::Num(n)),
+            Ok(_) => Err(t!("query-not-price", value = raw)),
+            Err(_) => Err(t!("query-not-number", value = raw)),
+        },
+        _ => parse_number(raw).map(Value::Num),
+    }
+}
+
+/// Every field is a size, count or share: finite and not negative.
+fn parse_number(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        Ok(_) => Err(t!("query-negative", value = raw)),
+        Err(_) => Err(t!("query-not-number", value = raw)),
+    }
+}
+
+impl SortKey {
+    fn parse(lower: &str) -> Option<SortKey> {
+        let (descending, name) = match lower.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, lower.strip_prefix('+').unwrap_or(lower)),
+        };
+        let field = if name == "id" { None } else { Some(Field::parse(name)?) };
+        Some(SortKey { field, descending })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::market::query::tests::q;
+
+    #[test]
+    fn spellings_of_one_query_parse_alike() {
+        let groups: &[&[&str]] = &[
+            &["ram>=64", "ram >= 64", "ram >=64", "ram>= 64", "RAM>=64", "ram >= 64"],
+            &["cc in [DE,NL]", "cc in [DE, NL]", "cc in [ DE , NL ]", "cc=[DE,NL]", "cc in[de,nl]", "CC IN [de nl]"],
+            &["x2", "2x", "gpus>=2", "gpus >= 2"],
+            &["<=0.5", "max=0.5", "price<=0.5", "price <= 0.5", "<= 0.5", "max = 0.5"],
+            &["\"rtx 3090\"", "\"RTX  3090\"", "rtx3090", "geforce-rtx-3090"],
+            &["rtx 3090", "RTX 3090"],
+            &["reliability>=0.9", "reliability>=90", "reliability>=90%"],
+            &["currency=btc", "currency=bitcoin", "currency=BTC"],
+            &["4090 spot x2", "x2 spot 4090", "SPOT 4090 X2"],
+            &["gpus==2", "gpus=2"],
+        ];
+        for group in groups {
+            let first = q(group[0]);
+            for text in &group[1..] {
+                assert_eq!(q(text), first, "{text:?} vs {:?}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn from_terms_reads_quoted_items_as_phrases() {
+        let terms = |ts: &[&str]| ts.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        let cases: &[(&[&str], &str)] = &[
+            (&["rtx 3090", "x2"], "\"rtx 3090\" x2"),
+            (&["cc", "in", "[DE,", "NL]"], "cc in [DE, NL]"),
+            (&["ram", ">=", "64"], "ram>=64"),
+            (&["4090", "spot"], "4090 spot"),
+            // A phrase with a space is a model even if it reads like a keyword or expression.
+            (&["ram >= 64"], "\"ram >= 64\""),
+        ];
+        for (ts, text) in cases {
+            assert_eq!(Query::from_terms(&terms(ts)), Ok(q(text)), "{ts:?}");
+        }
+        assert_eq!(
+            Query::from_terms(&terms(&["4090", ""])),
+            Err(QueryError { term: "\"\"".to_owned(), problem: "a model name can't be empty".to_owned() })
+        );
+    }
+
+    #[test]
+    fn errors_name_the_term() {
+        // (query, the term named, a part of the problem)
+        let cases = [
+            ("foo=1", "foo=1", "unknown field `foo`; fields are gpus, price, ram, vram, cpus, down, up, cc"),
+            ("4090 bar>=2", "bar>=2", "unknown field `bar`"),
+            ("ram>=lots", "ram>=lots", "`lots` is not a number"),
+            ("ram >= lots", "ram >= lots", "`lots` is not a number"),
+            ("ram>=-1", "ram>=-1", "finite number, 0 or more"),
+            ("vram>=inf", "vram>=inf", "finite number"),
+            ("<-1", "<-1", "not a price"),
+            ("max=-0.5", "max=-0.5", "not a price"),
+            ("price<NaN", "price<NaN", "not a price"),
+            ("<inf", "<inf", "not a price"),
+            ("<abc", "<abc", "`abc` is not a number"),
+            ("=0.5", "=0.5", "a price bound is"),
+            ("!=0.5", "!=0.5", "a price bound is"),
+            ("max<0.5", "max<0.5", "only `=` works here"),
+            ("currency=eur", "currency=eur", "unknown currency `eur`"),
+            ("currency>usd", "currency>usd", "only `=`"),
+            ("sort=cheap", "sort=cheap", "unknown sort key `cheap`"),
+            ("sort=-gpus,bogus", "sort=-gpus,bogus", "unknown sort key `bogus`"),
+            ("limit=0", "limit=0", "from 1 to 1000"),
+            ("limit=1001", "limit=1001", "from 1 to 1000"),
+            ("limit=ten", "limit=ten", "from 1 to 1000"),
+            ("limit=-1", "limit=-1", "from 1 to 1000"),
+            ("cc in [DE,NL", "cc in [DE,NL", "the `[` is never closed"),
+            ("cc in [DE, NL", "cc in [DE, NL", "the `[` is never closed"),
+            ("cc in [DE,NL]x", "cc in [DE,NL]x", "unexpected text after `]`"),
+            ("cc in []", "cc in []", "the list is empty"),
+            ("cc in DE", "cc in DE", "`in` takes a list"),
+            ("cc<DE", "cc<DE", "cc compares only with =, != or in"),
+            ("cc>=[DE]", "cc>=[DE]", "a list goes with `in`"),
+            ("cc=DEU", "cc=DEU", "`DEU` is not a country code"),
+            ("cc in [DE,N1]", "cc in [DE,N1]", "`N1` is not a country code"),
+            ("cuda>=twelve", "cuda>=twelve", "not a CUDA version"),
+            ("reliability>=101", "reliability>=101", "percentage up to 100"),
+            ("reliability>=x%", "reliability>=x%", "`x` is not a number"),
+            ("rating>6", "rating>6", "from 0 to 5"),
+            ("ram>=", "ram>=", "missing value after `>=`"),
+            ("4090 ram >=", "ram >=", "missing value after `>=`"),
+            ("ram", "ram", "expected an operator and a value"),
+            ("cuda 12", "cuda 12", "expected an operator"),
+            ("cc in", "cc in", "missing value after `in`"),
+            ("<", "<", "missing value after `<`"),
+            ("x0", "x0", "at least 1 GPU"),
+            ("0x", "0x", "at least 1 GPU"),
+            ("x99999999999", "x99999999999", "more GPUs"),
+            ("ram!64", "ram!64", "unknown operator"),
+            ("4090 \"rtx 3090", "\"rtx 3090", "the quote is never closed"),
+            ("\"\"", "\"\"", "a model name can't be empty"),
+            ("🙂=1", "🙂=1", "unknown field `🙂`"),
+        ];
+        for (text, term, problem) in cases {
+            match Query::parse(text) {
+                Ok(query) => panic!("{text:?} should fail, parsed as {query:?}"),
+                Err(e) => {
+                    assert_eq!(e.term, term, "term named for {text:?}");
+                    assert!(e.problem.contains(problem), "problem for {text:?}: {:?}", e.problem);
+                    assert_eq!(e.to_string(), format!("`{term}`: {}", e.problem));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let odd = [
+            "",
+            " ",
+            "\"",
+            "\"\"\"",
+            "[",
+            "]",
+            "[[",
+            "in",
+            "cc in",
+            "cc in [",
+            "=",
+            "==",
+            "!",
+            "<>",
+            "<=>",
+            "x",
+            "xx",
+            "x-1",
+            "1x1",
+            "🙂",
+            "é=1",
+            "ram>=é",
+            "cc=é1",
+            "cc in [é]",
+            "sort=",
+            "sort=,",
+            "sort=-",
+            "limit=",
+            "currency=",
+            "max=",
+            "cuda>=.",
+            "cuda>=1.2.3",
+            "reliability>=%",
+            "“rtx 3090”",
+            "“",
+            "\u{0}",
+            "ﬀ=1",
+        ];
+        for text in odd {
+            let _ = Query::parse(text);
+            let _ = Query::from_terms(&text.split(' ').map(str::to_owned).collect::<Vec<_>>());
+        }
+        // Every sequence of up to three pieces of query syntax.
+        let pieces = ["ram", ">=", "64", "in", "[DE,", "NL]", "[", "]", "<", "=", "x2", "\"", "cc", "sort=", "-gpus,"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let _ = Query::parse(&format!("{a} {b} {c}"));
+                    let _ = Query::parse(&format!("{a}{b}{c}"));
+                }
+            }
+        }
+    }
+}
