@@ -403,7 +403,7 @@ pub fn parse_duration(text: &str, unit: Unit) -> Option<Duration> {
         };
         return (secs.is_finite() && secs > 0.0 && secs < 1e9).then(|| Duration::from_secs_f64(secs));
     }
-    crate::core::command::parse_duration(t).ok()
+    crate::domain::parse_duration(t).ok()
 }
 
 /// Reads variables: empty counts as unset; `…_FILE` for secrets.

@@ -3,12 +3,14 @@
 //! durations as people type them (`duration`), and where messages can go (`reach`).
 //! It imports nothing of clorebot but the foundation (`i18n`, `text`).
 
+pub mod duration;
 pub mod format;
 pub mod identity;
 pub mod ids;
 pub mod money;
 pub mod reach;
 
+pub use duration::parse_duration;
 pub use identity::{ChatKind, ChatRef, Identity, Platform};
 pub use ids::{ChatId, IntentId, OutboxId, UserId, WatchId};
 pub use money::Currency;

@@ -1,0 +1,107 @@
+//! `/key [status|remove|delete]`, `/key [set] <api key>` and `/settings [name=value]…`
+//! (`currency=`, `image=`, `sshkey=`, `password=`, `locale=`; `none` resets): the caller's
+//! own key and settings. Both may carry a secret, which an error never repeats.
+
+use secrecy::SecretString;
+
+use super::common::{short, split_first, terms};
+use super::{Command, ParseError, SettingChange, help};
+use crate::clore::ApiKey;
+use crate::clore::validate::{PASSWORD_MIN, check_image, check_ssh_key};
+use crate::i18n::Lang;
+use crate::t;
+
+/// `/key`, `/key status`, `/key remove`, `/key [set] <api key>`.
+pub(super) fn parse_key(rest: &str) -> Result<Command, ParseError> {
+    let (first, more) = split_first(rest);
+    match first.to_ascii_lowercase().as_str() {
+        "" | "status" if more.is_empty() => Ok(Command::KeyStatus),
+        "remove" | "delete" if more.is_empty() => Ok(Command::KeyRemove),
+        "set" => Ok(Command::KeySet(api_key(more))),
+        // `/key <key>`: a key pasted without `set` is still a key, and still secret.
+        _ => Ok(Command::KeySet(api_key(rest))),
+    }
+}
+
+fn api_key(s: &str) -> Result<ApiKey, String> {
+    if s.trim().is_empty() {
+        return Err(t!("parse-key-missing", usage = help::usage("key")));
+    }
+    ApiKey::parse(s).map_err(|e| t!("parse-key-bad", problem = e.problem))
+}
+
+/// `/settings [name=value]…`; a value of `none`, `default` or nothing resets that setting.
+pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    // /settings may hold a password, however it is spelled: any error deletes the message,
+    // and a term that may be one is never repeated.
+    let fail = |msg: String| ParseError {
+        message: t!("parse-usage", problem = msg, usage = help::usage("settings")),
+        secret: true,
+    };
+    let mut out = Vec::new();
+    for term in &t {
+        let Some((k, v)) = term.split_once('=') else {
+            let shown = if term.to_ascii_lowercase().contains("pass") { "…".to_owned() } else { short(term) };
+            return Err(fail(t!("parse-settings-form", term = shown)));
+        };
+        let none = matches!(v.to_ascii_lowercase().as_str(), "none" | "default" | "");
+        match k.to_ascii_lowercase().as_str() {
+            "currency" => out.push(SettingChange::Currency(
+                v.parse().map_err(|_: String| fail(t!("parse-currency", term = short(v))))?,
+            )),
+            "image" => {
+                if !none {
+                    check_image(v).map_err(|e| fail(t!("clore-invalid", field = e.field, problem = e.problem)))?;
+                }
+                out.push(SettingChange::Image((!none).then(|| v.trim().to_owned())))
+            }
+            "sshkey" | "ssh_key" => {
+                if !none {
+                    check_ssh_key(v).map_err(|e| fail(t!("parse-sshkey", problem = e.problem)))?;
+                }
+                out.push(SettingChange::SshKey((!none).then(|| v.trim().to_owned())));
+            }
+            "password" | "ssh_password" => {
+                if !none {
+                    crate::clore::validate::check_token("password", v)
+                        .map_err(|e| fail(t!("clore-invalid", field = e.field, problem = e.problem)))?;
+                    if v.chars().count() < PASSWORD_MIN {
+                        return Err(fail(t!("parse-password-short", min = PASSWORD_MIN)));
+                    }
+                }
+                out.push(SettingChange::SshPassword((!none).then(|| SecretString::from(v.to_owned()))));
+            }
+            "locale" | "language" | "lang" => {
+                let auto = none || v.eq_ignore_ascii_case("auto");
+                let lang = Lang::parse(v).filter(|_| v.len() <= 10);
+                if !auto && lang.is_none() {
+                    return Err(fail(t!("settings-locale-bad", value = short(v))));
+                }
+                out.push(SettingChange::Locale(lang));
+            }
+            other => {
+                let shown = if other.contains("pass") { "…".to_owned() } else { short(other) };
+                return Err(fail(t!("parse-settings-unknown", term = shown)));
+            }
+        }
+    }
+    Ok(Command::Settings(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::super::tests::ok;
+    use super::*;
+
+    #[test]
+    fn key_errors_never_repeat_the_key() {
+        match ok("/key set short") {
+            Command::KeySet(Err(e)) => assert!(!e.contains("short"), "{e}"),
+            c => panic!("{c:?}"),
+        }
+        let e = parse("/settings password=bad#pass").unwrap_err();
+        assert!(e.secret && !e.message.contains("bad#pass"), "{e:?}");
+    }
+}

@@ -1,0 +1,62 @@
+//! `/gpus [query]`, `/server <id>`, `/history <models> [24h|7d|30d]` and `/spend [7d|30d]`:
+//! reading the market, one server, and prices or the caller's spending over a period.
+
+use super::common::{IdOf, one_id, query, short, terms};
+use super::{Command, HistoryPeriod, ParseError};
+use crate::market::Query;
+use crate::t;
+
+/// `/gpus [query]`.
+pub(super) fn parse_gpus(rest: &str) -> Result<Command, ParseError> {
+    Ok(Command::Gpus(query("gpus", &terms(rest)?)?))
+}
+
+/// `/server <id>`.
+pub(super) fn parse_server(rest: &str) -> Result<Command, ParseError> {
+    Ok(Command::Server(one_id("server", rest, IdOf::Server)?))
+}
+
+/// `/history <models> [24h|7d|30d]`, a week unless told: models only, no filters.
+pub(super) fn parse_history(rest: &str) -> Result<Command, ParseError> {
+    let mut t = terms(rest)?;
+    let period = match t.last().and_then(|w| HistoryPeriod::parse(w)) {
+        Some(p) => {
+            t.pop();
+            p
+        }
+        None => HistoryPeriod::Week,
+    };
+    // Only models: a filter would be dropped without a word (the chart is of the market
+    // as recorded), and a mistyped period would read as a model.
+    for term in &t {
+        // Digits then one unit letter (`1y`, `12h`); never sliced by byte (user text).
+        let duration_like = term
+            .to_ascii_lowercase()
+            .strip_suffix(['h', 'd', 'w', 'm', 'y'])
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if duration_like {
+            return Err(ParseError::usage("history", t!("parse-history-period", term = short(term))));
+        }
+        if Query::from_terms(std::slice::from_ref(term)).map_or(true, |q| q.models().is_empty()) {
+            return Err(ParseError::usage("history", t!("parse-history-not-model", term = short(term))));
+        }
+    }
+    let query = query("history", &t)?;
+    if query.models().is_empty() {
+        return Err(ParseError::usage("history", t!("parse-history-which")));
+    }
+    Ok(Command::History { query, period })
+}
+
+/// `/spend [7d|30d]`, a week unless told; `24h` is refused.
+pub(super) fn parse_spend(rest: &str) -> Result<Command, ParseError> {
+    match rest {
+        "" => Ok(Command::Spend(HistoryPeriod::Week)),
+        p => match HistoryPeriod::parse(p) {
+            Some(HistoryPeriod::Day) | None => {
+                Err(ParseError::usage("spend", t!("parse-spend-period", term = short(p))))
+            }
+            Some(period) => Ok(Command::Spend(period)),
+        },
+    }
+}

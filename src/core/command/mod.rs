@@ -1,0 +1,512 @@
+//! Commands and their one parser. No I/O: text in, a [`Command`] or a [`ParseError`] that
+//! says what was expected out. Telegram text and console lines come through [`parse`];
+//! Discord's options are mapped into the same enum.
+//!
+//! Grammar: `/name[@bot] args…`; args are space-separated, `"double quoted"` phrases are one
+//! argument. Each command's arguments are described in `help.rs`.
+//!
+//! [`parse`] reads the name and hands the arguments to that command's grammar:
+//!
+//! - here: `/start`, `/help`, and the commands that take no arguments (`/wallets`,
+//!   `/watches`, `/myservers`);
+//! - `market.rs`: `/gpus`, `/server`, `/history`, `/spend`: the market, one server, and
+//!   prices or spending over a period;
+//! - `rent.rs`: `/rent`, `/orders`, `/cancel`, `/spotprice`, and the `ports=` list
+//!   ([`parse_ports`]);
+//! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
+//! - `account.rs`: `/key`, `/settings`;
+//! - `hosts.rs`: `/hostset`;
+//! - `common.rs`: the pieces every grammar shares: [`terms`], ids, prices, queries, and the
+//!   bounded echo of what was typed;
+
+mod account;
+mod common;
+mod hosts;
+mod market;
+mod rent;
+mod watch;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use self::common::{no_args, short};
+use super::help;
+use crate::clore::{ApiKey, Currency, OrderId, PortProto, ServerId};
+use crate::domain::WatchId;
+use crate::i18n::Lang;
+use crate::market::Query;
+use crate::t;
+
+pub use self::common::terms;
+pub use self::hosts::HOST_NAME_MAX;
+pub use self::rent::parse_ports;
+pub use self::watch::MAX_SNOOZE;
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Start,
+    Help(Option<String>),
+    KeyStatus,
+    /// The key, or why it is not one. Either way the message held something secret-looking.
+    KeySet(Result<ApiKey, String>),
+    KeyRemove,
+    Gpus(Query),
+    Server(ServerId),
+    Rent(RentArgs),
+    Orders {
+        all: bool,
+    },
+    Cancel {
+        order: OrderId,
+        issue: Option<String>,
+    },
+    SpotPrice {
+        order: OrderId,
+        price: f64,
+    },
+    Wallets,
+    /// `/history <query> [24h|7d|30d]`: a price chart.
+    History {
+        query: Query,
+        period: HistoryPeriod,
+    },
+    /// `/spend [7d|30d]`: what the caller's orders cost per day.
+    Spend(HistoryPeriod),
+    Watch(WatchArgs),
+    Watches,
+    Unwatch(WatchId),
+    /// `None`: snooze off.
+    Snooze {
+        watch: WatchId,
+        duration: Option<Duration>,
+    },
+    MyServers,
+    HostSet(HostSetArgs),
+    Settings(Vec<SettingChange>),
+}
+
+impl Command {
+    /// The message held a secret: an API key, an SSH password, environment values (which
+    /// are often tokens). It is deleted wherever the platform allows.
+    pub fn holds_secret(&self) -> bool {
+        match self {
+            Command::KeySet(_) => true,
+            Command::Settings(changes) => changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_)))),
+            Command::Rent(a) => !a.env.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Whether the answer is for the caller alone wherever it is asked (their key, money,
+    /// orders, servers, settings): it is then in their own language, not a group's.
+    pub fn answers_privately(&self) -> bool {
+        matches!(
+            self,
+            Command::KeyStatus
+                | Command::KeySet(_)
+                | Command::KeyRemove
+                | Command::Wallets
+                | Command::Orders { .. }
+                | Command::Spend(_)
+                | Command::MyServers
+                | Command::Settings(_)
+        )
+    }
+
+    /// The name for logs and metrics (never the arguments: they may hold secrets).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Start => "start",
+            Command::Help(_) => "help",
+            Command::KeyStatus | Command::KeySet(_) | Command::KeyRemove => "key",
+            Command::Gpus(_) => "gpus",
+            Command::Server(_) => "server",
+            Command::Rent(_) => "rent",
+            Command::Orders { .. } => "orders",
+            Command::Cancel { .. } => "cancel",
+            Command::SpotPrice { .. } => "spotprice",
+            Command::Wallets => "wallets",
+            Command::History { .. } => "history",
+            Command::Spend(_) => "spend",
+            Command::Watch(_) => "watch",
+            Command::Watches => "watches",
+            Command::Unwatch(_) => "unwatch",
+            Command::Snooze { .. } => "snooze",
+            Command::MyServers => "myservers",
+            Command::HostSet(_) => "hostset",
+            Command::Settings(_) => "settings",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RentTarget {
+    Server(ServerId),
+    /// The cheapest free server matching.
+    Cheapest(Query),
+    /// A bare number: a GPU model if the market has one of that name (`/rent 4090`), else a
+    /// server id. `#42` always means a server.
+    IdOrModel(ServerId, Query),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RentArgs {
+    pub target: RentTarget,
+    pub image: Option<String>,
+    /// A spot bid per day; `None` rents on demand.
+    pub spot: Option<f64>,
+    /// Empty: SSH only (22/tcp).
+    pub ports: Vec<(u16, PortProto)>,
+    pub env: BTreeMap<String, String>,
+    pub currency: Option<Currency>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutorentArgs {
+    pub max_orders: u32,
+    /// Spend per day across the watch's orders; `None`: the watch's max price.
+    pub daily_cap: Option<f64>,
+    /// Keep renting after the first order (within the guardrails).
+    pub keep: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchArgs {
+    pub query: Query,
+    /// The query terms as typed, without the watch's own words (`once`, `here`, `cooldown=`,
+    /// `autorent …`), joined so that `Query::from_joined` reads them back as `query`: what a
+    /// watch stores, and lists.
+    pub query_text: String,
+    pub once: bool,
+    pub here: bool,
+    pub cooldown: Duration,
+    pub autorent: Option<AutorentArgs>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostSetArgs {
+    pub name: String,
+    pub available: Option<bool>,
+    pub mrl_hours: Option<u64>,
+    pub price_btc: Option<f64>,
+    pub spot_btc: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum SettingChange {
+    Currency(Currency),
+    /// `None`: back to the bot's default image.
+    Image(Option<String>),
+    SshKey(Option<String>),
+    SshPassword(Option<SecretString>),
+    /// `None`: follow the app's language (`locale=auto`).
+    Locale(Option<Lang>),
+}
+
+/// What was wrong with a command, in words for its user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    pub message: String,
+    /// The message held a secret (a key, a password): delete it where possible.
+    pub secret: bool,
+}
+
+impl ParseError {
+    pub(crate) fn new(message: impl Into<String>) -> ParseError {
+        ParseError { message: message.into(), secret: false }
+    }
+
+    fn usage(cmd: &str, problem: impl std::fmt::Display) -> ParseError {
+        ParseError::new(t!("parse-usage", problem = problem.to_string(), usage = help::usage(cmd)))
+    }
+}
+
+/// Text as people's keyboards and clipboards deliver it, made comparable: compatibility
+/// forms folded (NFKC: full-width `４０９０` → `4090`, `＜` → `<`) and invisible format
+/// characters dropped (zero-width spaces and joiners, bidi controls, soft hyphens), so a
+/// watch typed on a phone matches what it says.
+pub fn normalize(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    text.nfkc().filter(|c| c.general_category() != GeneralCategory::Format).collect()
+}
+
+/// True if `text` is addressed to the bot as a command.
+pub fn is_command(text: &str) -> bool {
+    normalize(text).trim_start().starts_with('/')
+}
+
+/// A command's name, lowercased, without its `/` and `@bot` (`/GPUS@x 4090` → `gpus`).
+pub fn name(text: &str) -> Option<String> {
+    let text = normalize(text);
+    let body = text.trim_start().strip_prefix('/')?;
+    let head = body.split(char::is_whitespace).next().unwrap_or("");
+    let name = head.split('@').next().unwrap_or("");
+    (!name.is_empty()).then(|| name.to_ascii_lowercase())
+}
+
+/// True if `text` is a command addressed to another bot (`/gpus@otherbot`, as Telegram writes
+/// commands in groups). `own` is this bot's username; without it every `@name` is taken as ours.
+pub fn addressed_elsewhere(text: &str, own: Option<&str>) -> bool {
+    let text = normalize(text);
+    let Some(body) = text.trim_start().strip_prefix('/') else { return false };
+    let head = body.split(char::is_whitespace).next().unwrap_or("");
+    match (head.split_once('@'), own) {
+        (Some((_, to)), Some(own)) => !to.eq_ignore_ascii_case(own.trim_start_matches('@')),
+        _ => false,
+    }
+}
+
+/// Parses one command line: reads the command's name and hands its arguments to that
+/// command's grammar.
+pub fn parse(text: &str) -> Result<Command, ParseError> {
+    let text = normalize(text);
+    let text = text.trim();
+    let Some(body) = text.strip_prefix('/') else {
+        return Err(ParseError::new(t!("not-a-command")));
+    };
+    let (head, rest) = match body.find(char::is_whitespace) {
+        Some(i) => (&body[..i], body[i..].trim()),
+        None => (body, ""),
+    };
+    // Telegram adds @botname in groups.
+    let name = head.split('@').next().unwrap_or("").to_ascii_lowercase();
+    match name.as_str() {
+        "start" => no_args("start", rest, Command::Start),
+        "help" => parse_help(rest),
+        "key" => account::parse_key(rest),
+        "gpus" => market::parse_gpus(rest),
+        "server" => market::parse_server(rest),
+        // env values may be tokens: a /rent with env that fails to parse is deleted like a key.
+        "rent" => rent::parse_rent(rest).map_err(|e| ParseError { secret: e.secret || rent::holds_env(rest), ..e }),
+        "orders" => rent::parse_orders(rest),
+        "cancel" => rent::parse_cancel(rest),
+        "spotprice" => rent::parse_spotprice(rest),
+        "wallets" => no_args("wallets", rest, Command::Wallets),
+        "history" => market::parse_history(rest),
+        "spend" => market::parse_spend(rest),
+        "watch" => watch::parse_watch(rest),
+        "watches" => no_args("watches", rest, Command::Watches),
+        "unwatch" => watch::parse_unwatch(rest),
+        "snooze" => watch::parse_snooze(rest),
+        "myservers" => no_args("myservers", rest, Command::MyServers),
+        "hostset" => hosts::parse_hostset(rest),
+        "settings" => account::parse_settings(rest),
+        "" => Err(ParseError::new(t!("parse-empty"))),
+        other => Err(ParseError::new(t!("parse-unknown-command", name = short(other)))),
+    }
+}
+
+/// `/help [command]`.
+fn parse_help(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    match t.as_slice() {
+        [] => Ok(Command::Help(None)),
+        [c] => Ok(Command::Help(Some(c.trim_start_matches('/').to_ascii_lowercase()))),
+        _ => Err(ParseError::usage("help", t!("parse-help-one"))),
+    }
+}
+
+/// How far back `/history` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryPeriod {
+    Day,
+    Week,
+    Month,
+}
+
+impl HistoryPeriod {
+    pub fn parse(s: &str) -> Option<HistoryPeriod> {
+        match s.to_ascii_lowercase().as_str() {
+            "24h" | "1d" | "day" => Some(HistoryPeriod::Day),
+            "7d" | "1w" | "week" => Some(HistoryPeriod::Week),
+            "30d" | "month" => Some(HistoryPeriod::Month),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HistoryPeriod::Day => "24h",
+            HistoryPeriod::Week => "7d",
+            HistoryPeriod::Month => "30d",
+        }
+    }
+
+    pub fn length(self) -> chrono::Duration {
+        match self {
+            HistoryPeriod::Day => chrono::Duration::hours(24),
+            HistoryPeriod::Week => chrono::Duration::days(7),
+            HistoryPeriod::Month => chrono::Duration::days(30),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `s` parses as; panics with the error if it does not. The grammars' tests share it.
+    pub(super) fn ok(s: &str) -> Command {
+        parse(s).unwrap_or_else(|e| panic!("{s:?} failed: {e}"))
+    }
+
+    /// The message `s` is refused with; panics if it parses.
+    pub(super) fn err(s: &str) -> String {
+        match parse(s) {
+            Ok(c) => panic!("{s:?} parsed as {c:?}"),
+            Err(e) => e.message,
+        }
+    }
+
+    #[test]
+    fn simple_commands() {
+        assert!(matches!(ok("/start"), Command::Start));
+        assert!(matches!(ok("/help"), Command::Help(None)));
+        assert!(matches!(ok("/help /rent"), Command::Help(Some(c)) if c == "rent"));
+        assert!(matches!(ok("/gpus@clorebot 4090"), Command::Gpus(_)));
+        assert!(!addressed_elsewhere("/gpus@CloreBot 4090", Some("clorebot")));
+        assert!(addressed_elsewhere("/gpus@otherbot 4090", Some("clorebot")));
+        assert!(!addressed_elsewhere("/gpus@otherbot 4090", None));
+        assert!(!addressed_elsewhere("/gpus 4090 me@host", Some("clorebot")));
+        assert!(matches!(ok("/GPUS"), Command::Gpus(_)));
+        assert!(matches!(ok("/server 123"), Command::Server(ServerId(123))));
+        assert!(matches!(ok("/server #123"), Command::Server(ServerId(123))));
+        assert!(matches!(ok("/orders"), Command::Orders { all: false }));
+        assert!(matches!(ok("/orders all"), Command::Orders { all: true }));
+        assert!(matches!(ok("/wallets"), Command::Wallets));
+        // A term ending in a multi-byte letter is not cut inside it (it reads as a model).
+        assert!(matches!(ok("/history 4090 5д"), Command::History { .. }));
+        assert!(err("/history 4090 1y").contains("`1y` is not a period"));
+        assert!(matches!(ok("/watches"), Command::Watches));
+        assert!(matches!(ok("/unwatch 4"), Command::Unwatch(WatchId(4))));
+        assert!(matches!(ok("/myservers"), Command::MyServers));
+        assert!(matches!(ok("/key"), Command::KeyStatus));
+        assert!(matches!(ok("/key remove"), Command::KeyRemove));
+        assert!(matches!(ok("/key set Zq8sPnW3vK1tY6uR0mXb4cLd7hJf2gAe"), Command::KeySet(Ok(_))));
+        assert!(matches!(ok("/key Zq8sPnW3vK1tY6uR0mXb4cLd7hJf2gAe"), Command::KeySet(Ok(_))));
+        assert!(matches!(ok("/spotprice 7 0.35"), Command::SpotPrice { order: OrderId(7), price } if price == 0.35));
+        assert!(
+            matches!(ok("/snooze 3 1h30m"), Command::Snooze { watch: WatchId(3), duration: Some(d) } if d.as_secs() == 5400)
+        );
+        assert!(matches!(ok("/snooze 3 off"), Command::Snooze { watch: WatchId(3), duration: None }));
+    }
+
+    #[test]
+    fn hostset_and_settings() {
+        match ok("/hostset rig-a off mrl=72 price=0.00001") {
+            Command::HostSet(h) => {
+                assert_eq!(h.name, "rig-a");
+                assert_eq!(h.available, Some(false));
+                assert_eq!(h.mrl_hours, Some(72));
+                assert_eq!(h.price_btc, Some(0.00001));
+            }
+            c => panic!("{c:?}"),
+        }
+        match ok(
+            "/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\" password=s3cret-pw locale=de",
+        ) {
+            Command::Settings(ch) => {
+                assert_eq!(ch.len(), 5);
+                assert!(
+                    matches!(&ch[2], SettingChange::SshKey(Some(k)) if k == "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host")
+                );
+                assert!(matches!(&ch[1], SettingChange::Image(None)));
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(ok("/settings"), Command::Settings(c) if c.is_empty()));
+    }
+
+    #[test]
+    fn errors_say_what_was_wrong() {
+        let cases: &[(&str, &str)] = &[
+            ("hello", "Commands start with /"),
+            ("/frobnicate", "Unknown command /frobnicate"),
+            ("/server", "Give the server id"),
+            ("/server abc", "must be a positive whole number, not `abc`"),
+            ("/server 0", "must be a positive whole number, not `0`"),
+            ("/server 1 2", "Give one server id"),
+            ("/wallets now", "/wallets takes no arguments, but got `now`"),
+            ("/orders some", "I don't understand `some`"),
+            ("/rent", "Say which server"),
+            ("/rent 42 spot=-1", "spot must be a positive number"),
+            ("/rent 42 spot=abc", "spot must be a number"),
+            ("/rent 42 ports=22:udp", "tcp or http"),
+            ("/rent 42 ports=0", "not a port number"),
+            ("/rent 42 ports=22,22:http", "listed twice"),
+            ("/rent 42 ports=1,2,3,4,5,6", "ports"),
+            ("/rent 42 ports=80:http,81:http", "http"),
+            ("/rent 42 env", "env must be followed by NAME=value"),
+            ("/rent 42 env FOO", "env needs NAME=value"),
+            ("/rent 42 image=", "image= needs"),
+            ("/rent 42 currency=eur", "Unknown currency `eur`"),
+            ("/cancel", "Give the order id"),
+            ("/spotprice 7", "Give the order id and the new price"),
+            ("/spotprice 7 free", "price must be a number"),
+            ("/watch", "Say what to watch for"),
+            ("/watch 4090 autorent", "needs a maximum price"),
+            ("/watch 4090 max_orders=2", "only goes after autorent"),
+            ("/watch 4090 max=0.4 autorent max_orders=99", "max_orders must be 1 to 20"),
+            ("/watch 4090 cooldown=soon", "not a duration"),
+            ("/snooze 3", "Give the watch id and how long"),
+            ("/snooze 3 forever", "not a duration"),
+            ("/snooze 3 60d", "at most 30d"),
+            ("/hostset", "Give the server's name"),
+            ("/hostset rig-a", "Say what to change"),
+            ("/hostset rig-a mrl=0", "mrl must be 1 to"),
+            ("/hostset rig-a color=blue", "I don't understand `color=blue`"),
+            ("/settings currency=eur", "Unknown currency `eur`; use usd, clore or btc."),
+            ("/settings theme=dark", "Unknown setting `theme`"),
+            ("/settings sshkey=hello", "sshkey must be a public key"),
+            ("/settings password=bad#char", "password"),
+            ("/settings locale=english", "language must be en (English), de (Deutsch) or ru (Русский)"),
+            ("/gpus \"rtx 4090", "not closed"),
+            ("/help rent gpus", "one command at a time"),
+            ("/watch 4090 <0", "a price ceiling must be above 0"),
+            ("/watch 4090 price<=0", "a price ceiling must be above 0"),
+            ("/settings password=short", "at least 8 characters"),
+            ("/settings image=a;b", "not a Docker image reference"),
+            ("/hostset ", "Give the server's name"),
+        ];
+        for (input, want) in cases {
+            let e = err(input);
+            assert!(e.contains(want), "{input:?} → {e:?}, expected it to contain {want:?}");
+        }
+    }
+
+    #[test]
+    fn any_error_of_a_command_that_may_hold_a_secret_is_secret() {
+        for line in [
+            "/settings ssh_password=x",
+            "/settings sshpassword=hunter2hunter2",
+            "/settings theme=dark",
+            "/settings currency=eur",
+            "/rent 42 env FOO",
+            "/rent 42 env=BAD-NAME=1",
+        ] {
+            let e = parse(line).unwrap_err();
+            assert!(e.secret, "{line} → {e:?}");
+            assert!(!e.message.contains("hunter2"), "{e:?}");
+        }
+        for line in ["/rent 42 spot=-1", "/gpus \"x", "/watch"] {
+            assert!(!parse(line).unwrap_err().secret, "{line}");
+        }
+    }
+
+    #[test]
+    fn input_is_normalised_before_parsing() {
+        assert_eq!(normalize("／ｇｐｕｓ　４０９０"), "/gpus 4090");
+        assert_eq!(normalize("40\u{200b}90\u{200e}\u{2066}x\u{2069}\u{ad}"), "4090x");
+        assert!(is_command("\u{feff}/start"));
+        match (ok("/watch ４０９０ max＝0.4"), ok("/watch 4090 max=0.4")) {
+            (Command::Watch(a), Command::Watch(b)) => assert_eq!(a, b),
+            other => panic!("{other:?}"),
+        }
+        // Echoes are bounded whatever was typed.
+        assert!(err(&format!("/{}", "z".repeat(10_000))).chars().count() < 120);
+    }
+}

@@ -1,0 +1,189 @@
+//! `/rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]…
+//! [currency=usd|clore|btc]`, `/orders [all]`, `/cancel <order id> [issue text]` and
+//! `/spotprice <order id> <price per day>`: renting and the caller's orders.
+
+use std::collections::BTreeMap;
+
+use super::common::{IdOf, id, price, query, short, split_first, terms};
+use super::{Command, ParseError, RentArgs, RentTarget};
+use crate::clore::{Currency, PortProto, ServerId};
+use crate::t;
+
+/// `/orders [all]`.
+pub(super) fn parse_orders(rest: &str) -> Result<Command, ParseError> {
+    match rest.to_ascii_lowercase().as_str() {
+        "" => Ok(Command::Orders { all: false }),
+        "all" => Ok(Command::Orders { all: true }),
+        _ => Err(ParseError::usage("orders", t!("parse-not-understood", term = short(rest)))),
+    }
+}
+
+/// `/cancel <order id> [issue text]`: the issue is kept as typed, spaces and all.
+pub(super) fn parse_cancel(rest: &str) -> Result<Command, ParseError> {
+    let (first, issue) = split_first(rest);
+    let order = id("cancel", first, IdOf::Order)?;
+    let issue = (!issue.is_empty()).then(|| issue.to_owned());
+    if let Some(i) = &issue {
+        crate::clore::validate::check_issue(i).map_err(|e| ParseError::usage("cancel", e))?;
+    }
+    Ok(Command::Cancel { order, issue })
+}
+
+/// `/spotprice <order id> <price per day>`.
+pub(super) fn parse_spotprice(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    let [o, p] = t.as_slice() else {
+        return Err(ParseError::usage("spotprice", t!("parse-spotprice-args")));
+    };
+    Ok(Command::SpotPrice { order: id("spotprice", o, IdOf::Order)?, price: price("spotprice", "price", p)? })
+}
+
+/// Whether `/rent` arguments carry environment values (`env K=V` or `env=K=V`).
+pub(super) fn holds_env(rest: &str) -> bool {
+    rest.split_whitespace().any(|w| w.to_ascii_lowercase().starts_with("env"))
+}
+
+/// `/rent <target> [option]…`: the options are taken out, what remains names the target.
+pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    let mut image = None;
+    let mut spot = None;
+    let mut ports = Vec::new();
+    let mut env = BTreeMap::new();
+    let mut currency = None;
+    let mut target_terms: Vec<String> = Vec::new();
+    let mut it = t.into_iter();
+    while let Some(term) = it.next() {
+        let lower = term.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("image=").map(|_| &term["image=".len()..]) {
+            if v.trim().is_empty() {
+                return Err(ParseError::usage("rent", t!("parse-rent-image")));
+            }
+            image = Some(v.trim().to_owned());
+        } else if let Some(v) = lower.strip_prefix("spot=") {
+            spot = Some(price("rent", "spot", v)?);
+        } else if let Some(v) = lower.strip_prefix("ports=") {
+            ports = parse_ports(v).map_err(|e| ParseError::usage("rent", e))?;
+        } else if let Some(v) = lower.strip_prefix("currency=") {
+            currency = Some(
+                v.parse::<Currency>().map_err(|_| ParseError::usage("rent", t!("parse-currency", term = short(v))))?,
+            );
+        } else if lower == "env" {
+            let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
+            add_env(&mut env, &kv)?;
+        } else if let Some(kv) = lower.strip_prefix("env=").map(|_| &term["env=".len()..]) {
+            add_env(&mut env, kv)?;
+        } else {
+            target_terms.push(term);
+        }
+    }
+    let target = match target_terms.as_slice() {
+        [] => return Err(ParseError::usage("rent", t!("parse-rent-which"))),
+        [one] if one.starts_with('#') => RentTarget::Server(id("rent", one, IdOf::Server)?),
+        // `4090` may be a server id or a model; the handler decides against the market.
+        [one] if !one.is_empty() && one.chars().all(|c| c.is_ascii_digit()) => {
+            RentTarget::IdOrModel(id("rent", one, IdOf::Server)?, query("rent", &target_terms)?)
+        }
+        many => {
+            let mut q = query("rent", many)?;
+            if let Some(c) = currency {
+                q.set_currency(c);
+            }
+            RentTarget::Cheapest(q)
+        }
+    };
+    let args = RentArgs { target, image, spot, ports, env, currency };
+    // The limits Clore enforces, checked before anything is shown.
+    let mut probe = crate::clore::CreateOrder::on_demand(
+        ServerId(1),
+        args.image.clone().unwrap_or_else(|| "probe".into()),
+        Currency::Usd,
+    );
+    if !args.ports.is_empty() {
+        probe.ports = args.ports.clone();
+    }
+    probe.env = args.env.clone();
+    probe.validate().map_err(|e| ParseError::usage("rent", e))?;
+    Ok(Command::Rent(args))
+}
+
+fn add_env(env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
+    let Some((k, v)) = kv.split_once('=') else {
+        return Err(ParseError::usage("rent", t!("parse-env-bad", term = short(kv))));
+    };
+    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(ParseError::usage("rent", t!("parse-env-name", term = short(k))));
+    }
+    env.insert(k.to_owned(), v.to_owned());
+    Ok(())
+}
+
+/// `22:tcp,8888:http` (a bare port is tcp).
+pub fn parse_ports(s: &str) -> Result<Vec<(u16, PortProto)>, String> {
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (port, proto) = part.split_once(':').unwrap_or((part, "tcp"));
+        let port: u16 =
+            port.trim().parse().ok().filter(|p| *p > 0).ok_or_else(|| t!("parse-port", term = short(port)))?;
+        let proto = match proto.trim() {
+            "tcp" => PortProto::Tcp,
+            "http" => PortProto::Http,
+            other => return Err(t!("parse-port-proto", term = short(other))),
+        };
+        if out.iter().any(|(p, _)| *p == port) {
+            return Err(t!("parse-port-twice", port = port.to_string()));
+        }
+        out.push((port, proto));
+    }
+    if out.is_empty() {
+        return Err(t!("parse-ports-empty"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::ok;
+    use super::*;
+    use crate::clore::OrderId;
+
+    #[test]
+    fn cancel_keeps_the_issue_text_as_typed() {
+        match ok("/cancel 77 GPU #1 is   overheating") {
+            Command::Cancel { order: OrderId(77), issue: Some(i) } => assert_eq!(i, "GPU #1 is   overheating"),
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(ok("/cancel 77"), Command::Cancel { order: OrderId(77), issue: None }));
+    }
+
+    #[test]
+    fn rent_arguments() {
+        match ok(
+            "/rent #42 image=pytorch/pytorch:latest spot=0.3 ports=22:tcp,8888:http env HF_TOKEN=abc env=X=1 currency=clore",
+        ) {
+            Command::Rent(a) => {
+                assert_eq!(a.target, RentTarget::Server(ServerId(42)));
+                assert_eq!(a.image.as_deref(), Some("pytorch/pytorch:latest"));
+                assert_eq!(a.spot, Some(0.3));
+                assert_eq!(a.ports, vec![(22, PortProto::Tcp), (8888, PortProto::Http)]);
+                assert_eq!(a.env.get("HF_TOKEN").map(String::as_str), Some("abc"));
+                assert_eq!(a.env.get("X").map(String::as_str), Some("1"));
+                assert_eq!(a.currency, Some(Currency::Clore));
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(
+            ok("/rent 4090"),
+            Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(4090), _), .. })
+        ));
+        assert!(matches!(ok("/rent rtx 3090 x2"), Command::Rent(RentArgs { target: RentTarget::Cheapest(_), .. })));
+        assert!(matches!(
+            ok("/rent #4090"),
+            Command::Rent(RentArgs { target: RentTarget::Server(ServerId(4090)), .. })
+        ));
+        assert!(matches!(
+            ok("/rent 12"),
+            Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(12), _), .. })
+        ));
+    }
+}

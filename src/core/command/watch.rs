@@ -1,0 +1,135 @@
+//! `/watch <query> [once] [here] [cooldown=<duration>] [autorent [max_orders=N]
+//! [daily_cap=<price>] [keep]]`, `/unwatch <watch id>` and `/snooze <watch id>
+//! <duration|off>`: watches on the market, and renting from them.
+
+use std::time::Duration;
+
+use super::common::{IdOf, id, one_id, price, query, short, terms};
+use super::{AutorentArgs, Command, ParseError, WatchArgs};
+use crate::domain::WatchId;
+use crate::domain::parse_duration;
+use crate::t;
+
+/// Longest snooze: past this a watch should be deleted instead.
+pub const MAX_SNOOZE: Duration = Duration::from_secs(30 * 86_400);
+
+/// `/unwatch <watch id>`.
+pub(super) fn parse_unwatch(rest: &str) -> Result<Command, ParseError> {
+    Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, IdOf::Watch)? as i64)))
+}
+
+/// `/snooze <watch id> <duration|off>`: `off`, `0` or `none` ends a snooze.
+pub(super) fn parse_snooze(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    let [w, d] = t.as_slice() else {
+        return Err(ParseError::usage("snooze", t!("parse-snooze-args")));
+    };
+    let watch = WatchId(id::<u64>("snooze", w, IdOf::Watch)? as i64);
+    let duration = if matches!(d.to_ascii_lowercase().as_str(), "off" | "0" | "none") {
+        None
+    } else {
+        let dur = parse_duration(d).map_err(|e| ParseError::usage("snooze", e))?;
+        if dur > MAX_SNOOZE {
+            return Err(ParseError::usage("snooze", t!("parse-snooze-too-long")));
+        }
+        Some(dur)
+    };
+    Ok(Command::Snooze { watch, duration })
+}
+
+/// `/watch <query> [once] [here] [cooldown=…] [autorent …]`: the watch's own words are
+/// taken out, the rest is its query.
+pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    let mut once = false;
+    let mut here = false;
+    let mut cooldown = Duration::ZERO;
+    let mut autorent: Option<AutorentArgs> = None;
+    let mut q_terms = Vec::new();
+    for term in t {
+        let lower = term.to_ascii_lowercase();
+        match lower.as_str() {
+            "once" => once = true,
+            "here" => here = true,
+            "autorent" => autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false }),
+            "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
+            _ => {
+                if let Some(v) = lower.strip_prefix("cooldown=") {
+                    cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
+                } else if let (Some(v), Some(a)) = (lower.strip_prefix("max_orders="), autorent.as_mut()) {
+                    a.max_orders = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=20).contains(n))
+                        .ok_or_else(|| ParseError::usage("watch", t!("parse-max-orders", term = short(v))))?;
+                } else if let (Some(v), Some(a)) = (lower.strip_prefix("daily_cap="), autorent.as_mut()) {
+                    a.daily_cap = Some(price("watch", "daily_cap", v)?);
+                } else if lower.starts_with("max_orders=") || lower.starts_with("daily_cap=") || lower == "keep" {
+                    return Err(ParseError::usage("watch", t!("parse-after-autorent", term = short(&term))));
+                } else {
+                    q_terms.push(term);
+                }
+            }
+        }
+    }
+    if q_terms.is_empty() {
+        return Err(ParseError::usage("watch", t!("parse-watch-what")));
+    }
+    let query = query("watch", &q_terms)?;
+    if autorent.is_some() && query.max_price().is_none() {
+        return Err(ParseError::usage("watch", t!("parse-autorent-max")));
+    }
+    if autorent.is_some() && once {
+        return Err(ParseError::usage("watch", t!("parse-autorent-once")));
+    }
+    let query_text = crate::market::query::join_terms(&q_terms);
+    Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::ok;
+    use super::*;
+    use crate::market::Query;
+
+    #[test]
+    fn watch_arguments() {
+        match ok("/watch 4090 max=0.4 once here cooldown=30m") {
+            Command::Watch(w) => {
+                assert!(w.once && w.here);
+                assert_eq!(w.cooldown, Duration::from_secs(1800));
+                assert_eq!(w.query_text, "4090 max=0.4");
+                assert_eq!(w.query.max_price(), Some(0.4));
+                assert!(w.autorent.is_none());
+            }
+            c => panic!("{c:?}"),
+        }
+        match ok("/watch a100 max=1.2 autorent max_orders=2 daily_cap=3 keep") {
+            Command::Watch(w) => {
+                assert_eq!(w.autorent, Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true }))
+            }
+            c => panic!("{c:?}"),
+        }
+    }
+
+    #[test]
+    fn a_watch_query_text_reads_back_as_its_query() {
+        let lines = [
+            ("/watch 4090 max=4 cc in [DE,NL] x2 once", "4090 max=4 cc in [DE,NL] x2"),
+            ("/watch cc here in [DE, NL] 4090", "cc in [DE, NL] 4090"),
+            ("/watch \"rtx 3090\" currency=clore <40 spot cooldown=10m", "\"rtx 3090\" currency=clore <40 spot"),
+            ("/watch a100 max=1.2 autorent max_orders=2 keep", "a100 max=1.2"),
+            ("/watch \"rtx\t3090\" x2", "\"rtx\t3090\" x2"),
+            ("/watch ４０９０ max＝0.35", "4090 max=0.35"),
+        ];
+        for (line, text) in lines {
+            match ok(line) {
+                Command::Watch(w) => {
+                    assert_eq!(w.query_text, text, "{line}");
+                    assert_eq!(Query::from_joined(&w.query_text), Ok(w.query), "{line}");
+                }
+                c => panic!("{c:?}"),
+            }
+        }
+    }
+}
