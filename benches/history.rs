@@ -61,7 +61,7 @@ fn main() {
     });
     c.bench_function("/history 4090 30d: after compaction", |b| b.iter(|| run(&rt)));
     c.final_summary();
-    // `BENCH_CHART_OUT=docs/history-4090-30d.png` keeps the chart (the README shows it).
+    // `BENCH_CHART_OUT=docs/history-4090-30d.png` keeps the chart (docs/commands.md shows it).
     if let Ok(path) = std::env::var("BENCH_CHART_OUT") {
         let r = rt.block_on(w.core.handle_text(&ann, "/history 4090 30d"));
         std::fs::write(&path, r.replies[0].image.as_ref().unwrap()).unwrap();

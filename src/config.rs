@@ -1,6 +1,6 @@
-//! Every environment variable clorebot reads, in one place (DESIGN §7): typed, with defaults,
+//! Every environment variable clorebot reads, in one place (docs/configuration.md): typed, with defaults,
 //! `…_FILE` variants for secrets, and errors that name the variable. [`VARIABLES`] is the
-//! table the README documents; a test keeps the two in step.
+//! table `docs/configuration.md` documents; a test keeps the two in step.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -36,7 +36,7 @@ const fn secret(name: &'static str, default: &'static str, meaning: &'static str
     Var { name, default, meaning, secret: true }
 }
 
-/// Every variable, in the order the README lists them.
+/// Every variable, in the order `docs/configuration.md` lists them.
 pub const VARIABLES: &[Var] = &[
     secret(
         "DATABASE_URL",
@@ -110,7 +110,7 @@ pub const VARIABLES: &[Var] = &[
     ),
 ];
 
-/// [`VARIABLES`] as the README's markdown table (a test keeps the README's copy identical).
+/// [`VARIABLES`] as a markdown table (a test keeps `docs/configuration.md`'s copy identical).
 pub fn markdown_table() -> String {
     let mut out = String::from("| variable | default | meaning |\n|---|---|---|\n");
     for v in VARIABLES {
@@ -593,10 +593,10 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_documents_every_variable_as_config_reads_it() {
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    fn the_docs_document_every_variable_as_config_reads_it() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
         let table = markdown_table();
-        assert!(readme.contains(&table), "README.md's configuration table differs from config::VARIABLES:\n{table}");
+        assert!(doc.contains(&table), "docs/configuration.md's table differs from config::VARIABLES:\n{table}");
         let source = include_str!("config.rs");
         // Every variable this file reads by name is in the table.
         for quoted in source.split('"').skip(1).step_by(2) {

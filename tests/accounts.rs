@@ -1,4 +1,4 @@
-//! The account poll at scale (README "Alerts"): each account's calls come only as often as the
+//! The account poll at scale (docs/alerts.md): each account's calls come only as often as the
 //! schedule says, replicas share the accounts without polling one twice, and a replica that
 //! dies lets its accounts go when their lease ends — with every alert sent once throughout.
 

@@ -1,5 +1,5 @@
-//! Decoding: the documented examples (api-reference.md, trailing commas of the docs removed,
-//! since they are not JSON) and the shapes the live API really sends (REAL-WORLD.md).
+//! Decoding: the documented examples (the Clore API reference, trailing commas of the docs removed,
+//! since they are not JSON) and the shapes the live API really sends (as observed, which differ from the reference).
 
 use clorebot::clore::{
     Currency, HostServer, MarketServer, MyOrders, RentalStatus, ServerConfigAnswer, SpotMarket, Wallet,

@@ -41,7 +41,7 @@ fn is_read(name: &str) -> bool {
     is_variable(name) || name.strip_suffix("_FILE").and_then(variable).is_some_and(|v| v.secret)
 }
 
-/// README text without its markdown code marks.
+/// Markdown text without its code marks.
 fn plain(text: &str) -> String {
     text.replace('`', "")
 }
@@ -122,11 +122,11 @@ fn env_example_sets_every_variable_in_order_with_its_meaning() {
 }
 
 #[test]
-fn readme_documents_every_variable() {
-    let readme = read(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+fn the_docs_document_every_variable() {
+    let doc = read(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md"));
     for v in VARIABLES {
         let name = v.name;
-        assert!(readme.contains(&format!("`{name}`")), "README.md does not document `{name}`");
+        assert!(doc.contains(&format!("`{name}`")), "docs/configuration.md does not document `{name}`");
     }
 }
 

@@ -1,4 +1,4 @@
-//! Money safety (DESIGN §6): an order that exists is always known. Lost and late answers,
+//! Money safety (docs/money-safety.md): an order that exists is always known. Lost and late answers,
 //! an order list that keeps failing, and a process killed mid-rent — each ends with exactly
 //! one order, tracked, audited and announced once, and auto-rent caps that hold.
 

@@ -1,4 +1,4 @@
-//! The alert engine (DESIGN §5): pollers that turn changes in the market and in users'
+//! The alert engine (docs/alerts.md): pollers that turn changes in the market and in users'
 //! accounts into alerts in the outbox, and notifiers that deliver them.
 //!
 //! The market poll runs only in the process holding a Postgres advisory lock, so any number

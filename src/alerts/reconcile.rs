@@ -1,4 +1,4 @@
-//! Settling open rent intents (DESIGN §6): an attempt whose outcome was unclear, or whose
+//! Settling open rent intents (docs/money-safety.md): an attempt whose outcome was unclear, or whose
 //! process died mid-call, is matched against the owner's orders as Clore lists them — same
 //! server, created within the attempt's time window, not already another attempt's or known
 //! before it. A match is tracked, attached to its watch, audited and announced (with a button

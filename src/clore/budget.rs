@@ -16,7 +16,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 /// The default budget: requests per second for the whole process.
 ///
 /// Fifty a second gives the account poll 40 calls a second: a 60-second cycle of about 5,000
-/// keyed users at its typical 0.43–0.45 calls per user per cycle (README "Alerts"), while
+/// keyed users at its typical 0.43–0.45 calls per user per cycle (docs/alerts.md), while
 /// staying far below what one busy web client sends to an API behind a CDN. Raise it (100
 /// covers 10,000 users), or run replicas, each with its own budget and ideally its own address.
 pub const DEFAULT_MAX_RPS: u32 = 50;

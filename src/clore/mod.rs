@@ -10,7 +10,7 @@ pub mod limit;
 pub mod model;
 pub mod validate;
 
-/// What Clore charges to create an order, in USD ("about $0.10", `REAL-WORLD.md`); charged
+/// What Clore charges to create an order, in USD ("about $0.10", as the live API charges it); charged
 /// in the order's currency.
 pub const CREATION_FEE_USD: f64 = 0.10;
 

@@ -1,5 +1,5 @@
-//! Typed responses of the Clore API, shaped after what the live API sends (see
-//! `shared/clore-api/REAL-WORLD.md`): unknown fields ignored, most fields optional, numbers
+//! Typed responses of the Clore API, shaped after what the live API sends (the live
+//! API differs from its published reference): unknown fields ignored, most fields optional, numbers
 //! accepted as int, float or string, prices as maps over currencies.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The inline text model of replies (DESIGN §2): runs of plain text, code, bold and links.
+//! The inline text model of replies: runs of plain text, code, bold and links.
 //! Each front-end escapes and renders them in its own markup (Telegram HTML, Discord
 //! markdown, the console as is), so no platform's markup is ever written into a string.
 //!

@@ -40,7 +40,7 @@ use crate::t;
 pub struct CoreConfig {
     /// Rows per `/gpus` page: a screenful on a phone.
     pub page_size: usize,
-    /// Confirm buttons expire after this (DESIGN §2: two minutes).
+    /// Confirm buttons expire after this (two minutes: long enough to read, short enough that the price still holds).
     pub confirm_ttl: Duration,
     /// Navigation buttons (Next, Details, Rent) live longer: a listing stays useful a while.
     pub nav_ttl: Duration,

@@ -1,5 +1,5 @@
 //! The one way an order is made, for a person who pressed Confirm and for an auto-rent watch
-//! alike (DESIGN §2, §6). The attempt is written ahead as an intent before `create_order`
+//! alike (docs/money-safety.md). The attempt is written ahead as an intent before `create_order`
 //! leaves and every outcome updates it, so an order that exists is always found: an unclear
 //! answer is never reported as a refusal, and no second order for the same server is sent
 //! while an earlier attempt is open. Open intents are settled by `alerts::reconcile`.
@@ -87,7 +87,7 @@ pub enum RentOutcome {
 
 use super::SshLogin;
 
-/// Rents `plan` for `user` with their key (DESIGN §6: written ahead, reconciled after).
+/// Rents `plan` for `user` with their key (written ahead, reconciled after: docs/money-safety.md).
 pub async fn rent(deps: &Deps, user: &User, plan: &RentPlan) -> Result<RentOutcome, Failure> {
     let key = deps.api_key_of(user).await?.ok_or_else(|| Failure::user(crate::t!("no-key")))?;
     let mut req = CreateOrder::on_demand(plan.server, plan.image.clone(), plan.currency);

@@ -1,5 +1,5 @@
 //! `clorebot sim`: a stand-in for api.clore.ai on loopback, so the demo, the tests and the
-//! benchmarks run offline. See the README for its control API.
+//! benchmarks run offline. Its control API is described in `docs/simulator.md`.
 //!
 //! - `state.rs`: the world — accounts, servers, orders, spot bids, the simulated clock — and
 //!   its rules, refusing as Clore refuses.

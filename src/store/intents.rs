@@ -1,5 +1,5 @@
 //! `rent_intents`: every attempt to create an order, written before `create_order` leaves
-//! and updated by its outcome (DESIGN §6). An open intent (pending, unknown, accepted) may
+//! and updated by its outcome (docs/money-safety.md). An open intent (pending, unknown, accepted) may
 //! stand for an order that exists; it blocks a second order for the same user and server,
 //! counts against auto-rent caps, and is reconciled against `my_orders` until it closes.
 

@@ -1,4 +1,4 @@
-//! The slash commands (DESIGN §11): their typed options, registered with descriptions from
+//! The slash commands (docs/discord.md): their typed options, registered with descriptions from
 //! the help table (commands) and the `discord-opt-<command>-<option>` messages (options), in
 //! English with German and Russian localizations, and how an invocation's option values become
 //! the command text the one parser reads — so Discord has no second set of rules.

@@ -1,7 +1,7 @@
 //! The forms (modals) that take secrets: the API key, an SSH password, a rent's environment
 //! values. Whatever is typed into them is seen only by the user and Discord — never by a
 //! channel — and becomes the same command text the one parser reads. Built as ActionRow +
-//! InputText: serenity 0.12 reads a submit back only in that shape (DESIGN §10). Their
+//! InputText: serenity 0.12 reads a submit back only in that shape. Their
 //! words, and what is said about a bad submit, are in the current language: the caller
 //! scopes it.
 

@@ -1,4 +1,4 @@
-//! The Discord front-end (DESIGN §11): interactions over the gateway (a websocket; no public
+//! The Discord front-end (docs/discord.md): interactions over the gateway (a websocket; no public
 //! address needed) and/or HTTP (`POST /discord/interactions`, signed with the application's
 //! key) — one handler for both — slash commands and buttons
 //! through the core, forms for secrets (key, password, environment), suggestions while typing, and alerts to channels and

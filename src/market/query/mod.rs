@@ -1,4 +1,4 @@
-//! The market query language of `/gpus`, `/watch` and `/rent <query>` (DESIGN §4).
+//! The market query language of `/gpus`, `/watch` and `/rent <query>` (docs/commands.md).
 //!
 //! Grammar: space-separated terms, case-insensitive, in any order.
 //! - a bare word or `"quoted phrase"`: a GPU model (`4090`, `a100`, `"rtx 3090"`);
