@@ -1,0 +1,148 @@
+//! Getting updates from Telegram: `getMe` and `setMyCommands` at start, the webhook setting,
+//! the `getUpdates` long-polling loop, and the update ids seen already (a repeated one is
+//! dropped).
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use teloxide::payloads::setters::*;
+use teloxide::requests::{Request, Requester};
+use teloxide::types::AllowedUpdate;
+use teloxide::{ApiError, RequestError};
+use tokio_util::sync::CancellationToken;
+
+use super::answers::menu;
+use super::{Me, Telegram, send};
+use crate::i18n::Lang;
+
+/// The updates we act on; Telegram remembers the list, so it is sent with every request.
+const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
+/// Update ids remembered to drop a webhook delivery Telegram repeats.
+const SEEN_MAX: usize = 4096;
+
+#[derive(Default)]
+pub(super) struct Seen {
+    order: VecDeque<u32>,
+    set: HashSet<u32>,
+}
+
+impl Seen {
+    /// True the first time an update id is offered.
+    pub(super) fn first(&mut self, id: u32) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > SEEN_MAX
+            && let Some(old) = self.order.pop_front()
+        {
+            self.set.remove(&old);
+        }
+        true
+    }
+}
+
+impl Telegram {
+    /// Sets the webhook (with its secret) that Telegram posts updates to; the HTTP listener
+    /// feeds them in through [`Telegram::webhook_router`].
+    pub async fn set_webhook(&self) -> anyhow::Result<()> {
+        let Some(url) = &self.webhook_url else { anyhow::bail!("no webhook URL is configured") };
+        self.direct_call(
+            self.sender
+                .direct
+                .set_webhook(url.clone())
+                .secret_token(self.webhook_secret.expose_secret().to_owned())
+                .allowed_updates(ALLOWED),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("setWebhook failed: {e}"))?;
+        tracing::info!(url = %url, "Telegram sends updates to the webhook");
+        Ok(())
+    }
+
+    async fn direct_call<R>(&self, req: R) -> Result<<R::Payload as teloxide::requests::Payload>::Output, String>
+    where
+        R: Request<Err = RequestError>,
+    {
+        req.send().await.map_err(|e| send::describe(&e, &self.sender.token))
+    }
+
+    /// `getMe` and `setMyCommands`: the command menu in English for everyone, and in each
+    /// other language for the users whose app is set to it.
+    pub async fn introduce(&self) -> anyhow::Result<()> {
+        let me = match self.sender.direct.get_me().await {
+            Ok(me) => me,
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                anyhow::bail!("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped? ask @BotFather)")
+            }
+            Err(e) => anyhow::bail!("getMe failed: {}", send::describe(&e, &self.sender.token)),
+        };
+        let username = me.user.username.clone().unwrap_or_default();
+        tracing::info!(username = %username, "connected to Telegram");
+        let _ = self.me.set(Me { id: me.user.id.0, username });
+        for lang in Lang::ALL {
+            let req = self.sender.direct.set_my_commands(menu(lang));
+            // English is the default menu: for every language without one of its own.
+            let req = if lang == Lang::En { req } else { req.language_code(lang.code()) };
+            if let Err(e) = self.direct_call(req).await {
+                // The menu is a convenience: commands work without it.
+                tracing::warn!(error = %e, %lang, "setMyCommands failed; the command menu may be out of date");
+            }
+        }
+        Ok(())
+    }
+
+    /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update handed on as it
+    /// comes; the offset moves past an update only once it is handed on. Returns when told to
+    /// stop (`stop` is cancelled too when the polling lock is lost).
+    pub async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
+        self.direct_call(self.sender.direct.delete_webhook())
+            .await
+            .map_err(|e| anyhow::anyhow!("deleteWebhook failed: {e}"))?;
+        tracing::info!("Telegram front-end is long polling for updates");
+        let mut offset = 0i32;
+        let mut failures = 0u32;
+        loop {
+            let req = self
+                .poll_bot
+                .get_updates()
+                .offset(offset)
+                .timeout(self.poll_timeout.as_secs() as u32)
+                .allowed_updates(ALLOWED);
+            let got = tokio::select! {
+                _ = stop.cancelled() => return Ok(()),
+                r = req.send() => r,
+            };
+            let pause = match got {
+                Ok(updates) => {
+                    failures = 0;
+                    for u in updates {
+                        offset = u.id.as_offset();
+                        self.dispatch(u);
+                    }
+                    continue;
+                }
+                Err(RequestError::RetryAfter(s)) => s.duration(),
+                Err(RequestError::Api(ApiError::InvalidToken)) => {
+                    anyhow::bail!("Telegram rejected TELEGRAM_BOT_TOKEN")
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause = crate::retry::doubled(Duration::from_secs(1), failures.min(6), Duration::from_secs(60));
+                    tracing::warn!(error = %send::describe(&e, &self.sender.token), retry_in = ?pause, "getUpdates failed");
+                    if matches!(e, RequestError::Api(ApiError::CantGetUpdates)) {
+                        // A webhook is set (by another deployment?): polling needs it gone.
+                        let _ = self.sender.direct.delete_webhook().await;
+                    }
+                    pause
+                }
+            };
+            tokio::select! {
+                _ = stop.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+}
