@@ -1,4 +1,4 @@
-//! The Telegram front-end (DESIGN §11): updates in — by long polling, or on
+//! The Telegram front-end (docs/telegram.md): updates in — by long polling, or on
 //! `POST /telegram/webhook` when a webhook URL is set — core calls, and replies out as HTML
 //! messages with inline keyboards. Private answers to a command given in a group go to the
 //! user's private chat, and the group gets a one-line note. Alerts go out through
