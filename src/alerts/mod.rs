@@ -3,7 +3,7 @@
 //!
 //! The market poll runs only in the process holding a Postgres advisory lock, so any number
 //! of `clorebot` processes on one database poll the market once; the account poll is shared
-//! between them, account by account, with leases (`accounts.rs`); delivery claims rows with
+//! between them, account by account, with leases (`accounts/`); delivery claims rows with
 //! `FOR UPDATE SKIP LOCKED`, so every alert is sent once.
 
 pub mod accounts;
@@ -35,7 +35,7 @@ const LEADER_LOCK: i64 = 0x636c_6f72_6562_6f74;
 pub struct EngineConfig {
     /// `CLOREBOT_MARKET_POLL_SECS`: one marketplace fetch per interval.
     pub market_poll: Duration,
-    /// `CLOREBOT_ORDERS_POLL_SECS`: the account poll's interval (see `accounts.rs` for what
+    /// `CLOREBOT_ORDERS_POLL_SECS`: the account poll's interval (see `accounts/mod.rs` for what
     /// is asked how often).
     pub orders_poll: Duration,
     /// How long a claimed account stays this process's: if it dies, another polls the
