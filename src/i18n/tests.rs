@@ -321,8 +321,7 @@ const INTERNAL: &[(&str, &str)] = &[
     ("frontends/discord/interactions.rs", "Discord request failed"),
     ("frontends/console.rs", "the console is closing"),
     ("frontends/console.rs", "the console did not print the alert in time"),
-    ("frontends/telegram/mod.rs", "polls Telegram"),
-    ("frontends/telegram/mod.rs", "{chat:?} is not a Telegram chat id"),
+    ("frontends/telegram/notifier.rs", "{chat:?} is not a Telegram chat id"),
     // What Discord's servers are told, and Telegram's error descriptions matched by text.
     ("frontends/discord/interactions.rs", "invalid request signature"),
     ("frontends/discord/interactions.rs", "not an interaction"),

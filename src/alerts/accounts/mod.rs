@@ -3,7 +3,7 @@
 //! against current spend. Each alert is enqueued in the transaction that records the state
 //! change behind it, so it is sent once however often the poll runs or restarts.
 //!
-//! The schedule (README "Alerts"), per account, with the interval `I` =
+//! The schedule (docs/alerts.md), per account, with the interval `I` =
 //! `CLOREBOT_ORDERS_POLL_SECS`:
 //! - `my_orders` every `I` while the user is busy — an order running, a rent attempt open, or
 //!   either within the last hour — otherwise every [`QUIET_EVERY`] × `I`; a rent makes it due
