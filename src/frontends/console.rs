@@ -137,7 +137,8 @@ impl<'a> Session<'a> {
 
     /// The one console rendering of a reply, a command's or an alert's: its text (after
     /// `prefix`), then its buttons numbered across rows, which become the ones `/press` presses.
-    fn render_one(&mut self, r: &Reply, prefix: &str) -> String {
+    /// Public so tests can render a reply they hold as the console prints it (snapshots).
+    pub fn render_one(&mut self, r: &Reply, prefix: &str) -> String {
         let mut text = String::new();
         if r.visibility == Visibility::Private && !self.caller_in_private() {
             text.push_str(&t!("console-only-you"));
