@@ -263,3 +263,48 @@ async fn a_button_from_an_older_version_is_a_polite_toast() {
         PressResponse::toast("This button is from an earlier version of the bot. Please run the command again.")
     );
 }
+
+#[tokio::test]
+async fn a_button_whose_query_no_longer_parses_is_a_polite_toast_and_does_nothing() {
+    use clorebot::services::Action;
+    use clorebot::services::watches::WatchPlan;
+    use clorebot::store::watches::AutorentRules;
+
+    let app = test_app().await;
+    let ann = caller("ann", None);
+    say(&app, &ann, "/help").await;
+    let pool = &app.core.deps.pool;
+    let me =
+        clorebot::store::users::find_user(pool, clorebot::domain::Platform::Console, "ann").await.unwrap().unwrap();
+    // Payloads of today's shape whose query text today's parser no longer reads, as a text
+    // stored by an older version whose language had a term this one dropped would be.
+    let page = Action::GpusPage { query_text: "4090 frobnicate=1".into(), page: 1 };
+    let confirm = Action::ConfirmWatch(WatchPlan {
+        query_text: "3060 max=0.2 frobnicate=1".into(),
+        currency: clorebot::clore::Currency::Usd,
+        once: false,
+        team: false,
+        cooldown_secs: 0,
+        autorent: Some(AutorentRules { max_orders: 1, daily_cap: 0.2, keep: false }),
+    });
+    for (token, action) in [("tok-old-query-page", &page), ("tok-old-query-conf", &confirm)] {
+        let payload = serde_json::to_value(action).unwrap();
+        clorebot::store::actions::create(pool, token, Some(me.id), &payload, std::time::Duration::from_secs(60))
+            .await
+            .unwrap();
+        let p = app.core.press(&ann, token).await;
+        assert_eq!(
+            p,
+            PressResponse::toast("This button is from an earlier version of the bot. Please run the command again."),
+            "{token}"
+        );
+    }
+    // Nothing was done: no watch, and the Confirm was not even used up.
+    assert_eq!(clorebot::store::watches::count_owned(pool, me.id).await.unwrap(), 0);
+    let used: Vec<Option<chrono::DateTime<chrono::Utc>>> =
+        sqlx::query_scalar("SELECT used_at FROM pending_actions WHERE token LIKE 'tok-old-query-%'")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(used, vec![None, None]);
+}

@@ -683,7 +683,8 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
     .await
     .unwrap();
     // What the old /watch stored: the terms joined (quoted when holding a space), their
-    // parsed form, and the currency it set.
+    // parsed form (a stand-in below: the migration drops it unread, and the parsed form has
+    // no serialized shape any more), and the currency it set.
     let old: [(&[&str], &str, clorebot::clore::Currency); 4] = [
         (
             &["4090", "max=4", "cc", "in", "[DE,NL]", "x2"],
@@ -714,7 +715,7 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
         .bind(owner)
         .bind(dm_id)
         .bind(*text)
-        .bind(serde_json::to_value(&q).unwrap())
+        .bind(json!({ "stand-in": "the parsed form, which the migration drops unread" }))
         .bind(currency.code())
         .fetch_one(&pool)
         .await
@@ -754,6 +755,135 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
     assert!(!watches::mark_broken(&pool, ids[0].0, "`x`: why").await.unwrap(), "once");
     let w = watches::get(&pool, ids[0].0).await.unwrap().unwrap();
     assert!(!w.active && w.broken_reason.as_deref() == Some("`x`: why") && w.broken_at.is_some());
+}
+
+/// The migration that turns stored buttons' parsed queries into query text.
+const BUTTON_TEXT_MIGRATION: i64 = 20261206000001;
+
+#[tokio::test]
+async fn buttons_stored_before_the_query_text_migration_read_as_text_or_expire() {
+    use clorebot::clore::Currency;
+    use clorebot::market::Query;
+    use clorebot::services::Action;
+
+    // A database as it was just before the migration.
+    let pool = db().await;
+    sqlx::raw_sql(
+        "DO $$ DECLARE t TEXT; BEGIN
+           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+             EXECUTE format('DROP TABLE %I CASCADE', t);
+           END LOOP;
+         END $$",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let before = store::MIGRATOR.iter().map(|m| m.version).filter(|v| *v < BUTTON_TEXT_MIGRATION).max().unwrap();
+    store::MIGRATOR.run_to(before, &pool).await.unwrap();
+    // Payloads exactly as the old code wrote them (serde_json of its `Action`, the query in
+    // its parsed form), with the text each query was typed as.
+    let old: [(&str, &str, &str); 7] = [
+        // `/gpus 4090 max=0.5`, page 2.
+        (
+            "page-plain",
+            r#"{"kind":"gpus_page","query":{"models":{"phrases":[["4090"]]},"conds":[{"field":"price","op":"Le","values":[{"Num":0.5}]}],"spot":false,"include_rented":false,"currency":null,"sort":[],"limit":null},"page":1}"#,
+            "4090 max=0.5",
+        ),
+        (
+            "page-every-setting",
+            r#"{"kind":"gpus_page","query":{"models":{"phrases":[["rtx","3090"]]},"conds":[{"field":"gpus","op":"Ge","values":[{"Num":2.0}]},{"field":"price","op":"Lt","values":[{"Num":0.6}]},{"field":"cc","op":"In","values":[{"Text":"DE"},{"Text":"NL"}]},{"field":"cuda","op":"Ge","values":[{"Version":[12,4]}]},{"field":"reliability","op":"Ge","values":[{"Num":0.95}]}],"spot":true,"include_rented":true,"currency":"CLORE-Blockchain","sort":[{"field":"gpus","descending":true},{"field":null,"descending":false}],"limit":5},"page":1}"#,
+            "\"rtx 3090\" x2 <0.6 cc in [DE,NL] cuda>=12.4 reliability>=95% spot all sort=-gpus,id limit=5 currency=clore",
+        ),
+        (
+            "page-numbers",
+            r#"{"kind":"gpus_page","query":{"models":{"phrases":[]},"conds":[{"field":"ram","op":"Ne","values":[{"Num":0.0}]},{"field":"price","op":"In","values":[{"Num":0.1},{"Num":0.2}]},{"field":"rating","op":"Gt","values":[{"Num":4.0}]},{"field":"mrl","op":"Ge","values":[{"Num":24.0}]},{"field":"price","op":"Gt","values":[{"Num":0.1}]},{"field":"down","op":"Ge","values":[{"Num":100.0}]},{"field":"up","op":"Ge","values":[{"Num":1e-7}]}],"spot":false,"include_rented":false,"currency":null,"sort":[],"limit":null},"page":1}"#,
+            "ram!=0 price in [0.1, 0.2] rating>4 mrl>=24 >0.1 down>=100 up>=1e-7",
+        ),
+        // Glued and dashed model names, and a quoted word that reads as a keyword unquoted.
+        (
+            "page-models",
+            r#"{"kind":"gpus_page","query":{"models":{"phrases":[["rtx","3090"],["rtx","4090","ti"],["spot"],["a100","80gb"]]},"conds":[],"spot":false,"include_rented":false,"currency":null,"sort":[],"limit":null},"page":1}"#,
+            "\"rtx 3090\" rtx4090ti \"spot \" a100-80gb",
+        ),
+        // `/watch 4090 max=0.5 autorent`'s Confirm, the currency fixed by /watch.
+        (
+            "confirm-watch",
+            r#"{"kind":"confirm_watch","query":{"models":{"phrases":[["4090"]]},"conds":[{"field":"price","op":"Le","values":[{"Num":0.5}]}],"spot":false,"include_rented":false,"currency":"USD-Blockchain","sort":[],"limit":null},"query_text":"4090 max=0.5","once":false,"team":false,"cooldown_secs":0,"autorent":{"max_orders":1,"daily_cap":0.5,"keep":false}}"#,
+            "4090 max=0.5",
+        ),
+        // `cpus>=1e300`: written out in full, a number of 301 digits, over the parser's limit.
+        (
+            "page-too-long",
+            r#"{"kind":"gpus_page","query":{"models":{"phrases":[]},"conds":[{"field":"cpus","op":"Ge","values":[{"Num":1e+300}]}],"spot":false,"include_rented":false,"currency":null,"sort":[],"limit":null},"page":1}"#,
+            "",
+        ),
+        // A shape no version of this migration knows.
+        ("page-unknown", r#"{"kind":"gpus_page","query":{"a shape":"this version does not read"},"page":1}"#, ""),
+    ];
+    for (token, payload, _) in &old {
+        sqlx::query(
+            "INSERT INTO pending_actions (token, payload, expires_at) VALUES ($1, $2::jsonb, now() + interval '1 hour')",
+        )
+        .bind(*token)
+        .bind(*payload)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    // A button without a query is left as it is.
+    let details = json!({ "kind": "server_details", "server": 42 });
+    actions::create(&pool, "details", None, &details, Duration::from_secs(3600)).await.unwrap();
+
+    store::migrate(&pool).await.unwrap();
+
+    let typed = |text: &str| Query::from_joined(text).unwrap();
+    let live = |token: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let (_, payload) = actions::peek(&pool, token).await.unwrap().unwrap_or_else(|| panic!("{token} expired"));
+            (serde_json::from_value::<Action>(payload.clone()).unwrap_or_else(|e| panic!("{token}: {e}")), payload)
+        }
+    };
+    for (token, _, text) in &old[..4] {
+        match live(token).await {
+            (Action::GpusPage { query_text, page: 1 }, payload) => {
+                assert_eq!(Query::from_joined(&query_text), Ok(typed(text)), "{token}: {query_text:?}");
+                assert!(payload.get("query").is_none(), "{payload}");
+            }
+            other => panic!("{token}: {other:?}"),
+        }
+    }
+    assert_eq!(live("page-plain").await.1, json!({ "kind": "gpus_page", "query_text": "4090 price<=0.5", "page": 1 }));
+    match live("confirm-watch").await {
+        (Action::ConfirmWatch(plan), payload) => {
+            assert_eq!((plan.query_text.as_str(), plan.currency), ("4090 max=0.5", Currency::Usd));
+            let mut query = typed("4090 max=0.5");
+            query.set_currency(Currency::Usd);
+            assert_eq!(plan.query(), Ok(query));
+            assert_eq!((plan.once, plan.team, plan.cooldown_secs), (false, false, 0));
+            assert_eq!(plan.autorent.map(|r| (r.max_orders, r.daily_cap, r.keep)), Some((1, 0.5, false)));
+            assert!(payload.get("query").is_none(), "{payload}");
+        }
+        other => panic!("{other:?}"),
+    }
+    for token in ["page-too-long", "page-unknown"] {
+        assert!(actions::peek(&pool, token).await.unwrap().is_none(), "{token} is expired");
+    }
+    assert_eq!(actions::peek(&pool, "details").await.unwrap(), Some((None, details)));
+
+    // Running it again changes nothing.
+    let rows = || async {
+        let rows: Vec<(String, serde_json::Value, chrono::DateTime<chrono::Utc>)> =
+            sqlx::query_as("SELECT token, payload, expires_at FROM pending_actions ORDER BY token")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let once = rows().await;
+    let migration = store::MIGRATOR.iter().find(|m| m.version == BUTTON_TEXT_MIGRATION).unwrap();
+    sqlx::raw_sql(migration.sql.clone()).execute(&pool).await.unwrap();
+    assert_eq!(rows().await, once);
 }
 
 #[tokio::test]

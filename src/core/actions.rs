@@ -4,11 +4,17 @@
 //! row of `pending_actions` that holds the [`Action`], the one user who may press it, and an
 //! expiry. Confirmations are used at most once (an atomic update), so a double press — or two
 //! replicas handling the same press — never acts twice.
+//!
+//! A button that carries a market query (a `/gpus` page, an auto-rent watch's Confirm) keeps
+//! its text, which is parsed again when pressed: text that no longer parses is answered like
+//! a payload that no longer reads, and nothing is done.
 
 use super::handlers::{market, orders, rent, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
+use crate::market::{Query, QueryError};
 use crate::services;
 pub use crate::services::Action;
+use crate::services::watches::WatchPlan;
 use crate::store::actions::{self as store_actions, Taken};
 use crate::t;
 
@@ -53,11 +59,14 @@ fn replaces_source(action: &Action) -> bool {
 /// Handles a press; the outcome's name is for metrics.
 pub async fn press(cx: &Ctx<'_>, token: &str) -> (PressResponse, &'static str) {
     match decode(cx, token).await {
-        Ok(Pressed::Act(action)) => {
-            let page = matches!(action, Action::GpusPage { .. });
-            let replace = replaces_source(&action);
+        Ok(Pressed::Act(ready)) => {
+            let page = matches!(ready, Ready::GpusPage { .. });
+            let replace = match &ready {
+                Ready::GpusPage { .. } | Ready::ConfirmWatch { .. } => true,
+                Ready::Other(action) => replaces_source(action),
+            };
             let in_private = cx.caller.in_private();
-            match act(cx, action).await {
+            match act(cx, ready).await {
                 Ok(replies) if replace => (PressResponse::replacing(replies, in_private), "ok"),
                 Ok(replies) => (PressResponse::replies(replies), "ok"),
                 Err(f) => {
@@ -82,9 +91,27 @@ pub async fn press(cx: &Ctx<'_>, token: &str) -> (PressResponse, &'static str) {
 }
 
 enum Pressed {
-    Act(Action),
+    Act(Ready),
     /// Nothing to do: the press is answered as is (someone else's button, expired, used).
     Answered(PressResponse),
+}
+
+/// An action ready to act on: a query stored as text is read back.
+enum Ready {
+    GpusPage { query: Query, page: usize },
+    ConfirmWatch { plan: WatchPlan, query: Query },
+    Other(Action),
+}
+
+impl Ready {
+    /// Reads back the query an action keeps as text; `Err` when the text no longer parses.
+    fn read(action: Action) -> Result<Ready, QueryError> {
+        Ok(match action {
+            Action::GpusPage { query_text, page } => Ready::GpusPage { query: Query::from_joined(&query_text)?, page },
+            Action::ConfirmWatch(plan) => Ready::ConfirmWatch { query: plan.query()?, plan },
+            other => Ready::Other(other),
+        })
+    }
 }
 
 /// The action behind `token`, if the caller may press it now (a confirmation is used up).
@@ -112,7 +139,17 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
             return toast(t!("press-old-version"));
         }
     };
-    if action.single_use() {
+    let single_use = action.single_use();
+    // Checked before a confirmation is used up: a query that no longer reads (the language
+    // changed since the button was sent) is as old as a payload that no longer reads.
+    let ready = match Ready::read(action) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "a button's query no longer parses");
+            return toast(t!("press-old-version"));
+        }
+    };
+    if single_use {
         match store_actions::take(pool, token, cx.user.id).await? {
             Taken::Ok(_) => {}
             Taken::Used => return toast(t!("press-already-done")),
@@ -121,7 +158,7 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
             Taken::Unknown => return toast(t!("press-invalid")),
         }
     }
-    Ok(Pressed::Act(action))
+    Ok(Pressed::Act(ready))
 }
 
 /// An expired confirmation loses its buttons and says so; an expired navigation button
@@ -139,15 +176,22 @@ fn expired(payload: &serde_json::Value) -> Pressed {
     })
 }
 
-async fn act(cx: &Ctx<'_>, action: Action) -> Outcome {
+async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
     let pool = &cx.core.deps.pool;
+    let action = match ready {
+        Ready::GpusPage { query, page } => return market::gpus_page(cx, query, page).await,
+        Ready::ConfirmWatch { plan, query } => return watches::confirm(cx, plan, query).await,
+        Ready::Other(action) => action,
+    };
     match action {
-        Action::GpusPage { query, page } => market::gpus_page(cx, query, page).await,
+        // `Ready::read` never leaves these to `Ready::Other`.
+        Action::GpusPage { .. } | Action::ConfirmWatch(_) => {
+            Err(Failure::Internal(anyhow::anyhow!("a query button was not read back")))
+        }
         Action::ServerDetails { server } => market::server(cx, server).await,
         Action::RentPrompt { server } => rent::prompt_for_server(cx, server, rent::RentOptions::default()).await,
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
-        Action::ConfirmWatch(plan) => watches::confirm(cx, plan).await,
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,
         Action::Abort { confirm, what } => {
             // Use up the confirm token so a late Confirm press does nothing.

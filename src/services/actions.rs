@@ -1,5 +1,10 @@
 //! What a button stands for: the [`Action`] stored under its token (see `tokens.rs`), shared by
 //! command replies and alerts. Presses are handled in `core::actions`.
+//!
+//! An action is stored as JSON for as long as its button lives (an hour at most). A market
+//! query in it is kept as the text the parser reads back when the button is pressed (as
+//! watches keep theirs), never in its parsed form: a refactor of the parser must not break
+//! buttons already sent.
 
 use std::time::Duration;
 
@@ -9,14 +14,15 @@ use super::Deps;
 use super::rent::RentPlan;
 use super::watches::WatchPlan;
 use crate::clore::{OrderId, ServerId};
-use crate::market::Query;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// A page of `/gpus` results.
     GpusPage {
-        query: Query,
+        /// What [`Query::from_joined`](crate::market::Query::from_joined) reads back as the query
+        /// (written by [`Query::text`](crate::market::Query::text)).
+        query_text: String,
         page: usize,
     },
     ServerDetails {

@@ -2,16 +2,32 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::market::Query;
+use crate::clore::Currency;
+use crate::market::{Query, QueryError};
 use crate::store::watches::AutorentRules;
 
 /// A watch as confirmed (auto-rent needs a confirmation; the others are created at once).
+/// Its query is what the watch will store: the text and the currency `/watch` fixed, read
+/// back by [`WatchPlan::query`] — never the parsed form, which a Confirm button would keep
+/// across a change of the parser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatchPlan {
-    pub query: Query,
+    /// The query terms as typed, joined (`market::query::join_terms`).
     pub query_text: String,
+    /// The currency its prices are in: the query's `currency=`, else the owner's setting.
+    pub currency: Currency,
     pub once: bool,
     pub team: bool,
     pub cooldown_secs: u64,
     pub autorent: Option<AutorentRules>,
+}
+
+impl WatchPlan {
+    /// The query, read back from its text and priced in the plan's currency, as a stored
+    /// watch is loaded; `Err` when the text no longer parses.
+    pub fn query(&self) -> Result<Query, QueryError> {
+        let mut query = Query::from_joined(&self.query_text)?;
+        query.set_currency(self.currency);
+        Ok(query)
+    }
 }

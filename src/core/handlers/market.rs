@@ -53,11 +53,13 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
     }
     let prev = page > 0;
     let next = page + 1 < pages;
+    // The pages keep the query as text, read back when pressed.
+    let query_text = if prev || next { query.text() } else { String::new() };
     if prev {
-        actions.push(Action::GpusPage { query: query.clone(), page: page - 1 });
+        actions.push(Action::GpusPage { query_text: query_text.clone(), page: page - 1 });
     }
     if next {
-        actions.push(Action::GpusPage { query, page: page + 1 });
+        actions.push(Action::GpusPage { query_text, page: page + 1 });
     }
     let mut tokens = cx.tokens(&actions).await?.into_iter();
     let mut take = || tokens.next().ok_or_else(|| Failure::Internal(anyhow::anyhow!("a token went missing")));

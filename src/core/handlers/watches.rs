@@ -58,24 +58,24 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         None => None,
     };
     let plan = WatchPlan {
-        query,
         query_text: a.query_text,
+        currency,
         once: a.once,
         team: a.here,
         cooldown_secs: a.cooldown.as_secs(),
         autorent,
     };
     let Some(rules) = plan.autorent.clone() else {
-        return create(cx, plan).await;
+        return create(cx, plan, query).await;
     };
     cx.api_key().await?;
     if matches!(ssh_login(&cx.core.deps, &cx.user).await?, SshLogin::Nothing) {
         return Err(Failure::user(t!("watch-autorent-needs-login")));
     }
-    let max = plan.query.max_price().unwrap_or(0.0);
+    let max = query.max_price().unwrap_or(0.0);
     let r = Reply::titled(t!("watch-autorent-confirm"))
         .with_fields(vec![
-            (t!("watch-field-watching"), plan.query.describe()),
+            (t!("watch-field-watching"), query.describe()),
             (t!("watch-field-rents"), t!("watch-rents-cheapest")),
             (t!("watch-field-max-price"), per_day(max, currency)),
             (t!("watch-field-max-orders"), rules.max_orders.to_string()),
@@ -98,12 +98,14 @@ async fn default_daily_cap(cx: &Ctx<'_>, query: &Query, max_orders: u32, c: crat
     f64::from(max_orders) * (query.max_price().unwrap_or(0.0) + fee)
 }
 
-pub async fn confirm(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
-    create(cx, plan).await
+/// The Confirm of an auto-rent watch; `query` is the plan's, read back ([`WatchPlan::query`]).
+pub async fn confirm(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
+    create(cx, plan, query).await
 }
 
-async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
-    let currency = plan.query.currency().unwrap_or_else(|| cx.currency());
+/// `query` is `plan.query_text` parsed and priced in `plan.currency`.
+async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
+    let currency = plan.currency;
     let target = if plan.team {
         cx.chat.id
     } else {
@@ -111,17 +113,17 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         let dm = cx.private_chat().await?;
         users::upsert_chat(&cx.core.deps.pool, cx.caller.platform(), &dm, kind, None, "").await?.id
     };
-    let models = plan.query.models().phrases();
+    let models = query.models().phrases();
     let new = NewWatch {
         owner: cx.user.id,
         chat: target,
         is_team: plan.team,
         // A team watch alerts where it was made, down to the forum topic or thread.
         thread_id: if plan.team { cx.caller.chat.thread_id.clone() } else { None },
-        // With `currency`, the stored truth: read back as `plan.query` when watches load.
+        // With `currency`, the stored truth: read back as `query` when watches load.
         query: plan.query_text.clone(),
         gpu_model: (!models.is_empty()).then(|| models.join(" ")),
-        max_price: plan.query.max_price(),
+        max_price: query.max_price(),
         currency,
         once: plan.once,
         cooldown_secs: plan.cooldown_secs.min(i32::MAX as u64) as i32,
@@ -132,11 +134,11 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
     let now: Vec<(ServerId, f64)> = snap
         .as_ref()
         .map(|s| {
-            plan.query
+            query
                 .run(&s.servers, currency)
                 .into_iter()
                 .filter(|v| !v.rented)
-                .filter_map(|v| Some((v.id, v.price(currency, plan.query.spot())?)))
+                .filter_map(|v| Some((v.id, v.price(currency, query.spot())?)))
                 .collect()
         })
         .unwrap_or_default();
@@ -155,7 +157,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan) -> Outcome {
         extras.push(t!("watch-cooldown", duration = format::duration(plan.cooldown_secs as i64)));
     }
     let extras = if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) };
-    let (id, query) = (w.id.to_string(), plan.query.describe());
+    let (id, query) = (w.id.to_string(), query.describe());
     let mut r = Reply::titled(if plan.team {
         t!("watch-created-team", id = &id, query = query, extras = extras)
     } else {

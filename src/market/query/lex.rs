@@ -1,8 +1,6 @@
 //! Text into terms: white space splits, `"quoted phrases"` stay whole; and the operator
 //! (`<`, `>=`, `!=` …) off the front of what follows a field name.
 
-use serde::{Deserialize, Serialize};
-
 use super::parse::QueryError;
 use crate::t;
 
@@ -55,7 +53,7 @@ pub fn join_terms(terms: &[String]) -> String {
 }
 
 /// A condition's comparison, as read off a term by [`split_op`] (or `in`, a word of its own).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Op {
     Eq,
     Ne,

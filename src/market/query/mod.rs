@@ -19,15 +19,19 @@
 //!   filter, sort and limit;
 //! - `describe.rs`: a query in words for replies, in the current language;
 //! - `watch.rs`: the price ceiling, which only watches read and set (the watch index keeps
-//!   servers sorted by price).
+//!   servers sorted by price);
+//! - `write.rs`: a query written back as text ([`Query::text`]), which buttons store and
+//!   parse again when pressed.
+//!
+//! A query is stored only as text, never in its parsed form (which has no serde shape on
+//! purpose): a refactor of the parsed form cannot break what was stored.
 
 mod describe;
 mod eval;
 mod lex;
 mod parse;
 mod watch;
-
-use serde::{Deserialize, Serialize};
+mod write;
 
 pub use self::eval::EQ_TOLERANCE;
 use self::eval::{Cond, SortKey};
@@ -37,7 +41,7 @@ use super::gpu::ModelFilter;
 use crate::clore::Currency;
 
 /// A parsed market query: model filter, field conditions and settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
     models: ModelFilter,
     conds: Vec<Cond>,
@@ -98,20 +102,5 @@ mod tests {
         assert_eq!(plain.limit(), None);
         assert_eq!(plain.max_price(), None);
         assert_eq!(q(">0.2 price=0.3 price in [0.1]").max_price(), None);
-    }
-
-    #[test]
-    fn serde_round_trip() {
-        for text in [
-            "",
-            "rtx 4090 x2 max=0.5 cc in [DE, NL] spot all sort=-gpus,id limit=20 currency=clore",
-            "\"3090 ti\" cuda>=12.4 reliability>=95% rating>4 mrl>=24 down>=100 up>=10 cpus>=8 vram>=24 ram!=0",
-        ] {
-            let query = q(text);
-            let json = serde_json::to_string(&query).expect("serialize");
-            let back: Query = serde_json::from_str(&json).expect("deserialize");
-            assert_eq!(back, query, "{json}");
-            assert_eq!(back.describe(), query.describe());
-        }
     }
 }

@@ -2,8 +2,6 @@
 //! [`QueryError`] naming the term not understood. Anything not understood is an error,
 //! never silently ignored.
 
-use serde::{Deserialize, Serialize};
-
 use super::Query;
 use super::eval::{Cond, SortKey};
 use super::lex::{Op, Term, is_op_char, split_op, split_op_text, split_terms};
@@ -40,8 +38,7 @@ impl QueryError {
 const MAX_TERMS: usize = 24;
 const MAX_QUERY_CHARS: usize = 300;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Field {
     Gpus,
     Price,
@@ -86,7 +83,7 @@ impl Field {
 /// Words that take `=` but are settings, not server fields.
 const SETTINGS: [&str; 4] = ["max", "currency", "sort", "limit"];
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value {
     Num(f64),
     Version(u32, u32),
