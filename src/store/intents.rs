@@ -88,6 +88,8 @@ impl TryFrom<String> for Origin {
     }
 }
 
+crate::domain::text_column::text_column!(Status, Origin);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewIntent {
     pub user: UserId,
