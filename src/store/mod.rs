@@ -32,6 +32,12 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await.context("failed to apply database migrations")
 }
 
+/// The versions of the migrations applied successfully (readiness compares them with
+/// [`MIGRATOR`]'s).
+pub async fn applied_migrations(ex: impl sqlx::PgExecutor<'_>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(ex).await
+}
+
 /// Connects to `url` (never logged: it may hold a password) and migrates.
 pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
     let opts: sqlx::postgres::PgConnectOptions = url.parse().context("DATABASE_URL is not a valid PostgreSQL URL")?;

@@ -143,6 +143,18 @@ pub async fn list_active(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Watch>> {
     query_watches!("SELECT", "FROM watches WHERE active ORDER BY id").fetch_all(ex).await
 }
 
+/// What tells the engine the active watch set changed: how many there are, when one last
+/// changed, and the sum of their ids.
+pub async fn active_signature(ex: impl PgExecutor<'_>) -> sqlx::Result<(i64, Option<DateTime<Utc>>, i64)> {
+    let r = sqlx::query!(
+        r#"SELECT count(*) AS "n!", max(updated_at) AS changed, COALESCE(sum(id), 0)::int8 AS "ids!"
+           FROM watches WHERE active"#
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok((r.n, r.changed, r.ids))
+}
+
 pub async fn delete(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<bool> {
     Ok(sqlx::query!("DELETE FROM watches WHERE id = $1", id.0).execute(ex).await?.rows_affected() > 0)
 }
@@ -213,6 +225,17 @@ pub async fn matches(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Ve
     )
     .fetch_all(ex)
     .await
+}
+
+/// The stored matches of several watches: (watch, server, price), by watch and server.
+pub async fn matches_of(ex: impl PgExecutor<'_>, watches: &[i64]) -> sqlx::Result<Vec<(i64, i64, f64)>> {
+    let rows = sqlx::query!(
+        "SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = ANY($1) ORDER BY watch_id, server_id",
+        watches
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.watch_id, r.server_id, r.price)).collect())
 }
 
 /// Replaces a watch's match set with `now`: servers no longer matching are forgotten (so
