@@ -177,8 +177,7 @@ async fn run_health() -> anyhow::Result<()> {
 async fn run_migrate() -> anyhow::Result<()> {
     let cfg = config()?;
     let pool = clorebot::store::connect(cfg.require_database("migrate")?.expose_secret()).await?;
-    let applied: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(&pool).await?;
+    let applied = clorebot::store::applied_migrations(&pool).await?.len();
     println!("database is up to date ({applied} migrations applied)");
     Ok(())
 }

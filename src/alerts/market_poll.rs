@@ -161,9 +161,7 @@ impl Engine {
     /// more than evaluating them).
     async fn active_watches(&self, mem: &mut WatchMemory) -> anyhow::Result<Arc<Watched>> {
         let signature: (i64, Option<chrono::DateTime<chrono::Utc>>, i64) =
-            sqlx::query_as("SELECT count(*), max(updated_at), COALESCE(sum(id), 0)::int8 FROM watches WHERE active")
-                .fetch_one(&self.deps.pool)
-                .await?;
+            watches::active_signature(&self.deps.pool).await?;
         if let Some(w) = &mem.watched
             && w.signature == signature
         {
@@ -193,12 +191,7 @@ impl Engine {
         if missing.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(i64, i64, f64)> = sqlx::query_as(
-            "SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = ANY($1) ORDER BY watch_id, server_id",
-        )
-        .bind(&missing)
-        .fetch_all(&self.deps.pool)
-        .await?;
+        let rows: Vec<(i64, i64, f64)> = watches::matches_of(&self.deps.pool, &missing).await?;
         for id in &missing {
             mem.matches.insert(WatchId(*id), Vec::new());
         }

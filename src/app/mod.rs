@@ -364,13 +364,10 @@ async fn readyz(State(h): State<Health>) -> impl IntoResponse {
 /// Database reachable, every migration applied, and — where this process polls — Clore
 /// answered within the last two market intervals.
 async fn readiness(h: &Health) -> Result<String, String> {
-    let applied: Vec<i64> = tokio::time::timeout(
-        DB_CHECK,
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&h.core.deps.pool),
-    )
-    .await
-    .map_err(|_| format!("the database did not answer within {} s", DB_CHECK.as_secs()))?
-    .map_err(|e| format!("the database is not reachable ({})", crate::text::clip(&e.to_string(), 120)))?;
+    let applied: Vec<i64> = tokio::time::timeout(DB_CHECK, store::applied_migrations(&h.core.deps.pool))
+        .await
+        .map_err(|_| format!("the database did not answer within {} s", DB_CHECK.as_secs()))?
+        .map_err(|e| format!("the database is not reachable ({})", crate::text::clip(&e.to_string(), 120)))?;
     let missing = store::MIGRATOR
         .iter()
         .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))

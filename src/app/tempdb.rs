@@ -58,6 +58,8 @@ pub async fn drop_database(name: &str) -> anyhow::Result<()> {
         anyhow::bail!("not a database made here: {name:?}");
     }
     let mut admin = connect_admin(&server_options()?).await?;
+    // Unchecked: dynamic SQL, the database's name is made at run time (an identifier, not a
+    // parameter), and checked above to be one made here.
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
         .execute(&mut admin)
         .await
@@ -70,6 +72,8 @@ async fn create(prefix: &str) -> anyhow::Result<(String, PgPool)> {
     let base = server_options()?;
     let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
     let mut admin = connect_admin(&base).await?;
+    // Unchecked: dynamic SQL, the database's name is made at run time (an identifier, not a
+    // parameter) from the caller's prefix and a UUID.
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut admin)
         .await

@@ -1,6 +1,7 @@
 //! The bottom layer: plain values every other layer speaks in — who and where (`identity`),
 //! the numbers of our own rows (`ids`), money and how numbers read (`money`, `format`),
-//! durations as people type them (`duration`), and where messages can go (`reach`).
+//! durations as people type them (`duration`), and where messages can go (`reach`); the
+//! values stored as TEXT read back in checked queries through `text_column`.
 //! It imports nothing of clorebot but the foundation (`i18n`, `text`).
 
 pub mod duration;
@@ -9,6 +10,7 @@ pub mod identity;
 pub mod ids;
 pub mod money;
 pub mod reach;
+pub(crate) mod text_column;
 
 pub use duration::parse_duration;
 pub use identity::{ChatKind, ChatRef, Identity, Platform};

@@ -51,18 +51,18 @@ fn secs(d: Duration) -> f64 {
 /// within `spread` (due somewhere in the last `spread`): polled now, then evenly through the
 /// interval instead of all at its start. Returns how many were added.
 pub async fn enroll(ex: impl PgExecutor<'_>, at: DateTime<Utc>, spread: Duration) -> sqlx::Result<u64> {
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at)
          SELECT user_id, t, t FROM (
-             SELECT s.user_id, $1 - random() * make_interval(secs => $2) AS t
+             SELECT s.user_id, $1::timestamptz - random() * make_interval(secs => $2) AS t
              FROM user_secrets s
              WHERE s.kind = 'clore_api_key'
                AND NOT EXISTS (SELECT 1 FROM account_polls p WHERE p.user_id = s.user_id)
          ) fresh
          ON CONFLICT (user_id) DO NOTHING",
+        at,
+        secs(spread),
     )
-    .bind(at)
-    .bind(secs(spread))
     .execute(ex)
     .await?;
     Ok(r.rows_affected())
@@ -71,15 +71,15 @@ pub async fn enroll(ex: impl PgExecutor<'_>, at: DateTime<Utc>, spread: Duration
 /// The user stored a key (perhaps another account's): their account is due at once, and what
 /// was learned about the old one is forgotten.
 pub async fn fresh_key(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at) VALUES ($1, now(), now())
          ON CONFLICT (user_id) DO UPDATE
            SET orders_due_at = LEAST(account_polls.orders_due_at, now()),
                servers_due_at = LEAST(account_polls.servers_due_at, now()),
                host = NULL, busy_at = NULL, wallets_after = NULL,
                touches = account_polls.touches + 1",
+        user.0
     )
-    .bind(user)
     .execute(ex)
     .await?;
     Ok(())
@@ -87,14 +87,14 @@ pub async fn fresh_key(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()
 
 /// The user just rented (or tried to): their orders are due at once, and they count as busy.
 pub async fn poke(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at, busy_at) VALUES ($1, now(), now(), now())
          ON CONFLICT (user_id) DO UPDATE
            SET orders_due_at = LEAST(account_polls.orders_due_at, now()),
                busy_at = GREATEST(account_polls.busy_at, now()),
                touches = account_polls.touches + 1",
+        user.0
     )
-    .bind(user)
     .execute(ex)
     .await?;
     Ok(())
@@ -104,7 +104,7 @@ pub async fn poke(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
 /// polled from now on (at once, if this is news); someone with none is asked again after
 /// `recheck`.
 pub async fn saw_servers(ex: impl PgExecutor<'_>, user: UserId, host: bool, recheck: Duration) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO account_polls (user_id, orders_due_at, servers_due_at, host)
          VALUES ($1, now(), CASE WHEN $2 THEN now() ELSE now() + make_interval(secs => $3) END, $2)
          ON CONFLICT (user_id) DO UPDATE
@@ -114,10 +114,10 @@ pub async fn saw_servers(ex: impl PgExecutor<'_>, user: UserId, host: bool, rech
                    WHEN $2 THEN account_polls.servers_due_at
                    ELSE now() + make_interval(secs => $3) END,
                touches = account_polls.touches + 1",
+        user.0,
+        host,
+        secs(recheck),
     )
-    .bind(user)
-    .bind(host)
-    .bind(secs(recheck))
     .execute(ex)
     .await?;
     Ok(())
@@ -125,7 +125,7 @@ pub async fn saw_servers(ex: impl PgExecutor<'_>, user: UserId, host: bool, rech
 
 /// The database's clock: every process's schedule and leases keep to this one.
 pub async fn now(ex: impl PgExecutor<'_>) -> sqlx::Result<DateTime<Utc>> {
-    sqlx::query_scalar("SELECT now()").fetch_one(ex).await
+    sqlx::query_scalar!(r#"SELECT now() AS "now!""#).fetch_one(ex).await
 }
 
 /// Claims up to `limit` accounts due at `at`, earliest first, for `lease` under `token` (one
@@ -137,8 +137,9 @@ pub async fn claim(
     limit: usize,
     lease: Duration,
 ) -> sqlx::Result<Vec<Due>> {
-    let mut rows: Vec<Due> = sqlx::query_as(sqlf!(
-        "WITH due AS (
+    let mut rows: Vec<Due> = sqlx::query_as!(
+        Due,
+        r#"WITH due AS (
              SELECT user_id FROM account_polls
              WHERE due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
              ORDER BY due_at
@@ -147,15 +148,15 @@ pub async fn claim(
          )
          UPDATE account_polls p SET leased_by = $1, lease_until = $2 + make_interval(secs => $4)
          FROM due WHERE p.user_id = due.user_id
-         RETURNING p.user_id, p.due_at, p.orders_due_at, p.servers_due_at, p.wallets_after, p.host, p.busy_at,
-                   p.polled_at, p.touches,
-                   EXISTS (SELECT 1 FROM rent_intents i WHERE i.user_id = p.user_id AND i.{open}) AS settling",
-        open = super::intents::OPEN
-    ))
-    .bind(token)
-    .bind(at)
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .bind(secs(lease))
+         RETURNING p.user_id AS "user_id: UserId", p.due_at AS "due_at!", p.orders_due_at, p.servers_due_at,
+                   p.wallets_after, p.host, p.busy_at, p.polled_at, p.touches,
+                   EXISTS (SELECT 1 FROM rent_intents i
+                           WHERE i.user_id = p.user_id AND i.status IN ('pending', 'unknown', 'accepted')) AS "settling!""#,
+        token,
+        at,
+        i64::try_from(limit).unwrap_or(i64::MAX),
+        secs(lease),
+    )
     .fetch_all(pool)
     .await?;
     rows.sort_by_key(|r| r.due_at);
@@ -173,7 +174,7 @@ pub async fn finish(
     next: &Next,
     at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "UPDATE account_polls SET
              orders_due_at = CASE WHEN touches = $3 THEN $4 ELSE orders_due_at END,
              servers_due_at = CASE WHEN touches = $3 THEN $5 ELSE servers_due_at END,
@@ -184,16 +185,16 @@ pub async fn finish(
              leased_by = NULL,
              lease_until = NULL
          WHERE user_id = $1 AND leased_by = $2",
+        claimed.user_id.0,
+        token,
+        claimed.touches,
+        next.orders_due_at,
+        next.servers_due_at,
+        next.wallets_after,
+        next.host,
+        next.busy_at,
+        at,
     )
-    .bind(claimed.user_id)
-    .bind(token)
-    .bind(claimed.touches)
-    .bind(next.orders_due_at)
-    .bind(next.servers_due_at)
-    .bind(next.wallets_after)
-    .bind(next.host)
-    .bind(next.busy_at)
-    .bind(at)
     .execute(ex)
     .await?;
     Ok(r.rows_affected() > 0)
@@ -201,11 +202,11 @@ pub async fn finish(
 
 /// Drops the row of a user without a usable key (storing one enrolls them again).
 pub async fn forget(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM account_polls WHERE user_id = $1").bind(user).execute(ex).await?;
+    sqlx::query!("DELETE FROM account_polls WHERE user_id = $1", user.0).execute(ex).await?;
     Ok(())
 }
 
 /// How many accounts are enrolled (the `clorebot_accounts_keyed` gauge).
 pub async fn count(ex: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM account_polls").fetch_one(ex).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM account_polls"#).fetch_one(ex).await
 }

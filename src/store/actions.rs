@@ -33,14 +33,14 @@ pub async fn create(
     payload: &serde_json::Value,
     ttl: Duration,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO pending_actions (token, owner_id, payload, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
+        token,
+        owner.map(|o| o.0),
+        payload,
+        ttl.as_secs_f64(),
     )
-    .bind(token)
-    .bind(owner)
-    .bind(Json(payload))
-    .bind(ttl.as_secs_f64())
     .execute(ex)
     .await?;
     Ok(())
@@ -59,15 +59,15 @@ pub async fn create_many(
             t.push(ttl.as_secs_f64());
             (n, p, t)
         });
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO pending_actions (token, owner_id, payload, expires_at)
          SELECT t.token, $2, t.payload, now() + make_interval(secs => t.ttl)
          FROM UNNEST($1::text[], $3::jsonb[], $4::float8[]) AS t(token, payload, ttl)",
+        &names as &[&str],
+        owner.map(|o| o.0),
+        &payloads as &[Json<&serde_json::Value>],
+        &ttls,
     )
-    .bind(names)
-    .bind(owner)
-    .bind(payloads)
-    .bind(ttls)
     .execute(ex)
     .await?;
     Ok(())
@@ -75,49 +75,54 @@ pub async fn create_many(
 
 /// Uses a token on behalf of `presser`, atomically.
 pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) -> sqlx::Result<Taken> {
-    let used: Option<Json<serde_json::Value>> = sqlx::query_scalar(
+    let used: Option<serde_json::Value> = sqlx::query_scalar!(
         "UPDATE pending_actions SET used_at = now()
          WHERE token = $1 AND (owner_id = $2 OR owner_id IS NULL) AND used_at IS NULL AND expires_at > now()
          RETURNING payload",
+        token,
+        presser.0,
     )
-    .bind(token)
-    .bind(presser)
     .fetch_optional(ex)
     .await?;
-    if let Some(Json(p)) = used {
+    if let Some(p) = used {
         return Ok(Taken::Ok(p));
     }
     // Owner, when used, payload.
-    type Row = (Option<UserId>, Option<DateTime<Utc>>, Json<serde_json::Value>);
-    let row: Option<Row> = sqlx::query_as("SELECT owner_id, used_at, payload FROM pending_actions WHERE token = $1")
-        .bind(token)
-        .fetch_optional(ex)
-        .await?;
+    let row: Option<(Option<UserId>, Option<DateTime<Utc>>, serde_json::Value)> = sqlx::query!(
+        r#"SELECT owner_id AS "owner_id: UserId", used_at, payload FROM pending_actions WHERE token = $1"#,
+        token
+    )
+    .fetch_optional(ex)
+    .await?
+    .map(|r| (r.owner_id, r.used_at, r.payload));
     Ok(match row {
         None => Taken::Unknown,
         Some((Some(owner), _, _)) if owner != presser => Taken::NotYours,
         Some((_, Some(_), _)) => Taken::Used,
         // Unused yet not taken: it expired (perhaps between the two statements).
-        Some((_, None, Json(payload))) => Taken::Expired(payload),
+        Some((_, None, payload)) => Taken::Expired(payload),
     })
 }
 
 /// Reads a token's payload without using it (for buttons that only show, like Next page).
 /// The owner (None: anyone) and payload of a live token.
 pub async fn peek(ex: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<(Option<UserId>, serde_json::Value)>> {
-    let row: Option<(Option<UserId>, Json<serde_json::Value>)> =
-        sqlx::query_as("SELECT owner_id, payload FROM pending_actions WHERE token = $1 AND expires_at > now()")
-            .bind(token)
-            .fetch_optional(ex)
-            .await?;
-    Ok(row.map(|(u, Json(p))| (u, p)))
+    let row = sqlx::query!(
+        r#"SELECT owner_id AS "owner_id: UserId", payload FROM pending_actions WHERE token = $1 AND expires_at > now()"#,
+        token
+    )
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|r| (r.owner_id, r.payload)))
 }
 
 /// Deletes tokens expired for more than `grace`; returns how many.
 pub async fn purge_expired(ex: impl PgExecutor<'_>, grace: Duration) -> sqlx::Result<u64> {
-    let r = sqlx::query("DELETE FROM pending_actions WHERE expires_at < now() - make_interval(secs => $1)")
-        .bind(grace.as_secs_f64())
-        .execute(ex)
-        .await?;
+    let r = sqlx::query!(
+        "DELETE FROM pending_actions WHERE expires_at < now() - make_interval(secs => $1)",
+        grace.as_secs_f64()
+    )
+    .execute(ex)
+    .await?;
     Ok(r.rows_affected())
 }

@@ -24,24 +24,29 @@ pub async fn record(
     detail: &serde_json::Value,
     result: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO audit_log (user_id, action, detail, result) VALUES ($1, $2, $3, $4)")
-        .bind(user)
-        .bind(action)
-        .bind(Json(detail))
-        .bind(result)
-        .execute(ex)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO audit_log (user_id, action, detail, result) VALUES ($1, $2, $3, $4)",
+        user.map(|u| u.0),
+        action,
+        detail,
+        result,
+    )
+    .execute(ex)
+    .await?;
     Ok(())
 }
 
 /// A user's most recent entries, newest first.
 pub async fn recent(ex: impl PgExecutor<'_>, user: UserId, limit: i64) -> sqlx::Result<Vec<AuditEntry>> {
-    sqlx::query_as(
-        "SELECT id, user_id, action, detail, result, created_at FROM audit_log
-         WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    sqlx::query_as!(
+        AuditEntry,
+        r#"SELECT id, user_id AS "user_id: UserId", action, detail AS "detail: Json<serde_json::Value>", result,
+                  created_at
+           FROM audit_log
+           WHERE user_id = $1 ORDER BY id DESC LIMIT $2"#,
+        user.0,
+        limit,
     )
-    .bind(user)
-    .bind(limit)
     .fetch_all(ex)
     .await
 }

@@ -30,18 +30,18 @@ pub async fn record(ex: impl PgExecutor<'_>, points: &[PricePoint]) -> sqlx::Res
     let med: Vec<Option<f64>> = points.iter().map(|p| p.median_price).collect();
     let avail: Vec<i32> = points.iter().map(|p| p.available).collect();
     let total: Vec<i32> = points.iter().map(|p| p.total).collect();
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "INSERT INTO price_history (gpu_model, polled_at, currency, min_price, median_price, available, total)
          SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::float8[], $5::float8[], $6::int4[], $7::int4[])
          ON CONFLICT (gpu_model, currency, polled_at) DO NOTHING",
+        &models as &[&str],
+        &at,
+        &cur as &[&str],
+        &min as &[Option<f64>],
+        &med as &[Option<f64>],
+        &avail,
+        &total,
     )
-    .bind(&models)
-    .bind(&at)
-    .bind(&cur)
-    .bind(&min)
-    .bind(&med)
-    .bind(&avail)
-    .bind(&total)
     .execute(ex)
     .await?;
     Ok(r.rows_affected())
@@ -54,13 +54,15 @@ pub async fn series(
     currency: Currency,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PricePoint>> {
-    sqlx::query_as(
-        "SELECT gpu_model, polled_at, currency, min_price, median_price, available, total FROM price_history
-         WHERE gpu_model = $1 AND currency = $2 AND polled_at >= $3 ORDER BY polled_at",
+    sqlx::query_as!(
+        PricePoint,
+        r#"SELECT gpu_model, polled_at, currency AS "currency: Currency", min_price, median_price, available, total
+           FROM price_history
+           WHERE gpu_model = $1 AND currency = $2 AND polled_at >= $3 ORDER BY polled_at"#,
+        gpu_model,
+        currency.code(),
+        since,
     )
-    .bind(gpu_model)
-    .bind(currency.code())
-    .bind(since)
     .fetch_all(ex)
     .await
 }
@@ -84,8 +86,9 @@ pub async fn buckets(
     since: DateTime<Utc>,
     width: std::time::Duration,
 ) -> sqlx::Result<Vec<Bucket>> {
-    sqlx::query_as(
-        "WITH polls AS (
+    sqlx::query_as!(
+        Bucket,
+        r#"WITH polls AS (
              SELECT polled_at, min(min_price) AS cheapest,
                     percentile_cont(0.5) WITHIN GROUP (ORDER BY median_price) AS median,
                     sum(available) AS free
@@ -93,14 +96,14 @@ pub async fn buckets(
              WHERE gpu_model = ANY($1) AND currency = $2 AND polled_at >= $3
              GROUP BY polled_at
          )
-         SELECT min(polled_at) AS at, min(cheapest) AS cheapest,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY median) AS median, avg(free)::float8 AS free
-         FROM polls GROUP BY date_bin(make_interval(secs => $4), polled_at, $3) ORDER BY 1",
+         SELECT min(polled_at) AS "at!", min(cheapest) AS cheapest,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY median) AS median, avg(free)::float8 AS "free!"
+         FROM polls GROUP BY date_bin(make_interval(secs => $4), polled_at, $3) ORDER BY 1"#,
+        models,
+        currency.code(),
+        since,
+        width.as_secs_f64(),
     )
-    .bind(models)
-    .bind(currency.code())
-    .bind(since)
-    .bind(width.as_secs_f64())
     .fetch_all(ex)
     .await
 }
@@ -108,14 +111,14 @@ pub async fn buckets(
 /// Every model with history kept, skipping through the unique index one model at a time
 /// (a `DISTINCT` would read every row).
 pub async fn models(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "WITH RECURSIVE m AS (
+    sqlx::query_scalar!(
+        r#"WITH RECURSIVE m AS (
              (SELECT gpu_model FROM price_history ORDER BY gpu_model LIMIT 1)
              UNION ALL
              SELECT (SELECT p.gpu_model FROM price_history p WHERE p.gpu_model > m.gpu_model ORDER BY p.gpu_model LIMIT 1)
              FROM m WHERE m.gpu_model IS NOT NULL
          )
-         SELECT gpu_model FROM m WHERE gpu_model IS NOT NULL",
+         SELECT gpu_model AS "gpu_model!" FROM m WHERE gpu_model IS NOT NULL"#
     )
     .fetch_all(ex)
     .await
@@ -129,23 +132,24 @@ pub async fn latest(
     currency: Currency,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<(DateTime<Utc>, Option<f64>, i64)>> {
-    sqlx::query_as(
-        "SELECT polled_at, min(min_price), sum(available)::int8 FROM price_history
-         WHERE gpu_model = ANY($1) AND currency = $2
-           AND polled_at = (SELECT max(polled_at) FROM price_history
-                            WHERE gpu_model = ANY($1) AND currency = $2 AND polled_at >= $3)
-         GROUP BY polled_at",
+    let row = sqlx::query!(
+        r#"SELECT polled_at, min(min_price) AS cheapest, sum(available)::int8 AS "free!" FROM price_history
+           WHERE gpu_model = ANY($1) AND currency = $2
+             AND polled_at = (SELECT max(polled_at) FROM price_history
+                              WHERE gpu_model = ANY($1) AND currency = $2 AND polled_at >= $3)
+           GROUP BY polled_at"#,
+        models,
+        currency.code(),
+        since,
     )
-    .bind(models)
-    .bind(currency.code())
-    .bind(since)
     .fetch_optional(ex)
-    .await
+    .await?;
+    Ok(row.map(|r| (r.polled_at, r.cheapest, r.free)))
 }
 
 /// When recording began (the oldest point kept).
 pub async fn first_recorded(ex: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("SELECT min(polled_at) FROM price_history").fetch_one(ex).await
+    sqlx::query_scalar!("SELECT min(polled_at) FROM price_history").fetch_one(ex).await
 }
 
 /// How price history thins out with age: rows older than `after` are summed into rows of
@@ -179,28 +183,30 @@ pub async fn compact(pool: &sqlx::PgPool, now: DateTime<Utc>, r: &Retention) -> 
     for (after, span) in r.stages {
         let mut tx = pool.begin().await?;
         let span_secs = span.as_secs() as i32;
-        sqlx::query(
+        sqlx::query!(
             "CREATE TEMP TABLE history_sums ON COMMIT DROP AS
-             SELECT gpu_model, date_bin(make_interval(secs => $2), polled_at, TIMESTAMPTZ 'epoch') AS polled_at,
+             SELECT gpu_model, date_bin(make_interval(secs => $2::int4), polled_at, TIMESTAMPTZ 'epoch') AS polled_at,
                     currency, min(min_price) AS min_price,
                     percentile_cont(0.5) WITHIN GROUP (ORDER BY median_price) AS median_price,
                     round(avg(available))::int AS available, round(avg(total))::int AS total
              FROM price_history
-             WHERE polled_at < date_bin(make_interval(secs => $2), $1, TIMESTAMPTZ 'epoch') AND span_secs < $2
+             WHERE polled_at < date_bin(make_interval(secs => $2::int4), $1, TIMESTAMPTZ 'epoch') AND span_secs < $2::int4
              GROUP BY 1, 2, 3",
+            now - chrono::Duration::from_std(*after).unwrap_or_default(),
+            span_secs,
         )
-        .bind(now - chrono::Duration::from_std(*after).unwrap_or_default())
-        .bind(span_secs)
         .execute(&mut *tx)
         .await?;
-        let gone = sqlx::query(
+        let gone = sqlx::query!(
             "DELETE FROM price_history
-             WHERE polled_at < date_bin(make_interval(secs => $2), $1, TIMESTAMPTZ 'epoch') AND span_secs < $2",
+             WHERE polled_at < date_bin(make_interval(secs => $2::int4), $1, TIMESTAMPTZ 'epoch') AND span_secs < $2::int4",
+            now - chrono::Duration::from_std(*after).unwrap_or_default(),
+            span_secs,
         )
-        .bind(now - chrono::Duration::from_std(*after).unwrap_or_default())
-        .bind(span_secs)
         .execute(&mut *tx)
         .await?;
+        // Unchecked: `history_sums` is the temporary table the statement above made in this
+        // transaction, so there is no table to check this against when building.
         let made = sqlx::query(
             "INSERT INTO price_history (gpu_model, polled_at, currency, min_price, median_price, available, total, span_secs)
              SELECT gpu_model, polled_at, currency, min_price, median_price, available, total, $1 FROM history_sums",
@@ -212,10 +218,12 @@ pub async fn compact(pool: &sqlx::PgPool, now: DateTime<Utc>, r: &Retention) -> 
         done.summed += gone.rows_affected();
         done.into += made.rows_affected();
     }
-    let dropped = sqlx::query("DELETE FROM price_history WHERE polled_at < $1")
-        .bind(now - chrono::Duration::from_std(r.keep).unwrap_or_default())
-        .execute(pool)
-        .await?;
+    let dropped = sqlx::query!(
+        "DELETE FROM price_history WHERE polled_at < $1",
+        now - chrono::Duration::from_std(r.keep).unwrap_or_default()
+    )
+    .execute(pool)
+    .await?;
     done.dropped = dropped.rows_affected();
     Ok(done)
 }

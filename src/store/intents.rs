@@ -22,6 +22,8 @@ pub enum Status {
 }
 
 impl Status {
+    /// The open statuses. SQL spells them out as `status IN ('pending', 'unknown', 'accepted')`
+    /// (the checked queries here and in `account_polls`, and the index `rent_intents_one_open`).
     pub const OPEN: [Status; 3] = [Status::Pending, Status::Unknown, Status::Accepted];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +90,8 @@ impl TryFrom<String> for Origin {
     }
 }
 
+crate::domain::text_column::text_column!(Status, Origin);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewIntent {
     pub user: UserId,
@@ -124,10 +128,20 @@ pub struct Intent {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, user_id, server_id, price, currency, spot, gpu, watch_id, origin, status, order_id, reason, \
-                    login_secret, created_at";
-/// The SQL condition for an open intent (a row of `rent_intents`), for queries elsewhere too.
-pub(crate) const OPEN: &str = "status IN ('pending', 'unknown', 'accepted')";
+/// `sqlx::query_as!` reading [`Intent`]s: the SQL is `$head`, the intent columns, `$tail`.
+macro_rules! query_intents {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Intent,
+            $head
+                + r#" id AS "id: IntentId", user_id AS "user_id: UserId", server_id, price, currency, spot, gpu,
+                   watch_id AS "watch_id: WatchId", origin AS "origin: Origin", status AS "status: Status", order_id,
+                   reason, login_secret, created_at "#
+                + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 /// What [`begin`] found.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,32 +155,35 @@ pub enum Begun {
 /// Writes an intent unless one for the same user and server is open (a unique index decides,
 /// so two racing attempts cannot both start).
 pub async fn begin(conn: &mut sqlx::PgConnection, n: &NewIntent) -> sqlx::Result<Begun> {
-    let started: Option<Intent> = sqlx::query_as(sqlf!(
+    let started: Option<Intent> = query_intents!(
         "INSERT INTO rent_intents (user_id, server_id, price, currency, spot, gpu, watch_id, origin, login_secret)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (user_id, server_id) WHERE {OPEN} DO NOTHING
-         RETURNING {COLS}"
-    ))
-    .bind(n.user)
-    .bind(n.server_id)
-    .bind(n.price)
-    .bind(&n.currency)
-    .bind(n.spot)
-    .bind(&n.gpu)
-    .bind(n.watch)
-    .bind(n.origin.as_str())
-    .bind(n.login_secret)
+         ON CONFLICT (user_id, server_id) WHERE status IN ('pending', 'unknown', 'accepted') DO NOTHING
+         RETURNING",
+        "",
+        n.user.0,
+        n.server_id,
+        n.price,
+        &n.currency,
+        n.spot,
+        &n.gpu,
+        n.watch.map(|w| w.0),
+        n.origin.as_str(),
+        n.login_secret,
+    )
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(i) = started {
         return Ok(Begun::Started(i));
     }
-    let open =
-        sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE user_id = $1 AND server_id = $2 AND {OPEN}"))
-            .bind(n.user)
-            .bind(n.server_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let open = query_intents!(
+        "SELECT",
+        "FROM rent_intents WHERE user_id = $1 AND server_id = $2 AND status IN ('pending', 'unknown', 'accepted')",
+        n.user.0,
+        n.server_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(Begun::Busy(open))
 }
 
@@ -181,56 +198,66 @@ pub async fn resolve(
     reason: Option<&str>,
 ) -> sqlx::Result<bool> {
     let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "UPDATE rent_intents
          SET status = $3, order_id = COALESCE($4, order_id), reason = COALESCE($5, reason),
              resolved_at = CASE WHEN $3 IN ('pending', 'unknown', 'accepted') THEN NULL ELSE now() END
          WHERE id = $1 AND status = ANY($2)",
+        id.0,
+        &from as &[&str],
+        to.as_str(),
+        order_id,
+        reason,
     )
-    .bind(id)
-    .bind(&from)
-    .bind(to.as_str())
-    .bind(order_id)
-    .bind(reason)
     .execute(ex)
     .await?;
     Ok(r.rows_affected() > 0)
 }
 
 pub async fn get(ex: impl PgExecutor<'_>, id: IntentId) -> sqlx::Result<Option<Intent>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE id = $1")).bind(id).fetch_optional(ex).await
+    query_intents!("SELECT", "FROM rent_intents WHERE id = $1", id.0).fetch_optional(ex).await
 }
 
 /// A user's open intents, oldest first.
 pub async fn open_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<Intent>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE user_id = $1 AND {OPEN} ORDER BY id"))
-        .bind(user)
-        .fetch_all(ex)
-        .await
+    query_intents!(
+        "SELECT",
+        "FROM rent_intents WHERE user_id = $1 AND status IN ('pending', 'unknown', 'accepted') ORDER BY id",
+        user.0
+    )
+    .fetch_all(ex)
+    .await
 }
 
 /// Open intents older than `age`, whoever owns them (reconciliation gives up on these).
 pub async fn open_older_than(ex: impl PgExecutor<'_>, age: std::time::Duration) -> sqlx::Result<Vec<Intent>> {
-    sqlx::query_as(sqlf!(
-        "SELECT {COLS} FROM rent_intents WHERE {OPEN} AND created_at < now() - make_interval(secs => $1) ORDER BY id"
-    ))
-    .bind(age.as_secs_f64())
+    query_intents!(
+        "SELECT",
+        "FROM rent_intents WHERE status IN ('pending', 'unknown', 'accepted')
+           AND created_at < now() - make_interval(secs => $1) ORDER BY id",
+        age.as_secs_f64()
+    )
     .fetch_all(ex)
     .await
 }
 
 /// Order ids of a user's orders already tied to an intent (an order is matched to one only).
 pub async fn claimed_orders(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT order_id FROM rent_intents WHERE user_id = $1 AND order_id IS NOT NULL")
-        .bind(user)
-        .fetch_all(ex)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT order_id AS "order_id!" FROM rent_intents WHERE user_id = $1 AND order_id IS NOT NULL"#,
+        user.0
+    )
+    .fetch_all(ex)
+    .await
 }
 
 /// An auto-rent watch's open intents (each may be an order: they count against its caps).
 pub async fn open_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Vec<Intent>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM rent_intents WHERE watch_id = $1 AND {OPEN} ORDER BY id"))
-        .bind(watch)
-        .fetch_all(ex)
-        .await
+    query_intents!(
+        "SELECT",
+        "FROM rent_intents WHERE watch_id = $1 AND status IN ('pending', 'unknown', 'accepted') ORDER BY id",
+        watch.0
+    )
+    .fetch_all(ex)
+    .await
 }

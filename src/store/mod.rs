@@ -1,13 +1,10 @@
 //! Everything clorebot remembers, in Postgres: one file per table group. Functions take
 //! `impl PgExecutor<'_>` so a caller chooses the pool or a transaction (alerts are written in
 //! the transaction of the state change that caused them).
-
-/// A query text built from constant pieces (column lists); never from user input.
-macro_rules! sqlf {
-    ($($t:tt)*) => {
-        sqlx::AssertSqlSafe(format!($($t)*))
-    };
-}
+//!
+//! Queries are sqlx's checked macros (`query!`, `query_as!`, `query_scalar!`): their SQL is
+//! checked against the schema when building, from the cache in `.sqlx/` (see
+//! `docs/development.md` for regenerating it after a query or a migration changes).
 
 pub mod account_polls;
 pub mod actions;
@@ -35,6 +32,12 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await.context("failed to apply database migrations")
 }
 
+/// The versions of the migrations applied successfully (readiness compares them with
+/// [`MIGRATOR`]'s).
+pub async fn applied_migrations(ex: impl sqlx::PgExecutor<'_>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(ex).await
+}
+
 /// Connects to `url` (never logged: it may hold a password) and migrates.
 pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
     let opts: sqlx::postgres::PgConnectOptions = url.parse().context("DATABASE_URL is not a valid PostgreSQL URL")?;
@@ -53,7 +56,8 @@ pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
 pub async fn try_advisory_lock(pool: &sqlx::PgPool, key: i64) -> anyhow::Result<Option<sqlx::PgConnection>> {
     use sqlx::Connection;
     let mut conn = pool.acquire().await?.detach();
-    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(key).fetch_one(&mut conn).await?;
+    let got: bool =
+        sqlx::query_scalar!(r#"SELECT pg_try_advisory_lock($1) AS "got!""#, key).fetch_one(&mut conn).await?;
     if got {
         Ok(Some(conn))
     } else {

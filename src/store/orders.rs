@@ -43,12 +43,24 @@ pub struct TrackedOrder {
     pub creation_fee: Option<f64>,
 }
 
-const COLS: &str = "user_id, order_id, server_id, spot, price, currency, ends_at, status, endpoints_alerted, \
-                    ending_soon_alerted, ended_alerted, watch_id, created_at, started_at, ended_at, creation_fee";
+/// `sqlx::query_as!` reading [`TrackedOrder`]s: the SQL is `$head`, the order columns, `$tail`.
+macro_rules! query_orders {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            TrackedOrder,
+            $head
+                + r#" user_id AS "user_id: UserId", order_id, server_id, spot, price, currency, ends_at, status,
+                   endpoints_alerted, ending_soon_alerted, ended_alerted, watch_id AS "watch_id: WatchId", created_at,
+                   started_at, ended_at, creation_fee "#
+                + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 /// Starts following an order; following it again updates what may have changed (price, end).
 pub async fn track(ex: impl PgExecutor<'_>, o: &NewTrackedOrder) -> sqlx::Result<TrackedOrder> {
-    sqlx::query_as(sqlf!(
+    query_orders!(
         "INSERT INTO tracked_orders (user_id, order_id, server_id, spot, price, currency, ends_at, watch_id, started_at,
                                      creation_fee)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -57,36 +69,36 @@ pub async fn track(ex: impl PgExecutor<'_>, o: &NewTrackedOrder) -> sqlx::Result
                watch_id = COALESCE(tracked_orders.watch_id, EXCLUDED.watch_id),
                started_at = COALESCE(EXCLUDED.started_at, tracked_orders.started_at),
                creation_fee = COALESCE(EXCLUDED.creation_fee, tracked_orders.creation_fee)
-         RETURNING {COLS}"
-    ))
-    .bind(o.user)
-    .bind(o.order_id)
-    .bind(o.server_id)
-    .bind(o.spot)
-    .bind(o.price)
-    .bind(&o.currency)
-    .bind(o.ends_at)
-    .bind(o.watch)
-    .bind(o.started_at)
-    .bind(o.creation_fee)
+         RETURNING",
+        "",
+        o.user.0,
+        o.order_id,
+        o.server_id,
+        o.spot,
+        o.price,
+        o.currency.as_deref(),
+        o.ends_at,
+        o.watch.map(|w| w.0),
+        o.started_at,
+        o.creation_fee,
+    )
     .fetch_one(ex)
     .await
 }
 
 pub async fn active_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<TrackedOrder>> {
-    sqlx::query_as(sqlf!(
-        "SELECT {COLS} FROM tracked_orders WHERE user_id = $1 AND status = 'active' ORDER BY order_id"
-    ))
-    .bind(user)
-    .fetch_all(ex)
-    .await
+    query_orders!("SELECT", "FROM tracked_orders WHERE user_id = $1 AND status = 'active' ORDER BY order_id", user.0)
+        .fetch_all(ex)
+        .await
 }
 
 /// Users with at least one active tracked order (the orders poller's work list).
 pub async fn users_with_active_orders(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar("SELECT DISTINCT user_id FROM tracked_orders WHERE status = 'active' ORDER BY user_id")
-        .fetch_all(ex)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT user_id AS "user_id: UserId" FROM tracked_orders WHERE status = 'active' ORDER BY user_id"#
+    )
+    .fetch_all(ex)
+    .await
 }
 
 /// Which one-time alerts an order has had.
@@ -99,29 +111,49 @@ pub enum OrderFlag {
 
 /// Sets a flag; false if it was already set (so a caller in a transaction alerts only once).
 pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag: OrderFlag) -> sqlx::Result<bool> {
-    let sql = match flag {
+    let done = match flag {
         OrderFlag::EndpointsAlerted => {
-            "UPDATE tracked_orders SET endpoints_alerted = TRUE, updated_at = now()
-             WHERE user_id = $1 AND order_id = $2 AND NOT endpoints_alerted"
+            sqlx::query!(
+                "UPDATE tracked_orders SET endpoints_alerted = TRUE, updated_at = now()
+                 WHERE user_id = $1 AND order_id = $2 AND NOT endpoints_alerted",
+                user.0,
+                order_id
+            )
+            .execute(ex)
+            .await?
         }
         OrderFlag::EndingSoonAlerted => {
-            "UPDATE tracked_orders SET ending_soon_alerted = TRUE, updated_at = now()
-             WHERE user_id = $1 AND order_id = $2 AND NOT ending_soon_alerted"
+            sqlx::query!(
+                "UPDATE tracked_orders SET ending_soon_alerted = TRUE, updated_at = now()
+                 WHERE user_id = $1 AND order_id = $2 AND NOT ending_soon_alerted",
+                user.0,
+                order_id
+            )
+            .execute(ex)
+            .await?
         }
         OrderFlag::Ended => {
-            "UPDATE tracked_orders SET status = 'ended', ended_alerted = TRUE, ended_at = now(), updated_at = now()
-             WHERE user_id = $1 AND order_id = $2 AND status = 'active'"
+            sqlx::query!(
+                "UPDATE tracked_orders SET status = 'ended', ended_alerted = TRUE, ended_at = now(), updated_at = now()
+                 WHERE user_id = $1 AND order_id = $2 AND status = 'active'",
+                user.0,
+                order_id
+            )
+            .execute(ex)
+            .await?
         }
     };
-    Ok(sqlx::query(sql).bind(user).bind(order_id).execute(ex).await?.rows_affected() > 0)
+    Ok(done.rows_affected() > 0)
 }
 
 /// Active orders an auto-rent watch has made (for its concurrency guardrail).
 pub async fn active_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM tracked_orders WHERE watch_id = $1 AND status = 'active'")
-        .bind(watch)
-        .fetch_one(ex)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM tracked_orders WHERE watch_id = $1 AND status = 'active'"#,
+        watch.0
+    )
+    .fetch_one(ex)
+    .await
 }
 
 /// One order's part in an auto-rent watch's daily cap.
@@ -136,14 +168,15 @@ pub struct OrderSpend {
 
 /// Every order of an auto-rent watch that runs or ended within the last 24 hours.
 pub async fn spend_of_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Vec<OrderSpend>> {
-    sqlx::query_as(
-        "SELECT COALESCE(started_at, created_at) AS started_at,
-                CASE WHEN status = 'active' THEN NULL ELSE COALESCE(ended_at, now()) END AS ended_at,
-                price, creation_fee
-         FROM tracked_orders
-         WHERE watch_id = $1 AND (status = 'active' OR ended_at > now() - interval '1 day')",
+    sqlx::query_as!(
+        OrderSpend,
+        r#"SELECT COALESCE(started_at, created_at) AS "started_at!",
+                  CASE WHEN status = 'active' THEN NULL ELSE COALESCE(ended_at, now()) END AS ended_at,
+                  price, creation_fee
+           FROM tracked_orders
+           WHERE watch_id = $1 AND (status = 'active' OR ended_at > now() - interval '1 day')"#,
+        watch.0
     )
-    .bind(watch)
     .fetch_all(ex)
     .await
 }
@@ -151,12 +184,12 @@ pub async fn spend_of_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Re
 /// A user's active tracked order on `server`, if any (a refusal as "already rented" may be
 /// the user's own order).
 pub async fn active_on_server(ex: impl PgExecutor<'_>, user: UserId, server: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT order_id FROM tracked_orders WHERE user_id = $1 AND server_id = $2 AND status = 'active'
          ORDER BY order_id DESC LIMIT 1",
+        user.0,
+        server
     )
-    .bind(user)
-    .bind(server)
     .fetch_optional(ex)
     .await
 }
@@ -164,16 +197,21 @@ pub async fn active_on_server(ex: impl PgExecutor<'_>, user: UserId, server: i64
 /// When the bot began following each of a user's orders (reconciliation leaves alone orders
 /// it knew before an attempt was made).
 pub async fn first_seen(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<(i64, DateTime<Utc>)>> {
-    sqlx::query_as("SELECT order_id, created_at FROM tracked_orders WHERE user_id = $1").bind(user).fetch_all(ex).await
+    let rows = sqlx::query!("SELECT order_id, created_at FROM tracked_orders WHERE user_id = $1", user.0)
+        .fetch_all(ex)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.order_id, r.created_at)).collect())
 }
 
 /// Marks whether an order's endpoints were already shown to its owner (by /rent or /orders).
 pub async fn set_endpoints_shown(ex: impl PgExecutor<'_>, user: UserId, order_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE tracked_orders SET endpoints_alerted = TRUE WHERE user_id = $1 AND order_id = $2")
-        .bind(user)
-        .bind(order_id)
-        .execute(ex)
-        .await?;
+    sqlx::query!(
+        "UPDATE tracked_orders SET endpoints_alerted = TRUE WHERE user_id = $1 AND order_id = $2",
+        user.0,
+        order_id
+    )
+    .execute(ex)
+    .await?;
     Ok(())
 }
 
@@ -192,23 +230,25 @@ pub async fn observe_host_server(
     user: UserId,
     now: &HostServer,
 ) -> sqlx::Result<Option<HostServer>> {
-    let before: Option<(Option<bool>, Option<bool>, bool)> = sqlx::query_as(
-        "WITH old AS (SELECT online, rented FROM host_servers WHERE user_id = $1 AND name = $2),
+    let before = sqlx::query!(
+        r#"WITH old AS (SELECT online, rented FROM host_servers WHERE user_id = $1 AND name = $2),
               up AS (
                 INSERT INTO host_servers (user_id, name, server_id, online, rented) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (user_id, name) DO UPDATE
                   SET server_id = EXCLUDED.server_id, online = EXCLUDED.online, rented = EXCLUDED.rented,
                       updated_at = now()
                 RETURNING 1)
-         SELECT (SELECT online FROM old), (SELECT rented FROM old), EXISTS (SELECT 1 FROM old) FROM up",
+         SELECT (SELECT online FROM old) AS "online?", (SELECT rented FROM old) AS "rented?",
+                EXISTS (SELECT 1 FROM old) AS "existed!" FROM up"#,
+        user.0,
+        &now.name,
+        now.server_id,
+        now.online,
+        now.rented,
     )
-    .bind(user)
-    .bind(&now.name)
-    .bind(now.server_id)
-    .bind(now.online)
-    .bind(now.rented)
     .fetch_optional(ex)
-    .await?;
+    .await?
+    .map(|r| (r.online, r.rented, r.existed));
     Ok(match before {
         Some((Some(online), Some(rented), true)) => {
             Some(HostServer { name: now.name.clone(), server_id: now.server_id, online, rented })
@@ -218,10 +258,13 @@ pub async fn observe_host_server(
 }
 
 pub async fn host_servers(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<HostServer>> {
-    sqlx::query_as("SELECT name, server_id, online, rented FROM host_servers WHERE user_id = $1 ORDER BY name")
-        .bind(user)
-        .fetch_all(ex)
-        .await
+    sqlx::query_as!(
+        HostServer,
+        "SELECT name, server_id, online, rented FROM host_servers WHERE user_id = $1 ORDER BY name",
+        user.0
+    )
+    .fetch_all(ex)
+    .await
 }
 
 /// One order's cost on one day (UTC): its price for the time it ran that day, plus its
@@ -242,8 +285,9 @@ pub async fn spend_by_day(
     since: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> sqlx::Result<Vec<DaySpend>> {
-    sqlx::query_as(
-        "WITH o AS (
+    sqlx::query_as!(
+        DaySpend,
+        r#"WITH o AS (
              SELECT order_id, server_id, currency, price, coalesce(creation_fee, 0) AS fee,
                     coalesce(started_at, created_at) AS began,
                     greatest(coalesce(started_at, created_at), $2) AS s,
@@ -256,16 +300,16 @@ pub async fn spend_by_day(
              SELECT generate_series(date_trunc('day', $2 AT TIME ZONE 'UTC'), date_trunc('day', $3 AT TIME ZONE 'UTC'),
                                     interval '24 hours') AT TIME ZONE 'UTC' AS d
          )
-         SELECT o.order_id, o.server_id, o.currency, (d.d AT TIME ZONE 'UTC')::date AS day,
+         SELECT o.order_id AS "order_id!", o.server_id AS "server_id!", o.currency, (d.d AT TIME ZONE 'UTC')::date AS "day!",
                 o.price * greatest(extract(epoch FROM least(o.e, d.d + interval '24 hours') - greatest(o.s, d.d)), 0) / 86400
                 + CASE WHEN o.began >= greatest(d.d, $2) AND o.began < d.d + interval '24 hours' THEN o.fee ELSE 0 END
-                AS amount
+                AS "amount!"
          FROM o JOIN d ON d.d < o.e AND d.d + interval '24 hours' > o.s
-         ORDER BY day, o.order_id",
+         ORDER BY "day!", o.order_id"#,
+        user.0,
+        since,
+        until,
     )
-    .bind(user)
-    .bind(since)
-    .bind(until)
     .fetch_all(ex)
     .await
 }

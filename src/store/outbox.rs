@@ -41,14 +41,10 @@ pub struct OutboxRow {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str =
-    "id, dedup_key, platform, target_chat_id, target_thread_id, target_user_id, payload, attempts, created_at,
-    (SELECT u.platform_user_id FROM users u WHERE u.id = target_user_id) AS target_user_platform_id";
-
 /// Queues an alert; false if one with the same dedup key exists already.
 pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool> {
     // An alert to a chat the bot was removed from is kept, given up ("gone"), not sent.
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload, target_thread_id,
                              failed_at, last_error)
          SELECT $1, $2, $3, $4, $5, $6, g.at, CASE WHEN g.at IS NOT NULL THEN 'gone: the bot cannot post in this chat' END
@@ -57,13 +53,13 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
                          AND c.platform_chat_id = COALESCE($3,
                                (SELECT COALESCE(u.dm_chat_id, u.platform_user_id) FROM users u WHERE u.id = $4))) AS at) g
          ON CONFLICT (dedup_key) DO NOTHING",
+        &a.dedup_key,
+        a.platform.as_str(),
+        a.target_chat_id.as_deref(),
+        a.target_user.map(|u| u.0),
+        &a.payload,
+        a.target_thread_id.as_deref(),
     )
-    .bind(&a.dedup_key)
-    .bind(a.platform.as_str())
-    .bind(&a.target_chat_id)
-    .bind(a.target_user)
-    .bind(Json(&a.payload))
-    .bind(&a.target_thread_id)
     .execute(ex)
     .await?;
     let fresh = r.rows_affected() > 0;
@@ -75,13 +71,13 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
 
 /// Alerts waiting to be delivered, and how long the oldest has waited.
 pub async fn backlog(ex: impl PgExecutor<'_>) -> sqlx::Result<(i64, Duration)> {
-    let (n, oldest): (i64, Option<f64>) = sqlx::query_as(
-        "SELECT count(*), EXTRACT(EPOCH FROM now() - min(created_at))::float8
-         FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL",
+    let r = sqlx::query!(
+        r#"SELECT count(*) AS "n!", EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest
+           FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL"#
     )
     .fetch_one(ex)
     .await?;
-    Ok((n, Duration::from_secs_f64(oldest.unwrap_or(0.0).max(0.0))))
+    Ok((r.n, Duration::from_secs_f64(r.oldest.unwrap_or(0.0).max(0.0))))
 }
 
 /// Takes up to `limit` due, undelivered alerts for `platform`, oldest first, leasing them for
@@ -107,8 +103,9 @@ pub async fn claim_for(
 ) -> sqlx::Result<Vec<OutboxRow>> {
     // Candidates are locked (skipping rows another claimer holds); of those, each chat's
     // oldest `per_chat` are taken. Candidates not taken are unlocked when the statement ends.
-    sqlx::query_as(sqlf!(
-        "UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1
+    sqlx::query_as!(
+        OutboxRow,
+        r#"UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1
          WHERE id IN (
            SELECT id FROM (
              SELECT id, row_number() OVER (
@@ -120,17 +117,20 @@ pub async fn claim_for(
                  AND ($4::text[] IS NULL OR target_chat_id = ANY($4)
                       OR (target_chat_id IS NULL AND EXISTS (
                             SELECT 1 FROM users u WHERE u.id = target_user_id AND u.platform = $1 AND u.platform_user_id = ANY($5))))
-               ORDER BY id LIMIT $2 * 10 FOR UPDATE SKIP LOCKED) candidates
+               ORDER BY id LIMIT $2::int8 * 10 FOR UPDATE SKIP LOCKED) candidates
            ) ranked
-           WHERE nth <= $6 ORDER BY id LIMIT $2)
-         RETURNING {COLS}"
-    ))
-    .bind(platform.as_str())
-    .bind(limit)
-    .bind(lease.as_secs_f64())
-    .bind(scope.map(|s| &s.chats))
-    .bind(scope.map(|s| &s.users))
-    .bind(per_chat)
+           WHERE nth <= $6 ORDER BY id LIMIT $2::int8)
+         RETURNING id AS "id: OutboxId", dedup_key, platform AS "platform: Platform", target_chat_id, target_thread_id,
+                   target_user_id AS "target_user_id: UserId", payload AS "payload: Json<serde_json::Value>", attempts,
+                   created_at,
+                   (SELECT u.platform_user_id FROM users u WHERE u.id = target_user_id) AS target_user_platform_id"#,
+        platform.as_str(),
+        limit,
+        lease.as_secs_f64(),
+        scope.map(|s| &s.chats[..]),
+        scope.map(|s| &s.users[..]),
+        per_chat,
+    )
     .fetch_all(ex)
     .await
     .map(|mut rows: Vec<OutboxRow>| {
@@ -140,8 +140,7 @@ pub async fn claim_for(
 }
 
 pub async fn mark_delivered(ex: impl PgExecutor<'_>, id: OutboxId) -> sqlx::Result<()> {
-    sqlx::query("UPDATE outbox SET delivered_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1")
-        .bind(id)
+    sqlx::query!("UPDATE outbox SET delivered_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1", id.0)
         .execute(ex)
         .await?;
     Ok(())
@@ -149,13 +148,13 @@ pub async fn mark_delivered(ex: impl PgExecutor<'_>, id: OutboxId) -> sqlx::Resu
 
 /// Releases a claimed alert to be tried again after `delay`.
 pub async fn retry_later(ex: impl PgExecutor<'_>, id: OutboxId, error: &str, delay: Duration) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE outbox SET claimed_until = NULL, last_error = $2, next_attempt_at = now() + make_interval(secs => $3)
          WHERE id = $1",
+        id.0,
+        error,
+        delay.as_secs_f64(),
     )
-    .bind(id)
-    .bind(error)
-    .bind(delay.as_secs_f64())
     .execute(ex)
     .await?;
     Ok(())
@@ -164,13 +163,13 @@ pub async fn retry_later(ex: impl PgExecutor<'_>, id: OutboxId, error: &str, del
 /// Gives claimed alerts back untried (their turn did not come, or their chat's limit leaves
 /// no room yet): due again after `after`, and the claim does not count as an attempt.
 pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId], after: Duration) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0),
                 next_attempt_at = greatest(next_attempt_at, now() + make_interval(secs => $2))
          WHERE id = ANY($1)",
+        &ids.iter().map(|i| i.0).collect::<Vec<_>>(),
+        after.as_secs_f64(),
     )
-    .bind(ids)
-    .bind(after.as_secs_f64())
     .execute(ex)
     .await?;
     Ok(())
@@ -183,17 +182,17 @@ pub async fn delivered_within(
     platform: Platform,
     within: Duration,
 ) -> sqlx::Result<Vec<(String, Duration)>> {
-    let rows: Vec<(String, f64)> = sqlx::query_as(
-        "SELECT target_chat_id, EXTRACT(EPOCH FROM now() - delivered_at)::float8 FROM outbox
-         WHERE platform = $1 AND target_chat_id IS NOT NULL
-           AND delivered_at > now() - make_interval(secs => $2)
-         ORDER BY delivered_at",
+    let rows = sqlx::query!(
+        r#"SELECT target_chat_id AS "chat!", EXTRACT(EPOCH FROM now() - delivered_at)::float8 AS "ago!" FROM outbox
+           WHERE platform = $1 AND target_chat_id IS NOT NULL
+             AND delivered_at > now() - make_interval(secs => $2)
+           ORDER BY delivered_at"#,
+        platform.as_str(),
+        within.as_secs_f64(),
     )
-    .bind(platform.as_str())
-    .bind(within.as_secs_f64())
     .fetch_all(ex)
     .await?;
-    Ok(rows.into_iter().map(|(chat, ago)| (chat, Duration::try_from_secs_f64(ago).unwrap_or_default())).collect())
+    Ok(rows.into_iter().map(|r| (r.chat, Duration::try_from_secs_f64(r.ago).unwrap_or_default())).collect())
 }
 
 /// Gives back the claims on `platform`'s alerts taken before `before` (by a process that no
@@ -205,14 +204,14 @@ pub async fn release_claimed_before(
     before: chrono::DateTime<chrono::Utc>,
     lease: Duration,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0)
          WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL
            AND claimed_until > now() AND claimed_until - make_interval(secs => $3) < $2",
+        platform.as_str(),
+        before,
+        lease.as_secs_f64(),
     )
-    .bind(platform.as_str())
-    .bind(before)
-    .bind(lease.as_secs_f64())
     .execute(ex)
     .await?;
     Ok(done.rows_affected())
@@ -220,11 +219,13 @@ pub async fn release_claimed_before(
 
 /// As [`mark_failed`] for several.
 pub async fn mark_failed_all(ex: impl PgExecutor<'_>, ids: &[OutboxId], error: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = ANY($1)")
-        .bind(ids)
-        .bind(error)
-        .execute(ex)
-        .await?;
+    sqlx::query!(
+        "UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = ANY($1)",
+        &ids.iter().map(|i| i.0).collect::<Vec<_>>(),
+        error,
+    )
+    .execute(ex)
+    .await?;
     Ok(())
 }
 
@@ -239,17 +240,19 @@ pub fn chat_key(row: &OutboxRow) -> String {
 
 /// Gives up on an alert that cannot be delivered (the chat is gone, the bot was blocked).
 pub async fn mark_failed(ex: impl PgExecutor<'_>, id: OutboxId, error: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1")
-        .bind(id)
-        .bind(error)
-        .execute(ex)
-        .await?;
+    sqlx::query!(
+        "UPDATE outbox SET failed_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1",
+        id.0,
+        error
+    )
+    .execute(ex)
+    .await?;
     Ok(())
 }
 
 /// Alerts not yet delivered nor given up on (for health checks and tests).
 pub async fn pending_count(ex: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL")
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL"#)
         .fetch_one(ex)
         .await
 }

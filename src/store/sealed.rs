@@ -23,17 +23,17 @@ pub async fn put(
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     let s = ring.seal_bound(user.0, kind, Some(&id.to_string()), secret.expose_secret());
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO sealed_secrets (id, user_id, kind, key_version, nonce, ciphertext, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
+        id,
+        user.0,
+        kind.as_str(),
+        s.key_version,
+        &s.nonce,
+        &s.ciphertext,
+        ttl.as_secs_f64(),
     )
-    .bind(id)
-    .bind(user)
-    .bind(kind.as_str())
-    .bind(s.key_version)
-    .bind(&s.nonce)
-    .bind(&s.ciphertext)
-    .bind(ttl.as_secs_f64())
     .execute(ex)
     .await?;
     Ok(id)
@@ -56,15 +56,16 @@ pub async fn take(
     kind: SecretKind,
     id: Uuid,
 ) -> sqlx::Result<Taken> {
-    let row: Option<(i32, Vec<u8>, Vec<u8>, bool)> = sqlx::query_as(
-        "DELETE FROM sealed_secrets WHERE id = $1 AND user_id = $2 AND kind = $3
-         RETURNING key_version, nonce, ciphertext, expires_at > now()",
+    let row: Option<(i32, Vec<u8>, Vec<u8>, bool)> = sqlx::query!(
+        r#"DELETE FROM sealed_secrets WHERE id = $1 AND user_id = $2 AND kind = $3
+           RETURNING key_version, nonce, ciphertext, expires_at > now() AS "live!""#,
+        id,
+        user.0,
+        kind.as_str(),
     )
-    .bind(id)
-    .bind(user)
-    .bind(kind.as_str())
     .fetch_optional(ex)
-    .await?;
+    .await?
+    .map(|r| (r.key_version, r.nonce, r.ciphertext, r.live));
     Ok(match row {
         Some((key_version, nonce, ciphertext, true)) => {
             let sealed = Sealed { key_version, nonce, ciphertext, fingerprint: String::new() };
@@ -79,13 +80,13 @@ pub async fn take(
 
 /// Deletes a secret unread (its use went away: an Abort, an order that was never made).
 pub async fn discard(ex: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sealed_secrets WHERE id = $1").bind(id).execute(ex).await?;
+    sqlx::query!("DELETE FROM sealed_secrets WHERE id = $1", id).execute(ex).await?;
     Ok(())
 }
 
 /// Deletes every expired secret; returns how many.
 pub async fn purge_expired(ex: impl PgExecutor<'_>) -> sqlx::Result<u64> {
-    Ok(sqlx::query("DELETE FROM sealed_secrets WHERE expires_at <= now()").execute(ex).await?.rows_affected())
+    Ok(sqlx::query!("DELETE FROM sealed_secrets WHERE expires_at <= now()").execute(ex).await?.rows_affected())
 }
 
 /// Re-seals every row not on the newest master key (part of `keys rotate`); returns
@@ -93,7 +94,6 @@ pub async fn purge_expired(ex: impl PgExecutor<'_>) -> sqlx::Result<u64> {
 pub async fn rotate(pool: &PgPool, ring: &Keyring) -> anyhow::Result<(u64, u64)> {
     use anyhow::Context;
     let mut tx = pool.begin().await.context("failed to begin rotating sealed secrets")?;
-    #[derive(sqlx::FromRow)]
     struct Row {
         id: Uuid,
         user_id: i64,
@@ -102,11 +102,12 @@ pub async fn rotate(pool: &PgPool, ring: &Keyring) -> anyhow::Result<(u64, u64)>
         nonce: Vec<u8>,
         ciphertext: Vec<u8>,
     }
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as!(
+        Row,
         "SELECT id, user_id, kind, key_version, nonce, ciphertext FROM sealed_secrets
          WHERE key_version <> $1 FOR UPDATE",
+        ring.newest_version(),
     )
-    .bind(ring.newest_version())
     .fetch_all(&mut *tx)
     .await
     .context("failed to read sealed secrets to rotate")?;
@@ -121,14 +122,16 @@ pub async fn rotate(pool: &PgPool, ring: &Keyring) -> anyhow::Result<(u64, u64)>
             continue;
         };
         let s = ring.seal_bound(user_id, plain.0, Some(&row), plain.1.expose_secret());
-        sqlx::query("UPDATE sealed_secrets SET key_version = $2, nonce = $3, ciphertext = $4 WHERE id = $1")
-            .bind(id)
-            .bind(s.key_version)
-            .bind(&s.nonce)
-            .bind(&s.ciphertext)
-            .execute(&mut *tx)
-            .await
-            .context("failed to store a re-sealed secret")?;
+        sqlx::query!(
+            "UPDATE sealed_secrets SET key_version = $2, nonce = $3, ciphertext = $4 WHERE id = $1",
+            id,
+            s.key_version,
+            &s.nonce,
+            &s.ciphertext,
+        )
+        .execute(&mut *tx)
+        .await
+        .context("failed to store a re-sealed secret")?;
         moved += 1;
     }
     tx.commit().await.context("failed to commit rotated sealed secrets")?;

@@ -22,7 +22,6 @@ pub struct SecretStatus {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     user_id: i64,
     kind: String,
@@ -51,19 +50,19 @@ pub async fn put(
     secret: &SecretString,
 ) -> sqlx::Result<String> {
     let sealed = ring.seal(user.0, kind, secret.expose_secret());
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO user_secrets (user_id, kind, key_version, nonce, ciphertext, fingerprint)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (user_id, kind) DO UPDATE
            SET key_version = EXCLUDED.key_version, nonce = EXCLUDED.nonce, ciphertext = EXCLUDED.ciphertext,
                fingerprint = EXCLUDED.fingerprint, updated_at = now()",
+        user.0,
+        kind.as_str(),
+        sealed.key_version,
+        &sealed.nonce,
+        &sealed.ciphertext,
+        &sealed.fingerprint,
     )
-    .bind(user)
-    .bind(kind.as_str())
-    .bind(sealed.key_version)
-    .bind(&sealed.nonce)
-    .bind(&sealed.ciphertext)
-    .bind(&sealed.fingerprint)
     .execute(ex)
     .await?;
     Ok(sealed.fingerprint)
@@ -76,11 +75,12 @@ pub async fn get(
     user: UserId,
     kind: SecretKind,
 ) -> sqlx::Result<Option<Stored>> {
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = sqlx::query_as!(
+        Row,
         "SELECT user_id, kind, key_version, nonce, ciphertext FROM user_secrets WHERE user_id = $1 AND kind = $2",
+        user.0,
+        kind.as_str(),
     )
-    .bind(user)
-    .bind(kind.as_str())
     .fetch_optional(ex)
     .await?;
     Ok(row.map(|r| match ring.open(user.0, kind, &r.sealed()) {
@@ -90,18 +90,19 @@ pub async fn get(
 }
 
 pub async fn status(ex: impl PgExecutor<'_>, user: UserId, kind: SecretKind) -> sqlx::Result<Option<SecretStatus>> {
-    sqlx::query_as("SELECT fingerprint, key_version, updated_at FROM user_secrets WHERE user_id = $1 AND kind = $2")
-        .bind(user)
-        .bind(kind.as_str())
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as!(
+        SecretStatus,
+        "SELECT fingerprint, key_version, updated_at FROM user_secrets WHERE user_id = $1 AND kind = $2",
+        user.0,
+        kind.as_str(),
+    )
+    .fetch_optional(ex)
+    .await
 }
 
 /// Deletes a secret; true if there was one.
 pub async fn remove(ex: impl PgExecutor<'_>, user: UserId, kind: SecretKind) -> sqlx::Result<bool> {
-    let r = sqlx::query("DELETE FROM user_secrets WHERE user_id = $1 AND kind = $2")
-        .bind(user)
-        .bind(kind.as_str())
+    let r = sqlx::query!("DELETE FROM user_secrets WHERE user_id = $1 AND kind = $2", user.0, kind.as_str())
         .execute(ex)
         .await?;
     Ok(r.rows_affected() > 0)
@@ -109,9 +110,11 @@ pub async fn remove(ex: impl PgExecutor<'_>, user: UserId, kind: SecretKind) -> 
 
 /// Users who have a Clore API key stored (for the pollers).
 pub async fn users_with_api_key(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar("SELECT user_id FROM user_secrets WHERE kind = 'clore_api_key' ORDER BY user_id")
-        .fetch_all(ex)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT user_id AS "user_id: UserId" FROM user_secrets WHERE kind = 'clore_api_key' ORDER BY user_id"#
+    )
+    .fetch_all(ex)
+    .await
 }
 
 /// What `keys rotate` did.
@@ -146,15 +149,16 @@ pub async fn rotate(
             break;
         }
         let mut tx = pool.begin().await.context("failed to begin a rotation batch")?;
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<Row> = sqlx::query_as!(
+            Row,
             "SELECT user_id, kind, key_version, nonce, ciphertext FROM user_secrets
              WHERE key_version <> $1 AND (user_id, kind) > ($2, $3)
              ORDER BY user_id, kind LIMIT $4 FOR UPDATE SKIP LOCKED",
+            newest,
+            cursor.0,
+            &cursor.1,
+            batch.max(1),
         )
-        .bind(newest)
-        .bind(cursor.0)
-        .bind(&cursor.1)
-        .bind(batch.max(1))
         .fetch_all(&mut *tx)
         .await
         .context("failed to read secrets to rotate")?;
@@ -174,16 +178,16 @@ pub async fn rotate(
                 }
             };
             let s = ring.seal(r.user_id, kind, plain.expose_secret());
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE user_secrets SET key_version = $3, nonce = $4, ciphertext = $5, fingerprint = $6, updated_at = now()
                  WHERE user_id = $1 AND kind = $2",
+                r.user_id,
+                &r.kind,
+                s.key_version,
+                &s.nonce,
+                &s.ciphertext,
+                &s.fingerprint,
             )
-            .bind(r.user_id)
-            .bind(&r.kind)
-            .bind(s.key_version)
-            .bind(&s.nonce)
-            .bind(&s.ciphertext)
-            .bind(&s.fingerprint)
             .execute(&mut *tx)
             .await
             .context("failed to store a re-encrypted secret")?;
@@ -192,11 +196,11 @@ pub async fn rotate(
         tx.commit().await.context("failed to commit a rotation batch")?;
         batches += 1;
     }
-    let remaining: i64 = sqlx::query_scalar("SELECT count(*) FROM user_secrets WHERE key_version <> $1")
-        .bind(newest)
-        .fetch_one(pool)
-        .await
-        .context("failed to count secrets left to rotate")?;
+    let remaining: i64 =
+        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM user_secrets WHERE key_version <> $1"#, newest)
+            .fetch_one(pool)
+            .await
+            .context("failed to count secrets left to rotate")?;
     report.remaining = (remaining as u64).saturating_sub(report.failed);
     Ok(report)
 }
@@ -212,13 +216,14 @@ const KEYRING_SAMPLES: i64 = 8;
 /// stops the bot at start rather than mid-command; a single damaged row only affects its
 /// owner, who is told to set that secret again.
 pub async fn check_keyring(ex: impl PgExecutor<'_>, ring: &Keyring) -> anyhow::Result<()> {
-    let samples: Vec<Row> = sqlx::query_as(
+    let samples: Vec<Row> = sqlx::query_as!(
+        Row,
         "SELECT user_id, kind, key_version, nonce, ciphertext FROM (
            SELECT *, row_number() OVER (PARTITION BY key_version ORDER BY updated_at DESC, user_id, kind) AS n
            FROM user_secrets) s
          WHERE n <= $1 ORDER BY key_version, n",
+        KEYRING_SAMPLES,
     )
-    .bind(KEYRING_SAMPLES)
     .fetch_all(ex)
     .await?;
     let mut by_version: std::collections::BTreeMap<i32, Vec<&Row>> = std::collections::BTreeMap::new();

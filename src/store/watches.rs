@@ -72,75 +72,95 @@ pub struct Watch {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, owner_id, chat_id, is_team, thread_id, query, gpu_model, max_price, currency, once, \
-                    cooldown_secs, snoozed_until, last_fired_at, autorent, active, broken_reason, broken_at, created_at";
+/// `sqlx::query_as!` reading [`Watch`]es: the SQL is `$head`, the watch columns, `$tail`.
+macro_rules! query_watches {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Watch,
+            $head
+                + r#" id AS "id: WatchId", owner_id AS "owner_id: UserId", chat_id AS "chat_id: ChatId", is_team,
+                   thread_id, query, gpu_model, max_price, currency AS "currency: Currency", once, cooldown_secs,
+                   snoozed_until, last_fired_at, autorent AS "autorent: Json<serde_json::Value>", active, broken_reason,
+                   broken_at, created_at "#
+                + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch> {
-    sqlx::query_as(sqlf!(
+    query_watches!(
         "INSERT INTO watches (owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once,
                               cooldown_secs, autorent, thread_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLS}"
-    ))
-    .bind(w.owner)
-    .bind(w.chat)
-    .bind(w.is_team)
-    .bind(&w.query)
-    .bind(&w.gpu_model)
-    .bind(w.max_price)
-    .bind(w.currency.code())
-    .bind(w.once)
-    .bind(w.cooldown_secs)
-    .bind(w.autorent.as_ref().map(Json))
-    .bind(&w.thread_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING",
+        "",
+        w.owner.0,
+        w.chat.0,
+        w.is_team,
+        &w.query,
+        w.gpu_model.as_deref(),
+        w.max_price,
+        w.currency.code(),
+        w.once,
+        w.cooldown_secs,
+        w.autorent.as_ref().map(Json) as _,
+        w.thread_id.as_deref(),
+    )
     .fetch_one(ex)
     .await
 }
 
 pub async fn get(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<Option<Watch>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE id = $1")).bind(id).fetch_optional(ex).await
+    query_watches!("SELECT", "FROM watches WHERE id = $1", id.0).fetch_optional(ex).await
 }
 
 /// A user's personal watches, newest last.
 pub async fn list_personal(ex: impl PgExecutor<'_>, owner: UserId) -> sqlx::Result<Vec<Watch>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE owner_id = $1 AND NOT is_team ORDER BY id"))
-        .bind(owner)
+    query_watches!("SELECT", "FROM watches WHERE owner_id = $1 AND NOT is_team ORDER BY id", owner.0)
         .fetch_all(ex)
         .await
 }
 
 /// How many watches a user owns, personal and team alike (the per-user limit counts both).
 pub async fn count_owned(ex: impl PgExecutor<'_>, owner: UserId) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM watches WHERE owner_id = $1").bind(owner).fetch_one(ex).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM watches WHERE owner_id = $1"#, owner.0).fetch_one(ex).await
 }
 
 /// How many team watches alert a chat.
 pub async fn count_team(ex: impl PgExecutor<'_>, chat: ChatId) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM watches WHERE chat_id = $1 AND is_team").bind(chat).fetch_one(ex).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM watches WHERE chat_id = $1 AND is_team"#, chat.0)
+        .fetch_one(ex)
+        .await
 }
 
 /// The team watches alerting a chat.
 pub async fn list_team(ex: impl PgExecutor<'_>, chat: ChatId) -> sqlx::Result<Vec<Watch>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE chat_id = $1 AND is_team ORDER BY id"))
-        .bind(chat)
-        .fetch_all(ex)
-        .await
+    query_watches!("SELECT", "FROM watches WHERE chat_id = $1 AND is_team ORDER BY id", chat.0).fetch_all(ex).await
 }
 
 /// Every active watch, for the engine's index.
 pub async fn list_active(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Watch>> {
-    sqlx::query_as(sqlf!("SELECT {COLS} FROM watches WHERE active ORDER BY id")).fetch_all(ex).await
+    query_watches!("SELECT", "FROM watches WHERE active ORDER BY id").fetch_all(ex).await
+}
+
+/// What tells the engine the active watch set changed: how many there are, when one last
+/// changed, and the sum of their ids.
+pub async fn active_signature(ex: impl PgExecutor<'_>) -> sqlx::Result<(i64, Option<DateTime<Utc>>, i64)> {
+    let r = sqlx::query!(
+        r#"SELECT count(*) AS "n!", max(updated_at) AS changed, COALESCE(sum(id), 0)::int8 AS "ids!"
+           FROM watches WHERE active"#
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok((r.n, r.changed, r.ids))
 }
 
 pub async fn delete(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<bool> {
-    Ok(sqlx::query("DELETE FROM watches WHERE id = $1").bind(id).execute(ex).await?.rows_affected() > 0)
+    Ok(sqlx::query!("DELETE FROM watches WHERE id = $1", id.0).execute(ex).await?.rows_affected() > 0)
 }
 
 pub async fn set_active(ex: impl PgExecutor<'_>, id: WatchId, active: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE watches SET active = $2, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(active)
-        .execute(ex)
-        .await?;
+    sqlx::query!("UPDATE watches SET active = $2, updated_at = now() WHERE id = $1", id.0, active).execute(ex).await?;
     Ok(())
 }
 
@@ -148,11 +168,11 @@ pub async fn set_active(ex: impl PgExecutor<'_>, id: WatchId, active: bool) -> s
 /// was one to turn off. Called in the transaction that records the order, so a crash between
 /// the two can never leave a stop-after-one watch renting again.
 pub async fn stop_after_order(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<bool> {
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "UPDATE watches SET active = FALSE, updated_at = now()
          WHERE id = $1 AND NOT coalesce(autorent->'keep' = 'true'::jsonb, false)",
+        id.0
     )
-    .bind(id)
     .execute(ex)
     .await?;
     Ok(r.rows_affected() > 0)
@@ -161,36 +181,30 @@ pub async fn stop_after_order(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Res
 /// Turns an active watch off as broken, for `reason`; false if it was not active (deleted,
 /// off, or marked already — by another process, say), so only one caller tells its owner.
 pub async fn mark_broken(ex: impl PgExecutor<'_>, id: WatchId, reason: &str) -> sqlx::Result<bool> {
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "UPDATE watches SET active = FALSE, broken_reason = $2, broken_at = now(), updated_at = now()
          WHERE id = $1 AND active",
+        id.0,
+        reason
     )
-    .bind(id)
-    .bind(reason)
     .execute(ex)
     .await?;
     Ok(r.rows_affected() > 0)
 }
 
 pub async fn snooze(ex: impl PgExecutor<'_>, id: WatchId, until: Option<DateTime<Utc>>) -> sqlx::Result<()> {
-    sqlx::query("UPDATE watches SET snoozed_until = $2, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(until)
+    sqlx::query!("UPDATE watches SET snoozed_until = $2, updated_at = now() WHERE id = $1", id.0, until)
         .execute(ex)
         .await?;
     Ok(())
 }
 
 pub async fn mark_fired(ex: impl PgExecutor<'_>, id: WatchId, at: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query(
-        // `updated_at` stays: it tells the engine the watch *set* changed (a reload), which a
-        // fire does not — a `once` watch leaves the active set, and that changes its count.
-        "UPDATE watches SET last_fired_at = $2, active = active AND NOT once WHERE id = $1",
-    )
-    .bind(id)
-    .bind(at)
-    .execute(ex)
-    .await?;
+    // `updated_at` stays: it tells the engine the watch *set* changed (a reload), which a
+    // fire does not — a `once` watch leaves the active set, and that changes its count.
+    sqlx::query!("UPDATE watches SET last_fired_at = $2, active = active AND NOT once WHERE id = $1", id.0, at)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
@@ -203,10 +217,25 @@ pub struct Match {
 }
 
 pub async fn matches(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Vec<Match>> {
-    sqlx::query_as("SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = $1 ORDER BY server_id")
-        .bind(watch)
-        .fetch_all(ex)
-        .await
+    sqlx::query_as!(
+        Match,
+        r#"SELECT watch_id AS "watch_id: WatchId", server_id, price FROM watch_matches WHERE watch_id = $1
+           ORDER BY server_id"#,
+        watch.0
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// The stored matches of several watches: (watch, server, price), by watch and server.
+pub async fn matches_of(ex: impl PgExecutor<'_>, watches: &[i64]) -> sqlx::Result<Vec<(i64, i64, f64)>> {
+    let rows = sqlx::query!(
+        "SELECT watch_id, server_id, price FROM watch_matches WHERE watch_id = ANY($1) ORDER BY watch_id, server_id",
+        watches
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.watch_id, r.server_id, r.price)).collect())
 }
 
 /// Replaces a watch's match set with `now`: servers no longer matching are forgotten (so
@@ -214,15 +243,15 @@ pub async fn matches(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::Result<Ve
 pub async fn replace_matches(ex: impl PgExecutor<'_>, watch: WatchId, now: &[(ServerId, f64)]) -> sqlx::Result<()> {
     let ids: Vec<i64> = now.iter().map(|m| m.0.db()).collect();
     let prices: Vec<f64> = now.iter().map(|m| m.1).collect();
-    sqlx::query(
+    sqlx::query!(
         "WITH gone AS (DELETE FROM watch_matches WHERE watch_id = $1 AND NOT (server_id = ANY($2)))
          INSERT INTO watch_matches (watch_id, server_id, price)
          SELECT $1, s, p FROM unnest($2::bigint[], $3::float8[]) AS t(s, p)
          ON CONFLICT (watch_id, server_id) DO UPDATE SET price = EXCLUDED.price, last_seen_at = now()",
+        watch.0,
+        &ids,
+        &prices,
     )
-    .bind(watch)
-    .bind(&ids)
-    .bind(&prices)
     .execute(ex)
     .await?;
     Ok(())
