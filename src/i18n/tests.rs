@@ -253,7 +253,6 @@ const NOT_FOR_USERS: &[&str] = &[
     "audit::record",
     "metrics::",
     "sqlx::query",
-    "sqlf!(",
     "mark_failed",
     "Err(format!(\"unknown",
 ];
