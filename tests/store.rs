@@ -651,12 +651,8 @@ async fn one_open_intent_per_user_and_server_and_transitions_happen_once() {
     assert_eq!(intents::open_for_user(&pool, a).await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn watches_stored_before_the_text_migration_load_from_their_text() {
-    use clorebot::alerts::market_poll::compile;
-    use clorebot::market::Query;
-
-    // A database as it was before the watch-text migration.
+/// A fresh database whose schema is as migrations up to `version` (included) left it.
+async fn db_before(version: i64) -> sqlx::PgPool {
     let pool = db().await;
     sqlx::raw_sql(
         "DO $$ DECLARE t TEXT; BEGIN
@@ -668,7 +664,17 @@ async fn watches_stored_before_the_text_migration_load_from_their_text() {
     .execute(&pool)
     .await
     .unwrap();
-    store::MIGRATOR.run_to(20261124000001, &pool).await.unwrap();
+    store::MIGRATOR.run_to(version, &pool).await.unwrap();
+    pool
+}
+
+#[tokio::test]
+async fn watches_stored_before_the_text_migration_load_from_their_text() {
+    use clorebot::alerts::market_poll::compile;
+    use clorebot::market::Query;
+
+    // A database as it was before the watch-text migration.
+    let pool = db_before(20261124000001).await;
     // The schema of that time: no query of today's code that touches users or chats.
     let owner: UserId = sqlx::query_scalar(
         "INSERT INTO users (platform, platform_user_id, display_name) VALUES ('telegram', 'tg-1', 'user 1') RETURNING id",
@@ -767,19 +773,8 @@ async fn buttons_stored_before_the_query_text_migration_read_as_text_or_expire()
     use clorebot::services::Action;
 
     // A database as it was just before the migration.
-    let pool = db().await;
-    sqlx::raw_sql(
-        "DO $$ DECLARE t TEXT; BEGIN
-           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
-             EXECUTE format('DROP TABLE %I CASCADE', t);
-           END LOOP;
-         END $$",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
     let before = store::MIGRATOR.iter().map(|m| m.version).filter(|v| *v < BUTTON_TEXT_MIGRATION).max().unwrap();
-    store::MIGRATOR.run_to(before, &pool).await.unwrap();
+    let pool = db_before(before).await;
     // Payloads exactly as the old code wrote them (serde_json of its `Action`, the query in
     // its parsed form), with the text each query was typed as.
     let old: [(&str, &str, &str); 7] = [
