@@ -1,8 +1,10 @@
 //! The bottom layer: plain values every other layer speaks in — who and where (`identity`),
 //! the numbers of our own rows (`ids`), money and how numbers read (`money`, `format`),
-//! durations as people type them (`duration`), and where messages can go (`reach`).
+//! durations as people type them (`duration`), where messages can go (`reach`), and the
+//! time as the bot reads it (`clock`).
 //! It imports nothing of clorebot but the foundation (`i18n`, `text`).
 
+pub mod clock;
 pub mod duration;
 pub mod format;
 pub mod identity;
@@ -10,6 +12,7 @@ pub mod ids;
 pub mod money;
 pub mod reach;
 
+pub use clock::Clock;
 pub use duration::parse_duration;
 pub use identity::{ChatKind, ChatRef, Identity, Platform};
 pub use ids::{ChatId, IntentId, OutboxId, UserId, WatchId};
