@@ -108,7 +108,11 @@ impl SendWindows {
 
     /// Counts sends made before now (by another process): `ago`, oldest first.
     pub fn seed(&mut self, chat: &str, ago: Duration) {
-        let now = std::time::Instant::now();
+        self.seed_at(chat, ago, std::time::Instant::now());
+    }
+
+    /// As [`SendWindows::seed`], with the time read from a clock.
+    pub fn seed_at(&mut self, chat: &str, ago: Duration, now: std::time::Instant) {
         if let Some(at) = now.checked_sub(ago) {
             let _ = self.admit(chat, at);
         }
@@ -116,10 +120,20 @@ impl SendWindows {
 
     /// As [`SendWindows::admit_n`], as the error a notifier returns.
     pub fn check(windows: &std::sync::Mutex<SendWindows>, chat: &str, n: usize) -> Result<(), SendError> {
+        Self::check_at(windows, chat, n, std::time::Instant::now())
+    }
+
+    /// As [`SendWindows::check`], at `now` (read from a clock).
+    pub fn check_at(
+        windows: &std::sync::Mutex<SendWindows>,
+        chat: &str,
+        n: usize,
+        now: std::time::Instant,
+    ) -> Result<(), SendError> {
         windows
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .admit_n(chat, n, std::time::Instant::now())
+            .admit_n(chat, n, now)
             .map_err(|after| SendError::Later { after })
     }
 }

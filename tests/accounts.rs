@@ -229,41 +229,69 @@ async fn a_killed_engine_lets_its_accounts_go_when_the_lease_ends_and_no_alert_i
     let a = Arc::new(Engine::new(w.core.deps.clone(), cfg.clone()));
     let stop = tokio_util::sync::CancellationToken::new();
     let dying = tokio::spawn(a.clone().run_account_polls(stop.clone()));
-    let held = until_leased(&w, 12).await;
+    until_leased(&w, 12).await;
     dying.abort();
     let killed_at = chrono::Utc::now();
     control_delete_faults(&w).await;
+    // Most of A's lease passes at once: the engines read lease ends from the database, where
+    // what is left of each now runs out a second after the kill.
+    let lease_left = chrono::Duration::seconds(1);
+    let held: Vec<(UserId, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "UPDATE account_polls SET lease_until = LEAST(lease_until, $1)
+         WHERE lease_until IS NOT NULL RETURNING user_id, lease_until",
+    )
+    .bind(killed_at + lease_left)
+    .fetch_all(&w.core.deps.pool)
+    .await
+    .unwrap();
+    assert_eq!(held.len(), 12);
 
     let b = Arc::new(Engine::new(w.core.deps.clone(), cfg));
     let living = tokio::spawn(b.clone().run_account_polls(stop.clone()));
     // B takes each account once A's lease on it has run out (A finished none: no account has
-    // a poll on record until B's), and polls on until each has been told.
+    // a poll on record until B's), and polls on until each has been told. Nothing signals a
+    // poll: the database is looked at again every RECHECK.
     let mut taken: BTreeMap<UserId, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
     let mut sent = Vec::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
-    while (sent.len() < users.len() || taken.len() < held.len()) && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let polled: Vec<UserId> = sqlx::query_scalar("SELECT user_id FROM account_polls WHERE polled_at IS NOT NULL")
+    let polls = async || -> Vec<(UserId, chrono::DateTime<chrono::Utc>)> {
+        sqlx::query_as("SELECT user_id, polled_at FROM account_polls WHERE polled_at IS NOT NULL")
             .fetch_all(&w.core.deps.pool)
             .await
-            .unwrap();
-        for u in polled {
+            .unwrap()
+    };
+    try_wait_for(Duration::from_secs(40), every(RECHECK), async || {
+        for (u, _) in polls().await {
             taken.entry(u).or_insert_with(chrono::Utc::now);
         }
         sent.extend(w.deliver().await);
-    }
-    // Two more cycles: nothing more is owed.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+        sent.len() >= users.len() && taken.len() >= held.len()
+    })
+    .await;
+    // Two more polls of every account: nothing more is owed.
+    let before: BTreeMap<UserId, chrono::DateTime<chrono::Utc>> = polls().await.into_iter().collect();
+    let mut later: BTreeMap<UserId, BTreeSet<chrono::DateTime<chrono::Utc>>> = BTreeMap::new();
+    wait_for("two more polls of every account", WAIT, every(RECHECK), async || {
+        for (u, at) in polls().await {
+            if before.get(&u).is_none_or(|b| at > *b) {
+                later.entry(u).or_default().insert(at);
+            }
+        }
+        held.iter().all(|(u, _)| later.get(u).is_some_and(|l| l.len() >= 2))
+    })
+    .await;
     sent.extend(w.deliver().await);
     stop.cancel();
     living.await.unwrap();
 
-    let lease = chrono::Duration::from_std(lease).unwrap();
     for (u, until) in &held {
         let at = taken.get(u).unwrap_or_else(|| panic!("{u} was never polled after A died"));
         assert!(at >= until, "{u} was polled at {at}, before A's lease ended at {until}");
-        // One lease from the kill, plus B's look for due accounts (every second) and the poll.
-        assert!(*at - killed_at <= lease + chrono::Duration::seconds(3), "{u}: taken over {} after", *at - killed_at);
+        // What was left of the lease, plus B's look for due accounts (every second) and the poll.
+        assert!(
+            *at - killed_at <= lease_left + chrono::Duration::seconds(3),
+            "{u}: taken over {} after",
+            *at - killed_at
+        );
     }
     for (name, order) in &users {
         let to = format!("dm:{name}");
@@ -276,18 +304,16 @@ async fn a_killed_engine_lets_its_accounts_go_when_the_lease_ends_and_no_alert_i
 
 /// Waits until engine A holds `n` accounts; returns each with the end of its lease.
 async fn until_leased(w: &TestApp, n: usize) -> Vec<(UserId, chrono::DateTime<chrono::Utc>)> {
-    for _ in 0..100 {
+    // A claim is a row in the database: looked at again every RECHECK.
+    wait_for(&format!("engine A to claim {n} accounts"), WAIT, every(RECHECK), async || {
         let held: Vec<(UserId, chrono::DateTime<chrono::Utc>)> =
             sqlx::query_as("SELECT user_id, lease_until FROM account_polls WHERE lease_until IS NOT NULL")
                 .fetch_all(&w.core.deps.pool)
                 .await
                 .unwrap();
-        if held.len() >= n {
-            return held;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("engine A never claimed {n} accounts");
+        (held.len() >= n).then_some(held)
+    })
+    .await
 }
 
 async fn control_delete_faults(w: &TestApp) {

@@ -235,11 +235,13 @@ async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
     let (max, srv) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
     w.set_price(srv, max * 0.9).await;
     w.engine.poll_market().await.unwrap();
-    // A notifier claims the alert and dies before sending (short lease, never marked).
-    let claimed = outbox::claim(&w.core.deps.pool, Platform::Console, 10, Duration::from_millis(200)).await.unwrap();
+    // A notifier claims the alert and dies before sending (never marked).
+    let lease = Duration::from_secs(60);
+    let claimed = outbox::claim(&w.core.deps.pool, Platform::Console, 10, lease).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert!(w.deliver().await.is_empty(), "still leased to the dead notifier");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The lease runs out (it is kept in the database, which is told that it went by).
+    outbox_ages(&w.core.deps.pool, lease + Duration::from_secs(1)).await;
     // After a restart it is delivered, once.
     let sent = w.deliver().await;
     assert_eq!(sent.len(), 1);
@@ -249,7 +251,9 @@ async fn a_crash_between_outbox_and_delivery_loses_and_repeats_nothing() {
 
 #[tokio::test]
 async fn two_engines_on_one_database_deliver_every_alert_once() {
-    let w = test_app().await;
+    // A quicker Clore: the market is polled as often as the engines are set to (production
+    // spacing would hold market calls to one a second).
+    let w = quick_app().await;
     let mut ann = w.session("ann", None);
     let (max, _) = watch_below_market(&w, &mut ann, "RTX 4090", "").await;
     let cfg = EngineConfig {
@@ -260,6 +264,19 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
     };
     let a = Arc::new(Engine::new(w.core.deps.clone(), cfg.clone()));
     let b = Arc::new(Engine::new(w.core.deps.clone(), cfg));
+    // Market rounds, counted: each round starts with a look at the probe.
+    let rounds = Events::default();
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for e in [&a, &b] {
+        let (rounds, started) = (rounds.clone(), started.clone());
+        let probe: clorebot::alerts::PollProbe = Arc::new(move |poller: &str| {
+            if poller == "market" {
+                started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                rounds.signal();
+            }
+        });
+        assert!(e.probe.set(probe).is_ok());
+    }
     let (ra, rb) = (Recorder::default(), Recorder::default());
     let stop = tokio_util::sync::CancellationToken::new();
     let tasks = [
@@ -268,29 +285,42 @@ async fn two_engines_on_one_database_deliver_every_alert_once() {
         tokio::spawn(deliver::run(w.core.deps.pool.clone(), ra.clone(), Duration::from_millis(50), stop.clone())),
         tokio::spawn(deliver::run(w.core.deps.pool.clone(), rb.clone(), Duration::from_millis(50), stop.clone())),
     ];
-    // Three servers drop under the max, one at a time.
+    // Three servers drop under the max, one at a time: each once the last one's alert is out.
     let movers: Vec<u64> = free_of(&w.sim, "RTX 4090").await.iter().rev().take(3).map(|s| s.0).collect();
-    for id in &movers {
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        w.set_price(*id, max * 0.9).await;
-    }
     let mut all = Vec::new();
-    for _ in 0..60 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        all.extend(ra.take());
-        all.extend(rb.take());
-        let mentioned = movers.iter().filter(|id| all.iter().any(|(_, t)| t.contains(&format!("#{id} ")))).count();
-        if mentioned == movers.len() {
-            break;
-        }
+    for id in &movers {
+        w.set_price(*id, max * 0.9).await;
+        wait_for(&format!("the alert for #{id}"), WAIT, on(&ra.events).and(&rb.events), async || {
+            all.extend(ra.take());
+            all.extend(rb.take());
+            all.iter().any(|(_, t)| t.contains(&format!("#{id} ")))
+        })
+        .await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    all.extend(ra.take());
-    all.extend(rb.take());
+    // Two whole market rounds more (a third one starts), and every alert owed delivered: any
+    // second alert of the same drop would have been made and sent by then.
+    let mark = started.load(std::sync::atomic::Ordering::SeqCst);
+    wait_for("two more market rounds", WAIT, on(&rounds), async || {
+        started.load(std::sync::atomic::Ordering::SeqCst) >= mark + 3
+    })
+    .await;
+    let owed = async || -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+            .fetch_one(&w.core.deps.pool)
+            .await
+            .unwrap()
+    };
+    // Delivery marks a row after the send: the database is looked at again every RECHECK too.
+    wait_for("every alert delivered", WAIT, on(&ra.events).and(&rb.events).or_every(RECHECK), async || {
+        owed().await == 0
+    })
+    .await;
     stop.cancel();
     for t in tasks {
         t.await.unwrap();
     }
+    all.extend(ra.take());
+    all.extend(rb.take());
     for id in &movers {
         let n = all.iter().filter(|(_, t)| t.contains(&format!("#{id} "))).count();
         assert_eq!(n, 1, "server {id} alerted {n} times: {all:?}");
@@ -552,33 +582,45 @@ async fn one_process_at_a_time_sends_a_platforms_alerts() {
             }
         }
     };
-    let delivered = |pool: sqlx::PgPool| async move {
-        for _ in 0..200 {
+    let (a, b) = (Recorder::default(), Recorder::default());
+    // Delivery marks a row after its send: woken by the sends, and every RECHECK.
+    let delivered = async |pool: &sqlx::PgPool| {
+        wait_for("every alert delivered", WAIT, on(&a.events).and(&b.events).or_every(RECHECK), async || {
             let owed: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
-                .fetch_one(&pool)
+                .fetch_one(pool)
                 .await
                 .unwrap();
-            if owed == 0 {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("alerts still owed after 20 s");
+            owed == 0
+        })
+        .await
     };
-    let (a, b) = (Recorder::default(), Recorder::default());
     let (stop_a, stop_b) = (CancellationToken::new(), CancellationToken::new());
-    let every = Duration::from_millis(100);
-    let first = tokio::spawn(deliver::run_elected(pool.clone(), a.clone(), every, LOCK, stop_a.clone()));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let second = tokio::spawn(deliver::run_elected(pool.clone(), b.clone(), every, LOCK, stop_b.clone()));
+    let round = Duration::from_millis(100);
+    let first = tokio::spawn(deliver::run_elected(pool.clone(), a.clone(), round, LOCK, stop_a.clone()));
+    // The first holds the lock before the second starts (a granted advisory lock is a row of
+    // pg_locks: looked at again every RECHECK).
+    wait_for("the first process to hold the lock", WAIT, every(RECHECK), async || {
+        let held: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND ((classid::int8 << 32) | objid::int8) = $1 AND objsubid = 1",
+        )
+        .bind(LOCK)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        held == 1
+    })
+    .await;
+    let second = tokio::spawn(deliver::run_elected(pool.clone(), b.clone(), round, LOCK, stop_b.clone()));
     enqueue(0, 6).await;
-    delivered(pool.clone()).await;
+    delivered(&pool).await;
     assert_eq!((a.take().len(), b.take().len()), (6, 0), "only the chosen process sends");
 
     stop_a.cancel();
     first.await.unwrap();
     enqueue(6, 9).await;
-    delivered(pool.clone()).await;
+    delivered(&pool).await;
     let (sent_a, sent_b) = (a.take(), b.take());
     assert!(sent_a.is_empty());
     let mut texts: Vec<String> = sent_b.into_iter().map(|(_, t)| t).collect();

@@ -421,9 +421,12 @@ async fn clients_sharing_the_database_pace_keep_each_keys_limit_together() {
     let alone = refused(state(&sim).await);
     assert!(alone > 0, "unshared, the two clients collide");
 
-    // (The key's last call is a second behind before the shared pace starts counting.)
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // The shared pace starts from the key's last call, just made: booked in it as a slot of
+    // its own (a call's spacing, with the slack shared slots have), as a process that shared
+    // it from the start would have booked it. The next call waits out that slot.
     let pace = std::sync::Arc::new(clorebot::store::pace::DbPace::new(db().await));
+    let spacing = client_config(&sim).request_period + Duration::from_millis(250);
+    clorebot::clore::limit::SharedPace::reserve(&*pace, &key().limiter_id(), spacing, None).await.unwrap();
     a.share_pace(pace.clone());
     b.share_pace(pace);
     both(&a, &b).await;

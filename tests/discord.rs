@@ -18,8 +18,7 @@ use serde_json::{Value, json};
 use serenity::model::application::{Interaction, InteractionType};
 
 const WAIT: Duration = Duration::from_secs(20);
-/// The market snapshot is refreshed when older than this (a test waits it out to make a
-/// command fetch the marketplace).
+/// The market snapshot is refreshed when older than this.
 const MARKET_TTL: Duration = Duration::from_secs(2);
 const USER: &str = "1344444444444444444";
 /// Member permissions in the fixture's channel: with and without Manage Channels.
@@ -44,6 +43,7 @@ fn discord_interaction_fixtures_read_as_serenity_reads_them() {
 struct Dc {
     t_sim: clorebot::sim::SimHandle,
     pool: sqlx::PgPool,
+    market: std::sync::Arc<clorebot::market::MarketCache>,
     fake: FakeDiscord,
     key: SigningKey,
     url: String,
@@ -64,12 +64,12 @@ async fn start() -> Dc {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
     let (done, rx) = tokio::sync::oneshot::channel::<()>();
-    let pool = t.core.deps.pool.clone();
+    let (pool, market) = (t.core.deps.pool.clone(), t.core.deps.market.clone());
     let TestApp { sim, app, .. } = t;
     let served = tokio::spawn(app.serve(listener, async move {
         let _ = rx.await;
     }));
-    Dc { t_sim: sim, pool, fake, key, url, done: Some(done), served: Some(served), n: 0.into() }
+    Dc { t_sim: sim, pool, market, fake, key, url, done: Some(done), served: Some(served), n: 0.into() }
 }
 
 impl Dc {
@@ -127,18 +127,21 @@ impl Dc {
         (i, token)
     }
 
-    /// Waits for `n` calls about interaction `token` and returns them.
+    /// Waits for `n` calls about interaction `token` and returns them. (What the bot does
+    /// after those is seen once it has stopped: [`Dc::stop`] lets every interaction finish.)
     async fn calls_for(&self, token: &str, n: usize) -> Vec<common::discord::Call> {
         self.fake.wait_for(WAIT, |_| self.fake.for_interaction(token).len() >= n).await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
         self.fake.for_interaction(token)
     }
 
-    async fn stop(mut self) {
-        let refused: Vec<_> = self.fake.calls().into_iter().filter(|c| c.status == 400).collect();
-        assert!(refused.is_empty(), "Discord would refuse these messages: {refused:#?}");
+    /// Stops the bot, which first lets every interaction under way finish; returns the fake
+    /// with all the calls it will ever get.
+    async fn stop(mut self) -> FakeDiscord {
         self.done.take().unwrap().send(()).unwrap();
         self.served.take().unwrap().await.unwrap().unwrap();
+        let refused: Vec<_> = self.fake.calls().into_iter().filter(|c| c.status == 400).collect();
+        assert!(refused.is_empty(), "Discord would refuse these messages: {refused:#?}");
+        self.fake.clone()
     }
 }
 
@@ -217,14 +220,15 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     let calls = d.calls_for(&ptoken, 1).await;
     assert_eq!(calls[0].method, "PATCH");
     assert!(calls[0].shown().contains("page 2/"), "{}", calls[0].shown());
-    assert_eq!(calls.len(), 1, "no new message");
+    let next = ptoken;
 
     // A command that needs a key says so, in the deferred answer.
     let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
     d.post(&i).await;
     let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].shown().contains("needs your Clore API key"), "{}", calls[0].shown());
-    d.stop().await;
+    let fake = d.stop().await;
+    assert_eq!(fake.for_interaction(&next).len(), 1, "Next ▸ made no new message");
 }
 
 #[tokio::test]
@@ -316,9 +320,10 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let calls = d.calls_for(&token, 1).await;
     assert_eq!(calls[0].method, "PATCH", "the ephemeral deferral is filled in: {:?}", calls[0]);
 
-    // A slow marketplace: the deferral leaves at once, the listing follows when it can.
+    // A slow marketplace: the deferral leaves at once, the listing follows when it can. (The
+    // snapshot is marked out of date, so the command fetches the marketplace.)
     control(&d.t_sim, "/faults", json!({ "endpoint": "marketplace", "mode": "latency", "latency_ms": 4500 })).await;
-    tokio::time::sleep(MARKET_TTL).await;
+    d.market.invalidate();
     let (i, token) = d.command("gpus", json!([{ "name": "query", "type": 3, "value": "3090" }]), MEMBER);
     let asked = std::time::Instant::now();
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
@@ -328,6 +333,15 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     assert!(calls[0].shown().contains("3090"), "{}", calls[0].shown());
     let _ = &d.t_sim;
     d.stop().await;
+}
+
+/// Five seconds pass at once for Discord's 5-per-5-s windows: the bot's (in memory, on its
+/// clock), the fake's, and the outbox's delays (in the database).
+async fn five_seconds_pass(t: &TestApp, fake: &FakeDiscord) {
+    let five = Duration::from_secs(5);
+    t.clock.advance(five);
+    fake.advance(five);
+    outbox_ages(&t.core.deps.pool, five).await;
 }
 
 #[tokio::test]
@@ -389,7 +403,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert_eq!(dm.shown(), "Order 1001 ends in 30 minutes.");
     assert!(fake.calls().iter().any(|c| c.path == "/api/v10/users/@me/channels" && c.body["recipient_id"] == USER));
     // The two held back go out once the window has room, in order.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    five_seconds_pass(&t, &fake).await;
     while deliver_once(pool, &n).await.unwrap() > 0 {}
     let posts: Vec<_> =
         fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{channel}/messages")).collect();
@@ -443,7 +457,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let parts = posts.len() - 1;
     assert!((2..=4).contains(&parts), "the first long alert in {parts} parts, the second waits for room");
     assert!(posts.iter().all(|c| c.status == 200 && c.content().chars().count() <= 2000));
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    five_seconds_pass(&t, &fake).await;
     while deliver_once(pool, &n).await.unwrap() > 0 {}
     let posts = fake.calls().into_iter().filter(|c| c.path == format!("/api/v10/channels/{room}/messages")).count();
     assert_eq!(posts, 1 + 2 * parts, "each long alert once, whole");
@@ -513,11 +527,10 @@ async fn passwords_and_environment_values_are_typed_into_forms_only() {
     d.post(&p).await;
     d.calls_for(&ptoken, 1).await;
     assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
-    for c in d.fake.calls() {
+    for c in d.stop().await.calls() {
         let said = c.body.to_string();
         assert!(!said.contains("hf_very_secret_value") && !said.contains(pw), "a secret was sent back: {said}");
     }
-    d.stop().await;
 }
 
 #[tokio::test]
@@ -549,9 +562,9 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     assert!(calls.iter().any(|c| c.method == "PATCH" && c.shown().contains("is running on \\#")), "{calls:#?}");
     let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the password");
     assert!(password.ephemeral() && password.method == "POST");
-    assert!(d.fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
     assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
-    d.stop().await;
+    let fake = d.stop().await;
+    assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
 }
 
 #[tokio::test]
@@ -593,13 +606,10 @@ async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     // Discord drops the connection: the bot resumes (or identifies anew) and answers again.
     let before = *gateway.sessions.lock().unwrap();
     gateway.close(4000);
-    tokio::time::timeout(WAIT, async {
-        while *gateway.sessions.lock().unwrap() == before {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    wait_for("the bot to come back to the gateway", WAIT, on(&gateway.events), async || {
+        *gateway.sessions.lock().unwrap() != before
     })
-    .await
-    .expect("the bot comes back to the gateway");
+    .await;
     let mut i = fixture("command");
     i["token"] = json!("gateway-token-2");
     i["data"]["name"] = json!("help");

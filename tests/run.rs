@@ -6,7 +6,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use serde_json::json;
@@ -16,24 +16,29 @@ async fn get(url: &str) -> (u16, String) {
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
+/// How often an HTTP endpoint is asked again: nothing tells the test when its answer changes.
+const ASK_EVERY: Duration = Duration::from_millis(50);
+
 /// Asks `url` until it answers `status` (or fails the test after `within`).
 async fn until_status(url: &str, status: u16, within: Duration) -> String {
-    let started = Instant::now();
-    loop {
-        let last = match reqwest::get(url).await {
-            Ok(r) => {
-                let s = r.status().as_u16();
-                let body = r.text().await.unwrap_or_default();
-                if s == status {
-                    return body;
-                }
-                format!("{s}: {body}")
+    let mut last = String::new();
+    let answered = try_wait_for(within, every(ASK_EVERY), async || match reqwest::get(url).await {
+        Ok(r) => {
+            let s = r.status().as_u16();
+            let body = r.text().await.unwrap_or_default();
+            if s == status {
+                return Some(body);
             }
-            Err(e) => e.to_string(),
-        };
-        assert!(started.elapsed() < within, "{url} still answers {last}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            last = format!("{s}: {body}");
+            None
+        }
+        Err(e) => {
+            last = e.to_string();
+            None
+        }
+    })
+    .await;
+    answered.unwrap_or_else(|| panic!("{url} still answers {last}"))
 }
 
 fn sample_value(metrics: &str, series: &str) -> Option<f64> {
@@ -132,16 +137,12 @@ async fn a_poller_that_dies_is_restarted_and_polls_again() {
     t.set_price(free[free.len() - 1].0, max * 0.9).await;
     t.app.start_engine();
     // The first market round panics outside any poll's guard: the pollers die, the lock is
-    // let go, and the supervisor starts them again a second later.
-    let started = Instant::now();
-    let alert = loop {
-        let sent = t.deliver().await;
-        if let Some((_, text)) = sent.into_iter().next() {
-            break text;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "no alert after the restart");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    // let go, and the supervisor starts them again a second later. (The alert is a row the
+    // engine writes: looked for again every RECHECK.)
+    let alert = wait_for("an alert after the restart", WAIT, every(RECHECK), async || {
+        t.deliver().await.into_iter().next().map(|(_, text)| text)
+    })
+    .await;
     assert!(alert.contains(&format!("#{} ", free[free.len() - 1].0)), "{alert}");
     assert!(rounds.load(Ordering::SeqCst) >= 2, "the market poller ran again");
     assert!(t.engine.is_leading(), "leadership was taken up again");
@@ -213,31 +214,24 @@ async fn sigterm_during_an_auto_rent_lets_it_commit_then_exits_0() {
     };
     let out = health();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let started = Instant::now();
-    loop {
+    wait_for("the process to lead and poll the market", WAIT, every(ASK_EVERY), async || {
         let (_, m) = get(&format!("{base}/metrics")).await;
-        if m.contains("clorebot_leader 1") && m.contains(r#"clorebot_poll_seconds_bucket{poller="market""#) {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "{m}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        m.contains("clorebot_leader 1") && m.contains(r#"clorebot_poll_seconds_bucket{poller="market""#)
+    })
+    .await;
 
     // A bargain appears; Clore takes three seconds over the order; SIGTERM arrives meanwhile.
     control(&t.sim, "/faults", json!({ "endpoint": "create_order", "mode": "latency", "latency_ms": 3000 })).await;
     t.set_price(free[0].0, max * 0.9).await;
-    let started = Instant::now();
-    loop {
+    // The attempt is a row the other process writes: looked for again every RECHECK.
+    wait_for("the auto-rent to start", WAIT, every(RECHECK), async || {
         let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM rent_intents WHERE status = 'pending'")
             .fetch_one(&t.core.deps.pool)
             .await
             .unwrap();
-        if pending == 1 {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "the auto-rent never started");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        pending == 1
+    })
+    .await;
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let status = tokio::task::spawn_blocking(move || {

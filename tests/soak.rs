@@ -69,6 +69,8 @@ struct Slot {
 }
 
 struct Fleet {
+    /// Signalled whenever a process is (re)started and listening.
+    started: Events,
     env: Vec<(String, String)>,
     logs: PathBuf,
     slots: Mutex<Vec<Option<Slot>>>,
@@ -104,6 +106,7 @@ impl Fleet {
     fn start(&self, slot: usize) {
         let s = self.spawn(slot);
         self.slots.lock().unwrap()[slot] = Some(s);
+        self.started.signal();
     }
 
     /// SIGKILL, then started again.
@@ -342,6 +345,9 @@ impl World {
         let ts = chrono::Utc::now().timestamp().to_string();
         let sig = hex::encode(self.signing.sign(&[ts.as_bytes(), &body].concat()).to_bytes());
         let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+        // Three rounds over the processes up; between them, a process restarting gets up to
+        // half a second to come back.
+        let mut restarted = on(&self.fleet.started);
         for _ in 0..3 {
             for base in self.fleet.bases() {
                 let sent = client
@@ -362,21 +368,27 @@ impl World {
                     return true;
                 }
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            restarted.next(Duration::from_millis(500)).await;
         }
         false
     }
 
+    /// What `found` finds in the fakes' calls, looked for on each call they record, for up to
+    /// [`ANSWER_WITHIN`].
     async fn wait<T>(&self, mut found: impl FnMut() -> Option<T>) -> Option<T> {
+        // (By hand rather than with `try_wait_for`: a users' task must be `Send`, and an async
+        // closure's future does not prove it.)
+        let mut wake = on(&self.telegram.events).and(&self.discord.events);
         let until = Instant::now() + ANSWER_WITHIN;
         loop {
             if let Some(t) = found() {
                 return Some(t);
             }
-            if Instant::now() > until {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
                 return None;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            wake.next(left).await;
         }
     }
 }
@@ -413,7 +425,7 @@ fn discord_options(text: &str) -> (String, Value) {
 /// One user's life: a command every few seconds, for as long as the soak lasts.
 async fn live(w: Arc<World>, who: Who, user_id: i64, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    // Spread the users' starts over the first 20 s.
+    // sleep: pacing — the soak is a load of a set length; users' starts spread over its first 20 s.
     tokio::time::sleep(Duration::from_millis(rng.random_range(0..20_000))).await;
     while Instant::now() < w.deadline {
         let model = MODELS[rng.random_range(0..MODELS.len())];
@@ -513,6 +525,7 @@ async fn live(w: Arc<World>, who: Who, user_id: i64, seed: u64) {
                 w.command(&who, "/help", false).await;
             }
         }
+        // sleep: pacing — a user's pause between commands, part of the load's shape.
         tokio::time::sleep(Duration::from_millis(rng.random_range(4_000..16_000))).await;
     }
 }
@@ -534,6 +547,7 @@ async fn move_market(w: Arc<World>, seed: u64) {
             control(&w.sim, &format!("/servers/{id}"), json!({ "price_usd": (base * factor * 100.0).round() / 100.0 }))
                 .await;
         }
+        // sleep: pacing — the market moves every 2 s for as long as the soak lasts.
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
 }
@@ -551,12 +565,14 @@ async fn inject_faults(w: Arc<World>) -> BTreeMap<&'static str, u32> {
     ];
     let mut injected = BTreeMap::new();
     let mut i = 0;
+    // sleep: pacing — the first fault comes 15 s in, once the users are busy.
     tokio::time::sleep(Duration::from_secs(15)).await;
     while Instant::now() < w.deadline {
         let (name, f) = &faults[i % faults.len()];
         control(&w.sim, "/faults", f.clone()).await;
         *injected.entry(*name).or_insert(0) += 1;
         i += 1;
+        // sleep: pacing — a fault every 20 s for as long as the soak lasts.
         tokio::time::sleep(Duration::from_secs(20)).await;
     }
     injected
@@ -714,6 +730,7 @@ async fn soak() {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let fleet = Arc::new(Fleet {
+        started: Events::default(),
         env,
         logs: logs.clone(),
         slots: Mutex::new(vec![None, None]),
@@ -762,6 +779,7 @@ async fn soak() {
             );
             next_kill += Duration::from_secs(60);
         }
+        // sleep: pacing — RSS is sampled every 2 s, and a process killed every minute.
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
     while lives.join_next().await.is_some() {}
@@ -771,25 +789,22 @@ async fn soak() {
 
     // Drain: what is owed is delivered and every rent settles. An alert claimed by a killed
     // process waits out its lease (5 minutes) before the other takes it.
+    // The outbox and the intents are rows: looked at again every 3 s (sampling RSS too).
     let drain_began = Instant::now();
-    loop {
+    let (mut owed, mut open) = (0i64, 0i64);
+    try_wait_for(Duration::from_secs(400), every(Duration::from_secs(3)), async || {
         fleet.sample_rss();
-        let (owed, open): (i64, i64) = sqlx::query_as(
+        (owed, open) = sqlx::query_as(
             "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL), \
                     (SELECT count(*) FROM rent_intents WHERE status IN ('pending', 'unknown', 'accepted'))",
         )
         .fetch_one(&pool)
         .await
         .unwrap();
-        if (owed == 0 && open == 0) || drain_began.elapsed() > Duration::from_secs(400) {
-            println!(
-                "soak: drained in {:.0} s ({owed} alerts owed, {open} rents open)",
-                drain_began.elapsed().as_secs_f64()
-            );
-            break;
-        }
-        tokio::time::sleep(Duration::from_secs(3)).await;
-    }
+        owed == 0 && open == 0
+    })
+    .await;
+    println!("soak: drained in {:.0} s ({owed} alerts owed, {open} rents open)", drain_began.elapsed().as_secs_f64());
     let f = fleet.clone();
     let exits = tokio::task::spawn_blocking(move || f.stop_all()).await.unwrap();
 

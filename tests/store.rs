@@ -11,7 +11,7 @@ use clorebot::domain::{Platform, UserId};
 use clorebot::store::crypto::{CryptoError, SecretKind};
 use clorebot::store::secrets::{self, Stored};
 use clorebot::store::{self, actions, audit, history, orders, outbox, users, watches};
-use common::{db, ring};
+use common::{buttons_age, db, outbox_ages, ring};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use sqlx::PgPool;
@@ -300,8 +300,9 @@ async fn claims_taken_before_a_takeover_can_be_given_back() {
     }
     let dead = outbox::claim(&pool, Platform::Discord, 2, lease).await.unwrap();
     assert_eq!(dead.len(), 2);
+    // The dead sender claimed them a second before the takeover.
+    outbox_ages(&pool, Duration::from_secs(1)).await;
     let took_over: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&pool).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(50)).await;
     let mine = outbox::claim(&pool, Platform::Discord, 1, lease).await.unwrap();
     assert_eq!(mine.len(), 1);
     // Another platform's claims are not touched.
@@ -325,13 +326,17 @@ async fn outbox_leases_retries_and_failures() {
         payload: json!({"text": "Order 5 ended"}),
     };
     outbox::enqueue(&pool, &a).await.unwrap();
-    let first = outbox::claim(&pool, Platform::Telegram, 10, Duration::from_millis(300)).await.unwrap();
+    let lease = Duration::from_secs(60);
+    let first = outbox::claim(&pool, Platform::Telegram, 10, lease).await.unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].attempts, 1);
     assert_eq!(first[0].payload.0["text"], "Order 5 ended");
     // Leased: invisible to others until the lease runs out (its notifier died mid-send).
     assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // 50 s pass (in the database's clock): still leased. 61 s: the lease has run out.
+    outbox_ages(&pool, Duration::from_secs(50)).await;
+    assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
+    outbox_ages(&pool, lease - Duration::from_secs(50) + Duration::from_secs(1)).await;
     let again = outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 2);
@@ -357,7 +362,8 @@ async fn button_tokens_are_single_use_bound_and_expiring() {
     assert_eq!(actions::take(&pool, "nope", owner).await.unwrap(), actions::Taken::Unknown);
 
     actions::create(&pool, "tok-short", Some(owner), &json!({}), Duration::from_millis(100)).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // 200 ms pass (in the database's clock).
+    buttons_age(&pool, Duration::from_millis(200)).await;
     assert_eq!(actions::take(&pool, "tok-short", owner).await.unwrap(), actions::Taken::Expired(json!({})));
     assert_eq!(actions::purge_expired(&pool, Duration::ZERO).await.unwrap(), 1);
 

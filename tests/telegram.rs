@@ -136,9 +136,11 @@ impl Tg {
         }
     }
 
-    /// Lets in-flight updates finish, then says whether anything new was sent since `before`.
+    /// Waits for the bot to take every update pushed and finish handling it, then says what
+    /// was sent since `before`.
     async fn quiet_since(&self, before: usize) -> Vec<Call> {
-        tokio::time::sleep(Duration::from_millis(700)).await;
+        self.fake.handed_on().await;
+        self.tg.finish().await;
         self.fake.calls()[before..].iter().filter(|c| c.method.starts_with("send")).cloned().collect()
     }
 }
@@ -421,11 +423,9 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     // Removed from the group (fixture shape of a my_chat_member update).
     let (u, _) = b.ids();
     b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "member", "kicked"));
-    let deadline = Instant::now() + WAIT;
-    while !gone("waiting").await {
-        assert!(Instant::now() < deadline, "the waiting alert was not given up");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    // What the bot does with a membership update is written to the database: looked at
+    // again every RECHECK.
+    wait_for("the waiting alert to be given up", WAIT, every(RECHECK), async || gone("waiting").await).await;
     outbox::enqueue(pool, &alert("later", &team)).await.unwrap();
     assert!(gone("later").await, "kept in the outbox as gone");
     assert_eq!(b.deliver().await, 0);
@@ -435,14 +435,10 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     let (u, _) = b.ids();
     let ann_chat = json!({ "id": ANN, "first_name": "FN", "last_name": "LN", "username": "UN", "type": "private" });
     b.fake.push(up::membership(u, ann_chat, ANN, "member", "kicked"));
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if users::is_gone(pool, Platform::Telegram, &ANN.to_string()).await.unwrap() {
-            break;
-        }
-        assert!(Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for("Ann's chat to be marked gone", WAIT, every(RECHECK), async || {
+        users::is_gone(pool, Platform::Telegram, &ANN.to_string()).await.unwrap()
+    })
+    .await;
 
     // A private alert queued to Ann (her private chat not known yet) is kept as gone too.
     let ann = users::upsert_user(pool, Platform::Telegram, &ANN.to_string(), "Ann").await.unwrap();
@@ -479,11 +475,10 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     // Added back: alerts flow again.
     let (u, _) = b.ids();
     b.fake.push(up::membership(u, up::supergroup_chat(TEAM), BOB, "left", "member"));
-    let deadline = Instant::now() + WAIT;
-    while users::is_gone(pool, Platform::Telegram, &team).await.unwrap() {
-        assert!(Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for("the team chat to be back", WAIT, every(RECHECK), async || {
+        !users::is_gone(pool, Platform::Telegram, &team).await.unwrap()
+    })
+    .await;
     outbox::enqueue(pool, &alert("back", &team)).await.unwrap();
     assert_eq!(b.deliver().await, 1);
     assert_eq!(texts(&b.fake.sent_to(TEAM)), ["alert back"]);
@@ -632,16 +627,17 @@ async fn webhook_checks_its_secret_and_takes_a_thousand_updates_at_once() {
     })
     .await;
     eprintln!("1,000 webhook updates answered in {:?}", started.elapsed());
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Stopped, the bot lets every update under way finish: nothing more can be sent.
+    done_tx.send(()).unwrap();
+    served.await.unwrap().unwrap();
     let sends = fake.calls().into_iter().filter(|c| c.method == "sendMessage").collect::<Vec<_>>();
     assert_eq!(sends.len(), 1000, "one answer each, no error, none twice");
     assert!(sends.iter().all(|c| c.status == 200 && c.text().contains("/gpus")));
-    done_tx.send(()).unwrap();
-    served.await.unwrap().unwrap();
 }
 
 #[tokio::test]
 async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
+    let (logs, _captured) = common::logs::Logs::capture();
     let b = start(Limits::RAISED).await;
     // A second process on the same database, with a Telegram of its own to tell the two apart.
     let second = FakeTelegram::start(Limits::RAISED).await;
@@ -649,7 +645,12 @@ async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
     let stop2 = CancellationToken::new();
     tokio::spawn(clorebot::app::telegram::run(tg2.clone(), b.t.core.deps.pool.clone(), false, stop2.clone()));
     second.nth("setMyCommands", 1).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The second tries the polling lock, finds it taken (it says so in the log), and does
+    // not poll.
+    wait_for("the second process to find the polling lock taken", WAIT, on(&logs.events), async || {
+        logs.contains("another process polls Telegram")
+    })
+    .await;
     assert!(second.calls().iter().all(|c| c.method != "getUpdates"), "only one process polls");
 
     // The first stops: the second takes over and answers.

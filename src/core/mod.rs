@@ -53,6 +53,8 @@ pub struct CoreConfig {
     /// This bot's username: `/cmd@it` is for us, `/cmd@another` is not (`CLOREBOT_BOT_USERNAME`,
     /// or what the platform reports at start).
     pub bot_username: Option<String>,
+    /// The clock the bot reads (shared through [`Deps::clock`]): the system's, or a test's.
+    pub clock: Arc<dyn crate::domain::Clock>,
 }
 
 impl Default for CoreConfig {
@@ -65,6 +67,7 @@ impl Default for CoreConfig {
             max_watches_per_user: 50,
             max_watches_per_chat: 50,
             bot_username: None,
+            clock: crate::domain::clock::system(),
         }
     }
 }
@@ -149,6 +152,7 @@ impl Core {
             keyring,
             market,
             default_image: cfg.default_image.clone(),
+            clock: cfg.clock.clone(),
             confirm_ttl: cfg.confirm_ttl,
             nav_ttl: cfg.nav_ttl,
         });

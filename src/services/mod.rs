@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 
 use crate::clore::{ApiKey, CloreClient, CloreError};
-use crate::domain::format;
+use crate::domain::{Clock, format};
 use crate::market::MarketCache;
 use crate::store::crypto::{Keyring, SecretKind};
 use crate::store::secrets;
@@ -35,6 +35,8 @@ pub struct Deps {
     pub market: Arc<MarketCache>,
     /// Image used when neither a command nor the user's settings name one (auto-rent too).
     pub default_image: String,
+    /// The time as the bot reads it: the system's, or one a test moves on.
+    pub clock: Arc<dyn Clock>,
     /// How long buttons live: confirmations act once and soon; navigation stays useful longer.
     pub confirm_ttl: Duration,
     pub nav_ttl: Duration,

@@ -20,6 +20,8 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::wait::{self, Events};
+
 pub const APP_ID: u64 = 1311111111111111111;
 
 /// An interaction as Discord sends it (tests/fixtures/discord).
@@ -135,12 +137,16 @@ struct Inner {
     forced_429: VecDeque<f64>,
     /// Interactions answered with a deferral (type 5), by token: the deferral's flags.
     deferred: std::collections::HashMap<String, u64>,
+    /// How far the fake's clock is ahead of the system's (see [`FakeDiscord::advance`]).
+    ahead: Duration,
 }
 
 #[derive(Clone)]
 pub struct FakeDiscord {
     inner: Arc<Mutex<Inner>>,
     pub addr: SocketAddr,
+    /// Signalled on every call recorded.
+    pub events: Events,
 }
 
 const GLOBAL_PER_SEC: usize = 50;
@@ -154,6 +160,7 @@ impl FakeDiscord {
         let fake = FakeDiscord {
             inner: Arc::new(Mutex::new(Inner { next_id: 1400000000000000000, ..Inner::default() })),
             addr,
+            events: Events::default(),
         };
         let app = Router::new().fallback(handle).with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -219,6 +226,11 @@ impl FakeDiscord {
         self.inner.lock().unwrap().forced_429.push_back(retry_after);
     }
 
+    /// `by` passes at once for the fake's limits (its windows age).
+    pub fn advance(&self, by: Duration) {
+        self.inner.lock().unwrap().ahead += by;
+    }
+
     pub fn too_many(&self) -> usize {
         self.calls().iter().filter(|c| c.status == 429).count()
     }
@@ -228,15 +240,19 @@ impl FakeDiscord {
         self.calls().into_iter().filter(|c| c.path.contains(&format!("/webhooks/{APP_ID}/{token}"))).collect()
     }
 
+    /// Waits until `pred` holds for the calls made so far (looking again on each call, up to
+    /// `within`), and returns them.
     pub async fn wait_for(&self, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        let mut wake = wait::on(&self.events);
         let deadline = Instant::now() + within;
         loop {
             let calls = self.calls();
             if pred(&calls) {
                 return calls;
             }
+            let left = deadline.saturating_duration_since(Instant::now());
             assert!(
-                Instant::now() < deadline,
+                !left.is_zero(),
                 "timed out waiting; {} calls ({} × 429), the last ones: {:#?}",
                 calls.len(),
                 calls.iter().filter(|c| c.status == 429).count(),
@@ -247,7 +263,7 @@ impl FakeDiscord {
                     .map(|c| format!("{} {} {} {}", c.status, c.method, c.path, c.body))
                     .collect::<Vec<_>>()
             );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            wake.next(left).await;
         }
     }
 }
@@ -299,8 +315,8 @@ async fn handle(
     } else {
         serde_json::from_slice(&body).unwrap_or(Value::Null)
     };
-    let now = Instant::now();
     let mut s = fake.inner.lock().unwrap();
+    let now = Instant::now() + s.ahead;
     while s.recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
         s.recent.pop_front();
     }
@@ -400,6 +416,7 @@ async fn handle(
     };
     s.calls.push(Call { method: method.to_string(), path, body, status, at: now, original: false });
     drop(s);
+    fake.events.signal();
     let code = StatusCode::from_u16(status).unwrap();
     let mut resp = if status == 204 { code.into_response() } else { (code, axum::Json(answer)).into_response() };
     for (k, v) in limit_headers {
@@ -462,6 +479,8 @@ pub struct FakeGateway {
     pub identified: Arc<tokio::sync::Notify>,
     /// Sessions started (Identify) and resumed (Resume).
     pub sessions: Arc<Mutex<(usize, usize)>>,
+    /// Signalled when a session starts or resumes.
+    pub events: Events,
 }
 
 enum ToBot {
@@ -480,11 +499,14 @@ impl FakeGateway {
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let identified = Arc::new(tokio::sync::Notify::new());
         let sessions = Arc::new(Mutex::new((0, 0)));
-        let (ready_flag, url, counts) = (identified.clone(), format!("ws://{addr}"), sessions.clone());
+        let events = Events::default();
+        let (ready_flag, url, counts, told) =
+            (identified.clone(), format!("ws://{addr}"), sessions.clone(), events.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { continue };
-                let (rx, ready_flag, url, counts) = (rx.clone(), ready_flag.clone(), url.clone(), counts.clone());
+                let (rx, ready_flag, url, counts, told) =
+                    (rx.clone(), ready_flag.clone(), url.clone(), counts.clone(), told.clone());
                 tokio::spawn(async move {
                     let hello = json!({ "op": 10, "d": { "heartbeat_interval": 45000 } });
                     if ws.send(Ws::Text(hello.to_string())).await.is_err() {
@@ -508,6 +530,7 @@ impl FakeGateway {
                                             "application": { "id": APP_ID.to_string(), "flags": 0 } } });
                                         let _ = ws.send(Ws::Text(ready.to_string())).await;
                                         counts.lock().unwrap().0 += 1;
+                                        told.signal();
                                         ready_flag.notify_waiters();
                                         ready_flag.notify_one();
                                     }
@@ -517,6 +540,7 @@ impl FakeGateway {
                                         let resumed = json!({ "op": 0, "s": seq, "t": "RESUMED", "d": null });
                                         let _ = ws.send(Ws::Text(resumed.to_string())).await;
                                         counts.lock().unwrap().1 += 1;
+                                        told.signal();
                                         ready_flag.notify_waiters();
                                         ready_flag.notify_one();
                                     }
@@ -541,7 +565,7 @@ impl FakeGateway {
                 });
             }
         });
-        FakeGateway { addr, push, identified, sessions }
+        FakeGateway { addr, push, identified, sessions, events }
     }
 
     pub fn url(&self) -> String {

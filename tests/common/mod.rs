@@ -3,7 +3,9 @@
 
 pub mod capture;
 pub mod discord;
+pub mod logs;
 pub mod telegram;
+pub mod wait;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -11,6 +13,8 @@ use std::time::Duration;
 use clorebot::clore::{ApiKey, ClientConfig, CloreClient};
 use clorebot::sim::{self, SimConfig, SimHandle};
 use serde_json::Value;
+#[allow(unused_imports)]
+pub use wait::{Events, RECHECK, WAIT, every, on, try_wait_for, wait_for};
 
 pub const KEY: &str = "test-key-0123456789abcdef0123456";
 
@@ -80,10 +84,12 @@ pub fn ring(keys: &[(i32, u8)]) -> clorebot::store::crypto::Keyring {
     clorebot::store::crypto::Keyring::from_raw(keys.iter().map(|&(v, b)| (v, [b; 32])).collect()).unwrap()
 }
 
-/// A notifier that collects what it is asked to send: (target chat, alert).
+/// A notifier that collects what it is asked to send: (target chat, alert); its `events` are
+/// signalled on every send.
 #[derive(Clone, Default)]
 pub struct Recorder {
     seen: std::sync::Arc<std::sync::Mutex<Vec<(String, clorebot::core::Reply)>>>,
+    pub events: Events,
 }
 
 impl clorebot::notify::Notifier for Recorder {
@@ -100,6 +106,7 @@ impl clorebot::notify::Notifier for Recorder {
         let chat =
             to.chat_id.clone().unwrap_or_else(|| format!("dm:{}", to.user_platform_id.as_deref().unwrap_or("?")));
         self.seen.lock().unwrap().push((chat, reply.clone()));
+        self.events.signal();
         Ok(())
     }
 }
@@ -126,6 +133,55 @@ pub struct TestApp {
     pub out: Recorder,
     /// Account-poll cycles stepped through so far (see [`TestApp::next_cycle`]).
     pub cycles: std::sync::atomic::AtomicU32,
+    /// The clock the app reads: the system's until the test moves it on.
+    pub clock: std::sync::Arc<TestClock>,
+}
+
+/// A clock that runs with the system's and that a test moves on, so that a window or a wait
+/// the bot keeps in memory passes at once.
+#[derive(Debug, Default)]
+pub struct TestClock {
+    ahead: std::sync::Mutex<Duration>,
+}
+
+impl TestClock {
+    /// `by` passes at once.
+    pub fn advance(&self, by: Duration) {
+        *self.ahead.lock().unwrap() += by;
+    }
+}
+
+impl clorebot::domain::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + *self.ahead.lock().unwrap()
+    }
+
+    fn instant(&self) -> std::time::Instant {
+        std::time::Instant::now() + *self.ahead.lock().unwrap()
+    }
+}
+
+/// The database's side of time passing: outbox leases and retry delays `by` nearer their end,
+/// as if that long had gone by (the outbox keeps its times in PostgreSQL's clock).
+pub async fn outbox_ages(pool: &sqlx::PgPool, by: Duration) {
+    sqlx::query(
+        "UPDATE outbox SET claimed_until = claimed_until - make_interval(secs => $1),
+                           next_attempt_at = next_attempt_at - make_interval(secs => $1)
+         WHERE delivered_at IS NULL AND failed_at IS NULL",
+    )
+    .bind(by.as_secs_f64())
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Buttons `by` nearer their expiry, as if that long had gone by (in PostgreSQL's clock).
+pub async fn buttons_age(pool: &sqlx::PgPool, by: Duration) {
+    sqlx::query("UPDATE pending_actions SET expires_at = expires_at - make_interval(secs => $1)")
+        .bind(by.as_secs_f64())
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 /// The master key of every test app (`ring(&[(1, 11)])`), as `CLOREBOT_MASTER_KEY` holds it.
@@ -159,6 +215,8 @@ pub async fn quick_app() -> TestApp {
 /// A test app on `sim`, its configuration changed by `tweak` first.
 pub async fn test_app_on(sim: SimHandle, tweak: impl FnOnce(&mut clorebot::config::Config)) -> TestApp {
     let mut cfg = test_config(&sim);
+    let clock = std::sync::Arc::new(TestClock::default());
+    cfg.core.clock = clock.clone();
     tweak(&mut cfg);
     let app = clorebot::app::App::build(cfg).await.expect("the app builds");
     TestApp {
@@ -168,6 +226,7 @@ pub async fn test_app_on(sim: SimHandle, tweak: impl FnOnce(&mut clorebot::confi
         app,
         out: Recorder::default(),
         cycles: Default::default(),
+        clock,
     }
 }
 

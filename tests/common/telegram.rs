@@ -18,6 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 
+use super::wait::{self, Events};
+
 pub const TOKEN: &str = "5010992967:AAHfakeTokenForTestsOnly_abcdefghijkl";
 pub const BOT_ID: u64 = 5010992967;
 pub const BOT_USERNAME: &str = "clore_test_bot";
@@ -102,6 +104,8 @@ struct State_ {
     forced_429: VecDeque<u32>,
     /// Text of messages the bot sent, by (chat, message id), for edits to change.
     texts: HashMap<(i64, i64), String>,
+    /// The highest update id queued so far.
+    last_pushed: i64,
 }
 
 #[derive(Clone)]
@@ -110,6 +114,8 @@ pub struct FakeTelegram {
     news: Arc<tokio::sync::Notify>,
     limits: Limits,
     pub addr: SocketAddr,
+    /// Signalled on every call recorded.
+    pub events: Events,
 }
 
 impl FakeTelegram {
@@ -121,6 +127,7 @@ impl FakeTelegram {
             news: Arc::new(tokio::sync::Notify::new()),
             limits,
             addr,
+            events: Events::default(),
         };
         let app = Router::new().route("/{bot}/{method}", post(method)).with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -133,8 +140,22 @@ impl FakeTelegram {
 
     /// Queues an update for `getUpdates`.
     pub fn push(&self, update: Value) {
-        self.state.lock().unwrap().updates.push_back(update);
+        let mut s = self.state.lock().unwrap();
+        s.last_pushed = s.last_pushed.max(update["update_id"].as_i64().unwrap_or(0));
+        s.updates.push_back(update);
+        drop(s);
         self.news.notify_waiters();
+    }
+
+    /// Waits until the bot has taken every update queued so far: it asks `getUpdates` for
+    /// what comes after them (the bot moves its offset past an update once it has handed it
+    /// to a task of its own).
+    pub async fn handed_on(&self) {
+        let last = self.state.lock().unwrap().last_pushed;
+        self.wait_for(wait::WAIT, |c| {
+            c.iter().any(|c| c.method == "getUpdates" && c.body["offset"].as_i64().unwrap_or(0) > last)
+        })
+        .await;
     }
 
     /// How many calls were made so far (a mark for [`FakeTelegram::calls_from`]).
@@ -185,16 +206,19 @@ impl FakeTelegram {
         self.state.lock().unwrap().forced_429.push_back(retry_after);
     }
 
-    /// Waits until `pred` holds for the calls made so far (up to `within`), and returns them.
+    /// Waits until `pred` holds for the calls made so far (looking again on each call, up to
+    /// `within`), and returns them.
     pub async fn wait_for(&self, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        let mut wake = wait::on(&self.events);
         let deadline = Instant::now() + within;
         loop {
             let calls = self.calls();
             if pred(&calls) {
                 return calls;
             }
-            assert!(Instant::now() < deadline, "timed out waiting; calls so far: {:#?}", summary(&calls));
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting; calls so far: {:#?}", summary(&calls));
+            wake.next(left).await;
         }
     }
 
@@ -399,6 +423,8 @@ async fn method(
         _ => (404, error(404, "Not Found: method not found", None)),
     };
     s.calls.push(Call { method, body, at: now, status, message_id: made });
+    drop(s);
+    fake.events.signal();
     response
 }
 
@@ -422,6 +448,7 @@ async fn get_updates(fake: &FakeTelegram, body: &Value) -> Response {
             });
             s.updates.iter().take(100).cloned().collect()
         };
+        fake.events.signal();
         if !ready.is_empty() || Instant::now() >= deadline {
             return ok(Value::Array(ready));
         }

@@ -244,7 +244,7 @@ impl DiscordNotifier {
             && r < 1.0
         {
             // The channel's bucket is empty: hold its next alerts until it refills.
-            let until = std::time::Instant::now() + seconds(after);
+            let until = self.core.deps.clock.instant() + seconds(after);
             self.resting.lock().unwrap_or_else(|p| p.into_inner()).insert(ch.to_owned(), until);
         }
         if (200..300).contains(&status) {
@@ -264,7 +264,7 @@ impl DiscordNotifier {
 
     /// Whether `channel` may take `parts` messages now.
     fn check_room(&self, channel: &str, parts: usize) -> Result<(), SendError> {
-        let now = std::time::Instant::now();
+        let now = self.core.deps.clock.instant();
         let mut resting = self.resting.lock().unwrap_or_else(|p| p.into_inner());
         match resting.get(channel) {
             Some(until) if *until > now => return Err(SendError::Later { after: *until - now }),
@@ -274,7 +274,7 @@ impl DiscordNotifier {
             None => {}
         }
         drop(resting);
-        SendWindows::check(&self.channels, channel, parts)
+        SendWindows::check_at(&self.channels, channel, parts, now)
     }
 }
 
@@ -286,8 +286,9 @@ impl Notifier for DiscordNotifier {
     /// A channel's alerts of the last 5 s count against its 5 per 5 s.
     fn taking_over(&self, recent: &[(String, Duration)]) {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        let now = self.core.deps.clock.instant();
         for (chat, ago) in recent {
-            channels.seed(chat, *ago);
+            channels.seed_at(chat, *ago, now);
         }
     }
 
