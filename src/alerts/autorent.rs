@@ -95,7 +95,7 @@ pub async fn attempt(
         return refuse(t!("watch-autorent-earlier-open"));
     }
     let fee = creation_fee_in(servers.values().copied(), c).unwrap_or(0.0);
-    let now = chrono::Utc::now().timestamp();
+    let now = deps.clock.now().timestamp();
     let mut spend: Vec<Spend> = orders::spend_of_watch(&deps.pool, row.id)
         .await?
         .into_iter()

@@ -85,7 +85,7 @@ impl Engine {
         // Names this poll in dedup keys: the state change and its alert commit together, so a
         // key only has to tell polls apart.
         let poll_id = uuid::Uuid::new_v4().simple().to_string();
-        let now = chrono::Utc::now();
+        let now = self.deps.clock.now();
         for (i, w) in index.watches().iter().enumerate() {
             let now_set = now_sets.get(i).to_vec();
             let before = mem.matches.get(&w.id).cloned().unwrap_or_default();

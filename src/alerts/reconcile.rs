@@ -46,7 +46,7 @@ impl Engine {
         let known: HashMap<i64, DateTime<Utc>> = tracked::first_seen(pool, user.id).await?.into_iter().collect();
         let grace = chrono::Duration::from_std(self.cfg.intent_grace)?;
         let settle = chrono::Duration::from_std(self.cfg.intent_settle)?;
-        let now = Utc::now();
+        let now = self.deps.clock.now();
         let mut sent = 0;
         for i in open {
             // A young pending intent belongs to a rent still waiting on Clore: it reports itself.

@@ -33,7 +33,7 @@ impl Engine {
         seen.wallets_asked = true;
         seen.calls += 1;
         let wallets = self.deps.clore.wallets(key).await?;
-        let day = chrono::Utc::now().format("%Y-%m-%d");
+        let day = self.deps.clock.now().format("%Y-%m-%d");
         let mut sent = 0;
         for (c, rate) in per_day_by {
             let balance = wallets.iter().find(|w| w.currency() == Some(c)).and_then(|w| w.balance).unwrap_or(0.0);

@@ -9,7 +9,7 @@ use crate::t;
 
 impl Engine {
     pub(super) async fn check_hosts(&self, user: &User, servers: &[crate::clore::HostServer]) -> anyhow::Result<usize> {
-        let stamp = chrono::Utc::now().timestamp();
+        let stamp = self.deps.clock.now().timestamp();
         let mut sent = 0;
         for s in servers {
             let (Some(online), rented) = (s.online, s.rented.unwrap_or(false)) else { continue };

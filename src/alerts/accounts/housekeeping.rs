@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
-
 use crate::alerts::Engine;
 use crate::domain::UserId;
 use crate::store::{account_polls, intents};
@@ -48,7 +46,7 @@ impl Engine {
             }
             *last = Some(std::time::Instant::now());
         }
-        match history::compact(&self.deps.pool, Utc::now(), &history::RETENTION).await {
+        match history::compact(&self.deps.pool, self.deps.clock.now(), &history::RETENTION).await {
             Ok(done) if done != history::Compacted::default() => tracing::info!(?done, "price history compacted"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not compact price history; trying again in an hour"),

@@ -249,7 +249,7 @@ impl Engine {
         if plan.orders || !open.is_empty() {
             // Every keyed user's orders, not only those the bot rented: an order made on the
             // web dashboard gets its alerts too.
-            let asked_at = Utc::now();
+            let asked_at = self.deps.clock.now();
             seen.calls += 1;
             let mut listed = self.deps.clore.my_orders(key, !open.is_empty()).await?.orders;
             if !open.is_empty() {

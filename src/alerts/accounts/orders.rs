@@ -19,7 +19,7 @@ impl Engine {
         tracked_now: &[tracked::TrackedOrder],
         listed: &[Order],
     ) -> anyhow::Result<usize> {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.deps.clock.now().timestamp();
         let soon = self.cfg.ending_soon.as_secs() as i64;
         let by_id: HashMap<OrderId, &Order> = listed.iter().map(|o| (o.id, o)).collect();
         // The poll runs outside any request: its alerts are put in the user's language.

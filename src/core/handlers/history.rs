@@ -42,7 +42,7 @@ fn day_and_time(at: chrono::DateTime<Utc>) -> String {
 
 pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outcome {
     let pool = &cx.core.deps.pool;
-    let since = Utc::now() - period.length();
+    let since = cx.core.deps.clock.now() - period.length();
     let wanted = query.models();
     let models: Vec<String> =
         history::models(pool).await?.into_iter().filter(|m| wanted.matches(&GpuModel::normalise(m))).collect();
@@ -133,7 +133,7 @@ fn summary(points: &[PricePoint], now: &Latest, c: Currency) -> String {
 /// chart shows the currency they spent most in (each currency has its own line in the table).
 pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
     use std::collections::BTreeMap;
-    let now = Utc::now();
+    let now = cx.core.deps.clock.now();
     let since = now - period.length();
     let rows = crate::store::orders::spend_by_day(&cx.core.deps.pool, cx.user.id, since, now).await?;
     if rows.is_empty() {

@@ -18,7 +18,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     if mine.orders.is_empty() {
         return Ok(vec![Reply::text(if all { t!("orders-none") } else { t!("orders-none-active") })]);
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = cx.core.deps.clock.now().timestamp();
     let mut orders = mine.orders;
     // Active first, newest first.
     orders.sort_by_key(|o| (o.expired, std::cmp::Reverse(o.ct.unwrap_or(0))));
@@ -80,7 +80,7 @@ async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
 
 pub async fn cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
     let o = active_order(cx, order).await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = cx.core.deps.clock.now().timestamp();
     let mut r = Reply::titled(t!("cancel-title", order = order.to_string())).with_text(summary(&o, now));
     if let Some(i) = &issue {
         let n = i.chars().count();

@@ -191,7 +191,7 @@ pub async fn list(cx: &Ctx<'_>) -> Outcome {
             t!("watch-list-none-team")
         })]);
     }
-    let now = chrono::Utc::now();
+    let now = cx.core.deps.clock.now();
     let lines: Vec<String> = ws.iter().map(|w| line(w, now)).collect();
     Ok(vec![Reply::titled(title).with_text(lines.join("\n"))])
 }
@@ -244,7 +244,7 @@ pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Ou
     let w = editable(cx, id).await?;
     match duration {
         Some(d) => {
-            let until = chrono::Utc::now() + chrono::Duration::seconds(d.as_secs() as i64);
+            let until = cx.core.deps.clock.now() + chrono::Duration::seconds(d.as_secs() as i64);
             watches::snooze(&cx.core.deps.pool, w.id, Some(until)).await?;
             let (duration, until) = (format::duration(d.as_secs() as i64), crate::i18n::datetime(until));
             Ok(vec![Reply::text(t!("watch-snoozed", id = id.to_string(), duration = duration, until = until))])
