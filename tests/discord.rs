@@ -17,7 +17,6 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use serenity::model::application::{Interaction, InteractionType};
 
-const WAIT: Duration = Duration::from_secs(20);
 /// The market snapshot is refreshed when older than this.
 const MARKET_TTL: Duration = Duration::from_secs(2);
 const USER: &str = "1344444444444444444";

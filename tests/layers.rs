@@ -49,7 +49,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The code a module ships: its text before its test module, without line comments.
 fn shipped_code(text: &str) -> String {
-    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    let code = text.split("\n#[cfg(test)]\nmod tests").next().unwrap_or("");
     code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
 }
 
@@ -142,7 +142,7 @@ fn only_config_reads_the_environment() {
 #[test]
 fn the_scanner_sees_paths_and_skips_comments_and_tests() {
     let code = shipped_code(
-        "use crate::core::handlers::rent;\n// crate::app::x\nfn f() { crate::store::users::get(); }\n#[cfg(test)]\nmod tests { use crate::app; }",
+        "use crate::core::handlers::rent;\n// crate::app::x\n#[cfg(test)]\nfn helper() {}\nfn f() { crate::store::users::get(); }\n#[cfg(test)]\nmod tests { use crate::app; }",
     );
     assert_eq!(
         crate_paths(&code),

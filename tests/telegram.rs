@@ -22,7 +22,6 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-const WAIT: Duration = Duration::from_secs(20);
 const ANN: i64 = 218485655;
 const BOB: i64 = 5964236329;
 const CAT: i64 = 729497414;

@@ -226,7 +226,7 @@ pub async fn run_chosen<N: Notifier>(pool: PgPool, n: N, every: Duration, chosen
 /// [`RECLAIM_AFTER`] a takeover, gives back the claims taken before it (by the sender this
 /// process replaced) — unless `chosen` is cancelled first.
 async fn reclaim<N: Notifier>(pool: &PgPool, n: &N, chosen: &CancellationToken) {
-    let took_over: Option<chrono::DateTime<chrono::Utc>> = crate::store::account_polls::now(pool).await.ok();
+    let took_over: Option<chrono::DateTime<chrono::Utc>> = crate::store::now(pool).await.ok();
     tokio::select! {
         _ = chosen.cancelled() => {}
         _ = tokio::time::sleep(RECLAIM_AFTER) => if let Some(at) = took_over {

@@ -12,13 +12,12 @@ use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
 use super::{Engine, autorent, enqueue_private};
 use crate::clore::Currency;
-use crate::core::actions::Action;
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
 use crate::i18n::Lang;
 use crate::market::{Query, QueryError, ServerView, Snapshot};
-use crate::services::issue_token;
+use crate::services::{Action, issue_tokens};
 use crate::store::history::{self, PricePoint};
 use crate::store::outbox::{self, NewAlert};
 use crate::store::users;
@@ -118,9 +117,14 @@ impl Engine {
                     watch_alert(row, w, &fresh, &prev_index, &cur_index)
                 };
                 if row.autorent.is_none() {
-                    for (id, _) in cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS) {
-                        let token =
-                            issue_token(&deps.pool, owner, &Action::RentPrompt { server: id }, deps.nav_ttl).await?;
+                    // The alert's Rent buttons, issued in one statement.
+                    let ids: Vec<ServerId> =
+                        cheapest(&fresh).into_iter().take(MAX_RENT_BUTTONS).map(|(id, _)| id).collect();
+                    let actions: Vec<Action> = ids.iter().map(|&server| Action::RentPrompt { server }).collect();
+                    let with_ttl: Vec<(&Action, std::time::Duration)> =
+                        actions.iter().map(|a| (a, a.ttl(deps))).collect();
+                    let tokens = issue_tokens(&deps.pool, owner, &with_ttl).await?;
+                    for (id, token) in ids.into_iter().zip(tokens) {
                         reply = reply.with_button(
                             t!("watch-rent-button", id = id.to_string()),
                             ButtonStyle::Primary,
@@ -214,10 +218,7 @@ fn alert_lang(row: &Watch, chat: Option<&users::Chat>, owner: Option<&users::Use
 /// A stored watch ready for evaluation: its query text read back by the parser `/watch`
 /// used, and priced in the watch's currency, as `/watch` set it when creating the watch.
 pub fn compile(w: &Watch) -> Result<CompiledWatch, QueryError> {
-    let currency = w.currency;
-    let mut query = Query::from_joined(&w.query)?;
-    query.set_currency(currency);
-    Ok(CompiledWatch::new(w.id, query, currency))
+    Ok(CompiledWatch::new(w.id, Query::from_stored(&w.query, w.currency)?, w.currency))
 }
 
 /// Every active watch, its query read back from its text ([`compile`]). A watch whose text

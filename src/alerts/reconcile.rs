@@ -14,10 +14,10 @@ use serde_json::json;
 
 use super::{Engine, enqueue_private};
 use crate::clore::{Currency, Order};
-use crate::core::actions::Action;
 use crate::core::views::rent::endpoint_lines;
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::format::per_day;
+use crate::services::Action;
 use crate::services::issue_token;
 use crate::services::orders::follow;
 use crate::services::rent::LOGIN_KEEP;

@@ -98,7 +98,7 @@ enum Pressed {
 
 /// An action ready to act on: a query stored as text is read back.
 enum Ready {
-    GpusPage { query: Query, page: usize },
+    GpusPage { query: Query, text: String, page: usize },
     ConfirmWatch { plan: WatchPlan, query: Query },
     Other(Action),
 }
@@ -107,7 +107,9 @@ impl Ready {
     /// Reads back the query an action keeps as text; `Err` when the text no longer parses.
     fn read(action: Action) -> Result<Ready, QueryError> {
         Ok(match action {
-            Action::GpusPage { query_text, page } => Ready::GpusPage { query: Query::from_joined(&query_text)?, page },
+            Action::GpusPage { query_text, page } => {
+                Ready::GpusPage { query: Query::from_joined(&query_text)?, text: query_text, page }
+            }
             Action::ConfirmWatch(plan) => Ready::ConfirmWatch { query: plan.query()?, plan },
             other => Ready::Other(other),
         })
@@ -179,7 +181,7 @@ fn expired(payload: &serde_json::Value) -> Pressed {
 async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
     let pool = &cx.core.deps.pool;
     let action = match ready {
-        Ready::GpusPage { query, page } => return market::gpus_page(cx, query, page).await,
+        Ready::GpusPage { query, text, page } => return market::gpus_page(cx, query, text, page).await,
         Ready::ConfirmWatch { plan, query } => return watches::confirm(cx, plan, query).await,
         Ready::Other(action) => action,
     };

@@ -26,8 +26,6 @@ impl WatchPlan {
     /// The query, read back from its text and priced in the plan's currency, as a stored
     /// watch is loaded; `Err` when the text no longer parses.
     pub fn query(&self) -> Result<Query, QueryError> {
-        let mut query = Query::from_joined(&self.query_text)?;
-        query.set_currency(self.currency);
-        Ok(query)
+        Query::from_stored(&self.query_text, self.currency)
     }
 }

@@ -123,11 +123,6 @@ pub async fn saw_servers(ex: impl PgExecutor<'_>, user: UserId, host: bool, rech
     Ok(())
 }
 
-/// The database's clock: every process's schedule and leases keep to this one.
-pub async fn now(ex: impl PgExecutor<'_>) -> sqlx::Result<DateTime<Utc>> {
-    sqlx::query_scalar!(r#"SELECT now() AS "now!""#).fetch_one(ex).await
-}
-
 /// Claims up to `limit` accounts due at `at`, earliest first, for `lease` under `token` (one
 /// per claim): no one takes them until the lease ends or [`finish`] gives them back.
 pub async fn claim(

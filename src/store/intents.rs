@@ -261,3 +261,36 @@ pub async fn open_from_watch(ex: impl PgExecutor<'_>, watch: WatchId) -> sqlx::R
     .fetch_all(ex)
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    /// The checked queries spell the open statuses out (a query cannot take a constant), and
+    /// so do the migration's indexes (`rent_intents_one_open` is what stops a second order
+    /// for a server while an attempt is open): every spelling must be [`Status::OPEN`].
+    #[test]
+    fn every_spelling_of_the_open_statuses_is_status_open() {
+        let open: Vec<String> = Status::OPEN.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let expected = format!("status IN ({})", open.join(", "));
+        let sources = [
+            ("store/intents.rs", include_str!("intents.rs")),
+            ("store/account_polls.rs", include_str!("account_polls.rs")),
+            ("migrations/…money_safety.sql", include_str!("../../migrations/20261124000001_money_safety.sql")),
+        ];
+        let mut seen = 0;
+        for (name, text) in sources {
+            let text = text.split("\n#[cfg(test)]\nmod tests").next().unwrap_or(text);
+            for (at, _) in text.match_indices("status IN (") {
+                let spelled = &text[at..text[at..].find(')').map_or(text.len(), |end| at + end + 1)];
+                // The CHECK constraint lists every status, open or not.
+                if spelled.contains("'made'") {
+                    continue;
+                }
+                assert_eq!(spelled, expected, "{name}: an open-status condition differs from Status::OPEN");
+                seen += 1;
+            }
+        }
+        assert!(seen >= 8, "found {seen} open-status conditions; the scan no longer sees the queries");
+    }
+}

@@ -50,6 +50,11 @@ pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
     Ok(pool)
 }
 
+/// The database's clock: every process's schedules, leases and deliveries keep to this one.
+pub async fn now(ex: impl sqlx::PgExecutor<'_>) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
+    sqlx::query_scalar!(r#"SELECT now() AS "now!""#).fetch_one(ex).await
+}
+
 /// Takes the session-level advisory lock `key` if no other process holds it: returns the
 /// connection holding it (the lock lasts while it stays open; close it to let go), or `None`.
 /// How one process among several on a database is chosen for a job only one may do.

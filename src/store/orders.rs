@@ -111,7 +111,7 @@ pub enum OrderFlag {
 
 /// Sets a flag; false if it was already set (so a caller in a transaction alerts only once).
 pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag: OrderFlag) -> sqlx::Result<bool> {
-    let done = match flag {
+    let update = match flag {
         OrderFlag::EndpointsAlerted => {
             sqlx::query!(
                 "UPDATE tracked_orders SET endpoints_alerted = TRUE, updated_at = now()
@@ -119,8 +119,6 @@ pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag
                 user.0,
                 order_id
             )
-            .execute(ex)
-            .await?
         }
         OrderFlag::EndingSoonAlerted => {
             sqlx::query!(
@@ -129,8 +127,6 @@ pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag
                 user.0,
                 order_id
             )
-            .execute(ex)
-            .await?
         }
         OrderFlag::Ended => {
             sqlx::query!(
@@ -139,10 +135,9 @@ pub async fn set_flag(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, flag
                 user.0,
                 order_id
             )
-            .execute(ex)
-            .await?
         }
     };
+    let done = update.execute(ex).await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -243,16 +243,14 @@ impl FakeDiscord {
     /// Waits until `pred` holds for the calls made so far (looking again on each call, up to
     /// `within`), and returns them.
     pub async fn wait_for(&self, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
-        let mut wake = wait::on(&self.events);
-        let deadline = Instant::now() + within;
-        loop {
+        let found = wait::try_wait_for(within, wait::on(&self.events), async || {
             let calls = self.calls();
-            if pred(&calls) {
-                return calls;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
+            pred(&calls).then_some(calls)
+        })
+        .await;
+        found.unwrap_or_else(|| {
+            let calls = self.calls();
+            panic!(
                 "timed out waiting; {} calls ({} × 429), the last ones: {:#?}",
                 calls.len(),
                 calls.iter().filter(|c| c.status == 429).count(),
@@ -262,9 +260,8 @@ impl FakeDiscord {
                     .take(20)
                     .map(|c| format!("{} {} {} {}", c.status, c.method, c.path, c.body))
                     .collect::<Vec<_>>()
-            );
-            wake.next(left).await;
-        }
+            )
+        })
     }
 }
 

@@ -209,17 +209,12 @@ impl FakeTelegram {
     /// Waits until `pred` holds for the calls made so far (looking again on each call, up to
     /// `within`), and returns them.
     pub async fn wait_for(&self, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
-        let mut wake = wait::on(&self.events);
-        let deadline = Instant::now() + within;
-        loop {
+        let found = wait::try_wait_for(within, wait::on(&self.events), async || {
             let calls = self.calls();
-            if pred(&calls) {
-                return calls;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting; calls so far: {:#?}", summary(&calls));
-            wake.next(left).await;
-        }
+            pred(&calls).then_some(calls)
+        })
+        .await;
+        found.unwrap_or_else(|| panic!("timed out waiting; calls so far: {:#?}", summary(&self.calls())))
     }
 
     /// Waits for the `n`th successful call of `method` (counting from 1) and returns it.

@@ -105,7 +105,7 @@ impl Engine {
         let pool = &self.deps.pool;
         let at = match pass {
             Pass::At(t) => t,
-            Pass::Running => account_polls::now(pool).await?,
+            Pass::Running => crate::store::now(pool).await?,
         };
         if enroll {
             account_polls::enroll(pool, at, self.cfg.orders_poll).await?;

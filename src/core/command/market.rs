@@ -4,11 +4,14 @@
 use super::common::{IdOf, one_id, query, short, terms};
 use super::{Command, HistoryPeriod, ParseError};
 use crate::market::Query;
+use crate::market::query::join_terms;
 use crate::t;
 
-/// `/gpus [query]`.
+/// `/gpus [query]`: the query, and its terms joined as `/watch` keeps them (what the page
+/// buttons store and read back).
 pub(super) fn parse_gpus(rest: &str) -> Result<Command, ParseError> {
-    Ok(Command::Gpus(query("gpus", &terms(rest)?)?))
+    let terms = terms(rest)?;
+    Ok(Command::Gpus { query: query("gpus", &terms)?, text: join_terms(&terms) })
 }
 
 /// `/server <id>`.

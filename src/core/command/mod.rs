@@ -52,7 +52,11 @@ pub enum Command {
     /// The key, or why it is not one. Either way the message held something secret-looking.
     KeySet(Result<ApiKey, String>),
     KeyRemove,
-    Gpus(Query),
+    /// The query, and its terms as typed, joined (`market::query::join_terms`).
+    Gpus {
+        query: Query,
+        text: String,
+    },
     Server(ServerId),
     Rent(RentArgs),
     Orders {
@@ -121,7 +125,7 @@ impl Command {
             Command::Start => "start",
             Command::Help(_) => "help",
             Command::KeyStatus | Command::KeySet(_) | Command::KeyRemove => "key",
-            Command::Gpus(_) => "gpus",
+            Command::Gpus { .. } => "gpus",
             Command::Server(_) => "server",
             Command::Rent(_) => "rent",
             Command::Orders { .. } => "orders",
@@ -367,12 +371,12 @@ mod tests {
         assert!(matches!(ok("/start"), Command::Start));
         assert!(matches!(ok("/help"), Command::Help(None)));
         assert!(matches!(ok("/help /rent"), Command::Help(Some(c)) if c == "rent"));
-        assert!(matches!(ok("/gpus@clorebot 4090"), Command::Gpus(_)));
+        assert!(matches!(ok("/gpus@clorebot 4090"), Command::Gpus { .. }));
         assert!(!addressed_elsewhere("/gpus@CloreBot 4090", Some("clorebot")));
         assert!(addressed_elsewhere("/gpus@otherbot 4090", Some("clorebot")));
         assert!(!addressed_elsewhere("/gpus@otherbot 4090", None));
         assert!(!addressed_elsewhere("/gpus 4090 me@host", Some("clorebot")));
-        assert!(matches!(ok("/GPUS"), Command::Gpus(_)));
+        assert!(matches!(ok("/GPUS"), Command::Gpus { .. }));
         assert!(matches!(ok("/server 123"), Command::Server(ServerId(123))));
         assert!(matches!(ok("/server #123"), Command::Server(ServerId(123))));
         assert!(matches!(ok("/orders"), Command::Orders { all: false }));

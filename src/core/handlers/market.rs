@@ -17,7 +17,9 @@ pub fn query_currency(cx: &Ctx<'_>, q: &Query) -> Currency {
     q.currency().unwrap_or_else(|| cx.currency())
 }
 
-pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
+/// A page of `/gpus` results for `query`; `text` is the query as typed (its joined terms),
+/// which the page buttons keep.
+pub async fn gpus_page(cx: &Ctx<'_>, query: Query, text: String, page: usize) -> Outcome {
     let snap = cx.core.deps.market.get().await?;
     let currency = query_currency(cx, &query);
     let found = query.run(&snap.servers, currency);
@@ -53,13 +55,12 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, page: usize) -> Outcome {
     }
     let prev = page > 0;
     let next = page + 1 < pages;
-    // The pages keep the query as text, read back when pressed.
-    let query_text = if prev || next { query.text() } else { String::new() };
+    // The pages keep the query as typed, read back when pressed.
     if prev {
-        actions.push(Action::GpusPage { query_text: query_text.clone(), page: page - 1 });
+        actions.push(Action::GpusPage { query_text: text.clone(), page: page - 1 });
     }
     if next {
-        actions.push(Action::GpusPage { query_text, page: page + 1 });
+        actions.push(Action::GpusPage { query_text: text, page: page + 1 });
     }
     let mut tokens = cx.tokens(&actions).await?.into_iter();
     let mut take = || tokens.next().ok_or_else(|| Failure::Internal(anyhow::anyhow!("a token went missing")));

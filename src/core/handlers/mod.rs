@@ -24,7 +24,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::KeyStatus => keys::status(cx).await,
         Command::KeySet(k) => keys::set(cx, k).await,
         Command::KeyRemove => keys::remove(cx).await,
-        Command::Gpus(q) => market::gpus_page(cx, q, 0).await,
+        Command::Gpus { query, text } => market::gpus_page(cx, query, text, 0).await,
         Command::Server(id) => market::server(cx, id).await,
         Command::Rent(a) => rent::rent(cx, a).await,
         Command::Orders { all } => orders::list(cx, all).await,

@@ -86,7 +86,7 @@ pub async fn cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outc
         let n = i.chars().count();
         r = r.with_text(t!("cancel-issue", n = n, issue = crate::text::clip(i, crate::text::ECHO_MAX)));
     }
-    r = r.with_text(t!("cancel-confirm-within", within = format::span_words(cx.core.cfg.confirm_ttl.as_secs())));
+    r = r.with_text(t!("cancel-confirm-within", within = format::span_words(cx.core.deps.confirm_ttl.as_secs())));
     let what = t!("cancel-abort-what", order = order.to_string());
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmCancel { order, issue }, &what).await?;
     Ok(vec![r.with_button(t!("press-confirm"), ButtonStyle::Danger, confirm).with_button(

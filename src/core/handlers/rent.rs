@@ -108,7 +108,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         .image
         .clone()
         .or_else(|| cx.user.settings.default_image.clone())
-        .unwrap_or_else(|| cx.core.cfg.default_image.clone());
+        .unwrap_or_else(|| cx.core.deps.default_image.clone());
     let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
     let mut plan = RentPlan {
         server: id,
@@ -148,7 +148,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         fields.push((t!("rent-field-env"), clip(&names, 60)));
         // Values may be tokens: they wait for the Confirm sealed, never in the button's payload.
         let json = serde_json::to_string(&opts.env).map_err(|e| Failure::Internal(e.into()))?;
-        let ttl = cx.core.cfg.confirm_ttl + ENV_GRACE;
+        let ttl = cx.core.deps.confirm_ttl + ENV_GRACE;
         plan.env_secret = Some(
             sealed::put(
                 &cx.core.deps.pool,
@@ -168,7 +168,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     for w in warnings {
         r = r.with_text(w);
     }
-    let within = crate::domain::format::span_words(cx.core.cfg.confirm_ttl.as_secs());
+    let within = crate::domain::format::span_words(cx.core.deps.confirm_ttl.as_secs());
     r = r.with_text(if plan.spot {
         t!("rent-spot-confirm-within", within = within)
     } else {

@@ -90,7 +90,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                     (
                         t!("settings-image"),
                         s.default_image.as_deref().map(|i| clip(i, ECHO_MAX)).unwrap_or_else(|| {
-                            t!("settings-image-default", image = cx.core.cfg.default_image.as_str())
+                            t!("settings-image-default", image = cx.core.deps.default_image.as_str())
                         }),
                     ),
                     (

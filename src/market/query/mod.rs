@@ -19,11 +19,9 @@
 //!   filter, sort and limit;
 //! - `describe.rs`: a query in words for replies, in the current language;
 //! - `watch.rs`: the price ceiling, which only watches read and set (the watch index keeps
-//!   servers sorted by price);
-//! - `write.rs`: a query written back as text ([`Query::text`]), which buttons store and
-//!   parse again when pressed.
+//!   servers sorted by price).
 //!
-//! A query is stored only as text, never in its parsed form (which has no serde shape on
+//! A query is stored only as text (its terms as typed, joined by `join_terms`), never in its parsed form (which has no serde shape on
 //! purpose): a refactor of the parsed form cannot break what was stored.
 
 mod describe;
@@ -31,7 +29,6 @@ mod eval;
 mod lex;
 mod parse;
 mod watch;
-mod write;
 
 pub use self::eval::EQ_TOLERANCE;
 use self::eval::{Cond, SortKey};

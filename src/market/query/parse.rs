@@ -109,6 +109,14 @@ impl Query {
         let terms: Vec<String> = split_terms(text)?.into_iter().map(|t| t.text).collect();
         Query::from_terms(&terms)
     }
+
+    /// A stored query (a watch, a watch waiting for its Confirm): its joined text read back
+    /// with [`Query::from_joined`] and priced in the currency stored beside it.
+    pub fn from_stored(text: &str, currency: Currency) -> Result<Query, QueryError> {
+        let mut query = Query::from_joined(text)?;
+        query.set_currency(currency);
+        Ok(query)
+    }
 }
 
 struct Parser {
