@@ -25,28 +25,30 @@ use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
 use clorebot::domain::Platform;
 use clorebot::frontends::telegram::Telegram;
+use clorebot::notify::schedule::{Limits as Ours, Rate};
 use clorebot::store::outbox::{self, NewAlert};
 use common::telegram::{self as fake, FakeTelegram, Limits, updates as up};
 use criterion::Criterion;
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
-fn config(fake: &FakeTelegram, limits: teloxide::adaptors::throttle::Limits) -> TelegramConfig {
+fn config(fake: &FakeTelegram, limits: Ours) -> TelegramConfig {
     TelegramConfig {
         token: SecretString::from(fake::TOKEN),
         api_url: url::Url::parse(&fake.url()).unwrap(),
         webhook_url: None,
         webhook_secret: SecretString::from("bench"),
         limits,
+        max_waiting: clorebot::config::MAX_WAITING,
         poll_timeout: Duration::from_secs(5),
     }
 }
 
-const RAISED: teloxide::adaptors::throttle::Limits = teloxide::adaptors::throttle::Limits {
-    messages_per_sec_chat: 1000,
-    messages_per_min_chat: 100_000,
-    messages_per_min_channel_or_supergroup: 100_000,
-    messages_per_sec_overall: 100_000,
+/// As the fake's `Limits::RAISED`.
+const RAISED: Ours = Ours {
+    per_chat: Rate::new(1000, Duration::from_secs(1)),
+    per_group: Some(Rate::new(100_000, Duration::from_secs(60))),
+    overall: Rate::new(100_000, Duration::from_secs(1)),
 };
 
 struct Bench {
