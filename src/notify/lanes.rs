@@ -129,6 +129,21 @@ fn insert_sorted(sent: &mut VecDeque<Instant>, at: Instant) {
     sent.insert(i, at);
 }
 
+/// Takes out one send counted at `at` (the latest such).
+fn remove_entry(sent: &mut VecDeque<Instant>, at: Instant) -> bool {
+    match sent.iter().rposition(|t| *t == at) {
+        Some(i) => sent.remove(i).is_some(),
+        None => false,
+    }
+}
+
+/// Counts a send at `to` instead of `from` (when it was released).
+fn move_entry(sent: &mut VecDeque<Instant>, from: Instant, to: Instant) {
+    if remove_entry(sent, from) {
+        insert_sorted(sent, from.max(to));
+    }
+}
+
 /// A second 429 for another chat within this long: the platform is holding the whole bot.
 const GLOBAL_IF_WITHIN: Duration = Duration::from_secs(1);
 /// How often chats with nothing waiting and no recent sends are forgotten.
@@ -282,39 +297,36 @@ impl<T> Lanes<T> {
 
     /// A released send that was never made (its sender had stopped waiting): as if it had
     /// not been released.
-    pub fn unrelease(&mut self, chat: i64, at: Instant) {
+    pub fn unrelease(&mut self, chat: i64, released: Instant) {
         if let Some(lane) = self.lanes.get_mut(&chat) {
             lane.busy = false;
-            if let Some(i) = lane.sent.iter().rposition(|t| *t == at) {
-                lane.sent.remove(i);
-            }
+            remove_entry(&mut lane.sent, released);
         }
-        if let Some(i) = self.overall.iter().rposition(|t| *t == at) {
-            self.overall.remove(i);
-        }
+        remove_entry(&mut self.overall, released);
     }
 
-    /// A released send is done (or may have reached the platform): it counts from `now`, when
-    /// it certainly had arrived, so the next one to the chat cannot overtake it on the way.
-    pub fn done(&mut self, chat: i64, now: Instant) {
+    /// A send released at `released` is done (or may have reached the platform): it counts
+    /// from `now`, when it had certainly arrived — so the next one to the chat cannot overtake
+    /// it on the way, and no delay on the network can bunch sends up at the platform.
+    pub fn done(&mut self, chat: i64, released: Instant, now: Instant) {
         if let Some(lane) = self.lanes.get_mut(&chat) {
             lane.busy = false;
-            if let Some(last) = lane.sent.back_mut() {
-                *last = (*last).max(now);
-            }
+            move_entry(&mut lane.sent, released, now);
         }
+        move_entry(&mut self.overall, released, now);
     }
 
-    /// The platform refused a released send (429) and said to wait `after`: the send does not
-    /// count, and the chat is held that long — every chat, when another was refused just
-    /// before (the platform is holding the whole bot back).
-    pub fn refused(&mut self, chat: i64, now: Instant, after: Duration) {
+    /// The platform refused a send released at `released` (429) and said to wait `after`:
+    /// the send does not count, and the chat is held that long — every chat, when another was
+    /// refused just before (the platform is holding the whole bot back).
+    pub fn refused(&mut self, chat: i64, released: Instant, now: Instant, after: Duration) {
         let until = now + after.min(HOLD_AT_MOST);
         if let Some(lane) = self.lanes.get_mut(&chat) {
             lane.busy = false;
-            lane.sent.pop_back();
+            remove_entry(&mut lane.sent, released);
             lane.held_until = lane.held_until.max(Some(until));
         }
+        remove_entry(&mut self.overall, released);
         if self.last_refusal.is_some_and(|(other, at)| other != chat && now.duration_since(at) < GLOBAL_IF_WITHIN) {
             self.held_all_until = self.held_all_until.max(Some(until));
         }
@@ -422,7 +434,7 @@ mod tests {
     fn serve(l: &mut Lanes<&'static str>, now: Instant) -> Vec<&'static str> {
         let (out, _) = l.release(now);
         for (chat, _) in &out {
-            l.done(*chat, now);
+            l.done(*chat, now, now);
         }
         out.into_iter().map(|(_, w)| w.tell).collect()
     }
@@ -456,7 +468,7 @@ mod tests {
         let (out, _) = l.release(t0);
         assert_eq!(out.len(), 1);
         assert_eq!(l.release(t0 + ms(1500)).0.len(), 0, "the first is still on its way");
-        l.done(PERSON.id, t0 + ms(1500));
+        l.done(PERSON.id, t0, t0 + ms(1500));
         assert_eq!(l.release(t0 + ms(2000)).1, Some(t0 + ms(2500)));
         assert_eq!(l.release(t0 + ms(2500)).0.len(), 1);
     }
@@ -471,6 +483,23 @@ mod tests {
         assert_eq!(serve(&mut l, t0).len(), 30);
         assert_eq!(l.release(t0 + ms(10)).1, Some(t0 + ms(1000)));
         assert_eq!(serve(&mut l, t0 + ms(1000)).len(), 10);
+    }
+
+    #[test]
+    fn a_send_counts_from_when_it_came_back() {
+        let mut l = Lanes::new(TELEGRAM);
+        let t0 = Instant::now();
+        for i in 0..70 {
+            l.enqueue(Chat { id: i, group: false }, Class::Alert, "x");
+        }
+        let (out, _) = l.release(t0);
+        assert_eq!(out.len(), 30);
+        for (i, (chat, _)) in out.iter().enumerate() {
+            // One took 200 ms on the way: it may have arrived that late.
+            l.done(*chat, t0, if i == 0 { t0 + ms(200) } else { t0 + ms(1) });
+        }
+        let (out, next) = l.release(t0 + ms(1001));
+        assert_eq!((out.len(), next), (29, Some(t0 + ms(1200))));
     }
 
     #[test]
@@ -498,10 +527,10 @@ mod tests {
         l.enqueue(a, Class::Answer, "a");
         l.enqueue(b, Class::Answer, "b");
         assert_eq!(l.release(t0).0.len(), 2);
-        l.refused(a.id, t0 + ms(10), Duration::from_secs(5));
+        l.refused(a.id, t0, t0 + ms(10), Duration::from_secs(5));
         l.enqueue(a, Class::Continued, "a again");
         assert_eq!(l.release(t0 + ms(20)).1, Some(t0 + ms(5010)), "held, and the refused send does not count");
-        l.refused(b.id, t0 + ms(30), Duration::from_secs(7));
+        l.refused(b.id, t0, t0 + ms(30), Duration::from_secs(7));
         l.enqueue(Chat { id: 3, group: false }, Class::Answer, "c");
         let (out, next) = l.release(t0 + ms(40));
         assert!(out.is_empty() && next == Some(t0 + ms(7030)), "two chats refused: all wait");

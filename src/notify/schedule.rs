@@ -194,9 +194,9 @@ impl Permit {
         }
         let now = Instant::now();
         match refused {
-            Some(after) => self.shared.lanes().refused(self.chat, now, after),
+            Some(after) => self.shared.lanes().refused(self.chat, self.released, now, after),
             None => {
-                self.shared.lanes().done(self.chat, now);
+                self.shared.lanes().done(self.chat, self.released, now);
                 if let Some(log) = &self.shared.log {
                     log.sent(self.chat.to_string());
                 }
