@@ -357,7 +357,10 @@ impl<T> Lanes<T> {
             if let Some(j) = m.checked_sub(c) {
                 let t = match window.get(j) {
                     Some(t) => *t + rate.per,
-                    None => now + rate.per.saturating_mul(((j - window.len()) / c + 1) as u32),
+                    None => {
+                        let spans = ((j - window.len()) / c + 1).min(100_000) as u32;
+                        now + rate.per.saturating_mul(spans).min(HOLD_AT_MOST)
+                    }
                 };
                 at = at.max(t);
             }
