@@ -7,11 +7,14 @@
 //!    p50 / p99 over rounds of 200 chats at once, and with 200 chats each sending a command
 //!    a second. Send limits are raised on both sides here, so the
 //!    figure is our own work (parse, database, render, HTTP), not Telegram's queue.
-//! 2. Alert fan-out under Telegram's real limits: 1,000 alerts to 1,000 chats (30/s allows
+//! 2. Under Telegram's real limits: another user's `/help` answered while one user floods 60
+//!    commands (update → answer at the fake), and the process's RSS (`VmRSS`) after 2,000
+//!    `/watch` commands from one user.
+//! 3. Alert fan-out under Telegram's real limits: 1,000 alerts to 1,000 chats (30/s allows
 //!    33.3 s), then `BENCH_GROUP_ALERTS` (default 100) alerts to one group (20/min), with the
 //!    number of 429 answers the fake gave.
 //!
-//! Run: `cargo bench --bench telegram` (about seven minutes, most of it the group's 20/min).
+//! Run: `cargo bench --bench telegram` (about eight minutes, most of it the group's 20/min).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -25,28 +28,30 @@ use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
 use clorebot::domain::Platform;
 use clorebot::frontends::telegram::Telegram;
+use clorebot::notify::schedule::{Limits as Ours, Rate};
 use clorebot::store::outbox::{self, NewAlert};
 use common::telegram::{self as fake, FakeTelegram, Limits, updates as up};
 use criterion::Criterion;
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
-fn config(fake: &FakeTelegram, limits: teloxide::adaptors::throttle::Limits) -> TelegramConfig {
+fn config(fake: &FakeTelegram, limits: Ours) -> TelegramConfig {
     TelegramConfig {
         token: SecretString::from(fake::TOKEN),
         api_url: url::Url::parse(&fake.url()).unwrap(),
         webhook_url: None,
         webhook_secret: SecretString::from("bench"),
         limits,
+        max_waiting: clorebot::config::MAX_WAITING,
         poll_timeout: Duration::from_secs(5),
     }
 }
 
-const RAISED: teloxide::adaptors::throttle::Limits = teloxide::adaptors::throttle::Limits {
-    messages_per_sec_chat: 1000,
-    messages_per_min_chat: 100_000,
-    messages_per_min_channel_or_supergroup: 100_000,
-    messages_per_sec_overall: 100_000,
+/// As the fake's `Limits::RAISED`.
+const RAISED: Ours = Ours {
+    per_chat: Rate::new(1000, Duration::from_secs(1)),
+    per_group: Some(Rate::new(100_000, Duration::from_secs(60))),
+    overall: Rate::new(100_000, Duration::from_secs(1)),
 };
 
 struct Bench {
@@ -58,11 +63,16 @@ struct Bench {
 impl Bench {
     /// Hands `/gpus 4090` from `user` to the front-end; returns when it was handed over.
     fn command(&self, user: i64) -> Instant {
+        self.say(&self.tg, user, "/gpus 4090")
+    }
+
+    /// Hands `text` from `user` to `tg`; returns when it was handed over.
+    fn say(&self, tg: &Arc<Telegram>, user: i64, text: &str) -> Instant {
         let id = self.next.fetch_add(1, Ordering::Relaxed) as i64;
         // As the webhook reads it: teloxide parses updates from text, not from a `Value`.
-        let update = serde_json::from_str(&up::private(id, id, user, "/gpus 4090").to_string()).unwrap();
+        let update = serde_json::from_str(&up::private(id, id, user, text).to_string()).unwrap();
         let t0 = Instant::now();
-        self.tg.dispatch(update);
+        tg.dispatch(update);
         t0
     }
 
@@ -113,9 +123,6 @@ fn main() {
             rt.block_on(async {
                 let mut total = Duration::ZERO;
                 for i in 0..iters {
-                    // Light traffic: the send queue's worker has gone back to waiting (it
-                    // looks at its queue every 250 ms while busy).
-                    tokio::time::sleep(Duration::from_millis(300)).await;
                     let before = bench.fake.ok("sendMessage").len();
                     let t0 = bench.command(10 + (i as i64 % 50));
                     let sent = bench.arrivals(before + 1).await;
@@ -197,10 +204,18 @@ fn main() {
             arrived.last().unwrap(),
         );
 
-        // Alert fan-out under Telegram's limits.
+        // Under Telegram's limits.
         let fake = FakeTelegram::start(Limits::TELEGRAM).await;
         let tg = Telegram::new(app.core.clone(), config(&fake, clorebot::config::telegram_limits())).unwrap();
         let pool = &app.core.deps.pool;
+        let stop = CancellationToken::new();
+        tokio::spawn(clorebot::app::telegram::run(tg.clone(), pool.clone(), false, stop.clone()));
+        while tg.me().is_none() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        flood(&bench, &tg, &fake).await;
+
+        // Alert fan-out.
         let alert = |key: String, chat: i64, text: String| NewAlert {
             dedup_key: key,
             platform: Platform::Telegram,
@@ -212,7 +227,6 @@ fn main() {
         for i in 0..1000 {
             outbox::enqueue(pool, &alert(format!("fan:{i}"), 5_000_000 + i, format!("price drop {i}"))).await.unwrap();
         }
-        let stop = CancellationToken::new();
         let started = Instant::now();
         tokio::spawn(deliver::run(pool.clone(), tg.notifier(), Duration::from_secs(1), stop.clone()));
         fake.wait_for(Duration::from_secs(300), |c| c.iter().filter(|c| c.status == 200 && c.method == "sendMessage").count() >= 1000)
@@ -243,4 +257,60 @@ fn main() {
         );
         stop.cancel();
     });
+}
+
+/// One user floods: another user's `/help` while the first sends 60 commands (five rounds,
+/// each with users of its own), then the RSS after 2,000 `/watch` from one user.
+async fn flood(bench: &Bench, tg: &Arc<Telegram>, fake: &FakeTelegram) {
+    let arrived = |chat: i64, n: usize| async move {
+        fake.wait_for(Duration::from_secs(120), |_| fake.sent_to(chat).len() >= n).await;
+        fake.sent_to(chat)[n - 1].at
+    };
+    let mut other = Vec::new();
+    for round in 0..5 {
+        let (flooder, asker) = (7_000_000 + round, 7_100_000 + round);
+        for _ in 0..60 {
+            bench.say(tg, flooder, "/help");
+        }
+        let t0 = bench.say(tg, asker, "/help");
+        other.push(arrived(asker, 1).await - t0);
+    }
+    other.sort();
+    println!(
+        "another user's /help while one user floods 60 commands (5 rounds): update → answer at the fake \
+         p50 {:?}, max {:?}; 429 answers: {}",
+        common::capture::percentile(&other, 0.50),
+        other.last().unwrap(),
+        fake.too_many()
+    );
+
+    let before = rss_mb();
+    let flooder = 7_200_000;
+    for _ in 0..2000 {
+        bench.say(tg, flooder, "/watch 4090 max=1");
+    }
+    let handed = rss_mb();
+    // What was taken in is answered at one a second (about 30 s), the rest was dropped.
+    let t0 = Instant::now();
+    while tg.work_waiting() > 0 && t0.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "2,000 /watch from one user: RSS {before:.1} MB before, {handed:.1} MB once handed over, {:.1} MB when \
+         answered ({} messages to that chat, 429 answers: {})",
+        rss_mb(),
+        fake.sent_to(flooder).len(),
+        fake.too_many()
+    );
+}
+
+/// The process's resident set (`VmRSS` in /proc/self/status), in MB.
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
 }

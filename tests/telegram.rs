@@ -27,15 +27,18 @@ const BOB: i64 = 5964236329;
 const CAT: i64 = 729497414;
 const TEAM: i64 = -1001293752024;
 
-fn throttle_limits(l: Limits) -> teloxide::adaptors::throttle::Limits {
+/// Our side's limits for the fake's: Telegram's own, or raised alike for tests about
+/// something else than throughput.
+fn our_limits(l: Limits) -> clorebot::notify::schedule::Limits {
+    use clorebot::notify::schedule::{Limits as Ours, Rate};
     if l.overall_per_sec == Limits::TELEGRAM.overall_per_sec {
         clorebot::config::telegram_limits()
     } else {
-        teloxide::adaptors::throttle::Limits {
-            messages_per_sec_chat: 1000,
-            messages_per_min_chat: 100_000,
-            messages_per_min_channel_or_supergroup: 100_000,
-            messages_per_sec_overall: 100_000,
+        let second = Duration::from_secs(1);
+        Ours {
+            per_chat: Rate::new(l.per_chat_per_sec as u32, second),
+            per_group: Some(Rate::new(l.per_group_per_min as u32, Duration::from_secs(60))),
+            overall: Rate::new(l.overall_per_sec as u32, second),
         }
     }
 }
@@ -46,7 +49,8 @@ fn tg_config(fake: &FakeTelegram, limits: Limits, webhook: Option<&str>) -> Tele
         api_url: url::Url::parse(&fake.url()).unwrap(),
         webhook_url: webhook.map(|u| url::Url::parse(u).unwrap()),
         webhook_secret: SecretString::from("hook-Secret_123"),
-        limits: throttle_limits(limits),
+        limits: our_limits(limits),
+        max_waiting: clorebot::config::MAX_WAITING,
         poll_timeout: Duration::from_secs(2),
     }
 }
@@ -555,7 +559,7 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
         outbox::enqueue(pool, &a).await.unwrap();
     }
     assert_eq!(b.deliver().await, 49);
-    assert_eq!(b.fake.too_many(), 0, "no 429: the throttle keeps to the limits the fake enforces");
+    assert_eq!(b.fake.too_many(), 0, "no 429: the scheduler keeps to the limits the fake enforces");
     assert_eq!(texts(&b.fake.sent_to(TEAM)), ["team 0", "team 1", "team 2", "team 3"], "in order");
 
     // Telegram says 429 with a long retry_after: the alert waits that long in the outbox, not

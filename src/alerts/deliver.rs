@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 use super::message;
 use crate::domain::ChatKind;
 use crate::notify::{Notifier, SendError, Target};
-use crate::store::outbox;
 use crate::store::users;
+use crate::store::{outbox, platform_sends};
 
 /// How often a sender looks for due alerts when the last round left none waiting.
 pub const EVERY: Duration = Duration::from_secs(1);
@@ -30,13 +30,13 @@ const MAX_ATTEMPTS: i32 = 8;
 const FIRST_DELAY: Duration = Duration::from_secs(2);
 const MAX_DELAY: Duration = Duration::from_secs(600);
 
-/// Readies `n` to take over sending: tells it what was delivered in the last minute, and
-/// waits out a second (the per-chat limit of the platform the sender before may have just
-/// used).
+/// Readies `n` to take over sending: tells it what was sent to the platform in the last
+/// minute (the shared record of sends), and waits out a second (the per-chat limit of the
+/// platform the sender before may have just used).
 async fn take_over<N: Notifier>(pool: &PgPool, n: &N) {
-    match outbox::delivered_within(pool, n.platform(), Duration::from_secs(60)).await {
+    match platform_sends::recent(pool, n.platform(), crate::notify::record::WINDOW).await {
         Ok(recent) => n.taking_over(&recent),
-        Err(e) => tracing::warn!(error = %e, "could not read what was delivered lately"),
+        Err(e) => tracing::warn!(error = %e, "could not read what was sent lately"),
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
 }

@@ -11,7 +11,9 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::alerts::deliver;
+use crate::domain::Platform;
 use crate::frontends::telegram::Telegram;
+use crate::notify::record;
 use crate::store;
 
 /// The advisory lock of the process that long-polls ("tgpoll" in ASCII), and how often the
@@ -21,7 +23,8 @@ const LOCK_RETRY: Duration = Duration::from_secs(5);
 /// With a webhook, the replica holding this lock sends the alerts ("tgalrt").
 pub const DELIVERY_LOCK: i64 = 0x7467_616c_7274;
 /// A poller that just died may have answered a chat a moment ago: this passes before a new
-/// one answers anything (Telegram: one message a second per chat).
+/// one answers anything (Telegram: one message a second per chat), and covers the sends it
+/// made too late to reach the shared record, which is read then.
 const TAKEOVER_PAUSE: Duration = Duration::from_secs(1);
 
 /// Runs the front-end until `stop`: introduces the bot (`getMe`, `setMyCommands`), then takes
@@ -57,6 +60,11 @@ async fn poll_when_chosen(
         tokio::select! {
             _ = chosen.cancelled() => {}
             _ = tokio::time::sleep(TAKEOVER_PAUSE) => {}
+        }
+        // What the poller before sent lately counts against Telegram's windows here too.
+        match store::platform_sends::recent(pool, Platform::Telegram, record::WINDOW).await {
+            Ok(recent) => tg.sender.taking_over(&recent),
+            Err(e) => tracing::warn!(error = %e, "could not read what was sent to Telegram lately"),
         }
         // Alerts are sent while this process polls, and stop (after their round) when it stops.
         let deliver = async {

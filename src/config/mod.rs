@@ -39,7 +39,7 @@ fn bad(var: &str, why: impl Into<String>) -> ConfigError {
 pub use crate::telemetry::LogFormat;
 
 pub use crate::frontends::discord::DiscordConfig;
-pub use crate::frontends::telegram::{TelegramConfig, telegram_limits};
+pub use crate::frontends::telegram::{MAX_WAITING, TelegramConfig, telegram_limits};
 
 /// The whole configuration of one process.
 pub struct Config {
@@ -241,6 +241,7 @@ fn telegram(env: &Env<'_>) -> Result<Option<TelegramConfig>, ConfigError> {
         webhook_url: env.url("TELEGRAM_WEBHOOK_URL")?,
         webhook_secret,
         limits: telegram_limits(),
+        max_waiting: MAX_WAITING,
         poll_timeout: Duration::from_secs(25),
     }))
 }

@@ -15,6 +15,7 @@ pub mod intents;
 pub mod orders;
 pub mod outbox;
 pub mod pace;
+pub mod platform_sends;
 pub mod sealed;
 pub mod secrets;
 pub mod users;

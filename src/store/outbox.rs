@@ -175,26 +175,6 @@ pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId], after: Duration)
     Ok(())
 }
 
-/// `platform`'s alerts delivered to a known chat within `within`: (chat, how long ago),
-/// oldest first.
-pub async fn delivered_within(
-    ex: impl PgExecutor<'_>,
-    platform: Platform,
-    within: Duration,
-) -> sqlx::Result<Vec<(String, Duration)>> {
-    let rows = sqlx::query!(
-        r#"SELECT target_chat_id AS "chat!", EXTRACT(EPOCH FROM now() - delivered_at)::float8 AS "ago!" FROM outbox
-           WHERE platform = $1 AND target_chat_id IS NOT NULL
-             AND delivered_at > now() - make_interval(secs => $2)
-           ORDER BY delivered_at"#,
-        platform.as_str(),
-        within.as_secs_f64(),
-    )
-    .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.chat, Duration::try_from_secs_f64(r.ago).unwrap_or_default())).collect())
-}
-
 /// Gives back the claims on `platform`'s alerts taken before `before` (by a process that no
 /// longer sends them; see `deliver::run_elected`): they go out again without waiting out
 /// their `lease`. Returns how many.

@@ -23,7 +23,9 @@ use serenity::model::id::ApplicationId;
 use tokio_util::task::TaskTracker;
 
 use crate::core::{ChatRef, Core, Frontend, Identity, Platform, Reply};
+use crate::notify::record::SendLog;
 use crate::notify::{Notifier, SendError, SendWindows, Target};
+use crate::store::platform_sends::Sent;
 
 /// The public REST base; anything else (a proxy, the tests' fake) is reached through
 /// serenity's proxy setting, which works only with its own rate limiter off.
@@ -154,6 +156,8 @@ pub struct DiscordNotifier {
     resting: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
     /// Under Discord's global limit of 50 requests a second.
     overall: Arc<governor::DefaultDirectRateLimiter>,
+    /// The shared record of sends: what a sender taking over counts.
+    log: SendLog,
 }
 
 /// A later part of a split alert is tried this many more times, waiting at most this long,
@@ -180,6 +184,7 @@ impl Discord {
             token: cfg.token.clone(),
             channels: Arc::new(std::sync::Mutex::new(channel_windows())),
             resting: Default::default(),
+            log: SendLog::start(self.core.deps.pool.clone(), Platform::Discord),
             // Evenly spaced, no burst: a burst on top of a full second would pass 50 in one.
             overall: Arc::new(governor::RateLimiter::direct(
                 governor::Quota::with_period(Duration::from_secs(1) / OVERALL_PER_SEC)
@@ -248,6 +253,9 @@ impl DiscordNotifier {
             self.resting.lock().unwrap_or_else(|p| p.into_inner()).insert(ch.to_owned(), until);
         }
         if (200..300).contains(&status) {
+            if let Some(ch) = channel {
+                self.log.sent(ch.to_owned());
+            }
             return Ok(json);
         }
         let retry_after = json["retry_after"].as_f64().or(retry_header);
@@ -283,12 +291,12 @@ impl Notifier for DiscordNotifier {
         Platform::Discord
     }
 
-    /// A channel's alerts of the last 5 s count against its 5 per 5 s.
-    fn taking_over(&self, recent: &[(String, Duration)]) {
+    /// A channel's messages of the last 5 s count against its 5 per 5 s.
+    fn taking_over(&self, recent: &[Sent]) {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         let now = self.core.deps.clock.instant();
-        for (chat, ago) in recent {
-            channels.seed_at(chat, *ago, now);
+        for s in recent.iter().filter(|s| s.sender != self.log.sender()) {
+            channels.seed_at(&s.chat, s.ago, now);
         }
     }
 

@@ -10,6 +10,7 @@
 
 mod answers;
 mod config;
+mod load;
 mod notifier;
 mod poll;
 pub mod render;
@@ -17,21 +18,23 @@ pub mod send;
 mod updates;
 mod webhook;
 
-pub use config::{TelegramConfig, telegram_limits};
+pub use config::{MAX_WAITING, TelegramConfig, telegram_limits};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use teloxide::Bot;
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Settings;
 use tokio_util::task::TaskTracker;
 use url::Url;
 
-pub use notifier::{TelegramFrontend, TelegramNotifier, group_windows};
+pub use notifier::{TelegramFrontend, TelegramNotifier};
 pub use send::{Place, Sender};
 
 use crate::core::Core;
+use crate::domain::Platform;
+use crate::notify::record::SendLog;
+use crate::notify::schedule::Scheduler;
+use load::Load;
 use poll::Seen;
 
 /// The bot as Telegram knows it (`getMe`).
@@ -53,6 +56,8 @@ pub struct Telegram {
     seen: Mutex<Seen>,
     /// Updates being handled: shutdown lets them finish.
     tasks: TaskTracker,
+    /// How many, against the bound past which updates are refused.
+    load: Arc<Load>,
     frontend: Arc<TelegramFrontend>,
 }
 
@@ -63,16 +68,14 @@ fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
 
 impl Telegram {
     /// Builds the front-end (no request is made yet: `app::telegram::run` starts it). Needs a
-    /// Tokio runtime: the send throttle runs as a task.
+    /// Tokio runtime: the send scheduler and the writer of the record of sends run as tasks.
     pub fn new(core: Arc<Core>, cfg: TelegramConfig) -> anyhow::Result<Arc<Telegram>> {
         let token = cfg.token.expose_secret();
         let direct = bot(token, &cfg.api_url, Duration::from_secs(17))?;
         let poll_bot = bot(token, &cfg.api_url, cfg.poll_timeout + Duration::from_secs(15))?;
-        // No automatic resend on 429: the caller is told how long to wait (and the throttle
-        // holds every send back for that long).
-        let throttled =
-            Throttle::spawn_with_settings(direct.clone(), Settings::default().limits(cfg.limits).no_retry());
-        let sender = Sender { throttled, direct: direct.clone(), token: Arc::from(token) };
+        let log = SendLog::start(core.deps.pool.clone(), Platform::Telegram);
+        let schedule = Scheduler::start(cfg.limits, Some(log.clone()));
+        let sender = Sender { schedule, log: Some(log), direct: direct.clone(), token: Arc::from(token) };
         Ok(Arc::new(Telegram {
             core,
             frontend: Arc::new(TelegramFrontend { bot: direct, token: Arc::from(token) }),
@@ -84,6 +87,7 @@ impl Telegram {
             me: OnceLock::new(),
             seen: Mutex::new(Seen::default()),
             tasks: TaskTracker::new(),
+            load: Arc::new(Load::new(cfg.max_waiting)),
         }))
     }
 
@@ -99,11 +103,7 @@ impl Telegram {
 
     /// The notifier that sends this platform's alerts.
     pub fn notifier(&self) -> TelegramNotifier {
-        TelegramNotifier {
-            sender: self.sender.clone(),
-            core: self.core.clone(),
-            groups: Arc::new(Mutex::new(group_windows())),
-        }
+        TelegramNotifier { sender: self.sender.clone(), core: self.core.clone() }
     }
 
     /// `POST /telegram/webhook`, when a webhook URL is configured.

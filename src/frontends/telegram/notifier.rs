@@ -1,8 +1,9 @@
 //! Alerts out and questions only Telegram can answer: [`TelegramNotifier`] sends outbox
-//! alerts (keeping to a group's 20 messages a minute, see [`group_windows`]), and
-//! [`TelegramFrontend`] tells the core who administers a chat and where a private chat is.
+//! alerts through the send scheduler (after people's answers; an alert whose chat has no room
+//! soon waits in the outbox instead), and [`TelegramFrontend`] tells the core who administers
+//! a chat and where a private chat is.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -12,7 +13,9 @@ use teloxide::{Bot, RequestError};
 
 use super::{Place, Sender, render, send};
 use crate::core::{ChatKind, ChatRef, Core, Frontend, Identity, Platform, Reply};
-use crate::notify::{Notifier, SendError, SendWindows, Target};
+use crate::notify::schedule::Class;
+use crate::notify::{Notifier, SendError, Target};
+use crate::store::platform_sends::Sent;
 
 /// What only Telegram can answer for the core.
 pub struct TelegramFrontend {
@@ -53,15 +56,17 @@ impl Frontend for TelegramFrontend {
 pub struct TelegramNotifier {
     pub(super) sender: Sender,
     pub(super) core: Arc<Core>,
-    /// Sends to groups (negative ids); private chats keep to one a second in the queue.
-    pub(super) groups: Arc<Mutex<SendWindows>>,
 }
 
-/// Telegram lets a bot send 20 messages a minute to a group; the send queue would hold a
-/// 21st back for up to a minute, and a delivery round with it.
-pub fn group_windows() -> SendWindows {
-    SendWindows::new(20, Duration::from_secs(60))
-}
+/// An alert is sent only when all its parts can be out within this (a group's 20 a minute,
+/// answers waiting ahead of it); otherwise it waits in the outbox for as long as the chat
+/// needs, and the delivery round goes on.
+const ALERT_ROOM: Duration = Duration::from_secs(4);
+/// The longest an alert's first part waits for its turn (answers overtaking it meanwhile);
+/// the delivery loop bounds a whole send at a few seconds.
+const ALERT_WAIT: Duration = Duration::from_secs(6);
+/// The longest 429 an alert waits out in line; a longer one sends it back to the outbox.
+const ALERT_PATIENCE: Duration = Duration::from_secs(2);
 
 impl Notifier for TelegramNotifier {
     fn platform(&self) -> Platform {
@@ -72,12 +77,9 @@ impl Notifier for TelegramNotifier {
         Some(user_platform_id.to_owned())
     }
 
-    /// A group's alerts of the last minute count against its 20 a minute.
-    fn taking_over(&self, recent: &[(String, Duration)]) {
-        let mut groups = self.groups.lock().unwrap_or_else(|p| p.into_inner());
-        for (chat, ago) in recent.iter().filter(|(chat, _)| chat.starts_with('-')) {
-            groups.seed(chat, *ago);
-        }
+    /// What was sent to Telegram in the last minute counts against its windows.
+    fn taking_over(&self, recent: &[Sent]) {
+        self.sender.taking_over(recent);
     }
 
     async fn send(&self, to: &Target, reply: &Reply) -> Result<(), SendError> {
@@ -87,12 +89,19 @@ impl Notifier for TelegramNotifier {
             return Err(SendError::Permanent(format!("{chat:?} is not a Telegram chat id")));
         };
         let thread = to.thread_id.as_deref().and_then(|t| t.parse().ok());
-        if chat < 0 {
-            // A long alert is several messages, each counted against the group's limit.
-            let parts = render::messages(reply, render::MESSAGE_MAX).len() + usize::from(reply.image.is_some());
-            SendWindows::check(&self.groups, &chat.to_string(), parts)?;
+        let place = Place { chat, thread };
+        // A long alert is several messages, each counted against the chat's limits.
+        let parts = render::messages(reply, render::MESSAGE_MAX).len() + usize::from(reply.image.is_some());
+        let room = self.sender.schedule.room(place.lane(), parts);
+        if room > ALERT_ROOM {
+            return Err(SendError::Later { after: room });
         }
-        match self.sender.send(Place { chat, thread }, reply, None).await {
+        let Ok(first) = tokio::time::timeout(ALERT_WAIT, self.sender.schedule.turn(place.lane(), Class::Alert)).await
+        else {
+            let after = self.sender.schedule.room(place.lane(), parts).max(Duration::from_secs(1));
+            return Err(SendError::Later { after });
+        };
+        match self.sender.send_from(place, reply, None, first, ALERT_PATIENCE).await {
             Ok(_) => Ok(()),
             Err(RequestError::MigrateToChatId(new)) => {
                 // The group became a supergroup: its watches and waiting alerts move along,
@@ -105,26 +114,5 @@ impl Notifier for TelegramNotifier {
             }
             Err(e) => Err(send::classify(&e, &self.sender.token)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Instant;
-
-    use super::*;
-
-    #[test]
-    fn a_group_gets_twenty_a_minute_then_waits_for_the_oldest_to_age() {
-        let mut w = group_windows();
-        let t0 = Instant::now();
-        for i in 0..20 {
-            assert_eq!(w.admit("-100", t0 + Duration::from_secs(i)), Ok(()));
-        }
-        // The 21st, 25 s in: room again when the first is a minute old.
-        assert_eq!(w.admit("-100", t0 + Duration::from_secs(25)), Err(Duration::from_secs(35)));
-        assert_eq!(w.admit("-200", t0 + Duration::from_secs(25)), Ok(()), "another group has its own");
-        assert_eq!(w.admit("-100", t0 + Duration::from_secs(60)), Ok(()));
-        assert!(w.admit("-100", t0 + Duration::from_secs(60)).is_err());
     }
 }

@@ -105,6 +105,11 @@ impl Telegram {
         let mut offset = 0i32;
         let mut failures = 0u32;
         loop {
+            // Too much work waiting: the updates stay with Telegram until it eases.
+            tokio::select! {
+                _ = stop.cancelled() => return Ok(()),
+                _ = self.until_room() => {}
+            }
             let req = self
                 .poll_bot
                 .get_updates()

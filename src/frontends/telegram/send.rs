@@ -1,11 +1,11 @@
-//! Sending to Telegram: every message goes through one `Throttle` (Telegram's limits), a 429
-//! is answered by waiting `retry_after`, and each failure is classified for the outbox — gone
-//! for good (403: blocked, removed), never (400: Telegram rejects it as it is), or later.
+//! Sending to Telegram: every message waits for its turn in the front-end's send scheduler
+//! (`notify::schedule`, Telegram's limits), a 429 holds the chat there for `retry_after` and
+//! the message is tried again in its turn, and each failure is classified for the outbox —
+//! gone for good (403: blocked, removed), never (400: Telegram rejects it as it is), or later.
 
 use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
 use teloxide::payloads::setters::*;
 use teloxide::requests::Requester;
 use teloxide::types::{ChatId, InputFile, LinkPreviewOptions, MessageId, ParseMode, ReplyParameters, ThreadId};
@@ -14,11 +14,15 @@ use teloxide::{ApiError, Bot, RequestError};
 use super::render::{self, CAPTION_MAX, MESSAGE_MAX};
 use crate::core::Reply;
 use crate::notify::SendError;
+use crate::notify::record::SendLog;
+use crate::notify::schedule::{Chat, Class, Permit, Scheduler};
+use crate::store::platform_sends::Sent;
 
 /// Tries per message when Telegram answers 429: it says how long to wait, and we do.
 const RATE_LIMIT_TRIES: u32 = 3;
-/// A `retry_after` longer than this is not waited out in line; the caller is told instead.
-const WAIT_AT_MOST: Duration = Duration::from_secs(30);
+/// A `retry_after` longer than this is not waited out in line by an answer; the caller is
+/// told instead.
+pub const WAIT_AT_MOST: Duration = Duration::from_secs(30);
 
 /// Where a message goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +30,13 @@ pub struct Place {
     pub chat: i64,
     /// A forum topic.
     pub thread: Option<i32>,
+}
+
+impl Place {
+    /// The chat as the scheduler counts it: Telegram's groups have negative ids.
+    pub fn lane(&self) -> Chat {
+        Chat { id: self.chat, group: self.chat < 0 }
+    }
 }
 
 /// One error in words, without the bot token (teloxide hides it only when it looks real).
@@ -82,12 +93,16 @@ pub fn is_unreachable(e: &RequestError) -> bool {
     ) || matches!(e, RequestError::Api(ApiError::Unknown(s)) if s.starts_with("Forbidden"))
 }
 
-/// The sending half of the bot: throttled sends, direct edits and answers.
+/// The sending half of the bot: scheduled sends, direct edits and answers.
 #[derive(Clone)]
 pub struct Sender {
-    /// Sends (Telegram's per-chat, per-group and overall limits).
-    pub throttled: Throttle<Bot>,
-    /// Edits, callback answers, deletes and lookups (not counted against the send limits).
+    /// Every message waits here for its turn (Telegram's per-chat, per-group and overall
+    /// limits).
+    pub schedule: Scheduler,
+    /// The shared record of sends the scheduler writes (what a takeover has counted).
+    pub(super) log: Option<SendLog>,
+    /// Sends once their turn has come; edits, callback answers, deletes and lookups (not
+    /// counted against the send limits).
     pub direct: Bot,
     pub token: std::sync::Arc<str>,
 }
@@ -96,12 +111,29 @@ impl Sender {
     /// Sends `reply` as one or more messages (a long one is cut), the first as an answer to
     /// `reply_to` when given. Returns the id of the last message sent.
     pub async fn send(&self, to: Place, reply: &Reply, reply_to: Option<MessageId>) -> Result<MessageId, RequestError> {
+        let first = self.schedule.turn(to.lane(), Class::Answer).await;
+        self.send_from(to, reply, reply_to, first, WAIT_AT_MOST).await
+    }
+
+    /// As [`Sender::send`], the first message leaving with `first`, a turn taken already;
+    /// the later parts go before the chat's other messages. A 429 longer than `patience` is
+    /// not waited out.
+    pub(super) async fn send_from(
+        &self,
+        to: Place,
+        reply: &Reply,
+        reply_to: Option<MessageId>,
+        first: Permit,
+        patience: Duration,
+    ) -> Result<MessageId, RequestError> {
         let mut parts = render::messages(reply, MESSAGE_MAX);
+        let mut turn = Some(first);
         let mut last = None;
         if let Some(png) = &reply.image {
             // The chart first, with the text as its caption when it fits.
             let caption = parts.first().filter(|m| m.shown_len <= CAPTION_MAX && parts.len() == 1).cloned();
-            let sent = self.photo(to, png, caption.as_ref()).await?;
+            let permit = self.next_turn(to, &mut turn).await;
+            let sent = self.photo(to, png, caption.as_ref(), permit, patience).await?;
             last = Some(sent);
             if caption.is_some() {
                 parts.clear();
@@ -109,15 +141,42 @@ impl Sender {
         }
         for (i, m) in parts.iter().enumerate() {
             let answer = if i == 0 { reply_to } else { None };
-            last = Some(self.message(to, m, answer).await?);
+            let permit = self.next_turn(to, &mut turn).await;
+            last = Some(self.message(to, m, answer, permit, patience).await?);
+        }
+        if let Some(unused) = turn {
+            unused.unused();
         }
         last.ok_or_else(|| RequestError::Api(ApiError::MessageTextIsEmpty))
     }
 
-    /// Sends a line of ready HTML (a note the front-end writes itself, its parts escaped).
+    /// The turn given, or the chat's next one for the rest of a message already begun.
+    async fn next_turn(&self, to: Place, given: &mut Option<Permit>) -> Permit {
+        match given.take() {
+            Some(p) => p,
+            None => self.schedule.turn(to.lane(), Class::Continued).await,
+        }
+    }
+
+    /// Sends a line of ready HTML (a note the front-end writes itself, its parts escaped),
+    /// before the chat's other waiting messages.
     pub async fn send_html(&self, to: Place, html: &str) -> Result<MessageId, RequestError> {
         let m = render::Message { html: html.to_owned(), shown_len: 0, keyboard: None };
-        self.message(to, &m, None).await
+        let permit = self.schedule.turn(to.lane(), Class::Continued).await;
+        self.message(to, &m, None, permit, WAIT_AT_MOST).await
+    }
+
+    /// Counts in the scheduler what another process sent lately (the shared record), once.
+    pub fn taking_over(&self, recent: &[Sent]) {
+        let fresh = match &self.log {
+            Some(log) => log.fresh(recent),
+            None => recent.iter().collect(),
+        };
+        for s in fresh {
+            if let Ok(chat) = s.chat.parse::<i64>() {
+                self.schedule.seed(Place { chat, thread: None }.lane(), s.ago);
+            }
+        }
     }
 
     async fn message(
@@ -125,10 +184,12 @@ impl Sender {
         to: Place,
         m: &render::Message,
         reply_to: Option<MessageId>,
+        permit: Permit,
+        patience: Duration,
     ) -> Result<MessageId, RequestError> {
-        waiting_out_429(|| {
+        self.waiting_out_429(to, permit, patience, || {
             let mut req = self
-                .throttled
+                .direct
                 .send_message(ChatId(to.chat), m.html.clone())
                 .parse_mode(ParseMode::Html)
                 .link_preview_options(no_preview());
@@ -146,10 +207,17 @@ impl Sender {
         .await
     }
 
-    async fn photo(&self, to: Place, png: &[u8], caption: Option<&render::Message>) -> Result<MessageId, RequestError> {
-        waiting_out_429(|| {
+    async fn photo(
+        &self,
+        to: Place,
+        png: &[u8],
+        caption: Option<&render::Message>,
+        permit: Permit,
+        patience: Duration,
+    ) -> Result<MessageId, RequestError> {
+        self.waiting_out_429(to, permit, patience, || {
             let mut req =
-                self.throttled.send_photo(ChatId(to.chat), InputFile::memory(png.to_vec()).file_name("chart.png"));
+                self.direct.send_photo(ChatId(to.chat), InputFile::memory(png.to_vec()).file_name("chart.png"));
             if let Some(t) = to.thread {
                 req = req.message_thread_id(ThreadId(MessageId(t)));
             }
@@ -189,7 +257,8 @@ impl Sender {
             Err(e) => return Err(e),
         }
         for m in rest {
-            self.message(to, m, None).await?;
+            let permit = self.schedule.turn(to.lane(), Class::Continued).await;
+            self.message(to, m, None, permit, WAIT_AT_MOST).await?;
         }
         Ok(())
     }
@@ -207,23 +276,43 @@ impl Sender {
     }
 }
 
-/// Sends what `send` makes; a 429 is waited out (`retry_after`) and the send made again,
-/// while tries are left and the wait is short. Any other outcome is returned.
-async fn waiting_out_429<F, Fut>(mut send: F) -> Result<MessageId, RequestError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<teloxide::types::Message, RequestError>>,
-{
-    let mut tries = 0;
-    loop {
-        match send().await {
-            Ok(sent) => return Ok(sent.id),
-            Err(RequestError::RetryAfter(s)) if tries + 1 < RATE_LIMIT_TRIES && s.duration() <= WAIT_AT_MOST => {
-                tries += 1;
-                tracing::info!(wait = ?s.duration(), "Telegram asked us to slow down; waiting");
-                tokio::time::sleep(s.duration()).await;
+impl Sender {
+    /// Sends what `send` makes with `permit`. A 429 holds the chat in the scheduler for its
+    /// `retry_after`, and the send is made again in the chat's next turn, while tries are left
+    /// and the wait is within `patience`. Any other outcome is returned.
+    async fn waiting_out_429<F, Fut>(
+        &self,
+        to: Place,
+        mut permit: Permit,
+        patience: Duration,
+        mut send: F,
+    ) -> Result<MessageId, RequestError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<teloxide::types::Message, RequestError>>,
+    {
+        let mut tries = 0;
+        loop {
+            match send().await {
+                Ok(sent) => {
+                    permit.sent();
+                    return Ok(sent.id);
+                }
+                Err(RequestError::RetryAfter(s)) => {
+                    permit.refused(s.duration());
+                    if tries + 1 >= RATE_LIMIT_TRIES || s.duration() > patience {
+                        return Err(RequestError::RetryAfter(s));
+                    }
+                    tries += 1;
+                    tracing::info!(wait = ?s.duration(), "Telegram asked us to slow down; the chat waits");
+                    permit = self.schedule.turn(to.lane(), Class::Continued).await;
+                }
+                Err(e) => {
+                    // It may have reached Telegram: it counts.
+                    permit.sent();
+                    return Err(e);
+                }
             }
-            Err(e) => return Err(e),
         }
     }
 }

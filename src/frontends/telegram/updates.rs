@@ -31,7 +31,11 @@ impl Telegram {
         }
         let received = Instant::now();
         let this = self.clone();
-        self.tasks.spawn(async move { this.handle(update, received).await });
+        let in_hand = self.load.hold();
+        self.tasks.spawn(async move {
+            this.handle(update, received).await;
+            drop(in_hand);
+        });
     }
 
     async fn handle(&self, update: Update, received: Instant) {
@@ -77,6 +81,10 @@ impl Telegram {
         if !caller.in_private() && !is_our_command(text) {
             return;
         }
+        // A chat sending faster than it can be answered: dropped before any work is done.
+        let Some(_answering) = self.take_in(&caller, Place { chat: m.chat.id.0, thread: topic(&m) }).await else {
+            return;
+        };
         let response = self.core.handle_text(&caller, &without_own_name(text, &me.username)).await;
         let deleted = response.delete_trigger && self.sender.delete(m.chat.id.0, m.id).await;
         let answer_to = (!response.delete_trigger && !caller.in_private()).then_some(m.id);

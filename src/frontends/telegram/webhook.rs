@@ -1,6 +1,7 @@
 //! `POST /telegram/webhook`: Telegram's secret header is checked (in constant time) before
 //! anything else; a body that does not parse is logged and acknowledged, so Telegram does
-//! not send it again and again; an update is handed on and acknowledged at once.
+//! not send it again and again; an update is handed on and acknowledged at once — unless too
+//! much work is waiting (`load`): then 503, and Telegram delivers it again later.
 
 use std::sync::Arc;
 
@@ -29,6 +30,10 @@ async fn receive(State(tg): State<Arc<Telegram>>, headers: HeaderMap, body: Byte
     }
     if tg.me().is_none() {
         // Still starting: Telegram will deliver it again shortly.
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    if tg.overloaded() {
+        // Too much work waiting: Telegram keeps the update and delivers it again later.
         return StatusCode::SERVICE_UNAVAILABLE;
     }
     let mut update: Update = match serde_json::from_slice(&body) {

@@ -19,6 +19,7 @@ telegram-note-sent-privately = { $who }, ich habe dir die Antwort in unserem pri
 telegram-note-deleted = Ich habe deine Nachricht gelöscht: Sie enthielt ein Geheimnis.
 telegram-note-not-deleted = Deine Nachricht enthält ein Geheimnis, und ich darf sie hier nicht löschen (dazu brauche ich das Recht „Nachrichten löschen“): Bitte lösche sie selbst.
 telegram-note-revoke-key = Falls es dein Clore-API-Schlüssel war, widerrufe ihn jetzt auf clore.ai und erstelle einen neuen: Diese Gruppe hat ihn gesehen.
+telegram-slow-down = Bitte langsamer: Die Befehle kommen schneller, als Telegram mich in diesem Chat antworten lässt. Ich beantworte die, die ich habe; neue werden bis dahin übersprungen.
 
 ## Discord: Interaktionen.
 discord-not-supported = Das wird nicht unterstützt.

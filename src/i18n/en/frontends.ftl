@@ -19,6 +19,7 @@ telegram-note-sent-privately = { $who }, I sent you the answer in our private ch
 telegram-note-deleted = I deleted your message: it held a secret.
 telegram-note-not-deleted = Your message holds a secret and I may not delete it here (I need the “Delete messages” right): please delete it yourself.
 telegram-note-revoke-key = If it was your Clore API key, revoke it at clore.ai now and make a new one: this group saw it.
+telegram-slow-down = Slow down, please: commands are coming faster than Telegram lets me answer in this chat. I will answer the ones I have; new ones are skipped until then.
 
 ## Discord: interactions.
 discord-not-supported = That is not supported.
