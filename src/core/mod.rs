@@ -155,6 +155,7 @@ impl Core {
             clock: cfg.clock.clone(),
             confirm_ttl: cfg.confirm_ttl,
             nav_ttl: cfg.nav_ttl,
+            process: Arc::new(crate::store::processes::Liveness::new()),
         });
         Core { deps, cfg, probe: std::sync::OnceLock::new() }
     }

@@ -10,6 +10,7 @@
 
 mod answers;
 mod config;
+mod inbox;
 mod notifier;
 mod poll;
 pub mod render;

@@ -29,9 +29,18 @@ impl Telegram {
             tracing::debug!(update = update.id.0, "update seen already; dropped");
             return;
         }
+        self.handle_recorded(update);
+    }
+
+    /// Handles an update in a task of its own, and marks it done in the inbox at the end.
+    pub(super) fn handle_recorded(self: &Arc<Self>, update: Update) {
         let received = Instant::now();
         let this = self.clone();
-        self.tasks.spawn(async move { this.handle(update, received).await });
+        let id = update.id.0;
+        self.tasks.spawn(async move {
+            this.handle(update, received).await;
+            this.done(id).await;
+        });
     }
 
     async fn handle(&self, update: Update, received: Instant) {

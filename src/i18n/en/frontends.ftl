@@ -24,6 +24,8 @@ telegram-note-revoke-key = If it was your Clore API key, revoke it at clore.ai n
 discord-not-supported = That is not supported.
 discord-only-you-see = Only you can see my answer.
 discord-no-dm-for-form = I could not open a private chat with you to take the form; nothing was done. Please try again.
+discord-repeat = That was handled already.
+discord-not-taken = I could not take that just now; nothing was done. Please try again in a moment.
 
 ## Discord: forms (titles and labels at most 45 characters, placeholders at most 100).
 discord-form-key-title = Your Clore API key
