@@ -150,7 +150,7 @@ impl Discord {
             metrics::counter!("clorebot_inbox_recovered_total", "platform" => "discord").increment(1);
             // The first answer was given by the process that died; its work is done here.
             match self.first_answer(interaction).await {
-                (_, Some(work)) => self.start_recorded(key, work),
+                (_, Some(work)) => self.start_recorded(key, Box::pin(crate::core::recovered(work))),
                 (_, None) => self.done(key).await,
             }
         }

@@ -97,7 +97,7 @@ impl Telegram {
                 Ok(update) => {
                     tracing::info!(update = id, "handling an update its process left");
                     metrics::counter!("clorebot_inbox_recovered_total", "platform" => "telegram").increment(1);
-                    self.handle_recorded(update);
+                    self.handle_recorded(update, true);
                 }
                 Err(why) => {
                     tracing::warn!(update = id, why = %why, "a taken-over update does not read; given up");
