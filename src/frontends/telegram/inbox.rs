@@ -108,3 +108,22 @@ impl Telegram {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An update from `getUpdates` is recorded as teloxide writes it out: it must read back
+    /// the same (teloxide's fixture `message`).
+    #[test]
+    fn an_update_written_out_reads_back_the_same() {
+        let raw = r#"{"update_id":892252934,"message":{"message_id":6557,"from":{"id":218485655,"is_bot":false,
+            "first_name":"Waffle","username":"WaffleLapkin","language_code":"en"},"chat":{"id":218485655,
+            "first_name":"Waffle","username":"WaffleLapkin","type":"private"},"date":1569518342,"text":"/gpus 4090",
+            "entities":[{"offset":0,"length":5,"type":"bot_command"}]}}"#;
+        let u = read(raw.as_bytes()).unwrap();
+        let back = read(serde_json::to_string(&u).unwrap().as_bytes()).unwrap();
+        assert_eq!(back, u);
+        assert!(matches!(&back.kind, UpdateKind::Message(m) if m.text() == Some("/gpus 4090")));
+    }
+}
