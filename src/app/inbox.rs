@@ -23,11 +23,28 @@ const BEAT_WITHIN: Duration = Duration::from_secs(2);
 /// Done rows and forgotten processes are pruned this often.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
-/// Writes this process's heartbeat every `processes::BEAT_EVERY` until `stop`.
+/// Writes this process's heartbeat every `processes::BEAT_EVERY` until `stop`, on a
+/// connection of its own: a pool busy with work must not make a live process look dead.
 pub async fn heartbeat(deps: Arc<Deps>, stop: CancellationToken) {
+    use sqlx::Connection;
     let mut failing = false;
+    let mut conn: Option<sqlx::PgConnection> = None;
     loop {
-        match tokio::time::timeout(BEAT_WITHIN, deps.process.beat(&deps.pool)).await {
+        let beat = async {
+            if conn.is_none() {
+                conn = Some(sqlx::PgConnection::connect_with(&deps.pool.connect_options()).await?);
+            }
+            match conn.as_mut() {
+                Some(c) => deps.process.beat(c).await,
+                None => Ok(()),
+            }
+        };
+        let written = tokio::time::timeout(BEAT_WITHIN, beat).await;
+        if !matches!(written, Ok(Ok(()))) {
+            // Connected afresh next time: this one may be what is broken.
+            conn = None;
+        }
+        match written {
             Ok(Ok(())) if failing => {
                 failing = false;
                 tracing::info!("the heartbeat is written again");
