@@ -299,3 +299,56 @@ async fn a_replayed_interaction_id_runs_once() {
     assert_eq!(edits.len(), 1, "run once: {edits:#?}");
     assert!(fake.for_interaction("second-token").is_empty());
 }
+
+/// The store's side: a repeated id is refused; an item is taken over only once its owner is
+/// dead, by one taker, with its body as recorded; a done item is never taken; old rows go.
+#[tokio::test]
+async fn only_a_dead_owners_unfinished_items_are_taken_over_and_by_one_taker() {
+    use clorebot::domain::Platform;
+    use clorebot::store::inbox::{self, Item};
+    use clorebot::store::processes::Liveness;
+    use secrecy::ExposeSecret;
+    use std::time::Duration;
+    let pool = db().await;
+    let ring = ring(&[(1, 11)]);
+    let (a, b, c) = (Liveness::new(), Liveness::new(), Liveness::new());
+    assert_eq!(a.alive(), None, "not alive before its first heartbeat");
+    for p in [&a, &b, &c] {
+        p.beat(&pool).await.unwrap();
+    }
+    assert_eq!(a.alive(), Some(a.id()));
+    let body = r#"{"update_id":7,"message":{"text":"/key set secret-key"}}"#;
+    let item = Item { platform: Platform::Telegram, bot: 5010992967, id: 7, body };
+    assert!(inbox::record(&pool, &ring, a.id(), item).await.unwrap());
+    assert!(!inbox::record(&pool, &ring, b.id(), item).await.unwrap(), "a repeat");
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT ciphertext FROM inbox").fetch_one(&pool).await.unwrap();
+    assert!(!String::from_utf8_lossy(&sealed).contains("secret-key"), "sealed at rest");
+
+    let within = Duration::from_secs(3600);
+    let take = async |by: &Liveness| {
+        inbox::take_over(&pool, &ring, by.id(), Platform::Telegram, 5010992967, within, 3, 10).await.unwrap()
+    };
+    assert!(take(&b).await.is_empty(), "its owner is alive");
+    // The owner's heartbeat is six seconds old: dead. Two survivors look at once.
+    sqlx::query("UPDATE processes SET seen_at = now() - interval '6 seconds' WHERE id = $1")
+        .bind(a.id())
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (by_b, by_c) = tokio::join!(take(&b), take(&c));
+    let taken: Vec<_> = by_b.into_iter().chain(by_c).collect();
+    assert_eq!(taken.len(), 1, "one taker");
+    assert_eq!(taken[0].id, 7);
+    assert_eq!(taken[0].body.as_ref().unwrap().expose_secret(), body);
+    assert!(take(&b).await.is_empty() && take(&c).await.is_empty(), "its taker is alive");
+
+    inbox::done(&pool, Platform::Telegram, 5010992967, 7).await.unwrap();
+    sqlx::query("UPDATE processes SET seen_at = now() - interval '6 seconds'").execute(&pool).await.unwrap();
+    let d = Liveness::new();
+    d.beat(&pool).await.unwrap();
+    assert!(take(&d).await.is_empty(), "a done item is never taken over");
+    assert!(!inbox::record(&pool, &ring, d.id(), item).await.unwrap(), "a done id still refuses a repeat");
+    assert_eq!(inbox::prune(&pool).await.unwrap(), 0, "kept a while against repeats");
+    sqlx::query("UPDATE inbox SET done_at = now() - interval '16 minutes'").execute(&pool).await.unwrap();
+    assert_eq!(inbox::prune(&pool).await.unwrap(), 1);
+}
