@@ -125,6 +125,18 @@ async fn inbox_row(pool: &sqlx::PgPool, platform: &str) -> Option<(bool, i32)> {
         .unwrap()
 }
 
+/// The bot's Telegram settings against `fake`, long polling.
+fn tg_config(fake: &FakeTelegram) -> clorebot::config::TelegramConfig {
+    clorebot::config::TelegramConfig {
+        token: secrecy::SecretString::from(fake_tg::TOKEN),
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        webhook_url: None,
+        webhook_secret: secrecy::SecretString::from("hook-Secret_123"),
+        limits: clorebot::config::telegram_limits(),
+        poll_timeout: std::time::Duration::from_secs(2),
+    }
+}
+
 /// A process on `db` serving until the sender is used: its database pool and the sender.
 struct Survivor {
     pool: sqlx::PgPool,
@@ -229,15 +241,7 @@ async fn an_update_whose_process_dies_is_answered_once_by_a_survivor() {
     )
     .await;
     fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
-    let cfg = clorebot::config::TelegramConfig {
-        token: secrecy::SecretString::from(fake_tg::TOKEN),
-        api_url: url::Url::parse(&fake.url()).unwrap(),
-        webhook_url: None,
-        webhook_secret: secrecy::SecretString::from("hook-Secret_123"),
-        limits: clorebot::config::telegram_limits(),
-        poll_timeout: std::time::Duration::from_secs(2),
-    };
-    let b = Survivor::start(sim, &db, |c| c.telegram = Some(cfg)).await;
+    let b = Survivor::start(sim, &db, |c| c.telegram = Some(tg_config(&fake))).await;
     // The survivor knows the bot (getMe) and waits for the polling lock.
     fake.wait_for(WAIT, |c| c.iter().filter(|c| c.method == "getMe").count() >= 2).await;
     marketplace_hangs(&b.sim).await;
@@ -265,6 +269,40 @@ async fn an_update_whose_process_dies_is_answered_once_by_a_survivor() {
     let sent = fake.sent_to(ANN);
     assert_eq!(sent.len(), 1, "answered once: {sent:#?}");
     assert!(sent[0].text().contains("RTX 4090"), "{}", sent[0].text());
+}
+
+#[tokio::test]
+async fn an_update_that_cannot_be_recorded_is_not_confirmed_and_comes_again() {
+    let t = test_app().await;
+    let pool = t.core.deps.pool.clone();
+    let fake = FakeTelegram::start(Limits::RAISED).await;
+    let tg = clorebot::frontends::telegram::Telegram::new(t.core.clone(), tg_config(&fake)).unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    tokio::spawn(clorebot::app::telegram::run(tg.clone(), pool.clone(), false, stop.clone()));
+    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
+
+    // The inbox cannot be written: the update is fetched, not recorded, and asked for again
+    // from the same offset, so Telegram keeps it. Nothing is answered meanwhile.
+    sqlx::query("ALTER TABLE inbox RENAME TO inbox_away").execute(&pool).await.unwrap();
+    let mark = fake.len();
+    fake.push(up::private(892252934, 6557, ANN, "/help"));
+    fake.wait_for(WAIT, |_| {
+        let asked = fake.calls_from(mark).into_iter().filter(|c| c.method == "getUpdates").collect::<Vec<_>>();
+        asked.len() >= 2 && asked.iter().all(|c| c.body["offset"].as_i64().unwrap_or(0) <= 892252934)
+    })
+    .await;
+    assert!(fake.sent_to(ANN).is_empty());
+
+    // Writable again: recorded, confirmed, answered once.
+    sqlx::query("ALTER TABLE inbox_away RENAME TO inbox").execute(&pool).await.unwrap();
+    fake.wait_for(WAIT, |_| !fake.sent_to(ANN).is_empty()).await;
+    fake.handed_on().await;
+    stop.cancel();
+    tg.finish().await;
+    let sent = fake.sent_to(ANN);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    assert!(sent[0].text().contains("/gpus"), "{}", sent[0].text());
+    assert_eq!(inbox_row(&pool, "telegram").await, Some((true, 0)));
 }
 
 #[tokio::test]
