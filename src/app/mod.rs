@@ -56,6 +56,7 @@ pub struct App {
     tasks: TaskTracker,
     /// Stops the heartbeat: only once work under way is over, so nobody takes it over early.
     beat_stop: CancellationToken,
+    heartbeat: tokio::task::JoinHandle<()>,
 }
 
 impl App {
@@ -80,7 +81,7 @@ impl App {
             tracing::warn!(error = %e, "could not write the first heartbeat");
         }
         let beat_stop = CancellationToken::new();
-        tokio::spawn(inbox::heartbeat(core.deps.clone(), beat_stop.clone()));
+        let heartbeat = tokio::spawn(inbox::heartbeat(core.deps.clone(), beat_stop.clone()));
         Ok(App {
             core,
             engine,
@@ -91,6 +92,7 @@ impl App {
             stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
             beat_stop,
+            heartbeat,
         })
     }
 
@@ -195,6 +197,7 @@ impl App {
         }
         // Whatever is left now is taken over by another process at once.
         self.beat_stop.cancel();
+        let _ = self.heartbeat.await;
         if let Err(e) = store::processes::gone(&self.core.deps.pool, self.core.deps.process.id()).await {
             tracing::warn!(error = %e, "could not say this process is gone");
         }
