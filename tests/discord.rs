@@ -472,6 +472,8 @@ async fn passwords_and_environment_values_are_typed_into_forms_only() {
     let submit = |token: &str, form: &Value, values: &[(&str, &str)]| {
         let mut m = fixture("modal");
         m["token"] = json!(token);
+        // Each submit is an interaction of its own, with an id of its own.
+        m["id"] = json!(format!("{}", 1356666666666666600u64 + d.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         m["data"]["custom_id"] = form["data"]["custom_id"].clone();
         m["data"]["components"] = form["data"]["components"]
             .as_array()
@@ -610,6 +612,7 @@ async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     })
     .await;
     let mut i = fixture("command");
+    i["id"] = json!("1355555555555555502");
     i["token"] = json!("gateway-token-2");
     i["data"]["name"] = json!("help");
     i["data"]["options"] = json!([]);

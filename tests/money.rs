@@ -359,3 +359,60 @@ async fn killed_between_the_call_and_its_answer_is_settled_once() {
     let open = intents::open_for_user(&w.core.deps.pool, me).await.unwrap();
     assert!(open.is_empty());
 }
+
+/// A Confirm press whose process died is pressed again by the survivor finishing the
+/// interaction or update (inside `core::recovered`): the token was used, so nothing is sent
+/// again, and the confirmation becomes what came of the attempt the first press began.
+#[tokio::test]
+async fn a_confirm_finished_for_a_dead_process_tells_what_came_of_it_and_never_rents_twice() {
+    let w = fast_app().await;
+    let mut s = w.keyed("ann").await;
+    s.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+    let ann = caller("ann", None);
+    let me = user_id(&w, "ann").await;
+    let pool = &w.core.deps.pool;
+    let free = free_of(&w.sim, "RTX 3060").await;
+    let finish = async |token: &str| {
+        let p = clorebot::core::recovered(w.core.press(&ann, token)).await;
+        p.replace_source.expect("the confirmation is replaced").plain_text()
+    };
+
+    // The dead process used the Confirm and died before writing its attempt: nothing was sent.
+    let t = confirm_token(&mut s, free[0].0).await;
+    clorebot::store::actions::take(pool, &t, me).await.unwrap();
+    let out = finish(&t).await;
+    assert!(out.contains(&format!("Renting #{} was interrupted before anything was sent", free[0].0)), "{out}");
+    assert_eq!(create_calls(&w).await, 0);
+
+    // It wrote its attempt and died waiting for Clore: being checked, nothing sent again.
+    let t = confirm_token(&mut s, free[1].0).await;
+    clorebot::store::actions::take(pool, &t, me).await.unwrap();
+    sqlx::query(
+        "INSERT INTO rent_intents (user_id, server_id, price, currency, spot, gpu, origin)
+         VALUES ($1, $2, 1.0, 'USD-Blockchain', false, '1× RTX 3060', 'rent')",
+    )
+    .bind(me.0)
+    .bind(free[1].0 as i64)
+    .execute(pool)
+    .await
+    .unwrap();
+    let out = finish(&t).await;
+    assert!(
+        out.starts_with(&format!(
+            "Clore did not answer clearly, so I can't say yet whether an order on #{}",
+            free[1].0
+        )),
+        "{out}"
+    );
+    assert_eq!(create_calls(&w).await, 0);
+
+    // It rented and died before answering: the order is told, and no second one made.
+    let t = confirm_token(&mut s, free[2].0).await;
+    s.line("/press 1").await;
+    let orders = w.sim_orders().await;
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    let out = finish(&t).await;
+    let order = orders[0]["id"].as_u64().unwrap();
+    assert_eq!(out, format!("Order {order} on #{} is running; /orders shows how to reach it.", free[2].0));
+    assert_eq!((create_calls(&w).await, w.sim_orders().await.len()), (1, 1));
+}

@@ -3,6 +3,7 @@
 //! tests); [`App::serve`] hosts the long-running parts under supervision, with the HTTP
 //! listener, until told to stop — and then lets work under way finish.
 
+pub mod inbox;
 pub mod telegram;
 pub mod tempdb;
 
@@ -53,6 +54,9 @@ pub struct App {
     pub stop: CancellationToken,
     /// Every supervised task: shutdown waits on them (bounded by `shutdown_grace`).
     tasks: TaskTracker,
+    /// Stops the heartbeat: only once work under way is over, so nobody takes it over early.
+    beat_stop: CancellationToken,
+    heartbeat: tokio::task::JoinHandle<()>,
 }
 
 impl App {
@@ -71,6 +75,13 @@ impl App {
         client.share_pace(Arc::new(store::pace::DbPace::new(pool.clone())));
         let core = Arc::new(Core::new(pool, client, keyring, cfg.core, cfg.market_ttl));
         let engine = Arc::new(Engine::new(core.deps.clone(), cfg.engine));
+        // The first heartbeat before anything is taken from a platform: this process counts
+        // as alive from the start.
+        if let Err(e) = core.deps.process.beat(&core.deps.pool).await {
+            tracing::warn!(error = %e, "could not write the first heartbeat");
+        }
+        let beat_stop = CancellationToken::new();
+        let heartbeat = tokio::spawn(inbox::heartbeat(core.deps.clone(), beat_stop.clone()));
         Ok(App {
             core,
             engine,
@@ -80,6 +91,8 @@ impl App {
             discord: cfg.discord,
             stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            beat_stop,
+            heartbeat,
         })
     }
 
@@ -128,15 +141,18 @@ impl App {
         let addr = listener.local_addr().ok();
         let mut router =
             http_router(Health { core: self.core.clone(), engine: self.engine.clone(), metrics: metrics() });
+        let (mut telegram, mut discord) = (None, None);
         if let Some(cfg) = self.telegram.take() {
             let tg = Telegram::new(self.core.clone(), cfg)?;
             if let Some(hook) = tg.webhook_router() {
                 router = router.merge(hook);
             }
+            telegram = Some(tg.clone());
             self.start_telegram(tg);
         }
         if let Some(cfg) = self.discord.take() {
             let dc = Discord::new(self.core.clone(), &cfg)?;
+            discord = Some(dc.clone());
             if let Some(hook) = dc.interactions_router() {
                 router = router.merge(hook);
             }
@@ -152,6 +168,9 @@ impl App {
                 deliver::run_elected(pool.clone(), notifier.clone(), deliver::EVERY, DISCORD_DELIVERY_LOCK, stop)
             });
         }
+        // What dead processes took from these platforms and left unanswered is finished here.
+        let deps = self.core.deps.clone();
+        self.supervise("inbox", move |stop| inbox::recover(deps.clone(), discord.clone(), telegram.clone(), stop));
         let stop = self.stop.clone();
         self.tasks.spawn(async move {
             let served = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await;
@@ -175,6 +194,12 @@ impl App {
             tracing::warn!(grace = ?self.shutdown_grace, "work still under way after the grace period; exiting anyway");
         } else {
             tracing::info!("stopped cleanly");
+        }
+        // Whatever is left now is taken over by another process at once.
+        self.beat_stop.cancel();
+        let _ = self.heartbeat.await;
+        if let Err(e) = store::processes::gone(&self.core.deps.pool, self.core.deps.process.id()).await {
+            tracing::warn!(error = %e, "could not say this process is gone");
         }
         self.core.deps.pool.close().await;
     }
@@ -293,6 +318,10 @@ fn describe() {
     describe_histogram!("clorebot_poll_seconds", Unit::Seconds, "Duration of one poll round, by poller");
     describe_gauge!("clorebot_leader", "1 while this process runs the pollers");
     describe_counter!("clorebot_task_restarts_total", "Supervised tasks restarted after dying");
+    describe_counter!(
+        "clorebot_inbox_recovered_total",
+        "Discord interactions and Telegram updates a dead process left unanswered, taken over and finished here"
+    );
     describe_counter!("clorebot_accounts_polled_total", "Account polls this process made (rate: accounts per second)");
     describe_gauge!("clorebot_accounts_keyed", "Accounts on the account poll's schedule (users with a key)");
     describe_histogram!(
@@ -329,6 +358,9 @@ fn describe() {
         metrics::counter!("clorebot_alerts_enqueued_total", "platform" => p).increment(0);
         metrics::counter!("clorebot_alerts_delivered_total", "platform" => p).increment(0);
         metrics::counter!("clorebot_alerts_failed_total", "platform" => p).increment(0);
+    }
+    for p in [Platform::Telegram, Platform::Discord] {
+        metrics::counter!("clorebot_inbox_recovered_total", "platform" => p.as_str()).increment(0);
     }
 }
 

@@ -154,7 +154,16 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
     if single_use {
         match store_actions::take(pool, token, cx.user.id).await? {
             Taken::Ok(_) => {}
-            Taken::Used => return toast(t!("press-already-done")),
+            // A dead process's press, finished here: what became of its rent, never a
+            // second one (docs/money-safety.md).
+            Taken::Used => {
+                if super::is_recovered()
+                    && let Ready::Other(Action::ConfirmRent(plan)) = &ready
+                {
+                    return Ok(Pressed::Answered(rent::interrupted(cx, token, plan).await?));
+                }
+                return toast(t!("press-already-done"));
+            }
             Taken::Expired(payload) => return Ok(expired(&payload)),
             Taken::NotYours => return toast(t!("press-not-yours")),
             Taken::Unknown => return toast(t!("press-invalid")),

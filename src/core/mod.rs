@@ -13,6 +13,23 @@ pub mod reply;
 pub mod suggest;
 pub mod views;
 
+tokio::task_local! {
+    /// Set while a process finishes what a dead one had started (see [`recovered`]).
+    static RECOVERED: ();
+}
+
+/// Runs `work` as the finishing of an interaction or update that a dead process had begun:
+/// a confirmation found used then was most likely used by that process, so it is answered
+/// with what became of its attempt rather than as a second press.
+pub async fn recovered<F: std::future::Future>(work: F) -> F::Output {
+    RECOVERED.scope((), work).await
+}
+
+/// Whether the current work finishes what a dead process had begun.
+pub(crate) fn is_recovered() -> bool {
+    RECOVERED.try_with(|_| ()).is_ok()
+}
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -155,6 +172,7 @@ impl Core {
             clock: cfg.clock.clone(),
             confirm_ttl: cfg.confirm_ttl,
             nav_ttl: cfg.nav_ttl,
+            process: Arc::new(crate::store::processes::Liveness::new()),
         });
         Core { deps, cfg, probe: std::sync::OnceLock::new() }
     }

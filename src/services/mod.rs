@@ -40,6 +40,9 @@ pub struct Deps {
     /// How long buttons live: confirmations act once and soon; navigation stays useful longer.
     pub confirm_ttl: Duration,
     pub nav_ttl: Duration,
+    /// This process among the others on the database: its id and whether its heartbeat is
+    /// recent enough to start work on what it took from a platform.
+    pub process: Arc<crate::store::processes::Liveness>,
 }
 
 impl Deps {

@@ -104,6 +104,13 @@ pub async fn take(ex: impl PgExecutor<'_> + Copy, token: &str, presser: UserId) 
     })
 }
 
+/// When a token was used; `None` when it is unused or unknown.
+pub async fn used_at(ex: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let used =
+        sqlx::query_scalar!("SELECT used_at FROM pending_actions WHERE token = $1", token).fetch_optional(ex).await?;
+    Ok(used.flatten())
+}
+
 /// Reads a token's payload without using it (for buttons that only show, like Next page).
 /// The owner (None: anyone) and payload of a live token.
 pub async fn peek(ex: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<(Option<UserId>, serde_json::Value)>> {

@@ -31,6 +31,8 @@ pub enum SecretKind {
     OrderLogin,
     /// The `env` values of a rent waiting for its Confirm (`sealed_secrets`).
     RentEnv,
+    /// A Discord interaction or Telegram update taken and not yet answered (`inbox`).
+    Inbox,
 }
 
 impl SecretKind {
@@ -40,6 +42,7 @@ impl SecretKind {
             SecretKind::SshPassword => "ssh_password",
             SecretKind::OrderLogin => "order_login",
             SecretKind::RentEnv => "rent_env",
+            SecretKind::Inbox => "inbox",
         }
     }
 
@@ -49,6 +52,7 @@ impl SecretKind {
             "ssh_password" => Some(SecretKind::SshPassword),
             "order_login" => Some(SecretKind::OrderLogin),
             "rent_env" => Some(SecretKind::RentEnv),
+            "inbox" => Some(SecretKind::Inbox),
             _ => None,
         }
     }

@@ -218,6 +218,24 @@ pub async fn get(ex: impl PgExecutor<'_>, id: IntentId) -> sqlx::Result<Option<I
     query_intents!("SELECT", "FROM rent_intents WHERE id = $1", id.0).fetch_optional(ex).await
 }
 
+/// `user`'s first attempt on `server_id` begun at or after `since` (when a Confirm was used).
+pub async fn first_since(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    server_id: i64,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Option<Intent>> {
+    query_intents!(
+        "SELECT",
+        "FROM rent_intents WHERE user_id = $1 AND server_id = $2 AND created_at >= $3 ORDER BY id LIMIT 1",
+        user.0,
+        server_id,
+        since,
+    )
+    .fetch_optional(ex)
+    .await
+}
+
 /// A user's open intents, oldest first.
 pub async fn open_for_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<Intent>> {
     query_intents!(

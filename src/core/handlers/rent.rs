@@ -11,13 +11,14 @@ use crate::clore::{Currency, PortProto};
 use crate::core::actions::Action;
 use crate::core::command::{RentArgs, RentTarget};
 use crate::core::views::rent::{busy_text, password_reply, rented_replies, settled_text, unclear_text};
-use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::core::{ButtonStyle, Ctx, Failure, Outcome, PressResponse, Reply};
 use crate::domain::format::{clip, money, per_day};
 use crate::market::{Query, ServerView};
 pub use crate::services::rent::RentPlan;
 use crate::services::rent::{self as service, RentOutcome};
+use crate::store::actions as store_actions;
 use crate::store::crypto::SecretKind;
-use crate::store::intents::{self, IntentId};
+use crate::store::intents::{self, IntentId, Status};
 use crate::store::sealed;
 use crate::t;
 
@@ -263,4 +264,26 @@ pub async fn show_login(cx: &Ctx<'_>, intent: IntentId) -> Outcome {
             Err(Failure::Internal(anyhow::anyhow!("a generated password does not decrypt: {e}")))
         }
     }
+}
+
+/// A Confirm that a process which died had pressed, pressed again by the process finishing
+/// its interaction or update: the token is used, so nothing is sent; the confirmation becomes
+/// what came of the attempt that press began — none (nothing reached Clore), an order, a
+/// refusal, or one still being checked (its owner is told when it is settled).
+pub async fn interrupted(cx: &Ctx<'_>, token: &str, plan: &service::RentPlan) -> Result<PressResponse, Failure> {
+    let pool = &cx.core.deps.pool;
+    let attempt = match store_actions::used_at(pool, token).await? {
+        Some(at) => intents::first_since(pool, cx.user.id, plan.server.db(), at).await?,
+        None => None,
+    };
+    let server = plan.server.to_string();
+    let text = match attempt {
+        None => t!("rent-interrupted", server = server),
+        Some(i) => match (i.status, i.order_id) {
+            (Status::Made, Some(o)) => t!("rent-interrupted-made", order = o.to_string(), server = server),
+            (Status::Refused | Status::Absent, _) => t!("rent-settled-not-made", server = server),
+            _ => unclear_text(plan.server),
+        },
+    };
+    Ok(PressResponse::replacing(vec![Reply::text(text)], cx.caller.in_private()))
 }

@@ -10,6 +10,7 @@ use serenity::model::gateway::{GatewayIntents, Ready};
 use tokio_util::sync::CancellationToken;
 
 use super::DiscordConfig;
+use super::inbox::Incoming;
 use super::{Discord, interactions};
 
 struct Handler {
@@ -24,11 +25,24 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let (id, token) = (interaction.id(), interaction.token().to_owned());
+        // Recorded before the first answer leaves, so that a survivor can finish it.
+        let incoming = Incoming::of(&interaction, None);
         let (answer, work) = self.discord.first_answer(interaction).await;
+        let (answer, work) = self.discord.record(incoming, answer, work).await;
         match ctx.http.create_interaction_response(id, &token, &answer, vec![]).await {
             // The rest edits the response the answer made: only once it exists.
-            Ok(()) => self.discord.start(work),
-            Err(e) => tracing::warn!(error = %interactions::describe(&e), "could not answer an interaction"),
+            Ok(()) => {
+                if let Some((key, work)) = work {
+                    self.discord.start_recorded(key, work);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %interactions::describe(&e), "could not answer an interaction");
+                // Without a first answer there is nothing to finish.
+                if let Some((key, _)) = work {
+                    self.discord.done(key).await;
+                }
+            }
         }
     }
 }

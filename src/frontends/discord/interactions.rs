@@ -24,6 +24,7 @@ use serenity::model::user::User;
 
 use super::commands::{self, Value as OptValue};
 use super::forms;
+use super::inbox::Incoming;
 use super::render::{self, Message};
 use super::{Discord, InteractionFrontend};
 use crate::core::{Caller, ChatKind, ChatRef, Identity, Platform, Reply, Visibility};
@@ -89,8 +90,13 @@ async fn answer(d: &Arc<Discord>, headers: &HeaderMap, body: &Bytes) -> Response
             };
         }
     };
+    // Recorded before the first answer leaves, so that a survivor can finish it.
+    let incoming = Incoming::of(&interaction, Some(body));
     let (answer, work) = d.first_answer(interaction).await;
-    d.start(work);
+    let (answer, work) = d.record(incoming, answer, work).await;
+    if let Some((key, work)) = work {
+        d.start_recorded(key, work);
+    }
     axum::Json(answer).into_response()
 }
 
@@ -111,7 +117,7 @@ pub fn describe(e: &serenity::Error) -> String {
     }
 }
 
-fn ephemeral_text(text: &str) -> Value {
+pub(super) fn ephemeral_text(text: &str) -> Value {
     json!({ "type": 4, "data": { "content": render::escape(text), "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
 }
 
@@ -159,13 +165,6 @@ impl Discord {
                 tracing::info!(kind = ?other.kind(), "an interaction type we do not handle");
                 (ephemeral_text(&t!("discord-not-supported")), None)
             }
-        }
-    }
-
-    /// Starts an interaction's remaining work (shutdown waits for it).
-    pub(super) fn start(&self, work: Option<Work>) {
-        if let Some(w) = work {
-            self.tasks.spawn(w);
         }
     }
 

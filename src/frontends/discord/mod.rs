@@ -8,6 +8,7 @@ pub mod commands;
 mod config;
 pub mod forms;
 mod gateway;
+mod inbox;
 pub mod interactions;
 pub mod render;
 pub mod verify;

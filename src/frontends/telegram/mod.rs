@@ -10,6 +10,7 @@
 
 mod answers;
 mod config;
+mod inbox;
 mod load;
 mod notifier;
 mod poll;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 use teloxide::payloads::setters::*;
 use teloxide::requests::{Request, Requester};
-use teloxide::types::AllowedUpdate;
+use teloxide::types::{AllowedUpdate, Update};
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;
 
@@ -94,9 +94,17 @@ impl Telegram {
         Ok(())
     }
 
-    /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update handed on as it
-    /// comes; the offset moves past an update only once it is handed on. Returns when told to
-    /// stop (`stop` is cancelled too when the polling lock is lost).
+    /// Records updates from `getUpdates` in the inbox; the ids recorded now.
+    async fn take(&self, updates: &[Update]) -> anyhow::Result<Vec<u32>> {
+        let bodies =
+            updates.iter().map(|u| Ok((u.id.0, serde_json::to_string(u)?))).collect::<serde_json::Result<Vec<_>>>()?;
+        self.record(&bodies).await
+    }
+
+    /// Long polling: `deleteWebhook`, then `getUpdates` in a loop, each update recorded in the
+    /// inbox and handed on as it comes; the offset moves past an update only once it is
+    /// recorded. Returns when told to stop (`stop` is cancelled too when the polling lock is
+    /// lost).
     pub async fn poll(self: &Arc<Self>, stop: &CancellationToken) -> anyhow::Result<()> {
         self.direct_call(self.sender.direct.delete_webhook())
             .await
@@ -121,14 +129,29 @@ impl Telegram {
                 r = req.send() => r,
             };
             let pause = match got {
-                Ok(updates) => {
-                    failures = 0;
-                    for u in updates {
-                        offset = u.id.as_offset();
-                        self.dispatch(u);
+                Ok(updates) => match self.take(&updates).await {
+                    // Recorded: the offset moves past them (Telegram forgets them at the next
+                    // call) and the new ones are handled.
+                    Ok(fresh) => {
+                        failures = 0;
+                        let start = self.may_start();
+                        for u in updates {
+                            offset = u.id.as_offset();
+                            if start && fresh.contains(&u.id.0) {
+                                self.dispatch(u);
+                            }
+                        }
+                        continue;
                     }
-                    continue;
-                }
+                    // Not recorded: the offset stays, and Telegram hands them over again.
+                    Err(e) => {
+                        failures += 1;
+                        let pause =
+                            crate::retry::doubled(Duration::from_secs(1), failures.min(6), Duration::from_secs(60));
+                        tracing::warn!(error = %e, retry_in = ?pause, "could not record updates; not confirmed");
+                        pause
+                    }
+                },
                 Err(RequestError::RetryAfter(s)) => s.duration(),
                 Err(RequestError::Api(ApiError::InvalidToken)) => {
                     anyhow::bail!("Telegram rejected TELEGRAM_BOT_TOKEN")

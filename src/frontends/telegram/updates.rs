@@ -29,11 +29,24 @@ impl Telegram {
             tracing::debug!(update = update.id.0, "update seen already; dropped");
             return;
         }
+        self.handle_recorded(update, false);
+    }
+
+    /// Handles an update in a task of its own, and marks it done in the inbox at the end.
+    /// `recovered`: a dead process had taken it (see [`crate::core::recovered`]).
+    pub(super) fn handle_recorded(self: &Arc<Self>, update: Update, recovered: bool) {
         let received = Instant::now();
         let this = self.clone();
         let in_hand = self.load.hold();
+        let id = update.id.0;
         self.tasks.spawn(async move {
-            this.handle(update, received).await;
+            let handled = this.handle(update, received);
+            if recovered {
+                crate::core::recovered(handled).await;
+            } else {
+                handled.await;
+            }
+            this.done(id).await;
             drop(in_hand);
         });
     }

@@ -1,19 +1,17 @@
 //! `POST /telegram/webhook`: Telegram's secret header is checked (in constant time) before
 //! anything else; a body that does not parse is logged and acknowledged, so Telegram does
-//! not send it again and again; an update is handed on and acknowledged at once — unless too
-//! much work is waiting (`load`): then 503, and Telegram delivers it again later.
+//! not send it again and again; an update is recorded in the inbox, handed on and acknowledged
+//! — unless too much work is waiting (`load`): then 503, and Telegram delivers it again later.
 
 use std::sync::Arc;
 
+use super::{Telegram, inbox};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use secrecy::ExposeSecret;
-use teloxide::types::{Update, UpdateKind};
-
-use super::Telegram;
 
 pub const PATH: &str = "/telegram/webhook";
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -36,18 +34,23 @@ async fn receive(State(tg): State<Arc<Telegram>>, headers: HeaderMap, body: Byte
         // Too much work waiting: Telegram keeps the update and delivers it again later.
         return StatusCode::SERVICE_UNAVAILABLE;
     }
-    let mut update: Update = match serde_json::from_slice(&body) {
+    let update = match inbox::read(&body) {
         Ok(u) => u,
         Err(e) => {
             tracing::warn!(error = %e, bytes = body.len(), "a webhook body that is not a Telegram update; acknowledged and dropped");
             return StatusCode::OK;
         }
     };
-    if let UpdateKind::Error(raw) = &mut update.kind {
-        // teloxide leaves the unreadable part empty when it parses one update on its own.
-        *raw = serde_json::from_slice(&body).unwrap_or_default();
+    // Recorded before the 200: unrecorded, Telegram is asked to deliver it again.
+    match tg.record(&[(update.id.0, String::from_utf8_lossy(&body).into_owned())]).await {
+        Ok(fresh) if fresh.is_empty() => tracing::debug!(update = update.id.0, "update seen already; dropped"),
+        Ok(_) if tg.may_start() => tg.dispatch(update),
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "could not record an update; Telegram will deliver it again");
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
     }
-    tg.dispatch(update);
     StatusCode::OK
 }
 

@@ -25,6 +25,8 @@ telegram-slow-down = Bitte langsamer: Die Befehle kommen schneller, als Telegram
 discord-not-supported = Das wird nicht unterstützt.
 discord-only-you-see = Nur du siehst meine Antwort.
 discord-no-dm-for-form = Ich konnte keinen privaten Chat mit dir öffnen, um das Formular entgegenzunehmen; es wurde nichts getan. Bitte versuche es noch einmal.
+discord-repeat = Das wurde schon erledigt.
+discord-not-taken = Ich konnte das gerade nicht annehmen; es wurde nichts getan. Bitte versuche es gleich noch einmal.
 
 ## Discord: Formulare (Titel und Beschriftungen höchstens 45 Zeichen, Platzhalter höchstens 100).
 discord-form-key-title = Dein Clore-API-Schlüssel

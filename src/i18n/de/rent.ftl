@@ -52,6 +52,8 @@ rent-busy = Ein früherer Versuch, #{ $server } zu mieten, wird noch mit Clore a
 rent-busy-since = Ein früherer Versuch, #{ $server } zu mieten (um { $time }), wird noch mit Clore abgeglichen, deshalb habe ich nichts Neues gesendet. Das Ergebnis bekommst du in Kürze privat.
 rent-settled-made = Bestellung { $order } auf #{ $server } läuft; die Details habe ich dir privat geschickt.
 rent-settled-not-made = Dein Mietversuch für #{ $server } hat nicht geklappt; es wurde keine Bestellung angelegt.
+rent-interrupted = Das Mieten von #{ $server } wurde unterbrochen, bevor etwas an Clore ging: Es wurde keine Bestellung angelegt. Führe /rent erneut aus, wenn du ihn noch willst.
+rent-interrupted-made = Bestellung { $order } auf #{ $server } läuft; /orders zeigt, wie du sie erreichst.
 # Ein Satzteil nach „Autorent-Watch #3 (…): “, daher klein.
 rent-no-saved-login = du hast keinen gespeicherten SSH-Schlüssel und kein Passwort zum Anmelden, deshalb wurde nichts gemietet. Leg eins davon mit /settings sshkey="…" oder password=… fest.
 rent-cannot-send = Diese Bestellung kann so nicht gesendet werden ({ $why }). Es wurde keine Bestellung angelegt.

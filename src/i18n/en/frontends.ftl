@@ -25,6 +25,8 @@ telegram-slow-down = Slow down, please: commands are coming faster than Telegram
 discord-not-supported = That is not supported.
 discord-only-you-see = Only you can see my answer.
 discord-no-dm-for-form = I could not open a private chat with you to take the form; nothing was done. Please try again.
+discord-repeat = That was handled already.
+discord-not-taken = I could not take that just now; nothing was done. Please try again in a moment.
 
 ## Discord: forms (titles and labels at most 45 characters, placeholders at most 100).
 discord-form-key-title = Your Clore API key

@@ -52,6 +52,8 @@ rent-busy = An earlier attempt to rent #{ $server } is still being checked with 
 rent-busy-since = An earlier attempt to rent #{ $server } (from { $time }) is still being checked with Clore, so I sent nothing new. You'll get its outcome privately shortly.
 rent-settled-made = Order { $order } on #{ $server } is running; I sent you its details privately.
 rent-settled-not-made = Your rent of #{ $server } did not go through; no order was made.
+rent-interrupted = Renting #{ $server } was interrupted before anything was sent to Clore: no order was made. Run /rent again if you still want it.
+rent-interrupted-made = Order { $order } on #{ $server } is running; /orders shows how to reach it.
 # A clause after "Auto-rent watch #3: ", hence the small letter.
 rent-no-saved-login = you have no saved SSH key or password to log in with, so nothing was rented. Set one with /settings sshkey="…" or password=….
 rent-cannot-send = That order can't be sent ({ $why }). No order was made.
