@@ -3,8 +3,10 @@
 //! platforms' limits), a throwaway PostgreSQL, and **two** `clorebot run` processes on one
 //! database. Simulated users drive commands, presses, rents, cancels and watches on both
 //! platforms while the market moves, Clore misbehaves (code 1, 429 storms, 5xx, 10 s latency,
-//! malformed JSON, lost `create_order` replies) and a random bot process is killed with
-//! SIGKILL every minute and started again. Then it prints a table and fails if a line fails.
+//! malformed JSON, lost `create_order` replies) and a bot process is killed with SIGKILL
+//! every minute and started again: the one up longest (it holds the locks: it polls the
+//! market and Telegram and sends the alerts) at the first kill and every other one after, a
+//! random one at the others. Then it prints a table and fails if a line fails.
 //!
 //! ```text
 //! SOAK_MINUTES=10 SOAK_USERS=200 SOAK_SEED=1 cargo test --release --test soak -- --ignored --nocapture
@@ -109,8 +111,15 @@ impl Fleet {
         self.started.signal();
     }
 
-    /// SIGKILL, then started again.
-    fn kill_and_restart(&self, slot: usize) -> Duration {
+    /// The slot whose process has been up longest.
+    fn oldest(&self) -> usize {
+        let slots = self.slots.lock().unwrap();
+        let up = |i: usize| slots[i].as_ref().map_or(Duration::ZERO, |s| s.started.elapsed());
+        (0..slots.len()).max_by_key(|i| up(*i)).unwrap_or(0)
+    }
+
+    /// SIGKILL (started again with [`Fleet::start`]); how long it had lived.
+    fn kill(&self, slot: usize) -> Duration {
         let old = self.slots.lock().unwrap()[slot].take();
         let mut lived = Duration::ZERO;
         if let Some(mut s) = old {
@@ -119,7 +128,6 @@ impl Fleet {
             s.child.wait().unwrap();
             self.record_rss(slot, &s);
         }
-        self.start(slot);
         lived
     }
 
@@ -649,6 +657,56 @@ fn seen_messages(w: &World) -> HashMap<(String, String, String), usize> {
     seen
 }
 
+/// The moment of a kill in the database's clock, and the alerts then due and not yet
+/// delivered (to Telegram or Discord): (id, whether a sender had claimed it).
+struct OwedAtKill {
+    at: chrono::DateTime<chrono::Utc>,
+    alerts: Vec<(i64, bool)>,
+}
+
+async fn owed_at_kill(pool: &sqlx::PgPool) -> OwedAtKill {
+    let at = sqlx::query_scalar("SELECT now()").fetch_one(pool).await.unwrap();
+    let alerts = sqlx::query_as(
+        "SELECT id, COALESCE(claimed_until > now(), false) FROM outbox \
+         WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now() AND platform <> 'console'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    OwedAtKill { at, alerts }
+}
+
+/// How late alerts went out because of the kills, in seconds: the longest from a kill to the
+/// delivery of an alert owed then, and the longest from making to delivery of an alert made in
+/// the 20 s after a kill; with how many there were of each.
+async fn delays_after_kills(pool: &sqlx::PgPool, kills: &[OwedAtKill]) -> ((f64, usize), (f64, usize)) {
+    let (mut owed, mut made) = ((0.0f64, 0usize), (0.0f64, 0usize));
+    for k in kills {
+        let ids: Vec<i64> = k.alerts.iter().map(|a| a.0).collect();
+        let (longest, n): (Option<f64>, i64) = sqlx::query_as(
+            "SELECT EXTRACT(EPOCH FROM max(delivered_at - $1))::float8, count(*) FROM outbox \
+             WHERE id = ANY($2) AND failed_at IS NULL",
+        )
+        .bind(k.at)
+        .bind(&ids)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        owed = (owed.0.max(longest.unwrap_or(0.0)), owed.1 + n as usize);
+        let (longest, n): (Option<f64>, i64) = sqlx::query_as(
+            "SELECT EXTRACT(EPOCH FROM max(delivered_at - created_at))::float8, count(*) FROM outbox \
+             WHERE platform <> 'console' AND failed_at IS NULL \
+               AND created_at >= $1 AND created_at < $1 + interval '20 seconds'",
+        )
+        .bind(k.at)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        made = (made.0.max(longest.unwrap_or(0.0)), made.1 + n as usize);
+    }
+    (owed, made)
+}
+
 fn percentile(sorted: &[u64], p: f64) -> u64 {
     if sorted.is_empty() {
         return 0;
@@ -759,19 +817,24 @@ async fn soak() {
     let market = tokio::spawn(move_market(w.clone(), p.seed));
     let faults = tokio::spawn(inject_faults(w.clone()));
 
-    // Every minute a random process is killed and started again; RSS is sampled meanwhile.
+    // Every minute a process is killed and started again (every other time the one holding
+    // the locks, else a random one); RSS is sampled meanwhile.
     let mut rng = StdRng::seed_from_u64(p.seed);
     let mut kills = 0;
     let mut killed_at: Vec<Instant> = Vec::new();
+    let mut owed_at_kills: Vec<OwedAtKill> = Vec::new();
     let mut next_kill = Instant::now() + Duration::from_secs(60);
     while Instant::now() < w.deadline {
         fleet.sample_rss();
         if Instant::now() >= next_kill {
-            let slot = rng.random_range(0..2);
+            let slot = if kills % 2 == 0 { fleet.oldest() } else { rng.random_range(0..2) };
             let f = fleet.clone();
-            let lived = tokio::task::spawn_blocking(move || f.kill_and_restart(slot)).await.unwrap();
+            let lived = tokio::task::spawn_blocking(move || f.kill(slot)).await.unwrap();
             kills += 1;
             killed_at.push(Instant::now());
+            owed_at_kills.push(owed_at_kill(&pool).await);
+            let f = fleet.clone();
+            tokio::task::spawn_blocking(move || f.start(slot)).await.unwrap();
             println!(
                 "soak: {:>4.0} s: killed bot {slot} (up {:.0} s) and started it again",
                 began.elapsed().as_secs_f64(),
@@ -788,10 +851,11 @@ async fn soak() {
     control_delete_faults(&w.sim).await;
 
     // Drain: what is owed is delivered and every rent settles. An alert claimed by a killed
-    // process waits out its lease (5 minutes) before the other takes it.
+    // process goes out once the other has taken over sending (9 s after it took the lock).
     // The outbox and the intents are rows: looked at again every 3 s (sampling RSS too).
     let drain_began = Instant::now();
     let (mut owed, mut open) = (0i64, 0i64);
+    let mut alerts_drained = None;
     try_wait_for(Duration::from_secs(400), every(Duration::from_secs(3)), async || {
         fleet.sample_rss();
         (owed, open) = sqlx::query_as(
@@ -801,10 +865,17 @@ async fn soak() {
         .fetch_one(&pool)
         .await
         .unwrap();
+        if owed == 0 {
+            alerts_drained.get_or_insert(drain_began.elapsed());
+        }
         owed == 0 && open == 0
     })
     .await;
-    println!("soak: drained in {:.0} s ({owed} alerts owed, {open} rents open)", drain_began.elapsed().as_secs_f64());
+    println!(
+        "soak: drained in {:.0} s ({owed} alerts owed, {open} rents open; the alerts were out after {:.0} s)",
+        drain_began.elapsed().as_secs_f64(),
+        alerts_drained.unwrap_or_default().as_secs_f64()
+    );
     let f = fleet.clone();
     let exits = tokio::task::spawn_blocking(move || f.stop_all()).await.unwrap();
 
@@ -878,6 +949,22 @@ async fn soak() {
         // resend an interaction; Telegram resends the update, handled again). A few per kill.
         unanswered <= (kills as u64 + 1) * 10,
     ));
+
+    // Takeover: what a killed process owed goes out within 20 s of the kill (the bound is
+    // explained in docs/alerts.md, "Takeover"): alerts due then, claimed by it or not, and
+    // alerts made while the other process takes over.
+    let ((owed_late, owed_n), (made_late, made_n)) = delays_after_kills(&pool, &owed_at_kills).await;
+    let claimed_n: usize = owed_at_kills.iter().map(|k| k.alerts.iter().filter(|a| a.1).count()).sum();
+    lines.push((
+        "alerts after a kill".into(),
+        format!(
+            "longest delay {:.1} s: of {owed_n} alerts owed at a kill ({claimed_n} claimed), the last out {owed_late:.1} s after it; of {made_n} made in the 20 s after one, the slowest out in {made_late:.1} s",
+            owed_late.max(made_late)
+        ),
+        owed_late <= 20.0 && made_late <= 20.0,
+    ));
+    // Interactions and updates unanswered after a kill (0): the line goes here once the
+    // recorded inbox of Discord interactions and Telegram updates lands (issue 24, item 3).
 
     // Panics, and secrets: the bot tokens, any user's API key, any interaction token.
     let (mut panics, mut secrets_seen) = (0, 0);

@@ -281,37 +281,38 @@ async fn concurrent_claimers_never_take_the_same_outbox_row() {
     assert!(outbox::claim(&pool, Platform::Telegram, 10, Duration::from_secs(60)).await.unwrap().is_empty());
 }
 
-/// A sender that took over gives back what the previous one had claimed before it took
-/// over — and nothing claimed since.
+/// A sender that took over gives back what the previous senders had claimed — and nothing it
+/// claimed itself; meanwhile it leaves their chats alone, so each chat's alerts stay in order.
 #[tokio::test]
-async fn claims_taken_before_a_takeover_can_be_given_back() {
+async fn claims_of_a_previous_sender_can_be_given_back() {
     let pool = db().await;
     let lease = Duration::from_secs(300);
+    let alert = |i: usize, chat: usize| outbox::NewAlert {
+        dedup_key: format!("takeover:{i}"),
+        platform: Platform::Discord,
+        target_chat_id: Some(format!("13333333333333333{chat:02}")),
+        target_thread_id: None,
+        target_user: None,
+        payload: json!({ "text": format!("alert {i}") }),
+    };
     for i in 0..3 {
-        let a = outbox::NewAlert {
-            dedup_key: format!("takeover:{i}"),
-            platform: Platform::Discord,
-            target_chat_id: Some(format!("13333333333333333{i:02}")),
-            target_thread_id: None,
-            target_user: None,
-            payload: json!({ "text": format!("alert {i}") }),
-        };
-        outbox::enqueue(&pool, &a).await.unwrap();
+        outbox::enqueue(&pool, &alert(i, i)).await.unwrap();
     }
-    let dead = outbox::claim(&pool, Platform::Discord, 2, lease).await.unwrap();
-    assert_eq!(dead.len(), 2);
-    // The dead sender claimed them a second before the takeover.
-    outbox_ages(&pool, Duration::from_secs(1)).await;
-    let took_over: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&pool).await.unwrap();
-    let mine = outbox::claim(&pool, Platform::Discord, 1, lease).await.unwrap();
-    assert_eq!(mine.len(), 1);
+    let (dead, me) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let claimed = outbox::claim_for(&pool, Platform::Discord, None, 2, 1, lease, Some(dead)).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    // A later alert to a chat the dead sender holds one for waits; the third chat's goes.
+    outbox::enqueue(&pool, &alert(3, 0)).await.unwrap();
+    let mine = outbox::claim_for(&pool, Platform::Discord, None, 10, 3, lease, Some(me)).await.unwrap();
+    assert_eq!(mine.iter().map(|r| r.dedup_key.as_str()).collect::<Vec<_>>(), ["takeover:2"]);
     // Another platform's claims are not touched.
-    assert_eq!(outbox::release_claimed_before(&pool, Platform::Telegram, took_over, lease).await.unwrap(), 0);
-    assert_eq!(outbox::release_claimed_before(&pool, Platform::Discord, took_over, lease).await.unwrap(), 2);
-    let again = outbox::claim(&pool, Platform::Discord, 10, lease).await.unwrap();
-    let ids: HashSet<_> = again.iter().map(|r| r.id).collect();
-    assert_eq!(ids, dead.iter().map(|r| r.id).collect(), "the dead sender's two, not the new sender's own");
-    assert!(again.iter().all(|r| r.attempts == 1), "a claim given back is not counted as an attempt");
+    assert_eq!(outbox::release_claims_of_others(&pool, Platform::Telegram, me).await.unwrap(), 0);
+    assert_eq!(outbox::release_claims_of_others(&pool, Platform::Discord, me).await.unwrap(), 2);
+    let again = outbox::claim_for(&pool, Platform::Discord, None, 10, 3, lease, Some(me)).await.unwrap();
+    let keys: Vec<&str> = again.iter().map(|r| r.dedup_key.as_str()).collect();
+    assert_eq!(keys, ["takeover:0", "takeover:1", "takeover:3"], "the dead sender's two, then the chat's next");
+    assert!(again.iter().take(2).all(|r| r.attempts == 1), "a claim given back is not counted as an attempt");
+    assert_eq!(outbox::release_claims_of_others(&pool, Platform::Discord, me).await.unwrap(), 0, "its own stay");
 }
 
 #[tokio::test]

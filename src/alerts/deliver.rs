@@ -1,29 +1,44 @@
 //! Delivery: notifiers claim due alerts from the outbox, send them, and mark them delivered;
 //! a failed send is retried with backoff, and given up on after a while or when the platform
 //! says it can never succeed (the user blocked the bot, the chat is gone).
+//!
+//! A platform's alerts leave one process at a time, the holder of its delivery lock
+//! ([`run_elected`]; with Telegram long polling, the poller: [`run_chosen`]). Its claims are
+//! bound to its hold of the lock, not to a fixed wait: it starts no claim and no send once its
+//! hold is no longer confirmed ([`crate::store::HOLD`] after the last confirmation), and every
+//! send ends within [`SEND_WITHIN`]; so the process that takes the lock over gives back the
+//! claims of the one before [`TAKEOVER_WAIT`] later, and sends them.
 
 use std::time::Duration;
 
 use sqlx::PgPool;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::message;
 use crate::domain::ChatKind;
 use crate::notify::{Notifier, SendError, Target};
 use crate::store::users;
-use crate::store::{outbox, platform_sends};
+use crate::store::{HOLD, Holding, outbox, platform_sends};
 
 /// How often a sender looks for due alerts when the last round left none waiting.
 pub const EVERY: Duration = Duration::from_secs(1);
 /// Alerts claimed per round; a round's sends finish well inside the lease.
 const BATCH: i64 = 20;
-/// A claim lasts this long; a notifier that dies mid-send gives its alerts back after it.
-const LEASE: Duration = Duration::from_secs(300);
-/// A round starts sends for this long after its claim; what a chat has left then (a group
-/// over its 20 messages a minute) goes back to the outbox for the next round. A send started
-/// in time ends well inside the lease — a platform's limiter holds one back a minute at most
-/// — so no other notifier takes over an alert that is still being sent.
-const SENDING_FOR: Duration = Duration::from_secs(60);
+/// A claim lasts this long unless given back sooner: a round ends within [`SENDING_FOR`] and a
+/// send (and the writes after it), so a claim still held after a minute is a dead sender's
+/// (one that was not elected; an elected sender's are given back by its successor).
+const LEASE: Duration = Duration::from_secs(60);
+/// A round starts sends for this long after its claim; what a chat has left then (a private
+/// chat's third alert behind two slow ones) goes back to the outbox for the next round.
+const SENDING_FOR: Duration = Duration::from_secs(10);
+/// A send that has not ended after this is given up on and counts as a failed attempt, tried
+/// again later: it may have gone out, as when the network fails mid-request. The bound lets a
+/// process taking over know when the one before can no longer be sending ([`TAKEOVER_WAIT`]).
+/// A platform's limiter (Telegram's send queue, Discord's 50 a second) holds an alert a second
+/// at most — a chat's own limit is checked before, as [`SendError::Later`] — and a request
+/// answers in milliseconds, so only a platform (or network) in trouble reaches it.
+pub const SEND_WITHIN: Duration = Duration::from_secs(5);
 /// Attempts before an alert is given up on.
 const MAX_ATTEMPTS: i32 = 8;
 /// Retry delays double from this, up to `MAX_DELAY`.
@@ -59,10 +74,26 @@ enum Then {
 
 /// One round: claim, send, record. Returns how many were delivered.
 pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<usize> {
+    round(pool, n, None).await
+}
+
+/// As [`deliver_once`], by the holder of a delivery lock: claims as its tenure, claims nothing
+/// and starts no send once `holding` is no longer confirmed, and gives back what it did not
+/// send then.
+pub async fn deliver_held<N: Notifier>(pool: &PgPool, n: &N, holding: &Holding) -> anyhow::Result<usize> {
+    round(pool, n, Some(holding)).await
+}
+
+async fn round<N: Notifier>(pool: &PgPool, n: &N, holding: Option<&Holding>) -> anyhow::Result<usize> {
     use futures_util::StreamExt;
+    let may_send = || holding.is_none_or(Holding::holds);
+    if !may_send() {
+        return Ok(0);
+    }
     let scope = n.scope();
-    let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, PER_CHAT, LEASE).await?;
-    let claimed = std::time::Instant::now();
+    let claimer = holding.map(Holding::id);
+    let rows = outbox::claim_for(pool, n.platform(), scope.as_ref(), BATCH, PER_CHAT, LEASE, claimer).await?;
+    let claimed = Instant::now();
     // Rows come oldest first; grouping keeps that order within each chat.
     let mut chats: Vec<(String, Vec<outbox::OutboxRow>)> = Vec::new();
     for row in rows {
@@ -78,11 +109,13 @@ pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<u
             let mut rows = rows.into_iter();
             let mut then = Then::Go;
             let sent = async {
-                for row in rows.by_ref() {
+                // No send starts once the hold is past its confirmation.
+                while may_send() && claimed.elapsed() <= SENDING_FOR {
+                    let Some(row) = rows.next() else { break };
                     let (d, next) = deliver_row(pool, n, row).await?;
                     delivered += d;
                     then = next;
-                    if !matches!(then, Then::Go) || claimed.elapsed() > SENDING_FOR {
+                    if !matches!(then, Then::Go) {
                         break;
                     }
                 }
@@ -121,7 +154,11 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
         user: row.target_user_id,
         user_platform_id: row.target_user_platform_id.clone(),
     };
-    match n.send(&target, &reply).await {
+    let sent = tokio::time::timeout(SEND_WITHIN, n.send(&target, &reply)).await.unwrap_or_else(|_| {
+        tracing::warn!(alert = %row.id, "an alert's send did not end in time; it is tried again (it may have gone out)");
+        Err(SendError::retry(format!("the send did not end within {} s; it may have gone out", SEND_WITHIN.as_secs())))
+    });
+    match sent {
         Ok(()) => {
             outbox::mark_delivered(pool, row.id).await?;
             metrics::counter!("clorebot_alerts_delivered_total", "platform" => row.platform.as_str()).increment(1);
@@ -186,28 +223,40 @@ pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration, stop: Cancell
     }
 }
 
-/// How often a process not chosen to deliver a platform's alerts tries to take over, and
-/// how often the chosen one checks that it still is.
-const TAKE_OVER_EVERY: Duration = Duration::from_secs(5);
-/// After taking over, alerts the previous sender had claimed are taken back this long later
-/// rather than when their 5-minute lease ends: by then a sender that lost the lock but lives
-/// on (cut off from the database) has noticed (within [`TAKE_OVER_EVERY`]) and ended the sends
-/// it had started — started within [`SENDING_FOR`], held by a platform limiter a minute at
-/// most, then bounded by the request timeout and, for the later parts of a split Discord
-/// alert, their own limit: 5 + 60 + 60 + 15 + 30 s, and some to spare.
-const RECLAIM_AFTER: Duration = Duration::from_secs(180);
+/// How often a process not chosen to deliver a platform's alerts tries to take over (the
+/// chosen one confirms its hold every [`crate::store::CONFIRM_EVERY`]).
+pub const TAKE_OVER_EVERY: Duration = Duration::from_secs(1);
+/// Time beyond a send's own bound for its outcome to be written, and for the two processes'
+/// clocks to differ in pace.
+const MARGIN: Duration = Duration::from_secs(2);
+/// After taking over, the claims of the sender this process replaced are given back this long
+/// after the lock was taken: by then that sender, dead or cut off, can no longer be sending.
+/// It lost the lock before this process took it, so its hold ran out at most [`HOLD`] (2 s)
+/// after the takeover and no send of it started later; the last one it started ended within
+/// [`SEND_WITHIN`] (5 s) of its start; and [`MARGIN`] (2 s) is left for recording that send.
+/// 2 + 5 + 2 = 9 s.
+///
+/// An alert a killed sender had claimed therefore goes out within [`TAKE_OVER_EVERY`] (1 s,
+/// to take the free lock: a killed process's session ends with its connection) + 9 s + one
+/// send (5 s at most, milliseconds normally) = 15 s of the kill. Alerts it had sent before
+/// it died and not yet marked delivered are sent again: without an idempotency key on either
+/// platform, those few are the honest limit.
+pub const TAKEOVER_WAIT: Duration = HOLD.saturating_add(SEND_WITHIN).saturating_add(MARGIN);
+const _: () = assert!(TAKE_OVER_EVERY.as_secs() + TAKEOVER_WAIT.as_secs() + SEND_WITHIN.as_secs() <= 20);
+
 /// As [`run`], in one process at a time: the one holding the advisory lock `lock`; the
 /// others take over within [`TAKE_OVER_EVERY`] when it goes. A platform's limits count per
 /// bot, not per process (Telegram's 30 a second and 1 a second per chat, Discord's 50 a
 /// second), and one chat's alerts stay in order, only if one process sends them. Alerts a
-/// dead process had claimed are sent [`RECLAIM_AFTER`] the takeover.
+/// dead process had claimed are sent [`TAKEOVER_WAIT`] after the takeover.
 pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duration, lock: i64, stop: CancellationToken) {
     let what = format!("sends the {} alerts", n.platform().as_str());
-    let held = crate::store::while_holding(&pool, lock, TAKE_OVER_EVERY, &what, &stop, |chosen| {
+    let held = crate::store::while_holding(&pool, lock, TAKE_OVER_EVERY, &what, &stop, |holding| {
         let (pool, n) = (pool.clone(), n.clone());
         async move {
-            // A lost lock ends delivery after its current round, never in a send.
-            tokio::join!(run_chosen(pool.clone(), n.clone(), every, chosen.clone()), reclaim(&pool, &n, &chosen));
+            // A lost lock ends delivery after its current round; no send starts once the
+            // hold is not confirmed.
+            run_chosen(pool, n, every, holding).await;
             Ok(())
         }
     });
@@ -216,25 +265,50 @@ pub async fn run_elected<N: Notifier + Clone>(pool: PgPool, n: N, every: Duratio
     }
 }
 
-/// Delivery by the process just chosen: readied by [`take_over`], then [`run`] until `chosen`
-/// is cancelled.
-pub async fn run_chosen<N: Notifier>(pool: PgPool, n: N, every: Duration, chosen: CancellationToken) {
+/// Delivery by the process just chosen (`holding` its lock): readied by [`take_over`], then
+/// rounds as [`run`]'s (claimed as this tenure, none started past the hold's confirmation)
+/// until `holding`'s token is cancelled; [`TAKEOVER_WAIT`] after the lock was taken, the
+/// claims of the sender before go back to the outbox and out.
+pub async fn run_chosen<N: Notifier>(pool: PgPool, n: N, every: Duration, holding: Holding) {
     take_over(&pool, &n).await;
-    run(pool, n, every, chosen).await;
+    let stop = holding.token();
+    let reclaim_at = holding.since() + TAKEOVER_WAIT;
+    let mut reclaimed = false;
+    while !stop.is_cancelled() {
+        if !reclaimed && Instant::now() >= reclaim_at {
+            reclaimed = reclaim(&pool, &n, &holding).await;
+        }
+        let pause = match deliver_held(&pool, &n, &holding).await {
+            Ok(k) if k as i64 >= BATCH => Duration::ZERO,
+            Ok(_) => every,
+            Err(e) => {
+                tracing::warn!(error = %e, "alert delivery round failed");
+                every.max(Duration::from_secs(5))
+            }
+        };
+        // The claims to give back are given back on time, not a round later.
+        let now = Instant::now();
+        let pause = if reclaimed || now >= reclaim_at { pause } else { pause.min(reclaim_at - now) };
+        let _ = tokio::time::timeout(pause, stop.cancelled()).await;
+    }
 }
 
-/// [`RECLAIM_AFTER`] a takeover, gives back the claims taken before it (by the sender this
-/// process replaced) — unless `chosen` is cancelled first.
-async fn reclaim<N: Notifier>(pool: &PgPool, n: &N, chosen: &CancellationToken) {
-    let took_over: Option<chrono::DateTime<chrono::Utc>> = crate::store::now(pool).await.ok();
-    tokio::select! {
-        _ = chosen.cancelled() => {}
-        _ = tokio::time::sleep(RECLAIM_AFTER) => if let Some(at) = took_over {
-            match outbox::release_claimed_before(pool, n.platform(), at, LEASE).await {
-                Ok(0) => {}
-                Ok(k) => tracing::info!(alerts = k, "alerts the previous sender had claimed go out now"),
-                Err(e) => tracing::warn!(error = %e, "could not take back the previous sender's claims"),
-            }
+/// Gives back the claims of every tenure but `holding`'s (the sender this process replaced),
+/// while this process still holds the lock. Whether that is done (tried again next round if
+/// the database failed).
+async fn reclaim<N: Notifier>(pool: &PgPool, n: &N, holding: &Holding) -> bool {
+    if !holding.holds() {
+        return false;
+    }
+    match outbox::release_claims_of_others(pool, n.platform(), holding.id()).await {
+        Ok(0) => true,
+        Ok(k) => {
+            tracing::info!(alerts = k, "alerts the previous sender had claimed go out now");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not take back the previous sender's claims");
+            false
         }
     }
 }

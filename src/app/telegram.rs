@@ -16,10 +16,10 @@ use crate::frontends::telegram::Telegram;
 use crate::notify::record;
 use crate::store;
 
-/// The advisory lock of the process that long-polls ("tgpoll" in ASCII), and how often the
-/// others look whether it is free (and the poller whether it still holds it).
-const POLL_LOCK: i64 = 0x7467_706f_6c6c;
-const LOCK_RETRY: Duration = Duration::from_secs(5);
+/// The advisory lock of the process that long-polls ("tgpoll" in ASCII). The others look
+/// whether it is free as often as alert senders do ([`deliver::TAKE_OVER_EVERY`]): the poller
+/// sends the alerts, and a dead one's are sent again within seconds.
+pub const POLL_LOCK: i64 = 0x7467_706f_6c6c;
 /// With a webhook, the replica holding this lock sends the alerts ("tgalrt").
 pub const DELIVERY_LOCK: i64 = 0x7467_616c_7274;
 /// A poller that just died may have answered a chat a moment ago: this passes before a new
@@ -56,7 +56,8 @@ async fn poll_when_chosen(
     send_alerts: bool,
     stop: &CancellationToken,
 ) -> anyhow::Result<()> {
-    store::while_holding(pool, POLL_LOCK, LOCK_RETRY, "polls Telegram", stop, |chosen| async move {
+    store::while_holding(pool, POLL_LOCK, deliver::TAKE_OVER_EVERY, "polls Telegram", stop, |holding| async move {
+        let chosen = holding.token().clone();
         tokio::select! {
             _ = chosen.cancelled() => {}
             _ = tokio::time::sleep(TAKEOVER_PAUSE) => {}
@@ -66,10 +67,12 @@ async fn poll_when_chosen(
             Ok(recent) => tg.sender.taking_over(&recent),
             Err(e) => tracing::warn!(error = %e, "could not read what was sent to Telegram lately"),
         }
-        // Alerts are sent while this process polls, and stop (after their round) when it stops.
+        // Alerts are sent while this process polls (none starts once its hold of the lock is
+        // not confirmed), and stop (after their round) when it stops; the previous poller's
+        // claims go out `deliver::TAKEOVER_WAIT` after the lock was taken.
         let deliver = async {
             if send_alerts {
-                deliver::run_chosen(pool.clone(), tg.notifier(), deliver::EVERY, chosen.clone()).await;
+                deliver::run_chosen(pool.clone(), tg.notifier(), deliver::EVERY, holding.clone()).await;
             }
         };
         let poll = async {

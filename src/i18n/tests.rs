@@ -296,6 +296,8 @@ const INTERNAL: &[(&str, &str)] = &[
     ("domain/money.rs", "unknown currency `{}`; use usd, clore or btc"),
     ("core/mod.rs", "could not ask the platform whether the caller is an admin"),
     ("alerts/deliver.rs", "sends the {} alerts"),
+    // An alert's stored reason for a retry: a send cut off after its bound.
+    ("alerts/deliver.rs", "the send did not end within {} s; it may have gone out"),
     ("alerts/mod.rs", "the poll"),
     ("alerts/mod.rs", "{what} poll failed; backing off"),
     ("alerts/accounts/mod.rs", "the account poll failed; trying again shortly"),

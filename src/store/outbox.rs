@@ -3,7 +3,8 @@
 //! Writers enqueue in the transaction of the state change that caused the alert, under a
 //! dedup key (a repeat is a no-op). Notifiers `claim` due rows with `FOR UPDATE SKIP LOCKED`
 //! and a lease: a claimed row is invisible to other claimers until delivered, retried later,
-//! or its lease runs out (its notifier died mid-send and another may take it over).
+//! given back by a sender that took over from its claimer ([`release_claims_of_others`]), or
+//! its lease runs out (its notifier died mid-send and another may take it over).
 
 use std::time::Duration;
 
@@ -88,11 +89,14 @@ pub async fn claim(
     limit: i64,
     lease: Duration,
 ) -> sqlx::Result<Vec<OutboxRow>> {
-    claim_for(ex, platform, None, limit, limit, lease).await
+    claim_for(ex, platform, None, limit, limit, lease, None).await
 }
 
 /// As [`claim`], only for alerts within `scope`, and at most `per_chat` to any one chat (the
-/// oldest of each).
+/// oldest of each), claimed as `claimer` (an elected sender's tenure; see
+/// [`release_claims_of_others`]). A chat with an alert still claimed by another tenure (a
+/// sender this one took over from) is left alone until that claim is given back, so a chat's
+/// alerts go out in order across a takeover.
 pub async fn claim_for(
     ex: impl PgExecutor<'_>,
     platform: Platform,
@@ -100,23 +104,30 @@ pub async fn claim_for(
     limit: i64,
     per_chat: i64,
     lease: Duration,
+    claimer: Option<uuid::Uuid>,
 ) -> sqlx::Result<Vec<OutboxRow>> {
     // Candidates are locked (skipping rows another claimer holds); of those, each chat's
     // oldest `per_chat` are taken. Candidates not taken are unlocked when the statement ends.
     sqlx::query_as!(
         OutboxRow,
-        r#"UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1
+        r#"UPDATE outbox SET claimed_until = now() + make_interval(secs => $3), attempts = attempts + 1, claimed_by = $7
          WHERE id IN (
            SELECT id FROM (
              SELECT id, row_number() OVER (
                       PARTITION BY COALESCE(target_chat_id, 'user:' || target_user_id::text) ORDER BY id) AS nth
              FROM (
-               SELECT id, target_chat_id, target_user_id FROM outbox
+               SELECT id, target_chat_id, target_user_id FROM outbox o
                WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
                  AND (claimed_until IS NULL OR claimed_until < now())
                  AND ($4::text[] IS NULL OR target_chat_id = ANY($4)
                       OR (target_chat_id IS NULL AND EXISTS (
                             SELECT 1 FROM users u WHERE u.id = target_user_id AND u.platform = $1 AND u.platform_user_id = ANY($5))))
+                 AND ($7::uuid IS NULL OR NOT EXISTS (
+                       SELECT 1 FROM outbox h
+                       WHERE h.platform = $1 AND h.delivered_at IS NULL AND h.failed_at IS NULL
+                         AND h.claimed_until > now() AND h.claimed_by IS DISTINCT FROM $7
+                         AND COALESCE(h.target_chat_id, 'user:' || h.target_user_id::text)
+                             = COALESCE(o.target_chat_id, 'user:' || o.target_user_id::text)))
                ORDER BY id LIMIT $2::int8 * 10 FOR UPDATE SKIP LOCKED) candidates
            ) ranked
            WHERE nth <= $6 ORDER BY id LIMIT $2::int8)
@@ -130,6 +141,7 @@ pub async fn claim_for(
         scope.map(|s| &s.chats[..]),
         scope.map(|s| &s.users[..]),
         per_chat,
+        claimer,
     )
     .fetch_all(ex)
     .await
@@ -175,22 +187,21 @@ pub async fn release(ex: impl PgExecutor<'_>, ids: &[OutboxId], after: Duration)
     Ok(())
 }
 
-/// Gives back the claims on `platform`'s alerts taken before `before` (by a process that no
-/// longer sends them; see `deliver::run_elected`): they go out again without waiting out
-/// their `lease`. Returns how many.
-pub async fn release_claimed_before(
+/// Gives back the claims on `platform`'s undelivered alerts held by any claimer but `me` (the
+/// sender this one took over from, once it can no longer be sending; see
+/// `deliver::TAKEOVER_WAIT`): they go out again without waiting out their lease, and the claim
+/// does not count as an attempt. Returns how many.
+pub async fn release_claims_of_others(
     ex: impl PgExecutor<'_>,
     platform: Platform,
-    before: chrono::DateTime<chrono::Utc>,
-    lease: Duration,
+    me: uuid::Uuid,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query!(
-        "UPDATE outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0)
+        "UPDATE outbox SET claimed_until = NULL, claimed_by = NULL, attempts = greatest(attempts - 1, 0)
          WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL
-           AND claimed_until > now() AND claimed_until - make_interval(secs => $3) < $2",
+           AND claimed_until > now() AND claimed_by IS DISTINCT FROM $2",
         platform.as_str(),
-        before,
-        lease.as_secs_f64(),
+        me,
     )
     .execute(ex)
     .await?;

@@ -58,15 +58,17 @@ pub struct TelegramNotifier {
     pub(super) core: Arc<Core>,
 }
 
-/// An alert is sent only when all its parts can be out within this (a group's 20 a minute,
-/// answers waiting ahead of it); otherwise it waits in the outbox for as long as the chat
-/// needs, and the delivery round goes on.
-const ALERT_ROOM: Duration = Duration::from_secs(4);
-/// The longest an alert's first part waits for its turn (answers overtaking it meanwhile);
-/// the delivery loop bounds a whole send at a few seconds.
-const ALERT_WAIT: Duration = Duration::from_secs(6);
+/// An alert is sent only when all its parts can be out within this of what they would take in
+/// an idle chat (a group's 20 a minute, answers waiting ahead of it); otherwise it waits in the
+/// outbox for as long as the chat needs, and the delivery round goes on. Together with
+/// [`ALERT_WAIT`] and [`ALERT_PATIENCE`] it keeps a one- or two-part alert well inside the
+/// delivery loop's bound on a send (`deliver::SEND_WITHIN`, 5 s), which a takeover's wait
+/// counts on.
+const ALERT_ROOM: Duration = Duration::from_secs(2);
+/// The longest an alert's first part waits for its turn (answers overtaking it meanwhile).
+const ALERT_WAIT: Duration = Duration::from_secs(2);
 /// The longest 429 an alert waits out in line; a longer one sends it back to the outbox.
-const ALERT_PATIENCE: Duration = Duration::from_secs(2);
+const ALERT_PATIENCE: Duration = Duration::from_secs(1);
 
 impl Notifier for TelegramNotifier {
     fn platform(&self) -> Platform {
@@ -92,8 +94,11 @@ impl Notifier for TelegramNotifier {
         let place = Place { chat, thread };
         // A long alert is several messages, each counted against the chat's limits.
         let parts = render::messages(reply, render::MESSAGE_MAX).len() + usize::from(reply.image.is_some());
+        // Parts follow each other a second apart even in an idle chat: only the wait beyond
+        // that counts, so a long alert is not kept back for ever.
+        let idle = Duration::from_secs(parts.saturating_sub(1) as u64);
         let room = self.sender.schedule.room(place.lane(), parts);
-        if room > ALERT_ROOM {
+        if room.saturating_sub(idle) > ALERT_ROOM {
             return Err(SendError::Later { after: room });
         }
         let Ok(first) = tokio::time::timeout(ALERT_WAIT, self.sender.schedule.turn(place.lane(), Class::Alert)).await
