@@ -72,23 +72,38 @@ enum Then {
     Wait(Duration),
 }
 
+/// What a round did: how many it delivered, and how soon a chat of it has more to send — at
+/// once (it sent its whole share and may have a backlog) or when its limit leaves room.
+struct Round {
+    delivered: usize,
+    again_in: Option<Duration>,
+}
+
+impl Round {
+    /// The pause before the next round: none while the rounds are full, else until a chat of
+    /// this round can go on, `every` at most.
+    fn pause(&self, every: Duration) -> Duration {
+        if self.delivered as i64 >= BATCH { Duration::ZERO } else { self.again_in.map_or(every, |a| a.min(every)) }
+    }
+}
+
 /// One round: claim, send, record. Returns how many were delivered.
 pub async fn deliver_once<N: Notifier>(pool: &PgPool, n: &N) -> anyhow::Result<usize> {
-    round(pool, n, None).await
+    Ok(round(pool, n, None).await?.delivered)
 }
 
 /// As [`deliver_once`], by the holder of a delivery lock: claims as its tenure, claims nothing
 /// and starts no send once `holding` is no longer confirmed, and gives back what it did not
 /// send then.
 pub async fn deliver_held<N: Notifier>(pool: &PgPool, n: &N, holding: &Holding) -> anyhow::Result<usize> {
-    round(pool, n, Some(holding)).await
+    Ok(round(pool, n, Some(holding)).await?.delivered)
 }
 
-async fn round<N: Notifier>(pool: &PgPool, n: &N, holding: Option<&Holding>) -> anyhow::Result<usize> {
+async fn round<N: Notifier>(pool: &PgPool, n: &N, holding: Option<&Holding>) -> anyhow::Result<Round> {
     use futures_util::StreamExt;
     let may_send = || holding.is_none_or(Holding::holds);
     if !may_send() {
-        return Ok(0);
+        return Ok(Round { delivered: 0, again_in: None });
     }
     let scope = n.scope();
     let claimer = holding.map(Holding::id);
@@ -106,6 +121,7 @@ async fn round<N: Notifier>(pool: &PgPool, n: &N, holding: Option<&Holding>) -> 
     let per_chat = futures_util::stream::iter(chats)
         .map(|(_, rows)| async move {
             let mut delivered = 0;
+            let share = rows.len() as i64 >= PER_CHAT;
             let mut rows = rows.into_iter();
             let mut then = Then::Go;
             let sent = async {
@@ -131,16 +147,28 @@ async fn round<N: Notifier>(pool: &PgPool, n: &N, holding: Option<&Holding>) -> 
                     Then::Go => outbox::release(pool, &left, Duration::ZERO).await?,
                 }
             }
-            sent.map(|()| delivered)
+            // A chat that sent its whole share may have more waiting; one its limit holds
+            // back can go on when the limit says.
+            let again_in = match then {
+                Then::Wait(after) => Some(after),
+                Then::Go if share && left.is_empty() => Some(Duration::ZERO),
+                _ => None,
+            };
+            sent.map(|()| (delivered, again_in))
         })
         .buffer_unordered(CHATS_AT_ONCE)
         .collect::<Vec<_>>()
         .await;
-    let mut delivered = 0;
+    let mut done = Round { delivered: 0, again_in: None };
     for r in per_chat {
-        delivered += r?;
+        let (delivered, again_in) = r?;
+        done.delivered += delivered;
+        done.again_in = match (done.again_in, again_in) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
-    Ok(delivered)
+    Ok(done)
 }
 
 /// Sends one claimed alert and records the outcome: 1 if it was delivered, and what the
@@ -211,9 +239,8 @@ async fn deliver_row<N: Notifier>(pool: &PgPool, n: &N, row: outbox::OutboxRow) 
 /// under way finishes first.
 pub async fn run<N: Notifier>(pool: PgPool, n: N, every: Duration, stop: CancellationToken) {
     while !stop.is_cancelled() {
-        let pause = match deliver_once(&pool, &n).await {
-            Ok(k) if k as i64 >= BATCH => Duration::ZERO,
-            Ok(_) => every,
+        let pause = match round(&pool, &n, None).await {
+            Ok(r) => r.pause(every),
             Err(e) => {
                 tracing::warn!(error = %e, "alert delivery round failed");
                 every.max(Duration::from_secs(5))
@@ -278,9 +305,8 @@ pub async fn run_chosen<N: Notifier>(pool: PgPool, n: N, every: Duration, holdin
         if !reclaimed && Instant::now() >= reclaim_at {
             reclaimed = reclaim(&pool, &n, &holding).await;
         }
-        let pause = match deliver_held(&pool, &n, &holding).await {
-            Ok(k) if k as i64 >= BATCH => Duration::ZERO,
-            Ok(_) => every,
+        let pause = match round(&pool, &n, Some(&holding)).await {
+            Ok(r) => r.pause(every),
             Err(e) => {
                 tracing::warn!(error = %e, "alert delivery round failed");
                 every.max(Duration::from_secs(5))
