@@ -391,3 +391,26 @@ async fn only_a_dead_owners_unfinished_items_are_taken_over_and_by_one_taker() {
     sqlx::query("UPDATE inbox SET done_at = now() - interval '16 minutes'").execute(&pool).await.unwrap();
     assert_eq!(inbox::prune(&pool).await.unwrap(), 1);
 }
+
+/// The writer on the answer path: interactions arriving together are written together, each
+/// told whether it is new — and one id arriving twice at once (a replay racing the original)
+/// is new only once.
+#[tokio::test]
+async fn the_recorder_writes_what_comes_together_and_a_racing_repeat_is_new_once() {
+    use clorebot::domain::Platform;
+    use clorebot::store::inbox::Item;
+    use clorebot::store::inbox_writer::Recorder;
+    let pool = db().await;
+    let recorder = Recorder::start(&pool, std::sync::Arc::new(ring(&[(1, 11)])));
+    let owner = uuid::Uuid::new_v4();
+    let body = r#"{"type":2,"id":"1","token":"secret-token"}"#;
+    let item = |id: i64| Item { platform: Platform::Discord, bot: 1010, id, body };
+    // 100 distinct ids and, among them, id 7 three times at once.
+    let ids: Vec<i64> = (0..100).chain([7, 7]).collect();
+    let told = futures_util::future::join_all(ids.iter().map(|id| recorder.record(owner, item(*id)))).await;
+    let new: Vec<bool> = told.into_iter().map(Result::unwrap).collect();
+    assert_eq!(new.iter().filter(|n| **n).count(), 100, "each id is new once");
+    assert!(!recorder.record(owner, item(42)).await.unwrap(), "recorded before");
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox").fetch_one(&pool).await.unwrap();
+    assert_eq!(rows, 100);
+}

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod crypto;
 pub mod history;
 pub mod inbox;
+pub mod inbox_writer;
 pub mod intents;
 pub mod orders;
 pub mod outbox;

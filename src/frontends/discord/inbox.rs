@@ -17,6 +17,7 @@ use super::interactions::{Work, ephemeral_text};
 use crate::domain::Platform;
 use crate::i18n;
 use crate::store::inbox::{self, Item};
+use crate::store::inbox_writer;
 use crate::t;
 
 /// An interaction token lives 15 minutes: an older interaction cannot be finished.
@@ -82,7 +83,8 @@ impl Discord {
         };
         let deps = &self.core.deps;
         let item = Item { platform: Platform::Discord, bot: key.bot, id: key.id, body: &body };
-        let repeat = match inbox::record(&deps.pool, &deps.keyring, deps.process.id(), item).await {
+        let recorder = self.recorder.get_or_init(|| inbox_writer::Recorder::start(&deps.pool, deps.keyring.clone()));
+        let repeat = match recorder.record(deps.process.id(), item).await {
             Ok(true) => return (answer, Some((key, work))),
             Ok(false) => {
                 tracing::info!(interaction = key.id, "an interaction id seen before; not run again");

@@ -53,6 +53,8 @@ pub struct Discord {
     verifier: Option<verify::Verifier>,
     /// Interactions being finished after their first answer: shutdown lets them end.
     tasks: TaskTracker,
+    /// Writes interactions to the inbox (started with the first one).
+    recorder: std::sync::OnceLock<crate::store::inbox_writer::Recorder>,
 }
 
 impl Discord {
@@ -62,7 +64,7 @@ impl Discord {
             Some(k) => Some(verify::Verifier::from_hex(k).map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY {e}"))?),
             None => None,
         };
-        Ok(Arc::new(Discord { core, http, verifier, tasks: TaskTracker::new() }))
+        Ok(Arc::new(Discord { core, http, verifier, tasks: TaskTracker::new(), recorder: Default::default() }))
     }
 
     /// `POST /discord/interactions`, when the application's public key is configured.
