@@ -27,32 +27,8 @@ const BOB: i64 = 5964236329;
 const CAT: i64 = 729497414;
 const TEAM: i64 = -1001293752024;
 
-/// Our side's limits for the fake's: Telegram's own, or raised alike for tests about
-/// something else than throughput.
-fn our_limits(l: Limits) -> clorebot::notify::schedule::Limits {
-    use clorebot::notify::schedule::{Limits as Ours, Rate};
-    if l.overall_per_sec == Limits::TELEGRAM.overall_per_sec {
-        clorebot::config::telegram_limits()
-    } else {
-        let second = Duration::from_secs(1);
-        Ours {
-            per_chat: Rate::new(l.per_chat_per_sec as u32, second),
-            per_group: Some(Rate::new(l.per_group_per_min as u32, Duration::from_secs(60))),
-            overall: Rate::new(l.overall_per_sec as u32, second),
-        }
-    }
-}
-
 fn tg_config(fake: &FakeTelegram, limits: Limits, webhook: Option<&str>) -> TelegramConfig {
-    TelegramConfig {
-        token: SecretString::from(fake::TOKEN),
-        api_url: url::Url::parse(&fake.url()).unwrap(),
-        webhook_url: webhook.map(|u| url::Url::parse(u).unwrap()),
-        webhook_secret: SecretString::from("hook-Secret_123"),
-        limits: our_limits(limits),
-        max_waiting: clorebot::config::MAX_WAITING,
-        poll_timeout: Duration::from_secs(2),
-    }
+    fake::bot_config(fake, limits, clorebot::config::MAX_WAITING, webhook)
 }
 
 /// A bot on the simulator, long polling the fake Telegram.

@@ -17,13 +17,11 @@ use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
 use clorebot::domain::Platform;
 use clorebot::frontends::telegram::{Place, Telegram};
-use clorebot::notify::schedule::{Limits as Ours, Rate};
 use clorebot::notify::{Notifier, SendError, Target};
 use clorebot::store::outbox::{self, NewAlert};
 use clorebot::store::platform_sends;
 use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
 use common::*;
-use secrecy::SecretString;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -34,25 +32,8 @@ const NEAR_2_52: i64 = (1 << 52) - 3;
 const SUPERGROUP: i64 = -1_009_876_543_210;
 const SLOW_DOWN: &str = "Slow down, please";
 
-fn ours(l: Limits) -> Ours {
-    let second = Duration::from_secs(1);
-    Ours {
-        per_chat: Rate::new(l.per_chat_per_sec as u32, second),
-        per_group: Some(Rate::new(l.per_group_per_min as u32, Duration::from_secs(60))),
-        overall: Rate::new(l.overall_per_sec as u32, second),
-    }
-}
-
 fn config(fake: &FakeTelegram, limits: Limits, max_waiting: usize, webhook: Option<&str>) -> TelegramConfig {
-    TelegramConfig {
-        token: SecretString::from(fake::TOKEN),
-        api_url: url::Url::parse(&fake.url()).unwrap(),
-        webhook_url: webhook.map(|u| url::Url::parse(u).unwrap()),
-        webhook_secret: SecretString::from("hook-Secret_123"),
-        limits: ours(limits),
-        max_waiting,
-        poll_timeout: Duration::from_secs(2),
-    }
+    fake::bot_config(fake, limits, max_waiting, webhook)
 }
 
 /// A bot on the simulator, long polling the fake Telegram.

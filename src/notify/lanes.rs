@@ -418,10 +418,11 @@ impl<T> Lanes<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    const TELEGRAM: Limits = Limits {
+    /// Telegram's limits, as the scheduler's tests use them.
+    pub(in crate::notify) const TELEGRAM: Limits = Limits {
         per_chat: Rate::new(1, Duration::from_secs(1)),
         per_group: Some(Rate::new(20, Duration::from_secs(60))),
         overall: Rate::new(30, Duration::from_secs(1)),

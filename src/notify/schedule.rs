@@ -226,13 +226,8 @@ impl Drop for Ticket {
 
 #[cfg(test)]
 mod tests {
+    use super::super::lanes::tests::TELEGRAM;
     use super::*;
-
-    const TELEGRAM: Limits = Limits {
-        per_chat: Rate::new(1, Duration::from_secs(1)),
-        per_group: Some(Rate::new(20, Duration::from_secs(60))),
-        overall: Rate::new(30, Duration::from_secs(1)),
-    };
 
     fn private(id: i64) -> Chat {
         Chat { id, group: false }

@@ -582,3 +582,35 @@ pub mod updates {
         json!({ "id": id, "title": "GPU team", "type": "supergroup" })
     }
 }
+
+impl Limits {
+    /// The same limits on the bot's side (its send scheduler keeps to them).
+    pub fn ours(self) -> clorebot::notify::schedule::Limits {
+        use clorebot::notify::schedule::{Limits as Ours, Rate};
+        let second = Duration::from_secs(1);
+        Ours {
+            per_chat: Rate::new(self.per_chat_per_sec as u32, second),
+            per_group: Some(Rate::new(self.per_group_per_min as u32, Duration::from_secs(60))),
+            overall: Rate::new(self.overall_per_sec as u32, second),
+        }
+    }
+}
+
+/// The bot's Telegram settings against `fake`: its limits as the fake's, long polling unless
+/// a webhook URL is given, at most `max_waiting` of work waiting.
+pub fn bot_config(
+    fake: &FakeTelegram,
+    limits: Limits,
+    max_waiting: usize,
+    webhook: Option<&str>,
+) -> clorebot::config::TelegramConfig {
+    clorebot::config::TelegramConfig {
+        token: secrecy::SecretString::from(TOKEN),
+        api_url: url::Url::parse(&fake.url()).unwrap(),
+        webhook_url: webhook.map(|u| url::Url::parse(u).unwrap()),
+        webhook_secret: secrecy::SecretString::from("hook-Secret_123"),
+        limits: limits.ours(),
+        max_waiting,
+        poll_timeout: Duration::from_secs(2),
+    }
+}
