@@ -42,14 +42,22 @@ pub struct Sim {
 }
 
 struct Gate {
-    last_call: HashMap<String, Instant>,
+    /// Per key: when its last admitted call arrived, and at which endpoint.
+    last_call: HashMap<String, (Instant, String)>,
     last_create: HashMap<String, Instant>,
     call_spacing: Duration,
     create_spacing: Duration,
     faults: Vec<Fault>,
     /// Calls refused for coming too soon after the key's last (injected faults not counted).
     rate_limited: u64,
+    /// The first [`MAX_REFUSALS`] of them: when (seconds since the simulator started), the
+    /// endpoint, the key's last endpoint and how far apart the two arrived.
+    refusals: Vec<Value>,
+    born: Instant,
 }
+
+/// How many refusals are described in `/_sim/state`.
+const MAX_REFUSALS: usize = 100;
 
 impl Default for Gate {
     fn default() -> Self {
@@ -57,6 +65,8 @@ impl Default for Gate {
             last_call: HashMap::new(),
             last_create: HashMap::new(),
             rate_limited: 0,
+            refusals: Vec::new(),
+            born: Instant::now(),
             call_spacing: CALL_SPACING,
             create_spacing: CREATE_SPACING,
             faults: Vec::new(),
@@ -95,19 +105,30 @@ impl Sim {
         Some(f)
     }
 
-    /// Admits a keyed call or answers 429 + code 5, as Clore does.
-    fn admit(&self, key: &str, create: bool) -> Result<(), SimError> {
-        let now = Instant::now();
+    /// Admits a keyed call that arrived at `arrived`, or answers 429 + code 5, as Clore does.
+    /// Calls are spaced by when they arrived, not by when they got through: a call held up
+    /// here (behind the world's lock while a marketplace of 1,500 servers is built, or a busy
+    /// runtime) must not count as coming later, and closer to the next, than it did.
+    fn admit(&self, key: &str, create: bool, endpoint: &str, arrived: Instant) -> Result<(), SimError> {
         let mut g = self.gate();
-        let too_soon =
-            |m: &HashMap<String, Instant>, spacing| m.get(key).is_some_and(|t| now.duration_since(*t) < spacing);
-        if too_soon(&g.last_call, g.call_spacing) || (create && too_soon(&g.last_create, g.create_spacing)) {
+        let apart = |t: &Instant| if arrived > *t { arrived - *t } else { *t - arrived };
+        let call_too_soon = g.last_call.get(key).is_some_and(|(t, _)| apart(t) < g.call_spacing);
+        let create_too_soon = create && g.last_create.get(key).is_some_and(|t| apart(t) < g.create_spacing);
+        if call_too_soon || create_too_soon {
             g.rate_limited += 1;
+            if g.refusals.len() < MAX_REFUSALS {
+                let (gap, previous) =
+                    g.last_call.get(key).map(|(t, e)| (apart(t).as_millis() as u64, e.clone())).unwrap_or_default();
+                let at = arrived.saturating_duration_since(g.born).as_secs_f64();
+                g.refusals.push(json!({ "at_s": at, "endpoint": endpoint, "previous": previous, "gap_ms": gap }));
+            }
             return Err(SimError::code(5));
         }
-        g.last_call.insert(key.to_owned(), now);
+        let last = g.last_call.get(key).map_or(arrived, |(t, _)| arrived.max(*t));
+        g.last_call.insert(key.to_owned(), (last, endpoint.to_owned()));
         if create {
-            g.last_create.insert(key.to_owned(), now);
+            let last = g.last_create.get(key).map_or(arrived, |t| arrived.max(*t));
+            g.last_create.insert(key.to_owned(), last);
         }
         Ok(())
     }
@@ -139,15 +160,17 @@ async fn api(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
+    // Clore counts a call when it arrives: stamped before anything here can hold it up.
+    let mut arrived = Instant::now();
     if let Some(f) = sim.take_fault(&endpoint) {
         match f.mode {
             FaultMode::LateReply => {
-                let answer = respond(dispatch(&sim, &endpoint, &headers, query.as_deref(), &body));
+                let answer = respond(dispatch(&sim, &endpoint, &headers, query.as_deref(), &body, arrived));
                 tokio::time::sleep(Duration::from_millis(f.latency_ms.unwrap_or(30_000))).await;
                 return answer;
             }
             FaultMode::LostReply => {
-                let _ = dispatch(&sim, &endpoint, &headers, query.as_deref(), &body);
+                let _ = dispatch(&sim, &endpoint, &headers, query.as_deref(), &body, arrived);
                 // Headers go out, then the connection breaks before any body: the caller
                 // cannot tell what happened.
                 let broken = futures_util::stream::once(async {
@@ -160,7 +183,11 @@ async fn api(
                 )
                     .into_response();
             }
-            FaultMode::Latency => tokio::time::sleep(Duration::from_millis(f.latency_ms.unwrap_or(1000))).await,
+            FaultMode::Latency => {
+                // Latency on the way in: the call reaches "Clore" once it is over.
+                tokio::time::sleep(Duration::from_millis(f.latency_ms.unwrap_or(1000))).await;
+                arrived = Instant::now();
+            }
             FaultMode::Http500 => {
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -186,10 +213,17 @@ async fn api(
             }
         }
     }
-    respond(dispatch(&sim, &endpoint, &headers, query.as_deref(), &body))
+    respond(dispatch(&sim, &endpoint, &headers, query.as_deref(), &body, arrived))
 }
 
-fn dispatch(sim: &Sim, endpoint: &str, headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> SimResult {
+fn dispatch(
+    sim: &Sim,
+    endpoint: &str,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+    arrived: Instant,
+) -> SimResult {
     if !ENDPOINTS.contains(&endpoint) {
         return Err(SimError::code(4));
     }
@@ -200,7 +234,7 @@ fn dispatch(sim: &Sim, endpoint: &str, headers: &HeaderMap, query: Option<&str>,
         Some(k) => Some(sim.with_state(|s| s.account_by_key(k).map(|a| a.id)).ok_or_else(|| SimError::code(3))?),
     };
     if let Some(k) = key {
-        sim.admit(k, endpoint == "create_order")?;
+        sim.admit(k, endpoint == "create_order", endpoint, arrived)?;
     }
     let json_body: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
@@ -297,5 +331,6 @@ async fn ctl_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 async fn ctl_state(State(sim): State<Arc<Sim>>) -> Response {
     let mut snapshot = sim.with_state(|s| s.snapshot());
     snapshot["rate_limited"] = json!(sim.gate().rate_limited);
+    snapshot["refusals"] = json!(sim.gate().refusals);
     respond(Ok(snapshot))
 }
