@@ -393,39 +393,6 @@ async fn simulator_answers_unknown_endpoints_and_missing_keys_like_clore() {
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], 2);
 }
 
-/// The simulator, as Clore, spaces a key's calls by when they arrive, not by when its own
-/// work lets them through: two calls arriving 2 s apart while its world is busy (as building
-/// a marketplace of 1,500 servers keeps it) are both answered, although they get through
-/// together. (The soak counted such pairs as 429s of the bot's.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_simulator_spaces_a_keys_calls_by_their_arrival() {
-    let sim = start_sim(5).await;
-    let call = || {
-        let url = format!("{}/wallets", sim.api_url());
-        tokio::spawn(async move { reqwest::Client::new().get(url).header("auth", KEY).send().await.unwrap() })
-    };
-    let (held, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
-    let world = sim.sim.clone();
-    let holder = std::thread::spawn(move || {
-        world.with_state(|_| {
-            held.0.send(()).unwrap();
-            release.1.recv().ok();
-        })
-    });
-    held.1.recv().unwrap();
-    let first = call();
-    // sleep: the second call arrives 2 s after the first, twice Clore's spacing.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let second = call();
-    release.0.send(()).unwrap();
-    holder.join().unwrap();
-    for answer in [first.await.unwrap(), second.await.unwrap()] {
-        assert_eq!(answer.status(), 200);
-        assert_eq!(answer.json::<serde_json::Value>().await.unwrap()["code"], 0);
-    }
-    assert_eq!(state(&sim).await["rate_limited"], 0);
-}
-
 /// Two processes (two clients) calling with one key: alone, each keeps its own pace and they
 /// collide at Clore; sharing the pace through the database, Clore refuses none of their calls.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
