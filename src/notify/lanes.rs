@@ -355,13 +355,15 @@ impl<T> Lanes<T> {
             // The k-th new message is the m-th of all; it waits for the (m - c)-th to age.
             let m = window.len() + k - 1;
             if let Some(j) = m.checked_sub(c) {
-                let t = match window.get(j) {
-                    Some(t) => *t + rate.per,
-                    None => {
-                        let spans = ((j - window.len()) / c + 1).min(100_000) as u32;
-                        now + rate.per.saturating_mul(spans).min(HOLD_AT_MOST)
-                    }
-                };
+                // The (m - c)-th is itself new: it waits for the c-th before it, and so on
+                // back to a send in the window (or to one of the first c, which go at once).
+                let (mut idx, mut spans) = (j, 1u32);
+                while idx >= window.len() && idx >= c && spans < 100_000 {
+                    idx -= c;
+                    spans += 1;
+                }
+                let base = window.get(idx).copied().unwrap_or(now);
+                let t = (base + rate.per.saturating_mul(spans).min(HOLD_AT_MOST)).max(now);
                 at = at.max(t);
             }
         }

@@ -96,6 +96,15 @@ impl Scheduler {
         self.shared.lanes().room(chat, n, now).saturating_duration_since(now)
     }
 
+    /// How much later than in an idle chat `n` more messages to `chat` would all be out: the
+    /// wait that messages ahead of them, a hold or a group's window add to the chat's own pace.
+    pub fn delay(&self, chat: Chat, n: usize) -> Duration {
+        let now = Instant::now();
+        let busy = self.shared.lanes().room(chat, n, now);
+        let idle = Lanes::<Tell>::new(self.limits()).room(chat, n, now);
+        busy.saturating_duration_since(idle)
+    }
+
     /// Takes in a command from `chat`, unless it has more commands waiting for answers than
     /// it can receive within [`BACKLOG`]. A [`Ticket`] counts it until dropped (when its
     /// answers have left).
@@ -243,6 +252,14 @@ mod tests {
         assert_eq!(Instant::now(), t0 + Duration::from_secs(1), "the next a second later, not on a tick");
         s.turn(private(2), Class::Answer).await.sent();
         assert_eq!(Instant::now(), t0 + Duration::from_secs(1), "another chat at once");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_delay_is_what_a_chat_waits_beyond_its_own_pace() {
+        let s = Scheduler::start(TELEGRAM, None);
+        assert_eq!(s.delay(private(1), 5), Duration::ZERO, "five parts in an idle chat: its pace only");
+        s.turn(private(1), Class::Answer).await.sent();
+        assert_eq!(s.delay(private(1), 5), Duration::from_secs(1), "behind the one just sent");
     }
 
     #[tokio::test(start_paused = true)]

@@ -94,12 +94,10 @@ impl Notifier for TelegramNotifier {
         let place = Place { chat, thread };
         // A long alert is several messages, each counted against the chat's limits.
         let parts = render::messages(reply, render::MESSAGE_MAX).len() + usize::from(reply.image.is_some());
-        // Parts follow each other a second apart even in an idle chat: only the wait beyond
-        // that counts, so a long alert is not kept back for ever.
-        let idle = Duration::from_secs(parts.saturating_sub(1) as u64);
-        let room = self.sender.schedule.room(place.lane(), parts);
-        if room.saturating_sub(idle) > ALERT_ROOM {
-            return Err(SendError::Later { after: room });
+        // Only the wait beyond the chat's own pace counts (a long alert's parts take their
+        // time even in an idle chat), so a long alert is not kept back for ever.
+        if self.sender.schedule.delay(place.lane(), parts) > ALERT_ROOM {
+            return Err(SendError::Later { after: self.sender.schedule.room(place.lane(), parts) });
         }
         let Ok(first) = tokio::time::timeout(ALERT_WAIT, self.sender.schedule.turn(place.lane(), Class::Alert)).await
         else {
