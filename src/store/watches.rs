@@ -110,6 +110,42 @@ pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch
     .await
 }
 
+/// Why [`create_capped`] made no watch: a cap was reached, with the count found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capped {
+    /// The owner has this many watches already.
+    Owner(i64),
+    /// The chat has this many team watches already.
+    Team(i64),
+}
+
+/// Creates `w` unless its owner has `per_owner` watches already or, for a team watch, its
+/// chat has `per_chat` team watches. The owner's row (and the chat's) stays locked until the
+/// transaction ends, so creations racing for one owner or chat are counted one after another:
+/// a count and an insert that were two steps let 100 concurrent `/watch` store 70.
+pub async fn create_capped(
+    tx: &mut sqlx::PgConnection,
+    w: &NewWatch,
+    per_owner: i64,
+    per_chat: i64,
+) -> sqlx::Result<Result<Watch, Capped>> {
+    // NO KEY UPDATE: creations queue behind one another, while rows that merely refer to
+    // the user or chat (an audit line, an outbox row) are not held up.
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE", w.owner.0).fetch_optional(&mut *tx).await?;
+    let owned = count_owned(&mut *tx, w.owner).await?;
+    if owned >= per_owner {
+        return Ok(Err(Capped::Owner(owned)));
+    }
+    if w.is_team {
+        sqlx::query!("SELECT id FROM chats WHERE id = $1 FOR NO KEY UPDATE", w.chat.0).fetch_optional(&mut *tx).await?;
+        let team = count_team(&mut *tx, w.chat).await?;
+        if team >= per_chat {
+            return Ok(Err(Capped::Team(team)));
+        }
+    }
+    create(&mut *tx, w).await.map(Ok)
+}
+
 pub async fn get(ex: impl PgExecutor<'_>, id: WatchId) -> sqlx::Result<Option<Watch>> {
     query_watches!("SELECT", "FROM watches WHERE id = $1", id.0).fetch_optional(ex).await
 }

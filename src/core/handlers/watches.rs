@@ -16,7 +16,7 @@ use crate::domain::format::{self, per_day};
 use crate::market::Query;
 use crate::services::{SshLogin, ssh_login};
 use crate::store::users;
-use crate::store::watches::{self, AutorentRules, NewWatch, Watch};
+use crate::store::watches::{self, AutorentRules, Capped, NewWatch, Watch};
 use crate::t;
 
 pub use crate::services::watches::WatchPlan;
@@ -33,14 +33,15 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
             return Err(Failure::user(t!("watch-here-autorent")));
         }
     }
+    // Said before an auto-rent confirmation is shown; `create` counts again, atomically.
     let count = watches::count_owned(&cx.core.deps.pool, cx.user.id).await?;
     if count >= cx.core.cfg.max_watches_per_user {
-        return Err(Failure::user(t!("watch-too-many", n = count)));
+        return Err(Failure::user(too_many(Capped::Owner(count))));
     }
     if a.here {
         let team = watches::count_team(&cx.core.deps.pool, cx.chat.id).await?;
         if team >= cx.core.cfg.max_watches_per_chat {
-            return Err(Failure::user(t!("watch-team-too-many", n = team)));
+            return Err(Failure::user(too_many(Capped::Team(team))));
         }
     }
     let mut query = a.query;
@@ -89,6 +90,13 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         ButtonStyle::Danger,
         abort,
     )])
+}
+
+fn too_many(capped: Capped) -> String {
+    match capped {
+        Capped::Owner(n) => t!("watch-too-many", n = n),
+        Capped::Team(n) => t!("watch-team-too-many", n = n),
+    }
 }
 
 /// Without `daily_cap=`: each of `max_orders` orders may run a whole day at the maximum price
@@ -143,7 +151,11 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
         })
         .unwrap_or_default();
     let mut tx = cx.core.deps.pool.begin().await?;
-    let w = watches::create(&mut *tx, &new).await?;
+    let cfg = &cx.core.cfg;
+    let w = match watches::create_capped(&mut tx, &new, cfg.max_watches_per_user, cfg.max_watches_per_chat).await? {
+        Ok(w) => w,
+        Err(capped) => return Err(Failure::user(too_many(capped))),
+    };
     if plan.autorent.is_none() {
         watches::replace_matches(&mut *tx, w.id, &now).await?;
     }
