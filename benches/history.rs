@@ -46,7 +46,7 @@ fn main() {
         sqlx::query("ANALYZE price_history").execute(&w.core.deps.pool).await.unwrap();
         w
     });
-    let ann = caller("ann", None);
+    let ann = caller(&w.core, "ann", None);
     let run = |rt: &tokio::runtime::Runtime| {
         rt.block_on(async {
             let r = w.core.handle_text(&ann, "/history 4090 30d").await;

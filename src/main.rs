@@ -206,7 +206,7 @@ async fn run_chat(a: ChatArgs) -> anyhow::Result<()> {
         anyhow::bail!("--user and --chat must not be empty");
     }
     let app = App::build(config()?).await?;
-    let caller = clorebot::frontends::console::caller(a.user.trim(), a.chat.as_deref().map(str::trim));
+    let caller = clorebot::frontends::console::caller(&app.core, a.user.trim(), a.chat.as_deref().map(str::trim));
     if a.no_alerts {
         return clorebot::frontends::console::run_stdio(&app.core, caller, None).await;
     }
@@ -250,7 +250,7 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     let me = users::upsert_user(&app.core.deps.pool, Platform::Console, "you", "you").await?;
     let key = secrecy::SecretString::from(sim::DEFAULT_KEY.to_owned());
     secrets::put(&app.core.deps.pool, &app.core.deps.keyring, me.id, SecretKind::CloreApiKey, &key).await?;
-    let me_caller = clorebot::frontends::console::caller("you", None);
+    let me_caller = clorebot::frontends::console::caller(&app.core, "you", None);
     let rx = start_alerts(&app, &me_caller);
     let market = handle.sim.clone();
     app.supervise("demo market", move |stop| sim::move_market(market.clone(), stop));

@@ -527,7 +527,7 @@ async fn a_watch_whose_text_no_longer_parses_is_turned_off_and_its_owner_told_on
 #[tokio::test]
 async fn a_team_watch_made_in_a_topic_alerts_into_that_topic() {
     let w = test_app().await;
-    let mut in_topic = clorebot::frontends::console::caller("bob", Some("ml-team"));
+    let mut in_topic = clorebot::frontends::console::caller(&w.core, "bob", Some("ml-team"));
     in_topic.chat.thread_id = Some("17".into());
     let mut team = Session::new(&w.core, in_topic);
     let (max, srv) = watch_below_market(&w, &mut team, "RTX 3090", "here").await;

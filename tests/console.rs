@@ -504,16 +504,64 @@ async fn env_values_wait_sealed_and_are_gone_once_used_or_aborted() {
 
 #[tokio::test]
 async fn team_watches_count_against_their_owner_and_their_chat() {
-    let bot = bot_with(CoreConfig { max_watches_per_user: 2, max_watches_per_chat: 1, ..CoreConfig::default() }).await;
+    let bot = bot_with(CoreConfig {
+        max_watches_per_user: 2,
+        max_watches_per_chat: 1,
+        console_admins: vec!["bob".into()],
+        ..CoreConfig::default()
+    })
+    .await;
     let mut dm = bot.session("ann", None);
     let mut team = bot.session("ann", Some("ml-team"));
     assert!(dm.line("/watch 4090 max=0.3").await.starts_with("Watch #1"));
     assert!(team.line("/watch a100 here").await.starts_with("Watch #2"));
     let out = dm.line("/watch 3090 max=0.3").await;
     assert_eq!(out, "You have 2 watches (personal and team), the most allowed. Delete some with /unwatch first.");
+    // Bob administers the group too (named in configuration): the chat's cap holds for him.
+    bot.core.cfg.console_admins.iter().find(|a| *a == "bob").expect("bob is a named admin");
     let mut bob = bot.session("bob", Some("ml-team"));
     let out = bob.line("/watch h100 here").await;
     assert!(out.starts_with("This chat has 1 team watch, the most allowed."), "{out}");
+}
+
+/// In a console group, as on the platforms, only its admins manage team watches: its creator
+/// (the first console user to speak there) and the users `CLOREBOT_CONSOLE_ADMINS` names.
+/// Everyone used to be an admin there, so Bob could snooze Ann's team watch.
+#[tokio::test]
+async fn only_a_console_groups_creator_and_named_admins_manage_its_team_watches() {
+    let bot = bot_with(CoreConfig { console_admins: vec!["cy".into()], ..CoreConfig::default() }).await;
+    let mut ann = bot.session("ann", Some("ml-team"));
+    assert!(ann.line("/watch a100 here").await.starts_with("Watch #1"));
+    let mut bob = bot.session("bob", Some("ml-team"));
+    assert!(bob.line("/watches").await.contains("#1 · a100"), "the team's watches are shown to all");
+    let nope = "You have no watch #1 here. /watches lists the ones you can change.";
+    assert_eq!(bob.line("/snooze 1 2h").await, nope);
+    assert_eq!(bob.line("/unwatch 1").await, nope);
+    assert_eq!(bob.line("/watch h100 here").await, "Only admins of this chat can create team watches (`here`).");
+    assert_eq!(
+        bob.line("/settings locale=de").await,
+        "Only this chat's admins choose its language. Set your own with /settings locale=… in a private chat with me."
+    );
+    let mut cy = bot.session("cy", Some("ml-team"));
+    assert!(cy.line("/snooze 1 2h").await.starts_with("Watch #1 is snoozed for 2h"));
+    assert!(ann.line("/unwatch 1").await.starts_with("Watch #1 (a100) is deleted."));
+    // A group Bob opens is his to manage.
+    let mut own = bot.session("bob", Some("bobs-lab"));
+    assert!(own.line("/watch h100 here").await.starts_with("Watch #2"));
+}
+
+/// With no `CLOREBOT_BOT_USERNAME`, a command addressed to a bot by name is another bot's:
+/// `/gpus@otherbot` was answered. With the name set, commands to it are answered.
+#[tokio::test]
+async fn a_command_to_another_bot_is_not_answered() {
+    let bot = bot().await;
+    let mut s = bot.session("ann", None);
+    assert_eq!(s.line("/gpus@otherbot 4090").await, "");
+    assert!(!listed(&s.line("/gpus 4090").await).is_empty());
+    let named = bot_with(CoreConfig { bot_username: Some("clorebot".into()), ..CoreConfig::default() }).await;
+    let mut s = named.session("ann", None);
+    assert_eq!(s.line("/gpus@otherbot 4090").await, "");
+    assert!(!listed(&s.line("/gpus@CloreBot 4090").await).is_empty());
 }
 
 #[tokio::test]
@@ -527,7 +575,9 @@ async fn a_panicking_handler_does_not_end_the_chat() {
     assert!(bot.core.probe.set(probe).is_ok());
     let input: &[u8] = b"/wallets\n/help \xff\xfe\n/start\n";
     let mut out = Vec::new();
-    clorebot::frontends::console::run(&bot.core, caller("ann", None), input, &mut out, false, None).await.unwrap();
+    clorebot::frontends::console::run(&bot.core, caller(&bot.core, "ann", None), input, &mut out, false, None)
+        .await
+        .unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(out.starts_with("Something went wrong on our side (ref "), "{out}");
     // The session went on: bad bytes became U+FFFD, and the next command was answered.
@@ -551,19 +601,19 @@ async fn a_console_alert_is_delivered_only_once_printed() {
     };
     outbox::enqueue(&bot.core.deps.pool, &alert).await.unwrap();
     // A console that takes the alert but closes before printing it: not delivered.
-    let (notifier, rx) = ConsoleNotifier::new(&caller("ann", None));
+    let (notifier, rx) = ConsoleNotifier::new(&caller(&bot.core, "ann", None));
     drop(rx);
     assert_eq!(deliver_once(&bot.core.deps.pool, &notifier).await.unwrap(), 0);
     assert_eq!(outbox::pending_count(&bot.core.deps.pool).await.unwrap(), 1);
     sqlx::query("UPDATE outbox SET next_attempt_at = now()").execute(&bot.core.deps.pool).await.unwrap();
 
     // A console that prints it: delivered once it is on the screen.
-    let (notifier, rx) = ConsoleNotifier::new(&caller("ann", None));
+    let (notifier, rx) = ConsoleNotifier::new(&caller(&bot.core, "ann", None));
     let (keep_open, input) = tokio::io::duplex(64);
     let mut screen = Vec::new();
     let printing = clorebot::frontends::console::run(
         &bot.core,
-        caller("ann", None),
+        caller(&bot.core, "ann", None),
         tokio::io::BufReader::new(input),
         &mut screen,
         false,

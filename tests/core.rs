@@ -29,7 +29,7 @@ async fn say(app: &TestApp, who: &Caller, text: &str) -> Response {
 #[tokio::test]
 async fn next_replaces_the_listing_it_sat_on() {
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let first = only(say(&app, &ann, "/gpus").await);
     let next = token(&first, "Next ▸");
     let p = app.core.press(&ann, &next).await;
@@ -51,8 +51,8 @@ async fn next_replaces_the_listing_it_sat_on() {
 async fn a_strangers_press_is_a_toast_and_changes_nothing() {
     let app = test_app().await;
     app.store_key("ann").await;
-    let ann = caller("ann", Some("ml-team"));
-    let bob = caller("bob", Some("ml-team"));
+    let ann = caller(&app.core, "ann", Some("ml-team"));
+    let bob = caller(&app.core, "bob", Some("ml-team"));
     let (id, _) = free_of(&app.sim, "RTX 4090").await[0];
     let prompt = only(say(&app, &ann, &format!("/rent #{id}")).await);
     let confirm = token(&prompt, "Confirm");
@@ -89,7 +89,7 @@ async fn abort_and_an_expired_confirm_replace_the_confirmation() {
     let ttl = std::time::Duration::from_secs(60);
     let app = test_app_on(start_sim(200).await, |c| c.core.confirm_ttl = ttl).await;
     app.store_key("ann").await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let (id, _) = free_of(&app.sim, "RTX 3090").await[0];
     let prompt = only(say(&app, &ann, &format!("/rent #{id}")).await);
     let p = app.core.press(&ann, &token(&prompt, "Abort")).await;
@@ -109,7 +109,7 @@ async fn abort_and_an_expired_confirm_replace_the_confirmation() {
 #[tokio::test]
 async fn a_key_in_a_group_is_refused_privately_and_its_message_deleted() {
     let app = test_app().await;
-    let ann = caller("ann", Some("ml-team"));
+    let ann = caller(&app.core, "ann", Some("ml-team"));
     let r = say(&app, &ann, &format!("/key set {KEY}")).await;
     assert!(r.delete_trigger);
     let reply = only(r);
@@ -158,7 +158,7 @@ async fn a_long_orders_all_splits_under_discords_limit_at_line_boundaries() {
             }
         }
     }
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let whole = only(say(&app, &ann, "/orders all").await);
     let text = whole.plain_text();
     assert!(text.chars().count() > 2000, "the listing is long: {}", text.chars().count());
@@ -210,7 +210,7 @@ async fn a_generated_password_reaches_no_log_line_and_no_outbox_row() {
 
     let app = test_app().await;
     app.store_key("ann").await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let (id, _) = free_of(&app.sim, "RTX 3060").await[0];
     let prompt = only(say(&app, &ann, &format!("/rent #{id}")).await);
     let p = app.core.press(&ann, &token(&prompt, "Confirm")).await;
@@ -247,7 +247,7 @@ async fn a_generated_password_reaches_no_log_line_and_no_outbox_row() {
 #[tokio::test]
 async fn a_button_from_an_older_version_is_a_polite_toast() {
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     say(&app, &ann, "/help").await;
     let me = clorebot::store::users::find_user(&app.core.deps.pool, clorebot::domain::Platform::Console, "ann")
         .await
@@ -277,7 +277,7 @@ async fn a_button_whose_query_no_longer_parses_is_a_polite_toast_and_does_nothin
     use clorebot::store::watches::AutorentRules;
 
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     say(&app, &ann, "/help").await;
     let pool = &app.core.deps.pool;
     let me =
@@ -313,4 +313,37 @@ async fn a_button_whose_query_no_longer_parses_is_a_polite_toast_and_does_nothin
             .await
             .unwrap();
     assert_eq!(used, vec![None, None]);
+}
+
+/// The watch caps hold when creations race: a count and an insert that were two steps let 100
+/// concurrent `/watch` from one Telegram user store 70. Here 100 at once from one user store
+/// exactly 50, and three admins racing for one group's team watches store exactly 50 there.
+#[tokio::test]
+async fn concurrent_watches_store_exactly_the_cap() {
+    let app =
+        test_app_on(start_sim(50).await, |c| c.core.console_admins = vec!["ann".into(), "bob".into(), "cy".into()])
+            .await;
+    let pool = &app.core.deps.pool;
+    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap() };
+
+    let ann = caller(&app.core, "ann", None);
+    let lines: Vec<String> = (1..=100).map(|i| format!("/watch 4090 max={i}")).collect();
+    let said = futures_util::future::join_all(lines.iter().map(|l| say(&app, &ann, l))).await;
+    let made = said.iter().filter(|r| only_text(r).starts_with("Watch #")).count();
+    let refused = said.iter().filter(|r| only_text(r).starts_with("You have 50 watches")).count();
+    assert_eq!((made, refused), (50, 50), "{:#?}", said.iter().map(only_text).collect::<Vec<_>>());
+    assert_eq!(count("SELECT count(*) FROM watches").await, 50);
+
+    let team: Vec<Caller> = ["ann", "bob", "cy"].iter().map(|u| caller(&app.core, u, Some("ml-team"))).collect();
+    sqlx::query("DELETE FROM watches").execute(pool).await.unwrap();
+    let lines: Vec<String> = (1..=90).map(|i| format!("/watch a100 max={i} here")).collect();
+    let said = futures_util::future::join_all(lines.iter().enumerate().map(|(i, l)| say(&app, &team[i % 3], l))).await;
+    let made = said.iter().filter(|r| only_text(r).starts_with("Watch #")).count();
+    let refused = said.iter().filter(|r| only_text(r).starts_with("This chat has 50 team watches")).count();
+    assert_eq!((made, refused), (50, 40), "{:#?}", said.iter().map(only_text).collect::<Vec<_>>());
+    assert_eq!(count("SELECT count(*) FROM watches WHERE is_team").await, 50);
+}
+
+fn only_text(r: &Response) -> String {
+    r.replies.first().map(|r| r.plain_text()).unwrap_or_default()
 }

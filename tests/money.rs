@@ -291,7 +291,7 @@ async fn die_mid_rent<F: std::future::Future<Output = bool>>(
     let token = confirm_token(&mut ann, srv).await;
     control(&w.sim, "/faults", fault).await;
     let core = w.core.clone();
-    let rent = tokio::spawn(async move { Session::new(&core, caller("ann", None)).press_token(&token).await });
+    let rent = tokio::spawn(async move { Session::new(&core, caller(&core, "ann", None)).press_token(&token).await });
     // A row written or an order made by the rent: looked at again every RECHECK.
     wait_for(what, WAIT, every(RECHECK), async || reached().await).await;
     rent.abort();
@@ -368,7 +368,7 @@ async fn a_confirm_finished_for_a_dead_process_tells_what_came_of_it_and_never_r
     let w = fast_app().await;
     let mut s = w.keyed("ann").await;
     s.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
-    let ann = caller("ann", None);
+    let ann = caller(&w.core, "ann", None);
     let me = user_id(&w, "ann").await;
     let pool = &w.core.deps.pool;
     let free = free_of(&w.sim, "RTX 3060").await;

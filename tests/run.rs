@@ -72,7 +72,8 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
     assert!(ready.starts_with("ready\ndatabase ok; Clore answered "), "{ready}");
 
     // A command, an alert queued and one delivered, so every family has samples.
-    let mut ann = clorebot::frontends::console::Session::new(&core, clorebot::frontends::console::caller("ann", None));
+    let mut ann =
+        clorebot::frontends::console::Session::new(&core, clorebot::frontends::console::caller(&core, "ann", None));
     assert!(ann.line("/gpus 4090").await.contains("RTX 4090"));
     let alert = |k: &str| clorebot::store::outbox::NewAlert {
         dedup_key: k.into(),

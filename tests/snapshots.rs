@@ -224,7 +224,7 @@ fn token(shown: &[Shown], label: &str) -> String {
 #[tokio::test]
 async fn help() {
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let shown = say(&app, &ann, "/help").await;
     pin("help", "/help in a private chat", &app, &ann, &shown).await;
 }
@@ -232,7 +232,7 @@ async fn help() {
 #[tokio::test]
 async fn gpus_listing() {
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let shown = say(&app, &ann, "/gpus 4090").await;
     pin("gpus", "/gpus 4090 in a private chat, without a key", &app, &ann, &shown).await;
 }
@@ -240,7 +240,7 @@ async fn gpus_listing() {
 #[tokio::test]
 async fn gpus_listing_in_german() {
     let app = test_app().await;
-    let dieter = caller("dieter", None);
+    let dieter = caller(&app.core, "dieter", None);
     say(&app, &dieter, "/settings locale=de").await;
     let shown = say(&app, &dieter, "/gpus 4090").await;
     pin("gpus_de", "/gpus 4090 after /settings locale=de", &app, &dieter, &shown).await;
@@ -249,7 +249,7 @@ async fn gpus_listing_in_german() {
 #[tokio::test]
 async fn gpus_listing_in_russian() {
     let app = test_app().await;
-    let olga = caller("olga", None);
+    let olga = caller(&app.core, "olga", None);
     say(&app, &olga, "/settings locale=ru").await;
     let shown = say(&app, &olga, "/gpus 4090").await;
     pin("gpus_ru", "/gpus 4090 after /settings locale=ru", &app, &olga, &shown).await;
@@ -258,7 +258,7 @@ async fn gpus_listing_in_russian() {
 #[tokio::test]
 async fn refusal_without_a_key() {
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let shown = say(&app, &ann, "/rent 4090").await;
     pin("refusal", "/rent 4090 by a user who has stored no API key", &app, &ann, &shown).await;
 }
@@ -267,7 +267,7 @@ async fn refusal_without_a_key() {
 async fn rent_confirm_order_and_orders() {
     let app = test_app().await;
     app.store_key("ann").await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let prompt = say(&app, &ann, "/rent 4090").await;
     pin("rent_confirm", "/rent 4090 with a key: the confirmation", &app, &ann, &prompt).await;
 
@@ -283,7 +283,7 @@ async fn rent_confirm_order_and_orders() {
 async fn order_confirmed_in_a_group() {
     let app = test_app().await;
     app.store_key("ann").await;
-    let ann = caller("ann", Some("ml-team"));
+    let ann = caller(&app.core, "ann", Some("ml-team"));
     let prompt = say(&app, &ann, "/rent 4090").await;
     let done = pressed(app.core.press(&ann, &token(&prompt, "Confirm")).await);
     pin(
@@ -299,7 +299,7 @@ async fn order_confirmed_in_a_group() {
 #[tokio::test]
 async fn watch_alert_with_rent_buttons() {
     let app = test_app().await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     let free = free_of(&app.sim, "RTX 4090").await;
     let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
     let made = say(&app, &ann, &format!("/watch 4090 max={max}")).await;

@@ -124,6 +124,14 @@ impl Config {
             }
             core.bot_username = Some(name.to_owned());
         }
+        if let Some(list) = env.get("CLOREBOT_CONSOLE_ADMINS") {
+            let names: Vec<String> =
+                list.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect();
+            if names.iter().any(|n| n.chars().any(char::is_whitespace)) {
+                return Err(bad("CLOREBOT_CONSOLE_ADMINS", "must be console user names separated by commas"));
+            }
+            core.console_admins = names;
+        }
         let http_listen = match env.get("CLOREBOT_HTTP_LISTEN") {
             Some(v) => v.trim().parse().map_err(|_| {
                 bad(
@@ -418,6 +426,7 @@ mod tests {
         assert_eq!(c.engine.orders_poll, Duration::from_secs(120));
         assert_eq!(cfg(&[]).unwrap().clore.max_rps.get(), crate::clore::budget::DEFAULT_MAX_RPS);
         assert_eq!(cfg(&[("CLORE_MAX_RPS", " 400 ")]).unwrap().clore.max_rps.get(), 400);
+        assert_eq!(cfg(&[("CLOREBOT_CONSOLE_ADMINS", " ann, bob ,")]).unwrap().core.console_admins, ["ann", "bob"]);
     }
 
     #[test]
@@ -431,6 +440,7 @@ mod tests {
             ("CLOREBOT_MASTER_KEY", "not base64!"),
             ("TELEGRAM_BOT_TOKEN", "nocolon"),
             ("CLOREBOT_BOT_USERNAME", "two words"),
+            ("CLOREBOT_CONSOLE_ADMINS", "ann, bob smith"),
             ("CLORE_MAX_RPS", "0"),
             ("CLORE_MAX_RPS", "2.5"),
         ] {

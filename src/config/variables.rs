@@ -64,7 +64,12 @@ pub const VARIABLES: &[Var] = &[
     var(
         "CLOREBOT_BOT_USERNAME",
         "—",
-        "the console's bot username: `/cmd@thisname` is ours, `/cmd@other` is ignored (Telegram's comes from `getMe`)",
+        "the console's bot username: `/cmd@thisname` is ours, `/cmd@other` is ignored; unset, every `/cmd@name` is ignored (Telegram's comes from `getMe`)",
+    ),
+    var(
+        "CLOREBOT_CONSOLE_ADMINS",
+        "—",
+        "console users (comma-separated) who administer every console group; a group's first speaker administers it too",
     ),
     secret("TELEGRAM_BOT_TOKEN", "—", "starts the Telegram front-end"),
     var("TELEGRAM_API_URL", "`https://api.telegram.org`", "a self-hosted Bot API server or a test fake"),

@@ -70,6 +70,9 @@ pub struct CoreConfig {
     /// This bot's username: `/cmd@it` is for us, `/cmd@another` is not (`CLOREBOT_BOT_USERNAME`,
     /// or what the platform reports at start).
     pub bot_username: Option<String>,
+    /// Console users who administer every console group (`CLOREBOT_CONSOLE_ADMINS`); a
+    /// group's creator administers it too.
+    pub console_admins: Vec<String>,
     /// The clock the bot reads (shared through [`Deps::clock`]): the system's, or a test's.
     pub clock: Arc<dyn crate::domain::Clock>,
 }
@@ -84,6 +87,7 @@ impl Default for CoreConfig {
             max_watches_per_user: 50,
             max_watches_per_chat: 50,
             bot_username: None,
+            console_admins: Vec::new(),
             clock: crate::domain::clock::system(),
         }
     }

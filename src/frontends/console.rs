@@ -19,15 +19,32 @@ use crate::core::{
     Button, Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, PressResponse, Reply, Response, Visibility,
 };
 use crate::i18n;
+use crate::store::console_groups;
 use crate::t;
 
-/// The console as a platform: whoever runs it administers its groups, and a user's private
-/// chat is `dm:<user>`.
-struct ConsoleFrontend;
+/// The console as a platform. A group is administered by its creator — the first console
+/// user to speak in it, recorded in the database so every `clorebot chat` agrees — and by the
+/// users `CLOREBOT_CONSOLE_ADMINS` names; a user's private chat is `dm:<user>`.
+struct ConsoleFrontend {
+    pool: sqlx::PgPool,
+    admins: Arc<[String]>,
+}
+
+impl ConsoleFrontend {
+    /// The group's creator, `who` becoming it if the group has none yet.
+    async fn creator(&self, who: &Identity, chat: &ChatRef) -> anyhow::Result<String> {
+        Ok(console_groups::creator(&self.pool, &chat.chat_id, &who.user_id).await?)
+    }
+}
 
 impl Frontend for ConsoleFrontend {
-    fn is_chat_admin<'a>(&'a self, _who: &'a Identity, _chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
-        Box::pin(async { Ok(true) })
+    fn is_chat_admin<'a>(&'a self, who: &'a Identity, chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async move {
+            if chat.kind == ChatKind::Dm || self.admins.contains(&who.user_id) {
+                return Ok(true);
+            }
+            Ok(self.creator(who, chat).await? == who.user_id)
+        })
     }
 
     fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
@@ -39,12 +56,14 @@ fn private_chat_of(user: &str) -> String {
     format!("dm:{user}")
 }
 
-/// A console user in a chat: the user's private chat, or a group named by `--chat`.
-pub fn caller(user: &str, group: Option<&str>) -> Caller {
+/// A console user in a chat of `core`'s database: the user's private chat, or a group named
+/// by `--chat`.
+pub fn caller(core: &Core, user: &str, group: Option<&str>) -> Caller {
     let (chat_id, kind, title) = match group {
         Some(g) => (format!("group:{g}"), ChatKind::Group, g.to_owned()),
         None => (private_chat_of(user), ChatKind::Dm, String::new()),
     };
+    let frontend = ConsoleFrontend { pool: core.deps.pool.clone(), admins: core.cfg.console_admins.clone().into() };
     Caller {
         who: Identity {
             platform: Platform::Console,
@@ -54,7 +73,7 @@ pub fn caller(user: &str, group: Option<&str>) -> Caller {
         },
         chat: ChatRef { platform: Platform::Console, chat_id, kind, guild_id: None, thread_id: None },
         chat_title: title,
-        frontend: Arc::new(ConsoleFrontend),
+        frontend: Arc::new(frontend),
     }
 }
 
@@ -63,11 +82,26 @@ pub struct Session<'a> {
     core: &'a Core,
     pub caller: Caller,
     buttons: Vec<Button>,
+    /// Whether the group's creator is known (after this session's first line).
+    opened: bool,
 }
 
 impl<'a> Session<'a> {
     pub fn new(core: &'a Core, caller: Caller) -> Session<'a> {
-        Session { core, caller, buttons: Vec::new() }
+        Session { core, caller, buttons: Vec::new(), opened: false }
+    }
+
+    /// A group whose creator is not known yet gets the first person to speak in it.
+    async fn open(&mut self) {
+        if self.opened || self.caller.in_private() {
+            return;
+        }
+        let claimed =
+            console_groups::creator(&self.core.deps.pool, &self.caller.chat.chat_id, &self.caller.who.user_id);
+        match claimed.await {
+            Ok(_) => self.opened = true,
+            Err(e) => tracing::warn!(error = %e, "could not record the console group's creator"),
+        }
     }
 
     /// The buttons of the latest message that had any.
@@ -81,6 +115,7 @@ impl<'a> Session<'a> {
         if text.is_empty() {
             return String::new();
         }
+        self.open().await;
         if let Some(rest) = text.strip_prefix("/press") {
             let lang = self.core.lang_of(&self.caller).await;
             return match i18n::sync_scope(lang, || self.pick(rest.trim())) {

@@ -9,6 +9,7 @@
 pub mod account_polls;
 pub mod actions;
 pub mod audit;
+pub mod console_groups;
 pub mod crypto;
 pub mod history;
 pub mod inbox;

@@ -232,7 +232,10 @@ pub async fn test_app_on(sim: SimHandle, tweak: impl FnOnce(&mut clorebot::confi
 
 impl TestApp {
     pub fn session(&self, user: &str, group: Option<&str>) -> clorebot::frontends::console::Session<'_> {
-        clorebot::frontends::console::Session::new(&self.core, clorebot::frontends::console::caller(user, group))
+        clorebot::frontends::console::Session::new(
+            &self.core,
+            clorebot::frontends::console::caller(&self.core, user, group),
+        )
     }
 
     /// A private-chat session for `user`, with the simulator account's key stored.

@@ -253,14 +253,17 @@ pub fn name(text: &str) -> Option<String> {
 }
 
 /// True if `text` is a command addressed to another bot (`/gpus@otherbot`, as Telegram writes
-/// commands in groups). `own` is this bot's username; without it every `@name` is taken as ours.
+/// commands in groups). `own` is this bot's username; without it every `@name` is another's
+/// (the console with no `CLOREBOT_BOT_USERNAME`: `/gpus@otherbot` was answered there).
 pub fn addressed_elsewhere(text: &str, own: Option<&str>) -> bool {
     let text = normalize(text);
     let Some(body) = text.trim_start().strip_prefix('/') else { return false };
     let head = body.split(char::is_whitespace).next().unwrap_or("");
     match (head.split_once('@'), own) {
         (Some((_, to)), Some(own)) => !to.eq_ignore_ascii_case(own.trim_start_matches('@')),
-        _ => false,
+        // With no name of our own, a command addressed to any bot is not ours.
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }
 
@@ -374,7 +377,8 @@ mod tests {
         assert!(matches!(ok("/gpus@clorebot 4090"), Command::Gpus { .. }));
         assert!(!addressed_elsewhere("/gpus@CloreBot 4090", Some("clorebot")));
         assert!(addressed_elsewhere("/gpus@otherbot 4090", Some("clorebot")));
-        assert!(!addressed_elsewhere("/gpus@otherbot 4090", None));
+        assert!(addressed_elsewhere("/gpus@otherbot 4090", None));
+        assert!(!addressed_elsewhere("/gpus 4090", None));
         assert!(!addressed_elsewhere("/gpus 4090 me@host", Some("clorebot")));
         assert!(matches!(ok("/GPUS"), Command::Gpus { .. }));
         assert!(matches!(ok("/server 123"), Command::Server(ServerId(123))));
