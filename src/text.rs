@@ -1,4 +1,4 @@
-//! Bounds on what replies repeat of user input.
+//! Bounds on what replies repeat of user input, and what of it may be stored.
 
 /// How much of a user's input a reply repeats (a term, a name, a query).
 pub const ECHO_MAX: usize = 60;
@@ -20,6 +20,21 @@ pub fn bound(s: &str, max: usize) -> String {
     }
 }
 
+/// The first control character in `s` other than tab and line breaks: Postgres refuses
+/// U+0000 in text, and the others print as nothing or move a terminal's cursor.
+pub fn control_char(s: &str) -> Option<char> {
+    s.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// `s` with its control characters (see [`control_char`]) as U+FFFD: for what a platform
+/// tells us and we keep as it comes (a person's name, a chat's title).
+pub fn storable(s: &str) -> std::borrow::Cow<'_, str> {
+    if control_char(s).is_none() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars().map(|c| if control_char(c.encode_utf8(&mut [0; 4])).is_some() { '\u{fffd}' } else { c }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +44,15 @@ mod tests {
         assert_eq!(clip("short", 10), "short");
         assert_eq!(clip("€€€€€€", 4), "€€€…");
         assert_eq!(clip(&"x".repeat(100_000), ECHO_MAX).chars().count(), ECHO_MAX);
+    }
+
+    #[test]
+    fn control_characters_are_found_and_replaced_but_not_line_breaks() {
+        assert_eq!(control_char("4090\0 max=4"), Some('\0'));
+        assert_eq!(control_char("a\u{1b}[2J"), Some('\u{1b}'));
+        assert_eq!(control_char("a\u{85}b"), Some('\u{85}'));
+        assert_eq!(control_char("two\nlines\tand\r\n"), None);
+        assert_eq!(storable("Ann\0\u{7f}"), "Ann\u{fffd}\u{fffd}");
+        assert!(matches!(storable("Ann"), std::borrow::Cow::Borrowed("Ann")));
     }
 }

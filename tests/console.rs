@@ -417,6 +417,30 @@ async fn hostile_input_gets_a_clear_bounded_answer() {
     assert!(out.contains("SSH key:       ssh-ed25519 €€€€€€€€…€€€€ me@host"), "{out}");
 }
 
+/// Control characters are named, never an internal error: Postgres refuses U+0000 in text,
+/// and a `/watch` or `/cancel` holding one answered "Something went wrong (ref …)".
+#[tokio::test]
+async fn control_characters_are_named_not_an_internal_error() {
+    let bot = bot().await;
+    let mut s = bot.keyed("ann").await;
+    for (line, code) in [
+        ("/watch 4090\u{0} max=4", "U+0000"),
+        ("/cancel 1 the disk\u{0} is gone", "U+0000"),
+        ("/gpus 4090\u{1b}[2J", "U+001B"),
+        ("/settings image=ubuntu\u{7f}", "U+007F"),
+    ] {
+        let out = s.line(line).await;
+        assert!(out.contains(&format!("invisible control character ({code})")), "{line:?} → {out}");
+    }
+    // A key with one is refused and its message deleted, as any key that does not read.
+    let out = s.line("/key set abc\u{0}def").await;
+    assert!(out.starts_with("(your message was deleted)") && out.contains("(U+0000)"), "{out}");
+    // A button with one is one we never issued.
+    let out = s.press_token("AAAAAAAAAAAAAAA\u{0}").await;
+    assert_eq!(out, "💬 This button is no longer valid. Please run the command again.");
+    assert_eq!(s.line("/watches").await, "You have no watches. Try /watch 4090 max=4.");
+}
+
 #[tokio::test]
 async fn full_width_digits_and_invisible_characters_parse_as_typed() {
     let bot = bot().await;

@@ -230,6 +230,22 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     assert_eq!(fake.for_interaction(&next).len(), 1, "Next ▸ made no new message");
 }
 
+/// A NUL byte in a slash command's option or a button's custom id was "Something went wrong"
+/// (Postgres refuses it in text); now the option is named and the button is a stale one.
+#[tokio::test]
+async fn a_nul_byte_is_named_not_an_internal_error() {
+    let d = start().await;
+    let (i, token) = d.command("watch", json!([{ "name": "query", "type": 3, "value": "4090\u{0} max=4" }]), MEMBER);
+    d.post(&i).await;
+    let answer = &d.calls_for(&token, 1).await[0];
+    assert!(answer.shown().contains("invisible control character (U+0000)"), "{}", answer.shown());
+    let (p, ptoken) = d.press("AAAAAAAAAAAAAAA\u{0}");
+    assert_eq!(d.post(&p).await, (200, json!({ "type": 6 })));
+    let note = &d.calls_for(&ptoken, 1).await[0];
+    assert!(note.ephemeral() && note.shown().contains("This button is no longer valid"), "{note:?}");
+    d.stop().await;
+}
+
 #[tokio::test]
 async fn history_answers_with_its_chart_attached_and_shown_in_the_embed() {
     let d = start().await;

@@ -506,6 +506,27 @@ async fn updates_that_are_not_for_it_are_ignored_without_harm() {
     assert!(b.nth_to(ANN, 1).await.text().contains("clorebot rents GPUs"));
 }
 
+/// A NUL byte cannot be stored (Postgres refuses it in text): a command holding one was "Something
+/// went wrong"; now it is named. A name with one is the platform's to give: stored, with U+FFFD.
+#[tokio::test]
+async fn a_nul_byte_is_named_not_an_internal_error() {
+    let b = start(Limits::RAISED).await;
+    b.private(ANN, "/watch 4090\u{0} max=4");
+    let answer = b.nth_to(ANN, 1).await;
+    assert!(answer.text().contains("invisible control character (U+0000)"), "{}", answer.text());
+    // A forged button with a NUL byte in its data: the usual note, nothing more.
+    b.press(ANN, ANN, 1, "AAAAAAAAAAAAAAA\u{0}");
+    let answered = b.fake.nth("answerCallbackQuery", 1).await;
+    assert_eq!(answered.body["text"], "This button is no longer valid. Please run the command again.");
+    let (u, m) = b.ids();
+    let mut named = up::private(u, m, CAT, "/watch 4090 max=4");
+    named["message"]["from"]["first_name"] = json!("Cat\u{0}");
+    named["message"]["chat"]["first_name"] = json!("Cat\u{0}");
+    b.fake.push(named);
+    let made = b.nth_to(CAT, 1).await;
+    assert!(made.text().contains("Watch #1: 4090"), "{}", made.text());
+}
+
 #[tokio::test]
 async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     let b = start(Limits::TELEGRAM).await;

@@ -120,6 +120,9 @@ impl Ready {
 async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
     let pool = &cx.core.deps.pool;
     let toast = |text: String| Ok(Pressed::Answered(PressResponse::toast(text)));
+    if !crate::services::tokens::well_formed(token) {
+        return toast(t!("press-invalid-run-again"));
+    }
     let Some((owner, payload)) = store_actions::peek(pool, token).await? else {
         // Expired, used, or never issued: say which if we still know.
         return match store_actions::take(pool, token, cx.user.id).await? {

@@ -298,7 +298,8 @@ impl Core {
             &self.deps.pool,
             caller.platform(),
             &caller.who.user_id,
-            &caller.who.display_name,
+            // Names are the platform's to give; one with a NUL byte is still stored.
+            &crate::text::storable(&caller.who.display_name),
             dm,
         )
         .await?;
@@ -308,10 +309,11 @@ impl Core {
             &caller.chat.chat_id,
             caller.chat.kind,
             caller.chat.guild_id.as_deref(),
-            &caller.chat_title,
+            &crate::text::storable(&caller.chat_title),
         )
         .await?;
         if let Some(app) = caller.who.locale.as_deref()
+            && crate::text::control_char(app).is_none()
             && user.platform_locale.as_deref() != Some(app)
         {
             users::set_platform_locale(&self.deps.pool, user.id, app).await?;

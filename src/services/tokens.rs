@@ -16,6 +16,13 @@ fn new_token() -> String {
     rand::rng().sample_iter(rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
 }
 
+/// Whether `s` could be a token we issued: a pressed button's data is the platform's to
+/// carry, and anything else (a forged id with a NUL byte in it) is refused before the
+/// database is asked.
+pub fn well_formed(s: &str) -> bool {
+    s.len() == TOKEN_LEN && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// Stores `action` under a new token that `owner` alone may press (`None`: anyone in the
 /// chat, a team alert's Rent) until `ttl` has passed, and returns the token.
 pub async fn issue_token(
@@ -43,4 +50,18 @@ pub async fn issue_tokens(
         .collect::<anyhow::Result<Vec<_>>>()?;
     store_actions::create_many(ex, owner, &rows).await?;
     Ok(rows.into_iter().map(|(t, _, _)| t).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_we_issue_is_well_formed() {
+        assert!(well_formed(&new_token()));
+        for forged in ["", "short", "AAAAAAAAAAAAAAA\0", "AAAAAAAAAAAAAAAAA", "AAAAAAAA-AAAAAAA", "ААААААААААААААAA"]
+        {
+            assert!(!well_formed(forged), "{forged:?}");
+        }
+    }
 }

@@ -281,6 +281,15 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
     };
     // Telegram adds @botname in groups.
     let name = head.split('@').next().unwrap_or("").to_ascii_lowercase();
+    if let Some(c) = crate::text::control_char(text) {
+        // Said, not stored (Postgres refuses U+0000); a message that may hold a secret is
+        // deleted like one that failed to parse.
+        let secret = matches!(name.as_str(), "key" | "settings" | "rent");
+        return Err(ParseError {
+            message: t!("parse-control-character", code = format!("U+{:04X}", u32::from(c))),
+            secret,
+        });
+    }
     match name.as_str() {
         "start" => no_args("start", rest, Command::Start),
         "help" => parse_help(rest),

@@ -11,6 +11,7 @@ parse-spend-period = Ich verstehe `{ $term }` nicht: nimm 7d oder 30d.
 parse-snooze-args = Gib die Watch-ID an und wie lange, z. B. /snooze 3 2h.
 parse-snooze-too-long = Stummschalten geht höchstens für 30d; lösch den Watch stattdessen mit /unwatch.
 parse-empty = Sende /help für die Liste der Befehle.
+parse-control-character = Deine Nachricht enthält ein unsichtbares Steuerzeichen ({ $code }), das ich weder lesen noch speichern kann. Tippe den Befehl ohne es noch einmal.
 parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
 parse-history-period = `{ $term }` ist kein Zeitraum: nimm 24h, 7d oder 30d.
 parse-history-not-model = `{ $term }` ist kein GPU-Modell: /history erwartet Modelle und einen Zeitraum (24h, 7d oder 30d).

@@ -11,6 +11,7 @@ parse-spend-period = I don't understand `{ $term }`: use 7d or 30d.
 parse-snooze-args = Give the watch id and how long, e.g. /snooze 3 2h.
 parse-snooze-too-long = A snooze lasts at most 30d; delete the watch with /unwatch instead.
 parse-empty = Send /help for the list of commands.
+parse-control-character = Your message holds an invisible control character ({ $code }), which I cannot read or store. Type the command again without it.
 parse-unknown-command = Unknown command /{ $name }. Send /help for the list.
 parse-history-period = `{ $term }` is not a period: use 24h, 7d or 30d.
 parse-history-not-model = `{ $term }` is not a GPU model: /history takes models and a period (24h, 7d or 30d).
