@@ -323,6 +323,8 @@ const INTERNAL: &[(&str, &str)] = &[
     ("frontends/console.rs", "the console is closing"),
     ("frontends/console.rs", "the console did not print the alert in time"),
     ("frontends/telegram/notifier.rs", "{chat:?} is not a Telegram chat id"),
+    // A log line's reason an update did not read.
+    ("frontends/telegram/inbox.rs", "the parser panicked: {}"),
     // What Discord's servers are told, and Telegram's error descriptions matched by text.
     ("frontends/discord/interactions.rs", "invalid request signature"),
     ("frontends/discord/interactions.rs", "not an interaction"),

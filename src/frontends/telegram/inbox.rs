@@ -24,13 +24,26 @@ const MAX_TAKEOVERS: i32 = 3;
 const TAKE_AT_MOST: i64 = 100;
 
 /// Reads one update as the webhook gets it; teloxide leaves the unreadable part of an update
-/// of a kind it does not know empty, so that part is filled in from the body.
-pub(super) fn read(body: &[u8]) -> serde_json::Result<Update> {
-    let mut update: Update = serde_json::from_slice(body)?;
+/// of a kind it does not know empty, so that part is filled in from the body. A body that
+/// makes teloxide's parser panic (a `message_reaction` with neither `user` nor `actor_chat`
+/// does) is an error like any other that does not read.
+pub(super) fn read(body: &[u8]) -> Result<Update, String> {
+    let parsed = std::panic::catch_unwind(|| serde_json::from_slice::<Update>(body))
+        .map_err(|p| format!("the parser panicked: {}", crate::telemetry::panic_text(&*p)))?;
+    let mut update = parsed.map_err(|e| e.to_string())?;
     if let UpdateKind::Error(raw) = &mut update.kind {
         *raw = serde_json::from_slice(body).unwrap_or_default();
     }
     Ok(update)
+}
+
+/// The top-level keys of a body that did not read (`["update_id", "message_reaction"]`),
+/// for the log: what kind of update it was, none of what a user wrote. At most 8, each cut.
+pub(super) fn top_level_keys(body: &[u8]) -> Vec<String> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(m)) => m.keys().take(8).map(|k| crate::text::clip(k, 40)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Telegram {
@@ -89,10 +102,7 @@ impl Telegram {
         let n = taken.len();
         for t in taken {
             let id = u32::try_from(t.id).unwrap_or_default();
-            let read = t
-                .body
-                .map_err(|e| e.to_string())
-                .and_then(|b| read(b.expose_secret().as_bytes()).map_err(|e| e.to_string()));
+            let read = t.body.map_err(|e| e.to_string()).and_then(|b| read(b.expose_secret().as_bytes()));
             match read {
                 Ok(update) => {
                     tracing::info!(update = id, "handling an update its process left");
@@ -125,5 +135,18 @@ mod tests {
         let back = read(serde_json::to_string(&u).unwrap().as_bytes()).unwrap();
         assert_eq!(back, u);
         assert!(matches!(&back.kind, UpdateKind::Message(m) if m.text() == Some("/gpus 4090")));
+    }
+
+    /// Real Telegram always names the one who reacted; a body that does not must not take the
+    /// request down (teloxide's parser panics on it, `message_reaction_updated.rs:59`).
+    #[test]
+    fn a_body_that_panics_the_parser_is_an_error() {
+        let raw = br#"{"update_id":10,"message_reaction":{"chat":{"id":-1002184233434,"title":"Test",
+            "type":"supergroup"},"message_id":35,"date":1721306082,"old_reaction":[],
+            "new_reaction":[{"type":"emoji","emoji":"\ud83d\udc4d"}]}}"#;
+        let e = read(raw).unwrap_err();
+        assert!(e.starts_with("the parser panicked"), "{e}");
+        assert_eq!(top_level_keys(raw), ["message_reaction", "update_id"]);
+        assert_eq!(top_level_keys(b"[1, 2]"), Vec::<String>::new());
     }
 }

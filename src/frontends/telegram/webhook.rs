@@ -37,7 +37,8 @@ async fn receive(State(tg): State<Arc<Telegram>>, headers: HeaderMap, body: Byte
     let update = match inbox::read(&body) {
         Ok(u) => u,
         Err(e) => {
-            tracing::warn!(error = %e, bytes = body.len(), "a webhook body that is not a Telegram update; acknowledged and dropped");
+            let keys = inbox::top_level_keys(&body);
+            tracing::warn!(error = %e, bytes = body.len(), ?keys, "a webhook body that is not a Telegram update; acknowledged and dropped");
             return StatusCode::OK;
         }
     };
