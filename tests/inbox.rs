@@ -315,12 +315,17 @@ async fn a_replayed_interaction_id_runs_once() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let pool = t.core.deps.pool.clone();
     let TestApp { app, sim: _sim, .. } = t;
     let served = tokio::spawn(app.serve(listener, async move {
         let _ = rx.await;
     }));
 
-    let i = gpus_4090("1355555555555555888", "first-token");
+    // The probe's case: a signed `/watch` posted twice within the timestamp window made two
+    // watches.
+    let mut i = gpus_4090("1355555555555555888", "first-token");
+    i["data"]["name"] = json!("watch");
+    i["data"]["options"] = json!([{ "name": "query", "type": 3, "value": "4090 max=4" }]);
     assert_eq!(post_signed(&url, &key, &i).await, (200, json!({ "type": 5 })));
     fake.deferred("first-token", 0);
     // The same request again, and the same id with another token: a short note only they see.
@@ -332,11 +337,14 @@ async fn a_replayed_interaction_id_runs_once() {
         assert_eq!(note["data"]["content"], "That was handled already.");
     }
     fake.wait_for(WAIT, |_| fake.for_interaction("first-token").iter().any(|c| c.method == "PATCH")).await;
+    let watches: i64 = sqlx::query_scalar("SELECT count(*) FROM watches").fetch_one(&pool).await.unwrap();
     stop.send(()).unwrap();
     served.await.unwrap().unwrap();
     let edits: Vec<_> = fake.for_interaction("first-token").into_iter().filter(|c| c.method == "PATCH").collect();
     assert_eq!(edits.len(), 1, "run once: {edits:#?}");
+    assert!(edits[0].shown().contains("Watch \\#1"), "{}", edits[0].shown());
     assert!(fake.for_interaction("second-token").is_empty());
+    assert_eq!(watches, 1);
 }
 
 /// The store's side: a repeated id is refused; an item is taken over only once its owner is
