@@ -497,7 +497,13 @@ async fn updates_that_are_not_for_it_are_ignored_without_harm() {
     let (u6, m6) = b.ids();
     let mut broken = up::private(u6, m6, ANN, "/gpus");
     broken["message"]["chat"]["type"] = json!(42);
-    for update in [edited, sticker, from_bot, channel_post, unknown, broken] {
+    // teloxide's `message_reaction` fixture without its `user`: its parser panics on it, which
+    // stopped the whole batch from reading. The update is read by itself and skipped.
+    let (u7, _) = b.ids();
+    let reaction = json!({ "update_id": u7, "message_reaction": {
+        "chat": { "id": -1002184233434i64, "title": "Test", "type": "supergroup" }, "message_id": 35,
+        "date": 1721306082, "old_reaction": [], "new_reaction": [{ "type": "emoji", "emoji": "👍" }] } });
+    for update in [edited, sticker, from_bot, channel_post, unknown, broken, reaction] {
         b.fake.push(update);
     }
     assert!(b.quiet_since(before).await.is_empty(), "nothing answered");

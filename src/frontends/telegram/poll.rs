@@ -6,6 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use secrecy::ExposeSecret;
 use teloxide::payloads::setters::*;
 use teloxide::requests::{Request, Requester};
@@ -126,7 +127,30 @@ impl Telegram {
                 .allowed_updates(ALLOWED);
             let got = tokio::select! {
                 _ = stop.cancelled() => return Ok(()),
-                r = req.send() => r,
+                r = std::panic::AssertUnwindSafe(req.send()).catch_unwind() => r,
+            };
+            // teloxide's parser panicked on an update (one naming no one, say): the batch is
+            // read again update by update; the ones that do not read are logged and skipped,
+            // so the poller neither dies nor stalls on them.
+            let (got, past) = match got {
+                Ok(got) => (got, None),
+                Err(p) => {
+                    tracing::warn!(panic = %crate::telemetry::panic_text(&*p), "an update made teloxide's parser panic; reading them one by one");
+                    match self.one_by_one(offset).await {
+                        Ok((updates, past)) => (Ok(updates), Some(past)),
+                        Err(e) => {
+                            failures += 1;
+                            let pause =
+                                crate::retry::doubled(Duration::from_secs(1), failures.min(6), Duration::from_secs(60));
+                            tracing::warn!(error = %e, retry_in = ?pause, "could not read the updates one by one");
+                            tokio::select! {
+                                _ = stop.cancelled() => return Ok(()),
+                                _ = tokio::time::sleep(pause) => {}
+                            }
+                            continue;
+                        }
+                    }
+                }
             };
             let pause = match got {
                 Ok(updates) => match self.take(&updates).await {
@@ -141,6 +165,7 @@ impl Telegram {
                                 self.dispatch(u);
                             }
                         }
+                        offset = offset.max(past.unwrap_or(offset));
                         continue;
                     }
                     // Not recorded: the offset stays, and Telegram hands them over again.
@@ -172,5 +197,40 @@ impl Telegram {
                 _ = tokio::time::sleep(pause) => {}
             }
         }
+    }
+
+    /// Fetches the updates from `offset` as plain JSON and reads each by itself: the ones
+    /// that read, and the offset past the last of all. One that does not read is logged with
+    /// its top-level keys and skipped.
+    async fn one_by_one(&self, offset: i32) -> anyhow::Result<(Vec<Update>, i32)> {
+        // As teloxide builds it: the token has a `:`, so it is pushed as a segment, not joined.
+        let mut url = self.poll_bot.api_url();
+        url.path_segments_mut()
+            .map_err(|()| anyhow::anyhow!("TELEGRAM_API_URL cannot take a path"))?
+            .pop_if_empty()
+            .push(&format!("bot{}", self.sender.token))
+            .push("getUpdates");
+        let body = serde_json::json!({ "offset": offset, "timeout": 0, "allowed_updates": ALLOWED });
+        // The URL holds the token: errors are told without it.
+        let answer: serde_json::Value =
+            async { self.poll_bot.client().post(url).json(&body).send().await?.error_for_status()?.json().await }
+                .await
+                .map_err(|e: reqwest::Error| anyhow::anyhow!("getUpdates failed: {}", e.without_url()))?;
+        let (mut read, mut past) = (Vec::new(), offset);
+        for update in answer["result"].as_array().map(Vec::as_slice).unwrap_or_default() {
+            let Some(id) = update["update_id"].as_i64().and_then(|id| i32::try_from(id).ok()) else {
+                anyhow::bail!("an update without an update_id");
+            };
+            past = past.max(id.saturating_add(1));
+            let raw = serde_json::to_vec(update)?;
+            match super::inbox::read(&raw) {
+                Ok(u) => read.push(u),
+                Err(e) => {
+                    let keys = super::inbox::top_level_keys(&raw);
+                    tracing::warn!(update = id, error = %e, ?keys, "an update that does not read; skipped");
+                }
+            }
+        }
+        Ok((read, past))
     }
 }
