@@ -314,3 +314,26 @@ async fn a_button_whose_query_no_longer_parses_is_a_polite_toast_and_does_nothin
             .unwrap();
     assert_eq!(used, vec![None, None]);
 }
+
+/// Issue 25: an image outside Docker's reference grammar is refused before any confirmation,
+/// naming the part that is wrong; a real one (`nvidia/cuda:…`) still reaches the Confirm.
+#[tokio::test]
+async fn a_malformed_image_is_refused_before_any_confirmation() {
+    let app = test_app().await;
+    app.store_key("ann").await;
+    let ann = caller("ann", None);
+    for (line, part) in [
+        ("/rent 4090 image=-rm", "-rm"),
+        ("/rent 4090 image=../../../etc/passwd", ".."),
+        ("/rent 4090 image=UPPER/Case", "Case"),
+    ] {
+        let r = only(say(&app, &ann, line).await);
+        assert_eq!(r.buttons().count(), 0, "{line}: no confirmation: {r:#?}");
+        let text = r.plain_text();
+        assert!(text.contains(&format!("image: has `{part}`, which is not a valid name part")), "{line} → {text}");
+    }
+    let r = only(say(&app, &ann, "/rent 4090 image=nvidia/cuda:12.2.0-runtime-ubuntu22.04").await);
+    assert!(r.buttons().any(|b| b.label == "Confirm"), "{r:#?}");
+    assert!(r.plain_text().contains("nvidia/cuda:12.2.0-runtime-ubuntu22.04"), "{}", r.plain_text());
+    assert!(app.sim_orders().await.is_empty());
+}

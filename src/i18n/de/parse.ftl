@@ -10,6 +10,7 @@ parse-spotprice-args = Gib die Bestell-ID und den neuen Preis pro Tag an.
 parse-spend-period = Ich verstehe `{ $term }` nicht: nimm 7d oder 30d.
 parse-snooze-args = Gib die Watch-ID an und wie lange, z. B. /snooze 3 2h.
 parse-snooze-too-long = Stummschalten geht höchstens für 30d; lösch den Watch stattdessen mit /unwatch.
+parse-cooldown-too-long = Eine Pause zwischen Alarmen (cooldown) ist höchstens 30d lang, nicht `{ $term }`; `once` alarmiert nur einmal.
 parse-empty = Sende /help für die Liste der Befehle.
 parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
 parse-history-period = `{ $term }` ist kein Zeitraum: nimm 24h, 7d oder 30d.

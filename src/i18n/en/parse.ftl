@@ -10,6 +10,7 @@ parse-spotprice-args = Give the order id and the new price per day.
 parse-spend-period = I don't understand `{ $term }`: use 7d or 30d.
 parse-snooze-args = Give the watch id and how long, e.g. /snooze 3 2h.
 parse-snooze-too-long = A snooze lasts at most 30d; delete the watch with /unwatch instead.
+parse-cooldown-too-long = A cooldown is at most 30d, not `{ $term }`; `once` alerts a single time.
 parse-empty = Send /help for the list of commands.
 parse-unknown-command = Unknown command /{ $name }. Send /help for the list.
 parse-history-period = `{ $term }` is not a period: use 24h, 7d or 30d.

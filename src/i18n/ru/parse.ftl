@@ -10,6 +10,7 @@ parse-spotprice-args = Укажите id заказа и новую цену з�
 parse-spend-period = Не понимаю `{ $term }`: используйте 7d или 30d.
 parse-snooze-args = Укажите id отслеживания и на сколько, например /snooze 3 2h.
 parse-snooze-too-long = Заглушить можно максимум на 30d; вместо этого удалите отслеживание командой /unwatch.
+parse-cooldown-too-long = Пауза между оповещениями (cooldown) — не больше 30d, а не `{ $term }`; `once` оповестит только один раз.
 parse-empty = Отправьте /help, чтобы увидеть список команд.
 parse-unknown-command = Неизвестная команда /{ $name }. Отправьте /help, чтобы увидеть список.
 parse-history-period = `{ $term }` — не период: используйте 24h, 7d или 30d.
