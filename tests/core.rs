@@ -332,6 +332,11 @@ async fn a_malformed_image_is_refused_before_any_confirmation() {
         let text = r.plain_text();
         assert!(text.contains(&format!("image: has `{part}`, which is not a valid name part")), "{line} → {text}");
     }
+    // A default image saved before images were checked is refused before a confirmation too.
+    sqlx::query("UPDATE users SET default_image = '-rm'").execute(&app.core.deps.pool).await.unwrap();
+    let r = only(say(&app, &ann, "/rent 4090").await);
+    assert_eq!(r.buttons().count(), 0, "no confirmation: {r:#?}");
+    assert!(r.plain_text().contains("image: has `-rm`"), "{}", r.plain_text());
     let r = only(say(&app, &ann, "/rent 4090 image=nvidia/cuda:12.2.0-runtime-ubuntu22.04").await);
     assert!(r.buttons().any(|b| b.label == "Confirm"), "{r:#?}");
     assert!(r.plain_text().contains("nvidia/cuda:12.2.0-runtime-ubuntu22.04"), "{}", r.plain_text());

@@ -94,6 +94,7 @@ orders-spot-set-was = Bestellung { $order } bietet jetzt { $price } (vorher { $w
 orders-spot-max-step = Clore senkt ein Gebot nur Stufe für Stufe: Der niedrigste Wert, den du jetzt setzen kannst, ist { $lowest }. Setz diesen und senke in 10 Minuten weiter.
 orders-spot-lower-every = Ein Gebot lässt sich alle 10 Minuten einmal senken; dieses kannst du in { $wait } wieder senken.
 orders-spot-too-low = { $price } liegt unter dem Spot-Mindestpreis des Servers; es wurde nichts geändert.
+orders-spot-too-high = Ein Spot-Gebot von { $bid } ist mehr als das { $times }-Fache des On-Demand-Preises von #{ $server } ({ $on_demand }); das Gebot wurde nicht geändert. Biete weniger, oder storniere und miete ihn On-Demand.
 
 ## /cancel
 cancel-title = Bestellung { $order } stornieren?

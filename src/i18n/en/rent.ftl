@@ -94,6 +94,7 @@ orders-spot-set-was = Order { $order } now bids { $price } (was { $was }).
 orders-spot-max-step = Clore lowers a bid one step at a time: the lowest you can set now is { $lowest }. Try that, then lower again in 10 minutes.
 orders-spot-lower-every = A bid can be lowered once every 10 minutes; you can lower this one again in { $wait }.
 orders-spot-too-low = { $price } is below the server's minimum spot price; no change was made.
+orders-spot-too-high = A spot bid of { $bid } is more than { $times }× the on-demand price of #{ $server } ({ $on_demand }); the bid was not changed. Bid less, or cancel and rent it on demand.
 
 ## /cancel
 cancel-title = Cancel order { $order }?
