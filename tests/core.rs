@@ -342,3 +342,26 @@ async fn a_malformed_image_is_refused_before_any_confirmation() {
     assert!(r.plain_text().contains("nvidia/cuda:12.2.0-runtime-ubuntu22.04"), "{}", r.plain_text());
     assert!(app.sim_orders().await.is_empty());
 }
+
+/// Issue 25: a key saved before keys were checked down to the key (an ed25519 line whose
+/// body is its type name and an empty key) stops a rent before its confirmation, saying so.
+#[tokio::test]
+async fn a_saved_key_without_a_key_in_it_is_refused_before_any_confirmation() {
+    let app = test_app().await;
+    app.store_key("ann").await;
+    let ann = caller("ann", None);
+    sqlx::query("UPDATE users SET ssh_key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAA== me@host'")
+        .execute(&app.core.deps.pool)
+        .await
+        .unwrap();
+    for line in ["/rent 4090", "/watch 4090 max=9 autorent"] {
+        let r = only(say(&app, &ann, line).await);
+        assert_eq!(r.buttons().count(), 0, "{line}: no confirmation: {r:#?}");
+        let text = r.plain_text();
+        assert!(
+            text.contains("your saved SSH key has an ssh-ed25519 key body that does not hold exactly one 32-byte key"),
+            "{line} → {text}"
+        );
+    }
+    assert!(app.sim_orders().await.is_empty());
+}
