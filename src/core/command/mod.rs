@@ -490,6 +490,11 @@ mod tests {
             ("/watch 4090 cooldown=31d", "A cooldown is at most 30d"),
             ("/watch 4090 cooldown=99999999999999999999999d", "A cooldown is at most 30d"),
             ("/snooze 3 99999999999999999999999d", "at most 30d"),
+            // issue 25: a blank password, and two servers where one is rented.
+            ("/settings password=\"        \"", "password must not be only spaces"),
+            ("/settings password=\"\t\t\t\t\t\t\t\t\"", "password must not be only spaces"),
+            ("/rent #42 #43", "Give one server id"),
+            ("/rent 4090 #43", "Give one server id"),
             // issue 25: an ed25519 line whose 19-byte body is its type name and an empty key.
             (
                 "/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAA== me@host\"",

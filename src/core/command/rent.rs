@@ -84,6 +84,10 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
         [one] if !one.is_empty() && one.chars().all(|c| c.is_ascii_digit()) => {
             RentTarget::IdOrModel(id("rent", one, IdOf::Server)?, query("rent", &target_terms)?)
         }
+        // `#42` names one server; beside anything else it would be read as a model name.
+        many if many.iter().any(|t| t.starts_with('#')) => {
+            return Err(ParseError::usage("rent", t!("parse-give-one-id", what = "server")));
+        }
         many => {
             let mut q = query("rent", many)?;
             if let Some(c) = currency {

@@ -66,5 +66,6 @@ parse-hostset-what = Sag, was sich ändern soll: on/off, mrl=, price= oder spot=
 parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term }` ist länger (siehe /myservers).
 parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.
 parse-password-short = password muss mindestens { $min } Zeichen haben: es schützt einen Server im Internet.
+parse-password-blank = password darf nicht nur aus Leerzeichen, Tabs oder Zeilenumbrüchen bestehen: es schützt einen Server im Internet.
 parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password oder locale.
 parse-sshkey = sshkey { $problem }.

@@ -66,5 +66,6 @@ parse-hostset-what = Say what to change: on/off, mrl=, price= or spot=.
 parse-host-name-long = A server name is at most { $max } characters; `{ $term }` is longer (see /myservers).
 parse-settings-form = Settings are written name=value, not `{ $term }`.
 parse-password-short = password must be at least { $min } characters: it guards a server on the internet.
+parse-password-blank = password must not be only spaces, tabs or line breaks: it guards a server on the internet.
 parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
 parse-sshkey = sshkey { $problem }.

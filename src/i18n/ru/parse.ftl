@@ -66,5 +66,6 @@ parse-hostset-what = Укажите, что изменить: on/off, mrl=, pric
 parse-host-name-long = Имя сервера — не длиннее { $max } символов; `{ $term }` длиннее (см. /myservers).
 parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
 parse-password-short = password должен быть не короче { $min } символов: он защищает сервер в интернете.
+parse-password-blank = password не может состоять только из пробелов, табуляций или переводов строки: он защищает сервер в интернете.
 parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
 parse-sshkey = sshkey: { $problem }.
