@@ -52,6 +52,12 @@ pub fn check(reference: &str) -> Result<(), Problem<'_>> {
     {
         return Err(Problem::Tag(t));
     }
+    check_name(name)
+}
+
+/// `[domain '/'] path-component ['/' path-component]*`, read both ways as the regular
+/// expression does.
+fn check_name(name: &str) -> Result<(), Problem<'_>> {
     let Some(bad) = bad_component(name) else { return Ok(()) };
     if let Some((first, path)) = name.split_once('/') {
         if is_domain(first) {
@@ -144,8 +150,139 @@ mod tests {
 
     const SHA: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    /// Valid and invalid references from distribution/reference's `reference_test.go` and
-    /// `regexp_test.go`, and what clorebot's users type.
+    // The tables of distribution/reference's own tests (regexp_test.go, commit 0965666),
+    // as written there: what each production must match, and must not.
+    /// `TestDomainRegexp` in regexp_test.go.
+    const DOMAIN: &[(&str, bool)] = &[
+        ("test.com", true),
+        ("test.com:10304", true),
+        ("test.com:http", false),
+        ("localhost", true),
+        ("localhost:8080", true),
+        ("a", true),
+        ("a.b", true),
+        ("ab.cd.com", true),
+        ("a-b.com", true),
+        ("-ab.com", false),
+        ("ab-.com", false),
+        ("ab.c-om", true),
+        ("ab.-com", false),
+        ("ab.com-", false),
+        ("0101.com", true),
+        ("001a.com", true),
+        ("b.gbc.io:443", true),
+        ("b.gbc.io", true),
+        ("xn--n3h.com", true),
+        ("Asdf.com", true),
+        ("192.168.1.1:75050", true),
+        ("192.168.1.1:750050", true),
+        ("[fd00:1:2::3]:75050", true),
+        ("[fd00:1:2::3]75050", false),
+        ("[fd00:1:2::3]::75050", false),
+        ("[fd00:1:2::3%eth0]:75050", false),
+        ("[fd00123123123]:75050", true),
+        ("[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:75050", true),
+        ("[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:750505", true),
+        ("fd00:1:2::3:75050", false),
+    ];
+    /// `TestFullNameRegexp` in regexp_test.go.
+    const NAME: &[(&str, bool)] = &[
+        ("", false),
+        ("short", true),
+        ("simple/name", true),
+        ("library/ubuntu", true),
+        ("docker/stevvooe/app", true),
+        ("aa/aa/aa/aa/aa/aa/aa/aa/aa/bb/bb/bb/bb/bb/bb", true),
+        ("aa/aa/bb/bb/bb", true),
+        ("a/a/a/a", true),
+        ("a/a/a/a/", false),
+        ("a//a/a", false),
+        ("a", true),
+        ("a/aa", true),
+        ("a/aa/a", true),
+        ("foo.com", true),
+        ("foo.com/", false),
+        ("foo.com:8080/bar", true),
+        ("foo.com:http/bar", false),
+        ("foo.com/bar", true),
+        ("foo.com/bar/baz", true),
+        ("localhost:8080/bar", true),
+        ("sub-dom1.foo.com/bar/baz/quux", true),
+        ("blog.foo.com/bar/baz", true),
+        ("a^a", false),
+        ("aa/asdf$$^/aa", false),
+        ("asdf$$^/aa", false),
+        ("aa-a/a", true),
+        (
+            "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a",
+            true,
+        ),
+        ("a-/a/a/a", false),
+        ("foo.com/a-/a/a", false),
+        ("-foo/bar", false),
+        ("foo/bar-", false),
+        ("foo-/bar", false),
+        ("foo/-bar", false),
+        ("_foo/bar", false),
+        ("foo_bar", true),
+        ("foo_bar.com", true),
+        ("foo_bar.com:8080", false),
+        ("foo_bar.com:8080/app", false),
+        ("foo.com/foo_bar", true),
+        ("____/____", false),
+        ("_docker/_docker", false),
+        ("docker_/docker_", false),
+        ("b.gcr.io/test.example.com/my-app", true),
+        ("xn--n3h.com/myimage", true),
+        ("xn--7o8h.com/myimage", true),
+        ("example.com/xn--7o8h.com/myimage", true),
+        ("example.com/some_separator__underscore/myimage", true),
+        ("example.com/__underscore/myimage", false),
+        ("example.com/..dots/myimage", false),
+        ("example.com/.dots/myimage", false),
+        ("example.com/nodouble..dots/myimage", false),
+        ("example.com/nodouble..dots/myimage", false),
+        ("docker./docker", false),
+        (".docker/docker", false),
+        ("docker-/docker", false),
+        ("-docker/docker", false),
+        ("do..cker/docker", false),
+        ("do__cker:8080/docker", false),
+        ("do__cker/docker", true),
+        ("b.gcr.io/test.example.com/my-app", true),
+        ("registry.io/foo/project--id.module--name.ver---sion--name", true),
+        ("Asdf.com/foo/bar", true),
+        ("Foo/FarB", false),
+    ];
+    /// `TestReferenceRegexp` in regexp_test.go.
+    const REFERENCE: &[(&str, bool)] = &[
+        ("registry.com:8080/myapp:tag", true),
+        ("registry.com:8080/myapp@sha256:be178c0543eb17f5f3043021c9e5fcf30285e557a4fc309cce97ff9ca6182912", true),
+        ("registry.com:8080/myapp:tag2@sha256:be178c0543eb17f5f3043021c9e5fcf30285e557a4fc309cce97ff9ca6182912", true),
+        ("registry.com:8080/myapp@sha256:badbadbadbad", false),
+        ("registry.com:8080/myapp:invalid~tag", false),
+        ("bad_hostname.com:8080/myapp:tag", false),
+        ("localhost:8080/name@sha256:be178c0543eb17f5f3043021c9e5fcf30285e557a4fc309cce97ff9ca6182912", true),
+        ("localhost:http/name@sha256:be178c0543eb17f5f3043021c9e5fcf30285e557a4fc309cce97ff9ca6182912", false),
+        ("localhost@sha256:be178c0543eb17f5f3043021c9e5fcf30285e557a4fc309cce97ff9ca6182912", true),
+        ("registry.com:8080/myapp@bad", false),
+        ("registry.com:8080/myapp@2bad", false),
+    ];
+
+    #[test]
+    fn the_distribution_tests_pass() {
+        for (d, want) in DOMAIN {
+            assert_eq!(is_domain(d), *want, "domain {d}");
+        }
+        for (n, want) in NAME {
+            assert_eq!(check_name(n).is_ok(), *want, "name {n}");
+        }
+        for (r, want) in REFERENCE {
+            assert_eq!(check(r).is_ok(), *want, "reference {r}");
+        }
+    }
+
+    /// The probe's references (issue 25) and what clorebot's users type.
     #[test]
     fn references_follow_the_distribution_grammar() {
         let digest_ref = format!("registry.example.com:443/x@{SHA}");
