@@ -282,6 +282,22 @@ mod tests {
         }
     }
 
+    /// Whatever mix of the reference alphabet comes in, an answer comes out (no panic), and
+    /// what passes has no empty part and does not start with a separator.
+    #[test]
+    fn any_string_of_the_alphabet_gets_an_answer() {
+        use rand::{Rng, SeedableRng};
+        let alphabet = b"aZ09._-/:@[]";
+        let mut rng = rand::rngs::StdRng::seed_from_u64(25);
+        for _ in 0..20_000 {
+            let n = rng.random_range(0..40);
+            let s: String = (0..n).map(|_| alphabet[rng.random_range(0..alphabet.len())] as char).collect();
+            if check(&s).is_ok() {
+                assert!(!s.contains("//") && !s.starts_with(['/', '.', '-', '_', ':', '@']), "{s}");
+            }
+        }
+    }
+
     /// The probe's references (issue 25) and what clorebot's users type.
     #[test]
     fn references_follow_the_distribution_grammar() {

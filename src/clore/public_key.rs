@@ -177,6 +177,23 @@ mod tests {
         }
     }
 
+    /// Random bytes after each type's name get an answer (no panic), and it is a refusal:
+    /// none of them has the length fields a key needs.
+    #[test]
+    fn random_bodies_get_an_answer() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(25);
+        for kind in SSH_KEY_TYPES {
+            for _ in 0..2_000 {
+                let n = rng.random_range(0..200);
+                let tail: Vec<u8> = (0..n).map(|_| rng.random()).collect();
+                let blob = [field(kind.as_bytes()), tail].concat();
+                let k = format!("{kind} {}", base64::engine::general_purpose::STANDARD.encode(blob));
+                assert!(check_ssh_key(&k).is_err(), "{k}");
+            }
+        }
+    }
+
     /// Each blob names its type correctly but does not hold that type's key.
     #[test]
     fn a_body_without_its_key_is_refused_by_what_is_missing() {
