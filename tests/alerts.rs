@@ -355,6 +355,30 @@ async fn auto_rent_rents_the_cheapest_match_and_stops() {
     assert_eq!(state(&w.sim).await["orders"].as_array().unwrap().len(), 1);
 }
 
+/// Issue 25: a saved key that is no key (stored before keys were checked down to the key)
+/// makes an auto-rent refuse, saying why, instead of failing inside.
+#[tokio::test]
+async fn auto_rent_with_a_saved_key_that_is_no_key_refuses_and_says_why() {
+    let w = test_app().await;
+    let (_cat, free, max) = w.autorent_3060("cat", |_| String::new()).await;
+    sqlx::query("UPDATE users SET ssh_key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAA== cat@laptop'")
+        .execute(&w.core.deps.pool)
+        .await
+        .unwrap();
+    let b = free[free.len() - 1].0;
+    w.set_price(b, max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].1.contains(&format!("#{b} matches at"))
+            && sent[0].1.contains(
+                "but your saved SSH key has an ssh-ed25519 key body that does not hold exactly one 32-byte key"
+            ),
+        "{sent:?}"
+    );
+    assert!(w.sim_orders().await.is_empty());
+}
+
 #[tokio::test]
 async fn one_marketplace_call_per_poll_however_many_watches() {
     let w = test_app().await;

@@ -183,6 +183,21 @@ async fn spot_price_rules_are_explained_with_their_numbers() {
     let out = s.line(&format!("/spotprice {order} {}", (step * 0.9 * 1000.0).round() / 1000.0)).await;
     assert!(out.contains("once every 10 minutes; you can lower this one again in"), "{out}");
     assert!(out.contains('m'), "a wait in minutes: {out}");
+
+    // Issue 25: a raise past 10× the on-demand price is refused with both prices, as
+    // `/rent spot=` refuses it, and the bid stays as it was.
+    let od = srv.on_demand(usd).unwrap();
+    let huge = (od * 20.0 * 1000.0).round() / 1000.0;
+    let out = s.line(&format!("/spotprice {order} {huge}")).await;
+    assert!(
+        out.contains("is more than 10× the on-demand price of #") && out.contains("the bid was not changed"),
+        "{out}"
+    );
+    let out = s.line(&format!("/spotprice {order} 1e300")).await;
+    assert!(out.contains("the bid was not changed"), "{out}");
+    let orders = client(&bot.sim).my_orders(&clorebot::clore::ApiKey::parse(KEY).unwrap(), false).await.unwrap();
+    let price = orders.orders.iter().find(|o| o.id.0 == order).and_then(|o| o.price).unwrap();
+    assert!((price - step).abs() < 1e-9, "the bid is still {step}, not {price}");
 }
 
 #[tokio::test]

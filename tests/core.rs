@@ -346,4 +346,54 @@ async fn concurrent_watches_store_exactly_the_cap() {
 
 fn only_text(r: &Response) -> String {
     r.replies.first().map(|r| r.plain_text()).unwrap_or_default()
+
+/// Issue 25: an image outside Docker's reference grammar is refused before any confirmation,
+/// naming the part that is wrong; a real one (`nvidia/cuda:…`) still reaches the Confirm.
+#[tokio::test]
+async fn a_malformed_image_is_refused_before_any_confirmation() {
+    let app = test_app().await;
+    app.store_key("ann").await;
+    let ann = caller("ann", None);
+    for (line, part) in [
+        ("/rent 4090 image=-rm", "-rm"),
+        ("/rent 4090 image=../../../etc/passwd", ".."),
+        ("/rent 4090 image=UPPER/Case", "Case"),
+    ] {
+        let r = only(say(&app, &ann, line).await);
+        assert_eq!(r.buttons().count(), 0, "{line}: no confirmation: {r:#?}");
+        let text = r.plain_text();
+        assert!(text.contains(&format!("image: has `{part}`, which is not a valid name part")), "{line} → {text}");
+    }
+    // A default image saved before images were checked is refused before a confirmation too.
+    sqlx::query("UPDATE users SET default_image = '-rm'").execute(&app.core.deps.pool).await.unwrap();
+    let r = only(say(&app, &ann, "/rent 4090").await);
+    assert_eq!(r.buttons().count(), 0, "no confirmation: {r:#?}");
+    assert!(r.plain_text().contains("image: has `-rm`"), "{}", r.plain_text());
+    let r = only(say(&app, &ann, "/rent 4090 image=nvidia/cuda:12.2.0-runtime-ubuntu22.04").await);
+    assert!(r.buttons().any(|b| b.label == "Confirm"), "{r:#?}");
+    assert!(r.plain_text().contains("nvidia/cuda:12.2.0-runtime-ubuntu22.04"), "{}", r.plain_text());
+    assert!(app.sim_orders().await.is_empty());
+}
+
+/// Issue 25: a key saved before keys were checked down to the key (an ed25519 line whose
+/// body is its type name and an empty key) stops a rent before its confirmation, saying so.
+#[tokio::test]
+async fn a_saved_key_without_a_key_in_it_is_refused_before_any_confirmation() {
+    let app = test_app().await;
+    app.store_key("ann").await;
+    let ann = caller("ann", None);
+    sqlx::query("UPDATE users SET ssh_key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAA== me@host'")
+        .execute(&app.core.deps.pool)
+        .await
+        .unwrap();
+    for line in ["/rent 4090", "/watch 4090 max=9 autorent"] {
+        let r = only(say(&app, &ann, line).await);
+        assert_eq!(r.buttons().count(), 0, "{line}: no confirmation: {r:#?}");
+        let text = r.plain_text();
+        assert!(
+            text.contains("your saved SSH key has an ssh-ed25519 key body that does not hold exactly one 32-byte key"),
+            "{line} → {text}"
+        );
+    }
+    assert!(app.sim_orders().await.is_empty());
 }

@@ -115,10 +115,11 @@ pub async fn attempt(
     let Some(user) = owner else {
         return Ok(Reply::text(t!("watch-autorent-owner-gone", head = &head)));
     };
-    let login = ssh_login(deps, user).await.map_err(|f| match f {
-        Failure::Internal(e) => e,
-        Failure::User(m) => anyhow::anyhow!(m),
-    })?;
+    let login = match ssh_login(deps, user).await {
+        Ok(login) => login,
+        Err(Failure::User(why)) => return refuse(why),
+        Err(Failure::Internal(e)) => return Err(e),
+    };
     if matches!(login, SshLogin::Nothing) {
         return refuse(no_saved_login());
     }

@@ -5,9 +5,11 @@ pub mod budget;
 pub mod client;
 pub mod de;
 pub mod error;
+pub mod image_ref;
 pub mod key;
 pub mod limit;
 pub mod model;
+pub mod public_key;
 pub mod validate;
 
 /// What Clore charges to create an order, in USD ("about $0.10", as the live API charges it); charged

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::model::{Currency, ServerId};
 use crate::t;
+use crate::text::{ECHO_MAX, clip};
 
 /// Input that breaks one of the API's rules; `field` names the offending field as the user
 /// knows it, and `problem` (in the current language) says what is wrong with it.
@@ -26,7 +27,10 @@ impl ValidationError {
 
 /// `ssh_password` and `jupyter_token`: at most 32 characters from this set.
 pub const TOKEN_MAX: usize = 32;
+/// An OpenSSH public key line: an 8192-bit RSA key with a comment fits.
 pub const SSH_KEY_MAX: usize = 3072;
+
+pub use super::public_key::check_ssh_key;
 pub const ENV_TOTAL_MAX: usize = 12_000;
 pub const ENV_NAME_MAX: usize = 128;
 pub const ENV_VALUE_MAX: usize = 1536;
@@ -62,9 +66,11 @@ pub fn check_token(field: &'static str, value: &str) -> Result<(), ValidationErr
     Ok(())
 }
 
-/// A Docker image reference as Docker writes them: `name[:tag][@digest]`, at most
-/// [`IMAGE_MAX`] characters of letters, digits and `. _ - / : @`.
+/// A Docker image reference as `docker pull` reads it ([`super::image_ref`]: the
+/// distribution/reference grammar), at most [`IMAGE_MAX`] characters; the error names the
+/// part that breaks the grammar.
 pub fn check_image(image: &str) -> Result<(), ValidationError> {
+    use super::image_ref::Problem;
     let image = image.trim();
     if image.is_empty() {
         return Err(ValidationError::new("image", t!("validate-image-empty")));
@@ -73,54 +79,19 @@ pub fn check_image(image: &str) -> Result<(), ValidationError> {
     if n > IMAGE_MAX {
         return Err(ValidationError::new("image", t!("validate-too-long", n = n, max = IMAGE_MAX)));
     }
-    if !image.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@')) {
+    let ref_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@' | '[' | ']');
+    if !image.chars().all(ref_char) {
         return Err(ValidationError::new("image", t!("validate-image-bad")));
     }
-    Ok(())
-}
-
-/// Key types OpenSSH writes in a public key line.
-const SSH_KEY_TYPES: [&str; 8] = [
-    "ssh-ed25519",
-    "ssh-rsa",
-    "ssh-dss",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-    "sk-ssh-ed25519@openssh.com",
-    "sk-ecdsa-sha2-nistp256@openssh.com",
-];
-
-/// An OpenSSH public key line, `type base64 [comment]`: a known type, and a base64 body that
-/// decodes to a key blob naming that same type — so a pasted private key, a fingerprint or
-/// garbage is refused before it is saved or sent.
-pub fn check_ssh_key(line: &str) -> Result<(), ValidationError> {
-    use base64::Engine;
-    let bad = |why: String| ValidationError::new("ssh_key", why);
-    let n = line.chars().count();
-    if n > SSH_KEY_MAX {
-        return Err(bad(t!("validate-too-long", n = n, max = SSH_KEY_MAX)));
-    }
-    if line.chars().any(char::is_control) {
-        return Err(bad(t!("validate-ssh-one-line")));
-    }
-    let mut parts = line.split_whitespace();
-    let (Some(kind), Some(body)) = (parts.next(), parts.next()) else {
-        return Err(bad(t!("validate-ssh-not-a-key")));
+    let problem = match super::image_ref::check(image) {
+        Ok(()) => return Ok(()),
+        Err(Problem::Component("")) => t!("validate-image-empty-part"),
+        Err(Problem::Component(part)) => t!("validate-image-component", part = clip(part, ECHO_MAX)),
+        Err(Problem::Registry(part)) => t!("validate-image-registry", part = clip(part, ECHO_MAX)),
+        Err(Problem::Tag(part)) => t!("validate-image-tag", part = clip(part, ECHO_MAX)),
+        Err(Problem::Digest(part)) => t!("validate-image-digest", part = clip(part, ECHO_MAX)),
     };
-    if !SSH_KEY_TYPES.contains(&kind) {
-        return Err(bad(t!("validate-ssh-type")));
-    }
-    let blob =
-        base64::engine::general_purpose::STANDARD.decode(body).map_err(|_| bad(t!("validate-ssh-not-base64")))?;
-    let named = blob
-        .get(..4)
-        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
-        .and_then(|len| blob.get(4..4usize.checked_add(len)?));
-    if named != Some(kind.as_bytes()) {
-        return Err(bad(t!("validate-ssh-mismatch")));
-    }
-    Ok(())
+    Err(ValidationError::new("image", problem))
 }
 
 pub fn check_price(field: &'static str, value: f64) -> Result<(), ValidationError> {
@@ -361,6 +332,8 @@ mod tests {
         let ru = sync_scope(Lang::Ru, || check_token("password", &long).unwrap_err());
         assert_eq!(ru.problem, "33 символа; допускается не более 32");
         assert_eq!(ru.to_string(), "password: 33 символа; допускается не более 32");
+        // The bot's own default image is a reference too.
+        assert_eq!(check_image(&crate::core::CoreConfig::default().default_image), Ok(()));
         let de = sync_scope(Lang::De, || check_image(" ").unwrap_err());
         assert_eq!((de.field, de.problem.as_str()), ("image", "muss ein Docker-Image nennen"));
         let s = ServerSettings {

@@ -305,8 +305,13 @@ pub enum Unit {
     Mins,
 }
 
+/// The longest interval a variable may set: every one of them (polls, warnings, grace) is
+/// minutes to days, and a year still fits every timer and date sum without overflow.
+pub const DURATION_MAX: Duration = Duration::from_secs(365 * 86_400);
+
 /// Parses a duration: a positive number in `unit` (`45`, `1.5`), or what users type to the
-/// bot (`30s`, `5m`, `2h`, `1h30m`: the command parser's rule). `None` for anything else.
+/// bot (`30s`, `5m`, `2h`, `1h30m`: the command parser's rule), at most [`DURATION_MAX`].
+/// `None` for anything else.
 pub fn parse_duration(text: &str, unit: Unit) -> Option<Duration> {
     let t = text.trim();
     if let Ok(n) = t.parse::<f64>() {
@@ -314,9 +319,10 @@ pub fn parse_duration(text: &str, unit: Unit) -> Option<Duration> {
             Unit::Secs => n,
             Unit::Mins => n * 60.0,
         };
-        return (secs.is_finite() && secs > 0.0 && secs < 1e9).then(|| Duration::from_secs_f64(secs));
+        return (secs.is_finite() && secs > 0.0 && secs <= DURATION_MAX.as_secs_f64())
+            .then(|| Duration::from_secs_f64(secs));
     }
-    crate::domain::parse_duration(t).ok()
+    crate::domain::parse_duration(t).ok().filter(|d| *d <= DURATION_MAX)
 }
 
 /// Reads variables: empty counts as unset; `…_FILE` for secrets.
@@ -352,7 +358,7 @@ impl Env<'_> {
             bad(
                 name,
                 format!(
-                    "must be a positive number of {bare} (or with a unit: 30s, 5m, 2h), not {:?}",
+                    "must be a positive number of {bare} (or with a unit: 30s, 5m, 2h), at most 365d, not {:?}",
                     crate::text::clip(&v, 30)
                 ),
             )
@@ -418,7 +424,8 @@ mod tests {
         assert_eq!(parse_duration("2h", Unit::Mins), Some(Duration::from_secs(7200)));
         assert_eq!(parse_duration("1h30m", Unit::Secs), Some(Duration::from_secs(5400)));
         assert_eq!(parse_duration("1.5", Unit::Mins), Some(Duration::from_secs(90)));
-        for bad in ["0", "-1", "abc", "5 parsecs", "", "1e999", "NaN"] {
+        assert_eq!(parse_duration("365d", Unit::Secs), Some(DURATION_MAX));
+        for bad in ["0", "-1", "abc", "5 parsecs", "", "1e999", "NaN", "366d", "99999999999h", "31536001"] {
             assert_eq!(parse_duration(bad, Unit::Secs), None, "{bad}");
         }
         let c = cfg(&[("CLOREBOT_ENDING_SOON_MINS", "30"), ("CLOREBOT_ORDERS_POLL_SECS", "2m")]).unwrap();

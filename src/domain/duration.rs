@@ -1,7 +1,10 @@
 //! Durations as people type them: one or more `<whole number><unit>` parts, units `s`, `m`,
-//! `h`, `d`, `w` (`90s`, `30m`, `1h30m`, `1w`); the total is above zero and fits in seconds.
+//! `h`, `d`, `w` (`90s`, `30m`, `1h30m`, `1w`); the total is above zero.
 //!
-//! The command grammars use it (`cooldown=`, `/snooze`) and so does the configuration.
+//! The command grammars use it (`cooldown=`, `/snooze`) and so does the configuration. A
+//! total too large for a `u64` of seconds saturates rather than failing, so that every caller
+//! refuses it by its own cap, whose message states the cap (`cooldown=99999999999h` is "at most
+//! 30d", not "not a duration"); no caller may take the result uncapped.
 
 use std::time::Duration;
 
@@ -30,8 +33,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             'w' => 7 * 86_400,
             _ => return Err(bad()),
         };
-        let n: u64 = num.parse().map_err(|_| bad())?;
-        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
+        if num.is_empty() {
+            return Err(bad());
+        }
+        // Only digits are in `num`: parsing fails only past u64::MAX.
+        let n: u64 = num.parse().unwrap_or(u64::MAX);
+        total = total.saturating_add(n.saturating_mul(unit));
         num.clear();
     }
     if !num.is_empty() || total == 0 {
@@ -50,8 +57,12 @@ mod tests {
         assert_eq!(parse_duration("2h").unwrap().as_secs(), 7200);
         assert_eq!(parse_duration("1d").unwrap().as_secs(), 86_400);
         assert_eq!(parse_duration("1w").unwrap().as_secs(), 604_800);
-        for bad in ["", "h", "5", "0m", "5x", "99999999999999999999d", "1.5h"] {
+        for bad in ["", "h", "5", "0m", "5x", "1.5h", "1hh"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        // Past u64 seconds it saturates, for the caller's cap to refuse.
+        for huge in ["99999999999999999999d", "30000000000000w30000000000000w"] {
+            assert_eq!(parse_duration(huge).unwrap().as_secs(), u64::MAX, "{huge}");
         }
     }
 }

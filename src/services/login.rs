@@ -36,9 +36,13 @@ impl SshLogin {
 }
 
 /// `user`'s saved login. A saved password that no longer decrypts counts as none (logged):
-/// a new one is generated, rather than an order made that nobody can enter.
+/// a new one is generated, rather than an order made that nobody can enter. A saved key that
+/// is not a whole public key (saved before keys were checked down to the key) is refused,
+/// before any confirmation, with what is wrong with it.
 pub async fn ssh_login(deps: &Deps, user: &User) -> Result<SshLogin, Failure> {
     if let Some(k) = &user.settings.ssh_key {
+        crate::clore::validate::check_ssh_key(k)
+            .map_err(|e| Failure::user(t!("rent-saved-key-bad", problem = e.problem)))?;
         return Ok(SshLogin::Key(k.clone()));
     }
     Ok(match secrets::get(&deps.pool, &deps.keyring, user.id, SecretKind::SshPassword).await? {

@@ -69,6 +69,11 @@ pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
                     if v.chars().count() < PASSWORD_MIN {
                         return Err(fail(t!("parse-password-short", min = PASSWORD_MIN)));
                     }
+                    // Clore's set allows spaces, tabs and line breaks, but a password of
+                    // nothing else is the first one anybody tries.
+                    if v.chars().all(char::is_whitespace) {
+                        return Err(fail(t!("parse-password-blank")));
+                    }
                 }
                 out.push(SettingChange::SshPassword((!none).then(|| SecretString::from(v.to_owned()))));
             }

@@ -488,6 +488,32 @@ mod tests {
             ("/settings password=short", "at least 8 characters"),
             ("/settings image=a;b", "not a Docker image reference"),
             ("/hostset ", "Give the server's name"),
+            // issue 25: references outside distribution/reference's grammar (image_ref.rs).
+            ("/rent 4090 image=-rm", "image: has `-rm`, which is not a valid name part"),
+            ("/rent 42 image=../../../etc/passwd", "image: has `..`, which is not a valid name part"),
+            ("/settings image=.", "image: has `.`, which is not a valid name part"),
+            ("/settings image=UPPER/Case", "image: has `Case`, which is not a valid name part"),
+            ("/settings image=a:b:c:d", "image: has `a:b:c`, which is not a valid name part"),
+            ("/settings image=x:-tag", "image: has the tag `-tag`"),
+            ("/settings image=x@sha256:abc", "image: has the digest `sha256:abc`"),
+            ("/settings image=host:port/x", "image: has `host:port` where a registry goes"),
+            ("/settings image=a//b", "image: has an empty name part"),
+            // issue 25: a cooldown past its cap, however large, is refused with the cap.
+            ("/watch 4090 cooldown=99999999999h", "A cooldown is at most 30d, not `99999999999h`"),
+            ("/watch 4090 cooldown=31d", "A cooldown is at most 30d"),
+            ("/watch 4090 cooldown=99999999999999999999999d", "A cooldown is at most 30d"),
+            ("/snooze 3 99999999999999999999999d", "at most 30d"),
+            // issue 25: a blank password, and two servers where one is rented.
+            ("/settings password=\"        \"", "password must not be only spaces"),
+            ("/settings password=\"\t\t\t\t\t\t\t\t\"", "password must not be only spaces"),
+            ("/rent #42 #43", "Give one server id"),
+            ("/rent 4090 #43", "Give one server id"),
+            // issue 25: an ed25519 line whose 19-byte body is its type name and an empty key.
+            (
+                "/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAA== me@host\"",
+                "does not hold exactly one 32-byte key",
+            ),
+            ("/settings sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\"", "does not hold exactly one 32-byte key"),
         ];
         for (input, want) in cases {
             let e = err(input);

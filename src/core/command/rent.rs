@@ -84,6 +84,10 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
         [one] if !one.is_empty() && one.chars().all(|c| c.is_ascii_digit()) => {
             RentTarget::IdOrModel(id("rent", one, IdOf::Server)?, query("rent", &target_terms)?)
         }
+        // `#42` names one server; beside anything else it would be read as a model name.
+        many if many.iter().any(|t| t.starts_with('#')) => {
+            return Err(ParseError::usage("rent", t!("parse-give-one-id", what = "server")));
+        }
         many => {
             let mut q = query("rent", many)?;
             if let Some(c) = currency {
@@ -181,6 +185,21 @@ mod tests {
             ok("/rent #4090"),
             Command::Rent(RentArgs { target: RentTarget::Server(ServerId(4090)), .. })
         ));
+        // References that must keep working (docs, tests, what users type).
+        let sha = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        for image in [
+            "cloreai/ubuntu22.04-cuda12".to_owned(),
+            "nvidia/cuda:12.2.0-runtime-ubuntu22.04".into(),
+            "ghcr.io/org/img:tag".into(),
+            "localhost:5000/a/b".into(),
+            format!("registry.example.com:443/x@{sha}"),
+            "pytorch/pytorch:2.4".into(),
+        ] {
+            match ok(&format!("/rent 42 image={image}")) {
+                Command::Rent(a) => assert_eq!(a.image.as_deref(), Some(image.as_str())),
+                c => panic!("{c:?}"),
+            }
+        }
         assert!(matches!(
             ok("/rent 12"),
             Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(12), _), .. })

@@ -13,6 +13,10 @@ use crate::t;
 /// Longest snooze: past this a watch should be deleted instead.
 pub const MAX_SNOOZE: Duration = Duration::from_secs(30 * 86_400);
 
+/// Longest `cooldown=`: a watch quiet for more than a month between alerts is a `once` watch
+/// in all but name, and the cap keeps the stored seconds far inside their column's range.
+pub const MAX_COOLDOWN: Duration = Duration::from_secs(30 * 86_400);
+
 /// `/unwatch <watch id>`.
 pub(super) fn parse_unwatch(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::Unwatch(WatchId(one_id::<u64>("unwatch", rest, IdOf::Watch)? as i64)))
@@ -56,6 +60,9 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
             _ => {
                 if let Some(v) = lower.strip_prefix("cooldown=") {
                     cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
+                    if cooldown > MAX_COOLDOWN {
+                        return Err(ParseError::usage("watch", t!("parse-cooldown-too-long", term = short(v))));
+                    }
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("max_orders="), autorent.as_mut()) {
                     a.max_orders = v
                         .parse()

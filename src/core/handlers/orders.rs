@@ -3,6 +3,7 @@
 use crate::clore::OrderId;
 use serde_json::json;
 
+use super::rent::MAX_BID_OVER_ON_DEMAND;
 use crate::clore::{CloreError, Currency, Order};
 use crate::core::actions::Action;
 use crate::core::views::rent::endpoint_lines;
@@ -126,6 +127,17 @@ pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {
         return Err(Failure::user(t!("orders-spot-on-demand", order = order.to_string())));
     }
     let c = o.currency().unwrap_or(Currency::Usd);
+    // The slip of the finger `/rent spot=` refuses, refused here too: raising a bid is never
+    // held back by Clore, and a bid many times the on-demand price is paid as bid.
+    let snap = cx.core.deps.market.get().await.ok();
+    let on_demand = o.server_id.and_then(|sid| snap.as_ref()?.server(sid)?.on_demand.get(&c).copied());
+    if let (Some(sid), Some(usual)) = (o.server_id, on_demand)
+        && price > usual * MAX_BID_OVER_ON_DEMAND
+    {
+        let (bid, usual, times) = (per_day(price, c), per_day(usual, c), MAX_BID_OVER_ON_DEMAND.round());
+        let text = t!("orders-spot-too-high", bid = bid, times = times, server = sid.to_string(), on_demand = usual);
+        return Err(Failure::user(text));
+    }
     let key = cx.api_key().await?;
     let result = cx.core.deps.clore.set_spot_price(&key, order, price).await;
     let detail = json!({ "order": order, "price": price, "old_price": o.price, "currency": c.api_name() });

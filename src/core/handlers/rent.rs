@@ -24,7 +24,7 @@ use crate::t;
 
 /// A spot bid more than this many times the on-demand price is refused as a slip of the
 /// finger: renting on demand would cost a tenth and could not be outbid.
-const MAX_BID_OVER_ON_DEMAND: f64 = 10.0;
+pub(crate) const MAX_BID_OVER_ON_DEMAND: f64 = 10.0;
 /// `env` values wait, sealed, a little longer than their Confirm button lives.
 const ENV_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -110,6 +110,10 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         .clone()
         .or_else(|| cx.user.settings.default_image.clone())
         .unwrap_or_else(|| cx.core.deps.default_image.clone());
+    // A default saved before images were checked against Docker's grammar is refused here,
+    // before a confirmation shows it, rather than by the order's own check after Confirm.
+    crate::clore::validate::check_image(&image)
+        .map_err(|e| Failure::user(t!("clore-invalid", field = e.field, problem = e.problem)))?;
     let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
     let mut plan = RentPlan {
         server: id,

@@ -134,7 +134,8 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
         max_price: query.max_price(),
         currency,
         once: plan.once,
-        cooldown_secs: plan.cooldown_secs.min(i32::MAX as u64) as i32,
+        // The parser caps a cooldown at 30 days (MAX_COOLDOWN), far inside an i32.
+        cooldown_secs: i32::try_from(plan.cooldown_secs).unwrap_or(i32::MAX),
         autorent: plan.autorent.clone(),
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.

@@ -10,6 +10,7 @@ parse-spotprice-args = Gib die Bestell-ID und den neuen Preis pro Tag an.
 parse-spend-period = Ich verstehe `{ $term }` nicht: nimm 7d oder 30d.
 parse-snooze-args = Gib die Watch-ID an und wie lange, z. B. /snooze 3 2h.
 parse-snooze-too-long = Stummschalten geht höchstens für 30d; lösch den Watch stattdessen mit /unwatch.
+parse-cooldown-too-long = Eine Pause zwischen Alarmen (cooldown) ist höchstens 30d lang, nicht `{ $term }`; `once` alarmiert nur einmal.
 parse-empty = Sende /help für die Liste der Befehle.
 parse-control-character = Deine Nachricht enthält ein unsichtbares Steuerzeichen ({ $code }), das ich weder lesen noch speichern kann. Tippe den Befehl ohne es noch einmal.
 parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
@@ -66,5 +67,6 @@ parse-hostset-what = Sag, was sich ändern soll: on/off, mrl=, price= oder spot=
 parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term }` ist länger (siehe /myservers).
 parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.
 parse-password-short = password muss mindestens { $min } Zeichen haben: es schützt einen Server im Internet.
+parse-password-blank = password darf nicht nur aus Leerzeichen, Tabs oder Zeilenumbrüchen bestehen: es schützt einen Server im Internet.
 parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password oder locale.
 parse-sshkey = sshkey { $problem }.

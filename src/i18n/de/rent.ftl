@@ -56,6 +56,7 @@ rent-interrupted = Das Mieten von #{ $server } wurde unterbrochen, bevor etwas a
 rent-interrupted-made = Bestellung { $order } auf #{ $server } läuft; /orders zeigt, wie du sie erreichst.
 # Ein Satzteil nach „Autorent-Watch #3 (…): “, daher klein.
 rent-no-saved-login = du hast keinen gespeicherten SSH-Schlüssel und kein Passwort zum Anmelden, deshalb wurde nichts gemietet. Leg eins davon mit /settings sshkey="…" oder password=… fest.
+rent-saved-key-bad = dein gespeicherter SSH-Schlüssel { $problem }, deshalb wurde nichts gemietet; speichere ihn neu mit /settings sshkey="…" oder entferne ihn mit /settings sshkey=none.
 rent-cannot-send = Diese Bestellung kann so nicht gesendet werden ({ $why }). Es wurde keine Bestellung angelegt.
 rent-price-changed = Der Preis von #{ $server } hat sich seit der Anzeige geändert: { $shown } → { $now }. Es wurde keine Bestellung angelegt; /rent { $server } zeigt den neuen Preis.
 rent-price-changed-unknown = Der Preis von #{ $server } hat sich seit der Anzeige geändert. Es wurde keine Bestellung angelegt; mit /rent { $server } siehst du ihn.
@@ -94,6 +95,7 @@ orders-spot-set-was = Bestellung { $order } bietet jetzt { $price } (vorher { $w
 orders-spot-max-step = Clore senkt ein Gebot nur Stufe für Stufe: Der niedrigste Wert, den du jetzt setzen kannst, ist { $lowest }. Setz diesen und senke in 10 Minuten weiter.
 orders-spot-lower-every = Ein Gebot lässt sich alle 10 Minuten einmal senken; dieses kannst du in { $wait } wieder senken.
 orders-spot-too-low = { $price } liegt unter dem Spot-Mindestpreis des Servers; es wurde nichts geändert.
+orders-spot-too-high = Ein Spot-Gebot von { $bid } ist mehr als das { $times }-Fache des On-Demand-Preises von #{ $server } ({ $on_demand }); das Gebot wurde nicht geändert. Biete weniger, oder storniere und miete ihn On-Demand.
 
 ## /cancel
 cancel-title = Bestellung { $order } stornieren?

@@ -10,6 +10,7 @@ parse-spotprice-args = Give the order id and the new price per day.
 parse-spend-period = I don't understand `{ $term }`: use 7d or 30d.
 parse-snooze-args = Give the watch id and how long, e.g. /snooze 3 2h.
 parse-snooze-too-long = A snooze lasts at most 30d; delete the watch with /unwatch instead.
+parse-cooldown-too-long = A cooldown is at most 30d, not `{ $term }`; `once` alerts a single time.
 parse-empty = Send /help for the list of commands.
 parse-control-character = Your message holds an invisible control character ({ $code }), which I cannot read or store. Type the command again without it.
 parse-unknown-command = Unknown command /{ $name }. Send /help for the list.
@@ -66,5 +67,6 @@ parse-hostset-what = Say what to change: on/off, mrl=, price= or spot=.
 parse-host-name-long = A server name is at most { $max } characters; `{ $term }` is longer (see /myservers).
 parse-settings-form = Settings are written name=value, not `{ $term }`.
 parse-password-short = password must be at least { $min } characters: it guards a server on the internet.
+parse-password-blank = password must not be only spaces, tabs or line breaks: it guards a server on the internet.
 parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
 parse-sshkey = sshkey { $problem }.

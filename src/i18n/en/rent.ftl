@@ -56,6 +56,7 @@ rent-interrupted = Renting #{ $server } was interrupted before anything was sent
 rent-interrupted-made = Order { $order } on #{ $server } is running; /orders shows how to reach it.
 # A clause after "Auto-rent watch #3: ", hence the small letter.
 rent-no-saved-login = you have no saved SSH key or password to log in with, so nothing was rented. Set one with /settings sshkey="…" or password=….
+rent-saved-key-bad = your saved SSH key { $problem }, so nothing was rented; save it again with /settings sshkey="…", or remove it with /settings sshkey=none.
 rent-cannot-send = That order can't be sent ({ $why }). No order was made.
 rent-price-changed = The price of #{ $server } changed since it was shown: { $shown } → { $now }. No order was made; /rent { $server } shows the new price.
 rent-price-changed-unknown = The price of #{ $server } changed since it was shown. No order was made; /rent { $server } to see it.
@@ -94,6 +95,7 @@ orders-spot-set-was = Order { $order } now bids { $price } (was { $was }).
 orders-spot-max-step = Clore lowers a bid one step at a time: the lowest you can set now is { $lowest }. Try that, then lower again in 10 minutes.
 orders-spot-lower-every = A bid can be lowered once every 10 minutes; you can lower this one again in { $wait }.
 orders-spot-too-low = { $price } is below the server's minimum spot price; no change was made.
+orders-spot-too-high = A spot bid of { $bid } is more than { $times }× the on-demand price of #{ $server } ({ $on_demand }); the bid was not changed. Bid less, or cancel and rent it on demand.
 
 ## /cancel
 cancel-title = Cancel order { $order }?

@@ -10,6 +10,7 @@ parse-spotprice-args = Укажите id заказа и новую цену з�
 parse-spend-period = Не понимаю `{ $term }`: используйте 7d или 30d.
 parse-snooze-args = Укажите id отслеживания и на сколько, например /snooze 3 2h.
 parse-snooze-too-long = Заглушить можно максимум на 30d; вместо этого удалите отслеживание командой /unwatch.
+parse-cooldown-too-long = Пауза между оповещениями (cooldown) — не больше 30d, а не `{ $term }`; `once` оповестит только один раз.
 parse-empty = Отправьте /help, чтобы увидеть список команд.
 parse-control-character = В сообщении есть невидимый управляющий символ ({ $code }), который я не могу ни прочитать, ни сохранить. Наберите команду ещё раз без него.
 parse-unknown-command = Неизвестная команда /{ $name }. Отправьте /help, чтобы увидеть список.
@@ -66,5 +67,6 @@ parse-hostset-what = Укажите, что изменить: on/off, mrl=, pric
 parse-host-name-long = Имя сервера — не длиннее { $max } символов; `{ $term }` длиннее (см. /myservers).
 parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
 parse-password-short = password должен быть не короче { $min } символов: он защищает сервер в интернете.
+parse-password-blank = password не может состоять только из пробелов, табуляций или переводов строки: он защищает сервер в интернете.
 parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
 parse-sshkey = sshkey: { $problem }.
