@@ -346,6 +346,7 @@ async fn concurrent_watches_store_exactly_the_cap() {
 
 fn only_text(r: &Response) -> String {
     r.replies.first().map(|r| r.plain_text()).unwrap_or_default()
+}
 
 /// Issue 25: an image outside Docker's reference grammar is refused before any confirmation,
 /// naming the part that is wrong; a real one (`nvidia/cuda:…`) still reaches the Confirm.
@@ -353,7 +354,7 @@ fn only_text(r: &Response) -> String {
 async fn a_malformed_image_is_refused_before_any_confirmation() {
     let app = test_app().await;
     app.store_key("ann").await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     for (line, part) in [
         ("/rent 4090 image=-rm", "-rm"),
         ("/rent 4090 image=../../../etc/passwd", ".."),
@@ -381,7 +382,7 @@ async fn a_malformed_image_is_refused_before_any_confirmation() {
 async fn a_saved_key_without_a_key_in_it_is_refused_before_any_confirmation() {
     let app = test_app().await;
     app.store_key("ann").await;
-    let ann = caller("ann", None);
+    let ann = caller(&app.core, "ann", None);
     sqlx::query("UPDATE users SET ssh_key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAA== me@host'")
         .execute(&app.core.deps.pool)
         .await
