@@ -514,6 +514,72 @@ mod tests {
         assert!(!format!("{e:?}").contains(&k1), "no error repeats key material");
     }
 
+    /// The README's input limits name every enforced limit with the number the code holds.
+    #[test]
+    fn the_readme_states_each_input_limit_as_enforced() {
+        use crate::clore::validate as v;
+        use crate::core::command::{HOST_NAME_MAX, MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
+        use crate::core::handlers::rent::MAX_BID_OVER_ON_DEMAND;
+        use crate::market::query::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_TERMS};
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let n = |x: u64| {
+            let d = x.to_string();
+            let mut out = String::new();
+            for (i, c) in d.chars().enumerate() {
+                if i > 0 && (d.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let days = |d: Duration| format!("{} days", d.as_secs() / 86_400);
+        let core = CoreConfig::default();
+        let rows: Vec<(&str, Vec<String>)> = vec![
+            (
+                "a query",
+                vec![n(MAX_TERMS as u64) + " terms", n(MAX_QUERY_CHARS as u64) + " characters", n(MAX_LIMIT as u64)],
+            ),
+            ("`image=`", vec![n(v::IMAGE_MAX as u64) + " characters"]),
+            ("`sshkey=`", vec![n(v::SSH_KEY_MAX as u64) + " characters"]),
+            ("SSH password", vec![format!("{}–{}", v::PASSWORD_MIN, v::TOKEN_MAX)]),
+            ("`cooldown=`, `/snooze`", vec![days(MAX_COOLDOWN), days(MAX_SNOOZE)]),
+            ("`max_orders=`", vec![format!("1–{MAX_ORDERS}")]),
+            ("prices", vec![format!("{}×", MAX_BID_OVER_ON_DEMAND)]),
+            ("`ports=`", vec![format!("at most {}", v::PORTS_MAX)]),
+            ("`env`", vec![n(v::ENV_NAME_MAX as u64), n(v::ENV_VALUE_MAX as u64), n(v::ENV_TOTAL_MAX as u64)]),
+            ("`/cancel` issue text", vec![n(v::ISSUE_MAX as u64)]),
+            ("`/hostset`", vec![n(HOST_NAME_MAX as u64), n(v::MRL_MAX_HOURS)]),
+            (
+                "watches",
+                vec![
+                    format!("{} per user", core.max_watches_per_user),
+                    format!("{} team watches", core.max_watches_per_chat),
+                ],
+            ),
+            (
+                "a button",
+                vec![
+                    format!("{} minutes", core.confirm_ttl.as_secs() / 60),
+                    format!("{} hour", core.nav_ttl.as_secs() / 3600),
+                ],
+            ),
+            ("Telegram", vec![n(MAX_WAITING as u64), format!("{} s", crate::notify::schedule::BACKLOG.as_secs())]),
+            ("Discord", vec![format!("{} minutes", crate::frontends::discord::verify::MAX_SKEW_SECS / 60)]),
+            ("durations in configuration", vec![days(DURATION_MAX)]),
+        ];
+        for (label, numbers) in &rows {
+            let row = readme
+                .lines()
+                .find(|l| l.starts_with(&format!("| {label}")))
+                .unwrap_or_else(|| panic!("no row {label}"));
+            for want in numbers {
+                assert!(row.contains(want.as_str()), "README's {label} row should say {want}: {row}");
+            }
+        }
+        assert!(readme.contains(&format!("at most {} characters of the input are repeated", crate::text::ECHO_MAX)));
+    }
+
     #[test]
     fn the_docs_document_every_variable_as_config_reads_it() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();

@@ -16,6 +16,8 @@ pub const MAX_SNOOZE: Duration = Duration::from_secs(30 * 86_400);
 /// Longest `cooldown=`: a watch quiet for more than a month between alerts is a `once` watch
 /// in all but name, and the cap keeps the stored seconds far inside their column's range.
 pub const MAX_COOLDOWN: Duration = Duration::from_secs(30 * 86_400);
+/// An auto-rent watch runs at most this many orders at once (`max_orders=`).
+pub const MAX_ORDERS: u32 = 20;
 
 /// `/unwatch <watch id>`.
 pub(super) fn parse_unwatch(rest: &str) -> Result<Command, ParseError> {
@@ -67,7 +69,7 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                     a.max_orders = v
                         .parse()
                         .ok()
-                        .filter(|n| (1..=20).contains(n))
+                        .filter(|n| (1..=MAX_ORDERS).contains(n))
                         .ok_or_else(|| ParseError::usage("watch", t!("parse-max-orders", term = short(v))))?;
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("daily_cap="), autorent.as_mut()) {
                     a.daily_cap = Some(price("watch", "daily_cap", v)?);

@@ -24,7 +24,7 @@ use crate::t;
 
 /// A spot bid more than this many times the on-demand price is refused as a slip of the
 /// finger: renting on demand would cost a tenth and could not be outbid.
-pub(crate) const MAX_BID_OVER_ON_DEMAND: f64 = 10.0;
+pub const MAX_BID_OVER_ON_DEMAND: f64 = 10.0;
 /// `env` values wait, sealed, a little longer than their Confirm button lives.
 const ENV_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 

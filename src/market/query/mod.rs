@@ -33,7 +33,7 @@ mod watch;
 pub use self::eval::EQ_TOLERANCE;
 use self::eval::{Cond, SortKey};
 pub use self::lex::{Term, join_terms, split_terms};
-pub use self::parse::QueryError;
+pub use self::parse::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_TERMS, QueryError};
 use super::gpu::ModelFilter;
 use crate::clore::Currency;
 

@@ -13,7 +13,7 @@ use crate::text::{ECHO_MAX, clip};
 
 /// Most results one query returns; more is never shown, and it bounds the work of sorting
 /// for a watch.
-const MAX_LIMIT: usize = 1000;
+pub const MAX_LIMIT: usize = 1000;
 
 /// The problem is phrased to follow "I didn't understand `term`: …", in the language of the
 /// command being parsed.
@@ -35,8 +35,8 @@ impl QueryError {
 
 /// A query longer than this is refused: no real search needs more, and watches store and
 /// repeat their query.
-const MAX_TERMS: usize = 24;
-const MAX_QUERY_CHARS: usize = 300;
+pub const MAX_TERMS: usize = 24;
+pub const MAX_QUERY_CHARS: usize = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Field {
