@@ -93,7 +93,7 @@ pub const VARIABLES: &[Var] = &[
     var(
         "RUST_LOG",
         "`info,serenity=warn,serenity::gateway=error`",
-        "log filter, e.g. `clorebot=debug,info` or `trace`; a few targets stay capped whatever it says (see [Logs](#logs))",
+        "log filter, e.g. `clorebot=debug,info` or `trace`; a few targets stay capped whatever it says (see Logs in docs/configuration.md)",
     ),
 ];
 
