@@ -10,10 +10,10 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use common::discord::{APP_ID, FakeDiscord, fixture};
+use common::discord::{APP_ID, FakeDiscord, fixture, post_signed};
 use common::telegram::{self as fake_tg, FakeTelegram, Limits, updates as up};
 use common::*;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 
 const ANN: i64 = 218485655;
@@ -71,24 +71,6 @@ impl Drop for Run {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Posts `interaction` to `url` signed with `key`; the HTTP status and the answer.
-async fn post_signed(url: &str, key: &SigningKey, interaction: &Value) -> (u16, Value) {
-    let body = serde_json::to_vec(interaction).unwrap();
-    let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = hex::encode(key.sign(&[ts.as_bytes(), &body].concat()).to_bytes());
-    let resp = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("X-Signature-Ed25519", sig)
-        .header("X-Signature-Timestamp", ts)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 /// `/gpus 4090` from the fixture's user in the fixture's server channel.

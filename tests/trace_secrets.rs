@@ -16,7 +16,7 @@ use clorebot::telemetry::{self, LogFormat};
 use common::discord::{self as fake_dc, FakeDiscord, fixture};
 use common::telegram::{self as fake_tg, FakeTelegram, Limits, updates as up};
 use common::*;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 
 const ANN: i64 = 218485655;
@@ -114,20 +114,8 @@ impl Bot {
 
     /// Posts a signed interaction; a deferral in the answer is told to the fake.
     async fn post(&self, interaction: &Value) -> Value {
-        let body = serde_json::to_vec(interaction).unwrap();
-        let ts = chrono::Utc::now().timestamp().to_string();
-        let sig = hex::encode(self.key.sign(&[ts.as_bytes(), &body].concat()).to_bytes());
-        let resp = reqwest::Client::new()
-            .post(&self.url)
-            .header("content-type", "application/json")
-            .header("X-Signature-Ed25519", sig)
-            .header("X-Signature-Timestamp", ts)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200);
-        let answer: Value = resp.json().await.unwrap();
+        let (status, answer) = fake_dc::post_signed(&self.url, &self.key, interaction).await;
+        assert_eq!(status, 200);
         if answer["type"] == 5 {
             self.dc.deferred(interaction["token"].as_str().unwrap(), answer["data"]["flags"].as_u64().unwrap_or(0));
         }

@@ -578,3 +578,21 @@ impl FakeGateway {
         self.push.send(ToBot::Close(code)).unwrap();
     }
 }
+
+/// Posts `interaction` to `url` signed with `key`; the HTTP status and the answer.
+pub async fn post_signed(url: &str, key: &ed25519_dalek::SigningKey, interaction: &Value) -> (u16, Value) {
+    let body = serde_json::to_vec(interaction).unwrap();
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let sig = hex::encode(ed25519_dalek::Signer::sign(key, &[ts.as_bytes(), &body].concat()).to_bytes());
+    let resp = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("X-Signature-Ed25519", sig)
+        .header("X-Signature-Timestamp", ts)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
