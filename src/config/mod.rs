@@ -514,6 +514,12 @@ mod tests {
         assert!(!format!("{e:?}").contains(&k1), "no error repeats key material");
     }
 
+    /// The bot's own default image passes the rule every image= meets.
+    #[test]
+    fn the_default_image_is_a_docker_reference() {
+        assert_eq!(crate::clore::validate::check_image(&CoreConfig::default().default_image), Ok(()));
+    }
+
     /// The README's input limits name every enforced limit with the number the code holds.
     #[test]
     fn the_readme_states_each_input_limit_as_enforced() {
