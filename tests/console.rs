@@ -157,6 +157,53 @@ async fn cancel_with_an_issue() {
     assert!(out.contains(&format!("Order {order}")) && out.contains("ended"), "{out}");
 }
 
+/// `/cancel all` and `/cancel <id> <id>…`: one confirmation listing every order with what it
+/// cost, then each order's outcome — a refusal or an unclear answer is named by order and
+/// never turns the rest into all or nothing.
+#[tokio::test]
+async fn several_orders_are_cancelled_with_one_confirmation_and_each_outcome_is_told() {
+    let bot = bot().await;
+    let mut s = bot.keyed("ann").await;
+    let mut orders = Vec::new();
+    for (id, _) in free_of(&bot.sim, "RTX 3060").await.into_iter().take(4) {
+        s.line(&format!("/rent #{id}")).await;
+        let out = s.line("/press 1").await;
+        orders.push(out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned());
+    }
+    let out = s.line(&format!("/cancel {} 999999", orders[0])).await;
+    assert_eq!(out, "Order 999999 is not among your running orders; nothing was cancelled. /orders lists them.");
+    let out = s.line(&format!("/cancel {}, {}", orders[0], orders[1])).await;
+    assert!(out.starts_with("Cancel these 2 orders?"), "{out}");
+    assert!(out.contains(&format!("Order {}", orders[0])) && out.contains(&format!("Order {}", orders[1])), "{out}");
+    assert!(!out.contains(&format!("Order {}", orders[2])), "{out}");
+    assert!(out.contains("Together: $") && out.contains("spent so far $"), "{out}");
+    let out = s.line("/press 1").await;
+    assert_eq!(
+        out,
+        format!("✎ All 2 orders are cancelled.\nOrder {}: cancelled.\nOrder {}: cancelled.", orders[0], orders[1])
+    );
+
+    // The second cancel is refused, the third gets no answer: each is told as it was.
+    let out = s.line("/cancel all").await;
+    assert!(out.starts_with("Cancel these 2 orders?"), "{out}");
+    control(&bot.sim, "/faults", json!({ "endpoint": "cancel_order", "mode": "http500", "count": 100 })).await;
+    let out = s.line("/press 1").await;
+    assert!(out.starts_with("✎ 0 of 2 orders cancelled:"), "{out}");
+    for o in &orders[2..] {
+        assert!(out.contains(&format!("Order {o}: not confirmed")), "{out}");
+    }
+    assert!(out.contains("It may be cancelled; /orders shows whether it still runs."), "{out}");
+    reqwest::Client::new().delete(format!("{}/faults", bot.sim.control_url())).send().await.unwrap();
+    control(&bot.sim, "/faults", json!({ "endpoint": "cancel_order", "mode": "code", "code": 2, "after": 1 })).await;
+    s.line("/cancel all").await;
+    let out = s.line("/press 1").await;
+    assert!(out.starts_with("✎ 1 of 2 orders cancelled:"), "{out}");
+    assert!(out.contains(&format!("Order {}: cancelled.", orders[2])), "{out}");
+    assert!(out.contains(&format!("Order {}: Clore says it is not active any more.", orders[3])), "{out}");
+    let out = s.line("/cancel all").await;
+    assert!(out.starts_with("Cancel this order?") && out.contains(&format!("Order {}", orders[3])), "{out}");
+}
+
 #[tokio::test]
 async fn spot_price_rules_are_explained_with_their_numbers() {
     let bot = bot().await;

@@ -49,6 +49,7 @@ fn replaces_source(action: &Action) -> bool {
         Action::GpusPage { .. }
         | Action::ConfirmRent(_)
         | Action::ConfirmCancel { .. }
+        | Action::ConfirmCancelMany { .. }
         | Action::ConfirmWatch(_)
         | Action::Abort { .. } => true,
         // Details, a rent prompt and a password are new messages under the listing.
@@ -206,6 +207,7 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
         Action::RentPrompt { server } => rent::prompt_for_server(cx, server, rent::RentOptions::default()).await,
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
+        Action::ConfirmCancelMany { orders } => orders::confirm_cancel_many(cx, orders).await,
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,
         Action::Abort { confirm, what } => {
             // Use up the confirm token so a late Confirm press does nothing.

@@ -37,6 +37,10 @@ pub enum Action {
         order: OrderId,
         issue: Option<String>,
     },
+    /// The Confirm of `/cancel all` or `/cancel 1001 1002 …`: the orders it listed.
+    ConfirmCancelMany {
+        orders: Vec<OrderId>,
+    },
     ConfirmWatch(WatchPlan),
     /// Abort of a confirmation: uses up the confirm token too.
     Abort {
@@ -55,7 +59,11 @@ impl Action {
     pub fn single_use(&self) -> bool {
         matches!(
             self,
-            Action::ConfirmRent(_) | Action::ConfirmCancel { .. } | Action::ConfirmWatch(_) | Action::Abort { .. }
+            Action::ConfirmRent(_)
+                | Action::ConfirmCancel { .. }
+                | Action::ConfirmCancelMany { .. }
+                | Action::ConfirmWatch(_)
+                | Action::Abort { .. }
         )
     }
 

@@ -66,6 +66,10 @@ pub enum Command {
         order: OrderId,
         issue: Option<String>,
     },
+    /// `/cancel all` (`None`) or `/cancel 1001 1002 …`: one confirmation for them all.
+    CancelMany {
+        orders: Option<Vec<OrderId>>,
+    },
     SpotPrice {
         order: OrderId,
         price: f64,
@@ -129,7 +133,7 @@ impl Command {
             Command::Server(_) => "server",
             Command::Rent(_) => "rent",
             Command::Orders { .. } => "orders",
-            Command::Cancel { .. } => "cancel",
+            Command::Cancel { .. } | Command::CancelMany { .. } => "cancel",
             Command::SpotPrice { .. } => "spotprice",
             Command::Wallets => "wallets",
             Command::History { .. } => "history",

@@ -18,8 +18,36 @@ pub(super) fn parse_orders(rest: &str) -> Result<Command, ParseError> {
     }
 }
 
-/// `/cancel <order id> [issue text]`: the issue is kept as typed, spaces and all.
+/// At most this many orders are named in one `/cancel` (`all` takes every running order).
+pub const CANCEL_MAX: usize = 20;
+
+/// `/cancel <order id> [issue text]`: the issue is kept as typed, spaces and all. `/cancel all`
+/// and `/cancel 1001 1002 …` (ids alone, by spaces or commas) cancel several at once.
 pub(super) fn parse_cancel(rest: &str) -> Result<Command, ParseError> {
+    let words: Vec<&str> = rest.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("all")) {
+        if words.len() > 1 {
+            return Err(ParseError::usage("cancel", t!("parse-cancel-all-alone")));
+        }
+        return Ok(Command::CancelMany { orders: None });
+    }
+    let is_id = |w: &&str| {
+        let digits = w.trim_start_matches('#');
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if words.len() > 1 && words.iter().all(is_id) {
+        let mut orders = Vec::new();
+        for w in &words {
+            let order = id("cancel", w, IdOf::Order)?;
+            if !orders.contains(&order) {
+                orders.push(order);
+            }
+        }
+        if orders.len() > CANCEL_MAX {
+            return Err(ParseError::usage("cancel", t!("parse-cancel-too-many", n = orders.len(), max = CANCEL_MAX)));
+        }
+        return Ok(Command::CancelMany { orders: Some(orders) });
+    }
     let (first, issue) = split_first(rest);
     let order = id("cancel", first, IdOf::Order)?;
     let issue = (!issue.is_empty()).then(|| issue.to_owned());
@@ -147,7 +175,7 @@ pub fn parse_ports(s: &str) -> Result<Vec<(u16, PortProto)>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::ok;
+    use super::super::tests::{err, ok};
     use super::*;
     use crate::clore::OrderId;
 
@@ -158,6 +186,16 @@ mod tests {
             c => panic!("{c:?}"),
         }
         assert!(matches!(ok("/cancel 77"), Command::Cancel { order: OrderId(77), issue: None }));
+        assert!(matches!(ok("/cancel ALL"), Command::CancelMany { orders: None }));
+        match ok("/cancel 77 #78, 79,77") {
+            Command::CancelMany { orders: Some(o) } => assert_eq!(o, [OrderId(77), OrderId(78), OrderId(79)]),
+            other => panic!("{other:?}"),
+        }
+        // An issue that starts with a number is still an issue.
+        assert!(matches!(ok("/cancel 77 2 GPUs missing"), Command::Cancel { order: OrderId(77), issue: Some(_) }));
+        assert!(err("/cancel all 77").contains("all"), "{}", err("/cancel all 77"));
+        let many = (1..=21).map(|i| i.to_string()).collect::<Vec<_>>().join(" ");
+        assert!(err(&format!("/cancel {many}")).contains("at most 20"), "{}", err(&format!("/cancel {many}")));
     }
 
     #[test]

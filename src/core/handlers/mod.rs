@@ -29,6 +29,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Rent(a) => rent::rent(cx, a).await,
         Command::Orders { all } => orders::list(cx, all).await,
         Command::Cancel { order, issue } => orders::cancel(cx, order, issue).await,
+        Command::CancelMany { orders } => orders::cancel_many(cx, orders).await,
         Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
         Command::Wallets => wallets::wallets(cx).await,
         Command::History { query, period } => history::history(cx, &query, period).await,

@@ -94,7 +94,8 @@ pub const SLASH: &[Slash] = &[
         ],
     },
     Slash { name: "orders", options: &[opt("all", Boolean, Flag)] },
-    Slash { name: "cancel", options: &[required(suggested(opt("order", Integer, Plain))), opt("issue", Text, Plain)] },
+    // Text, not a number: `all`, or several ids (`1001 1002`).
+    Slash { name: "cancel", options: &[required(suggested(opt("orders", Text, Plain))), opt("issue", Text, Plain)] },
     Slash {
         name: "spotprice",
         options: &[required(suggested(opt("order", Integer, Plain))), required(opt("price", Number, Plain))],

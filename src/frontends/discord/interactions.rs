@@ -411,6 +411,7 @@ impl Discord {
         let field = match focus.name {
             "query" | "target" => Field::Query,
             "order" => Field::Order,
+            "orders" => Field::Orders,
             "id" => Field::Watch,
             _ => return Vec::new(),
         };
@@ -424,6 +425,8 @@ impl Discord {
             .map(|s| {
                 let value = match s.value {
                     SuggestedValue::Text(t) => json!(t),
+                    // `orders` is a text option: its ids are offered as text.
+                    SuggestedValue::Id(i) if field == Field::Orders => json!(i.to_string()),
                     SuggestedValue::Id(i) => json!(i),
                 };
                 json!({ "name": crate::text::bound(&s.label, 100), "value": value })

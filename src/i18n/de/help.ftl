@@ -38,8 +38,8 @@ help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Best
 help-orders-usage = /orders [all]
 help-orders-summary = Deine laufenden Bestellungen (oder alle) mit SSH- und HTTP-Zugängen
 
-help-cancel-usage = /cancel <Bestell-ID> [Problembeschreibung]
-help-cancel-summary = Eine Bestellung stornieren, optional mit Meldung eines Problems mit dem Server
+help-cancel-usage = /cancel <Bestell-ID> [Problembeschreibung] · /cancel all · /cancel <Bestell-ID> <Bestell-ID>…
+help-cancel-summary = Eine Bestellung stornieren (auf Wunsch mit Problemmeldung), mehrere oder alle
 
 help-spotprice-usage = /spotprice <Bestell-ID> <Preis pro Tag>
 help-spotprice-summary = Das Gebot einer Spot-Bestellung ändern

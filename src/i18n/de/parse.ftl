@@ -70,3 +70,5 @@ parse-password-short = password muss mindestens { $min } Zeichen haben: es schü
 parse-password-blank = password darf nicht nur aus Leerzeichen, Tabs oder Zeilenumbrüchen bestehen: es schützt einen Server im Internet.
 parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password oder locale.
 parse-sshkey = sshkey { $problem }.
+parse-cancel-all-alone = `all` storniert jede laufende Bestellung und nimmt nichts weiter; nenne Bestellungen stattdessen mit Nummer (/cancel 1001 1002).
+parse-cancel-too-many = { $n } Bestellungen genannt; höchstens { $max } auf einmal (oder /cancel all).

@@ -110,6 +110,27 @@ cancel-abort-what = die Stornierung von Bestellung { $order }
 cancel-done = Bestellung { $order } ist storniert.
 cancel-done-reported = Bestellung { $order } ist storniert und das Problem gemeldet.
 cancel-not-active = Laut Clore ist Bestellung { $order } nicht mehr aktiv; es gibt nichts zu stornieren.
+cancel-many-title = { $n ->
+    [one] Diese Bestellung stornieren?
+   *[other] Diese { $n } Bestellungen stornieren?
+}
+cancel-many-together = Zusammen: { $per_day }; bisher ausgegeben { $spent }.
+cancel-many-abort-what = { $n ->
+    [one] Stornieren einer Bestellung
+   *[other] Stornieren von { $n } Bestellungen
+}
+cancel-many-not-running = { $n ->
+    [one] Bestellung { $orders } gehört nicht zu deinen laufenden Bestellungen; nichts wurde storniert. /orders listet sie.
+   *[other] Die Bestellungen { $orders } gehören nicht zu deinen laufenden Bestellungen; nichts wurde storniert. /orders listet sie.
+}
+cancel-many-done = Bestellung { $order }: storniert.
+cancel-many-not-active = Bestellung { $order }: laut Clore nicht mehr aktiv.
+cancel-many-unclear = Bestellung { $order }: nicht bestätigt — { $why } Sie ist vielleicht storniert; /orders zeigt, ob sie noch läuft.
+cancel-many-all-done = { $n ->
+    [one] Die Bestellung ist storniert.
+   *[other] Alle { $n } Bestellungen sind storniert.
+}
+cancel-many-some-done = { $done } von { $n } Bestellungen storniert:
 
 ## Buttons und Klicks (für alle Bestätigungen).
 press-confirm = Bestätigen

@@ -38,8 +38,8 @@ help-rent-details = Shows the price and asks you to confirm; the order is made a
 help-orders-usage = /orders [all]
 help-orders-summary = Your active orders (or all) with SSH and HTTP endpoints
 
-help-cancel-usage = /cancel <order id> [issue text]
-help-cancel-summary = Cancel an order, optionally reporting a problem with the server
+help-cancel-usage = /cancel <order id> [issue text] · /cancel all · /cancel <order id> <order id>…
+help-cancel-summary = Cancel an order (reporting a problem if you like), several, or all
 
 help-spotprice-usage = /spotprice <order id> <price per day>
 help-spotprice-summary = Change the bid of a spot order

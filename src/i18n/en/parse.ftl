@@ -70,3 +70,5 @@ parse-password-short = password must be at least { $min } characters: it guards 
 parse-password-blank = password must not be only spaces, tabs or line breaks: it guards a server on the internet.
 parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
 parse-sshkey = sshkey { $problem }.
+parse-cancel-all-alone = `all` cancels every running order and takes nothing else; name orders by number instead (/cancel 1001 1002).
+parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).

@@ -110,6 +110,27 @@ cancel-abort-what = cancelling order { $order }
 cancel-done = Order { $order } is cancelled.
 cancel-done-reported = Order { $order } is cancelled and the issue reported.
 cancel-not-active = Clore says order { $order } is not active any more; nothing to cancel.
+cancel-many-title = { $n ->
+    [one] Cancel this order?
+   *[other] Cancel these { $n } orders?
+}
+cancel-many-together = Together: { $per_day }; spent so far { $spent }.
+cancel-many-abort-what = { $n ->
+    [one] cancelling an order
+   *[other] cancelling { $n } orders
+}
+cancel-many-not-running = { $n ->
+    [one] Order { $orders } is not among your running orders; nothing was cancelled. /orders lists them.
+   *[other] Orders { $orders } are not among your running orders; nothing was cancelled. /orders lists them.
+}
+cancel-many-done = Order { $order }: cancelled.
+cancel-many-not-active = Order { $order }: Clore says it is not active any more.
+cancel-many-unclear = Order { $order }: not confirmed — { $why } It may be cancelled; /orders shows whether it still runs.
+cancel-many-all-done = { $n ->
+    [one] The order is cancelled.
+   *[other] All { $n } orders are cancelled.
+}
+cancel-many-some-done = { $done } of { $n } orders cancelled:
 
 ## Buttons and presses (shared by every confirmation).
 press-confirm = Confirm

@@ -38,8 +38,8 @@ help-rent-details = Показывает цену и просит подтвер
 help-orders-usage = /orders [all]
 help-orders-summary = Ваши активные заказы (или все) с адресами SSH и HTTP
 
-help-cancel-usage = /cancel <id заказа> [описание проблемы]
-help-cancel-summary = Отменить заказ, при желании сообщив о проблеме с сервером
+help-cancel-usage = /cancel <id заказа> [описание проблемы] · /cancel all · /cancel <id заказа> <id заказа>…
+help-cancel-summary = Отменить заказ (можно сообщить о проблеме), несколько или все
 
 help-spotprice-usage = /spotprice <id заказа> <цена за сутки>
 help-spotprice-summary = Изменить ставку спот-заказа

@@ -70,3 +70,5 @@ parse-password-short = password должен быть не короче { $min }
 parse-password-blank = password не может состоять только из пробелов, табуляций или переводов строки: он защищает сервер в интернете.
 parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
 parse-sshkey = sshkey: { $problem }.
+parse-cancel-all-alone = `all` отменяет все активные заказы и ничего больше не принимает; чтобы выбрать заказы, укажите номера (/cancel 1001 1002).
+parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).

@@ -122,6 +122,29 @@ cancel-abort-what = отмена заказа { $order }
 cancel-done = Заказ { $order } отменён.
 cancel-done-reported = Заказ { $order } отменён, о проблеме сообщено.
 cancel-not-active = По данным Clore, заказ { $order } уже не активен; отменять нечего.
+cancel-many-title = { $n ->
+    [one] Отменить этот заказ?
+    [few] Отменить эти { $n } заказа?
+   *[other] Отменить эти { $n } заказов?
+}
+cancel-many-together = Вместе: { $per_day }; уже потрачено { $spent }.
+cancel-many-abort-what = { $n ->
+    [one] отмена заказа
+   *[other] отмена заказов ({ $n })
+}
+cancel-many-not-running = { $n ->
+    [one] Заказа { $orders } нет среди ваших активных заказов; ничего не отменено. /orders покажет их.
+   *[other] Заказов { $orders } нет среди ваших активных заказов; ничего не отменено. /orders покажет их.
+}
+cancel-many-done = Заказ { $order }: отменён.
+cancel-many-not-active = Заказ { $order }: по словам Clore, уже не активен.
+cancel-many-unclear = Заказ { $order }: отмена не подтверждена — { $why } Возможно, он отменён; /orders покажет, работает ли он.
+cancel-many-all-done = { $n ->
+    [one] Заказ отменён.
+    [few] Все { $n } заказа отменены.
+   *[other] Все { $n } заказов отменены.
+}
+cancel-many-some-done = Отменено заказов: { $done } из { $n }:
 
 ## Кнопки и нажатия (общие для всех подтверждений).
 press-confirm = Подтвердить
