@@ -584,6 +584,47 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
 }
 
+/// `/cancel` takes its orders as text, so `all` and several ids fit: `all` is suggested first
+/// and the ids as text (a text option's choices must be strings); `/cancel all` lists every
+/// running order for one Confirm and answers with each order's outcome.
+#[tokio::test]
+async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
+    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    for _ in 0..2 {
+        let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "3060" }]), MEMBER);
+        d.post(&i).await;
+        let confirm = d.calls_for(&token, 1).await[0].clone();
+        let (p, ptoken) = d.press(&confirm.button("Confirm"));
+        d.post(&p).await;
+        d.calls_for(&ptoken, 2).await;
+    }
+
+    let mut a = fixture("autocomplete");
+    a["data"]["name"] = json!("cancel");
+    a["data"]["options"] = json!([{ "name": "orders", "type": 3, "value": "", "focused": true }]);
+    let (status, answer) = d.post(&a).await;
+    assert_eq!((status, answer["type"].as_u64()), (200, Some(8)));
+    let choices = answer["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices[0], json!({ "name": "all 2 running orders", "value": "all" }), "{choices:?}");
+    assert_eq!(choices.len(), 3, "{choices:?}");
+    assert!(choices[1..].iter().all(|c| c["value"].as_str().is_some_and(|v| v.parse::<u64>().is_ok())), "{choices:?}");
+
+    let (i, token) = d.command("cancel", json!([{ "name": "orders", "type": 3, "value": "all" }]), MEMBER);
+    d.post(&i).await;
+    let confirm = d.calls_for(&token, 1).await[0].clone();
+    assert!(confirm.shown().contains("Cancel these 2 orders?"), "{}", confirm.shown());
+    let (p, ptoken) = d.press(&confirm.button("Confirm"));
+    d.post(&p).await;
+    let done = d.calls_for(&ptoken, 1).await;
+    assert!(done[0].shown().contains("All 2 orders are cancelled."), "{}", done[0].shown());
+    let orders = state(&d.t_sim).await["orders"].as_array().unwrap().clone();
+    assert_eq!(orders.len(), 2);
+    d.stop().await;
+}
+
 #[tokio::test]
 async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     use common::discord::FakeGateway;

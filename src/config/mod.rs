@@ -554,7 +554,7 @@ mod tests {
             ("prices", vec![format!("{}×", MAX_BID_OVER_ON_DEMAND)]),
             ("`ports=`", vec![format!("at most {}", v::PORTS_MAX)]),
             ("`env`", vec![n(v::ENV_NAME_MAX as u64), n(v::ENV_VALUE_MAX as u64), n(v::ENV_TOTAL_MAX as u64)]),
-            ("`/cancel` issue text", vec![n(v::ISSUE_MAX as u64)]),
+            ("`/cancel`", vec![n(v::ISSUE_MAX as u64), format!("{} orders", crate::core::command::CANCEL_MAX)]),
             ("`/hostset`", vec![n(HOST_NAME_MAX as u64), n(v::MRL_MAX_HOURS)]),
             (
                 "watches",

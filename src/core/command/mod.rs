@@ -41,7 +41,7 @@ use crate::t;
 
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
-pub use self::rent::parse_ports;
+pub use self::rent::{CANCEL_MAX, parse_ports};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
 #[derive(Debug, Clone)]
