@@ -215,9 +215,13 @@ async fn spot_bidding_rules() {
     assert!(o.spot);
     let market = c.spot_marketplace(&k, s.id).await.unwrap();
     assert!(market.exists);
-    let mine = market.market.unwrap().offers.into_iter().find(|x| x.my).unwrap();
+    let mine = market.market.as_ref().unwrap().offers.iter().find(|x| x.my).unwrap();
     assert!(mine.active);
     assert_eq!(mine.id(), Some(o.id.0));
+    // Our bid, in our order's currency and named so, with the rates inside `market` as live.
+    assert_eq!(mine.bid_currency(), Some(Currency::Usd));
+    assert!((market.bid_in(mine, Currency::Usd).unwrap() - bid).abs() < 1e-9);
+    assert_eq!(market.rates().get(Currency::Usd), Some(1.0));
 
     // Lowering by more than a quarter at once is refused with the lowest allowed price.
     match c.set_spot_price(&k, o.id, bid * 0.5).await.unwrap_err() {

@@ -2,7 +2,7 @@
 //! since they are not JSON) and the shapes the live API really sends (as observed, which differ from the reference).
 
 use clorebot::clore::{
-    Currency, HostServer, MarketServer, MyOrders, RentalStatus, ServerConfigAnswer, SpotMarket, Wallet,
+    Currency, HostServer, MarketServer, MyOrders, RentalStatus, ServerConfigAnswer, SpotMarket, SpotOffer, Wallet,
 };
 use serde_json::json;
 
@@ -188,6 +188,33 @@ fn spot_market_old_and_new_offer_shapes() {
     let offers = &m.market.as_ref().unwrap().offers;
     assert_eq!((offers[0].id(), offers[0].amount()), (Some(39), Some(0.0000042)));
     assert_eq!((offers[1].id(), offers[1].amount()), (Some(40), Some(0.000005)));
+    assert_eq!(m.rates().get(Currency::Bitcoin), Some(95000.0));
+    // A bid without a currency is in bitcoin (the docs' example): 0.0000042 BTC at $95,000.
+    assert!((m.bid_in(&offers[0], Currency::Usd).unwrap() - 0.399).abs() < 1e-9);
+    assert_eq!(m.bid_in(&offers[0], Currency::Bitcoin), Some(0.0000042));
     assert_eq!(m.market.unwrap().server.unwrap().mrl_secs, Some(262_800));
-    assert_eq!(m.currency_rates_in_usd.get(Currency::Bitcoin), Some(95000.0));
+}
+
+/// The live shape, as the official SDK's captured fixture has it (clore-ai 0.1.1,
+/// `tests/test_client.py`, server 76279): the rates inside `market`. The offer with its own
+/// `currency` is typed so by the community client vladpuz/cloreai (`spotMarketplace.ts`).
+#[test]
+fn spot_market_live_shape_reads_its_rates_inside_market_and_each_offers_currency() {
+    let m: SpotMarket = serde_json::from_value(json!({
+        "code": 0,
+        "market": {
+            "currency_rates_in_usd": { "bitcoin": 68022.87, "CLORE-Blockchain": 0.002705, "USD-Blockchain": 1 },
+            "offers": [{ "offer_id": 41, "bid": 1200, "active": true, "my": false, "currency": "CLORE-Blockchain" }],
+            "server": { "min_pricing": { "CLORE-Blockchain": 739.23 }, "mrl": 2520000, "visibility": "public", "online": false }
+        },
+        "exists": true
+    }))
+    .unwrap();
+    assert_eq!(m.rates().get(Currency::Clore), Some(0.002705));
+    let offer = &m.market.as_ref().unwrap().offers[0];
+    assert_eq!(offer.bid_currency(), Some(Currency::Clore));
+    assert!((m.bid_in(offer, Currency::Usd).unwrap() - 3.246).abs() < 1e-9);
+    assert_eq!(m.bid_in(offer, Currency::Clore), Some(1200.0));
+    let odd = SpotOffer { currency: Some("dogecoin".into()), bid: Some(1.0), ..SpotOffer::default() };
+    assert_eq!(m.bid_in(&odd, Currency::Usd), None);
 }

@@ -204,6 +204,26 @@ async fn several_orders_are_cancelled_with_one_confirmation_and_each_outcome_is_
     assert!(out.starts_with("Cancel this order?") && out.contains(&format!("Order {}", orders[3])), "{out}");
 }
 
+/// `/server`'s spot market line gives the winning bid in the reader's currency: each offer's
+/// bid is in its own currency (the offer names it, as the live API does) and is converted
+/// through the answer's rates. It was the raw amount under the reader's symbol.
+#[tokio::test]
+async fn the_spot_market_line_shows_the_winning_bid_in_the_readers_currency() {
+    use clorebot::clore::Currency;
+    use clorebot::domain::format::money;
+    let bot = bot().await;
+    let mut ann = bot.keyed("ann").await;
+    let (id, price) = free_of(&bot.sim, "RTX 3090").await[0];
+    ann.line(&format!("/rent #{id} spot={price}")).await;
+    assert!(ann.line("/press 1").await.contains("is running on #"));
+    let mut bob = bot.keyed("bob").await;
+    let out = bob.line(&format!("/server {id}")).await;
+    assert!(out.contains(&format!("highest {}", money(price, Currency::Usd))), "{out}");
+    bob.line("/settings currency=clore").await;
+    let out = bob.line(&format!("/server {id}")).await;
+    assert!(out.contains(&format!("highest {}", money(price / 0.02, Currency::Clore))), "{out}");
+}
+
 #[tokio::test]
 async fn spot_price_rules_are_explained_with_their_numbers() {
     let bot = bot().await;

@@ -246,20 +246,26 @@ impl SimState {
         let Some(s) = self.servers.get(&id).filter(|s| s.visible) else {
             return Ok(json!({ "exists": false, "code": 0 }));
         };
-        let btc = |usd: f64| self.rates.from_usd(usd, Currency::Bitcoin);
-        let mut bids: Vec<(u64, f64, bool, u64)> =
-            s.competitor_bids.iter().map(|(oid, b)| (*oid, *b, false, 0)).collect();
+        // (offer id, USD per day, mine, order id, the bid in its currency, that currency):
+        // competitors bid in bitcoin, orders in their own currency, each offer naming it as the
+        // live API does.
+        let mut bids: Vec<(u64, f64, bool, u64, f64, Currency)> = s
+            .competitor_bids
+            .iter()
+            .map(|(oid, b)| (*oid, *b, false, 0, self.rates.from_usd(*b, Currency::Bitcoin), Currency::Bitcoin))
+            .collect();
         for o in self.active_spot_orders(id) {
-            bids.push((o.id, self.rates.to_usd(o.price, o.currency), o.account == acct, o.id));
+            bids.push((o.id, self.rates.to_usd(o.price, o.currency), o.account == acct, o.id, o.price, o.currency));
         }
         let on_demand = self.server_busy_on_demand(id) || s.rented_external;
         let top = bids.iter().map(|b| b.1).fold(f64::MIN, f64::max);
         let offers: Vec<Value> = bids
             .iter()
-            .map(|(oid, usd, my, order)| {
+            .map(|(oid, usd, my, order, bid, currency)| {
                 let mut v = json!({
                     "offer_id": oid,
-                    "bid": btc(*usd),
+                    "bid": bid,
+                    "currency": currency.api_name(),
                     "active": !on_demand && *usd >= top,
                     "my": my,
                     "server_id": id,
@@ -279,13 +285,14 @@ impl SimState {
                     "visibility": if s.visible { "public" } else { "hidden" },
                     "online": s.online,
                 },
+                // Inside `market`, as the live API answers (the official SDK's fixture).
+                "currency_rates_in_usd": {
+                    "bitcoin": self.rates.btc_usd,
+                    "CLORE-Blockchain": self.rates.clore_usd,
+                    "USD-Blockchain": 1.0,
+                },
             },
             "exists": true,
-            "currency_rates_in_usd": {
-                "bitcoin": self.rates.btc_usd,
-                "CLORE-Blockchain": self.rates.clore_usd,
-                "USD-Blockchain": 1.0,
-            },
             "code": 0,
         }))
     }
