@@ -245,6 +245,48 @@ async fn spot_bidding_rules() {
     assert!(!unknown.exists);
 }
 
+/// A moving competitor (the control API's `moving_competitor`): its waiting offer rises from
+/// `low_usd` to `high_usd` and back every `period_s` of simulated time, as the spot market
+/// shows it, and once it reaches our bid our order ends, outbid — reproducibly, to the second.
+#[tokio::test]
+async fn a_moving_competitor_rises_falls_and_outbids_on_schedule() {
+    let sim = start_sim(60).await;
+    quicken(&sim).await;
+    let c = client(&sim);
+    let k = key();
+    let m = c.marketplace(None).await.unwrap();
+    let s = m.servers.iter().find(|s| !s.rented && s.accepts(Currency::Usd)).unwrap();
+    let bid = s.spot(Currency::Usd).unwrap() * 2.0;
+    let path = format!("/servers/{}", s.id);
+    control(&sim, &path, json!({ "clear_competitors": true })).await;
+    let mut req = CreateOrder::on_demand(s.id, "ubuntu", Currency::Usd);
+    req.kind = OrderKind::Spot { price: bid };
+    let o = c.create_order(&k, &req).await.unwrap().order.unwrap();
+    let (low, high) = ((bid * 0.5 * 100.0).round() / 100.0, (bid * 1.5 * 100.0).round() / 100.0);
+    control(&sim, &path, json!({ "moving_competitor": { "low_usd": low, "high_usd": high, "period_s": 3600 } })).await;
+    let theirs = |m: &clorebot::clore::SpotMarket| {
+        let offer = m.market.as_ref().unwrap().offers.iter().find(|x| !x.my).unwrap().clone();
+        (m.bid_in(&offer, Currency::Usd).unwrap(), offer.active)
+    };
+    let (at0, active) = theirs(&c.spot_marketplace(&k, s.id).await.unwrap());
+    assert!((at0 - low).abs() < 0.011 && !active, "waiting at {at0}");
+    control(&sim, "/clock/advance", json!({ "seconds": 600 })).await;
+    let (at600, active) = theirs(&c.spot_marketplace(&k, s.id).await.unwrap());
+    let want = low + (high - low) / 3.0;
+    assert!((at600 - want).abs() < 0.011 && !active, "rising: {at600}, expected about {want}");
+    assert_eq!(c.my_orders(&k, false).await.unwrap().orders.len(), 1, "still ours");
+    // Half-way it is at `high`, above our bid: we are outbid and the order ends.
+    control(&sim, "/clock/advance", json!({ "seconds": 1200 })).await;
+    assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty(), "outbid");
+    let ended = c.my_orders(&k, true).await.unwrap().orders;
+    assert!(ended.iter().any(|x| x.id == o.id && x.expired));
+    let (top, active) = theirs(&c.spot_marketplace(&k, s.id).await.unwrap());
+    assert!((top - high).abs() < 0.011 && active, "the winner now: {top}");
+    // And it falls again.
+    control(&sim, "/clock/advance", json!({ "seconds": 1800 })).await;
+    assert!((theirs(&c.spot_marketplace(&k, s.id).await.unwrap()).0 - low).abs() < 0.011);
+}
+
 #[tokio::test]
 async fn rate_limit_waits_instead_of_failing() {
     let sim = start_sim(5).await;

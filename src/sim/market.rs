@@ -183,8 +183,11 @@ pub struct SimServer {
     /// Rented by someone outside the simulation.
     pub rented_external: bool,
     pub allowed: Vec<Currency>,
-    /// Spot bids (USD per day) by simulated competitors.
+    /// Spot bids (USD per day) by simulated competitors: waiting offers, or the winner.
     pub competitor_bids: Vec<(u64, f64)>,
+    /// Competitors whose bids rise and fall with simulated time (their offers are in
+    /// `competitor_bids`, moved there on every tick).
+    pub competitor_moves: Vec<CompetitorMove>,
     /// Reproduces the live API's habit of a leading space in `gpu_array` entries.
     pub leading_space: bool,
 }
@@ -299,6 +302,7 @@ pub fn generate_one(
         rented_external: rng.random_bool(0.3),
         allowed,
         competitor_bids,
+        competitor_moves: Vec::new(),
         leading_space: rng.random_bool(0.3),
     }
 }
@@ -332,5 +336,29 @@ mod tests {
         let usual = per_gpu.iter().filter(|p| (3.49..=6.01).contains(*p)).count();
         assert!(usual * 10 >= per_gpu.len() * 8, "{usual} of {} in the usual band", per_gpu.len());
         assert!(per_gpu.iter().any(|p| *p > 6.5), "a few dear outliers");
+    }
+}
+
+/// A competitor whose bid goes from `low_usd` up to `high_usd` and back down again every
+/// `period_s` seconds of simulated time (a triangle), starting at `low_usd` when it was added
+/// plus `phase_s`: what a spot guard meets on a busy server, reproducible to the second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompetitorMove {
+    pub offer_id: u64,
+    pub low_usd: f64,
+    pub high_usd: f64,
+    pub period_s: i64,
+    /// Simulated time the move started from (its bid is `low_usd` then, before `phase_s`).
+    pub start: i64,
+    pub phase_s: i64,
+}
+
+impl CompetitorMove {
+    /// The bid at simulated time `now`, in whole cents.
+    pub fn bid_at(&self, now: i64) -> f64 {
+        let period = self.period_s.max(2);
+        let t = (now - self.start + self.phase_s).rem_euclid(period) as f64 / period as f64;
+        let up = 1.0 - (2.0 * t - 1.0).abs();
+        round_to(self.low_usd + (self.high_usd - self.low_usd) * up, CENT)
     }
 }

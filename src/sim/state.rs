@@ -199,6 +199,7 @@ impl SimState {
             s.online = online;
             s.rented_external = false;
             s.competitor_bids.clear();
+            s.competitor_moves.clear();
             s.allowed = Currency::ALL.to_vec();
             self.servers.insert(sid, s);
             hosted.push(sid);
@@ -215,6 +216,7 @@ impl SimState {
 
     /// Brings spend, balances and expiry up to the simulated now.
     pub fn tick(&mut self) {
+        self.move_competitors();
         let now = self.now();
         let ids: Vec<u64> = self.orders.values().filter(|o| o.active()).map(|o| o.id).collect();
         for id in ids {
@@ -238,6 +240,26 @@ impl SimState {
             if now >= o.ends_at() {
                 o.ended = Some((o.ends_at(), EndReason::Expired));
             }
+        }
+    }
+
+    /// Brings every moving competitor's bid to the simulated now; a bid that rose to an
+    /// order's ends it (outbid).
+    fn move_competitors(&mut self) {
+        let now = self.now();
+        let mut moved = Vec::new();
+        for s in self.servers.values_mut().filter(|s| !s.competitor_moves.is_empty()) {
+            for m in &s.competitor_moves {
+                let bid = m.bid_at(now);
+                match s.competitor_bids.iter_mut().find(|(id, _)| *id == m.offer_id) {
+                    Some(b) => b.1 = bid,
+                    None => s.competitor_bids.push((m.offer_id, bid)),
+                }
+            }
+            moved.push(s.id);
+        }
+        for id in moved {
+            self.settle_spot(id);
         }
     }
 
