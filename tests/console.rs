@@ -224,6 +224,48 @@ async fn the_spot_market_line_shows_the_winning_bid_in_the_readers_currency() {
     assert!(out.contains(&format!("highest {}", money(price / 0.02, Currency::Clore))), "{out}");
 }
 
+/// `/spotguard`: set on a running spot order of one's own (the cap at or above the bid, within
+/// the slip-of-the-finger rule), shown by `/orders`, and turned off; refused on an on-demand
+/// order and on someone else's. (What the guard does on each poll is the engine's.)
+#[tokio::test]
+async fn a_spot_guard_is_set_shown_and_stopped() {
+    let bot = bot().await;
+    let mut ann = bot.keyed("ann").await;
+    let (id, price) = free_of(&bot.sim, "RTX 3090").await[0];
+    ann.line(&format!("/rent #{id} spot={price}")).await;
+    let out = ann.line("/press 1").await;
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let usd = |p: f64| clorebot::domain::format::per_day(p, clorebot::clore::Currency::Usd);
+
+    let out = ann.line(&format!("/spotguard {order} max={}", price / 2.0)).await;
+    assert!(out.contains("already bids") && out.contains("above the cap"), "{out}");
+    let out = ann.line(&format!("/spotguard {order} max={} margin=0.1 rebid", price * 1.5)).await;
+    assert!(out.starts_with(&format!("Order {order} is guarded")) && out.contains(&usd(price * 1.5)), "{out}");
+    assert!(out.contains("I rent again within the cap"), "{out}");
+    let out = ann.line("/orders").await;
+    assert!(out.contains(&format!("guard: cap {}, margin $0.10, rents again if outbid", usd(price * 1.5))), "{out}");
+
+    // Bob has a Clore account of his own.
+    let bobs = "bobs-key-0123456789abcdef0123456";
+    control(&bot.sim, "/accounts", json!({ "key": bobs, "host": false })).await;
+    bot.store_key_with("bob", bobs).await;
+    let mut bob = bot.session("bob", None);
+    let out = bob.line(&format!("/spotguard {order} max=9")).await;
+    assert!(out.contains(&format!("no active order {order}")), "{out}");
+    let (other, _) = free_of(&bot.sim, "RTX 3060").await[0];
+    bob.line(&format!("/rent #{other}")).await;
+    let out = bob.line("/press 1").await;
+    let on_demand: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let out = bob.line(&format!("/spotguard {on_demand} max=9")).await;
+    assert!(out.contains("on demand"), "{out}");
+
+    assert_eq!(
+        ann.line(&format!("/spotguard {order} off")).await,
+        format!("Order {order} is no longer guarded; its bid stays as it is.")
+    );
+    assert!(!ann.line("/orders").await.contains("guard:"));
+}
+
 #[tokio::test]
 async fn spot_price_rules_are_explained_with_their_numbers() {
     let bot = bot().await;

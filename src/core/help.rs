@@ -24,6 +24,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "orders" },
     CommandHelp { name: "cancel" },
     CommandHelp { name: "spotprice" },
+    CommandHelp { name: "spotguard" },
     CommandHelp { name: "wallets" },
     CommandHelp { name: "watch" },
     CommandHelp { name: "watches" },

@@ -74,6 +74,11 @@ pub enum Command {
         order: OrderId,
         price: f64,
     },
+    /// `/spotguard <order> max=<price> [margin=<price>] [rebid]`, or `off` (`None`).
+    SpotGuard {
+        order: OrderId,
+        guard: Option<GuardArgs>,
+    },
     Wallets,
     /// `/history <query> [24h|7d|30d]`: a price chart.
     History {
@@ -135,6 +140,7 @@ impl Command {
             Command::Orders { .. } => "orders",
             Command::Cancel { .. } | Command::CancelMany { .. } => "cancel",
             Command::SpotPrice { .. } => "spotprice",
+            Command::SpotGuard { .. } => "spotguard",
             Command::Wallets => "wallets",
             Command::History { .. } => "history",
             Command::Spend(_) => "spend",
@@ -157,6 +163,15 @@ pub enum RentTarget {
     /// A bare number: a GPU model if the market has one of that name (`/rent 4090`), else a
     /// server id. `#42` always means a server.
     IdOrModel(ServerId, Query),
+}
+
+/// A spot guard's settings: the cap, the margin kept over waiting offers (`None`: the default
+/// share of the cap), and whether to rent again within the cap after an outbid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardArgs {
+    pub max: f64,
+    pub margin: Option<f64>,
+    pub rebid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -305,6 +320,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "orders" => rent::parse_orders(rest),
         "cancel" => rent::parse_cancel(rest),
         "spotprice" => rent::parse_spotprice(rest),
+        "spotguard" => rent::parse_spotguard(rest),
         "wallets" => no_args("wallets", rest, Command::Wallets),
         "history" => market::parse_history(rest),
         "spend" => market::parse_spend(rest),

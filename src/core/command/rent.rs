@@ -66,6 +66,38 @@ pub(super) fn parse_spotprice(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::SpotPrice { order: id("spotprice", o, IdOf::Order)?, price: price("spotprice", "price", p)? })
 }
 
+/// `/spotguard <order id> max=<price> [margin=<price>] [rebid]` or `/spotguard <order id> off`.
+pub(super) fn parse_spotguard(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    let Some((first, options)) = t.split_first() else {
+        return Err(ParseError::usage("spotguard", t!("parse-spotguard-args")));
+    };
+    let order = id("spotguard", first, IdOf::Order)?;
+    if options.len() == 1 && options[0].eq_ignore_ascii_case("off") {
+        return Ok(Command::SpotGuard { order, guard: None });
+    }
+    let (mut max, mut margin, mut rebid) = (None, None, false);
+    for o in options {
+        let lower = o.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("max=") {
+            max = Some(price("spotguard", "max", v)?);
+        } else if let Some(v) = lower.strip_prefix("margin=") {
+            margin = Some(price("spotguard", "margin", v)?);
+        } else if lower == "rebid" {
+            rebid = true;
+        } else {
+            return Err(ParseError::usage("spotguard", t!("parse-not-understood", term = short(o))));
+        }
+    }
+    let Some(max) = max else {
+        return Err(ParseError::usage("spotguard", t!("parse-spotguard-args")));
+    };
+    if margin.is_some_and(|m| m >= max) {
+        return Err(ParseError::usage("spotguard", t!("parse-spotguard-margin", max = max)));
+    }
+    Ok(Command::SpotGuard { order, guard: Some(super::GuardArgs { max, margin, rebid }) })
+}
+
 /// Whether `/rent` arguments carry environment values (`env K=V` or `env=K=V`).
 pub(super) fn holds_env(rest: &str) -> bool {
     rest.split_whitespace().any(|w| w.to_ascii_lowercase().starts_with("env"))
@@ -187,6 +219,13 @@ mod tests {
         }
         assert!(matches!(ok("/cancel 77"), Command::Cancel { order: OrderId(77), issue: None }));
         assert!(matches!(ok("/cancel ALL"), Command::CancelMany { orders: None }));
+        assert!(matches!(ok("/spotguard 1001 off"), Command::SpotGuard { order: OrderId(1001), guard: None }));
+        let g = super::super::GuardArgs { max: 4.0, margin: Some(0.15), rebid: true };
+        assert!(matches!(ok("/spotguard #1001 max=4 margin=$0.15 REBID"),
+            Command::SpotGuard { order: OrderId(1001), guard: Some(a) } if a == g));
+        assert!(err("/spotguard 1001").contains("max="), "{}", err("/spotguard 1001"));
+        assert!(err("/spotguard 1001 max=1 margin=1").contains("margin"), "{}", err("/spotguard 1001 max=1 margin=1"));
+        assert!(err("/spotguard 1001 max=4 often").contains("often"));
         match ok("/cancel 77 #78, 79,77") {
             Command::CancelMany { orders: Some(o) } => assert_eq!(o, [OrderId(77), OrderId(78), OrderId(79)]),
             other => panic!("{other:?}"),

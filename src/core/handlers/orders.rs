@@ -11,7 +11,7 @@ use crate::core::views::rent::endpoint_lines;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::domain::format::{self, money, per_day};
 use crate::services::orders::follow;
-use crate::store::{audit, orders as tracked};
+use crate::store::{audit, orders as tracked, spot_guards};
 use crate::t;
 
 pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
@@ -24,6 +24,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     let mut orders = mine.orders;
     // Active first, newest first.
     orders.sort_by_key(|o| (o.expired, std::cmp::Reverse(o.ct.unwrap_or(0))));
+    let guards = spot_guards::of_user(&cx.core.deps.pool, cx.user.id).await?;
     let mut tx = cx.core.deps.pool.begin().await?;
     let mut r = Reply::titled(if all {
         t!("orders-count", n = orders.len())
@@ -36,6 +37,11 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
             follow(&mut tx, cx.user.id, o, None, None).await?;
         }
         r = r.with_text(summary(o, now));
+        if let Some(g) = guards.iter().find(|g| g.order_id == o.id.db()).filter(|_| !o.expired) {
+            let (max, margin) = (per_day(g.max_price, g.currency), money(g.margin, g.currency));
+            let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
+            r = r.with_text(t!("spotguard-line", max = max, margin = margin, rebid = rebid));
+        }
         for line in endpoint_lines(o) {
             r = r.with_code(line);
         }
@@ -213,6 +219,64 @@ pub async fn confirm_cancel_many(cx: &Ctx<'_>, orders: Vec<OrderId>) -> Outcome 
         t!("cancel-many-some-done", done = cancelled, n = orders.len())
     };
     Ok(vec![Reply::titled(title).with_text(lines.join("\n"))])
+}
+
+/// Without `margin=`, a guard keeps this share of its cap ahead of waiting offers.
+const DEFAULT_MARGIN_OF_MAX: f64 = 0.02;
+
+/// `/spotguard <order> max=… [margin=…] [rebid]`: guards a running spot order of the caller's
+/// (the account poll keeps its bid ahead within the cap); `off` (`None`) stops it.
+pub async fn spot_guard(cx: &Ctx<'_>, order: OrderId, guard: Option<crate::core::command::GuardArgs>) -> Outcome {
+    let pool = &cx.core.deps.pool;
+    let Some(g) = guard else {
+        return Ok(vec![Reply::text(if spot_guards::remove(pool, cx.user.id, order.db()).await? {
+            t!("spotguard-off", order = order.to_string())
+        } else {
+            t!("spotguard-none", order = order.to_string())
+        })]);
+    };
+    let o = active_order(cx, order).await?;
+    if !o.spot {
+        return Err(Failure::user(t!("orders-spot-on-demand", order = order.to_string())));
+    }
+    let c = o.currency().unwrap_or(Currency::Usd);
+    if let Some(bid) = o.price.filter(|bid| *bid > g.max) {
+        let (bid, max) = (per_day(bid, c), per_day(g.max, c));
+        return Err(Failure::user(t!("spotguard-below-bid", order = order.to_string(), bid = bid, max = max)));
+    }
+    // The slip of the finger `/spotprice` refuses, refused as a cap too.
+    let snap = cx.core.deps.market.get().await.ok();
+    let on_demand = o.server_id.and_then(|sid| snap.as_ref()?.server(sid)?.on_demand.get(&c).copied());
+    if let Some(usual) = on_demand.filter(|usual| g.max > usual * MAX_BID_OVER_ON_DEMAND) {
+        let (bid, usual, times) = (per_day(g.max, c), per_day(usual, c), MAX_BID_OVER_ON_DEMAND.round());
+        let server = o.server_id.map(|s| s.to_string()).unwrap_or_default();
+        return Err(Failure::user(t!(
+            "orders-spot-too-high",
+            bid = bid,
+            times = times,
+            server = server,
+            on_demand = usual
+        )));
+    }
+    let margin = g.margin.unwrap_or(g.max * DEFAULT_MARGIN_OF_MAX);
+    let row = spot_guards::SpotGuard {
+        user_id: cx.user.id,
+        order_id: order.db(),
+        server_id: o.server_id.map_or(0, crate::clore::ServerId::db),
+        max_price: g.max,
+        margin,
+        currency: c,
+        rebid: g.rebid,
+        lowered_at: None,
+        cap_asked_at: None,
+    };
+    spot_guards::put(pool, &row).await?;
+    let detail = json!({ "order": order, "max": g.max, "margin": margin, "rebid": g.rebid, "currency": c.api_name() });
+    audit::record(pool, Some(cx.user.id), "spotguard", &detail, "ok").await?;
+    let (max, margin) = (per_day(g.max, c), money(margin, c));
+    let mut r = Reply::titled(t!("spotguard-on", order = order.to_string(), max = max, margin = margin));
+    r = r.with_text(if g.rebid { t!("spotguard-rebid") } else { t!("spotguard-no-rebid") });
+    Ok(vec![r])
 }
 
 pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {

@@ -100,6 +100,16 @@ pub const SLASH: &[Slash] = &[
         name: "spotprice",
         options: &[required(suggested(opt("order", Integer, Plain))), required(opt("price", Number, Plain))],
     },
+    Slash {
+        name: "spotguard",
+        options: &[
+            required(suggested(opt("order", Integer, Plain))),
+            opt("max", Number, Keyed("max")),
+            opt("margin", Number, Keyed("margin")),
+            opt("rebid", Boolean, Flag),
+            opt("off", Boolean, Flag),
+        ],
+    },
     Slash { name: "wallets", options: &[] },
     Slash { name: "spend", options: &[opt("period", Text, Plain)] },
     Slash { name: "history", options: &[required(suggested(opt("query", Text, Plain))), opt("period", Text, Plain)] },

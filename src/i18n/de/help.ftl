@@ -44,6 +44,10 @@ help-cancel-summary = Eine Bestellung stornieren (auf Wunsch mit Problemmeldung)
 help-spotprice-usage = /spotprice <Bestell-ID> <Preis pro Tag>
 help-spotprice-summary = Das Gebot einer Spot-Bestellung ändern
 help-spotprice-details = Clore senkt ein Gebot höchstens um eine Stufe auf einmal und höchstens alle 10 Minuten.
+help-spotguard-usage = /spotguard <Bestell-ID> max=<Preis pro Tag> [margin=<Preis>] [rebid] · /spotguard <Bestell-ID> off
+help-spotguard-summary = Ein Spot-Gebot vor anderen Angeboten halten, bis zu einer Obergrenze
+help-spotguard-details = Bei jeder Kontoabfrage wird das Gebot angehoben, um einen Abstand vor wartenden Angeboten zu halten (nie über max), und gesenkt, wenn es weit vorn liegt; margin ist ohne Angabe 2 % von max. rebid mietet innerhalb der Obergrenze neu, wenn die Bestellung überboten wird.
+
 
 help-wallets-usage = /wallets
 help-wallets-summary = Deine Guthaben und Einzahlungsadressen (privat angezeigt)

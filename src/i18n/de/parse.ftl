@@ -72,3 +72,5 @@ parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, imag
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` storniert jede laufende Bestellung und nimmt nichts weiter; nenne Bestellungen stattdessen mit Nummer (/cancel 1001 1002).
 parse-cancel-too-many = { $n } Bestellungen genannt; höchstens { $max } auf einmal (oder /cancel all).
+parse-spotguard-args = Nenne die Bestell-ID und max=<Preis pro Tag> (oder off).
+parse-spotguard-margin = Der Abstand muss unter der Obergrenze ({ $max }) liegen.

@@ -160,3 +160,13 @@ reconcile-show-password = SSH-Passwort anzeigen
 reconcile-watch-absent = Autorent-Watch #{ $watch }: Das Mieten von #{ $server } hat doch nicht geklappt — Clore hat es nie bestätigt, und es ist keine Bestellung aufgetaucht. Es wurde nichts gemietet; der Watch läuft weiter.
 reconcile-absent = Dein Mietversuch für #{ $server } ({ $gpu }) hat nicht geklappt: Clore hat ihn nie bestätigt, und auf deinem Konto ist keine Bestellung für #{ $server } aufgetaucht. Es wurde nichts gemietet; mit /rent #{ $server } versuchst du es erneut.
 reconcile-abandoned = Ich konnte nicht herausfinden, ob dein Mietversuch für #{ $server } vom { $when } geklappt hat: Clores Bestellliste hat zu lange nicht geantwortet. Bitte sieh unter /orders oder im Clore-Dashboard nach; ich führe ihn nicht mehr als offen.
+
+## /spotguard
+spotguard-on = Bestellung { $order } ist geschützt: Ihr Gebot bleibt { $margin } vor jedem wartenden Angebot, nie über { $max }.
+spotguard-rebid = Wird sie trotzdem überboten, miete ich innerhalb der Obergrenze neu und sage es dir.
+spotguard-no-rebid = Wird sie trotzdem überboten, sage ich es dir und biete an, neu zu mieten. Gesenkt wird, wenn sie weit vorn liegt, höchstens alle 10 Minuten (Clores Regel).
+spotguard-off = Bestellung { $order } ist nicht mehr geschützt; ihr Gebot bleibt, wie es ist.
+spotguard-none = Bestellung { $order } war nicht geschützt.
+spotguard-below-bid = Bestellung { $order } bietet schon { $bid }, über der Obergrenze von { $max }. Nenne eine Obergrenze ab dem Gebot oder senke das Gebot zuerst mit /spotprice.
+spotguard-line = Schutz: Obergrenze { $max }, Abstand { $margin }{ $rebid }
+spotguard-line-rebid = , mietet neu, wenn überboten

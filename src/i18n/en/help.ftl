@@ -44,6 +44,10 @@ help-cancel-summary = Cancel an order (reporting a problem if you like), several
 help-spotprice-usage = /spotprice <order id> <price per day>
 help-spotprice-summary = Change the bid of a spot order
 help-spotprice-details = Clore lowers a bid at most one step at a time and at most once every 10 minutes.
+help-spotguard-usage = /spotguard <order id> max=<price per day> [margin=<price>] [rebid] · /spotguard <order id> off
+help-spotguard-summary = Keep a spot bid ahead of other offers, within a cap
+help-spotguard-details = On every account poll the bid is raised to stay a margin ahead of waiting offers (never above max) and lowered when well ahead; margin defaults to 2 % of max. rebid rents again within the cap if the order is outbid.
+
 
 help-wallets-usage = /wallets
 help-wallets-summary = Your balances and deposit addresses (shown privately)

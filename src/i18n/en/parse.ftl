@@ -72,3 +72,5 @@ parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshke
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` cancels every running order and takes nothing else; name orders by number instead (/cancel 1001 1002).
 parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).
+parse-spotguard-args = Give the order id and max=<price per day> (or off).
+parse-spotguard-margin = The margin must be below the cap ({ $max }).

@@ -160,3 +160,13 @@ reconcile-show-password = Show SSH password
 reconcile-watch-absent = Auto-rent watch #{ $watch }: renting #{ $server } did not go through after all — Clore never confirmed it and no order appeared. Nothing was rented; the watch carries on.
 reconcile-absent = Your rent of #{ $server } ({ $gpu }) did not go through: Clore never confirmed it, and no order for #{ $server } appeared on your account. Nothing was rented; /rent #{ $server } to try again.
 reconcile-abandoned = I could not find out whether your rent of #{ $server } from { $when } went through: Clore's order list did not answer for too long. Please look at /orders or the Clore dashboard; I no longer count it as pending.
+
+## /spotguard
+spotguard-on = Order { $order } is guarded: its bid is kept { $margin } ahead of any waiting offer, never above { $max }.
+spotguard-rebid = If it is outbid anyway, I rent again within the cap and tell you.
+spotguard-no-rebid = If it is outbid anyway, I tell you and offer to rent again. Lowering, when it is well ahead, is at most once per 10 minutes (Clore's rule).
+spotguard-off = Order { $order } is no longer guarded; its bid stays as it is.
+spotguard-none = Order { $order } had no guard.
+spotguard-below-bid = Order { $order } already bids { $bid }, above the cap of { $max }. Give a cap at or above the bid, or lower the bid first with /spotprice.
+spotguard-line = guard: cap { $max }, margin { $margin }{ $rebid }
+spotguard-line-rebid = , rents again if outbid

@@ -44,6 +44,10 @@ help-cancel-summary = Отменить заказ (можно сообщить �
 help-spotprice-usage = /spotprice <id заказа> <цена за сутки>
 help-spotprice-summary = Изменить ставку спот-заказа
 help-spotprice-details = Clore снижает ставку не больше чем на один шаг за раз и не чаще раза в 10 минут.
+help-spotguard-usage = /spotguard <id заказа> max=<цена в день> [margin=<цена>] [rebid] · /spotguard <id заказа> off
+help-spotguard-summary = Держать спот-ставку впереди других предложений в пределах лимита
+help-spotguard-details = При каждом опросе аккаунта ставка поднимается, чтобы оставаться на отрыв впереди ожидающих предложений (не выше max), и снижается, когда она сильно впереди; по умолчанию margin — 2 % от max. rebid арендует снова в пределах лимита, если заказ перебили.
+
 
 help-wallets-usage = /wallets
 help-wallets-summary = Ваши балансы и адреса для пополнения (видны только вам)

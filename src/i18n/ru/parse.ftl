@@ -72,3 +72,5 @@ parse-settings-unknown = Неизвестная настройка `{ $term }`: 
 parse-sshkey = sshkey: { $problem }.
 parse-cancel-all-alone = `all` отменяет все активные заказы и ничего больше не принимает; чтобы выбрать заказы, укажите номера (/cancel 1001 1002).
 parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).
+parse-spotguard-args = Укажите id заказа и max=<цена в день> (или off).
+parse-spotguard-margin = Отрыв должен быть меньше лимита ({ $max }).
