@@ -137,6 +137,75 @@ async fn an_order_ending_soon_then_ended() {
     assert!(w.accounts_tick().await.is_empty());
 }
 
+/// A spot guard on the account poll. Alone on the market, the bid is lowered (to Clore's
+/// lowest allowed step) and not again within 600 s; a waiting offer within the margin raises it
+/// by the margin within one poll; an offer near the cap puts the bid at the cap and asks once,
+/// never bidding above it; once outbid anyway, the order's guard is gone.
+#[tokio::test]
+async fn a_spot_guard_keeps_the_bid_ahead_within_its_cap() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    ann.line(&format!("/rent #{srv} spot={price}")).await;
+    let out = ann.line("/press 1").await;
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let bid = || async {
+        let o = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap();
+        (o["price"].as_f64().unwrap(), o["active"].as_bool().unwrap())
+    };
+    let usd = |p: f64| clorebot::domain::format::per_day(p, clorebot::clore::Currency::Usd);
+    let out = ann.line(&format!("/spotguard {order} max={} margin=0.2", price + 1.0)).await;
+    assert!(out.contains("is guarded"), "{out}");
+
+    // Alone: lowered as far as Clore allows in one step (25 % in the simulator), then left.
+    let sent = w.accounts_tick().await;
+    let (low, _) = bid().await;
+    assert!(low < price, "lowered: {low} from {price}");
+    assert!(sent.iter().any(|(_, m)| m.contains(&format!("yours is lowered to {}", usd(low)))), "{sent:?}");
+    let sent = w.accounts_tick().await;
+    assert!(sent.is_empty() && bid().await.0 == low, "not again within 600 s: {sent:?}");
+
+    // A waiting offer within the margin: raised to it plus the margin, in one poll.
+    let waiting = ((low - 0.1) * 100.0).round() / 100.0;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;
+    let sent = w.accounts_tick().await;
+    let (raised, active) = bid().await;
+    assert!(active && (raised - (waiting + 0.2)).abs() < 1e-6, "{raised}");
+    let want = format!(
+        "#{order}: a bid of {} is waiting → yours is now {} (cap {}).",
+        usd(waiting),
+        usd(raised),
+        usd(price + 1.0)
+    );
+    assert!(sent.iter().any(|(_, m)| m == &want), "{sent:?}");
+    let market = client(&w.sim).spot_marketplace(&key(), clorebot::clore::ServerId(srv)).await.unwrap();
+    assert!(market.market.unwrap().offers.iter().any(|x| x.my && x.active), "ours is the active offer");
+
+    // Near the cap: the bid goes to the cap, not above, and the owner is asked once.
+    let cap = ((raised + 0.1) * 100.0).round() / 100.0;
+    ann.line(&format!("/spotguard {order} max={cap} margin=0.2")).await;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": ((raised - 0.05) * 100.0).round() / 100.0 })).await;
+    let sent = w.accounts_tick().await;
+    assert!((bid().await.0 - cap).abs() < 1e-6, "at the cap");
+    assert_eq!(
+        sent.iter().filter(|(_, m)| m.contains(&format!("is near your cap {}", usd(cap)))).count(),
+        1,
+        "{sent:?}"
+    );
+    assert!(w.accounts_tick().await.is_empty(), "asked once");
+
+    // Outbid anyway: the order ends and its guard goes with it.
+    control(&w.sim, &path, json!({ "competitor_bid_usd": cap + 1.0 })).await;
+    let sent = w.accounts_tick().await;
+    assert!(sent.iter().any(|(_, m)| m.contains("has ended")), "{sent:?}");
+    let guards: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM spot_guards").fetch_one(&w.core.deps.pool).await.unwrap();
+    assert_eq!(guards, 0);
+    assert!(bid().await.0 <= cap + 1e-9, "never above the cap");
+}
+
 #[tokio::test]
 async fn endpoints_ready_and_low_balance() {
     let w = quick_app().await;

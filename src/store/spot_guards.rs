@@ -72,3 +72,36 @@ pub async fn of_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<
         })
         .collect())
 }
+
+/// Clore let us lower (or said when it will): lowering waits until `at` + 600 s.
+pub async fn set_lowered_at(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    order_id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE spot_guards SET lowered_at = $3, updated_at = now() WHERE user_id = $1 AND order_id = $2",
+        user.0,
+        order_id,
+        at
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Marks the owner asked about the cap (`true`), or the question answered by the market
+/// moving away from it (`false`); whether the mark changed.
+pub async fn set_cap_asked(ex: impl PgExecutor<'_>, user: UserId, order_id: i64, asked: bool) -> sqlx::Result<bool> {
+    let r = sqlx::query!(
+        "UPDATE spot_guards SET cap_asked_at = CASE WHEN $3 THEN now() END, updated_at = now()
+         WHERE user_id = $1 AND order_id = $2 AND (cap_asked_at IS NOT NULL) <> $3",
+        user.0,
+        order_id,
+        asked
+    )
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}

@@ -23,12 +23,14 @@
 //! - `schedule.rs`: which account is due for what ([`Plan`], [`Seen`], [`next_polls`]), and
 //!   claiming due accounts;
 //! - `orders.rs`: order alerts (endpoints ready, ending soon, ended);
+//! - `guards.rs`: spot guards (the bid kept ahead within its cap);
 //! - `hosts.rs`: host server alerts (offline ⇄ online, rented ⇄ free);
 //! - `balance.rs`: low balance alerts;
 //! - `housekeeping.rs`: the leader's chores ([`Engine::housekeep`]), run before a fixed-time
 //!   pass too.
 
 mod balance;
+mod guards;
 mod hosts;
 mod housekeeping;
 mod orders;
@@ -259,6 +261,7 @@ impl Engine {
             seen.busy |= listed.iter().any(|o| !o.expired);
             let active = tracked::active_for_user(&self.deps.pool, user.id).await?;
             alerts += self.check_orders(user, &active, &listed).await?;
+            alerts += self.check_guards(user, key, &listed).await?;
             alerts += self.check_balance(user, key, &listed, plan.wallets, seen).await?;
         }
         if plan.servers {

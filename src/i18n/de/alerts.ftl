@@ -11,3 +11,6 @@ alerts-host-online = Dein Server { $name } ist wieder online.
 alerts-host-offline = Dein Server { $name } ist offline gegangen.
 alerts-host-rented = Dein Server { $name } wurde vermietet.
 alerts-host-free = Dein Server { $name } ist wieder frei (seine Miete ist beendet).
+guard-raised = #{ $order }: ein Gebot von { $waiting } wartet → deines ist jetzt { $bid } (Obergrenze { $cap }).
+guard-lowered = #{ $order }: das beste andere Angebot ist { $best } → deines ist auf { $bid } gesenkt.
+guard-at-cap = #{ $order }: ein anderes Angebot ({ $waiting }) ist nahe an deiner Obergrenze { $cap }. Hebe sie mit /spotguard { $order } max=… an, sonst wird die Bestellung vielleicht überboten.

@@ -14,3 +14,6 @@ alerts-host-online = Your server { $name } is back online.
 alerts-host-offline = Your server { $name } went offline.
 alerts-host-rented = Your server { $name } was rented.
 alerts-host-free = Your server { $name } is free again (its rental ended).
+guard-raised = #{ $order }: a bid of { $waiting } is waiting → yours is now { $bid } (cap { $cap }).
+guard-lowered = #{ $order }: the best other offer is { $best } → yours is lowered to { $bid }.
+guard-at-cap = #{ $order }: another offer ({ $waiting }) is near your cap { $cap }. Raise it with /spotguard { $order } max=…, or it may be outbid.

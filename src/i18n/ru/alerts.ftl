@@ -11,3 +11,6 @@ alerts-host-online = Ваш сервер { $name } снова в сети.
 alerts-host-offline = Ваш сервер { $name } вышел из сети.
 alerts-host-rented = Ваш сервер { $name } арендован.
 alerts-host-free = Ваш сервер { $name } снова свободен (аренда закончилась).
+guard-raised = #{ $order }: ожидает ставка { $waiting } → ваша теперь { $bid } (лимит { $cap }).
+guard-lowered = #{ $order }: лучшее другое предложение { $best } → ваша ставка снижена до { $bid }.
+guard-at-cap = #{ $order }: другое предложение ({ $waiting }) близко к вашему лимиту { $cap }. Поднимите его: /spotguard { $order } max=…, иначе заказ могут перебить.
