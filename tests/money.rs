@@ -530,3 +530,45 @@ async fn one_refusal_in_a_set_is_named_and_the_others_are_made() {
     }
     assert_eq!(intent_statuses(&w).await, vec!["made", "refused", "made"]);
 }
+
+#[tokio::test]
+async fn fewer_free_matches_than_asked_are_said_and_those_rented() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 12 count=2").await;
+    assert!(out.contains("a server id names one server"), "{out}");
+    let out = ann.line("/rent 3060 count=10").await;
+    let first = listed(&out);
+    assert!(first.len() >= 2, "{out}");
+    // Every other 3060 is taken: two are left.
+    let snap = w.core.deps.market.get().await.unwrap();
+    for s in snap.servers.iter().filter(|s| s.model.as_str().contains("3060") && !first[..2].contains(&s.id.0)) {
+        control(&w.sim, &format!("/servers/{}", s.id.0), json!({ "rented": true })).await;
+    }
+    w.core.deps.market.invalidate();
+    let out = ann.line("/rent 3060 count=10").await;
+    assert!(out.starts_with("Rent these 2 servers?"), "{out}");
+    assert!(out.contains("Only 2 free servers match") && out.contains("you asked for 10"), "{out}");
+    assert_eq!(sorted(listed(&out)), sorted(first[..2].to_vec()));
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with("✎ All 2 servers are rented:"), "{out}");
+    assert_eq!(w.sim_orders().await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_spot_set_bids_the_same_on_each_server() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 3060 count=2 spot=2").await;
+    assert!(out.starts_with("Rent these 2 servers?"), "{out}");
+    assert!(out.contains("Each server gets the same bid"), "{out}");
+    let servers = listed(&out);
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with("✎ All 2 servers are rented:"), "{out}");
+    let orders = w.sim_orders().await;
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    for o in &orders {
+        assert!(servers.contains(&o["server_id"].as_u64().unwrap()), "{o}");
+        assert_eq!((o["spot"].as_bool(), o["price"].as_f64()), (Some(true), Some(2.0)), "{o}");
+    }
+}
