@@ -572,3 +572,31 @@ async fn a_spot_set_bids_the_same_on_each_server() {
         assert_eq!((o["spot"].as_bool(), o["price"].as_f64()), (Some(true), Some(2.0)), "{o}");
     }
 }
+
+#[tokio::test]
+async fn a_set_confirmed_by_a_dead_process_tells_each_server_and_rents_nothing_again() {
+    let w = fast_app().await;
+    let mut s = w.keyed("ann").await;
+    let (ann, me) = (caller(&w.core, "ann", None), user_id(&w, "ann").await);
+    let finish = async |token: &str| {
+        let p = clorebot::core::recovered(w.core.press(&ann, token)).await;
+        p.replace_source.expect("the confirmation is replaced").plain_text()
+    };
+    // Used and died before anything was written: nothing was sent, server by server.
+    let servers = listed(&s.line("/rent 3060 count=2").await);
+    let t = s.buttons()[0].token.clone();
+    clorebot::store::actions::take(&w.core.deps.pool, &t, me).await.unwrap();
+    let out = finish(&t).await;
+    for srv in &servers {
+        assert!(out.contains(&format!("Renting #{srv} was interrupted before anything was sent")), "{out}");
+    }
+    // Rented both and died before answering: each order is told, none made again.
+    s.line("/rent 3060 count=2").await;
+    let t = s.buttons()[0].token.clone();
+    s.line("/press 1").await;
+    let out = finish(&t).await;
+    for o in w.sim_orders().await {
+        assert!(out.contains(&format!("Order {} on #{} is running", o["id"], o["server_id"])), "{out}");
+    }
+    assert_eq!((create_calls(&w).await, w.sim_orders().await.len()), (2, 2));
+}
