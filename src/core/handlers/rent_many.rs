@@ -202,12 +202,8 @@ pub async fn confirm(cx: &Ctx<'_>, mut plans: Vec<RentPlan>) -> Outcome {
             }
             RentOutcome::Accepted { login } => {
                 made += 1;
-                list = list.with_text(t!(
-                    "rent-accepted",
-                    server = server.clone(),
-                    gpu = plan.gpu.as_str(),
-                    price = price
-                ));
+                let accepted = t!("rent-accepted", server = server.clone(), gpu = plan.gpu.as_str(), price = price);
+                list = list.with_text(format!("✓ {accepted}"));
                 if let Login::Generated(p) = login {
                     passwords.push((t!("rent-password-for-server", server = server), p));
                 }
