@@ -625,6 +625,32 @@ async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
     d.stop().await;
 }
 
+/// `/rent target:3060 count:2`: one confirmation listing both servers; the Confirm turns into
+/// the list of what was made, and the passwords come as one ephemeral note.
+#[tokio::test]
+async fn rent_count_rents_several_with_one_confirmation() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
+    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    let options = json!([{ "name": "target", "type": 3, "value": "3060" }, { "name": "count", "type": 4, "value": 2 }]);
+    let (i, token) = d.command("rent", options, MEMBER);
+    d.post(&i).await;
+    let confirm = d.calls_for(&token, 1).await[0].clone();
+    assert!(confirm.shown().contains("Rent these 2 servers?"), "{}", confirm.shown());
+    let (p, ptoken) = d.press(&confirm.button("Confirm"));
+    d.post(&p).await;
+    let calls = d.calls_for(&ptoken, 2).await;
+    let list = calls.iter().find(|c| c.method == "PATCH").expect("the confirmation turns into the list");
+    assert!(list.shown().contains("All 2 servers are rented"), "{}", list.shown());
+    assert_eq!(list.shown().matches("is running on \\#").count(), 2, "{}", list.shown());
+    let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the passwords");
+    assert!(password.ephemeral() && password.shown().matches("SSH password for order").count() == 2);
+    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 2);
+    let fake = d.stop().await;
+    assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
+}
+
 #[tokio::test]
 async fn over_the_gateway_interactions_are_answered_through_the_callback() {
     use common::discord::FakeGateway;

@@ -202,6 +202,29 @@ async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
     assert_eq!(help.body["reply_parameters"]["message_id"], json!(asked));
 }
 
+/// `/rent 3060 count=2`: one confirmation, and the Confirm edits it into what came of each
+/// server; the passwords are a message of their own.
+#[tokio::test]
+async fn rent_count_rents_several_with_one_confirmation() {
+    let b = start(Limits::RAISED).await;
+    b.store_key(ANN).await;
+    b.private(ANN, "/rent 3060 count=2");
+    let confirm = b.nth_to(ANN, 1).await;
+    assert!(confirm.text().contains("Rent these 2 servers?"), "{}", confirm.text());
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    let login = b.nth_to(ANN, 2).await;
+    assert_eq!(login.text().matches("SSH password for order").count(), 2, "{}", login.text());
+    let listed = |c: &common::telegram::Call| {
+        c.method == "editMessageText" && c.body["text"].as_str().is_some_and(|t| t.contains("All 2 servers are rented"))
+    };
+    b.fake.wait_for(WAIT, |calls| calls.iter().any(listed)).await;
+    let edits = texts(&b.fake.ok("editMessageText"));
+    let list = edits.iter().find(|t| t.contains("All 2 servers are rented")).expect("the list");
+    assert_eq!(list.matches("is running on #").count(), 2, "{list}");
+    assert!(edits.iter().all(|t| !t.contains("SSH password")));
+    assert_eq!(b.t.sim_orders().await.len(), 2);
+}
+
 #[tokio::test]
 async fn rent_confirms_once_and_the_login_comes_privately() {
     let b = start(Limits::RAISED).await;

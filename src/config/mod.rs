@@ -551,6 +551,7 @@ mod tests {
             ("SSH password", vec![format!("{}–{}", v::PASSWORD_MIN, v::TOKEN_MAX)]),
             ("`cooldown=`, `/snooze`", vec![days(MAX_COOLDOWN), days(MAX_SNOOZE)]),
             ("`max_orders=`", vec![format!("1–{MAX_ORDERS}")]),
+            ("`/rent … count=`", vec![format!("1–{}", crate::core::command::RENT_COUNT_MAX)]),
             ("prices", vec![format!("{}×", MAX_BID_OVER_ON_DEMAND)]),
             ("`ports=`", vec![format!("at most {}", v::PORTS_MAX)]),
             ("`env`", vec![n(v::ENV_NAME_MAX as u64), n(v::ENV_VALUE_MAX as u64), n(v::ENV_TOTAL_MAX as u64)]),

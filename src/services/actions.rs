@@ -33,6 +33,10 @@ pub enum Action {
         server: ServerId,
     },
     ConfirmRent(RentPlan),
+    /// The Confirm of `/rent <query> count=N`: one plan per server, in the order shown.
+    ConfirmRentMany {
+        plans: Vec<RentPlan>,
+    },
     ConfirmCancel {
         order: OrderId,
         issue: Option<String>,
@@ -60,6 +64,7 @@ impl Action {
         matches!(
             self,
             Action::ConfirmRent(_)
+                | Action::ConfirmRentMany { .. }
                 | Action::ConfirmCancel { .. }
                 | Action::ConfirmCancelMany { .. }
                 | Action::ConfirmWatch(_)

@@ -41,7 +41,7 @@ use crate::t;
 
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
-pub use self::rent::{CANCEL_MAX, parse_ports};
+pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
 #[derive(Debug, Clone)]
@@ -184,6 +184,8 @@ pub struct RentArgs {
     pub ports: Vec<(u16, PortProto)>,
     pub env: BTreeMap<String, String>,
     pub currency: Option<Currency>,
+    /// `count=N`: the N cheapest free matches of a query, with one confirmation.
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -21,6 +21,9 @@ pub(super) fn parse_orders(rest: &str) -> Result<Command, ParseError> {
 /// At most this many orders are named in one `/cancel` (`all` takes every running order).
 pub const CANCEL_MAX: usize = 20;
 
+/// At most this many servers are rented by one `/rent <query> count=N`.
+pub const RENT_COUNT_MAX: usize = 10;
+
 /// `/cancel <order id> [issue text]`: the issue is kept as typed, spaces and all. `/cancel all`
 /// and `/cancel 1001 1002 …` (ids alone, by spaces or commas) cancel several at once.
 pub(super) fn parse_cancel(rest: &str) -> Result<Command, ParseError> {
@@ -111,6 +114,7 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     let mut ports = Vec::new();
     let mut env = BTreeMap::new();
     let mut currency = None;
+    let mut count = None;
     let mut target_terms: Vec<String> = Vec::new();
     let mut it = t.into_iter();
     while let Some(term) = it.next() {
@@ -128,6 +132,11 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             currency = Some(
                 v.parse::<Currency>().map_err(|_| ParseError::usage("rent", t!("parse-currency", term = short(v))))?,
             );
+        } else if let Some(v) = lower.strip_prefix("count=") {
+            let n = v.parse::<usize>().ok().filter(|n| (1..=RENT_COUNT_MAX).contains(n));
+            count = Some(n.ok_or_else(|| {
+                ParseError::usage("rent", t!("parse-rent-count", term = short(v), max = RENT_COUNT_MAX))
+            })?);
         } else if lower == "env" {
             let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
             add_env(&mut env, &kv)?;
@@ -156,7 +165,11 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             RentTarget::Cheapest(q)
         }
     };
-    let args = RentArgs { target, image, spot, ports, env, currency };
+    // `#42` names one server: a count makes sense only for a query.
+    if count.is_some() && matches!(target, RentTarget::Server(_)) {
+        return Err(ParseError::usage("rent", t!("parse-rent-count-one-server")));
+    }
+    let args = RentArgs { target, image, spot, ports, env, currency, count };
     // The limits Clore enforces, checked before anything is shown.
     let mut probe = crate::clore::CreateOrder::on_demand(
         ServerId(1),
@@ -277,6 +290,16 @@ mod tests {
                 c => panic!("{c:?}"),
             }
         }
+        match ok("/rent rtx 3060 count=3 spot=0.5") {
+            Command::Rent(a) => assert_eq!((a.count, a.spot), (Some(3), Some(0.5))),
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(ok("/rent 4090 COUNT=10"), Command::Rent(RentArgs { count: Some(10), .. })));
+        for bad in ["0", "11", "two", "-1", ""] {
+            let e = err(&format!("/rent 3060 count={bad}"));
+            assert!(e.contains("from 1 to 10"), "{e}");
+        }
+        assert!(err("/rent #42 count=2").contains("one server"), "{}", err("/rent #42 count=2"));
         assert!(matches!(
             ok("/rent 12"),
             Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(12), _), .. })

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod market;
 pub mod orders;
 pub mod rent;
+pub mod rent_many;
 pub mod settings;
 pub mod wallets;
 pub mod watches;

@@ -41,6 +41,21 @@ pub struct RentOptions {
 pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
     cx.api_key().await?;
     let opts = RentOptions { image: a.image, spot: a.spot, ports: a.ports, env: a.env, currency: a.currency };
+    if let Some(count) = a.count {
+        let one_server = || Failure::user(t!("parse-rent-count-one-server"));
+        let q = match a.target {
+            RentTarget::Cheapest(q) => q,
+            RentTarget::IdOrModel(_, q) => {
+                let snap = cx.core.deps.market.get().await?;
+                if !snap.servers.iter().any(|s| q.models().matches(&s.model)) {
+                    return Err(one_server());
+                }
+                q
+            }
+            RentTarget::Server(_) => return Err(one_server()),
+        };
+        return super::rent_many::prompt(cx, &q, opts, count).await;
+    }
     let id = match a.target {
         RentTarget::Server(id) => id,
         RentTarget::Cheapest(q) => cheapest(cx, &q, &opts).await?,
@@ -67,6 +82,43 @@ async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<ServerI
     match best {
         Some(s) => Ok(s.id),
         None => Err(Failure::user(t!("rent-no-match", query = q.describe(), currency = currency.symbol()))),
+    }
+}
+
+/// The image (asked, saved default, or the bot's) and ports (SSH alone unless asked) of a rent.
+pub(super) fn image_and_ports(cx: &Ctx<'_>, opts: &RentOptions) -> Result<(String, Vec<(u16, PortProto)>), Failure> {
+    let image = opts
+        .image
+        .clone()
+        .or_else(|| cx.user.settings.default_image.clone())
+        .unwrap_or_else(|| cx.core.deps.default_image.clone());
+    // A default saved before images were checked against Docker's grammar is refused here,
+    // before a confirmation shows it, rather than by the order's own check after Confirm.
+    crate::clore::validate::check_image(&image)
+        .map_err(|e| Failure::user(t!("clore-invalid", field = e.field, problem = e.problem)))?;
+    let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
+    Ok((image, ports))
+}
+
+/// Environment values may be tokens: they wait for the Confirm sealed, never in the
+/// button's payload.
+pub(super) async fn seal_env(cx: &Ctx<'_>, env: &BTreeMap<String, String>) -> Result<uuid::Uuid, Failure> {
+    let json = serde_json::to_string(env).map_err(|e| Failure::Internal(e.into()))?;
+    let ttl = cx.core.deps.confirm_ttl + ENV_GRACE;
+    let (pool, keyring) = (&cx.core.deps.pool, &cx.core.deps.keyring);
+    Ok(sealed::put(pool, keyring, cx.user.id, SecretKind::RentEnv, &SecretString::from(json), ttl).await?)
+}
+
+/// The environment sealed by [`seal_env`], taken (it is gone afterwards).
+pub(super) async fn unseal_env(cx: &Ctx<'_>, id: uuid::Uuid) -> Result<BTreeMap<String, String>, Failure> {
+    match sealed::take(&cx.core.deps.pool, &cx.core.deps.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
+        sealed::Taken::Secret(json) => {
+            serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))
+        }
+        sealed::Taken::Gone => Err(Failure::user(t!("rent-expired"))),
+        sealed::Taken::Undecryptable(e) => {
+            Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")))
+        }
     }
 }
 
@@ -105,16 +157,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         }
         None => on_demand,
     };
-    let image = opts
-        .image
-        .clone()
-        .or_else(|| cx.user.settings.default_image.clone())
-        .unwrap_or_else(|| cx.core.deps.default_image.clone());
-    // A default saved before images were checked against Docker's grammar is refused here,
-    // before a confirmation shows it, rather than by the order's own check after Confirm.
-    crate::clore::validate::check_image(&image)
-        .map_err(|e| Failure::user(t!("clore-invalid", field = e.field, problem = e.problem)))?;
-    let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
+    let (image, ports) = image_and_ports(cx, &opts)?;
     let mut plan = RentPlan {
         server: id,
         currency,
@@ -151,20 +194,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     if !opts.env.is_empty() {
         let names = opts.env.keys().map(|k| clip(k, 30)).collect::<Vec<_>>().join(", ");
         fields.push((t!("rent-field-env"), clip(&names, 60)));
-        // Values may be tokens: they wait for the Confirm sealed, never in the button's payload.
-        let json = serde_json::to_string(&opts.env).map_err(|e| Failure::Internal(e.into()))?;
-        let ttl = cx.core.deps.confirm_ttl + ENV_GRACE;
-        plan.env_secret = Some(
-            sealed::put(
-                &cx.core.deps.pool,
-                &cx.core.deps.keyring,
-                cx.user.id,
-                SecretKind::RentEnv,
-                &SecretString::from(json),
-                ttl,
-            )
-            .await?,
-        );
+        plan.env_secret = Some(seal_env(cx, &opts.env).await?);
     }
     let mut r = Reply::titled(t!("rent-title", server = id.to_string())).with_fields(fields);
     if let Some(n) = note {
@@ -224,18 +254,7 @@ fn takes(s: &ServerView) -> String {
 /// Confirm: rents the plan through the one rent service and says what came of it.
 pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
     if let Some(id) = plan.env_secret.take() {
-        plan.env =
-            match sealed::take(&cx.core.deps.pool, &cx.core.deps.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
-                sealed::Taken::Secret(json) => {
-                    serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))?
-                }
-                sealed::Taken::Gone => {
-                    return Err(Failure::user(t!("rent-expired")));
-                }
-                sealed::Taken::Undecryptable(e) => {
-                    return Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")));
-                }
-            };
+        plan.env = unseal_env(cx, id).await?;
     }
     Ok(match service::rent(&cx.core.deps, &cx.user, &plan).await? {
         RentOutcome::Made { order, login } => rented_replies(&plan, Some(&order), login),

@@ -54,6 +54,7 @@ discord-opt-rent-image = Docker-Image (Standard: dein Image aus /settings)
 discord-opt-rent-spot = Auf dem Spot-Markt mieten, mit diesem Gebot pro Tag
 discord-opt-rent-ports = z. B. 22:tcp,8888:http
 discord-opt-rent-env = Umgebungsvariablen hinzufügen, in einem Formular, das nur du siehst
+discord-opt-rent-count = Wie viele Server: die günstigsten freien Treffer einer Suche (1–10)
 discord-opt-orders-all = Auch beendete Bestellungen zeigen
 discord-opt-cancel-orders = Bestell-ID, mehrere (1001 1002) oder all
 discord-opt-cancel-issue = Was nicht stimmte (wird dem Host gemeldet)

@@ -31,9 +31,9 @@ help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (m
 help-server-usage = /server <ID>
 help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers
 
-help-rent-usage = /rent <ID oder Suche> [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <ID oder Suche> [count=N] [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
 help-rent-summary = Einen Server mieten (eine Suche wählt den günstigsten freien); fragt nach Bestätigung
-help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst.
+help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst. count=N (1–10, mit einer Suche) mietet die N günstigsten freien Treffer mit einer Bestätigung, wenn dein Guthaben für alle reicht.
 
 help-orders-usage = /orders [all]
 help-orders-summary = Deine laufenden Bestellungen (oder alle) mit SSH- und HTTP-Zugängen

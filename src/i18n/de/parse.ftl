@@ -49,6 +49,8 @@ parse-rent-image = image= braucht den Namen eines Docker-Images.
 parse-currency = Unbekannte Währung `{ $term }`; nimm usd, clore oder btc.
 parse-env-missing = Auf env muss NAME=Wert folgen.
 parse-rent-which = Gib einen Server an: eine ID aus /gpus oder eine Suche wie 4090.
+parse-rent-count = count= nimmt eine Zahl von 1 bis { $max }, nicht `{ $term }`.
+parse-rent-count-one-server = count= mietet mehrere Server zu einer Suche (etwa /rent 3060 count=3); eine Server-ID nennt nur einen Server.
 parse-env-bad = env braucht NAME=Wert, nicht `{ $term }`.
 parse-env-name = `{ $term }` ist kein gültiger Name für eine Umgebungsvariable.
 parse-port = `{ $term }` ist keine Portnummer (1-65535).

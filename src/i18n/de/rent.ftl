@@ -67,6 +67,33 @@ rent-went-offline = Server #{ $server } ist offline gegangen. Es wurde keine Bes
 rent-currency-dropped = Der Besitzer von #{ $server } akzeptiert { $currency } nicht mehr. Es wurde keine Bestellung angelegt.
 rent-bid-too-low = Dein Gebot von { $bid } ist für #{ $server } zu niedrig: Jemand bietet mehr, oder es liegt unter dem Minimum. Es wurde keine Bestellung angelegt.
 rent-refused-other = { $why } Es wurde keine Bestellung angelegt.
+## /rent <Suche> count=N
+rent-many-title = { $n ->
+    [one] Diesen Server mieten?
+   *[other] Diese { $n } Server mieten?
+}
+rent-many-fewer = { $n ->
+    [one] Nur 1 freier Server passt zu { $query } (du wolltest { $asked }): „Bestätigen“ mietet diesen.
+   *[other] Nur { $n } freie Server passen zu { $query } (du wolltest { $asked }): „Bestätigen“ mietet diese { $n }.
+}
+rent-many-field-total = Zusammen
+rent-many-field-bids = Gebote zusammen
+rent-many-fees = { $n } × etwa { $fee }
+rent-many-confirm-within = Jede Bestellung erfolgt zum gezeigten Preis oder gar nicht; sie gehen im Abstand von 5 Sekunden hinaus (Clores Takt). Bestätige innerhalb von { $within }.
+rent-many-spot-confirm-within = Jeder Server bekommt dasselbe Gebot, und eine Spot-Bestellung läuft, bis dich jemand überbietet; sie gehen im Abstand von 5 Sekunden hinaus (Clores Takt). Bestätige innerhalb von { $within }.
+rent-many-abort-what = { $n ->
+    [one] Miete eines Servers
+   *[other] Miete von { $n } Servern
+}
+rent-many-low-balance = Dein { $currency }-Guthaben von { $balance } reicht nicht für { $n } Server: Clore verlangt für jeden die Erstellungsgebühr plus eine Stunde seines Preises im Wallet, { $need } für alle { $n }, und dein Guthaben deckt { $covered } davon. Es wurde nichts gemietet; /wallets zeigt Guthaben und Einzahlungsadressen, oder verlange mit count= weniger.
+rent-many-made = ✓ Bestellung { $order } läuft auf #{ $server } — { $gpu } für { $price }.
+rent-many-failed = #{ $server }: nicht bestätigt — { $why } Sieh unter /orders nach, ob eine Bestellung angelegt wurde, bevor du es erneut versuchst.
+rent-many-all-made = { $n ->
+    [one] Der Server ist gemietet:
+   *[other] Alle { $n } Server sind gemietet:
+}
+rent-many-some-made = { $made } von { $n } Servern gemietet:
+rent-many-some-made-checking = { $made } von { $n } Servern gemietet, { $checking } werden bei Clore geprüft:
 
 ## /orders
 orders-none = Du hast keine Bestellungen.

@@ -54,6 +54,7 @@ discord-opt-rent-image = Docker image (default: your /settings image)
 discord-opt-rent-spot = Rent on the spot market at this bid per day
 discord-opt-rent-ports = e.g. 22:tcp,8888:http
 discord-opt-rent-env = Add environment variables, in a form only you see
+discord-opt-rent-count = How many servers: the cheapest free matches of a query (1–10)
 discord-opt-orders-all = Include ended orders
 discord-opt-cancel-orders = Order id, several (1001 1002), or all
 discord-opt-cancel-issue = What was wrong (reported to the host)

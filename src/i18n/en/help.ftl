@@ -31,9 +31,9 @@ help-spend-details = Counts the orders clorebot follows for you (rented with it 
 help-server-usage = /server <id>
 help-server-summary = One server's specs, prices and spot market
 
-help-rent-usage = /rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <id or query> [count=N] [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
 help-rent-summary = Rent a server (a query picks the cheapest free match); asks to confirm
-help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you.
+help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you. count=N (1–10, with a query) rents the N cheapest free matches with one confirmation, if your balance covers them all.
 
 help-orders-usage = /orders [all]
 help-orders-summary = Your active orders (or all) with SSH and HTTP endpoints

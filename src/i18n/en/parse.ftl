@@ -49,6 +49,8 @@ parse-rent-image = image= needs a Docker image name.
 parse-currency = Unknown currency `{ $term }`; use usd, clore or btc.
 parse-env-missing = env must be followed by NAME=value.
 parse-rent-which = Say which server: an id from /gpus, or a query like 4090.
+parse-rent-count = count= takes a number from 1 to { $max }, not `{ $term }`.
+parse-rent-count-one-server = count= rents several servers matching a query (like /rent 3060 count=3); a server id names one server.
 parse-env-bad = env needs NAME=value, not `{ $term }`.
 parse-env-name = `{ $term }` is not a valid environment variable name.
 parse-port = `{ $term }` is not a port number (1-65535).

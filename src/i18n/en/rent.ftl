@@ -67,6 +67,33 @@ rent-went-offline = Server #{ $server } went offline. No order was made.
 rent-currency-dropped = The owner of #{ $server } no longer takes { $currency }. No order was made.
 rent-bid-too-low = Your bid of { $bid } is too low for #{ $server }: someone bids more or it is under the minimum. No order was made.
 rent-refused-other = { $why } No order was made.
+## /rent <query> count=N
+rent-many-title = { $n ->
+    [one] Rent this server?
+   *[other] Rent these { $n } servers?
+}
+rent-many-fewer = { $n ->
+    [one] Only 1 free server matches { $query } (you asked for { $asked }): Confirm rents this one.
+   *[other] Only { $n } free servers match { $query } (you asked for { $asked }): Confirm rents these { $n }.
+}
+rent-many-field-total = Together
+rent-many-field-bids = Bids together
+rent-many-fees = { $n } × about { $fee }
+rent-many-confirm-within = Each order is made at the price shown or not at all; they are sent one every 5 seconds (Clore's pace). Confirm within { $within }.
+rent-many-spot-confirm-within = Each server gets the same bid, and a spot order runs until someone outbids you; they are sent one every 5 seconds (Clore's pace). Confirm within { $within }.
+rent-many-abort-what = { $n ->
+    [one] renting a server
+   *[other] renting { $n } servers
+}
+rent-many-low-balance = Your { $currency } balance of { $balance } is not enough for { $n } servers: Clore needs each one's creation fee plus an hour of its price in the wallet, { $need } for all { $n }, and your balance covers { $covered } of them. Nothing was rented; /wallets shows balances and deposit addresses, or ask for fewer with count=.
+rent-many-made = ✓ Order { $order } is running on #{ $server } — { $gpu } at { $price }.
+rent-many-failed = #{ $server }: not confirmed — { $why } /orders shows whether an order was made before you try again.
+rent-many-all-made = { $n ->
+    [one] The server is rented:
+   *[other] All { $n } servers are rented:
+}
+rent-many-some-made = { $made } of { $n } servers rented:
+rent-many-some-made-checking = { $made } of { $n } servers rented, { $checking } being checked with Clore:
 
 ## /orders
 orders-none = You have no orders.

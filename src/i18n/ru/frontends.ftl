@@ -54,6 +54,7 @@ discord-opt-rent-image = Docker-образ (по умолчанию — обра
 discord-opt-rent-spot = Арендовать на спот-рынке по этой ставке в сутки
 discord-opt-rent-ports = напр. 22:tcp,8888:http
 discord-opt-rent-env = Добавить переменные окружения в форме, которую видите только вы
+discord-opt-rent-count = Сколько серверов: самые дешёвые свободные по запросу (1–10)
 discord-opt-orders-all = Показать и завершённые заказы
 discord-opt-cancel-orders = ID заказа, несколько (1001 1002) или all
 discord-opt-cancel-issue = Что было не так (сообщается владельцу сервера)

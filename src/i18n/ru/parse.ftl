@@ -49,6 +49,8 @@ parse-rent-image = image= требует имя Docker-образа.
 parse-currency = Неизвестная валюта `{ $term }`; используйте usd, clore или btc.
 parse-env-missing = После env должно идти NAME=значение.
 parse-rent-which = Укажите сервер: id из /gpus или запрос вроде 4090.
+parse-rent-count = count= — число от 1 до { $max }, а не `{ $term }`.
+parse-rent-count-one-server = count= арендует несколько серверов по запросу (например, /rent 3060 count=3); id сервера называет только один сервер.
 parse-env-bad = env требует NAME=значение, а не `{ $term }`.
 parse-env-name = `{ $term }` — недопустимое имя переменной окружения.
 parse-port = `{ $term }` — не номер порта (1-65535).
