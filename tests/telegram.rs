@@ -225,6 +225,28 @@ async fn rent_count_rents_several_with_one_confirmation() {
     assert_eq!(b.t.sim_orders().await.len(), 2);
 }
 
+/// `/cancel all` after a `count=2` rent: one confirmation listing both, and the Confirm edits
+/// it into each order's outcome.
+#[tokio::test]
+async fn cancel_all_cancels_every_running_order_with_one_confirmation() {
+    let b = start(Limits::RAISED).await;
+    b.store_key(ANN).await;
+    b.private(ANN, "/rent 3060 count=2");
+    let confirm = b.nth_to(ANN, 1).await;
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.nth_to(ANN, 2).await;
+    b.private(ANN, "/cancel all");
+    let confirm = b.nth_to(ANN, 3).await;
+    assert!(confirm.text().contains("Cancel these 2 orders?"), "{}", confirm.text());
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    let done = |c: &common::telegram::Call| {
+        c.method == "editMessageText"
+            && c.body["text"].as_str().is_some_and(|t| t.contains("All 2 orders are cancelled."))
+    };
+    b.fake.wait_for(WAIT, |calls| calls.iter().any(done)).await;
+    assert!(b.t.sim_orders().await.iter().all(|o| o["active"] == json!(false)));
+}
+
 #[tokio::test]
 async fn rent_confirms_once_and_the_login_comes_privately() {
     let b = start(Limits::RAISED).await;
