@@ -91,6 +91,10 @@ struct SimArgs {
     /// is `sim-demo-key`.
     #[arg(long = "key")]
     keys: Vec<String>,
+    /// Servers given a spot competitor whose bid rises and falls over hours (chosen by the
+    /// seed; the market itself stays the seed's).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    moving_competitors: u32,
 }
 
 #[tokio::main]
@@ -127,7 +131,12 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
     if a.keys.iter().any(|k| k.trim().is_empty()) {
         anyhow::bail!("--key must not be empty");
     }
-    let cfg = SimConfig { seed: a.seed, servers: a.servers as usize, keys: a.keys };
+    let cfg = SimConfig {
+        seed: a.seed,
+        servers: a.servers as usize,
+        keys: a.keys,
+        moving_competitors: a.moving_competitors as usize,
+    };
     let handle = sim::start(&cfg, a.listen).await.with_context(|| format!("failed to listen on {}", a.listen))?;
     println!("clore sim listening on {}", handle.api_url());
     std::io::stdout().flush().ok();
@@ -234,7 +243,7 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     use anyhow::Context;
     use clorebot::domain::Platform;
     use clorebot::store::{crypto::SecretKind, secrets, users};
-    let sim_cfg = SimConfig { seed: a.seed, servers: a.servers as usize, keys: Vec::new() };
+    let sim_cfg = SimConfig { seed: a.seed, servers: a.servers as usize, ..SimConfig::default() };
     let handle =
         sim::start(&sim_cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.context("failed to start the simulator")?;
     eprintln!("Starting a throwaway PostgreSQL…");

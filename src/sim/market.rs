@@ -316,6 +316,40 @@ pub fn kind_named(name: &str) -> &'static GpuKind {
 mod tests {
     use super::*;
 
+    /// Moving competitors come from a generator of their own: the market is the seed's with
+    /// or without them, and the same seed gives the same competitors, moving the same way.
+    #[test]
+    fn seeded_moving_competitors_leave_the_market_as_it_was() {
+        use crate::sim::state::SimState;
+        let plain = SimState::new(7, 200);
+        let mut moving = SimState::new(7, 200);
+        moving.seed_moving_competitors(7, 20);
+        let mut again = SimState::new(7, 200);
+        again.seed_moving_competitors(7, 20);
+        let prices = |s: &SimState| s.servers.values().map(|v| (v.id, v.price_usd, v.spot_usd)).collect::<Vec<_>>();
+        assert_eq!(prices(&plain), prices(&moving));
+        let moves = |s: &SimState| {
+            s.servers.values().flat_map(|v| v.competitor_moves.iter().map(|m| (v.id, m.clone()))).collect::<Vec<_>>()
+        };
+        assert_eq!(moves(&moving).len(), 20);
+        assert_eq!(moves(&moving), moves(&again));
+        for (id, m) in moves(&moving) {
+            let spot = moving.servers[&id].spot_usd;
+            assert!(m.low_usd >= spot && m.high_usd > m.low_usd && (1800..14_400).contains(&m.period_s), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn a_moving_bid_is_a_triangle_in_whole_cents() {
+        let m = CompetitorMove { offer_id: 1, low_usd: 2.0, high_usd: 3.0, period_s: 100, start: 1000, phase_s: 0 };
+        assert_eq!(
+            [m.bid_at(1000), m.bid_at(1025), m.bid_at(1050), m.bid_at(1075), m.bid_at(1100)],
+            [2.0, 2.5, 3.0, 2.5, 2.0]
+        );
+        assert_eq!(CompetitorMove { phase_s: 50, ..m.clone() }.bid_at(1000), 3.0);
+        assert_eq!(m.bid_at(1001), 2.02);
+    }
+
     #[test]
     fn prices_stay_in_their_models_band_spot_below_on_demand() {
         let servers = generate(3, 5_000, &mut 1);

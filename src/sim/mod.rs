@@ -37,17 +37,21 @@ pub struct SimConfig {
     pub servers: usize,
     /// One account per key; empty → one account with [`DEFAULT_KEY`].
     pub keys: Vec<String>,
+    /// How many servers get a competitor whose spot bid rises and falls (chosen and shaped by
+    /// the seed, apart from the market's own draws, so the market stays the same).
+    pub moving_competitors: usize,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { seed: 1, servers: DEFAULT_SERVERS, keys: Vec::new() }
+        SimConfig { seed: 1, servers: DEFAULT_SERVERS, keys: Vec::new(), moving_competitors: 0 }
     }
 }
 
 impl SimConfig {
     pub fn build(&self) -> Sim {
         let mut state = SimState::new(self.seed, self.servers);
+        state.seed_moving_competitors(self.seed, self.moving_competitors);
         if self.keys.is_empty() {
             state.add_account(DEFAULT_KEY);
         }

@@ -166,6 +166,37 @@ impl SimState {
         }
     }
 
+    /// Gives `n` servers a competitor whose bid rises from just above the spot minimum to
+    /// 20–60 % above it and back, over half an hour to four hours, each at its own point of
+    /// the cycle; drawn from a generator of its own, so the market is the seed's whatever `n`.
+    pub fn seed_moving_competitors(&mut self, seed: u64, n: usize) {
+        use rand::Rng;
+        use rand::seq::SliceRandom;
+        if n == 0 {
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(seed ^ 0xc0_4e7e);
+        let mut ids: Vec<u64> = self.servers.values().filter(|s| s.visible && s.online).map(|s| s.id).collect();
+        ids.shuffle(&mut rng);
+        let now = self.now();
+        for id in ids.into_iter().take(n) {
+            let offer_id = self.take_offer_id();
+            let s = self.servers.get_mut(&id).expect("listed above");
+            let low = s.spot_usd * rng.random_range(1.0..1.1);
+            let m = market::CompetitorMove {
+                offer_id,
+                low_usd: low,
+                high_usd: s.spot_usd * rng.random_range(1.2..1.6),
+                period_s: rng.random_range(1800..14_400),
+                start: now,
+                phase_s: 0,
+            };
+            let m = market::CompetitorMove { phase_s: rng.random_range(0..m.period_s), ..m };
+            s.competitor_bids.push((offer_id, m.bid_at(now)));
+            s.competitor_moves.push(m);
+        }
+    }
+
     pub fn take_offer_id(&mut self) -> u64 {
         self.next_offer_id += 1;
         self.next_offer_id - 1
