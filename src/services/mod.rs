@@ -6,6 +6,7 @@ pub mod actions;
 pub mod login;
 pub mod orders;
 pub mod rent;
+pub mod templates;
 pub mod tokens;
 pub mod watches;
 

@@ -1,5 +1,5 @@
 //! `/rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]…
-//! [currency=usd|clore|btc]`, `/orders [all]`, `/cancel <order id> [issue text]` and
+//! [currency=usd|clore|btc] [t=<template>]`, `/orders [all]`, `/cancel <order id> [issue text]` and
 //! `/spotprice <order id> <price per day>`: renting and the caller's orders.
 
 use std::collections::BTreeMap;
@@ -79,6 +79,7 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     let mut ports = Vec::new();
     let mut env = BTreeMap::new();
     let mut currency = None;
+    let mut template = None;
     let mut target_terms: Vec<String> = Vec::new();
     let mut it = t.into_iter();
     while let Some(term) = it.next() {
@@ -96,11 +97,13 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             currency = Some(
                 v.parse::<Currency>().map_err(|_| ParseError::usage("rent", t!("parse-currency", term = short(v))))?,
             );
+        } else if let Some(v) = lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")) {
+            template = Some(super::templates::template_name("rent", v)?);
         } else if lower == "env" {
             let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
-            add_env(&mut env, &kv)?;
+            add_env("rent", &mut env, &kv)?;
         } else if let Some(kv) = lower.strip_prefix("env=").map(|_| &term["env=".len()..]) {
-            add_env(&mut env, kv)?;
+            add_env("rent", &mut env, kv)?;
         } else {
             target_terms.push(term);
         }
@@ -124,7 +127,7 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             RentTarget::Cheapest(q)
         }
     };
-    let args = RentArgs { target, image, spot, ports, env, currency };
+    let args = RentArgs { target, image, spot, ports, env, currency, template };
     // The limits Clore enforces, checked before anything is shown.
     let mut probe = crate::clore::CreateOrder::on_demand(
         ServerId(1),
@@ -139,12 +142,13 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::Rent(args))
 }
 
-fn add_env(env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
+/// One `NAME=value` of `env` into `env`; `cmd` names the command for the usage an error quotes.
+pub(super) fn add_env(cmd: &str, env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
     let Some((k, v)) = kv.split_once('=') else {
-        return Err(ParseError::usage("rent", t!("parse-env-bad", term = short(kv))));
+        return Err(ParseError::usage(cmd, t!("parse-env-bad", term = short(kv))));
     };
     if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ParseError::usage("rent", t!("parse-env-name", term = short(k))));
+        return Err(ParseError::usage(cmd, t!("parse-env-name", term = short(k))));
     }
     env.insert(k.to_owned(), v.to_owned());
     Ok(())

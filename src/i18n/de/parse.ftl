@@ -72,3 +72,9 @@ parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, imag
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` storniert jede laufende Bestellung und nimmt nichts weiter; nenne Bestellungen stattdessen mit Nummer (/cancel 1001 1002).
 parse-cancel-too-many = { $n } Bestellungen genannt; höchstens { $max } auf einmal (oder /cancel all).
+
+parse-template-name = Ein Vorlagenname hat 1 bis { $max } Zeichen aus a-z, 0-9, - und _, nicht `{ $term }`.
+parse-template-action = Gib save, show, delete oder list an.
+parse-template-which = Sag, welche Vorlage.
+parse-template-one = Gib einen Vorlagennamen an.
+parse-template-command = command= braucht den Startbefehl, höchstens { $max } Zeichen.

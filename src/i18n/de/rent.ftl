@@ -160,3 +160,6 @@ reconcile-show-password = SSH-Passwort anzeigen
 reconcile-watch-absent = Autorent-Watch #{ $watch }: Das Mieten von #{ $server } hat doch nicht geklappt — Clore hat es nie bestätigt, und es ist keine Bestellung aufgetaucht. Es wurde nichts gemietet; der Watch läuft weiter.
 reconcile-absent = Dein Mietversuch für #{ $server } ({ $gpu }) hat nicht geklappt: Clore hat ihn nie bestätigt, und auf deinem Konto ist keine Bestellung für #{ $server } aufgetaucht. Es wurde nichts gemietet; mit /rent #{ $server } versuchst du es erneut.
 reconcile-abandoned = Ich konnte nicht herausfinden, ob dein Mietversuch für #{ $server } vom { $when } geklappt hat: Clores Bestellliste hat zu lange nicht geantwortet. Bitte sieh unter /orders oder im Clore-Dashboard nach; ich führe ihn nicht mehr als offen.
+rent-field-template = Vorlage
+rent-login-template-key = der SSH-Schlüssel der Vorlage
+rent-login-template-password = das Passwort der Vorlage

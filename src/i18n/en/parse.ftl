@@ -72,3 +72,9 @@ parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshke
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` cancels every running order and takes nothing else; name orders by number instead (/cancel 1001 1002).
 parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).
+
+parse-template-name = A template name is 1 to { $max } of a-z, 0-9, - and _, not `{ $term }`.
+parse-template-action = Say save, show, delete or list.
+parse-template-which = Say which template.
+parse-template-one = Give one template name.
+parse-template-command = command= needs the start command, at most { $max } characters.

@@ -160,3 +160,6 @@ reconcile-show-password = Show SSH password
 reconcile-watch-absent = Auto-rent watch #{ $watch }: renting #{ $server } did not go through after all — Clore never confirmed it and no order appeared. Nothing was rented; the watch carries on.
 reconcile-absent = Your rent of #{ $server } ({ $gpu }) did not go through: Clore never confirmed it, and no order for #{ $server } appeared on your account. Nothing was rented; /rent #{ $server } to try again.
 reconcile-abandoned = I could not find out whether your rent of #{ $server } from { $when } went through: Clore's order list did not answer for too long. Please look at /orders or the Clore dashboard; I no longer count it as pending.
+rent-field-template = Template
+rent-login-template-key = the template's SSH key
+rent-login-template-password = the template's password

@@ -42,6 +42,12 @@ discord-form-password-spaces = Пароль не может содержать �
 discord-form-env-misplaced = Указывайте переменные окружения только в поле «Окружение», а в поле «Что арендовать» не используйте кавычки. Ничего не арендовано.
 discord-form-env-line-format = Строка окружения { $line } не имеет вида NAME=значение. Ничего не арендовано.
 discord-form-env-line-quote = В строке окружения { $line } есть кавычка, которую я не могу передать. Ничего не арендовано.
+discord-form-template-title = Шаблон с секретами
+discord-form-template-what = Шаблон (как после /template)
+discord-form-template-password = Пароль SSH (необязательно)
+discord-form-template-jupyter = Токен Jupyter (необязательно)
+discord-form-template-misplaced = Значения env, пароль и токен — только в свои поля, и без кавычек в строке шаблона. Ничего не сохранено.
+discord-form-template-spaces = Пароль или токен не может содержать пробелы или кавычки. Ничего не сохранено.
 discord-form-unknown = Эта форма не моя.
 
 ## Discord: описания параметров слеш-команд (не длиннее 100 символов).
@@ -80,3 +86,11 @@ discord-opt-settings-image = Docker-образ по умолчанию
 discord-opt-settings-sshkey = Публичный SSH-ключ для новых заказов или none
 discord-opt-settings-locale = Код языка
 discord-opt-settings-password = Задать или удалить пароль SSH в форме, которую видите только вы
+discord-opt-template-action = save, show, delete или list
+discord-opt-template-name = Имя шаблона: a-z, 0-9, - и _, не длиннее 32
+discord-opt-template-image = Docker-образ
+discord-opt-template-ports = Порты, например 22:tcp,8888:http
+discord-opt-template-sshkey = Открытый SSH-ключ для его заказов
+discord-opt-template-command = Команда запуска
+discord-opt-template-here = Командный шаблон этой группы (только админы)
+discord-opt-template-secrets = Значения env, пароль SSH или токен Jupyter — в форме, которую видите только вы

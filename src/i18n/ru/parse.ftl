@@ -72,3 +72,9 @@ parse-settings-unknown = Неизвестная настройка `{ $term }`: 
 parse-sshkey = sshkey: { $problem }.
 parse-cancel-all-alone = `all` отменяет все активные заказы и ничего больше не принимает; чтобы выбрать заказы, укажите номера (/cancel 1001 1002).
 parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).
+
+parse-template-name = Имя шаблона — от 1 до { $max } символов из a-z, 0-9, - и _, а не `{ $term }`.
+parse-template-action = Укажите save, show, delete или list.
+parse-template-which = Укажите, какой шаблон.
+parse-template-one = Укажите одно имя шаблона.
+parse-template-command = command= требует команду запуска, не длиннее { $max } символов.
