@@ -210,3 +210,57 @@ async fn twenty_templates_a_user_names_by_the_rule_and_team_templates_by_admins(
     assert!(g.line("/template delete shared").await.contains("Only admins"));
     assert_eq!(b.line("/template delete shared").await, "Template `shared` deleted.");
 }
+
+#[tokio::test]
+async fn a_templates_secrets_are_bound_to_its_owner_and_name_and_move_with_a_key_rotation() {
+    use clorebot::domain::Platform;
+    use clorebot::store::templates::{self, NewTemplate, Saved, Secrets};
+    let pool = db().await;
+    let a = clorebot::store::users::upsert_user(&pool, Platform::Console, "ann", "ann").await.unwrap().id;
+    let one = ring(&[(1, 11)]);
+    let secrets = Secrets {
+        env: [("HF_TOKEN".to_owned(), HF.to_owned())].into(),
+        password: Some(PW.to_owned()),
+        jupyter: Some(JUPYTER.to_owned()),
+    };
+    let new = |name: &str| NewTemplate {
+        owner: a,
+        chat: None,
+        name: name.into(),
+        image: None,
+        ports: None,
+        ssh_key: None,
+        command: None,
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    let Saved::Created(id) = templates::save_capped(&mut conn, &one, &new("t"), &secrets, 20).await.unwrap() else {
+        panic!("not created")
+    };
+    let Saved::Created(other) =
+        templates::save_capped(&mut conn, &one, &new("u"), &Secrets::default(), 20).await.unwrap()
+    else {
+        panic!("not created")
+    };
+    let t = templates::get(&pool, id).await.unwrap().unwrap();
+    assert_eq!(templates::open(&one, &t).unwrap(), secrets);
+    // Debug names the variables, never a value.
+    let shown = format!("{secrets:?} {t:?}");
+    assert!(!shown.contains(HF) && !shown.contains(PW) && !shown.contains(JUPYTER), "{shown}");
+    // Copied to another template (another name), the ciphertext does not open.
+    sqlx::query(
+        "UPDATE rent_templates SET (key_version, nonce, ciphertext) =
+           (SELECT key_version, nonce, ciphertext FROM rent_templates WHERE id = $1) WHERE id = $2",
+    )
+    .bind(id.0)
+    .bind(other.0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let u = templates::get(&pool, other).await.unwrap().unwrap();
+    assert!(templates::open(&one, &u).is_err());
+    // `keys rotate` moves what opens to the newest key and counts what does not.
+    let (moved, failed) = templates::rotate(&pool, &ring(&[(2, 22), (1, 11)])).await.unwrap();
+    assert_eq!((moved, failed), (1, 1));
+    let t = templates::get(&pool, id).await.unwrap().unwrap();
+    assert_eq!(templates::open(&ring(&[(2, 22)]), &t).unwrap(), secrets);
+}

@@ -185,7 +185,9 @@ pub struct RentArgs {
 }
 
 /// `/template save`: what a template holds. Empty fields are left to `/rent`'s defaults.
-#[derive(Debug, Clone)]
+/// Its `Debug` names the environment variables and says whether a password or token is
+/// given, never a value.
+#[derive(Clone)]
 pub struct TemplateArgs {
     /// `[a-z0-9_-]`, at most [`TEMPLATE_NAME_MAX`].
     pub name: String,
@@ -199,6 +201,22 @@ pub struct TemplateArgs {
     pub jupyter: Option<SecretString>,
     /// A team template of the group it is saved in (admins only; no secrets).
     pub here: bool,
+}
+
+impl std::fmt::Debug for TemplateArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateArgs")
+            .field("name", &self.name)
+            .field("image", &self.image)
+            .field("ports", &self.ports)
+            .field("env", &self.env.keys().collect::<Vec<_>>())
+            .field("ssh_key", &self.ssh_key.is_some())
+            .field("password", &self.password.is_some())
+            .field("command", &self.command)
+            .field("jupyter", &self.jupyter.is_some())
+            .field("here", &self.here)
+            .finish()
+    }
 }
 
 impl TemplateArgs {

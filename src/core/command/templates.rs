@@ -162,6 +162,13 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
+        let shown = format!("{:?}", ok("/template save t env A=tok-9z password=s3cret-pw jupyter=jtok1"));
+        assert!(
+            shown.contains("\"A\"")
+                && !shown.contains("tok-9z")
+                && !shown.contains("s3cret")
+                && !shown.contains("jtok1")
+        );
         assert!(ok("/template save t env A=1").holds_secret());
         assert!(ok("/template save t password=s3cret-pw").holds_secret());
         assert!(!ok("/template save t image=ubuntu").holds_secret());
