@@ -44,7 +44,7 @@ use crate::t;
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
 pub use self::rent::{CANCEL_MAX, parse_ports};
-pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, template_name};
+pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
 #[derive(Debug, Clone)]
@@ -182,48 +182,6 @@ pub struct RentArgs {
     pub currency: Option<Currency>,
     /// `t=<name>`: a template whose values fill in what the command leaves out.
     pub template: Option<String>,
-}
-
-/// `/template save`: what a template holds. Empty fields are left to `/rent`'s defaults.
-/// Its `Debug` names the environment variables and says whether a password or token is
-/// given, never a value.
-#[derive(Clone)]
-pub struct TemplateArgs {
-    /// `[a-z0-9_-]`, at most [`TEMPLATE_NAME_MAX`].
-    pub name: String,
-    pub image: Option<String>,
-    pub ports: Vec<(u16, PortProto)>,
-    /// Secret: sealed at rest, never shown.
-    pub env: BTreeMap<String, String>,
-    pub ssh_key: Option<String>,
-    pub password: Option<SecretString>,
-    pub command: Option<String>,
-    pub jupyter: Option<SecretString>,
-    /// A team template of the group it is saved in (admins only; no secrets).
-    pub here: bool,
-}
-
-impl std::fmt::Debug for TemplateArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TemplateArgs")
-            .field("name", &self.name)
-            .field("image", &self.image)
-            .field("ports", &self.ports)
-            .field("env", &self.env.keys().collect::<Vec<_>>())
-            .field("ssh_key", &self.ssh_key.is_some())
-            .field("password", &self.password.is_some())
-            .field("command", &self.command)
-            .field("jupyter", &self.jupyter.is_some())
-            .field("here", &self.here)
-            .finish()
-    }
-}
-
-impl TemplateArgs {
-    /// Environment values, a password or a Jupyter token: the message is deleted.
-    pub fn holds_secret(&self) -> bool {
-        !self.env.is_empty() || self.password.is_some() || self.jupyter.is_some()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,8 @@ use secrecy::SecretString;
 use super::account::check_password;
 use super::common::{short, split_first, terms};
 use super::rent::{add_env, parse_ports};
-use super::{Command, ParseError, TemplateArgs};
+use super::{Command, ParseError};
+use crate::clore::PortProto;
 use crate::clore::validate::{check_image, check_ssh_key, check_token};
 use crate::clore::{CreateOrder, Currency, ServerId};
 use crate::t;
@@ -23,6 +24,48 @@ pub const TEMPLATE_NAME_MAX: usize = 32;
 /// Longest `command=`: Clore states no limit; a start command longer than this is a script
 /// that belongs in the image.
 pub const TEMPLATE_COMMAND_MAX: usize = 1024;
+
+/// `/template save`: what a template holds. Empty fields are left to `/rent`'s defaults.
+/// Its `Debug` names the environment variables and says whether a password or token is
+/// given, never a value.
+#[derive(Clone)]
+pub struct TemplateArgs {
+    /// `[a-z0-9_-]`, at most [`TEMPLATE_NAME_MAX`].
+    pub name: String,
+    pub image: Option<String>,
+    pub ports: Vec<(u16, PortProto)>,
+    /// Secret: sealed at rest, never shown.
+    pub env: BTreeMap<String, String>,
+    pub ssh_key: Option<String>,
+    pub password: Option<SecretString>,
+    pub command: Option<String>,
+    pub jupyter: Option<SecretString>,
+    /// A team template of the group it is saved in (admins only; no secrets).
+    pub here: bool,
+}
+
+impl std::fmt::Debug for TemplateArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateArgs")
+            .field("name", &self.name)
+            .field("image", &self.image)
+            .field("ports", &self.ports)
+            .field("env", &self.env.keys().collect::<Vec<_>>())
+            .field("ssh_key", &self.ssh_key.is_some())
+            .field("password", &self.password.is_some())
+            .field("command", &self.command)
+            .field("jupyter", &self.jupyter.is_some())
+            .field("here", &self.here)
+            .finish()
+    }
+}
+
+impl TemplateArgs {
+    /// Environment values, a password or a Jupyter token: the message is deleted.
+    pub fn holds_secret(&self) -> bool {
+        !self.env.is_empty() || self.password.is_some() || self.jupyter.is_some()
+    }
+}
 
 /// Whether `/template` arguments may carry a secret (`env`, `password`, `jupyter`), however
 /// they are spelled: such a message is deleted even when it does not parse.
@@ -141,7 +184,6 @@ mod tests {
     use super::super::parse;
     use super::super::tests::{err, ok};
     use super::*;
-    use crate::clore::PortProto;
 
     #[test]
     fn template_commands() {

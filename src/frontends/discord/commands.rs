@@ -90,6 +90,7 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image")),
             opt("spot", Number, Keyed("spot")),
             opt("ports", Text, Keyed("ports")),
+            opt("template", Text, Keyed("t")),
             opt("env", Boolean, Form),
         ],
     },

@@ -59,6 +59,7 @@ discord-opt-rent-target = Server-ID (#42) oder eine Suche: der günstigste freie
 discord-opt-rent-image = Docker-Image (Standard: dein Image aus /settings)
 discord-opt-rent-spot = Auf dem Spot-Markt mieten, mit diesem Gebot pro Tag
 discord-opt-rent-ports = z. B. 22:tcp,8888:http
+discord-opt-rent-template = Eine gespeicherte Vorlage (t=): was du weglässt, kommt aus ihr
 discord-opt-rent-env = Umgebungsvariablen hinzufügen, in einem Formular, das nur du siehst
 discord-opt-orders-all = Auch beendete Bestellungen zeigen
 discord-opt-cancel-orders = Bestell-ID, mehrere (1001 1002) oder all

@@ -59,6 +59,7 @@ discord-opt-rent-target = Server id (#42) or a query: the cheapest free match
 discord-opt-rent-image = Docker image (default: your /settings image)
 discord-opt-rent-spot = Rent on the spot market at this bid per day
 discord-opt-rent-ports = e.g. 22:tcp,8888:http
+discord-opt-rent-template = A saved template (t=): what you leave out comes from it
 discord-opt-rent-env = Add environment variables, in a form only you see
 discord-opt-orders-all = Include ended orders
 discord-opt-cancel-orders = Order id, several (1001 1002), or all

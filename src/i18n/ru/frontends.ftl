@@ -59,6 +59,7 @@ discord-opt-rent-target = ID сервера (#42) или запрос: буде�
 discord-opt-rent-image = Docker-образ (по умолчанию — образ из /settings)
 discord-opt-rent-spot = Арендовать на спот-рынке по этой ставке в сутки
 discord-opt-rent-ports = напр. 22:tcp,8888:http
+discord-opt-rent-template = Сохранённый шаблон (t=): чего не указано, берётся из него
 discord-opt-rent-env = Добавить переменные окружения в форме, которую видите только вы
 discord-opt-orders-all = Показать и завершённые заказы
 discord-opt-cancel-orders = ID заказа, несколько (1001 1002) или all
