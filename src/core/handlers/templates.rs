@@ -148,7 +148,7 @@ pub async fn delete(cx: &Ctx<'_>, name: String) -> Outcome {
         Ok(()) => Ok(vec![Reply::text(t!("template-deleted", name = t.name.as_str()))]),
         Err(watches) => {
             let ids = watches.iter().map(|w| format!("#{w}")).collect::<Vec<_>>().join(", ");
-            Err(Failure::user(t!("template-in-use", name = t.name.as_str(), watches = ids)))
+            Err(Failure::user(t!("template-in-use", name = t.name.as_str(), n = watches.len(), watches = ids)))
         }
     }
 }

@@ -31,4 +31,7 @@ template-env-count = { $n ->
    *[other] { $n } env-Werte
 }
 template-deleted = Vorlage `{ $name }` gelöscht.
-template-in-use = Vorlage `{ $name }` wird vom Auto-Miete-Watch { $watches } genutzt; nichts wurde gelöscht. Entferne den Watch zuerst mit /unwatch.
+template-in-use = Vorlage `{ $name }` wird { $n ->
+    [one] vom Auto-Miete-Watch { $watches } genutzt; nichts wurde gelöscht. Entferne den Watch zuerst mit /unwatch.
+   *[other] von den Auto-Miete-Watches { $watches } genutzt; nichts wurde gelöscht. Entferne die Watches zuerst mit /unwatch.
+}

@@ -31,4 +31,7 @@ template-env-count = { $n ->
    *[other] { $n } env values
 }
 template-deleted = Template `{ $name }` deleted.
-template-in-use = Template `{ $name }` is used by auto-rent watch { $watches }; nothing was deleted. Remove the watch with /unwatch first.
+template-in-use = Template `{ $name }` is used by { $n ->
+    [one] auto-rent watch { $watches }; nothing was deleted. Remove the watch with /unwatch first.
+   *[other] auto-rent watches { $watches }; nothing was deleted. Remove the watches with /unwatch first.
+}
