@@ -197,7 +197,10 @@ async fn run_rotate(batch: i64) -> anyhow::Result<()> {
     let pool = clorebot::store::connect(cfg.require_database("keys rotate")?.expose_secret()).await?;
     let r = clorebot::store::secrets::rotate(&pool, &ring, batch, None).await?;
     // Short-lived secrets (a rent's env values, a password waiting to be shown) move too.
-    let (moved, failed) = clorebot::store::sealed::rotate(&pool, &ring).await?;
+    let (sealed_moved, sealed_failed) = clorebot::store::sealed::rotate(&pool, &ring).await?;
+    // Templates' secrets (env values, passwords, Jupyter tokens) too.
+    let (tpl_moved, tpl_failed) = clorebot::store::templates::rotate(&pool, &ring).await?;
+    let (moved, failed) = (sealed_moved + tpl_moved, sealed_failed + tpl_failed);
     println!(
         "re-encrypted {} secret(s) to master key version {}; {} could not be decrypted with the keyring",
         r.moved + moved,

@@ -479,31 +479,83 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert_eq!(fake.too_many(), 1, "no 429 beyond the forced one");
 }
 
+/// A submit of `form` (a modal the bot opened) with `values` by field id, as an interaction
+/// of its own.
+fn submit(d: &Dc, token: &str, form: &Value, values: &[(&str, &str)]) -> Value {
+    let mut m = fixture("modal");
+    m["token"] = json!(token);
+    m["id"] = json!(format!("{}", 1356666666666666600u64 + d.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    m["data"]["custom_id"] = form["data"]["custom_id"].clone();
+    m["data"]["components"] = form["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let id = row["components"][0]["custom_id"].as_str().unwrap();
+            let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("");
+            json!({ "type": 1, "id": 2 * i + 1, "components": [{ "type": 4, "id": 2 * i + 2, "custom_id": id, "value": value }] })
+        })
+        .collect();
+    m
+}
+
+#[tokio::test]
+async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    // /template action:save name:train image:… secrets:True opens a form with the template
+    // filled in and boxes for the environment, a password and a Jupyter token.
+    let (i, _) = d.command(
+        "template",
+        json!([
+            { "name": "action", "type": 3, "value": "save" },
+            { "name": "name", "type": 3, "value": "train" },
+            { "name": "image", "type": 3, "value": "pytorch/pytorch:2.4" },
+            { "name": "secrets", "type": 5, "value": true },
+        ]),
+        MEMBER,
+    );
+    let (_, form) = d.post(&i).await;
+    assert_eq!((form["type"].as_u64(), form["data"]["custom_id"].as_str()), (Some(9), Some("clorebot:template")));
+    assert_eq!(form["data"]["components"][0]["components"][0]["value"], "save train image=pytorch/pytorch:2.4");
+    // A password with a space: refused at once, not echoed.
+    let (_, no) = d.post(&submit(&d, "tpl-0", &form, &[("what", "save train"), ("password", "two words")])).await;
+    assert_eq!((no["type"].as_u64(), no["data"]["flags"].as_u64()), (Some(4), Some(64)));
+    assert!(!no.to_string().contains("two"), "{no}");
+    let (pw, token) = ("Tpl-pass-991", "hf_template_secret_77");
+    let values = [
+        ("what", "save train image=pytorch/pytorch:2.4"),
+        ("env", &*format!("HF_TOKEN={token}\nMODE=fast")),
+        ("password", pw),
+    ];
+    assert_eq!(
+        d.post(&submit(&d, "tpl-1", &form, &values)).await,
+        (200, json!({ "type": 5, "data": { "flags": 64 } }))
+    );
+    let calls = d.calls_for("tpl-1", 1).await;
+    assert!(calls[0].ephemeral() && calls[0].shown().contains("Template `train` saved"), "{:?}", calls[0]);
+    let (names, has_password, sealed): (Vec<String>, bool, bool) = sqlx::query_as(
+        "SELECT env_names, has_password, ciphertext IS NOT NULL FROM rent_templates WHERE owner_id = $1",
+    )
+    .bind(u.id.0)
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    assert_eq!((names, has_password, sealed), (vec!["HF_TOKEN".to_owned(), "MODE".to_owned()], true, true));
+    for c in d.stop().await.calls() {
+        let said = c.body.to_string();
+        assert!(!said.contains(token) && !said.contains(pw), "a secret was sent back: {said}");
+    }
+}
+
 #[tokio::test]
 async fn passwords_and_environment_values_are_typed_into_forms_only() {
     let d = start().await;
     let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
     let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
     secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
-    let submit = |token: &str, form: &Value, values: &[(&str, &str)]| {
-        let mut m = fixture("modal");
-        m["token"] = json!(token);
-        // Each submit is an interaction of its own, with an id of its own.
-        m["id"] = json!(format!("{}", 1356666666666666600u64 + d.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
-        m["data"]["custom_id"] = form["data"]["custom_id"].clone();
-        m["data"]["components"] = form["data"]["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let id = row["components"][0]["custom_id"].as_str().unwrap();
-                let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("");
-                json!({ "type": 1, "id": 2 * i + 1, "components": [{ "type": 4, "id": 2 * i + 2, "custom_id": id, "value": value }] })
-            })
-            .collect();
-        m
-    };
+    let submit = |token: &str, form: &Value, values: &[(&str, &str)]| submit(&d, token, form, values);
 
     // /settings password:True opens a form, with the other settings given filled in.
     let (i, _) = d.command(

@@ -21,6 +21,7 @@ use crate::market::snapshot::creation_fee_in;
 use crate::services::login::no_saved_login;
 use crate::services::rent::RentPlan;
 use crate::services::rent::{RentOutcome, rent as rent_service};
+use crate::services::templates::resolve;
 use crate::services::{SshLogin, ssh_login};
 use crate::store::intents::{self, Status};
 use crate::store::orders;
@@ -115,15 +116,36 @@ pub async fn attempt(
     let Some(user) = owner else {
         return Ok(Reply::text(t!("watch-autorent-owner-gone", head = &head)));
     };
-    let login = match ssh_login(deps, user).await {
-        Ok(login) => login,
-        Err(Failure::User(why)) => return refuse(why),
-        Err(Failure::Internal(e)) => return Err(e),
+    // The template (`t=`) is read now, as it is: what it says when the watch rents is what
+    // the order is made with.
+    let template = match rules.template {
+        Some(id) => match resolve(deps, user, id).await {
+            Ok(t) => Some(t),
+            Err(Failure::User(why)) => return refuse(why),
+            Err(Failure::Internal(e)) => return Err(e),
+        },
+        None => None,
+    };
+    let login = match template.as_ref().and_then(|t| t.login()) {
+        Some(login) => login,
+        None => match ssh_login(deps, user).await {
+            Ok(login) => login,
+            Err(Failure::User(why)) => return refuse(why),
+            Err(Failure::Internal(e)) => return Err(e),
+        },
     };
     if matches!(login, SshLogin::Nothing) {
         return refuse(no_saved_login());
     }
-    let image = user.settings.default_image.clone().unwrap_or_else(|| deps.default_image.clone());
+    let image = template
+        .as_ref()
+        .and_then(|t| t.image.clone())
+        .or_else(|| user.settings.default_image.clone())
+        .unwrap_or_else(|| deps.default_image.clone());
+    let ports = match template.as_ref().map(|t| t.ports.clone()) {
+        Some(p) if !p.is_empty() => p,
+        _ => vec![(22, crate::clore::PortProto::Tcp)],
+    };
     let gpu = servers.get(&id).map(|s| format!("{}× {}", s.gpu_count, s.model)).unwrap_or_default();
     let plan = RentPlan {
         server: id,
@@ -131,14 +153,19 @@ pub async fn attempt(
         price,
         spot: w.query.spot(),
         image,
-        ports: vec![(22, crate::clore::PortProto::Tcp)],
-        env: Default::default(),
+        ports,
+        env: template.as_ref().map(|t| t.secrets.env.clone()).unwrap_or_default(),
         env_secret: None,
         gpu,
         watch: Some(row.id.0),
+        template: template.as_ref().map(|t| t.id),
+        command: template.as_ref().and_then(|t| t.command.clone()),
     };
     let rented = |order: Option<&crate::clore::Order>| {
         let mut lines = vec![t!("watch-autorent-rented", head = &head, server = &server, gpu = &plan.gpu, price = &at)];
+        if let Some(t) = &template {
+            lines.push(t!("watch-autorent-template", name = t.name.as_str()));
+        }
         match order {
             Some(o) => {
                 lines.push(t!("watch-autorent-order", order = o.id.to_string()));

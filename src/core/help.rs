@@ -33,6 +33,8 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "myservers" },
     CommandHelp { name: "hostset" },
     CommandHelp { name: "settings" },
+    CommandHelp { name: "template" },
+    CommandHelp { name: "templates" },
 ];
 
 pub fn find(name: &str) -> Option<&'static CommandHelp> {

@@ -7,6 +7,7 @@ pub mod login;
 pub mod orders;
 pub mod rent;
 pub mod spot_guard;
+pub mod templates;
 pub mod tokens;
 pub mod watches;
 

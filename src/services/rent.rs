@@ -18,8 +18,8 @@ use super::{Deps, Failure};
 use crate::clore::{
     ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderId, OrderKind, PortProto, ServerId,
 };
-use crate::domain::WatchId;
 use crate::domain::format::per_day;
+use crate::domain::{TemplateId, WatchId};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
@@ -58,6 +58,13 @@ pub struct RentPlan {
     /// Set by an auto-rent watch.
     #[serde(default)]
     pub watch: Option<i64>,
+    /// The template it was made from (`t=`): its login and Jupyter token are read from it
+    /// when the order is sent, never carried in the plan.
+    #[serde(default)]
+    pub template: Option<TemplateId>,
+    /// The template's start command.
+    #[serde(default)]
+    pub command: Option<String>,
 }
 
 /// How the user logs in to what was rented.
@@ -98,7 +105,17 @@ pub async fn rent(deps: &Deps, user: &User, plan: &RentPlan) -> Result<RentOutco
     };
     req.ports = plan.ports.clone();
     req.env = plan.env.clone();
-    let login = match super::ssh_login(deps, user).await? {
+    req.command = plan.command.clone();
+    let template = match plan.template {
+        Some(id) => Some(super::templates::resolve(deps, user, id).await?),
+        None => None,
+    };
+    req.jupyter_token = template.as_ref().and_then(|t| t.jupyter());
+    let login = match template.as_ref().and_then(|t| t.login()) {
+        Some(login) => login,
+        None => super::ssh_login(deps, user).await?,
+    };
+    let login = match login {
         SshLogin::Key(k) => {
             req.ssh_key = Some(k);
             Login::SavedKey

@@ -266,6 +266,8 @@ impl SimState {
                     "active": o.active(),
                     "ended_at": o.ended.map(|(t, _)| t),
                     "end_reason": o.ended.map(|(_, r)| r.as_str()),
+                    "image": o.image,
+                    "made_with": o.made_with,
                 })
             })
             .collect();

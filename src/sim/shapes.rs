@@ -401,6 +401,12 @@ impl OrderRequest {
         {
             return Err(SimError::invalid("ssh_key"));
         }
-        Ok(OrderRequest { server, currency, image, spot_price, required_price, tcp_ports, http_port })
+        let made_with: serde_json::Map<String, Value> =
+            ["env", "ssh_key", "ssh_password", "jupyter_token", "command", "ports"]
+                .into_iter()
+                .filter_map(|f| Some((f.to_owned(), b.get(f)?.clone())))
+                .collect();
+        let made_with = Value::Object(made_with);
+        Ok(OrderRequest { server, currency, image, spot_price, required_price, tcp_ports, http_port, made_with })
     }
 }

@@ -110,6 +110,10 @@ pub struct SimOrder {
     pub settled_at: i64,
     pub last_lowered_at: Option<i64>,
     pub ready_at: i64,
+    /// What the order was made with besides its price (`env`, `ssh_key`, `ssh_password`,
+    /// `jupyter_token`, `command`, `ports`), as sent: Clore keeps them with the order, and
+    /// tests read them back from `/state` to see what was asked for.
+    pub made_with: serde_json::Value,
 }
 
 impl SimOrder {
@@ -446,6 +450,7 @@ impl SimState {
                 settled_at: now,
                 last_lowered_at: None,
                 ready_at: now + self.provision_secs,
+                made_with: req.made_with,
             },
         );
         Ok(id)
@@ -517,4 +522,5 @@ pub(super) struct OrderRequest {
     pub(super) required_price: Option<f64>,
     pub(super) tcp_ports: Vec<u16>,
     pub(super) http_port: Option<u16>,
+    pub(super) made_with: serde_json::Value,
 }

@@ -23,6 +23,7 @@ pub mod processes;
 pub mod sealed;
 pub mod secrets;
 pub mod spot_guards;
+pub mod templates;
 pub mod users;
 pub mod watches;
 

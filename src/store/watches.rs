@@ -35,6 +35,9 @@ pub struct AutorentRules {
     pub daily_cap: f64,
     /// Go on renting after the first order (else the watch turns off once one is made).
     pub keep: bool,
+    /// The template its orders are made with (`t=`), read when it rents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<crate::domain::TemplateId>,
 }
 
 impl Watch {

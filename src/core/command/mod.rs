@@ -16,6 +16,7 @@
 //! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
 //! - `account.rs`: `/key`, `/settings`;
 //! - `hosts.rs`: `/hostset`;
+//! - `templates.rs`: `/template save|show|delete`, `/templates`;
 //! - `common.rs`: the pieces every grammar shares: [`terms`], ids, prices, queries, and the
 //!   bounded echo of what was typed;
 
@@ -24,6 +25,7 @@ mod common;
 mod hosts;
 mod market;
 mod rent;
+mod templates;
 mod watch;
 
 use std::collections::BTreeMap;
@@ -42,6 +44,7 @@ use crate::t;
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
 pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
+pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
 #[derive(Debug, Clone)]
@@ -98,6 +101,11 @@ pub enum Command {
     MyServers,
     HostSet(HostSetArgs),
     Settings(Vec<SettingChange>),
+    /// `/templates`: the caller's templates and, in a group, the group's.
+    Templates,
+    TemplateSave(TemplateArgs),
+    TemplateShow(String),
+    TemplateDelete(String),
 }
 
 impl Command {
@@ -108,6 +116,7 @@ impl Command {
             Command::KeySet(_) => true,
             Command::Settings(changes) => changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_)))),
             Command::Rent(a) => !a.env.is_empty(),
+            Command::TemplateSave(a) => a.holds_secret(),
             _ => false,
         }
     }
@@ -151,6 +160,8 @@ impl Command {
             Command::MyServers => "myservers",
             Command::HostSet(_) => "hostset",
             Command::Settings(_) => "settings",
+            Command::Templates => "templates",
+            Command::TemplateSave(_) | Command::TemplateShow(_) | Command::TemplateDelete(_) => "template",
         }
     }
 }
@@ -186,6 +197,8 @@ pub struct RentArgs {
     pub currency: Option<Currency>,
     /// `count=N`: the N cheapest free matches of a query, with one confirmation.
     pub count: Option<usize>,
+    /// `t=<name>`: a template whose values fill in what the command leaves out.
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +208,8 @@ pub struct AutorentArgs {
     pub daily_cap: Option<f64>,
     /// Keep renting after the first order (within the guardrails).
     pub keep: bool,
+    /// `t=<name>`: the template its orders are made with.
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -305,7 +320,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
     if let Some(c) = crate::text::control_char(text) {
         // Said, not stored (Postgres refuses U+0000); a message that may hold a secret is
         // deleted like one that failed to parse.
-        let secret = matches!(name.as_str(), "key" | "settings" | "rent");
+        let secret = matches!(name.as_str(), "key" | "settings" | "rent" | "template");
         return Err(ParseError {
             message: t!("parse-control-character", code = format!("U+{:04X}", u32::from(c))),
             secret,
@@ -333,6 +348,8 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "myservers" => no_args("myservers", rest, Command::MyServers),
         "hostset" => hosts::parse_hostset(rest),
         "settings" => account::parse_settings(rest),
+        "template" => templates::parse_template(rest),
+        "templates" => templates::parse_templates(rest),
         "" => Err(ParseError::new(t!("parse-empty"))),
         other => Err(ParseError::new(t!("parse-unknown-command", name = short(other)))),
     }

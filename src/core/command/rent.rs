@@ -1,5 +1,5 @@
 //! `/rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]…
-//! [currency=usd|clore|btc]`, `/orders [all]`, `/cancel <order id> [issue text]` and
+//! [currency=usd|clore|btc] [t=<template>]`, `/orders [all]`, `/cancel <order id> [issue text]` and
 //! `/spotprice <order id> <price per day>`: renting and the caller's orders.
 
 use std::collections::BTreeMap;
@@ -115,6 +115,7 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     let mut env = BTreeMap::new();
     let mut currency = None;
     let mut count = None;
+    let mut template = None;
     let mut target_terms: Vec<String> = Vec::new();
     let mut it = t.into_iter();
     while let Some(term) = it.next() {
@@ -137,11 +138,13 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             count = Some(n.ok_or_else(|| {
                 ParseError::usage("rent", t!("parse-rent-count", term = short(v), max = RENT_COUNT_MAX))
             })?);
+        } else if let Some(v) = lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")) {
+            template = Some(super::templates::template_name("rent", v)?);
         } else if lower == "env" {
             let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
-            add_env(&mut env, &kv)?;
+            add_env("rent", &mut env, &kv)?;
         } else if let Some(kv) = lower.strip_prefix("env=").map(|_| &term["env=".len()..]) {
-            add_env(&mut env, kv)?;
+            add_env("rent", &mut env, kv)?;
         } else {
             target_terms.push(term);
         }
@@ -169,7 +172,7 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     if count.is_some() && matches!(target, RentTarget::Server(_)) {
         return Err(ParseError::usage("rent", t!("parse-rent-count-one-server")));
     }
-    let args = RentArgs { target, image, spot, ports, env, currency, count };
+    let args = RentArgs { target, image, spot, ports, env, currency, count, template };
     // The limits Clore enforces, checked before anything is shown.
     let mut probe = crate::clore::CreateOrder::on_demand(
         ServerId(1),
@@ -184,12 +187,13 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::Rent(args))
 }
 
-fn add_env(env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
+/// One `NAME=value` of `env` into `env`; `cmd` names the command for the usage an error quotes.
+pub(super) fn add_env(cmd: &str, env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
     let Some((k, v)) = kv.split_once('=') else {
-        return Err(ParseError::usage("rent", t!("parse-env-bad", term = short(kv))));
+        return Err(ParseError::usage(cmd, t!("parse-env-bad", term = short(kv))));
     };
     if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ParseError::usage("rent", t!("parse-env-name", term = short(k))));
+        return Err(ParseError::usage(cmd, t!("parse-env-name", term = short(k))));
     }
     env.insert(k.to_owned(), v.to_owned());
     Ok(())

@@ -1,5 +1,5 @@
 //! `/watch <query> [once] [here] [cooldown=<duration>] [autorent [max_orders=N]
-//! [daily_cap=<price>] [keep]]`, `/unwatch <watch id>` and `/snooze <watch id>
+//! [daily_cap=<price>] [keep] [t=<template>]]`, `/unwatch <watch id>` and `/snooze <watch id>
 //! <duration|off>`: watches on the market, and renting from them.
 
 use std::time::Duration;
@@ -57,7 +57,7 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
         match lower.as_str() {
             "once" => once = true,
             "here" => here = true,
-            "autorent" => autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false }),
+            "autorent" => autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false, template: None }),
             "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
             _ => {
                 if let Some(v) = lower.strip_prefix("cooldown=") {
@@ -73,7 +73,16 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                         .ok_or_else(|| ParseError::usage("watch", t!("parse-max-orders", term = short(v))))?;
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("daily_cap="), autorent.as_mut()) {
                     a.daily_cap = Some(price("watch", "daily_cap", v)?);
-                } else if lower.starts_with("max_orders=") || lower.starts_with("daily_cap=") || lower == "keep" {
+                } else if let (Some(v), Some(a)) =
+                    (lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")), autorent.as_mut())
+                {
+                    a.template = Some(super::templates::template_name("watch", v)?);
+                } else if lower.starts_with("max_orders=")
+                    || lower.starts_with("daily_cap=")
+                    || lower.starts_with("t=")
+                    || lower.starts_with("template=")
+                    || lower == "keep"
+                {
                     return Err(ParseError::usage("watch", t!("parse-after-autorent", term = short(&term))));
                 } else {
                     q_terms.push(term);
@@ -115,7 +124,10 @@ mod tests {
         }
         match ok("/watch a100 max=1.2 autorent max_orders=2 daily_cap=3 keep") {
             Command::Watch(w) => {
-                assert_eq!(w.autorent, Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true }))
+                assert_eq!(
+                    w.autorent,
+                    Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true, template: None })
+                )
             }
             c => panic!("{c:?}"),
         }

@@ -8,6 +8,7 @@ pub mod orders;
 pub mod rent;
 pub mod rent_many;
 pub mod settings;
+pub mod templates;
 pub mod wallets;
 pub mod watches;
 
@@ -43,5 +44,9 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::MyServers => hosts::my_servers(cx).await,
         Command::HostSet(a) => hosts::host_set(cx, a).await,
         Command::Settings(changes) => settings::settings(cx, changes).await,
+        Command::Templates => templates::list(cx).await,
+        Command::TemplateSave(a) => templates::save(cx, a).await,
+        Command::TemplateShow(name) => templates::show(cx, name).await,
+        Command::TemplateDelete(name) => templates::delete(cx, name).await,
     }
 }

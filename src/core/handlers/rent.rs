@@ -16,6 +16,7 @@ use crate::domain::format::{clip, money, per_day};
 use crate::market::{Query, ServerView};
 pub use crate::services::rent::RentPlan;
 use crate::services::rent::{self as service, RentOutcome};
+use crate::services::templates::{self, Resolved};
 use crate::store::actions as store_actions;
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, IntentId, Status};
@@ -36,11 +37,19 @@ pub struct RentOptions {
     pub ports: Vec<(u16, PortProto)>,
     pub env: BTreeMap<String, String>,
     pub currency: Option<Currency>,
+    /// `t=<name>`, read back: what the options above leave out comes from it.
+    pub template: Option<Resolved>,
 }
 
 pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
     cx.api_key().await?;
-    let opts = RentOptions { image: a.image, spot: a.spot, ports: a.ports, env: a.env, currency: a.currency };
+    let mut opts =
+        RentOptions { image: a.image, spot: a.spot, ports: a.ports, env: a.env, currency: a.currency, template: None };
+    if let Some(name) = &a.template {
+        let group = (!cx.caller.in_private()).then_some(cx.chat.id);
+        let t = templates::named(&cx.core.deps, &cx.user, group, name).await?;
+        opts = with_template(opts, templates::read(&cx.core.deps, &t)?);
+    }
     if let Some(count) = a.count {
         let one_server = || Failure::user(t!("parse-rent-count-one-server"));
         let q = match a.target {
@@ -65,6 +74,22 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
         }
     };
     prompt_for_server(cx, id, opts).await
+}
+
+/// `opts` with what they leave out taken from the template: options given on the command win,
+/// and an `env` value given on the command wins over the template's of the same name.
+fn with_template(mut opts: RentOptions, t: Resolved) -> RentOptions {
+    if opts.image.is_none() {
+        opts.image = t.image.clone();
+    }
+    if opts.ports.is_empty() {
+        opts.ports = t.ports.clone();
+    }
+    let mut env = t.secrets.env.clone();
+    env.append(&mut opts.env);
+    opts.env = env;
+    opts.template = Some(t);
+    opts
 }
 
 /// The cheapest free server matching `q` that can be rented in the chosen currency.
@@ -169,8 +194,13 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         env_secret: None,
         gpu: format!("{}× {}", s.gpu_count, s.model),
         watch: None,
+        template: opts.template.as_ref().map(|t| t.id),
+        command: opts.template.as_ref().and_then(|t| t.command.clone()),
     };
-    let ssh = crate::services::ssh_login(&cx.core.deps, &cx.user).await?.describe();
+    let ssh = match opts.template.as_ref().and_then(Resolved::login) {
+        Some(login) => login.describe_from_template(),
+        None => crate::services::ssh_login(&cx.core.deps, &cx.user).await?.describe(),
+    };
     let fee = match snap.creation_fee(currency) {
         Some(f) => money(f, currency),
         None => money(0.10, Currency::Usd),
@@ -191,6 +221,9 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         (t!("rent-field-location"), s.cc.clone().unwrap_or_else(|| t!("no-value"))),
         (t!("rent-field-ssh"), ssh),
     ];
+    if let Some(t) = &opts.template {
+        fields.insert(0, (t!("rent-field-template"), t.name.clone()));
+    }
     if !opts.env.is_empty() {
         let names = opts.env.keys().map(|k| clip(k, 30)).collect::<Vec<_>>().join(", ");
         fields.push((t!("rent-field-env"), clip(&names, 60)));

@@ -60,6 +60,8 @@ pub async fn prompt(cx: &Ctx<'_>, q: &Query, opts: RentOptions, count: usize) ->
             env_secret: None,
             gpu: format!("{}× {}", s.gpu_count, s.model),
             watch: None,
+            template: opts.template.as_ref().map(|t| t.id),
+            command: opts.template.as_ref().and_then(|t| t.command.clone()),
         })
         .collect();
 

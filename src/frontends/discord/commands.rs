@@ -97,6 +97,7 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image")),
             opt("spot", Number, Keyed("spot")),
             opt("ports", Text, Keyed("ports")),
+            opt("template", Text, Keyed("t")),
             opt("env", Boolean, Form),
             between(opt("count", Integer, Keyed("count")), 1, crate::core::command::RENT_COUNT_MAX as u64),
         ],
@@ -158,6 +159,21 @@ pub const SLASH: &[Slash] = &[
             opt("password", Boolean, Form),
         ],
     },
+    // Secrets (env values, a password, a Jupyter token) come in a form: `secrets:True`.
+    Slash {
+        name: "template",
+        options: &[
+            required(choices(opt("action", Text, Plain), &["save", "show", "delete", "list"])),
+            opt("name", Text, Plain),
+            opt("image", Text, Keyed("image")),
+            opt("ports", Text, Keyed("ports")),
+            opt("sshkey", Text, Keyed("sshkey")),
+            opt("command", Text, Keyed("command")),
+            opt("here", Boolean, Flag),
+            opt("secrets", Boolean, Form),
+        ],
+    },
+    Slash { name: "templates", options: &[] },
 ];
 
 pub fn find(name: &str) -> Option<&'static Slash> {
@@ -291,6 +307,9 @@ mod tests {
         assert_eq!(to_text("rent", &with_form).unwrap(), "/rent 4090");
         assert!(wants_form("rent", &with_form) && !wants_form("rent", &given));
         assert!(wants_form("settings", &[("password".into(), Value::Boolean(true))]));
+        let tpl = [("action".into(), t("save")), ("name".into(), t("train")), ("secrets".into(), Value::Boolean(true))];
+        assert!(wants_form("template", &tpl));
+        assert_eq!(to_text("template", &tpl).unwrap(), "/template save train");
         assert!(!wants_form("settings", &[("password".into(), Value::Boolean(false))]));
         let given = vec![
             ("query".into(), t("4090 max=4")),

@@ -203,6 +203,7 @@ impl Discord {
             let form = i18n::sync_scope(lang().await, || match name.as_str() {
                 "rent" => forms::rent_env(rest),
                 "settings" => forms::password(rest),
+                "template" => forms::template(rest),
                 _ => ephemeral_text(&t!("discord-not-supported")),
             });
             return (form, None);

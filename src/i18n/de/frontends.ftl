@@ -42,6 +42,12 @@ discord-form-password-spaces = Ein Passwort darf keine Leerzeichen oder Anführu
 discord-form-env-misplaced = Schreib Umgebungswerte nur ins Feld „Umgebung“ und keine Anführungszeichen in das, was du mieten willst. Es wurde nichts gemietet.
 discord-form-env-line-format = Umgebungszeile { $line } hat nicht die Form NAME=Wert. Es wurde nichts gemietet.
 discord-form-env-line-quote = Umgebungszeile { $line } enthält ein Anführungszeichen, das ich nicht weitergeben kann. Es wurde nichts gemietet.
+discord-form-template-title = Vorlage mit Geheimnissen
+discord-form-template-what = Die Vorlage (wie nach /template)
+discord-form-template-password = SSH-Passwort (optional)
+discord-form-template-jupyter = Jupyter-Token (optional)
+discord-form-template-misplaced = env-Werte, Passwort und Token nur in ihre eigenen Felder, und keine Anführungszeichen in der Vorlagenzeile. Nichts wurde gespeichert.
+discord-form-template-spaces = Ein Passwort oder Token darf keine Leerzeichen oder Anführungszeichen enthalten. Nichts wurde gespeichert.
 discord-form-unknown = Dieses Formular stammt nicht von mir.
 
 ## Discord: Beschreibungen der Optionen der Slash-Befehle (höchstens 100 Zeichen).
@@ -53,6 +59,7 @@ discord-opt-rent-target = Server-ID (#42) oder eine Suche: der günstigste freie
 discord-opt-rent-image = Docker-Image (Standard: dein Image aus /settings)
 discord-opt-rent-spot = Auf dem Spot-Markt mieten, mit diesem Gebot pro Tag
 discord-opt-rent-ports = z. B. 22:tcp,8888:http
+discord-opt-rent-template = Eine gespeicherte Vorlage (t=): was du weglässt, kommt aus ihr
 discord-opt-rent-env = Umgebungsvariablen hinzufügen, in einem Formular, das nur du siehst
 discord-opt-rent-count = Wie viele Server: die günstigsten freien Treffer einer Suche (1–10)
 discord-opt-orders-all = Auch beendete Bestellungen zeigen
@@ -86,3 +93,11 @@ discord-opt-settings-image = Standard-Docker-Image
 discord-opt-settings-sshkey = Öffentlicher SSH-Schlüssel für neue Bestellungen oder none
 discord-opt-settings-locale = Sprachcode
 discord-opt-settings-password = SSH-Passwort setzen oder entfernen, in einem Formular, das nur du siehst
+discord-opt-template-action = save, show, delete oder list
+discord-opt-template-name = Name der Vorlage: a-z, 0-9, - und _, höchstens 32
+discord-opt-template-image = Docker-Image
+discord-opt-template-ports = Ports, z. B. 22:tcp,8888:http
+discord-opt-template-sshkey = Öffentlicher SSH-Schlüssel für ihre Aufträge
+discord-opt-template-command = Startbefehl
+discord-opt-template-here = Eine Team-Vorlage für diese Gruppe (nur Admins)
+discord-opt-template-secrets = env-Werte, SSH-Passwort oder Jupyter-Token in einem Formular, das nur du siehst

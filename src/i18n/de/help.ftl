@@ -31,7 +31,7 @@ help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (m
 help-server-usage = /server <ID>
 help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers
 
-help-rent-usage = /rent <ID oder Suche> [count=N] [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <ID oder Suche> [count=N] [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<Vorlage>]
 help-rent-summary = Einen Server mieten (eine Suche wählt den günstigsten freien); fragt nach Bestätigung
 help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst. count=N (1–10, mit einer Suche) mietet die N günstigsten freien Treffer mit einer Bestätigung, wenn dein Guthaben für alle reicht.
 
@@ -52,7 +52,7 @@ help-spotguard-details = Bei jeder Kontoabfrage wird das Gebot angehoben, um ein
 help-wallets-usage = /wallets
 help-wallets-summary = Deine Guthaben und Einzahlungsadressen (privat angezeigt)
 
-help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<Vorlage>]]
 help-watch-summary = Benachrichtigung, sobald ein passender Server frei wird
 help-watch-details =
     • once: einmal benachrichtigen, dann aufhören
@@ -79,6 +79,13 @@ help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was d
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto]
 help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache
 help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins).
+
+help-template-usage = /template save <Name> [image=…] [ports=…] [env K=V]… [sshkey="<öffentlicher Schlüssel>"] [password=<SSH-Passwort>] [command="<Startbefehl>"] [jupyter=<Token>] [here] · /template show <Name> · /template delete <Name>
+help-template-summary = Mietvorlage speichern, zeigen oder löschen: für /rent … t=<Name> und Auto-Miete
+help-template-details = Ein Name hat 1 bis 32 Zeichen aus a-z, 0-9, - und _; erneutes Speichern ersetzt die Vorlage; höchstens 20 Vorlagen. Optionen von /rent gehen denen der Vorlage vor. env-Werte, das Passwort und das Jupyter-Token werden verschlüsselt gespeichert, maskiert gezeigt und nur im privaten Chat angenommen. here: eine Team-Vorlage für diese Gruppe (nur Admins; ohne Geheimnisse). Eine Vorlage, die ein Auto-Miete-Watch nutzt, wird nicht gelöscht: erst den Watch mit /unwatch entfernen.
+
+help-templates-usage = /templates
+help-templates-summary = Deine Mietvorlagen (in einer Gruppe auch die des Teams)
 
 help-overview-title = Befehle:
 help-overview-footer = /help <Befehl> für Details.

@@ -76,3 +76,8 @@ parse-cancel-all-alone = `all` storniert jede laufende Bestellung und nimmt nich
 parse-cancel-too-many = { $n } Bestellungen genannt; höchstens { $max } auf einmal (oder /cancel all).
 parse-spotguard-args = Nenne die Bestell-ID und max=<Preis pro Tag> (oder off).
 parse-spotguard-margin = Der Abstand muss unter der Obergrenze ({ $max }) liegen.
+parse-template-name = Ein Vorlagenname hat 1 bis { $max } Zeichen aus a-z, 0-9, - und _, nicht `{ $term }`.
+parse-template-action = Gib save, show, delete oder list an.
+parse-template-which = Sag, welche Vorlage.
+parse-template-one = Gib einen Vorlagennamen an.
+parse-template-command = command= braucht den Startbefehl, höchstens { $max } Zeichen.

@@ -197,3 +197,6 @@ spotguard-none = Bestellung { $order } war nicht geschützt.
 spotguard-below-bid = Bestellung { $order } bietet schon { $bid }, über der Obergrenze von { $max }. Nenne eine Obergrenze ab dem Gebot oder senke das Gebot zuerst mit /spotprice.
 spotguard-line = Schutz: Obergrenze { $max }, Abstand { $margin }{ $rebid }
 spotguard-line-rebid = , mietet neu, wenn überboten
+rent-field-template = Vorlage
+rent-login-template-key = der SSH-Schlüssel der Vorlage
+rent-login-template-password = das Passwort der Vorlage

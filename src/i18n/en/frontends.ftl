@@ -42,6 +42,12 @@ discord-form-password-spaces = A password cannot hold spaces or quotes. Nothing 
 discord-form-env-misplaced = Put environment values in the Environment box only, and no quotes in what to rent. Nothing was rented.
 discord-form-env-line-format = Environment line { $line } is not NAME=value. Nothing was rented.
 discord-form-env-line-quote = Environment line { $line } holds a quote, which I cannot pass on. Nothing was rented.
+discord-form-template-title = Template with secrets
+discord-form-template-what = The template (as after /template)
+discord-form-template-password = SSH password (optional)
+discord-form-template-jupyter = Jupyter token (optional)
+discord-form-template-misplaced = Put env values, the password and the token in their own boxes only, and no quotes in the template line. Nothing was saved.
+discord-form-template-spaces = A password or token cannot hold spaces or quotes. Nothing was saved.
 discord-form-unknown = That form is not one of mine.
 
 ## Discord: slash command option descriptions (at most 100 characters), discord-opt-<command>-<option>.
@@ -53,6 +59,7 @@ discord-opt-rent-target = Server id (#42) or a query: the cheapest free match
 discord-opt-rent-image = Docker image (default: your /settings image)
 discord-opt-rent-spot = Rent on the spot market at this bid per day
 discord-opt-rent-ports = e.g. 22:tcp,8888:http
+discord-opt-rent-template = A saved template (t=): what you leave out comes from it
 discord-opt-rent-env = Add environment variables, in a form only you see
 discord-opt-rent-count = How many servers: the cheapest free matches of a query (1–10)
 discord-opt-orders-all = Include ended orders
@@ -86,3 +93,11 @@ discord-opt-settings-image = Default Docker image
 discord-opt-settings-sshkey = Public SSH key for new orders, or none
 discord-opt-settings-locale = Language code
 discord-opt-settings-password = Set or remove your SSH password, in a form only you see
+discord-opt-template-action = save, show, delete or list
+discord-opt-template-name = The template's name: a-z, 0-9, - and _, at most 32
+discord-opt-template-image = Docker image
+discord-opt-template-ports = Ports, e.g. 22:tcp,8888:http
+discord-opt-template-sshkey = Public SSH key for its orders
+discord-opt-template-command = Start command
+discord-opt-template-here = A team template for this group (admins only)
+discord-opt-template-secrets = Add env values, an SSH password or a Jupyter token, in a form only you see

@@ -31,7 +31,7 @@ help-spend-details = Counts the orders clorebot follows for you (rented with it 
 help-server-usage = /server <id>
 help-server-summary = One server's specs, prices and spot market
 
-help-rent-usage = /rent <id or query> [count=N] [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <id or query> [count=N] [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<template>]
 help-rent-summary = Rent a server (a query picks the cheapest free match); asks to confirm
 help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you. count=N (1–10, with a query) rents the N cheapest free matches with one confirmation, if your balance covers them all.
 
@@ -52,7 +52,7 @@ help-spotguard-details = On every account poll the bid is raised to stay a margi
 help-wallets-usage = /wallets
 help-wallets-summary = Your balances and deposit addresses (shown privately)
 
-help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>]]
 help-watch-summary = Get an alert when a matching server becomes available
 help-watch-details = 
     • once: alert once, then stop
@@ -79,6 +79,13 @@ help-hostset-details = Prices are in BTC per day, as Clore's API takes them; wha
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto]
 help-settings-summary = Your defaults: display currency, image, SSH key or password, language
 help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only).
+
+help-template-usage = /template save <name> [image=…] [ports=…] [env K=V]… [sshkey="<public key>"] [password=<ssh password>] [command="<start command>"] [jupyter=<token>] [here] · /template show <name> · /template delete <name>
+help-template-summary = Save, show or delete a rent template: /rent … t=<name> and auto-rent use it
+help-template-details = A name is 1 to 32 of a-z, 0-9, - and _; saving a name again replaces it; at most 20 templates. Options given to /rent win over the template's. env values, the password and the Jupyter token are stored encrypted, shown masked, and may only be saved in a private chat. here: a team template for this group (admins only; no secrets). A template an auto-rent watch uses is not deleted: /unwatch the watch first.
+
+help-templates-usage = /templates
+help-templates-summary = Your rent templates (in a group: the team's too)
 
 help-overview-title = Commands:
 help-overview-footer = /help <command> for details.

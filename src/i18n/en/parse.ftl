@@ -76,3 +76,8 @@ parse-cancel-all-alone = `all` cancels every running order and takes nothing els
 parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).
 parse-spotguard-args = Give the order id and max=<price per day> (or off).
 parse-spotguard-margin = The margin must be below the cap ({ $max }).
+parse-template-name = A template name is 1 to { $max } of a-z, 0-9, - and _, not `{ $term }`.
+parse-template-action = Say save, show, delete or list.
+parse-template-which = Say which template.
+parse-template-one = Give one template name.
+parse-template-command = command= needs the start command, at most { $max } characters.

@@ -197,3 +197,6 @@ spotguard-none = Order { $order } had no guard.
 spotguard-below-bid = Order { $order } already bids { $bid }, above the cap of { $max }. Give a cap at or above the bid, or lower the bid first with /spotprice.
 spotguard-line = guard: cap { $max }, margin { $margin }{ $rebid }
 spotguard-line-rebid = , rents again if outbid
+rent-field-template = Template
+rent-login-template-key = the template's SSH key
+rent-login-template-password = the template's password

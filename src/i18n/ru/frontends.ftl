@@ -42,6 +42,12 @@ discord-form-password-spaces = Пароль не может содержать �
 discord-form-env-misplaced = Указывайте переменные окружения только в поле «Окружение», а в поле «Что арендовать» не используйте кавычки. Ничего не арендовано.
 discord-form-env-line-format = Строка окружения { $line } не имеет вида NAME=значение. Ничего не арендовано.
 discord-form-env-line-quote = В строке окружения { $line } есть кавычка, которую я не могу передать. Ничего не арендовано.
+discord-form-template-title = Шаблон с секретами
+discord-form-template-what = Шаблон (как после /template)
+discord-form-template-password = Пароль SSH (необязательно)
+discord-form-template-jupyter = Токен Jupyter (необязательно)
+discord-form-template-misplaced = Значения env, пароль и токен — только в свои поля, и без кавычек в строке шаблона. Ничего не сохранено.
+discord-form-template-spaces = Пароль или токен не может содержать пробелы или кавычки. Ничего не сохранено.
 discord-form-unknown = Эта форма не моя.
 
 ## Discord: описания параметров слеш-команд (не длиннее 100 символов).
@@ -53,6 +59,7 @@ discord-opt-rent-target = ID сервера (#42) или запрос: буде�
 discord-opt-rent-image = Docker-образ (по умолчанию — образ из /settings)
 discord-opt-rent-spot = Арендовать на спот-рынке по этой ставке в сутки
 discord-opt-rent-ports = напр. 22:tcp,8888:http
+discord-opt-rent-template = Сохранённый шаблон (t=): чего не указано, берётся из него
 discord-opt-rent-env = Добавить переменные окружения в форме, которую видите только вы
 discord-opt-rent-count = Сколько серверов: самые дешёвые свободные по запросу (1–10)
 discord-opt-orders-all = Показать и завершённые заказы
@@ -86,3 +93,11 @@ discord-opt-settings-image = Docker-образ по умолчанию
 discord-opt-settings-sshkey = Публичный SSH-ключ для новых заказов или none
 discord-opt-settings-locale = Код языка
 discord-opt-settings-password = Задать или удалить пароль SSH в форме, которую видите только вы
+discord-opt-template-action = save, show, delete или list
+discord-opt-template-name = Имя шаблона: a-z, 0-9, - и _, не длиннее 32
+discord-opt-template-image = Docker-образ
+discord-opt-template-ports = Порты, например 22:tcp,8888:http
+discord-opt-template-sshkey = Открытый SSH-ключ для его заказов
+discord-opt-template-command = Команда запуска
+discord-opt-template-here = Командный шаблон этой группы (только админы)
+discord-opt-template-secrets = Значения env, пароль SSH или токен Jupyter — в форме, которую видите только вы

@@ -31,7 +31,7 @@ help-spend-details = Учитывает заказы, которые clorebot о
 help-server-usage = /server <id>
 help-server-summary = Характеристики, цены и спот-рынок одного сервера
 
-help-rent-usage = /rent <id или запрос> [count=N] [image=…] [spot=<цена>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <id или запрос> [count=N] [image=…] [spot=<цена>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<шаблон>]
 help-rent-summary = Арендовать сервер (по запросу выбирается самый дешёвый свободный); с подтверждением
 help-rent-details = Показывает цену и просит подтвердить; заказ создаётся ровно по этой цене или не создаётся вовсе. Для SSH используется ваш сохранённый ключ или пароль (/settings) либо новый пароль, который видите только вы. count=N (1–10, с запросом) арендует N самых дешёвых свободных серверов одним подтверждением, если баланса хватает на все.
 
@@ -52,7 +52,7 @@ help-spotguard-details = При каждом опросе аккаунта ст�
 help-wallets-usage = /wallets
 help-wallets-summary = Ваши балансы и адреса для пополнения (видны только вам)
 
-help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<шаблон>]]
 help-watch-summary = Оповещение, когда появится подходящий свободный сервер
 help-watch-details =
     • once: оповестить один раз и остановиться
@@ -79,6 +79,13 @@ help-hostset-details = Цены указываются в BTC за сутки, �
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto]
 help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык
 help-settings-details = Пароль SSH хранится в зашифрованном виде и задаётся только в личном чате. Языки: en (English), de (Deutsch), ru (Русский); auto — как в вашем приложении. В группе locale= задаёт язык группы (только админы).
+
+help-template-usage = /template save <имя> [image=…] [ports=…] [env K=V]… [sshkey="<открытый ключ>"] [password=<пароль SSH>] [command="<команда запуска>"] [jupyter=<токен>] [here] · /template show <имя> · /template delete <имя>
+help-template-summary = Сохранить, показать или удалить шаблон аренды: для /rent … t=<имя> и автоаренды
+help-template-details = Имя — от 1 до 32 символов из a-z, 0-9, - и _; повторное сохранение заменяет шаблон; не больше 20 шаблонов. Параметры /rent важнее параметров шаблона. Значения env, пароль и токен Jupyter хранятся зашифрованными, показываются скрытыми и принимаются только в личном чате. here: командный шаблон этой группы (только админы; без секретов). Шаблон, который использует наблюдение с автоарендой, не удаляется: сначала удалите наблюдение через /unwatch.
+
+help-templates-usage = /templates
+help-templates-summary = Ваши шаблоны аренды (в группе — и командные)
 
 help-overview-title = Команды:
 help-overview-footer = /help <команда> — подробности.

@@ -76,3 +76,8 @@ parse-cancel-all-alone = `all` отменяет все активные зака
 parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).
 parse-spotguard-args = Укажите id заказа и max=<цена в день> (или off).
 parse-spotguard-margin = Отрыв должен быть меньше лимита ({ $max }).
+parse-template-name = Имя шаблона — от 1 до { $max } символов из a-z, 0-9, - и _, а не `{ $term }`.
+parse-template-action = Укажите save, show, delete или list.
+parse-template-which = Укажите, какой шаблон.
+parse-template-one = Укажите одно имя шаблона.
+parse-template-command = command= требует команду запуска, не длиннее { $max } символов.

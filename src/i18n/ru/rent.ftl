@@ -213,3 +213,6 @@ spotguard-none = Заказ { $order } не был под защитой.
 spotguard-below-bid = Ставка заказа { $order } уже { $bid }, выше лимита { $max }. Укажите лимит не ниже ставки или сначала снизьте ставку через /spotprice.
 spotguard-line = защита: лимит { $max }, отрыв { $margin }{ $rebid }
 spotguard-line-rebid = , арендует снова, если перебьют
+rent-field-template = Шаблон
+rent-login-template-key = SSH-ключ шаблона
+rent-login-template-password = пароль шаблона
