@@ -35,6 +35,12 @@ pub fn storable(s: &str) -> std::borrow::Cow<'_, str> {
     s.chars().map(|c| if control_char(c.encode_utf8(&mut [0; 4])).is_some() { '\u{fffd}' } else { c }).collect()
 }
 
+/// Environment values for a Debug line: the names with their values hidden (a value may be a
+/// token), `{"HF_TOKEN": "••••"}`.
+pub fn env_names(env: &std::collections::BTreeMap<String, String>) -> std::collections::BTreeMap<&str, &'static str> {
+    env.keys().map(|k| (k.as_str(), "••••")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

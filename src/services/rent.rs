@@ -36,8 +36,9 @@ pub const LOGIN_KEEP: Duration = Duration::from_secs(7 * 86_400);
 /// process.
 const CALL_LIMIT: Duration = Duration::from_secs(150);
 
-/// Everything a Confirm press needs, fixed when the confirmation was shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Everything a Confirm press needs, fixed when the confirmation was shown. Debug shows `env`
+/// names only (below): its values may be tokens.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct RentPlan {
     pub server: ServerId,
     pub currency: Currency,
@@ -65,6 +66,25 @@ pub struct RentPlan {
     /// The template's start command.
     #[serde(default)]
     pub command: Option<String>,
+}
+
+impl std::fmt::Debug for RentPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RentPlan")
+            .field("server", &self.server)
+            .field("currency", &self.currency)
+            .field("price", &self.price)
+            .field("spot", &self.spot)
+            .field("image", &self.image)
+            .field("ports", &self.ports)
+            .field("env", &crate::text::env_names(&self.env))
+            .field("env_secret", &self.env_secret)
+            .field("gpu", &self.gpu)
+            .field("watch", &self.watch)
+            .field("template", &self.template)
+            .field("command", &self.command)
+            .finish()
+    }
 }
 
 /// How the user logs in to what was rented.

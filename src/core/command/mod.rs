@@ -185,7 +185,8 @@ pub struct GuardArgs {
     pub rebid: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Debug shows `env` names only (below): its values may be tokens.
+#[derive(Clone, PartialEq)]
 pub struct RentArgs {
     pub target: RentTarget,
     pub image: Option<String>,
@@ -199,6 +200,21 @@ pub struct RentArgs {
     pub count: Option<usize>,
     /// `t=<name>`: a template whose values fill in what the command leaves out.
     pub template: Option<String>,
+}
+
+impl std::fmt::Debug for RentArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RentArgs")
+            .field("target", &self.target)
+            .field("image", &self.image)
+            .field("spot", &self.spot)
+            .field("ports", &self.ports)
+            .field("env", &crate::text::env_names(&self.env))
+            .field("currency", &self.currency)
+            .field("count", &self.count)
+            .field("template", &self.template)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -415,6 +431,31 @@ mod tests {
             Ok(c) => panic!("{s:?} parsed as {c:?}"),
             Err(e) => e.message,
         }
+    }
+
+    /// `env` values may be tokens: a command's Debug line names them without their values.
+    #[test]
+    fn a_rents_environment_values_stay_out_of_debug() {
+        let cmd = ok("/rent 4090 env HF_TOKEN=hf_s3cr3tvalue env=MODE=fast");
+        let line = format!("{cmd:?}");
+        assert!(line.contains("HF_TOKEN") && line.contains("MODE") && line.contains("••••"), "{line}");
+        assert!(!line.contains("hf_s3cr3tvalue") && !line.contains("fast"), "{line}");
+        let plan = crate::services::rent::RentPlan {
+            server: crate::clore::ServerId(1),
+            currency: crate::clore::Currency::Usd,
+            price: 1.0,
+            spot: false,
+            image: "ubuntu".into(),
+            ports: Vec::new(),
+            env: [("HF_TOKEN".to_owned(), "hf_s3cr3tvalue".to_owned())].into(),
+            env_secret: None,
+            gpu: String::new(),
+            watch: None,
+            template: None,
+            command: None,
+        };
+        let line = format!("{plan:?}");
+        assert!(line.contains("HF_TOKEN") && !line.contains("hf_s3cr3tvalue"), "{line}");
     }
 
     #[test]
