@@ -206,6 +206,34 @@ async fn a_spot_guard_keeps_the_bid_ahead_within_its_cap() {
     assert!(bid().await.0 <= cap + 1e-9, "never above the cap");
 }
 
+/// A raise whose answer is lost (`set_spot_price` handled, the connection dropped): the bid is
+/// read back, found set, told once — and never raised twice.
+#[tokio::test]
+async fn a_guards_raise_with_a_lost_answer_is_read_back_and_not_repeated() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    ann.line(&format!("/rent #{srv} spot={price}")).await;
+    let out = ann.line("/press 1").await;
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let waiting = ((price - 0.05) * 100.0).round() / 100.0;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;
+    ann.line(&format!("/spotguard {order} max={} margin=0.2", price + 1.0)).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "set_spot_price", "mode": "lost_reply" })).await;
+    let sent = w.accounts_tick().await;
+    let bid = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap()["price"].as_f64().unwrap();
+    assert!((bid - (waiting + 0.2)).abs() < 1e-6, "raised once, to the waiting bid and the margin: {bid}");
+    assert_eq!(sent.iter().filter(|(_, m)| m.contains("is waiting → yours is now")).count(), 1, "{sent:?}");
+    assert!(w.accounts_tick().await.is_empty(), "nothing more to do");
+    let raised: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'spotprice'")
+        .fetch_one(&w.core.deps.pool)
+        .await
+        .unwrap();
+    assert_eq!(raised, 1);
+}
+
 #[tokio::test]
 async fn endpoints_ready_and_low_balance() {
     let w = quick_app().await;

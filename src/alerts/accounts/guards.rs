@@ -57,7 +57,7 @@ impl Engine {
                 Ok(0)
             }
             Decision::Raise { to, competing } => {
-                if !self.set_bid(user, key, order, to, "raise").await? {
+                if !self.set_bid(user, key, g, to, "raise").await? {
                     return Ok(0);
                 }
                 spot_guards::set_cap_asked(&self.deps.pool, user.id, g.order_id, false).await?;
@@ -72,7 +72,7 @@ impl Engine {
                     Ok(()) => Some(to),
                     // Clore's lowest allowed step now: take it.
                     Err(CloreError::ExceededMaxStep { max_step }) if max_step < ours => {
-                        self.set_bid(user, key, order, max_step, "lower").await?.then_some(max_step)
+                        self.set_bid(user, key, g, max_step, "lower").await?.then_some(max_step)
                     }
                     Err(CloreError::CanLowerEvery600Seconds { time_to_lowering }) => {
                         let waited = LOWER_EVERY_SECS - time_to_lowering.ceil() as i64;
@@ -93,7 +93,7 @@ impl Engine {
             }
             Decision::AtCap { competing, raised_to } => {
                 if let Some(to) = raised_to {
-                    self.set_bid(user, key, order, to, "raise").await?;
+                    self.set_bid(user, key, g, to, "raise").await?;
                 }
                 if !spot_guards::set_cap_asked(&self.deps.pool, user.id, g.order_id, true).await? {
                     return Ok(0);
@@ -109,7 +109,10 @@ impl Engine {
     }
 
     /// Sets the bid and audits it; `false` when Clore refused (audited too).
-    async fn set_bid(&self, user: &User, key: &ApiKey, order: OrderId, to: f64, why: &str) -> anyhow::Result<bool> {
+    /// Sets the bid and audits it; `false` when Clore refused (audited too). No answer is not
+    /// a refusal: the bid is read back, and if it is the one asked for, it was set.
+    async fn set_bid(&self, user: &User, key: &ApiKey, g: &SpotGuard, to: f64, why: &str) -> anyhow::Result<bool> {
+        let order = OrderId::from_db(g.order_id);
         match self.deps.clore.set_spot_price(key, order, to).await {
             Ok(()) => {
                 self.audit_bid(user, order, to, why, "ok").await?;
@@ -119,7 +122,18 @@ impl Engine {
                 self.audit_bid(user, order, to, why, &format!("refused: {e}")).await?;
                 Ok(false)
             }
-            Err(e) => Err(e.into()),
+            Err(e) => {
+                let back = self.deps.clore.spot_marketplace(key, ServerId::from_db(g.server_id)).await.ok();
+                let bid = back.as_ref().and_then(|m| {
+                    let offer = m.market.as_ref()?.offers.iter().find(|x| x.my || x.id() == Some(order.0))?;
+                    m.bid_in(offer, g.currency)
+                });
+                if bid.is_some_and(|b| (b - to).abs() <= 1e-9 * to.max(1.0)) {
+                    self.audit_bid(user, order, to, why, &format!("ok, read back after: {e}")).await?;
+                    return Ok(true);
+                }
+                Err(e.into())
+            }
         }
     }
 
