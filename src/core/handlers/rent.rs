@@ -112,8 +112,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         .unwrap_or_else(|| cx.core.deps.default_image.clone());
     // A default saved before images were checked against Docker's grammar is refused here,
     // before a confirmation shows it, rather than by the order's own check after Confirm.
-    crate::clore::validate::check_image(&image)
-        .map_err(|e| Failure::user(t!("clore-invalid", field = e.field, problem = e.problem)))?;
+    crate::clore::validate::check_image(&image).map_err(crate::clore::CloreError::from)?;
     let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
     let mut plan = RentPlan {
         server: id,
