@@ -23,7 +23,11 @@ pub fn bound(s: &str, max: usize) -> String {
 /// The first control character in `s` other than tab and line breaks: Postgres refuses
 /// U+0000 in text, and the others print as nothing or move a terminal's cursor.
 pub fn control_char(s: &str) -> Option<char> {
-    s.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    s.chars().find(|&c| refused(c))
+}
+
+fn refused(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// `s` with its control characters (see [`control_char`]) as U+FFFD: for what a platform
@@ -32,7 +36,7 @@ pub fn storable(s: &str) -> std::borrow::Cow<'_, str> {
     if control_char(s).is_none() {
         return std::borrow::Cow::Borrowed(s);
     }
-    s.chars().map(|c| if control_char(c.encode_utf8(&mut [0; 4])).is_some() { '\u{fffd}' } else { c }).collect()
+    s.chars().map(|c| if refused(c) { '\u{fffd}' } else { c }).collect()
 }
 
 /// Environment values for a Debug line: the names with their values hidden (a value may be a

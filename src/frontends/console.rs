@@ -15,36 +15,22 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
+use crate::core::chats::ConsoleGroups;
 use crate::core::{
     Button, Caller, ChatKind, ChatRef, Core, Frontend, Identity, Platform, PressResponse, Reply, Response, Visibility,
 };
 use crate::i18n;
-use crate::store::console_groups;
 use crate::t;
 
-/// The console as a platform. A group is administered by its creator — the first console
-/// user to speak in it, recorded in the database so every `clorebot chat` agrees — and by the
-/// users `CLOREBOT_CONSOLE_ADMINS` names; a user's private chat is `dm:<user>`.
+/// The console as a platform: who administers a group is core's rule for the console
+/// ([`ConsoleGroups`]); a user's private chat is `dm:<user>`.
 struct ConsoleFrontend {
-    pool: sqlx::PgPool,
-    admins: Arc<[String]>,
-}
-
-impl ConsoleFrontend {
-    /// The group's creator, `who` becoming it if the group has none yet.
-    async fn creator(&self, who: &Identity, chat: &ChatRef) -> anyhow::Result<String> {
-        Ok(console_groups::creator(&self.pool, &chat.chat_id, &who.user_id).await?)
-    }
+    groups: ConsoleGroups,
 }
 
 impl Frontend for ConsoleFrontend {
     fn is_chat_admin<'a>(&'a self, who: &'a Identity, chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
-        Box::pin(async move {
-            if chat.kind == ChatKind::Dm || self.admins.contains(&who.user_id) {
-                return Ok(true);
-            }
-            Ok(self.creator(who, chat).await? == who.user_id)
-        })
+        Box::pin(self.groups.is_admin(who, chat))
     }
 
     fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
@@ -63,7 +49,7 @@ pub fn caller(core: &Core, user: &str, group: Option<&str>) -> Caller {
         Some(g) => (format!("group:{g}"), ChatKind::Group, g.to_owned()),
         None => (private_chat_of(user), ChatKind::Dm, String::new()),
     };
-    let frontend = ConsoleFrontend { pool: core.deps.pool.clone(), admins: core.cfg.console_admins.clone().into() };
+    let frontend = ConsoleFrontend { groups: core.console_groups() };
     Caller {
         who: Identity {
             platform: Platform::Console,
@@ -96,10 +82,8 @@ impl<'a> Session<'a> {
         if self.opened || self.caller.in_private() {
             return;
         }
-        let claimed =
-            console_groups::creator(&self.core.deps.pool, &self.caller.chat.chat_id, &self.caller.who.user_id);
-        match claimed.await {
-            Ok(_) => self.opened = true,
+        match self.core.console_groups().open(&self.caller.who, &self.caller.chat).await {
+            Ok(()) => self.opened = true,
             Err(e) => tracing::warn!(error = %e, "could not record the console group's creator"),
         }
     }

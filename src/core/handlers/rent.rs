@@ -119,8 +119,7 @@ pub(super) fn image_and_ports(cx: &Ctx<'_>, opts: &RentOptions) -> Result<(Strin
         .unwrap_or_else(|| cx.core.deps.default_image.clone());
     // A default saved before images were checked against Docker's grammar is refused here,
     // before a confirmation shows it, rather than by the order's own check after Confirm.
-    crate::clore::validate::check_image(&image)
-        .map_err(|e| Failure::user(t!("clore-invalid", field = e.field, problem = e.problem)))?;
+    crate::clore::validate::check_image(&image).map_err(crate::clore::CloreError::from)?;
     let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
     Ok((image, ports))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use secrecy::ExposeSecret;
 use teloxide::payloads::setters::*;
-use teloxide::requests::{Request, Requester};
+use teloxide::requests::{JsonRequest, Payload, Request, Requester};
 use teloxide::types::{AllowedUpdate, Update};
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;
@@ -132,23 +132,14 @@ impl Telegram {
             // teloxide's parser panicked on an update (one naming no one, say): the batch is
             // read again update by update; the ones that do not read are logged and skipped,
             // so the poller neither dies nor stalls on them.
+            // A failure to fetch them again is a failed getUpdates like any other (below).
             let (got, past) = match got {
                 Ok(got) => (got, None),
                 Err(p) => {
                     tracing::warn!(panic = %crate::telemetry::panic_text(&*p), "an update made teloxide's parser panic; reading them one by one");
                     match self.one_by_one(offset).await {
                         Ok((updates, past)) => (Ok(updates), Some(past)),
-                        Err(e) => {
-                            failures += 1;
-                            let pause =
-                                crate::retry::doubled(Duration::from_secs(1), failures.min(6), Duration::from_secs(60));
-                            tracing::warn!(error = %e, retry_in = ?pause, "could not read the updates one by one");
-                            tokio::select! {
-                                _ = stop.cancelled() => return Ok(()),
-                                _ = tokio::time::sleep(pause) => {}
-                            }
-                            continue;
-                        }
+                        Err(e) => (Err(e), None),
                     }
                 }
             };
@@ -199,30 +190,21 @@ impl Telegram {
         }
     }
 
-    /// Fetches the updates from `offset` as plain JSON and reads each by itself: the ones
-    /// that read, and the offset past the last of all. One that does not read is logged with
-    /// its top-level keys and skipped.
-    async fn one_by_one(&self, offset: i32) -> anyhow::Result<(Vec<Update>, i32)> {
-        // As teloxide builds it: the token has a `:`, so it is pushed as a segment, not joined.
-        let mut url = self.poll_bot.api_url();
-        url.path_segments_mut()
-            .map_err(|()| anyhow::anyhow!("TELEGRAM_API_URL cannot take a path"))?
-            .pop_if_empty()
-            .push(&format!("bot{}", self.sender.token))
-            .push("getUpdates");
-        let body = serde_json::json!({ "offset": offset, "timeout": 0, "allowed_updates": ALLOWED });
-        // The URL holds the token: errors are told without it.
-        let answer: serde_json::Value =
-            async { self.poll_bot.client().post(url).json(&body).send().await?.error_for_status()?.json().await }
-                .await
-                .map_err(|e: reqwest::Error| anyhow::anyhow!("getUpdates failed: {}", e.without_url()))?;
+    /// Fetches the updates from `offset` as plain JSON (teloxide's request, with its URL and
+    /// errors, and an answer of bare values) and reads each by itself: the ones that read, and
+    /// the offset past the last of all. One that does not read is logged with its top-level
+    /// keys and skipped.
+    async fn one_by_one(&self, offset: i32) -> Result<(Vec<Update>, i32), RequestError> {
+        let raw = RawUpdates { offset, timeout: 0, allowed_updates: ALLOWED };
+        let updates = JsonRequest::new(self.poll_bot.clone(), raw).send().await?;
         let (mut read, mut past) = (Vec::new(), offset);
-        for update in answer["result"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        for update in &updates {
             let Some(id) = update["update_id"].as_i64().and_then(|id| i32::try_from(id).ok()) else {
-                anyhow::bail!("an update without an update_id");
+                tracing::warn!("an update without an update_id; skipped");
+                continue;
             };
             past = past.max(id.saturating_add(1));
-            let raw = serde_json::to_vec(update)?;
+            let raw = update.to_string().into_bytes();
             match super::inbox::read(&raw) {
                 Ok(u) => read.push(u),
                 Err(e) => {
@@ -233,4 +215,17 @@ impl Telegram {
         }
         Ok((read, past))
     }
+}
+
+/// `getUpdates` answered as bare JSON values, each read on its own ([`Telegram::one_by_one`]).
+#[derive(serde::Serialize)]
+struct RawUpdates {
+    offset: i32,
+    timeout: u32,
+    allowed_updates: [AllowedUpdate; 3],
+}
+
+impl Payload for RawUpdates {
+    type Output = Vec<serde_json::Value>;
+    const NAME: &'static str = "GetUpdates";
 }
