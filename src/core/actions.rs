@@ -9,7 +9,7 @@
 //! its text, which is parsed again when pressed: text that no longer parses is answered like
 //! a payload that no longer reads, and nothing is done.
 
-use super::handlers::{market, orders, rent, rent_many, watches};
+use super::handlers::{guards, market, orders, rent, rent_many, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::{Query, QueryError};
 use crate::services;
@@ -52,9 +52,14 @@ fn replaces_source(action: &Action) -> bool {
         | Action::ConfirmCancel { .. }
         | Action::ConfirmCancelMany { .. }
         | Action::ConfirmWatch(_)
+        | Action::ConfirmGuardCap { .. }
         | Action::Abort { .. } => true,
         // Details, a rent prompt and a password are new messages under the listing.
-        Action::ServerDetails { .. } | Action::RentPrompt { .. } | Action::ShowLogin { .. } => false,
+        Action::ServerDetails { .. }
+        | Action::RentPrompt { .. }
+        | Action::ShowLogin { .. }
+        | Action::GuardCapPrompt { .. }
+        | Action::RentAgain(_) => false,
     }
 }
 
@@ -217,6 +222,9 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
         Action::ConfirmCancelMany { orders } => orders::confirm_cancel_many(cx, orders).await,
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,
+        Action::GuardCapPrompt { order, max } => guards::cap_prompt(cx, order, max).await,
+        Action::ConfirmGuardCap { order, max } => guards::confirm_cap(cx, order, max).await,
+        Action::RentAgain(a) => guards::rent_again(cx, *a).await,
         Action::Abort { confirm, what } => {
             // Use up the confirm token so a late Confirm press does nothing.
             let taken = store_actions::take(pool, &confirm, cx.user.id).await?;

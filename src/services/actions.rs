@@ -51,11 +51,36 @@ pub enum Action {
         confirm: String,
         what: String,
     },
+    /// A spot guard's cap question: shows the confirmation for raising `order`'s cap to `max`.
+    GuardCapPrompt {
+        order: OrderId,
+        max: f64,
+    },
+    /// Raises `order`'s guard cap to `max`.
+    ConfirmGuardCap {
+        order: OrderId,
+        max: f64,
+    },
+    /// "Rent again as spot" after an outbid: the rent confirmation for `server` at `bid`,
+    /// made like the outbid order (its image, ports and template) and guarded as it was.
+    RentAgain(Box<RentAgain>),
     /// Shows, once, the SSH password generated for an order that was found after an unclear
     /// answer from Clore.
     ShowLogin {
         intent: crate::domain::IntentId,
     },
+}
+
+/// What a "Rent again as spot" button rents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RentAgain {
+    pub server: ServerId,
+    pub bid: f64,
+    pub currency: crate::clore::Currency,
+    pub image: Option<String>,
+    pub ports: Vec<(u16, crate::clore::PortProto)>,
+    pub template: Option<crate::domain::TemplateId>,
+    pub guard: Option<super::spot_guard::GuardSpec>,
 }
 
 impl Action {
@@ -68,6 +93,7 @@ impl Action {
                 | Action::ConfirmCancel { .. }
                 | Action::ConfirmCancelMany { .. }
                 | Action::ConfirmWatch(_)
+                | Action::ConfirmGuardCap { .. }
                 | Action::Abort { .. }
         )
     }

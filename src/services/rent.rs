@@ -21,6 +21,7 @@ use crate::clore::{
 use crate::domain::format::per_day;
 use crate::domain::{TemplateId, WatchId};
 use crate::store::crypto::SecretKind;
+use crate::store::spot_guards::GuardSpec;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
 use crate::store::users::User;
 use crate::store::{account_polls, audit, orders as tracked, sealed, watches};
@@ -66,6 +67,13 @@ pub struct RentPlan {
     /// The template's start command.
     #[serde(default)]
     pub command: Option<String>,
+    /// A spot guard to put on the order (`guard=`).
+    #[serde(default)]
+    pub guard: Option<GuardSpec>,
+    /// Made with nobody there to see a generated password (a guard renting again), as an
+    /// auto-rent watch's (`watch`) are: a saved login is required.
+    #[serde(default)]
+    pub unattended: bool,
 }
 
 impl std::fmt::Debug for RentPlan {
@@ -83,6 +91,8 @@ impl std::fmt::Debug for RentPlan {
             .field("watch", &self.watch)
             .field("template", &self.template)
             .field("command", &self.command)
+            .field("guard", &self.guard)
+            .field("unattended", &self.unattended)
             .finish()
     }
 }
@@ -144,7 +154,7 @@ pub async fn rent(deps: &Deps, user: &User, plan: &RentPlan) -> Result<RentOutco
             req.ssh_password = Some(p);
             Login::SavedPassword
         }
-        SshLogin::Nothing if plan.watch.is_some() => {
+        SshLogin::Nothing if plan.watch.is_some() || plan.unattended => {
             // Unattended: a generated password could only reach its owner through the outbox.
             return Ok(RentOutcome::Refused(super::login::no_saved_login()));
         }
@@ -193,6 +203,7 @@ async fn write_ahead(deps: &Deps, user: &User, plan: &RentPlan, login: &Login) -
         watch: plan.watch.map(WatchId),
         origin: origin(plan),
         login_secret,
+        guard: plan.guard,
     };
     let begun = intents::begin(&mut tx, &new).await?;
     if matches!(begun, Begun::Started(_)) {
@@ -238,6 +249,9 @@ async fn conclude(
     audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
     if let Some(o) = order {
         follow(&mut tx, user.id, o, plan.watch.map(WatchId), Some(plan.price)).await?;
+        if let Some(spec) = plan.guard {
+            super::spot_guard::put_on(&mut tx, user.id, o, spec, plan.watch.map(WatchId)).await?;
+        }
     }
     if status != Status::Refused {
         // An order may exist now: the account poll looks at once, then every interval.

@@ -4,6 +4,99 @@
 //! "The spot market", has what Clore publishes about outbid orders and its lowering rules).
 //!
 //! All amounts are per day in the order's currency.
+//!
+//! Also here: what a guard is when chosen with a rent ([`GuardSpec`], carried by the rent's
+//! intent until the order is known), where an outbid guard rents again ([`rent_again`]), and
+//! how often bid changes are told ([`TELL_EVERY`]).
+
+use crate::clore::{Currency, Order, PortProto, ServerId};
+use crate::domain::{UserId, WatchId};
+use crate::market::ServerView;
+use crate::store::spot_guards::{self, SpotGuard};
+pub use crate::store::spot_guards::{Change, GuardSpec};
+
+/// Without `margin=`, a guard keeps this share of its cap ahead of waiting offers.
+pub const DEFAULT_MARGIN_OF_MAX: f64 = 0.02;
+
+/// The margin a guard keeps: as given, else [`DEFAULT_MARGIN_OF_MAX`] of the cap.
+pub fn margin_or_default(margin: Option<f64>, max: f64) -> f64 {
+    margin.unwrap_or(max * DEFAULT_MARGIN_OF_MAX)
+}
+
+/// The first bid change is told at once; those within this long after it are told together
+/// when it has passed.
+pub const TELL_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// An order's ports as it was made (`tcp_ports` name the container's side first), for
+/// renting it again: `22:tcp,8888:http` as a template stores them.
+pub fn ports_of(o: &Order) -> Vec<(u16, PortProto)> {
+    let mut ports: Vec<(u16, PortProto)> = o
+        .tcp_ports
+        .iter()
+        .filter_map(|p| p.split_once(':')?.0.trim().parse().ok())
+        .map(|p| (p, PortProto::Tcp))
+        .collect();
+    if let Some(h) = o.http_port.as_deref().and_then(|h| h.trim().parse().ok()) {
+        ports.push((h, PortProto::Http));
+    }
+    ports
+}
+
+/// Puts the guard `spec` on order `o`, just made or found for a rent that asked for it
+/// (`watch`: the auto-rent watch that made it).
+pub async fn put_on(
+    conn: &mut sqlx::PgConnection,
+    user: UserId,
+    o: &Order,
+    spec: GuardSpec,
+    watch: Option<WatchId>,
+) -> sqlx::Result<()> {
+    let mut g = SpotGuard::new(user, o.id.db(), o.server_id.map_or(0, ServerId::db), o.currency().unwrap_or(Currency::Usd));
+    g.max_price = spec.max;
+    g.margin = spec.margin;
+    g.rebid = spec.rebid;
+    g.template_id = spec.template;
+    g.watch_id = watch;
+    g.image = o.image.clone();
+    g.ports = super::templates::ports_text(&ports_of(o));
+    spot_guards::put(&mut *conn, &g).await
+}
+
+/// Where an outbid guard rents again, and at what bid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Again {
+    pub server: ServerId,
+    pub bid: f64,
+}
+
+/// Where an outbid order is rented again within `rule`'s cap: its own server if a bid of the
+/// winner plus the margin (never under the server's floor) is within the cap; else the free
+/// server of the same GPU model and count whose lowest bid is cheapest and within the cap, at
+/// that lowest bid. `None`: nothing within the cap.
+pub fn rent_again(
+    rule: Rule,
+    own: ServerId,
+    winning: Option<f64>,
+    floor: Option<f64>,
+    original: Option<&ServerView>,
+    market: &[ServerView],
+    currency: Currency,
+) -> Option<Again> {
+    let floor = floor.unwrap_or(0.0);
+    let on_own = winning.map_or(floor, |w| (w + rule.margin).max(floor));
+    if on_own > 0.0 && on_own <= rule.max + EPS {
+        return Some(Again { server: own, bid: on_own });
+    }
+    let original = original?;
+    market
+        .iter()
+        .filter(|s| s.id != own && !s.rented && s.model == original.model && s.gpu_count == original.gpu_count)
+        .filter(|s| s.accepts.contains(&currency))
+        .filter_map(|s| Some((s.id, *s.spot.get(&currency)?)))
+        .filter(|(_, min)| *min > 0.0 && *min <= rule.max + EPS)
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        .map(|(server, bid)| Again { server, bid })
+}
 
 /// What the owner set: never bid above `max`; keep `margin` ahead of the best waiting offer.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +164,64 @@ pub fn decide(rule: Rule, seen: &Seen<'_>) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn view(id: u64, model: &str, count: u32, min: f64, rented: bool) -> ServerView {
+        use std::collections::BTreeMap;
+        ServerView {
+            id: ServerId(id),
+            gpu_count: count,
+            model: crate::market::GpuModel::normalise(model),
+            gpu_raw: model.into(),
+            on_demand: BTreeMap::from([(Currency::Usd, min * 2.0)]),
+            spot: BTreeMap::from([(Currency::Usd, min)]),
+            accepts: vec![Currency::Usd],
+            ram_gb: None,
+            vram_gb: None,
+            cpu: None,
+            cpu_threads: None,
+            disk: None,
+            down_mbps: None,
+            up_mbps: None,
+            cc: None,
+            reliability: None,
+            rating: None,
+            rating_count: None,
+            mrl_hours: None,
+            cuda: None,
+            rented,
+        }
+    }
+
+    #[test]
+    fn an_outbid_order_is_rented_again_on_its_server_within_the_cap_else_the_cheapest_alike() {
+        let own = view(1, "RTX 4090", 1, 1.0, true);
+        let market = vec![
+            own.clone(),
+            view(2, "RTX 4090", 1, 2.5, false),
+            view(3, "RTX 4090", 1, 2.0, false),
+            view(4, "RTX 4090", 2, 1.0, false),
+            view(5, "RTX 3090", 1, 0.5, false),
+            view(6, "RTX 4090", 1, 1.5, true),
+        ];
+        let go = |winning| rent_again(RULE, ServerId(1), winning, Some(1.0), Some(&own), &market, Currency::Usd);
+        // The winner bid 3.5: ours would be 3.65, within the cap of 4.
+        assert_eq!(go(Some(3.5)), Some(Again { server: ServerId(1), bid: 3.65 }));
+        // The winner bid 3.9: 4.05 is over the cap; the cheapest free alike (not a 2× or a 3090,
+        // not a rented one) at its lowest bid.
+        assert_eq!(go(Some(3.9)), Some(Again { server: ServerId(3), bid: 2.0 }));
+        // Nothing alike within a cap of 1.9.
+        let low = Rule { max: 1.9, margin: 0.1 };
+        assert_eq!(rent_again(low, ServerId(1), Some(3.9), None, Some(&own), &market, Currency::Usd), None);
+    }
+
+    #[test]
+    fn an_orders_ports_are_read_back_from_its_listing() {
+        let o: Order = serde_json::from_value(serde_json::json!({
+            "id": 7, "tcp_ports": ["22:10000", "5000:10001"], "http_port": "8888"
+        }))
+        .unwrap();
+        assert_eq!(ports_of(&o), vec![(22, PortProto::Tcp), (5000, PortProto::Tcp), (8888, PortProto::Http)]);
+    }
 
     const RULE: Rule = Rule { max: 4.0, margin: 0.15 };
 

@@ -88,7 +88,7 @@ pub fn read(deps: &Deps, t: &Template) -> Result<Resolved, Failure> {
 }
 
 /// Ports as stored (`22:tcp,8888:http`, checked when saved).
-fn parse_stored_ports(s: &str) -> Vec<(u16, PortProto)> {
+pub fn parse_stored_ports(s: &str) -> Vec<(u16, PortProto)> {
     s.split(',')
         .filter_map(|p| {
             let (port, proto) = p.split_once(':')?;

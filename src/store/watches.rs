@@ -38,6 +38,9 @@ pub struct AutorentRules {
     /// The template its orders are made with (`t=`), read when it rents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<crate::domain::TemplateId>,
+    /// A spot guard put on each order it makes (`guard=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<crate::store::spot_guards::GuardSpec>,
 }
 
 impl Watch {

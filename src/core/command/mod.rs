@@ -200,6 +200,8 @@ pub struct RentArgs {
     pub count: Option<usize>,
     /// `t=<name>`: a template whose values fill in what the command leaves out.
     pub template: Option<String>,
+    /// `guard=<max> [margin=…] [rebid]`: a spot guard on the order (with `spot=`).
+    pub guard: Option<GuardArgs>,
 }
 
 impl std::fmt::Debug for RentArgs {
@@ -213,6 +215,7 @@ impl std::fmt::Debug for RentArgs {
             .field("currency", &self.currency)
             .field("count", &self.count)
             .field("template", &self.template)
+            .field("guard", &self.guard)
             .finish()
     }
 }
@@ -226,6 +229,8 @@ pub struct AutorentArgs {
     pub keep: bool,
     /// `t=<name>`: the template its orders are made with.
     pub template: Option<String>,
+    /// `guard=<max> [margin=…] [rebid]`: a spot guard on each order (a `spot` watch).
+    pub guard: Option<GuardArgs>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -453,6 +458,8 @@ mod tests {
             watch: None,
             template: None,
             command: None,
+            guard: None,
+            unattended: false,
         };
         let line = format!("{plan:?}");
         assert!(line.contains("HF_TOKEN") && !line.contains("hf_s3cr3tvalue"), "{line}");

@@ -101,6 +101,26 @@ pub(super) fn parse_spotguard(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::SpotGuard { order, guard: Some(super::GuardArgs { max, margin, rebid }) })
 }
 
+/// `guard=<max> [margin=<price>] [rebid]` of `/rent` and auto-rent watches: the margin and
+/// `rebid` belong to a guard and mean nothing without one.
+pub(super) fn guard_args(
+    cmd: &str,
+    max: Option<f64>,
+    margin: Option<f64>,
+    rebid: bool,
+) -> Result<Option<super::GuardArgs>, ParseError> {
+    let Some(max) = max else {
+        if margin.is_some() || rebid {
+            return Err(ParseError::usage(cmd, t!("parse-guard-needs-max")));
+        }
+        return Ok(None);
+    };
+    if margin.is_some_and(|m| m >= max) {
+        return Err(ParseError::usage(cmd, t!("parse-spotguard-margin", max = max)));
+    }
+    Ok(Some(super::GuardArgs { max, margin, rebid }))
+}
+
 /// Whether `/rent` arguments carry environment values (`env K=V` or `env=K=V`).
 pub(super) fn holds_env(rest: &str) -> bool {
     rest.split_whitespace().any(|w| w.to_ascii_lowercase().starts_with("env"))
@@ -116,6 +136,7 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     let mut currency = None;
     let mut count = None;
     let mut template = None;
+    let (mut guard_max, mut margin, mut rebid) = (None, None, false);
     let mut target_terms: Vec<String> = Vec::new();
     let mut it = t.into_iter();
     while let Some(term) = it.next() {
@@ -140,6 +161,12 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             })?);
         } else if let Some(v) = lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")) {
             template = Some(super::templates::template_name("rent", v)?);
+        } else if let Some(v) = lower.strip_prefix("guard=") {
+            guard_max = Some(price("rent", "guard", v)?);
+        } else if let Some(v) = lower.strip_prefix("margin=") {
+            margin = Some(price("rent", "margin", v)?);
+        } else if lower == "rebid" {
+            rebid = true;
         } else if lower == "env" {
             let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
             add_env("rent", &mut env, &kv)?;
@@ -172,7 +199,8 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     if count.is_some() && matches!(target, RentTarget::Server(_)) {
         return Err(ParseError::usage("rent", t!("parse-rent-count-one-server")));
     }
-    let args = RentArgs { target, image, spot, ports, env, currency, count, template };
+    let guard = guard_args("rent", guard_max, margin, rebid)?;
+    let args = RentArgs { target, image, spot, ports, env, currency, count, template, guard };
     // The limits Clore enforces, checked before anything is shown.
     let mut probe = crate::clore::CreateOrder::on_demand(
         ServerId(1),

@@ -51,14 +51,18 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     let mut here = false;
     let mut cooldown = Duration::ZERO;
     let mut autorent: Option<AutorentArgs> = None;
+    let (mut guard_max, mut margin, mut rebid) = (None, None, false);
     let mut q_terms = Vec::new();
     for term in t {
         let lower = term.to_ascii_lowercase();
         match lower.as_str() {
             "once" => once = true,
             "here" => here = true,
-            "autorent" => autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false, template: None }),
+            "autorent" => {
+                autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false, template: None, guard: None })
+            }
             "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
+            "rebid" if autorent.is_some() => rebid = true,
             _ => {
                 if let Some(v) = lower.strip_prefix("cooldown=") {
                     cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
@@ -77,7 +81,14 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                     (lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")), autorent.as_mut())
                 {
                     a.template = Some(super::templates::template_name("watch", v)?);
+                } else if let (Some(v), Some(_)) = (lower.strip_prefix("guard="), autorent.as_ref()) {
+                    guard_max = Some(price("watch", "guard", v)?);
+                } else if let (Some(v), Some(_)) = (lower.strip_prefix("margin="), autorent.as_ref()) {
+                    margin = Some(price("watch", "margin", v)?);
                 } else if lower.starts_with("max_orders=")
+                    || lower.starts_with("guard=")
+                    || lower.starts_with("margin=")
+                    || lower == "rebid"
                     || lower.starts_with("daily_cap=")
                     || lower.starts_with("t=")
                     || lower.starts_with("template=")
@@ -99,6 +110,17 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     }
     if autorent.is_some() && once {
         return Err(ParseError::usage("watch", t!("parse-autorent-once")));
+    }
+    if let Some(a) = autorent.as_mut() {
+        a.guard = super::rent::guard_args("watch", guard_max, margin, rebid)?;
+        if a.guard.is_some() && !query.spot() {
+            return Err(ParseError::usage("watch", t!("parse-autorent-guard-spot")));
+        }
+        if let (Some(g), Some(max)) = (&a.guard, query.max_price())
+            && g.max + 1e-12 < max
+        {
+            return Err(ParseError::usage("watch", t!("parse-autorent-guard-below", guard = g.max, max = max)));
+        }
     }
     let query_text = crate::market::query::join_terms(&q_terms);
     Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
@@ -126,7 +148,7 @@ mod tests {
             Command::Watch(w) => {
                 assert_eq!(
                     w.autorent,
-                    Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true, template: None })
+                    Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true, template: None, guard: None })
                 )
             }
             c => panic!("{c:?}"),

@@ -1,5 +1,6 @@
 //! One file per command group; [`dispatch`] routes a parsed command to its handler.
 
+pub mod guards;
 pub mod history;
 pub mod hosts;
 pub mod keys;
@@ -33,7 +34,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Cancel { order, issue } => orders::cancel(cx, order, issue).await,
         Command::CancelMany { orders } => orders::cancel_many(cx, orders).await,
         Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
-        Command::SpotGuard { order, guard } => orders::spot_guard(cx, order, guard).await,
+        Command::SpotGuard { order, guard } => guards::spot_guard(cx, order, guard).await,
         Command::Wallets => wallets::wallets(cx).await,
         Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Spend(period) => history::spend(cx, period).await,

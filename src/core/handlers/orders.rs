@@ -77,7 +77,7 @@ fn summary(o: &Order, now: i64) -> String {
     parts.join(" · ")
 }
 
-async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
+pub(super) async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
     let key = cx.api_key().await?;
     let mine = cx.core.deps.clore.my_orders(&key, false).await?;
     mine.orders
@@ -112,9 +112,19 @@ async fn cancel_one(
     order: OrderId,
     issue: Option<&str>,
 ) -> Result<Result<(), CloreError>, Failure> {
+    // A guard goes first: its order vanishing now is ours, never an outbid to rent again after.
+    let pool = &cx.core.deps.pool;
+    let guard = spot_guards::of_user(pool, cx.user.id).await?.into_iter().find(|g| g.order_id == order.db());
+    if guard.is_some() {
+        spot_guards::remove(pool, cx.user.id, order.db()).await?;
+    }
     let result = cx.core.deps.clore.cancel_order(key, order, issue).await;
     let detail = json!({ "order": order, "issue": issue });
     let mut tx = cx.core.deps.pool.begin().await?;
+    if let (Some(g), Err(CloreError::InvalidInput { .. } | CloreError::Refused { .. })) = (&guard, &result) {
+        // Clearly refused: the order runs on, guarded as before.
+        spot_guards::put(&mut *tx, g).await?;
+    }
     match &result {
         Ok(()) => {
             audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, "ok").await?;
@@ -219,64 +229,6 @@ pub async fn confirm_cancel_many(cx: &Ctx<'_>, orders: Vec<OrderId>) -> Outcome 
         t!("cancel-many-some-done", done = cancelled, n = orders.len())
     };
     Ok(vec![Reply::titled(title).with_text(lines.join("\n"))])
-}
-
-/// Without `margin=`, a guard keeps this share of its cap ahead of waiting offers.
-const DEFAULT_MARGIN_OF_MAX: f64 = 0.02;
-
-/// `/spotguard <order> max=… [margin=…] [rebid]`: guards a running spot order of the caller's
-/// (the account poll keeps its bid ahead within the cap); `off` (`None`) stops it.
-pub async fn spot_guard(cx: &Ctx<'_>, order: OrderId, guard: Option<crate::core::command::GuardArgs>) -> Outcome {
-    let pool = &cx.core.deps.pool;
-    let Some(g) = guard else {
-        return Ok(vec![Reply::text(if spot_guards::remove(pool, cx.user.id, order.db()).await? {
-            t!("spotguard-off", order = order.to_string())
-        } else {
-            t!("spotguard-none", order = order.to_string())
-        })]);
-    };
-    let o = active_order(cx, order).await?;
-    if !o.spot {
-        return Err(Failure::user(t!("orders-spot-on-demand", order = order.to_string())));
-    }
-    let c = o.currency().unwrap_or(Currency::Usd);
-    if let Some(bid) = o.price.filter(|bid| *bid > g.max) {
-        let (bid, max) = (per_day(bid, c), per_day(g.max, c));
-        return Err(Failure::user(t!("spotguard-below-bid", order = order.to_string(), bid = bid, max = max)));
-    }
-    // The slip of the finger `/spotprice` refuses, refused as a cap too.
-    let snap = cx.core.deps.market.get().await.ok();
-    let on_demand = o.server_id.and_then(|sid| snap.as_ref()?.server(sid)?.on_demand.get(&c).copied());
-    if let Some(usual) = on_demand.filter(|usual| g.max > usual * MAX_BID_OVER_ON_DEMAND) {
-        let (bid, usual, times) = (per_day(g.max, c), per_day(usual, c), MAX_BID_OVER_ON_DEMAND.round());
-        let server = o.server_id.map(|s| s.to_string()).unwrap_or_default();
-        return Err(Failure::user(t!(
-            "orders-spot-too-high",
-            bid = bid,
-            times = times,
-            server = server,
-            on_demand = usual
-        )));
-    }
-    let margin = g.margin.unwrap_or(g.max * DEFAULT_MARGIN_OF_MAX);
-    let row = spot_guards::SpotGuard {
-        user_id: cx.user.id,
-        order_id: order.db(),
-        server_id: o.server_id.map_or(0, crate::clore::ServerId::db),
-        max_price: g.max,
-        margin,
-        currency: c,
-        rebid: g.rebid,
-        lowered_at: None,
-        cap_asked_at: None,
-    };
-    spot_guards::put(pool, &row).await?;
-    let detail = json!({ "order": order, "max": g.max, "margin": margin, "rebid": g.rebid, "currency": c.api_name() });
-    audit::record(pool, Some(cx.user.id), "spotguard", &detail, "ok").await?;
-    let (max, margin) = (per_day(g.max, c), money(margin, c));
-    let mut r = Reply::titled(t!("spotguard-on", order = order.to_string(), max = max, margin = margin));
-    r = r.with_text(if g.rebid { t!("spotguard-rebid") } else { t!("spotguard-no-rebid") });
-    Ok(vec![r])
 }
 
 pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {

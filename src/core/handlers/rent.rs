@@ -16,6 +16,7 @@ use crate::domain::format::{clip, money, per_day};
 use crate::market::{Query, ServerView};
 pub use crate::services::rent::RentPlan;
 use crate::services::rent::{self as service, RentOutcome};
+use crate::services::spot_guard::{GuardSpec, margin_or_default};
 use crate::services::templates::{self, Resolved};
 use crate::store::actions as store_actions;
 use crate::store::crypto::SecretKind;
@@ -39,16 +40,42 @@ pub struct RentOptions {
     pub currency: Option<Currency>,
     /// `t=<name>`, read back: what the options above leave out comes from it.
     pub template: Option<Resolved>,
+    /// `guard=<max>` (with its margin and `rebid`): a spot guard put on the order.
+    pub guard: Option<GuardSpec>,
+    /// Renting again after an outbid: the server is held by the winning spot bid, which a
+    /// higher one takes over.
+    pub outbidding: bool,
 }
 
 pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
     cx.api_key().await?;
-    let mut opts =
-        RentOptions { image: a.image, spot: a.spot, ports: a.ports, env: a.env, currency: a.currency, template: None };
+    let guard = match (&a.guard, a.spot) {
+        (Some(_), None) => return Err(Failure::user(t!("rent-guard-needs-spot"))),
+        (Some(g), Some(bid)) if g.max + 1e-12 < bid => {
+            return Err(Failure::user(t!("rent-guard-below-bid", max = g.max, bid = bid)));
+        }
+        (Some(g), Some(_)) => {
+            Some(GuardSpec { max: g.max, margin: margin_or_default(g.margin, g.max), rebid: g.rebid, template: None })
+        }
+        (None, _) => None,
+    };
+    let mut opts = RentOptions {
+        image: a.image,
+        spot: a.spot,
+        ports: a.ports,
+        env: a.env,
+        currency: a.currency,
+        template: None,
+        guard,
+        outbidding: false,
+    };
     if let Some(name) = &a.template {
         let group = (!cx.caller.in_private()).then_some(cx.chat.id);
         let t = templates::named(&cx.core.deps, &cx.user, group, name).await?;
         opts = with_template(opts, templates::read(&cx.core.deps, &t)?);
+    }
+    if let Some(g) = opts.guard.as_mut() {
+        g.template = opts.template.as_ref().map(|t| t.id);
     }
     if let Some(count) = a.count {
         let one_server = || Failure::user(t!("parse-rent-count-one-server"));
@@ -78,7 +105,7 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
 
 /// `opts` with what they leave out taken from the template: options given on the command win,
 /// and an `env` value given on the command wins over the template's of the same name.
-fn with_template(mut opts: RentOptions, t: Resolved) -> RentOptions {
+pub(super) fn with_template(mut opts: RentOptions, t: Resolved) -> RentOptions {
     if opts.image.is_none() {
         opts.image = t.image.clone();
     }
@@ -153,7 +180,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     let Some(s) = snap.server(id) else {
         return Err(Failure::user(t!("rent-no-server", server = id.to_string())));
     };
-    if s.rented {
+    if s.rented && !opts.outbidding {
         return Err(Failure::user(t!("rent-server-rented", server = id.to_string())));
     }
     let (currency, note) = pick_currency(cx, s, opts.currency)?;
@@ -175,7 +202,12 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
                 return Err(Failure::user(text));
             }
             if bid > on_demand {
-                warnings.push(t!("rent-spot-above-on-demand", bid = offer, on_demand = usual));
+                warnings.push(t!("rent-spot-above-on-demand", bid = offer, on_demand = usual.as_str()));
+            }
+            if let Some(g) = opts.guard.filter(|g| g.max > on_demand * MAX_BID_OVER_ON_DEMAND) {
+                let (cap, times) = (per_day(g.max, currency), MAX_BID_OVER_ON_DEMAND.round());
+                let text = t!("rent-spot-too-high", bid = cap, times = times, server = server, on_demand = usual);
+                return Err(Failure::user(text));
             }
             bid
         }
@@ -195,6 +227,8 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         watch: None,
         template: opts.template.as_ref().map(|t| t.id),
         command: opts.template.as_ref().and_then(|t| t.command.clone()),
+        guard: opts.guard.filter(|_| opts.spot.is_some()),
+        unattended: false,
     };
     let ssh = match opts.template.as_ref().and_then(Resolved::login) {
         Some(login) => login.describe_from_template(),
@@ -222,6 +256,11 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     ];
     if let Some(t) = &opts.template {
         fields.insert(0, (t!("rent-field-template"), t.name.clone()));
+    }
+    if let Some(g) = &plan.guard {
+        let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
+        let guard = t!("spotguard-line", max = per_day(g.max, currency), margin = money(g.margin, currency), rebid = rebid);
+        fields.insert(2, (t!("rent-field-guard"), guard));
     }
     if !opts.env.is_empty() {
         let names = opts.env.keys().map(|k| clip(k, 30)).collect::<Vec<_>>().join(", ");

@@ -62,6 +62,8 @@ pub async fn prompt(cx: &Ctx<'_>, q: &Query, opts: RentOptions, count: usize) ->
             watch: None,
             template: opts.template.as_ref().map(|t| t.id),
             command: opts.template.as_ref().and_then(|t| t.command.clone()),
+            guard: opts.guard.filter(|_| bid.is_some()),
+            unattended: false,
         })
         .collect();
 

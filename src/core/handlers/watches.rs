@@ -18,6 +18,7 @@ use crate::services::templates;
 use crate::services::{SshLogin, ssh_login};
 use crate::store::users;
 use crate::store::watches::{self, AutorentRules, Capped, NewWatch, Watch};
+use crate::services::spot_guard::{GuardSpec, margin_or_default};
 use crate::t;
 
 pub use crate::services::watches::WatchPlan;
@@ -65,6 +66,12 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
             },
             keep: r.keep,
             template: template.as_ref().map(|t| t.id),
+            guard: r.guard.map(|g| GuardSpec {
+                max: g.max,
+                margin: margin_or_default(g.margin, g.max),
+                rebid: g.rebid,
+                template: template.as_ref().map(|t| t.id),
+            }),
         }),
         None => None,
     };
@@ -98,6 +105,11 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
     ];
     if let Some(t) = &template {
         fields.push((t!("rent-field-template"), t.name.clone()));
+    }
+    if let Some(g) = &rules.guard {
+        let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
+        let margin = format::money(g.margin, currency);
+        fields.push((t!("rent-field-guard"), t!("spotguard-line", max = per_day(g.max, currency), margin = margin, rebid = rebid)));
     }
     let r = Reply::titled(t!("watch-autorent-confirm")).with_fields(fields).with_text(t!("watch-autorent-warning"));
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), &t!("watch-abort-what")).await?;

@@ -81,3 +81,6 @@ parse-template-action = Gib save, show, delete oder list an.
 parse-template-which = Sag, welche Vorlage.
 parse-template-one = Gib einen Vorlagennamen an.
 parse-template-command = command= braucht den Startbefehl, höchstens { $max } Zeichen.
+parse-guard-needs-max = margin= und rebid gehören zu einem Spot-Schutz: gib seine Obergrenze mit guard=<Preis> an.
+parse-autorent-guard-spot = guard= hält Spot-Gebote vorn: nimm spot in die Abfrage des Watches auf.
+parse-autorent-guard-below = Die Obergrenze des Schutzes ({ $guard }) liegt unter dem Höchstpreis des Watches ({ $max }), den eine Bestellung bieten kann.

@@ -200,3 +200,10 @@ spotguard-line-rebid = , mietet neu, wenn überboten
 rent-field-template = Vorlage
 rent-login-template-key = der SSH-Schlüssel der Vorlage
 rent-login-template-password = das Passwort der Vorlage
+guard-cap-confirm = Die Obergrenze des Schutzes von Bestellung { $order } von { $old } auf { $max } anheben? Das Gebot kann dann bis dorthin steigen.
+guard-cap-abort-what = Anheben der Obergrenze von Bestellung { $order }
+guard-cap-gone = Bestellung { $order } hat keinen Schutz mehr (sie ist beendet oder der Schutz ist aus); nichts wurde geändert.
+guard-cap-raised = Der Schutz von Bestellung { $order } bietet jetzt bis { $max }.
+rent-guard-needs-spot = guard= hält ein Spot-Gebot vorn: gib das Gebot auch mit spot=… an.
+rent-guard-below-bid = Die Obergrenze des Schutzes ({ $max }) liegt unter dem Gebot ({ $bid }): gib eine Obergrenze ab dem Gebot an.
+rent-field-guard = Spot-Schutz

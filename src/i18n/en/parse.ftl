@@ -81,3 +81,6 @@ parse-template-action = Say save, show, delete or list.
 parse-template-which = Say which template.
 parse-template-one = Give one template name.
 parse-template-command = command= needs the start command, at most { $max } characters.
+parse-guard-needs-max = margin= and rebid belong to a spot guard: give its cap with guard=<price>.
+parse-autorent-guard-spot = guard= keeps spot bids ahead: add spot to the watch's query.
+parse-autorent-guard-below = The guard's cap ({ $guard }) is below the watch's max price ({ $max }), which an order may bid.

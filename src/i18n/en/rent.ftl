@@ -200,3 +200,10 @@ spotguard-line-rebid = , rents again if outbid
 rent-field-template = Template
 rent-login-template-key = the template's SSH key
 rent-login-template-password = the template's password
+guard-cap-confirm = Raise the cap of order { $order }'s guard from { $old } to { $max }? Its bid may then rise up to it.
+guard-cap-abort-what = raising the cap of order { $order }
+guard-cap-gone = Order { $order } has no guard any more (it ended, or the guard was turned off); nothing was changed.
+guard-cap-raised = Order { $order }'s guard now bids up to { $max }.
+rent-guard-needs-spot = guard= keeps a spot bid ahead: give the bid with spot=… too.
+rent-guard-below-bid = The guard's cap ({ $max }) is below the bid ({ $bid }): give a cap at or above it.
+rent-field-guard = Spot guard

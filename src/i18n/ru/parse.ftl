@@ -81,3 +81,6 @@ parse-template-action = Укажите save, show, delete или list.
 parse-template-which = Укажите, какой шаблон.
 parse-template-one = Укажите одно имя шаблона.
 parse-template-command = command= требует команду запуска, не длиннее { $max } символов.
+parse-guard-needs-max = margin= и rebid относятся к spot-защите: укажите её лимит через guard=<цена>.
+parse-autorent-guard-spot = guard= держит spot-ставки впереди: добавьте spot в запрос наблюдения.
+parse-autorent-guard-below = Лимит защиты ({ $guard }) ниже максимальной цены наблюдения ({ $max }), которую может поставить заказ.

@@ -216,3 +216,10 @@ spotguard-line-rebid = , арендует снова, если перебьют
 rent-field-template = Шаблон
 rent-login-template-key = SSH-ключ шаблона
 rent-login-template-password = пароль шаблона
+guard-cap-confirm = Поднять лимит защиты заказа { $order } с { $old } до { $max }? Ставка сможет расти до него.
+guard-cap-abort-what = повышение лимита заказа { $order }
+guard-cap-gone = У заказа { $order } больше нет защиты (он завершён или защита выключена); ничего не изменено.
+guard-cap-raised = Защита заказа { $order } теперь ставит до { $max }.
+rent-guard-needs-spot = guard= держит spot-ставку впереди: укажите и ставку через spot=….
+rent-guard-below-bid = Лимит защиты ({ $max }) ниже ставки ({ $bid }): укажите лимит не ниже ставки.
+rent-field-guard = Spot-защита
