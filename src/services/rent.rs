@@ -21,8 +21,8 @@ use crate::clore::{
 use crate::domain::format::per_day;
 use crate::domain::{TemplateId, WatchId};
 use crate::store::crypto::SecretKind;
-use crate::store::spot_guards::GuardSpec;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
+use crate::store::spot_guards::GuardSpec;
 use crate::store::users::User;
 use crate::store::{account_polls, audit, orders as tracked, sealed, watches};
 use crate::t;

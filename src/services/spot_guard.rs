@@ -51,7 +51,8 @@ pub async fn put_on(
     spec: GuardSpec,
     watch: Option<WatchId>,
 ) -> sqlx::Result<()> {
-    let mut g = SpotGuard::new(user, o.id.db(), o.server_id.map_or(0, ServerId::db), o.currency().unwrap_or(Currency::Usd));
+    let mut g =
+        SpotGuard::new(user, o.id.db(), o.server_id.map_or(0, ServerId::db), o.currency().unwrap_or(Currency::Usd));
     g.max_price = spec.max;
     g.margin = spec.margin;
     g.rebid = spec.rebid;

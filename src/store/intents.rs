@@ -156,7 +156,10 @@ pub enum Begun {
 
 /// The spot guard intent `id` asked for, if any (a guard that no longer reads is none: the
 /// order is followed and alerted on, only unguarded).
-pub async fn guard_of(ex: impl sqlx::PgExecutor<'_>, id: IntentId) -> sqlx::Result<Option<crate::store::spot_guards::GuardSpec>> {
+pub async fn guard_of(
+    ex: impl sqlx::PgExecutor<'_>,
+    id: IntentId,
+) -> sqlx::Result<Option<crate::store::spot_guards::GuardSpec>> {
     let v: Option<serde_json::Value> =
         sqlx::query_scalar!("SELECT guard FROM rent_intents WHERE id = $1", id.0).fetch_optional(ex).await?.flatten();
     Ok(v.and_then(|v| serde_json::from_value(v).ok()))

@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::alerts::{Engine, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Order, OrderId, ServerId, SpotMarket};
 use crate::core::{ButtonStyle, Reply};
-use crate::domain::format::{self, per_day};
+use crate::domain::format::{self, per_day, per_day_short};
 use crate::services::spot_guard::{Change, Decision, Rule, Seen, TELL_EVERY, decide};
 use crate::services::{Action, issue_token};
 use crate::store::orders::TrackedOrder;
@@ -136,14 +136,19 @@ impl Engine {
         let mut buttons = Vec::new();
         for pct in CAP_RAISES {
             let max = g.max_price * (1.0 + f64::from(pct) / 100.0);
-            let token = issue_token(&mut *tx, Some(user.id), &Action::GuardCapPrompt { order, max }, BUTTON_TTL).await?;
+            let token =
+                issue_token(&mut *tx, Some(user.id), &Action::GuardCapPrompt { order, max }, BUTTON_TTL).await?;
             buttons.push((max, pct, token));
         }
         let r = crate::i18n::sync_scope(user.lang(), || {
             let (waiting, cap) = (per_day(competing, c), per_day(g.max_price, c));
             let text = t!("guard-at-cap", order = order.to_string(), waiting = waiting, cap = cap);
             buttons.into_iter().fold(Reply::text(text), |r, (max, pct, token)| {
-                r.with_button(t!("guard-cap-button", max = per_day(max, c), pct = pct), ButtonStyle::Primary, token)
+                r.with_button(
+                    t!("guard-cap-button", max = per_day_short(max, c), pct = pct),
+                    ButtonStyle::Primary,
+                    token,
+                )
             })
         });
         let stamp = self.deps.clock.now().timestamp();
@@ -230,9 +235,10 @@ impl Engine {
             let bids: Vec<String> =
                 changes.iter().map(|x| format!("{}{}", if x.raised { "↑" } else { "↓" }, per_day(x.to, c))).collect();
             let now_bid = changes.last().map(|x| per_day(x.to, c)).unwrap_or_default();
-            let within = within.map_or_else(|| format::duration(TELL_EVERY.as_secs() as i64), |d| {
-                format::duration(d.num_seconds().max(60))
-            });
+            let within = within.map_or_else(
+                || format::duration(TELL_EVERY.as_secs() as i64),
+                |d| format::duration(d.num_seconds().max(60)),
+            );
             t!(
                 "guard-changes",
                 order = g.order_id.to_string(),

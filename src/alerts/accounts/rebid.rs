@@ -9,7 +9,7 @@ use crate::alerts::{Engine, enqueue_private};
 use crate::clore::{OrderId, PortProto, ServerId};
 use crate::core::views::rent::{busy_text, endpoint_lines, settled_text, unclear_text};
 use crate::core::{ButtonStyle, Failure, Reply};
-use crate::domain::format::per_day;
+use crate::domain::format::{per_day, per_day_short};
 use crate::services::actions::RentAgain;
 use crate::services::rent::{RentOutcome, RentPlan, rent};
 use crate::services::spot_guard::{Again, GuardSpec, Rule, rent_again};
@@ -62,7 +62,8 @@ impl Engine {
                 guard: Some(spec),
             }));
             let token = issue_token(&self.deps.pool, Some(user.id), &action, BUTTON_TTL).await?;
-            let label = t!("guard-rent-again-button", bid = per_day(target.bid, c), server = target.server.to_string());
+            let label =
+                t!("guard-rent-again-button", bid = per_day_short(target.bid, c), server = target.server.to_string());
             reply = Some(Reply::text(lines.join("\n")).with_button(label, ButtonStyle::Primary, token));
         } else {
             match again {
@@ -97,7 +98,8 @@ impl Engine {
             if let (Some(row), Some(rules)) = (row, rules) {
                 let snap = deps.market.get_within(std::time::Duration::ZERO).await.ok();
                 let market = snap.as_ref().map(|s| s.servers.as_slice()).unwrap_or_default();
-                if let Some(why) = super::super::autorent::over_caps(self, &row, &rules, again.bid, c, market.iter()).await?
+                if let Some(why) =
+                    super::super::autorent::over_caps(self, &row, &rules, again.bid, c, market.iter()).await?
                 {
                     return refused(why);
                 }
@@ -151,11 +153,19 @@ impl Engine {
         };
         Ok(match rent(deps, user, &plan).await {
             Ok(RentOutcome::Made { order, .. }) => {
-                let mut lines = vec![t!("guard-rebid-made", cap = &cap, order = order.id.to_string(), server = &server, bid = &bid)];
+                let mut lines = vec![t!(
+                    "guard-rebid-made",
+                    cap = &cap,
+                    order = order.id.to_string(),
+                    server = &server,
+                    bid = &bid
+                )];
                 lines.extend(endpoint_lines(&order));
                 lines
             }
-            Ok(RentOutcome::Accepted { .. }) => vec![t!("guard-rebid-accepted", cap = &cap, server = &server, bid = &bid)],
+            Ok(RentOutcome::Accepted { .. }) => {
+                vec![t!("guard-rebid-accepted", cap = &cap, server = &server, bid = &bid)]
+            }
             Ok(RentOutcome::Refused(why)) => return refused(why),
             Ok(RentOutcome::Unclear) => vec![unclear_text(again.server)],
             Ok(RentOutcome::Busy(open)) => vec![busy_text(again.server, open.as_ref())],

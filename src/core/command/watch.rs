@@ -59,7 +59,8 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
             "once" => once = true,
             "here" => here = true,
             "autorent" => {
-                autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false, template: None, guard: None })
+                autorent =
+                    Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false, template: None, guard: None })
             }
             "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
             "rebid" if autorent.is_some() => rebid = true,

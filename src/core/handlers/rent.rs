@@ -259,7 +259,8 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     }
     if let Some(g) = &plan.guard {
         let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
-        let guard = t!("spotguard-line", max = per_day(g.max, currency), margin = money(g.margin, currency), rebid = rebid);
+        let guard =
+            t!("spotguard-line", max = per_day(g.max, currency), margin = money(g.margin, currency), rebid = rebid);
         fields.insert(2, (t!("rent-field-guard"), guard));
     }
     if !opts.env.is_empty() {

@@ -14,11 +14,11 @@ use crate::domain::ChatKind;
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
 use crate::market::Query;
+use crate::services::spot_guard::{GuardSpec, margin_or_default};
 use crate::services::templates;
 use crate::services::{SshLogin, ssh_login};
 use crate::store::users;
 use crate::store::watches::{self, AutorentRules, Capped, NewWatch, Watch};
-use crate::services::spot_guard::{GuardSpec, margin_or_default};
 use crate::t;
 
 pub use crate::services::watches::WatchPlan;
@@ -109,7 +109,10 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
     if let Some(g) = &rules.guard {
         let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
         let margin = format::money(g.margin, currency);
-        fields.push((t!("rent-field-guard"), t!("spotguard-line", max = per_day(g.max, currency), margin = margin, rebid = rebid)));
+        fields.push((
+            t!("rent-field-guard"),
+            t!("spotguard-line", max = per_day(g.max, currency), margin = margin, rebid = rebid),
+        ));
     }
     let r = Reply::titled(t!("watch-autorent-confirm")).with_fields(fields).with_text(t!("watch-autorent-warning"));
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), &t!("watch-abort-what")).await?;

@@ -15,7 +15,10 @@ guard-raised = #{ $order }: ein Gebot von { $waiting } wartet → deines ist jet
 guard-lowered = #{ $order }: das beste andere Angebot ist { $best } → deines ist auf { $bid } gesenkt.
 guard-at-cap = #{ $order }: ein anderes Angebot ({ $waiting }) ist nahe an deiner Obergrenze { $cap }. Hebe sie an, sonst wird die Bestellung vielleicht überboten.
 guard-cap-button = Obergrenze { $max } (+{ $pct } %)
-guard-changes = #{ $order }: dein Gebot hat sich in { $within } { $n }-mal geändert: { $bids }. Jetzt { $bid } (Obergrenze { $cap }).
+guard-changes = #{ $order }: dein Gebot hat sich in { $within } { $n ->
+    [one] einmal
+   *[other] { $n }-mal
+} geändert: { $bids }. Jetzt { $bid } (Obergrenze { $cap }).
 guard-outbid = #{ $order } auf Server { $server } wurde überboten: ein Gebot von { $winning } hat gewonnen.
 guard-rent-again-button = Neu als Spot mieten zu { $bid } (#{ $server })
 guard-rebid-none = Nichts innerhalb deiner Obergrenze { $cap } neu zu mieten: weder sein Server noch eine freie { $gpu }.

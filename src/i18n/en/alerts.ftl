@@ -19,7 +19,10 @@ guard-lowered = #{ $order }: the best other offer is { $best } → yours is lowe
 guard-at-cap = #{ $order }: another offer ({ $waiting }) is near your cap { $cap }. Raise the cap, or the order may be outbid.
 guard-cap-button = Cap { $max } (+{ $pct } %)
 # Several bid changes told together: $bids lists each new bid in turn (↑ raised, ↓ lowered).
-guard-changes = #{ $order }: your bid moved { $n } times in { $within }: { $bids }. It is now { $bid } (cap { $cap }).
+guard-changes = #{ $order }: your bid moved { $n ->
+    [one] once
+   *[other] { $n } times
+} in { $within }: { $bids }. It is now { $bid } (cap { $cap }).
 guard-outbid = #{ $order } on server { $server } was outbid: a bid of { $winning } won.
 guard-rent-again-button = Rent again as spot at { $bid } (#{ $server })
 guard-rebid-none = Nothing to rent again within your cap { $cap }: neither its server nor a free { $gpu }.

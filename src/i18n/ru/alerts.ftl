@@ -15,7 +15,11 @@ guard-raised = #{ $order }: ожидает ставка { $waiting } → ваш�
 guard-lowered = #{ $order }: лучшее другое предложение { $best } → ваша ставка снижена до { $bid }.
 guard-at-cap = #{ $order }: другое предложение ({ $waiting }) близко к вашему лимиту { $cap }. Поднимите лимит, иначе заказ могут перебить.
 guard-cap-button = Лимит { $max } (+{ $pct } %)
-guard-changes = #{ $order }: ставка менялась { $n } раз(а) за { $within }: { $bids }. Сейчас { $bid } (лимит { $cap }).
+guard-changes = #{ $order }: ставка менялась { $n } { $n ->
+    [one] раз
+    [few] раза
+   *[other] раз
+} за { $within }: { $bids }. Сейчас { $bid } (лимит { $cap }).
 guard-outbid = #{ $order } на сервере { $server } перебит: выиграла ставка { $winning }.
 guard-rent-again-button = Арендовать снова как spot за { $bid } (#{ $server })
 guard-rebid-none = В пределах лимита { $cap } снова арендовать нечего: ни этот сервер, ни свободный { $gpu }.
