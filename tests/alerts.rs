@@ -620,6 +620,24 @@ async fn auto_rent_rents_the_cheapest_match_and_stops() {
     assert_eq!(state(&w.sim).await["orders"].as_array().unwrap().len(), 1);
 }
 
+/// An auto-rent watch on spot prices with `guard=`: the order it makes is guarded from the
+/// start, with the watch's cap and margin.
+#[tokio::test]
+async fn a_spot_auto_rent_with_guard_guards_what_it_rents() {
+    let w = test_app().await;
+    let mut cat = w.keyed("cat").await;
+    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+    let out = cat.line("/watch 3060 spot max=40 autorent guard=45 margin=0.5 rebid").await;
+    assert!(out.contains(&format!("guard: cap {}, margin $0.50, rents again if outbid", usd(45.0))), "{out}");
+    cat.line("/press 1").await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains("rented #"), "{sent:?}");
+    let orders = w.sim_orders().await;
+    assert!(orders.len() == 1 && orders[0]["spot"] == json!(true), "{orders:?}");
+    let out = cat.line("/orders").await;
+    assert!(out.contains(&format!("guard: cap {}, margin $0.50, rents again if outbid", usd(45.0))), "{out}");
+}
+
 /// Issue 25: a saved key that is no key (stored before keys were checked down to the key)
 /// makes an auto-rent refuse, saying why, instead of failing inside.
 #[tokio::test]

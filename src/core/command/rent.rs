@@ -332,6 +332,21 @@ mod tests {
             assert!(e.contains("from 1 to 10"), "{e}");
         }
         assert!(err("/rent #42 count=2").contains("one server"), "{}", err("/rent #42 count=2"));
+        // A guard with the rent: its cap, margin and rebid; margin and rebid need the cap.
+        match ok("/rent #42 spot=0.5 guard=0.8 margin=0.05 rebid") {
+            Command::Rent(a) => {
+                assert_eq!(a.guard, Some(super::super::GuardArgs { max: 0.8, margin: Some(0.05), rebid: true }))
+            }
+            c => panic!("{c:?}"),
+        }
+        for (line, says) in [
+            ("/rent #42 spot=0.5 rebid", "give its cap with guard="),
+            ("/rent #42 spot=0.5 margin=0.1", "give its cap with guard="),
+            ("/rent #42 spot=0.5 guard=0.8 margin=0.9", "below the cap"),
+            ("/rent #42 spot=0.5 guard=abc", "guard must be a number"),
+        ] {
+            assert!(err(line).contains(says), "{line}: {}", err(line));
+        }
         assert!(matches!(
             ok("/rent 12"),
             Command::Rent(RentArgs { target: RentTarget::IdOrModel(ServerId(12), _), .. })

@@ -129,7 +129,7 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::ok;
+    use super::super::tests::{err, ok};
     use super::*;
     use crate::market::Query;
 
@@ -153,6 +153,20 @@ mod tests {
                 )
             }
             c => panic!("{c:?}"),
+        }
+        match ok("/watch 3090 spot max=1.2 autorent guard=1.5 rebid") {
+            Command::Watch(w) => assert_eq!(
+                w.autorent.and_then(|a| a.guard),
+                Some(crate::core::command::GuardArgs { max: 1.5, margin: None, rebid: true })
+            ),
+            c => panic!("{c:?}"),
+        }
+        for (line, says) in [
+            ("/watch 3090 max=1.2 autorent guard=1.5", "add spot to the watch's query"),
+            ("/watch 3090 spot max=1.2 autorent guard=1", "below the watch's max price"),
+            ("/watch 3090 spot max=1.2 guard=1.5", "only goes after autorent"),
+        ] {
+            assert!(err(line).contains(says), "{line}: {}", err(line));
         }
     }
 

@@ -62,6 +62,9 @@ discord-opt-rent-ports = z. B. 22:tcp,8888:http
 discord-opt-rent-template = Eine gespeicherte Vorlage (t=): was du weglässt, kommt aus ihr
 discord-opt-rent-env = Umgebungsvariablen hinzufügen, in einem Formular, das nur du siehst
 discord-opt-rent-count = Wie viele Server: die günstigsten freien Treffer einer Suche (1–10)
+discord-opt-rent-guard = Mit spot: das Gebot vor anderen Angeboten halten, nie über diesem Wert pro Tag
+discord-opt-rent-margin = Mit guard: Abstand vor wartenden Angeboten (ohne Angabe 2 % von guard)
+discord-opt-rent-rebid = Mit guard: innerhalb der Obergrenze neu mieten, wenn überboten
 discord-opt-orders-all = Auch beendete Bestellungen zeigen
 discord-opt-cancel-orders = Bestell-ID, mehrere (1001 1002) oder all
 discord-opt-cancel-issue = Was nicht stimmte (wird dem Host gemeldet)

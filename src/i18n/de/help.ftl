@@ -31,9 +31,9 @@ help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (m
 help-server-usage = /server <ID>
 help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers
 
-help-rent-usage = /rent <ID oder Suche> [count=N] [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<Vorlage>]
+help-rent-usage = /rent <ID oder Suche> [count=N] [image=…] [spot=<Preis> [guard=<max> [margin=…] [rebid]]] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<Vorlage>]
 help-rent-summary = Einen Server mieten (eine Suche wählt den günstigsten freien); fragt nach Bestätigung
-help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst. count=N (1–10, mit einer Suche) mietet die N günstigsten freien Treffer mit einer Bestätigung, wenn dein Guthaben für alle reicht.
+help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst. count=N (1–10, mit einer Suche) mietet die N günstigsten freien Treffer mit einer Bestätigung, wenn dein Guthaben für alle reicht. guard=<max> mit spot= hält das Gebot innerhalb dieser Obergrenze vor anderen Angeboten (wie /spotguard).
 
 help-orders-usage = /orders [all]
 help-orders-summary = Deine laufenden Bestellungen (oder alle) mit SSH- und HTTP-Zugängen
@@ -52,13 +52,13 @@ help-spotguard-details = Bei jeder Kontoabfrage wird das Gebot angehoben, um ein
 help-wallets-usage = /wallets
 help-wallets-summary = Deine Guthaben und Einzahlungsadressen (privat angezeigt)
 
-help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<Vorlage>]]
+help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<Vorlage>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Benachrichtigung, sobald ein passender Server frei wird
 help-watch-details =
     • once: einmal benachrichtigen, dann aufhören
     • here: ein Team-Watch, der diese Gruppe oder diesen Kanal benachrichtigt (nur Admins)
     • cooldown: Ruhezeit nach jeder Benachrichtigung
-    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep
+    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep; guard= (mit spot in der Suche) schützt jede gemietete Bestellung wie /spotguard
 
 help-watches-usage = /watches
 help-watches-summary = Deine Watches (in einer Gruppe: die des Teams)

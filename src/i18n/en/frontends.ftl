@@ -62,6 +62,9 @@ discord-opt-rent-ports = e.g. 22:tcp,8888:http
 discord-opt-rent-template = A saved template (t=): what you leave out comes from it
 discord-opt-rent-env = Add environment variables, in a form only you see
 discord-opt-rent-count = How many servers: the cheapest free matches of a query (1–10)
+discord-opt-rent-guard = With spot: keep the bid ahead of other offers, never above this per day
+discord-opt-rent-margin = With guard: how far ahead of waiting offers (default 2 % of guard)
+discord-opt-rent-rebid = With guard: rent again within the cap if outbid
 discord-opt-orders-all = Include ended orders
 discord-opt-cancel-orders = Order id, several (1001 1002), or all
 discord-opt-cancel-issue = What was wrong (reported to the host)

@@ -31,9 +31,9 @@ help-spend-details = Counts the orders clorebot follows for you (rented with it 
 help-server-usage = /server <id>
 help-server-summary = One server's specs, prices and spot market
 
-help-rent-usage = /rent <id or query> [count=N] [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<template>]
+help-rent-usage = /rent <id or query> [count=N] [image=…] [spot=<price> [guard=<max> [margin=…] [rebid]]] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<template>]
 help-rent-summary = Rent a server (a query picks the cheapest free match); asks to confirm
-help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you. count=N (1–10, with a query) rents the N cheapest free matches with one confirmation, if your balance covers them all.
+help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you. count=N (1–10, with a query) rents the N cheapest free matches with one confirmation, if your balance covers them all. guard=<max> with spot= keeps the bid ahead of other offers within that cap (as /spotguard).
 
 help-orders-usage = /orders [all]
 help-orders-summary = Your active orders (or all) with SSH and HTTP endpoints
@@ -52,13 +52,13 @@ help-spotguard-details = On every account poll the bid is raised to stay a margi
 help-wallets-usage = /wallets
 help-wallets-summary = Your balances and deposit addresses (shown privately)
 
-help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>]]
+help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Get an alert when a matching server becomes available
 help-watch-details = 
     • once: alert once, then stop
     • here: a team watch that alerts this group or channel (admins only)
     • cooldown: quiet time after each alert
-    • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep
+    • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep; guard= (with spot in the query) guards each order it rents, as /spotguard
 
 help-watches-usage = /watches
 help-watches-summary = Your watches (in a group: the team's)

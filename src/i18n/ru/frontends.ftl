@@ -62,6 +62,9 @@ discord-opt-rent-ports = напр. 22:tcp,8888:http
 discord-opt-rent-template = Сохранённый шаблон (t=): чего не указано, берётся из него
 discord-opt-rent-env = Добавить переменные окружения в форме, которую видите только вы
 discord-opt-rent-count = Сколько серверов: самые дешёвые свободные по запросу (1–10)
+discord-opt-rent-guard = Со spot: держать ставку впереди других, не выше этого за день
+discord-opt-rent-margin = С guard: отрыв от ожидающих предложений (по умолчанию 2 % от guard)
+discord-opt-rent-rebid = С guard: арендовать снова в пределах лимита, если перебьют
 discord-opt-orders-all = Показать и завершённые заказы
 discord-opt-cancel-orders = ID заказа, несколько (1001 1002) или all
 discord-opt-cancel-issue = Что было не так (сообщается владельцу сервера)
