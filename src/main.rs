@@ -95,6 +95,10 @@ struct SimArgs {
     /// seed; the market itself stays the seed's).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
     moving_competitors: u32,
+    /// The shape `my_servers` answers in: `older` (`usd_pricing` flat) or `newer` (nested per
+    /// currency, as in the official SDK's fixture).
+    #[arg(long, default_value = "older")]
+    my_servers_shape: sim::MyServersShape,
 }
 
 #[tokio::main]
@@ -136,6 +140,7 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
         servers: a.servers as usize,
         keys: a.keys,
         moving_competitors: a.moving_competitors as usize,
+        my_servers_shape: a.my_servers_shape,
     };
     let handle = sim::start(&cfg, a.listen).await.with_context(|| format!("failed to listen on {}", a.listen))?;
     println!("clore sim listening on {}", handle.api_url());

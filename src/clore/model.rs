@@ -193,6 +193,8 @@ pub struct UsdPrice {
     pub spot: Option<f64>,
 }
 
+/// USD per day on demand and spot: a marketplace server's `original_usd` per currency, a
+/// host's `usd_pricing`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct OriginalUsd {
     #[serde(default, deserialize_with = "de::opt_f64")]
@@ -456,6 +458,16 @@ pub struct HostServer {
     pub autoprice: Option<Value>,
     #[serde(default, deserialize_with = "de::opt_f64")]
     pub energy_price: Option<f64>,
+}
+
+impl HostServer {
+    /// The server's USD prices when paid in `c`, from `usd_pricing` in either shape: nested
+    /// per currency (newer answers), or one flat pair that holds for every currency (older).
+    pub fn usd_pricing_in(&self, c: Currency) -> Option<OriginalUsd> {
+        let v = self.usd_pricing.as_ref()?;
+        let pair = v.get(c.api_name()).unwrap_or(v);
+        serde_json::from_value::<OriginalUsd>(pair.clone()).ok().filter(|p| p.on_demand.is_some() || p.spot.is_some())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::shapes::MyServersShape;
 use super::state::{SimError, SimResult, SimState};
 
 /// A bound on one clock advance (ten years), so simulated time stays far from overflow.
@@ -105,6 +106,8 @@ pub struct ConfigUpdate {
     /// are not about rate limits make Clore faster with these.
     pub call_spacing_ms: Option<u64>,
     pub create_spacing_ms: Option<u64>,
+    /// `older` or `newer`: which of the live API's shapes `my_servers` answers in.
+    pub my_servers_shape: Option<MyServersShape>,
 }
 
 fn bad(why: impl Into<String>) -> SimError {
@@ -210,7 +213,10 @@ impl SimState {
             }
             self.provision_secs = p;
         }
-        Ok(json!({ "provision_secs": self.provision_secs }))
+        if let Some(shape) = u.my_servers_shape {
+            self.my_servers_shape = shape;
+        }
+        Ok(json!({ "provision_secs": self.provision_secs, "my_servers_shape": self.my_servers_shape }))
     }
 
     pub fn advance(&mut self, seconds: i64) -> SimResult {

@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
 use super::market::{self, Rates, SimServer};
+use super::shapes::MyServersShape;
 use crate::clore::Currency;
 
 /// Longest maximum rental length a host may set (ten years): bounds the arithmetic on it.
@@ -138,6 +139,8 @@ pub struct SimState {
     pub provision_secs: i64,
     /// Calls answered per endpoint (after auth and rate limits), for tests of upstream economy.
     pub calls: BTreeMap<String, u64>,
+    /// The shape `my_servers` answers in.
+    pub my_servers_shape: MyServersShape,
     next_order_id: u64,
     next_offer_id: u64,
     next_public_port: u16,
@@ -162,6 +165,7 @@ impl SimState {
             clock_offset: 0,
             provision_secs: 0,
             calls: BTreeMap::new(),
+            my_servers_shape: MyServersShape::default(),
             next_order_id: 1001,
             next_offer_id,
             next_public_port: 10_000,
