@@ -113,6 +113,7 @@ pub async fn rent_again(cx: &Ctx<'_>, a: RentAgain) -> Outcome {
         template: None,
         guard: a.guard,
         outbidding: true,
+        env_typed: false,
     };
     let opts = match template {
         Some(t) => super::rent::with_template(opts, t),

@@ -45,6 +45,9 @@ pub struct RentOptions {
     /// Renting again after an outbid: the server is held by the winning spot bid, which a
     /// higher one takes over.
     pub outbidding: bool,
+    /// `env` values were typed on the command (its message was deleted in a group), not
+    /// only taken from a template.
+    pub env_typed: bool,
 }
 
 pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
@@ -59,7 +62,9 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
         }
         (None, _) => None,
     };
+    let env_typed = !a.env.is_empty();
     let mut opts = RentOptions {
+        env_typed,
         image: a.image,
         spot: a.spot,
         ports: a.ports,
@@ -284,7 +289,10 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     if plan.env_secret.is_some() && !cx.caller.in_private() {
         // The values may be tokens: they leave the group's history, and the confirmation
         // (which names them) goes to the caller alone.
-        r = r.with_text(t!("rent-env-deleted")).private();
+        if opts.env_typed {
+            r = r.with_text(t!("rent-env-deleted"));
+        }
+        r = r.private();
     }
     let (confirm, abort) =
         cx.confirm_pair(&Action::ConfirmRent(plan), &t!("rent-abort-what", server = id.to_string())).await?;

@@ -143,7 +143,10 @@ pub async fn prompt(cx: &Ctx<'_>, q: &Query, opts: RentOptions, count: usize) ->
         t!("rent-many-confirm-within", within = within)
     });
     if plans[0].env_secret.is_some() && !cx.caller.in_private() {
-        r = r.with_text(t!("rent-env-deleted")).private();
+        if opts.env_typed {
+            r = r.with_text(t!("rent-env-deleted"));
+        }
+        r = r.private();
     }
     let what = t!("rent-many-abort-what", n = plans.len());
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmRentMany { plans }, &what).await?;
