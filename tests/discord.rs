@@ -677,8 +677,9 @@ async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
     d.stop().await;
 }
 
-/// `/rent target:3060 count:2`: one confirmation listing both servers; the Confirm turns into
-/// the list of what was made, and the passwords come as one ephemeral note.
+/// `/rent target:3060 count:2`: one confirmation listing both servers; the Confirm shows the
+/// set's progress as its orders land (Clore's 5 s apart), then turns into the list of what
+/// was made, and the passwords come as one ephemeral note.
 #[tokio::test]
 async fn rent_count_rents_several_with_one_confirmation() {
     let d = start().await;
@@ -692,10 +693,20 @@ async fn rent_count_rents_several_with_one_confirmation() {
     assert!(confirm.shown().contains("Rent these 2 servers?"), "{}", confirm.shown());
     let (p, ptoken) = d.press(&confirm.button("Confirm"));
     d.post(&p).await;
-    let calls = d.calls_for(&ptoken, 2).await;
-    let list = calls.iter().find(|c| c.method == "PATCH").expect("the confirmation turns into the list");
-    assert!(list.shown().contains("All 2 servers are rented"), "{}", list.shown());
-    assert_eq!(list.shown().matches("is running on \\#").count(), 2, "{}", list.shown());
+    let done = |c: &common::discord::Call| c.shown().contains("SSH password");
+    d.fake.wait_for(WAIT, |_| d.fake.for_interaction(&ptoken).iter().any(done)).await;
+    let calls = d.fake.for_interaction(&ptoken);
+    let edits: Vec<String> = calls.iter().filter(|c| c.method == "PATCH").map(|c| c.shown()).collect();
+    let (list, progress) = edits.split_last().expect("the confirmation turns into the list");
+    assert!(list.contains("All 2 servers are rented"), "the list comes last: {edits:#?}");
+    assert_eq!(list.matches("is running on \\#").count(), 2, "{list}");
+    assert!(progress[0].contains("Renting 2 servers\\: 0 of 2 done so far."), "{edits:#?}");
+    let orders = state(&d.t_sim).await["orders"].as_array().unwrap().clone();
+    let first = orders.iter().min_by_key(|o| o["id"].as_u64()).unwrap();
+    let made = format!("Order {} is running on \\#{}", first["id"], first["server_id"]);
+    assert!(progress.iter().any(|t| t.contains(&made) && t.contains("sending the order")), "{edits:#?}");
+    assert!(calls.iter().filter(|c| c.method == "PATCH").all(|c| c.buttons().is_empty()), "the buttons go at once");
+    assert!(edits.iter().all(|t| !t.contains("SSH password")), "{edits:#?}");
     let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the passwords");
     assert!(password.ephemeral() && password.shown().matches("SSH password for order").count() == 2);
     assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 2);

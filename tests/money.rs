@@ -459,6 +459,50 @@ async fn count_three_is_three_orders_three_intents_one_confirmation() {
     assert!(w.accounts_tick().await.is_empty(), "nothing left to settle");
 }
 
+/// The console prints a set's progress as its orders land: the set before the first order,
+/// then after each one what came of it, the one being sent and the ones waiting — in that
+/// order, before the final list, and never a password.
+#[tokio::test]
+async fn a_sets_progress_prints_as_its_orders_land_before_the_answer() {
+    let w = fast_app().await;
+    w.store_key("ann").await;
+    let input: &[u8] = b"/rent 3060 count=3\n/press 1\n";
+    let mut out = Vec::new();
+    clorebot::frontends::console::run(&w.core, caller(&w.core, "ann", None), input, &mut out, false, None)
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let (confirmation, rest) = out.split_once("\n⏳ ").expect("progress is printed");
+    let servers = listed(confirmation);
+    assert_eq!(servers.len(), 3, "{out}");
+    let (progress, answer) = rest.split_once("✎ ").expect("the final answer follows the progress");
+    assert!(answer.starts_with("All 3 servers are rented:"), "{answer}");
+    let states: Vec<&str> = progress.split("⏳ ").map(str::trim).collect();
+    assert_eq!(states.len(), 3, "one state before each order: {progress}");
+    let orders = w.sim_orders().await;
+    let order_on = |srv: u64| orders.iter().find(|o| o["server_id"].as_u64() == Some(srv)).unwrap()["id"].clone();
+    for (done, state) in states.iter().enumerate() {
+        assert!(state.starts_with(&format!("Renting 3 servers: {done} of 3 done so far.")), "{state}");
+        for (i, srv) in servers.iter().enumerate() {
+            let told = match i.cmp(&done) {
+                std::cmp::Ordering::Less => {
+                    let made = format!("✓ Order {} is running on #{srv} — ", order_on(*srv));
+                    state.lines().any(|l| l.starts_with(&made))
+                }
+                std::cmp::Ordering::Equal => {
+                    state.lines().any(|l| l.starts_with(&format!("#{srv} — ")) && l.ends_with(": sending the order…"))
+                }
+                std::cmp::Ordering::Greater => {
+                    state.lines().any(|l| l.starts_with(&format!("#{srv} — ")) && l.ends_with(": waiting its turn"))
+                }
+            };
+            assert!(told, "#{srv} in state {done}: {state}");
+        }
+    }
+    assert!(!progress.contains("SSH password"), "{progress}");
+    assert_eq!(answer.matches("SSH password for order").count(), 3, "{answer}");
+}
+
 #[tokio::test]
 async fn a_lost_reply_in_a_set_is_found_and_never_sent_twice() {
     let w = fast_app().await;

@@ -171,7 +171,10 @@ pub async fn confirm(cx: &Ctx<'_>, mut plans: Vec<RentPlan>) -> Outcome {
     let mut list = Reply::default();
     let mut passwords: Vec<(String, SecretString)> = Vec::new();
     let (mut made, mut checking) = (0, 0);
-    for plan in &plans {
+    for (done, plan) in plans.iter().enumerate() {
+        if cx.progress.wanted() {
+            cx.progress.publish(so_far(&list, &plans, done));
+        }
         let server = plan.server.to_string();
         let price = per_day(plan.price, plan.currency);
         let outcome = match service::rent(&cx.core.deps, &cx.user, plan).await {
@@ -252,6 +255,24 @@ pub async fn confirm(cx: &Ctx<'_>, mut plans: Vec<RentPlan>) -> Outcome {
         out.push(note.with_text(t!("rent-password-once")));
     }
     Ok(out)
+}
+
+/// The set so far, shown on the confirmation while the rest wait their turn: each server
+/// done with what came of it, the one being sent, the ones waiting. Passwords are not in
+/// `list` (they go only in the final private note).
+fn so_far(list: &Reply, plans: &[RentPlan], done: usize) -> Reply {
+    let mut r = Reply::titled(t!("rent-many-progress", done = done, n = plans.len()));
+    r.blocks.extend(list.blocks.iter().cloned());
+    let mut rest = plans.iter().skip(done);
+    if let Some(p) = rest.next() {
+        r = r.with_text(t!("rent-many-progress-sending", server = p.server.to_string(), gpu = p.gpu.as_str()));
+    }
+    let waiting: Vec<String> =
+        rest.map(|p| t!("rent-many-progress-waiting", server = p.server.to_string(), gpu = p.gpu.as_str())).collect();
+    if !waiting.is_empty() {
+        r = r.with_text(waiting.join("\n"));
+    }
+    r
 }
 
 /// A Confirm of a set that a process which died had pressed, pressed again: the token is

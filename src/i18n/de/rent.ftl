@@ -94,6 +94,12 @@ rent-many-all-made = { $n ->
 }
 rent-many-some-made = { $made } von { $n } Servern gemietet:
 rent-many-some-made-checking = { $made } von { $n } Servern gemietet, { $checking } werden bei Clore geprüft:
+rent-many-progress = { $n ->
+    [one] Der Server wird gemietet…
+   *[other] { $n } Server werden gemietet: { $done } von { $n } erledigt.
+}
+rent-many-progress-sending = #{ $server } — { $gpu }: Bestellung wird gesendet…
+rent-many-progress-waiting = #{ $server } — { $gpu }: wartet, bis er dran ist
 
 ## /orders
 orders-none = Du hast keine Bestellungen.

@@ -94,6 +94,12 @@ rent-many-all-made = { $n ->
 }
 rent-many-some-made = { $made } of { $n } servers rented:
 rent-many-some-made-checking = { $made } of { $n } servers rented, { $checking } being checked with Clore:
+rent-many-progress = { $n ->
+    [one] Renting the server…
+   *[other] Renting { $n } servers: { $done } of { $n } done so far.
+}
+rent-many-progress-sending = #{ $server } — { $gpu }: sending the order…
+rent-many-progress-waiting = #{ $server } — { $gpu }: waiting its turn
 
 ## /orders
 orders-none = You have no orders.

@@ -101,6 +101,12 @@ rent-many-all-made = { $n ->
 }
 rent-many-some-made = Арендовано { $made } из { $n }:
 rent-many-some-made-checking = Арендовано { $made } из { $n }, { $checking } проверяются в Clore:
+rent-many-progress = { $n ->
+    [one] Арендую сервер…
+   *[other] Арендую серверы ({ $n }): готово { $done } из { $n }.
+}
+rent-many-progress-sending = #{ $server } — { $gpu }: отправляю заказ…
+rent-many-progress-waiting = #{ $server } — { $gpu }: ждёт очереди
 
 ## /orders
 orders-none = У вас нет заказов.
