@@ -152,9 +152,7 @@ async fn a_spot_guard_keeps_the_bid_ahead_within_its_cap() {
     let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
     let path = format!("/servers/{srv}");
     control(&w.sim, &path, json!({ "clear_competitors": true })).await;
-    ann.line(&format!("/rent #{srv} spot={price}")).await;
-    let out = ann.line("/press 1").await;
-    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let order = rent_spot(&mut ann, srv, price, "").await;
     let bid = || async {
         let o = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap();
         (o["price"].as_f64().unwrap(), o["active"].as_bool().unwrap())
@@ -383,9 +381,7 @@ async fn a_guards_raise_with_a_lost_answer_is_read_back_and_not_repeated() {
     let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
     let path = format!("/servers/{srv}");
     control(&w.sim, &path, json!({ "clear_competitors": true })).await;
-    ann.line(&format!("/rent #{srv} spot={price}")).await;
-    let out = ann.line("/press 1").await;
-    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let order = rent_spot(&mut ann, srv, price, "").await;
     let waiting = ((price - 0.05) * 100.0).round() / 100.0;
     control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;
     ann.line(&format!("/spotguard {order} max={} margin=0.2", price + 1.0)).await;
