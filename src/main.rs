@@ -91,6 +91,14 @@ struct SimArgs {
     /// is `sim-demo-key`.
     #[arg(long = "key")]
     keys: Vec<String>,
+    /// Servers given a spot competitor whose bid rises and falls over hours (chosen by the
+    /// seed; the market itself stays the seed's).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    moving_competitors: u32,
+    /// The shape `my_servers` answers in: `older` (`usd_pricing` flat) or `newer` (nested per
+    /// currency, as in the official SDK's fixture).
+    #[arg(long, default_value = "older")]
+    my_servers_shape: sim::MyServersShape,
 }
 
 #[tokio::main]
@@ -127,7 +135,13 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
     if a.keys.iter().any(|k| k.trim().is_empty()) {
         anyhow::bail!("--key must not be empty");
     }
-    let cfg = SimConfig { seed: a.seed, servers: a.servers as usize, keys: a.keys };
+    let cfg = SimConfig {
+        seed: a.seed,
+        servers: a.servers as usize,
+        keys: a.keys,
+        moving_competitors: a.moving_competitors as usize,
+        my_servers_shape: a.my_servers_shape,
+    };
     let handle = sim::start(&cfg, a.listen).await.with_context(|| format!("failed to listen on {}", a.listen))?;
     println!("clore sim listening on {}", handle.api_url());
     std::io::stdout().flush().ok();
@@ -188,7 +202,10 @@ async fn run_rotate(batch: i64) -> anyhow::Result<()> {
     let pool = clorebot::store::connect(cfg.require_database("keys rotate")?.expose_secret()).await?;
     let r = clorebot::store::secrets::rotate(&pool, &ring, batch, None).await?;
     // Short-lived secrets (a rent's env values, a password waiting to be shown) move too.
-    let (moved, failed) = clorebot::store::sealed::rotate(&pool, &ring).await?;
+    let (sealed_moved, sealed_failed) = clorebot::store::sealed::rotate(&pool, &ring).await?;
+    // Templates' secrets (env values, passwords, Jupyter tokens) too.
+    let (tpl_moved, tpl_failed) = clorebot::store::templates::rotate(&pool, &ring).await?;
+    let (moved, failed) = (sealed_moved + tpl_moved, sealed_failed + tpl_failed);
     println!(
         "re-encrypted {} secret(s) to master key version {}; {} could not be decrypted with the keyring",
         r.moved + moved,
@@ -234,7 +251,7 @@ async fn run_demo(a: DemoArgs) -> anyhow::Result<()> {
     use anyhow::Context;
     use clorebot::domain::Platform;
     use clorebot::store::{crypto::SecretKind, secrets, users};
-    let sim_cfg = SimConfig { seed: a.seed, servers: a.servers as usize, keys: Vec::new() };
+    let sim_cfg = SimConfig { seed: a.seed, servers: a.servers as usize, ..SimConfig::default() };
     let handle =
         sim::start(&sim_cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.context("failed to start the simulator")?;
     eprintln!("Starting a throwaway PostgreSQL…");

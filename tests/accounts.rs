@@ -94,6 +94,7 @@ async fn a_rent_whose_process_died_makes_its_account_due_on_the_next_cycle() {
         watch: None,
         origin: Origin::Rent,
         login_secret: None,
+        guard: None,
     };
     assert!(matches!(intents::begin(&mut conn, &intent).await.unwrap(), intents::Begun::Started(_)));
     w.poll_cycle().await;

@@ -17,6 +17,10 @@ use clorebot::store::users;
 use common::*;
 use serde_json::json;
 
+fn usd(p: f64) -> String {
+    clorebot::domain::format::per_day(p, Currency::Usd)
+}
+
 /// A watch on `model` whose max sits below everything free now; returns (max, a server to move).
 async fn watch_below_market(w: &TestApp, s: &mut Session<'_>, model: &str, extra: &str) -> (f64, u64) {
     let free = free_of(&w.sim, model).await;
@@ -135,6 +139,263 @@ async fn an_order_ending_soon_then_ended() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].1.starts_with(&format!("Order {order} on #{srv} has ended")), "{sent:?}");
     assert!(w.accounts_tick().await.is_empty());
+}
+
+/// A spot guard on the account poll. Alone on the market, the bid is lowered (to Clore's
+/// lowest allowed step) and not again within 600 s; a waiting offer within the margin raises it
+/// by the margin within one poll; an offer near the cap puts the bid at the cap and asks once,
+/// never bidding above it; once outbid anyway, the order's guard is gone.
+#[tokio::test]
+async fn a_spot_guard_keeps_the_bid_ahead_within_its_cap() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let order = rent_spot(&mut ann, srv, price, "").await;
+    let bid = || async {
+        let o = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap();
+        (o["price"].as_f64().unwrap(), o["active"].as_bool().unwrap())
+    };
+    let usd = |p: f64| clorebot::domain::format::per_day(p, clorebot::clore::Currency::Usd);
+    let out = ann.line(&format!("/spotguard {order} max={} margin=0.2", price + 1.0)).await;
+    assert!(out.contains("is guarded"), "{out}");
+
+    // Alone: lowered as far as Clore allows in one step (25 % in the simulator), then left.
+    let sent = w.accounts_tick().await;
+    let (low, _) = bid().await;
+    assert!(low < price, "lowered: {low} from {price}");
+    assert!(sent.iter().any(|(_, m)| m.contains(&format!("yours is lowered to {}", usd(low)))), "{sent:?}");
+    let sent = w.accounts_tick().await;
+    assert!(sent.is_empty() && bid().await.0 == low, "not again within 600 s: {sent:?}");
+
+    // A waiting offer within the margin: raised to it plus the margin, in one poll (and told
+    // at once: the last change was told more than five minutes ago).
+    w.clock.advance(Duration::from_secs(360));
+    let waiting = ((low - 0.1) * 100.0).round() / 100.0;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;
+    let sent = w.accounts_tick().await;
+    let (raised, active) = bid().await;
+    assert!(active && (raised - (waiting + 0.2)).abs() < 1e-6, "{raised}");
+    let want = format!(
+        "#{order}: a bid of {} is waiting → yours is now {} (cap {}).",
+        usd(waiting),
+        usd(raised),
+        usd(price + 1.0)
+    );
+    assert!(sent.iter().any(|(_, m)| m == &want), "{sent:?}");
+    let market = client(&w.sim).spot_marketplace(&key(), clorebot::clore::ServerId(srv)).await.unwrap();
+    assert!(market.market.unwrap().offers.iter().any(|x| x.my && x.active), "ours is the active offer");
+
+    // Near the cap: the bid goes to the cap, not above, and the owner is asked once.
+    let cap = ((raised + 0.1) * 100.0).round() / 100.0;
+    ann.line(&format!("/spotguard {order} max={cap} margin=0.2")).await;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": ((raised - 0.05) * 100.0).round() / 100.0 })).await;
+    let sent = w.accounts_tick().await;
+    assert!((bid().await.0 - cap).abs() < 1e-6, "at the cap");
+    assert_eq!(
+        sent.iter().filter(|(_, m)| m.contains(&format!("is near your cap {}", usd(cap)))).count(),
+        1,
+        "{sent:?}"
+    );
+    assert!(w.accounts_tick().await.is_empty(), "asked once");
+
+    // Outbid anyway: the order ends and its guard goes with it. Told as outbid (not as an
+    // ordinary end), with a button to rent again one margin over the winner.
+    let winner = cap + 1.0;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": winner })).await;
+    w.poll_cycle().await;
+    let sent = w.deliver_alerts().await;
+    assert_eq!(sent.len(), 1, "one message: {sent:?}");
+    let (_, outbid) = &sent[0];
+    assert_eq!(outbid.plain_text(), format!("#{order} on server {srv} was outbid: a bid of {} won.", usd(winner)));
+    let again: Vec<_> = outbid.buttons().cloned().collect();
+    assert_eq!(again.len(), 1);
+    // Within the cap if anything can be had: the cheapest free 3090 at its lowest bid; else
+    // its own server, one margin over the winner.
+    let label = again[0].label.strip_prefix("Rent again as spot at $").unwrap().to_owned();
+    let (b, s) = label.split_once("/day (#").unwrap();
+    let (bid_again, srv_again): (f64, u64) = (b.parse().unwrap(), s.trim_end_matches(')').parse().unwrap());
+    if srv_again == srv {
+        assert!((bid_again - (winner + 0.2)).abs() < 0.01, "{label}");
+    } else {
+        assert!(bid_again <= cap && free_of(&w.sim, "RTX 3090").await.iter().any(|f| f.0 == srv_again), "{label}");
+    }
+    let guards: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM spot_guards").fetch_one(&w.core.deps.pool).await.unwrap();
+    assert_eq!(guards, 0);
+    assert!(bid().await.0 <= cap + 1e-9, "never above the cap");
+
+    // The button: the rent confirmation on the same server at that bid (the server is held by
+    // the winner's bid, which a higher one takes over), guarded with the same cap.
+    let out = ann.press_token(&again[0].token).await;
+    assert!(out.contains(&usd(bid_again)) && out.contains(&format!("guard: cap {}", usd(cap))), "{out}");
+    let out = ann.line("/press 1").await;
+    let again_id: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    assert_ne!(again_id, order);
+    let o = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(again_id)).unwrap();
+    assert!(o["active"].as_bool().unwrap() && (o["price"].as_f64().unwrap() - bid_again).abs() < 0.01, "{o}");
+    assert_eq!(o["server_id"], json!(srv_again));
+    let out = ann.line("/orders").await;
+    assert!(out.contains(&format!("guard: cap {}", usd(cap))), "the new order is guarded: {out}");
+}
+
+/// Rents `srv` as spot at `bid` for `s` with `extra` options; the order's id.
+async fn rent_spot(s: &mut Session<'_>, srv: u64, bid: f64, extra: &str) -> u64 {
+    s.line(&format!("/rent #{srv} spot={bid} {extra}")).await;
+    let out = s.line("/press 1").await;
+    out.split("Order ").nth(1).unwrap_or_else(|| panic!("{out}")).split_whitespace().next().unwrap().parse().unwrap()
+}
+
+/// Outbid with `rebid`: rented again at once within the cap — exactly one new order, even when
+/// Clore's answer to the create is lost — on the same server one margin over the winner,
+/// announced, and guarded as before. The guard came with the rent itself (`guard=`).
+#[tokio::test]
+async fn an_outbid_guard_with_rebid_rents_again_once_even_when_the_answer_is_lost() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    ann.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let cap = ((price + 2.0) * 100.0).round() / 100.0;
+    let out = ann.line(&format!("/rent #{srv} spot={price} guard={cap} margin=0.2 rebid")).await;
+    assert!(out.contains(&format!("guard: cap {}", usd(cap))), "{out}");
+    let out = ann.line("/press 1").await;
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let out = ann.line("/orders").await;
+    assert!(out.contains("rents again if outbid"), "guarded from the start: {out}");
+
+    // A bid well above ours but within the cap less the margin: ours ends, outbid.
+    let winner = ((price + 1.0) * 100.0).round() / 100.0;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": winner })).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "lost_reply" })).await;
+    let sent = w.accounts_tick().await;
+    let told: Vec<&String> = sent.iter().map(|(_, m)| m).filter(|m| m.contains("was outbid")).collect();
+    assert_eq!(told.len(), 1, "{sent:?}");
+    assert!(
+        told[0].starts_with(&format!("#{order} on server {srv} was outbid: a bid of {} won.", usd(winner))),
+        "{told:?}"
+    );
+    assert!(!sent.iter().any(|(_, m)| m.contains("has ended")), "told once, as outbid: {sent:?}");
+
+    // Reconciliation finds the order the lost answer made; nothing is sent twice.
+    for _ in 0..3 {
+        w.accounts_tick().await;
+    }
+    let mine: Vec<_> =
+        w.sim_orders().await.into_iter().filter(|o| o["server_id"] == json!(srv) && o["id"] != json!(order)).collect();
+    assert_eq!(mine.len(), 1, "exactly one new order: {mine:?}");
+    let again = &mine[0];
+    assert!(again["active"].as_bool().unwrap(), "{again}");
+    let bid = again["price"].as_f64().unwrap();
+    assert!((bid - (winner + 0.2)).abs() < 1e-6 && bid <= cap, "one margin over the winner, within the cap: {bid}");
+    let creates: i64 = sqlx::query_scalar("SELECT count(*) FROM rent_intents WHERE server_id = $1")
+        .bind(srv as i64)
+        .fetch_one(&w.core.deps.pool)
+        .await
+        .unwrap();
+    assert_eq!(creates, 2, "the first rent and the one rent-again");
+    let out = ann.line("/orders").await;
+    assert!(out.contains(&format!("guard: cap {}", usd(cap))) && out.contains(&again["id"].to_string()), "{out}");
+}
+
+/// Bid changes within five minutes of the last one told are held and told as one message
+/// when the five minutes have passed.
+#[tokio::test]
+async fn a_guards_changes_within_minutes_are_one_message() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let order = rent_spot(&mut ann, srv, price, "").await;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    let waiting = round(price - 0.05);
+    control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;
+    ann.line(&format!("/spotguard {order} max={} margin=0.2", price + 2.0)).await;
+    let sent = w.accounts_tick().await;
+    assert_eq!(sent.len(), 1, "the first change at once: {sent:?}");
+    let first = waiting + 0.2;
+    // Two more raises within the five minutes (each waiting offer within the margin of our
+    // bid then): held.
+    let (a, b) = (round(first - 0.1), round(first));
+    control(&w.sim, &path, json!({ "competitor_bid_usd": a })).await;
+    let sent = w.accounts_tick().await;
+    assert!(sent.is_empty(), "held: {sent:?}");
+    control(&w.sim, &path, json!({ "competitor_bid_usd": b })).await;
+    let sent = w.accounts_tick().await;
+    assert!(sent.is_empty(), "held: {sent:?}");
+    let bid = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap()["price"].as_f64().unwrap();
+    assert!((bid - (b + 0.2)).abs() < 1e-6, "the bid moved all the same: {bid}");
+    // The window passes: one message with both.
+    w.clock.advance(Duration::from_secs(301));
+    let sent = w.accounts_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let m = &sent[0].1;
+    assert!(m.starts_with(&format!("#{order}: your bid moved 2 times in ")), "{m}");
+    assert!(
+        m.contains(&format!("↑{} ↑{}", usd(a + 0.2), usd(b + 0.2)))
+            && m.contains(&format!("It is now {}", usd(b + 0.2))),
+        "{m}"
+    );
+    assert!(w.accounts_tick().await.is_empty(), "told once");
+}
+
+/// Near the cap: one question with +10 % and +25 % buttons; pressing one asks to confirm,
+/// Confirm raises the cap, and the next poll bids above the old one.
+#[tokio::test]
+async fn the_caps_question_raises_the_cap_by_a_confirmed_button() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let order = rent_spot(&mut ann, srv, price, "").await;
+    let cap = ((price + 0.1) * 100.0).round() / 100.0;
+    ann.line(&format!("/spotguard {order} max={cap} margin=0.2")).await;
+    // Below our bid, but within the margin of the cap.
+    control(&w.sim, &path, json!({ "competitor_bid_usd": ((price - 0.05) * 100.0).round() / 100.0 })).await;
+    w.poll_cycle().await;
+    let sent = w.deliver_alerts().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let buttons: Vec<_> = sent[0].1.buttons().cloned().collect();
+    let labels: Vec<&str> = buttons.iter().map(|b| b.label.as_str()).collect();
+    let short = |x: f64| clorebot::domain::format::per_day_short(x, Currency::Usd);
+    assert_eq!(labels, [format!("Cap {} (+10 %)", short(cap * 1.1)), format!("Cap {} (+25 %)", short(cap * 1.25))]);
+    let out = ann.press_token(&buttons[1].token).await;
+    assert!(out.contains(&format!("from {} to {}", usd(cap), usd(cap * 1.25))), "{out}");
+    let out = ann.line("/press 1").await;
+    assert!(out.contains(&format!("now bids up to {}", usd(cap * 1.25))), "{out}");
+    let sent = w.accounts_tick().await;
+    let bid = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap()["price"].as_f64().unwrap();
+    assert!(bid > cap && bid <= cap * 1.25 + 1e-9, "above the old cap, within the new: {bid} {sent:?}");
+}
+
+/// A raise whose answer is lost (`set_spot_price` handled, the connection dropped): the bid is
+/// read back, found set, told once — and never raised twice.
+#[tokio::test]
+async fn a_guards_raise_with_a_lost_answer_is_read_back_and_not_repeated() {
+    let w = test_app().await;
+    let mut ann = w.keyed("ann").await;
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let order = rent_spot(&mut ann, srv, price, "").await;
+    let waiting = ((price - 0.05) * 100.0).round() / 100.0;
+    control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;
+    ann.line(&format!("/spotguard {order} max={} margin=0.2", price + 1.0)).await;
+    control(&w.sim, "/faults", json!({ "endpoint": "set_spot_price", "mode": "lost_reply" })).await;
+    let sent = w.accounts_tick().await;
+    let bid = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap()["price"].as_f64().unwrap();
+    assert!((bid - (waiting + 0.2)).abs() < 1e-6, "raised once, to the waiting bid and the margin: {bid}");
+    assert_eq!(sent.iter().filter(|(_, m)| m.contains("is waiting → yours is now")).count(), 1, "{sent:?}");
+    assert!(w.accounts_tick().await.is_empty(), "nothing more to do");
+    let raised: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'spotprice'")
+        .fetch_one(&w.core.deps.pool)
+        .await
+        .unwrap();
+    assert_eq!(raised, 1);
 }
 
 #[tokio::test]
@@ -353,6 +614,24 @@ async fn auto_rent_rents_the_cheapest_match_and_stops() {
     w.set_price(free[free.len() - 3].0, max * 0.5).await;
     assert!(w.market_tick().await.is_empty());
     assert_eq!(state(&w.sim).await["orders"].as_array().unwrap().len(), 1);
+}
+
+/// An auto-rent watch on spot prices with `guard=`: the order it makes is guarded from the
+/// start, with the watch's cap and margin.
+#[tokio::test]
+async fn a_spot_auto_rent_with_guard_guards_what_it_rents() {
+    let w = test_app().await;
+    let mut cat = w.keyed("cat").await;
+    cat.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
+    let out = cat.line("/watch 3060 spot max=40 autorent guard=45 margin=0.5 rebid").await;
+    assert!(out.contains(&format!("guard: cap {}, margin $0.50, rents again if outbid", usd(45.0))), "{out}");
+    cat.line("/press 1").await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains("rented #"), "{sent:?}");
+    let orders = w.sim_orders().await;
+    assert!(orders.len() == 1 && orders[0]["spot"] == json!(true), "{orders:?}");
+    let out = cat.line("/orders").await;
+    assert!(out.contains(&format!("guard: cap {}, margin $0.50, rents again if outbid", usd(45.0))), "{out}");
 }
 
 /// Issue 25: a saved key that is no key (stored before keys were checked down to the key)

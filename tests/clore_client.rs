@@ -52,6 +52,59 @@ async fn marketplace_is_public_and_consistent() {
     assert_eq!(mine.my_servers.len(), 2);
 }
 
+/// The fields the live marketplace sends beyond the docs (`allowed_coins`, `gpu_array`,
+/// `cuda_version`, `price.usd`, `original_usd`, `rating`, `stock_pl` …), each agreeing with
+/// the server's own specs and prices.
+#[tokio::test]
+async fn marketplace_carries_the_live_fields_consistent_with_each_server() {
+    let sim = start_sim(300).await;
+    let m = client(&sim).marketplace(None).await.unwrap();
+    for s in &m.servers {
+        let id = s.id;
+        // gpu_array: the model once per GPU, as `specs.gpu` counts them ("2x NVIDIA …").
+        let specs = s.specs.as_ref().unwrap();
+        let (count, model) = specs.gpu.as_deref().unwrap().split_once("x ").unwrap();
+        let count: usize = count.parse().unwrap();
+        assert_eq!(s.gpu_array, vec![model.to_owned(); count], "server {id}");
+        assert_eq!(specs.pl.len(), count, "server {id}");
+        assert_eq!(specs.stock_pl.as_ref().and_then(|v| v.as_array()).map(Vec::len), Some(count), "server {id}");
+        // allowed_coins: exactly the currencies it is priced in, on demand and spot.
+        let priced: Vec<&str> = s.price.on_demand.iter().map(|(c, _)| c).collect();
+        let mut coins: Vec<&str> = s.allowed_coins.iter().map(String::as_str).collect();
+        coins.sort_unstable();
+        assert!(!coins.is_empty(), "server {id}");
+        assert_eq!(coins, priced, "server {id}");
+        assert_eq!(s.price.spot.iter().map(|(c, _)| c).collect::<Vec<_>>(), priced, "server {id}");
+        // The USD figures: the `usd` block, `original_usd` per allowed coin, and the prices in
+        // each currency at the simulator's rates.
+        let usd = s.price.usd.as_ref().unwrap();
+        let (on_demand, spot) = (usd.on_demand_usd.unwrap(), usd.spot.unwrap());
+        assert_eq!((usd.on_demand_btc, usd.on_demand_clore), (Some(on_demand), Some(on_demand)), "server {id}");
+        let original = s.price.original_usd.as_ref().unwrap();
+        assert_eq!(original.keys().map(String::as_str).collect::<Vec<_>>(), coins, "server {id}");
+        assert!(original.values().all(|o| o.on_demand == Some(on_demand) && o.spot == Some(spot)), "server {id}");
+        let rate = |c| match c {
+            Currency::Bitcoin => 95_000.0,
+            Currency::Clore => 0.02,
+            Currency::Usd => 1.0,
+        };
+        for c in Currency::ALL.into_iter().filter(|c| s.accepts(*c)) {
+            assert!((s.on_demand(c).unwrap() * rate(c) - on_demand).abs() < 1e-6, "server {id} {c:?}");
+            assert!((s.spot(c).unwrap() * rate(c) - spot).abs() < 1e-6, "server {id} {c:?}");
+        }
+        // cuda_version a "major.minor" version; the rest present as the live API sends them.
+        let cuda = s.cuda_version.as_deref().unwrap();
+        assert!(cuda.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()));
+        let rating = s.rating.as_ref().unwrap();
+        assert!(rating.avg.is_some_and(|a| (0.0..=5.0).contains(&a)) && rating.cnt.is_some(), "server {id}");
+        assert!(s.reliability.is_some_and(|r| (0.0..=1.0).contains(&r)), "server {id}");
+        assert_eq!((s.gigaspot, s.autoprice.is_some()), (Some(false), true), "server {id}");
+    }
+    // Some servers take every currency, some only CLORE or CLORE and USD, as on the live market.
+    let kinds: std::collections::BTreeSet<usize> = m.servers.iter().map(|s| s.allowed_coins.len()).collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), vec![1, 2, 3]);
+}
+
 #[tokio::test]
 async fn wallets_and_bad_keys() {
     let sim = start_sim(10).await;
@@ -105,6 +158,52 @@ async fn host_servers_config_and_settings() {
         c.set_server_settings(&k, &bad).await.unwrap_err(),
         CloreError::Invalid(ValidationError::new("mrl", "must be at least 1 hour"))
     );
+}
+
+/// `my_servers` in the older shape (`usd_pricing` one flat pair) and in the newer one
+/// (nested per currency, as in the official SDK's fixture) reads into the same values.
+#[tokio::test]
+async fn host_servers_read_the_same_in_the_older_and_the_newer_shape() {
+    let sim = start_sim(10).await;
+    let c = client(&sim);
+    let older = c.my_servers(&key()).await.unwrap().servers;
+    let answer = control(&sim, "/config", json!({ "my_servers_shape": "newer" })).await;
+    assert_eq!(answer["my_servers_shape"], "newer");
+    let newer = c.my_servers(&key()).await.unwrap().servers;
+    assert_eq!(older.len(), 2);
+    assert_eq!(newer.len(), 2);
+    for (o, n) in older.iter().zip(&newer) {
+        // Each answer in its own shape.
+        let raw = |s: &clorebot::clore::HostServer| s.usd_pricing.clone().unwrap();
+        assert!(raw(o).get("on_demand").is_some() && raw(o).get("bitcoin").is_none(), "{}", raw(o));
+        assert!(raw(n).get("on_demand").is_none() && raw(n).get("bitcoin").is_some(), "{}", raw(n));
+        // The same server, read the same.
+        assert_eq!(
+            (&o.id, &o.name, o.online, o.connected, o.rented),
+            (&n.id, &n.name, n.online, n.connected, n.rented)
+        );
+        assert_eq!((&o.pricing, &o.min_spot_pricing, &o.specs), (&n.pricing, &n.min_spot_pricing, &n.specs));
+        assert_eq!(
+            (&o.gpu_array, o.gpu_count, &o.allowed_currencies),
+            (&n.gpu_array, n.gpu_count, &n.allowed_currencies)
+        );
+        // `usd_pricing` gives the same USD prices in every currency, and they are the
+        // server's own: its `pricing` in USD.
+        for cur in Currency::ALL {
+            let (po, pn) = (o.usd_pricing_in(cur).unwrap(), n.usd_pricing_in(cur).unwrap());
+            assert_eq!(po, pn, "server {:?} in {cur:?}", o.id);
+            assert_eq!(po.on_demand, o.pricing.get(Currency::Usd), "server {:?}", o.id);
+            assert_eq!(po.spot, o.min_spot_pricing.get(Currency::Usd), "server {:?}", o.id);
+        }
+        // What only the newer shape has.
+        assert_eq!((o.is_vpn_enabled, o.max_fair_price_usd), (None, None));
+        assert_eq!(n.is_vpn_enabled, Some(false));
+        assert!(n.max_fair_price_usd.is_some_and(|p| p > 0.0), "{:?}", n.max_fair_price_usd);
+    }
+    // Back to the older shape: the answer is as it was.
+    control(&sim, "/config", json!({ "my_servers_shape": "older" })).await;
+    let again = c.my_servers(&key()).await.unwrap().servers;
+    assert!(again.iter().all(|s| s.usd_pricing.as_ref().unwrap().get("on_demand").is_some()));
 }
 
 #[tokio::test]
@@ -215,9 +314,13 @@ async fn spot_bidding_rules() {
     assert!(o.spot);
     let market = c.spot_marketplace(&k, s.id).await.unwrap();
     assert!(market.exists);
-    let mine = market.market.unwrap().offers.into_iter().find(|x| x.my).unwrap();
+    let mine = market.market.as_ref().unwrap().offers.iter().find(|x| x.my).unwrap();
     assert!(mine.active);
     assert_eq!(mine.id(), Some(o.id.0));
+    // Our bid, in our order's currency and named so, with the rates inside `market` as live.
+    assert_eq!(mine.bid_currency(), Some(Currency::Usd));
+    assert!((market.bid_in(mine, Currency::Usd).unwrap() - bid).abs() < 1e-9);
+    assert_eq!(market.rates().get(Currency::Usd), Some(1.0));
 
     // Lowering by more than a quarter at once is refused with the lowest allowed price.
     match c.set_spot_price(&k, o.id, bid * 0.5).await.unwrap_err() {
@@ -239,6 +342,48 @@ async fn spot_bidding_rules() {
     assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty());
     let unknown = c.spot_marketplace(&k, ServerId(999_999)).await.unwrap();
     assert!(!unknown.exists);
+}
+
+/// A moving competitor (the control API's `moving_competitor`): its waiting offer rises from
+/// `low_usd` to `high_usd` and back every `period_s` of simulated time, as the spot market
+/// shows it, and once it reaches our bid our order ends, outbid — reproducibly, to the second.
+#[tokio::test]
+async fn a_moving_competitor_rises_falls_and_outbids_on_schedule() {
+    let sim = start_sim(60).await;
+    quicken(&sim).await;
+    let c = client(&sim);
+    let k = key();
+    let m = c.marketplace(None).await.unwrap();
+    let s = m.servers.iter().find(|s| !s.rented && s.accepts(Currency::Usd)).unwrap();
+    let bid = s.spot(Currency::Usd).unwrap() * 2.0;
+    let path = format!("/servers/{}", s.id);
+    control(&sim, &path, json!({ "clear_competitors": true })).await;
+    let mut req = CreateOrder::on_demand(s.id, "ubuntu", Currency::Usd);
+    req.kind = OrderKind::Spot { price: bid };
+    let o = c.create_order(&k, &req).await.unwrap().order.unwrap();
+    let (low, high) = ((bid * 0.5 * 100.0).round() / 100.0, (bid * 1.5 * 100.0).round() / 100.0);
+    control(&sim, &path, json!({ "moving_competitor": { "low_usd": low, "high_usd": high, "period_s": 3600 } })).await;
+    let theirs = |m: &clorebot::clore::SpotMarket| {
+        let offer = m.market.as_ref().unwrap().offers.iter().find(|x| !x.my).unwrap().clone();
+        (m.bid_in(&offer, Currency::Usd).unwrap(), offer.active)
+    };
+    let (at0, active) = theirs(&c.spot_marketplace(&k, s.id).await.unwrap());
+    assert!((at0 - low).abs() < 0.011 && !active, "waiting at {at0}");
+    control(&sim, "/clock/advance", json!({ "seconds": 600 })).await;
+    let (at600, active) = theirs(&c.spot_marketplace(&k, s.id).await.unwrap());
+    let want = low + (high - low) / 3.0;
+    assert!((at600 - want).abs() < 0.011 && !active, "rising: {at600}, expected about {want}");
+    assert_eq!(c.my_orders(&k, false).await.unwrap().orders.len(), 1, "still ours");
+    // Half-way it is at `high`, above our bid: we are outbid and the order ends.
+    control(&sim, "/clock/advance", json!({ "seconds": 1200 })).await;
+    assert!(c.my_orders(&k, false).await.unwrap().orders.is_empty(), "outbid");
+    let ended = c.my_orders(&k, true).await.unwrap().orders;
+    assert!(ended.iter().any(|x| x.id == o.id && x.expired));
+    let (top, active) = theirs(&c.spot_marketplace(&k, s.id).await.unwrap());
+    assert!((top - high).abs() < 0.011 && active, "the winner now: {top}");
+    // And it falls again.
+    control(&sim, "/clock/advance", json!({ "seconds": 1800 })).await;
+    assert!((theirs(&c.spot_marketplace(&k, s.id).await.unwrap()).0 - low).abs() < 0.011);
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! since they are not JSON) and the shapes the live API really sends (as observed, which differ from the reference).
 
 use clorebot::clore::{
-    Currency, HostServer, MarketServer, MyOrders, RentalStatus, ServerConfigAnswer, SpotMarket, Wallet,
+    Currency, HostServer, MarketServer, MyOrders, OriginalUsd, RentalStatus, ServerConfigAnswer, SpotMarket, SpotOffer,
+    Wallet,
 };
 use serde_json::json;
 
@@ -155,6 +156,10 @@ fn documented_host_servers_and_config() {
     assert_eq!(h[1].pricing.get(Currency::Bitcoin), Some(0.00010337));
     assert_eq!(h[0].pricing.get_named("usd"), Some(0.0));
     assert_eq!(h[1].remaining_time, Some(1_700_000_000_000));
+    // `usd_pricing` nested per currency gives that currency's pair, and nothing for another.
+    assert_eq!(h[1].usd_pricing_in(Currency::Usd), Some(OriginalUsd { on_demand: Some(1.0), spot: None }));
+    assert_eq!(h[1].usd_pricing_in(Currency::Bitcoin), None);
+    assert_eq!(h[0].usd_pricing_in(Currency::Usd), None);
     // The init token is a secret: Debug must not show it.
     let dbg = format!("{:?}", h[0]);
     assert!(!dbg.contains("qnwVIMsZ"), "{dbg}");
@@ -170,6 +175,29 @@ fn documented_host_servers_and_config() {
     assert_eq!(c.config.id, Some(4));
     assert_eq!(c.config.mrl_hours, Some(72));
     assert_eq!(c.config.rental(), Some(RentalStatus::NotRented));
+}
+
+/// `usd_pricing` as hosts' servers have sent it: one flat pair in 2025, nested per currency in
+/// the official SDK's newer fixture (clore-ai 0.1.1, `MY_SERVER_RAW`), numbers or strings.
+#[test]
+fn host_usd_pricing_flat_and_nested() {
+    let h: Vec<HostServer> = serde_json::from_value(json!([
+        { "name": "flat", "usd_pricing": { "on_demand": 2.5, "spot": "2" } },
+        { "name": "nested", "pricing": { "bitcoin": 0.00003, "CLORE-Blockchain": 900 },
+          "allowed_currencies": ["CLORE-Blockchain"], "is_vpn_enabled": false, "max_fair_price_usd": 65,
+          "usd_pricing": { "CLORE-Blockchain": { "on_demand": 2.5, "spot": 2 }, "bitcoin": { "on_demand": 2.5, "spot": 2 } } },
+        { "name": "odd", "usd_pricing": 3 }
+    ]))
+    .unwrap();
+    let pair = Some(OriginalUsd { on_demand: Some(2.5), spot: Some(2.0) });
+    for c in Currency::ALL {
+        assert_eq!(h[0].usd_pricing_in(c), pair, "{c:?}");
+    }
+    assert_eq!(h[1].usd_pricing_in(Currency::Clore), pair);
+    assert_eq!(h[1].usd_pricing_in(Currency::Bitcoin), pair);
+    assert_eq!(h[1].usd_pricing_in(Currency::Usd), None);
+    assert_eq!((h[1].is_vpn_enabled, h[1].max_fair_price_usd), (Some(false), Some(65.0)));
+    assert_eq!(h[2].usd_pricing_in(Currency::Usd), None);
 }
 
 #[test]
@@ -188,6 +216,33 @@ fn spot_market_old_and_new_offer_shapes() {
     let offers = &m.market.as_ref().unwrap().offers;
     assert_eq!((offers[0].id(), offers[0].amount()), (Some(39), Some(0.0000042)));
     assert_eq!((offers[1].id(), offers[1].amount()), (Some(40), Some(0.000005)));
+    assert_eq!(m.rates().get(Currency::Bitcoin), Some(95000.0));
+    // A bid without a currency is in bitcoin (the docs' example): 0.0000042 BTC at $95,000.
+    assert!((m.bid_in(&offers[0], Currency::Usd).unwrap() - 0.399).abs() < 1e-9);
+    assert_eq!(m.bid_in(&offers[0], Currency::Bitcoin), Some(0.0000042));
     assert_eq!(m.market.unwrap().server.unwrap().mrl_secs, Some(262_800));
-    assert_eq!(m.currency_rates_in_usd.get(Currency::Bitcoin), Some(95000.0));
+}
+
+/// The live shape, as the official SDK's captured fixture has it (clore-ai 0.1.1,
+/// `tests/test_client.py`, server 76279): the rates inside `market`. The offer with its own
+/// `currency` is typed so by the community client vladpuz/cloreai (`spotMarketplace.ts`).
+#[test]
+fn spot_market_live_shape_reads_its_rates_inside_market_and_each_offers_currency() {
+    let m: SpotMarket = serde_json::from_value(json!({
+        "code": 0,
+        "market": {
+            "currency_rates_in_usd": { "bitcoin": 68022.87, "CLORE-Blockchain": 0.002705, "USD-Blockchain": 1 },
+            "offers": [{ "offer_id": 41, "bid": 1200, "active": true, "my": false, "currency": "CLORE-Blockchain" }],
+            "server": { "min_pricing": { "CLORE-Blockchain": 739.23 }, "mrl": 2520000, "visibility": "public", "online": false }
+        },
+        "exists": true
+    }))
+    .unwrap();
+    assert_eq!(m.rates().get(Currency::Clore), Some(0.002705));
+    let offer = &m.market.as_ref().unwrap().offers[0];
+    assert_eq!(offer.bid_currency(), Some(Currency::Clore));
+    assert!((m.bid_in(offer, Currency::Usd).unwrap() - 3.246).abs() < 1e-9);
+    assert_eq!(m.bid_in(offer, Currency::Clore), Some(1200.0));
+    let odd = SpotOffer { currency: Some("dogecoin".into()), bid: Some(1.0), ..SpotOffer::default() };
+    assert_eq!(m.bid_in(&odd, Currency::Usd), None);
 }

@@ -157,6 +157,115 @@ async fn cancel_with_an_issue() {
     assert!(out.contains(&format!("Order {order}")) && out.contains("ended"), "{out}");
 }
 
+/// `/cancel all` and `/cancel <id> <id>…`: one confirmation listing every order with what it
+/// cost, then each order's outcome — a refusal or an unclear answer is named by order and
+/// never turns the rest into all or nothing.
+#[tokio::test]
+async fn several_orders_are_cancelled_with_one_confirmation_and_each_outcome_is_told() {
+    let bot = bot().await;
+    let mut s = bot.keyed("ann").await;
+    let mut orders = Vec::new();
+    for (id, _) in free_of(&bot.sim, "RTX 3060").await.into_iter().take(4) {
+        s.line(&format!("/rent #{id}")).await;
+        let out = s.line("/press 1").await;
+        orders.push(out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned());
+    }
+    let out = s.line(&format!("/cancel {} 999999", orders[0])).await;
+    assert_eq!(out, "Order 999999 is not among your running orders; nothing was cancelled. /orders lists them.");
+    let out = s.line(&format!("/cancel {}, {}", orders[0], orders[1])).await;
+    assert!(out.starts_with("Cancel these 2 orders?"), "{out}");
+    assert!(out.contains(&format!("Order {}", orders[0])) && out.contains(&format!("Order {}", orders[1])), "{out}");
+    assert!(!out.contains(&format!("Order {}", orders[2])), "{out}");
+    assert!(out.contains("Together: $") && out.contains("spent so far $"), "{out}");
+    let out = s.line("/press 1").await;
+    assert_eq!(
+        out,
+        format!("✎ All 2 orders are cancelled.\nOrder {}: cancelled.\nOrder {}: cancelled.", orders[0], orders[1])
+    );
+
+    // The second cancel is refused, the third gets no answer: each is told as it was.
+    let out = s.line("/cancel all").await;
+    assert!(out.starts_with("Cancel these 2 orders?"), "{out}");
+    control(&bot.sim, "/faults", json!({ "endpoint": "cancel_order", "mode": "http500", "count": 100 })).await;
+    let out = s.line("/press 1").await;
+    assert!(out.starts_with("✎ 0 of 2 orders cancelled:"), "{out}");
+    for o in &orders[2..] {
+        assert!(out.contains(&format!("Order {o}: not confirmed")), "{out}");
+    }
+    assert!(out.contains("It may be cancelled; /orders shows whether it still runs."), "{out}");
+    reqwest::Client::new().delete(format!("{}/faults", bot.sim.control_url())).send().await.unwrap();
+    control(&bot.sim, "/faults", json!({ "endpoint": "cancel_order", "mode": "code", "code": 2, "after": 1 })).await;
+    s.line("/cancel all").await;
+    let out = s.line("/press 1").await;
+    assert!(out.starts_with("✎ 1 of 2 orders cancelled:"), "{out}");
+    assert!(out.contains(&format!("Order {}: cancelled.", orders[2])), "{out}");
+    assert!(out.contains(&format!("Order {}: Clore says it is not active any more.", orders[3])), "{out}");
+    let out = s.line("/cancel all").await;
+    assert!(out.starts_with("Cancel this order?") && out.contains(&format!("Order {}", orders[3])), "{out}");
+}
+
+/// `/server`'s spot market line gives the winning bid in the reader's currency: each offer's
+/// bid is in its own currency (the offer names it, as the live API does) and is converted
+/// through the answer's rates. It was the raw amount under the reader's symbol.
+#[tokio::test]
+async fn the_spot_market_line_shows_the_winning_bid_in_the_readers_currency() {
+    use clorebot::clore::Currency;
+    use clorebot::domain::format::money;
+    let bot = bot().await;
+    let mut ann = bot.keyed("ann").await;
+    let (id, price) = free_of(&bot.sim, "RTX 3090").await[0];
+    ann.line(&format!("/rent #{id} spot={price}")).await;
+    assert!(ann.line("/press 1").await.contains("is running on #"));
+    let mut bob = bot.keyed("bob").await;
+    let out = bob.line(&format!("/server {id}")).await;
+    assert!(out.contains(&format!("highest {}", money(price, Currency::Usd))), "{out}");
+    bob.line("/settings currency=clore").await;
+    let out = bob.line(&format!("/server {id}")).await;
+    assert!(out.contains(&format!("highest {}", money(price / 0.02, Currency::Clore))), "{out}");
+}
+
+/// `/spotguard`: set on a running spot order of one's own (the cap at or above the bid, within
+/// the slip-of-the-finger rule), shown by `/orders`, and turned off; refused on an on-demand
+/// order and on someone else's. (What the guard does on each poll is the engine's.)
+#[tokio::test]
+async fn a_spot_guard_is_set_shown_and_stopped() {
+    let bot = bot().await;
+    let mut ann = bot.keyed("ann").await;
+    let (id, price) = free_of(&bot.sim, "RTX 3090").await[0];
+    ann.line(&format!("/rent #{id} spot={price}")).await;
+    let out = ann.line("/press 1").await;
+    let order: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let usd = |p: f64| clorebot::domain::format::per_day(p, clorebot::clore::Currency::Usd);
+
+    let out = ann.line(&format!("/spotguard {order} max={}", price / 2.0)).await;
+    assert!(out.contains("already bids") && out.contains("above the cap"), "{out}");
+    let out = ann.line(&format!("/spotguard {order} max={} margin=0.1 rebid", price * 1.5)).await;
+    assert!(out.starts_with(&format!("Order {order} is guarded")) && out.contains(&usd(price * 1.5)), "{out}");
+    assert!(out.contains("I rent again within the cap"), "{out}");
+    let out = ann.line("/orders").await;
+    assert!(out.contains(&format!("guard: cap {}, margin $0.10, rents again if outbid", usd(price * 1.5))), "{out}");
+
+    // Bob has a Clore account of his own.
+    let bobs = "bobs-key-0123456789abcdef0123456";
+    control(&bot.sim, "/accounts", json!({ "key": bobs, "host": false })).await;
+    bot.store_key_with("bob", bobs).await;
+    let mut bob = bot.session("bob", None);
+    let out = bob.line(&format!("/spotguard {order} max=9")).await;
+    assert!(out.contains(&format!("no active order {order}")), "{out}");
+    let (other, _) = free_of(&bot.sim, "RTX 3060").await[0];
+    bob.line(&format!("/rent #{other}")).await;
+    let out = bob.line("/press 1").await;
+    let on_demand: u64 = out.split("Order ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let out = bob.line(&format!("/spotguard {on_demand} max=9")).await;
+    assert!(out.contains("on demand"), "{out}");
+
+    assert_eq!(
+        ann.line(&format!("/spotguard {order} off")).await,
+        format!("Order {order} is no longer guarded; its bid stays as it is.")
+    );
+    assert!(!ann.line("/orders").await.contains("guard:"));
+}
+
 #[tokio::test]
 async fn spot_price_rules_are_explained_with_their_numbers() {
     let bot = bot().await;

@@ -479,31 +479,83 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert_eq!(fake.too_many(), 1, "no 429 beyond the forced one");
 }
 
+/// A submit of `form` (a modal the bot opened) with `values` by field id, as an interaction
+/// of its own.
+fn submit(d: &Dc, token: &str, form: &Value, values: &[(&str, &str)]) -> Value {
+    let mut m = fixture("modal");
+    m["token"] = json!(token);
+    m["id"] = json!(format!("{}", 1356666666666666600u64 + d.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    m["data"]["custom_id"] = form["data"]["custom_id"].clone();
+    m["data"]["components"] = form["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let id = row["components"][0]["custom_id"].as_str().unwrap();
+            let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("");
+            json!({ "type": 1, "id": 2 * i + 1, "components": [{ "type": 4, "id": 2 * i + 2, "custom_id": id, "value": value }] })
+        })
+        .collect();
+    m
+}
+
+#[tokio::test]
+async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    // /template action:save name:train image:… secrets:True opens a form with the template
+    // filled in and boxes for the environment, a password and a Jupyter token.
+    let (i, _) = d.command(
+        "template",
+        json!([
+            { "name": "action", "type": 3, "value": "save" },
+            { "name": "name", "type": 3, "value": "train" },
+            { "name": "image", "type": 3, "value": "pytorch/pytorch:2.4" },
+            { "name": "secrets", "type": 5, "value": true },
+        ]),
+        MEMBER,
+    );
+    let (_, form) = d.post(&i).await;
+    assert_eq!((form["type"].as_u64(), form["data"]["custom_id"].as_str()), (Some(9), Some("clorebot:template")));
+    assert_eq!(form["data"]["components"][0]["components"][0]["value"], "save train image=pytorch/pytorch:2.4");
+    // A password with a space: refused at once, not echoed.
+    let (_, no) = d.post(&submit(&d, "tpl-0", &form, &[("what", "save train"), ("password", "two words")])).await;
+    assert_eq!((no["type"].as_u64(), no["data"]["flags"].as_u64()), (Some(4), Some(64)));
+    assert!(!no.to_string().contains("two"), "{no}");
+    let (pw, token) = ("Tpl-pass-991", "hf_template_secret_77");
+    let values = [
+        ("what", "save train image=pytorch/pytorch:2.4"),
+        ("env", &*format!("HF_TOKEN={token}\nMODE=fast")),
+        ("password", pw),
+    ];
+    assert_eq!(
+        d.post(&submit(&d, "tpl-1", &form, &values)).await,
+        (200, json!({ "type": 5, "data": { "flags": 64 } }))
+    );
+    let calls = d.calls_for("tpl-1", 1).await;
+    assert!(calls[0].ephemeral() && calls[0].shown().contains("Template `train` saved"), "{:?}", calls[0]);
+    let (names, has_password, sealed): (Vec<String>, bool, bool) = sqlx::query_as(
+        "SELECT env_names, has_password, ciphertext IS NOT NULL FROM rent_templates WHERE owner_id = $1",
+    )
+    .bind(u.id.0)
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    assert_eq!((names, has_password, sealed), (vec!["HF_TOKEN".to_owned(), "MODE".to_owned()], true, true));
+    for c in d.stop().await.calls() {
+        let said = c.body.to_string();
+        assert!(!said.contains(token) && !said.contains(pw), "a secret was sent back: {said}");
+    }
+}
+
 #[tokio::test]
 async fn passwords_and_environment_values_are_typed_into_forms_only() {
     let d = start().await;
     let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
     let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
     secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
-    let submit = |token: &str, form: &Value, values: &[(&str, &str)]| {
-        let mut m = fixture("modal");
-        m["token"] = json!(token);
-        // Each submit is an interaction of its own, with an id of its own.
-        m["id"] = json!(format!("{}", 1356666666666666600u64 + d.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
-        m["data"]["custom_id"] = form["data"]["custom_id"].clone();
-        m["data"]["components"] = form["data"]["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let id = row["components"][0]["custom_id"].as_str().unwrap();
-                let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("");
-                json!({ "type": 1, "id": 2 * i + 1, "components": [{ "type": 4, "id": 2 * i + 2, "custom_id": id, "value": value }] })
-            })
-            .collect();
-        m
-    };
+    let submit = |token: &str, form: &Value, values: &[(&str, &str)]| submit(&d, token, form, values);
 
     // /settings password:True opens a form, with the other settings given filled in.
     let (i, _) = d.command(
@@ -580,6 +632,84 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the password");
     assert!(password.ephemeral() && password.method == "POST");
     assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
+    let fake = d.stop().await;
+    assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
+}
+
+/// `/cancel` takes its orders as text, so `all` and several ids fit: `all` is suggested first
+/// and the ids as text (a text option's choices must be strings); `/cancel all` lists every
+/// running order for one Confirm and answers with each order's outcome.
+#[tokio::test]
+async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
+    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    for _ in 0..2 {
+        let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "3060" }]), MEMBER);
+        d.post(&i).await;
+        let confirm = d.calls_for(&token, 1).await[0].clone();
+        let (p, ptoken) = d.press(&confirm.button("Confirm"));
+        d.post(&p).await;
+        d.calls_for(&ptoken, 2).await;
+    }
+
+    let mut a = fixture("autocomplete");
+    a["data"]["name"] = json!("cancel");
+    a["data"]["options"] = json!([{ "name": "orders", "type": 3, "value": "", "focused": true }]);
+    let (status, answer) = d.post(&a).await;
+    assert_eq!((status, answer["type"].as_u64()), (200, Some(8)));
+    let choices = answer["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices[0], json!({ "name": "all 2 running orders", "value": "all" }), "{choices:?}");
+    assert_eq!(choices.len(), 3, "{choices:?}");
+    assert!(choices[1..].iter().all(|c| c["value"].as_str().is_some_and(|v| v.parse::<u64>().is_ok())), "{choices:?}");
+
+    let (i, token) = d.command("cancel", json!([{ "name": "orders", "type": 3, "value": "all" }]), MEMBER);
+    d.post(&i).await;
+    let confirm = d.calls_for(&token, 1).await[0].clone();
+    assert!(confirm.shown().contains("Cancel these 2 orders?"), "{}", confirm.shown());
+    let (p, ptoken) = d.press(&confirm.button("Confirm"));
+    d.post(&p).await;
+    let done = d.calls_for(&ptoken, 1).await;
+    assert!(done[0].shown().contains("All 2 orders are cancelled."), "{}", done[0].shown());
+    let orders = state(&d.t_sim).await["orders"].as_array().unwrap().clone();
+    assert_eq!(orders.len(), 2);
+    d.stop().await;
+}
+
+/// `/rent target:3060 count:2`: one confirmation listing both servers; the Confirm shows the
+/// set's progress as its orders land (Clore's 5 s apart), then turns into the list of what
+/// was made, and the passwords come as one ephemeral note.
+#[tokio::test]
+async fn rent_count_rents_several_with_one_confirmation() {
+    let d = start().await;
+    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
+    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
+    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    let options = json!([{ "name": "target", "type": 3, "value": "3060" }, { "name": "count", "type": 4, "value": 2 }]);
+    let (i, token) = d.command("rent", options, MEMBER);
+    d.post(&i).await;
+    let confirm = d.calls_for(&token, 1).await[0].clone();
+    assert!(confirm.shown().contains("Rent these 2 servers?"), "{}", confirm.shown());
+    let (p, ptoken) = d.press(&confirm.button("Confirm"));
+    d.post(&p).await;
+    let done = |c: &common::discord::Call| c.shown().contains("SSH password");
+    d.fake.wait_for(WAIT, |_| d.fake.for_interaction(&ptoken).iter().any(done)).await;
+    let calls = d.fake.for_interaction(&ptoken);
+    let edits: Vec<String> = calls.iter().filter(|c| c.method == "PATCH").map(|c| c.shown()).collect();
+    let (list, progress) = edits.split_last().expect("the confirmation turns into the list");
+    assert!(list.contains("All 2 servers are rented"), "the list comes last: {edits:#?}");
+    assert_eq!(list.matches("is running on \\#").count(), 2, "{list}");
+    assert!(progress[0].contains("Renting 2 servers\\: 0 of 2 done so far."), "{edits:#?}");
+    let orders = state(&d.t_sim).await["orders"].as_array().unwrap().clone();
+    let first = orders.iter().min_by_key(|o| o["id"].as_u64()).unwrap();
+    let made = format!("Order {} is running on \\#{}", first["id"], first["server_id"]);
+    assert!(progress.iter().any(|t| t.contains(&made) && t.contains("sending the order")), "{edits:#?}");
+    assert!(calls.iter().filter(|c| c.method == "PATCH").all(|c| c.buttons().is_empty()), "the buttons go at once");
+    assert!(edits.iter().all(|t| !t.contains("SSH password")), "{edits:#?}");
+    let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the passwords");
+    assert!(password.ephemeral() && password.shown().matches("SSH password for order").count() == 2);
+    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 2);
     let fake = d.stop().await;
     assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
 }

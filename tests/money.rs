@@ -416,3 +416,231 @@ async fn a_confirm_finished_for_a_dead_process_tells_what_came_of_it_and_never_r
     assert_eq!(out, format!("Order {order} on #{} is running; /orders shows how to reach it.", free[2].0));
     assert_eq!((create_calls(&w).await, w.sim_orders().await.len()), (1, 1));
 }
+
+/// The servers a `/rent … count=N` confirmation lists, in its order (`#42 · 1× RTX 3060 · …`).
+fn listed(confirmation: &str) -> Vec<u64> {
+    confirmation.lines().filter_map(|l| l.strip_prefix('#')?.split(" · ").next()?.parse().ok()).collect()
+}
+
+/// Orders the simulator holds per server: none may hold two.
+async fn orders_by_server(w: &TestApp) -> std::collections::BTreeMap<u64, usize> {
+    let mut by = std::collections::BTreeMap::new();
+    for o in w.sim_orders().await {
+        *by.entry(o["server_id"].as_u64().unwrap_or(0)).or_insert(0) += 1;
+    }
+    by
+}
+
+#[tokio::test]
+async fn count_three_is_three_orders_three_intents_one_confirmation() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 3060 count=3").await;
+    assert!(out.starts_with("Rent these 3 servers?"), "{out}");
+    assert!(out.contains("Creation fee: 3 × about $0.10"), "{out}");
+    let servers = listed(&out);
+    assert_eq!(servers.len(), 3, "{out}");
+    let pressed = std::time::Instant::now();
+    let out = ann.line("/press 1").await;
+    eprintln!("count=3 answered {:?} after Confirm", pressed.elapsed());
+    assert!(out.starts_with("✎ All 3 servers are rented:"), "{out}");
+    let orders = w.sim_orders().await;
+    assert_eq!(orders.len(), 3, "{orders:?}");
+    for srv in &servers {
+        let order = orders.iter().find(|o| o["server_id"].as_u64() == Some(*srv)).expect("an order per server");
+        let id = order["id"].as_u64().unwrap();
+        assert!(out.contains(&format!("✓ Order {id} is running on #{srv}")), "{out}");
+        assert!(out.contains(&format!("SSH password for order {id}: ")), "{out}");
+    }
+    assert_eq!(out.matches("ssh root@").count(), 3, "{out}");
+    assert_eq!(intent_statuses(&w).await, vec!["made"; 3]);
+    assert_eq!(create_calls(&w).await, 3);
+    assert_eq!(rent_audit(&w).await.len(), 3);
+    assert!(w.accounts_tick().await.is_empty(), "nothing left to settle");
+}
+
+/// The console prints a set's progress as its orders land: the set before the first order,
+/// then after each one what came of it, the one being sent and the ones waiting — in that
+/// order, before the final list, and never a password.
+#[tokio::test]
+async fn a_sets_progress_prints_as_its_orders_land_before_the_answer() {
+    let w = fast_app().await;
+    w.store_key("ann").await;
+    let input: &[u8] = b"/rent 3060 count=3\n/press 1\n";
+    let mut out = Vec::new();
+    clorebot::frontends::console::run(&w.core, caller(&w.core, "ann", None), input, &mut out, false, None)
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let (confirmation, rest) = out.split_once("\n⏳ ").expect("progress is printed");
+    let servers = listed(confirmation);
+    assert_eq!(servers.len(), 3, "{out}");
+    let (progress, answer) = rest.split_once("✎ ").expect("the final answer follows the progress");
+    assert!(answer.starts_with("All 3 servers are rented:"), "{answer}");
+    let states: Vec<&str> = progress.split("⏳ ").map(str::trim).collect();
+    assert_eq!(states.len(), 3, "one state before each order: {progress}");
+    let orders = w.sim_orders().await;
+    let order_on = |srv: u64| orders.iter().find(|o| o["server_id"].as_u64() == Some(srv)).unwrap()["id"].clone();
+    for (done, state) in states.iter().enumerate() {
+        assert!(state.starts_with(&format!("Renting 3 servers: {done} of 3 done so far.")), "{state}");
+        for (i, srv) in servers.iter().enumerate() {
+            let told = match i.cmp(&done) {
+                std::cmp::Ordering::Less => {
+                    let made = format!("✓ Order {} is running on #{srv} — ", order_on(*srv));
+                    state.lines().any(|l| l.starts_with(&made))
+                }
+                std::cmp::Ordering::Equal => {
+                    state.lines().any(|l| l.starts_with(&format!("#{srv} — ")) && l.ends_with(": sending the order…"))
+                }
+                std::cmp::Ordering::Greater => {
+                    state.lines().any(|l| l.starts_with(&format!("#{srv} — ")) && l.ends_with(": waiting its turn"))
+                }
+            };
+            assert!(told, "#{srv} in state {done}: {state}");
+        }
+    }
+    assert!(!progress.contains("SSH password"), "{progress}");
+    assert_eq!(answer.matches("SSH password for order").count(), 3, "{answer}");
+}
+
+#[tokio::test]
+async fn a_lost_reply_in_a_set_is_found_and_never_sent_twice() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 3060 count=3").await;
+    let servers = listed(&out);
+    assert_eq!(servers.len(), 3, "{out}");
+    // The second create_order is made by Clore, but its answer never comes.
+    control(&w.sim, "/faults", json!({ "endpoint": "create_order", "mode": "lost_reply", "after": 1 })).await;
+    let out = ann.line("/press 1").await;
+    assert!(!out.contains("No order was made"), "a lost reply is never a refusal: {out}");
+    // Whatever the answer could say at once, the account poll settles the rest.
+    if intent_statuses(&w).await.iter().any(|s| s != "made") {
+        assert!(out.contains("being checked with Clore"), "{out}");
+        w.poll_cycle().await;
+    }
+    assert_eq!(intent_statuses(&w).await, vec!["made"; 3]);
+    let by = orders_by_server(&w).await;
+    assert_eq!(by.keys().copied().collect::<Vec<_>>(), sorted(servers.clone()), "{by:?}");
+    assert!(by.values().all(|n| *n == 1), "none sent twice: {by:?}");
+    assert_eq!(create_calls(&w).await, 3);
+    let me = user_id(&w, "ann").await;
+    assert_eq!(tracked::active_for_user(&w.core.deps.pool, me).await.unwrap().len(), 3);
+}
+
+fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn a_balance_for_two_of_three_is_refused_up_front() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 3060 count=3").await;
+    let servers = listed(&out);
+    assert_eq!(servers.len(), 3, "{out}");
+    // Enough for the two cheapest (fee and an hour each), not the third.
+    let snap = w.core.deps.market.get().await.unwrap();
+    let price =
+        |id: u64| snap.server(clorebot::clore::ServerId(id)).unwrap().on_demand[&clorebot::clore::Currency::Usd];
+    let two = 2.0 * 0.10 + (price(servers[0]) + price(servers[1])) / 24.0 + 0.005;
+    control(&w.sim, "/accounts", json!({ "key": KEY, "balances": { "USD-Blockchain": two } })).await;
+    let out = ann.line("/rent 3060 count=3").await;
+    assert!(out.contains("is not enough for 3 servers"), "{out}");
+    assert!(out.contains("your balance covers 2 of them. Nothing was rented"), "{out}");
+    assert!(ann.buttons().is_empty() || !out.contains("Rent these"), "no confirmation: {out}");
+    assert!(w.sim_orders().await.is_empty());
+    assert_eq!(create_calls(&w).await, 0);
+    assert!(intent_statuses(&w).await.is_empty());
+}
+
+#[tokio::test]
+async fn one_refusal_in_a_set_is_named_and_the_others_are_made() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 3060 count=3").await;
+    let servers = listed(&out);
+    assert_eq!(servers.len(), 3, "{out}");
+    // Someone else takes the second between the confirmation and the Confirm.
+    control(&w.sim, &format!("/servers/{}", servers[1]), json!({ "rented": true })).await;
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with("✎ 2 of 3 servers rented:"), "{out}");
+    assert!(out.contains(&format!("✗ Someone else rented #{} a moment ago. No order was made.", servers[1])), "{out}");
+    let by = orders_by_server(&w).await;
+    assert_eq!(by.keys().copied().collect::<Vec<_>>(), sorted(vec![servers[0], servers[2]]), "{by:?}");
+    for srv in [servers[0], servers[2]] {
+        assert!(out.contains(&format!("is running on #{srv}")), "{out}");
+    }
+    assert_eq!(intent_statuses(&w).await, vec!["made", "refused", "made"]);
+}
+
+#[tokio::test]
+async fn fewer_free_matches_than_asked_are_said_and_those_rented() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 12 count=2").await;
+    assert!(out.contains("a server id names one server"), "{out}");
+    let out = ann.line("/rent 3060 count=10").await;
+    let first = listed(&out);
+    assert!(first.len() >= 2, "{out}");
+    // Every other 3060 is taken: two are left.
+    let snap = w.core.deps.market.get().await.unwrap();
+    for s in snap.servers.iter().filter(|s| s.model.as_str().contains("3060") && !first[..2].contains(&s.id.0)) {
+        control(&w.sim, &format!("/servers/{}", s.id.0), json!({ "rented": true })).await;
+    }
+    w.core.deps.market.invalidate();
+    let out = ann.line("/rent 3060 count=10").await;
+    assert!(out.starts_with("Rent these 2 servers?"), "{out}");
+    assert!(out.contains("Only 2 free servers match") && out.contains("you asked for 10"), "{out}");
+    assert_eq!(sorted(listed(&out)), sorted(first[..2].to_vec()));
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with("✎ All 2 servers are rented:"), "{out}");
+    assert_eq!(w.sim_orders().await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_spot_set_bids_the_same_on_each_server() {
+    let w = fast_app().await;
+    let mut ann = w.keyed("ann").await;
+    let out = ann.line("/rent 3060 count=2 spot=2").await;
+    assert!(out.starts_with("Rent these 2 servers?"), "{out}");
+    assert!(out.contains("Each server gets the same bid"), "{out}");
+    let servers = listed(&out);
+    let out = ann.line("/press 1").await;
+    assert!(out.starts_with("✎ All 2 servers are rented:"), "{out}");
+    let orders = w.sim_orders().await;
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    for o in &orders {
+        assert!(servers.contains(&o["server_id"].as_u64().unwrap()), "{o}");
+        assert_eq!((o["spot"].as_bool(), o["price"].as_f64()), (Some(true), Some(2.0)), "{o}");
+    }
+}
+
+#[tokio::test]
+async fn a_set_confirmed_by_a_dead_process_tells_each_server_and_rents_nothing_again() {
+    let w = fast_app().await;
+    let mut s = w.keyed("ann").await;
+    let (ann, me) = (caller(&w.core, "ann", None), user_id(&w, "ann").await);
+    let finish = async |token: &str| {
+        let p = clorebot::core::recovered(w.core.press(&ann, token)).await;
+        p.replace_source.expect("the confirmation is replaced").plain_text()
+    };
+    // Used and died before anything was written: nothing was sent, server by server.
+    let servers = listed(&s.line("/rent 3060 count=2").await);
+    let t = s.buttons()[0].token.clone();
+    clorebot::store::actions::take(&w.core.deps.pool, &t, me).await.unwrap();
+    let out = finish(&t).await;
+    for srv in &servers {
+        assert!(out.contains(&format!("Renting #{srv} was interrupted before anything was sent")), "{out}");
+    }
+    // Rented both and died before answering: each order is told, none made again.
+    s.line("/rent 3060 count=2").await;
+    let t = s.buttons()[0].token.clone();
+    s.line("/press 1").await;
+    let out = finish(&t).await;
+    for o in w.sim_orders().await {
+        assert!(out.contains(&format!("Order {} on #{} is running", o["id"], o["server_id"])), "{out}");
+    }
+    assert_eq!((create_calls(&w).await, w.sim_orders().await.len()), (2, 2));
+}

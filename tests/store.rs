@@ -642,6 +642,7 @@ async fn one_open_intent_per_user_and_server_and_transitions_happen_once() {
         watch: None,
         origin: Origin::Rent,
         login_secret: None,
+        guard: None,
     };
     let mut conn = pool.acquire().await.unwrap();
     let Begun::Started(first) = intents::begin(&mut conn, &new(7)).await.unwrap() else { panic!("not started") };

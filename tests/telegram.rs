@@ -202,6 +202,66 @@ async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
     assert_eq!(help.body["reply_parameters"]["message_id"], json!(asked));
 }
 
+/// `/rent 3060 count=2`: one confirmation; the press is answered at once, and the
+/// confirmation shows the set's progress as its orders land (each order's outcome, the one
+/// being sent, never a password) until the list of what came of each server replaces it.
+/// The passwords are a message of their own.
+#[tokio::test]
+async fn rent_count_rents_several_with_one_confirmation_showing_progress() {
+    let b = start(Limits::RAISED).await;
+    b.store_key(ANN).await;
+    b.private(ANN, "/rent 3060 count=2");
+    let confirm = b.nth_to(ANN, 1).await;
+    assert!(confirm.text().contains("Rent these 2 servers?"), "{}", confirm.text());
+    let message = json!(confirm.message_id.unwrap());
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    let login = b.nth_to(ANN, 2).await;
+    assert_eq!(login.text().matches("SSH password for order").count(), 2, "{}", login.text());
+    let edit = |c: &Call| c.method == "editMessageText" && c.body["message_id"] == message;
+    let listed = |c: &Call| edit(c) && c.text().contains("All 2 servers are rented");
+    let calls = b.fake.wait_for(WAIT, |calls| calls.iter().any(listed)).await;
+    // The button stops spinning before the first order is sent, and is answered once.
+    let answered = calls.iter().position(|c| c.method == "answerCallbackQuery").expect("the press is answered");
+    assert!(answered < calls.iter().position(edit).unwrap(), "{:#?}", &calls[answered.saturating_sub(3)..]);
+    assert_eq!(calls.iter().filter(|c| c.method == "answerCallbackQuery").count(), 1);
+    let edits: Vec<String> = calls.iter().filter(|c| edit(c)).map(Call::text).collect();
+    let (list, progress) = edits.split_last().unwrap();
+    assert!(list.contains("All 2 servers are rented"), "the list comes last: {edits:#?}");
+    assert_eq!(list.matches("is running on #").count(), 2, "{list}");
+    assert!(progress[0].contains("Renting 2 servers: 0 of 2 done so far."), "{edits:#?}");
+    // The first order made, and the second being sent, before the list.
+    let mut orders = b.t.sim_orders().await;
+    assert_eq!(orders.len(), 2);
+    orders.sort_by_key(|o| o["id"].as_u64());
+    let made = format!("✓ Order {} is running on #{}", orders[0]["id"], orders[0]["server_id"]);
+    let sending =
+        |l: &str| l.starts_with(&format!("#{} — ", orders[1]["server_id"])) && l.ends_with(": sending the order…");
+    assert!(progress.iter().any(|t| t.contains(&made) && t.lines().any(sending)), "{edits:#?}");
+    assert!(edits.iter().all(|t| !t.contains("SSH password")), "{edits:#?}");
+}
+
+/// `/cancel all` after a `count=2` rent: one confirmation listing both, and the Confirm edits
+/// it into each order's outcome.
+#[tokio::test]
+async fn cancel_all_cancels_every_running_order_with_one_confirmation() {
+    let b = start(Limits::RAISED).await;
+    b.store_key(ANN).await;
+    b.private(ANN, "/rent 3060 count=2");
+    let confirm = b.nth_to(ANN, 1).await;
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.nth_to(ANN, 2).await;
+    b.private(ANN, "/cancel all");
+    let confirm = b.nth_to(ANN, 3).await;
+    assert!(confirm.text().contains("Cancel these 2 orders?"), "{}", confirm.text());
+    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    let done = |c: &common::telegram::Call| {
+        c.method == "editMessageText"
+            && c.body["text"].as_str().is_some_and(|t| t.contains("All 2 orders are cancelled."))
+    };
+    b.fake.wait_for(WAIT, |calls| calls.iter().any(done)).await;
+    assert!(b.t.sim_orders().await.iter().all(|o| o["active"] == json!(false)));
+}
+
 #[tokio::test]
 async fn rent_confirms_once_and_the_login_comes_privately() {
     let b = start(Limits::RAISED).await;

@@ -1,7 +1,8 @@
 //! No secret in the log, even when an operator asks for everything (`RUST_LOG=trace`): the
 //! bot runs with the production subscriber (`clorebot::telemetry::subscriber`) at `trace`,
 //! its lines written to a buffer, while a Discord user saves a key through the form and rents
-//! with a generated SSH password, another asks for help over the gateway, and a Telegram user lists GPUs and saves a key. The buffer
+//! with a generated SSH password, another asks for help over the gateway, and a Telegram user lists GPUs, saves a key
+//! and a rent template with secrets. The buffer
 //! is then searched for every secret of the run: as text, percent-decoded, and decoded from
 //! the byte arrays, hex and base64 that Debug output and encoders make of bytes.
 
@@ -206,6 +207,19 @@ async fn no_secret_reaches_the_log_even_at_trace() {
     bot.tg.push(up::private(892252935, 6558, ANN, &format!("/key set {KEY}")));
     bot.tg.wait_for(WAIT, |_| bot.tg.sent_to(ANN).len() >= 2).await;
     assert!(bot.tg.sent_to(ANN)[1].text().starts_with("Key saved, encrypted"), "{}", bot.tg.sent_to(ANN)[1].text());
+    // A rent template with secrets, saved in the private chat and shown masked.
+    let (hf, pw, jupyter) = ("hf_trace_secret_91", "Trace-pw-5521", "jtrace77x");
+    let save = format!("/template save tt env HF_TOKEN={hf} password={pw} jupyter={jupyter}");
+    bot.tg.push(up::private(892252936, 6559, ANN, &save));
+    bot.tg.wait_for(WAIT, |_| bot.tg.sent_to(ANN).len() >= 3).await;
+    assert!(
+        bot.tg.sent_to(ANN)[2].text().contains("Template <code>tt</code> saved."),
+        "{}",
+        bot.tg.sent_to(ANN)[2].text()
+    );
+    bot.tg.push(up::private(892252937, 6560, ANN, "/template show tt"));
+    bot.tg.wait_for(WAIT, |_| bot.tg.sent_to(ANN).len() >= 4).await;
+    assert!(bot.tg.sent_to(ANN)[3].text().contains("HF_TOKEN=••••"), "{}", bot.tg.sent_to(ANN)[3].text());
     bot.tg.handed_on().await;
     bot.stop().await;
     drop(guard);
@@ -231,6 +245,9 @@ async fn no_secret_reaches_the_log_even_at_trace() {
         ("the Clore API key".into(), KEY.into()),
         ("the master key".into(), vec![11; 32]),
         ("the master key (base64)".into(), master_key_b64().into_bytes()),
+        ("a template's env value".into(), hf.into()),
+        ("a template's SSH password".into(), pw.into()),
+        ("a template's Jupyter token".into(), jupyter.into()),
     ];
     secrets.extend(tokens.into_iter().map(|t| ("an interaction token".to_owned(), t.into_bytes())));
     let mut leaks: BTreeMap<(String, &str, String), usize> = BTreeMap::new();

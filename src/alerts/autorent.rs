@@ -21,11 +21,12 @@ use crate::market::snapshot::creation_fee_in;
 use crate::services::login::no_saved_login;
 use crate::services::rent::RentPlan;
 use crate::services::rent::{RentOutcome, rent as rent_service};
+use crate::services::templates::resolve;
 use crate::services::{SshLogin, ssh_login};
 use crate::store::intents::{self, Status};
 use crate::store::orders;
 use crate::store::users::User;
-use crate::store::watches::Watch;
+use crate::store::watches::{AutorentRules, Watch};
 use crate::t;
 
 const DAY: i64 = 86_400;
@@ -65,6 +66,47 @@ pub fn peak_day_spend(now: i64, items: &[Spend]) -> f64 {
     shifts.into_iter().map(|h| cost(now - DAY + h, now + h)).fold(0.0, f64::max)
 }
 
+/// Why renting one more order at `price` would break `row`'s guardrails (its most orders
+/// at once, an earlier attempt still open, its daily cap), or `None`. What may be money
+/// already counts: the watch's running orders and its open attempts.
+pub async fn over_caps<'a>(
+    e: &Engine,
+    row: &Watch,
+    rules: &AutorentRules,
+    price: f64,
+    c: crate::clore::Currency,
+    market: impl Iterator<Item = &'a ServerView>,
+) -> anyhow::Result<Option<String>> {
+    let deps = &e.deps;
+    let open = intents::open_from_watch(&deps.pool, row.id).await?;
+    let running = orders::active_from_watch(&deps.pool, row.id).await? + open.len() as i64;
+    if running >= i64::from(rules.max_orders) {
+        return Ok(Some(t!("watch-autorent-too-many", n = running, max = rules.max_orders)));
+    }
+    if !rules.keep && !open.is_empty() {
+        return Ok(Some(t!("watch-autorent-earlier-open")));
+    }
+    let fee = creation_fee_in(market, c).unwrap_or(0.0);
+    let now = deps.clock.now().timestamp();
+    let mut spend: Vec<Spend> = orders::spend_of_watch(&deps.pool, row.id)
+        .await?
+        .into_iter()
+        .map(|o| Spend {
+            start: o.started_at.timestamp(),
+            end: o.ended_at.map(|t| t.timestamp()),
+            per_day: o.price.unwrap_or(0.0),
+            fee: o.creation_fee.unwrap_or(fee),
+        })
+        .collect();
+    spend.extend(open.iter().map(|i| Spend { start: i.created_at.timestamp(), end: None, per_day: i.price, fee }));
+    spend.push(Spend { start: now, end: None, per_day: price, fee });
+    let peak = peak_day_spend(now, &spend);
+    if peak > rules.daily_cap + 1e-9 {
+        return Ok(Some(t!("watch-autorent-over-cap", peak = money(peak, c), cap = money(rules.daily_cap, c))));
+    }
+    Ok(None)
+}
+
 pub async fn attempt(
     e: &Engine,
     row: &Watch,
@@ -86,44 +128,42 @@ pub async fn attempt(
     let refuse = |why: String| {
         Ok(Reply::text(t!("watch-autorent-refused", head = &head, server = &server, price = &at, why = why)))
     };
-    let open = intents::open_from_watch(&deps.pool, row.id).await?;
-    let running = orders::active_from_watch(&deps.pool, row.id).await? + open.len() as i64;
-    if running >= i64::from(rules.max_orders) {
-        return refuse(t!("watch-autorent-too-many", n = running, max = rules.max_orders));
-    }
-    if !rules.keep && !open.is_empty() {
-        return refuse(t!("watch-autorent-earlier-open"));
-    }
-    let fee = creation_fee_in(servers.values().copied(), c).unwrap_or(0.0);
-    let now = deps.clock.now().timestamp();
-    let mut spend: Vec<Spend> = orders::spend_of_watch(&deps.pool, row.id)
-        .await?
-        .into_iter()
-        .map(|o| Spend {
-            start: o.started_at.timestamp(),
-            end: o.ended_at.map(|t| t.timestamp()),
-            per_day: o.price.unwrap_or(0.0),
-            fee: o.creation_fee.unwrap_or(fee),
-        })
-        .collect();
-    spend.extend(open.iter().map(|i| Spend { start: i.created_at.timestamp(), end: None, per_day: i.price, fee }));
-    spend.push(Spend { start: now, end: None, per_day: price, fee });
-    let peak = peak_day_spend(now, &spend);
-    if peak > rules.daily_cap + 1e-9 {
-        return refuse(t!("watch-autorent-over-cap", peak = money(peak, c), cap = money(rules.daily_cap, c)));
+    if let Some(why) = over_caps(e, row, &rules, price, c, servers.values().copied()).await? {
+        return refuse(why);
     }
     let Some(user) = owner else {
         return Ok(Reply::text(t!("watch-autorent-owner-gone", head = &head)));
     };
-    let login = match ssh_login(deps, user).await {
-        Ok(login) => login,
-        Err(Failure::User(why)) => return refuse(why),
-        Err(Failure::Internal(e)) => return Err(e),
+    // The template (`t=`) is read now, as it is: what it says when the watch rents is what
+    // the order is made with.
+    let template = match rules.template {
+        Some(id) => match resolve(deps, user, id).await {
+            Ok(t) => Some(t),
+            Err(Failure::User(why)) => return refuse(why),
+            Err(Failure::Internal(e)) => return Err(e),
+        },
+        None => None,
+    };
+    let login = match template.as_ref().and_then(|t| t.login()) {
+        Some(login) => login,
+        None => match ssh_login(deps, user).await {
+            Ok(login) => login,
+            Err(Failure::User(why)) => return refuse(why),
+            Err(Failure::Internal(e)) => return Err(e),
+        },
     };
     if matches!(login, SshLogin::Nothing) {
         return refuse(no_saved_login());
     }
-    let image = user.settings.default_image.clone().unwrap_or_else(|| deps.default_image.clone());
+    let image = template
+        .as_ref()
+        .and_then(|t| t.image.clone())
+        .or_else(|| user.settings.default_image.clone())
+        .unwrap_or_else(|| deps.default_image.clone());
+    let ports = match template.as_ref().map(|t| t.ports.clone()) {
+        Some(p) if !p.is_empty() => p,
+        _ => vec![(22, crate::clore::PortProto::Tcp)],
+    };
     let gpu = servers.get(&id).map(|s| format!("{}× {}", s.gpu_count, s.model)).unwrap_or_default();
     let plan = RentPlan {
         server: id,
@@ -131,14 +171,21 @@ pub async fn attempt(
         price,
         spot: w.query.spot(),
         image,
-        ports: vec![(22, crate::clore::PortProto::Tcp)],
-        env: Default::default(),
+        ports,
+        env: template.as_ref().map(|t| t.secrets.env.clone()).unwrap_or_default(),
         env_secret: None,
         gpu,
         watch: Some(row.id.0),
+        template: template.as_ref().map(|t| t.id),
+        command: template.as_ref().and_then(|t| t.command.clone()),
+        guard: rules.guard.filter(|_| w.query.spot()),
+        unattended: false,
     };
     let rented = |order: Option<&crate::clore::Order>| {
         let mut lines = vec![t!("watch-autorent-rented", head = &head, server = &server, gpu = &plan.gpu, price = &at)];
+        if let Some(t) = &template {
+            lines.push(t!("watch-autorent-template", name = t.name.as_str()));
+        }
         match order {
             Some(o) => {
                 lines.push(t!("watch-autorent-order", order = o.id.to_string()));

@@ -97,6 +97,9 @@ impl Engine {
             return Ok(0);
         }
         follow(&mut tx, user.id, o, i.watch_id, Some(i.price)).await?;
+        if let Some(spec) = intents::guard_of(&mut *tx, i.id).await? {
+            crate::services::spot_guard::put_on(&mut tx, user.id, o, spec, i.watch_id).await?;
+        }
         let detail = json!({ "intent": i.id, "server": i.server_id, "order": o.id, "watch": i.watch_id });
         audit::record(&mut *tx, Some(user.id), i.origin.as_str(), &detail, &format!("reconciled: order {}", o.id))
             .await?;

@@ -193,6 +193,8 @@ pub struct UsdPrice {
     pub spot: Option<f64>,
 }
 
+/// USD per day on demand and spot: a marketplace server's `original_usd` per currency, a
+/// host's `usd_pricing`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct OriginalUsd {
     #[serde(default, deserialize_with = "de::opt_f64")]
@@ -458,6 +460,16 @@ pub struct HostServer {
     pub energy_price: Option<f64>,
 }
 
+impl HostServer {
+    /// The server's USD prices when paid in `c`, from `usd_pricing` in either shape: nested
+    /// per currency (newer answers), or one flat pair that holds for every currency (older).
+    pub fn usd_pricing_in(&self, c: Currency) -> Option<OriginalUsd> {
+        let v = self.usd_pricing.as_ref()?;
+        let pair = v.get(c.api_name()).unwrap_or(v);
+        serde_json::from_value::<OriginalUsd>(pair.clone()).ok().filter(|p| p.on_demand.is_some() || p.spot.is_some())
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct MyServers {
     #[serde(default)]
@@ -523,7 +535,9 @@ pub struct ServerConfigAnswer {
 }
 
 /// An offer on a server's spot market. Older answers carry `offer_id`/`bid`; newer ones
-/// `order_id`/`price`/`server_id`.
+/// `order_id`/`price`/`server_id`. The live API names each offer's `currency` (community
+/// clients type it, e.g. vladpuz/cloreai `spotMarketplace.ts`); the docs' examples, which
+/// omit it, bid in bitcoin.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct SpotOffer {
     #[serde(default, deserialize_with = "de::opt_u64")]
@@ -540,14 +554,25 @@ pub struct SpotOffer {
     pub active: bool,
     #[serde(default, deserialize_with = "de::flag")]
     pub my: bool,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub currency: Option<String>,
 }
 
 impl SpotOffer {
     pub fn id(&self) -> Option<u64> {
         self.offer_id.or(self.order_id)
     }
+    /// The bid per day, in [`SpotOffer::bid_currency`].
     pub fn amount(&self) -> Option<f64> {
         self.bid.or(self.price)
+    }
+    /// The currency of the bid: as the offer names it, else bitcoin (the docs' examples).
+    /// `None` for a name this client does not know.
+    pub fn bid_currency(&self) -> Option<Currency> {
+        match &self.currency {
+            Some(name) => Currency::parse(name),
+            None => Some(Currency::Bitcoin),
+        }
     }
 }
 
@@ -570,6 +595,9 @@ pub struct SpotMarketInner {
     pub offers: Vec<SpotOffer>,
     #[serde(default)]
     pub server: Option<SpotServer>,
+    /// Where the live API puts the rates (the official SDK's captured fixture).
+    #[serde(default)]
+    pub currency_rates_in_usd: Prices,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -578,6 +606,30 @@ pub struct SpotMarket {
     pub exists: bool,
     #[serde(default)]
     pub market: Option<SpotMarketInner>,
+    /// Where older answers put the rates.
     #[serde(default)]
     pub currency_rates_in_usd: Prices,
+}
+
+impl SpotMarket {
+    /// USD per unit of each currency: inside `market` (live), else at the top level.
+    pub fn rates(&self) -> &Prices {
+        match &self.market {
+            Some(m) if !m.currency_rates_in_usd.is_empty() => &m.currency_rates_in_usd,
+            _ => &self.currency_rates_in_usd,
+        }
+    }
+
+    /// `offer`'s bid in `to`, through the answer's rates; `None` when a rate is missing.
+    pub fn bid_in(&self, offer: &SpotOffer, to: Currency) -> Option<f64> {
+        let (amount, from) = (offer.amount()?, offer.bid_currency()?);
+        if from == to {
+            return Some(amount);
+        }
+        let rates = self.rates();
+        // USD-Blockchain is worth a dollar, named in the map or not (older answers omit it).
+        let usd = |c: Currency| rates.get(c).or((c == Currency::Usd).then_some(1.0));
+        let (from_usd, to_usd) = (usd(from)?, usd(to)?);
+        (from_usd > 0.0 && to_usd > 0.0).then(|| amount * from_usd / to_usd)
+    }
 }

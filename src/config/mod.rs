@@ -524,7 +524,9 @@ mod tests {
     #[test]
     fn the_readme_states_each_input_limit_as_enforced() {
         use crate::clore::validate as v;
-        use crate::core::command::{HOST_NAME_MAX, MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
+        use crate::core::command::{
+            HOST_NAME_MAX, MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE, TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX,
+        };
         use crate::core::handlers::rent::MAX_BID_OVER_ON_DEMAND;
         use crate::market::query::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_TERMS};
         let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
@@ -551,11 +553,22 @@ mod tests {
             ("SSH password", vec![format!("{}–{}", v::PASSWORD_MIN, v::TOKEN_MAX)]),
             ("`cooldown=`, `/snooze`", vec![days(MAX_COOLDOWN), days(MAX_SNOOZE)]),
             ("`max_orders=`", vec![format!("1–{MAX_ORDERS}")]),
+            ("`/rent … count=`", vec![format!("1–{}", crate::core::command::RENT_COUNT_MAX)]),
             ("prices", vec![format!("{}×", MAX_BID_OVER_ON_DEMAND)]),
             ("`ports=`", vec![format!("at most {}", v::PORTS_MAX)]),
             ("`env`", vec![n(v::ENV_NAME_MAX as u64), n(v::ENV_VALUE_MAX as u64), n(v::ENV_TOTAL_MAX as u64)]),
-            ("`/cancel` issue text", vec![n(v::ISSUE_MAX as u64)]),
+            ("`/cancel`", vec![n(v::ISSUE_MAX as u64), format!("{} orders", crate::core::command::CANCEL_MAX)]),
             ("`/hostset`", vec![n(HOST_NAME_MAX as u64), n(v::MRL_MAX_HOURS)]),
+            (
+                "templates",
+                vec![
+                    format!("{TEMPLATES_MAX} per user"),
+                    format!("{TEMPLATES_MAX} team templates"),
+                    format!("1–{TEMPLATE_NAME_MAX}"),
+                    n(TEMPLATE_COMMAND_MAX as u64) + " characters",
+                    format!("`jupyter=` up to {}", v::TOKEN_MAX),
+                ],
+            ),
             (
                 "watches",
                 vec![

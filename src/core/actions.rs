@@ -9,7 +9,7 @@
 //! its text, which is parsed again when pressed: text that no longer parses is answered like
 //! a payload that no longer reads, and nothing is done.
 
-use super::handlers::{market, orders, rent, watches};
+use super::handlers::{guards, market, orders, rent, rent_many, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::{Query, QueryError};
 use crate::services;
@@ -48,11 +48,18 @@ fn replaces_source(action: &Action) -> bool {
         // Next ▸ turns the page; a confirmation turns into its outcome.
         Action::GpusPage { .. }
         | Action::ConfirmRent(_)
+        | Action::ConfirmRentMany { .. }
         | Action::ConfirmCancel { .. }
+        | Action::ConfirmCancelMany { .. }
         | Action::ConfirmWatch(_)
+        | Action::ConfirmGuardCap { .. }
         | Action::Abort { .. } => true,
         // Details, a rent prompt and a password are new messages under the listing.
-        Action::ServerDetails { .. } | Action::RentPrompt { .. } | Action::ShowLogin { .. } => false,
+        Action::ServerDetails { .. }
+        | Action::RentPrompt { .. }
+        | Action::ShowLogin { .. }
+        | Action::GuardCapPrompt { .. }
+        | Action::RentAgain(_) => false,
     }
 }
 
@@ -160,10 +167,16 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
             // A dead process's press, finished here: what became of its rent, never a
             // second one (docs/money-safety.md).
             Taken::Used => {
-                if super::is_recovered()
-                    && let Ready::Other(Action::ConfirmRent(plan)) = &ready
-                {
-                    return Ok(Pressed::Answered(rent::interrupted(cx, token, plan).await?));
+                if super::is_recovered() {
+                    match &ready {
+                        Ready::Other(Action::ConfirmRent(plan)) => {
+                            return Ok(Pressed::Answered(rent::interrupted(cx, token, plan).await?));
+                        }
+                        Ready::Other(Action::ConfirmRentMany { plans }) => {
+                            return Ok(Pressed::Answered(rent_many::interrupted(cx, token, plans).await?));
+                        }
+                        _ => {}
+                    }
                 }
                 return toast(t!("press-already-done"));
             }
@@ -205,16 +218,25 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
         Action::ServerDetails { server } => market::server(cx, server).await,
         Action::RentPrompt { server } => rent::prompt_for_server(cx, server, rent::RentOptions::default()).await,
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
+        Action::ConfirmRentMany { plans } => rent_many::confirm(cx, plans).await,
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
+        Action::ConfirmCancelMany { orders } => orders::confirm_cancel_many(cx, orders).await,
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,
+        Action::GuardCapPrompt { order, max } => guards::cap_prompt(cx, order, max).await,
+        Action::ConfirmGuardCap { order, max } => guards::confirm_cap(cx, order, max).await,
+        Action::RentAgain(a) => guards::rent_again(cx, *a).await,
         Action::Abort { confirm, what } => {
             // Use up the confirm token so a late Confirm press does nothing.
             let taken = store_actions::take(pool, &confirm, cx.user.id).await?;
-            if let Taken::Ok(payload) = &taken
-                && let Ok(Action::ConfirmRent(rent::RentPlan { env_secret: Some(id), .. })) =
-                    serde_json::from_value::<Action>(payload.clone())
-            {
-                crate::store::sealed::discard(pool, id).await?;
+            if let Taken::Ok(payload) = &taken {
+                let sealed_env = match serde_json::from_value::<Action>(payload.clone()) {
+                    Ok(Action::ConfirmRent(plan)) => plan.env_secret,
+                    Ok(Action::ConfirmRentMany { plans }) => plans.first().and_then(|p| p.env_secret),
+                    _ => None,
+                };
+                if let Some(id) = sealed_env {
+                    crate::store::sealed::discard(pool, id).await?;
+                }
             }
             Ok(vec![Reply::text(match taken {
                 Taken::Used => t!("press-too-late", what = what),

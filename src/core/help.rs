@@ -24,6 +24,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "orders" },
     CommandHelp { name: "cancel" },
     CommandHelp { name: "spotprice" },
+    CommandHelp { name: "spotguard" },
     CommandHelp { name: "wallets" },
     CommandHelp { name: "watch" },
     CommandHelp { name: "watches" },
@@ -32,6 +33,8 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "myservers" },
     CommandHelp { name: "hostset" },
     CommandHelp { name: "settings" },
+    CommandHelp { name: "template" },
+    CommandHelp { name: "templates" },
 ];
 
 pub fn find(name: &str) -> Option<&'static CommandHelp> {

@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod help;
 pub mod identity;
 pub mod inline;
+pub mod progress;
 pub mod reply;
 pub mod suggest;
 pub mod views;
@@ -40,6 +41,7 @@ use tracing::Instrument;
 pub use crate::domain::{ChatKind, ChatRef, Identity, Platform};
 pub use command::{Command, ParseError, parse};
 pub use identity::{Caller, Frontend};
+pub use progress::Progress;
 pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Span, Text, Visibility};
 
 use crate::clore::{ApiKey, CloreClient};
@@ -116,6 +118,8 @@ pub struct Ctx<'a> {
     pub chat: Chat,
     /// The language of this request's answers (also [`Lang::current`] while it is handled).
     pub lang: Lang,
+    /// Where a press shows how far it got before its answer (nobody listens to a command's).
+    pub progress: Progress,
 }
 
 impl Ctx<'_> {
@@ -267,6 +271,22 @@ impl Core {
 
     /// Handles a button press.
     pub async fn press(&self, caller: &Caller, token: &str) -> PressResponse {
+        self.press_with(caller, token, Progress::none()).await
+    }
+
+    /// Handles a button press, showing what the handler publishes on the way (see
+    /// [`progress`]) through `show`, at most one state per `every`: a front-end that can
+    /// change the pressed message passes how.
+    pub async fn press_showing<S, Fut>(&self, caller: &Caller, token: &str, every: Duration, show: S) -> PressResponse
+    where
+        S: FnMut(Reply) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let (progress, feed) = Progress::channel();
+        progress::showing(self.press_with(caller, token, progress), feed, every, show).await
+    }
+
+    async fn press_with(&self, caller: &Caller, token: &str, progress: Progress) -> PressResponse {
         let span = tracing::info_span!("press", platform = %caller.platform(), user = %caller.who.user_id);
         let chosen = &std::sync::OnceLock::new();
         shielded(
@@ -277,7 +297,8 @@ impl Core {
                     (PressResponse::replies(vec![r]), outcome)
                 };
                 match self.context(caller).await {
-                    Ok(cx) => {
+                    Ok(mut cx) => {
+                        cx.progress = progress;
                         let _ = chosen.set(cx.lang);
                         i18n::scope(cx.lang, actions::press(&cx, token)).await
                     }
@@ -320,7 +341,7 @@ impl Core {
         }
         let group = chat.locale.as_deref().filter(|_| !caller.in_private());
         let lang = i18n::resolve([group, user.settings.locale.as_deref(), caller.who.locale.as_deref()]);
-        Ok(Ctx { core: self, caller, user, chat, lang })
+        Ok(Ctx { core: self, caller, user, chat, lang, progress: Progress::none() })
     }
 }
 

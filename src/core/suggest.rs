@@ -29,6 +29,8 @@ pub enum Field {
     /// A market query or rent target: GPU models.
     Query,
     Order,
+    /// Orders to cancel: `all` first, then each active order.
+    Orders,
     Watch,
 }
 
@@ -62,11 +64,11 @@ impl Core {
                     })
                     .collect();
             }
-            Field::Order | Field::Watch => {
+            Field::Order | Field::Orders | Field::Watch => {
                 let Ok(Some(user)) = users::find_user(&self.deps.pool, platform, user_platform_id).await else {
                     return out;
                 };
-                if field == Field::Order {
+                if field != Field::Watch {
                     if let Ok(list) = orders::active_for_user(&self.deps.pool, user.id).await {
                         out = list
                             .into_iter()
@@ -79,6 +81,13 @@ impl Core {
                                 }
                             })
                             .collect();
+                        if field == Field::Orders && out.len() > 1 && "all".starts_with(typed.as_str()) {
+                            let all = Suggestion {
+                                label: t!("suggest-all-orders", n = out.len()),
+                                value: SuggestedValue::Text("all".into()),
+                            };
+                            out.insert(0, all);
+                        }
                     }
                 } else if let Ok(list) = watches::list_personal(&self.deps.pool, user.id).await {
                     out = list

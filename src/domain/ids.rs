@@ -39,3 +39,7 @@ id_type!(
     /// A row of `rent_intents`: one attempt to create an order.
     IntentId
 );
+id_type!(
+    /// A row of `rent_templates`: a saved way to rent (`/template save`).
+    TemplateId
+);

@@ -17,6 +17,6 @@ pub(crate) mod text_column;
 pub use clock::Clock;
 pub use duration::parse_duration;
 pub use identity::{ChatKind, ChatRef, Identity, Platform};
-pub use ids::{ChatId, IntentId, OutboxId, UserId, WatchId};
+pub use ids::{ChatId, IntentId, OutboxId, TemplateId, UserId, WatchId};
 pub use money::Currency;
 pub use reach::{Reach, Scope};

@@ -70,11 +70,14 @@ pub struct Session<'a> {
     buttons: Vec<Button>,
     /// Whether the group's creator is known (after this session's first line).
     opened: bool,
+    /// Where a press's progress goes as it comes, printed by [`run`] (sessions without it
+    /// print only the final answer).
+    progress: Option<mpsc::UnboundedSender<String>>,
 }
 
 impl<'a> Session<'a> {
     pub fn new(core: &'a Core, caller: Caller) -> Session<'a> {
-        Session { core, caller, buttons: Vec::new(), opened: false }
+        Session { core, caller, buttons: Vec::new(), opened: false, progress: None }
     }
 
     /// A group whose creator is not known yet gets the first person to speak in it.
@@ -114,9 +117,28 @@ impl<'a> Session<'a> {
         i18n::sync_scope(lang, || self.render_response(&response))
     }
 
+    /// Sends each progress a press reports, rendered, to the receiver returned: what
+    /// [`run`] prints while the press goes on.
+    pub fn show_progress(&mut self) -> mpsc::UnboundedReceiver<String> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.progress = Some(tx);
+        rx
+    }
+
     /// Presses a token directly (tests: another user's button).
     pub async fn press_token(&mut self, token: &str) -> String {
-        let pressed = self.core.press(&self.caller, token).await;
+        let pressed = match &self.progress {
+            // The console cannot edit what it printed: each state prints as `⏳ …`, none
+            // skipped (printing keeps up).
+            Some(tx) => {
+                let show = |r: Reply| {
+                    let _ = tx.send(format!("⏳ {}", r.plain_text()));
+                    std::future::ready(())
+                };
+                self.core.press_showing(&self.caller, token, Duration::ZERO, show).await
+            }
+            None => self.core.press(&self.caller, token).await,
+        };
         let lang = self.core.lang_of(&self.caller).await;
         i18n::sync_scope(lang, || self.render_press(&pressed))
     }
@@ -277,6 +299,7 @@ where
     W: AsyncWrite + Unpin,
 {
     let mut session = Session::new(core, caller);
+    let mut progress = session.show_progress();
     let mut input = input;
     let mut buf = Vec::new();
     let mut show_prompt = prompt;
@@ -296,7 +319,7 @@ where
                 // session goes on.
                 let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
                 buf.clear();
-                (session.line(&line).await, None)
+                (printing(session.line(&line), &mut progress, out).await?, None)
             },
             Some(alert) = async {
                 match alerts.as_mut() {
@@ -327,6 +350,27 @@ where
         }
     }
     Ok(())
+}
+
+/// Awaits a line's answer, printing the progress it reports meanwhile, as it comes.
+async fn printing<W: AsyncWrite + Unpin>(
+    answer: impl std::future::Future<Output = String>,
+    progress: &mut mpsc::UnboundedReceiver<String>,
+    out: &mut W,
+) -> std::io::Result<String> {
+    tokio::pin!(answer);
+    loop {
+        tokio::select! {
+            // Progress first: what was reported before the answer prints before it.
+            biased;
+            Some(line) = progress.recv() => {
+                out.write_all(line.as_bytes()).await?;
+                out.write_all(b"\n\n").await?;
+                out.flush().await?;
+            }
+            printed = &mut answer => return Ok(printed),
+        }
+    }
 }
 
 /// Writes a reply's PNG where the console user can open it: a new file in the temporary

@@ -113,7 +113,7 @@ macro_rules! catalogues {
     };
 }
 
-catalogues!["core", "help", "parse", "market", "query", "rent", "watch", "account", "alerts", "frontends"];
+catalogues!["core", "help", "parse", "market", "query", "rent", "watch", "account", "alerts", "frontends", "templates"];
 
 type Bundle = FluentBundle<FluentResource>;
 

@@ -283,6 +283,7 @@ fn is_prose(lit: &str) -> bool {
 const INTERNAL: &[(&str, &str)] = &[
     // Audit results and the rent attempt's stored reason.
     ("services/rent.rs", "ok: order {}"),
+    ("alerts/accounts/guards.rs", "ok, read back after: {e}"),
     ("services/rent.rs", "ok: order not listed yet"),
     ("alerts/reconcile.rs", "no order appeared on the account"),
     ("alerts/reconcile.rs", "Clore's order list could not be checked in time"),

@@ -41,6 +41,12 @@ impl Limits {
         self.per_chat.per.max(self.per_group.map_or(Duration::ZERO, |r| r.per))
     }
 
+    /// The steady gap between two messages to one chat that keeps within every rule (a
+    /// group's 20 a minute: 3 s); what a front-end paces a press's progress edits by.
+    pub fn spacing(&self, group: bool) -> Duration {
+        self.rules(group).map(|r| r.per / r.count.max(1)).max().unwrap_or_default()
+    }
+
     /// How many messages a chat can receive within `span` (at least one).
     pub fn capacity(&self, group: bool, span: Duration) -> usize {
         self.rules(group)

@@ -33,9 +33,17 @@ pub enum Action {
         server: ServerId,
     },
     ConfirmRent(RentPlan),
+    /// The Confirm of `/rent <query> count=N`: one plan per server, in the order shown.
+    ConfirmRentMany {
+        plans: Vec<RentPlan>,
+    },
     ConfirmCancel {
         order: OrderId,
         issue: Option<String>,
+    },
+    /// The Confirm of `/cancel all` or `/cancel 1001 1002 …`: the orders it listed.
+    ConfirmCancelMany {
+        orders: Vec<OrderId>,
     },
     ConfirmWatch(WatchPlan),
     /// Abort of a confirmation: uses up the confirm token too.
@@ -43,6 +51,19 @@ pub enum Action {
         confirm: String,
         what: String,
     },
+    /// A spot guard's cap question: shows the confirmation for raising `order`'s cap to `max`.
+    GuardCapPrompt {
+        order: OrderId,
+        max: f64,
+    },
+    /// Raises `order`'s guard cap to `max`.
+    ConfirmGuardCap {
+        order: OrderId,
+        max: f64,
+    },
+    /// "Rent again as spot" after an outbid: the rent confirmation for `server` at `bid`,
+    /// made like the outbid order (its image, ports and template) and guarded as it was.
+    RentAgain(Box<RentAgain>),
     /// Shows, once, the SSH password generated for an order that was found after an unclear
     /// answer from Clore.
     ShowLogin {
@@ -50,12 +71,30 @@ pub enum Action {
     },
 }
 
+/// What a "Rent again as spot" button rents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RentAgain {
+    pub server: ServerId,
+    pub bid: f64,
+    pub currency: crate::clore::Currency,
+    pub image: Option<String>,
+    pub ports: Vec<(u16, crate::clore::PortProto)>,
+    pub template: Option<crate::domain::TemplateId>,
+    pub guard: Option<super::spot_guard::GuardSpec>,
+}
+
 impl Action {
     /// Confirmations act (money, orders): one use only. Navigation may be pressed again.
     pub fn single_use(&self) -> bool {
         matches!(
             self,
-            Action::ConfirmRent(_) | Action::ConfirmCancel { .. } | Action::ConfirmWatch(_) | Action::Abort { .. }
+            Action::ConfirmRent(_)
+                | Action::ConfirmRentMany { .. }
+                | Action::ConfirmCancel { .. }
+                | Action::ConfirmCancelMany { .. }
+                | Action::ConfirmWatch(_)
+                | Action::ConfirmGuardCap { .. }
+                | Action::Abort { .. }
         )
     }
 

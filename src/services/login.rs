@@ -33,6 +33,15 @@ impl SshLogin {
             SshLogin::Nothing => t!("rent-login-new-password"),
         }
     }
+
+    /// For the rent prompt, when a template gives the login.
+    pub fn describe_from_template(&self) -> String {
+        match self {
+            SshLogin::Key(_) => t!("rent-login-template-key"),
+            SshLogin::Password(_) => t!("rent-login-template-password"),
+            SshLogin::Nothing => t!("rent-login-new-password"),
+        }
+    }
 }
 
 /// `user`'s saved login. A saved password that no longer decrypts counts as none (logged):

@@ -6,6 +6,8 @@ pub mod actions;
 pub mod login;
 pub mod orders;
 pub mod rent;
+pub mod spot_guard;
+pub mod templates;
 pub mod tokens;
 pub mod watches;
 

@@ -18,10 +18,11 @@ use super::{Deps, Failure};
 use crate::clore::{
     ApiKey, CloreError, CreateOrder, CreatedOrder, Currency, Order, OrderId, OrderKind, PortProto, ServerId,
 };
-use crate::domain::WatchId;
 use crate::domain::format::per_day;
+use crate::domain::{TemplateId, WatchId};
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, Begun, Intent, NewIntent, Origin, Status};
+use crate::store::spot_guards::GuardSpec;
 use crate::store::users::User;
 use crate::store::{account_polls, audit, orders as tracked, sealed, watches};
 use crate::t;
@@ -59,6 +60,20 @@ pub struct RentPlan {
     /// Set by an auto-rent watch.
     #[serde(default)]
     pub watch: Option<i64>,
+    /// The template it was made from (`t=`): its login and Jupyter token are read from it
+    /// when the order is sent, never carried in the plan.
+    #[serde(default)]
+    pub template: Option<TemplateId>,
+    /// The template's start command.
+    #[serde(default)]
+    pub command: Option<String>,
+    /// A spot guard to put on the order (`guard=`).
+    #[serde(default)]
+    pub guard: Option<GuardSpec>,
+    /// Made with nobody there to see a generated password (a guard renting again), as an
+    /// auto-rent watch's (`watch`) are: a saved login is required.
+    #[serde(default)]
+    pub unattended: bool,
 }
 
 impl std::fmt::Debug for RentPlan {
@@ -74,6 +89,10 @@ impl std::fmt::Debug for RentPlan {
             .field("env_secret", &self.env_secret)
             .field("gpu", &self.gpu)
             .field("watch", &self.watch)
+            .field("template", &self.template)
+            .field("command", &self.command)
+            .field("guard", &self.guard)
+            .field("unattended", &self.unattended)
             .finish()
     }
 }
@@ -116,7 +135,17 @@ pub async fn rent(deps: &Deps, user: &User, plan: &RentPlan) -> Result<RentOutco
     };
     req.ports = plan.ports.clone();
     req.env = plan.env.clone();
-    let login = match super::ssh_login(deps, user).await? {
+    req.command = plan.command.clone();
+    let template = match plan.template {
+        Some(id) => Some(super::templates::resolve(deps, user, id).await?),
+        None => None,
+    };
+    req.jupyter_token = template.as_ref().and_then(|t| t.jupyter());
+    let login = match template.as_ref().and_then(|t| t.login()) {
+        Some(login) => login,
+        None => super::ssh_login(deps, user).await?,
+    };
+    let login = match login {
         SshLogin::Key(k) => {
             req.ssh_key = Some(k);
             Login::SavedKey
@@ -125,7 +154,7 @@ pub async fn rent(deps: &Deps, user: &User, plan: &RentPlan) -> Result<RentOutco
             req.ssh_password = Some(p);
             Login::SavedPassword
         }
-        SshLogin::Nothing if plan.watch.is_some() => {
+        SshLogin::Nothing if plan.watch.is_some() || plan.unattended => {
             // Unattended: a generated password could only reach its owner through the outbox.
             return Ok(RentOutcome::Refused(super::login::no_saved_login()));
         }
@@ -174,6 +203,7 @@ async fn write_ahead(deps: &Deps, user: &User, plan: &RentPlan, login: &Login) -
         watch: plan.watch.map(WatchId),
         origin: origin(plan),
         login_secret,
+        guard: plan.guard,
     };
     let begun = intents::begin(&mut tx, &new).await?;
     if matches!(begun, Begun::Started(_)) {
@@ -219,6 +249,9 @@ async fn conclude(
     audit::record(&mut *tx, Some(user.id), origin(plan).as_str(), &detail, &audited).await?;
     if let Some(o) = order {
         follow(&mut tx, user.id, o, plan.watch.map(WatchId), Some(plan.price)).await?;
+        if let Some(spec) = plan.guard {
+            super::spot_guard::put_on(&mut tx, user.id, o, spec, plan.watch.map(WatchId)).await?;
+        }
     }
     if status != Status::Refused {
         // An order may exist now: the account poll looks at once, then every interval.

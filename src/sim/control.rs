@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::shapes::MyServersShape;
 use super::state::{SimError, SimResult, SimState};
 
 /// A bound on one clock advance (ten years), so simulated time stays far from overflow.
@@ -25,8 +26,24 @@ pub struct ServerUpdate {
     pub visible: Option<bool>,
     /// A simulated competitor bids this much (USD per day) on the spot market.
     pub competitor_bid_usd: Option<f64>,
+    /// A competitor whose bid rises from `low_usd` to `high_usd` and falls back every
+    /// `period_s` simulated seconds (starting `phase_s` into its cycle).
+    pub moving_competitor: Option<MovingCompetitor>,
+    /// Removes every competitor of the server, fixed or moving.
+    pub clear_competitors: Option<bool>,
     /// The owner's maximum rental length, hours (orders made afterwards get it).
     pub mrl_hours: Option<u64>,
+}
+
+/// `moving_competitor` of [`ServerUpdate`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovingCompetitor {
+    pub low_usd: f64,
+    pub high_usd: f64,
+    pub period_s: i64,
+    #[serde(default)]
+    pub phase_s: i64,
 }
 
 /// `POST /_sim/faults`: after `after` calls pass normally, the next `count` calls to
@@ -89,6 +106,8 @@ pub struct ConfigUpdate {
     /// are not about rate limits make Clore faster with these.
     pub call_spacing_ms: Option<u64>,
     pub create_spacing_ms: Option<u64>,
+    /// `older` or `newer`: which of the live API's shapes `my_servers` answers in.
+    pub my_servers_shape: Option<MyServersShape>,
 }
 
 fn bad(why: impl Into<String>) -> SimError {
@@ -107,11 +126,20 @@ impl SimState {
         let price_usd = price("price_usd", u.price_usd)?;
         let spot_usd = price("spot_usd", u.spot_usd)?;
         let competitor = price("competitor_bid_usd", u.competitor_bid_usd)?;
+        if let Some(m) = &u.moving_competitor {
+            price("moving_competitor.low_usd", Some(m.low_usd))?;
+            price("moving_competitor.high_usd", Some(m.high_usd))?;
+            if m.high_usd < m.low_usd || m.period_s < 2 || m.phase_s < 0 {
+                return Err(bad("moving_competitor needs low_usd <= high_usd, period_s >= 2 and phase_s >= 0"));
+            }
+        }
         if u.mrl_hours.is_some_and(|h| !(1..=super::state::MAX_MRL_HOURS).contains(&h)) {
             return Err(bad(format!("mrl_hours must be 1 to {}", super::state::MAX_MRL_HOURS)));
         }
         self.tick();
         let offer_id = self.take_offer_id();
+        let move_id = u.moving_competitor.as_ref().map(|_| self.take_offer_id());
+        let now = self.now();
         let s = self
             .servers
             .get_mut(&id)
@@ -134,8 +162,24 @@ impl SimState {
         if let Some(h) = u.mrl_hours {
             s.mrl_hours = h;
         }
+        if u.clear_competitors == Some(true) {
+            s.competitor_bids.clear();
+            s.competitor_moves.clear();
+        }
         if let Some(b) = competitor {
             s.competitor_bids.push((offer_id, b));
+        }
+        if let (Some(m), Some(offer_id)) = (u.moving_competitor, move_id) {
+            let m = super::market::CompetitorMove {
+                offer_id,
+                low_usd: m.low_usd,
+                high_usd: m.high_usd,
+                period_s: m.period_s,
+                start: now,
+                phase_s: m.phase_s,
+            };
+            s.competitor_bids.push((offer_id, m.bid_at(now)));
+            s.competitor_moves.push(m);
         }
         self.settle_spot(id);
         Ok(self.server_summary(id))
@@ -169,7 +213,10 @@ impl SimState {
             }
             self.provision_secs = p;
         }
-        Ok(json!({ "provision_secs": self.provision_secs }))
+        if let Some(shape) = u.my_servers_shape {
+            self.my_servers_shape = shape;
+        }
+        Ok(json!({ "provision_secs": self.provision_secs, "my_servers_shape": self.my_servers_shape }))
     }
 
     pub fn advance(&mut self, seconds: i64) -> SimResult {
@@ -225,6 +272,8 @@ impl SimState {
                     "active": o.active(),
                     "ended_at": o.ended.map(|(t, _)| t),
                     "end_reason": o.ended.map(|(_, r)| r.as_str()),
+                    "image": o.image,
+                    "made_with": o.made_with,
                 })
             })
             .collect();

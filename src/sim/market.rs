@@ -183,8 +183,11 @@ pub struct SimServer {
     /// Rented by someone outside the simulation.
     pub rented_external: bool,
     pub allowed: Vec<Currency>,
-    /// Spot bids (USD per day) by simulated competitors.
+    /// Spot bids (USD per day) by simulated competitors: waiting offers, or the winner.
     pub competitor_bids: Vec<(u64, f64)>,
+    /// Competitors whose bids rise and fall with simulated time (their offers are in
+    /// `competitor_bids`, moved there on every tick).
+    pub competitor_moves: Vec<CompetitorMove>,
     /// Reproduces the live API's habit of a leading space in `gpu_array` entries.
     pub leading_space: bool,
 }
@@ -299,6 +302,7 @@ pub fn generate_one(
         rented_external: rng.random_bool(0.3),
         allowed,
         competitor_bids,
+        competitor_moves: Vec::new(),
         leading_space: rng.random_bool(0.3),
     }
 }
@@ -311,6 +315,40 @@ pub fn kind_named(name: &str) -> &'static GpuKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Moving competitors come from a generator of their own: the market is the seed's with
+    /// or without them, and the same seed gives the same competitors, moving the same way.
+    #[test]
+    fn seeded_moving_competitors_leave_the_market_as_it_was() {
+        use crate::sim::state::SimState;
+        let plain = SimState::new(7, 200);
+        let mut moving = SimState::new(7, 200);
+        moving.seed_moving_competitors(7, 20);
+        let mut again = SimState::new(7, 200);
+        again.seed_moving_competitors(7, 20);
+        let prices = |s: &SimState| s.servers.values().map(|v| (v.id, v.price_usd, v.spot_usd)).collect::<Vec<_>>();
+        assert_eq!(prices(&plain), prices(&moving));
+        let moves = |s: &SimState| {
+            s.servers.values().flat_map(|v| v.competitor_moves.iter().map(|m| (v.id, m.clone()))).collect::<Vec<_>>()
+        };
+        assert_eq!(moves(&moving).len(), 20);
+        assert_eq!(moves(&moving), moves(&again));
+        for (id, m) in moves(&moving) {
+            let spot = moving.servers[&id].spot_usd;
+            assert!(m.low_usd >= spot && m.high_usd > m.low_usd && (1800..14_400).contains(&m.period_s), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn a_moving_bid_is_a_triangle_in_whole_cents() {
+        let m = CompetitorMove { offer_id: 1, low_usd: 2.0, high_usd: 3.0, period_s: 100, start: 1000, phase_s: 0 };
+        assert_eq!(
+            [m.bid_at(1000), m.bid_at(1025), m.bid_at(1050), m.bid_at(1075), m.bid_at(1100)],
+            [2.0, 2.5, 3.0, 2.5, 2.0]
+        );
+        assert_eq!(CompetitorMove { phase_s: 50, ..m.clone() }.bid_at(1000), 3.0);
+        assert_eq!(m.bid_at(1001), 2.02);
+    }
 
     #[test]
     fn prices_stay_in_their_models_band_spot_below_on_demand() {
@@ -332,5 +370,29 @@ mod tests {
         let usual = per_gpu.iter().filter(|p| (3.49..=6.01).contains(*p)).count();
         assert!(usual * 10 >= per_gpu.len() * 8, "{usual} of {} in the usual band", per_gpu.len());
         assert!(per_gpu.iter().any(|p| *p > 6.5), "a few dear outliers");
+    }
+}
+
+/// A competitor whose bid goes from `low_usd` up to `high_usd` and back down again every
+/// `period_s` seconds of simulated time (a triangle), starting at `low_usd` when it was added
+/// plus `phase_s`: what a spot guard meets on a busy server, reproducible to the second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompetitorMove {
+    pub offer_id: u64,
+    pub low_usd: f64,
+    pub high_usd: f64,
+    pub period_s: i64,
+    /// Simulated time the move started from (its bid is `low_usd` then, before `phase_s`).
+    pub start: i64,
+    pub phase_s: i64,
+}
+
+impl CompetitorMove {
+    /// The bid at simulated time `now`, in whole cents.
+    pub fn bid_at(&self, now: i64) -> f64 {
+        let period = self.period_s.max(2);
+        let t = (now - self.start + self.phase_s).rem_euclid(period) as f64 / period as f64;
+        let up = 1.0 - (2.0 * t - 1.0).abs();
+        round_to(self.low_usd + (self.high_usd - self.low_usd) * up, CENT)
     }
 }

@@ -25,6 +25,7 @@ use tokio::sync::oneshot;
 
 pub use api::Sim;
 pub use script::{move_market, move_market_once};
+pub use shapes::MyServersShape;
 use state::SimState;
 
 /// The key of the one account a simulator has when no `--key` is given.
@@ -37,17 +38,30 @@ pub struct SimConfig {
     pub servers: usize,
     /// One account per key; empty → one account with [`DEFAULT_KEY`].
     pub keys: Vec<String>,
+    /// How many servers get a competitor whose spot bid rises and falls (chosen and shaped by
+    /// the seed, apart from the market's own draws, so the market stays the same).
+    pub moving_competitors: usize,
+    /// The shape `my_servers` answers in (the older by default; `/_sim/config` changes it).
+    pub my_servers_shape: MyServersShape,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { seed: 1, servers: DEFAULT_SERVERS, keys: Vec::new() }
+        SimConfig {
+            seed: 1,
+            servers: DEFAULT_SERVERS,
+            keys: Vec::new(),
+            moving_competitors: 0,
+            my_servers_shape: MyServersShape::default(),
+        }
     }
 }
 
 impl SimConfig {
     pub fn build(&self) -> Sim {
         let mut state = SimState::new(self.seed, self.servers);
+        state.seed_moving_competitors(self.seed, self.moving_competitors);
+        state.my_servers_shape = self.my_servers_shape;
         if self.keys.is_empty() {
             state.add_account(DEFAULT_KEY);
         }

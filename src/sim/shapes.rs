@@ -5,12 +5,39 @@
 //! changing ones read their body here and leave the rules to `state.rs`.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::market::SimServer;
+use super::market::{self, SimServer};
 use super::state::{FEE_PERCENT, MAX_MRL_HOURS, ORDER_LIMIT, OrderRequest, SimError, SimOrder, SimResult, SimState};
 use crate::clore::Currency;
+
+/// Which of the live API's two `my_servers` shapes the simulator answers in, one at a time as
+/// Clore does: the older (2025) one, `usd_pricing` a flat `{on_demand, spot}`, or the newer
+/// one of the official SDK's captured fixture (clore-ai 0.1.1, server 76279), `usd_pricing`
+/// nested per currency beside `is_vpn_enabled` and `max_fair_price_usd`. The older is the
+/// default, so the demo and the tests that do not choose answer as they always have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MyServersShape {
+    #[default]
+    Older,
+    Newer,
+}
+
+impl FromStr for MyServersShape {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "older" => Ok(MyServersShape::Older),
+            "newer" => Ok(MyServersShape::Newer),
+            _ => Err(format!("`{s}` is not a my_servers shape: say older or newer")),
+        }
+    }
+}
 
 impl SimState {
     fn prices_json(&self, usd: f64, allowed: &[Currency]) -> Value {
@@ -36,6 +63,7 @@ impl SimState {
             "pcie_rev": s.pcie_rev,
             "pcie_width": s.pcie_width,
             "pl": vec![350; s.gpu_count as usize],
+            "stock_pl": vec![350; s.gpu_count as usize],
             "stock_oc": "default",
             "backend_version": "10",
             "net": { "cc": s.cc, "down": s.down, "up": s.up, "test_history": [] },
@@ -117,7 +145,7 @@ impl SimState {
     fn host_json(&self, s: &SimServer) -> Value {
         let rental_end =
             self.orders.values().filter(|o| o.active() && o.server_id == s.id).map(|o| o.ends_at() * 1000).max();
-        json!({
+        let mut v = json!({
             "id": s.id,
             "name": s.host_name,
             "connected": true,
@@ -133,9 +161,26 @@ impl SimState {
             "working_properly": s.online,
             "gpu_array": Self::gpu_array(s),
             "gpu_count": s.gpu_count,
-            "usd_pricing": { "on_demand": s.price_usd, "spot": s.spot_usd },
             "allowed_currencies": s.allowed.iter().map(|c| c.api_name()).collect::<Vec<_>>(),
-        })
+        });
+        match self.my_servers_shape {
+            MyServersShape::Older => v["usd_pricing"] = json!({ "on_demand": s.price_usd, "spot": s.spot_usd }),
+            MyServersShape::Newer => {
+                // The same USD figures under each currency `pricing` lists, as the SDK's
+                // fixture has them.
+                let per: Map<String, Value> = Currency::ALL
+                    .iter()
+                    .map(|c| (c.api_name().to_owned(), json!({ "on_demand": s.price_usd, "spot": s.spot_usd })))
+                    .collect();
+                v["usd_pricing"] = Value::Object(per);
+                v["is_vpn_enabled"] = json!(false);
+                // Clore's estimate of what the hardware may fairly ask: here the top of the
+                // model's usual band, per GPU, times the count (derived, nothing drawn).
+                let band = market::kind_named(s.gpu).usd_day.usual.1;
+                v["max_fair_price_usd"] = json!(market::in_cents(band * f64::from(s.gpu_count)));
+            }
+        }
+        v
     }
 
     pub fn my_servers(&self, acct: u64) -> SimResult {
@@ -246,20 +291,26 @@ impl SimState {
         let Some(s) = self.servers.get(&id).filter(|s| s.visible) else {
             return Ok(json!({ "exists": false, "code": 0 }));
         };
-        let btc = |usd: f64| self.rates.from_usd(usd, Currency::Bitcoin);
-        let mut bids: Vec<(u64, f64, bool, u64)> =
-            s.competitor_bids.iter().map(|(oid, b)| (*oid, *b, false, 0)).collect();
+        // (offer id, USD per day, mine, order id, the bid in its currency, that currency):
+        // competitors bid in bitcoin, orders in their own currency, each offer naming it as the
+        // live API does.
+        let mut bids: Vec<(u64, f64, bool, u64, f64, Currency)> = s
+            .competitor_bids
+            .iter()
+            .map(|(oid, b)| (*oid, *b, false, 0, self.rates.from_usd(*b, Currency::Bitcoin), Currency::Bitcoin))
+            .collect();
         for o in self.active_spot_orders(id) {
-            bids.push((o.id, self.rates.to_usd(o.price, o.currency), o.account == acct, o.id));
+            bids.push((o.id, self.rates.to_usd(o.price, o.currency), o.account == acct, o.id, o.price, o.currency));
         }
         let on_demand = self.server_busy_on_demand(id) || s.rented_external;
         let top = bids.iter().map(|b| b.1).fold(f64::MIN, f64::max);
         let offers: Vec<Value> = bids
             .iter()
-            .map(|(oid, usd, my, order)| {
+            .map(|(oid, usd, my, order, bid, currency)| {
                 let mut v = json!({
                     "offer_id": oid,
-                    "bid": btc(*usd),
+                    "bid": bid,
+                    "currency": currency.api_name(),
                     "active": !on_demand && *usd >= top,
                     "my": my,
                     "server_id": id,
@@ -279,13 +330,14 @@ impl SimState {
                     "visibility": if s.visible { "public" } else { "hidden" },
                     "online": s.online,
                 },
+                // Inside `market`, as the live API answers (the official SDK's fixture).
+                "currency_rates_in_usd": {
+                    "bitcoin": self.rates.btc_usd,
+                    "CLORE-Blockchain": self.rates.clore_usd,
+                    "USD-Blockchain": 1.0,
+                },
             },
             "exists": true,
-            "currency_rates_in_usd": {
-                "bitcoin": self.rates.btc_usd,
-                "CLORE-Blockchain": self.rates.clore_usd,
-                "USD-Blockchain": 1.0,
-            },
             "code": 0,
         }))
     }
@@ -394,6 +446,49 @@ impl OrderRequest {
         {
             return Err(SimError::invalid("ssh_key"));
         }
-        Ok(OrderRequest { server, currency, image, spot_price, required_price, tcp_ports, http_port })
+        let made_with: serde_json::Map<String, Value> =
+            ["env", "ssh_key", "ssh_password", "jupyter_token", "command", "ports"]
+                .into_iter()
+                .filter_map(|f| Some((f.to_owned(), b.get(f)?.clone())))
+                .collect();
+        let made_with = Value::Object(made_with);
+        Ok(OrderRequest { server, currency, image, spot_price, required_price, tcp_ports, http_port, made_with })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The newer `my_servers` shape changes `usd_pricing` (the same figures, nested under each
+    /// currency) and adds what only it has; every other field, and the default, stay as the
+    /// older shape has them.
+    #[test]
+    fn my_servers_shapes_differ_only_where_the_live_ones_do() {
+        let mut state = SimState::new(7, 20);
+        let acct = state.add_account("k");
+        assert_eq!(state.my_servers_shape, MyServersShape::Older);
+        let older = state.my_servers(acct).unwrap();
+        state.my_servers_shape = MyServersShape::Newer;
+        let newer = state.my_servers(acct).unwrap();
+        let (older, newer) = (older["servers"].as_array().unwrap(), newer["servers"].as_array().unwrap());
+        assert_eq!(older.len(), 2);
+        for (o, n) in older.iter().zip(newer) {
+            let flat = &o["usd_pricing"];
+            assert!(flat["on_demand"].as_f64().is_some() && flat["spot"].as_f64().is_some(), "{flat}");
+            for c in Currency::ALL {
+                assert_eq!(&n["usd_pricing"][c.api_name()], flat, "{c:?}");
+            }
+            let (mut o, mut n) = (o.clone(), n.clone());
+            for f in ["usd_pricing", "is_vpn_enabled", "max_fair_price_usd"] {
+                o.as_object_mut().unwrap().remove(f);
+                n.as_object_mut().unwrap().remove(f);
+            }
+            assert_eq!(o, n);
+        }
+        // The top of the RTX 4090's usual band ($6) for each of the first rig's two cards.
+        assert_eq!(newer[0]["max_fair_price_usd"], 12.0);
+        assert_eq!("newer".parse(), Ok(MyServersShape::Newer));
+        assert!("nested".parse::<MyServersShape>().unwrap_err().contains("older or newer"));
     }
 }

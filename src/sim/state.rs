@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
 use super::market::{self, Rates, SimServer};
+use super::shapes::MyServersShape;
 use crate::clore::Currency;
 
 /// Longest maximum rental length a host may set (ten years): bounds the arithmetic on it.
@@ -110,6 +111,10 @@ pub struct SimOrder {
     pub settled_at: i64,
     pub last_lowered_at: Option<i64>,
     pub ready_at: i64,
+    /// What the order was made with besides its price (`env`, `ssh_key`, `ssh_password`,
+    /// `jupyter_token`, `command`, `ports`), as sent: Clore keeps them with the order, and
+    /// tests read them back from `/state` to see what was asked for.
+    pub made_with: serde_json::Value,
 }
 
 impl SimOrder {
@@ -134,6 +139,8 @@ pub struct SimState {
     pub provision_secs: i64,
     /// Calls answered per endpoint (after auth and rate limits), for tests of upstream economy.
     pub calls: BTreeMap<String, u64>,
+    /// The shape `my_servers` answers in.
+    pub my_servers_shape: MyServersShape,
     next_order_id: u64,
     next_offer_id: u64,
     next_public_port: u16,
@@ -158,11 +165,43 @@ impl SimState {
             clock_offset: 0,
             provision_secs: 0,
             calls: BTreeMap::new(),
+            my_servers_shape: MyServersShape::default(),
             next_order_id: 1001,
             next_offer_id,
             next_public_port: 10_000,
             next_host_id: HOST_ID_BASE,
             rng: StdRng::seed_from_u64(seed ^ 0x5eed),
+        }
+    }
+
+    /// Gives `n` servers a competitor whose bid rises from just above the spot minimum to
+    /// 20–60 % above it and back, over half an hour to four hours, each at its own point of
+    /// the cycle; drawn from a generator of its own, so the market is the seed's whatever `n`.
+    pub fn seed_moving_competitors(&mut self, seed: u64, n: usize) {
+        use rand::Rng;
+        use rand::seq::SliceRandom;
+        if n == 0 {
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(seed ^ 0xc0_4e7e);
+        let mut ids: Vec<u64> = self.servers.values().filter(|s| s.visible && s.online).map(|s| s.id).collect();
+        ids.shuffle(&mut rng);
+        let now = self.now();
+        for id in ids.into_iter().take(n) {
+            let offer_id = self.take_offer_id();
+            let s = self.servers.get_mut(&id).expect("listed above");
+            let low = s.spot_usd * rng.random_range(1.0..1.1);
+            let m = market::CompetitorMove {
+                offer_id,
+                low_usd: low,
+                high_usd: s.spot_usd * rng.random_range(1.2..1.6),
+                period_s: rng.random_range(1800..14_400),
+                start: now,
+                phase_s: 0,
+            };
+            let m = market::CompetitorMove { phase_s: rng.random_range(0..m.period_s), ..m };
+            s.competitor_bids.push((offer_id, m.bid_at(now)));
+            s.competitor_moves.push(m);
         }
     }
 
@@ -199,6 +238,7 @@ impl SimState {
             s.online = online;
             s.rented_external = false;
             s.competitor_bids.clear();
+            s.competitor_moves.clear();
             s.allowed = Currency::ALL.to_vec();
             self.servers.insert(sid, s);
             hosted.push(sid);
@@ -215,6 +255,7 @@ impl SimState {
 
     /// Brings spend, balances and expiry up to the simulated now.
     pub fn tick(&mut self) {
+        self.move_competitors();
         let now = self.now();
         let ids: Vec<u64> = self.orders.values().filter(|o| o.active()).map(|o| o.id).collect();
         for id in ids {
@@ -238,6 +279,26 @@ impl SimState {
             if now >= o.ends_at() {
                 o.ended = Some((o.ends_at(), EndReason::Expired));
             }
+        }
+    }
+
+    /// Brings every moving competitor's bid to the simulated now; a bid that rose to an
+    /// order's ends it (outbid).
+    fn move_competitors(&mut self) {
+        let now = self.now();
+        let mut moved = Vec::new();
+        for s in self.servers.values_mut().filter(|s| !s.competitor_moves.is_empty()) {
+            for m in &s.competitor_moves {
+                let bid = m.bid_at(now);
+                match s.competitor_bids.iter_mut().find(|(id, _)| *id == m.offer_id) {
+                    Some(b) => b.1 = bid,
+                    None => s.competitor_bids.push((m.offer_id, bid)),
+                }
+            }
+            moved.push(s.id);
+        }
+        for id in moved {
+            self.settle_spot(id);
         }
     }
 
@@ -393,6 +454,7 @@ impl SimState {
                 settled_at: now,
                 last_lowered_at: None,
                 ready_at: now + self.provision_secs,
+                made_with: req.made_with,
             },
         );
         Ok(id)
@@ -464,4 +526,5 @@ pub(super) struct OrderRequest {
     pub(super) required_price: Option<f64>,
     pub(super) tcp_ports: Vec<u16>,
     pub(super) http_port: Option<u16>,
+    pub(super) made_with: serde_json::Value,
 }

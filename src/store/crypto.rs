@@ -33,6 +33,8 @@ pub enum SecretKind {
     RentEnv,
     /// A Discord interaction or Telegram update taken and not yet answered (`inbox`).
     Inbox,
+    /// A rent template's environment values, SSH password and Jupyter token (`rent_templates`).
+    Template,
 }
 
 impl SecretKind {
@@ -43,6 +45,7 @@ impl SecretKind {
             SecretKind::OrderLogin => "order_login",
             SecretKind::RentEnv => "rent_env",
             SecretKind::Inbox => "inbox",
+            SecretKind::Template => "template",
         }
     }
 
@@ -53,6 +56,7 @@ impl SecretKind {
             "order_login" => Some(SecretKind::OrderLogin),
             "rent_env" => Some(SecretKind::RentEnv),
             "inbox" => Some(SecretKind::Inbox),
+            "template" => Some(SecretKind::Template),
             _ => None,
         }
     }

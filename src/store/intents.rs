@@ -106,6 +106,8 @@ pub struct NewIntent {
     pub origin: Origin,
     /// A generated SSH password, sealed until shown.
     pub login_secret: Option<Uuid>,
+    /// The spot guard to put on the order once it is known.
+    pub guard: Option<crate::store::spot_guards::GuardSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -152,12 +154,23 @@ pub enum Begun {
     Busy(Option<Intent>),
 }
 
+/// The spot guard intent `id` asked for, if any (a guard that no longer reads is none: the
+/// order is followed and alerted on, only unguarded).
+pub async fn guard_of(
+    ex: impl sqlx::PgExecutor<'_>,
+    id: IntentId,
+) -> sqlx::Result<Option<crate::store::spot_guards::GuardSpec>> {
+    let v: Option<serde_json::Value> =
+        sqlx::query_scalar!("SELECT guard FROM rent_intents WHERE id = $1", id.0).fetch_optional(ex).await?.flatten();
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+}
+
 /// Writes an intent unless one for the same user and server is open (a unique index decides,
 /// so two racing attempts cannot both start).
 pub async fn begin(conn: &mut sqlx::PgConnection, n: &NewIntent) -> sqlx::Result<Begun> {
     let started: Option<Intent> = query_intents!(
-        "INSERT INTO rent_intents (user_id, server_id, price, currency, spot, gpu, watch_id, origin, login_secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "INSERT INTO rent_intents (user_id, server_id, price, currency, spot, gpu, watch_id, origin, login_secret, guard)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (user_id, server_id) WHERE status IN ('pending', 'unknown', 'accepted') DO NOTHING
          RETURNING",
         "",
@@ -170,6 +183,7 @@ pub async fn begin(conn: &mut sqlx::PgConnection, n: &NewIntent) -> sqlx::Result
         n.watch.map(|w| w.0),
         n.origin.as_str(),
         n.login_secret,
+        n.guard.map(sqlx::types::Json) as _,
     )
     .fetch_optional(&mut *conn)
     .await?;

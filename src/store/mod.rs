@@ -22,6 +22,8 @@ pub mod platform_sends;
 pub mod processes;
 pub mod sealed;
 pub mod secrets;
+pub mod spot_guards;
+pub mod templates;
 pub mod users;
 pub mod watches;
 

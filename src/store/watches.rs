@@ -35,6 +35,12 @@ pub struct AutorentRules {
     pub daily_cap: f64,
     /// Go on renting after the first order (else the watch turns off once one is made).
     pub keep: bool,
+    /// The template its orders are made with (`t=`), read when it rents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<crate::domain::TemplateId>,
+    /// A spot guard put on each order it makes (`guard=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<crate::store::spot_guards::GuardSpec>,
 }
 
 impl Watch {

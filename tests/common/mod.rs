@@ -19,7 +19,7 @@ pub use wait::{Events, RECHECK, WAIT, every, on, try_wait_for, wait_for};
 pub const KEY: &str = "test-key-0123456789abcdef0123456";
 
 pub async fn start_sim(servers: usize) -> SimHandle {
-    let cfg = SimConfig { seed: 7, servers, keys: vec![KEY.to_owned()] };
+    let cfg = SimConfig { seed: 7, servers, keys: vec![KEY.to_owned()], ..SimConfig::default() };
     sim::start(&cfg, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("simulator starts")
 }
 

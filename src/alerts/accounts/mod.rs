@@ -23,15 +23,19 @@
 //! - `schedule.rs`: which account is due for what ([`Plan`], [`Seen`], [`next_polls`]), and
 //!   claiming due accounts;
 //! - `orders.rs`: order alerts (endpoints ready, ending soon, ended);
+//! - `guards.rs`: spot guards (the bid kept ahead within its cap, an outbid seen);
+//! - `rebid.rs`: renting again after an outbid, or offering to;
 //! - `hosts.rs`: host server alerts (offline ⇄ online, rented ⇄ free);
 //! - `balance.rs`: low balance alerts;
 //! - `housekeeping.rs`: the leader's chores ([`Engine::housekeep`]), run before a fixed-time
 //!   pass too.
 
 mod balance;
+mod guards;
 mod hosts;
 mod housekeeping;
 mod orders;
+mod rebid;
 mod schedule;
 
 use std::time::Duration;
@@ -258,6 +262,13 @@ impl Engine {
             }
             seen.busy |= listed.iter().any(|o| !o.expired);
             let active = tracked::active_for_user(&self.deps.pool, user.id).await?;
+            // Guards first: an outbid order is told by its guard, in place of the ended alert.
+            alerts += self.check_guards(user, key, &listed, &active).await?;
+            // What the guards told is done; an order a guard rented again is not in `listed`
+            // (asked before it existed) and waits for the next poll.
+            let after = tracked::active_for_user(&self.deps.pool, user.id).await?;
+            let active: Vec<_> =
+                after.into_iter().filter(|t| active.iter().any(|a| a.order_id == t.order_id)).collect();
             alerts += self.check_orders(user, &active, &listed).await?;
             alerts += self.check_balance(user, key, &listed, plan.wallets, seen).await?;
         }

@@ -64,16 +64,7 @@ pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
             }
             "password" | "ssh_password" => {
                 if !none {
-                    crate::clore::validate::check_token("password", v)
-                        .map_err(|e| fail(t!("clore-invalid", field = e.field, problem = e.problem)))?;
-                    if v.chars().count() < PASSWORD_MIN {
-                        return Err(fail(t!("parse-password-short", min = PASSWORD_MIN)));
-                    }
-                    // Clore's set allows spaces, tabs and line breaks, but a password of
-                    // nothing else is the first one anybody tries.
-                    if v.chars().all(char::is_whitespace) {
-                        return Err(fail(t!("parse-password-blank")));
-                    }
+                    check_password(v).map_err(fail)?;
                 }
                 out.push(SettingChange::SshPassword((!none).then(|| SecretString::from(v.to_owned()))));
             }
@@ -92,6 +83,23 @@ pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
         }
     }
     Ok(Command::Settings(out))
+}
+
+/// What is wrong with an SSH password, in words that never repeat it: Clore's character set
+/// and length, at least [`PASSWORD_MIN`] characters, not only spaces. `/settings` and
+/// `/template save` take passwords by this one rule.
+pub(super) fn check_password(v: &str) -> Result<(), String> {
+    crate::clore::validate::check_token("password", v)
+        .map_err(|e| t!("clore-invalid", field = e.field, problem = e.problem))?;
+    if v.chars().count() < PASSWORD_MIN {
+        return Err(t!("parse-password-short", min = PASSWORD_MIN));
+    }
+    // Clore's set allows spaces, tabs and line breaks, but a password of nothing else is the
+    // first one anybody tries.
+    if v.chars().all(char::is_whitespace) {
+        return Err(t!("parse-password-blank"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

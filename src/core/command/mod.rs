@@ -16,6 +16,7 @@
 //! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
 //! - `account.rs`: `/key`, `/settings`;
 //! - `hosts.rs`: `/hostset`;
+//! - `templates.rs`: `/template save|show|delete`, `/templates`;
 //! - `common.rs`: the pieces every grammar shares: [`terms`], ids, prices, queries, and the
 //!   bounded echo of what was typed;
 
@@ -24,6 +25,7 @@ mod common;
 mod hosts;
 mod market;
 mod rent;
+mod templates;
 mod watch;
 
 use std::collections::BTreeMap;
@@ -41,7 +43,8 @@ use crate::t;
 
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
-pub use self::rent::parse_ports;
+pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
+pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
 #[derive(Debug, Clone)]
@@ -66,9 +69,18 @@ pub enum Command {
         order: OrderId,
         issue: Option<String>,
     },
+    /// `/cancel all` (`None`) or `/cancel 1001 1002 …`: one confirmation for them all.
+    CancelMany {
+        orders: Option<Vec<OrderId>>,
+    },
     SpotPrice {
         order: OrderId,
         price: f64,
+    },
+    /// `/spotguard <order> max=<price> [margin=<price>] [rebid]`, or `off` (`None`).
+    SpotGuard {
+        order: OrderId,
+        guard: Option<GuardArgs>,
     },
     Wallets,
     /// `/history <query> [24h|7d|30d]`: a price chart.
@@ -89,6 +101,11 @@ pub enum Command {
     MyServers,
     HostSet(HostSetArgs),
     Settings(Vec<SettingChange>),
+    /// `/templates`: the caller's templates and, in a group, the group's.
+    Templates,
+    TemplateSave(TemplateArgs),
+    TemplateShow(String),
+    TemplateDelete(String),
 }
 
 impl Command {
@@ -99,6 +116,7 @@ impl Command {
             Command::KeySet(_) => true,
             Command::Settings(changes) => changes.iter().any(|c| matches!(c, SettingChange::SshPassword(Some(_)))),
             Command::Rent(a) => !a.env.is_empty(),
+            Command::TemplateSave(a) => a.holds_secret(),
             _ => false,
         }
     }
@@ -129,8 +147,9 @@ impl Command {
             Command::Server(_) => "server",
             Command::Rent(_) => "rent",
             Command::Orders { .. } => "orders",
-            Command::Cancel { .. } => "cancel",
+            Command::Cancel { .. } | Command::CancelMany { .. } => "cancel",
             Command::SpotPrice { .. } => "spotprice",
+            Command::SpotGuard { .. } => "spotguard",
             Command::Wallets => "wallets",
             Command::History { .. } => "history",
             Command::Spend(_) => "spend",
@@ -141,6 +160,8 @@ impl Command {
             Command::MyServers => "myservers",
             Command::HostSet(_) => "hostset",
             Command::Settings(_) => "settings",
+            Command::Templates => "templates",
+            Command::TemplateSave(_) | Command::TemplateShow(_) | Command::TemplateDelete(_) => "template",
         }
     }
 }
@@ -155,6 +176,15 @@ pub enum RentTarget {
     IdOrModel(ServerId, Query),
 }
 
+/// A spot guard's settings: the cap, the margin kept over waiting offers (`None`: the default
+/// share of the cap), and whether to rent again within the cap after an outbid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardArgs {
+    pub max: f64,
+    pub margin: Option<f64>,
+    pub rebid: bool,
+}
+
 /// Debug shows `env` names only (below): its values may be tokens.
 #[derive(Clone, PartialEq)]
 pub struct RentArgs {
@@ -166,6 +196,12 @@ pub struct RentArgs {
     pub ports: Vec<(u16, PortProto)>,
     pub env: BTreeMap<String, String>,
     pub currency: Option<Currency>,
+    /// `count=N`: the N cheapest free matches of a query, with one confirmation.
+    pub count: Option<usize>,
+    /// `t=<name>`: a template whose values fill in what the command leaves out.
+    pub template: Option<String>,
+    /// `guard=<max> [margin=…] [rebid]`: a spot guard on the order (with `spot=`).
+    pub guard: Option<GuardArgs>,
 }
 
 impl std::fmt::Debug for RentArgs {
@@ -177,6 +213,9 @@ impl std::fmt::Debug for RentArgs {
             .field("ports", &self.ports)
             .field("env", &crate::text::env_names(&self.env))
             .field("currency", &self.currency)
+            .field("count", &self.count)
+            .field("template", &self.template)
+            .field("guard", &self.guard)
             .finish()
     }
 }
@@ -188,6 +227,10 @@ pub struct AutorentArgs {
     pub daily_cap: Option<f64>,
     /// Keep renting after the first order (within the guardrails).
     pub keep: bool,
+    /// `t=<name>`: the template its orders are made with.
+    pub template: Option<String>,
+    /// `guard=<max> [margin=…] [rebid]`: a spot guard on each order (a `spot` watch).
+    pub guard: Option<GuardArgs>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -298,7 +341,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
     if let Some(c) = crate::text::control_char(text) {
         // Said, not stored (Postgres refuses U+0000); a message that may hold a secret is
         // deleted like one that failed to parse.
-        let secret = matches!(name.as_str(), "key" | "settings" | "rent");
+        let secret = matches!(name.as_str(), "key" | "settings" | "rent" | "template");
         return Err(ParseError {
             message: t!("parse-control-character", code = format!("U+{:04X}", u32::from(c))),
             secret,
@@ -315,6 +358,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "orders" => rent::parse_orders(rest),
         "cancel" => rent::parse_cancel(rest),
         "spotprice" => rent::parse_spotprice(rest),
+        "spotguard" => rent::parse_spotguard(rest),
         "wallets" => no_args("wallets", rest, Command::Wallets),
         "history" => market::parse_history(rest),
         "spend" => market::parse_spend(rest),
@@ -325,6 +369,8 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "myservers" => no_args("myservers", rest, Command::MyServers),
         "hostset" => hosts::parse_hostset(rest),
         "settings" => account::parse_settings(rest),
+        "template" => templates::parse_template(rest),
+        "templates" => templates::parse_templates(rest),
         "" => Err(ParseError::new(t!("parse-empty"))),
         other => Err(ParseError::new(t!("parse-unknown-command", name = short(other)))),
     }
@@ -410,6 +456,10 @@ mod tests {
             env_secret: None,
             gpu: String::new(),
             watch: None,
+            template: None,
+            command: None,
+            guard: None,
+            unattended: false,
         };
         let line = format!("{plan:?}");
         assert!(line.contains("HF_TOKEN") && !line.contains("hf_s3cr3tvalue"), "{line}");

@@ -1,5 +1,5 @@
 //! `/rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]…
-//! [currency=usd|clore|btc]`, `/orders [all]`, `/cancel <order id> [issue text]` and
+//! [currency=usd|clore|btc] [t=<template>]`, `/orders [all]`, `/cancel <order id> [issue text]` and
 //! `/spotprice <order id> <price per day>`: renting and the caller's orders.
 
 use std::collections::BTreeMap;
@@ -18,8 +18,39 @@ pub(super) fn parse_orders(rest: &str) -> Result<Command, ParseError> {
     }
 }
 
-/// `/cancel <order id> [issue text]`: the issue is kept as typed, spaces and all.
+/// At most this many orders are named in one `/cancel` (`all` takes every running order).
+pub const CANCEL_MAX: usize = 20;
+
+/// At most this many servers are rented by one `/rent <query> count=N`.
+pub const RENT_COUNT_MAX: usize = 10;
+
+/// `/cancel <order id> [issue text]`: the issue is kept as typed, spaces and all. `/cancel all`
+/// and `/cancel 1001 1002 …` (ids alone, by spaces or commas) cancel several at once.
 pub(super) fn parse_cancel(rest: &str) -> Result<Command, ParseError> {
+    let words: Vec<&str> = rest.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("all")) {
+        if words.len() > 1 {
+            return Err(ParseError::usage("cancel", t!("parse-cancel-all-alone")));
+        }
+        return Ok(Command::CancelMany { orders: None });
+    }
+    let is_id = |w: &&str| {
+        let digits = w.trim_start_matches('#');
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if words.len() > 1 && words.iter().all(is_id) {
+        let mut orders = Vec::new();
+        for w in &words {
+            let order = id("cancel", w, IdOf::Order)?;
+            if !orders.contains(&order) {
+                orders.push(order);
+            }
+        }
+        if orders.len() > CANCEL_MAX {
+            return Err(ParseError::usage("cancel", t!("parse-cancel-too-many", n = orders.len(), max = CANCEL_MAX)));
+        }
+        return Ok(Command::CancelMany { orders: Some(orders) });
+    }
     let (first, issue) = split_first(rest);
     let order = id("cancel", first, IdOf::Order)?;
     let issue = (!issue.is_empty()).then(|| issue.to_owned());
@@ -38,6 +69,58 @@ pub(super) fn parse_spotprice(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::SpotPrice { order: id("spotprice", o, IdOf::Order)?, price: price("spotprice", "price", p)? })
 }
 
+/// `/spotguard <order id> max=<price> [margin=<price>] [rebid]` or `/spotguard <order id> off`.
+pub(super) fn parse_spotguard(rest: &str) -> Result<Command, ParseError> {
+    let t = terms(rest)?;
+    let Some((first, options)) = t.split_first() else {
+        return Err(ParseError::usage("spotguard", t!("parse-spotguard-args")));
+    };
+    let order = id("spotguard", first, IdOf::Order)?;
+    if options.len() == 1 && options[0].eq_ignore_ascii_case("off") {
+        return Ok(Command::SpotGuard { order, guard: None });
+    }
+    let (mut max, mut margin, mut rebid) = (None, None, false);
+    for o in options {
+        let lower = o.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("max=") {
+            max = Some(price("spotguard", "max", v)?);
+        } else if let Some(v) = lower.strip_prefix("margin=") {
+            margin = Some(price("spotguard", "margin", v)?);
+        } else if lower == "rebid" {
+            rebid = true;
+        } else {
+            return Err(ParseError::usage("spotguard", t!("parse-not-understood", term = short(o))));
+        }
+    }
+    let Some(max) = max else {
+        return Err(ParseError::usage("spotguard", t!("parse-spotguard-args")));
+    };
+    if margin.is_some_and(|m| m >= max) {
+        return Err(ParseError::usage("spotguard", t!("parse-spotguard-margin", max = max)));
+    }
+    Ok(Command::SpotGuard { order, guard: Some(super::GuardArgs { max, margin, rebid }) })
+}
+
+/// `guard=<max> [margin=<price>] [rebid]` of `/rent` and auto-rent watches: the margin and
+/// `rebid` belong to a guard and mean nothing without one.
+pub(super) fn guard_args(
+    cmd: &str,
+    max: Option<f64>,
+    margin: Option<f64>,
+    rebid: bool,
+) -> Result<Option<super::GuardArgs>, ParseError> {
+    let Some(max) = max else {
+        if margin.is_some() || rebid {
+            return Err(ParseError::usage(cmd, t!("parse-guard-needs-max")));
+        }
+        return Ok(None);
+    };
+    if margin.is_some_and(|m| m >= max) {
+        return Err(ParseError::usage(cmd, t!("parse-spotguard-margin", max = max)));
+    }
+    Ok(Some(super::GuardArgs { max, margin, rebid }))
+}
+
 /// Whether `/rent` arguments carry environment values (`env K=V` or `env=K=V`).
 pub(super) fn holds_env(rest: &str) -> bool {
     rest.split_whitespace().any(|w| w.to_ascii_lowercase().starts_with("env"))
@@ -51,6 +134,9 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     let mut ports = Vec::new();
     let mut env = BTreeMap::new();
     let mut currency = None;
+    let mut count = None;
+    let mut template = None;
+    let (mut guard_max, mut margin, mut rebid) = (None, None, false);
     let mut target_terms: Vec<String> = Vec::new();
     let mut it = t.into_iter();
     while let Some(term) = it.next() {
@@ -68,11 +154,24 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             currency = Some(
                 v.parse::<Currency>().map_err(|_| ParseError::usage("rent", t!("parse-currency", term = short(v))))?,
             );
+        } else if let Some(v) = lower.strip_prefix("count=") {
+            let n = v.parse::<usize>().ok().filter(|n| (1..=RENT_COUNT_MAX).contains(n));
+            count = Some(n.ok_or_else(|| {
+                ParseError::usage("rent", t!("parse-rent-count", term = short(v), max = RENT_COUNT_MAX))
+            })?);
+        } else if let Some(v) = lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")) {
+            template = Some(super::templates::template_name("rent", v)?);
+        } else if let Some(v) = lower.strip_prefix("guard=") {
+            guard_max = Some(price("rent", "guard", v)?);
+        } else if let Some(v) = lower.strip_prefix("margin=") {
+            margin = Some(price("rent", "margin", v)?);
+        } else if lower == "rebid" {
+            rebid = true;
         } else if lower == "env" {
             let kv = it.next().ok_or_else(|| ParseError::usage("rent", t!("parse-env-missing")))?;
-            add_env(&mut env, &kv)?;
+            add_env("rent", &mut env, &kv)?;
         } else if let Some(kv) = lower.strip_prefix("env=").map(|_| &term["env=".len()..]) {
-            add_env(&mut env, kv)?;
+            add_env("rent", &mut env, kv)?;
         } else {
             target_terms.push(term);
         }
@@ -96,7 +195,12 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
             RentTarget::Cheapest(q)
         }
     };
-    let args = RentArgs { target, image, spot, ports, env, currency };
+    // `#42` names one server: a count makes sense only for a query.
+    if count.is_some() && matches!(target, RentTarget::Server(_)) {
+        return Err(ParseError::usage("rent", t!("parse-rent-count-one-server")));
+    }
+    let guard = guard_args("rent", guard_max, margin, rebid)?;
+    let args = RentArgs { target, image, spot, ports, env, currency, count, template, guard };
     // The limits Clore enforces, checked before anything is shown.
     let mut probe = crate::clore::CreateOrder::on_demand(
         ServerId(1),
@@ -111,12 +215,13 @@ pub(super) fn parse_rent(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::Rent(args))
 }
 
-fn add_env(env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
+/// One `NAME=value` of `env` into `env`; `cmd` names the command for the usage an error quotes.
+pub(super) fn add_env(cmd: &str, env: &mut BTreeMap<String, String>, kv: &str) -> Result<(), ParseError> {
     let Some((k, v)) = kv.split_once('=') else {
-        return Err(ParseError::usage("rent", t!("parse-env-bad", term = short(kv))));
+        return Err(ParseError::usage(cmd, t!("parse-env-bad", term = short(kv))));
     };
     if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ParseError::usage("rent", t!("parse-env-name", term = short(k))));
+        return Err(ParseError::usage(cmd, t!("parse-env-name", term = short(k))));
     }
     env.insert(k.to_owned(), v.to_owned());
     Ok(())
@@ -147,7 +252,7 @@ pub fn parse_ports(s: &str) -> Result<Vec<(u16, PortProto)>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::ok;
+    use super::super::tests::{err, ok};
     use super::*;
     use crate::clore::OrderId;
 
@@ -158,6 +263,23 @@ mod tests {
             c => panic!("{c:?}"),
         }
         assert!(matches!(ok("/cancel 77"), Command::Cancel { order: OrderId(77), issue: None }));
+        assert!(matches!(ok("/cancel ALL"), Command::CancelMany { orders: None }));
+        assert!(matches!(ok("/spotguard 1001 off"), Command::SpotGuard { order: OrderId(1001), guard: None }));
+        let g = super::super::GuardArgs { max: 4.0, margin: Some(0.15), rebid: true };
+        assert!(matches!(ok("/spotguard #1001 max=4 margin=$0.15 REBID"),
+            Command::SpotGuard { order: OrderId(1001), guard: Some(a) } if a == g));
+        assert!(err("/spotguard 1001").contains("max="), "{}", err("/spotguard 1001"));
+        assert!(err("/spotguard 1001 max=1 margin=1").contains("margin"), "{}", err("/spotguard 1001 max=1 margin=1"));
+        assert!(err("/spotguard 1001 max=4 often").contains("often"));
+        match ok("/cancel 77 #78, 79,77") {
+            Command::CancelMany { orders: Some(o) } => assert_eq!(o, [OrderId(77), OrderId(78), OrderId(79)]),
+            other => panic!("{other:?}"),
+        }
+        // An issue that starts with a number is still an issue.
+        assert!(matches!(ok("/cancel 77 2 GPUs missing"), Command::Cancel { order: OrderId(77), issue: Some(_) }));
+        assert!(err("/cancel all 77").contains("all"), "{}", err("/cancel all 77"));
+        let many = (1..=21).map(|i| i.to_string()).collect::<Vec<_>>().join(" ");
+        assert!(err(&format!("/cancel {many}")).contains("at most 20"), "{}", err(&format!("/cancel {many}")));
     }
 
     #[test]
@@ -199,6 +321,31 @@ mod tests {
                 Command::Rent(a) => assert_eq!(a.image.as_deref(), Some(image.as_str())),
                 c => panic!("{c:?}"),
             }
+        }
+        match ok("/rent rtx 3060 count=3 spot=0.5") {
+            Command::Rent(a) => assert_eq!((a.count, a.spot), (Some(3), Some(0.5))),
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(ok("/rent 4090 COUNT=10"), Command::Rent(RentArgs { count: Some(10), .. })));
+        for bad in ["0", "11", "two", "-1", ""] {
+            let e = err(&format!("/rent 3060 count={bad}"));
+            assert!(e.contains("from 1 to 10"), "{e}");
+        }
+        assert!(err("/rent #42 count=2").contains("one server"), "{}", err("/rent #42 count=2"));
+        // A guard with the rent: its cap, margin and rebid; margin and rebid need the cap.
+        match ok("/rent #42 spot=0.5 guard=0.8 margin=0.05 rebid") {
+            Command::Rent(a) => {
+                assert_eq!(a.guard, Some(super::super::GuardArgs { max: 0.8, margin: Some(0.05), rebid: true }))
+            }
+            c => panic!("{c:?}"),
+        }
+        for (line, says) in [
+            ("/rent #42 spot=0.5 rebid", "give its cap with guard="),
+            ("/rent #42 spot=0.5 margin=0.1", "give its cap with guard="),
+            ("/rent #42 spot=0.5 guard=0.8 margin=0.9", "below the cap"),
+            ("/rent #42 spot=0.5 guard=abc", "guard must be a number"),
+        ] {
+            assert!(err(line).contains(says), "{line}: {}", err(line));
         }
         assert!(matches!(
             ok("/rent 12"),

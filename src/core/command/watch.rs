@@ -1,5 +1,5 @@
 //! `/watch <query> [once] [here] [cooldown=<duration>] [autorent [max_orders=N]
-//! [daily_cap=<price>] [keep]]`, `/unwatch <watch id>` and `/snooze <watch id>
+//! [daily_cap=<price>] [keep] [t=<template>]]`, `/unwatch <watch id>` and `/snooze <watch id>
 //! <duration|off>`: watches on the market, and renting from them.
 
 use std::time::Duration;
@@ -51,14 +51,19 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     let mut here = false;
     let mut cooldown = Duration::ZERO;
     let mut autorent: Option<AutorentArgs> = None;
+    let (mut guard_max, mut margin, mut rebid) = (None, None, false);
     let mut q_terms = Vec::new();
     for term in t {
         let lower = term.to_ascii_lowercase();
         match lower.as_str() {
             "once" => once = true,
             "here" => here = true,
-            "autorent" => autorent = Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false }),
+            "autorent" => {
+                autorent =
+                    Some(AutorentArgs { max_orders: 1, daily_cap: None, keep: false, template: None, guard: None })
+            }
             "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
+            "rebid" if autorent.is_some() => rebid = true,
             _ => {
                 if let Some(v) = lower.strip_prefix("cooldown=") {
                     cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
@@ -73,7 +78,23 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                         .ok_or_else(|| ParseError::usage("watch", t!("parse-max-orders", term = short(v))))?;
                 } else if let (Some(v), Some(a)) = (lower.strip_prefix("daily_cap="), autorent.as_mut()) {
                     a.daily_cap = Some(price("watch", "daily_cap", v)?);
-                } else if lower.starts_with("max_orders=") || lower.starts_with("daily_cap=") || lower == "keep" {
+                } else if let (Some(v), Some(a)) =
+                    (lower.strip_prefix("t=").or_else(|| lower.strip_prefix("template=")), autorent.as_mut())
+                {
+                    a.template = Some(super::templates::template_name("watch", v)?);
+                } else if let (Some(v), Some(_)) = (lower.strip_prefix("guard="), autorent.as_ref()) {
+                    guard_max = Some(price("watch", "guard", v)?);
+                } else if let (Some(v), Some(_)) = (lower.strip_prefix("margin="), autorent.as_ref()) {
+                    margin = Some(price("watch", "margin", v)?);
+                } else if lower.starts_with("max_orders=")
+                    || lower.starts_with("guard=")
+                    || lower.starts_with("margin=")
+                    || lower == "rebid"
+                    || lower.starts_with("daily_cap=")
+                    || lower.starts_with("t=")
+                    || lower.starts_with("template=")
+                    || lower == "keep"
+                {
                     return Err(ParseError::usage("watch", t!("parse-after-autorent", term = short(&term))));
                 } else {
                     q_terms.push(term);
@@ -91,13 +112,24 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     if autorent.is_some() && once {
         return Err(ParseError::usage("watch", t!("parse-autorent-once")));
     }
+    if let Some(a) = autorent.as_mut() {
+        a.guard = super::rent::guard_args("watch", guard_max, margin, rebid)?;
+        if a.guard.is_some() && !query.spot() {
+            return Err(ParseError::usage("watch", t!("parse-autorent-guard-spot")));
+        }
+        if let (Some(g), Some(max)) = (&a.guard, query.max_price())
+            && g.max + 1e-12 < max
+        {
+            return Err(ParseError::usage("watch", t!("parse-autorent-guard-below", guard = g.max, max = max)));
+        }
+    }
     let query_text = crate::market::query::join_terms(&q_terms);
     Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::ok;
+    use super::super::tests::{err, ok};
     use super::*;
     use crate::market::Query;
 
@@ -115,9 +147,26 @@ mod tests {
         }
         match ok("/watch a100 max=1.2 autorent max_orders=2 daily_cap=3 keep") {
             Command::Watch(w) => {
-                assert_eq!(w.autorent, Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true }))
+                assert_eq!(
+                    w.autorent,
+                    Some(AutorentArgs { max_orders: 2, daily_cap: Some(3.0), keep: true, template: None, guard: None })
+                )
             }
             c => panic!("{c:?}"),
+        }
+        match ok("/watch 3090 spot max=1.2 autorent guard=1.5 rebid") {
+            Command::Watch(w) => assert_eq!(
+                w.autorent.and_then(|a| a.guard),
+                Some(crate::core::command::GuardArgs { max: 1.5, margin: None, rebid: true })
+            ),
+            c => panic!("{c:?}"),
+        }
+        for (line, says) in [
+            ("/watch 3090 max=1.2 autorent guard=1.5", "add spot to the watch's query"),
+            ("/watch 3090 spot max=1.2 autorent guard=1", "below the watch's max price"),
+            ("/watch 3090 spot max=1.2 guard=1.5", "only goes after autorent"),
+        ] {
+            assert!(err(line).contains(says), "{line}: {}", err(line));
         }
     }
 

@@ -177,10 +177,12 @@ pub async fn server(cx: &Ctx<'_>, id: ServerId) -> Outcome {
         match cx.core.deps.clore.spot_marketplace(&key, id).await {
             Ok(m) => {
                 let c = cx.currency();
+                // Each bid in its own currency (bitcoin where none is named), shown in the
+                // caller's through the answer's rates.
                 let offers: Vec<f64> = m
                     .market
                     .as_ref()
-                    .map(|mk| mk.offers.iter().filter(|o| o.active).filter_map(|o| o.amount()).collect())
+                    .map(|mk| mk.offers.iter().filter(|o| o.active).filter_map(|o| m.bid_in(o, c)).collect())
                     .unwrap_or_default();
                 let min = m.market.as_ref().and_then(|mk| mk.server.as_ref()).and_then(|sv| sv.min_pricing.get(c));
                 let top = offers.iter().copied().fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));

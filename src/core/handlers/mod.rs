@@ -1,12 +1,15 @@
 //! One file per command group; [`dispatch`] routes a parsed command to its handler.
 
+pub mod guards;
 pub mod history;
 pub mod hosts;
 pub mod keys;
 pub mod market;
 pub mod orders;
 pub mod rent;
+pub mod rent_many;
 pub mod settings;
+pub mod templates;
 pub mod wallets;
 pub mod watches;
 
@@ -29,7 +32,9 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Rent(a) => rent::rent(cx, a).await,
         Command::Orders { all } => orders::list(cx, all).await,
         Command::Cancel { order, issue } => orders::cancel(cx, order, issue).await,
+        Command::CancelMany { orders } => orders::cancel_many(cx, orders).await,
         Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
+        Command::SpotGuard { order, guard } => guards::spot_guard(cx, order, guard).await,
         Command::Wallets => wallets::wallets(cx).await,
         Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Spend(period) => history::spend(cx, period).await,
@@ -40,5 +45,9 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::MyServers => hosts::my_servers(cx).await,
         Command::HostSet(a) => hosts::host_set(cx, a).await,
         Command::Settings(changes) => settings::settings(cx, changes).await,
+        Command::Templates => templates::list(cx).await,
+        Command::TemplateSave(a) => templates::save(cx, a).await,
+        Command::TemplateShow(name) => templates::show(cx, name).await,
+        Command::TemplateDelete(name) => templates::delete(cx, name).await,
     }
 }

@@ -1,4 +1,5 @@
-//! `/orders [all]`, `/cancel <order> [issue]`, `/spotprice <order> <price>`.
+//! `/orders [all]`, `/cancel <order> [issue]`, `/cancel all`, `/cancel <order> <order>…`,
+//! `/spotprice <order> <price>`.
 
 use crate::clore::OrderId;
 use serde_json::json;
@@ -10,7 +11,7 @@ use crate::core::views::rent::endpoint_lines;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::domain::format::{self, money, per_day};
 use crate::services::orders::follow;
-use crate::store::{audit, orders as tracked};
+use crate::store::{audit, orders as tracked, spot_guards};
 use crate::t;
 
 pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
@@ -23,6 +24,7 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
     let mut orders = mine.orders;
     // Active first, newest first.
     orders.sort_by_key(|o| (o.expired, std::cmp::Reverse(o.ct.unwrap_or(0))));
+    let guards = spot_guards::of_user(&cx.core.deps.pool, cx.user.id).await?;
     let mut tx = cx.core.deps.pool.begin().await?;
     let mut r = Reply::titled(if all {
         t!("orders-count", n = orders.len())
@@ -35,6 +37,11 @@ pub async fn list(cx: &Ctx<'_>, all: bool) -> Outcome {
             follow(&mut tx, cx.user.id, o, None, None).await?;
         }
         r = r.with_text(summary(o, now));
+        if let Some(g) = guards.iter().find(|g| g.order_id == o.id.db()).filter(|_| !o.expired) {
+            let (max, margin) = (per_day(g.max_price, g.currency), money(g.margin, g.currency));
+            let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
+            r = r.with_text(t!("spotguard-line", max = max, margin = margin, rebid = rebid));
+        }
         for line in endpoint_lines(o) {
             r = r.with_code(line);
         }
@@ -70,7 +77,7 @@ fn summary(o: &Order, now: i64) -> String {
     parts.join(" · ")
 }
 
-async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
+pub(super) async fn active_order(cx: &Ctx<'_>, order: OrderId) -> Result<Order, Failure> {
     let key = cx.api_key().await?;
     let mine = cx.core.deps.clore.my_orders(&key, false).await?;
     mine.orders
@@ -97,11 +104,27 @@ pub async fn cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outc
     )])
 }
 
-pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
-    let key = cx.api_key().await?;
-    let result = cx.core.deps.clore.cancel_order(&key, order, issue.as_deref()).await;
+/// Asks Clore to cancel `order`, and audits what it said; a cancelled order is no longer
+/// followed. `Err(Ok(e))`: Clore's answer, `Err(Err(f))`: ours (the database).
+async fn cancel_one(
+    cx: &Ctx<'_>,
+    key: &crate::clore::ApiKey,
+    order: OrderId,
+    issue: Option<&str>,
+) -> Result<Result<(), CloreError>, Failure> {
+    // A guard goes first: its order vanishing now is ours, never an outbid to rent again after.
+    let pool = &cx.core.deps.pool;
+    let guard = spot_guards::of_user(pool, cx.user.id).await?.into_iter().find(|g| g.order_id == order.db());
+    if guard.is_some() {
+        spot_guards::remove(pool, cx.user.id, order.db()).await?;
+    }
+    let result = cx.core.deps.clore.cancel_order(key, order, issue).await;
     let detail = json!({ "order": order, "issue": issue });
     let mut tx = cx.core.deps.pool.begin().await?;
+    if let (Some(g), Err(CloreError::InvalidInput { .. } | CloreError::Refused { .. })) = (&guard, &result) {
+        // Clearly refused: the order runs on, guarded as before.
+        spot_guards::put(&mut *tx, g).await?;
+    }
     match &result {
         Ok(()) => {
             audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, "ok").await?;
@@ -110,6 +133,12 @@ pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>)
         Err(e) => audit::record(&mut *tx, Some(cx.user.id), "cancel", &detail, &format!("refused: {e}")).await?,
     }
     tx.commit().await?;
+    Ok(result)
+}
+
+pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>) -> Outcome {
+    let key = cx.api_key().await?;
+    let result = cancel_one(cx, &key, order, issue.as_deref()).await?;
     match result {
         Ok(()) => Ok(vec![Reply::text(if issue.is_some() {
             t!("cancel-done-reported", order = order.to_string())
@@ -119,6 +148,87 @@ pub async fn confirm_cancel(cx: &Ctx<'_>, order: OrderId, issue: Option<String>)
         Err(CloreError::InvalidInput { .. }) => Err(Failure::user(t!("cancel-not-active", order = order.to_string()))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// `/cancel all` (`None`) or `/cancel 1001 1002 …`: one confirmation listing every order,
+/// what it has cost and what they cost together a day. Named orders that are not running are
+/// refused up front, by number.
+pub async fn cancel_many(cx: &Ctx<'_>, named: Option<Vec<OrderId>>) -> Outcome {
+    let key = cx.api_key().await?;
+    let running: Vec<Order> =
+        cx.core.deps.clore.my_orders(&key, false).await?.orders.into_iter().filter(|o| !o.expired).collect();
+    let chosen: Vec<Order> = match &named {
+        None => running,
+        Some(ids) => {
+            let missing: Vec<String> =
+                ids.iter().filter(|id| !running.iter().any(|o| o.id == **id)).map(ToString::to_string).collect();
+            if !missing.is_empty() {
+                return Err(Failure::user(t!(
+                    "cancel-many-not-running",
+                    n = missing.len(),
+                    orders = missing.join(", ")
+                )));
+            }
+            ids.iter().filter_map(|id| running.iter().find(|o| o.id == *id).cloned()).collect()
+        }
+    };
+    if chosen.is_empty() {
+        return Err(Failure::user(t!("orders-none-active")));
+    }
+    let now = cx.core.deps.clock.now().timestamp();
+    let mut r = Reply::titled(t!("cancel-many-title", n = chosen.len()));
+    for o in &chosen {
+        r = r.with_text(summary(o, now));
+    }
+    // What they cost together, a day and so far, per currency.
+    let mut per_currency: Vec<(Currency, f64, f64)> = Vec::new();
+    for o in &chosen {
+        let c = o.currency().unwrap_or(Currency::Usd);
+        let i = per_currency.iter().position(|(k, _, _)| *k == c).unwrap_or_else(|| {
+            per_currency.push((c, 0.0, 0.0));
+            per_currency.len() - 1
+        });
+        per_currency[i].1 += o.price.unwrap_or(0.0);
+        per_currency[i].2 += o.spend.unwrap_or(0.0);
+    }
+    let day: Vec<String> = per_currency.iter().map(|(c, d, _)| per_day(*d, *c)).collect();
+    let spent: Vec<String> = per_currency.iter().map(|(c, _, s)| money(*s, *c)).collect();
+    r = r.with_text(t!("cancel-many-together", per_day = day.join(" + "), spent = spent.join(" + ")));
+    r = r.with_text(t!("cancel-confirm-within", within = format::span_words(cx.core.deps.confirm_ttl.as_secs())));
+    let orders: Vec<OrderId> = chosen.iter().map(|o| o.id).collect();
+    let what = t!("cancel-many-abort-what", n = orders.len());
+    let (confirm, abort) = cx.confirm_pair(&Action::ConfirmCancelMany { orders }, &what).await?;
+    Ok(vec![r.with_button(t!("press-confirm"), ButtonStyle::Danger, confirm).with_button(
+        t!("cancel-keep"),
+        ButtonStyle::Secondary,
+        abort,
+    )])
+}
+
+/// Cancels each order in turn (Clore's per-key pace applies) and lists every outcome: a
+/// failure is named by order and never turns the rest into all or nothing.
+pub async fn confirm_cancel_many(cx: &Ctx<'_>, orders: Vec<OrderId>) -> Outcome {
+    let key = cx.api_key().await?;
+    let mut lines = Vec::new();
+    let mut cancelled = 0;
+    for order in &orders {
+        let o = order.to_string();
+        lines.push(match cancel_one(cx, &key, *order, None).await? {
+            Ok(()) => {
+                cancelled += 1;
+                t!("cancel-many-done", order = o)
+            }
+            Err(CloreError::InvalidInput { .. }) => t!("cancel-many-not-active", order = o),
+            // No answer is not a refusal: it may be cancelled; /orders tells.
+            Err(e) => t!("cancel-many-unclear", order = o, why = crate::services::explain_clore(&e)),
+        });
+    }
+    let title = if cancelled == orders.len() {
+        t!("cancel-many-all-done", n = cancelled)
+    } else {
+        t!("cancel-many-some-done", done = cancelled, n = orders.len())
+    };
+    Ok(vec![Reply::titled(title).with_text(lines.join("\n"))])
 }
 
 pub async fn spot_price(cx: &Ctx<'_>, order: OrderId, price: f64) -> Outcome {

@@ -16,6 +16,8 @@ use crate::domain::format::{clip, money, per_day};
 use crate::market::{Query, ServerView};
 pub use crate::services::rent::RentPlan;
 use crate::services::rent::{self as service, RentOutcome};
+use crate::services::spot_guard::{GuardSpec, margin_or_default};
+use crate::services::templates::{self, Resolved};
 use crate::store::actions as store_actions;
 use crate::store::crypto::SecretKind;
 use crate::store::intents::{self, IntentId, Status};
@@ -36,11 +38,65 @@ pub struct RentOptions {
     pub ports: Vec<(u16, PortProto)>,
     pub env: BTreeMap<String, String>,
     pub currency: Option<Currency>,
+    /// `t=<name>`, read back: what the options above leave out comes from it.
+    pub template: Option<Resolved>,
+    /// `guard=<max>` (with its margin and `rebid`): a spot guard put on the order.
+    pub guard: Option<GuardSpec>,
+    /// Renting again after an outbid: the server is held by the winning spot bid, which a
+    /// higher one takes over.
+    pub outbidding: bool,
+    /// `env` values were typed on the command (its message was deleted in a group), not
+    /// only taken from a template.
+    pub env_typed: bool,
 }
 
 pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
     cx.api_key().await?;
-    let opts = RentOptions { image: a.image, spot: a.spot, ports: a.ports, env: a.env, currency: a.currency };
+    let guard = match (&a.guard, a.spot) {
+        (Some(_), None) => return Err(Failure::user(t!("rent-guard-needs-spot"))),
+        (Some(g), Some(bid)) if g.max + 1e-12 < bid => {
+            return Err(Failure::user(t!("rent-guard-below-bid", max = g.max, bid = bid)));
+        }
+        (Some(g), Some(_)) => {
+            Some(GuardSpec { max: g.max, margin: margin_or_default(g.margin, g.max), rebid: g.rebid, template: None })
+        }
+        (None, _) => None,
+    };
+    let env_typed = !a.env.is_empty();
+    let mut opts = RentOptions {
+        env_typed,
+        image: a.image,
+        spot: a.spot,
+        ports: a.ports,
+        env: a.env,
+        currency: a.currency,
+        template: None,
+        guard,
+        outbidding: false,
+    };
+    if let Some(name) = &a.template {
+        let group = (!cx.caller.in_private()).then_some(cx.chat.id);
+        let t = templates::named(&cx.core.deps, &cx.user, group, name).await?;
+        opts = with_template(opts, templates::read(&cx.core.deps, &t)?);
+    }
+    if let Some(g) = opts.guard.as_mut() {
+        g.template = opts.template.as_ref().map(|t| t.id);
+    }
+    if let Some(count) = a.count {
+        let one_server = || Failure::user(t!("parse-rent-count-one-server"));
+        let q = match a.target {
+            RentTarget::Cheapest(q) => q,
+            RentTarget::IdOrModel(_, q) => {
+                let snap = cx.core.deps.market.get().await?;
+                if !snap.servers.iter().any(|s| q.models().matches(&s.model)) {
+                    return Err(one_server());
+                }
+                q
+            }
+            RentTarget::Server(_) => return Err(one_server()),
+        };
+        return super::rent_many::prompt(cx, &q, opts, count).await;
+    }
     let id = match a.target {
         RentTarget::Server(id) => id,
         RentTarget::Cheapest(q) => cheapest(cx, &q, &opts).await?,
@@ -50,6 +106,22 @@ pub async fn rent(cx: &Ctx<'_>, a: RentArgs) -> Outcome {
         }
     };
     prompt_for_server(cx, id, opts).await
+}
+
+/// `opts` with what they leave out taken from the template: options given on the command win,
+/// and an `env` value given on the command wins over the template's of the same name.
+pub(super) fn with_template(mut opts: RentOptions, t: Resolved) -> RentOptions {
+    if opts.image.is_none() {
+        opts.image = t.image.clone();
+    }
+    if opts.ports.is_empty() {
+        opts.ports = t.ports.clone();
+    }
+    let mut env = t.secrets.env.clone();
+    env.append(&mut opts.env);
+    opts.env = env;
+    opts.template = Some(t);
+    opts
 }
 
 /// The cheapest free server matching `q` that can be rented in the chosen currency.
@@ -70,6 +142,42 @@ async fn cheapest(cx: &Ctx<'_>, q: &Query, opts: &RentOptions) -> Result<ServerI
     }
 }
 
+/// The image (asked, saved default, or the bot's) and ports (SSH alone unless asked) of a rent.
+pub(super) fn image_and_ports(cx: &Ctx<'_>, opts: &RentOptions) -> Result<(String, Vec<(u16, PortProto)>), Failure> {
+    let image = opts
+        .image
+        .clone()
+        .or_else(|| cx.user.settings.default_image.clone())
+        .unwrap_or_else(|| cx.core.deps.default_image.clone());
+    // A default saved before images were checked against Docker's grammar is refused here,
+    // before a confirmation shows it, rather than by the order's own check after Confirm.
+    crate::clore::validate::check_image(&image).map_err(crate::clore::CloreError::from)?;
+    let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
+    Ok((image, ports))
+}
+
+/// Environment values may be tokens: they wait for the Confirm sealed, never in the
+/// button's payload.
+pub(super) async fn seal_env(cx: &Ctx<'_>, env: &BTreeMap<String, String>) -> Result<uuid::Uuid, Failure> {
+    let json = serde_json::to_string(env).map_err(|e| Failure::Internal(e.into()))?;
+    let ttl = cx.core.deps.confirm_ttl + ENV_GRACE;
+    let (pool, keyring) = (&cx.core.deps.pool, &cx.core.deps.keyring);
+    Ok(sealed::put(pool, keyring, cx.user.id, SecretKind::RentEnv, &SecretString::from(json), ttl).await?)
+}
+
+/// The environment sealed by [`seal_env`], taken (it is gone afterwards).
+pub(super) async fn unseal_env(cx: &Ctx<'_>, id: uuid::Uuid) -> Result<BTreeMap<String, String>, Failure> {
+    match sealed::take(&cx.core.deps.pool, &cx.core.deps.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
+        sealed::Taken::Secret(json) => {
+            serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))
+        }
+        sealed::Taken::Gone => Err(Failure::user(t!("rent-expired"))),
+        sealed::Taken::Undecryptable(e) => {
+            Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")))
+        }
+    }
+}
+
 /// Shows the confirmation for renting server `id`.
 pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) -> Outcome {
     cx.api_key().await?;
@@ -77,7 +185,7 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     let Some(s) = snap.server(id) else {
         return Err(Failure::user(t!("rent-no-server", server = id.to_string())));
     };
-    if s.rented {
+    if s.rented && !opts.outbidding {
         return Err(Failure::user(t!("rent-server-rented", server = id.to_string())));
     }
     let (currency, note) = pick_currency(cx, s, opts.currency)?;
@@ -99,21 +207,18 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
                 return Err(Failure::user(text));
             }
             if bid > on_demand {
-                warnings.push(t!("rent-spot-above-on-demand", bid = offer, on_demand = usual));
+                warnings.push(t!("rent-spot-above-on-demand", bid = offer, on_demand = usual.as_str()));
+            }
+            if let Some(g) = opts.guard.filter(|g| g.max > on_demand * MAX_BID_OVER_ON_DEMAND) {
+                let (cap, times) = (per_day(g.max, currency), MAX_BID_OVER_ON_DEMAND.round());
+                let text = t!("rent-spot-too-high", bid = cap, times = times, server = server, on_demand = usual);
+                return Err(Failure::user(text));
             }
             bid
         }
         None => on_demand,
     };
-    let image = opts
-        .image
-        .clone()
-        .or_else(|| cx.user.settings.default_image.clone())
-        .unwrap_or_else(|| cx.core.deps.default_image.clone());
-    // A default saved before images were checked against Docker's grammar is refused here,
-    // before a confirmation shows it, rather than by the order's own check after Confirm.
-    crate::clore::validate::check_image(&image).map_err(crate::clore::CloreError::from)?;
-    let ports = if opts.ports.is_empty() { vec![(22, PortProto::Tcp)] } else { opts.ports.clone() };
+    let (image, ports) = image_and_ports(cx, &opts)?;
     let mut plan = RentPlan {
         server: id,
         currency,
@@ -125,8 +230,15 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         env_secret: None,
         gpu: format!("{}× {}", s.gpu_count, s.model),
         watch: None,
+        template: opts.template.as_ref().map(|t| t.id),
+        command: opts.template.as_ref().and_then(|t| t.command.clone()),
+        guard: opts.guard.filter(|_| opts.spot.is_some()),
+        unattended: false,
     };
-    let ssh = crate::services::ssh_login(&cx.core.deps, &cx.user).await?.describe();
+    let ssh = match opts.template.as_ref().and_then(Resolved::login) {
+        Some(login) => login.describe_from_template(),
+        None => crate::services::ssh_login(&cx.core.deps, &cx.user).await?.describe(),
+    };
     let fee = match snap.creation_fee(currency) {
         Some(f) => money(f, currency),
         None => money(0.10, Currency::Usd),
@@ -147,23 +259,19 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
         (t!("rent-field-location"), s.cc.clone().unwrap_or_else(|| t!("no-value"))),
         (t!("rent-field-ssh"), ssh),
     ];
+    if let Some(t) = &opts.template {
+        fields.insert(0, (t!("rent-field-template"), t.name.clone()));
+    }
+    if let Some(g) = &plan.guard {
+        let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
+        let guard =
+            t!("spotguard-line", max = per_day(g.max, currency), margin = money(g.margin, currency), rebid = rebid);
+        fields.insert(2, (t!("rent-field-guard"), guard));
+    }
     if !opts.env.is_empty() {
         let names = opts.env.keys().map(|k| clip(k, 30)).collect::<Vec<_>>().join(", ");
         fields.push((t!("rent-field-env"), clip(&names, 60)));
-        // Values may be tokens: they wait for the Confirm sealed, never in the button's payload.
-        let json = serde_json::to_string(&opts.env).map_err(|e| Failure::Internal(e.into()))?;
-        let ttl = cx.core.deps.confirm_ttl + ENV_GRACE;
-        plan.env_secret = Some(
-            sealed::put(
-                &cx.core.deps.pool,
-                &cx.core.deps.keyring,
-                cx.user.id,
-                SecretKind::RentEnv,
-                &SecretString::from(json),
-                ttl,
-            )
-            .await?,
-        );
+        plan.env_secret = Some(seal_env(cx, &opts.env).await?);
     }
     let mut r = Reply::titled(t!("rent-title", server = id.to_string())).with_fields(fields);
     if let Some(n) = note {
@@ -181,7 +289,10 @@ pub async fn prompt_for_server(cx: &Ctx<'_>, id: ServerId, opts: RentOptions) ->
     if plan.env_secret.is_some() && !cx.caller.in_private() {
         // The values may be tokens: they leave the group's history, and the confirmation
         // (which names them) goes to the caller alone.
-        r = r.with_text(t!("rent-env-deleted")).private();
+        if opts.env_typed {
+            r = r.with_text(t!("rent-env-deleted"));
+        }
+        r = r.private();
     }
     let (confirm, abort) =
         cx.confirm_pair(&Action::ConfirmRent(plan), &t!("rent-abort-what", server = id.to_string())).await?;
@@ -223,18 +334,7 @@ fn takes(s: &ServerView) -> String {
 /// Confirm: rents the plan through the one rent service and says what came of it.
 pub async fn confirm(cx: &Ctx<'_>, mut plan: RentPlan) -> Outcome {
     if let Some(id) = plan.env_secret.take() {
-        plan.env =
-            match sealed::take(&cx.core.deps.pool, &cx.core.deps.keyring, cx.user.id, SecretKind::RentEnv, id).await? {
-                sealed::Taken::Secret(json) => {
-                    serde_json::from_str(json.expose_secret()).map_err(|e| Failure::Internal(e.into()))?
-                }
-                sealed::Taken::Gone => {
-                    return Err(Failure::user(t!("rent-expired")));
-                }
-                sealed::Taken::Undecryptable(e) => {
-                    return Err(Failure::Internal(anyhow::anyhow!("the environment of a rent does not decrypt: {e}")));
-                }
-            };
+        plan.env = unseal_env(cx, id).await?;
     }
     Ok(match service::rent(&cx.core.deps, &cx.user, &plan).await? {
         RentOutcome::Made { order, login } => rented_replies(&plan, Some(&order), login),

@@ -14,6 +14,8 @@ use crate::domain::ChatKind;
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
 use crate::market::Query;
+use crate::services::spot_guard::{GuardSpec, margin_or_default};
+use crate::services::templates;
 use crate::services::{SshLogin, ssh_login};
 use crate::store::users;
 use crate::store::watches::{self, AutorentRules, Capped, NewWatch, Watch};
@@ -47,6 +49,14 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
     let mut query = a.query;
     let currency = query_currency(cx, &query);
     query.set_currency(currency);
+    let template = match a.autorent.as_ref().and_then(|r| r.template.as_deref()) {
+        Some(name) => {
+            let group = (!cx.caller.in_private()).then_some(cx.chat.id);
+            let t = templates::named(&cx.core.deps, &cx.user, group, name).await?;
+            Some(templates::read(&cx.core.deps, &t)?)
+        }
+        None => None,
+    };
     let autorent = match a.autorent {
         Some(r) => Some(AutorentRules {
             max_orders: r.max_orders,
@@ -55,6 +65,13 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
                 None => default_daily_cap(cx, &query, r.max_orders, currency).await,
             },
             keep: r.keep,
+            template: template.as_ref().map(|t| t.id),
+            guard: r.guard.map(|g| GuardSpec {
+                max: g.max,
+                margin: margin_or_default(g.margin, g.max),
+                rebid: g.rebid,
+                template: template.as_ref().map(|t| t.id),
+            }),
         }),
         None => None,
     };
@@ -70,20 +87,34 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         return create(cx, plan, query).await;
     };
     cx.api_key().await?;
-    if matches!(ssh_login(&cx.core.deps, &cx.user).await?, SshLogin::Nothing) {
+    let login = match template.as_ref().and_then(|t| t.login()) {
+        Some(login) => login,
+        None => ssh_login(&cx.core.deps, &cx.user).await?,
+    };
+    if matches!(login, SshLogin::Nothing) {
         return Err(Failure::user(t!("watch-autorent-needs-login")));
     }
     let max = query.max_price().unwrap_or(0.0);
-    let r = Reply::titled(t!("watch-autorent-confirm"))
-        .with_fields(vec![
-            (t!("watch-field-watching"), query.describe()),
-            (t!("watch-field-rents"), t!("watch-rents-cheapest")),
-            (t!("watch-field-max-price"), per_day(max, currency)),
-            (t!("watch-field-max-orders"), rules.max_orders.to_string()),
-            (t!("watch-field-daily-cap"), t!("watch-daily-cap", cap = format::money(rules.daily_cap, currency))),
-            (t!("watch-field-after"), if rules.keep { t!("watch-after-keep") } else { t!("watch-after-stop") }),
-        ])
-        .with_text(t!("watch-autorent-warning"));
+    let mut fields = vec![
+        (t!("watch-field-watching"), query.describe()),
+        (t!("watch-field-rents"), t!("watch-rents-cheapest")),
+        (t!("watch-field-max-price"), per_day(max, currency)),
+        (t!("watch-field-max-orders"), rules.max_orders.to_string()),
+        (t!("watch-field-daily-cap"), t!("watch-daily-cap", cap = format::money(rules.daily_cap, currency))),
+        (t!("watch-field-after"), if rules.keep { t!("watch-after-keep") } else { t!("watch-after-stop") }),
+    ];
+    if let Some(t) = &template {
+        fields.push((t!("rent-field-template"), t.name.clone()));
+    }
+    if let Some(g) = &rules.guard {
+        let rebid = if g.rebid { t!("spotguard-line-rebid") } else { String::new() };
+        let margin = format::money(g.margin, currency);
+        fields.push((
+            t!("rent-field-guard"),
+            t!("spotguard-line", max = per_day(g.max, currency), margin = margin, rebid = rebid),
+        ));
+    }
+    let r = Reply::titled(t!("watch-autorent-confirm")).with_fields(fields).with_text(t!("watch-autorent-warning"));
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmWatch(plan), &t!("watch-abort-what")).await?;
     Ok(vec![r.with_button(t!("watch-confirm"), ButtonStyle::Primary, confirm).with_button(
         t!("watch-abort"),

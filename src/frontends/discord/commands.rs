@@ -46,11 +46,18 @@ pub struct Opt {
     pub autocomplete: bool,
     /// Fixed choices, shown as a menu.
     pub choices: &'static [&'static str],
+    /// The smallest and largest value of an integer option (Discord refuses others).
+    pub range: Option<(u64, u64)>,
 }
 
 /// An option; its description is the message `discord-opt-<command>-<name>`.
 const fn opt(name: &'static str, kind: Kind, put: Put) -> Opt {
-    Opt { name, kind, put, required: false, autocomplete: false, choices: &[] }
+    Opt { name, kind, put, required: false, autocomplete: false, choices: &[], range: None }
+}
+
+const fn between(mut o: Opt, min: u64, max: u64) -> Opt {
+    o.range = Some((min, max));
+    o
 }
 
 const fn required(mut o: Opt) -> Opt {
@@ -90,14 +97,30 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image")),
             opt("spot", Number, Keyed("spot")),
             opt("ports", Text, Keyed("ports")),
+            opt("template", Text, Keyed("t")),
             opt("env", Boolean, Form),
+            between(opt("count", Integer, Keyed("count")), 1, crate::core::command::RENT_COUNT_MAX as u64),
+            opt("guard", Number, Keyed("guard")),
+            opt("margin", Number, Keyed("margin")),
+            opt("rebid", Boolean, Flag),
         ],
     },
     Slash { name: "orders", options: &[opt("all", Boolean, Flag)] },
-    Slash { name: "cancel", options: &[required(suggested(opt("order", Integer, Plain))), opt("issue", Text, Plain)] },
+    // Text, not a number: `all`, or several ids (`1001 1002`).
+    Slash { name: "cancel", options: &[required(suggested(opt("orders", Text, Plain))), opt("issue", Text, Plain)] },
     Slash {
         name: "spotprice",
         options: &[required(suggested(opt("order", Integer, Plain))), required(opt("price", Number, Plain))],
+    },
+    Slash {
+        name: "spotguard",
+        options: &[
+            required(suggested(opt("order", Integer, Plain))),
+            opt("max", Number, Keyed("max")),
+            opt("margin", Number, Keyed("margin")),
+            opt("rebid", Boolean, Flag),
+            opt("off", Boolean, Flag),
+        ],
     },
     Slash { name: "wallets", options: &[] },
     Slash { name: "spend", options: &[opt("period", Text, Plain)] },
@@ -139,6 +162,21 @@ pub const SLASH: &[Slash] = &[
             opt("password", Boolean, Form),
         ],
     },
+    // Secrets (env values, a password, a Jupyter token) come in a form: `secrets:True`.
+    Slash {
+        name: "template",
+        options: &[
+            required(choices(opt("action", Text, Plain), &["save", "show", "delete", "list"])),
+            opt("name", Text, Plain),
+            opt("image", Text, Keyed("image")),
+            opt("ports", Text, Keyed("ports")),
+            opt("sshkey", Text, Keyed("sshkey")),
+            opt("command", Text, Keyed("command")),
+            opt("here", Boolean, Flag),
+            opt("secrets", Boolean, Form),
+        ],
+    },
+    Slash { name: "templates", options: &[] },
 ];
 
 pub fn find(name: &str) -> Option<&'static Slash> {
@@ -243,6 +281,9 @@ pub fn registrations() -> Vec<CreateCommand> {
                 for ch in o.choices {
                     co = co.add_string_choice(*ch, *ch);
                 }
+                if let Some((min, max)) = o.range {
+                    co = co.min_int_value(min).max_int_value(max);
+                }
                 c = c.add_option(co);
             }
             c
@@ -263,10 +304,15 @@ mod tests {
         let given =
             vec![("spot".into(), Value::Number(0.5)), ("target".into(), t("4090")), ("image".into(), t("my image"))];
         assert_eq!(to_text("rent", &given).unwrap(), "/rent 4090 image=\"my image\" spot=0.5");
+        let given = vec![("count".into(), Value::Integer(3)), ("target".into(), t("rtx 3060"))];
+        assert_eq!(to_text("rent", &given).unwrap(), "/rent rtx 3060 count=3");
         let with_form = [("target".into(), t("4090")), ("env".into(), Value::Boolean(true))];
         assert_eq!(to_text("rent", &with_form).unwrap(), "/rent 4090");
         assert!(wants_form("rent", &with_form) && !wants_form("rent", &given));
         assert!(wants_form("settings", &[("password".into(), Value::Boolean(true))]));
+        let tpl = [("action".into(), t("save")), ("name".into(), t("train")), ("secrets".into(), Value::Boolean(true))];
+        assert!(wants_form("template", &tpl));
+        assert_eq!(to_text("template", &tpl).unwrap(), "/template save train");
         assert!(!wants_form("settings", &[("password".into(), Value::Boolean(false))]));
         let given = vec![
             ("query".into(), t("4090 max=4")),
@@ -330,6 +376,12 @@ mod tests {
         let gpus = cmds.iter().find(|c| c["name"] == "gpus").unwrap();
         assert_eq!(gpus["options"][0]["autocomplete"], true);
         assert_eq!(gpus["options"][0]["type"], 3);
+        // `count` is an integer Discord keeps within what the parser takes.
+        let rent = cmds.iter().find(|c| c["name"] == "rent").unwrap();
+        let count = rent["options"].as_array().unwrap().iter().find(|o| o["name"] == "count").unwrap();
+        assert_eq!((count["type"].as_u64(), count["required"].as_bool()), (Some(4), Some(false)));
+        assert_eq!((count["min_value"].as_u64(), count["max_value"].as_u64()), (Some(1), Some(10)));
+        assert!(rent["options"].as_array().unwrap().len() <= 25);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::t;
 pub const KEY: &str = "clorebot:key";
 pub const PASSWORD: &str = "clorebot:password";
 pub const RENT_ENV: &str = "clorebot:rent-env";
+pub const TEMPLATE: &str = "clorebot:template";
 
 /// Longest value a text input may hold (Discord's limit).
 const INPUT_MAX: usize = 4000;
@@ -63,6 +64,39 @@ pub fn rent_env(what: &str) -> Value {
     )
 }
 
+/// `/template save … secrets:True`: the template (filled in from the command, editable), its
+/// environment (one `NAME=value` a line), SSH password and Jupyter token, each optional.
+pub fn template(what: &str) -> Value {
+    modal(
+        TEMPLATE,
+        &t!("discord-form-template-title"),
+        vec![
+            input("what", &t!("discord-form-template-what"), false, 1, INPUT_MAX, true, Some(what)),
+            input("env", &t!("discord-form-rent-env-env"), true, 0, INPUT_MAX, false, None),
+            input("password", &t!("discord-form-template-password"), false, 0, 32, false, None),
+            input("jupyter", &t!("discord-form-template-jupyter"), false, 0, 32, false, None),
+        ],
+    )
+}
+
+/// `NAME=value` lines as `env "NAME=value"` terms, or which line is wrong.
+fn env_terms(lines: &str) -> Result<String, String> {
+    let mut out = String::new();
+    for (i, line) in lines.lines().map(str::trim).enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        if !line.contains('=') {
+            return Err(t!("discord-form-env-line-format", line = i + 1));
+        }
+        if line.chars().any(is_quote) {
+            return Err(t!("discord-form-env-line-quote", line = i + 1));
+        }
+        out.push_str(&format!(" env \"{line}\""));
+    }
+    Ok(out)
+}
+
 /// The command text a submitted form stands for, or what was wrong with it (never echoing
 /// a value). `field` reads a field by its custom id. Values are checked as the parser will
 /// read them (normalized: a full-width quote is a quote).
@@ -91,18 +125,27 @@ pub fn text(custom_id: &str, field: impl Fn(&str) -> Option<String>) -> Result<S
             if what.chars().any(is_quote) || what.split_whitespace().any(env_term) {
                 return Err(t!("discord-form-env-misplaced"));
             }
-            let mut out = format!("/rent {what}");
-            for (i, line) in get("env").lines().map(str::trim).enumerate() {
-                if line.is_empty() {
+            Ok(format!("/rent {what}{}", env_terms(&get("env"))?))
+        }
+        TEMPLATE => {
+            let what = get("what");
+            let secret_term = |w: &str| {
+                let w = w.trim_matches(is_quote).to_ascii_lowercase();
+                w == "env" || w.starts_with("env=") || w.contains("pass") || w.starts_with("jupyter")
+            };
+            if what.chars().any(is_quote) || what.split_whitespace().any(secret_term) {
+                return Err(t!("discord-form-template-misplaced"));
+            }
+            let mut out = format!("/template {what}{}", env_terms(&get("env"))?);
+            for (field, key) in [("password", "password"), ("jupyter", "jupyter")] {
+                let v = get(field);
+                if v.is_empty() {
                     continue;
                 }
-                if !line.contains('=') {
-                    return Err(t!("discord-form-env-line-format", line = i + 1));
+                if v.chars().any(|c| c.is_whitespace() || is_quote(c)) {
+                    return Err(t!("discord-form-template-spaces"));
                 }
-                if line.chars().any(is_quote) {
-                    return Err(t!("discord-form-env-line-quote", line = i + 1));
-                }
-                out.push_str(&format!(" env \"{line}\""));
+                out.push_str(&format!(" {key}={v}"));
             }
             Ok(out)
         }
@@ -139,6 +182,15 @@ mod tests {
         assert_eq!(t, "/settings currency=clore password=s3cret-pw");
         assert_eq!(parse(&t).unwrap().name(), "settings");
         assert_eq!(text(KEY, fields(&[("key", " abc123def456 ")])).unwrap(), "/key set abc123def456");
+        let t = text(
+            TEMPLATE,
+            fields(&[("what", "save train image=ubuntu"), ("env", "TOKEN=a b"), ("password", "s3cret-pw")]),
+        )
+        .unwrap();
+        assert_eq!(t, "/template save train image=ubuntu env \"TOKEN=a b\" password=s3cret-pw");
+        assert!(parse(&t).unwrap().holds_secret());
+        let e = text(TEMPLATE, fields(&[("what", "save t password=x")])).unwrap_err();
+        assert!(!e.contains("password=x"), "{e}");
     }
 
     #[test]
@@ -160,7 +212,8 @@ mod tests {
     #[test]
     fn forms_are_rows_of_one_text_input() {
         use crate::i18n::{Lang, sync_scope};
-        let forms = Lang::ALL.map(|l| sync_scope(l, || [key(), password("currency=usd"), rent_env("4090")]));
+        let forms = Lang::ALL
+            .map(|l| sync_scope(l, || [key(), password("currency=usd"), rent_env("4090"), template("save t")]));
         for form in forms.into_iter().flatten() {
             assert_eq!(form["type"], 9);
             assert!(form["data"]["title"].as_str().unwrap().chars().count() <= 45, "{form}");

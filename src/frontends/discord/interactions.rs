@@ -47,6 +47,11 @@ const LANG_WITHIN: Duration = Duration::from_secs(1);
 const EDIT_RETRY: Duration = Duration::from_millis(300);
 const EDIT_TRIES: u32 = 4;
 
+/// A press's progress edits the pressed message at most this often: Discord rate-limits
+/// edits of a message, and one a second stays well within while leaving room for the final
+/// answer and its follow-ups (Clore takes an order only every 5 s anyway).
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
+
 /// What finishes an interaction after its first answer.
 pub type Work = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
@@ -203,6 +208,7 @@ impl Discord {
             let form = i18n::sync_scope(lang().await, || match name.as_str() {
                 "rent" => forms::rent_env(rest),
                 "settings" => forms::password(rest),
+                "template" => forms::template(rest),
                 _ => ephemeral_text(&t!("discord-not-supported")),
             });
             return (form, None);
@@ -278,7 +284,19 @@ impl Discord {
 
     async fn finish_press(self: Arc<Self>, c: ComponentInteraction) {
         let caller = self.caller(&c.user, c.member.as_ref(), c.guild_id, c.channel_id, &c.locale, "");
-        let pressed = self.core.press(&caller, &c.data.custom_id).await;
+        // A long press (a set of rents) shows how far it got on the pressed message.
+        let (http, token) = (&self.http, c.token.as_str());
+        let pressed = self
+            .core
+            .press_showing(&caller, &c.data.custom_id, PROGRESS_EVERY, move |r| async move {
+                let parts = render::messages(&r);
+                if let Some(first) = parts.first()
+                    && let Err(e) = http.edit_original_interaction_response(token, &first.json(false), vec![]).await
+                {
+                    tracing::info!(error = %describe(&e), "could not show a press's progress");
+                }
+            })
+            .await;
         if let Some(toast) = &pressed.toast {
             let m = Message::text(toast);
             if let Err(e) = self.http.create_followup_message(&c.token, &m.json(true), vec![]).await {
@@ -411,6 +429,7 @@ impl Discord {
         let field = match focus.name {
             "query" | "target" => Field::Query,
             "order" => Field::Order,
+            "orders" => Field::Orders,
             "id" => Field::Watch,
             _ => return Vec::new(),
         };
@@ -424,6 +443,8 @@ impl Discord {
             .map(|s| {
                 let value = match s.value {
                     SuggestedValue::Text(t) => json!(t),
+                    // `orders` is a text option: its ids are offered as text.
+                    SuggestedValue::Id(i) if field == Field::Orders => json!(i.to_string()),
                     SuggestedValue::Id(i) => json!(i),
                 };
                 json!({ "name": crate::text::bound(&s.label, 100), "value": value })

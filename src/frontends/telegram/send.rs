@@ -263,6 +263,23 @@ impl Sender {
         Ok(())
     }
 
+    /// Shows a press's progress on the pressed message: an edit and nothing else (a message
+    /// that can no longer be edited gets no new one: the final answer takes care of that),
+    /// its first part when it does not fit one message.
+    pub async fn edit_progress(&self, to: Place, message: MessageId, reply: &Reply) -> Result<(), RequestError> {
+        let parts = render::messages(reply, MESSAGE_MAX);
+        let Some(first) = parts.first() else { return Ok(()) };
+        let req = self
+            .direct
+            .edit_message_text(ChatId(to.chat), message, first.html.clone())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        match req.await {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Deletes a message; true if it is gone (or was already). False when the bot may not
     /// (a group where it lacks the right, a message older than 48 hours).
     pub async fn delete(&self, chat: i64, message: MessageId) -> bool {

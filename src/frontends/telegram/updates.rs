@@ -3,6 +3,7 @@
 //! it comes from.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use teloxide::payloads::setters::*;
@@ -132,10 +133,32 @@ impl Telegram {
             MaybeInaccessibleMessage::Inaccessible(_) => None,
         };
         let caller = self.caller(&q.from, source.chat(), thread, false);
-        let pressed = self.core.press(&caller, token).await;
-        answered(received, "press");
-        answer(pressed.toast.clone()).await;
         let place = Place { chat: source.chat().id.0, thread };
+        // A long press (a set of rents) shows how far it got by editing the pressed message,
+        // at the pace Telegram allows messages to the chat; the first such edit answers the
+        // callback, so the button stops spinning.
+        let every = self.sender.schedule.limits().spacing(place.lane().group);
+        let answered_early = AtomicBool::new(false);
+        let pressed = self
+            .core
+            .press_showing(&caller, token, every, |r| {
+                let first = !answered_early.swap(true, Ordering::Relaxed);
+                let spinner = first.then(|| answer(None));
+                async move {
+                    if let Some(a) = spinner {
+                        answered(received, "press");
+                        a.await;
+                    }
+                    if let Err(e) = self.sender.edit_progress(place, source.id(), &r).await {
+                        tracing::info!(error = %send::describe(&e, &self.sender.token), "could not show a press's progress");
+                    }
+                }
+            })
+            .await;
+        if !answered_early.load(Ordering::Relaxed) {
+            answered(received, "press");
+            answer(pressed.toast.clone()).await;
+        }
         if let Some(r) = &pressed.replace_source
             && let Err(e) = self.sender.edit(place, source.id(), r).await
         {

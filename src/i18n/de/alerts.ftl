@@ -11,3 +11,17 @@ alerts-host-online = Dein Server { $name } ist wieder online.
 alerts-host-offline = Dein Server { $name } ist offline gegangen.
 alerts-host-rented = Dein Server { $name } wurde vermietet.
 alerts-host-free = Dein Server { $name } ist wieder frei (seine Miete ist beendet).
+guard-raised = #{ $order }: ein Gebot von { $waiting } wartet → deines ist jetzt { $bid } (Obergrenze { $cap }).
+guard-lowered = #{ $order }: das beste andere Angebot ist { $best } → deines ist auf { $bid } gesenkt.
+guard-at-cap = #{ $order }: ein anderes Angebot ({ $waiting }) ist nahe an deiner Obergrenze { $cap }. Hebe sie an, sonst wird die Bestellung vielleicht überboten.
+guard-cap-button = Obergrenze { $max } (+{ $pct } %)
+guard-changes = #{ $order }: dein Gebot hat sich in { $within } { $n ->
+    [one] einmal
+   *[other] { $n }-mal
+} geändert: { $bids }. Jetzt { $bid } (Obergrenze { $cap }).
+guard-outbid = #{ $order } auf Server { $server } wurde überboten: ein Gebot von { $winning } hat gewonnen.
+guard-rent-again-button = Neu als Spot mieten zu { $bid } (#{ $server })
+guard-rebid-none = Nichts innerhalb deiner Obergrenze { $cap } neu zu mieten: weder sein Server noch eine freie { $gpu }.
+guard-rebid-refused = Das erneute Mieten auf Server { $server } zu { $bid } hat nicht geklappt. { $why }
+guard-rebid-made = Neu gemietet innerhalb deiner Obergrenze { $cap }: Bestellung { $order } auf Server { $server } zu { $bid }, geschützt wie zuvor.
+guard-rebid-accepted = Neu gemietet innerhalb deiner Obergrenze { $cap } auf Server { $server } zu { $bid }, geschützt wie zuvor; die Details sage ich dir, sobald Clore die Bestellung listet.

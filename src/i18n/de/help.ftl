@@ -31,30 +31,34 @@ help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (m
 help-server-usage = /server <ID>
 help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers
 
-help-rent-usage = /rent <ID oder Suche> [image=…] [spot=<Preis>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <ID oder Suche> [count=N] [image=…] [spot=<Preis> [guard=<max> [margin=…] [rebid]]] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<Vorlage>]
 help-rent-summary = Einen Server mieten (eine Suche wählt den günstigsten freien); fragt nach Bestätigung
-help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst.
+help-rent-details = Zeigt den Preis und fragt nach deiner Bestätigung; die Bestellung erfolgt genau zu diesem Preis oder gar nicht. SSH nutzt deinen gespeicherten Schlüssel oder dein Passwort (/settings) oder ein neues Passwort, das nur du siehst. count=N (1–10, mit einer Suche) mietet die N günstigsten freien Treffer mit einer Bestätigung, wenn dein Guthaben für alle reicht. guard=<max> mit spot= hält das Gebot innerhalb dieser Obergrenze vor anderen Angeboten (wie /spotguard).
 
 help-orders-usage = /orders [all]
 help-orders-summary = Deine laufenden Bestellungen (oder alle) mit SSH- und HTTP-Zugängen
 
-help-cancel-usage = /cancel <Bestell-ID> [Problembeschreibung]
-help-cancel-summary = Eine Bestellung stornieren, optional mit Meldung eines Problems mit dem Server
+help-cancel-usage = /cancel <Bestell-ID> [Problembeschreibung] · /cancel all · /cancel <Bestell-ID> <Bestell-ID>…
+help-cancel-summary = Eine Bestellung stornieren (auf Wunsch mit Problemmeldung), mehrere oder alle
 
 help-spotprice-usage = /spotprice <Bestell-ID> <Preis pro Tag>
 help-spotprice-summary = Das Gebot einer Spot-Bestellung ändern
 help-spotprice-details = Clore senkt ein Gebot höchstens um eine Stufe auf einmal und höchstens alle 10 Minuten.
+help-spotguard-usage = /spotguard <Bestell-ID> max=<Preis pro Tag> [margin=<Preis>] [rebid] · /spotguard <Bestell-ID> off
+help-spotguard-summary = Ein Spot-Gebot vor anderen Angeboten halten, bis zu einer Obergrenze
+help-spotguard-details = Bei jeder Kontoabfrage wird das Gebot angehoben, um einen Abstand vor wartenden Angeboten zu halten (nie über max), und gesenkt, wenn es weit vorn liegt; margin ist ohne Angabe 2 % von max. rebid mietet innerhalb der Obergrenze neu, wenn die Bestellung überboten wird.
+
 
 help-wallets-usage = /wallets
 help-wallets-summary = Deine Guthaben und Einzahlungsadressen (privat angezeigt)
 
-help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<Vorlage>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Benachrichtigung, sobald ein passender Server frei wird
 help-watch-details =
     • once: einmal benachrichtigen, dann aufhören
     • here: ein Team-Watch, der diese Gruppe oder diesen Kanal benachrichtigt (nur Admins)
     • cooldown: Ruhezeit nach jeder Benachrichtigung
-    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep
+    • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep; guard= (mit spot in der Suche) schützt jede gemietete Bestellung wie /spotguard
 
 help-watches-usage = /watches
 help-watches-summary = Deine Watches (in einer Gruppe: die des Teams)
@@ -75,6 +79,13 @@ help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was d
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto]
 help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache
 help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins).
+
+help-template-usage = /template save <Name> [image=…] [ports=…] [env K=V]… [sshkey="<öffentlicher Schlüssel>"] [password=<SSH-Passwort>] [command="<Startbefehl>"] [jupyter=<Token>] [here] · /template show <Name> · /template delete <Name>
+help-template-summary = Mietvorlage speichern, zeigen oder löschen: für /rent … t=<Name> und Auto-Miete
+help-template-details = Ein Name hat 1 bis 32 Zeichen aus a-z, 0-9, - und _; erneutes Speichern ersetzt die Vorlage; höchstens 20 Vorlagen. Optionen von /rent gehen denen der Vorlage vor. env-Werte, das Passwort und das Jupyter-Token werden verschlüsselt gespeichert, maskiert gezeigt und nur im privaten Chat angenommen. here: eine Team-Vorlage für diese Gruppe (nur Admins; ohne Geheimnisse). Eine Vorlage, die ein Auto-Miete-Watch nutzt, wird nicht gelöscht: erst den Watch mit /unwatch entfernen.
+
+help-templates-usage = /templates
+help-templates-summary = Deine Mietvorlagen (in einer Gruppe auch die des Teams)
 
 help-overview-title = Befehle:
 help-overview-footer = /help <Befehl> für Details.

@@ -102,3 +102,4 @@ spend-total = Gesamt: { $total } (Laufzeit plus Erstellungsgebühren).
 # Discords Vorschläge beim Tippen eines Befehls.
 suggest-model = { $model } — { $n } frei
 suggest-order = Bestellung { $order } auf Server #{ $server }
+suggest-all-orders = alle { $n } laufenden Bestellungen

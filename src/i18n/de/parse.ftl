@@ -49,6 +49,8 @@ parse-rent-image = image= braucht den Namen eines Docker-Images.
 parse-currency = Unbekannte Währung `{ $term }`; nimm usd, clore oder btc.
 parse-env-missing = Auf env muss NAME=Wert folgen.
 parse-rent-which = Gib einen Server an: eine ID aus /gpus oder eine Suche wie 4090.
+parse-rent-count = count= nimmt eine Zahl von 1 bis { $max }, nicht `{ $term }`.
+parse-rent-count-one-server = count= mietet mehrere Server zu einer Suche (etwa /rent 3060 count=3); eine Server-ID nennt nur einen Server.
 parse-env-bad = env braucht NAME=Wert, nicht `{ $term }`.
 parse-env-name = `{ $term }` ist kein gültiger Name für eine Umgebungsvariable.
 parse-port = `{ $term }` ist keine Portnummer (1-65535).
@@ -70,3 +72,15 @@ parse-password-short = password muss mindestens { $min } Zeichen haben: es schü
 parse-password-blank = password darf nicht nur aus Leerzeichen, Tabs oder Zeilenumbrüchen bestehen: es schützt einen Server im Internet.
 parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password oder locale.
 parse-sshkey = sshkey { $problem }.
+parse-cancel-all-alone = `all` storniert jede laufende Bestellung und nimmt nichts weiter; nenne Bestellungen stattdessen mit Nummer (/cancel 1001 1002).
+parse-cancel-too-many = { $n } Bestellungen genannt; höchstens { $max } auf einmal (oder /cancel all).
+parse-spotguard-args = Nenne die Bestell-ID und max=<Preis pro Tag> (oder off).
+parse-spotguard-margin = Der Abstand muss unter der Obergrenze ({ $max }) liegen.
+parse-template-name = Ein Vorlagenname hat 1 bis { $max } Zeichen aus a-z, 0-9, - und _, nicht `{ $term }`.
+parse-template-action = Gib save, show, delete oder list an.
+parse-template-which = Sag, welche Vorlage.
+parse-template-one = Gib einen Vorlagennamen an.
+parse-template-command = command= braucht den Startbefehl, höchstens { $max } Zeichen.
+parse-guard-needs-max = margin= und rebid gehören zu einem Spot-Schutz: gib seine Obergrenze mit guard=<Preis> an.
+parse-autorent-guard-spot = guard= hält Spot-Gebote vorn: nimm spot in die Abfrage des Watches auf.
+parse-autorent-guard-below = Die Obergrenze des Schutzes ({ $guard }) liegt unter dem Höchstpreis des Watches ({ $max }), den eine Bestellung bieten kann.

@@ -67,6 +67,39 @@ rent-went-offline = Server #{ $server } ist offline gegangen. Es wurde keine Bes
 rent-currency-dropped = Der Besitzer von #{ $server } akzeptiert { $currency } nicht mehr. Es wurde keine Bestellung angelegt.
 rent-bid-too-low = Dein Gebot von { $bid } ist für #{ $server } zu niedrig: Jemand bietet mehr, oder es liegt unter dem Minimum. Es wurde keine Bestellung angelegt.
 rent-refused-other = { $why } Es wurde keine Bestellung angelegt.
+## /rent <Suche> count=N
+rent-many-title = { $n ->
+    [one] Diesen Server mieten?
+   *[other] Diese { $n } Server mieten?
+}
+rent-many-fewer = { $n ->
+    [one] Nur 1 freier Server passt zu { $query } (du wolltest { $asked }): „Bestätigen“ mietet diesen.
+   *[other] Nur { $n } freie Server passen zu { $query } (du wolltest { $asked }): „Bestätigen“ mietet diese { $n }.
+}
+rent-many-field-total = Zusammen
+rent-many-field-bids = Gebote zusammen
+rent-many-fees = { $n } × etwa { $fee }
+rent-many-confirm-within = Jede Bestellung erfolgt zum gezeigten Preis oder gar nicht; sie gehen im Abstand von 5 Sekunden hinaus (Clores Takt). Bestätige innerhalb von { $within }.
+rent-many-spot-confirm-within = Jeder Server bekommt dasselbe Gebot, und eine Spot-Bestellung läuft, bis dich jemand überbietet; sie gehen im Abstand von 5 Sekunden hinaus (Clores Takt). Bestätige innerhalb von { $within }.
+rent-many-abort-what = { $n ->
+    [one] Miete eines Servers
+   *[other] Miete von { $n } Servern
+}
+rent-many-low-balance = Dein { $currency }-Guthaben von { $balance } reicht nicht für { $n } Server: Clore verlangt für jeden die Erstellungsgebühr plus eine Stunde seines Preises im Wallet, { $need } für alle { $n }, und dein Guthaben deckt { $covered } davon. Es wurde nichts gemietet; /wallets zeigt Guthaben und Einzahlungsadressen, oder verlange mit count= weniger.
+rent-many-made = ✓ Bestellung { $order } läuft auf #{ $server } — { $gpu } für { $price }.
+rent-many-failed = #{ $server }: nicht bestätigt — { $why } Sieh unter /orders nach, ob eine Bestellung angelegt wurde, bevor du es erneut versuchst.
+rent-many-all-made = { $n ->
+    [one] Der Server ist gemietet:
+   *[other] Alle { $n } Server sind gemietet:
+}
+rent-many-some-made = { $made } von { $n } Servern gemietet:
+rent-many-some-made-checking = { $made } von { $n } Servern gemietet, { $checking } werden bei Clore geprüft:
+rent-many-progress = { $n ->
+    [one] Der Server wird gemietet…
+   *[other] { $n } Server werden gemietet: { $done } von { $n } erledigt.
+}
+rent-many-progress-sending = #{ $server } — { $gpu }: Bestellung wird gesendet…
+rent-many-progress-waiting = #{ $server } — { $gpu }: wartet, bis er dran ist
 
 ## /orders
 orders-none = Du hast keine Bestellungen.
@@ -110,6 +143,27 @@ cancel-abort-what = die Stornierung von Bestellung { $order }
 cancel-done = Bestellung { $order } ist storniert.
 cancel-done-reported = Bestellung { $order } ist storniert und das Problem gemeldet.
 cancel-not-active = Laut Clore ist Bestellung { $order } nicht mehr aktiv; es gibt nichts zu stornieren.
+cancel-many-title = { $n ->
+    [one] Diese Bestellung stornieren?
+   *[other] Diese { $n } Bestellungen stornieren?
+}
+cancel-many-together = Zusammen: { $per_day }; bisher ausgegeben { $spent }.
+cancel-many-abort-what = { $n ->
+    [one] Stornieren einer Bestellung
+   *[other] Stornieren von { $n } Bestellungen
+}
+cancel-many-not-running = { $n ->
+    [one] Bestellung { $orders } gehört nicht zu deinen laufenden Bestellungen; nichts wurde storniert. /orders listet sie.
+   *[other] Die Bestellungen { $orders } gehören nicht zu deinen laufenden Bestellungen; nichts wurde storniert. /orders listet sie.
+}
+cancel-many-done = Bestellung { $order }: storniert.
+cancel-many-not-active = Bestellung { $order }: laut Clore nicht mehr aktiv.
+cancel-many-unclear = Bestellung { $order }: nicht bestätigt — { $why } Sie ist vielleicht storniert; /orders zeigt, ob sie noch läuft.
+cancel-many-all-done = { $n ->
+    [one] Die Bestellung ist storniert.
+   *[other] Alle { $n } Bestellungen sind storniert.
+}
+cancel-many-some-done = { $done } von { $n } Bestellungen storniert:
 
 ## Buttons und Klicks (für alle Bestätigungen).
 press-confirm = Bestätigen
@@ -139,3 +193,23 @@ reconcile-show-password = SSH-Passwort anzeigen
 reconcile-watch-absent = Autorent-Watch #{ $watch }: Das Mieten von #{ $server } hat doch nicht geklappt — Clore hat es nie bestätigt, und es ist keine Bestellung aufgetaucht. Es wurde nichts gemietet; der Watch läuft weiter.
 reconcile-absent = Dein Mietversuch für #{ $server } ({ $gpu }) hat nicht geklappt: Clore hat ihn nie bestätigt, und auf deinem Konto ist keine Bestellung für #{ $server } aufgetaucht. Es wurde nichts gemietet; mit /rent #{ $server } versuchst du es erneut.
 reconcile-abandoned = Ich konnte nicht herausfinden, ob dein Mietversuch für #{ $server } vom { $when } geklappt hat: Clores Bestellliste hat zu lange nicht geantwortet. Bitte sieh unter /orders oder im Clore-Dashboard nach; ich führe ihn nicht mehr als offen.
+
+## /spotguard
+spotguard-on = Bestellung { $order } ist geschützt: Ihr Gebot bleibt { $margin } vor jedem wartenden Angebot, nie über { $max }.
+spotguard-rebid = Wird sie trotzdem überboten, miete ich innerhalb der Obergrenze neu und sage es dir.
+spotguard-no-rebid = Wird sie trotzdem überboten, sage ich es dir und biete an, neu zu mieten. Gesenkt wird, wenn sie weit vorn liegt, höchstens alle 10 Minuten (Clores Regel).
+spotguard-off = Bestellung { $order } ist nicht mehr geschützt; ihr Gebot bleibt, wie es ist.
+spotguard-none = Bestellung { $order } war nicht geschützt.
+spotguard-below-bid = Bestellung { $order } bietet schon { $bid }, über der Obergrenze von { $max }. Nenne eine Obergrenze ab dem Gebot oder senke das Gebot zuerst mit /spotprice.
+spotguard-line = Schutz: Obergrenze { $max }, Abstand { $margin }{ $rebid }
+spotguard-line-rebid = , mietet neu, wenn überboten
+rent-field-template = Vorlage
+rent-login-template-key = der SSH-Schlüssel der Vorlage
+rent-login-template-password = das Passwort der Vorlage
+guard-cap-confirm = Die Obergrenze des Schutzes von Bestellung { $order } von { $old } auf { $max } anheben? Das Gebot kann dann bis dorthin steigen.
+guard-cap-abort-what = Anheben der Obergrenze von Bestellung { $order }
+guard-cap-gone = Bestellung { $order } hat keinen Schutz mehr (sie ist beendet oder der Schutz ist aus); nichts wurde geändert.
+guard-cap-raised = Der Schutz von Bestellung { $order } bietet jetzt bis { $max }.
+rent-guard-needs-spot = guard= hält ein Spot-Gebot vorn: gib das Gebot auch mit spot=… an.
+rent-guard-below-bid = Die Obergrenze des Schutzes ({ $max }) liegt unter dem Gebot ({ $bid }): gib eine Obergrenze ab dem Gebot an.
+rent-field-guard = Spot-Schutz

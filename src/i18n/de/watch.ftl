@@ -90,3 +90,4 @@ watch-autorent-failed = { $head }: Das Mieten von #{ $server } hat nicht geklapp
 watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } hat #{ $server } gemietet: Bestellung { $order } (Details kommen separat).
 watch-autorent-stopped = Der Watch ist jetzt aus, wie eingestellt (füge keep hinzu, damit er weiter mietet).
+watch-autorent-template = Mit Vorlage { $name } erstellt.

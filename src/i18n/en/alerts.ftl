@@ -14,3 +14,18 @@ alerts-host-online = Your server { $name } is back online.
 alerts-host-offline = Your server { $name } went offline.
 alerts-host-rented = Your server { $name } was rented.
 alerts-host-free = Your server { $name } is free again (its rental ended).
+guard-raised = #{ $order }: a bid of { $waiting } is waiting → yours is now { $bid } (cap { $cap }).
+guard-lowered = #{ $order }: the best other offer is { $best } → yours is lowered to { $bid }.
+guard-at-cap = #{ $order }: another offer ({ $waiting }) is near your cap { $cap }. Raise the cap, or the order may be outbid.
+guard-cap-button = Cap { $max } (+{ $pct } %)
+# Several bid changes told together: $bids lists each new bid in turn (↑ raised, ↓ lowered).
+guard-changes = #{ $order }: your bid moved { $n ->
+    [one] once
+   *[other] { $n } times
+} in { $within }: { $bids }. It is now { $bid } (cap { $cap }).
+guard-outbid = #{ $order } on server { $server } was outbid: a bid of { $winning } won.
+guard-rent-again-button = Rent again as spot at { $bid } (#{ $server })
+guard-rebid-none = Nothing to rent again within your cap { $cap }: neither its server nor a free { $gpu }.
+guard-rebid-refused = Renting again on server { $server } at { $bid } did not go through. { $why }
+guard-rebid-made = Rented again within your cap { $cap }: order { $order } on server { $server } at { $bid }, guarded as before.
+guard-rebid-accepted = Rented again within your cap { $cap } on server { $server } at { $bid }, guarded as before; I'll tell you its details when Clore lists the order.

@@ -31,30 +31,34 @@ help-spend-details = Counts the orders clorebot follows for you (rented with it 
 help-server-usage = /server <id>
 help-server-summary = One server's specs, prices and spot market
 
-help-rent-usage = /rent <id or query> [image=…] [spot=<price>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <id or query> [count=N] [image=…] [spot=<price> [guard=<max> [margin=…] [rebid]]] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<template>]
 help-rent-summary = Rent a server (a query picks the cheapest free match); asks to confirm
-help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you.
+help-rent-details = Shows the price and asks you to confirm; the order is made at exactly that price or not at all. SSH uses your saved key or password (/settings), or a new password shown only to you. count=N (1–10, with a query) rents the N cheapest free matches with one confirmation, if your balance covers them all. guard=<max> with spot= keeps the bid ahead of other offers within that cap (as /spotguard).
 
 help-orders-usage = /orders [all]
 help-orders-summary = Your active orders (or all) with SSH and HTTP endpoints
 
-help-cancel-usage = /cancel <order id> [issue text]
-help-cancel-summary = Cancel an order, optionally reporting a problem with the server
+help-cancel-usage = /cancel <order id> [issue text] · /cancel all · /cancel <order id> <order id>…
+help-cancel-summary = Cancel an order (reporting a problem if you like), several, or all
 
 help-spotprice-usage = /spotprice <order id> <price per day>
 help-spotprice-summary = Change the bid of a spot order
 help-spotprice-details = Clore lowers a bid at most one step at a time and at most once every 10 minutes.
+help-spotguard-usage = /spotguard <order id> max=<price per day> [margin=<price>] [rebid] · /spotguard <order id> off
+help-spotguard-summary = Keep a spot bid ahead of other offers, within a cap
+help-spotguard-details = On every account poll the bid is raised to stay a margin ahead of waiting offers (never above max) and lowered when well ahead; margin defaults to 2 % of max. rebid rents again within the cap if the order is outbid.
+
 
 help-wallets-usage = /wallets
 help-wallets-summary = Your balances and deposit addresses (shown privately)
 
-help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Get an alert when a matching server becomes available
 help-watch-details = 
     • once: alert once, then stop
     • here: a team watch that alerts this group or channel (admins only)
     • cooldown: quiet time after each alert
-    • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep
+    • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep; guard= (with spot in the query) guards each order it rents, as /spotguard
 
 help-watches-usage = /watches
 help-watches-summary = Your watches (in a group: the team's)
@@ -75,6 +79,13 @@ help-hostset-details = Prices are in BTC per day, as Clore's API takes them; wha
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto]
 help-settings-summary = Your defaults: display currency, image, SSH key or password, language
 help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only).
+
+help-template-usage = /template save <name> [image=…] [ports=…] [env K=V]… [sshkey="<public key>"] [password=<ssh password>] [command="<start command>"] [jupyter=<token>] [here] · /template show <name> · /template delete <name>
+help-template-summary = Save, show or delete a rent template: /rent … t=<name> and auto-rent use it
+help-template-details = A name is 1 to 32 of a-z, 0-9, - and _; saving a name again replaces it; at most 20 templates. Options given to /rent win over the template's. env values, the password and the Jupyter token are stored encrypted, shown masked, and may only be saved in a private chat. here: a team template for this group (admins only; no secrets). A template an auto-rent watch uses is not deleted: /unwatch the watch first.
+
+help-templates-usage = /templates
+help-templates-summary = Your rent templates (in a group: the team's too)
 
 help-overview-title = Commands:
 help-overview-footer = /help <command> for details.

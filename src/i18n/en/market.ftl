@@ -103,3 +103,4 @@ spend-total = Total: { $total } (time run plus creation fees).
 # Discord's suggestions while a command is typed.
 suggest-model = { $model } — { $n } free
 suggest-order = order { $order } on server #{ $server }
+suggest-all-orders = all { $n } running orders

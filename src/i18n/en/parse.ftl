@@ -49,6 +49,8 @@ parse-rent-image = image= needs a Docker image name.
 parse-currency = Unknown currency `{ $term }`; use usd, clore or btc.
 parse-env-missing = env must be followed by NAME=value.
 parse-rent-which = Say which server: an id from /gpus, or a query like 4090.
+parse-rent-count = count= takes a number from 1 to { $max }, not `{ $term }`.
+parse-rent-count-one-server = count= rents several servers matching a query (like /rent 3060 count=3); a server id names one server.
 parse-env-bad = env needs NAME=value, not `{ $term }`.
 parse-env-name = `{ $term }` is not a valid environment variable name.
 parse-port = `{ $term }` is not a port number (1-65535).
@@ -70,3 +72,15 @@ parse-password-short = password must be at least { $min } characters: it guards 
 parse-password-blank = password must not be only spaces, tabs or line breaks: it guards a server on the internet.
 parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
 parse-sshkey = sshkey { $problem }.
+parse-cancel-all-alone = `all` cancels every running order and takes nothing else; name orders by number instead (/cancel 1001 1002).
+parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).
+parse-spotguard-args = Give the order id and max=<price per day> (or off).
+parse-spotguard-margin = The margin must be below the cap ({ $max }).
+parse-template-name = A template name is 1 to { $max } of a-z, 0-9, - and _, not `{ $term }`.
+parse-template-action = Say save, show, delete or list.
+parse-template-which = Say which template.
+parse-template-one = Give one template name.
+parse-template-command = command= needs the start command, at most { $max } characters.
+parse-guard-needs-max = margin= and rebid belong to a spot guard: give its cap with guard=<price>.
+parse-autorent-guard-spot = guard= keeps spot bids ahead: add spot to the watch's query.
+parse-autorent-guard-below = The guard's cap ({ $guard }) is below the watch's max price ({ $max }), which an order may bid.

@@ -67,6 +67,39 @@ rent-went-offline = Server #{ $server } went offline. No order was made.
 rent-currency-dropped = The owner of #{ $server } no longer takes { $currency }. No order was made.
 rent-bid-too-low = Your bid of { $bid } is too low for #{ $server }: someone bids more or it is under the minimum. No order was made.
 rent-refused-other = { $why } No order was made.
+## /rent <query> count=N
+rent-many-title = { $n ->
+    [one] Rent this server?
+   *[other] Rent these { $n } servers?
+}
+rent-many-fewer = { $n ->
+    [one] Only 1 free server matches { $query } (you asked for { $asked }): Confirm rents this one.
+   *[other] Only { $n } free servers match { $query } (you asked for { $asked }): Confirm rents these { $n }.
+}
+rent-many-field-total = Together
+rent-many-field-bids = Bids together
+rent-many-fees = { $n } × about { $fee }
+rent-many-confirm-within = Each order is made at the price shown or not at all; they are sent one every 5 seconds (Clore's pace). Confirm within { $within }.
+rent-many-spot-confirm-within = Each server gets the same bid, and a spot order runs until someone outbids you; they are sent one every 5 seconds (Clore's pace). Confirm within { $within }.
+rent-many-abort-what = { $n ->
+    [one] renting a server
+   *[other] renting { $n } servers
+}
+rent-many-low-balance = Your { $currency } balance of { $balance } is not enough for { $n } servers: Clore needs each one's creation fee plus an hour of its price in the wallet, { $need } for all { $n }, and your balance covers { $covered } of them. Nothing was rented; /wallets shows balances and deposit addresses, or ask for fewer with count=.
+rent-many-made = ✓ Order { $order } is running on #{ $server } — { $gpu } at { $price }.
+rent-many-failed = #{ $server }: not confirmed — { $why } /orders shows whether an order was made before you try again.
+rent-many-all-made = { $n ->
+    [one] The server is rented:
+   *[other] All { $n } servers are rented:
+}
+rent-many-some-made = { $made } of { $n } servers rented:
+rent-many-some-made-checking = { $made } of { $n } servers rented, { $checking } being checked with Clore:
+rent-many-progress = { $n ->
+    [one] Renting the server…
+   *[other] Renting { $n } servers: { $done } of { $n } done so far.
+}
+rent-many-progress-sending = #{ $server } — { $gpu }: sending the order…
+rent-many-progress-waiting = #{ $server } — { $gpu }: waiting its turn
 
 ## /orders
 orders-none = You have no orders.
@@ -110,6 +143,27 @@ cancel-abort-what = cancelling order { $order }
 cancel-done = Order { $order } is cancelled.
 cancel-done-reported = Order { $order } is cancelled and the issue reported.
 cancel-not-active = Clore says order { $order } is not active any more; nothing to cancel.
+cancel-many-title = { $n ->
+    [one] Cancel this order?
+   *[other] Cancel these { $n } orders?
+}
+cancel-many-together = Together: { $per_day }; spent so far { $spent }.
+cancel-many-abort-what = { $n ->
+    [one] cancelling an order
+   *[other] cancelling { $n } orders
+}
+cancel-many-not-running = { $n ->
+    [one] Order { $orders } is not among your running orders; nothing was cancelled. /orders lists them.
+   *[other] Orders { $orders } are not among your running orders; nothing was cancelled. /orders lists them.
+}
+cancel-many-done = Order { $order }: cancelled.
+cancel-many-not-active = Order { $order }: Clore says it is not active any more.
+cancel-many-unclear = Order { $order }: not confirmed — { $why } It may be cancelled; /orders shows whether it still runs.
+cancel-many-all-done = { $n ->
+    [one] The order is cancelled.
+   *[other] All { $n } orders are cancelled.
+}
+cancel-many-some-done = { $done } of { $n } orders cancelled:
 
 ## Buttons and presses (shared by every confirmation).
 press-confirm = Confirm
@@ -139,3 +193,23 @@ reconcile-show-password = Show SSH password
 reconcile-watch-absent = Auto-rent watch #{ $watch }: renting #{ $server } did not go through after all — Clore never confirmed it and no order appeared. Nothing was rented; the watch carries on.
 reconcile-absent = Your rent of #{ $server } ({ $gpu }) did not go through: Clore never confirmed it, and no order for #{ $server } appeared on your account. Nothing was rented; /rent #{ $server } to try again.
 reconcile-abandoned = I could not find out whether your rent of #{ $server } from { $when } went through: Clore's order list did not answer for too long. Please look at /orders or the Clore dashboard; I no longer count it as pending.
+
+## /spotguard
+spotguard-on = Order { $order } is guarded: its bid is kept { $margin } ahead of any waiting offer, never above { $max }.
+spotguard-rebid = If it is outbid anyway, I rent again within the cap and tell you.
+spotguard-no-rebid = If it is outbid anyway, I tell you and offer to rent again. Lowering, when it is well ahead, is at most once per 10 minutes (Clore's rule).
+spotguard-off = Order { $order } is no longer guarded; its bid stays as it is.
+spotguard-none = Order { $order } had no guard.
+spotguard-below-bid = Order { $order } already bids { $bid }, above the cap of { $max }. Give a cap at or above the bid, or lower the bid first with /spotprice.
+spotguard-line = guard: cap { $max }, margin { $margin }{ $rebid }
+spotguard-line-rebid = , rents again if outbid
+rent-field-template = Template
+rent-login-template-key = the template's SSH key
+rent-login-template-password = the template's password
+guard-cap-confirm = Raise the cap of order { $order }'s guard from { $old } to { $max }? Its bid may then rise up to it.
+guard-cap-abort-what = raising the cap of order { $order }
+guard-cap-gone = Order { $order } has no guard any more (it ended, or the guard was turned off); nothing was changed.
+guard-cap-raised = Order { $order }'s guard now bids up to { $max }.
+rent-guard-needs-spot = guard= keeps a spot bid ahead: give the bid with spot=… too.
+rent-guard-below-bid = The guard's cap ({ $max }) is below the bid ({ $bid }): give a cap at or above it.
+rent-field-guard = Spot guard

@@ -93,3 +93,4 @@ watch-autorent-failed = { $head }: renting #{ $server } did not go through.
 watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } rented #{ $server }: order { $order } (details sent separately).
 watch-autorent-stopped = The watch is now off, as set (add keep to go on renting).
+watch-autorent-template = Made with template { $name }.

@@ -11,3 +11,18 @@ alerts-host-online = Ваш сервер { $name } снова в сети.
 alerts-host-offline = Ваш сервер { $name } вышел из сети.
 alerts-host-rented = Ваш сервер { $name } арендован.
 alerts-host-free = Ваш сервер { $name } снова свободен (аренда закончилась).
+guard-raised = #{ $order }: ожидает ставка { $waiting } → ваша теперь { $bid } (лимит { $cap }).
+guard-lowered = #{ $order }: лучшее другое предложение { $best } → ваша ставка снижена до { $bid }.
+guard-at-cap = #{ $order }: другое предложение ({ $waiting }) близко к вашему лимиту { $cap }. Поднимите лимит, иначе заказ могут перебить.
+guard-cap-button = Лимит { $max } (+{ $pct } %)
+guard-changes = #{ $order }: ставка менялась { $n } { $n ->
+    [one] раз
+    [few] раза
+   *[other] раз
+} за { $within }: { $bids }. Сейчас { $bid } (лимит { $cap }).
+guard-outbid = #{ $order } на сервере { $server } перебит: выиграла ставка { $winning }.
+guard-rent-again-button = Арендовать снова как spot за { $bid } (#{ $server })
+guard-rebid-none = В пределах лимита { $cap } снова арендовать нечего: ни этот сервер, ни свободный { $gpu }.
+guard-rebid-refused = Снова арендовать сервер { $server } за { $bid } не удалось. { $why }
+guard-rebid-made = Снова арендовано в пределах лимита { $cap }: заказ { $order } на сервере { $server } за { $bid }, под защитой, как раньше.
+guard-rebid-accepted = Снова арендовано в пределах лимита { $cap } на сервере { $server } за { $bid }, под защитой, как раньше; детали сообщу, когда Clore покажет заказ.

@@ -31,30 +31,34 @@ help-spend-details = Учитывает заказы, которые clorebot о
 help-server-usage = /server <id>
 help-server-summary = Характеристики, цены и спот-рынок одного сервера
 
-help-rent-usage = /rent <id или запрос> [image=…] [spot=<цена>] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc]
+help-rent-usage = /rent <id или запрос> [count=N] [image=…] [spot=<цена> [guard=<max> [margin=…] [rebid]]] [ports=22:tcp,8888:http] [env K=V]… [currency=usd|clore|btc] [t=<шаблон>]
 help-rent-summary = Арендовать сервер (по запросу выбирается самый дешёвый свободный); с подтверждением
-help-rent-details = Показывает цену и просит подтвердить; заказ создаётся ровно по этой цене или не создаётся вовсе. Для SSH используется ваш сохранённый ключ или пароль (/settings) либо новый пароль, который видите только вы.
+help-rent-details = Показывает цену и просит подтвердить; заказ создаётся ровно по этой цене или не создаётся вовсе. Для SSH используется ваш сохранённый ключ или пароль (/settings) либо новый пароль, который видите только вы. count=N (1–10, с запросом) арендует N самых дешёвых свободных серверов одним подтверждением, если баланса хватает на все. guard=<max> вместе со spot= держит ставку впереди других предложений в пределах этого лимита (как /spotguard).
 
 help-orders-usage = /orders [all]
 help-orders-summary = Ваши активные заказы (или все) с адресами SSH и HTTP
 
-help-cancel-usage = /cancel <id заказа> [описание проблемы]
-help-cancel-summary = Отменить заказ, при желании сообщив о проблеме с сервером
+help-cancel-usage = /cancel <id заказа> [описание проблемы] · /cancel all · /cancel <id заказа> <id заказа>…
+help-cancel-summary = Отменить заказ (можно сообщить о проблеме), несколько или все
 
 help-spotprice-usage = /spotprice <id заказа> <цена за сутки>
 help-spotprice-summary = Изменить ставку спот-заказа
 help-spotprice-details = Clore снижает ставку не больше чем на один шаг за раз и не чаще раза в 10 минут.
+help-spotguard-usage = /spotguard <id заказа> max=<цена в день> [margin=<цена>] [rebid] · /spotguard <id заказа> off
+help-spotguard-summary = Держать спот-ставку впереди других предложений в пределах лимита
+help-spotguard-details = При каждом опросе аккаунта ставка поднимается, чтобы оставаться на отрыв впереди ожидающих предложений (не выше max), и снижается, когда она сильно впереди; по умолчанию margin — 2 % от max. rebid арендует снова в пределах лимита, если заказ перебили.
+
 
 help-wallets-usage = /wallets
 help-wallets-summary = Ваши балансы и адреса для пополнения (видны только вам)
 
-help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep]]
+help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<шаблон>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Оповещение, когда появится подходящий свободный сервер
 help-watch-details =
     • once: оповестить один раз и остановиться
     • here: командное отслеживание с оповещениями в эту группу или канал (только для админов)
     • cooldown: пауза после каждого оповещения
-    • autorent: арендовать самый дешёвый подходящий сервер с вашим ключом в пределах максимальной цены, max_orders (по умолчанию 1) и daily_cap: сколько его заказы могут стоить за любые 24 часа, включая плату за создание (по умолчанию: max_orders × (макс. цена + плата)); после аренды останавливается, если не указано keep
+    • autorent: арендовать самый дешёвый подходящий сервер с вашим ключом в пределах максимальной цены, max_orders (по умолчанию 1) и daily_cap: сколько его заказы могут стоить за любые 24 часа, включая плату за создание (по умолчанию: max_orders × (макс. цена + плата)); после аренды останавливается, если не указано keep; guard= (со spot в запросе) защищает каждый арендованный заказ, как /spotguard
 
 help-watches-usage = /watches
 help-watches-summary = Ваши отслеживания (в группе — командные)
@@ -75,6 +79,13 @@ help-hostset-details = Цены указываются в BTC за сутки, �
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto]
 help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык
 help-settings-details = Пароль SSH хранится в зашифрованном виде и задаётся только в личном чате. Языки: en (English), de (Deutsch), ru (Русский); auto — как в вашем приложении. В группе locale= задаёт язык группы (только админы).
+
+help-template-usage = /template save <имя> [image=…] [ports=…] [env K=V]… [sshkey="<открытый ключ>"] [password=<пароль SSH>] [command="<команда запуска>"] [jupyter=<токен>] [here] · /template show <имя> · /template delete <имя>
+help-template-summary = Сохранить, показать или удалить шаблон аренды: для /rent … t=<имя> и автоаренды
+help-template-details = Имя — от 1 до 32 символов из a-z, 0-9, - и _; повторное сохранение заменяет шаблон; не больше 20 шаблонов. Параметры /rent важнее параметров шаблона. Значения env, пароль и токен Jupyter хранятся зашифрованными, показываются скрытыми и принимаются только в личном чате. here: командный шаблон этой группы (только админы; без секретов). Шаблон, который использует наблюдение с автоарендой, не удаляется: сначала удалите наблюдение через /unwatch.
+
+help-templates-usage = /templates
+help-templates-summary = Ваши шаблоны аренды (в группе — и командные)
 
 help-overview-title = Команды:
 help-overview-footer = /help <команда> — подробности.

@@ -106,3 +106,4 @@ spend-total = Итого: { $total } (время работы плюс плат�
 # Подсказки Discord при вводе команды.
 suggest-model = { $model } — свободно: { $n }
 suggest-order = заказ { $order } на сервере #{ $server }
+suggest-all-orders = все активные заказы ({ $n })

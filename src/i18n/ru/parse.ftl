@@ -49,6 +49,8 @@ parse-rent-image = image= требует имя Docker-образа.
 parse-currency = Неизвестная валюта `{ $term }`; используйте usd, clore или btc.
 parse-env-missing = После env должно идти NAME=значение.
 parse-rent-which = Укажите сервер: id из /gpus или запрос вроде 4090.
+parse-rent-count = count= — число от 1 до { $max }, а не `{ $term }`.
+parse-rent-count-one-server = count= арендует несколько серверов по запросу (например, /rent 3060 count=3); id сервера называет только один сервер.
 parse-env-bad = env требует NAME=значение, а не `{ $term }`.
 parse-env-name = `{ $term }` — недопустимое имя переменной окружения.
 parse-port = `{ $term }` — не номер порта (1-65535).
@@ -70,3 +72,15 @@ parse-password-short = password должен быть не короче { $min }
 parse-password-blank = password не может состоять только из пробелов, табуляций или переводов строки: он защищает сервер в интернете.
 parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
 parse-sshkey = sshkey: { $problem }.
+parse-cancel-all-alone = `all` отменяет все активные заказы и ничего больше не принимает; чтобы выбрать заказы, укажите номера (/cancel 1001 1002).
+parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).
+parse-spotguard-args = Укажите id заказа и max=<цена в день> (или off).
+parse-spotguard-margin = Отрыв должен быть меньше лимита ({ $max }).
+parse-template-name = Имя шаблона — от 1 до { $max } символов из a-z, 0-9, - и _, а не `{ $term }`.
+parse-template-action = Укажите save, show, delete или list.
+parse-template-which = Укажите, какой шаблон.
+parse-template-one = Укажите одно имя шаблона.
+parse-template-command = command= требует команду запуска, не длиннее { $max } символов.
+parse-guard-needs-max = margin= и rebid относятся к spot-защите: укажите её лимит через guard=<цена>.
+parse-autorent-guard-spot = guard= держит spot-ставки впереди: добавьте spot в запрос наблюдения.
+parse-autorent-guard-below = Лимит защиты ({ $guard }) ниже максимальной цены наблюдения ({ $max }), которую может поставить заказ.

@@ -72,6 +72,41 @@ rent-went-offline = Сервер #{ $server } вышел из сети. Зака
 rent-currency-dropped = Владелец #{ $server } больше не принимает { $currency }. Заказ не создан.
 rent-bid-too-low = Ваша ставка { $bid } слишком низкая для #{ $server }: кто-то ставит больше или она ниже минимума. Заказ не создан.
 rent-refused-other = { $why } Заказ не создан.
+## /rent <запрос> count=N
+rent-many-title = { $n ->
+    [one] Арендовать этот сервер?
+    [few] Арендовать эти { $n } сервера?
+   *[other] Арендовать эти { $n } серверов?
+}
+rent-many-fewer = { $n ->
+    [one] Запросу { $query } соответствует только { $n } свободный сервер (вы просили { $asked }): «Подтвердить» арендует его.
+    [few] Запросу { $query } соответствуют только { $n } свободных сервера (вы просили { $asked }): «Подтвердить» арендует их.
+   *[other] Запросу { $query } соответствуют только { $n } свободных серверов (вы просили { $asked }): «Подтвердить» арендует их.
+}
+rent-many-field-total = Вместе
+rent-many-field-bids = Ставки вместе
+rent-many-fees = { $n } × около { $fee }
+rent-many-confirm-within = Каждый заказ создаётся по показанной цене или не создаётся вовсе; они отправляются по одному раз в 5 секунд (темп Clore). На подтверждение у вас { $within }.
+rent-many-spot-confirm-within = Каждый сервер получает одну и ту же ставку, а спот-заказ работает, пока вас не перебьют; заказы отправляются по одному раз в 5 секунд (темп Clore). На подтверждение у вас { $within }.
+rent-many-abort-what = { $n ->
+    [one] аренда сервера
+   *[other] аренда серверов ({ $n })
+}
+rent-many-low-balance = Баланса { $currency } ({ $balance }) не хватает на { $n } серверов: Clore требует на кошельке для каждого плату за создание и час его цены, всего { $need }, а баланса хватает на { $covered }. Ничего не арендовано; /wallets покажет балансы и адреса для пополнения, или попросите меньше через count=.
+rent-many-made = ✓ Заказ { $order } работает на #{ $server } — { $gpu } за { $price }.
+rent-many-failed = #{ $server }: не подтверждено — { $why } Прежде чем пробовать снова, проверьте в /orders, создан ли заказ.
+rent-many-all-made = { $n ->
+    [one] Сервер арендован:
+   *[other] Все серверы ({ $n }) арендованы:
+}
+rent-many-some-made = Арендовано { $made } из { $n }:
+rent-many-some-made-checking = Арендовано { $made } из { $n }, { $checking } проверяются в Clore:
+rent-many-progress = { $n ->
+    [one] Арендую сервер…
+   *[other] Арендую серверы ({ $n }): готово { $done } из { $n }.
+}
+rent-many-progress-sending = #{ $server } — { $gpu }: отправляю заказ…
+rent-many-progress-waiting = #{ $server } — { $gpu }: ждёт очереди
 
 ## /orders
 orders-none = У вас нет заказов.
@@ -122,6 +157,29 @@ cancel-abort-what = отмена заказа { $order }
 cancel-done = Заказ { $order } отменён.
 cancel-done-reported = Заказ { $order } отменён, о проблеме сообщено.
 cancel-not-active = По данным Clore, заказ { $order } уже не активен; отменять нечего.
+cancel-many-title = { $n ->
+    [one] Отменить этот заказ?
+    [few] Отменить эти { $n } заказа?
+   *[other] Отменить эти { $n } заказов?
+}
+cancel-many-together = Вместе: { $per_day }; уже потрачено { $spent }.
+cancel-many-abort-what = { $n ->
+    [one] отмена заказа
+   *[other] отмена заказов ({ $n })
+}
+cancel-many-not-running = { $n ->
+    [one] Заказа { $orders } нет среди ваших активных заказов; ничего не отменено. /orders покажет их.
+   *[other] Заказов { $orders } нет среди ваших активных заказов; ничего не отменено. /orders покажет их.
+}
+cancel-many-done = Заказ { $order }: отменён.
+cancel-many-not-active = Заказ { $order }: по словам Clore, уже не активен.
+cancel-many-unclear = Заказ { $order }: отмена не подтверждена — { $why } Возможно, он отменён; /orders покажет, работает ли он.
+cancel-many-all-done = { $n ->
+    [one] Заказ отменён.
+    [few] Все { $n } заказа отменены.
+   *[other] Все { $n } заказов отменены.
+}
+cancel-many-some-done = Отменено заказов: { $done } из { $n }:
 
 ## Кнопки и нажатия (общие для всех подтверждений).
 press-confirm = Подтвердить
@@ -151,3 +209,23 @@ reconcile-show-password = Показать пароль SSH
 reconcile-watch-absent = Отслеживание с автоарендой #{ $watch }: аренда #{ $server } всё-таки не состоялась — Clore её так и не подтвердил, и заказ не появился. Ничего не арендовано; отслеживание продолжается.
 reconcile-absent = Аренда #{ $server } ({ $gpu }) не состоялась: Clore её так и не подтвердил, и заказ на #{ $server } не появился в вашем аккаунте. Ничего не арендовано; чтобы попробовать снова, выполните /rent #{ $server }.
 reconcile-abandoned = Мне не удалось выяснить, состоялась ли аренда #{ $server } от { $when }: список заказов Clore слишком долго не отвечал. Проверьте /orders или панель Clore; я больше не считаю эту попытку незавершённой.
+
+## /spotguard
+spotguard-on = Заказ { $order } под защитой: его ставка держится на { $margin } выше любого ожидающего предложения, но не выше { $max }.
+spotguard-rebid = Если его всё же перебьют, я арендую снова в пределах лимита и сообщу вам.
+spotguard-no-rebid = Если его всё же перебьют, я сообщу и предложу арендовать снова. Снижать ставку, когда она сильно впереди, можно не чаще раза в 10 минут (правило Clore).
+spotguard-off = Заказ { $order } больше не под защитой; его ставка не меняется.
+spotguard-none = Заказ { $order } не был под защитой.
+spotguard-below-bid = Ставка заказа { $order } уже { $bid }, выше лимита { $max }. Укажите лимит не ниже ставки или сначала снизьте ставку через /spotprice.
+spotguard-line = защита: лимит { $max }, отрыв { $margin }{ $rebid }
+spotguard-line-rebid = , арендует снова, если перебьют
+rent-field-template = Шаблон
+rent-login-template-key = SSH-ключ шаблона
+rent-login-template-password = пароль шаблона
+guard-cap-confirm = Поднять лимит защиты заказа { $order } с { $old } до { $max }? Ставка сможет расти до него.
+guard-cap-abort-what = повышение лимита заказа { $order }
+guard-cap-gone = У заказа { $order } больше нет защиты (он завершён или защита выключена); ничего не изменено.
+guard-cap-raised = Защита заказа { $order } теперь ставит до { $max }.
+rent-guard-needs-spot = guard= держит spot-ставку впереди: укажите и ставку через spot=….
+rent-guard-below-bid = Лимит защиты ({ $max }) ниже ставки ({ $bid }): укажите лимит не ниже ставки.
+rent-field-guard = Spot-защита

@@ -96,3 +96,4 @@ watch-autorent-failed = { $head }: аренда #{ $server } не состоял
 watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } арендовало #{ $server }: заказ { $order } (подробности отправлены отдельно).
 watch-autorent-stopped = Отслеживание теперь выключено, как и было задано (добавьте keep, чтобы продолжать аренду).
+watch-autorent-template = Создан по шаблону { $name }.
