@@ -311,42 +311,25 @@ fn watch_alert(
     Reply::text(lines.join("\n"))
 }
 
-/// Per normalised model: cheapest and median on-demand USD price of free servers, and how
-/// many are free of how many listed.
+/// Per normalised model: cheapest, median, 10th and 90th percentile on-demand USD price of
+/// free servers, and how many are free of how many listed (`market::stats`).
 async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
     let at = chrono::DateTime::from_timestamp(snap.fetched_unix, 0).unwrap_or_else(chrono::Utc::now);
-    let mut by_model: HashMap<&str, (Vec<f64>, i32)> = HashMap::new();
-    for s in &snap.servers {
-        if s.model.as_str().is_empty() {
-            continue;
-        }
-        let entry = by_model.entry(s.model.as_str()).or_default();
-        entry.1 += 1;
-        if !s.rented
-            && let Some(p) = s.on_demand.get(&Currency::Usd)
-        {
-            entry.0.push(*p);
-        }
-    }
-    let points: Vec<PricePoint> = by_model
-        .into_iter()
-        .map(|(model, (mut prices, total))| {
-            prices.sort_by(f64::total_cmp);
-            let median = (!prices.is_empty()).then(|| {
-                let n = prices.len();
-                if n % 2 == 1 { prices[n / 2] } else { (prices[n / 2 - 1] + prices[n / 2]) / 2.0 }
-            });
-            PricePoint {
-                gpu_model: model.to_owned(),
-                polled_at: at,
-                currency: Currency::Usd,
-                min_price: prices.first().copied(),
-                median_price: median,
-                available: prices.len() as i32,
-                total,
-            }
+    let stats = crate::market::stats::by_model(&snap.servers);
+    let points: Vec<PricePoint> = stats
+        .iter()
+        .map(|m| PricePoint {
+            gpu_model: m.model.clone(),
+            polled_at: at,
+            currency: Currency::Usd,
+            min_price: m.cheapest,
+            median_price: m.median,
+            available: m.free as i32,
+            total: m.total as i32,
         })
         .collect();
-    history::record(&e.deps.pool, &points).await?;
+    let bands: Vec<Option<history::Band>> =
+        stats.iter().map(|m| Some(history::Band { p10: m.p10?, p90: m.p90? })).collect();
+    history::record_banded(&e.deps.pool, &points, &bands).await?;
     Ok(())
 }
