@@ -9,8 +9,8 @@
 //!
 //! - here: `/start`, `/help`, and the commands that take no arguments (`/wallets`,
 //!   `/watches`, `/myservers`);
-//! - `market.rs`: `/gpus`, `/server`, `/history`, `/spend`: the market, one server, and
-//!   prices or spending over a period;
+//! - `market.rs`: `/gpus`, `/server`, `/market`, `/history`, `/spend`: the market, one
+//!   server, the market per model, and prices or spending over a period;
 //! - `rent.rs`: `/rent`, `/orders`, `/cancel`, `/spotprice`, and the `ports=` list
 //!   ([`parse_ports`]);
 //! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
@@ -83,6 +83,12 @@ pub enum Command {
         guard: Option<GuardArgs>,
     },
     Wallets,
+    /// `/market [models]`: each model's free count and prices now against its history; the
+    /// models and their terms as typed, joined (as `Gpus`).
+    Market {
+        query: Query,
+        text: String,
+    },
     /// `/history <query> [24h|7d|30d]`: a price chart.
     History {
         query: Query,
@@ -151,6 +157,7 @@ impl Command {
             Command::SpotPrice { .. } => "spotprice",
             Command::SpotGuard { .. } => "spotguard",
             Command::Wallets => "wallets",
+            Command::Market { .. } => "market",
             Command::History { .. } => "history",
             Command::Spend(_) => "spend",
             Command::Watch(_) => "watch",
@@ -360,6 +367,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "spotprice" => rent::parse_spotprice(rest),
         "spotguard" => rent::parse_spotguard(rest),
         "wallets" => no_args("wallets", rest, Command::Wallets),
+        "market" => market::parse_market(rest),
         "history" => market::parse_history(rest),
         "spend" => market::parse_spend(rest),
         "watch" => watch::parse_watch(rest),
@@ -485,6 +493,10 @@ mod tests {
         // A term ending in a multi-byte letter is not cut inside it (it reads as a model).
         assert!(matches!(ok("/history 4090 5д"), Command::History { .. }));
         assert!(err("/history 4090 1y").contains("`1y` is not a period"));
+        assert!(matches!(ok("/market"), Command::Market { text, .. } if text.is_empty()));
+        assert!(matches!(ok("/market 4090 \"rtx 3090\""), Command::Market { text, .. } if text == "4090 \"rtx 3090\""));
+        assert!(err("/market 4090 cc=DE").contains("`cc=DE` is not a GPU model"));
+        assert!(err("/market spot").contains("`spot` is not a GPU model"));
         assert!(matches!(ok("/watches"), Command::Watches));
         assert!(matches!(ok("/unwatch 4"), Command::Unwatch(WatchId(4))));
         assert!(matches!(ok("/myservers"), Command::MyServers));

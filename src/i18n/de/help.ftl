@@ -20,9 +20,12 @@ help-gpus-details =
     • Feld Operator Wert mit = != < <= > >= oder in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (Stunden), cuda — z. B. ram>=64 cc in [DE,NL] cuda>=12.2
     • spot oder ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (auch vermietete)
 
+help-market-usage = /market [Modelle]
+help-market-summary = Der Markt je GPU-Modell: freie Server, günstigster, Median, 24-h-Änderung, 7-Tage-Tief
+help-market-details = Jedes Modell auf dem Markt, die mit den meisten freien Servern zuerst, 8 pro Seite, als Tabelle und Diagramm (Preise in deiner Währung zum heutigen Kurs); nenne Modelle, um einzugrenzen — z. B. /market, /market rtx, /market a100. 24-h-Änderung und 7-Tage-Tief stammen aus dem aufgezeichneten Preisverlauf.
 help-history-usage = /history <Suche> [24h|7d|30d]
 help-history-summary = Preisdiagramm eines GPU-Modells: günstigster Preis, Medianpreis und Zahl freier Server
-help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h.
+help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h. Das schattierte Band zeigt, wo 10–90 % der freien Preise lagen.
 
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = Was deine Bestellungen pro Tag kosten: Diagramm und Tabelle je Bestellung

@@ -14,6 +14,7 @@ parse-cooldown-too-long = Eine Pause zwischen Alarmen (cooldown) ist höchstens 
 parse-empty = Sende /help für die Liste der Befehle.
 parse-control-character = Deine Nachricht enthält ein unsichtbares Steuerzeichen ({ $code }), das ich weder lesen noch speichern kann. Tippe den Befehl ohne es noch einmal.
 parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
+parse-market-not-model = `{ $term }` ist kein GPU-Modell: /market nimmt nur GPU-Modelle, z. B. /market 4090 oder /market a100.
 parse-history-period = `{ $term }` ist kein Zeitraum: nimm 24h, 7d oder 30d.
 parse-history-not-model = `{ $term }` ist kein GPU-Modell: /history erwartet Modelle und einen Zeitraum (24h, 7d oder 30d).
 parse-history-which = Gib eine GPU an, z. B. /history 4090 oder /history 3090 30d.

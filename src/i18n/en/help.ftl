@@ -20,9 +20,12 @@ help-gpus-details =
     • field op value with = != < <= > >= or in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (hours), cuda — e.g. ram>=64 cc in [DE,NL] cuda>=12.2
     • spot or ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (include rented)
 
+help-market-usage = /market [models]
+help-market-summary = The market per GPU model: free servers, cheapest, median, 24 h change, 7-day low
+help-market-details = Every model on the market, the most free servers first, 8 a page, as a table and a chart (prices in your currency at today's rate); name models to narrow it — e.g. /market, /market rtx, /market a100. The 24 h change and the 7-day low come from the recorded price history.
 help-history-usage = /history <query> [24h|7d|30d]
 help-history-summary = A price chart of a GPU model: cheapest and median free price, free servers
-help-history-details = From what every market poll records, in USD per day: hourly over 24h, every six hours over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history "rtx 3090" 24h.
+help-history-details = From what every market poll records, in USD per day: hourly over 24h, every six hours over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history "rtx 3090" 24h. The shaded band is where 10–90 % of free prices lay.
 
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = What your orders cost per day: a chart and a table by order

@@ -14,6 +14,7 @@ parse-cooldown-too-long = A cooldown is at most 30d, not `{ $term }`; `once` ale
 parse-empty = Send /help for the list of commands.
 parse-control-character = Your message holds an invisible control character ({ $code }), which I cannot read or store. Type the command again without it.
 parse-unknown-command = Unknown command /{ $name }. Send /help for the list.
+parse-market-not-model = `{ $term }` is not a GPU model: /market takes GPU models only, e.g. /market 4090 or /market a100.
 parse-history-period = `{ $term }` is not a period: use 24h, 7d or 30d.
 parse-history-not-model = `{ $term }` is not a GPU model: /history takes models and a period (24h, 7d or 30d).
 parse-history-which = Say which GPU, e.g. /history 4090 or /history 3090 30d.

@@ -14,6 +14,7 @@ parse-cooldown-too-long = Пауза между оповещениями (cooldo
 parse-empty = Отправьте /help, чтобы увидеть список команд.
 parse-control-character = В сообщении есть невидимый управляющий символ ({ $code }), который я не могу ни прочитать, ни сохранить. Наберите команду ещё раз без него.
 parse-unknown-command = Неизвестная команда /{ $name }. Отправьте /help, чтобы увидеть список.
+parse-market-not-model = `{ $term }` — не модель GPU: /market принимает только модели GPU, например /market 4090 или /market a100.
 parse-history-period = `{ $term }` — не период: используйте 24h, 7d или 30d.
 parse-history-not-model = `{ $term }` — не модель GPU: /history принимает модели и период (24h, 7d или 30d).
 parse-history-which = Укажите GPU, например /history 4090 или /history 3090 30d.
