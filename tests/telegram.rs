@@ -790,6 +790,29 @@ async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
     assert_eq!(b.fake.sent_to(ANN).len(), 1, "the text rode along as the caption");
 }
 
+/// `/market`: a photo captioned with its table, in the menu; Next ▸ sends the next page as a
+/// new photo (a photo cannot become another chart through a text edit).
+#[tokio::test]
+async fn market_goes_out_as_a_photo_with_its_table_and_pages_as_new_photos() {
+    let b = start(Limits::RAISED).await;
+    let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
+    assert!(menu.as_array().unwrap().iter().any(|c| c["command"] == "market" && c["description"].as_str().is_some()));
+    b.private(ANN, "/market");
+    let photo = b.nth_to(ANN, 1).await;
+    assert_eq!(photo.method, "sendPhoto");
+    let caption = photo.text();
+    assert!(caption.starts_with("<b>Market — ") && caption.contains(" — page 1/2</b>"), "{caption}");
+    assert!(caption.contains("<pre>Model ") && caption.contains("No price history yet"), "{caption}");
+    let markup: Value = serde_json::from_str(photo.body["reply_markup"].as_str().unwrap()).unwrap();
+    let next = &markup["inline_keyboard"][0][0];
+    assert_eq!(next["text"], "Next ▸");
+    b.press(ANN, ANN, photo.message_id.unwrap(), next["callback_data"].as_str().unwrap());
+    let page = b.nth_to(ANN, 2).await;
+    assert_eq!(page.method, "sendPhoto");
+    assert!(page.text().contains(" — page 2/2</b>"), "{}", page.text());
+    assert_eq!(b.fake.sent_to(ANN).len(), 2, "each page one photo, its text the caption");
+}
+
 /// Issue 13: a user whose Telegram app is in Russian (`language_code: "ru"`) is answered in
 /// Russian without choosing anything, and their choice of `/settings locale=de` wins over it.
 #[tokio::test]
