@@ -1,4 +1,5 @@
-//! `/settings …`: display currency, default image, SSH key or password, locale.
+//! `/settings …`: display currency, default image, SSH key or password, locale, quiet hours
+//! (a person's in private, a group's — set by its admins — in the group).
 
 use serde_json::json;
 
@@ -6,6 +7,7 @@ use crate::core::command::SettingChange;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::i18n::{self, Lang};
 use crate::store::crypto::SecretKind;
+use crate::store::quiet::{self, QuietOf, QuietSetting};
 use crate::store::{audit, secrets, users};
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
@@ -22,6 +24,12 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     });
     if chat_locale.is_some() && !cx.is_chat_admin().await? {
         return Err(Failure::User(t!("settings-locale-not-admin")));
+    }
+    // Quiet hours likewise: the caller's in private, the group's (by its admins) in a group.
+    let quiet_change = changes.iter().any(|c| matches!(c, SettingChange::Quiet(_) | SettingChange::Tz(_)));
+    let quiet_of = if cx.caller.in_private() { QuietOf::User(cx.user.id) } else { QuietOf::Chat(cx.chat.id) };
+    if quiet_change && !cx.caller.in_private() && !cx.is_chat_admin().await? {
+        return Err(Failure::User(t!("settings-quiet-not-admin")));
     }
     let mut s = cx.user.settings.clone();
     let mut tx = cx.core.deps.pool.begin().await?;
@@ -56,8 +64,27 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                 secrets::remove(&mut *tx, cx.user.id, SecretKind::SshPassword).await?;
                 changed.push("password");
             }
+            SettingChange::Quiet(_) | SettingChange::Tz(_) => {}
         }
     }
+    if quiet_change {
+        let was = quiet::get(&mut *tx, quiet_of).await?;
+        let mut q = was.unwrap_or(QuietSetting { window: None, tz: chrono_tz::UTC });
+        for c in &changes {
+            match c {
+                SettingChange::Quiet(w) => q.window = *w,
+                SettingChange::Tz(z) => q.tz = *z,
+                _ => {}
+            }
+        }
+        quiet::set(&mut *tx, quiet_of, &q).await?;
+        changed.push(if cx.caller.in_private() { "quiet" } else { "chat_quiet" });
+    }
+    let my_quiet = quiet::get(&mut *tx, QuietOf::User(cx.user.id)).await?;
+    let chat_quiet = match quiet_of {
+        QuietOf::Chat(_) if quiet_change => quiet::get(&mut *tx, quiet_of).await?,
+        _ => None,
+    };
     if !changes.is_empty() {
         users::save_settings(&mut *tx, cx.user.id, &s).await?;
         audit::record(&mut *tx, Some(cx.user.id), "settings", &json!({ "changed": changed }), "ok").await?;
@@ -74,8 +101,20 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
             None => Reply::text(t!("settings-chat-language-cleared")),
         }));
     }
-    // A group's language alone changed: its announcement is the whole answer.
-    if chat_locale.is_none() || changes.iter().any(|c| !matches!(c, SettingChange::Locale(_))) {
+    if let Some(q) = chat_quiet {
+        let chat_lang = i18n::resolve([cx.chat.locale.as_deref(), s.locale.as_deref(), app_locale(cx)]);
+        replies.push(i18n::sync_scope(chat_lang, || match q.hours() {
+            Some(h) => Reply::text(t!("settings-chat-quiet-set", hours = h.to_string())),
+            None => Reply::text(t!("settings-chat-quiet-off", tz = q.tz.name())),
+        }));
+    }
+    // A group's own settings alone changed: their announcement is the whole answer.
+    let group_only = !cx.caller.in_private()
+        && !changes.is_empty()
+        && changes
+            .iter()
+            .all(|c| matches!(c, SettingChange::Locale(_) | SettingChange::Quiet(_) | SettingChange::Tz(_)));
+    if !group_only {
         let r = i18n::sync_scope(lang, || {
             let language = match s.locale.as_deref().and_then(Lang::parse) {
                 Some(l) => t!("settings-language-chosen", name = l.native_name(), code = l.code()),
@@ -102,6 +141,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                         if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
                     ),
                     (t!("settings-language"), language),
+                    (t!("settings-quiet"), quiet_text(my_quiet)),
                 ]);
             if changes.is_empty() {
                 r = r.with_text(t!("settings-change-with", usage = crate::core::help::usage("settings")));
@@ -111,6 +151,14 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
         replies.push(r.private());
     }
     Ok(replies)
+}
+
+/// "23:00–08:00 (Europe/Berlin)", or off.
+fn quiet_text(q: Option<QuietSetting>) -> String {
+    match q.and_then(|q| q.hours()) {
+        Some(h) => h.to_string(),
+        None => t!("settings-quiet-off"),
+    }
 }
 
 /// The language the caller's app reports, if it said.

@@ -159,6 +159,8 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image")),
             opt("sshkey", Text, Keyed("sshkey")),
             opt("locale", Text, Keyed("locale")),
+            opt("quiet", Text, Keyed("quiet")),
+            opt("tz", Text, Keyed("tz")),
             opt("password", Boolean, Form),
         ],
     },
