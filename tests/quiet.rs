@@ -142,6 +142,13 @@ async fn a_restart_in_the_middle_of_quiet_hours_loses_and_doubles_nothing() {
 #[tokio::test]
 async fn a_watch_with_an_hourly_digest_collects_its_matches() {
     let w = test_app().await;
+    // A minute past a full hour on the app's clock: the hour cannot end during the test.
+    {
+        use chrono::Timelike;
+        use clorebot::domain::Clock;
+        let past = w.clock.now().minute() * 60 + w.clock.now().second();
+        w.clock.advance(Duration::from_secs(u64::from(3600 - past + 60)));
+    }
     let mut ann = w.session("ann", None);
     let (max, movers) = watch_4090(&w, &mut ann, "digest=hourly").await;
     assert!(ann.line("/watches").await.contains("hourly digest"));

@@ -25,8 +25,8 @@ use crate::i18n::Lang;
 use crate::market::Snapshot;
 use crate::services::{Action, issue_tokens};
 use crate::store::digests::{self, Held, Taken};
+use crate::store::users;
 use crate::store::watches::Watch;
-use crate::store::{quiet, users};
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
@@ -68,31 +68,12 @@ impl Engine {
     /// clock). Returns how many digests were written.
     pub async fn release_digests(&self) -> anyhow::Result<usize> {
         let now = self.deps.clock.now();
-        let held = digests::held(&self.deps.pool).await?;
-        let mut chats: Vec<(Held, Vec<OutboxId>)> = Vec::new();
-        let mut groups: BTreeMap<String, Vec<Held>> = BTreeMap::new();
-        for h in held {
-            groups.entry(format!("{:?}", h.digest_key())).or_default().push(h);
-        }
-        for rows in groups.into_values() {
-            let first = rows[0].clone();
-            let setting = quiet::for_target(
-                &self.deps.pool,
-                first.platform,
-                first.target_chat_id.as_deref(),
-                first.target_user_id,
-            )
-            .await?;
-            if setting.and_then(|s| s.hours()).is_some_and(|q| q.is_quiet_at(now)) {
-                continue;
-            }
-            let due: Vec<OutboxId> =
-                rows.iter().filter(|h| h.release_at.is_none_or(|t| t <= now)).map(|h| h.id).collect();
-            if !due.is_empty() {
-                chats.push((first, due));
-            }
-        }
-        if chats.is_empty() {
+        let due: Vec<Held> = digests::held(&self.deps.pool, now)
+            .await?
+            .into_iter()
+            .filter(|h| !h.quiet.and_then(|q| q.hours()).is_some_and(|q| q.is_quiet_at(now)))
+            .collect();
+        if due.is_empty() {
             return Ok(0);
         }
         // What is still free is judged by one snapshot for the whole round.
@@ -104,15 +85,20 @@ impl Engine {
             }
         };
         let mut written = 0;
-        for (to, due) in chats {
-            written += self.write_digest(&to, &due, snap.as_ref()).await?;
+        for to in &due {
+            written += self.write_digest(to, now, snap.as_ref()).await?;
         }
         Ok(written)
     }
 
-    /// Folds the held alerts `due` (those still held) into one digest to `to`'s chat; 0 if
-    /// another process folded them first.
-    async fn write_digest(&self, to: &Held, due: &[OutboxId], snap: Option<&Arc<Snapshot>>) -> anyhow::Result<usize> {
+    /// Folds the alerts held for `to` that may go at `now` into one digest; 0 if another
+    /// process folded them first.
+    async fn write_digest(
+        &self,
+        to: &Held,
+        now: chrono::DateTime<chrono::Utc>,
+        snap: Option<&Arc<Snapshot>>,
+    ) -> anyhow::Result<usize> {
         let pool = &self.deps.pool;
         let lang = match (to.target_user_id, to.target_chat_id.as_deref()) {
             (Some(u), _) => users::get_user(pool, u).await?.map_or(Lang::En, |u| u.lang()),
@@ -123,7 +109,7 @@ impl Engine {
             (None, None) => Lang::En,
         };
         let mut tx = pool.begin().await?;
-        let taken = digests::take(&mut *tx, due).await?;
+        let taken = digests::take(&mut *tx, to, now).await?;
         if taken.is_empty() {
             return Ok(0);
         }

@@ -11,36 +11,58 @@ use sqlx::PgExecutor;
 use sqlx::types::Json;
 
 use crate::domain::{OutboxId, Platform, UserId};
+use crate::store::quiet::{self, QuietSetting};
 
-/// A held alert, as the digest step sorts them: where it goes, and when it may go.
+/// Where held alerts go — one digest each: a chat (and topic) or a person — with the quiet
+/// hours that hold them there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Held {
-    pub id: OutboxId,
     pub platform: Platform,
     pub target_chat_id: Option<String>,
     pub target_thread_id: Option<String>,
     pub target_user_id: Option<UserId>,
-    /// `None`: when its chat's quiet hours end.
-    pub release_at: Option<DateTime<Utc>>,
+    pub quiet: Option<QuietSetting>,
 }
 
-impl Held {
-    /// The digest it goes out in: one per chat (and topic) and person.
-    pub fn digest_key(&self) -> (Platform, Option<String>, Option<String>, Option<UserId>) {
-        (self.platform, self.target_chat_id.clone(), self.target_thread_id.clone(), self.target_user_id)
-    }
+struct HeldRow {
+    platform: Platform,
+    target_chat_id: Option<String>,
+    target_thread_id: Option<String>,
+    target_user_id: Option<UserId>,
+    starts_min: Option<i16>,
+    ends_min: Option<i16>,
+    tz: Option<String>,
 }
 
-/// Every held alert not yet delivered nor given up, oldest first.
-pub async fn held(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Held>> {
-    sqlx::query_as!(
-        Held,
-        r#"SELECT id AS "id: OutboxId", platform AS "platform: Platform", target_chat_id, target_thread_id,
-                  target_user_id AS "target_user_id: UserId", release_at
-           FROM outbox WHERE held AND delivered_at IS NULL AND failed_at IS NULL ORDER BY id"#
+/// Every place with held alerts that may go at `now` unless its quiet hours are on: held for
+/// the quiet hours, or whose period or burst minute is over. One statement, whatever the
+/// number of chats, with their quiet hours.
+pub async fn held(ex: impl PgExecutor<'_>, now: DateTime<Utc>) -> sqlx::Result<Vec<Held>> {
+    let rows = sqlx::query_as!(
+        HeldRow,
+        r#"SELECT DISTINCT o.platform AS "platform!: Platform", o.target_chat_id, o.target_thread_id,
+                  o.target_user_id AS "target_user_id: UserId", q.starts_min AS "starts_min?", q.ends_min AS "ends_min?",
+                  q.tz AS "tz?"
+           FROM outbox o
+           LEFT JOIN chats c ON o.target_user_id IS NULL AND c.platform = o.platform AND c.platform_chat_id = o.target_chat_id
+           LEFT JOIN quiet_hours q ON (o.target_user_id IS NOT NULL AND q.user_id = o.target_user_id)
+                                   OR (o.target_user_id IS NULL AND q.chat_id = c.id)
+           WHERE o.held AND o.delivered_at IS NULL AND o.failed_at IS NULL
+             AND (o.release_at IS NULL OR o.release_at <= $1)"#,
+        now,
     )
     .fetch_all(ex)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Held {
+            platform: r.platform,
+            target_chat_id: r.target_chat_id,
+            target_thread_id: r.target_thread_id,
+            target_user_id: r.target_user_id,
+            quiet: r.tz.map(|tz| quiet::setting(r.starts_min, r.ends_min, &tz)),
+        })
+        .collect())
 }
 
 /// A held alert taken for its digest.
@@ -52,16 +74,23 @@ pub struct Taken {
     pub created_at: DateTime<Utc>,
 }
 
-/// Locks the alerts of `ids` still held (in the caller's transaction) and returns them,
-/// oldest first; those another process has folded meanwhile are left out.
-pub async fn take(ex: impl PgExecutor<'_>, ids: &[OutboxId]) -> sqlx::Result<Vec<Taken>> {
+/// Locks the alerts held for `to` that may go at `now` (in the caller's transaction) and
+/// returns them, oldest first; those another process has folded meanwhile are left out.
+pub async fn take(ex: impl PgExecutor<'_>, to: &Held, now: DateTime<Utc>) -> sqlx::Result<Vec<Taken>> {
     sqlx::query_as!(
         Taken,
         r#"SELECT id AS "id: OutboxId", payload AS "payload: Json<serde_json::Value>",
                   part AS "part: Json<serde_json::Value>", created_at
-           FROM outbox WHERE id = ANY($1) AND held AND delivered_at IS NULL AND failed_at IS NULL
+           FROM outbox
+           WHERE held AND delivered_at IS NULL AND failed_at IS NULL AND (release_at IS NULL OR release_at <= $5)
+             AND platform = $1 AND target_chat_id IS NOT DISTINCT FROM $2
+             AND target_thread_id IS NOT DISTINCT FROM $3 AND target_user_id IS NOT DISTINCT FROM $4
            ORDER BY id FOR UPDATE"#,
-        &ids.iter().map(|i| i.0).collect::<Vec<_>>(),
+        to.platform.as_str(),
+        to.target_chat_id.as_deref(),
+        to.target_thread_id.as_deref(),
+        to.target_user_id.map(|u| u.0),
+        now,
     )
     .fetch_all(ex)
     .await

@@ -34,13 +34,16 @@ struct Row {
 }
 
 impl Row {
-    /// A zone the time-zone database no longer knows reads as UTC rather than failing every
-    /// alert of its chat.
     fn setting(self) -> QuietSetting {
-        let window =
-            self.starts_min.zip(self.ends_min).and_then(|(s, e)| QuietWindow::from_minutes(s.into(), e.into()));
-        QuietSetting { window, tz: parse_tz(&self.tz).unwrap_or(chrono_tz::UTC) }
+        setting(self.starts_min, self.ends_min, &self.tz)
     }
+}
+
+/// Stored columns read back. A zone the time-zone database no longer knows reads as UTC
+/// rather than failing every alert of its chat.
+pub(crate) fn setting(starts_min: Option<i16>, ends_min: Option<i16>, tz: &str) -> QuietSetting {
+    let window = starts_min.zip(ends_min).and_then(|(s, e)| QuietWindow::from_minutes(s.into(), e.into()));
+    QuietSetting { window, tz: parse_tz(tz).unwrap_or(chrono_tz::UTC) }
 }
 
 pub async fn get(ex: impl PgExecutor<'_>, of: QuietOf) -> sqlx::Result<Option<QuietSetting>> {

@@ -132,6 +132,7 @@ pub const SLASH: &[Slash] = &[
             opt("once", Boolean, Flag),
             opt("here", Boolean, Flag),
             opt("cooldown", Text, Keyed("cooldown")),
+            choices(opt("digest", Text, Keyed("digest")), &["hourly", "daily"]),
             opt("autorent", Text, Word),
         ],
     },

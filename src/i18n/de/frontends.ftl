@@ -82,6 +82,7 @@ discord-opt-watch-query = z. B. 4090 max=4 x2 cc in [DE,NL] — /help gpus für 
 discord-opt-watch-once = Nach der ersten Benachrichtigung abschalten
 discord-opt-watch-here = Diesen Kanal benachrichtigen (braucht „Kanäle verwalten“)
 discord-opt-watch-cooldown = Ruhezeit zwischen Benachrichtigungen, z. B. 30m
+discord-opt-watch-digest = Treffer als eine Nachricht pro Stunde oder Tag sammeln
 discord-opt-watch-autorent = on, oder Grenzen: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = Watch-ID
 discord-opt-snooze-id = Watch-ID

@@ -82,6 +82,7 @@ discord-opt-watch-query = e.g. 4090 max=4 x2 cc in [DE,NL] — /help gpus for al
 discord-opt-watch-once = Switch off after the first alert
 discord-opt-watch-here = Alert this channel (needs Manage Channels)
 discord-opt-watch-cooldown = Quiet time between alerts, e.g. 30m
+discord-opt-watch-digest = Collect its matches into one message per hour or day
 discord-opt-watch-autorent = on, or guardrails: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = Watch id
 discord-opt-snooze-id = Watch id

@@ -82,6 +82,7 @@ discord-opt-watch-query = напр. 4090 max=4 x2 cc in [DE,NL] — все ус�
 discord-opt-watch-once = Отключить после первого оповещения
 discord-opt-watch-here = Присылать оповещения в этот канал (нужно право «Управлять каналами»)
 discord-opt-watch-cooldown = Пауза между оповещениями, напр. 30m
+discord-opt-watch-digest = Собирать совпадения в одно сообщение раз в час или в день
 discord-opt-watch-autorent = on или ограничения: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = ID отслеживания
 discord-opt-snooze-id = ID отслеживания
