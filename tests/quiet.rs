@@ -163,6 +163,20 @@ async fn a_watch_with_an_hourly_digest_collects_its_matches() {
     let sent = w.deliver().await;
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].1.contains(&format!("Watch #1 (4090 max={max}): 2 matches")), "{sent:?}");
+
+    // The next hour's digest, in the owner's language now.
+    ann.line("/settings locale=de").await;
+    assert!(ann.line("/watches").await.contains("stündliche Zusammenfassung"));
+    w.set_price(movers[2], max * 0.85).await;
+    assert!(w.market_tick().await.is_empty());
+    w.clock.advance(Duration::from_secs(60 * 60));
+    assert_eq!(w.engine.release_digests().await.unwrap(), 1);
+    let sent = w.deliver_alerts().await;
+    let text = sent[0].1.plain_text();
+    assert!(text.starts_with("Zusammenfassung: 1 Alarm"), "{text}");
+    assert!(text.contains(&format!("Watch #1 (4090 max={max}): 1 Treffer")), "{text}");
+    let buttons: Vec<&str> = sent[0].1.buttons().map(|b| b.label.as_str()).collect();
+    assert_eq!(buttons, [format!("#{} mieten", movers[2])]);
 }
 
 #[tokio::test]
