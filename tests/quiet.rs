@@ -227,7 +227,33 @@ async fn quiet_hours_in_settings_in_three_languages_and_for_a_group_by_admins() 
     let mut team = w.session("bob", Some("night-team"));
     let out = squash(team.line("/settings quiet=23:00-08:00 tz=UTC").await);
     assert!(out.contains("This chat's quiet hours are now 23:00–08:00 (UTC)"), "{out}");
+    let out = squash(team.line("/settings").await);
+    assert!(out.contains("This chat's quiet hours: 23:00–08:00 (UTC)"), "{out}");
     let mut cat = w.session("cat", Some("night-team"));
     let out = squash(cat.line("/settings quiet=off").await);
     assert!(out.contains("Only this chat's admins set its quiet hours"), "{out}");
+}
+
+#[tokio::test]
+async fn a_groups_quiet_hours_hold_its_team_alerts_not_its_members_own() {
+    let w = test_app().await;
+    let mut team = w.session("bob", Some("night-team"));
+    let out = team.line(&format!("/settings quiet={} tz=UTC", window_around(&w, chrono_tz::UTC, 30, 30))).await;
+    assert!(out.contains("This chat's quiet hours are now"), "{out}");
+    let (max, movers) = watch_4090(&w, &mut team, "here").await;
+    // Bob's own watch, on the same servers, alerts him privately: his quiet hours are off.
+    let mut bob = w.session("bob", None);
+    bob.line(&format!("/watch 4090 max={max}")).await;
+    w.set_price(movers[0], max * 0.9).await;
+    let sent = w.market_tick().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "dm:bob");
+
+    w.clock.advance(Duration::from_secs(40 * 60));
+    assert_eq!(w.engine.release_digests().await.unwrap(), 1);
+    let sent = w.deliver().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "group:night-team");
+    assert!(sent[0].1.starts_with("Digest: 1 alert\n"), "{sent:?}");
+    assert!(sent[0].1.contains(&format!("#{} ", movers[0])), "{sent:?}");
 }

@@ -81,9 +81,10 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
         changed.push(if cx.caller.in_private() { "quiet" } else { "chat_quiet" });
     }
     let my_quiet = quiet::get(&mut *tx, QuietOf::User(cx.user.id)).await?;
+    // In a group, the group's too (its card shows them; a change of them is announced).
     let chat_quiet = match quiet_of {
-        QuietOf::Chat(_) if quiet_change => quiet::get(&mut *tx, quiet_of).await?,
-        _ => None,
+        QuietOf::Chat(_) => Some(quiet::get(&mut *tx, quiet_of).await?),
+        QuietOf::User(_) => None,
     };
     if !changes.is_empty() {
         users::save_settings(&mut *tx, cx.user.id, &s).await?;
@@ -101,7 +102,7 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
             None => Reply::text(t!("settings-chat-language-cleared")),
         }));
     }
-    if let Some(q) = chat_quiet {
+    if let Some(Some(q)) = chat_quiet.filter(|_| quiet_change) {
         let chat_lang = i18n::resolve([cx.chat.locale.as_deref(), s.locale.as_deref(), app_locale(cx)]);
         replies.push(i18n::sync_scope(chat_lang, || match q.hours() {
             Some(h) => Reply::text(t!("settings-chat-quiet-set", hours = h.to_string())),
@@ -123,26 +124,28 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                     t!("settings-language-auto", name = app.native_name(), code = app.code())
                 }
             };
-            let mut r = Reply::titled(if changes.is_empty() { t!("settings-title") } else { t!("settings-saved") })
-                .with_fields(vec![
-                    (t!("settings-currency"), s.currency.symbol().to_owned()),
-                    (
-                        t!("settings-image"),
-                        s.default_image.as_deref().map(|i| clip(i, ECHO_MAX)).unwrap_or_else(|| {
-                            t!("settings-image-default", image = cx.core.deps.default_image.as_str())
-                        }),
-                    ),
-                    (
-                        t!("settings-ssh-key"),
-                        s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| t!("settings-none")),
-                    ),
-                    (
-                        t!("settings-ssh-password"),
-                        if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
-                    ),
-                    (t!("settings-language"), language),
-                    (t!("settings-quiet"), quiet_text(my_quiet)),
-                ]);
+            let mut fields = vec![
+                (t!("settings-currency"), s.currency.symbol().to_owned()),
+                (
+                    t!("settings-image"),
+                    s.default_image
+                        .as_deref()
+                        .map(|i| clip(i, ECHO_MAX))
+                        .unwrap_or_else(|| t!("settings-image-default", image = cx.core.deps.default_image.as_str())),
+                ),
+                (t!("settings-ssh-key"), s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| t!("settings-none"))),
+                (
+                    t!("settings-ssh-password"),
+                    if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
+                ),
+                (t!("settings-language"), language),
+                (t!("settings-quiet"), quiet_text(my_quiet)),
+            ];
+            if let Some(q) = chat_quiet {
+                fields.push((t!("settings-chat-quiet"), quiet_text(q)));
+            }
+            let title = if changes.is_empty() { t!("settings-title") } else { t!("settings-saved") };
+            let mut r = Reply::titled(title).with_fields(fields);
             if changes.is_empty() {
                 r = r.with_text(t!("settings-change-with", usage = crate::core::help::usage("settings")));
             }

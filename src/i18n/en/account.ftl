@@ -107,3 +107,4 @@ settings-quiet-off = off; set with quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Only this chat's admins set its quiet hours. Set your own with /settings quiet=… in a private chat with me.
 settings-chat-quiet-set = This chat's quiet hours are now { $hours }: team alerts that can wait are held then and come as one digest when they end.
 settings-chat-quiet-off = This chat has no quiet hours now (time zone { $tz }).
+settings-chat-quiet = This chat's quiet hours
