@@ -32,5 +32,10 @@ ALTER TABLE outbox
 CREATE INDEX outbox_held ON outbox (platform, target_chat_id, target_user_id)
     WHERE held AND delivered_at IS NULL AND failed_at IS NULL;
 
+-- A burst is told by the alerts a chat (or person) got in the last minute; the outbox keeps
+-- delivered alerts, so these are looked up by index.
+CREATE INDEX outbox_recent_to_user ON outbox (target_user_id, created_at) WHERE target_user_id IS NOT NULL;
+CREATE INDEX outbox_recent_to_chat ON outbox (platform, target_chat_id, created_at) WHERE target_user_id IS NULL;
+
 -- `/watch … digest=hourly|daily`: the watch's matches collected into one message per period.
 ALTER TABLE watches ADD COLUMN digest TEXT CHECK (digest IN ('hourly', 'daily'));

@@ -86,7 +86,7 @@ impl Default for EngineConfig {
     }
 }
 
-/// See [`Engine::probe`]: called with the poller's name (`market`, `housekeeping`, `account`).
+/// See [`Engine::probe`]: called with the poller's name (`market`, `housekeeping`, `digest`, `account`).
 pub type PollProbe = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct Engine {

@@ -133,7 +133,8 @@ pub async fn write(
 }
 
 /// How many alerts went to this chat (or person) in the last `secs` seconds by the database's
-/// clock, held ones included: what tells a burst.
+/// clock, held ones included: what tells a burst. Each form has its index (the outbox keeps
+/// delivered alerts).
 pub async fn recent_count(
     ex: impl PgExecutor<'_>,
     platform: Platform,
@@ -141,18 +142,30 @@ pub async fn recent_count(
     user: Option<UserId>,
     secs: f64,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM outbox
-           WHERE platform = $1 AND digest_id IS NULL AND created_at > now() - make_interval(secs => $4)
-             AND CASE WHEN $3::int8 IS NOT NULL THEN target_user_id = $3
-                      ELSE target_user_id IS NULL AND target_chat_id = $2 END"#,
-        platform.as_str(),
-        chat,
-        user.map(|u| u.0),
-        secs,
-    )
-    .fetch_one(ex)
-    .await
+    match user {
+        Some(u) => {
+            sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!" FROM outbox
+                   WHERE target_user_id = $1 AND created_at > now() - make_interval(secs => $2) AND digest_id IS NULL"#,
+                u.0,
+                secs,
+            )
+            .fetch_one(ex)
+            .await
+        }
+        None => {
+            sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!" FROM outbox
+                   WHERE target_user_id IS NULL AND platform = $1 AND target_chat_id = $2
+                     AND created_at > now() - make_interval(secs => $3) AND digest_id IS NULL"#,
+                platform.as_str(),
+                chat,
+                secs,
+            )
+            .fetch_one(ex)
+            .await
+        }
+    }
 }
 
 /// The earliest time a burst already held for this chat (or person) goes out, if one is
