@@ -398,6 +398,9 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
             format!("tok{i}"),
         );
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("team:{i}"),
             platform: Platform::Discord,
             target_chat_id: Some(channel.into()),
@@ -410,9 +413,15 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     // A personal alert to a user whose DM channel is not known yet: opened on demand.
     let bob = users::upsert_user(pool, Platform::Discord, USER, "alice").await.unwrap();
     let mut tx = pool.begin().await.unwrap();
-    clorebot::alerts::enqueue_private(&mut tx, &bob, "dm:1", Reply::text("Order 1001 ends in 30 minutes."))
-        .await
-        .unwrap();
+    clorebot::alerts::enqueue_private(
+        &mut tx,
+        &bob,
+        "dm:1",
+        Reply::text("Order 1001 ends in 30 minutes."),
+        clorebot::alerts::Urgency::Urgent,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     let mut delivered = 0;
@@ -449,6 +458,9 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     // Discord says 429 with retry_after 2.5 s: the alert waits that long in the outbox.
     fake.force_429(2.5);
     let a = NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: "after-429".into(),
         platform: Platform::Discord,
         target_chat_id: Some("1333333333333333334".into()),
@@ -476,6 +488,9 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let room = "1333333333333333335";
     for (i, r) in [titled, long.clone(), long].into_iter().enumerate() {
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("parts:{i}"),
             platform: Platform::Discord,
             target_chat_id: Some(room.into()),

@@ -440,6 +440,9 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     let b = start(Limits::RAISED).await;
     let pool = &b.t.core.deps.pool;
     let alert = |key: &str, chat: &str| NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: key.into(),
         platform: Platform::Telegram,
         target_chat_id: Some(chat.into()),
@@ -482,7 +485,15 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     // A private alert queued to Ann (her private chat not known yet) is kept as gone too.
     let ann = users::upsert_user(pool, Platform::Telegram, &ANN.to_string(), "Ann").await.unwrap();
     let mut tx = pool.begin().await.unwrap();
-    clorebot::alerts::enqueue_private(&mut tx, &ann, "to-ann", Reply::text("order ended")).await.unwrap();
+    clorebot::alerts::enqueue_private(
+        &mut tx,
+        &ann,
+        "to-ann",
+        Reply::text("order ended"),
+        clorebot::alerts::Urgency::Urgent,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert!(gone("to-ann").await);
 
@@ -505,7 +516,15 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     let cat = users::upsert_user(pool, Platform::Telegram, &CAT.to_string(), "Cat").await.unwrap();
     b.fake.not_started(CAT);
     let mut tx = pool.begin().await.unwrap();
-    clorebot::alerts::enqueue_private(&mut tx, &cat, "to-cat", Reply::text("balance low")).await.unwrap();
+    clorebot::alerts::enqueue_private(
+        &mut tx,
+        &cat,
+        "to-cat",
+        Reply::text("balance low"),
+        clorebot::alerts::Urgency::Urgent,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(b.deliver().await, 0);
     assert!(gone("to-cat").await);
@@ -601,6 +620,9 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     for i in 0..45 {
         let chat = (ANN + i).to_string();
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("fan:{i}"),
             platform: Platform::Telegram,
             target_chat_id: Some(chat),
@@ -612,6 +634,9 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     }
     for i in 0..4 {
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("team:{i}"),
             platform: Platform::Telegram,
             target_chat_id: Some(TEAM.to_string()),
@@ -629,6 +654,9 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     // lost and not given up.
     b.fake.force_429(45);
     let a = NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: "after-429".into(),
         platform: Platform::Telegram,
         target_chat_id: Some(ANN.to_string()),

@@ -10,11 +10,12 @@ use anyhow::Context;
 
 use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
-use super::{Engine, autorent, enqueue_private};
+use super::{Engine, Urgency, autorent, digest, enqueue_private, hold};
 use crate::clore::Currency;
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
+use crate::domain::quiet::DigestPeriod;
 use crate::i18n::Lang;
 use crate::market::{Query, QueryError, ServerView, Snapshot};
 use crate::services::{Action, issue_tokens};
@@ -137,6 +138,10 @@ impl Engine {
             .await?;
             let Some(chat) = chat else { continue };
             let mut tx = deps.pool.begin().await?;
+            // An auto-rent's outcome is told at once; a match may wait for a digest.
+            let urgency = if row.autorent.is_some() { Urgency::Urgent } else { Urgency::MayWait(now) };
+            let to = hold::To { platform: chat.platform, chat: Some(&chat.platform_chat_id), user: owner };
+            let hold = hold::decide(&mut tx, &to, urgency, row.digest.as_deref().and_then(DigestPeriod::parse)).await?;
             outbox::enqueue(
                 &mut *tx,
                 &NewAlert {
@@ -146,6 +151,9 @@ impl Engine {
                     target_thread_id: row.thread_id.clone(),
                     target_user: owner,
                     payload: message::to_payload(&reply)?,
+                    urgent: urgency == Urgency::Urgent,
+                    hold,
+                    part: row.autorent.is_none().then(|| digest::watch_part(row, w, &fresh)),
                 },
             )
             .await?;
@@ -252,7 +260,7 @@ async fn retire_broken(pool: &sqlx::PgPool, w: &Watch, e: &QueryError) -> anyhow
             let reason = compile(w).err().map_or(reason.clone(), |e| e.to_string());
             broken_alert(w, &reason)
         });
-        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), notice).await?;
+        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), notice, Urgency::Urgent).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clore::Currency;
+use crate::domain::quiet::DigestPeriod;
 use crate::market::{Query, QueryError};
 use crate::store::watches::AutorentRules;
 
@@ -19,6 +20,9 @@ pub struct WatchPlan {
     pub once: bool,
     pub team: bool,
     pub cooldown_secs: u64,
+    /// `digest=`: its matches one message per period.
+    #[serde(default)]
+    pub digest: Option<DigestPeriod>,
     pub autorent: Option<AutorentRules>,
 }
 

@@ -250,6 +250,8 @@ pub struct WatchArgs {
     pub once: bool,
     pub here: bool,
     pub cooldown: Duration,
+    /// `digest=hourly|daily`.
+    pub digest: Option<crate::domain::quiet::DigestPeriod>,
     pub autorent: Option<AutorentArgs>,
 }
 
@@ -271,6 +273,10 @@ pub enum SettingChange {
     SshPassword(Option<SecretString>),
     /// `None`: follow the app's language (`locale=auto`).
     Locale(Option<Lang>),
+    /// `quiet=23:00-08:00`; `None`: `quiet=off`. In a group, the group's (admins only).
+    Quiet(Option<crate::domain::quiet::QuietWindow>),
+    /// `tz=Europe/Berlin`: the zone quiet hours are in.
+    Tz(chrono_tz::Tz),
 }
 
 /// What was wrong with a command, in words for its user.
@@ -535,6 +541,19 @@ mod tests {
             c => panic!("{c:?}"),
         }
         assert!(matches!(ok("/settings"), Command::Settings(c) if c.is_empty()));
+        match ok("/settings quiet=23:00-08:00 tz=Europe/Berlin") {
+            Command::Settings(ch) => {
+                assert!(matches!(&ch[0], SettingChange::Quiet(Some(w)) if w.to_string() == "23:00–08:00"));
+                assert!(matches!(&ch[1], SettingChange::Tz(z) if *z == chrono_tz::Europe::Berlin));
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(
+            matches!(ok("/settings quiet=off"), Command::Settings(c) if matches!(c[..], [SettingChange::Quiet(None)]))
+        );
+        assert!(
+            matches!(ok("/settings timezone=america/new_york"), Command::Settings(c) if matches!(c[..], [SettingChange::Tz(chrono_tz::America::New_York)]))
+        );
     }
 
     #[test]
@@ -580,6 +599,16 @@ mod tests {
             ("/settings sshkey=hello", "sshkey must be a public key"),
             ("/settings password=bad#char", "password"),
             ("/settings locale=english", "language must be en (English), de (Deutsch) or ru (Русский)"),
+            // issue 27: quiet hours and their zone.
+            (
+                "/settings quiet=25:00-08:00",
+                "Quiet hours are written from-to in 24-hour time, like 23:00-08:00; not `25:00-08:00`",
+            ),
+            ("/settings quiet=23:00", "like 23:00-08:00; not `23:00`"),
+            ("/settings quiet=late", "not `late`"),
+            ("/settings quiet=8:00-08:00", "start and end at the same time"),
+            ("/settings tz=Mars/Olympus", "Unknown time zone `Mars/Olympus`"),
+            ("/settings tz=CEST", "Unknown time zone `CEST`"),
             ("/gpus \"rtx 4090", "not closed"),
             ("/help rent gpus", "one command at a time"),
             ("/watch 4090 <0", "a price ceiling must be above 0"),

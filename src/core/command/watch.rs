@@ -1,4 +1,4 @@
-//! `/watch <query> [once] [here] [cooldown=<duration>] [autorent [max_orders=N]
+//! `/watch <query> [once] [here] [cooldown=<duration>] [digest=hourly|daily] [autorent [max_orders=N]
 //! [daily_cap=<price>] [keep] [t=<template>]]`, `/unwatch <watch id>` and `/snooze <watch id>
 //! <duration|off>`: watches on the market, and renting from them.
 
@@ -8,6 +8,7 @@ use super::common::{IdOf, id, one_id, price, query, short, terms};
 use super::{AutorentArgs, Command, ParseError, WatchArgs};
 use crate::domain::WatchId;
 use crate::domain::parse_duration;
+use crate::domain::quiet::DigestPeriod;
 use crate::t;
 
 /// Longest snooze: past this a watch should be deleted instead.
@@ -50,6 +51,7 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     let mut once = false;
     let mut here = false;
     let mut cooldown = Duration::ZERO;
+    let mut digest = None;
     let mut autorent: Option<AutorentArgs> = None;
     let (mut guard_max, mut margin, mut rebid) = (None, None, false);
     let mut q_terms = Vec::new();
@@ -65,7 +67,12 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
             "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
             "rebid" if autorent.is_some() => rebid = true,
             _ => {
-                if let Some(v) = lower.strip_prefix("cooldown=") {
+                if let Some(v) = lower.strip_prefix("digest=") {
+                    digest = Some(
+                        DigestPeriod::parse(v)
+                            .ok_or_else(|| ParseError::usage("watch", t!("parse-digest-period", term = short(v))))?,
+                    );
+                } else if let Some(v) = lower.strip_prefix("cooldown=") {
                     cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
                     if cooldown > MAX_COOLDOWN {
                         return Err(ParseError::usage("watch", t!("parse-cooldown-too-long", term = short(v))));
@@ -124,7 +131,10 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
         }
     }
     let query_text = crate::market::query::join_terms(&q_terms);
-    Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
+    if autorent.is_some() && digest.is_some() {
+        return Err(ParseError::usage("watch", t!("parse-digest-autorent")));
+    }
+    Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, digest, autorent }))
 }
 
 #[cfg(test)]
@@ -145,6 +155,16 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
+        match ok("/watch 4090 max=0.4 digest=hourly") {
+            Command::Watch(w) => {
+                assert_eq!(w.digest, Some(DigestPeriod::Hourly));
+                assert_eq!(w.query_text, "4090 max=0.4");
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(ok("/watch 4090 digest=daily"), Command::Watch(w) if w.digest == Some(DigestPeriod::Daily)));
+        assert!(err("/watch 4090 digest=weekly").contains("digest= is hourly or daily, not `weekly`"));
+        assert!(err("/watch 4090 max=1 autorent digest=hourly").contains("An auto-rent watch rents at once"));
         match ok("/watch a100 max=1.2 autorent max_orders=2 daily_cap=3 keep") {
             Command::Watch(w) => {
                 assert_eq!(

@@ -13,6 +13,7 @@ use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::domain::ChatKind;
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
+use crate::domain::quiet::DigestPeriod;
 use crate::market::Query;
 use crate::services::spot_guard::{GuardSpec, margin_or_default};
 use crate::services::templates;
@@ -81,6 +82,7 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         once: a.once,
         team: a.here,
         cooldown_secs: a.cooldown.as_secs(),
+        digest: a.digest,
         autorent,
     };
     let Some(rules) = plan.autorent.clone() else {
@@ -168,6 +170,7 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
         // The parser caps a cooldown at 30 days (MAX_COOLDOWN), far inside an i32.
         cooldown_secs: i32::try_from(plan.cooldown_secs).unwrap_or(i32::MAX),
         autorent: plan.autorent.clone(),
+        digest: plan.digest.map(|d| d.as_str().to_owned()),
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.
     let snap = cx.core.deps.market.get().await.ok();
@@ -199,6 +202,9 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
     }
     if plan.cooldown_secs > 0 {
         extras.push(t!("watch-cooldown", duration = format::duration(plan.cooldown_secs as i64)));
+    }
+    if let Some(d) = plan.digest {
+        extras.push(digest_words(d));
     }
     let extras = if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) };
     let (id, query) = (w.id.to_string(), query.describe());
@@ -258,6 +264,9 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
     if w.cooldown_secs > 0 {
         parts.push(t!("watch-cooldown", duration = format::duration(w.cooldown_secs as i64)));
     }
+    if let Some(d) = w.digest.as_deref().and_then(DigestPeriod::parse) {
+        parts.push(digest_words(d));
+    }
     if w.autorent.is_some() {
         parts.push(t!("watch-state-autorent"));
     }
@@ -297,5 +306,13 @@ pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Ou
             watches::snooze(&cx.core.deps.pool, w.id, None).await?;
             Ok(vec![Reply::text(t!("watch-awake", id = id.to_string()))])
         }
+    }
+}
+
+/// "hourly digest": how a watch with `digest=` reads in /watches and when it is made.
+fn digest_words(d: DigestPeriod) -> String {
+    match d {
+        DigestPeriod::Hourly => t!("watch-digest-hourly"),
+        DigestPeriod::Daily => t!("watch-digest-daily"),
     }
 }

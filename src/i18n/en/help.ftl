@@ -55,12 +55,13 @@ help-spotguard-details = On every account poll the bid is raised to stay a margi
 help-wallets-usage = /wallets
 help-wallets-summary = Your balances and deposit addresses (shown privately)
 
-help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>] [guard=<max> [margin=…] [rebid]]]
+help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [digest=hourly|daily] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Get an alert when a matching server becomes available
 help-watch-details = 
     • once: alert once, then stop
     • here: a team watch that alerts this group or channel (admins only)
     • cooldown: quiet time after each alert
+    • digest=hourly|daily: its matches come as one message per hour or day (quiet hours: /help settings)
     • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep; guard= (with spot in the query) guards each order it rents, as /spotguard
 
 help-watches-usage = /watches
@@ -79,9 +80,9 @@ help-hostset-usage = /hostset <server name> [on|off] [mrl=<hours>] [price=<btc/d
 help-hostset-summary = Hosts: change a server's availability, max rental length or prices
 help-hostset-details = Prices are in BTC per day, as Clore's API takes them; what you leave out stays as it is.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto]
-help-settings-summary = Your defaults: display currency, image, SSH key or password, language
-help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only).
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-summary = Your defaults: display currency, image, SSH key or password, language, quiet hours
+help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only). Quiet hours: quiet=23:00-08:00 tz=Europe/Berlin (an IANA time zone; UTC if none is given; the window may cross midnight) holds alerts that can wait and sends them as one digest when the window ends; orders ending or ended, a balance running out within hours and auto-rent outcomes still come at once. quiet=off turns them off. In a group, quiet= and tz= set the group's quiet hours, for its team alerts (admins only).
 
 help-template-usage = /template save <name> [image=…] [ports=…] [env K=V]… [sshkey="<public key>"] [password=<ssh password>] [command="<start command>"] [jupyter=<token>] [here] · /template show <name> · /template delete <name>
 help-template-summary = Save, show or delete a rent template: /rent … t=<name> and auto-rent use it

@@ -71,7 +71,7 @@ parse-host-name-long = A server name is at most { $max } characters; `{ $term }`
 parse-settings-form = Settings are written name=value, not `{ $term }`.
 parse-password-short = password must be at least { $min } characters: it guards a server on the internet.
 parse-password-blank = password must not be only spaces, tabs or line breaks: it guards a server on the internet.
-parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
+parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password, locale, quiet or tz.
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` cancels every running order and takes nothing else; name orders by number instead (/cancel 1001 1002).
 parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).
@@ -85,3 +85,8 @@ parse-template-command = command= needs the start command, at most { $max } char
 parse-guard-needs-max = margin= and rebid belong to a spot guard: give its cap with guard=<price>.
 parse-autorent-guard-spot = guard= keeps spot bids ahead: add spot to the watch's query.
 parse-autorent-guard-below = The guard's cap ({ $guard }) is below the watch's max price ({ $max }), which an order may bid.
+parse-quiet-window = Quiet hours are written from-to in 24-hour time, like 23:00-08:00; not `{ $term }`.
+parse-quiet-empty = Quiet hours `{ $term }` start and end at the same time; give a window like 23:00-08:00, or quiet=off.
+parse-quiet-tz = Unknown time zone `{ $term }`: use an IANA name like Europe/Berlin, America/New_York or UTC.
+parse-digest-period = digest= is hourly or daily, not `{ $term }`.
+parse-digest-autorent = An auto-rent watch rents at once; it takes no digest=.

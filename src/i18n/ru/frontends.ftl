@@ -83,6 +83,7 @@ discord-opt-watch-query = напр. 4090 max=4 x2 cc in [DE,NL] — все ус�
 discord-opt-watch-once = Отключить после первого оповещения
 discord-opt-watch-here = Присылать оповещения в этот канал (нужно право «Управлять каналами»)
 discord-opt-watch-cooldown = Пауза между оповещениями, напр. 30m
+discord-opt-watch-digest = Собирать совпадения в одно сообщение раз в час или в день
 discord-opt-watch-autorent = on или ограничения: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = ID отслеживания
 discord-opt-snooze-id = ID отслеживания
@@ -96,6 +97,8 @@ discord-opt-settings-currency = Валюта отображения
 discord-opt-settings-image = Docker-образ по умолчанию
 discord-opt-settings-sshkey = Публичный SSH-ключ для новых заказов или none
 discord-opt-settings-locale = Код языка
+discord-opt-settings-quiet = Тихие часы, например 23:00-08:00, или off
+discord-opt-settings-tz = Часовой пояс тихих часов, например Europe/Berlin
 discord-opt-settings-password = Задать или удалить пароль SSH в форме, которую видите только вы
 discord-opt-template-action = save, show, delete или list
 discord-opt-template-name = Имя шаблона: a-z, 0-9, - и _, не длиннее 32

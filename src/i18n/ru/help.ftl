@@ -55,12 +55,13 @@ help-spotguard-details = При каждом опросе аккаунта ст�
 help-wallets-usage = /wallets
 help-wallets-summary = Ваши балансы и адреса для пополнения (видны только вам)
 
-help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<шаблон>] [guard=<max> [margin=…] [rebid]]]
+help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [digest=hourly|daily] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<шаблон>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Оповещение, когда появится подходящий свободный сервер
 help-watch-details =
     • once: оповестить один раз и остановиться
     • here: командное отслеживание с оповещениями в эту группу или канал (только для админов)
     • cooldown: пауза после каждого оповещения
+    • digest=hourly|daily: совпадения приходят одним сообщением раз в час или в день (тихие часы: /help settings)
     • autorent: арендовать самый дешёвый подходящий сервер с вашим ключом в пределах максимальной цены, max_orders (по умолчанию 1) и daily_cap: сколько его заказы могут стоить за любые 24 часа, включая плату за создание (по умолчанию: max_orders × (макс. цена + плата)); после аренды останавливается, если не указано keep; guard= (со spot в запросе) защищает каждый арендованный заказ, как /spotguard
 
 help-watches-usage = /watches
@@ -79,9 +80,9 @@ help-hostset-usage = /hostset <имя сервера> [on|off] [mrl=<часы>] 
 help-hostset-summary = Для хостов: доступность, максимальный срок аренды или цены сервера
 help-hostset-details = Цены указываются в BTC за сутки, как их принимает API Clore; то, что вы не указали, не меняется.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto]
-help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык
-help-settings-details = Пароль SSH хранится в зашифрованном виде и задаётся только в личном чате. Языки: en (English), de (Deutsch), ru (Русский); auto — как в вашем приложении. В группе locale= задаёт язык группы (только админы).
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык, тихие часы
+help-settings-details = Пароль SSH хранится в зашифрованном виде и задаётся только в личном чате. Языки: en (English), de (Deutsch), ru (Русский); auto — как в вашем приложении. В группе locale= задаёт язык группы (только админы). Тихие часы: quiet=23:00-08:00 tz=Europe/Berlin (часовой пояс IANA; без него — UTC; окно может переходить через полночь) придерживают оповещения, которые могут подождать, и присылают их одной сводкой, когда окно закончится; заканчивающиеся и закончившиеся заказы, баланс, которого хватит лишь на несколько часов, и итоги автоаренды приходят сразу. quiet=off выключает их. В группе quiet= и tz= задают тихие часы группы для её командных оповещений (только админы).
 
 help-template-usage = /template save <имя> [image=…] [ports=…] [env K=V]… [sshkey="<открытый ключ>"] [password=<пароль SSH>] [command="<команда запуска>"] [jupyter=<токен>] [here] · /template show <имя> · /template delete <имя>
 help-template-summary = Сохранить, показать или удалить шаблон аренды: для /rent … t=<имя> и автоаренды

@@ -71,7 +71,7 @@ parse-host-name-long = Имя сервера — не длиннее { $max } с
 parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
 parse-password-short = password должен быть не короче { $min } символов: он защищает сервер в интернете.
 parse-password-blank = password не может состоять только из пробелов, табуляций или переводов строки: он защищает сервер в интернете.
-parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
+parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password, locale, quiet или tz.
 parse-sshkey = sshkey: { $problem }.
 parse-cancel-all-alone = `all` отменяет все активные заказы и ничего больше не принимает; чтобы выбрать заказы, укажите номера (/cancel 1001 1002).
 parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).
@@ -85,3 +85,8 @@ parse-template-command = command= требует команду запуска, 
 parse-guard-needs-max = margin= и rebid относятся к spot-защите: укажите её лимит через guard=<цена>.
 parse-autorent-guard-spot = guard= держит spot-ставки впереди: добавьте spot в запрос наблюдения.
 parse-autorent-guard-below = Лимит защиты ({ $guard }) ниже максимальной цены наблюдения ({ $max }), которую может поставить заказ.
+parse-quiet-window = Тихие часы пишутся как «с-до» в 24-часовом формате, например 23:00-08:00; не `{ $term }`.
+parse-quiet-empty = Тихие часы `{ $term }` начинаются и кончаются в одно время; укажите окно вроде 23:00-08:00 или quiet=off.
+parse-quiet-tz = Неизвестный часовой пояс `{ $term }`: укажите имя IANA, например Europe/Berlin, America/New_York или UTC.
+parse-digest-period = digest= — это hourly или daily, а не `{ $term }`.
+parse-digest-autorent = Отслеживание с автоарендой арендует сразу; digest= к нему не подходит.
