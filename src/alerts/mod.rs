@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod autorent;
 pub mod deliver;
 pub mod market_poll;
+pub mod market_watch;
 pub mod message;
 pub mod reconcile;
 pub mod watch;

@@ -2,6 +2,7 @@
 //! `/watch` query language (`query/`), and a shared, cached snapshot of the marketplace
 //! (`snapshot.rs`).
 
+pub mod condition;
 pub mod gpu;
 pub mod query;
 pub mod snapshot;

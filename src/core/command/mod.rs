@@ -244,6 +244,8 @@ pub struct WatchArgs {
     pub here: bool,
     pub cooldown: Duration,
     pub autorent: Option<AutorentArgs>,
+    /// A market watch's condition (`count>=5`, `drop>=10% in=24h`, `newlow=7d`).
+    pub condition: Option<crate::market::condition::Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
