@@ -280,17 +280,25 @@ impl History {
     }
 
     fn combine(&self, filter: &ModelFilter) -> Combined {
-        let cheapest = self.values(filter, false);
-        let median = self.values(filter, true);
-        let at: Vec<i64> = cheapest.keys().copied().collect();
-        let mut suffix = vec![[f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]; at.len()];
+        let mut matching = self.models.iter().filter(|(m, _)| filter.matches(&GpuModel::normalise(m)));
+        // One model (the usual filter): its own series, no merging.
+        let (at, cheapest, median): (Vec<i64>, Vec<f64>, Vec<f64>) = match (matching.next(), matching.next()) {
+            (None, _) => Default::default(),
+            (Some((_, s)), None) => (s.at.clone(), s.cheapest.clone(), s.median.clone()),
+            _ => {
+                let (c, m) = (self.values(filter, false), self.values(filter, true));
+                (c.keys().copied().collect(), c.into_values().collect(), m.into_values().collect())
+            }
+        };
+        let mut suffix = vec![[0.0; 4]; at.len()];
         let mut acc = [f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY];
-        for (i, ((_, c), (_, m))) in cheapest.iter().zip(median.iter()).enumerate().rev() {
+        for i in (0..at.len()).rev() {
+            let (c, m) = (cheapest[i], median[i]);
             if !c.is_nan() {
-                (acc[0], acc[1]) = (acc[0].max(*c), acc[1].min(*c));
+                (acc[0], acc[1]) = (acc[0].max(c), acc[1].min(c));
             }
             if !m.is_nan() {
-                (acc[2], acc[3]) = (acc[2].max(*m), acc[3].min(*m));
+                (acc[2], acc[3]) = (acc[2].max(m), acc[3].min(m));
             }
             suffix[i] = acc;
         }
