@@ -97,6 +97,9 @@ async fn a_count_watch_fires_once_when_enough_are_free_and_rearms() {
 
     let list = ann.line("/watches").await;
     assert!(list.contains(&format!("#1 · 4090 · when at least {n} free")), "{list}");
+    // One watch per chat and condition.
+    let again = ann.line(&format!("/watch 4090 count>={n}")).await;
+    assert!(again.contains(&format!("Market watch #1 (4090 count>={n}) already watches for this here")), "{again}");
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 //! held per model in memory; per poll each distinct model filter gets one series with its
 //! suffix highs and lows, so a window's extremes are a binary search away.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -31,6 +31,8 @@ pub struct MarketWatch {
     /// The currency its count and prices are in; USD for a price move (the history's unit).
     pub currency: Currency,
     pub condition: Condition,
+    /// Its model filter's phrases: which history series it reads.
+    models: Vec<String>,
     max_price: f64,
     strict: bool,
     price_only: bool,
@@ -41,7 +43,8 @@ impl MarketWatch {
         let currency = if condition.window().is_some() { Currency::Usd } else { query.currency().unwrap_or(currency) };
         let max_price = query.max_price().unwrap_or(f64::INFINITY);
         let (strict, price_only) = (query.max_price_strict(), query.only_price_ceiling());
-        MarketWatch { id, query, currency, condition, max_price, strict, price_only }
+        let models = query.models().phrases();
+        MarketWatch { id, query, currency, condition, models, max_price, strict, price_only }
     }
 }
 
@@ -62,9 +65,10 @@ pub struct MarketIndex {
 impl MarketIndex {
     pub fn new(mut watches: Vec<MarketWatch>) -> MarketIndex {
         let key = |w: &MarketWatch| (w.query.models().phrases(), w.currency, w.query.spot());
+        // Within a group, the same query next to itself: it is evaluated once for all of them.
         watches.sort_by_cached_key(|w| {
             let (p, c, s) = key(w);
-            (p, c.code(), s)
+            (p, c.code(), s, format!("{:?}", w.query))
         });
         let mut groups: Vec<(usize, usize)> = Vec::new();
         for i in 0..watches.len() {
@@ -108,7 +112,14 @@ impl MarketIndex {
                 }
             }
             candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut last: Option<(&Query, Now)> = None;
             for w in &self.watches[start..end] {
+                if let Some((q, now)) = last
+                    && *q == w.query
+                {
+                    out.push(now);
+                    continue;
+                }
                 let tol = w.max_price.abs().max(1.0) * EQ_TOLERANCE;
                 let under = if w.strict {
                     candidates.partition_point(|c| c.0 < w.max_price - tol)
@@ -144,6 +155,7 @@ impl MarketIndex {
                     }
                 };
                 out.push(now);
+                last = Some((&w.query, now));
             }
         }
         out
@@ -222,12 +234,23 @@ impl History {
     /// The window before `now` of the models `filter` accepts, for a condition following the
     /// median or the cheapest price.
     pub fn past(&mut self, filter: &ModelFilter, window: std::time::Duration, median: bool, now: i64) -> Past {
-        let key = filter.phrases();
-        if !self.combined.contains_key(&key) {
+        self.past_of(filter, &filter.phrases(), window, median, now)
+    }
+
+    /// [`History::past`] with the filter's phrases at hand (`key`).
+    fn past_of(
+        &mut self,
+        filter: &ModelFilter,
+        key: &[String],
+        window: std::time::Duration,
+        median: bool,
+        now: i64,
+    ) -> Past {
+        if !self.combined.contains_key(key) {
             let c = self.combine(filter);
-            self.combined.insert(key.clone(), c);
+            self.combined.insert(key.to_vec(), c);
         }
-        let c = &self.combined[&key];
+        let c = &self.combined[key];
         let since = now - window.as_secs() as i64;
         let covered = c.at.first().is_some_and(|&first| first <= since + COVER_SLACK_SECS);
         let from = c.at.partition_point(|&t| t < since);
@@ -249,47 +272,48 @@ impl History {
 
     /// Window extremes by walking the points (only when points newer than `now` are held).
     fn scan(&self, filter: &ModelFilter, from: usize, to: usize, median: bool) -> (f64, f64) {
-        let c = &self.combined[&filter.phrases()];
-        let values = self.values(filter, median);
+        let (_, cheapest, medians) = self.merged(filter);
+        let values = if median { &medians } else { &cheapest };
         let (mut high, mut low) = (f64::NEG_INFINITY, f64::INFINITY);
-        for t in &c.at[from..to] {
-            if let Some(v) = values.get(t).copied().filter(|v| !v.is_nan()) {
-                (high, low) = (high.max(v), low.min(v));
-            }
+        for v in values[from..to].iter().filter(|v| !v.is_nan()) {
+            (high, low) = (high.max(*v), low.min(*v));
         }
         (high, low)
     }
 
-    /// Per time, the filter's value: the cheapest of its models, or the median of their medians.
-    fn values(&self, filter: &ModelFilter, median: bool) -> BTreeMap<i64, f64> {
-        let mut per: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-        for (_, s) in self.models.iter().filter(|(m, _)| filter.matches(&GpuModel::normalise(m))) {
-            let v = if median { &s.median } else { &s.cheapest };
-            for (t, x) in s.at.iter().zip(v) {
-                per.entry(*t).or_default().push(*x);
+    /// The filter's series: per time, the cheapest of its models and the median of their
+    /// medians (as `/history` sums models), oldest first.
+    fn merged(&self, filter: &ModelFilter) -> (Vec<i64>, Vec<f64>, Vec<f64>) {
+        let series: Vec<&Series> =
+            self.models.iter().filter(|(m, _)| filter.matches(&GpuModel::normalise(m))).map(|(_, s)| s).collect();
+        match series.as_slice() {
+            [] => Default::default(),
+            // One model (the usual filter): its own series, no merging.
+            [one] => (one.at.clone(), one.cheapest.clone(), one.median.clone()),
+            many => {
+                let mut all: Vec<(i64, f64, f64)> = many
+                    .iter()
+                    .flat_map(|s| s.at.iter().zip(&s.cheapest).zip(&s.median).map(|((t, c), m)| (*t, *c, *m)))
+                    .collect();
+                all.sort_unstable_by_key(|p| p.0);
+                let (mut at, mut cheapest, mut median) = (Vec::new(), Vec::new(), Vec::new());
+                let mut meds: Vec<f64> = Vec::new();
+                for poll in all.chunk_by(|a, b| a.0 == b.0) {
+                    at.push(poll[0].0);
+                    let low = poll.iter().map(|p| p.1).filter(|c| !c.is_nan()).fold(f64::INFINITY, f64::min);
+                    cheapest.push(if low.is_finite() { low } else { f64::NAN });
+                    meds.clear();
+                    meds.extend(poll.iter().map(|p| p.2).filter(|m| !m.is_nan()));
+                    meds.sort_by(f64::total_cmp);
+                    median.push(median_by(meds.len(), |i| meds[i]).unwrap_or(f64::NAN));
+                }
+                (at, cheapest, median)
             }
         }
-        per.into_iter()
-            .map(|(t, mut xs)| {
-                xs.retain(|x| !x.is_nan());
-                xs.sort_by(f64::total_cmp);
-                let v = if median { median_by(xs.len(), |i| xs[i]) } else { xs.first().copied() };
-                (t, v.unwrap_or(f64::NAN))
-            })
-            .collect()
     }
 
     fn combine(&self, filter: &ModelFilter) -> Combined {
-        let mut matching = self.models.iter().filter(|(m, _)| filter.matches(&GpuModel::normalise(m)));
-        // One model (the usual filter): its own series, no merging.
-        let (at, cheapest, median): (Vec<i64>, Vec<f64>, Vec<f64>) = match (matching.next(), matching.next()) {
-            (None, _) => Default::default(),
-            (Some((_, s)), None) => (s.at.clone(), s.cheapest.clone(), s.median.clone()),
-            _ => {
-                let (c, m) = (self.values(filter, false), self.values(filter, true));
-                (c.keys().copied().collect(), c.into_values().collect(), m.into_values().collect())
-            }
-        };
+        let (at, cheapest, median) = self.merged(filter);
         let mut suffix = vec![[0.0; 4]; at.len()];
         let mut acc = [f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY];
         for i in (0..at.len()).rev() {
@@ -339,7 +363,7 @@ pub fn judge_all(index: &MarketIndex, history: &mut History, servers: &[ServerVi
         .zip(nows)
         .map(|(w, n)| {
             let past = match w.condition.window() {
-                Some(window) => history.past(w.query.models(), window, w.condition.median(), now),
+                Some(window) => history.past_of(w.query.models(), &w.models, window, w.condition.median(), now),
                 None => Past::default(),
             };
             (n, w.condition.judge(&n.current, &past))
@@ -400,6 +424,7 @@ mod tests {
             watch(2, "4090 cc=de", "count>=3"),
             watch(3, "4090 max=0.5", "drop>=10%"),
             watch(4, "a100", "count>=1"),
+            watch(5, "4090 cc=de", "newlow=7d"),
         ]);
         let by_id: HashMap<i64, Now> =
             index.watches().iter().zip(index.evaluate(&servers)).map(|(w, n)| (w.id.0, n)).collect();
@@ -408,6 +433,7 @@ mod tests {
         assert_eq!(by_id[&2].current, Current { free: 2, cheapest: Some(0.40), median: Some(0.55) });
         assert_eq!(by_id[&3].current.free, 2);
         assert_eq!(by_id[&4].current, Current::default());
+        assert_eq!(by_id[&5], by_id[&2], "the same query, evaluated once");
     }
 
     #[test]

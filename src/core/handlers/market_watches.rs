@@ -9,7 +9,7 @@ use crate::core::{Ctx, Failure};
 use crate::domain::format::{self, per_day};
 use crate::market::condition::Condition;
 use crate::market::{GpuModel, Query};
-use crate::store::watches::Watch;
+use crate::store::watches::{self, Watch};
 use crate::store::{history, market_watches};
 use crate::t;
 
@@ -81,4 +81,23 @@ pub(super) async fn list_parts(cx: &Ctx<'_>, w: &Watch) -> Result<Vec<String>, F
         }
     }
     Ok(parts)
+}
+
+/// One market watch per chat and condition: an active watch of this chat (the caller's
+/// personal ones, or the chat's team ones) with the same query and condition, if any. Checked
+/// before creating, not under a lock: two identical `/watch` at the same instant may both pass,
+/// which costs a duplicate alert, nothing more.
+pub(super) async fn same_one(
+    cx: &Ctx<'_>,
+    team: bool,
+    query_text: &str,
+    condition: &str,
+) -> Result<Option<Watch>, Failure> {
+    let pool = &cx.core.deps.pool;
+    let ws = if team {
+        watches::list_team(pool, cx.chat.id).await?
+    } else {
+        watches::list_personal(pool, cx.user.id).await?
+    };
+    Ok(ws.into_iter().find(|w| w.active && w.query == query_text && w.condition.as_deref() == Some(condition)))
 }

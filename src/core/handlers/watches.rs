@@ -188,6 +188,12 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(c) = &plan.condition
+        && let Some(same) = market_watches::same_one(cx, plan.team, &plan.query_text, c).await?
+    {
+        let (id, text) = (same.id.to_string(), format!("{} {c}", same.query));
+        return Err(Failure::user(t!("mwatch-duplicate", id = id, query = text)));
+    }
     let mut tx = cx.core.deps.pool.begin().await?;
     let cfg = &cx.core.cfg;
     let w = match watches::create_capped(&mut tx, &new, cfg.max_watches_per_user, cfg.max_watches_per_chat).await? {

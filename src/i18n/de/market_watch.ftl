@@ -37,6 +37,8 @@ mwatch-edge = Ich melde mich, wenn es zutrifft, bleibe still, solange es zutriff
 mwatch-needs-history = Aussagekräftig nach { $window } Preisverlauf: ab { $at }.
 mwatch-needs-history-none = Aussagekräftig nach { $window } Preisverlauf; für diese GPUs ist noch nichts aufgezeichnet.
 
+mwatch-duplicate = Markt-Watch #{ $id } ({ $query }) achtet hier schon darauf; /watches listet ihn.
+
 # /watches
 mwatch-list-when = wenn { $condition }
 mwatch-state-waiting = aussagekräftig nach { $window } Verlauf (ab { $at })

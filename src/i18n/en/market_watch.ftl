@@ -37,6 +37,8 @@ mwatch-edge = I'll alert when it becomes true, stay quiet while it stays true, a
 mwatch-needs-history = It becomes meaningful after { $window } of price history: from { $at }.
 mwatch-needs-history-none = It becomes meaningful after { $window } of price history; none of these GPUs is recorded yet.
 
+mwatch-duplicate = Market watch #{ $id } ({ $query }) already watches for this here; /watches lists it.
+
 # /watches
 mwatch-list-when = when { $condition }
 mwatch-state-waiting = meaningful after { $window } of history (from { $at })

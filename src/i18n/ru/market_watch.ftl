@@ -38,6 +38,8 @@ mwatch-edge = Я сообщу, когда условие выполнится, �
 mwatch-needs-history = Условие станет осмысленным после { $window } истории цен: с { $at }.
 mwatch-needs-history-none = Условие станет осмысленным после { $window } истории цен; по этим GPU пока ничего не записано.
 
+mwatch-duplicate = Рыночная подписка #{ $id } ({ $query }) уже следит за этим здесь; /watches покажет её.
+
 # /watches
 mwatch-list-when = когда { $condition }
 mwatch-state-waiting = осмысленно после { $window } истории (с { $at })
