@@ -100,6 +100,17 @@ async fn a_count_watch_fires_once_when_enough_are_free_and_rearms() {
     // One watch per chat and condition.
     let again = ann.line(&format!("/watch 4090 count>={n}")).await;
     assert!(again.contains(&format!("Market watch #1 (4090 count>={n}) already watches for this here")), "{again}");
+
+    // Snoozed, a condition that starts to hold waits for the watch to wake.
+    let out = ann.line("/snooze 1 1h").await;
+    assert!(out.starts_with("Watch #1 is snoozed"), "{out}");
+    control(&w.sim, &format!("/servers/{a}"), json!({ "rented": true })).await;
+    assert!(w.market_tick().await.is_empty());
+    control(&w.sim, &format!("/servers/{a}"), json!({ "rented": false })).await;
+    assert!(w.market_tick().await.is_empty(), "snoozed");
+    ann.line("/snooze 1 off").await;
+    let sent = w.market_tick().await;
+    assert!(sent.len() == 1 && sent[0].1.contains(&format!("{n} free now")), "{sent:?}");
 }
 
 #[tokio::test]

@@ -336,6 +336,24 @@ mod tests {
     }
 
     #[test]
+    fn described_in_every_language() {
+        use crate::i18n::{Lang, sync_scope};
+        let drop = Condition::Move { rise: false, pct: 12.5, window: DEFAULT_WINDOW, median: true };
+        let cases = [
+            (Lang::En, Condition::Count { at_least: 5 }, "at least 5 free"),
+            (Lang::De, Condition::Count { at_least: 5 }, "mindestens 5 frei"),
+            (Lang::Ru, Condition::Count { at_least: 5 }, "свободно не меньше 5"),
+            (Lang::En, drop, "the median free price falls 12.5% or more within 1d 0h"),
+            (Lang::De, drop, "der mittlere freie Preis fällt innerhalb von"),
+            (Lang::Ru, drop, "медианная свободная цена падает на 12,5% или больше"),
+        ];
+        for (lang, c, says) in cases {
+            let text = sync_scope(lang, || c.describe());
+            assert!(text.contains(says), "{lang:?}: {text}");
+        }
+    }
+
+    #[test]
     fn judgements() {
         let now = |free, cheapest| Current { free, cheapest: Some(cheapest), median: Some(cheapest + 1.0) };
         let past = |high, low| Past { covered: true, high: Some(high), low: Some(low) };
