@@ -458,6 +458,7 @@ async fn watches_and_their_match_state() {
         cooldown_secs: 0,
         autorent: None,
         digest: None,
+        condition: None,
     };
     let w = watches::create(&pool, &new(dm.id, false, true)).await.unwrap();
     let t = watches::create(&pool, &new(team.id, true, false)).await.unwrap();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::market_watch::{self, MarketMemory, index::MarketIndex};
 use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
 use super::{Engine, Urgency, autorent, digest, enqueue_private, hold};
@@ -50,6 +51,7 @@ pub struct WatchMemory {
     /// When each watch last fired since its row was loaded (the loaded rows keep the time
     /// they were read with: a fire does not reload the watch set).
     fired: HashMap<WatchId, chrono::DateTime<chrono::Utc>>,
+    market: MarketMemory,
 }
 
 /// Active watches as loaded, and the index over them.
@@ -58,6 +60,8 @@ pub struct Watched {
     signature: (i64, Option<chrono::DateTime<chrono::Utc>>, i64),
     rows: HashMap<WatchId, Watch>,
     index: watch::WatchIndex,
+    /// The market watches (`count>=`, `drop>=` …), evaluated apart from the others.
+    market: MarketIndex,
 }
 
 impl Engine {
@@ -67,7 +71,7 @@ impl Engine {
         let m = deps.clore.marketplace(self.cfg.market_key.as_ref()).await.context("marketplace fetch failed")?;
         let snap = Arc::new(Snapshot::from_market(&m.servers));
         deps.market.put(snap.clone()).await;
-        record_history(self, &snap).await?;
+        let recorded = record_history(self, &snap).await?;
 
         let mut mem = self.memory.lock().await;
         let watched = self.active_watches(&mut mem).await?;
@@ -164,6 +168,8 @@ impl Engine {
             mem.fired.insert(w.id, now);
             report.alerts += 1;
         }
+        let market = &mut mem.market;
+        self.poll_market_watches(market, (by_id, &watched.market), &snap, &recorded, &poll_id, &mut report).await?;
         mem.previous = Some(snap);
         Ok(report)
     }
@@ -181,12 +187,26 @@ impl Engine {
         }
         // Watches found broken leave the active set as they load; the signature taken before
         // then differs from the next poll's, which loads once more (and finds them gone).
-        let (rows, compiled): (Vec<Watch>, Vec<CompiledWatch>) =
-            load_active(&self.deps.pool).await?.into_iter().unzip();
+        let (mut rows, mut compiled, mut market) = (Vec::new(), Vec::new(), Vec::new());
+        for (row, c) in load_active(&self.deps.pool).await? {
+            if row.condition.is_none() {
+                compiled.push(c);
+            } else {
+                match market_watch::compile(&row, c.query) {
+                    Ok(m) => market.push(m),
+                    Err(e) => {
+                        retire_broken(&self.deps.pool, &row, &e).await?;
+                        continue;
+                    }
+                }
+            }
+            rows.push(row);
+        }
         let watched = Arc::new(Watched {
             signature,
             rows: rows.into_iter().map(|w| (w.id, w)).collect(),
             index: watch::WatchIndex::new(compiled),
+            market: MarketIndex::new(market),
         });
         mem.watched = Some(watched.clone());
         Ok(watched)
@@ -216,7 +236,7 @@ impl Engine {
 
 /// The language of a watch's alert: a personal one goes in its owner's language; a team one in
 /// its chat's, if the chat's admins chose one, else its owner's.
-fn alert_lang(row: &Watch, chat: Option<&users::Chat>, owner: Option<&users::User>) -> Lang {
+pub(super) fn alert_lang(row: &Watch, chat: Option<&users::Chat>, owner: Option<&users::User>) -> Lang {
     let owner_choice = owner.and_then(|o| o.settings.locale.as_deref());
     let owner_app = owner.and_then(|o| o.platform_locale.as_deref());
     let chat_choice = if row.is_team { chat.and_then(|c| c.locale.as_deref()) } else { None };
@@ -320,8 +340,9 @@ fn watch_alert(
 }
 
 /// Per normalised model: cheapest, median, 10th and 90th percentile on-demand USD price of
-/// free servers, and how many are free of how many listed (`market::stats`).
-async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
+/// free servers, and how many are free of how many listed (`market::stats`). Returns the
+/// points recorded.
+async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<Vec<PricePoint>> {
     let at = chrono::DateTime::from_timestamp(snap.fetched_unix, 0).unwrap_or_else(chrono::Utc::now);
     let stats = crate::market::stats::by_model(&snap.servers);
     let points: Vec<PricePoint> = stats
@@ -339,5 +360,5 @@ async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
     let bands: Vec<Option<history::Band>> =
         stats.iter().map(|m| Some(history::Band { p10: m.p10?, p90: m.p90? })).collect();
     history::record_banded(&e.deps.pool, &points, &bands).await?;
-    Ok(())
+    Ok(points)
 }

@@ -12,6 +12,7 @@ pub mod deliver;
 pub mod digest;
 pub mod hold;
 pub mod market_poll;
+pub mod market_watch;
 pub mod message;
 pub mod reconcile;
 pub mod watch;

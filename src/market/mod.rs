@@ -2,6 +2,7 @@
 //! `/watch` query language (`query/`), a shared, cached snapshot of the marketplace
 //! (`snapshot.rs`), and its prices per model (`stats.rs`).
 
+pub mod condition;
 pub mod gpu;
 pub mod query;
 pub mod snapshot;

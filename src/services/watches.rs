@@ -24,6 +24,10 @@ pub struct WatchPlan {
     #[serde(default)]
     pub digest: Option<DigestPeriod>,
     pub autorent: Option<AutorentRules>,
+    /// A market watch's condition as text (`Condition::text`); market watches are created
+    /// at once, so a stored Confirm never holds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 impl WatchPlan {

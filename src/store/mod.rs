@@ -16,6 +16,7 @@ pub mod history;
 pub mod inbox;
 pub mod inbox_writer;
 pub mod intents;
+pub mod market_watches;
 pub mod orders;
 pub mod outbox;
 pub mod pace;

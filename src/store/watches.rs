@@ -27,6 +27,8 @@ pub struct NewWatch {
     pub autorent: Option<AutorentRules>,
     /// `digest=hourly|daily`.
     pub digest: Option<String>,
+    /// A market watch's condition as text (`market::condition::Condition::text`).
+    pub condition: Option<String>,
 }
 
 /// Auto-rent guardrails, stored with the watch (JSON).
@@ -80,6 +82,8 @@ pub struct Watch {
     pub created_at: DateTime<Utc>,
     /// `digest=`: `hourly` or `daily` collects its matches into one message per period.
     pub digest: Option<String>,
+    /// A market watch's condition as text; `None` for a watch on servers.
+    pub condition: Option<String>,
 }
 
 /// `sqlx::query_as!` reading [`Watch`]es: the SQL is `$head`, the watch columns, `$tail`.
@@ -91,7 +95,7 @@ macro_rules! query_watches {
                 + r#" id AS "id: WatchId", owner_id AS "owner_id: UserId", chat_id AS "chat_id: ChatId", is_team,
                    thread_id, query, gpu_model, max_price, currency AS "currency: Currency", once, cooldown_secs,
                    snoozed_until, last_fired_at, autorent AS "autorent: Json<serde_json::Value>", active, broken_reason,
-                   broken_at, created_at, digest "#
+                   broken_at, created_at, digest, condition "#
                 + $tail
             $(, $arg)*
         )
@@ -101,8 +105,8 @@ macro_rules! query_watches {
 pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch> {
     query_watches!(
         "INSERT INTO watches (owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once,
-                              cooldown_secs, autorent, thread_id, digest)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING",
+                              cooldown_secs, autorent, thread_id, digest, condition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING",
         "",
         w.owner.0,
         w.chat.0,
@@ -116,6 +120,7 @@ pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch
         w.autorent.as_ref().map(Json) as _,
         w.thread_id.as_deref(),
         w.digest.as_deref(),
+        w.condition.as_deref(),
     )
     .fetch_one(ex)
     .await

@@ -253,6 +253,8 @@ pub struct WatchArgs {
     /// `digest=hourly|daily`.
     pub digest: Option<crate::domain::quiet::DigestPeriod>,
     pub autorent: Option<AutorentArgs>,
+    /// A market watch's condition (`count>=5`, `drop>=10% in=24h`, `newlow=7d`).
+    pub condition: Option<crate::market::condition::Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -62,6 +62,7 @@ help-watch-details =
     • here: ein Team-Watch, der diese Gruppe oder diesen Kanal benachrichtigt (nur Admins)
     • cooldown: Ruhezeit nach jeder Benachrichtigung
     • digest=hourly|daily: seine Treffer kommen als eine Nachricht pro Stunde oder Tag (Ruhestunden: /help settings)
+    • count>=N, drop>=X% [in=24h] [median], rise>=X%, newlow=7d: ein Markt-Watch auf die ganze Suche — meldet sich, wenn mindestens N frei sind, wenn der günstigste (oder mittlere) freie Preis im Zeitfenster so weit gefallen oder gestiegen ist, oder wenn er der niedrigste des Zeitfensters ist
     • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep; guard= (mit spot in der Suche) schützt jede gemietete Bestellung wie /spotguard
 
 help-watches-usage = /watches

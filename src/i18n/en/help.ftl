@@ -62,6 +62,7 @@ help-watch-details =
     • here: a team watch that alerts this group or channel (admins only)
     • cooldown: quiet time after each alert
     • digest=hourly|daily: its matches come as one message per hour or day (quiet hours: /help settings)
+    • count>=N, drop>=X% [in=24h] [median], rise>=X%, newlow=7d: a market watch on the query as a whole — alerts when at least N are free, when the cheapest (or median) free price fell or rose that much within the window, or when it is the lowest of the window
     • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep; guard= (with spot in the query) guards each order it rents, as /spotguard
 
 help-watches-usage = /watches
