@@ -13,11 +13,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::market_poll::{PollReport, alert_lang};
-use super::{Engine, message};
+use super::{Engine, Urgency, hold, message};
 use crate::clore::{Currency, ServerId};
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
+use crate::domain::quiet::DigestPeriod;
 use crate::market::condition::{Condition, Reading};
 use crate::market::{QueryError, ServerView, Snapshot};
 use crate::services::{Action, issue_tokens};
@@ -134,6 +135,12 @@ impl Engine {
             .await?;
             let Some(chat) = chat else { continue };
             let mut tx = pool.begin().await?;
+            // Market news may wait: quiet hours, a digest period, a burst (quoted whole in a
+            // digest: it is about the market, not a list of servers).
+            let owner = (!row.is_team).then_some(row.owner_id);
+            let to = hold::To { platform: chat.platform, chat: Some(&chat.platform_chat_id), user: owner };
+            let period = row.digest.as_deref().and_then(DigestPeriod::parse);
+            let hold = hold::decide(&mut tx, &to, Urgency::MayWait(now), period).await?;
             outbox::enqueue(
                 &mut *tx,
                 &NewAlert {
@@ -141,8 +148,11 @@ impl Engine {
                     platform: chat.platform,
                     target_chat_id: Some(chat.platform_chat_id.clone()),
                     target_thread_id: row.thread_id.clone(),
-                    target_user: (!row.is_team).then_some(row.owner_id),
+                    target_user: owner,
                     payload: message::to_payload(&reply)?,
+                    urgent: false,
+                    hold,
+                    part: None,
                 },
             )
             .await?;
