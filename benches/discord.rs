@@ -123,6 +123,9 @@ fn main() {
         let started = Instant::now();
         for i in 0..500u64 {
             let a = NewAlert {
+                urgent: true,
+                hold: Default::default(),
+                part: None,
                 dedup_key: format!("fan:{i}"),
                 platform: Platform::Discord,
                 target_chat_id: Some((1500000000000000000u64 + i).to_string()),

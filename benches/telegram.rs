@@ -243,6 +243,9 @@ fn main() {
 
         // Alert fan-out.
         let alert = |key: String, chat: i64, text: String| NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: key,
             platform: Platform::Telegram,
             target_chat_id: Some(chat.to_string()),

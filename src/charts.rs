@@ -1,18 +1,22 @@
 //! PNG charts (plotters, drawn into memory and encoded with `png`): `/history`'s price chart
-//! and `/spend`'s bars.
+//! and `/spend`'s bars; `/market`'s in `charts/market.rs`.
 //! Sized to read on a phone (800×450) in the one font we ship (DejaVu Sans, which covers
 //! Latin and Cyrillic).
 //! Callers give every word already in the reader's language; dates and numbers on the axes
 //! follow the current language ([`crate::i18n`]), so drawing off the async workers must run
 //! in the caller's language scope.
 
+mod market;
+
 use std::sync::Once;
 
 use chrono::{DateTime, Utc};
 use plotters::chart::MeshStyle;
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi64};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+
+pub use self::market::{MarketChart, MarketModel, market_chart};
 
 pub const WIDTH: u32 = 800;
 pub const HEIGHT: u32 = 450;
@@ -28,14 +32,16 @@ fn font() {
     });
 }
 
-/// One point of a price chart: a period's cheapest and median free price, and how many
-/// servers were free (at its end).
+/// One point of a price chart: a period's cheapest and median free price, how many servers
+/// were free (at its end), and the band most free prices lay in (10th to 90th percentile;
+/// `None` where it was not recorded).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PricePoint {
     pub at: DateTime<Utc>,
     pub cheapest: Option<f64>,
     pub median: Option<f64>,
     pub free: i32,
+    pub band: Option<(f64, f64)>,
 }
 
 /// What a price chart shows and says.
@@ -45,6 +51,8 @@ pub struct PriceChart<'a> {
     pub unit: &'a str,
     /// Labels for the cheapest and median series and the free-server count.
     pub labels: [&'a str; 3],
+    /// The band's label, e.g. "10–90 % of free prices".
+    pub band_label: &'a str,
     /// How the x axis writes its moments.
     pub dates: DateAxis,
     pub points: &'a [PricePoint],
@@ -120,7 +128,12 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
         (Some(f), Some(l)) => (f.at.timestamp(), l.at.timestamp().max(f.at.timestamp() + 1)),
         _ => return Err(anyhow::anyhow!("no points to draw").into()),
     };
-    let prices = c.points.iter().flat_map(|p| [p.cheapest, p.median]).flatten().filter(|v| v.is_finite());
+    let prices = c
+        .points
+        .iter()
+        .flat_map(|p| [p.cheapest, p.median, p.band.map(|b| b.0), p.band.map(|b| b.1)])
+        .flatten()
+        .filter(|v| v.is_finite());
     let (lo, hi) = prices.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.05).max(1e-6);
@@ -155,6 +168,7 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
         ))?
         .label(c.labels[2])
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], free_color.mix(0.4).filled()));
+    draw_band(&mut chart, c)?;
     let series = [(c.labels[0], RGBColor(31, 119, 180), 0usize), (c.labels[1], RGBColor(255, 127, 14), 1)];
     for (label, color, which) in series {
         let pts: Vec<(i64, f64)> = c
@@ -175,6 +189,47 @@ fn draw(c: &PriceChart<'_>, rgb: &mut [u8]) -> DrawResult {
         .label_font((FONT, 15))
         .draw()?;
     root.present()?;
+    Ok(())
+}
+
+/// The band, shaded between its 10th and 90th percentile over each run of points that have
+/// one (history recorded before bands has none: no shade there), with one legend entry.
+fn draw_band(
+    chart: &mut ChartContext<'_, BitMapBackend<'_>, Cartesian2d<RangedCoordi64, RangedCoordf64>>,
+    c: &PriceChart<'_>,
+) -> DrawResult {
+    let color = RGBColor(31, 119, 180);
+    let mut runs: Vec<Vec<(i64, (f64, f64))>> = Vec::new();
+    let mut run = Vec::new();
+    for p in c.points {
+        match p.band.filter(|(lo, hi)| lo.is_finite() && hi.is_finite()) {
+            Some(b) => run.push((p.at.timestamp(), b)),
+            None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+            None => {}
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    for (i, run) in runs.iter().enumerate() {
+        // A lone point is a short vertical bar; a run, the area between its two edges.
+        let outline: Vec<(i64, f64)> = if run.len() == 1 {
+            let (x, (lo, hi)) = run[0];
+            vec![(x, lo), (x, hi)]
+        } else {
+            run.iter().map(|(x, (lo, _))| (*x, *lo)).chain(run.iter().rev().map(|(x, (_, hi))| (*x, *hi))).collect()
+        };
+        let drawn = if run.len() == 1 {
+            chart.draw_series(std::iter::once(PathElement::new(outline, color.mix(0.25).stroke_width(6))))?
+        } else {
+            chart.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.15).filled())))?
+        };
+        if i == 0 {
+            drawn
+                .label(c.band_label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.mix(0.15).filled()));
+        }
+    }
     Ok(())
 }
 
@@ -253,6 +308,7 @@ mod tests {
                 cheapest: Some(3.0 + (i as f64 * 0.7).sin()),
                 median: (i != 3).then_some(4.5 + (i as f64 * 0.4).cos()),
                 free: 20 + i as i32,
+                band: (i > 1).then_some((2.8, 5.0)),
             })
             .collect()
     }
@@ -264,6 +320,7 @@ mod tests {
             title: "RTX 4090 — 7 days",
             unit: "USD per day",
             labels: ["cheapest", "median", "free servers"],
+            band_label: "10–90 % of free prices",
             dates: DateAxis::DayMonth,
             points: &pts,
         })
@@ -282,6 +339,7 @@ mod tests {
             title: "Только одна точка",
             unit: "USD",
             labels: ["a", "b", "c"],
+            band_label: "d",
             dates: DateAxis::TimeOfDay,
             points: &pts,
         };

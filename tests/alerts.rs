@@ -849,7 +849,9 @@ async fn a_team_watch_made_in_a_topic_alerts_into_that_topic() {
     assert_eq!(bob.dm_chat_id, None);
     let mut tx = w.core.deps.pool.begin().await.unwrap();
     let reply = clorebot::core::Reply::text("Your order ends in 30 minutes.");
-    clorebot::alerts::enqueue_private(&mut tx, &bob, "test:bob", reply).await.unwrap();
+    clorebot::alerts::enqueue_private(&mut tx, &bob, "test:bob", reply, clorebot::alerts::Urgency::Urgent)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let row: (Option<String>, Option<String>) =
         sqlx::query_as("SELECT target_chat_id, target_thread_id FROM outbox WHERE dedup_key = 'test:bob'")
@@ -874,6 +876,9 @@ async fn one_process_at_a_time_sends_a_platforms_alerts() {
         async move {
             for i in from..to {
                 let a = outbox::NewAlert {
+                    urgent: true,
+                    hold: Default::default(),
+                    part: None,
                     dedup_key: format!("elected:{i}"),
                     platform: Platform::Console,
                     target_chat_id: Some(format!("chat-{}", i % 3)),

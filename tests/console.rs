@@ -740,6 +740,9 @@ async fn a_console_alert_is_delivered_only_once_printed() {
     use clorebot::store::outbox;
     let bot = bot().await;
     let alert = outbox::NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: "test:1".into(),
         platform: Platform::Console,
         target_chat_id: Some("dm:ann".into()),

@@ -291,7 +291,9 @@ async fn a_button_whose_query_no_longer_parses_is_a_polite_toast_and_does_nothin
         once: false,
         team: false,
         cooldown_secs: 0,
+        digest: None,
         autorent: Some(AutorentRules { max_orders: 1, daily_cap: 0.2, keep: false, template: None, guard: None }),
+        condition: None,
     });
     for (token, action) in [("tok-old-query-page", &page), ("tok-old-query-conf", &confirm)] {
         let payload = serde_json::to_value(action).unwrap();

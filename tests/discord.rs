@@ -274,6 +274,26 @@ async fn history_answers_with_its_chart_attached_and_shown_in_the_embed() {
 }
 
 #[tokio::test]
+async fn market_answers_with_its_table_and_chart() {
+    let d = start().await;
+    let (i, token) = d.command("market", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER);
+    assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
+    let calls = d.calls_for(&token, 1).await;
+    let answer = &calls[0];
+    let files = answer.files();
+    assert!(files.len() == 1 && files[0].0 == "chart.png" && files[0].1 > 10_000, "{files:?}");
+    let embed = &answer.body["embeds"][0];
+    // Markdown escaped, as every title is.
+    assert_eq!(embed["title"], "Market\\: 4090 — 1 GPU model, USD per day");
+    assert_eq!(embed["image"]["url"], "attachment://chart.png");
+    let shown = answer.shown();
+    assert!(shown.contains("\nRTX 4090 ") && shown.contains("Cheapest  Median  24 h  7 d low"), "{shown}");
+    // The app's own market poll may have recorded a first poll by now.
+    assert!(shown.contains("No price history yet") || shown.contains("Price history only since"), "{shown}");
+    d.stop().await;
+}
+
+#[tokio::test]
 async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let d = start().await;
     let (i, _) = d.command("key", json!([]), MEMBER);
@@ -378,6 +398,9 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
             format!("tok{i}"),
         );
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("team:{i}"),
             platform: Platform::Discord,
             target_chat_id: Some(channel.into()),
@@ -390,9 +413,15 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     // A personal alert to a user whose DM channel is not known yet: opened on demand.
     let bob = users::upsert_user(pool, Platform::Discord, USER, "alice").await.unwrap();
     let mut tx = pool.begin().await.unwrap();
-    clorebot::alerts::enqueue_private(&mut tx, &bob, "dm:1", Reply::text("Order 1001 ends in 30 minutes."))
-        .await
-        .unwrap();
+    clorebot::alerts::enqueue_private(
+        &mut tx,
+        &bob,
+        "dm:1",
+        Reply::text("Order 1001 ends in 30 minutes."),
+        clorebot::alerts::Urgency::Urgent,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     let mut delivered = 0;
@@ -429,6 +458,9 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     // Discord says 429 with retry_after 2.5 s: the alert waits that long in the outbox.
     fake.force_429(2.5);
     let a = NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: "after-429".into(),
         platform: Platform::Discord,
         target_chat_id: Some("1333333333333333334".into()),
@@ -456,6 +488,9 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let room = "1333333333333333335";
     for (i, r) in [titled, long.clone(), long].into_iter().enumerate() {
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("parts:{i}"),
             platform: Platform::Discord,
             target_chat_id: Some(room.into()),

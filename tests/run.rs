@@ -76,6 +76,9 @@ async fn serves_health_readiness_and_metrics_and_503s_without_its_database() {
         clorebot::frontends::console::Session::new(&core, clorebot::frontends::console::caller(&core, "ann", None));
     assert!(ann.line("/gpus 4090").await.contains("RTX 4090"));
     let alert = |k: &str| clorebot::store::outbox::NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: k.into(),
         platform: clorebot::domain::Platform::Console,
         target_chat_id: Some("dm:ann".into()),

@@ -241,6 +241,9 @@ async fn concurrent_claimers_never_take_the_same_outbox_row() {
     let pool = db().await;
     for i in 0..300 {
         let a = outbox::NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("watch:1:server:{i}"),
             platform: Platform::Console,
             target_chat_id: Some("ops".into()),
@@ -288,6 +291,9 @@ async fn claims_of_a_previous_sender_can_be_given_back() {
     let pool = db().await;
     let lease = Duration::from_secs(300);
     let alert = |i: usize, chat: usize| outbox::NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: format!("takeover:{i}"),
         platform: Platform::Discord,
         target_chat_id: Some(format!("13333333333333333{chat:02}")),
@@ -319,6 +325,9 @@ async fn claims_of_a_previous_sender_can_be_given_back() {
 async fn outbox_leases_retries_and_failures() {
     let pool = db().await;
     let a = outbox::NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: "order:5:ended".into(),
         platform: Platform::Telegram,
         target_chat_id: Some("1001".into()),
@@ -448,6 +457,8 @@ async fn watches_and_their_match_state() {
         once,
         cooldown_secs: 0,
         autorent: None,
+        digest: None,
+        condition: None,
     };
     let w = watches::create(&pool, &new(dm.id, false, true)).await.unwrap();
     let t = watches::create(&pool, &new(team.id, true, false)).await.unwrap();

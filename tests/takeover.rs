@@ -25,6 +25,9 @@ const LOCK: i64 = 0x7465_7374_746f;
 
 async fn enqueue(pool: &sqlx::PgPool, platform: Platform, key: &str, chat: &str, text: &str) {
     let a = outbox::NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: key.to_owned(),
         platform,
         target_chat_id: Some(chat.to_owned()),

@@ -440,6 +440,9 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     let b = start(Limits::RAISED).await;
     let pool = &b.t.core.deps.pool;
     let alert = |key: &str, chat: &str| NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: key.into(),
         platform: Platform::Telegram,
         target_chat_id: Some(chat.into()),
@@ -482,7 +485,15 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     // A private alert queued to Ann (her private chat not known yet) is kept as gone too.
     let ann = users::upsert_user(pool, Platform::Telegram, &ANN.to_string(), "Ann").await.unwrap();
     let mut tx = pool.begin().await.unwrap();
-    clorebot::alerts::enqueue_private(&mut tx, &ann, "to-ann", Reply::text("order ended")).await.unwrap();
+    clorebot::alerts::enqueue_private(
+        &mut tx,
+        &ann,
+        "to-ann",
+        Reply::text("order ended"),
+        clorebot::alerts::Urgency::Urgent,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert!(gone("to-ann").await);
 
@@ -505,7 +516,15 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
     let cat = users::upsert_user(pool, Platform::Telegram, &CAT.to_string(), "Cat").await.unwrap();
     b.fake.not_started(CAT);
     let mut tx = pool.begin().await.unwrap();
-    clorebot::alerts::enqueue_private(&mut tx, &cat, "to-cat", Reply::text("balance low")).await.unwrap();
+    clorebot::alerts::enqueue_private(
+        &mut tx,
+        &cat,
+        "to-cat",
+        Reply::text("balance low"),
+        clorebot::alerts::Urgency::Urgent,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(b.deliver().await, 0);
     assert!(gone("to-cat").await);
@@ -601,6 +620,9 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     for i in 0..45 {
         let chat = (ANN + i).to_string();
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("fan:{i}"),
             platform: Platform::Telegram,
             target_chat_id: Some(chat),
@@ -612,6 +634,9 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     }
     for i in 0..4 {
         let a = NewAlert {
+            urgent: true,
+            hold: Default::default(),
+            part: None,
             dedup_key: format!("team:{i}"),
             platform: Platform::Telegram,
             target_chat_id: Some(TEAM.to_string()),
@@ -629,6 +654,9 @@ async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
     // lost and not given up.
     b.fake.force_429(45);
     let a = NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: "after-429".into(),
         platform: Platform::Telegram,
         target_chat_id: Some(ANN.to_string()),
@@ -788,6 +816,29 @@ async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
     let caption = photo.body["caption"].as_str().unwrap();
     assert!(caption.starts_with("<b>RTX 4090 — last 7d</b>") && caption.contains("Cheapest free now $"), "{caption}");
     assert_eq!(b.fake.sent_to(ANN).len(), 1, "the text rode along as the caption");
+}
+
+/// `/market`: a photo captioned with its table, in the menu; Next ▸ sends the next page as a
+/// new photo (a photo cannot become another chart through a text edit).
+#[tokio::test]
+async fn market_goes_out_as_a_photo_with_its_table_and_pages_as_new_photos() {
+    let b = start(Limits::RAISED).await;
+    let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
+    assert!(menu.as_array().unwrap().iter().any(|c| c["command"] == "market" && c["description"].as_str().is_some()));
+    b.private(ANN, "/market");
+    let photo = b.nth_to(ANN, 1).await;
+    assert_eq!(photo.method, "sendPhoto");
+    let caption = photo.text();
+    assert!(caption.starts_with("<b>Market — ") && caption.contains(" — page 1/2</b>"), "{caption}");
+    assert!(caption.contains("<pre>Model ") && caption.contains("No price history yet"), "{caption}");
+    let markup: Value = serde_json::from_str(photo.body["reply_markup"].as_str().unwrap()).unwrap();
+    let next = &markup["inline_keyboard"][0][0];
+    assert_eq!(next["text"], "Next ▸");
+    b.press(ANN, ANN, photo.message_id.unwrap(), next["callback_data"].as_str().unwrap());
+    let page = b.nth_to(ANN, 2).await;
+    assert_eq!(page.method, "sendPhoto");
+    assert!(page.text().contains(" — page 2/2</b>"), "{}", page.text());
+    assert_eq!(b.fake.sent_to(ANN).len(), 2, "each page one photo, its text the caption");
 }
 
 /// Issue 13: a user whose Telegram app is in Russian (`language_code: "ru"`) is answered in

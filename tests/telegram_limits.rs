@@ -81,6 +81,9 @@ impl Tg {
 
 fn alert(key: &str, chat: i64, text: &str) -> NewAlert {
     NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
         dedup_key: key.into(),
         platform: Platform::Telegram,
         target_chat_id: Some(chat.to_string()),

@@ -8,13 +8,15 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::market_watch::{self, MarketMemory, index::MarketIndex};
 use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
-use super::{Engine, autorent, enqueue_private};
+use super::{Engine, Urgency, autorent, digest, enqueue_private, hold};
 use crate::clore::Currency;
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
+use crate::domain::quiet::DigestPeriod;
 use crate::i18n::Lang;
 use crate::market::{Query, QueryError, ServerView, Snapshot};
 use crate::services::{Action, issue_tokens};
@@ -49,6 +51,7 @@ pub struct WatchMemory {
     /// When each watch last fired since its row was loaded (the loaded rows keep the time
     /// they were read with: a fire does not reload the watch set).
     fired: HashMap<WatchId, chrono::DateTime<chrono::Utc>>,
+    market: MarketMemory,
 }
 
 /// Active watches as loaded, and the index over them.
@@ -57,6 +60,8 @@ pub struct Watched {
     signature: (i64, Option<chrono::DateTime<chrono::Utc>>, i64),
     rows: HashMap<WatchId, Watch>,
     index: watch::WatchIndex,
+    /// The market watches (`count>=`, `drop>=` …), evaluated apart from the others.
+    market: MarketIndex,
 }
 
 impl Engine {
@@ -66,7 +71,7 @@ impl Engine {
         let m = deps.clore.marketplace(self.cfg.market_key.as_ref()).await.context("marketplace fetch failed")?;
         let snap = Arc::new(Snapshot::from_market(&m.servers));
         deps.market.put(snap.clone()).await;
-        record_history(self, &snap).await?;
+        let recorded = record_history(self, &snap).await?;
 
         let mut mem = self.memory.lock().await;
         let watched = self.active_watches(&mut mem).await?;
@@ -137,6 +142,10 @@ impl Engine {
             .await?;
             let Some(chat) = chat else { continue };
             let mut tx = deps.pool.begin().await?;
+            // An auto-rent's outcome is told at once; a match may wait for a digest.
+            let urgency = if row.autorent.is_some() { Urgency::Urgent } else { Urgency::MayWait(now) };
+            let to = hold::To { platform: chat.platform, chat: Some(&chat.platform_chat_id), user: owner };
+            let hold = hold::decide(&mut tx, &to, urgency, row.digest.as_deref().and_then(DigestPeriod::parse)).await?;
             outbox::enqueue(
                 &mut *tx,
                 &NewAlert {
@@ -146,6 +155,9 @@ impl Engine {
                     target_thread_id: row.thread_id.clone(),
                     target_user: owner,
                     payload: message::to_payload(&reply)?,
+                    urgent: urgency == Urgency::Urgent,
+                    hold,
+                    part: row.autorent.is_none().then(|| digest::watch_part(row, w, &fresh)),
                 },
             )
             .await?;
@@ -156,6 +168,8 @@ impl Engine {
             mem.fired.insert(w.id, now);
             report.alerts += 1;
         }
+        let market = &mut mem.market;
+        self.poll_market_watches(market, (by_id, &watched.market), &snap, &recorded, &poll_id, &mut report).await?;
         mem.previous = Some(snap);
         Ok(report)
     }
@@ -173,12 +187,26 @@ impl Engine {
         }
         // Watches found broken leave the active set as they load; the signature taken before
         // then differs from the next poll's, which loads once more (and finds them gone).
-        let (rows, compiled): (Vec<Watch>, Vec<CompiledWatch>) =
-            load_active(&self.deps.pool).await?.into_iter().unzip();
+        let (mut rows, mut compiled, mut market) = (Vec::new(), Vec::new(), Vec::new());
+        for (row, c) in load_active(&self.deps.pool).await? {
+            if row.condition.is_none() {
+                compiled.push(c);
+            } else {
+                match market_watch::compile(&row, c.query) {
+                    Ok(m) => market.push(m),
+                    Err(e) => {
+                        retire_broken(&self.deps.pool, &row, &e).await?;
+                        continue;
+                    }
+                }
+            }
+            rows.push(row);
+        }
         let watched = Arc::new(Watched {
             signature,
             rows: rows.into_iter().map(|w| (w.id, w)).collect(),
             index: watch::WatchIndex::new(compiled),
+            market: MarketIndex::new(market),
         });
         mem.watched = Some(watched.clone());
         Ok(watched)
@@ -208,7 +236,7 @@ impl Engine {
 
 /// The language of a watch's alert: a personal one goes in its owner's language; a team one in
 /// its chat's, if the chat's admins chose one, else its owner's.
-fn alert_lang(row: &Watch, chat: Option<&users::Chat>, owner: Option<&users::User>) -> Lang {
+pub(super) fn alert_lang(row: &Watch, chat: Option<&users::Chat>, owner: Option<&users::User>) -> Lang {
     let owner_choice = owner.and_then(|o| o.settings.locale.as_deref());
     let owner_app = owner.and_then(|o| o.platform_locale.as_deref());
     let chat_choice = if row.is_team { chat.and_then(|c| c.locale.as_deref()) } else { None };
@@ -252,7 +280,7 @@ async fn retire_broken(pool: &sqlx::PgPool, w: &Watch, e: &QueryError) -> anyhow
             let reason = compile(w).err().map_or(reason.clone(), |e| e.to_string());
             broken_alert(w, &reason)
         });
-        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), notice).await?;
+        enqueue_private(&mut tx, &owner, &format!("watch-broken:{}", w.id), notice, Urgency::Urgent).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -311,42 +339,26 @@ fn watch_alert(
     Reply::text(lines.join("\n"))
 }
 
-/// Per normalised model: cheapest and median on-demand USD price of free servers, and how
-/// many are free of how many listed.
-async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<()> {
+/// Per normalised model: cheapest, median, 10th and 90th percentile on-demand USD price of
+/// free servers, and how many are free of how many listed (`market::stats`). Returns the
+/// points recorded.
+async fn record_history(e: &Engine, snap: &Snapshot) -> anyhow::Result<Vec<PricePoint>> {
     let at = chrono::DateTime::from_timestamp(snap.fetched_unix, 0).unwrap_or_else(chrono::Utc::now);
-    let mut by_model: HashMap<&str, (Vec<f64>, i32)> = HashMap::new();
-    for s in &snap.servers {
-        if s.model.as_str().is_empty() {
-            continue;
-        }
-        let entry = by_model.entry(s.model.as_str()).or_default();
-        entry.1 += 1;
-        if !s.rented
-            && let Some(p) = s.on_demand.get(&Currency::Usd)
-        {
-            entry.0.push(*p);
-        }
-    }
-    let points: Vec<PricePoint> = by_model
-        .into_iter()
-        .map(|(model, (mut prices, total))| {
-            prices.sort_by(f64::total_cmp);
-            let median = (!prices.is_empty()).then(|| {
-                let n = prices.len();
-                if n % 2 == 1 { prices[n / 2] } else { (prices[n / 2 - 1] + prices[n / 2]) / 2.0 }
-            });
-            PricePoint {
-                gpu_model: model.to_owned(),
-                polled_at: at,
-                currency: Currency::Usd,
-                min_price: prices.first().copied(),
-                median_price: median,
-                available: prices.len() as i32,
-                total,
-            }
+    let stats = crate::market::stats::by_model(&snap.servers);
+    let points: Vec<PricePoint> = stats
+        .iter()
+        .map(|m| PricePoint {
+            gpu_model: m.model.clone(),
+            polled_at: at,
+            currency: Currency::Usd,
+            min_price: m.cheapest,
+            median_price: m.median,
+            available: m.free as i32,
+            total: m.total as i32,
         })
         .collect();
-    history::record(&e.deps.pool, &points).await?;
-    Ok(())
+    let bands: Vec<Option<history::Band>> =
+        stats.iter().map(|m| Some(history::Band { p10: m.p10?, p90: m.p90? })).collect();
+    history::record_banded(&e.deps.pool, &points, &bands).await?;
+    Ok(points)
 }

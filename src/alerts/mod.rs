@@ -9,7 +9,10 @@
 pub mod accounts;
 pub mod autorent;
 pub mod deliver;
+pub mod digest;
+pub mod hold;
 pub mod market_poll;
+pub mod market_watch;
 pub mod message;
 pub mod reconcile;
 pub mod watch;
@@ -26,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clore::ApiKey;
 use crate::services::Deps;
+pub use hold::Urgency;
 use market_poll::WatchMemory;
 
 /// The advisory lock that elects the polling process ("clorebot" in ASCII).
@@ -83,7 +87,7 @@ impl Default for EngineConfig {
     }
 }
 
-/// See [`Engine::probe`]: called with the poller's name (`market`, `housekeeping`, `account`).
+/// See [`Engine::probe`]: called with the poller's name (`market`, `housekeeping`, `digest`, `account`).
 pub type PollProbe = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct Engine {
@@ -159,6 +163,7 @@ impl Engine {
             let mut pollers = tokio::task::JoinSet::new();
             pollers.spawn(self.clone().market_loop(lead.clone()));
             pollers.spawn(self.clone().housekeeping_loop(lead.clone()));
+            pollers.spawn(self.clone().digest_loop(lead.clone()));
             let mut lock = lock;
             let mut died = None;
             // Check the lock connection now and then: if it dies, so does leadership.
@@ -203,6 +208,11 @@ impl Engine {
     async fn housekeeping_loop(self: Arc<Self>, stop: CancellationToken) {
         let every = self.cfg.orders_poll;
         self.clone().repeat("housekeeping", every, stop, || async { self.housekeep().await.map(|_| ()) }).await
+    }
+
+    async fn digest_loop(self: Arc<Self>, stop: CancellationToken) {
+        let every = digest::EVERY;
+        self.clone().repeat("digest", every, stop, || async { self.release_digests().await.map(|_| ()) }).await
     }
 
     /// Runs `poll` every `every` (jittered), backing off while it fails, until `stop`; a
@@ -253,13 +263,17 @@ async fn contained<T>(what: &str, work: impl Future<Output = anyhow::Result<T>>)
 }
 
 /// Enqueues a private alert to `user` (to their private chat, or, when none is known yet, to
-/// them: the notifier opens one); 0 when the alert exists already.
+/// them: the notifier opens one), held for a digest if it may wait and their quiet hours or a
+/// burst say so (`hold.rs`); 0 when the alert exists already.
 pub async fn enqueue_private(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     user: &crate::store::users::User,
     dedup_key: &str,
     reply: crate::core::Reply,
+    urgency: Urgency,
 ) -> anyhow::Result<usize> {
+    let to = hold::To { platform: user.platform, chat: user.dm_chat_id.as_deref(), user: Some(user.id) };
+    let hold = hold::decide(tx, &to, urgency, None).await?;
     let fresh = crate::store::outbox::enqueue(
         &mut **tx,
         &crate::store::outbox::NewAlert {
@@ -269,6 +283,9 @@ pub async fn enqueue_private(
             target_thread_id: None,
             target_user: Some(user.id),
             payload: message::to_payload(&reply)?,
+            urgent: urgency == Urgency::Urgent,
+            hold,
+            part: None,
         },
     )
     .await?;

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{Engine, enqueue_private};
+use super::{Engine, Urgency, enqueue_private};
 use crate::clore::{Currency, Order};
 use crate::core::views::rent::endpoint_lines;
 use crate::core::{ButtonStyle, Reply};
@@ -140,7 +140,7 @@ impl Engine {
         let reply = buttons
             .into_iter()
             .fold(Reply::text(lines.join("\n")), |r, (label, token)| r.with_button(label, ButtonStyle::Primary, token));
-        let n = enqueue_private(&mut tx, user, &format!("intent:{}:made", i.id), reply).await?;
+        let n = enqueue_private(&mut tx, user, &format!("intent:{}:made", i.id), reply, Urgency::Urgent).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -178,7 +178,14 @@ impl Engine {
             (Status::Absent, _, _) => t!("reconcile-absent", server = server, gpu = i.gpu.as_str()),
             _ => t!("reconcile-abandoned", server = server, when = crate::i18n::datetime(i.created_at)),
         };
-        let n = enqueue_private(&mut tx, user, &format!("intent:{}:{}", i.id, to.as_str()), Reply::text(text)).await?;
+        let n = enqueue_private(
+            &mut tx,
+            user,
+            &format!("intent:{}:{}", i.id, to.as_str()),
+            Reply::text(text),
+            Urgency::Urgent,
+        )
+        .await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -9,7 +9,7 @@
 //! its text, which is parsed again when pressed: text that no longer parses is answered like
 //! a payload that no longer reads, and nothing is done.
 
-use super::handlers::{guards, market, orders, rent, rent_many, watches};
+use super::handlers::{guards, market, orders, overview, rent, rent_many, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::{Query, QueryError};
 use crate::services;
@@ -54,8 +54,11 @@ fn replaces_source(action: &Action) -> bool {
         | Action::ConfirmWatch(_)
         | Action::ConfirmGuardCap { .. }
         | Action::Abort { .. } => true,
-        // Details, a rent prompt and a password are new messages under the listing.
-        Action::ServerDetails { .. }
+        // Details, a rent prompt and a password are new messages under the listing; so is a
+        // page of /market, whose chart is a photo (Telegram edits a photo's caption, never
+        // turns it into another chart with a text edit).
+        Action::MarketPage { .. }
+        | Action::ServerDetails { .. }
         | Action::RentPrompt { .. }
         | Action::ShowLogin { .. }
         | Action::GuardCapPrompt { .. }
@@ -70,6 +73,7 @@ pub async fn press(cx: &Ctx<'_>, token: &str) -> (PressResponse, &'static str) {
             let page = matches!(ready, Ready::GpusPage { .. });
             let replace = match &ready {
                 Ready::GpusPage { .. } | Ready::ConfirmWatch { .. } => true,
+                Ready::MarketPage { .. } => false,
                 Ready::Other(action) => replaces_source(action),
             };
             let in_private = cx.caller.in_private();
@@ -106,6 +110,7 @@ enum Pressed {
 /// An action ready to act on: a query stored as text is read back.
 enum Ready {
     GpusPage { query: Query, text: String, page: usize },
+    MarketPage { query: Query, text: String, page: usize },
     ConfirmWatch { plan: WatchPlan, query: Query },
     Other(Action),
 }
@@ -116,6 +121,9 @@ impl Ready {
         Ok(match action {
             Action::GpusPage { query_text, page } => {
                 Ready::GpusPage { query: Query::from_joined(&query_text)?, text: query_text, page }
+            }
+            Action::MarketPage { query_text, page } => {
+                Ready::MarketPage { query: Query::from_joined(&query_text)?, text: query_text, page }
             }
             Action::ConfirmWatch(plan) => Ready::ConfirmWatch { query: plan.query()?, plan },
             other => Ready::Other(other),
@@ -207,12 +215,13 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
     let pool = &cx.core.deps.pool;
     let action = match ready {
         Ready::GpusPage { query, text, page } => return market::gpus_page(cx, query, text, page).await,
+        Ready::MarketPage { query, text, page } => return overview::market(cx, &query, text, page).await,
         Ready::ConfirmWatch { plan, query } => return watches::confirm(cx, plan, query).await,
         Ready::Other(action) => action,
     };
     match action {
         // `Ready::read` never leaves these to `Ready::Other`.
-        Action::GpusPage { .. } | Action::ConfirmWatch(_) => {
+        Action::GpusPage { .. } | Action::MarketPage { .. } | Action::ConfirmWatch(_) => {
             Err(Failure::Internal(anyhow::anyhow!("a query button was not read back")))
         }
         Action::ServerDetails { server } => market::server(cx, server).await,

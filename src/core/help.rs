@@ -17,6 +17,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "help" },
     CommandHelp { name: "key" },
     CommandHelp { name: "gpus" },
+    CommandHelp { name: "market" },
     CommandHelp { name: "history" },
     CommandHelp { name: "spend" },
     CommandHelp { name: "server" },

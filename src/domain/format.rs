@@ -14,6 +14,15 @@ pub fn money(amount: f64, c: Currency) -> String {
     }
 }
 
+/// An amount without its currency, for a table whose heading names it: `0.45`, `22.5`.
+pub fn amount(amount: f64, c: Currency) -> String {
+    match c {
+        Currency::Usd => number(&sig(amount, 2)),
+        Currency::Clore => number(&sig(amount, 1)),
+        Currency::Bitcoin => number(&sig(amount, 0)),
+    }
+}
+
 /// `$0.45/day ($0.0188/h)`: Clore prices are per day; the hourly figure helps compare.
 pub fn per_day(amount: f64, c: Currency) -> String {
     t!("per-day", day = money(amount, c), hour = money(amount / 24.0, c))

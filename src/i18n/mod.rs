@@ -113,7 +113,20 @@ macro_rules! catalogues {
     };
 }
 
-catalogues!["core", "help", "parse", "market", "query", "rent", "watch", "account", "alerts", "frontends", "templates"];
+catalogues![
+    "core",
+    "help",
+    "parse",
+    "market",
+    "query",
+    "rent",
+    "watch",
+    "account",
+    "alerts",
+    "frontends",
+    "templates",
+    "market_watch"
+];
 
 type Bundle = FluentBundle<FluentResource>;
 

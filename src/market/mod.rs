@@ -1,10 +1,12 @@
 //! The market as clorebot sees it: GPU names normalised (`gpu.rs`), the `/gpus` and
-//! `/watch` query language (`query/`), and a shared, cached snapshot of the marketplace
-//! (`snapshot.rs`).
+//! `/watch` query language (`query/`), a shared, cached snapshot of the marketplace
+//! (`snapshot.rs`), and its prices per model (`stats.rs`).
 
+pub mod condition;
 pub mod gpu;
 pub mod query;
 pub mod snapshot;
+pub mod stats;
 
 pub use gpu::GpuModel;
 pub use query::{Query, QueryError};

@@ -25,6 +25,11 @@ pub enum Action {
         query_text: String,
         page: usize,
     },
+    /// A page of `/market`: its models as typed (read back as `GpusPage`'s query is).
+    MarketPage {
+        query_text: String,
+        page: usize,
+    },
     ServerDetails {
         server: ServerId,
     },

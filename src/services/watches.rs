@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clore::Currency;
+use crate::domain::quiet::DigestPeriod;
 use crate::market::{Query, QueryError};
 use crate::store::watches::AutorentRules;
 
@@ -19,7 +20,14 @@ pub struct WatchPlan {
     pub once: bool,
     pub team: bool,
     pub cooldown_secs: u64,
+    /// `digest=`: its matches one message per period.
+    #[serde(default)]
+    pub digest: Option<DigestPeriod>,
     pub autorent: Option<AutorentRules>,
+    /// A market watch's condition as text (`Condition::text`); market watches are created
+    /// at once, so a stored Confirm never holds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 impl WatchPlan {

@@ -5,6 +5,9 @@
 //! and a lease: a claimed row is invisible to other claimers until delivered, retried later,
 //! given back by a sender that took over from its claimer ([`release_claims_of_others`]), or
 //! its lease runs out (its notifier died mid-send and another may take it over).
+//!
+//! An alert that may wait can be enqueued held ([`Hold`]): no sender claims it; it goes out
+//! folded into a digest (`store::digests`).
 
 use std::time::Duration;
 
@@ -24,6 +27,23 @@ pub struct NewAlert {
     pub target_thread_id: Option<String>,
     pub target_user: Option<UserId>,
     pub payload: serde_json::Value,
+    /// Never held: it goes out whatever the hour (docs/alerts.md lists which).
+    pub urgent: bool,
+    /// Whether it waits for a digest, and until when.
+    pub hold: Hold,
+    /// What a digest needs of it (a watch's matches), if it may go out in one.
+    pub part: Option<serde_json::Value>,
+}
+
+/// Whether an alert is held for a digest instead of being sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Hold {
+    #[default]
+    No,
+    /// Until its chat's quiet hours end.
+    Quiet,
+    /// Until then (a watch's digest period, a burst's minute) and its chat is not quiet.
+    Until(DateTime<Utc>),
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -47,8 +67,9 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
     // An alert to a chat the bot was removed from is kept, given up ("gone"), not sent.
     let r = sqlx::query!(
         "INSERT INTO outbox (dedup_key, platform, target_chat_id, target_user_id, payload, target_thread_id,
-                             failed_at, last_error)
-         SELECT $1, $2, $3, $4, $5, $6, g.at, CASE WHEN g.at IS NOT NULL THEN 'gone: the bot cannot post in this chat' END
+                             failed_at, last_error, urgent, held, release_at, part)
+         SELECT $1, $2, $3, $4, $5, $6, g.at, CASE WHEN g.at IS NOT NULL THEN 'gone: the bot cannot post in this chat' END,
+                $7, $8, $9, $10
          FROM (SELECT (SELECT now() FROM chats c
                        WHERE c.platform = $2 AND c.unreachable_since IS NOT NULL
                          AND c.platform_chat_id = COALESCE($3,
@@ -60,6 +81,13 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
         a.target_user.map(|u| u.0),
         &a.payload,
         a.target_thread_id.as_deref(),
+        a.urgent,
+        a.hold != Hold::No,
+        match a.hold {
+            Hold::Until(t) => Some(t),
+            _ => None,
+        },
+        a.part.as_ref(),
     )
     .execute(ex)
     .await?;
@@ -70,11 +98,12 @@ pub async fn enqueue(ex: impl PgExecutor<'_>, a: &NewAlert) -> sqlx::Result<bool
     Ok(fresh)
 }
 
-/// Alerts waiting to be delivered, and how long the oldest has waited.
+/// Alerts waiting to be delivered, and how long the oldest has waited (held ones wait by
+/// choice, and are left out).
 pub async fn backlog(ex: impl PgExecutor<'_>) -> sqlx::Result<(i64, Duration)> {
     let r = sqlx::query!(
         r#"SELECT count(*) AS "n!", EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest
-           FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL"#
+           FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND NOT held"#
     )
     .fetch_one(ex)
     .await?;
@@ -118,7 +147,7 @@ pub async fn claim_for(
              FROM (
                SELECT id, target_chat_id, target_user_id FROM outbox o
                WHERE platform = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-                 AND (claimed_until IS NULL OR claimed_until < now())
+                 AND NOT held AND (claimed_until IS NULL OR claimed_until < now())
                  AND ($4::text[] IS NULL OR target_chat_id = ANY($4)
                       OR (target_chat_id IS NULL AND EXISTS (
                             SELECT 1 FROM users u WHERE u.id = target_user_id AND u.platform = $1 AND u.platform_user_id = ANY($5))))

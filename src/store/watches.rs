@@ -25,6 +25,10 @@ pub struct NewWatch {
     pub once: bool,
     pub cooldown_secs: i32,
     pub autorent: Option<AutorentRules>,
+    /// `digest=hourly|daily`.
+    pub digest: Option<String>,
+    /// A market watch's condition as text (`market::condition::Condition::text`).
+    pub condition: Option<String>,
 }
 
 /// Auto-rent guardrails, stored with the watch (JSON).
@@ -76,6 +80,10 @@ pub struct Watch {
     pub broken_reason: Option<String>,
     pub broken_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// `digest=`: `hourly` or `daily` collects its matches into one message per period.
+    pub digest: Option<String>,
+    /// A market watch's condition as text; `None` for a watch on servers.
+    pub condition: Option<String>,
 }
 
 /// `sqlx::query_as!` reading [`Watch`]es: the SQL is `$head`, the watch columns, `$tail`.
@@ -87,7 +95,7 @@ macro_rules! query_watches {
                 + r#" id AS "id: WatchId", owner_id AS "owner_id: UserId", chat_id AS "chat_id: ChatId", is_team,
                    thread_id, query, gpu_model, max_price, currency AS "currency: Currency", once, cooldown_secs,
                    snoozed_until, last_fired_at, autorent AS "autorent: Json<serde_json::Value>", active, broken_reason,
-                   broken_at, created_at "#
+                   broken_at, created_at, digest, condition "#
                 + $tail
             $(, $arg)*
         )
@@ -97,8 +105,8 @@ macro_rules! query_watches {
 pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch> {
     query_watches!(
         "INSERT INTO watches (owner_id, chat_id, is_team, query, gpu_model, max_price, currency, once,
-                              cooldown_secs, autorent, thread_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING",
+                              cooldown_secs, autorent, thread_id, digest, condition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING",
         "",
         w.owner.0,
         w.chat.0,
@@ -111,6 +119,8 @@ pub async fn create(ex: impl PgExecutor<'_>, w: &NewWatch) -> sqlx::Result<Watch
         w.cooldown_secs,
         w.autorent.as_ref().map(Json) as _,
         w.thread_id.as_deref(),
+        w.digest.as_deref(),
+        w.condition.as_deref(),
     )
     .fetch_one(ex)
     .await

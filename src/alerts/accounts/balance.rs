@@ -4,12 +4,16 @@
 use std::collections::BTreeMap;
 
 use super::Seen;
-use crate::alerts::{Engine, enqueue_private};
+use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::clore::{ApiKey, Currency, Order};
 use crate::core::Reply;
 use crate::domain::format::{self, money, per_day};
 use crate::store::users::User;
 use crate::t;
+
+/// A balance that runs out sooner than this is told at once, even in quiet hours; one that
+/// lasts longer can wait for the morning's digest.
+const URGENT_BALANCE_HOURS: f64 = 6.0;
 
 impl Engine {
     /// With orders running and balances `due`, asks for the wallets and warns when they run low.
@@ -53,7 +57,9 @@ impl Engine {
             let mut tx = self.deps.pool.begin().await?;
             // At most one warning per currency per day.
             let key = format!("balance:{}:{}:{day}", user.id, c.api_name());
-            sent += enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
+            let urgency =
+                if hours < URGENT_BALANCE_HOURS { Urgency::Urgent } else { Urgency::MayWait(self.deps.clock.now()) };
+            sent += enqueue_private(&mut tx, user, &key, Reply::text(text), urgency).await?;
             tx.commit().await?;
         }
         Ok(sent)

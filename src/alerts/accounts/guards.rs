@@ -12,7 +12,7 @@
 
 use serde_json::json;
 
-use crate::alerts::{Engine, enqueue_private};
+use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::clore::{ApiKey, CloreError, Order, OrderId, ServerId, SpotMarket};
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::format::{self, per_day, per_day_short};
@@ -152,7 +152,8 @@ impl Engine {
             })
         });
         let stamp = self.deps.clock.now().timestamp();
-        let n = enqueue_private(&mut tx, user, &format!("guard:{}:{order}:cap:{stamp}", user.id), r).await?;
+        let n = enqueue_private(&mut tx, user, &format!("guard:{}:{order}:cap:{stamp}", user.id), r, Urgency::Urgent)
+            .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -207,7 +208,7 @@ impl Engine {
         };
         let order = OrderId::from_db(g.order_id);
         let key = format!("guard:{}:{order}:bid:{:.8}:{}", user.id, change.to, now.timestamp());
-        let n = enqueue_private(&mut tx, user, &key, Reply::text(told)).await?;
+        let n = enqueue_private(&mut tx, user, &key, Reply::text(told), Urgency::MayWait(now)).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -223,7 +224,7 @@ impl Engine {
         let text = self.changes_text(user, g, &changes, Some(now - since));
         let order = OrderId::from_db(g.order_id);
         let key = format!("guard:{}:{order}:held:{}", user.id, since.timestamp());
-        let n = enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
+        let n = enqueue_private(&mut tx, user, &key, Reply::text(text), Urgency::MayWait(now)).await?;
         tx.commit().await?;
         Ok(n)
     }

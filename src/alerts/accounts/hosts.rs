@@ -1,7 +1,7 @@
 //! Host server alerts: a hosted server going offline or coming back online, and being
 //! rented or freed, each change told once.
 
-use crate::alerts::{Engine, enqueue_private};
+use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::core::Reply;
 use crate::store::orders::{self as tracked, HostServer};
 use crate::store::users::User;
@@ -39,7 +39,9 @@ impl Engine {
             }
             for (change, text) in changes {
                 let key = format!("host:{}:{}:{change}:{stamp}", user.id, s.name);
-                sent += enqueue_private(&mut tx, user, &key, Reply::text(text)).await?;
+                sent +=
+                    enqueue_private(&mut tx, user, &key, Reply::text(text), Urgency::MayWait(self.deps.clock.now()))
+                        .await?;
             }
             tx.commit().await?;
         }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::alerts::{Engine, enqueue_private};
+use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::clore::{Order, OrderId};
 use crate::core::Reply;
 use crate::core::views::rent::endpoint_lines;
@@ -97,7 +97,10 @@ impl Engine {
         if !tracked::set_flag(&mut *tx, user.id, order.db(), flag).await? {
             return Ok(0);
         }
-        let n = enqueue_private(&mut tx, user, &format!("order:{}:{order}:{what}", user.id), Reply::text(text)).await?;
+        // Ending and ended cannot wait for the morning; endpoints being ready can.
+        let urgency = if what == "ready" { Urgency::MayWait(self.deps.clock.now()) } else { Urgency::Urgent };
+        let key = format!("order:{}:{order}:{what}", user.id);
+        let n = enqueue_private(&mut tx, user, &key, Reply::text(text), urgency).await?;
         tx.commit().await?;
         Ok(n)
     }

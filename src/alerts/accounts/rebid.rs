@@ -5,7 +5,7 @@
 //! auto-rent watch's guardrails if a watch made the order, and guarded as before. Without
 //! `rebid`, the owner gets a "Rent again as spot" button that opens the rent confirmation.
 
-use crate::alerts::{Engine, enqueue_private};
+use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::clore::{OrderId, PortProto, ServerId};
 use crate::core::views::rent::{busy_text, endpoint_lines, settled_text, unclear_text};
 use crate::core::{ButtonStyle, Failure, Reply};
@@ -73,7 +73,8 @@ impl Engine {
         }
         let reply = reply.unwrap_or_else(|| Reply::text(lines.join("\n")));
         let mut tx = self.deps.pool.begin().await?;
-        let n = enqueue_private(&mut tx, user, &format!("guard:{}:{order}:outbid", user.id), reply).await?;
+        let n = enqueue_private(&mut tx, user, &format!("guard:{}:{order}:outbid", user.id), reply, Urgency::Urgent)
+            .await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -1,6 +1,6 @@
 //! `/key [status|remove|delete]`, `/key [set] <api key>` and `/settings [name=value]…`
-//! (`currency=`, `image=`, `sshkey=`, `password=`, `locale=`; `none` resets): the caller's
-//! own key and settings. Both may carry a secret, which an error never repeats.
+//! (`currency=`, `image=`, `sshkey=`, `password=`, `locale=`, `quiet=`, `tz=`; `none` resets):
+//! the caller's own key and settings (in a group, `locale=`, `quiet=` and `tz=` are the group's). Both may carry a secret, which an error never repeats.
 
 use secrecy::SecretString;
 
@@ -8,6 +8,7 @@ use super::common::{short, split_first, terms};
 use super::{Command, ParseError, SettingChange, help};
 use crate::clore::ApiKey;
 use crate::clore::validate::{PASSWORD_MIN, check_image, check_ssh_key};
+use crate::domain::quiet::{QuietWindow, parse_tz};
 use crate::i18n::Lang;
 use crate::t;
 
@@ -76,6 +77,11 @@ pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
                 }
                 out.push(SettingChange::Locale(lang));
             }
+            "quiet" => {
+                let off = none || v.eq_ignore_ascii_case("off");
+                out.push(SettingChange::Quiet(if off { None } else { Some(QuietWindow::parse(v).map_err(fail)?) }));
+            }
+            "tz" | "timezone" | "time_zone" => out.push(SettingChange::Tz(parse_tz(v).map_err(fail)?)),
             other => {
                 let shown = if other.contains("pass") { "…".to_owned() } else { short(other) };
                 return Err(fail(t!("parse-settings-unknown", term = shown)));

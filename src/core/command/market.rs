@@ -1,5 +1,6 @@
-//! `/gpus [query]`, `/server <id>`, `/history <models> [24h|7d|30d]` and `/spend [7d|30d]`:
-//! reading the market, one server, and prices or the caller's spending over a period.
+//! `/gpus [query]`, `/server <id>`, `/market [models]`, `/history <models> [24h|7d|30d]` and
+//! `/spend [7d|30d]`: reading the market, one server, the market per model, and prices or the
+//! caller's spending over a period.
 
 use super::common::{IdOf, one_id, query, short, terms};
 use super::{Command, HistoryPeriod, ParseError};
@@ -17,6 +18,19 @@ pub(super) fn parse_gpus(rest: &str) -> Result<Command, ParseError> {
 /// `/server <id>`.
 pub(super) fn parse_server(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::Server(one_id("server", rest, IdOf::Server)?))
+}
+
+/// `/market [models]`: every model, or those named; only models (the overview is of the
+/// market as a whole, as its history is recorded). The terms are kept joined for the page
+/// buttons, as `/gpus` keeps them.
+pub(super) fn parse_market(rest: &str) -> Result<Command, ParseError> {
+    let terms = terms(rest)?;
+    for term in &terms {
+        if Query::from_terms(std::slice::from_ref(term)).map_or(true, |q| q.models().is_empty()) {
+            return Err(ParseError::usage("market", t!("parse-market-not-model", term = short(term))));
+        }
+    }
+    Ok(Command::Market { query: query("market", &terms)?, text: join_terms(&terms) })
 }
 
 /// `/history <models> [24h|7d|30d]`, a week unless told: models only, no filters.

@@ -9,8 +9,8 @@
 //!
 //! - here: `/start`, `/help`, and the commands that take no arguments (`/wallets`,
 //!   `/watches`, `/myservers`);
-//! - `market.rs`: `/gpus`, `/server`, `/history`, `/spend`: the market, one server, and
-//!   prices or spending over a period;
+//! - `market.rs`: `/gpus`, `/server`, `/market`, `/history`, `/spend`: the market, one
+//!   server, the market per model, and prices or spending over a period;
 //! - `rent.rs`: `/rent`, `/orders`, `/cancel`, `/spotprice`, and the `ports=` list
 //!   ([`parse_ports`]);
 //! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
@@ -83,6 +83,12 @@ pub enum Command {
         guard: Option<GuardArgs>,
     },
     Wallets,
+    /// `/market [models]`: each model's free count and prices now against its history; the
+    /// models and their terms as typed, joined (as `Gpus`).
+    Market {
+        query: Query,
+        text: String,
+    },
     /// `/history <query> [24h|7d|30d]`: a price chart.
     History {
         query: Query,
@@ -151,6 +157,7 @@ impl Command {
             Command::SpotPrice { .. } => "spotprice",
             Command::SpotGuard { .. } => "spotguard",
             Command::Wallets => "wallets",
+            Command::Market { .. } => "market",
             Command::History { .. } => "history",
             Command::Spend(_) => "spend",
             Command::Watch(_) => "watch",
@@ -243,7 +250,11 @@ pub struct WatchArgs {
     pub once: bool,
     pub here: bool,
     pub cooldown: Duration,
+    /// `digest=hourly|daily`.
+    pub digest: Option<crate::domain::quiet::DigestPeriod>,
     pub autorent: Option<AutorentArgs>,
+    /// A market watch's condition (`count>=5`, `drop>=10% in=24h`, `newlow=7d`).
+    pub condition: Option<crate::market::condition::Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -264,6 +275,10 @@ pub enum SettingChange {
     SshPassword(Option<SecretString>),
     /// `None`: follow the app's language (`locale=auto`).
     Locale(Option<Lang>),
+    /// `quiet=23:00-08:00`; `None`: `quiet=off`. In a group, the group's (admins only).
+    Quiet(Option<crate::domain::quiet::QuietWindow>),
+    /// `tz=Europe/Berlin`: the zone quiet hours are in.
+    Tz(chrono_tz::Tz),
 }
 
 /// What was wrong with a command, in words for its user.
@@ -360,6 +375,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "spotprice" => rent::parse_spotprice(rest),
         "spotguard" => rent::parse_spotguard(rest),
         "wallets" => no_args("wallets", rest, Command::Wallets),
+        "market" => market::parse_market(rest),
         "history" => market::parse_history(rest),
         "spend" => market::parse_spend(rest),
         "watch" => watch::parse_watch(rest),
@@ -485,6 +501,10 @@ mod tests {
         // A term ending in a multi-byte letter is not cut inside it (it reads as a model).
         assert!(matches!(ok("/history 4090 5д"), Command::History { .. }));
         assert!(err("/history 4090 1y").contains("`1y` is not a period"));
+        assert!(matches!(ok("/market"), Command::Market { text, .. } if text.is_empty()));
+        assert!(matches!(ok("/market 4090 \"rtx 3090\""), Command::Market { text, .. } if text == "4090 \"rtx 3090\""));
+        assert!(err("/market 4090 cc=DE").contains("`cc=DE` is not a GPU model"));
+        assert!(err("/market spot").contains("`spot` is not a GPU model"));
         assert!(matches!(ok("/watches"), Command::Watches));
         assert!(matches!(ok("/unwatch 4"), Command::Unwatch(WatchId(4))));
         assert!(matches!(ok("/myservers"), Command::MyServers));
@@ -523,6 +543,19 @@ mod tests {
             c => panic!("{c:?}"),
         }
         assert!(matches!(ok("/settings"), Command::Settings(c) if c.is_empty()));
+        match ok("/settings quiet=23:00-08:00 tz=Europe/Berlin") {
+            Command::Settings(ch) => {
+                assert!(matches!(&ch[0], SettingChange::Quiet(Some(w)) if w.to_string() == "23:00–08:00"));
+                assert!(matches!(&ch[1], SettingChange::Tz(z) if *z == chrono_tz::Europe::Berlin));
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(
+            matches!(ok("/settings quiet=off"), Command::Settings(c) if matches!(c[..], [SettingChange::Quiet(None)]))
+        );
+        assert!(
+            matches!(ok("/settings timezone=america/new_york"), Command::Settings(c) if matches!(c[..], [SettingChange::Tz(chrono_tz::America::New_York)]))
+        );
     }
 
     #[test]
@@ -568,6 +601,16 @@ mod tests {
             ("/settings sshkey=hello", "sshkey must be a public key"),
             ("/settings password=bad#char", "password"),
             ("/settings locale=english", "language must be en (English), de (Deutsch) or ru (Русский)"),
+            // issue 27: quiet hours and their zone.
+            (
+                "/settings quiet=25:00-08:00",
+                "Quiet hours are written from-to in 24-hour time, like 23:00-08:00; not `25:00-08:00`",
+            ),
+            ("/settings quiet=23:00", "like 23:00-08:00; not `23:00`"),
+            ("/settings quiet=late", "not `late`"),
+            ("/settings quiet=8:00-08:00", "start and end at the same time"),
+            ("/settings tz=Mars/Olympus", "Unknown time zone `Mars/Olympus`"),
+            ("/settings tz=CEST", "Unknown time zone `CEST`"),
             ("/gpus \"rtx 4090", "not closed"),
             ("/help rent gpus", "one command at a time"),
             ("/watch 4090 <0", "a price ceiling must be above 0"),

@@ -1,4 +1,4 @@
-//! `/watch <query> [once] [here] [cooldown=<duration>] [autorent [max_orders=N]
+//! `/watch <query> [once] [here] [cooldown=<duration>] [digest=hourly|daily] [autorent [max_orders=N]
 //! [daily_cap=<price>] [keep] [t=<template>]]`, `/unwatch <watch id>` and `/snooze <watch id>
 //! <duration|off>`: watches on the market, and renting from them.
 
@@ -6,8 +6,12 @@ use std::time::Duration;
 
 use super::common::{IdOf, id, one_id, price, query, short, terms};
 use super::{AutorentArgs, Command, ParseError, WatchArgs};
+use crate::clore::Currency;
 use crate::domain::WatchId;
 use crate::domain::parse_duration;
+use crate::domain::quiet::DigestPeriod;
+use crate::market::Query;
+use crate::market::condition::{Condition, is_condition_term};
 use crate::t;
 
 /// Longest snooze: past this a watch should be deleted instead.
@@ -50,9 +54,11 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     let mut once = false;
     let mut here = false;
     let mut cooldown = Duration::ZERO;
+    let mut digest = None;
     let mut autorent: Option<AutorentArgs> = None;
     let (mut guard_max, mut margin, mut rebid) = (None, None, false);
     let mut q_terms = Vec::new();
+    let mut cond_terms = Vec::new();
     for term in t {
         let lower = term.to_ascii_lowercase();
         match lower.as_str() {
@@ -65,7 +71,12 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
             "keep" if autorent.is_some() => autorent.as_mut().expect("checked").keep = true,
             "rebid" if autorent.is_some() => rebid = true,
             _ => {
-                if let Some(v) = lower.strip_prefix("cooldown=") {
+                if let Some(v) = lower.strip_prefix("digest=") {
+                    digest = Some(
+                        DigestPeriod::parse(v)
+                            .ok_or_else(|| ParseError::usage("watch", t!("parse-digest-period", term = short(v))))?,
+                    );
+                } else if let Some(v) = lower.strip_prefix("cooldown=") {
                     cooldown = parse_duration(v).map_err(|e| ParseError::usage("watch", e))?;
                     if cooldown > MAX_COOLDOWN {
                         return Err(ParseError::usage("watch", t!("parse-cooldown-too-long", term = short(v))));
@@ -96,6 +107,8 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
                     || lower == "keep"
                 {
                     return Err(ParseError::usage("watch", t!("parse-after-autorent", term = short(&term))));
+                } else if is_condition_term(&lower) {
+                    cond_terms.push(term);
                 } else {
                     q_terms.push(term);
                 }
@@ -105,7 +118,11 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
     if q_terms.is_empty() {
         return Err(ParseError::usage("watch", t!("parse-watch-what")));
     }
+    let condition = Condition::parse(&cond_terms).map_err(|e| ParseError::usage("watch", e))?;
     let query = query("watch", &q_terms)?;
+    if let Some(c) = &condition {
+        market_fits(c, &query, &q_terms, autorent.is_some())?;
+    }
     if autorent.is_some() && query.max_price().is_none() {
         return Err(ParseError::usage("watch", t!("parse-autorent-max")));
     }
@@ -124,14 +141,39 @@ pub(super) fn parse_watch(rest: &str) -> Result<Command, ParseError> {
         }
     }
     let query_text = crate::market::query::join_terms(&q_terms);
-    Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, autorent }))
+    if autorent.is_some() && digest.is_some() {
+        return Err(ParseError::usage("watch", t!("parse-digest-autorent")));
+    }
+    Ok(Command::Watch(WatchArgs { query, query_text, once, here, cooldown, digest, autorent, condition }))
+}
+
+/// Whether a market condition goes with the rest of the watch: it alerts on the market, not
+/// by renting; it counts free servers; a price move compares on-demand USD prices, which is
+/// what the history records.
+fn market_fits(c: &Condition, query: &Query, q_terms: &[String], autorent: bool) -> Result<(), ParseError> {
+    let no = |msg: String| Err(ParseError::usage("watch", msg));
+    if autorent {
+        return no(t!("mwatch-parse-autorent"));
+    }
+    if query.include_rented() {
+        return no(t!("mwatch-parse-all"));
+    }
+    if c.window().is_some() {
+        if query.spot() {
+            return no(t!("mwatch-parse-spot"));
+        }
+        if query.currency().is_some_and(|c| c != Currency::Usd) {
+            let term = q_terms.iter().find(|t| t.to_ascii_lowercase().starts_with("currency")).cloned();
+            return no(t!("mwatch-parse-currency", term = short(&term.unwrap_or_default())));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::tests::{err, ok};
     use super::*;
-    use crate::market::Query;
 
     #[test]
     fn watch_arguments() {
@@ -145,6 +187,16 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
+        match ok("/watch 4090 max=0.4 digest=hourly") {
+            Command::Watch(w) => {
+                assert_eq!(w.digest, Some(DigestPeriod::Hourly));
+                assert_eq!(w.query_text, "4090 max=0.4");
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(ok("/watch 4090 digest=daily"), Command::Watch(w) if w.digest == Some(DigestPeriod::Daily)));
+        assert!(err("/watch 4090 digest=weekly").contains("digest= is hourly or daily, not `weekly`"));
+        assert!(err("/watch 4090 max=1 autorent digest=hourly").contains("An auto-rent watch rents at once"));
         match ok("/watch a100 max=1.2 autorent max_orders=2 daily_cap=3 keep") {
             Command::Watch(w) => {
                 assert_eq!(
@@ -188,6 +240,46 @@ mod tests {
                 }
                 c => panic!("{c:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn market_conditions_are_taken_out_of_the_query() {
+        use crate::market::condition::{Condition, DEFAULT_WINDOW};
+        match ok("/watch 4090 cc=de count>=5 here once") {
+            Command::Watch(w) => {
+                assert_eq!(w.query_text, "4090 cc=de");
+                assert_eq!(w.condition, Some(Condition::Count { at_least: 5 }));
+                assert!(w.here && w.once);
+            }
+            c => panic!("{c:?}"),
+        }
+        match ok("/watch 4090 median drop>=10% reliability>=0.9") {
+            Command::Watch(w) => {
+                assert_eq!(w.query_text, "4090 reliability>=0.9");
+                let want = Condition::Move { rise: false, pct: 10.0, window: DEFAULT_WINDOW, median: true };
+                assert_eq!(w.condition, Some(want));
+            }
+            c => panic!("{c:?}"),
+        }
+        match ok("/watch 4090 max=0.4") {
+            Command::Watch(w) => assert_eq!(w.condition, None),
+            c => panic!("{c:?}"),
+        }
+        for (line, says) in [
+            ("/watch 4090 count>5", "`count>5`: the only comparison here is count>=…"),
+            ("/watch 4090 drop>=0%", "`drop>=0%`: give a percentage above 0"),
+            ("/watch 4090 newlow", "`newlow`: say how far back to look"),
+            ("/watch 4090 newlow=2m", "`newlow=2m`: a window runs from 1h to 30d"),
+            ("/watch 4090 count>=3 median", "`median` goes with drop>= or rise>="),
+            ("/watch 4090 count>=3 newlow=7d", "`newlow=7d`: one market condition per watch"),
+            ("/watch 4090 spot drop>=10%", "`spot`: price history is recorded for on-demand prices only"),
+            ("/watch 4090 all count>=3", "`all`: market watches look at free servers only"),
+            ("/watch 4090 currency=clore rise>=5%", "`currency=clore`: price history is recorded in USD"),
+            ("/watch 4090 max=0.4 count>=2 autorent", "A market watch can't auto-rent"),
+            ("/watch count>=2", "Say what to watch for"),
+        ] {
+            assert!(err(line).contains(says), "{line}: {}", err(line));
         }
     }
 }

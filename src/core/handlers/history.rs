@@ -1,6 +1,7 @@
 //! `/history <query> [24h|7d|30d]`: a chart of the cheapest and median free price of the
-//! matching GPU model(s), with the number of free servers, from what every market poll
-//! records (`price_history`), and two lines of text for those who cannot see images. And
+//! matching GPU model(s), the band most free prices lay in (10th to 90th percentile, where
+//! recorded), with the number of free servers, from what every market poll records
+//! (`price_history`), and two lines of text for those who cannot see images. And
 //! `/spend [7d|30d]`: what the caller's orders cost per day.
 
 use chrono::Utc;
@@ -71,6 +72,7 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
             cheapest: b.cheapest.map(|v| v * factor),
             median: b.median.map(|v| v * factor),
             free: b.free.round() as i32,
+            band: b.p10.zip(b.p90).map(|(lo, hi)| (lo * factor, hi * factor)),
         })
         .collect();
     let unit = match currency {
@@ -84,12 +86,14 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
     };
     let title = t!("history-title", models = shown, period = period_key(period));
     let labels = [t!("history-cheapest"), t!("history-median"), t!("history-free-servers")];
+    let band_label = t!("history-band");
     let (title_, pts) = (title.clone(), points.clone());
     let png = drawn(move || {
         charts::price_chart(&PriceChart {
             title: &title_,
             unit: &unit,
             labels: [&labels[0], &labels[1], &labels[2]],
+            band_label: &band_label,
             dates,
             points: &pts,
         })
@@ -126,7 +130,14 @@ fn summary(points: &[PricePoint], now: &Latest, c: Currency) -> String {
     };
     let when = format!("{} {}", i18n::day_month(low_at.at), i18n::time(low_at.at));
     let low = t!("history-low", price = per_day_short(low, c), when = when);
-    format!("{current}\n{low}")
+    // The newest band recorded (history from before bands has none: no line then).
+    match points.iter().rev().find_map(|p| p.band) {
+        Some((lo, hi)) => {
+            let band = t!("history-band-now", low = money(lo, c), high = per_day_short(hi, c));
+            format!("{current}\n{low}\n{band}")
+        }
+        None => format!("{current}\n{low}"),
+    }
 }
 
 /// `/spend [7d|30d]`: the caller's tracked orders, cost per day, by order and in total; the
@@ -188,7 +199,7 @@ pub async fn spend(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
 
 /// Draws a chart off the async workers (tens of milliseconds of CPU each), in the caller's
 /// language (the axes' dates and numbers).
-async fn drawn(draw: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static) -> Result<Vec<u8>, Failure> {
+pub(super) async fn drawn(draw: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static) -> Result<Vec<u8>, Failure> {
     let lang = Lang::current();
     tokio::task::spawn_blocking(move || i18n::sync_scope(lang, draw))
         .await

@@ -115,7 +115,7 @@ fn status(s: &ServerView) -> String {
     if s.rented { t!("market-rented") } else { t!("market-free") }
 }
 
-fn add_stale_note(r: &mut Reply, snap: &Snapshot) {
+pub(super) fn add_stale_note(r: &mut Reply, snap: &Snapshot) {
     if snap.stale {
         let age = chrono::Utc::now().timestamp() - snap.fetched_unix;
         r.blocks.push(crate::core::Block::Text(t!("market-stale", age = format::duration(age)).into()));

@@ -5,7 +5,9 @@ pub mod history;
 pub mod hosts;
 pub mod keys;
 pub mod market;
+pub mod market_watches;
 pub mod orders;
+pub mod overview;
 pub mod rent;
 pub mod rent_many;
 pub mod settings;
@@ -36,6 +38,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::SpotPrice { order, price } => orders::spot_price(cx, order, price).await,
         Command::SpotGuard { order, guard } => guards::spot_guard(cx, order, guard).await,
         Command::Wallets => wallets::wallets(cx).await,
+        Command::Market { query, text } => overview::market(cx, &query, text, 0).await,
         Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Spend(period) => history::spend(cx, period).await,
         Command::Watch(a) => watches::watch(cx, a).await,

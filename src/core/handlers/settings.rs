@@ -1,4 +1,5 @@
-//! `/settings …`: display currency, default image, SSH key or password, locale.
+//! `/settings …`: display currency, default image, SSH key or password, locale, quiet hours
+//! (a person's in private, a group's — set by its admins — in the group).
 
 use serde_json::json;
 
@@ -6,6 +7,7 @@ use crate::core::command::SettingChange;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::i18n::{self, Lang};
 use crate::store::crypto::SecretKind;
+use crate::store::quiet::{self, QuietOf, QuietSetting};
 use crate::store::{audit, secrets, users};
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
@@ -22,6 +24,12 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
     });
     if chat_locale.is_some() && !cx.is_chat_admin().await? {
         return Err(Failure::User(t!("settings-locale-not-admin")));
+    }
+    // Quiet hours likewise: the caller's in private, the group's (by its admins) in a group.
+    let quiet_change = changes.iter().any(|c| matches!(c, SettingChange::Quiet(_) | SettingChange::Tz(_)));
+    let quiet_of = if cx.caller.in_private() { QuietOf::User(cx.user.id) } else { QuietOf::Chat(cx.chat.id) };
+    if quiet_change && !cx.caller.in_private() && !cx.is_chat_admin().await? {
+        return Err(Failure::User(t!("settings-quiet-not-admin")));
     }
     let mut s = cx.user.settings.clone();
     let mut tx = cx.core.deps.pool.begin().await?;
@@ -56,8 +64,28 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                 secrets::remove(&mut *tx, cx.user.id, SecretKind::SshPassword).await?;
                 changed.push("password");
             }
+            SettingChange::Quiet(_) | SettingChange::Tz(_) => {}
         }
     }
+    if quiet_change {
+        let was = quiet::get(&mut *tx, quiet_of).await?;
+        let mut q = was.unwrap_or(QuietSetting { window: None, tz: chrono_tz::UTC });
+        for c in &changes {
+            match c {
+                SettingChange::Quiet(w) => q.window = *w,
+                SettingChange::Tz(z) => q.tz = *z,
+                _ => {}
+            }
+        }
+        quiet::set(&mut *tx, quiet_of, &q).await?;
+        changed.push(if cx.caller.in_private() { "quiet" } else { "chat_quiet" });
+    }
+    let my_quiet = quiet::get(&mut *tx, QuietOf::User(cx.user.id)).await?;
+    // In a group, the group's too (its card shows them; a change of them is announced).
+    let chat_quiet = match quiet_of {
+        QuietOf::Chat(_) => Some(quiet::get(&mut *tx, quiet_of).await?),
+        QuietOf::User(_) => None,
+    };
     if !changes.is_empty() {
         users::save_settings(&mut *tx, cx.user.id, &s).await?;
         audit::record(&mut *tx, Some(cx.user.id), "settings", &json!({ "changed": changed }), "ok").await?;
@@ -74,8 +102,20 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
             None => Reply::text(t!("settings-chat-language-cleared")),
         }));
     }
-    // A group's language alone changed: its announcement is the whole answer.
-    if chat_locale.is_none() || changes.iter().any(|c| !matches!(c, SettingChange::Locale(_))) {
+    if let Some(Some(q)) = chat_quiet.filter(|_| quiet_change) {
+        let chat_lang = i18n::resolve([cx.chat.locale.as_deref(), s.locale.as_deref(), app_locale(cx)]);
+        replies.push(i18n::sync_scope(chat_lang, || match q.hours() {
+            Some(h) => Reply::text(t!("settings-chat-quiet-set", hours = h.to_string())),
+            None => Reply::text(t!("settings-chat-quiet-off", tz = q.tz.name())),
+        }));
+    }
+    // A group's own settings alone changed: their announcement is the whole answer.
+    let group_only = !cx.caller.in_private()
+        && !changes.is_empty()
+        && changes
+            .iter()
+            .all(|c| matches!(c, SettingChange::Locale(_) | SettingChange::Quiet(_) | SettingChange::Tz(_)));
+    if !group_only {
         let r = i18n::sync_scope(lang, || {
             let language = match s.locale.as_deref().and_then(Lang::parse) {
                 Some(l) => t!("settings-language-chosen", name = l.native_name(), code = l.code()),
@@ -84,25 +124,28 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                     t!("settings-language-auto", name = app.native_name(), code = app.code())
                 }
             };
-            let mut r = Reply::titled(if changes.is_empty() { t!("settings-title") } else { t!("settings-saved") })
-                .with_fields(vec![
-                    (t!("settings-currency"), s.currency.symbol().to_owned()),
-                    (
-                        t!("settings-image"),
-                        s.default_image.as_deref().map(|i| clip(i, ECHO_MAX)).unwrap_or_else(|| {
-                            t!("settings-image-default", image = cx.core.deps.default_image.as_str())
-                        }),
-                    ),
-                    (
-                        t!("settings-ssh-key"),
-                        s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| t!("settings-none")),
-                    ),
-                    (
-                        t!("settings-ssh-password"),
-                        if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
-                    ),
-                    (t!("settings-language"), language),
-                ]);
+            let mut fields = vec![
+                (t!("settings-currency"), s.currency.symbol().to_owned()),
+                (
+                    t!("settings-image"),
+                    s.default_image
+                        .as_deref()
+                        .map(|i| clip(i, ECHO_MAX))
+                        .unwrap_or_else(|| t!("settings-image-default", image = cx.core.deps.default_image.as_str())),
+                ),
+                (t!("settings-ssh-key"), s.ssh_key.as_deref().map(short_key).unwrap_or_else(|| t!("settings-none"))),
+                (
+                    t!("settings-ssh-password"),
+                    if has_password { t!("settings-password-saved") } else { t!("settings-password-none") },
+                ),
+                (t!("settings-language"), language),
+                (t!("settings-quiet"), quiet_text(my_quiet)),
+            ];
+            if let Some(q) = chat_quiet {
+                fields.push((t!("settings-chat-quiet"), quiet_text(q)));
+            }
+            let title = if changes.is_empty() { t!("settings-title") } else { t!("settings-saved") };
+            let mut r = Reply::titled(title).with_fields(fields);
             if changes.is_empty() {
                 r = r.with_text(t!("settings-change-with", usage = crate::core::help::usage("settings")));
             }
@@ -111,6 +154,14 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
         replies.push(r.private());
     }
     Ok(replies)
+}
+
+/// "23:00–08:00 (Europe/Berlin)", or off.
+fn quiet_text(q: Option<QuietSetting>) -> String {
+    match q.and_then(|q| q.hours()) {
+        Some(h) => h.to_string(),
+        None => t!("settings-quiet-off"),
+    }
 }
 
 /// The language the caller's app reports, if it said.

@@ -9,11 +9,14 @@ use std::time::Duration;
 use crate::core::actions::Action;
 use crate::core::command::WatchArgs;
 use crate::core::handlers::market::query_currency;
+use crate::core::handlers::market_watches;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::domain::ChatKind;
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
+use crate::domain::quiet::DigestPeriod;
 use crate::market::Query;
+use crate::market::condition::Condition;
 use crate::services::spot_guard::{GuardSpec, margin_or_default};
 use crate::services::templates;
 use crate::services::{SshLogin, ssh_login};
@@ -47,7 +50,9 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         }
     }
     let mut query = a.query;
-    let currency = query_currency(cx, &query);
+    // A price move compares with the history, which is in USD.
+    let moves = a.condition.as_ref().is_some_and(|c| c.window().is_some());
+    let currency = if moves { crate::clore::Currency::Usd } else { query_currency(cx, &query) };
     query.set_currency(currency);
     let template = match a.autorent.as_ref().and_then(|r| r.template.as_deref()) {
         Some(name) => {
@@ -81,7 +86,9 @@ pub async fn watch(cx: &Ctx<'_>, a: WatchArgs) -> Outcome {
         once: a.once,
         team: a.here,
         cooldown_secs: a.cooldown.as_secs(),
+        digest: a.digest,
         autorent,
+        condition: a.condition.map(|c| c.text()),
     };
     let Some(rules) = plan.autorent.clone() else {
         return create(cx, plan, query).await;
@@ -168,6 +175,8 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
         // The parser caps a cooldown at 30 days (MAX_COOLDOWN), far inside an i32.
         cooldown_secs: i32::try_from(plan.cooldown_secs).unwrap_or(i32::MAX),
         autorent: plan.autorent.clone(),
+        digest: plan.digest.map(|d| d.as_str().to_owned()),
+        condition: plan.condition.clone(),
     };
     // What matches now; a snapshot failure only costs the summary line, not the watch.
     let snap = cx.core.deps.market.get().await.ok();
@@ -182,13 +191,20 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(c) = &plan.condition
+        && let Some(same) = market_watches::same_one(cx, plan.team, &plan.query_text, c).await?
+    {
+        let (id, text) = (same.id.to_string(), format!("{} {c}", same.query));
+        return Err(Failure::user(t!("mwatch-duplicate", id = id, query = text)));
+    }
     let mut tx = cx.core.deps.pool.begin().await?;
     let cfg = &cx.core.cfg;
     let w = match watches::create_capped(&mut tx, &new, cfg.max_watches_per_user, cfg.max_watches_per_chat).await? {
         Ok(w) => w,
         Err(capped) => return Err(Failure::user(too_many(capped))),
     };
-    if plan.autorent.is_none() {
+    // A market watch alerts on its condition, not on servers: it keeps no matches.
+    if plan.autorent.is_none() && plan.condition.is_none() {
         watches::replace_matches(&mut *tx, w.id, &now).await?;
     }
     tx.commit().await?;
@@ -200,7 +216,21 @@ async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
     if plan.cooldown_secs > 0 {
         extras.push(t!("watch-cooldown", duration = format::duration(plan.cooldown_secs as i64)));
     }
+    if let Some(d) = plan.digest {
+        extras.push(digest_words(d));
+    }
     let extras = if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) };
+    let condition = plan.condition.as_deref().and_then(|c| Condition::from_stored(c).ok());
+    if let Some(c) = condition {
+        let lines = market_watches::created_lines(cx, &query, &c, &now, currency).await?;
+        let (id, query, condition) = (w.id.to_string(), query.describe(), c.describe());
+        let r = Reply::titled(if plan.team {
+            t!("mwatch-created-team", id = &id, query = query, condition = condition, extras = extras)
+        } else {
+            t!("mwatch-created-personal", id = &id, query = query, condition = condition, extras = extras)
+        });
+        return Ok(vec![r.with_text(lines.join("\n")).with_text(t!("watch-hint", id = id))]);
+    }
     let (id, query) = (w.id.to_string(), query.describe());
     let mut r = Reply::titled(if plan.team {
         t!("watch-created-team", id = &id, query = query, extras = extras)
@@ -236,12 +266,17 @@ pub async fn list(cx: &Ctx<'_>) -> Outcome {
         })]);
     }
     let now = cx.core.deps.clock.now();
-    let lines: Vec<String> = ws.iter().map(|w| line(w, now)).collect();
+    let mut lines = Vec::with_capacity(ws.len());
+    for w in &ws {
+        lines.push(line(w, now, market_watches::list_parts(cx, w).await?));
+    }
     Ok(vec![Reply::titled(title).with_text(lines.join("\n"))])
 }
 
-fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
+/// `market` are a market watch's parts ([`market_watches::list_parts`]).
+fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>, market: Vec<String>) -> String {
     let mut parts = vec![format!("#{}", w.id), w.query.clone()];
+    parts.extend(market);
     if let Some(reason) = &w.broken_reason {
         // The parser's message in the reader's language; as stored if the query reads again.
         let reason = Query::from_joined(&w.query).err().map_or(reason.clone(), |e| e.to_string());
@@ -257,6 +292,9 @@ fn line(w: &Watch, now: chrono::DateTime<chrono::Utc>) -> String {
     }
     if w.cooldown_secs > 0 {
         parts.push(t!("watch-cooldown", duration = format::duration(w.cooldown_secs as i64)));
+    }
+    if let Some(d) = w.digest.as_deref().and_then(DigestPeriod::parse) {
+        parts.push(digest_words(d));
     }
     if w.autorent.is_some() {
         parts.push(t!("watch-state-autorent"));
@@ -297,5 +335,13 @@ pub async fn snooze(cx: &Ctx<'_>, id: WatchId, duration: Option<Duration>) -> Ou
             watches::snooze(&cx.core.deps.pool, w.id, None).await?;
             Ok(vec![Reply::text(t!("watch-awake", id = id.to_string()))])
         }
+    }
+}
+
+/// "hourly digest": how a watch with `digest=` reads in /watches and when it is made.
+fn digest_words(d: DigestPeriod) -> String {
+    match d {
+        DigestPeriod::Hourly => t!("watch-digest-hourly"),
+        DigestPeriod::Daily => t!("watch-digest-daily"),
     }
 }

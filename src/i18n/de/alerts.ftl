@@ -25,3 +25,16 @@ guard-rebid-none = Nichts innerhalb deiner Obergrenze { $cap } neu zu mieten: we
 guard-rebid-refused = Das erneute Mieten auf Server { $server } zu { $bid } hat nicht geklappt. { $why }
 guard-rebid-made = Neu gemietet innerhalb deiner Obergrenze { $cap }: Bestellung { $order } auf Server { $server } zu { $bid }, geschützt wie zuvor.
 guard-rebid-accepted = Neu gemietet innerhalb deiner Obergrenze { $cap } auf Server { $server } zu { $bid }, geschützt wie zuvor; die Details sage ich dir, sobald Clore die Bestellung listet.
+
+# Zusammenfassungen: zurückgehaltene Alarme, zusammen geschickt (alerts/digest.rs).
+digest-title = { $n ->
+    [one] Zusammenfassung: { $n } Alarm
+   *[other] Zusammenfassung: { $n } Alarme
+}
+digest-watch = { $n ->
+    [one] Watch #{ $id } ({ $query }): { $n } Treffer
+   *[other] Watch #{ $id } ({ $query }): { $n } Treffer
+}
+digest-more-free = …und { $n } weitere noch frei
+digest-gone = { $n } nicht mehr frei (weggelassen)
+digest-others-more = …und { $n } weitere Alarme

@@ -76,12 +76,14 @@ discord-opt-spotguard-margin = Abstand vor wartenden Angeboten (ohne Angabe 2 % 
 discord-opt-spotguard-rebid = Innerhalb der Obergrenze neu mieten, wenn überboten
 discord-opt-spotguard-off = Schutz beenden
 discord-opt-spend-period = 7d (Standard) oder 30d
+discord-opt-market-query = GPU-Modelle zum Eingrenzen, z. B. 4090 oder a100 (leer: alle)
 discord-opt-history-query = Ein GPU-Modell, z. B. 4090 oder "rtx 3090"
 discord-opt-history-period = 24h, 7d (Standard) oder 30d
 discord-opt-watch-query = z. B. 4090 max=4 x2 cc in [DE,NL] — /help gpus für alle Begriffe
 discord-opt-watch-once = Nach der ersten Benachrichtigung abschalten
 discord-opt-watch-here = Diesen Kanal benachrichtigen (braucht „Kanäle verwalten“)
 discord-opt-watch-cooldown = Ruhezeit zwischen Benachrichtigungen, z. B. 30m
+discord-opt-watch-digest = Treffer als eine Nachricht pro Stunde oder Tag sammeln
 discord-opt-watch-autorent = on, oder Grenzen: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = Watch-ID
 discord-opt-snooze-id = Watch-ID
@@ -95,6 +97,8 @@ discord-opt-settings-currency = Anzeigewährung
 discord-opt-settings-image = Standard-Docker-Image
 discord-opt-settings-sshkey = Öffentlicher SSH-Schlüssel für neue Bestellungen oder none
 discord-opt-settings-locale = Sprachcode
+discord-opt-settings-quiet = Ruhestunden wie 23:00-08:00, oder off
+discord-opt-settings-tz = Zeitzone der Ruhestunden, etwa Europe/Berlin
 discord-opt-settings-password = SSH-Passwort setzen oder entfernen, in einem Formular, das nur du siehst
 discord-opt-template-action = save, show, delete oder list
 discord-opt-template-name = Name der Vorlage: a-z, 0-9, - und _, höchstens 32

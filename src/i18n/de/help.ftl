@@ -20,9 +20,12 @@ help-gpus-details =
     • Feld Operator Wert mit = != < <= > >= oder in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (Stunden), cuda — z. B. ram>=64 cc in [DE,NL] cuda>=12.2
     • spot oder ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (auch vermietete)
 
+help-market-usage = /market [Modelle]
+help-market-summary = Der Markt je GPU-Modell: freie Server, günstigster, Median, 24-h-Änderung, 7-Tage-Tief
+help-market-details = Jedes Modell auf dem Markt, die mit den meisten freien Servern zuerst, 8 pro Seite, als Tabelle und Diagramm (Preise in deiner Währung zum heutigen Kurs); nenne Modelle, um einzugrenzen — z. B. /market, /market rtx, /market a100. 24-h-Änderung und 7-Tage-Tief stammen aus dem aufgezeichneten Preisverlauf.
 help-history-usage = /history <Suche> [24h|7d|30d]
 help-history-summary = Preisdiagramm eines GPU-Modells: günstigster Preis, Medianpreis und Zahl freier Server
-help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h.
+help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Tag: stündlich über 24h, alle sechs Stunden über 7d (Standard), täglich über 30d — z. B. /history 4090 30d, /history "rtx 3090" 24h. Das schattierte Band zeigt, wo 10–90 % der freien Preise lagen.
 
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = Was deine Bestellungen pro Tag kosten: Diagramm und Tabelle je Bestellung
@@ -52,12 +55,14 @@ help-spotguard-details = Bei jeder Kontoabfrage wird das Gebot angehoben, um ein
 help-wallets-usage = /wallets
 help-wallets-summary = Deine Guthaben und Einzahlungsadressen (privat angezeigt)
 
-help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<Vorlage>] [guard=<max> [margin=…] [rebid]]]
+help-watch-usage = /watch <Suche> [max=<Preis>] [once] [here] [cooldown=30m] [digest=hourly|daily] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<Vorlage>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Benachrichtigung, sobald ein passender Server frei wird
 help-watch-details =
     • once: einmal benachrichtigen, dann aufhören
     • here: ein Team-Watch, der diese Gruppe oder diesen Kanal benachrichtigt (nur Admins)
     • cooldown: Ruhezeit nach jeder Benachrichtigung
+    • digest=hourly|daily: seine Treffer kommen als eine Nachricht pro Stunde oder Tag (Ruhestunden: /help settings)
+    • count>=N, drop>=X% [in=24h] [median], rise>=X%, newlow=7d: ein Markt-Watch auf die ganze Suche — meldet sich, wenn mindestens N frei sind, wenn der günstigste (oder mittlere) freie Preis im Zeitfenster so weit gefallen oder gestiegen ist, oder wenn er der niedrigste des Zeitfensters ist
     • autorent: den günstigsten Treffer mit deinem Schlüssel mieten, innerhalb von Höchstpreis, max_orders (Standard 1) und daily_cap: was seine Bestellungen in beliebigen 24 Stunden kosten dürfen, Erstellungsgebühren eingeschlossen (Standard: max_orders × (Höchstpreis + Gebühr)); hört nach dem Mieten auf, außer mit keep; guard= (mit spot in der Suche) schützt jede gemietete Bestellung wie /spotguard
 
 help-watches-usage = /watches
@@ -76,9 +81,9 @@ help-hostset-usage = /hostset <Servername> [on|off] [mrl=<Stunden>] [price=<BTC/
 help-hostset-summary = Für Hosts: Verfügbarkeit, maximale Mietdauer oder Preise eines Servers ändern
 help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was du weglässt, bleibt, wie es ist.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto]
-help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache
-help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins).
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache, Ruhestunden
+help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins). Ruhestunden: quiet=23:00-08:00 tz=Europe/Berlin (eine IANA-Zeitzone; ohne Angabe UTC; das Fenster darf über Mitternacht gehen) hält Alarme zurück, die warten können, und schickt sie am Ende des Fensters als eine Zusammenfassung; endende oder beendete Bestellungen, ein Guthaben, das in wenigen Stunden aufgebraucht ist, und Ergebnisse der Auto-Miete kommen trotzdem sofort. quiet=off schaltet sie ab. In einer Gruppe setzen quiet= und tz= die Ruhestunden der Gruppe für ihre Team-Alarme (nur Admins).
 
 help-template-usage = /template save <Name> [image=…] [ports=…] [env K=V]… [sshkey="<öffentlicher Schlüssel>"] [password=<SSH-Passwort>] [command="<Startbefehl>"] [jupyter=<Token>] [here] · /template show <Name> · /template delete <Name>
 help-template-summary = Mietvorlage speichern, zeigen oder löschen: für /rent … t=<Name> und Auto-Miete

@@ -1,4 +1,4 @@
-## Markt: /gpus, /server, /history, /spend, ihre Diagramme und Vorschläge beim Tippen.
+## Markt: /gpus, /server, /market, /history, /spend, ihre Diagramme und Vorschläge beim Tippen.
 
 # Gemeinsam für /gpus und /server.
 market-free = frei
@@ -80,6 +80,8 @@ history-no-free = In diesem Zeitraum wurde kein freier Server angeboten.
 history-now = Günstigster freier Server jetzt: { $price } ({ $free } frei, { $time }), { $change } % seit { $since } ({ $start }).
 history-none-free-now = Gerade ist kein Server frei ({ $time }).
 history-low = Tiefstwert { $price } am { $when }.
+history-band = 10–90 % der freien Preise
+history-band-now = Die meisten freien Server zuletzt: { $low } bis { $high } (10–90 % der freien Preise).
 
 # /spend
 spend-none = Keine Bestellungen in den letzten { $period ->
@@ -103,3 +105,26 @@ spend-total = Gesamt: { $total } (Laufzeit plus Erstellungsgebühren).
 suggest-model = { $model } — { $n } frei
 suggest-order = Bestellung { $order } auf Server #{ $server }
 suggest-all-orders = alle { $n } laufenden Bestellungen
+
+# /market: { $models } ist market-models, { $unit } die Preiseinheit (history-unit-usd oder
+# history-unit-converted). Die col-Meldungen sind Spaltenköpfe der Tabelle; kurz halten.
+market-none = Kein GPU-Modell auf dem Markt passt zu { $query }.
+market-models = { $n ->
+    [one] { $n } GPU-Modell
+   *[other] { $n } GPU-Modelle
+}
+market-title = Markt — { $models }, { $unit }
+market-title-query = Markt: { $query } — { $models }, { $unit }
+market-col-model = Modell
+market-col-free = Frei
+market-col-cheapest = Günstigster
+market-col-median = Median
+market-col-change = 24 h
+market-col-low = 7-T-Tief
+market-change = { $change } %
+market-chart-free = { $n } frei
+market-week-low = 7-Tage-Tief
+market-history-none = Noch kein Preisverlauf, also keine 24-h-Änderung und kein 7-Tage-Tief: Ich zeichne den Markt ab der nächsten Abfrage auf (alle 30 s).
+market-history-day = Preisverlauf erst seit { $since }: Die 24-h-Änderung erscheint nach einem Tag davon, das 7-Tage-Tief umfasst das Aufgezeichnete.
+market-history-week = Preisverlauf seit { $since }: Das 7-Tage-Tief umfasst nur diese Zeit.
+market-history-full = 24 h: der günstigste Preis jetzt gegenüber vor einem Tag. 7-T-Tief: der niedrigste günstigste Preis der Woche.

@@ -14,6 +14,7 @@ parse-cooldown-too-long = Eine Pause zwischen Alarmen (cooldown) ist höchstens 
 parse-empty = Sende /help für die Liste der Befehle.
 parse-control-character = Deine Nachricht enthält ein unsichtbares Steuerzeichen ({ $code }), das ich weder lesen noch speichern kann. Tippe den Befehl ohne es noch einmal.
 parse-unknown-command = Unbekannter Befehl /{ $name }. Sende /help für die Liste.
+parse-market-not-model = `{ $term }` ist kein GPU-Modell: /market nimmt nur GPU-Modelle, z. B. /market 4090 oder /market a100.
 parse-history-period = `{ $term }` ist kein Zeitraum: nimm 24h, 7d oder 30d.
 parse-history-not-model = `{ $term }` ist kein GPU-Modell: /history erwartet Modelle und einen Zeitraum (24h, 7d oder 30d).
 parse-history-which = Gib eine GPU an, z. B. /history 4090 oder /history 3090 30d.
@@ -70,7 +71,7 @@ parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term 
 parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.
 parse-password-short = password muss mindestens { $min } Zeichen haben: es schützt einen Server im Internet.
 parse-password-blank = password darf nicht nur aus Leerzeichen, Tabs oder Zeilenumbrüchen bestehen: es schützt einen Server im Internet.
-parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password oder locale.
+parse-settings-unknown = Unbekannte Einstellung `{ $term }`: nimm currency, image, sshkey, password, locale, quiet oder tz.
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` storniert jede laufende Bestellung und nimmt nichts weiter; nenne Bestellungen stattdessen mit Nummer (/cancel 1001 1002).
 parse-cancel-too-many = { $n } Bestellungen genannt; höchstens { $max } auf einmal (oder /cancel all).
@@ -84,3 +85,8 @@ parse-template-command = command= braucht den Startbefehl, höchstens { $max } Z
 parse-guard-needs-max = margin= und rebid gehören zu einem Spot-Schutz: gib seine Obergrenze mit guard=<Preis> an.
 parse-autorent-guard-spot = guard= hält Spot-Gebote vorn: nimm spot in die Abfrage des Watches auf.
 parse-autorent-guard-below = Die Obergrenze des Schutzes ({ $guard }) liegt unter dem Höchstpreis des Watches ({ $max }), den eine Bestellung bieten kann.
+parse-quiet-window = Ruhestunden werden von-bis im 24-Stunden-Format geschrieben, etwa 23:00-08:00; nicht `{ $term }`.
+parse-quiet-empty = Die Ruhestunden `{ $term }` beginnen und enden zur selben Zeit; gib ein Fenster wie 23:00-08:00 an oder quiet=off.
+parse-quiet-tz = Unbekannte Zeitzone `{ $term }`: nimm einen IANA-Namen wie Europe/Berlin, America/New_York oder UTC.
+parse-digest-period = digest= ist hourly oder daily, nicht `{ $term }`.
+parse-digest-autorent = Ein Watch mit Auto-Miete mietet sofort; er nimmt kein digest=.

@@ -91,3 +91,5 @@ watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } hat #{ $server } gemietet: Bestellung { $order } (Details kommen separat).
 watch-autorent-stopped = Der Watch ist jetzt aus, wie eingestellt (füge keep hinzu, damit er weiter mietet).
 watch-autorent-template = Mit Vorlage { $name } erstellt.
+watch-digest-hourly = stündliche Zusammenfassung
+watch-digest-daily = tägliche Zusammenfassung

@@ -102,3 +102,9 @@ validate-server-name = must name one of your servers
 validate-mrl-zero = must be at least 1 hour
 validate-mrl-long = must be at most { $max } hours (ten years)
 validate-issue-empty = must not be empty when given
+settings-quiet = Quiet hours
+settings-quiet-off = off; set with quiet=23:00-08:00 tz=Europe/Berlin
+settings-quiet-not-admin = Only this chat's admins set its quiet hours. Set your own with /settings quiet=… in a private chat with me.
+settings-chat-quiet-set = This chat's quiet hours are now { $hours }: team alerts that can wait are held then and come as one digest when they end.
+settings-chat-quiet-off = This chat has no quiet hours now (time zone { $tz }).
+settings-chat-quiet = This chat's quiet hours

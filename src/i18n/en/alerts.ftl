@@ -29,3 +29,16 @@ guard-rebid-none = Nothing to rent again within your cap { $cap }: neither its s
 guard-rebid-refused = Renting again on server { $server } at { $bid } did not go through. { $why }
 guard-rebid-made = Rented again within your cap { $cap }: order { $order } on server { $server } at { $bid }, guarded as before.
 guard-rebid-accepted = Rented again within your cap { $cap } on server { $server } at { $bid }, guarded as before; I'll tell you its details when Clore lists the order.
+
+# Digests: held alerts sent together (alerts/digest.rs).
+digest-title = { $n ->
+    [one] Digest: { $n } alert
+   *[other] Digest: { $n } alerts
+}
+digest-watch = { $n ->
+    [one] Watch #{ $id } ({ $query }): { $n } match
+   *[other] Watch #{ $id } ({ $query }): { $n } matches
+}
+digest-more-free = …and { $n } more still free
+digest-gone = { $n } no longer free (left out)
+digest-others-more = …and { $n } more alerts

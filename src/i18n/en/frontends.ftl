@@ -76,12 +76,14 @@ discord-opt-spotguard-margin = How far ahead of waiting offers (default 2 % of m
 discord-opt-spotguard-rebid = Rent again within the cap if outbid
 discord-opt-spotguard-off = Stop guarding
 discord-opt-spend-period = 7d (default) or 30d
+discord-opt-market-query = GPU models to narrow it to, e.g. 4090 or a100 (all when empty)
 discord-opt-history-query = A GPU model, e.g. 4090 or "rtx 3090"
 discord-opt-history-period = 24h, 7d (default) or 30d
 discord-opt-watch-query = e.g. 4090 max=4 x2 cc in [DE,NL] — /help gpus for all terms
 discord-opt-watch-once = Switch off after the first alert
 discord-opt-watch-here = Alert this channel (needs Manage Channels)
 discord-opt-watch-cooldown = Quiet time between alerts, e.g. 30m
+discord-opt-watch-digest = Collect its matches into one message per hour or day
 discord-opt-watch-autorent = on, or guardrails: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = Watch id
 discord-opt-snooze-id = Watch id
@@ -95,6 +97,8 @@ discord-opt-settings-currency = Display currency
 discord-opt-settings-image = Default Docker image
 discord-opt-settings-sshkey = Public SSH key for new orders, or none
 discord-opt-settings-locale = Language code
+discord-opt-settings-quiet = Quiet hours like 23:00-08:00, or off
+discord-opt-settings-tz = Time zone of the quiet hours, like Europe/Berlin
 discord-opt-settings-password = Set or remove your SSH password, in a form only you see
 discord-opt-template-action = save, show, delete or list
 discord-opt-template-name = The template's name: a-z, 0-9, - and _, at most 32

@@ -20,9 +20,12 @@ help-gpus-details =
     • field op value with = != < <= > >= or in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (hours), cuda — e.g. ram>=64 cc in [DE,NL] cuda>=12.2
     • spot or ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (include rented)
 
+help-market-usage = /market [models]
+help-market-summary = The market per GPU model: free servers, cheapest, median, 24 h change, 7-day low
+help-market-details = Every model on the market, the most free servers first, 8 a page, as a table and a chart (prices in your currency at today's rate); name models to narrow it — e.g. /market, /market rtx, /market a100. The 24 h change and the 7-day low come from the recorded price history.
 help-history-usage = /history <query> [24h|7d|30d]
 help-history-summary = A price chart of a GPU model: cheapest and median free price, free servers
-help-history-details = From what every market poll records, in USD per day: hourly over 24h, every six hours over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history "rtx 3090" 24h.
+help-history-details = From what every market poll records, in USD per day: hourly over 24h, every six hours over 7d (the default), daily over 30d — e.g. /history 4090 30d, /history "rtx 3090" 24h. The shaded band is where 10–90 % of free prices lay.
 
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = What your orders cost per day: a chart and a table by order
@@ -52,12 +55,14 @@ help-spotguard-details = On every account poll the bid is raised to stay a margi
 help-wallets-usage = /wallets
 help-wallets-summary = Your balances and deposit addresses (shown privately)
 
-help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>] [guard=<max> [margin=…] [rebid]]]
+help-watch-usage = /watch <query> [max=<price>] [once] [here] [cooldown=30m] [digest=hourly|daily] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<template>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Get an alert when a matching server becomes available
 help-watch-details = 
     • once: alert once, then stop
     • here: a team watch that alerts this group or channel (admins only)
     • cooldown: quiet time after each alert
+    • digest=hourly|daily: its matches come as one message per hour or day (quiet hours: /help settings)
+    • count>=N, drop>=X% [in=24h] [median], rise>=X%, newlow=7d: a market watch on the query as a whole — alerts when at least N are free, when the cheapest (or median) free price fell or rose that much within the window, or when it is the lowest of the window
     • autorent: rent the cheapest match with your key, within max price, max_orders (default 1) and daily_cap: what its orders may cost in any 24 hours, creation fees included (default: max_orders × (max price + fee)); stops after renting unless keep; guard= (with spot in the query) guards each order it rents, as /spotguard
 
 help-watches-usage = /watches
@@ -76,9 +81,9 @@ help-hostset-usage = /hostset <server name> [on|off] [mrl=<hours>] [price=<btc/d
 help-hostset-summary = Hosts: change a server's availability, max rental length or prices
 help-hostset-details = Prices are in BTC per day, as Clore's API takes them; what you leave out stays as it is.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto]
-help-settings-summary = Your defaults: display currency, image, SSH key or password, language
-help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only).
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-summary = Your defaults: display currency, image, SSH key or password, language, quiet hours
+help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only). Quiet hours: quiet=23:00-08:00 tz=Europe/Berlin (an IANA time zone; UTC if none is given; the window may cross midnight) holds alerts that can wait and sends them as one digest when the window ends; orders ending or ended, a balance running out within hours and auto-rent outcomes still come at once. quiet=off turns them off. In a group, quiet= and tz= set the group's quiet hours, for its team alerts (admins only).
 
 help-template-usage = /template save <name> [image=…] [ports=…] [env K=V]… [sshkey="<public key>"] [password=<ssh password>] [command="<start command>"] [jupyter=<token>] [here] · /template show <name> · /template delete <name>
 help-template-summary = Save, show or delete a rent template: /rent … t=<name> and auto-rent use it

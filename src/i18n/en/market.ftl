@@ -1,4 +1,4 @@
-## Market: /gpus, /server, /history, /spend, their charts, and typing suggestions.
+## Market: /gpus, /server, /market, /history, /spend, their charts, and typing suggestions.
 
 # Shared by /gpus and /server.
 market-free = free
@@ -81,6 +81,8 @@ history-no-free = No free server was listed in this period.
 history-now = Cheapest free now { $price } ({ $free } free, { $time }), { $change } % since { $since } ({ $start }).
 history-none-free-now = No server free now ({ $time }).
 history-low = Low { $price } on { $when }.
+history-band = 10–90 % of free prices
+history-band-now = Most free servers lately: { $low } to { $high } (10–90 % of free prices).
 
 # /spend
 spend-none = No orders in the last { $period ->
@@ -104,3 +106,26 @@ spend-total = Total: { $total } (time run plus creation fees).
 suggest-model = { $model } — { $n } free
 suggest-order = order { $order } on server #{ $server }
 suggest-all-orders = all { $n } running orders
+
+# /market: { $models } is market-models, { $unit } the price unit (history-unit-usd or
+# history-unit-converted). The col- messages head the table's columns; keep them short.
+market-none = No GPU model on the market matches { $query }.
+market-models = { $n ->
+    [one] { $n } GPU model
+   *[other] { $n } GPU models
+}
+market-title = Market — { $models }, { $unit }
+market-title-query = Market: { $query } — { $models }, { $unit }
+market-col-model = Model
+market-col-free = Free
+market-col-cheapest = Cheapest
+market-col-median = Median
+market-col-change = 24 h
+market-col-low = 7 d low
+market-change = { $change }%
+market-chart-free = { $n } free
+market-week-low = 7-day low
+market-history-none = No price history yet, so no 24 h change or 7-day low: I record the market from the next poll on (every 30 s).
+market-history-day = Price history only since { $since }: the 24 h change shows after a day of it, and the 7-day low covers what was recorded.
+market-history-week = Price history since { $since }: the 7-day low covers only that.
+market-history-full = 24 h: the cheapest now against a day ago. 7 d low: the lowest cheapest price of the week.

@@ -14,6 +14,7 @@ parse-cooldown-too-long = A cooldown is at most 30d, not `{ $term }`; `once` ale
 parse-empty = Send /help for the list of commands.
 parse-control-character = Your message holds an invisible control character ({ $code }), which I cannot read or store. Type the command again without it.
 parse-unknown-command = Unknown command /{ $name }. Send /help for the list.
+parse-market-not-model = `{ $term }` is not a GPU model: /market takes GPU models only, e.g. /market 4090 or /market a100.
 parse-history-period = `{ $term }` is not a period: use 24h, 7d or 30d.
 parse-history-not-model = `{ $term }` is not a GPU model: /history takes models and a period (24h, 7d or 30d).
 parse-history-which = Say which GPU, e.g. /history 4090 or /history 3090 30d.
@@ -70,7 +71,7 @@ parse-host-name-long = A server name is at most { $max } characters; `{ $term }`
 parse-settings-form = Settings are written name=value, not `{ $term }`.
 parse-password-short = password must be at least { $min } characters: it guards a server on the internet.
 parse-password-blank = password must not be only spaces, tabs or line breaks: it guards a server on the internet.
-parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password or locale.
+parse-settings-unknown = Unknown setting `{ $term }`: use currency, image, sshkey, password, locale, quiet or tz.
 parse-sshkey = sshkey { $problem }.
 parse-cancel-all-alone = `all` cancels every running order and takes nothing else; name orders by number instead (/cancel 1001 1002).
 parse-cancel-too-many = { $n } orders named; at most { $max } at once (or /cancel all).
@@ -84,3 +85,8 @@ parse-template-command = command= needs the start command, at most { $max } char
 parse-guard-needs-max = margin= and rebid belong to a spot guard: give its cap with guard=<price>.
 parse-autorent-guard-spot = guard= keeps spot bids ahead: add spot to the watch's query.
 parse-autorent-guard-below = The guard's cap ({ $guard }) is below the watch's max price ({ $max }), which an order may bid.
+parse-quiet-window = Quiet hours are written from-to in 24-hour time, like 23:00-08:00; not `{ $term }`.
+parse-quiet-empty = Quiet hours `{ $term }` start and end at the same time; give a window like 23:00-08:00, or quiet=off.
+parse-quiet-tz = Unknown time zone `{ $term }`: use an IANA name like Europe/Berlin, America/New_York or UTC.
+parse-digest-period = digest= is hourly or daily, not `{ $term }`.
+parse-digest-autorent = An auto-rent watch rents at once; it takes no digest=.

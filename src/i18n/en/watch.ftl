@@ -94,3 +94,5 @@ watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } rented #{ $server }: order { $order } (details sent separately).
 watch-autorent-stopped = The watch is now off, as set (add keep to go on renting).
 watch-autorent-template = Made with template { $name }.
+watch-digest-hourly = hourly digest
+watch-digest-daily = daily digest

@@ -76,12 +76,14 @@ discord-opt-spotguard-margin = Отрыв от ожидающих предлож
 discord-opt-spotguard-rebid = Арендовать снова в пределах лимита, если перебьют
 discord-opt-spotguard-off = Снять защиту
 discord-opt-spend-period = 7d (по умолчанию) или 30d
+discord-opt-market-query = Модели GPU, чтобы сузить список, например 4090 или a100 (пусто — все)
 discord-opt-history-query = Модель GPU, напр. 4090 или "rtx 3090"
 discord-opt-history-period = 24h, 7d (по умолчанию) или 30d
 discord-opt-watch-query = напр. 4090 max=4 x2 cc in [DE,NL] — все условия: /help gpus
 discord-opt-watch-once = Отключить после первого оповещения
 discord-opt-watch-here = Присылать оповещения в этот канал (нужно право «Управлять каналами»)
 discord-opt-watch-cooldown = Пауза между оповещениями, напр. 30m
+discord-opt-watch-digest = Собирать совпадения в одно сообщение раз в час или в день
 discord-opt-watch-autorent = on или ограничения: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = ID отслеживания
 discord-opt-snooze-id = ID отслеживания
@@ -95,6 +97,8 @@ discord-opt-settings-currency = Валюта отображения
 discord-opt-settings-image = Docker-образ по умолчанию
 discord-opt-settings-sshkey = Публичный SSH-ключ для новых заказов или none
 discord-opt-settings-locale = Код языка
+discord-opt-settings-quiet = Тихие часы, например 23:00-08:00, или off
+discord-opt-settings-tz = Часовой пояс тихих часов, например Europe/Berlin
 discord-opt-settings-password = Задать или удалить пароль SSH в форме, которую видите только вы
 discord-opt-template-action = save, show, delete или list
 discord-opt-template-name = Имя шаблона: a-z, 0-9, - и _, не длиннее 32

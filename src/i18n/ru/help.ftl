@@ -20,9 +20,12 @@ help-gpus-details =
     • поле оператор значение с = != < <= > >= или in [a,b]: gpus, price, ram, vram, cpus, down, up, cc, reliability, rating, mrl (часы), cuda — например, ram>=64 cc in [DE,NL] cuda>=12.2
     • spot или ondemand, currency=usd|clore|btc, sort=price|-gpus|…, limit=N, all (включая арендованные)
 
+help-market-usage = /market [модели]
+help-market-summary = Рынок по моделям GPU: свободно, минимум, медиана, изменение за 24 ч, минимум за 7 дней
+help-market-details = Все модели на рынке, сначала с наибольшим числом свободных серверов, по 8 на странице, таблицей и графиком (цены в вашей валюте по сегодняшнему курсу); назовите модели, чтобы сузить список — например, /market, /market rtx, /market a100. Изменение за 24 ч и минимум за 7 дней берутся из записанной истории цен.
 help-history-usage = /history <запрос> [24h|7d|30d]
 help-history-summary = График цен модели GPU: минимальная и медианная цена свободных серверов, их число
-help-history-details = По данным каждого опроса рынка, в USD за сутки: по часам за 24h, каждые шесть часов за 7d (по умолчанию), по дням за 30d — например, /history 4090 30d, /history "rtx 3090" 24h.
+help-history-details = По данным каждого опроса рынка, в USD за сутки: по часам за 24h, каждые шесть часов за 7d (по умолчанию), по дням за 30d — например, /history 4090 30d, /history "rtx 3090" 24h. Закрашенная полоса — где лежали 10–90 % цен свободных серверов.
 
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = Сколько стоят ваши заказы по дням: график и таблица по заказам
@@ -52,12 +55,14 @@ help-spotguard-details = При каждом опросе аккаунта ст�
 help-wallets-usage = /wallets
 help-wallets-summary = Ваши балансы и адреса для пополнения (видны только вам)
 
-help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<шаблон>] [guard=<max> [margin=…] [rebid]]]
+help-watch-usage = /watch <запрос> [max=<цена>] [once] [here] [cooldown=30m] [digest=hourly|daily] [autorent [max_orders=N] [daily_cap=X] [keep] [t=<шаблон>] [guard=<max> [margin=…] [rebid]]]
 help-watch-summary = Оповещение, когда появится подходящий свободный сервер
 help-watch-details =
     • once: оповестить один раз и остановиться
     • here: командное отслеживание с оповещениями в эту группу или канал (только для админов)
     • cooldown: пауза после каждого оповещения
+    • digest=hourly|daily: совпадения приходят одним сообщением раз в час или в день (тихие часы: /help settings)
+    • count>=N, drop>=X% [in=24h] [median], rise>=X%, newlow=7d: рыночная подписка на весь запрос — оповещает, когда свободно не меньше N, когда самая низкая (или медианная) свободная цена упала или выросла на столько за окно, или когда она — минимум за окно
     • autorent: арендовать самый дешёвый подходящий сервер с вашим ключом в пределах максимальной цены, max_orders (по умолчанию 1) и daily_cap: сколько его заказы могут стоить за любые 24 часа, включая плату за создание (по умолчанию: max_orders × (макс. цена + плата)); после аренды останавливается, если не указано keep; guard= (со spot в запросе) защищает каждый арендованный заказ, как /spotguard
 
 help-watches-usage = /watches
@@ -76,9 +81,9 @@ help-hostset-usage = /hostset <имя сервера> [on|off] [mrl=<часы>] 
 help-hostset-summary = Для хостов: доступность, максимальный срок аренды или цены сервера
 help-hostset-details = Цены указываются в BTC за сутки, как их принимает API Clore; то, что вы не указали, не меняется.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto]
-help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык
-help-settings-details = Пароль SSH хранится в зашифрованном виде и задаётся только в личном чате. Языки: en (English), de (Deutsch), ru (Русский); auto — как в вашем приложении. В группе locale= задаёт язык группы (только админы).
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык, тихие часы
+help-settings-details = Пароль SSH хранится в зашифрованном виде и задаётся только в личном чате. Языки: en (English), de (Deutsch), ru (Русский); auto — как в вашем приложении. В группе locale= задаёт язык группы (только админы). Тихие часы: quiet=23:00-08:00 tz=Europe/Berlin (часовой пояс IANA; без него — UTC; окно может переходить через полночь) придерживают оповещения, которые могут подождать, и присылают их одной сводкой, когда окно закончится; заканчивающиеся и закончившиеся заказы, баланс, которого хватит лишь на несколько часов, и итоги автоаренды приходят сразу. quiet=off выключает их. В группе quiet= и tz= задают тихие часы группы для её командных оповещений (только админы).
 
 help-template-usage = /template save <имя> [image=…] [ports=…] [env K=V]… [sshkey="<открытый ключ>"] [password=<пароль SSH>] [command="<команда запуска>"] [jupyter=<токен>] [here] · /template show <имя> · /template delete <имя>
 help-template-summary = Сохранить, показать или удалить шаблон аренды: для /rent … t=<имя> и автоаренды

@@ -1,4 +1,4 @@
-## Рынок: /gpus, /server, /history, /spend, их графики и подсказки при вводе.
+## Рынок: /gpus, /server, /market, /history, /spend, их графики и подсказки при вводе.
 
 # Общее для /gpus и /server.
 market-free = свободен
@@ -83,6 +83,8 @@ history-no-free = За этот период не было ни одного с�
 history-now = Самый дешёвый свободный сейчас: { $price } (свободно: { $free }, { $time }), { $change } % с { $since } ({ $start }).
 history-none-free-now = Сейчас свободных серверов нет ({ $time }).
 history-low = Минимум { $price } — { $when }.
+history-band = 10–90 % цен свободных
+history-band-now = Большинство свободных серверов в последнее время: от { $low } до { $high } (10–90 % цен свободных).
 
 # /spend
 spend-none = За последние { $period ->
@@ -107,3 +109,27 @@ spend-total = Итого: { $total } (время работы плюс плат�
 suggest-model = { $model } — свободно: { $n }
 suggest-order = заказ { $order } на сервере #{ $server }
 suggest-all-orders = все активные заказы ({ $n })
+
+# /market: { $models } — market-models, { $unit } — единица цены (history-unit-usd или
+# history-unit-converted). Сообщения col- — заголовки столбцов таблицы; держите их короткими.
+market-none = На рынке нет модели GPU, подходящей под { $query }.
+market-models = { $n ->
+    [one] { $n } модель GPU
+    [few] { $n } модели GPU
+   *[many] { $n } моделей GPU
+}
+market-title = Рынок — { $models }, { $unit }
+market-title-query = Рынок: { $query } — { $models }, { $unit }
+market-col-model = Модель
+market-col-free = Своб.
+market-col-cheapest = Мин.
+market-col-median = Медиана
+market-col-change = 24 ч
+market-col-low = Мин. 7 д
+market-change = { $change } %
+market-chart-free = свободно: { $n }
+market-week-low = минимум за 7 дней
+market-history-none = Истории цен пока нет, поэтому нет изменения за 24 ч и минимума за 7 дней: я записываю рынок со следующего опроса (каждые 30 с).
+market-history-day = История цен есть только с { $since }: изменение за 24 ч появится через сутки, минимум за 7 дней — по тому, что записано.
+market-history-week = История цен с { $since }: минимум за 7 дней охватывает только это время.
+market-history-full = 24 ч: самая низкая цена сейчас против суток назад. Мин. 7 д: самая низкая цена за неделю.

@@ -14,6 +14,7 @@ parse-cooldown-too-long = Пауза между оповещениями (cooldo
 parse-empty = Отправьте /help, чтобы увидеть список команд.
 parse-control-character = В сообщении есть невидимый управляющий символ ({ $code }), который я не могу ни прочитать, ни сохранить. Наберите команду ещё раз без него.
 parse-unknown-command = Неизвестная команда /{ $name }. Отправьте /help, чтобы увидеть список.
+parse-market-not-model = `{ $term }` — не модель GPU: /market принимает только модели GPU, например /market 4090 или /market a100.
 parse-history-period = `{ $term }` — не период: используйте 24h, 7d или 30d.
 parse-history-not-model = `{ $term }` — не модель GPU: /history принимает модели и период (24h, 7d или 30d).
 parse-history-which = Укажите GPU, например /history 4090 или /history 3090 30d.
@@ -70,7 +71,7 @@ parse-host-name-long = Имя сервера — не длиннее { $max } с
 parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
 parse-password-short = password должен быть не короче { $min } символов: он защищает сервер в интернете.
 parse-password-blank = password не может состоять только из пробелов, табуляций или переводов строки: он защищает сервер в интернете.
-parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password или locale.
+parse-settings-unknown = Неизвестная настройка `{ $term }`: используйте currency, image, sshkey, password, locale, quiet или tz.
 parse-sshkey = sshkey: { $problem }.
 parse-cancel-all-alone = `all` отменяет все активные заказы и ничего больше не принимает; чтобы выбрать заказы, укажите номера (/cancel 1001 1002).
 parse-cancel-too-many = Указано заказов: { $n }; не больше { $max } за раз (или /cancel all).
@@ -84,3 +85,8 @@ parse-template-command = command= требует команду запуска, 
 parse-guard-needs-max = margin= и rebid относятся к spot-защите: укажите её лимит через guard=<цена>.
 parse-autorent-guard-spot = guard= держит spot-ставки впереди: добавьте spot в запрос наблюдения.
 parse-autorent-guard-below = Лимит защиты ({ $guard }) ниже максимальной цены наблюдения ({ $max }), которую может поставить заказ.
+parse-quiet-window = Тихие часы пишутся как «с-до» в 24-часовом формате, например 23:00-08:00; не `{ $term }`.
+parse-quiet-empty = Тихие часы `{ $term }` начинаются и кончаются в одно время; укажите окно вроде 23:00-08:00 или quiet=off.
+parse-quiet-tz = Неизвестный часовой пояс `{ $term }`: укажите имя IANA, например Europe/Berlin, America/New_York или UTC.
+parse-digest-period = digest= — это hourly или daily, а не `{ $term }`.
+parse-digest-autorent = Отслеживание с автоарендой арендует сразу; digest= к нему не подходит.

@@ -97,3 +97,5 @@ watch-autorent-note = { $head }: { $text }
 watch-autorent-settled = { $head } арендовало #{ $server }: заказ { $order } (подробности отправлены отдельно).
 watch-autorent-stopped = Отслеживание теперь выключено, как и было задано (добавьте keep, чтобы продолжать аренду).
 watch-autorent-template = Создан по шаблону { $name }.
+watch-digest-hourly = сводка раз в час
+watch-digest-daily = сводка раз в день
