@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod help;
 pub mod identity;
 pub mod inline;
+pub mod offers;
 pub mod progress;
 pub mod reply;
 pub mod suggest;

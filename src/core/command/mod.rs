@@ -7,10 +7,11 @@
 //!
 //! [`parse`] reads the name and hands the arguments to that command's grammar:
 //!
-//! - here: `/start`, `/help`, and the commands that take no arguments (`/wallets`,
+//! - here: `/help`, and the commands that take no arguments (`/wallets`,
 //!   `/watches`, `/myservers`);
 //! - `market.rs`: `/gpus`, `/server`, `/market`, `/history`, `/spend`: the market, one
 //!   server, the market per model, and prices or spending over a period;
+//! - `start.rs`: `/start`, with a deep link's payload;
 //! - `rent.rs`: `/rent`, `/orders`, `/cancel`, `/spotprice`, and the `ports=` list
 //!   ([`parse_ports`]);
 //! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
@@ -25,6 +26,7 @@ mod common;
 mod hosts;
 mod market;
 mod rent;
+mod start;
 mod templates;
 mod watch;
 
@@ -44,6 +46,7 @@ use crate::t;
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
 pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
+pub use self::start::{PAYLOAD_MAX, rent_payload};
 pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
@@ -363,7 +366,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         });
     }
     match name.as_str() {
-        "start" => no_args("start", rest, Command::Start),
+        "start" => start::parse_start(rest),
         "help" => parse_help(rest),
         "key" => account::parse_key(rest),
         "gpus" => market::parse_gpus(rest),

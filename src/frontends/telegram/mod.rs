@@ -6,11 +6,12 @@
 //!
 //! Here: the [`Telegram`] front-end, its constructor and accessors. Updates come in through
 //! `poll` (or `webhook`), become core calls in `updates`, and their replies go out in
-//! `answers`; alerts leave through `notifier`. `render` and `send` shape and send messages.
+//! `answers`; inline queries are answered in `inline`; alerts leave through `notifier`. `render` and `send` shape and send messages.
 
 mod answers;
 mod config;
 mod inbox;
+mod inline;
 mod load;
 mod notifier;
 mod poll;
@@ -28,6 +29,7 @@ use teloxide::Bot;
 use tokio_util::task::TaskTracker;
 use url::Url;
 
+pub use inline::{CACHE_SECS as INLINE_CACHE_SECS, rent_link};
 pub use notifier::{TelegramFrontend, TelegramNotifier};
 pub use send::{Place, Sender};
 

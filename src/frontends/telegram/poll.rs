@@ -19,7 +19,8 @@ use super::{Me, Telegram, send};
 use crate::i18n::Lang;
 
 /// The updates we act on; Telegram remembers the list, so it is sent with every request.
-const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
+const ALLOWED: [AllowedUpdate; 4] =
+    [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember, AllowedUpdate::InlineQuery];
 /// Update ids remembered to drop a webhook delivery Telegram repeats.
 const SEEN_MAX: usize = 4096;
 
@@ -82,6 +83,11 @@ impl Telegram {
         };
         let username = me.user.username.clone().unwrap_or_default();
         tracing::info!(username = %username, "connected to Telegram");
+        if !me.supports_inline_queries {
+            tracing::info!(
+                "inline mode is off: `@bot 4090` in other chats is not answered (turn it on with @BotFather, /setinline)"
+            );
+        }
         let _ = self.me.set(Me { id: me.user.id.0, username });
         for lang in Lang::ALL {
             let req = self.sender.direct.set_my_commands(menu(lang));
@@ -222,7 +228,7 @@ impl Telegram {
 struct RawUpdates {
     offset: i32,
     timeout: u32,
-    allowed_updates: [AllowedUpdate; 3],
+    allowed_updates: [AllowedUpdate; 4],
 }
 
 impl Payload for RawUpdates {

@@ -128,3 +128,13 @@ market-history-none = Noch kein Preisverlauf, also keine 24-h-Änderung und kein
 market-history-day = Preisverlauf erst seit { $since }: Die 24-h-Änderung erscheint nach einem Tag davon, das 7-Tage-Tief umfasst das Aufgezeichnete.
 market-history-week = Preisverlauf seit { $since }: Das 7-Tage-Tief umfasst nur diese Zeit.
 market-history-full = 24 h: der günstigste Preis jetzt gegenüber vor einem Tag. 7-T-Tief: der niedrigste günstigste Preis der Woche.
+inline-offer-title = { $gpus } · { $day }/Tag
+inline-offer-description = { $hour }/h · { $country } · Zuverlässigkeit { $reliability } · #{ $server }
+inline-offer-text =
+    { $gpus } — Server #{ $server }
+    { $day }/Tag ({ $hour }/h) · { $country } · Zuverlässigkeit { $reliability }
+inline-offer-rent-button = In clorebot mieten
+inline-bad-query-title = Diese Suche verstehe ich nicht
+inline-none-title = Kein freier Server passt
+inline-no-market-title = Der Markt ist nicht erreichbar
+inline-no-market = Der Clore-Markt ließ sich gerade nicht lesen; versuche es in einer Minute noch einmal.

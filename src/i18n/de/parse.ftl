@@ -90,3 +90,4 @@ parse-quiet-empty = Die Ruhestunden `{ $term }` beginnen und enden zur selben Ze
 parse-quiet-tz = Unbekannte Zeitzone `{ $term }`: nimm einen IANA-Namen wie Europe/Berlin, America/New_York oder UTC.
 parse-digest-period = digest= ist hourly oder daily, nicht `{ $term }`.
 parse-digest-autorent = Ein Watch mit Auto-Miete mietet sofort; er nimmt kein digest=.
+parse-start-link = Diesen Link kennt clorebot leider nicht: Er ist vielleicht veraltet oder falsch abgetippt. Sende /help, um zu sehen, was ich kann, oder /gpus, um einen Server zu finden.

@@ -129,3 +129,13 @@ market-history-none = No price history yet, so no 24 h change or 7-day low: I re
 market-history-day = Price history only since { $since }: the 24 h change shows after a day of it, and the 7-day low covers what was recorded.
 market-history-week = Price history since { $since }: the 7-day low covers only that.
 market-history-full = 24 h: the cheapest now against a day ago. 7 d low: the lowest cheapest price of the week.
+inline-offer-title = { $gpus } · { $day }/day
+inline-offer-description = { $hour }/h · { $country } · reliability { $reliability } · #{ $server }
+inline-offer-text =
+    { $gpus } — server #{ $server }
+    { $day }/day ({ $hour }/h) · { $country } · reliability { $reliability }
+inline-offer-rent-button = Rent in clorebot
+inline-bad-query-title = That search is not understood
+inline-none-title = No free server matches
+inline-no-market-title = The market is out of reach
+inline-no-market = The Clore market could not be read just now; try again in a minute.

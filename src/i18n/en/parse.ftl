@@ -90,3 +90,4 @@ parse-quiet-empty = Quiet hours `{ $term }` start and end at the same time; give
 parse-quiet-tz = Unknown time zone `{ $term }`: use an IANA name like Europe/Berlin, America/New_York or UTC.
 parse-digest-period = digest= is hourly or daily, not `{ $term }`.
 parse-digest-autorent = An auto-rent watch rents at once; it takes no digest=.
+parse-start-link = Sorry, clorebot does not know this link: it may be old or mistyped. Send /help to see what I can do, or /gpus to find a server.

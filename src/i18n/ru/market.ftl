@@ -133,3 +133,13 @@ market-history-none = Истории цен пока нет, поэтому не
 market-history-day = История цен есть только с { $since }: изменение за 24 ч появится через сутки, минимум за 7 дней — по тому, что записано.
 market-history-week = История цен с { $since }: минимум за 7 дней охватывает только это время.
 market-history-full = 24 ч: самая низкая цена сейчас против суток назад. Мин. 7 д: самая низкая цена за неделю.
+inline-offer-title = { $gpus } · { $day }/сутки
+inline-offer-description = { $hour }/ч · { $country } · надёжность { $reliability } · #{ $server }
+inline-offer-text =
+    { $gpus } — сервер #{ $server }
+    { $day }/сутки ({ $hour }/ч) · { $country } · надёжность { $reliability }
+inline-offer-rent-button = Арендовать в clorebot
+inline-bad-query-title = Этот поиск мне непонятен
+inline-none-title = Свободных серверов под запрос нет
+inline-no-market-title = Рынок недоступен
+inline-no-market = Не удалось прочитать рынок Clore; попробуйте через минуту.

@@ -90,3 +90,4 @@ parse-quiet-empty = Тихие часы `{ $term }` начинаются и ко
 parse-quiet-tz = Неизвестный часовой пояс `{ $term }`: укажите имя IANA, например Europe/Berlin, America/New_York или UTC.
 parse-digest-period = digest= — это hourly или daily, а не `{ $term }`.
 parse-digest-autorent = Отслеживание с автоарендой арендует сразу; digest= к нему не подходит.
+parse-start-link = Извините, эта ссылка clorebot незнакома: возможно, она устарела или набрана с ошибкой. Отправьте /help, чтобы узнать, что я умею, или /gpus, чтобы найти сервер.

@@ -1,0 +1,229 @@
+//! Telegram deep links and inline mode against the fake Bot API server
+//! (tests/common/telegram.rs): `/start rent_<id>` opens the rent confirmation in the private
+//! chat, and `@bot <query>` in any chat is answered with offers whose cards link back to it.
+//! Updates are shaped after teloxide-core 0.13's types and the Bot API reference
+//! (tests/common/telegram/updates.rs). What is asserted is what a Telegram user would see.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use clorebot::domain::Platform;
+use clorebot::frontends::telegram::Telegram;
+use clorebot::store::crypto::SecretKind;
+use clorebot::store::{secrets, users};
+use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
+use common::*;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+const ANN: i64 = 218485655;
+const BOB: i64 = 5964236329;
+
+/// A bot on the simulator, long polling the fake Telegram.
+struct Tg {
+    t: TestApp,
+    fake: FakeTelegram,
+    tg: Arc<Telegram>,
+    stop: CancellationToken,
+    update: AtomicI64,
+}
+
+impl Drop for Tg {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn start() -> Tg {
+    let t = test_app().await;
+    let fake = FakeTelegram::start(Limits::RAISED).await;
+    let cfg = fake::bot_config(&fake, Limits::RAISED, clorebot::config::MAX_WAITING, None);
+    let tg = Telegram::new(t.core.clone(), cfg).unwrap();
+    let stop = CancellationToken::new();
+    tokio::spawn(clorebot::app::telegram::run(tg.clone(), t.core.deps.pool.clone(), false, stop.clone()));
+    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
+    Tg { t, fake, tg, stop, update: AtomicI64::new(892252934) }
+}
+
+impl Tg {
+    fn next(&self) -> i64 {
+        self.update.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// `user`, whose app is in `language`, writes `text` to the bot privately.
+    fn private_in(&self, user: i64, language: &str, text: &str) {
+        let u = self.next();
+        let mut update = up::private(u, u - 892250000, user, text);
+        update["message"]["from"]["language_code"] = json!(language);
+        self.fake.push(update);
+    }
+
+    fn inline(&self, user: i64, language: &str, query: &str) {
+        self.fake.push(up::inline_query(self.next(), user, language, "supergroup", query));
+    }
+
+    async fn nth_to(&self, chat: i64, n: usize) -> Call {
+        self.fake.wait_for(WAIT, |_| self.fake.sent_to(chat).len() >= n).await;
+        self.fake.sent_to(chat)[n - 1].clone()
+    }
+
+    /// The `n`th inline answer (from 1).
+    async fn nth_answer(&self, n: usize) -> Call {
+        self.fake.nth("answerInlineQuery", n).await
+    }
+
+    async fn store_key(&self, user: i64) {
+        let id = user.to_string();
+        let pool = &self.t.core.deps.pool;
+        let u = users::upsert_user_reachable(pool, Platform::Telegram, &id, "Waffle", Some(&id)).await.unwrap();
+        secrets::put(pool, &self.t.core.deps.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
+            .await
+            .unwrap();
+    }
+
+    /// A free server of the market the bot sees.
+    async fn free_server(&self) -> u64 {
+        let snap = self.t.core.deps.market.get().await.unwrap();
+        snap.servers.iter().find(|s| !s.rented && s.price(Default::default(), false).is_some()).unwrap().id.0
+    }
+}
+
+fn results(answer: &Call) -> Vec<Value> {
+    answer.body["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// The URL button of an inline result, if any.
+fn link(result: &Value) -> Option<String> {
+    result["reply_markup"]["inline_keyboard"][0][0]["url"].as_str().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_deep_link_opens_the_rent_confirmation_privately() {
+    let b = start().await;
+    b.store_key(ANN).await;
+    let server = b.free_server().await;
+    b.private_in(ANN, "en", &format!("/rent #{server}"));
+    let by_command = b.nth_to(ANN, 1).await;
+    b.private_in(ANN, "en", &format!("/start rent_{server}"));
+    let by_link = b.nth_to(ANN, 2).await;
+    assert!(by_link.text().contains(&format!("Rent server #{server}")), "{}", by_link.text());
+    assert_eq!(by_link.text(), by_command.text(), "the link gives what /rent #id gives");
+    let labels: Vec<String> = by_link.buttons().into_iter().map(|(l, _)| l).collect();
+    assert!(labels.iter().any(|l| l.starts_with("Confirm")), "{labels:?}");
+
+    // Confirmed like any rent: the order is made.
+    let token = by_link.button("Confirm");
+    b.fake.push(up::press(b.next(), ANN, ANN, by_link.message_id.unwrap(), &token));
+    b.fake.wait_for(WAIT, |_| b.fake.sent_to(ANN).iter().any(|c| c.text().contains("SSH password for order"))).await;
+    assert_eq!(b.t.sim_orders().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_link_clorebot_does_not_know_is_refused_politely_in_the_users_language() {
+    let b = start().await;
+    let long = format!("rent_{}", "7".repeat(70));
+    let cases = [
+        ("en", "/start rent_abc", "Sorry, clorebot does not know this link"),
+        ("en", "/start hello-world", "Sorry, clorebot does not know this link"),
+        ("en", &*format!("/start {long}"), "Sorry, clorebot does not know this link"),
+        ("de", "/start rent_0", "Diesen Link kennt clorebot leider nicht"),
+        ("ru", "/start rent_12;DROP", "Извините, эта ссылка clorebot незнакома"),
+    ];
+    for (n, (lang, text, expected)) in cases.iter().enumerate() {
+        b.private_in(BOB, lang, text);
+        let reply = b.nth_to(BOB, n + 1).await;
+        assert!(reply.text().contains(expected), "{text} in {lang}: {}", reply.text());
+        assert!(reply.buttons().is_empty());
+    }
+    // A plain /start still greets.
+    b.private_in(BOB, "en", "/start");
+    assert!(b.nth_to(BOB, cases.len() + 1).await.text().contains("clorebot rents GPUs"));
+    assert!(b.t.sim_orders().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_inline_query_is_answered_with_offers_that_link_to_the_rent() {
+    let b = start().await;
+    let allowed = &b.fake.ok("getUpdates")[0].body["allowed_updates"];
+    assert!(allowed.as_array().unwrap().contains(&json!("inline_query")), "{allowed}");
+
+    b.inline(ANN, "en", "4090 <8 cc=de");
+    let answer = b.nth_answer(1).await;
+    assert_eq!(answer.body["cache_time"], json!(fake_cache_secs()));
+    assert_eq!(answer.body["is_personal"], json!(false));
+    let found = results(&answer);
+    assert!(!found.is_empty() && found.len() <= 10, "{found:#?}");
+    // The cheapest free matches, as /gpus lists them.
+    let expected: Vec<String> = {
+        let Ok(clorebot::core::Command::Gpus { query, .. }) = clorebot::core::parse("/gpus 4090 <8 cc=de") else {
+            panic!("the query parses")
+        };
+        let snap = b.t.core.deps.market.get().await.unwrap();
+        let listed = query.run(&snap.servers, Default::default());
+        listed.iter().filter(|s| !s.rented).take(10).map(|s| s.id.to_string()).collect()
+    };
+    let ids: Vec<&str> = found.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, expected);
+    for r in &found {
+        let id = r["id"].as_str().unwrap();
+        let title = r["title"].as_str().unwrap();
+        let description = r["description"].as_str().unwrap();
+        let text = r["input_message_content"]["message_text"].as_str().unwrap();
+        assert!(title.contains("RTX 4090") && title.contains("/day"), "{title}");
+        assert!(description.contains("/h · DE · reliability ") && description.ends_with(&format!("#{id}")));
+        assert!(text.contains(&format!("server #{id}")) && text.contains("/day (") && text.contains("DE"), "{text}");
+        assert_eq!(r["input_message_content"]["parse_mode"], json!("HTML"));
+        assert_eq!(r["reply_markup"]["inline_keyboard"][0][0]["text"], json!("Rent in clorebot"));
+        assert_eq!(link(r).unwrap(), format!("https://t.me/{}?start=rent_{id}", fake::BOT_USERNAME));
+        let day: f64 = title.split('$').nth(1).unwrap().trim_end_matches("/day").parse().unwrap();
+        assert!(day < 8.0, "{title}");
+    }
+
+    // The card's link, followed: the rent confirmation in the private chat.
+    b.store_key(ANN).await;
+    let payload = link(&found[0]).unwrap().split("start=").nth(1).unwrap().to_owned();
+    let u = b.next();
+    b.fake.push(up::private(u, 7001, ANN, &format!("/start {payload}")));
+    let confirm = b.nth_to(ANN, 1).await;
+    assert!(confirm.text().contains(&format!("Rent server #{}", found[0]["id"].as_str().unwrap())));
+
+    // Choosing a card (inline feedback) asks nothing of the bot.
+    let before = b.fake.len();
+    b.fake.push(up::chosen_inline_result(b.next(), ANN, found[0]["id"].as_str().unwrap(), "4090 <8 cc=de"));
+    b.fake.handed_on().await;
+    b.tg.finish().await;
+    let since: Vec<String> = b.fake.calls_from(before).iter().map(|c| c.method.clone()).collect();
+    assert!(since.iter().all(|m| m == "getUpdates"), "{since:?}");
+}
+
+#[tokio::test]
+async fn a_bad_inline_query_gets_one_card_that_says_why() {
+    let b = start().await;
+    b.inline(ANN, "en", "4090 <abc");
+    let answer = results(&b.nth_answer(1).await);
+    assert_eq!(answer.len(), 1, "{answer:#?}");
+    assert_eq!(answer[0]["title"], json!("That search is not understood"));
+    let why = answer[0]["description"].as_str().unwrap();
+    assert!(why.contains("abc"), "{why}");
+    assert!(link(&answer[0]).is_none());
+
+    // In the asker's language; and a search that matches nothing says so.
+    b.inline(BOB, "ru", "4090 <0.0001");
+    let none = results(&b.nth_answer(2).await);
+    assert_eq!(none.len(), 1, "{none:#?}");
+    assert_eq!(none[0]["title"], json!("Свободных серверов под запрос нет"));
+
+    // The empty query (`@bot ` alone): the cheapest free servers, ten at most.
+    b.inline(BOB, "de", "");
+    let any = results(&b.nth_answer(3).await);
+    assert_eq!(any.len(), 10, "{any:#?}");
+    assert!(any.iter().all(|r| r["title"].as_str().unwrap().contains("/Tag")));
+    assert_eq!(any[0]["reply_markup"]["inline_keyboard"][0][0]["text"], json!("In clorebot mieten"));
+}
+
+fn fake_cache_secs() -> u32 {
+    clorebot::frontends::telegram::INLINE_CACHE_SECS
+}
