@@ -1,6 +1,7 @@
 //! Telegram deep links and inline mode against the fake Bot API server
 //! (tests/common/telegram.rs): `/start rent_<id>` opens the rent confirmation in the private
-//! chat, and `@bot <query>` in any chat is answered with offers whose cards link back to it.
+//! chat, `@bot <query>` in any chat is answered with offers whose cards link back to it, and
+//! private messages carry copy buttons for an SSH command and a password shown once.
 //! Updates are shaped after teloxide-core 0.13's types and the Bot API reference
 //! (tests/common/telegram/updates.rs). What is asserted is what a Telegram user would see.
 
@@ -21,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 const ANN: i64 = 218485655;
 const BOB: i64 = 5964236329;
+const TEAM: i64 = -1001293752024;
 
 /// A bot on the simulator, long polling the fake Telegram.
 struct Tg {
@@ -119,6 +121,40 @@ async fn a_deep_link_opens_the_rent_confirmation_privately() {
     b.fake.push(up::press(b.next(), ANN, ANN, by_link.message_id.unwrap(), &token));
     b.fake.wait_for(WAIT, |_| b.fake.sent_to(ANN).iter().any(|c| c.text().contains("SSH password for order"))).await;
     assert_eq!(b.t.sim_orders().await.len(), 1);
+
+    // In the private chat the SSH command and the password each have a copy button, which
+    // copies exactly what the message shows.
+    b.fake.handed_on().await;
+    b.tg.finish().await;
+    let to_ann: Vec<Call> = b.fake.calls().into_iter().filter(|c| c.status == 200 && c.chat() == ANN).collect();
+    let copies: Vec<(String, String)> = to_ann.iter().flat_map(Call::copies).collect();
+    let ssh = copies.iter().find(|(l, _)| l.starts_with("📋 ssh root@")).unwrap_or_else(|| panic!("{copies:?}"));
+    assert!(to_ann.iter().any(|c| c.text().contains(&format!("<pre>{}</pre>", ssh.1))), "{copies:?}");
+    let password =
+        copies.iter().find(|(l, _)| l == "📋 SSH password for order 1001").unwrap_or_else(|| panic!("{copies:?}"));
+    assert!(to_ann.iter().any(|c| c.text().contains(&format!("<code>{}</code>", password.1))));
+}
+
+#[tokio::test]
+async fn no_copy_buttons_in_a_group() {
+    let b = start().await;
+    b.store_key(BOB).await;
+    let server = b.free_server().await;
+    let (u, m) = (b.next(), 8001);
+    b.fake.push(up::group(u, m, TEAM, BOB, &format!("/rent #{server}")));
+    let confirm = b.nth_to(TEAM, 1).await;
+    b.fake.push(up::press(b.next(), BOB, TEAM, confirm.message_id.unwrap(), &confirm.button("Confirm")));
+    // The confirmation turns into the order in the group; the password goes to Bob privately.
+    b.fake.wait_for(WAIT, |_| b.fake.sent_to(BOB).iter().any(|c| c.text().contains("SSH password for order"))).await;
+    b.fake.handed_on().await;
+    b.tg.finish().await;
+    let calls = b.fake.calls();
+    let in_group: Vec<&Call> = calls.iter().filter(|c| c.status == 200 && c.chat() == TEAM).collect();
+    assert!(in_group.iter().any(|c| c.text().contains("is running on #")), "{in_group:#?}");
+    assert!(in_group.iter().all(|c| c.copies().is_empty()), "{in_group:#?}");
+    let to_bob: Vec<(String, String)> =
+        calls.iter().filter(|c| c.status == 200 && c.chat() == BOB).flat_map(Call::copies).collect();
+    assert!(to_bob.iter().any(|(l, _)| l.starts_with("📋 SSH password for order")), "{to_bob:?}");
 }
 
 #[tokio::test]

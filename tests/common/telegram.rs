@@ -72,6 +72,14 @@ impl Call {
             })
             .collect()
     }
+    /// The copy buttons (Bot API 7.11 `copy_text`): (label, text copied).
+    pub fn copies(&self) -> Vec<(String, String)> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+            .filter_map(|b| Some((b["text"].as_str()?.to_owned(), b["copy_text"]["text"].as_str()?.to_owned())))
+            .collect()
+    }
     pub fn button(&self, label_starts: &str) -> String {
         self.buttons()
             .into_iter()
@@ -365,6 +373,9 @@ async fn method(
             }
             (200, ok(member))
         }
+        "sendMessage" | "sendPhoto" | "editMessageText" if copy_text_invalid(&body) => {
+            (400, error(400, "Bad Request: BUTTON_COPY_TEXT_INVALID", None))
+        }
         "sendMessage" | "sendPhoto" => {
             if s.kicked.contains(&chat) {
                 (403, error(403, "Forbidden: bot was kicked from the supergroup chat", None))
@@ -425,6 +436,14 @@ async fn method(
     drop(s);
     fake.events.signal();
     response
+}
+
+/// A copy button copies 1–256 characters (Bot API `CopyTextButton`).
+fn copy_text_invalid(body: &Value) -> bool {
+    let rows = body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+    rows.iter().flat_map(|r| r.as_array().cloned().unwrap_or_default()).any(|b| {
+        b.get("copy_text").is_some_and(|c| c["text"].as_str().is_none_or(|t| t.is_empty() || t.chars().count() > 256))
+    })
 }
 
 /// What Telegram would refuse in an `answerInlineQuery` (Bot API `answerInlineQuery`,

@@ -3,7 +3,7 @@
 //! data is the token, and replies cut to fit Telegram's 4,096-character messages.
 
 use secrecy::ExposeSecret;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::types::{CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::core::{Block, Reply, Span, Text};
 
@@ -72,6 +72,46 @@ pub fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
     Some(InlineKeyboardMarkup::new(reply.rows.iter().filter(|r| !r.is_empty()).map(|r| {
         r.iter().map(|b| InlineKeyboardButton::callback(b.label.clone(), b.token.clone())).collect::<Vec<_>>()
     })))
+}
+
+/// Telegram copies at most this many characters (`CopyTextButton.text`, 1–256).
+const COPY_MAX: usize = 256;
+/// A copy button's label shows the start of what it copies.
+const COPY_LABEL_MAX: usize = 40;
+
+/// Copy-to-clipboard buttons (Bot API 7.11 `copy_text`), one row each, for what a reply
+/// offers to copy: an SSH command (a one-line code block starting `ssh `) and a secret shown
+/// once (labelled with its label, never its value). Only for private chats: the caller adds
+/// them there ([`with_copy_buttons`]).
+pub fn copy_buttons(reply: &Reply) -> Vec<InlineKeyboardButton> {
+    let fits = |s: &str| !s.is_empty() && s.chars().count() <= COPY_MAX;
+    reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Code(c) if c.starts_with("ssh ") && !c.contains('\n') && fits(c) => {
+                let label = crate::text::clip(c, COPY_LABEL_MAX);
+                Some(InlineKeyboardButton::copy_text_button(format!("📋 {label}"), CopyTextButton { text: c.clone() }))
+            }
+            Block::Secret(s) if fits(s.value.expose_secret()) => Some(InlineKeyboardButton::copy_text_button(
+                format!("📋 {}", s.label),
+                CopyTextButton { text: s.value.expose_secret().to_owned() },
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `parts` of `reply` with its copy buttons under the last one's keyboard (for a private
+/// chat).
+pub fn with_copy_buttons(mut parts: Vec<Message>, reply: &Reply) -> Vec<Message> {
+    let copy = copy_buttons(reply);
+    if let (false, Some(last)) = (copy.is_empty(), parts.last_mut()) {
+        let mut rows = last.keyboard.take().map(|k| k.inline_keyboard).unwrap_or_default();
+        rows.extend(copy.into_iter().map(|b| vec![b]));
+        last.keyboard = Some(InlineKeyboardMarkup::new(rows));
+    }
+    parts
 }
 
 fn block(b: &Block, html: &mut String, shown: &mut String) {

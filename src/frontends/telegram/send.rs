@@ -37,6 +37,17 @@ impl Place {
     pub fn lane(&self) -> Chat {
         Chat { id: self.chat, group: self.chat < 0 }
     }
+
+    /// A private chat (its id is the user's, positive).
+    pub fn private(&self) -> bool {
+        self.chat > 0
+    }
+
+    /// `reply` as the messages it takes here: in a private chat with its copy buttons.
+    fn messages(&self, reply: &Reply) -> Vec<render::Message> {
+        let parts = render::messages(reply, MESSAGE_MAX);
+        if self.private() { render::with_copy_buttons(parts, reply) } else { parts }
+    }
 }
 
 /// One error in words, without the bot token (teloxide hides it only when it looks real).
@@ -126,7 +137,7 @@ impl Sender {
         first: Permit,
         patience: Duration,
     ) -> Result<MessageId, RequestError> {
-        let mut parts = render::messages(reply, MESSAGE_MAX);
+        let mut parts = to.messages(reply);
         let mut turn = Some(first);
         let mut last = None;
         if let Some(png) = &reply.image {
@@ -236,7 +247,7 @@ impl Sender {
     /// its first part here; the rest follow as new messages). "Not modified" is success; a
     /// message that can no longer be edited is sent anew.
     pub async fn edit(&self, to: Place, message: MessageId, reply: &Reply) -> Result<(), RequestError> {
-        let parts = render::messages(reply, MESSAGE_MAX);
+        let parts = to.messages(reply);
         let Some((first, rest)) = parts.split_first() else { return Ok(()) };
         let mut req = self
             .direct
@@ -267,7 +278,7 @@ impl Sender {
     /// that can no longer be edited gets no new one: the final answer takes care of that),
     /// its first part when it does not fit one message.
     pub async fn edit_progress(&self, to: Place, message: MessageId, reply: &Reply) -> Result<(), RequestError> {
-        let parts = render::messages(reply, MESSAGE_MAX);
+        let parts = to.messages(reply);
         let Some(first) = parts.first() else { return Ok(()) };
         let req = self
             .direct
@@ -341,5 +352,55 @@ fn no_preview() -> LinkPreviewOptions {
         prefer_small_media: false,
         prefer_large_media: false,
         show_above_text: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+    use teloxide::types::InlineKeyboardButtonKind;
+
+    use super::*;
+    use crate::core::ButtonStyle;
+
+    /// Each button of the last message: its label, and what it copies if it is a copy button.
+    fn buttons(to: Place, reply: &Reply) -> Vec<(String, Option<String>)> {
+        let parts = to.messages(reply);
+        let kb = parts.last().and_then(|m| m.keyboard.clone()).map(|k| k.inline_keyboard).unwrap_or_default();
+        kb.into_iter()
+            .flatten()
+            .map(|b| {
+                let copies = match b.kind {
+                    InlineKeyboardButtonKind::CopyText(c) => Some(c.text),
+                    _ => None,
+                };
+                (b.text, copies)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copy_buttons_are_for_private_chats_only() {
+        let reply = Reply::titled("Order 1001 is running")
+            .with_code("ssh root@n1.clore.ai -p 10022")
+            .with_code("https://n1.clore.ai:8888")
+            .with_secret("SSH password for order 1001", SecretString::from("52L47RRSKydYzY53"))
+            .with_button("Cancel", ButtonStyle::Danger, "tok".into());
+        let private = buttons(Place { chat: 218485655, thread: None }, &reply);
+        assert_eq!(
+            private,
+            vec![
+                ("Cancel".to_owned(), None),
+                ("📋 ssh root@n1.clore.ai -p 10022".to_owned(), Some("ssh root@n1.clore.ai -p 10022".to_owned())),
+                ("📋 SSH password for order 1001".to_owned(), Some("52L47RRSKydYzY53".to_owned())),
+            ]
+        );
+        let group = buttons(Place { chat: -1001293752024, thread: Some(7) }, &reply);
+        assert_eq!(group, vec![("Cancel".to_owned(), None)]);
+        // Nothing to copy: no buttons are made up.
+        assert!(buttons(Place { chat: 218485655, thread: None }, &Reply::text("no code")).is_empty());
+        // Longer than Telegram copies: no button.
+        let long = Reply::text("x").with_code(format!("ssh root@{} -p 22", "h".repeat(300)));
+        assert!(buttons(Place { chat: 218485655, thread: None }, &long).is_empty());
     }
 }
