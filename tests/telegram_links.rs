@@ -183,6 +183,10 @@ async fn a_link_clorebot_does_not_know_is_refused_politely_in_the_users_language
 #[tokio::test]
 async fn an_inline_query_is_answered_with_offers_that_link_to_the_rent() {
     let b = start().await;
+    // The private chats' menu button lists the commands (set once, for every chat).
+    let menu = b.fake.ok("setChatMenuButton");
+    assert_eq!(menu.len(), 1);
+    assert_eq!(menu[0].body, json!({ "menu_button": { "type": "commands" } }));
     let allowed = &b.fake.ok("getUpdates")[0].body["allowed_updates"];
     assert!(allowed.as_array().unwrap().contains(&json!("inline_query")), "{allowed}");
 

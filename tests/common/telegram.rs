@@ -338,6 +338,11 @@ async fn method(
             })),
         ),
         "setMyCommands" | "setWebhook" | "deleteWebhook" => (200, ok(json!(true))),
+        // Bot API `MenuButton`: `commands`, `web_app` (with `text` and `web_app`) or `default`.
+        "setChatMenuButton" => match body["menu_button"]["type"].as_str() {
+            Some("commands" | "default" | "web_app") | None => (200, ok(json!(true))),
+            Some(_) => (400, error(400, "Bad Request: BUTTON_TYPE_INVALID", None)),
+        },
         "getWebhookInfo" => (200, ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 }))),
         "answerCallbackQuery" => (200, ok(json!(true))),
         "answerInlineQuery" => match inline_answer_problem(&body) {
