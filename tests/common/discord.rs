@@ -139,7 +139,12 @@ struct Inner {
     deferred: std::collections::HashMap<String, u64>,
     /// How far the fake's clock is ahead of the system's (see [`FakeDiscord::advance`]).
     ahead: Duration,
+    /// The application's public key, as hex (`verify_key` in `GET /applications/@me`).
+    verify_key: String,
 }
+
+/// The application's public key until a test sets its own ([`FakeDiscord::verify_key`]).
+pub const VERIFY_KEY: &str = "8b3a3c0e0f7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170605f4e3";
 
 #[derive(Clone)]
 pub struct FakeDiscord {
@@ -158,7 +163,11 @@ impl FakeDiscord {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let fake = FakeDiscord {
-            inner: Arc::new(Mutex::new(Inner { next_id: 1400000000000000000, ..Inner::default() })),
+            inner: Arc::new(Mutex::new(Inner {
+                next_id: 1400000000000000000,
+                verify_key: VERIFY_KEY.to_owned(),
+                ..Inner::default()
+            })),
             addr,
             events: Events::default(),
         };
@@ -224,6 +233,11 @@ impl FakeDiscord {
 
     pub fn force_429(&self, retry_after: f64) {
         self.inner.lock().unwrap().forced_429.push_back(retry_after);
+    }
+
+    /// The application's public key becomes `key`'s (what `GET /applications/@me` says).
+    pub fn verify_key(&self, key: &ed25519_dalek::SigningKey) {
+        self.inner.lock().unwrap().verify_key = hex::encode(key.verifying_key().to_bytes());
     }
 
     /// `by` passes at once for the fake's limits (its windows age).
@@ -346,7 +360,12 @@ async fn handle(
         _ => None,
     };
     let invalid = message_body.and_then(|b| invalid_message(b, method != Method::PATCH));
-    let (status, answer): (u16, Value) = if let Some(after) = limited {
+    // The bot's own routes answer 401 to any other token, as Discord does.
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
+    let own = matches!(parts.as_slice(), ["users", "@me"] | ["applications", "@me"]);
+    let (status, answer): (u16, Value) = if own && !authorized {
+        (401, json!({ "message": "401: Unauthorized", "code": 0 }))
+    } else if let Some(after) = limited {
         (
             429,
             json!({ "message": "You are being rate limited.", "retry_after": after, "global": channel_full.is_none() }),
@@ -404,6 +423,29 @@ async fn handle(
             ),
             ("POST", ["channels", channel, "messages"]) => (200, message(id, channel, &body)),
             ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
+            // The bot's user (discord.com/developers/docs/resources/user#get-current-user).
+            ("GET", ["users", "@me"]) => (
+                200,
+                json!({ "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821", "global_name": null,
+                        "avatar": null, "bot": true, "system": false, "mfa_enabled": true, "banner": null,
+                        "accent_color": null, "locale": "en-US", "verified": true, "email": null, "flags": 0,
+                        "premium_type": 0, "public_flags": 0 }),
+            ),
+            // The token's application (discord.com/developers/docs/resources/application#get-current-application).
+            ("GET", ["applications", "@me"]) => (
+                200,
+                json!({ "id": APP_ID.to_string(), "name": "clorebot", "icon": null, "description": "", "summary": "",
+                        "type": null, "bot_public": true, "bot_require_code_grant": false, "verify_key": s.verify_key,
+                        "flags": 0, "team": null, "hook": true, "guild_id": null,
+                        "owner": { "id": "1300000000000000001", "username": "owner", "discriminator": "0",
+                                   "global_name": "Owner", "avatar": null, "public_flags": 0, "flags": 0 },
+                        "bot": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
+                                 "avatar": null, "bot": true, "public_flags": 0, "flags": 0 },
+                        "interactions_endpoint_url": null, "role_connections_verification_url": null,
+                        "install_params": { "scopes": ["applications.commands", "bot"], "permissions": "2048" },
+                        "integration_types_config": { "0": {}, "1": {} },
+                        "approximate_guild_count": 1, "redirect_uris": [], "tags": [] }),
+            ),
             ("GET", ["gateway"]) => match &s.gateway_url {
                 Some(u) => (200, json!({ "url": u })),
                 None => (404, json!({ "message": "404: Not Found", "code": 0 })),
