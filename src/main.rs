@@ -154,6 +154,9 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long `run` gives the doctor's checks at start before it serves anyway.
+const START_CHECKS: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn config() -> anyhow::Result<Config> {
     Ok(Config::from_env()?)
 }
@@ -163,8 +166,14 @@ async fn run() -> anyhow::Result<()> {
     let cfg = config()?;
     cfg.require_database("run")?;
     let app = App::build(cfg).await?;
-    // What `clorebot doctor` would say, in the log: problems as warnings, never fatal.
-    app.checks().await.log();
+    // What `clorebot doctor` would say, in the log: problems as warnings, never fatal, and
+    // never holding the start up for long.
+    match tokio::time::timeout(START_CHECKS, app.checks()).await {
+        Ok(report) => report.log(),
+        Err(_) => {
+            tracing::warn!(within = ?START_CHECKS, "the start checks did not finish; `clorebot doctor` tells more")
+        }
+    }
     let listener = tokio::net::TcpListener::bind(app.http_listen)
         .await
         .with_context(|| format!("CLOREBOT_HTTP_LISTEN: cannot listen on {}", app.http_listen))?;

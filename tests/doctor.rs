@@ -224,3 +224,46 @@ async fn the_binary_exits_1_on_a_failed_check_and_0_when_all_pass() {
     assert!(stdout.ends_with("all checks passed\n"), "{stdout}");
     assert!(!stdout.contains(tg::TOKEN));
 }
+
+/// `run` logs the same checks as it starts, as warnings: a wrong Telegram token is named in
+/// the log, and the process serves anyway.
+#[tokio::test]
+async fn run_logs_the_checks_at_start_and_serves_anyway() {
+    let w = World::start().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clorebot"))
+        .arg("run")
+        .env_clear()
+        .env("DATABASE_URL", &w.db_url)
+        .env("CLOREBOT_MASTER_KEY", master_key_b64())
+        .env("CLORE_API_URL", w.sim.api_url())
+        .env("CLOREBOT_HTTP_LISTEN", "127.0.0.1:0")
+        .env("TELEGRAM_BOT_TOKEN", "5010992967:AAHwrongTokenRevokedLongAgo_zyxwvutsrq")
+        .env("TELEGRAM_API_URL", w.telegram.url())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    // The checks are over before `run` says it serves; its log so far is read once it is
+    // stopped.
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    child.kill().unwrap();
+    let log = tokio::task::spawn_blocking(move || {
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut log).unwrap();
+        child.wait().unwrap();
+        log
+    })
+    .await
+    .unwrap();
+    assert!(line.starts_with("clorebot serving /healthz"), "{line}\n{log}");
+    assert!(log.contains("Telegram refused TELEGRAM_BOT_TOKEN (fingerprint "), "{log}");
+    assert!(!log.contains("AAHwrongToken"), "{log}");
+}
