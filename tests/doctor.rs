@@ -14,6 +14,9 @@ use common::*;
 /// Everything configured and right: a migrated database, the test master key, the simulator
 /// with a valid market key, Telegram (long polling, inline mode on) and Discord (HTTP
 /// interactions with the application's own public key).
+/// Where Discord sends the application's interactions.
+const HOOK: &str = "https://bot.example.com/discord/interactions";
+
 struct World {
     sim: clorebot::sim::SimHandle,
     telegram: FakeTelegram,
@@ -29,6 +32,7 @@ impl World {
         let discord = FakeDiscord::start().await;
         let signing = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
         discord.verify_key(&signing);
+        discord.interactions_endpoint(Some(HOOK));
         World {
             sim: start_sim(20).await,
             telegram,
@@ -41,6 +45,7 @@ impl World {
     fn config(&self) -> clorebot::config::Config {
         let mut cfg = test_config(&self.sim);
         cfg.database_url = Some(secrecy::SecretString::from(self.db_url.clone()));
+        cfg.http_listen = "127.0.0.1:0".parse().unwrap();
         cfg.engine.market_key = Some(key());
         cfg.telegram = Some(tg::bot_config(&self.telegram, Limits::RAISED, clorebot::config::MAX_WAITING, None));
         cfg.discord = Some(dc::config(&self.discord, Some(&self.signing), false));
@@ -48,7 +53,7 @@ impl World {
     }
 }
 
-fn failed(r: &Report) -> Vec<String> {
+fn failures(r: &Report) -> Vec<String> {
     r.checks.iter().filter(|c| c.level == Level::Fail).map(ToString::to_string).collect()
 }
 
@@ -67,7 +72,7 @@ async fn all_good_passes_every_check_and_shows_tokens_only_by_fingerprint() {
     let lines = r.lines();
     eprintln!("{}", lines.join("\n"));
     assert!(r.ok(), "{lines:#?}");
-    for part in ["database", "master key", "clore", "telegram", "discord"] {
+    for part in ["http", "database", "master key", "clore", "telegram", "discord"] {
         assert!(
             lines.iter().any(|l| l.starts_with("ok    ") && l.contains(&format!("{part}: "))),
             "{part}: {lines:#?}"
@@ -81,6 +86,7 @@ async fn all_good_passes_every_check_and_shows_tokens_only_by_fingerprint() {
     assert!(joined.contains("privacy mode is on"), "{joined}");
     assert!(joined.contains("DISCORD_TOKEN (fingerprint "), "{joined}");
     assert!(joined.contains("DISCORD_PUBLIC_KEY is the application's public key"), "{joined}");
+    assert!(joined.contains(&format!("Discord sends interactions to {HOOK}")), "{joined}");
     assert!(joined.contains("CLORE_MARKET_KEY (fingerprint "), "{joined}");
     assert_no_secret(&r);
     // The same fingerprint each time: an operator can tell which token is configured.
@@ -99,7 +105,7 @@ async fn a_wrong_telegram_token_fails_naming_the_variable() {
         secrecy::SecretString::from("5010992967:AAHwrongTokenRevokedLongAgo_zyxwvutsrq");
     let r = diagnose(&cfg).await;
     assert!(!r.ok());
-    let failed = failed(&r);
+    let failed = failures(&r);
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert!(failed[0].starts_with("FAIL  telegram: Telegram refused TELEGRAM_BOT_TOKEN (fingerprint "), "{failed:#?}");
     assert!(!r.lines().join("\n").contains("AAHwrongToken"), "{:#?}", r.lines());
@@ -124,7 +130,7 @@ async fn a_failing_webhook_shows_telegrams_last_error() {
     // Another deployment's webhook on the same token is a failure.
     w.telegram.webhook_failing("https://elsewhere.example.org/hook", 0, "Connection timed out");
     let r = diagnose(&cfg).await;
-    let failed = failed(&r);
+    let failed = failures(&r);
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert!(failed[0].contains("https://elsewhere.example.org/hook") && failed[0].contains("TELEGRAM_WEBHOOK_URL"));
 }
@@ -136,7 +142,7 @@ async fn a_discord_public_key_that_does_not_match_is_named() {
     let other = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);
     cfg.discord = Some(dc::config(&w.discord, Some(&other), false));
     let r = diagnose(&cfg).await;
-    let failed = failed(&r);
+    let failed = failures(&r);
     assert_eq!(failed.len(), 1, "{failed:#?}");
     let theirs = hex::encode(w.signing.verifying_key().to_bytes());
     assert!(failed[0].starts_with("FAIL  discord: DISCORD_PUBLIC_KEY ("), "{failed:#?}");
@@ -148,7 +154,7 @@ async fn a_wrong_discord_token_or_application_id_is_named() {
     let w = World::start().await;
     let mut cfg = w.config();
     cfg.discord.as_mut().unwrap().application_id = Some(1322222222222222222);
-    let failed_ = failed(&diagnose(&cfg).await);
+    let failed_ = failures(&diagnose(&cfg).await);
     assert_eq!(failed_.len(), 1, "{failed_:#?}");
     assert!(
         failed_[0].contains(&format!(
@@ -160,7 +166,7 @@ async fn a_wrong_discord_token_or_application_id_is_named() {
 
     cfg.discord.as_mut().unwrap().token = secrecy::SecretString::from("MTMxMTExMTExMTExMTExMTExMQ.wrong.token");
     let r = diagnose(&cfg).await;
-    let failed = failed(&r);
+    let failed = failures(&r);
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert!(failed[0].starts_with("FAIL  discord: Discord refused DISCORD_TOKEN (fingerprint "), "{failed:#?}");
     assert!(!r.lines().join("\n").contains("wrong.token"));
@@ -187,7 +193,7 @@ async fn an_invalid_market_key_and_a_wrong_master_key_are_named() {
     let mut cfg = w.config();
     cfg.engine.market_key = Some(clorebot::clore::ApiKey::parse("not-a-key-the-sim-knows-0123456").unwrap());
     let r = diagnose(&cfg).await;
-    let failed = failed(&r);
+    let failed = failures(&r);
     assert_eq!(failed.len(), 2, "{failed:#?}");
     assert!(failed[0].starts_with("FAIL  master key: CLOREBOT_MASTER_KEY"), "{failed:#?}");
     assert!(failed[1].starts_with("FAIL  clore: Clore refused CLORE_MARKET_KEY (fingerprint "), "{failed:#?}");
@@ -204,6 +210,7 @@ async fn the_binary_exits_1_on_a_failed_check_and_0_when_all_pass() {
             .arg("doctor")
             .env_clear()
             .env("DATABASE_URL", &db)
+            .env("CLOREBOT_HTTP_LISTEN", "127.0.0.1:0")
             .env("CLOREBOT_MASTER_KEY", master_key_b64())
             .env("CLORE_API_URL", &sim)
             .env("TELEGRAM_BOT_TOKEN", telegram_token)
@@ -266,4 +273,35 @@ async fn run_logs_the_checks_at_start_and_serves_anyway() {
     assert!(line.starts_with("clorebot serving /healthz"), "{line}\n{log}");
     assert!(log.contains("Telegram refused TELEGRAM_BOT_TOKEN (fingerprint "), "{log}");
     assert!(!log.contains("AAHwrongToken"), "{log}");
+}
+
+#[tokio::test]
+async fn an_interactions_endpoint_that_bypasses_the_gateway_and_a_busy_port_are_named() {
+    let w = World::start().await;
+    let mut cfg = w.config();
+    // Gateway only, but Discord sends interactions to a URL: none would reach the bot.
+    cfg.discord = Some(dc::config(&w.discord, None, true));
+    let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    cfg.http_listen = taken.local_addr().unwrap();
+    let r = diagnose(&cfg).await;
+    let failed = failures(&r);
+    assert_eq!(failed.len(), 2, "{failed:#?}");
+    assert!(
+        failed[0].starts_with(&format!("FAIL  http: CLOREBOT_HTTP_LISTEN {} is in use", cfg.http_listen)),
+        "{failed:#?}"
+    );
+    assert!(
+        failed[1].contains(&format!("Interactions Endpoint URL is {HOOK}")) && failed[1].contains("DISCORD_PUBLIC_KEY")
+    );
+
+    // HTTP interactions only, with no endpoint set at Discord.
+    w.discord.interactions_endpoint(None);
+    cfg.discord = Some(dc::config(&w.discord, Some(&w.signing), false));
+    drop(taken);
+    let failed = failures(&diagnose(&cfg).await);
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    assert!(
+        failed[0]
+            .starts_with("FAIL  discord: DISCORD_GATEWAY is off but the application has no Interactions Endpoint URL")
+    );
 }

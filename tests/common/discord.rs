@@ -141,6 +141,8 @@ struct Inner {
     ahead: Duration,
     /// The application's public key, as hex (`verify_key` in `GET /applications/@me`).
     verify_key: String,
+    /// The application's Interactions Endpoint URL, if one is set.
+    endpoint_url: Option<String>,
 }
 
 /// The application's public key until a test sets its own ([`FakeDiscord::verify_key`]).
@@ -233,6 +235,11 @@ impl FakeDiscord {
 
     pub fn force_429(&self, retry_after: f64) {
         self.inner.lock().unwrap().forced_429.push_back(retry_after);
+    }
+
+    /// The application's Interactions Endpoint URL (what `GET /applications/@me` says).
+    pub fn interactions_endpoint(&self, url: Option<&str>) {
+        self.inner.lock().unwrap().endpoint_url = url.map(str::to_owned);
     }
 
     /// The application's public key becomes `key`'s (what `GET /applications/@me` says).
@@ -441,7 +448,7 @@ async fn handle(
                                    "global_name": "Owner", "avatar": null, "public_flags": 0, "flags": 0 },
                         "bot": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
                                  "avatar": null, "bot": true, "public_flags": 0, "flags": 0 },
-                        "interactions_endpoint_url": null, "role_connections_verification_url": null,
+                        "interactions_endpoint_url": s.endpoint_url, "role_connections_verification_url": null,
                         "install_params": { "scopes": ["applications.commands", "bot"], "permissions": "2048" },
                         "integration_types_config": { "0": {}, "1": {} },
                         "approximate_guild_count": 1, "redirect_uris": [], "tags": [] }),

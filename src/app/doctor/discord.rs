@@ -79,10 +79,8 @@ pub async fn check(cfg: &DiscordConfig, ring: Option<&Keyring>, r: &mut Report) 
         Some(_) => r.ok_(PART, format!("DISCORD_APPLICATION_ID {id} is the token's application")),
         None => r.warn(PART, format!("DISCORD_APPLICATION_ID is not set: the token's application is {id}")),
     }
-    let Some(key) = &cfg.public_key else {
-        r.ok_(PART, "DISCORD_PUBLIC_KEY is not set: interactions come through the gateway only");
-        return;
-    };
+    endpoint(cfg, app["interactions_endpoint_url"].as_str().filter(|u| !u.is_empty()), r);
+    let Some(key) = &cfg.public_key else { return };
     // A public key is not a secret: both are shown, so the operator sees which one is wrong.
     let theirs = app["verify_key"].as_str().unwrap_or_default().to_ascii_lowercase();
     if let Err(why) = Verifier::from_hex(key) {
@@ -98,5 +96,34 @@ pub async fn check(cfg: &DiscordConfig, ring: Option<&Keyring>, r: &mut Report) 
         );
     } else {
         r.ok_(PART, "DISCORD_PUBLIC_KEY is the application's public key");
+    }
+}
+
+/// Where Discord sends interactions: to the application's Interactions Endpoint URL when one
+/// is set, and then never over the gateway (Discord's docs: interactions/receiving-and-responding,
+/// "Receiving an Interaction").
+fn endpoint(cfg: &DiscordConfig, url: Option<&str>, r: &mut Report) {
+    let path = crate::frontends::discord::interactions::PATH;
+    match (url, cfg.public_key.is_some(), cfg.gateway) {
+        (Some(url), false, _) => r.fail(
+            PART,
+            format!(
+                "the application's Interactions Endpoint URL is {url}, so Discord sends no interaction over the \
+                 gateway: clear it in the Developer Portal, or set DISCORD_PUBLIC_KEY and serve {path} there"
+            ),
+        ),
+        (Some(url), true, _) if !url.trim_end_matches('/').ends_with(path) => r.warn(
+            PART,
+            format!("the application's Interactions Endpoint URL is {url}: this process serves them on {path}"),
+        ),
+        (Some(url), true, _) => r.ok_(PART, format!("Discord sends interactions to {url}")),
+        (None, _, true) => r.ok_(PART, "interactions come over the gateway (no Interactions Endpoint URL is set)"),
+        (None, _, false) => r.fail(
+            PART,
+            format!(
+                "DISCORD_GATEWAY is off but the application has no Interactions Endpoint URL: set it in the \
+                 Developer Portal to https://<this host>{path}, or set DISCORD_GATEWAY=on"
+            ),
+        ),
     }
 }

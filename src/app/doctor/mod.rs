@@ -39,7 +39,7 @@ pub enum Level {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub level: Level,
-    /// The part checked: `database`, `master key`, `clore`, `telegram`, `discord`.
+    /// The part checked: `http`, `database`, `master key`, `clore`, `telegram`, `discord`.
     pub part: &'static str,
     pub text: String,
 }
@@ -135,6 +135,7 @@ pub async fn diagnose(cfg: &Config) -> Report {
             None
         }
     };
+    listen(cfg.http_listen, &mut r).await;
     let parts = Parts {
         pool: pool.as_ref(),
         keyring: cfg.keyring.as_deref(),
@@ -184,6 +185,20 @@ pub async fn check(parts: &Parts<'_>, r: &mut Report) {
     }
     if let Some(dc) = parts.discord {
         discord::check(dc, parts.keyring, r).await;
+    }
+}
+
+/// Whether `run` could listen where it is told to (the doctor lets go at once).
+async fn listen(at: std::net::SocketAddr, r: &mut Report) {
+    match tokio::net::TcpListener::bind(at).await {
+        Ok(_) => r.ok_("http", format!("CLOREBOT_HTTP_LISTEN {at} can be listened on")),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => r.fail(
+            "http",
+            format!(
+                "CLOREBOT_HTTP_LISTEN {at} is in use (is `clorebot run` already running here?): choose another port"
+            ),
+        ),
+        Err(e) => r.fail("http", format!("cannot listen on CLOREBOT_HTTP_LISTEN {at} ({e})")),
     }
 }
 
