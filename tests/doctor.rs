@@ -84,6 +84,8 @@ async fn all_good_passes_every_check_and_shows_tokens_only_by_fingerprint() {
     assert!(joined.contains("the bot is @clore_test_bot"), "{joined}");
     assert!(joined.contains("inline mode is on"), "{joined}");
     assert!(joined.contains("privacy mode is on"), "{joined}");
+    // Before the first `run`, the command menu is not set: a warning, not a failure.
+    assert!(joined.contains("warn  telegram: the command menu is not set yet"), "{joined}");
     assert!(joined.contains("DISCORD_TOKEN (fingerprint "), "{joined}");
     assert!(joined.contains("DISCORD_PUBLIC_KEY is the application's public key"), "{joined}");
     assert!(joined.contains(&format!("Discord sends interactions to {HOOK}")), "{joined}");
@@ -304,4 +306,30 @@ async fn an_interactions_endpoint_that_bypasses_the_gateway_and_a_busy_port_are_
         failed[0]
             .starts_with("FAIL  discord: DISCORD_GATEWAY is off but the application has no Interactions Endpoint URL")
     );
+}
+
+/// Sets the default command menu on `fake` as `setMyCommands` does, with these commands.
+async fn set_menu(fake: &FakeTelegram, names: &[&str]) {
+    let commands: Vec<serde_json::Value> =
+        names.iter().map(|n| serde_json::json!({ "command": n, "description": "…" })).collect();
+    let url = format!("{}/bot{}/setMyCommands", fake.url(), tg::TOKEN);
+    let r = reqwest::Client::new().post(url).json(&serde_json::json!({ "commands": commands })).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn the_command_menu_is_checked_against_this_versions_commands() {
+    let w = World::start().await;
+    let ours: Vec<&str> = clorebot::core::help::COMMANDS.iter().map(|c| c.name).collect();
+    set_menu(&w.telegram, &ours).await;
+    let lines = diagnose(&w.config()).await.lines();
+    assert!(
+        lines.contains(&format!("ok    telegram: the command menu lists the {} commands", ours.len())),
+        "{lines:#?}"
+    );
+
+    set_menu(&w.telegram, &ours[..2]).await;
+    let r = diagnose(&w.config()).await;
+    assert!(r.lines().iter().any(|l| l.starts_with("warn  telegram: the command menu is not this version's")));
+    assert!(r.ok());
 }

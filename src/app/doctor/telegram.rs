@@ -1,6 +1,7 @@
 //! The doctor's Telegram checks: the token (`getMe`), what @BotFather settings say (privacy
 //! and inline mode), and in webhook mode whether Telegram reaches the webhook
-//! (`getWebhookInfo`). Bot API: core.telegram.org/bots/api#getme, #getwebhookinfo.
+//! (`getWebhookInfo`), and the command menu (`getMyCommands`). Bot API:
+//! core.telegram.org/bots/api#getme, #getwebhookinfo, #getmycommands.
 
 use std::time::Duration;
 
@@ -48,6 +49,7 @@ pub async fn check(cfg: &TelegramConfig, ring: Option<&Keyring>, r: &mut Report)
     } else {
         r.warn(PART, format!("inline mode is off: `@{name} …` does nothing; turn it on with @BotFather's /setinline"));
     }
+    menu(&bot, token, r).await;
     let info = match tokio::time::timeout(WITHIN, bot.get_webhook_info()).await {
         Err(_) => return r.fail(PART, "getWebhookInfo did not answer within 20 s"),
         Ok(Err(e)) => return r.fail(PART, format!("getWebhookInfo failed ({})", describe(&e, token))),
@@ -98,5 +100,23 @@ pub async fn check(cfg: &TelegramConfig, ring: Option<&Keyring>, r: &mut Report)
                  this process's POST /telegram/webhook (CLOREBOT_HTTP_LISTEN)"
             ),
         );
+    }
+}
+
+/// The default command menu (no scope, no language): the one `run` sets on every start.
+async fn menu(bot: &teloxide::Bot, token: &str, r: &mut Report) {
+    let set = match tokio::time::timeout(WITHIN, bot.get_my_commands()).await {
+        Err(_) => return r.warn(PART, "getMyCommands did not answer within 20 s"),
+        Ok(Err(e)) => return r.warn(PART, format!("getMyCommands failed ({})", describe(&e, token))),
+        Ok(Ok(set)) => set,
+    };
+    let ours: Vec<&str> = crate::core::help::COMMANDS.iter().map(|c| c.name).collect();
+    let theirs: Vec<&str> = set.iter().map(|c| c.command.as_str()).collect();
+    if theirs.is_empty() {
+        r.warn(PART, "the command menu is not set yet: `clorebot run` sets it on start");
+    } else if theirs != ours {
+        r.warn(PART, "the command menu is not this version's: `clorebot run` sets it again on start");
+    } else {
+        r.ok_(PART, format!("the command menu lists the {} commands", ours.len()));
     }
 }
