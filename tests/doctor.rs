@@ -89,6 +89,7 @@ async fn all_good_passes_every_check_and_shows_tokens_only_by_fingerprint() {
     assert!(joined.contains("DISCORD_TOKEN (fingerprint "), "{joined}");
     assert!(joined.contains("DISCORD_PUBLIC_KEY is the application's public key"), "{joined}");
     assert!(joined.contains(&format!("Discord sends interactions to {HOOK}")), "{joined}");
+    assert!(joined.contains("warn  discord: no slash command is registered globally yet"), "{joined}");
     assert!(joined.contains("CLORE_MARKET_KEY (fingerprint "), "{joined}");
     assert_no_secret(&r);
     // The same fingerprint each time: an operator can tell which token is configured.
@@ -332,4 +333,23 @@ async fn the_command_menu_is_checked_against_this_versions_commands() {
     let r = diagnose(&w.config()).await;
     assert!(r.lines().iter().any(|l| l.starts_with("warn  telegram: the command menu is not this version's")));
     assert!(r.ok());
+}
+
+#[tokio::test]
+async fn the_slash_commands_registered_are_checked_against_this_versions() {
+    let w = World::start().await;
+    let mut cfg = w.config();
+    cfg.discord.as_mut().unwrap().guild_id = Some(1322222222222222222);
+    // Registered as `run` registers them, in the guild.
+    let http = clorebot::frontends::discord::http(cfg.discord.as_ref().unwrap()).unwrap();
+    let guild = serenity::model::id::GuildId::new(1322222222222222222);
+    http.create_guild_commands(guild, &clorebot::frontends::discord::commands::registrations()).await.unwrap();
+    let lines = diagnose(&cfg).await.lines();
+    let n = clorebot::frontends::discord::commands::SLASH.len();
+    assert!(
+        lines.contains(&format!(
+            "ok    discord: the {n} slash commands are registered in guild 1322222222222222222 (DISCORD_GUILD_ID)"
+        )),
+        "{lines:#?}"
+    );
 }

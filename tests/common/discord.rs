@@ -146,6 +146,8 @@ struct Inner {
     verify_key: String,
     /// The application's Interactions Endpoint URL, if one is set.
     endpoint_url: Option<String>,
+    /// The commands registered (the last bulk overwrite), by guild id ("" for global ones).
+    registered: std::collections::HashMap<String, Value>,
 }
 
 /// The application's public key until a test sets its own ([`FakeDiscord::verify_key`]).
@@ -420,7 +422,18 @@ async fn handle(
                                 "version": "1366666666666666600" })
                     })
                     .collect();
+                let guild = match parts.as_slice() {
+                    [_, _, "guilds", guild, _] => (*guild).to_owned(),
+                    _ => String::new(),
+                };
+                s.registered.insert(guild, Value::Array(made.clone()));
                 (200, Value::Array(made))
+            }
+            // The commands registered (discord.com/developers/docs/interactions/application-commands,
+            // "Get Global Application Commands", "Get Guild Application Commands").
+            ("GET", ["applications", _, "commands"]) => (200, s.registered.get("").cloned().unwrap_or(json!([]))),
+            ("GET", ["applications", _, "guilds", guild, "commands"]) => {
+                (200, s.registered.get(*guild).cloned().unwrap_or(json!([])))
             }
             ("PATCH", ["webhooks", _, _, "messages", _]) => (200, message(id, "1333333333333333333", &body)),
             ("DELETE", ["webhooks", _, _, "messages", _]) => (204, Value::Null),

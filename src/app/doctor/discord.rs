@@ -1,6 +1,7 @@
 //! The doctor's Discord checks: the token (`GET /users/@me`), and the application it belongs
 //! to (`GET /applications/@me`): its id against `DISCORD_APPLICATION_ID`, its `verify_key`
-//! against `DISCORD_PUBLIC_KEY`. Discord's docs: discord.com/developers/docs/resources/user
+//! against `DISCORD_PUBLIC_KEY`, its Interactions Endpoint URL against the mode, and its
+//! registered commands against this version's. Discord's docs: discord.com/developers/docs/resources/user
 //! ("Get Current User"), /resources/application ("Get Current Application").
 
 use std::time::Duration;
@@ -79,6 +80,9 @@ pub async fn check(cfg: &DiscordConfig, ring: Option<&Keyring>, r: &mut Report) 
         Some(_) => r.ok_(PART, format!("DISCORD_APPLICATION_ID {id} is the token's application")),
         None => r.warn(PART, format!("DISCORD_APPLICATION_ID is not set: the token's application is {id}")),
     }
+    if !id.is_empty() {
+        commands(&client, cfg, id, r).await;
+    }
     endpoint(cfg, app["interactions_endpoint_url"].as_str().filter(|u| !u.is_empty()), r);
     let Some(key) = &cfg.public_key else { return };
     // A public key is not a secret: both are shown, so the operator sees which one is wrong.
@@ -125,5 +129,35 @@ fn endpoint(cfg: &DiscordConfig, url: Option<&str>, r: &mut Report) {
                  Developer Portal to https://<this host>{path}, or set DISCORD_GATEWAY=on"
             ),
         ),
+    }
+}
+
+/// The slash commands registered, globally or in `DISCORD_GUILD_ID`'s guild, against this
+/// version's (`run` registers them on every start).
+async fn commands(client: &reqwest::Client, cfg: &DiscordConfig, app: &str, r: &mut Report) {
+    let (path, place) = match cfg.guild_id {
+        Some(g) => (format!("/applications/{app}/guilds/{g}/commands"), format!("in guild {g} (DISCORD_GUILD_ID)")),
+        None => (format!("/applications/{app}/commands"), "globally".to_owned()),
+    };
+    let list = match get(client, cfg, &path).await {
+        Got::Body(list) => list,
+        Got::Refused => return r.warn(PART, format!("GET {path} was refused")),
+        Got::Failed(why) => return r.warn(PART, format!("GET {path} failed ({why})")),
+    };
+    let mut theirs: Vec<&str> = list.as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+    let mut ours: Vec<&str> = crate::frontends::discord::commands::SLASH.iter().map(|s| s.name).collect();
+    theirs.sort_unstable();
+    ours.sort_unstable();
+    if theirs.is_empty() {
+        r.warn(PART, format!("no slash command is registered {place} yet: `clorebot run` registers them on start"));
+    } else if theirs != ours {
+        r.warn(
+            PART,
+            format!(
+                "the slash commands registered {place} are not this version's: `clorebot run` registers them again"
+            ),
+        );
+    } else {
+        r.ok_(PART, format!("the {} slash commands are registered {place}", ours.len()));
     }
 }
