@@ -881,6 +881,10 @@ async fn soak() {
     let pool = clorebot::store::connect(&db).await.unwrap();
     let ring = ring(&[(1, 11)]);
     let signing = SigningKey::from_bytes(&[7; 32]);
+    // The application as Discord knows it: its public key and the endpoint it posts to (what
+    // `run`'s start checks compare).
+    discord.verify_key(&signing);
+    discord.interactions_endpoint(Some("https://soak.example.com/discord/interactions"));
 
     // The users: half on Telegram (some in groups), half on Discord (in shared channels),
     // each with a Clore account of their own and its key stored.

@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 
 use super::wait::{self, Events};
 
+mod gateway;
+pub use gateway::FakeGateway;
+
 pub const APP_ID: u64 = 1311111111111111111;
 
 /// An interaction as Discord sends it (tests/fixtures/discord).
@@ -139,7 +142,16 @@ struct Inner {
     deferred: std::collections::HashMap<String, u64>,
     /// How far the fake's clock is ahead of the system's (see [`FakeDiscord::advance`]).
     ahead: Duration,
+    /// The application's public key, as hex (`verify_key` in `GET /applications/@me`).
+    verify_key: String,
+    /// The application's Interactions Endpoint URL, if one is set.
+    endpoint_url: Option<String>,
+    /// The commands registered (the last bulk overwrite), by guild id ("" for global ones).
+    registered: std::collections::HashMap<String, Value>,
 }
+
+/// The application's public key until a test sets its own ([`FakeDiscord::verify_key`]).
+pub const VERIFY_KEY: &str = "8b3a3c0e0f7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170605f4e3";
 
 #[derive(Clone)]
 pub struct FakeDiscord {
@@ -158,7 +170,11 @@ impl FakeDiscord {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let fake = FakeDiscord {
-            inner: Arc::new(Mutex::new(Inner { next_id: 1400000000000000000, ..Inner::default() })),
+            inner: Arc::new(Mutex::new(Inner {
+                next_id: 1400000000000000000,
+                verify_key: VERIFY_KEY.to_owned(),
+                ..Inner::default()
+            })),
             addr,
             events: Events::default(),
         };
@@ -224,6 +240,16 @@ impl FakeDiscord {
 
     pub fn force_429(&self, retry_after: f64) {
         self.inner.lock().unwrap().forced_429.push_back(retry_after);
+    }
+
+    /// The application's Interactions Endpoint URL (what `GET /applications/@me` says).
+    pub fn interactions_endpoint(&self, url: Option<&str>) {
+        self.inner.lock().unwrap().endpoint_url = url.map(str::to_owned);
+    }
+
+    /// The application's public key becomes `key`'s (what `GET /applications/@me` says).
+    pub fn verify_key(&self, key: &ed25519_dalek::SigningKey) {
+        self.inner.lock().unwrap().verify_key = hex::encode(key.verifying_key().to_bytes());
     }
 
     /// `by` passes at once for the fake's limits (its windows age).
@@ -346,7 +372,12 @@ async fn handle(
         _ => None,
     };
     let invalid = message_body.and_then(|b| invalid_message(b, method != Method::PATCH));
-    let (status, answer): (u16, Value) = if let Some(after) = limited {
+    // The bot's own routes answer 401 to any other token, as Discord does.
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
+    let own = matches!(parts.as_slice(), ["users", "@me"] | ["applications", "@me"]);
+    let (status, answer): (u16, Value) = if own && !authorized {
+        (401, json!({ "message": "401: Unauthorized", "code": 0 }))
+    } else if let Some(after) = limited {
         (
             429,
             json!({ "message": "You are being rate limited.", "retry_after": after, "global": channel_full.is_none() }),
@@ -391,7 +422,18 @@ async fn handle(
                                 "version": "1366666666666666600" })
                     })
                     .collect();
+                let guild = match parts.as_slice() {
+                    [_, _, "guilds", guild, _] => (*guild).to_owned(),
+                    _ => String::new(),
+                };
+                s.registered.insert(guild, Value::Array(made.clone()));
                 (200, Value::Array(made))
+            }
+            // The commands registered (discord.com/developers/docs/interactions/application-commands,
+            // "Get Global Application Commands", "Get Guild Application Commands").
+            ("GET", ["applications", _, "commands"]) => (200, s.registered.get("").cloned().unwrap_or(json!([]))),
+            ("GET", ["applications", _, "guilds", guild, "commands"]) => {
+                (200, s.registered.get(*guild).cloned().unwrap_or(json!([])))
             }
             ("PATCH", ["webhooks", _, _, "messages", _]) => (200, message(id, "1333333333333333333", &body)),
             ("DELETE", ["webhooks", _, _, "messages", _]) => (204, Value::Null),
@@ -404,6 +446,29 @@ async fn handle(
             ),
             ("POST", ["channels", channel, "messages"]) => (200, message(id, channel, &body)),
             ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
+            // The bot's user (discord.com/developers/docs/resources/user#get-current-user).
+            ("GET", ["users", "@me"]) => (
+                200,
+                json!({ "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821", "global_name": null,
+                        "avatar": null, "bot": true, "system": false, "mfa_enabled": true, "banner": null,
+                        "accent_color": null, "locale": "en-US", "verified": true, "email": null, "flags": 0,
+                        "premium_type": 0, "public_flags": 0 }),
+            ),
+            // The token's application (discord.com/developers/docs/resources/application#get-current-application).
+            ("GET", ["applications", "@me"]) => (
+                200,
+                json!({ "id": APP_ID.to_string(), "name": "clorebot", "icon": null, "description": "", "summary": "",
+                        "type": null, "bot_public": true, "bot_require_code_grant": false, "verify_key": s.verify_key,
+                        "flags": 0, "team": null, "hook": true, "guild_id": null,
+                        "owner": { "id": "1300000000000000001", "username": "owner", "discriminator": "0",
+                                   "global_name": "Owner", "avatar": null, "public_flags": 0, "flags": 0 },
+                        "bot": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
+                                 "avatar": null, "bot": true, "public_flags": 0, "flags": 0 },
+                        "interactions_endpoint_url": s.endpoint_url, "role_connections_verification_url": null,
+                        "install_params": { "scopes": ["applications.commands", "bot"], "permissions": "2048" },
+                        "integration_types_config": { "0": {}, "1": {} },
+                        "approximate_guild_count": 1, "redirect_uris": [], "tags": [] }),
+            ),
             ("GET", ["gateway"]) => match &s.gateway_url {
                 Some(u) => (200, json!({ "url": u })),
                 None => (404, json!({ "message": "404: Not Found", "code": 0 })),
@@ -464,119 +529,6 @@ fn invalid_message(b: &Value, new: bool) -> Option<String> {
         return Some("Cannot send an empty message (50006)".into());
     }
     None
-}
-
-/// A fake Discord gateway: Hello, READY after the Identify, heartbeats acknowledged, and
-/// interactions pushed as `INTERACTION_CREATE` dispatches (plain text frames).
-#[derive(Clone)]
-pub struct FakeGateway {
-    addr: SocketAddr,
-    push: tokio::sync::mpsc::UnboundedSender<ToBot>,
-    /// Told on every Identify and every Resume.
-    pub identified: Arc<tokio::sync::Notify>,
-    /// Sessions started (Identify) and resumed (Resume).
-    pub sessions: Arc<Mutex<(usize, usize)>>,
-    /// Signalled when a session starts or resumes.
-    pub events: Events,
-}
-
-enum ToBot {
-    Interaction(Value),
-    /// Close the connection with this close code.
-    Close(u16),
-}
-
-impl FakeGateway {
-    pub async fn start() -> FakeGateway {
-        use futures_util::{SinkExt, StreamExt};
-        use tokio_tungstenite::tungstenite::Message as Ws;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (push, rx) = tokio::sync::mpsc::unbounded_channel::<ToBot>();
-        let rx = Arc::new(tokio::sync::Mutex::new(rx));
-        let identified = Arc::new(tokio::sync::Notify::new());
-        let sessions = Arc::new(Mutex::new((0, 0)));
-        let events = Events::default();
-        let (ready_flag, url, counts, told) =
-            (identified.clone(), format!("ws://{addr}"), sessions.clone(), events.clone());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { continue };
-                let (rx, ready_flag, url, counts, told) =
-                    (rx.clone(), ready_flag.clone(), url.clone(), counts.clone(), told.clone());
-                tokio::spawn(async move {
-                    let hello = json!({ "op": 10, "d": { "heartbeat_interval": 45000 } });
-                    if ws.send(Ws::Text(hello.to_string())).await.is_err() {
-                        return;
-                    }
-                    let mut rx = rx.lock().await;
-                    let mut seq = 0u64;
-                    loop {
-                        tokio::select! {
-                            frame = ws.next() => {
-                                let Some(Ok(Ws::Text(t))) = frame else { return };
-                                let v: Value = serde_json::from_str(&t).unwrap_or(Value::Null);
-                                match v["op"].as_u64() {
-                                    Some(1) => { let _ = ws.send(Ws::Text(json!({ "op": 11 }).to_string())).await; }
-                                    Some(2) => {
-                                        seq += 1;
-                                        let ready = json!({ "op": 0, "s": seq, "t": "READY", "d": {
-                                            "v": 10, "session_id": "fake-session", "resume_gateway_url": url, "guilds": [],
-                                            "user": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
-                                                      "avatar": null, "bot": true, "global_name": null, "public_flags": 0 },
-                                            "application": { "id": APP_ID.to_string(), "flags": 0 } } });
-                                        let _ = ws.send(Ws::Text(ready.to_string())).await;
-                                        counts.lock().unwrap().0 += 1;
-                                        told.signal();
-                                        ready_flag.notify_waiters();
-                                        ready_flag.notify_one();
-                                    }
-                                    // Resume: the session goes on where the bot left it.
-                                    Some(6) => {
-                                        seq = v["d"]["seq"].as_u64().unwrap_or(seq) + 1;
-                                        let resumed = json!({ "op": 0, "s": seq, "t": "RESUMED", "d": null });
-                                        let _ = ws.send(Ws::Text(resumed.to_string())).await;
-                                        counts.lock().unwrap().1 += 1;
-                                        told.signal();
-                                        ready_flag.notify_waiters();
-                                        ready_flag.notify_one();
-                                    }
-                                    _ => {}
-                                }
-                            }
-                            Some(m) = rx.recv() => match m {
-                                ToBot::Interaction(interaction) => {
-                                    seq += 1;
-                                    let d = json!({ "op": 0, "s": seq, "t": "INTERACTION_CREATE", "d": interaction });
-                                    if ws.send(Ws::Text(d.to_string())).await.is_err() { return; }
-                                }
-                                ToBot::Close(code) => {
-                                    use tokio_tungstenite::tungstenite::protocol::{CloseFrame, frame::coding::CloseCode};
-                                    let frame = CloseFrame { code: CloseCode::from(code), reason: "fake gateway closed it".into() };
-                                    let _ = ws.close(Some(frame)).await;
-                                    return;
-                                }
-                            },
-                        }
-                    }
-                });
-            }
-        });
-        FakeGateway { addr, push, identified, sessions, events }
-    }
-
-    pub fn url(&self) -> String {
-        format!("ws://{}", self.addr)
-    }
-
-    pub fn push(&self, interaction: Value) {
-        self.push.send(ToBot::Interaction(interaction)).unwrap();
-    }
-
-    /// Closes the bot's connection with `code` (4000: "unknown error", resumable).
-    pub fn close(&self, code: u16) {
-        self.push.send(ToBot::Close(code)).unwrap();
-    }
 }
 
 /// Posts `interaction` to `url` signed with `key`; the HTTP status and the answer.

@@ -114,6 +114,16 @@ struct State_ {
     texts: HashMap<(i64, i64), String>,
     /// The highest update id queued so far.
     last_pushed: i64,
+    /// The webhook `setWebhook` set (empty: none, as Telegram says it).
+    webhook_url: String,
+    /// What `getWebhookInfo` reports of the last failed delivery: (Unix time, message).
+    webhook_error: Option<(i64, String)>,
+    /// Updates Telegram holds for the webhook.
+    pending: u32,
+    /// `getMe`'s `supports_inline_queries` (inline mode, set with @BotFather's /setinline).
+    inline: bool,
+    /// The command menus `setMyCommands` set, by language code ("" for the default).
+    menus: HashMap<String, Value>,
 }
 
 #[derive(Clone)]
@@ -212,6 +222,18 @@ impl FakeTelegram {
     }
     pub fn force_429(&self, retry_after: u32) {
         self.state.lock().unwrap().forced_429.push_back(retry_after);
+    }
+    /// The webhook as Telegram would report it after failing to deliver to it: `url` set,
+    /// `pending` updates held, and the last error's message.
+    pub fn webhook_failing(&self, url: &str, pending: u32, message: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.webhook_url = url.to_owned();
+        s.pending = pending;
+        s.webhook_error = Some((1_765_000_000, message.to_owned()));
+    }
+    /// Inline mode on or off (what `getMe` says).
+    pub fn inline_mode(&self, on: bool) {
+        self.state.lock().unwrap().inline = on;
     }
 
     /// Waits until `pred` holds for the calls made so far (looking again on each call, up to
@@ -333,17 +355,49 @@ async fn method(
             200,
             ok(json!({
                 "id": BOT_ID, "is_bot": true, "first_name": "clorebot", "username": BOT_USERNAME,
-                "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+                "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": s.inline,
                 "can_connect_to_business": false, "has_main_web_app": false
             })),
         ),
-        "setMyCommands" | "setWebhook" | "deleteWebhook" => (200, ok(json!(true))),
         // Bot API `MenuButton`: `commands`, `web_app` (with `text` and `web_app`) or `default`.
         "setChatMenuButton" => match body["menu_button"]["type"].as_str() {
             Some("commands" | "default" | "web_app") | None => (200, ok(json!(true))),
             Some(_) => (400, error(400, "Bad Request: BUTTON_TYPE_INVALID", None)),
         },
-        "getWebhookInfo" => (200, ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 }))),
+        "setMyCommands" => {
+            let lang = body["language_code"].as_str().unwrap_or_default().to_owned();
+            s.menus.insert(lang, body["commands"].clone());
+            (200, ok(json!(true)))
+        }
+        // An array of BotCommand (core.telegram.org/bots/api#getmycommands): empty when none is set.
+        "getMyCommands" => {
+            let lang = body["language_code"].as_str().unwrap_or_default();
+            (200, ok(s.menus.get(lang).cloned().unwrap_or(json!([]))))
+        }
+        "setWebhook" => {
+            s.webhook_url = body["url"].as_str().unwrap_or_default().to_owned();
+            (200, ok(json!(true)))
+        }
+        "deleteWebhook" => {
+            s.webhook_url.clear();
+            s.webhook_error = None;
+            (200, ok(json!(true)))
+        }
+        // WebhookInfo (core.telegram.org/bots/api#webhookinfo): `url` empty when none is set;
+        // `last_error_date` and `last_error_message` only after a failed delivery.
+        "getWebhookInfo" => {
+            let mut info =
+                json!({ "url": s.webhook_url, "has_custom_certificate": false, "pending_update_count": s.pending });
+            if !s.webhook_url.is_empty() {
+                info["max_connections"] = json!(40);
+                info["ip_address"] = json!("203.0.113.7");
+            }
+            if let Some((date, message)) = &s.webhook_error {
+                info["last_error_date"] = json!(date);
+                info["last_error_message"] = json!(message);
+            }
+            (200, ok(info))
+        }
         "answerCallbackQuery" => (200, ok(json!(true))),
         "answerInlineQuery" => match inline_answer_problem(&body) {
             None => (200, ok(json!(true))),

@@ -64,7 +64,8 @@ pub struct Telegram {
     frontend: Arc<TelegramFrontend>,
 }
 
-fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
+/// A Bot API client for `token` at `api_url` (also what `clorebot doctor` asks with).
+pub fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
     let client = teloxide::net::default_reqwest_settings().timeout(timeout).build()?;
     Ok(Bot::with_client(token, client).set_api_url(api_url.clone()))
 }
