@@ -149,9 +149,7 @@ async fn an_order_ending_soon_then_ended() {
 async fn a_spot_guard_keeps_the_bid_ahead_within_its_cap() {
     let w = test_app().await;
     let mut ann = w.keyed("ann").await;
-    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
-    let path = format!("/servers/{srv}");
-    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let (srv, price, path) = quiet_3090(&w).await;
     let order = rent_spot(&mut ann, srv, price, "").await;
     let bid = || async {
         let o = w.sim_orders().await.into_iter().find(|o| o["id"] == json!(order)).unwrap();
@@ -240,6 +238,15 @@ async fn a_spot_guard_keeps_the_bid_ahead_within_its_cap() {
     assert!(out.contains(&format!("guard: cap {}", usd(cap))), "the new order is guarded: {out}");
 }
 
+/// The cheapest free RTX 3090 with no competing spot offers: (server, its price, its
+/// simulator control path).
+async fn quiet_3090(w: &TestApp) -> (u64, f64, String) {
+    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
+    let path = format!("/servers/{srv}");
+    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    (srv, price, path)
+}
+
 /// Rents `srv` as spot at `bid` for `s` with `extra` options; the order's id.
 async fn rent_spot(s: &mut Session<'_>, srv: u64, bid: f64, extra: &str) -> u64 {
     s.line(&format!("/rent #{srv} spot={bid} {extra}")).await;
@@ -255,9 +262,7 @@ async fn an_outbid_guard_with_rebid_rents_again_once_even_when_the_answer_is_los
     let w = test_app().await;
     let mut ann = w.keyed("ann").await;
     ann.line(&format!("/settings sshkey=\"{SSH_KEY}\"")).await;
-    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
-    let path = format!("/servers/{srv}");
-    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let (srv, price, path) = quiet_3090(&w).await;
     let cap = ((price + 2.0) * 100.0).round() / 100.0;
     let out = ann.line(&format!("/rent #{srv} spot={price} guard={cap} margin=0.2 rebid")).await;
     assert!(out.contains(&format!("guard: cap {}", usd(cap))), "{out}");
@@ -306,9 +311,7 @@ async fn an_outbid_guard_with_rebid_rents_again_once_even_when_the_answer_is_los
 async fn a_guards_changes_within_minutes_are_one_message() {
     let w = test_app().await;
     let mut ann = w.keyed("ann").await;
-    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
-    let path = format!("/servers/{srv}");
-    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let (srv, price, path) = quiet_3090(&w).await;
     let order = rent_spot(&mut ann, srv, price, "").await;
     let round = |x: f64| (x * 100.0).round() / 100.0;
     let waiting = round(price - 0.05);
@@ -348,9 +351,7 @@ async fn a_guards_changes_within_minutes_are_one_message() {
 async fn the_caps_question_raises_the_cap_by_a_confirmed_button() {
     let w = test_app().await;
     let mut ann = w.keyed("ann").await;
-    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
-    let path = format!("/servers/{srv}");
-    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let (srv, price, path) = quiet_3090(&w).await;
     let order = rent_spot(&mut ann, srv, price, "").await;
     let cap = ((price + 0.1) * 100.0).round() / 100.0;
     ann.line(&format!("/spotguard {order} max={cap} margin=0.2")).await;
@@ -378,9 +379,7 @@ async fn the_caps_question_raises_the_cap_by_a_confirmed_button() {
 async fn a_guards_raise_with_a_lost_answer_is_read_back_and_not_repeated() {
     let w = test_app().await;
     let mut ann = w.keyed("ann").await;
-    let (srv, price) = free_of(&w.sim, "RTX 3090").await[0];
-    let path = format!("/servers/{srv}");
-    control(&w.sim, &path, json!({ "clear_competitors": true })).await;
+    let (srv, price, path) = quiet_3090(&w).await;
     let order = rent_spot(&mut ann, srv, price, "").await;
     let waiting = ((price - 0.05) * 100.0).round() / 100.0;
     control(&w.sim, &path, json!({ "competitor_bid_usd": waiting })).await;

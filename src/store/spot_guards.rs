@@ -107,12 +107,23 @@ pub async fn remove(ex: impl PgExecutor<'_>, user: UserId, order_id: i64) -> sql
 
 /// A user's guards, by order.
 pub async fn of_user(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<SpotGuard>> {
+    select(ex, user, None).await
+}
+
+/// The guard on `user`'s order `order_id`, if any.
+pub async fn get(ex: impl PgExecutor<'_>, user: UserId, order_id: i64) -> sqlx::Result<Option<SpotGuard>> {
+    Ok(select(ex, user, Some(order_id)).await?.pop())
+}
+
+/// A user's guards, or the one on `order_id`.
+async fn select(ex: impl PgExecutor<'_>, user: UserId, order_id: Option<i64>) -> sqlx::Result<Vec<SpotGuard>> {
     let rows = sqlx::query!(
         r#"SELECT user_id AS "user_id: UserId", order_id, server_id, max_price, margin, currency AS "currency: Currency",
                   rebid, lowered_at, cap_asked_at, image, ports, template_id AS "template_id: TemplateId",
                   watch_id AS "watch_id: WatchId"
-           FROM spot_guards WHERE user_id = $1 ORDER BY order_id"#,
-        user.0
+           FROM spot_guards WHERE user_id = $1 AND ($2::BIGINT IS NULL OR order_id = $2) ORDER BY order_id"#,
+        user.0,
+        order_id
     )
     .fetch_all(ex)
     .await?;

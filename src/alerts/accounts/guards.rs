@@ -37,15 +37,22 @@ pub(super) fn is_ours(x: &crate::clore::SpotOffer, order: OrderId) -> bool {
 }
 
 impl Engine {
+    /// The guards of `user`'s orders, on this poll's list; the alerts sent, and the orders
+    /// whose end a guard told (as outbid), which the ordinary ended alert then leaves alone.
     pub(super) async fn check_guards(
         &self,
         user: &User,
         key: &ApiKey,
         listed: &[Order],
         tracked_now: &[TrackedOrder],
-    ) -> anyhow::Result<usize> {
+    ) -> anyhow::Result<(usize, Vec<i64>)> {
+        // A guard is on a spot order, running (listed) or just gone (still tracked): without
+        // either, there is nothing to guard and nothing to ask the database.
+        if !listed.iter().any(|o| o.spot) && !tracked_now.iter().any(|t| t.spot) {
+            return Ok((0, Vec::new()));
+        }
         let guards = spot_guards::of_user(&self.deps.pool, user.id).await?;
-        let mut sent = 0;
+        let (mut sent, mut told_ended) = (0, Vec::new());
         for g in guards {
             match listed.iter().find(|o| o.id.db() == g.order_id && !o.expired) {
                 Some(o) => {
@@ -54,11 +61,14 @@ impl Engine {
                 }
                 None => {
                     let t = tracked_now.iter().find(|t| t.order_id == g.order_id);
-                    sent += self.guard_ended(user, key, &g, t).await?;
+                    if let Some(n) = self.guard_ended(user, key, &g, t).await? {
+                        sent += n;
+                        told_ended.push(g.order_id);
+                    }
                 }
             }
         }
-        Ok(sent)
+        Ok((sent, told_ended))
     }
 
     async fn guard(&self, user: &User, key: &ApiKey, g: &SpotGuard, o: &Order) -> anyhow::Result<usize> {
@@ -260,7 +270,7 @@ impl Engine {
         key: &ApiKey,
         g: &SpotGuard,
         t: Option<&TrackedOrder>,
-    ) -> anyhow::Result<usize> {
+    ) -> anyhow::Result<Option<usize>> {
         let order = OrderId::from_db(g.order_id);
         let now = self.deps.clock.now();
         // Its own end reached (`ct + mrl`), it was not outbid.
@@ -273,19 +283,19 @@ impl Engine {
                 // Kept for the next poll; the ordinary ended alert goes now.
                 Err(e) => {
                     tracing::warn!(order = %order, error = %e, "could not read an ended guarded order's spot market");
-                    return Ok(0);
+                    return Ok(None);
                 }
             }
         };
         let winning = market.as_ref().and_then(|m| winning_bid(m, order, g.currency));
         let mut tx = self.deps.pool.begin().await?;
         if !spot_guards::remove(&mut *tx, user.id, g.order_id).await? {
-            return Ok(0);
+            return Ok(None);
         }
         let Some(winning) = winning else {
             // Cancelled, ran out, or ended by its host: its ended alert says so.
             tx.commit().await?;
-            return Ok(0);
+            return Ok(None);
         };
         // Told here, not by the ordinary ended alert.
         tracked::set_flag(&mut *tx, user.id, g.order_id, tracked::OrderFlag::Ended).await?;
@@ -293,7 +303,7 @@ impl Engine {
         audit::record(&mut *tx, Some(user.id), "outbid", &detail, "seen").await?;
         tx.commit().await?;
         let floor = market.as_ref().and_then(|m| m.market.as_ref()?.server.as_ref()?.min_pricing.get(g.currency));
-        crate::i18n::scope(user.lang(), self.outbid(user, g, winning, floor)).await
+        crate::i18n::scope(user.lang(), self.outbid(user, g, winning, floor)).await.map(Some)
     }
 }
 

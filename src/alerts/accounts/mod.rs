@@ -263,12 +263,11 @@ impl Engine {
             seen.busy |= listed.iter().any(|o| !o.expired);
             let active = tracked::active_for_user(&self.deps.pool, user.id).await?;
             // Guards first: an outbid order is told by its guard, in place of the ended alert.
-            alerts += self.check_guards(user, key, &listed, &active).await?;
-            // What the guards told is done; an order a guard rented again is not in `listed`
-            // (asked before it existed) and waits for the next poll.
-            let after = tracked::active_for_user(&self.deps.pool, user.id).await?;
-            let active: Vec<_> =
-                after.into_iter().filter(|t| active.iter().any(|a| a.order_id == t.order_id)).collect();
+            let (sent, told_ended) = self.check_guards(user, key, &listed, &active).await?;
+            alerts += sent;
+            // What the guards told is done. (An order a guard rented again is not in `active`
+            // either: it waits for the next poll, whose list has it.)
+            let active: Vec<_> = active.into_iter().filter(|t| !told_ended.contains(&t.order_id)).collect();
             alerts += self.check_orders(user, &active, &listed).await?;
             alerts += self.check_balance(user, key, &listed, plan.wallets, seen).await?;
         }

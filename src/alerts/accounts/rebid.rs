@@ -68,7 +68,7 @@ impl Engine {
         } else {
             match again {
                 None => lines.push(t!("guard-rebid-none", cap = per_day(g.max_price, c), gpu = gpu.as_str())),
-                Some(a) => lines.extend(self.rebid(user, g, a, spec, gpu).await?),
+                Some(a) => lines.extend(self.rebid(user, g, a, spec, gpu, servers).await?),
             }
         }
         let reply = reply.unwrap_or_else(|| Reply::text(lines.join("\n")));
@@ -79,7 +79,8 @@ impl Engine {
         Ok(n)
     }
 
-    /// Rents `again` for `g`'s owner; the lines that say what came of it.
+    /// Rents `again` for `g`'s owner (`market`: the snapshot it was chosen from); the lines
+    /// that say what came of it.
     async fn rebid(
         &self,
         user: &User,
@@ -87,6 +88,7 @@ impl Engine {
         again: Again,
         spec: GuardSpec,
         gpu: String,
+        market: &[crate::market::ServerView],
     ) -> anyhow::Result<Vec<String>> {
         let deps = &self.deps;
         let c = g.currency;
@@ -96,14 +98,11 @@ impl Engine {
         if let Some(w) = g.watch_id {
             let row = watches::get(&deps.pool, w).await?;
             let rules = row.as_ref().and_then(|r| r.rules().ok().flatten());
-            if let (Some(row), Some(rules)) = (row, rules) {
-                let snap = deps.market.get_within(std::time::Duration::ZERO).await.ok();
-                let market = snap.as_ref().map(|s| s.servers.as_slice()).unwrap_or_default();
-                if let Some(why) =
+            if let (Some(row), Some(rules)) = (row, rules)
+                && let Some(why) =
                     super::super::autorent::over_caps(self, &row, &rules, again.bid, c, market.iter()).await?
-                {
-                    return refused(why);
-                }
+            {
+                return refused(why);
             }
         }
         let template: Option<Resolved> = match g.template_id {

@@ -65,7 +65,7 @@ pub async fn spot_guard(cx: &Ctx<'_>, order: OrderId, guard: Option<crate::core:
 /// "Raise the cap to …" on a guard's cap question: the confirmation.
 pub async fn cap_prompt(cx: &Ctx<'_>, order: OrderId, max: f64) -> Outcome {
     let pool = &cx.core.deps.pool;
-    let g = spot_guards::of_user(pool, cx.user.id).await?.into_iter().find(|g| g.order_id == order.db());
+    let g = spot_guards::get(pool, cx.user.id, order.db()).await?;
     let Some(g) = g else {
         return Err(Failure::user(t!("guard-cap-gone", order = order.to_string())));
     };
@@ -85,7 +85,7 @@ pub async fn cap_prompt(cx: &Ctx<'_>, order: OrderId, max: f64) -> Outcome {
 /// The cap raised, if the guard is still there.
 pub async fn confirm_cap(cx: &Ctx<'_>, order: OrderId, max: f64) -> Outcome {
     let pool = &cx.core.deps.pool;
-    let g = spot_guards::of_user(pool, cx.user.id).await?.into_iter().find(|g| g.order_id == order.db());
+    let g = spot_guards::get(pool, cx.user.id, order.db()).await?;
     let Some(g) = g else {
         return Err(Failure::user(t!("guard-cap-gone", order = order.to_string())));
     };

@@ -114,7 +114,7 @@ async fn cancel_one(
 ) -> Result<Result<(), CloreError>, Failure> {
     // A guard goes first: its order vanishing now is ours, never an outbid to rent again after.
     let pool = &cx.core.deps.pool;
-    let guard = spot_guards::of_user(pool, cx.user.id).await?.into_iter().find(|g| g.order_id == order.db());
+    let guard = spot_guards::get(pool, cx.user.id, order.db()).await?;
     if guard.is_some() {
         spot_guards::remove(pool, cx.user.id, order.db()).await?;
     }
