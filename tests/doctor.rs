@@ -343,7 +343,12 @@ async fn the_slash_commands_registered_are_checked_against_this_versions() {
     // Registered as `run` registers them, in the guild.
     let http = clorebot::frontends::discord::http(cfg.discord.as_ref().unwrap()).unwrap();
     let guild = serenity::model::id::GuildId::new(1322222222222222222);
-    http.create_guild_commands(guild, &clorebot::frontends::discord::commands::registrations()).await.unwrap();
+    http.create_guild_commands(
+        guild,
+        &clorebot::frontends::discord::commands::registrations(clorebot::frontends::discord::commands::Scope::Guild),
+    )
+    .await
+    .unwrap();
     let lines = diagnose(&cfg).await.lines();
     let n = clorebot::frontends::discord::commands::SLASH.len();
     assert!(
