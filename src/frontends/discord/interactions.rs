@@ -127,6 +127,13 @@ pub(super) fn ephemeral_text(text: &str) -> Value {
     json!({ "type": 4, "data": { "content": render::escape(text), "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
 }
 
+/// An ephemeral note followed by a link of ours, left unescaped so that it is one (in `<>`:
+/// no preview).
+fn ephemeral_with_link(text: &str, link: &str) -> Value {
+    let content = format!("{}\n<{link}>", render::escape(text));
+    json!({ "type": 4, "data": { "content": content, "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
+}
+
 fn option_values(c: &CommandInteraction) -> Option<Vec<(String, OptValue)>> {
     c.data
         .options
@@ -210,9 +217,8 @@ impl Discord {
         if place.away && parsed.as_ref().is_ok_and(|c| c.acts_for_the_chat()) {
             // A team watch or template would alert or live in a channel the bot cannot post in.
             let app = self.http.application_id().map_or(0, |a| a.get());
-            let link = super::install::server_link(app);
-            let text = i18n::sync_scope(lang().await, || t!("discord-team-needs-server", link = link));
-            return (ephemeral_text(&text), None);
+            let text = i18n::sync_scope(lang().await, || t!("discord-team-needs-server"));
+            return (ephemeral_with_link(&text, &super::install::server_link(app)), None);
         }
         if commands::wants_form(&name, &values) {
             // A password or environment values: typed into a form, with the rest of the
