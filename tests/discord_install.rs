@@ -80,6 +80,35 @@ impl Dc {
         (i, token)
     }
 
+    /// A press on button `custom_id` of an ephemeral message in the group DM, by the user
+    /// whose install it is: the fixture `component` as Discord sends it there (no guild, a
+    /// `user`, context 2, the user's install only).
+    fn press_in_group_dm(&self, custom_id: &str) -> (Value, String) {
+        let (mut i, token) = self.in_group_dm("component");
+        i["data"]["custom_id"] = json!(custom_id);
+        i["message"]["channel_id"] = json!(GROUP_DM);
+        i["message"]["flags"] = json!(64);
+        (i, token)
+    }
+
+    /// The fixture `name`, a server interaction, as Discord sends it from the group DM.
+    fn in_group_dm(&self, name: &str) -> (Value, String) {
+        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = format!("user-install-token-{n}");
+        let mut i = fixture(name);
+        let from = fixture("command_group_dm");
+        let o = i.as_object_mut().unwrap();
+        for k in ["guild_id", "guild", "member", "guild_locale"] {
+            o.remove(k);
+        }
+        for k in ["channel_id", "channel", "user", "app_permissions", "authorizing_integration_owners", "context"] {
+            o.insert(k.into(), from[k].clone());
+        }
+        i["id"] = json!(format!("{}", 1355555555555555700u64 + n));
+        i["token"] = json!(token);
+        (i, token)
+    }
+
     async fn calls_for(&self, token: &str, n: usize) -> Vec<common::discord::Call> {
         self.fake.wait_for(WAIT, |_| self.fake.for_interaction(token).len() >= n).await;
         self.fake.for_interaction(token)
@@ -144,6 +173,14 @@ async fn a_user_install_is_answered_ephemerally_and_a_team_watch_refused() {
     assert!(calls[0].ephemeral(), "{:?}", calls[0]);
     assert!(calls[0].shown().contains("4090"), "{}", calls[0].shown());
 
+    // Its Next ▸, pressed there: the ephemeral listing is edited, nothing posted anywhere.
+    let next = calls[0].button("Next");
+    let (press, token) = d.press_in_group_dm(&next);
+    assert_eq!(d.post(&press).await, (200, json!({ "type": 6 })));
+    let calls = d.calls_for(&token, 1).await;
+    assert_eq!((calls[0].method.as_str(), calls.len()), ("PATCH", 1), "{calls:#?}");
+    assert!(calls[0].shown().contains("page 2/"), "{}", calls[0].shown());
+
     // The same in a server clorebot was not added to, even for a public listing.
     let (i, token) = d.command("command_user_install_server", "market", json!([]));
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
@@ -204,4 +241,29 @@ async fn a_personal_watch_from_a_group_dm_alerts_in_the_users_dm() {
     assert!(shown.contains("Watch \\#1") && shown.contains(&format!("\\#{srv}")), "{shown}");
     let fake = d.stop().await;
     assert_eq!(posted(&fake), [(dm, 200)], "only the DM, never the group DM");
+}
+
+#[tokio::test]
+async fn a_key_typed_into_a_form_from_a_group_dm_is_answered_to_the_user_alone() {
+    let d = start().await;
+    let (i, _) = d.command("command_group_dm", "key", json!([]));
+    let (status, form) = d.post(&i).await;
+    assert_eq!(
+        (status, form["type"].as_u64(), form["data"]["custom_id"].as_str()),
+        (200, Some(9), Some("clorebot:key"))
+    );
+    // The submit says no context (serenity reads none): it is answered ephemerally all the same.
+    let (mut m, token) = d.in_group_dm("modal");
+    m["data"]["custom_id"] = json!("clorebot:key");
+    m["data"]["components"][0]["components"][0]["custom_id"] = json!("key");
+    m["data"]["components"][0]["components"][0]["value"] = json!(KEY);
+    assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let calls = d.calls_for(&token, 1).await;
+    assert!(calls.iter().all(|c| c.ephemeral()), "{calls:#?}");
+    assert!(calls[0].shown().starts_with("Key saved, encrypted"), "{}", calls[0].shown());
+    let u = users::find_user(&d.pool, Platform::Discord, USER).await.unwrap().unwrap();
+    assert_eq!(u.dm_chat_id.as_deref(), Some(dm_channel(USER).as_str()), "the user's DM, not the group DM");
+    let fake = d.stop().await;
+    assert!(fake.calls().iter().all(|c| !c.body.to_string().contains(KEY)), "the key is never sent back");
+    assert!(posted(&fake).is_empty(), "{:?}", posted(&fake));
 }
