@@ -90,6 +90,20 @@ async fn all_good_passes_every_check_and_shows_tokens_only_by_fingerprint() {
     assert!(joined.contains("DISCORD_PUBLIC_KEY is the application's public key"), "{joined}");
     assert!(joined.contains(&format!("Discord sends interactions to {HOOK}")), "{joined}");
     assert!(joined.contains("warn  discord: no slash command is registered globally yet"), "{joined}");
+    // Both installs on, each with its link; the Add App button asks for what alerts need.
+    let app = dc::APP_ID;
+    for line in [
+        format!(
+            "ok    discord: server install is on: https://discord.com/oauth2/authorize?client_id={app}&integration_type=0&scope=bot+applications.commands&permissions=274877959168"
+        ),
+        format!(
+            "ok    discord: user install is on: https://discord.com/oauth2/authorize?client_id={app}&integration_type=1&scope=applications.commands"
+        ),
+        "ok    discord: the Add App button's server install asks for the bot and the permissions alerts need"
+            .to_owned(),
+    ] {
+        assert!(lines.contains(&line), "{line}\n{joined}");
+    }
     assert!(joined.contains("CLORE_MARKET_KEY (fingerprint "), "{joined}");
     assert_no_secret(&r);
     // The same fingerprint each time: an operator can tell which token is configured.
@@ -343,7 +357,12 @@ async fn the_slash_commands_registered_are_checked_against_this_versions() {
     // Registered as `run` registers them, in the guild.
     let http = clorebot::frontends::discord::http(cfg.discord.as_ref().unwrap()).unwrap();
     let guild = serenity::model::id::GuildId::new(1322222222222222222);
-    http.create_guild_commands(guild, &clorebot::frontends::discord::commands::registrations()).await.unwrap();
+    http.create_guild_commands(
+        guild,
+        &clorebot::frontends::discord::commands::registrations(clorebot::frontends::discord::commands::Scope::Guild),
+    )
+    .await
+    .unwrap();
     let lines = diagnose(&cfg).await.lines();
     let n = clorebot::frontends::discord::commands::SLASH.len();
     assert!(
@@ -352,4 +371,61 @@ async fn the_slash_commands_registered_are_checked_against_this_versions() {
         )),
         "{lines:#?}"
     );
+
+    // Globally, registered as before user installs: the same names, for server installs only.
+    let mut cfg = w.config();
+    cfg.discord.as_mut().unwrap().guild_id = None;
+    use clorebot::frontends::discord::commands::{Scope, registrations};
+    http.create_global_commands(&registrations(Scope::Guild)).await.unwrap();
+    let lines = diagnose(&cfg).await.lines();
+    assert!(
+        lines.contains(
+            &"warn  discord: the slash commands registered globally are for server installs only: \
+                         `clorebot run` registers them again for user installs too"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    http.create_global_commands(&registrations(Scope::Global)).await.unwrap();
+    let lines = diagnose(&cfg).await.lines();
+    assert!(lines.contains(&format!("ok    discord: the {n} slash commands are registered globally")), "{lines:#?}");
+}
+
+#[tokio::test]
+async fn install_settings_that_leave_something_out_are_named() {
+    let w = World::start().await;
+    // Server install only, its Add App button without the bot.
+    w.discord.installs(serde_json::json!({
+        "0": { "oauth2_install_params": { "scopes": ["applications.commands"], "permissions": "0" } }
+    }));
+    let r = diagnose(&w.config()).await;
+    let lines = r.lines();
+    let warned = |start: &str| lines.iter().find(|l| l.starts_with(start)).cloned();
+    let user = warned("warn  discord: user install is off").unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(
+        user.ends_with("tick User Install under Developer Portal → Installation → Installation Contexts"),
+        "{user}"
+    );
+    let scope = warned("warn  discord: the Add App button's server install lacks the scope bot:");
+    assert!(scope.is_some_and(|l| l.contains("Default Install Settings → Guild Install")), "{lines:#?}");
+    assert!(r.ok(), "warnings only: {lines:#?}");
+
+    // The bot asked for, with Send Messages only; no server install at all.
+    w.discord.installs(serde_json::json!({
+        "0": { "oauth2_install_params": { "scopes": ["applications.commands", "bot"], "permissions": "2048" } }
+    }));
+    let lines = diagnose(&w.config()).await.lines();
+    assert!(
+        lines.contains(
+            &"warn  discord: the Add App button's server install does not ask for View Channel, Send Messages in \
+              Threads, Embed Links, Attach Files: team alerts need it in their channel; tick it under Developer \
+              Portal → Installation → Default Install Settings → Guild Install → Permissions"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    w.discord.installs(serde_json::json!({ "1": {} }));
+    let lines = diagnose(&w.config()).await.lines();
+    assert!(lines.iter().any(|l| l.starts_with("warn  discord: server install is off: ")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.starts_with("ok    discord: user install is on: https://")), "{lines:#?}");
 }

@@ -148,6 +148,20 @@ struct Inner {
     endpoint_url: Option<String>,
     /// The commands registered (the last bulk overwrite), by guild id ("" for global ones).
     registered: std::collections::HashMap<String, Value>,
+    /// Channels the bot is not in (a group DM, a server only a user install reaches): a
+    /// message posted there is refused 403, code 50001 Missing Access.
+    not_in: std::collections::HashSet<String>,
+    /// The application's `integration_types_config` (`GET /applications/@me`).
+    installs: Value,
+}
+
+/// Both installs on, with the default install settings Discord's docs show for each
+/// (resources/application, "Example Application Object") and the permissions alerts need.
+pub fn both_installs() -> Value {
+    json!({
+        "0": { "oauth2_install_params": { "scopes": ["applications.commands", "bot"], "permissions": "274877959168" } },
+        "1": { "oauth2_install_params": { "scopes": ["applications.commands"], "permissions": "0" } }
+    })
 }
 
 /// The application's public key until a test sets its own ([`FakeDiscord::verify_key`]).
@@ -173,6 +187,7 @@ impl FakeDiscord {
             inner: Arc::new(Mutex::new(Inner {
                 next_id: 1400000000000000000,
                 verify_key: VERIFY_KEY.to_owned(),
+                installs: both_installs(),
                 ..Inner::default()
             })),
             addr,
@@ -250,6 +265,16 @@ impl FakeDiscord {
     /// The application's public key becomes `key`'s (what `GET /applications/@me` says).
     pub fn verify_key(&self, key: &ed25519_dalek::SigningKey) {
         self.inner.lock().unwrap().verify_key = hex::encode(key.verifying_key().to_bytes());
+    }
+
+    /// The bot is not in `channel`: Discord refuses its messages there.
+    pub fn not_in(&self, channel: &str) {
+        self.inner.lock().unwrap().not_in.insert(channel.to_owned());
+    }
+
+    /// The application's `integration_types_config` becomes `installs`.
+    pub fn installs(&self, installs: Value) {
+        self.inner.lock().unwrap().installs = installs;
     }
 
     /// `by` passes at once for the fake's limits (its windows age).
@@ -375,8 +400,14 @@ async fn handle(
     // The bot's own routes answer 401 to any other token, as Discord does.
     let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
     let own = matches!(parts.as_slice(), ["users", "@me"] | ["applications", "@me"]);
+    let absent = match (method.as_str(), parts.as_slice()) {
+        ("POST", ["channels", channel, "messages"]) => s.not_in.contains(*channel),
+        _ => false,
+    };
     let (status, answer): (u16, Value) = if own && !authorized {
         (401, json!({ "message": "401: Unauthorized", "code": 0 }))
+    } else if absent {
+        (403, json!({ "message": "Missing Access", "code": 50001 }))
     } else if let Some(after) = limited {
         (
             429,
@@ -419,6 +450,8 @@ async fn handle(
                     .map(|(i, c)| {
                         json!({ "id": (id + i as u64).to_string(), "type": 1, "application_id": APP_ID.to_string(),
                                 "name": c["name"], "description": c["description"], "options": c["options"],
+                                "integration_types": c.get("integration_types").cloned().unwrap_or(json!([0])),
+                                "contexts": c.get("contexts").cloned().unwrap_or(Value::Null),
                                 "version": "1366666666666666600" })
                     })
                     .collect();
@@ -465,8 +498,8 @@ async fn handle(
                         "bot": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
                                  "avatar": null, "bot": true, "public_flags": 0, "flags": 0 },
                         "interactions_endpoint_url": s.endpoint_url, "role_connections_verification_url": null,
-                        "install_params": { "scopes": ["applications.commands", "bot"], "permissions": "2048" },
-                        "integration_types_config": { "0": {}, "1": {} },
+                        "install_params": s.installs["0"]["oauth2_install_params"],
+                        "integration_types_config": s.installs,
                         "approximate_guild_count": 1, "redirect_uris": [], "tags": [] }),
             ),
             ("GET", ["gateway"]) => match &s.gateway_url {

@@ -1,8 +1,11 @@
 //! The doctor's Discord checks: the token (`GET /users/@me`), and the application it belongs
 //! to (`GET /applications/@me`): its id against `DISCORD_APPLICATION_ID`, its `verify_key`
 //! against `DISCORD_PUBLIC_KEY`, its Interactions Endpoint URL against the mode, and its
-//! registered commands against this version's. Discord's docs: discord.com/developers/docs/resources/user
-//! ("Get Current User"), /resources/application ("Get Current Application").
+//! registered commands against this version's, and how it may be installed (its
+//! `integration_types_config`: to servers with the bot and the permissions alerts need, and
+//! to users' own accounts), with the install links. Discord's docs: discord.com/developers/docs/resources/user
+//! ("Get Current User"), /resources/application ("Get Current Application", "Application
+//! Integration Type Configuration Object", "Install Params Object").
 
 use std::time::Duration;
 
@@ -11,6 +14,7 @@ use serde_json::Value;
 
 use super::{Report, fingerprint};
 use crate::config::DiscordConfig;
+use crate::frontends::discord::install;
 use crate::frontends::discord::verify::Verifier;
 use crate::store::crypto::Keyring;
 
@@ -83,6 +87,9 @@ pub async fn check(cfg: &DiscordConfig, ring: Option<&Keyring>, r: &mut Report) 
     if !id.is_empty() {
         commands(&client, cfg, id, r).await;
     }
+    if let Ok(app_id) = id.parse::<u64>() {
+        installs(&app["integration_types_config"], app_id, r);
+    }
     endpoint(cfg, app["interactions_endpoint_url"].as_str().filter(|u| !u.is_empty()), r);
     let Some(key) = &cfg.public_key else { return };
     // A public key is not a secret: both are shown, so the operator sees which one is wrong.
@@ -150,6 +157,12 @@ async fn commands(client: &reqwest::Client, cfg: &DiscordConfig, app: &str, r: &
     ours.sort_unstable();
     if theirs.is_empty() {
         r.warn(PART, format!("no slash command is registered {place} yet: `clorebot run` registers them on start"));
+    } else if theirs == ours && cfg.guild_id.is_none() && !for_user_installs(&list) {
+        r.warn(
+            PART,
+            "the slash commands registered globally are for server installs only: `clorebot run` registers them \
+             again for user installs too",
+        );
     } else if theirs != ours {
         r.warn(
             PART,
@@ -159,5 +172,83 @@ async fn commands(client: &reqwest::Client, cfg: &DiscordConfig, app: &str, r: &
         );
     } else {
         r.ok_(PART, format!("the {} slash commands are registered {place}", ours.len()));
+    }
+}
+
+/// Whether every command registered may be used from a user install (integration type 1;
+/// without the field, Discord means the app's own installs, which this version never leaves
+/// to it).
+fn for_user_installs(list: &Value) -> bool {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .all(|c| c["integration_types"].as_array().is_some_and(|t| t.iter().any(|t| t.as_u64() == Some(1))))
+}
+
+/// Where the portal's install settings are.
+const PORTAL: &str = "Developer Portal → Installation";
+
+/// How clorebot may be installed (`integration_types_config`: `"0"` servers, `"1"` users'
+/// own accounts), each way that is on with its link; and whether the Add App button's
+/// server install asks for the bot, its commands and the permissions alerts need.
+fn installs(config: &Value, app: u64, r: &mut Report) {
+    match config.get("0") {
+        None => r.warn(
+            PART,
+            format!(
+                "server install is off: nobody can add clorebot to a server for team alerts; tick Guild Install \
+                 under {PORTAL} → Installation Contexts"
+            ),
+        ),
+        Some(server) => {
+            r.ok_(PART, format!("server install is on: {}", install::server_link(app)));
+            server_defaults(&server["oauth2_install_params"], r);
+        }
+    }
+    match config.get("1") {
+        None => r.warn(
+            PART,
+            format!(
+                "user install is off: people cannot add clorebot to their own account and use it in any server or \
+                 DM; tick User Install under {PORTAL} → Installation Contexts"
+            ),
+        ),
+        Some(_) => r.ok_(PART, format!("user install is on: {}", install::user_link(app))),
+    }
+}
+
+/// The Add App button's server install (its Default Install Settings), when it has one: the
+/// link above asks for everything itself, the button only for what is set there.
+fn server_defaults(params: &Value, r: &mut Report) {
+    if params.is_null() {
+        return;
+    }
+    let scopes: Vec<&str> = params["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let lacking: Vec<&str> = ["bot", "applications.commands"].into_iter().filter(|s| !scopes.contains(s)).collect();
+    let where_ = format!("{PORTAL} → Default Install Settings → Guild Install");
+    if !lacking.is_empty() {
+        r.warn(
+            PART,
+            format!(
+                "the Add App button's server install lacks the scope {}: the bot would not join or no command \
+                 would show; add it under {where_}",
+                lacking.join(" and ")
+            ),
+        );
+        return;
+    }
+    let granted = params["permissions"].as_str().and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
+    let missing = install::missing_permissions(granted);
+    if missing.is_empty() {
+        r.ok_(PART, "the Add App button's server install asks for the bot and the permissions alerts need");
+    } else {
+        r.warn(
+            PART,
+            format!(
+                "the Add App button's server install does not ask for {}: team alerts need it in their channel; \
+                 tick it under {where_} → Permissions",
+                missing.join(", ")
+            ),
+        );
     }
 }

@@ -130,6 +130,16 @@ impl Command {
         }
     }
 
+    /// Whether it acts for the chat rather than the caller (`here`: a team watch, a team
+    /// template): it needs a chat the bot is in, with others in it.
+    pub fn acts_for_the_chat(&self) -> bool {
+        match self {
+            Command::Watch(a) => a.here,
+            Command::TemplateSave(a) => a.here,
+            _ => false,
+        }
+    }
+
     /// Whether the answer is for the caller alone wherever it is asked (their key, money,
     /// orders, servers, settings): it is then in their own language, not a group's.
     pub fn answers_privately(&self) -> bool {

@@ -4,7 +4,7 @@
 //! the command text the one parser reads — so Discord has no second set of rules.
 
 use serenity::builder::{CreateCommand, CreateCommandOption};
-use serenity::model::application::CommandOptionType;
+use serenity::model::application::{CommandOptionType, InstallationContext, InteractionContext};
 
 use crate::core::help;
 use crate::i18n::{self, Lang};
@@ -256,14 +256,36 @@ fn localized() -> impl Iterator<Item = (&'static str, Lang)> {
     Lang::ALL.into_iter().filter(|l| *l != Lang::En).map(|l| (l.code(), l))
 }
 
+/// Where the commands are registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// For every server and DM: usable from a server install and a user install alike.
+    Global,
+    /// In one server (`DISCORD_GUILD_ID`, for development): Discord takes installation and
+    /// interaction contexts for global commands only.
+    Guild,
+}
+
+/// Every command may be used from both installs — a server's (0) and a user's own (1) — and
+/// in every context: a server channel (0), a DM with the bot (1), and a group DM or another
+/// user's DM (2). None is for servers only: each has a personal meaning, and what acts for a
+/// channel (`here`: a team watch, a team template) is refused where clorebot is not in the
+/// server (`interactions.rs`), before anything is done.
+const INSTALLS: [InstallationContext; 2] = [InstallationContext::Guild, InstallationContext::User];
+const CONTEXTS: [InteractionContext; 3] =
+    [InteractionContext::Guild, InteractionContext::BotDm, InteractionContext::PrivateChannel];
+
 /// The commands as registered with Discord (a bulk overwrite), described from the help table
 /// and the option messages: English, with each other language as a localization (Discord
 /// shows a user the one for their client's language).
-pub fn registrations() -> Vec<CreateCommand> {
+pub fn registrations(scope: Scope) -> Vec<CreateCommand> {
     SLASH
         .iter()
         .map(|s| {
             let mut c = CreateCommand::new(s.name).description(description(Lang::En, s.name));
+            if scope == Scope::Global {
+                c = c.integration_types(INSTALLS.to_vec()).contexts(CONTEXTS.to_vec());
+            }
             for (locale, lang) in localized() {
                 c = c.description_localized(locale, description(lang, s.name));
             }
@@ -298,6 +320,7 @@ pub fn registrations() -> Vec<CreateCommand> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn t(s: &str) -> Value {
         Value::Text(s.into())
@@ -352,12 +375,22 @@ mod tests {
     }
 
     #[test]
+    fn commands_in_one_guild_carry_no_installation_contexts() {
+        let json = serde_json::to_value(registrations(Scope::Guild)).unwrap();
+        for c in json.as_array().unwrap() {
+            assert!(c.get("integration_types").is_none() && c.get("contexts").is_none(), "{c}");
+        }
+    }
+
+    #[test]
     fn every_command_is_registered_within_discord_limits() {
-        let json = serde_json::to_value(registrations()).unwrap();
+        let json = serde_json::to_value(registrations(Scope::Global)).unwrap();
         let cmds = json.as_array().unwrap();
         assert_eq!(cmds.len(), SLASH.len());
         for c in cmds {
             let name = c["name"].as_str().unwrap();
+            // Both installs, every context (Discord's Application Command object).
+            assert_eq!((&c["integration_types"], &c["contexts"]), (&json!([0, 1]), &json!([0, 1, 2])), "{name}");
             assert!((1..=32).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase()), "{name}");
             assert!(help::find(name).is_some(), "{name} is in the help table");
             // English, and German and Russian localizations, each within Discord's limit.
