@@ -22,7 +22,10 @@ use serde_json::{Value, json};
 
 use super::wait::{self, Events};
 
+pub mod app;
 mod gateway;
+#[allow(unused_imports)]
+pub use app::DiscordApp;
 pub use gateway::FakeGateway;
 
 pub const APP_ID: u64 = 1311111111111111111;
@@ -56,6 +59,9 @@ pub fn dm_channel(user: &str) -> String {
 }
 
 pub const TOKEN: &str = "MTMxMTExMTExMTExMTExMTExMQ.fake.bot-token-for-tests";
+
+/// A select menu's options as a user sees them: (label, value, shown as chosen).
+pub type MenuOptions = Vec<(String, String, bool)>;
 
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -115,9 +121,37 @@ impl Call {
             .into_iter()
             .flatten()
             .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|b| b["type"] == 2)
             .map(|b| (b["label"].as_str().unwrap_or("").to_owned(), b["custom_id"].as_str().unwrap_or("").to_owned()))
             .collect()
     }
+    /// The string selects: (placeholder, custom id, options).
+    pub fn menus(&self) -> Vec<(String, String, MenuOptions)> {
+        let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        self.body["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|c| c["type"] == 3)
+            .map(|m| {
+                let options = m["options"].as_array().cloned().unwrap_or_default();
+                let options = options.iter().map(|o| (text(&o["label"]), text(&o["value"]), o["default"] == true));
+                (text(&m["placeholder"]), text(&m["custom_id"]), options.collect())
+            })
+            .collect()
+    }
+
+    /// The menu whose placeholder starts `placeholder`: (custom id, its options).
+    pub fn menu(&self, placeholder: &str) -> (String, MenuOptions) {
+        let (_, id, options) = self
+            .menus()
+            .into_iter()
+            .find(|(p, _, _)| p.starts_with(placeholder))
+            .unwrap_or_else(|| panic!("no menu {placeholder:?} in {:?}", self.menus()));
+        (id, options)
+    }
+
     pub fn button(&self, label_starts: &str) -> String {
         self.buttons()
             .into_iter()
@@ -489,8 +523,9 @@ async fn handle(
 
 /// Why Discord would refuse a message body, if it would: content over 2,000 characters; more
 /// than 10 embeds, or one over its limits (title 256, description 4,096, 25 fields of name
-/// 256 and value 1,024, none empty, 6,000 in all); more than 5 rows of 5 buttons, a custom id
-/// over 100 or a label over 80; a new message with nothing in it (`new`).
+/// 256 and value 1,024, none empty, 6,000 in all); more than 5 action rows, each of 1 to 5
+/// buttons (a custom id over 100 or a label over 80 refused) or one string select
+/// ([`invalid_select`]); a new message with nothing in it (`new`).
 fn invalid_message(b: &Value, new: bool) -> Option<String> {
     let len = |v: &Value| v.as_str().map(|s| s.chars().count()).unwrap_or(0);
     if len(&b["content"]) > 2000 {
@@ -517,16 +552,85 @@ fn invalid_message(b: &Value, new: bool) -> Option<String> {
         return Some("components: Must be 5 or fewer in length.".into());
     }
     for r in &rows {
-        let buttons = r["components"].as_array().cloned().unwrap_or_default();
-        if buttons.is_empty() || buttons.len() > 5 {
-            return Some("components.components: 1 to 5 in a row".into());
+        let children = r["components"].as_array().cloned().unwrap_or_default();
+        // An action row holds up to 5 buttons or a single select (components/reference.mdx,
+        // "Action Row").
+        if children.iter().any(|c| c["type"] == 3) {
+            if let Some(why) = invalid_select(&children) {
+                return Some(why);
+            }
+            continue;
         }
-        if buttons.iter().any(|x| len(&x["custom_id"]) > 100 || len(&x["label"]) > 80) {
+        if children.is_empty() || children.len() > 5 || children.iter().any(|c| c["type"] != 2) {
+            return Some("components.components: 1 to 5 buttons in a row".into());
+        }
+        if children.iter().any(|x| len(&x["custom_id"]) > 100 || len(&x["label"]) > 80) {
             return Some("components: a custom id over 100 or a label over 80".into());
         }
     }
     if new && len(&b["content"]) == 0 && embeds.is_empty() && rows.is_empty() {
         return Some("Cannot send an empty message (50006)".into());
+    }
+    None
+}
+
+/// Why Discord would refuse a row holding a string select (discord-api-docs,
+/// developers/components/reference.mdx, "String Select"): alone in its row; a custom id of
+/// 1-100 characters; 1 to 25 options, each with a label and a value of 1-100 characters,
+/// values unique; a placeholder of at most 150; min and max values within the options, and
+/// no more options shown as chosen than may be chosen.
+fn invalid_select(row: &[Value]) -> Option<String> {
+    let len = |v: &Value| v.as_str().map(|s| s.chars().count()).unwrap_or(0);
+    let [select] = row else { return Some("components.components: a select is alone in its row".into()) };
+    if !(1..=100).contains(&len(&select["custom_id"])) {
+        return Some("components.custom_id: 1 to 100 characters".into());
+    }
+    if len(&select["placeholder"]) > 150 {
+        return Some("components.placeholder: Must be 150 or fewer in length.".into());
+    }
+    let options = select["options"].as_array().cloned().unwrap_or_default();
+    if !(1..=25).contains(&options.len()) {
+        return Some("components.options: Must be between 1 and 25 in length.".into());
+    }
+    if options.iter().any(|o| !(1..=100).contains(&len(&o["label"])) || !(1..=100).contains(&len(&o["value"]))) {
+        return Some("components.options: a label or value empty or over 100".into());
+    }
+    let values: std::collections::HashSet<&str> = options.iter().filter_map(|o| o["value"].as_str()).collect();
+    if values.len() != options.len() {
+        return Some("components.options: values must be unique".into());
+    }
+    let (min, max) = (select["min_values"].as_u64().unwrap_or(1), select["max_values"].as_u64().unwrap_or(1));
+    if min < 1 || min > max || max as usize > options.len() {
+        return Some("components.min_values/max_values: out of range".into());
+    }
+    if options.iter().filter(|o| o["default"] == true).count() as u64 > max {
+        return Some("components.options.default: more defaults than max_values".into());
+    }
+    None
+}
+
+/// Why Discord would refuse an autocomplete answer (type 8, APPLICATION_COMMAND_AUTOCOMPLETE_RESULT;
+/// interactions/receiving-and-responding.mdx, "Autocomplete": at most 25 choices;
+/// application-commands.mdx, "Application Command Option Choice Structure": a name of 1-100
+/// characters, a string value of at most 100).
+pub fn invalid_autocomplete(answer: &Value) -> Option<String> {
+    if answer["type"] != 8 {
+        return Some(format!("type {} is not an autocomplete result", answer["type"]));
+    }
+    let Some(choices) = answer["data"]["choices"].as_array() else { return Some("data.choices is missing".into()) };
+    if choices.len() > 25 {
+        return Some("data.choices: Must be 25 or fewer in length.".into());
+    }
+    for c in choices {
+        let name = c["name"].as_str().map_or(0, |n| n.chars().count());
+        let value_ok = match &c["value"] {
+            Value::String(v) => v.chars().count() <= 100,
+            Value::Number(_) => true,
+            _ => false,
+        };
+        if !(1..=100).contains(&name) || !value_ok {
+            return Some(format!("data.choices: {c} breaks the choice limits"));
+        }
     }
     None
 }

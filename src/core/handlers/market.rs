@@ -46,10 +46,14 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, text: String, page: usize) ->
     r = r.with_text(lines.join("\n"));
     add_stale_note(&mut r, &snap);
     // One row per listed server, then a row to turn the page (which replaces the listing),
-    // then the menus (which replace it too); every token is stored in one statement. The
-    // menus and the page row come first when rows run short: a server's buttons are also
-    // one `/rent` or `/server` away.
-    let menus = super::market_menus::plan(&text, found.len(), &snap.servers, currency);
+    // then the menus where the platform shows them (a choice replaces the listing too);
+    // every token is stored in one statement. The menus and the page row come first when
+    // rows run short: a server's buttons are also one `/rent` or `/server` away.
+    let menus = if cx.caller.frontend.shows_menus() {
+        super::market_menus::plan(&text, found.len(), &snap.servers, currency)
+    } else {
+        Vec::new()
+    };
     let prev = page > 0;
     let next = page + 1 < pages;
     let room = MAX_ROWS.saturating_sub(menus.len() + usize::from(prev || next));

@@ -81,3 +81,99 @@ fn countries(text: &str, servers: &[ServerView], currency: Currency) -> Vec<(Str
     most.sort();
     most
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::clore::ServerId;
+    use crate::market::GpuModel;
+
+    fn server(id: u64, gpus: u32, cc: &str) -> ServerView {
+        ServerView {
+            id: ServerId(id),
+            gpu_count: gpus,
+            model: GpuModel::normalise("NVIDIA GeForce RTX 4090"),
+            gpu_raw: format!("{gpus}x NVIDIA GeForce RTX 4090"),
+            on_demand: BTreeMap::from([(Currency::Usd, 0.4 * f64::from(gpus))]),
+            spot: BTreeMap::new(),
+            accepts: vec![Currency::Usd],
+            ram_gb: None,
+            vram_gb: None,
+            cpu: None,
+            cpu_threads: None,
+            disk: None,
+            down_mbps: None,
+            up_mbps: None,
+            cc: Some(cc.to_owned()),
+            reliability: Some(0.9),
+            rating: None,
+            rating_count: None,
+            mrl_hours: None,
+            cuda: None,
+            rented: false,
+        }
+    }
+
+    /// Each option as (label, the query it opens, shown as chosen).
+    fn options(m: &Planned) -> Vec<(String, String, bool)> {
+        m.options
+            .iter()
+            .map(|(label, action, default)| match action {
+                Action::GpusPage { query_text, page: 0 } => (label.clone(), query_text.clone(), *default),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sort_and_country_options_are_the_query_rewritten() {
+        let servers = [server(1, 1, "DE"), server(2, 2, "NL"), server(3, 4, "DE"), server(4, 1, "US")];
+        let menus = plan("4090 cc=DE", 2, &servers, Currency::Usd);
+        assert_eq!(menus.len(), 2);
+        assert_eq!(
+            options(&menus[0]),
+            [
+                ("Cheapest first".into(), "4090 cc=DE".into(), true),
+                ("Most GPUs first".into(), "4090 cc=DE sort=-gpus".into(), false),
+                ("Most reliable first".into(), "4090 cc=DE sort=-reliability".into(), false),
+            ]
+        );
+        // The countries the query finds without its own, so that another is one choice away.
+        assert_eq!(
+            options(&menus[1]),
+            [
+                ("Any country".into(), "4090".into(), false),
+                ("DE — 2 servers".into(), "4090 cc=DE".into(), true),
+                ("NL — 1 server".into(), "4090 cc=NL".into(), false),
+                ("US — 1 server".into(), "4090 cc=US".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_server_or_one_country_has_nothing_to_choose() {
+        let servers = [server(1, 1, "DE"), server(2, 2, "DE")];
+        let menus = plan("4090", 2, &servers, Currency::Usd);
+        assert_eq!(menus.len(), 1, "one country: no Country menu");
+        assert!(plan("4090", 1, &servers[..1], Currency::Usd).is_empty());
+    }
+
+    #[test]
+    fn a_country_menu_holds_the_most_found_countries_in_code_order() {
+        let codes: Vec<String> =
+            (0..30u8).map(|i| format!("{}{}", char::from(b'A' + i / 26), char::from(b'A' + i % 26))).collect();
+        // Country i has i + 1 servers: the 24 with most are the last 24.
+        let mut servers = Vec::new();
+        for (i, cc) in codes.iter().enumerate() {
+            servers.extend((0..=i).map(|k| server((i * 100 + k) as u64, 1, cc)));
+        }
+        let menus = plan("4090", servers.len(), &servers, Currency::Usd);
+        let country = options(&menus[1]);
+        assert_eq!(country.len(), crate::core::reply::MAX_OPTIONS);
+        let shown: Vec<&str> = country[1..].iter().map(|(l, _, _)| &l[..2]).collect();
+        let expected: Vec<&str> = codes[6..].iter().map(String::as_str).collect();
+        assert_eq!(shown, expected);
+    }
+}

@@ -141,6 +141,10 @@ impl Frontend for InteractionFrontend {
             Ok(Some(channel.id.to_string()))
         })
     }
+
+    fn shows_menus(&self) -> bool {
+        true
+    }
 }
 
 /// Sends outbox alerts to Discord: team alerts to their channel, personal ones to the user's
