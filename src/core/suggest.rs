@@ -55,22 +55,22 @@ impl Core {
     /// first), countries with free servers, or the user's orders / watches / templates
     /// containing it.
     pub async fn suggest(&self, asker: Asker<'_>, field: Field, typed: &str) -> Vec<Suggestion> {
+        let mut out = match (field, country_term(typed)) {
+            (Field::Query, Some((before, cc))) => self.countries(before, cc).await,
+            (Field::Template, _) => self.templates(asker, typed).await,
+            _ => self.models_or_owned(asker, field, typed).await,
+        };
+        out.truncate(MAX);
+        out
+    }
+
+    /// GPU models for a query; the user's orders or watches.
+    async fn models_or_owned(&self, asker: Asker<'_>, field: Field, typed: &str) -> Vec<Suggestion> {
         let (platform, user_platform_id) = (asker.platform, asker.user);
-        if field == Field::Query
-            && let Some((before, cc)) = country_term(typed)
-        {
-            let mut out = self.countries(before, cc).await;
-            out.truncate(MAX);
-            return out;
-        }
-        if field == Field::Template {
-            let mut out = self.templates(asker, typed).await;
-            out.truncate(MAX);
-            return out;
-        }
         let typed = typed.trim().to_ascii_lowercase();
         let mut out = Vec::new();
         match field {
+            // Asked of `templates`.
             Field::Template => {}
             Field::Query => {
                 let Ok(snap) = self.deps.market.get().await else { return out };
@@ -128,7 +128,6 @@ impl Core {
                 }
             }
         }
-        out.truncate(MAX);
         out
     }
 
