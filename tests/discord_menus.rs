@@ -88,15 +88,21 @@ async fn a_listing_sorts_and_filters_by_country_through_its_menus() {
     }
     assert!(per_country.len() >= 2 && per_country.windows(2).all(|w| w[0].0 < w[1].0), "{per_country:?}");
     assert!(per_country.iter().map(|(_, n)| n).sum::<usize>() <= total);
-    // A listing keeps its page buttons and server buttons within Discord's 5 rows.
-    assert!(listing.buttons().iter().any(|(l, _)| l.starts_with("Rent #")), "{:?}", listing.buttons());
-    assert!(listing.body["components"].as_array().unwrap().len() <= 5);
+    // Within Discord's 5 action rows: the two menus, the page row, and Rent / Details for
+    // the first two servers.
+    assert!(listing.shown().contains("page 1/"), "{}", listing.shown());
+    assert_eq!(listing.body["components"].as_array().unwrap().len(), 5);
+    let details = listing.buttons().into_iter().filter(|(l, _)| l.starts_with("Details #")).count();
+    assert_eq!(details, 2, "{:?}", listing.buttons());
+    assert!(listing.buttons().iter().any(|(l, _)| l.starts_with("Next")), "{:?}", listing.buttons());
 
     // Most GPUs first: the same servers, the ones with most GPUs at the top.
     let by_gpus = choose(&d, &listing, "Sort", "Most GPUs first").await;
     let sorted = listed(&by_gpus);
     assert!(sorted.windows(2).all(|w| w[0].gpus >= w[1].gpus), "{sorted:?}");
     assert!(first.iter().all(|s| s.gpus <= sorted[0].gpus), "{first:?} vs {sorted:?}");
+    // The seeded market has 4090 boxes of several GPUs; the cheapest are single ones.
+    assert!(sorted[0].gpus > first[0].gpus, "{first:?} vs {sorted:?}");
     assert_eq!(count(&by_gpus), total);
     assert_eq!(chosen(&by_gpus.menu("Sort").1), ["Most GPUs first"]);
 
