@@ -62,6 +62,23 @@ fn count(c: &Call) -> usize {
     title.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{title}"))
 }
 
+/// The select and autocomplete interactions the tests send read as serenity reads Discord's.
+#[test]
+fn a_choice_and_an_autocomplete_read_as_serenity_reads_them() {
+    use serenity::model::application::{ComponentInteractionDataKind, Interaction};
+    let mut choice = common::discord::fixture("component");
+    choice["data"] = json!({ "component_type": 3, "custom_id": "menu:0", "values": ["tokG"] });
+    let Ok(Interaction::Component(c)) = serde_json::from_value(choice) else { panic!("not a component") };
+    assert_eq!(c.data.custom_id, "menu:0");
+    assert!(matches!(&c.data.kind, ComponentInteractionDataKind::StringSelect { values } if values == &["tokG"]));
+    let mut typed = common::discord::fixture("autocomplete");
+    typed["data"]["name"] = json!("rent");
+    typed["data"]["options"] = json!([{ "name": "template", "type": 3, "value": "tr", "focused": true }]);
+    let Ok(Interaction::Autocomplete(a)) = serde_json::from_value(typed) else { panic!("not an autocomplete") };
+    let focus = a.data.autocomplete().unwrap();
+    assert_eq!((focus.name, focus.value), ("template", "tr"));
+}
+
 #[tokio::test]
 async fn a_listing_sorts_and_filters_by_country_through_its_menus() {
     let d = DiscordApp::start(Duration::from_secs(60)).await;
