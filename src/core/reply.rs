@@ -1,5 +1,6 @@
 //! What the core answers, independent of any platform: blocks of content, rows of buttons
-//! that come back as action tokens, and whether the answer is for the caller's eyes only.
+//! and menus whose choices come back as action tokens, and whether the answer is for the
+//! caller's eyes only.
 //! Alerts are replies too: the outbox stores them serialized — all but secret blocks, which
 //! refuse to serialize, so a generated password can never reach the outbox.
 
@@ -11,8 +12,11 @@ use serde::{Deserialize, Serialize};
 pub use super::inline::{Span, Text};
 
 /// Buttons per row, and rows per reply: Discord's limits (Telegram's keyboards take the same).
+/// A menu takes a row of its own: button rows and menus together are at most [`MAX_ROWS`].
 pub const MAX_ROW: usize = 5;
 pub const MAX_ROWS: usize = 5;
+/// Options in one menu: Discord's limit for a select menu.
+pub const MAX_OPTIONS: usize = 25;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
@@ -69,6 +73,27 @@ pub struct Button {
     pub token: String,
 }
 
+/// A menu of choices (a Discord string select, under a listing): choosing an option sends
+/// its `token` back to [`crate::core::Core::press`], as pressing a button does. Platforms
+/// without menus leave them out (Telegram, the console): a menu only offers again what a
+/// command can say (`/gpus 4090 sort=-gpus`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Menu {
+    /// Shown while nothing is chosen ("Sort…").
+    pub placeholder: String,
+    /// At most [`MAX_OPTIONS`].
+    pub options: Vec<MenuOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MenuOption {
+    pub label: String,
+    pub token: String,
+    /// Shown as chosen: what the message shows now.
+    #[serde(default)]
+    pub default: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
@@ -82,9 +107,12 @@ pub enum Visibility {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reply {
     pub blocks: Vec<Block>,
-    /// At most [`MAX_ROWS`] rows of at most [`MAX_ROW`] buttons.
+    /// At most [`MAX_ROWS`] rows of at most [`MAX_ROW`] buttons, menus included.
     #[serde(default)]
     pub rows: Vec<Vec<Button>>,
+    /// Menus, each shown under the button rows on a row of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub menus: Vec<Menu>,
     #[serde(default)]
     pub visibility: Visibility,
     /// A PNG (charts). Not part of stored alerts.
@@ -193,7 +221,7 @@ impl Reply {
         let full = self.rows.last().is_none_or(|row| row.len() >= MAX_ROW);
         if !full {
             self.rows.last_mut().expect("a row exists").push(button);
-        } else if self.rows.len() < MAX_ROWS {
+        } else if self.rows_left() > 0 {
             self.rows.push(vec![button]);
         } else {
             tracing::warn!(label = %button.label, "a reply has more buttons than a message can hold; dropped");
@@ -205,13 +233,33 @@ impl Reply {
     /// row wraps.
     pub fn with_row(mut self, buttons: Vec<Button>) -> Reply {
         for chunk in buttons.chunks(MAX_ROW) {
-            if self.rows.len() >= MAX_ROWS {
+            if self.rows_left() == 0 {
                 tracing::warn!("a reply has more button rows than a message can hold; dropped");
                 break;
             }
             self.rows.push(chunk.to_vec());
         }
         self
+    }
+
+    /// Adds a menu on a row of its own; options past [`MAX_OPTIONS`] are dropped, and a menu
+    /// with no room left (or no options) is dropped and logged.
+    pub fn with_menu(mut self, mut menu: Menu) -> Reply {
+        if menu.options.is_empty() {
+            return self;
+        }
+        if self.rows_left() == 0 {
+            tracing::warn!(placeholder = %menu.placeholder, "a reply has no row left for a menu; dropped");
+            return self;
+        }
+        menu.options.truncate(MAX_OPTIONS);
+        self.menus.push(menu);
+        self
+    }
+
+    /// How many more rows (of buttons, or a menu) the reply can hold.
+    pub fn rows_left(&self) -> usize {
+        MAX_ROWS.saturating_sub(self.rows.len() + self.menus.len())
     }
 
     /// Every button, row by row.
@@ -278,6 +326,7 @@ impl Reply {
         flush(&mut cur, &mut cur_len, &mut parts);
         if let Some(last) = parts.last_mut() {
             last.rows = self.rows.clone();
+            last.menus = self.menus.clone();
             last.image = self.image.clone();
         }
         parts
@@ -415,6 +464,28 @@ mod tests {
         assert_eq!(r.rows.len(), MAX_ROWS);
         assert!(r.rows.iter().all(|row| row.len() == MAX_ROW));
         assert_eq!(r.buttons().count(), 25);
+    }
+
+    #[test]
+    fn menus_share_the_rows_with_buttons() {
+        let option = |i: usize| MenuOption { label: format!("o{i}"), token: format!("t{i}"), default: i == 0 };
+        let menu = |n: usize| Menu { placeholder: "Sort…".into(), options: (0..n).map(option).collect() };
+        let mut r = Reply::text("x").with_menu(menu(30)).with_menu(menu(0));
+        assert_eq!((r.menus.len(), r.menus[0].options.len(), r.rows_left()), (1, MAX_OPTIONS, MAX_ROWS - 1));
+        for i in 0..30 {
+            r = r.with_button(format!("b{i}"), ButtonStyle::Primary, format!("b{i}"));
+        }
+        assert_eq!(r.rows.len(), MAX_ROWS - 1);
+        let full = r.clone().with_menu(menu(2));
+        assert_eq!(full.menus.len(), 1, "no row was left for a second menu");
+        // Menus go with the last part of a long reply, as buttons do, and are stored.
+        let long = Reply::text("y".repeat(5000)).with_menu(menu(3));
+        let parts = long.split(2000);
+        assert!(parts[..parts.len() - 1].iter().all(|p| p.menus.is_empty()));
+        assert_eq!(parts.last().unwrap().menus, long.menus);
+        let back: Reply = serde_json::from_value(serde_json::to_value(&long).unwrap()).unwrap();
+        assert_eq!(back, long);
+        assert!(serde_json::to_value(Reply::text("z")).unwrap().get("menus").is_none());
     }
 
     #[test]

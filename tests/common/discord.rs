@@ -22,8 +22,15 @@ use serde_json::{Value, json};
 
 use super::wait::{self, Events};
 
+pub mod app;
 mod gateway;
+mod limits;
+#[allow(unused_imports)]
+pub use app::DiscordApp;
 pub use gateway::FakeGateway;
+#[allow(unused_imports)]
+pub use limits::invalid_autocomplete;
+use limits::invalid_message;
 
 pub const APP_ID: u64 = 1311111111111111111;
 
@@ -56,6 +63,9 @@ pub fn dm_channel(user: &str) -> String {
 }
 
 pub const TOKEN: &str = "MTMxMTExMTExMTExMTExMTExMQ.fake.bot-token-for-tests";
+
+/// A select menu's options as a user sees them: (label, value, shown as chosen).
+pub type MenuOptions = Vec<(String, String, bool)>;
 
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -115,9 +125,37 @@ impl Call {
             .into_iter()
             .flatten()
             .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|b| b["type"] == 2)
             .map(|b| (b["label"].as_str().unwrap_or("").to_owned(), b["custom_id"].as_str().unwrap_or("").to_owned()))
             .collect()
     }
+    /// The string selects: (placeholder, custom id, options).
+    pub fn menus(&self) -> Vec<(String, String, MenuOptions)> {
+        let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        self.body["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|c| c["type"] == 3)
+            .map(|m| {
+                let options = m["options"].as_array().cloned().unwrap_or_default();
+                let options = options.iter().map(|o| (text(&o["label"]), text(&o["value"]), o["default"] == true));
+                (text(&m["placeholder"]), text(&m["custom_id"]), options.collect())
+            })
+            .collect()
+    }
+
+    /// The menu whose placeholder starts `placeholder`: (custom id, its options).
+    pub fn menu(&self, placeholder: &str) -> (String, MenuOptions) {
+        let (_, id, options) = self
+            .menus()
+            .into_iter()
+            .find(|(p, _, _)| p.starts_with(placeholder))
+            .unwrap_or_else(|| panic!("no menu {placeholder:?} in {:?}", self.menus()));
+        (id, options)
+    }
+
     pub fn button(&self, label_starts: &str) -> String {
         self.buttons()
             .into_iter()
@@ -518,50 +556,6 @@ async fn handle(
         resp.headers_mut().insert(k, v.parse().unwrap());
     }
     resp
-}
-
-/// Why Discord would refuse a message body, if it would: content over 2,000 characters; more
-/// than 10 embeds, or one over its limits (title 256, description 4,096, 25 fields of name
-/// 256 and value 1,024, none empty, 6,000 in all); more than 5 rows of 5 buttons, a custom id
-/// over 100 or a label over 80; a new message with nothing in it (`new`).
-fn invalid_message(b: &Value, new: bool) -> Option<String> {
-    let len = |v: &Value| v.as_str().map(|s| s.chars().count()).unwrap_or(0);
-    if len(&b["content"]) > 2000 {
-        return Some("content: Must be 2000 or fewer in length.".into());
-    }
-    let embeds = b["embeds"].as_array().cloned().unwrap_or_default();
-    if embeds.len() > 10 {
-        return Some("embeds: Must be 10 or fewer in length.".into());
-    }
-    for e in &embeds {
-        let fields = e["fields"].as_array().cloned().unwrap_or_default();
-        let total = len(&e["title"])
-            + len(&e["description"])
-            + fields.iter().map(|f| len(&f["name"]) + len(&f["value"])).sum::<usize>();
-        if len(&e["title"]) > 256 || len(&e["description"]) > 4096 || fields.len() > 25 || total > 6000 {
-            return Some(format!("embeds: an embed over its limits ({total} characters, {} fields)", fields.len()));
-        }
-        if fields.iter().any(|f| !(1..=256).contains(&len(&f["name"])) || !(1..=1024).contains(&len(&f["value"]))) {
-            return Some("embeds.fields: a name or value empty or too long".into());
-        }
-    }
-    let rows = b["components"].as_array().cloned().unwrap_or_default();
-    if rows.len() > 5 {
-        return Some("components: Must be 5 or fewer in length.".into());
-    }
-    for r in &rows {
-        let buttons = r["components"].as_array().cloned().unwrap_or_default();
-        if buttons.is_empty() || buttons.len() > 5 {
-            return Some("components.components: 1 to 5 in a row".into());
-        }
-        if buttons.iter().any(|x| len(&x["custom_id"]) > 100 || len(&x["label"]) > 80) {
-            return Some("components: a custom id over 100 or a label over 80".into());
-        }
-    }
-    if new && len(&b["content"]) == 0 && embeds.is_empty() && rows.is_empty() {
-        return Some("Cannot send an empty message (50006)".into());
-    }
-    None
 }
 
 /// Posts `interaction` to `url` signed with `key`; the HTTP status and the answer.

@@ -5,6 +5,7 @@ pub mod history;
 pub mod hosts;
 pub mod keys;
 pub mod market;
+mod market_menus;
 pub mod market_watches;
 pub mod orders;
 pub mod overview;

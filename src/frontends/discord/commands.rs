@@ -42,7 +42,8 @@ pub struct Opt {
     pub kind: Kind,
     pub put: Put,
     pub required: bool,
-    /// Suggestions while typing (GPU models, the caller's orders or watches).
+    /// Suggestions while typing (GPU models or countries, the caller's orders, watches or
+    /// templates).
     pub autocomplete: bool,
     /// Fixed choices, shown as a menu.
     pub choices: &'static [&'static str],
@@ -97,7 +98,7 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image")),
             opt("spot", Number, Keyed("spot")),
             opt("ports", Text, Keyed("ports")),
-            opt("template", Text, Keyed("t")),
+            suggested(opt("template", Text, Keyed("t"))),
             opt("env", Boolean, Form),
             between(opt("count", Integer, Keyed("count")), 1, crate::core::command::RENT_COUNT_MAX as u64),
             opt("guard", Number, Keyed("guard")),
@@ -171,7 +172,7 @@ pub const SLASH: &[Slash] = &[
         name: "template",
         options: &[
             required(choices(opt("action", Text, Plain), &["save", "show", "delete", "list"])),
-            opt("name", Text, Plain),
+            suggested(opt("name", Text, Plain)),
             opt("image", Text, Keyed("image")),
             opt("ports", Text, Keyed("ports")),
             opt("sshkey", Text, Keyed("sshkey")),
@@ -419,6 +420,14 @@ mod tests {
         assert_eq!((count["type"].as_u64(), count["required"].as_bool()), (Some(4), Some(false)));
         assert_eq!((count["min_value"].as_u64(), count["max_value"].as_u64()), (Some(1), Some(10)));
         assert!(rent["options"].as_array().unwrap().len() <= 25);
+        // Template names are suggested; Discord refuses an option with choices that also
+        // autocompletes.
+        let template = rent["options"].as_array().unwrap().iter().find(|o| o["name"] == "template").unwrap();
+        assert_eq!(template["autocomplete"], true);
+        for o in cmds.iter().flat_map(|c| c["options"].as_array().cloned().unwrap_or_default()) {
+            let has_choices = o["choices"].as_array().is_some_and(|c| !c.is_empty());
+            assert!(!(o["autocomplete"] == true && has_choices), "{o}");
+        }
     }
 
     #[test]

@@ -17,7 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 use serenity::model::application::{
-    ActionRowComponent, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction, ModalInteraction,
+    ActionRowComponent, CommandDataOptionValue, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
+    Interaction, ModalInteraction,
 };
 use serenity::model::guild::Member;
 use serenity::model::user::User;
@@ -330,9 +331,15 @@ impl Discord {
         let caller = self.working_caller(&c.user, c.member.as_ref(), place, &c.locale, "").await;
         // A long press (a set of rents) shows how far it got on the pressed message.
         let (http, token) = (&self.http, c.token.as_str());
+        // A button's custom id is its token; a menu's chosen option's value is.
+        let chosen = match &c.data.kind {
+            ComponentInteractionDataKind::StringSelect { values } => values.first().map(String::as_str),
+            _ => None,
+        };
+        let pressed_token = chosen.unwrap_or(&c.data.custom_id);
         let pressed = self
             .core
-            .press_showing(&caller, &c.data.custom_id, PROGRESS_EVERY, move |r| async move {
+            .press_showing(&caller, pressed_token, PROGRESS_EVERY, move |r| async move {
                 let parts = render::messages(&r);
                 if let Some(first) = parts.first()
                     && let Err(e) = http.edit_original_interaction_response(token, &first.json(false), vec![]).await
@@ -464,22 +471,25 @@ impl Discord {
     }
 
     /// Suggestions for the option being typed: GPU models on the market for a query (most
-    /// free servers first), the caller's active orders for an order, their watches for an id.
+    /// free servers first) or countries after `cc=`, the caller's active orders for an order,
+    /// their watches for an id, their templates (and the channel's team templates) for a
+    /// template name.
     async fn suggest(&self, c: &CommandInteraction) -> Vec<Value> {
-        use crate::core::suggest::{Field, SuggestedValue};
+        use crate::core::suggest::{Asker, Field, SuggestedValue};
         let Some(focus) = c.data.autocomplete() else { return Vec::new() };
-        let field = match focus.name {
-            "query" | "target" => Field::Query,
-            "order" => Field::Order,
-            "orders" => Field::Orders,
-            "id" => Field::Watch,
+        let field = match (c.data.name.as_str(), focus.name) {
+            (_, "query" | "target") => Field::Query,
+            (_, "order") => Field::Order,
+            (_, "orders") => Field::Orders,
+            (_, "id") => Field::Watch,
+            ("rent", "template") | ("template", "name") => Field::Template,
             _ => return Vec::new(),
         };
         // Labels in the app's language: autocomplete has no time for more lookups.
         let lang = crate::i18n::resolve([Some(c.locale.as_str())]);
-        let found =
-            crate::i18n::scope(lang, self.core.suggest(Platform::Discord, &c.user.id.to_string(), field, focus.value))
-                .await;
+        let (user, chat) = (c.user.id.to_string(), c.channel_id.to_string());
+        let asker = Asker { platform: Platform::Discord, user: &user, chat: &chat };
+        let found = crate::i18n::scope(lang, self.core.suggest(asker, field, focus.value)).await;
         found
             .into_iter()
             .map(|s| {

@@ -142,6 +142,10 @@ impl Frontend for InteractionFrontend {
     fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
         Box::pin(async move { self.dms.open(&who.user_id).await.map(Some) })
     }
+
+    fn shows_menus(&self) -> bool {
+        true
+    }
 }
 
 /// Sends outbox alerts to Discord: team alerts to their channel, personal ones to the user's

@@ -18,6 +18,14 @@ gpus-rent-button = #{ $id } mieten
 gpus-details-button = Details #{ $id }
 gpus-prev = ◂ Zurück
 gpus-next = Weiter ▸
+# The menus under a /gpus listing (Discord): { $count } is servers-count.
+menu-sort = Sortieren…
+menu-sort-price = Günstigste zuerst
+menu-sort-gpus = Meiste GPUs zuerst
+menu-sort-reliability = Zuverlässigste zuerst
+menu-country = Land…
+menu-country-any = Jedes Land
+menu-country-option = { $cc } — { $count }
 
 # /server <id>
 server-not-found = Auf dem Markt gibt es keinen Server #{ $id } (vielleicht ist er ausgeblendet oder nicht mehr da).
@@ -103,6 +111,9 @@ spend-total = Gesamt: { $total } (Laufzeit plus Erstellungsgebühren).
 
 # Discords Vorschläge beim Tippen eines Befehls.
 suggest-model = { $model } — { $n } frei
+suggest-country = { $query } — { $n } frei
+suggest-template = { $name } — { $image }
+suggest-template-team = { $name } (Team-Vorlage)
 suggest-order = Bestellung { $order } auf Server #{ $server }
 suggest-all-orders = alle { $n } laufenden Bestellungen
 

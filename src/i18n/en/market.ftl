@@ -18,6 +18,14 @@ gpus-rent-button = Rent #{ $id }
 gpus-details-button = Details #{ $id }
 gpus-prev = ◂ Prev
 gpus-next = Next ▸
+# The menus under a /gpus listing (Discord): { $count } is servers-count.
+menu-sort = Sort…
+menu-sort-price = Cheapest first
+menu-sort-gpus = Most GPUs first
+menu-sort-reliability = Most reliable first
+menu-country = Country…
+menu-country-any = Any country
+menu-country-option = { $cc } — { $count }
 
 # /server <id>
 server-not-found = There is no server #{ $id } on the market (it may be hidden or gone).
@@ -104,6 +112,9 @@ spend-total = Total: { $total } (time run plus creation fees).
 
 # Discord's suggestions while a command is typed.
 suggest-model = { $model } — { $n } free
+suggest-country = { $query } — { $n } free
+suggest-template = { $name } — { $image }
+suggest-template-team = { $name } (team template)
 suggest-order = order { $order } on server #{ $server }
 suggest-all-orders = all { $n } running orders
 

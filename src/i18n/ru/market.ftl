@@ -18,6 +18,14 @@ gpus-rent-button = Арендовать #{ $id }
 gpus-details-button = Подробнее #{ $id }
 gpus-prev = ◂ Назад
 gpus-next = Далее ▸
+# The menus under a /gpus listing (Discord): { $count } is servers-count.
+menu-sort = Сортировка…
+menu-sort-price = Сначала дешёвые
+menu-sort-gpus = Сначала больше GPU
+menu-sort-reliability = Сначала надёжные
+menu-country = Страна…
+menu-country-any = Любая страна
+menu-country-option = { $cc } — { $count }
 
 # /server <id>
 server-not-found = На рынке нет сервера #{ $id } (возможно, он скрыт или уже снят).
@@ -107,6 +115,9 @@ spend-total = Итого: { $total } (время работы плюс плат�
 
 # Подсказки Discord при вводе команды.
 suggest-model = { $model } — свободно: { $n }
+suggest-country = { $query } — свободно: { $n }
+suggest-template = { $name } — { $image }
+suggest-template-team = { $name } (шаблон команды)
 suggest-order = заказ { $order } на сервере #{ $server }
 suggest-all-orders = все активные заказы ({ $n })
 
