@@ -2,7 +2,7 @@
 //! a team watch's alert in a group carries, next to each in-group Rent, a "Rent privately"
 //! URL button (`https://t.me/<bot>?start=rent_<id>`), and a "Watch it myself" link
 //! (`?start=watch_<id>`) that shows the watch to a member of the group, in private, with a
-//! button making their own copy.
+//! button making their own copy. Also: the copy button of a wallet's deposit address.
 //! Deep links: core.telegram.org/bots/features#deep-linking; URL buttons:
 //! core.telegram.org/bots/api#inlinekeyboardbutton (the fake refuses a bad one as Telegram
 //! does). What is asserted is what a Telegram user would see.
@@ -268,4 +268,36 @@ async fn a_watch_link_shows_nothing_to_whom_it_is_not_for() {
         .await
         .unwrap();
     assert_eq!(personal_watches, 1, "only Ann's own 4090 watch");
+}
+
+#[tokio::test]
+async fn deposit_addresses_have_copy_buttons_in_private_only() {
+    let b = start().await;
+    b.store_key(ANN).await;
+    b.private_in(ANN, "en", "/wallets");
+    let wallets = b.nth_to(ANN, 1).await;
+    let copies = wallets.copies();
+    assert_eq!(copies.len(), 3, "one per currency's address: {copies:?}");
+    for (label, address) in &copies {
+        assert!(label.starts_with("📋 ") && label.ends_with(" deposit address"), "{label}");
+        let currency = label.trim_start_matches("📋 ").trim_end_matches(" deposit address");
+        // Copies exactly the address shown.
+        assert!(
+            wallets.text().contains(&format!("{currency} deposit address: <code>{address}</code>")),
+            "{address}: {}",
+            wallets.text()
+        );
+    }
+
+    // Asked in the group: the wallets go to Bob privately (with their copy buttons); the
+    // group gets no address and no copy button.
+    b.store_key(BOB).await;
+    b.group(BOB, "/wallets");
+    let to_bob = b.nth_to(BOB, 1).await;
+    assert_eq!(to_bob.copies().len(), 3);
+    b.fake.handed_on().await;
+    b.tg.finish().await;
+    let in_group: Vec<Call> = b.fake.sent_to(TEAM);
+    assert!(!in_group.is_empty());
+    assert!(in_group.iter().all(|c| c.copies().is_empty() && !c.text().contains("deposit address")), "{in_group:#?}");
 }
