@@ -382,7 +382,10 @@ async fn five_seconds_pass(t: &TestApp, fake: &FakeDiscord) {
 #[tokio::test]
 async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     use clorebot::alerts::deliver::deliver_once;
-    use clorebot::core::{ButtonStyle, Reply};
+    use clorebot::clore::ServerId;
+    use clorebot::core::reply::Link;
+    use clorebot::core::{Button, ButtonStyle, Reply};
+    use clorebot::domain::WatchId;
     use clorebot::store::outbox::{self, NewAlert};
     let fake = FakeDiscord::start().await;
     let t = test_app().await;
@@ -392,11 +395,11 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let pool = &t.core.deps.pool;
     let channel = "1333333333333333333";
     for i in 0..7 {
-        let reply = Reply::text(format!("Watch #2: **cheap** <@everyone> {i}")).with_button(
-            "Rent #74",
-            ButtonStyle::Primary,
-            format!("tok{i}"),
-        );
+        // A team alert's links into a private chat are Telegram's: Discord shows none.
+        let reply = Reply::text(format!("Watch #2: **cheap** <@everyone> {i}"))
+            .with_button("Rent #74", ButtonStyle::Primary, format!("tok{i}"))
+            .with_link("Rent #74 privately", Link::Rent(ServerId(74)))
+            .with_row(vec![Button::link("Watch it myself", Link::Watch(WatchId(2)))]);
         let a = NewAlert {
             urgent: true,
             hold: Default::default(),

@@ -665,6 +665,7 @@ async fn delivered_alerts(pool: &sqlx::PgPool) -> (HashMap<(String, String, Stri
                 clorebot::frontends::telegram::render::messages(
                     &reply,
                     clorebot::frontends::telegram::render::MESSAGE_MAX,
+                    "",
                 )[0]
                 .html
                 .clone(),

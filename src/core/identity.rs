@@ -25,6 +25,12 @@ pub trait Frontend: Send + Sync {
     fn shows_menus(&self) -> bool {
         false
     }
+
+    /// Whether `who` is in the group `chat` now (asked by `/start watch_<id>`, a team watch
+    /// shown to its chat's members only). A platform that cannot tell says no.
+    fn is_chat_member<'a>(&'a self, _who: &'a Identity, _chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async { Ok(false) })
+    }
 }
 
 /// One request's origin: who, where, and the front-end to ask what only it knows.

@@ -27,6 +27,12 @@ pub enum Block {
     Fields(Vec<(String, String)>),
     /// Monospace text to copy (an SSH line).
     Code(String),
+    /// A labelled value to copy exactly (a deposit address): shown as "label: value", the
+    /// value in monospace; Telegram adds a copy button for it in private chats.
+    Copy {
+        label: String,
+        value: String,
+    },
     /// A generated secret (an SSH password) shown once, privately. Never logged, never
     /// stored: it does not serialize, and its `Debug` is redacted.
     Secret(Secret),
@@ -65,12 +71,42 @@ pub enum ButtonStyle {
     Danger,
 }
 
-/// A button; pressing it sends `token` back to [`crate::core::Core::press`].
+/// A button; pressing it sends `token` back to [`crate::core::Core::press`] — unless it is
+/// a link button (`link` set, `token` empty), which opens a place instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
     pub style: ButtonStyle,
     pub token: String,
+    /// Stored alerts written before link buttons existed read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+impl Button {
+    /// A button pressed back to the core.
+    pub fn press(label: impl Into<String>, style: ButtonStyle, token: String) -> Button {
+        Button { label: label.into(), style, token, link: None }
+    }
+
+    /// A button that opens `link`.
+    pub fn link(label: impl Into<String>, link: Link) -> Button {
+        Button { label: label.into(), style: ButtonStyle::Secondary, token: String::new(), link: Some(link) }
+    }
+}
+
+/// Where a link button leads, as an intent: the core never knows a platform's URLs (nor the
+/// bot's username). Telegram makes each a deep link into the private chat with the bot
+/// (`https://t.me/<bot>?start=<payload>`, the payload from
+/// [`crate::core::command::start_payload`]); a platform without deep links leaves link
+/// buttons out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Link {
+    /// The rent confirmation for a server, in private.
+    Rent(crate::clore::ServerId),
+    /// A team watch, shown in private with "Watch it myself".
+    Watch(crate::domain::WatchId),
 }
 
 /// A menu of choices (a Discord string select, under a listing): choosing an option sends
@@ -208,6 +244,12 @@ impl Reply {
         self
     }
 
+    /// A labelled value to copy exactly ([`Block::Copy`]).
+    pub fn with_copy(mut self, label: impl Into<String>, value: impl Into<String>) -> Reply {
+        self.blocks.push(Block::Copy { label: label.into(), value: value.into() });
+        self
+    }
+
     /// A secret shown once (the reply becomes private: a secret is never shown in a group).
     pub fn with_secret(mut self, label: impl Into<String>, value: SecretString) -> Reply {
         self.blocks.push(Block::Secret(Secret { label: label.into(), value }));
@@ -216,8 +258,16 @@ impl Reply {
 
     /// Adds a button to the last row, or starts a new row when it is full. Buttons past
     /// the last row allowed are dropped (and logged): a reply never breaks a platform's limits.
-    pub fn with_button(mut self, label: impl Into<String>, style: ButtonStyle, token: String) -> Reply {
-        let button = Button { label: label.into(), style, token };
+    pub fn with_button(self, label: impl Into<String>, style: ButtonStyle, token: String) -> Reply {
+        self.with(Button::press(label, style, token))
+    }
+
+    /// Adds a link button as [`Reply::with_button`] adds a button.
+    pub fn with_link(self, label: impl Into<String>, link: Link) -> Reply {
+        self.with(Button::link(label, link))
+    }
+
+    fn with(mut self, button: Button) -> Reply {
         let full = self.rows.last().is_none_or(|row| row.len() >= MAX_ROW);
         if !full {
             self.rows.last_mut().expect("a row exists").push(button);
@@ -265,6 +315,16 @@ impl Reply {
     /// Every button, row by row.
     pub fn buttons(&self) -> impl Iterator<Item = &Button> {
         self.rows.iter().flatten()
+    }
+
+    /// The rows without their link buttons (and without rows left empty): what a platform
+    /// without deep links shows.
+    pub fn pressable_rows(&self) -> Vec<Vec<Button>> {
+        self.rows
+            .iter()
+            .map(|row| row.iter().filter(|b| b.link.is_none()).cloned().collect::<Vec<_>>())
+            .filter(|row| !row.is_empty())
+            .collect()
     }
 
     pub fn has_secret(&self) -> bool {
@@ -352,6 +412,9 @@ fn block_text(out: &mut String, b: &Block, secrets: bool) {
                 let _ = write!(out, "  {k}:{} {v}", " ".repeat(pad));
             }
         }
+        Block::Copy { label, value } => {
+            let _ = write!(out, "{label}: {value}");
+        }
         Block::Secret(s) => {
             let v = if secrets { s.value.expose_secret() } else { "[hidden]" };
             let _ = write!(out, "{}: {v}", s.label);
@@ -393,7 +456,8 @@ fn split_block(b: &Block, max: usize) -> Vec<Block> {
             }
             out
         }
-        Block::Secret(_) => vec![b.clone()],
+        // A value to copy is never cut (an address is short).
+        Block::Copy { .. } | Block::Secret(_) => vec![b.clone()],
     }
 }
 
@@ -511,6 +575,27 @@ mod tests {
         assert!(joined[0].starts_with("Your orders\n#0000"));
         let one_line = Reply::text("y".repeat(5000)).split(2000);
         assert_eq!(one_line.iter().map(|p| p.plain_text().chars().count()).collect::<Vec<_>>(), vec![2000, 2000, 1000]);
+    }
+
+    #[test]
+    fn link_buttons_store_and_read_and_old_buttons_read_as_presses() {
+        let r = Reply::text("#7 is cheap")
+            .with_button("Rent #7", ButtonStyle::Primary, "t".into())
+            .with_link("Rent #7 privately", Link::Rent(crate::clore::ServerId(7)))
+            .with_row(vec![Button::link("Watch it myself", Link::Watch(crate::domain::WatchId(3)))])
+            .with_copy("BTC deposit address", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh");
+        let stored = serde_json::to_value(&r).unwrap();
+        assert_eq!(stored["rows"][0][1]["link"], serde_json::json!({ "rent": 7 }));
+        assert!(stored["rows"][0][0].get("link").is_none(), "a press stores as it always did");
+        assert_eq!(serde_json::from_value::<Reply>(stored).unwrap(), r);
+        // A row stored before links existed.
+        let old = serde_json::json!({ "blocks": [{ "type": "text", "value": "hi" }],
+            "rows": [[{ "label": "Rent #7", "style": "primary", "token": "t" }]] });
+        let back: Reply = serde_json::from_value(old).unwrap();
+        assert_eq!(back.rows, vec![vec![Button::press("Rent #7", ButtonStyle::Primary, "t".into())]]);
+        // Without links: the press alone; a row of links only is gone.
+        assert_eq!(r.pressable_rows(), vec![vec![Button::press("Rent #7", ButtonStyle::Primary, "t".into())]]);
+        assert!(r.plain_text().ends_with("BTC deposit address: bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"));
     }
 
     #[test]

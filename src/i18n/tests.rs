@@ -296,6 +296,7 @@ const INTERNAL: &[(&str, &str)] = &[
     // Row decoding and configuration: the command parser answers a mistyped currency itself.
     ("domain/money.rs", "unknown currency `{}`; use usd, clore or btc"),
     ("core/mod.rs", "could not ask the platform whether the caller is an admin"),
+    ("core/handlers/shared_watches.rs", "could not ask the platform whether the caller is in a team chat"),
     ("alerts/deliver.rs", "sends the {} alerts"),
     // An alert's stored reason for a retry: a send cut off after its bound.
     ("alerts/deliver.rs", "the send did not end within {} s; it may have gone out"),

@@ -80,6 +80,21 @@ impl Call {
             .filter_map(|b| Some((b["text"].as_str()?.to_owned(), b["copy_text"]["text"].as_str()?.to_owned())))
             .collect()
     }
+    /// The URL buttons: (label, URL).
+    pub fn links(&self) -> Vec<(String, String)> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+            .filter_map(|b| Some((b["text"].as_str()?.to_owned(), b["url"].as_str()?.to_owned())))
+            .collect()
+    }
+    /// The keyboard row by row: each button's label.
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .map(|r| r.as_array().into_iter().flatten().map(|b| b["text"].as_str().unwrap_or("").to_owned()).collect())
+            .collect()
+    }
     pub fn button(&self, label_starts: &str) -> String {
         self.buttons()
             .into_iter()
@@ -108,6 +123,9 @@ struct State_ {
     no_delete_right: HashSet<i64>,
     /// (chat, user) pairs that administer the chat.
     admins: HashSet<(i64, i64)>,
+    /// (chat, user) pairs where the user is not in the chat (`getChatMember` says `left`;
+    /// everyone else is a member).
+    left: HashSet<(i64, i64)>,
     /// Next sends answered 429 with this retry_after, regardless of limits.
     forced_429: VecDeque<u32>,
     /// Text of messages the bot sent, by (chat, message id), for edits to change.
@@ -219,6 +237,10 @@ impl FakeTelegram {
     }
     pub fn make_admin(&self, chat: i64, user: i64) {
         self.state.lock().unwrap().admins.insert((chat, user));
+    }
+    /// `user` is not in `chat` (left it, or never joined).
+    pub fn not_member(&self, chat: i64, user: i64) {
+        self.state.lock().unwrap().left.insert((chat, user));
     }
     pub fn force_429(&self, retry_after: u32) {
         self.state.lock().unwrap().forced_429.push_back(retry_after);
@@ -409,7 +431,13 @@ async fn method(
         "deleteMessage" => (200, ok(json!(true))),
         "getChatMember" => {
             let user = as_i64(&body["user_id"]);
-            let status = if s.admins.contains(&(chat, user)) { "administrator" } else { "member" };
+            let status = if s.admins.contains(&(chat, user)) {
+                "administrator"
+            } else if s.left.contains(&(chat, user)) {
+                "left"
+            } else {
+                "member"
+            };
             let mut member = json!({
                 "user": { "id": user, "is_bot": false, "first_name": "First", "last_name": "Last", "username": "fl", "language_code": "en" },
                 "status": status
@@ -432,8 +460,8 @@ async fn method(
             }
             (200, ok(member))
         }
-        "sendMessage" | "sendPhoto" | "editMessageText" if copy_text_invalid(&body) => {
-            (400, error(400, "Bad Request: BUTTON_COPY_TEXT_INVALID", None))
+        "sendMessage" | "sendPhoto" | "editMessageText" if keyboard::problem(&body).is_some() => {
+            (400, error(400, keyboard::problem(&body).unwrap_or_default(), None))
         }
         "sendMessage" | "sendPhoto" => {
             if s.kicked.contains(&chat) {
@@ -495,14 +523,6 @@ async fn method(
     drop(s);
     fake.events.signal();
     response
-}
-
-/// A copy button copies 1–256 characters (Bot API `CopyTextButton`).
-fn copy_text_invalid(body: &Value) -> bool {
-    let rows = body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
-    rows.iter().flat_map(|r| r.as_array().cloned().unwrap_or_default()).any(|b| {
-        b.get("copy_text").is_some_and(|c| c["text"].as_str().is_none_or(|t| t.is_empty() || t.chars().count() > 256))
-    })
 }
 
 /// What Telegram would refuse in an `answerInlineQuery` (Bot API `answerInlineQuery`,
@@ -569,6 +589,9 @@ async fn get_updates(fake: &FakeTelegram, body: &Value) -> Response {
 
 /// Updates as Telegram sends them (`telegram/updates.rs`).
 pub mod updates;
+
+/// Telegram's checks of an inline keyboard (`telegram/keyboard.rs`).
+mod keyboard;
 
 impl Limits {
     /// The same limits on the bot's side (its send scheduler keeps to them).

@@ -46,7 +46,7 @@ use crate::t;
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
 pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
-pub use self::start::{PAYLOAD_MAX, rent_payload};
+pub use self::start::{PAYLOAD_MAX, rent_payload, start_payload};
 pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
@@ -100,6 +100,8 @@ pub enum Command {
     /// `/spend [7d|30d]`: what the caller's orders cost per day.
     Spend(HistoryPeriod),
     Watch(WatchArgs),
+    /// `/start watch_<id>` (a team alert's deep link): the team watch, to copy for oneself.
+    SharedWatch(WatchId),
     Watches,
     Unwatch(WatchId),
     /// `None`: snooze off.
@@ -159,7 +161,7 @@ impl Command {
     /// The name for logs and metrics (never the arguments: they may hold secrets).
     pub fn name(&self) -> &'static str {
         match self {
-            Command::Start => "start",
+            Command::Start | Command::SharedWatch(_) => "start",
             Command::Help(_) => "help",
             Command::KeyStatus | Command::KeySet(_) | Command::KeyRemove => "key",
             Command::Gpus { .. } => "gpus",

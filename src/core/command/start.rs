@@ -5,9 +5,14 @@
 //!
 //! - `rent_<server id>`: the rent confirmation for that server, exactly what `/rent #<id>`
 //!   gives.
+//! - `watch_<watch id>`: a team watch, shown to a member of its chat with "Watch it myself".
+//!
+//! The payloads are what the core's link buttons ([`Link`]) become on Telegram.
 
 use super::{Command, ParseError, rent};
 use crate::clore::ServerId;
+use crate::core::reply::Link;
+use crate::domain::WatchId;
 use crate::t;
 
 /// Telegram's bound on a `start` payload.
@@ -20,20 +25,39 @@ pub(super) fn parse_start(rest: &str) -> Result<Command, ParseError> {
     }
     let well_formed =
         payload.len() <= PAYLOAD_MAX && payload.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    let server = payload
-        .strip_prefix("rent_")
-        .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))
-        .and_then(|id| id.parse::<u64>().ok())
-        .filter(|n| *n > 0 && *n <= i64::MAX as u64);
-    match server {
-        Some(id) if well_formed => rent::parse_rent(&format!("#{id}")),
-        _ => Err(ParseError::new(t!("parse-start-link"))),
+    let refused = || ParseError::new(t!("parse-start-link"));
+    if !well_formed {
+        return Err(refused());
     }
+    if let Some(id) = payload.strip_prefix("rent_").and_then(id) {
+        return rent::parse_rent(&format!("#{id}"));
+    }
+    if let Some(id) = payload.strip_prefix("watch_").and_then(id) {
+        return Ok(Command::SharedWatch(WatchId(id)));
+    }
+    Err(refused())
+}
+
+/// A positive id written in digits only (no sign, no `#`), within an `i64`.
+fn id(digits: &str) -> Option<i64> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<i64>().ok().filter(|n| *n > 0)
 }
 
 /// The payload of a deep link that opens the rent confirmation for `server`.
 pub fn rent_payload(server: ServerId) -> String {
     format!("rent_{server}")
+}
+
+/// The `/start` payload that opens `link` (at most [`PAYLOAD_MAX`] characters of
+/// `[A-Za-z0-9_-]`: a prefix and a number).
+pub fn start_payload(link: Link) -> String {
+    match link {
+        Link::Rent(server) => rent_payload(server),
+        Link::Watch(watch) => format!("watch_{}", watch.0),
+    }
 }
 
 #[cfg(test)]
@@ -52,7 +76,23 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(rent_payload(ServerId(4242)), "rent_4242");
+        assert_eq!(start_payload(Link::Rent(ServerId(4242))), "rent_4242");
         assert!(matches!(ok("/start"), Command::Start));
+    }
+
+    #[test]
+    fn a_watch_link_is_that_watch_shared() {
+        assert!(matches!(ok("/start watch_17"), Command::SharedWatch(WatchId(17))));
+        assert_eq!(start_payload(Link::Watch(WatchId(17))), "watch_17");
+        for bad in [
+            "/start watch_",
+            "/start watch_0",
+            "/start watch_-3",
+            "/start watch_1x",
+            "/start watch_99999999999999999999",
+        ] {
+            assert!(err(bad).contains("clorebot does not know this link"), "{bad}: {}", err(bad));
+        }
     }
 
     #[test]
@@ -65,6 +105,7 @@ mod tests {
             "/start rent_#12",
             "/start hello",
             "/start watch_x",
+            "/start watches_1",
             "/start rent_1 2",
             "/start рент_1",
             "/start rent_99999999999999999999",

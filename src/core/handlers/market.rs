@@ -84,21 +84,23 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, text: String, page: usize) ->
                 label: t!("gpus-rent-button", id = s.id.to_string()),
                 style: ButtonStyle::Primary,
                 token: take()?,
+                link: None,
             });
         }
         row.push(Button {
             label: t!("gpus-details-button", id = s.id.to_string()),
             style: ButtonStyle::Secondary,
             token: take()?,
+            link: None,
         });
         r = r.with_row(row);
     }
     let mut nav = Vec::new();
     if prev {
-        nav.push(Button { label: t!("gpus-prev"), style: ButtonStyle::Secondary, token: take()? });
+        nav.push(Button { label: t!("gpus-prev"), style: ButtonStyle::Secondary, token: take()?, link: None });
     }
     if next {
-        nav.push(Button { label: t!("gpus-next"), style: ButtonStyle::Secondary, token: take()? });
+        nav.push(Button { label: t!("gpus-next"), style: ButtonStyle::Secondary, token: take()?, link: None });
     }
     if !nav.is_empty() {
         r = r.with_row(nav);

@@ -1,6 +1,8 @@
 //! Replies as Discord messages: markdown with every dynamic string escaped, buttons as
-//! component rows whose custom ids are the tokens, a menu as a row holding one string select
-//! whose options' values are the tokens. A titled reply (a listing, a confirmation,
+//! component rows whose custom ids are the tokens (link buttons are left out: Discord has no
+//! deep links into a private chat, and a button pressed in a server already answers the
+//! presser alone), a menu as a row holding one string select whose options' values are the
+//! tokens. A titled reply (a listing, a confirmation,
 //! server details, an alert) is an embed — the title, its text as the description, key-value
 //! fields as embed fields — when it fits Discord's embed limits; anything else is content,
 //! with code and aligned fields in code blocks, cut under 2,000 characters. Mentions are
@@ -157,7 +159,7 @@ pub fn messages(reply: &Reply) -> Vec<Message> {
         return vec![Message {
             content: String::new(),
             embed: Some(embed),
-            rows: reply.rows.clone(),
+            rows: reply.pressable_rows(),
             menus: reply.menus.clone(),
             image: reply.image.clone(),
         }];
@@ -194,7 +196,7 @@ pub fn one(reply: &Reply) -> Message {
         }
         block(b, &mut content);
     }
-    Message { content, embed: None, rows: reply.rows.clone(), menus: reply.menus.clone(), image: None }
+    Message { content, embed: None, rows: reply.pressable_rows(), menus: reply.menus.clone(), image: None }
 }
 
 /// A titled reply as one embed: the text before the first fields is the description; fields
@@ -273,6 +275,11 @@ fn block(b: &Block, out: &mut String) {
             let table: Vec<String> =
                 fs.iter().map(|(k, v)| format!("{k}:{} {v}", " ".repeat(width - k.chars().count()))).collect();
             code_block(&table.join("\n"), out);
+        }
+        Block::Copy { label, value } => {
+            out.push_str(&escape(label));
+            out.push_str(": ");
+            code_span(value, out);
         }
         Block::Secret(s) => {
             out.push_str(&escape(&s.label));

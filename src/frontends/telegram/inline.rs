@@ -17,8 +17,8 @@ use url::Url;
 use super::answers::answered;
 use super::{Me, Telegram, render, send};
 use crate::clore::ServerId;
-use crate::core::command::rent_payload;
 use crate::core::offers::{Offer, Offers};
+use crate::core::reply::Link;
 use crate::i18n::{self, Lang};
 use crate::t;
 
@@ -47,12 +47,7 @@ impl Telegram {
 /// The deep link that opens the rent confirmation for `server` in the private chat with the
 /// bot; none while the bot's username is unknown.
 pub fn rent_link(bot_username: &str, server: ServerId) -> Option<Url> {
-    if bot_username.is_empty() {
-        return None;
-    }
-    let mut url = Url::parse("https://t.me/").ok()?.join(bot_username).ok()?;
-    url.query_pairs_mut().append_pair("start", &rent_payload(server));
-    Some(url)
+    render::deep_link(bot_username, Link::Rent(server))
 }
 
 fn article(me: &Me, lang: Lang, o: &Offer) -> InlineQueryResult {

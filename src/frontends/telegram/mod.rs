@@ -55,7 +55,8 @@ pub struct Telegram {
     webhook_url: Option<Url>,
     webhook_secret: SecretString,
     poll_timeout: Duration,
-    me: OnceLock<Me>,
+    /// Shared with the sender, whose link buttons need the username.
+    me: Arc<OnceLock<Me>>,
     seen: Mutex<Seen>,
     /// Updates being handled: shutdown lets them finish.
     tasks: TaskTracker,
@@ -79,7 +80,9 @@ impl Telegram {
         let poll_bot = bot(token, &cfg.api_url, cfg.poll_timeout + Duration::from_secs(15))?;
         let log = SendLog::start(core.deps.pool.clone(), Platform::Telegram);
         let schedule = Scheduler::start(cfg.limits, Some(log.clone()));
-        let sender = Sender { schedule, log: Some(log), direct: direct.clone(), token: Arc::from(token) };
+        let me = Arc::new(OnceLock::new());
+        let sender =
+            Sender { schedule, log: Some(log), direct: direct.clone(), token: Arc::from(token), me: me.clone() };
         Ok(Arc::new(Telegram {
             core,
             frontend: Arc::new(TelegramFrontend { bot: direct, token: Arc::from(token) }),
@@ -88,7 +91,7 @@ impl Telegram {
             webhook_url: cfg.webhook_url,
             webhook_secret: cfg.webhook_secret,
             poll_timeout: cfg.poll_timeout,
-            me: OnceLock::new(),
+            me,
             seen: Mutex::new(Seen::default()),
             tasks: TaskTracker::new(),
             load: Arc::new(Load::new(cfg.max_waiting)),

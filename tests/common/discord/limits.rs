@@ -50,6 +50,18 @@ pub(super) fn invalid_message(b: &Value, new: bool) -> Option<String> {
         if children.iter().any(|x| len(&x["custom_id"]) > 100 || len(&x["label"]) > 80) {
             return Some("components: a custom id over 100 or a label over 80".into());
         }
+        // "Non-link buttons must have a custom_id, and cannot have a url. Link buttons must
+        // have a url, and cannot have a custom_id." (discord-api-docs, the Button component)
+        let link = |x: &Value| x["style"] == 5;
+        if children.iter().any(|x| {
+            if link(x) {
+                x.get("url").is_none() || x.get("custom_id").is_some()
+            } else {
+                len(&x["custom_id"]) == 0 || x.get("url").is_some()
+            }
+        }) {
+            return Some("components: a button needs a custom_id, or a url if it is a link".into());
+        }
     }
     if new && len(&b["content"]) == 0 && embeds.is_empty() && rows.is_empty() {
         return Some("Cannot send an empty message (50006)".into());
