@@ -10,118 +10,47 @@ mod common;
 
 use clorebot::domain::Platform;
 use clorebot::store::users;
-use common::discord::{APP_ID, FakeDiscord, dm_channel, fixture, post_signed};
+use common::discord::app::USER;
+use common::discord::{APP_ID, DiscordApp, FakeDiscord, dm_channel, fixture, query};
 use common::*;
-use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 use serenity::model::application::Interaction;
 
-const USER: &str = "1344444444444444444";
 /// The group DM of the fixture `command_group_dm`.
 const GROUP_DM: &str = "1398888888888888888";
 /// The channel of a server only the user's install reaches (fixture `command_user_install_server`).
 const AWAY_CHANNEL: &str = "1331111111111111111";
 
-struct Dc {
-    sim: clorebot::sim::SimHandle,
-    engine: std::sync::Arc<clorebot::alerts::Engine>,
-    pool: sqlx::PgPool,
-    fake: FakeDiscord,
-    key: SigningKey,
-    url: String,
-    done: Option<tokio::sync::oneshot::Sender<()>>,
-    served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    n: std::sync::atomic::AtomicU64,
-}
-
 /// The app with HTTP interactions against the fake Discord, which the bot is in neither the
 /// group DM nor the away server's channel of.
-async fn start() -> Dc {
-    let fake = FakeDiscord::start().await;
-    fake.not_in(GROUP_DM);
-    fake.not_in(AWAY_CHANNEL);
-    let key = SigningKey::from_bytes(&[7; 32]);
-    let cfg = common::discord::config(&fake, Some(&key), false);
-    let t = test_app_on(start_sim(200).await, |c| c.discord = Some(cfg)).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
-    let (done, rx) = tokio::sync::oneshot::channel::<()>();
-    let pool = t.core.deps.pool.clone();
-    let TestApp { sim, app, engine, .. } = t;
-    let served = tokio::spawn(app.serve(listener, async move {
-        let _ = rx.await;
-    }));
-    Dc { sim, engine, pool, fake, key, url, done: Some(done), served: Some(served), n: 0.into() }
+async fn start() -> DiscordApp {
+    let d = DiscordApp::start_with(|_| {}).await;
+    d.fake.not_in(GROUP_DM);
+    d.fake.not_in(AWAY_CHANNEL);
+    d
 }
 
-impl Dc {
-    /// Posts a signed interaction; a deferral in the answer is told to the fake, as Discord
-    /// would know it.
-    async fn post(&self, interaction: &Value) -> (u16, Value) {
-        let (status, answer) = post_signed(&self.url, &self.key, interaction).await;
-        if answer["type"] == 5
-            && let Some(token) = interaction["token"].as_str()
-        {
-            self.fake.deferred(token, answer["data"]["flags"].as_u64().unwrap_or(0));
-        }
-        (status, answer)
+/// Makes `i`, a server interaction, as Discord sends it from the group DM of the fixture
+/// `command_group_dm`: no guild, a `user`, context 2, the user's install only.
+fn in_group_dm(i: &mut Value) {
+    let from = fixture("command_group_dm");
+    let o = i.as_object_mut().unwrap();
+    for k in ["guild_id", "guild", "member", "guild_locale"] {
+        o.remove(k);
     }
+    for k in ["channel_id", "channel", "user", "app_permissions", "authorizing_integration_owners", "context"] {
+        o.insert(k.into(), from[k].clone());
+    }
+}
 
-    /// Slash command `name` with `options`, as the fixture `from` is (its place), with an id
-    /// and token of its own (returned).
-    fn command(&self, from: &str, name: &str, options: Value) -> (Value, String) {
-        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = format!("user-install-token-{n}");
-        let mut i = fixture(from);
-        i["id"] = json!(format!("{}", 1355555555555555700u64 + n));
-        i["token"] = json!(token);
-        i["data"]["name"] = json!(name);
-        i["data"]["options"] = options;
-        (i, token)
-    }
-
-    /// A press on button `custom_id` of an ephemeral message in the group DM, by the user
-    /// whose install it is: the fixture `component` as Discord sends it there (no guild, a
-    /// `user`, context 2, the user's install only).
-    fn press_in_group_dm(&self, custom_id: &str) -> (Value, String) {
-        let (mut i, token) = self.in_group_dm("component");
-        i["data"]["custom_id"] = json!(custom_id);
-        i["message"]["channel_id"] = json!(GROUP_DM);
-        i["message"]["flags"] = json!(64);
-        (i, token)
-    }
-
-    /// The fixture `name`, a server interaction, as Discord sends it from the group DM.
-    fn in_group_dm(&self, name: &str) -> (Value, String) {
-        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = format!("user-install-token-{n}");
-        let mut i = fixture(name);
-        let from = fixture("command_group_dm");
-        let o = i.as_object_mut().unwrap();
-        for k in ["guild_id", "guild", "member", "guild_locale"] {
-            o.remove(k);
-        }
-        for k in ["channel_id", "channel", "user", "app_permissions", "authorizing_integration_owners", "context"] {
-            o.insert(k.into(), from[k].clone());
-        }
-        i["id"] = json!(format!("{}", 1355555555555555700u64 + n));
-        i["token"] = json!(token);
-        (i, token)
-    }
-
-    async fn calls_for(&self, token: &str, n: usize) -> Vec<common::discord::Call> {
-        self.fake.wait_for(WAIT, |_| self.fake.for_interaction(token).len() >= n).await;
-        self.fake.for_interaction(token)
-    }
-
-    /// Stops the bot (interactions under way finish first); the fake with every call.
-    async fn stop(mut self) -> FakeDiscord {
-        self.done.take().unwrap().send(()).unwrap();
-        self.served.take().unwrap().await.unwrap().unwrap();
-        let refused: Vec<_> = self.fake.calls().into_iter().filter(|c| c.status == 400).collect();
-        assert!(refused.is_empty(), "Discord would refuse these messages: {refused:#?}");
-        self.fake.clone()
-    }
+/// A press on button `custom_id` of an ephemeral message in the group DM, by the user whose
+/// install it is.
+fn press_in_group_dm(d: &DiscordApp, custom_id: &str) -> (Value, String) {
+    let (mut i, token) = d.press(custom_id);
+    in_group_dm(&mut i);
+    i["message"]["channel_id"] = json!(GROUP_DM);
+    i["message"]["flags"] = json!(64);
+    (i, token)
 }
 
 /// Messages posted to channels (not through an interaction): `(channel, status)`.
@@ -131,10 +60,6 @@ fn posted(fake: &FakeDiscord) -> Vec<(String, u16)> {
         .filter(|c| c.method == "POST" && c.path.starts_with("/api/v10/channels/"))
         .map(|c| (c.path.split('/').nth(4).unwrap_or_default().to_owned(), c.status))
         .collect()
-}
-
-fn text(query: &str) -> Value {
-    json!([{ "name": "query", "type": 3, "value": query }])
 }
 
 #[test]
@@ -166,7 +91,7 @@ async fn commands_are_registered_for_both_installs_and_every_context() {
 async fn a_user_install_is_answered_ephemerally_and_a_team_watch_refused() {
     let d = start().await;
     // /gpus in a group DM: deferred ephemerally, the listing only the user sees.
-    let (i, token) = d.command("command_group_dm", "gpus", text("4090"));
+    let (i, token) = d.command_from("command_group_dm", "gpus", query("4090"));
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for(&token, 1).await;
     assert_eq!(calls[0].method, "PATCH", "{:?}", calls[0]);
@@ -175,31 +100,32 @@ async fn a_user_install_is_answered_ephemerally_and_a_team_watch_refused() {
 
     // Its Next ▸, pressed there: the ephemeral listing is edited, nothing posted anywhere.
     let next = calls[0].button("Next");
-    let (press, token) = d.press_in_group_dm(&next);
+    let (press, token) = press_in_group_dm(&d, &next);
     assert_eq!(d.post(&press).await, (200, json!({ "type": 6 })));
     let calls = d.calls_for(&token, 1).await;
     assert_eq!((calls[0].method.as_str(), calls.len()), ("PATCH", 1), "{calls:#?}");
     assert!(calls[0].shown().contains("page 2/"), "{}", calls[0].shown());
 
     // The same in a server clorebot was not added to, even for a public listing.
-    let (i, token) = d.command("command_user_install_server", "market", json!([]));
+    let (i, token) = d.command_from("command_user_install_server", "market", json!([]));
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for(&token, 1).await;
     assert!(calls.iter().all(|c| c.ephemeral() || c.method == "DELETE"), "{calls:#?}");
 
     // A team watch or template would live in a channel the bot cannot post in: refused at
     // once, saying how to make it personal or add clorebot to the server.
-    let here = |query: &str| json!([{ "name": "query", "type": 3, "value": query }, { "name": "here", "type": 5, "value": true }]);
+    let here =
+        |q: &str| json!([{ "name": "query", "type": 3, "value": q }, { "name": "here", "type": 5, "value": true }]);
     let template = json!([{ "name": "action", "type": 3, "value": "save" }, { "name": "name", "type": 3, "value": "train" },
                           { "name": "image", "type": 3, "value": "pytorch/pytorch" }, { "name": "here", "type": 5, "value": true }]);
     for (from, name, options) in [
         ("command_group_dm", "watch", here("a100 x2")),
         ("command_user_install_server", "watch", here("a100 x2")),
         // `here` typed into the query is the same team watch.
-        ("command_user_install_server", "watch", text("a100 here")),
+        ("command_user_install_server", "watch", query("a100 here")),
         ("command_user_install_server", "template", template),
     ] {
-        let (i, _) = d.command(from, name, options);
+        let (i, _) = d.command_from(from, name, options);
         let (status, answer) = d.post(&i).await;
         assert_eq!((status, answer["type"].as_u64(), answer["data"]["flags"].as_u64()), (200, Some(4), Some(64)));
         let said = answer["data"]["content"].as_str().unwrap();
@@ -220,7 +146,7 @@ async fn a_personal_watch_from_a_group_dm_alerts_in_the_users_dm() {
     let d = start().await;
     let free = free_of(&d.sim, "RTX 4090").await;
     let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
-    let (i, token) = d.command("command_group_dm", "watch", text(&format!("4090 max={max}")));
+    let (i, token) = d.command_from("command_group_dm", "watch", query(&format!("4090 max={max}")));
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let made = d.calls_for(&token, 1).await;
     assert!(made[0].ephemeral(), "{:?}", made[0]);
@@ -246,17 +172,15 @@ async fn a_personal_watch_from_a_group_dm_alerts_in_the_users_dm() {
 #[tokio::test]
 async fn a_key_typed_into_a_form_from_a_group_dm_is_answered_to_the_user_alone() {
     let d = start().await;
-    let (i, _) = d.command("command_group_dm", "key", json!([]));
+    let (i, _) = d.command_from("command_group_dm", "key", json!([]));
     let (status, form) = d.post(&i).await;
     assert_eq!(
         (status, form["type"].as_u64(), form["data"]["custom_id"].as_str()),
         (200, Some(9), Some("clorebot:key"))
     );
     // The submit says no context (serenity reads none): it is answered ephemerally all the same.
-    let (mut m, token) = d.in_group_dm("modal");
-    m["data"]["custom_id"] = json!("clorebot:key");
-    m["data"]["components"][0]["components"][0]["custom_id"] = json!("key");
-    m["data"]["components"][0]["components"][0]["value"] = json!(KEY);
+    let (mut m, token) = d.submit(&form, &[("key", KEY)]);
+    in_group_dm(&mut m);
     assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for(&token, 1).await;
     assert!(calls.iter().all(|c| c.ephemeral()), "{calls:#?}");

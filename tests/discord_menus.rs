@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::discord::app::{MANAGER, MEMBER, OTHER_USER, USER};
-use common::discord::{Call, DiscordApp, invalid_autocomplete};
+use common::discord::{Call, DiscordApp, invalid_autocomplete, query};
 use serde_json::{Value, json};
 
 /// A listed server as a user reads its line: `#id  N× model  price  RAM  CC  reliability  status`.
@@ -82,7 +82,7 @@ fn a_choice_and_an_autocomplete_read_as_serenity_reads_them() {
 #[tokio::test]
 async fn a_listing_sorts_and_filters_by_country_through_its_menus() {
     let d = DiscordApp::start(Duration::from_secs(60)).await;
-    let listing = d.run(USER, "gpus", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER).await;
+    let listing = d.run(USER, "gpus", query("4090"), MEMBER).await;
     let first = listed(&listing);
     assert!(first.len() >= 2, "{}", listing.shown());
     let total = count(&listing);
@@ -144,9 +144,9 @@ async fn a_listing_sorts_and_filters_by_country_through_its_menus() {
 #[tokio::test]
 async fn a_single_server_listing_has_no_menus_and_someone_elses_choice_is_refused() {
     let d = DiscordApp::start(Duration::from_secs(60)).await;
-    let listing = d.run(USER, "gpus", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER).await;
+    let listing = d.run(USER, "gpus", query("4090"), MEMBER).await;
     let one = listed(&listing)[0].id;
-    let single = d.run(USER, "gpus", json!([{ "name": "query", "type": 3, "value": "4090 limit=1" }]), MEMBER).await;
+    let single = d.run(USER, "gpus", query("4090 limit=1"), MEMBER).await;
     assert_eq!(listed(&single).len(), 1, "{}", single.shown());
     assert!(single.menus().is_empty(), "nothing to sort or filter: {:?}", single.menus());
     assert_eq!(listed(&single)[0].id, one);
@@ -215,7 +215,7 @@ async fn template_names_and_countries_are_suggested_while_typing() {
 
     // Countries after `cc=`: those with free servers the query before it finds, each
     // offered as the whole query; the same countries the listing's menu offers.
-    let listing = d.run(USER, "gpus", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER).await;
+    let listing = d.run(USER, "gpus", query("4090"), MEMBER).await;
     let (_, menu) = listing.menu("Country");
     let in_menu: BTreeSet<String> = menu[1..].iter().map(|(l, _, _)| l[..2].to_owned()).collect();
     let typed = suggested(&d, USER, "gpus", "query", "4090 cc=").await;

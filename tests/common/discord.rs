@@ -26,7 +26,7 @@ pub mod app;
 mod gateway;
 mod limits;
 #[allow(unused_imports)]
-pub use app::DiscordApp;
+pub use app::{DiscordApp, post_signed, query, sign};
 pub use gateway::FakeGateway;
 #[allow(unused_imports)]
 pub use limits::invalid_autocomplete;
@@ -118,26 +118,25 @@ impl Call {
     pub fn ephemeral(&self) -> bool {
         self.body["flags"].as_u64().is_some_and(|f| f & 64 != 0)
     }
+    /// The components of type `kind` (2 a button, 3 a string select), row by row.
+    fn components(&self, kind: u64) -> Vec<Value> {
+        let rows = self.body["components"].as_array().into_iter().flatten();
+        rows.flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|c| c["type"] == kind)
+            .collect()
+    }
     /// The buttons: (label, custom id), row by row.
     pub fn buttons(&self) -> Vec<(String, String)> {
-        self.body["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
-            .filter(|b| b["type"] == 2)
+        self.components(2)
+            .iter()
             .map(|b| (b["label"].as_str().unwrap_or("").to_owned(), b["custom_id"].as_str().unwrap_or("").to_owned()))
             .collect()
     }
     /// The string selects: (placeholder, custom id, options).
     pub fn menus(&self) -> Vec<(String, String, MenuOptions)> {
         let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
-        self.body["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
-            .filter(|c| c["type"] == 3)
+        self.components(3)
+            .iter()
             .map(|m| {
                 let options = m["options"].as_array().cloned().unwrap_or_default();
                 let options = options.iter().map(|o| (text(&o["label"]), text(&o["value"]), o["default"] == true));
@@ -556,22 +555,4 @@ async fn handle(
         resp.headers_mut().insert(k, v.parse().unwrap());
     }
     resp
-}
-
-/// Posts `interaction` to `url` signed with `key`; the HTTP status and the answer.
-pub async fn post_signed(url: &str, key: &ed25519_dalek::SigningKey, interaction: &Value) -> (u16, Value) {
-    let body = serde_json::to_vec(interaction).unwrap();
-    let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = hex::encode(ed25519_dalek::Signer::sign(key, &[ts.as_bytes(), &body].concat()).to_bytes());
-    let resp = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("X-Signature-Ed25519", sig)
-        .header("X-Signature-Timestamp", ts)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
