@@ -84,35 +84,15 @@ fn countries(text: &str, servers: &[ServerView], currency: Currency) -> Vec<(Str
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
-    use crate::clore::ServerId;
-    use crate::market::GpuModel;
 
     fn server(id: u64, gpus: u32, cc: &str) -> ServerView {
         ServerView {
-            id: ServerId(id),
-            gpu_count: gpus,
-            model: GpuModel::normalise("NVIDIA GeForce RTX 4090"),
             gpu_raw: format!("{gpus}x NVIDIA GeForce RTX 4090"),
-            on_demand: BTreeMap::from([(Currency::Usd, 0.4 * f64::from(gpus))]),
-            spot: BTreeMap::new(),
-            accepts: vec![Currency::Usd],
-            ram_gb: None,
-            vram_gb: None,
-            cpu: None,
-            cpu_threads: None,
-            disk: None,
-            down_mbps: None,
-            up_mbps: None,
             cc: Some(cc.to_owned()),
             reliability: Some(0.9),
-            rating: None,
-            rating_count: None,
-            mrl_hours: None,
-            cuda: None,
-            rented: false,
+            ..ServerView::for_test(id, "NVIDIA GeForce RTX 4090", gpus, 0.4 * f64::from(gpus))
         }
     }
 
