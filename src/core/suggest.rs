@@ -194,8 +194,10 @@ const VALUE_MAX: usize = 100;
 /// A query whose last term is `cc=…` (what is typed of a country code): the text before the
 /// term, and the code so far.
 fn country_term(typed: &str) -> Option<(&str, &str)> {
-    let start = typed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    let (before, last) = typed.split_at(start);
+    // The last term is a suffix, so the split falls on a character boundary whatever the
+    // white space before it (an ideographic space is three bytes).
+    let last = typed.rsplit(char::is_whitespace).next().unwrap_or(typed);
+    let (before, last) = typed.split_at(typed.len() - last.len());
     let code = last.get(..3).filter(|p| p.eq_ignore_ascii_case("cc="))?;
     let code = &last[code.len()..];
     (code.len() <= 2 && code.bytes().all(|b| b.is_ascii_alphabetic())).then_some((before, code))
@@ -215,5 +217,7 @@ mod tests {
         assert_eq!(country_term("4090"), None);
         assert_eq!(country_term("4090 cc=é"), None);
         assert_eq!(country_term(""), None);
+        assert_eq!(country_term("4090\u{3000}cc=d"), Some(("4090\u{3000}", "d")));
+        assert_eq!(country_term("4090\u{3000}"), None);
     }
 }
