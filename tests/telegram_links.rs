@@ -7,91 +7,14 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use clorebot::domain::Platform;
-use clorebot::frontends::telegram::Telegram;
-use clorebot::store::crypto::SecretKind;
-use clorebot::store::{secrets, users};
-use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
+use common::telegram::app::TelegramApp;
+use common::telegram::{self as fake, Call, updates as up};
 use common::*;
-use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 const ANN: i64 = 218485655;
 const BOB: i64 = 5964236329;
 const TEAM: i64 = -1001293752024;
-
-/// A bot on the simulator, long polling the fake Telegram.
-struct Tg {
-    t: TestApp,
-    fake: FakeTelegram,
-    tg: Arc<Telegram>,
-    stop: CancellationToken,
-    update: AtomicI64,
-}
-
-impl Drop for Tg {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-async fn start() -> Tg {
-    let t = test_app().await;
-    let fake = FakeTelegram::start(Limits::RAISED).await;
-    let cfg = fake::bot_config(&fake, Limits::RAISED, clorebot::config::MAX_WAITING, None);
-    let tg = Telegram::new(t.core.clone(), cfg).unwrap();
-    let stop = CancellationToken::new();
-    tokio::spawn(clorebot::app::telegram::run(tg.clone(), t.core.deps.pool.clone(), false, stop.clone()));
-    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
-    Tg { t, fake, tg, stop, update: AtomicI64::new(892252934) }
-}
-
-impl Tg {
-    fn next(&self) -> i64 {
-        self.update.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// `user`, whose app is in `language`, writes `text` to the bot privately.
-    fn private_in(&self, user: i64, language: &str, text: &str) {
-        let u = self.next();
-        let mut update = up::private(u, u - 892250000, user, text);
-        update["message"]["from"]["language_code"] = json!(language);
-        self.fake.push(update);
-    }
-
-    fn inline(&self, user: i64, language: &str, query: &str) {
-        self.fake.push(up::inline_query(self.next(), user, language, "supergroup", query));
-    }
-
-    async fn nth_to(&self, chat: i64, n: usize) -> Call {
-        self.fake.wait_for(WAIT, |_| self.fake.sent_to(chat).len() >= n).await;
-        self.fake.sent_to(chat)[n - 1].clone()
-    }
-
-    /// The `n`th inline answer (from 1).
-    async fn nth_answer(&self, n: usize) -> Call {
-        self.fake.nth("answerInlineQuery", n).await
-    }
-
-    async fn store_key(&self, user: i64) {
-        let id = user.to_string();
-        let pool = &self.t.core.deps.pool;
-        let u = users::upsert_user_reachable(pool, Platform::Telegram, &id, "Waffle", Some(&id)).await.unwrap();
-        secrets::put(pool, &self.t.core.deps.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
-            .await
-            .unwrap();
-    }
-
-    /// A free server of the market the bot sees.
-    async fn free_server(&self) -> u64 {
-        let snap = self.t.core.deps.market.get().await.unwrap();
-        snap.servers.iter().find(|s| !s.rented && s.price(Default::default(), false).is_some()).unwrap().id.0
-    }
-}
 
 fn results(answer: &Call) -> Vec<Value> {
     answer.body["results"].as_array().cloned().unwrap_or_default()
@@ -104,8 +27,8 @@ fn link(result: &Value) -> Option<String> {
 
 #[tokio::test]
 async fn a_deep_link_opens_the_rent_confirmation_privately() {
-    let b = start().await;
-    b.store_key(ANN).await;
+    let b = TelegramApp::start().await;
+    b.keyed(ANN).await;
     let server = b.free_server().await;
     b.private_in(ANN, "en", &format!("/rent #{server}"));
     let by_command = b.nth_to(ANN, 1).await;
@@ -118,7 +41,7 @@ async fn a_deep_link_opens_the_rent_confirmation_privately() {
 
     // Confirmed like any rent: the order is made.
     let token = by_link.button("Confirm");
-    b.fake.push(up::press(b.next(), ANN, ANN, by_link.message_id.unwrap(), &token));
+    b.press(ANN, ANN, by_link.message_id.unwrap(), &token);
     b.fake.wait_for(WAIT, |_| b.fake.sent_to(ANN).iter().any(|c| c.text().contains("SSH password for order"))).await;
     assert_eq!(b.t.sim_orders().await.len(), 1);
 
@@ -137,13 +60,13 @@ async fn a_deep_link_opens_the_rent_confirmation_privately() {
 
 #[tokio::test]
 async fn no_copy_buttons_in_a_group() {
-    let b = start().await;
-    b.store_key(BOB).await;
+    let b = TelegramApp::start().await;
+    b.keyed(BOB).await;
     let server = b.free_server().await;
     let (u, m) = (b.next(), 8001);
     b.fake.push(up::group(u, m, TEAM, BOB, &format!("/rent #{server}")));
     let confirm = b.nth_to(TEAM, 1).await;
-    b.fake.push(up::press(b.next(), BOB, TEAM, confirm.message_id.unwrap(), &confirm.button("Confirm")));
+    b.press_button(BOB, TEAM, &confirm, "Confirm");
     // The confirmation turns into the order in the group; the password goes to Bob privately.
     b.fake.wait_for(WAIT, |_| b.fake.sent_to(BOB).iter().any(|c| c.text().contains("SSH password for order"))).await;
     b.fake.handed_on().await;
@@ -159,7 +82,7 @@ async fn no_copy_buttons_in_a_group() {
 
 #[tokio::test]
 async fn a_link_clorebot_does_not_know_is_refused_politely_in_the_users_language() {
-    let b = start().await;
+    let b = TelegramApp::start().await;
     let long = format!("rent_{}", "7".repeat(70));
     let cases = [
         ("en", "/start rent_abc", "Sorry, clorebot does not know this link"),
@@ -182,7 +105,7 @@ async fn a_link_clorebot_does_not_know_is_refused_politely_in_the_users_language
 
 #[tokio::test]
 async fn an_inline_query_is_answered_with_offers_that_link_to_the_rent() {
-    let b = start().await;
+    let b = TelegramApp::start().await;
     // The private chats' menu button lists the commands (set once, for every chat).
     let menu = b.fake.ok("setChatMenuButton");
     assert_eq!(menu.len(), 1);
@@ -223,7 +146,7 @@ async fn an_inline_query_is_answered_with_offers_that_link_to_the_rent() {
     }
 
     // The card's link, followed: the rent confirmation in the private chat.
-    b.store_key(ANN).await;
+    b.keyed(ANN).await;
     let payload = link(&found[0]).unwrap().split("start=").nth(1).unwrap().to_owned();
     let u = b.next();
     b.fake.push(up::private(u, 7001, ANN, &format!("/start {payload}")));
@@ -241,7 +164,7 @@ async fn an_inline_query_is_answered_with_offers_that_link_to_the_rent() {
 
 #[tokio::test]
 async fn a_bad_inline_query_gets_one_card_that_says_why() {
-    let b = start().await;
+    let b = TelegramApp::start().await;
     b.inline(ANN, "en", "4090 <abc");
     let answer = results(&b.nth_answer(1).await);
     assert_eq!(answer.len(), 1, "{answer:#?}");

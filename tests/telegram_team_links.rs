@@ -9,119 +9,27 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use clorebot::alerts::deliver;
-use clorebot::domain::Platform;
-use clorebot::frontends::telegram::Telegram;
-use clorebot::store::crypto::SecretKind;
-use clorebot::store::{secrets, users};
-use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
+use common::telegram::app::TelegramApp;
+use common::telegram::{self as fake, Call};
 use common::*;
-use secrecy::SecretString;
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 
 const ANN: i64 = 218485655;
 const BOB: i64 = 5964236329;
 const CAT: i64 = 729497414;
 const TEAM: i64 = -1001293752024;
 
-/// A bot on the simulator, long polling the fake Telegram.
-struct Tg {
-    t: TestApp,
-    fake: FakeTelegram,
-    tg: Arc<Telegram>,
-    stop: CancellationToken,
-    update: AtomicI64,
-}
-
-impl Drop for Tg {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-async fn start() -> Tg {
-    let t = test_app().await;
-    let fake = FakeTelegram::start(Limits::RAISED).await;
-    let cfg = fake::bot_config(&fake, Limits::RAISED, clorebot::config::MAX_WAITING, None);
-    let tg = Telegram::new(t.core.clone(), cfg).unwrap();
-    let stop = CancellationToken::new();
-    tokio::spawn(clorebot::app::telegram::run(tg.clone(), t.core.deps.pool.clone(), false, stop.clone()));
-    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
-    Tg { t, fake, tg, stop, update: AtomicI64::new(892252934) }
-}
-
-impl Tg {
-    fn next(&self) -> i64 {
-        self.update.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// `user`, whose app is in `language`, writes `text` to the bot privately.
-    fn private_in(&self, user: i64, language: &str, text: &str) {
-        let u = self.next();
-        let mut update = up::private(u, u - 892250000, user, text);
-        update["message"]["from"]["language_code"] = json!(language);
-        self.fake.push(update);
-    }
-
-    fn group(&self, user: i64, text: &str) {
-        let u = self.next();
-        self.fake.push(up::group(u, u - 892250000, TEAM, user, text));
-    }
-
-    fn press(&self, user: i64, chat: i64, message: &Call, label: &str) {
-        self.fake.push(up::press(self.next(), user, chat, message.message_id.unwrap(), &message.button(label)));
-    }
-
-    async fn nth_to(&self, chat: i64, n: usize) -> Call {
-        self.fake.wait_for(WAIT, |_| self.fake.sent_to(chat).len() >= n).await;
-        self.fake.sent_to(chat)[n - 1].clone()
-    }
-
-    /// The `n`th edit of a message in `chat` (from 1).
-    async fn nth_edit_in(&self, chat: i64, n: usize) -> Call {
-        let edits =
-            || -> Vec<Call> { self.fake.ok("editMessageText").into_iter().filter(|c| c.chat() == chat).collect() };
-        self.fake.wait_for(WAIT, |_| edits().len() >= n).await;
-        edits()[n - 1].clone()
-    }
-
-    async fn store_key(&self, user: i64) {
-        let id = user.to_string();
-        let pool = &self.t.core.deps.pool;
-        let u = users::upsert_user_reachable(pool, Platform::Telegram, &id, "Waffle", Some(&id)).await.unwrap();
-        secrets::put(pool, &self.t.core.deps.keyring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY))
-            .await
-            .unwrap();
-    }
-
-    async fn deliver(&self) -> usize {
-        let n = self.tg.notifier();
-        let mut total = 0;
-        loop {
-            let k = deliver::deliver_once(&self.t.core.deps.pool, &n).await.unwrap();
-            total += k;
-            if k == 0 {
-                return total;
-            }
-        }
-    }
-
-    /// Bob, an admin of the team chat, makes a team watch on RTX 3080s below 80% of the
-    /// cheapest price; returns its id, its price limit and the free 3080s.
-    async fn team_watch(&self) -> (i64, f64, Vec<(u64, f64)>) {
-        let free = free_of(&self.t.sim, "RTX 3080").await;
-        let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
-        self.fake.make_admin(TEAM, BOB);
-        let before = self.fake.sent_to(TEAM).len();
-        self.group(BOB, &format!("/watch 3080 max={max} cooldown=10m here"));
-        let made = self.nth_to(TEAM, before + 1).await;
-        assert!(made.text().contains("alerts this chat"), "{}", made.text());
-        (watch_id(&made.text()), max, free)
-    }
+/// Bob, an admin of the team chat, makes a team watch on RTX 3080s below 80% of the
+/// cheapest price; returns its id, its price limit and the free 3080s.
+async fn team_watch(b: &TelegramApp) -> (i64, f64, Vec<(u64, f64)>) {
+    let free = free_of(&b.t.sim, "RTX 3080").await;
+    let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
+    b.fake.make_admin(TEAM, BOB);
+    let before = b.fake.sent_to(TEAM).len();
+    b.group(TEAM, BOB, &format!("/watch 3080 max={max} cooldown=10m here"));
+    let made = b.nth_to(TEAM, before + 1).await;
+    assert!(made.text().contains("alerts this chat"), "{}", made.text());
+    (watch_id(&made.text()), max, free)
 }
 
 /// The id of "Watch #12…" in a message.
@@ -138,11 +46,10 @@ fn payload(url: &str) -> String {
 
 #[tokio::test]
 async fn a_team_alert_links_to_renting_privately_and_to_the_watch() {
-    let b = start().await;
-    let (watch, max, free) = b.team_watch().await;
+    let b = TelegramApp::start().await;
+    let (watch, max, free) = team_watch(&b).await;
     let srv = free[free.len() - 1].0;
-    b.t.set_price(srv, max * 0.9).await;
-    b.t.engine.poll_market().await.unwrap();
+    b.price_drop(srv, max * 0.9).await;
     assert_eq!(b.deliver().await, 1);
     let alert = b.nth_to(TEAM, 2).await;
     assert!(alert.text().contains(&format!("#{srv}")), "{}", alert.text());
@@ -161,26 +68,26 @@ async fn a_team_alert_links_to_renting_privately_and_to_the_watch() {
     assert!(raw[0][0]["callback_data"].as_str().is_some_and(|d| !d.is_empty()));
 
     // The in-group Rent answers in the group, as before.
-    b.store_key(CAT).await;
-    b.press(CAT, TEAM, &alert, "Rent");
+    b.keyed(CAT).await;
+    b.press_button(CAT, TEAM, &alert, "Rent");
     let in_group = b.nth_to(TEAM, 3).await;
     assert!(in_group.text().contains(&format!("Rent server #{srv}?")), "{}", in_group.text());
 
     // Following "Rent privately": the rent confirmation, in Ann's private chat.
-    b.store_key(ANN).await;
+    b.keyed(ANN).await;
     b.private_in(ANN, "en", &format!("/start {}", payload(&links[0].1)));
     let confirm = b.nth_to(ANN, 1).await;
     assert!(confirm.text().contains(&format!("Rent server #{srv}?")), "{}", confirm.text());
     assert!(confirm.buttons().iter().any(|(l, _)| l == "Confirm"));
-    b.press(ANN, ANN, &confirm, "Confirm");
+    b.press_button(ANN, ANN, &confirm, "Confirm");
     b.fake.wait_for(WAIT, |_| b.fake.sent_to(ANN).iter().any(|c| c.text().contains("SSH password for order"))).await;
     assert_eq!(b.t.sim_orders().await.len(), 1);
 }
 
 #[tokio::test]
 async fn watch_it_myself_makes_a_personal_copy_that_alerts_privately() {
-    let b = start().await;
-    let (watch, max, free) = b.team_watch().await;
+    let b = TelegramApp::start().await;
+    let (watch, max, free) = team_watch(&b).await;
 
     // Ann, a member of the team chat, opens the watch's link.
     b.private_in(ANN, "en", &format!("/start watch_{watch}"));
@@ -193,20 +100,14 @@ async fn watch_it_myself_makes_a_personal_copy_that_alerts_privately() {
     // Asked of Telegram: is Ann in the watch's chat?
     assert!(b.fake.ok("getChatMember").iter().any(|c| c.chat() == TEAM && c.body["user_id"] == json!(ANN)));
 
-    b.press(ANN, ANN, &shown, "Watch it myself");
+    b.press_button(ANN, ANN, &shown, "Watch it myself");
     let made = b.nth_edit_in(ANN, 1).await;
     assert!(made.text().contains("alerts you privately"), "{}", made.text());
     let mine = watch_id(&made.text());
     assert_ne!(mine, watch);
     // Pressed again: nothing more is made.
-    b.press(ANN, ANN, &shown, "Watch it myself");
-    b.fake
-        .wait_for(WAIT, |c| {
-            c.iter().any(|c| {
-                c.method == "answerCallbackQuery" && c.body["text"].as_str().is_some_and(|t| t.contains("already"))
-            })
-        })
-        .await;
+    b.press_button(ANN, ANN, &shown, "Watch it myself");
+    b.toast("already").await;
 
     b.private_in(ANN, "en", "/watches");
     let listed = b.nth_to(ANN, 2).await;
@@ -221,8 +122,7 @@ async fn watch_it_myself_makes_a_personal_copy_that_alerts_privately() {
 
     // A price drop alerts the team and, privately, Ann — whose alert has no team links.
     let srv = free[free.len() - 1].0;
-    b.t.set_price(srv, max * 0.9).await;
-    b.t.engine.poll_market().await.unwrap();
+    b.price_drop(srv, max * 0.9).await;
     assert_eq!(b.deliver().await, 2);
     let private = b.nth_to(ANN, 3).await;
     assert!(private.text().contains(&format!("Watch #{mine} ")) && private.text().contains(&format!("#{srv}")));
@@ -234,8 +134,8 @@ async fn watch_it_myself_makes_a_personal_copy_that_alerts_privately() {
 
 #[tokio::test]
 async fn a_watch_link_shows_nothing_to_whom_it_is_not_for() {
-    let b = start().await;
-    let (watch, ..) = b.team_watch().await;
+    let b = TelegramApp::start().await;
+    let (watch, ..) = team_watch(&b).await;
     // Ann's own watch is personal: its id opens nothing, for anyone.
     b.private_in(ANN, "en", "/watch 4090 max=1");
     let personal = watch_id(&b.nth_to(ANN, 1).await.text());
@@ -260,7 +160,7 @@ async fn a_watch_link_shows_nothing_to_whom_it_is_not_for() {
     b.private_in(ANN, "en", &format!("/start watch_{watch}"));
     let shown = b.nth_to(ANN, 2).await;
     b.fake.not_member(TEAM, ANN);
-    b.press(ANN, ANN, &shown, "Watch it myself");
+    b.press_button(ANN, ANN, &shown, "Watch it myself");
     let refused = b.nth_edit_in(ANN, 1).await;
     assert!(refused.text().contains(&format!("there is no team watch #{watch}")), "{}", refused.text());
     let personal_watches: i64 = sqlx::query_scalar("SELECT count(*) FROM watches WHERE NOT is_team")
@@ -272,8 +172,8 @@ async fn a_watch_link_shows_nothing_to_whom_it_is_not_for() {
 
 #[tokio::test]
 async fn deposit_addresses_have_copy_buttons_in_private_only() {
-    let b = start().await;
-    b.store_key(ANN).await;
+    let b = TelegramApp::start().await;
+    b.keyed(ANN).await;
     b.private_in(ANN, "en", "/wallets");
     let wallets = b.nth_to(ANN, 1).await;
     let copies = wallets.copies();
@@ -291,8 +191,8 @@ async fn deposit_addresses_have_copy_buttons_in_private_only() {
 
     // Asked in the group: the wallets go to Bob privately (with their copy buttons); the
     // group gets no address and no copy button.
-    b.store_key(BOB).await;
-    b.group(BOB, "/wallets");
+    b.keyed(BOB).await;
+    b.group(TEAM, BOB, "/wallets");
     let to_bob = b.nth_to(BOB, 1).await;
     assert_eq!(to_bob.copies().len(), 3);
     b.fake.handed_on().await;

@@ -590,6 +590,9 @@ async fn get_updates(fake: &FakeTelegram, body: &Value) -> Response {
 /// Updates as Telegram sends them (`telegram/updates.rs`).
 pub mod updates;
 
+/// The bot against the fake, and what a test does with it (`telegram/app.rs`).
+pub mod app;
+
 /// Telegram's checks of an inline keyboard (`telegram/keyboard.rs`).
 mod keyboard;
 
