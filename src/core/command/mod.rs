@@ -545,6 +545,10 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
+        // A dollar amount is not read as BTC.
+        for bad in ["/hostset rig-a price=$3.40", "/hostset rig-a spot=$1"] {
+            assert!(err(bad).contains("in BTC a day"), "{bad}: {}", err(bad));
+        }
         match ok(
             "/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\" password=s3cret-pw locale=de",
         ) {

@@ -37,6 +37,7 @@ parse-id-not-number = Die { $what ->
 } muss eine positive ganze Zahl sein, nicht `{ $term }`.
 parse-not-positive = { $field } muss eine positive Zahl sein, nicht `{ $term }`.
 parse-not-number = { $field } muss eine Zahl sein, nicht `{ $term }`.
+parse-hostset-btc = { $field }= ist in BTC pro Tag, wie Clore es nimmt (zum Beispiel { $field }=0.00005), nicht `{ $term }`.
 parse-query =
     Ich habe `{ $term }` nicht verstanden: { $problem }.
     Siehe /help { $cmd } für die Suchsprache.

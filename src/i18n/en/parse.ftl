@@ -37,6 +37,7 @@ parse-id-not-number = The { $what ->
 } must be a positive whole number, not `{ $term }`.
 parse-not-positive = { $field } must be a positive number, not `{ $term }`.
 parse-not-number = { $field } must be a number, not `{ $term }`.
+parse-hostset-btc = { $field }= is in BTC a day, as Clore takes it (for example { $field }=0.00005), not `{ $term }`.
 parse-query =
     I didn't understand `{ $term }`: { $problem }.
     See /help { $cmd } for the query language.

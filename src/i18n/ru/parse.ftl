@@ -37,6 +37,7 @@ parse-id-not-number = { $what ->
 } должен быть целым положительным числом, а не `{ $term }`.
 parse-not-positive = { $field } должно быть положительным числом, а не `{ $term }`.
 parse-not-number = { $field } должно быть числом, а не `{ $term }`.
+parse-hostset-btc = { $field }= указывается в BTC в день, как принимает Clore (например, { $field }=0.00005), а не `{ $term }`.
 parse-query =
     Не удалось понять `{ $term }`: { $problem }.
     Язык запросов: /help { $cmd }.
