@@ -30,6 +30,9 @@ enum Cmd {
     Demo(DemoArgs),
     /// Apply the database migrations to DATABASE_URL and exit (they also run on start).
     Migrate,
+    /// Check every configured part (database, master key, Clore, Telegram, Discord) and print
+    /// one line each: ok, or the problem and the variable to change. Exits 1 if any fails.
+    Doctor,
     /// Exit 0 if this machine's `clorebot run` answers /healthz (a container health check
     /// without curl): it asks CLOREBOT_HTTP_LISTEN's port on loopback.
     Health,
@@ -114,6 +117,7 @@ async fn main() -> ExitCode {
         Cmd::Chat(a) => run_chat(a).await,
         Cmd::Demo(a) => run_demo(a).await,
         Cmd::Migrate => run_migrate().await,
+        Cmd::Doctor => run_doctor().await,
         Cmd::Health => run_health().await,
         Cmd::Keys { cmd: KeysCmd::Generate } => {
             println!("{}", clorebot::store::crypto::Keyring::generate_key_b64());
@@ -150,6 +154,9 @@ async fn run_sim(a: SimArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long `run` gives the doctor's checks at start before it serves anyway.
+const START_CHECKS: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn config() -> anyhow::Result<Config> {
     Ok(Config::from_env()?)
 }
@@ -159,6 +166,14 @@ async fn run() -> anyhow::Result<()> {
     let cfg = config()?;
     cfg.require_database("run")?;
     let app = App::build(cfg).await?;
+    // What `clorebot doctor` would say, in the log: problems as warnings, never fatal, and
+    // never holding the start up for long.
+    match tokio::time::timeout(START_CHECKS, app.checks()).await {
+        Ok(report) => report.log(),
+        Err(_) => {
+            tracing::warn!(within = ?START_CHECKS, "the start checks did not finish; `clorebot doctor` tells more")
+        }
+    }
     let listener = tokio::net::TcpListener::bind(app.http_listen)
         .await
         .with_context(|| format!("CLOREBOT_HTTP_LISTEN: cannot listen on {}", app.http_listen))?;
@@ -186,6 +201,19 @@ async fn run_health() -> anyhow::Result<()> {
         Ok(r) => anyhow::bail!("{url} answered {}", r.status()),
         Err(e) => anyhow::bail!("{url} did not answer: {}", if e.is_timeout() { "timed out" } else { "no connection" }),
     }
+}
+
+async fn run_doctor() -> anyhow::Result<()> {
+    let report = clorebot::app::doctor::diagnose(&config()?).await;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    let failed = report.checks.iter().filter(|c| c.level == clorebot::app::doctor::Level::Fail).count();
+    if failed > 0 {
+        anyhow::bail!("{failed} check(s) failed");
+    }
+    println!("all checks passed");
+    Ok(())
 }
 
 async fn run_migrate() -> anyhow::Result<()> {

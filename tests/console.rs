@@ -338,7 +338,7 @@ async fn keys_are_checked_stored_privately_and_refused_in_groups() {
     let out = dm.line("/key").await;
     assert!(out.contains(&fp) && !out.contains(KEY), "{out}");
     let out = dm.line("/wallets").await;
-    assert!(out.contains("USD:") && out.contains("deposit to"), "{out}");
+    assert!(out.contains("USD:") && out.contains("USD deposit address: "), "{out}");
     let out = dm.line("/key remove").await;
     assert!(out.starts_with("Your Clore API key is deleted"), "{out}");
     assert!(dm.line("/wallets").await.contains("/key set <key>"));

@@ -10,19 +10,15 @@ use std::time::Duration;
 use clorebot::domain::Platform;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::{secrets, users};
-use common::discord::{APP_ID, FakeDiscord, fixture};
+use common::discord::app::{MANAGER, MEMBER, OTHER_USER, USER};
+use common::discord::{APP_ID, DiscordApp, FakeDiscord, fixture, query, sign};
 use common::*;
-use ed25519_dalek::{Signer, SigningKey};
-use secrecy::SecretString;
-use serde_json::{Value, json};
+use ed25519_dalek::SigningKey;
+use serde_json::json;
 use serenity::model::application::{Interaction, InteractionType};
 
 /// The market snapshot is refreshed when older than this.
 const MARKET_TTL: Duration = Duration::from_secs(2);
-const USER: &str = "1344444444444444444";
-/// Member permissions in the fixture's channel: with and without Manage Channels.
-const MANAGER: &str = "2147601424";
-const MEMBER: &str = "2147601408";
 
 #[test]
 fn discord_interaction_fixtures_read_as_serenity_reads_them() {
@@ -39,109 +35,8 @@ fn discord_interaction_fixtures_read_as_serenity_reads_them() {
     }
 }
 
-struct Dc {
-    t_sim: clorebot::sim::SimHandle,
-    pool: sqlx::PgPool,
-    market: std::sync::Arc<clorebot::market::MarketCache>,
-    fake: FakeDiscord,
-    key: SigningKey,
-    url: String,
-    done: Option<tokio::sync::oneshot::Sender<()>>,
-    served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    n: std::sync::atomic::AtomicU64,
-}
-
-async fn start() -> Dc {
-    let fake = FakeDiscord::start().await;
-    let key = SigningKey::from_bytes(&[7; 32]);
-    let cfg = common::discord::config(&fake, Some(&key), false);
-    let t = test_app_on(start_sim(200).await, |c| {
-        c.discord = Some(cfg);
-        c.market_ttl = MARKET_TTL;
-    })
-    .await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/discord/interactions", listener.local_addr().unwrap());
-    let (done, rx) = tokio::sync::oneshot::channel::<()>();
-    let (pool, market) = (t.core.deps.pool.clone(), t.core.deps.market.clone());
-    let TestApp { sim, app, .. } = t;
-    let served = tokio::spawn(app.serve(listener, async move {
-        let _ = rx.await;
-    }));
-    Dc { t_sim: sim, pool, market, fake, key, url, done: Some(done), served: Some(served), n: 0.into() }
-}
-
-impl Dc {
-    async fn post_raw(&self, body: &[u8], signature: Option<String>, ts: Option<String>) -> (u16, Value) {
-        let mut req =
-            reqwest::Client::new().post(&self.url).header("content-type", "application/json").body(body.to_vec());
-        if let Some(s) = signature {
-            req = req.header("X-Signature-Ed25519", s);
-        }
-        if let Some(t) = ts {
-            req = req.header("X-Signature-Timestamp", t);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    /// Posts a signed interaction. A deferral in the answer is told to the fake, as Discord
-    /// would know it.
-    async fn post(&self, interaction: &Value) -> (u16, Value) {
-        let body = serde_json::to_vec(interaction).unwrap();
-        let ts = chrono::Utc::now().timestamp().to_string();
-        let sig = hex::encode(self.key.sign(&[ts.as_bytes(), &body].concat()).to_bytes());
-        let (status, answer) = self.post_raw(&body, Some(sig), Some(ts)).await;
-        if answer["type"] == 5
-            && let Some(token) = interaction["token"].as_str()
-        {
-            self.fake.deferred(token, answer["data"]["flags"].as_u64().unwrap_or(0));
-        }
-        (status, answer)
-    }
-
-    /// A slash command from the fixture's user in the fixture's server channel, with a token
-    /// of its own (returned).
-    fn command(&self, name: &str, options: Value, permissions: &str) -> (Value, String) {
-        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = format!("interaction-token-{n}");
-        let mut i = fixture("command");
-        i["id"] = json!(format!("{}", 1355555555555555600u64 + n));
-        i["token"] = json!(token);
-        i["data"]["name"] = json!(name);
-        i["data"]["options"] = options;
-        i["member"]["permissions"] = json!(permissions);
-        (i, token)
-    }
-
-    /// A press on button `custom_id` of message `message_id`.
-    fn press(&self, custom_id: &str) -> (Value, String) {
-        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = format!("interaction-token-{n}");
-        let mut i = fixture("component");
-        i["id"] = json!(format!("{}", 1355555555555555600u64 + n));
-        i["token"] = json!(token);
-        i["data"]["custom_id"] = json!(custom_id);
-        (i, token)
-    }
-
-    /// Waits for `n` calls about interaction `token` and returns them. (What the bot does
-    /// after those is seen once it has stopped: [`Dc::stop`] lets every interaction finish.)
-    async fn calls_for(&self, token: &str, n: usize) -> Vec<common::discord::Call> {
-        self.fake.wait_for(WAIT, |_| self.fake.for_interaction(token).len() >= n).await;
-        self.fake.for_interaction(token)
-    }
-
-    /// Stops the bot, which first lets every interaction under way finish; returns the fake
-    /// with all the calls it will ever get.
-    async fn stop(mut self) -> FakeDiscord {
-        self.done.take().unwrap().send(()).unwrap();
-        self.served.take().unwrap().await.unwrap().unwrap();
-        let refused: Vec<_> = self.fake.calls().into_iter().filter(|c| c.status == 400).collect();
-        assert!(refused.is_empty(), "Discord would refuse these messages: {refused:#?}");
-        self.fake.clone()
-    }
+async fn start() -> DiscordApp {
+    DiscordApp::start(MARKET_TTL).await
 }
 
 #[tokio::test]
@@ -173,10 +68,10 @@ async fn only_signed_interactions_are_read_and_commands_are_registered() {
     assert_eq!(d.post_raw(&ping, None, None).await.0, 401, "no signature");
     let ts = chrono::Utc::now().timestamp().to_string();
     let other = SigningKey::from_bytes(&[9; 32]);
-    let forged = hex::encode(other.sign(&[ts.as_bytes(), &ping].concat()).to_bytes());
+    let forged = sign(&other, &ts, &ping);
     assert_eq!(d.post_raw(&ping, Some(forged), Some(ts)).await.0, 401, "another key");
     let old = (chrono::Utc::now().timestamp() - 600).to_string();
-    let stale = hex::encode(d.key.sign(&[old.as_bytes(), &ping].concat()).to_bytes());
+    let stale = d.sign(&old, &ping);
     assert_eq!(d.post_raw(&ping, Some(stale), Some(old)).await.0, 401, "ten minutes old");
     assert_eq!(d.post(&json!({ "type": 1 })).await.0, 400, "signed, but not an interaction");
     assert_eq!(d.post(&fixture("ping")).await, (200, json!({ "type": 1 })));
@@ -187,7 +82,8 @@ async fn only_signed_interactions_are_read_and_commands_are_registered() {
     assert_eq!((status, answer["type"].as_u64(), answer["data"]["flags"].as_u64()), (200, Some(4), Some(64)));
     assert_eq!(answer["data"]["content"], "That is not supported.");
     // A command holding a secret is deferred so that only its author sees the answer.
-    let (i, _) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090 env HF_TOKEN=hf_x" }]), MEMBER);
+    let (i, _) =
+        d.command(USER, "rent", json!([{ "name": "target", "type": 3, "value": "4090 env HF_TOKEN=hf_x" }]), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     d.stop().await;
 }
@@ -195,14 +91,14 @@ async fn only_signed_interactions_are_read_and_commands_are_registered() {
 #[tokio::test]
 async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     let d = start().await;
-    let (i, token) = d.command("gpus", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER);
+    let (i, token) = d.command(USER, "gpus", query("4090"), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })), "deferred at once, in public");
     let calls = d.calls_for(&token, 1).await;
     let four = &calls[0];
     assert_eq!((four.method.as_str(), four.path.ends_with("/messages/@original")), ("PATCH", true));
     assert!(four.shown().contains("— 4090 —") && four.shown().contains("× RTX 4090"), "{}", four.shown());
     assert!(four.buttons().iter().any(|(l, _)| l.starts_with("Rent #")), "{:?}", four.buttons());
-    let (i, token) = d.command("gpus", json!([]), MEMBER);
+    let (i, token) = d.command(USER, "gpus", json!([]), MEMBER);
     d.post(&i).await;
     let calls = d.calls_for(&token, 1).await;
     let listing = &calls[0];
@@ -222,7 +118,7 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
     let next = ptoken;
 
     // A command that needs a key says so, in the deferred answer.
-    let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
+    let (i, token) = d.command(USER, "rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
     d.post(&i).await;
     let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].shown().contains("needs your Clore API key"), "{}", calls[0].shown());
@@ -235,7 +131,8 @@ async fn a_listing_is_deferred_then_filled_and_its_buttons_edit_it() {
 #[tokio::test]
 async fn a_nul_byte_is_named_not_an_internal_error() {
     let d = start().await;
-    let (i, token) = d.command("watch", json!([{ "name": "query", "type": 3, "value": "4090\u{0} max=4" }]), MEMBER);
+    let (i, token) =
+        d.command(USER, "watch", json!([{ "name": "query", "type": 3, "value": "4090\u{0} max=4" }]), MEMBER);
     d.post(&i).await;
     let answer = &d.calls_for(&token, 1).await[0];
     assert!(answer.shown().contains("invisible control character (U+0000)"), "{}", answer.shown());
@@ -251,6 +148,7 @@ async fn history_answers_with_its_chart_attached_and_shown_in_the_embed() {
     let d = start().await;
     record_4090_history(&d.pool, 48, 3).await;
     let (i, token) = d.command(
+        USER,
         "history",
         json!([{ "name": "query", "type": 3, "value": "4090" }, { "name": "period", "type": 3, "value": "30d" }]),
         MEMBER,
@@ -276,7 +174,7 @@ async fn history_answers_with_its_chart_attached_and_shown_in_the_embed() {
 #[tokio::test]
 async fn market_answers_with_its_table_and_chart() {
     let d = start().await;
-    let (i, token) = d.command("market", json!([{ "name": "query", "type": 3, "value": "4090" }]), MEMBER);
+    let (i, token) = d.command(USER, "market", query("4090"), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
     let calls = d.calls_for(&token, 1).await;
     let answer = &calls[0];
@@ -296,53 +194,38 @@ async fn market_answers_with_its_table_and_chart() {
 #[tokio::test]
 async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     let d = start().await;
-    let (i, _) = d.command("key", json!([]), MEMBER);
+    let (i, _) = d.command(USER, "key", json!([]), MEMBER);
     let (status, form) = d.post(&i).await;
     assert_eq!((status, form["type"].as_u64()), (200, Some(9)), "a form: {form}");
     assert_eq!(form["data"]["custom_id"], "clorebot:key");
 
     // Submitted: checked with Clore, stored, answered only to the user.
-    let mut m = fixture("modal");
-    m["token"] = json!("modal-token");
-    m["data"]["custom_id"] = json!("clorebot:key");
-    m["data"]["components"][0]["components"][0]["custom_id"] = json!("key");
-    m["data"]["components"][0]["components"][0]["value"] = json!(KEY);
+    let (m, token) = d.submit(&form, &[("key", KEY)]);
     assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
-    let calls = d.calls_for("modal-token", 1).await;
+    let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].shown().starts_with("Key saved, encrypted"), "{}", calls[0].shown());
     let u = users::find_user(&d.pool, Platform::Discord, USER).await.unwrap().unwrap();
     assert!(secrets::status(&d.pool, u.id, SecretKind::CloreApiKey).await.unwrap().is_some());
     assert!(d.fake.calls().iter().all(|c| !c.body.to_string().contains(KEY)), "the key is never sent back");
 
     // /key status in a server channel: deferred ephemerally, answered there.
-    let (i, token) = d.command("key", json!([{ "name": "action", "type": 3, "value": "status" }]), MEMBER);
+    let (i, token) = d.command(USER, "key", json!([{ "name": "action", "type": 3, "value": "status" }]), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].shown().contains("Your Clore API key is set"), "{}", calls[0].shown());
 
     // A team watch needs Manage Channels, from the interaction's member permissions.
-    let (i, token) = d.command(
-        "watch",
-        json!([{ "name": "query", "type": 3, "value": "a100 x2" }, { "name": "here", "type": 5, "value": true }]),
-        MEMBER,
-    );
-    d.post(&i).await;
-    let refused = d.calls_for(&token, 1).await;
-    assert!(refused[0].shown().contains("admin"), "{}", refused[0].shown());
-    let (i, token) = d.command(
-        "watch",
-        json!([{ "name": "query", "type": 3, "value": "a100 x2" }, { "name": "here", "type": 5, "value": true }]),
-        MANAGER,
-    );
-    d.post(&i).await;
-    let made = d.calls_for(&token, 1).await;
-    assert!(made[0].shown().contains("alerts this chat"), "{}", made[0].shown());
+    let team =
+        json!([{ "name": "query", "type": 3, "value": "a100 x2" }, { "name": "here", "type": 5, "value": true }]);
+    for (permissions, said) in [(MEMBER, "admin"), (MANAGER, "alerts this chat")] {
+        let (i, token) = d.command(USER, "watch", team.clone(), permissions);
+        d.post(&i).await;
+        let answer = d.calls_for(&token, 1).await;
+        assert!(answer[0].shown().contains(said), "{}", answer[0].shown());
+    }
 
     // Suggestions while typing a query: GPU models on the market.
-    let mut a = fixture("autocomplete");
-    a["data"]["name"] = json!("gpus");
-    a["data"]["options"] = json!([{ "name": "query", "type": 3, "value": "40", "focused": true }]);
-    let (status, answer) = d.post(&a).await;
+    let (status, answer) = d.post(&d.autocomplete(USER, "gpus", "query", "40")).await;
     assert_eq!((status, answer["type"].as_u64()), (200, Some(8)));
     let choices = answer["data"]["choices"].as_array().unwrap();
     assert!(!choices.is_empty() && choices.len() <= 25);
@@ -350,23 +233,22 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     assert!(choices.iter().any(|c| c["value"] == "RTX 4090"), "{choices:?}");
 
     // /wallets: deferred ephemerally, answered to the user alone.
-    let (i, token) = d.command("wallets", json!([]), MEMBER);
+    let (i, token) = d.command(USER, "wallets", json!([]), MEMBER);
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
     let calls = d.calls_for(&token, 1).await;
     assert_eq!(calls[0].method, "PATCH", "the ephemeral deferral is filled in: {:?}", calls[0]);
 
     // A slow marketplace: the deferral leaves at once, the listing follows when it can. (The
     // snapshot is marked out of date, so the command fetches the marketplace.)
-    control(&d.t_sim, "/faults", json!({ "endpoint": "marketplace", "mode": "latency", "latency_ms": 4500 })).await;
+    control(&d.sim, "/faults", json!({ "endpoint": "marketplace", "mode": "latency", "latency_ms": 4500 })).await;
     d.market.invalidate();
-    let (i, token) = d.command("gpus", json!([{ "name": "query", "type": 3, "value": "3090" }]), MEMBER);
+    let (i, token) = d.command(USER, "gpus", query("3090"), MEMBER);
     let asked = std::time::Instant::now();
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
     let answered = asked.elapsed();
     assert!(answered < Duration::from_secs(3), "the first answer took {answered:?}");
     let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].shown().contains("3090"), "{}", calls[0].shown());
-    let _ = &d.t_sim;
     d.stop().await;
 }
 
@@ -379,11 +261,29 @@ async fn five_seconds_pass(t: &TestApp, fake: &FakeDiscord) {
     outbox_ages(&t.core.deps.pool, five).await;
 }
 
+/// Queues `reply` as an urgent alert to Discord channel `channel`, under `dedup_key`.
+async fn enqueue_urgent(pool: &sqlx::PgPool, dedup_key: &str, channel: &str, reply: clorebot::core::Reply) {
+    let a = clorebot::store::outbox::NewAlert {
+        urgent: true,
+        hold: Default::default(),
+        part: None,
+        dedup_key: dedup_key.into(),
+        platform: Platform::Discord,
+        target_chat_id: Some(channel.into()),
+        target_thread_id: None,
+        target_user: None,
+        payload: serde_json::to_value(reply).unwrap(),
+    };
+    clorebot::store::outbox::enqueue(pool, &a).await.unwrap();
+}
+
 #[tokio::test]
 async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     use clorebot::alerts::deliver::deliver_once;
-    use clorebot::core::{ButtonStyle, Reply};
-    use clorebot::store::outbox::{self, NewAlert};
+    use clorebot::clore::ServerId;
+    use clorebot::core::reply::Link;
+    use clorebot::core::{Button, ButtonStyle, Reply};
+    use clorebot::domain::WatchId;
     let fake = FakeDiscord::start().await;
     let t = test_app().await;
     let cfg = common::discord::config(&fake, None, false);
@@ -392,23 +292,12 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     let pool = &t.core.deps.pool;
     let channel = "1333333333333333333";
     for i in 0..7 {
-        let reply = Reply::text(format!("Watch #2: **cheap** <@everyone> {i}")).with_button(
-            "Rent #74",
-            ButtonStyle::Primary,
-            format!("tok{i}"),
-        );
-        let a = NewAlert {
-            urgent: true,
-            hold: Default::default(),
-            part: None,
-            dedup_key: format!("team:{i}"),
-            platform: Platform::Discord,
-            target_chat_id: Some(channel.into()),
-            target_thread_id: None,
-            target_user: None,
-            payload: serde_json::to_value(reply).unwrap(),
-        };
-        outbox::enqueue(pool, &a).await.unwrap();
+        // A team alert's links into a private chat are Telegram's: Discord shows none.
+        let reply = Reply::text(format!("Watch #2: **cheap** <@everyone> {i}"))
+            .with_button("Rent #74", ButtonStyle::Primary, format!("tok{i}"))
+            .with_link("Rent #74 privately", Link::Rent(ServerId(74)))
+            .with_row(vec![Button::link("Watch it myself", Link::Watch(WatchId(2)))]);
+        enqueue_urgent(pool, &format!("team:{i}"), channel, reply).await;
     }
     // A personal alert to a user whose DM channel is not known yet: opened on demand.
     let bob = users::upsert_user(pool, Platform::Discord, USER, "alice").await.unwrap();
@@ -457,18 +346,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
 
     // Discord says 429 with retry_after 2.5 s: the alert waits that long in the outbox.
     fake.force_429(2.5);
-    let a = NewAlert {
-        urgent: true,
-        hold: Default::default(),
-        part: None,
-        dedup_key: "after-429".into(),
-        platform: Platform::Discord,
-        target_chat_id: Some("1333333333333333334".into()),
-        target_thread_id: None,
-        target_user: None,
-        payload: serde_json::to_value(Reply::text("later")).unwrap(),
-    };
-    outbox::enqueue(pool, &a).await.unwrap();
+    enqueue_urgent(pool, "after-429", "1333333333333333334", Reply::text("later")).await;
     assert_eq!(deliver_once(pool, &n).await.unwrap(), 0);
     let (waits, failed): (f64, bool) = sqlx::query_as(
         "SELECT EXTRACT(EPOCH FROM next_attempt_at - now())::float8, failed_at IS NOT NULL FROM outbox WHERE dedup_key = 'after-429'",
@@ -487,18 +365,7 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
         .with_text((0..300).map(|i| format!("line {i} of a long alert")).collect::<Vec<_>>().join("\n"));
     let room = "1333333333333333335";
     for (i, r) in [titled, long.clone(), long].into_iter().enumerate() {
-        let a = NewAlert {
-            urgent: true,
-            hold: Default::default(),
-            part: None,
-            dedup_key: format!("parts:{i}"),
-            platform: Platform::Discord,
-            target_chat_id: Some(room.into()),
-            target_thread_id: None,
-            target_user: None,
-            payload: serde_json::to_value(r).unwrap(),
-        };
-        outbox::enqueue(pool, &a).await.unwrap();
+        enqueue_urgent(pool, &format!("parts:{i}"), room, r).await;
     }
     while deliver_once(pool, &n).await.unwrap() > 0 {}
     let posts: Vec<_> =
@@ -514,27 +381,6 @@ async fn alerts_reach_channels_and_dms_within_discords_channel_limit() {
     assert_eq!(fake.too_many(), 1, "no 429 beyond the forced one");
 }
 
-/// A submit of `form` (a modal the bot opened) with `values` by field id, as an interaction
-/// of its own.
-fn submit(d: &Dc, token: &str, form: &Value, values: &[(&str, &str)]) -> Value {
-    let mut m = fixture("modal");
-    m["token"] = json!(token);
-    m["id"] = json!(format!("{}", 1356666666666666600u64 + d.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
-    m["data"]["custom_id"] = form["data"]["custom_id"].clone();
-    m["data"]["components"] = form["data"]["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let id = row["components"][0]["custom_id"].as_str().unwrap();
-            let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("");
-            json!({ "type": 1, "id": 2 * i + 1, "components": [{ "type": 4, "id": 2 * i + 2, "custom_id": id, "value": value }] })
-        })
-        .collect();
-    m
-}
-
 #[tokio::test]
 async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
     let d = start().await;
@@ -542,6 +388,7 @@ async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
     // /template action:save name:train image:… secrets:True opens a form with the template
     // filled in and boxes for the environment, a password and a Jupyter token.
     let (i, _) = d.command(
+        USER,
         "template",
         json!([
             { "name": "action", "type": 3, "value": "save" },
@@ -555,7 +402,7 @@ async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
     assert_eq!((form["type"].as_u64(), form["data"]["custom_id"].as_str()), (Some(9), Some("clorebot:template")));
     assert_eq!(form["data"]["components"][0]["components"][0]["value"], "save train image=pytorch/pytorch:2.4");
     // A password with a space: refused at once, not echoed.
-    let (_, no) = d.post(&submit(&d, "tpl-0", &form, &[("what", "save train"), ("password", "two words")])).await;
+    let (_, no) = d.post(&d.submit(&form, &[("what", "save train"), ("password", "two words")]).0).await;
     assert_eq!((no["type"].as_u64(), no["data"]["flags"].as_u64()), (Some(4), Some(64)));
     assert!(!no.to_string().contains("two"), "{no}");
     let (pw, token) = ("Tpl-pass-991", "hf_template_secret_77");
@@ -564,11 +411,9 @@ async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
         ("env", &*format!("HF_TOKEN={token}\nMODE=fast")),
         ("password", pw),
     ];
-    assert_eq!(
-        d.post(&submit(&d, "tpl-1", &form, &values)).await,
-        (200, json!({ "type": 5, "data": { "flags": 64 } }))
-    );
-    let calls = d.calls_for("tpl-1", 1).await;
+    let (m, submitted) = d.submit(&form, &values);
+    assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let calls = d.calls_for(&submitted, 1).await;
     assert!(calls[0].ephemeral() && calls[0].shown().contains("Template `train` saved"), "{:?}", calls[0]);
     let (names, has_password, sealed): (Vec<String>, bool, bool) = sqlx::query_as(
         "SELECT env_names, has_password, ciphertext IS NOT NULL FROM rent_templates WHERE owner_id = $1",
@@ -587,13 +432,11 @@ async fn a_templates_secrets_are_typed_into_a_form_and_sealed() {
 #[tokio::test]
 async fn passwords_and_environment_values_are_typed_into_forms_only() {
     let d = start().await;
-    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
-    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
-    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
-    let submit = |token: &str, form: &Value, values: &[(&str, &str)]| submit(&d, token, form, values);
+    let u = d.keyed(USER).await;
 
     // /settings password:True opens a form, with the other settings given filled in.
     let (i, _) = d.command(
+        USER,
         "settings",
         json!([{ "name": "currency", "type": 3, "value": "clore" }, { "name": "password", "type": 5, "value": true }]),
         MEMBER,
@@ -602,20 +445,19 @@ async fn passwords_and_environment_values_are_typed_into_forms_only() {
     assert_eq!((form["type"].as_u64(), form["data"]["custom_id"].as_str()), (Some(9), Some("clorebot:password")));
     assert_eq!(form["data"]["components"][1]["components"][0]["value"], "currency=clore");
     // A password with a space: refused at once, not echoed, nothing saved.
-    let (_, no) = d.post(&submit("pw-0", &form, &[("password", "two words"), ("rest", "currency=clore")])).await;
+    let (_, no) = d.post(&d.submit(&form, &[("password", "two words"), ("rest", "currency=clore")]).0).await;
     assert_eq!((no["type"].as_u64(), no["data"]["flags"].as_u64()), (Some(4), Some(64)));
     assert!(!no.to_string().contains("two"), "{no}");
     let pw = "Gpu-r3nt-pass";
-    assert_eq!(
-        d.post(&submit("pw-1", &form, &[("password", pw), ("rest", "currency=clore")])).await,
-        (200, json!({ "type": 5, "data": { "flags": 64 } }))
-    );
-    let calls = d.calls_for("pw-1", 1).await;
+    let (m, token) = d.submit(&form, &[("password", pw), ("rest", "currency=clore")]);
+    assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
+    let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].ephemeral() && calls[0].shown().contains("Settings saved"), "{:?}", calls[0]);
     assert!(secrets::status(&d.pool, u.id, SecretKind::SshPassword).await.unwrap().is_some());
 
     // /rent target:4090 env:True: a form with what to rent filled in and a box for the values.
     let (i, _) = d.command(
+        USER,
         "rent",
         json!([{ "name": "target", "type": 3, "value": "4090" }, { "name": "env", "type": 5, "value": true }]),
         MEMBER,
@@ -623,14 +465,14 @@ async fn passwords_and_environment_values_are_typed_into_forms_only() {
     let (_, form) = d.post(&i).await;
     assert_eq!(form["data"]["custom_id"], "clorebot:rent-env");
     assert_eq!(form["data"]["components"][0]["components"][0]["value"], "4090");
-    let m = submit("env-1", &form, &[("what", "4090"), ("env", "HF_TOKEN=hf_very_secret_value\nMODEL=llama 3")]);
+    let (m, token) = d.submit(&form, &[("what", "4090"), ("env", "HF_TOKEN=hf_very_secret_value\nMODEL=llama 3")]);
     assert_eq!(d.post(&m).await, (200, json!({ "type": 5, "data": { "flags": 64 } })));
-    let confirm = d.calls_for("env-1", 1).await[0].clone();
+    let confirm = d.calls_for(&token, 1).await[0].clone();
     assert!(confirm.ephemeral() && confirm.shown().contains("HF\\_TOKEN"), "{}", confirm.shown());
     let (p, ptoken) = d.press(&confirm.button("Confirm"));
     d.post(&p).await;
     d.calls_for(&ptoken, 1).await;
-    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(state(&d.sim).await["orders"].as_array().unwrap().len(), 1);
     for c in d.stop().await.calls() {
         let said = c.body.to_string();
         assert!(!said.contains("hf_very_secret_value") && !said.contains(pw), "a secret was sent back: {said}");
@@ -640,23 +482,20 @@ async fn passwords_and_environment_values_are_typed_into_forms_only() {
 #[tokio::test]
 async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_them() {
     let d = start().await;
-    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
-    let key = SecretString::from(KEY);
-    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
-    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
+    d.keyed(USER).await;
 
-    let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
+    let (i, token) = d.command(USER, "rent", json!([{ "name": "target", "type": 3, "value": "4090" }]), MEMBER);
     d.post(&i).await;
     let confirm = d.calls_for(&token, 1).await[0].clone();
     assert!(confirm.shown().contains("Rent server \\#"), "{}", confirm.shown());
 
     // Someone else presses Confirm: a note to them alone, nothing rented.
     let (mut p, ptoken) = d.press(&confirm.button("Confirm"));
-    p["member"]["user"]["id"] = json!("1344444444444444445");
+    p["member"]["user"]["id"] = json!(OTHER_USER);
     assert_eq!(d.post(&p).await, (200, json!({ "type": 6 })));
     let note = d.calls_for(&ptoken, 1).await;
     assert!(note[0].ephemeral() && note[0].shown().contains("someone else"), "{:?}", note[0]);
-    assert!(state(&d.t_sim).await["orders"].as_array().unwrap().is_empty());
+    assert!(state(&d.sim).await["orders"].as_array().unwrap().is_empty());
 
     // The renter confirms: the confirmation turns into the order for the channel; the
     // password is an ephemeral follow-up, and nothing public holds it.
@@ -666,7 +505,7 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
     assert!(calls.iter().any(|c| c.method == "PATCH" && c.shown().contains("is running on \\#")), "{calls:#?}");
     let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the password");
     assert!(password.ephemeral() && password.method == "POST");
-    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(state(&d.sim).await["orders"].as_array().unwrap().len(), 1);
     let fake = d.stop().await;
     assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
 }
@@ -677,11 +516,9 @@ async fn a_rent_is_confirmed_by_its_renter_only_and_the_password_shows_only_to_t
 #[tokio::test]
 async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
     let d = start().await;
-    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
-    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
-    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    d.keyed(USER).await;
     for _ in 0..2 {
-        let (i, token) = d.command("rent", json!([{ "name": "target", "type": 3, "value": "3060" }]), MEMBER);
+        let (i, token) = d.command(USER, "rent", json!([{ "name": "target", "type": 3, "value": "3060" }]), MEMBER);
         d.post(&i).await;
         let confirm = d.calls_for(&token, 1).await[0].clone();
         let (p, ptoken) = d.press(&confirm.button("Confirm"));
@@ -689,17 +526,14 @@ async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
         d.calls_for(&ptoken, 2).await;
     }
 
-    let mut a = fixture("autocomplete");
-    a["data"]["name"] = json!("cancel");
-    a["data"]["options"] = json!([{ "name": "orders", "type": 3, "value": "", "focused": true }]);
-    let (status, answer) = d.post(&a).await;
+    let (status, answer) = d.post(&d.autocomplete(USER, "cancel", "orders", "")).await;
     assert_eq!((status, answer["type"].as_u64()), (200, Some(8)));
     let choices = answer["data"]["choices"].as_array().unwrap();
     assert_eq!(choices[0], json!({ "name": "all 2 running orders", "value": "all" }), "{choices:?}");
     assert_eq!(choices.len(), 3, "{choices:?}");
     assert!(choices[1..].iter().all(|c| c["value"].as_str().is_some_and(|v| v.parse::<u64>().is_ok())), "{choices:?}");
 
-    let (i, token) = d.command("cancel", json!([{ "name": "orders", "type": 3, "value": "all" }]), MEMBER);
+    let (i, token) = d.command(USER, "cancel", json!([{ "name": "orders", "type": 3, "value": "all" }]), MEMBER);
     d.post(&i).await;
     let confirm = d.calls_for(&token, 1).await[0].clone();
     assert!(confirm.shown().contains("Cancel these 2 orders?"), "{}", confirm.shown());
@@ -707,7 +541,7 @@ async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
     d.post(&p).await;
     let done = d.calls_for(&ptoken, 1).await;
     assert!(done[0].shown().contains("All 2 orders are cancelled."), "{}", done[0].shown());
-    let orders = state(&d.t_sim).await["orders"].as_array().unwrap().clone();
+    let orders = state(&d.sim).await["orders"].as_array().unwrap().clone();
     assert_eq!(orders.len(), 2);
     d.stop().await;
 }
@@ -718,11 +552,9 @@ async fn cancel_takes_all_or_several_orders_with_one_confirmation() {
 #[tokio::test]
 async fn rent_count_rents_several_with_one_confirmation() {
     let d = start().await;
-    let u = users::upsert_user(&d.pool, Platform::Discord, USER, "alice").await.unwrap();
-    let ring = clorebot::store::crypto::Keyring::from_raw(vec![(1, [11u8; 32])]).unwrap();
-    secrets::put(&d.pool, &ring, u.id, SecretKind::CloreApiKey, &SecretString::from(KEY)).await.unwrap();
+    d.keyed(USER).await;
     let options = json!([{ "name": "target", "type": 3, "value": "3060" }, { "name": "count", "type": 4, "value": 2 }]);
-    let (i, token) = d.command("rent", options, MEMBER);
+    let (i, token) = d.command(USER, "rent", options, MEMBER);
     d.post(&i).await;
     let confirm = d.calls_for(&token, 1).await[0].clone();
     assert!(confirm.shown().contains("Rent these 2 servers?"), "{}", confirm.shown());
@@ -736,7 +568,7 @@ async fn rent_count_rents_several_with_one_confirmation() {
     assert!(list.contains("All 2 servers are rented"), "the list comes last: {edits:#?}");
     assert_eq!(list.matches("is running on \\#").count(), 2, "{list}");
     assert!(progress[0].contains("Renting 2 servers\\: 0 of 2 done so far."), "{edits:#?}");
-    let orders = state(&d.t_sim).await["orders"].as_array().unwrap().clone();
+    let orders = state(&d.sim).await["orders"].as_array().unwrap().clone();
     let first = orders.iter().min_by_key(|o| o["id"].as_u64()).unwrap();
     let made = format!("Order {} is running on \\#{}", first["id"], first["server_id"]);
     assert!(progress.iter().any(|t| t.contains(&made) && t.contains("sending the order")), "{edits:#?}");
@@ -744,7 +576,7 @@ async fn rent_count_rents_several_with_one_confirmation() {
     assert!(edits.iter().all(|t| !t.contains("SSH password")), "{edits:#?}");
     let password = calls.iter().find(|c| c.shown().contains("SSH password")).expect("the passwords");
     assert!(password.ephemeral() && password.shown().matches("SSH password for order").count() == 2);
-    assert_eq!(state(&d.t_sim).await["orders"].as_array().unwrap().len(), 2);
+    assert_eq!(state(&d.sim).await["orders"].as_array().unwrap().len(), 2);
     let fake = d.stop().await;
     assert!(fake.calls().iter().filter(|c| !c.ephemeral()).all(|c| !c.shown().contains("SSH password")));
 }

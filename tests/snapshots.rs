@@ -63,7 +63,7 @@ impl Redactions {
     fn of(shown: &[Shown]) -> Redactions {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for s in shown {
-            for b in s.reply.buttons() {
+            for b in s.reply.buttons().filter(|b| !b.token.is_empty()) {
                 if !pairs.iter().any(|(t, _)| *t == b.token) {
                     let n = pairs.iter().filter(|(_, p)| p.starts_with("[token")).count() + 1;
                     pairs.push((b.token.clone(), format!("[token {n}]")));
@@ -142,7 +142,7 @@ fn telegram_view(who: &Caller, shown: &[Shown]) -> String {
             Via::Edit => "editMessageText of the pressed message",
             Via::Alert => "sendMessage, an alert",
         };
-        for m in telegram::messages(&s.reply, telegram::MESSAGE_MAX) {
+        for m in telegram::messages(&s.reply, telegram::MESSAGE_MAX, "clore_test_bot") {
             let markup = match &m.keyboard {
                 Some(kb) => serde_json::to_string_pretty(kb).unwrap(),
                 None => "(none)".to_owned(),

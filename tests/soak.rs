@@ -665,6 +665,7 @@ async fn delivered_alerts(pool: &sqlx::PgPool) -> (HashMap<(String, String, Stri
                 clorebot::frontends::telegram::render::messages(
                     &reply,
                     clorebot::frontends::telegram::render::MESSAGE_MAX,
+                    "",
                 )[0]
                 .html
                 .clone(),
@@ -881,6 +882,10 @@ async fn soak() {
     let pool = clorebot::store::connect(&db).await.unwrap();
     let ring = ring(&[(1, 11)]);
     let signing = SigningKey::from_bytes(&[7; 32]);
+    // The application as Discord knows it: its public key and the endpoint it posts to (what
+    // `run`'s start checks compare).
+    discord.verify_key(&signing);
+    discord.interactions_endpoint(Some("https://soak.example.com/discord/interactions"));
 
     // The users: half on Telegram (some in groups), half on Discord (in shared channels),
     // each with a Clore account of their own and its key stored.

@@ -4,11 +4,8 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use clorebot::alerts::deliver;
 use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
 use clorebot::domain::Platform;
@@ -16,9 +13,9 @@ use clorebot::frontends::telegram::Telegram;
 use clorebot::store::crypto::SecretKind;
 use clorebot::store::outbox::{self, NewAlert};
 use clorebot::store::{secrets, users};
+use common::telegram::app::TelegramApp;
 use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
 use common::*;
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -31,106 +28,13 @@ fn tg_config(fake: &FakeTelegram, limits: Limits, webhook: Option<&str>) -> Tele
     fake::bot_config(fake, limits, clorebot::config::MAX_WAITING, webhook)
 }
 
-/// A bot on the simulator, long polling the fake Telegram.
-struct Tg {
-    t: TestApp,
-    fake: FakeTelegram,
-    tg: Arc<Telegram>,
-    stop: CancellationToken,
-    update: AtomicI64,
-    message: AtomicI64,
-}
-
-impl Drop for Tg {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-async fn start(limits: Limits) -> Tg {
-    let t = test_app().await;
-    let fake = FakeTelegram::start(limits).await;
-    let tg = Telegram::new(t.core.clone(), tg_config(&fake, limits, None)).unwrap();
-    let stop = CancellationToken::new();
-    tokio::spawn(clorebot::app::telegram::run(tg.clone(), t.core.deps.pool.clone(), false, stop.clone()));
-    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
-    Tg { t, fake, tg, stop, update: AtomicI64::new(892252934), message: AtomicI64::new(6557) }
-}
-
-impl Tg {
-    fn ids(&self) -> (i64, i64) {
-        (self.update.fetch_add(1, Ordering::Relaxed), self.message.fetch_add(1, Ordering::Relaxed))
-    }
-
-    /// `user` writes `text` to the bot privately; returns the message id.
-    fn private(&self, user: i64, text: &str) -> i64 {
-        let (u, m) = self.ids();
-        self.fake.push(up::private(u, m, user, text));
-        m
-    }
-
-    fn group(&self, chat: i64, user: i64, text: &str) -> i64 {
-        let (u, m) = self.ids();
-        self.fake.push(up::group(u, m, chat, user, text));
-        m
-    }
-
-    fn press(&self, user: i64, chat: i64, message: i64, data: &str) {
-        let (u, _) = self.ids();
-        self.fake.push(up::press(u, user, chat, message, data));
-    }
-
-    /// Waits for the `n`th message to `chat` (from 1).
-    async fn nth_to(&self, chat: i64, n: usize) -> Call {
-        self.fake.wait_for(WAIT, |_| self.fake.sent_to(chat).len() >= n).await;
-        self.fake.sent_to(chat)[n - 1].clone()
-    }
-
-    /// Stores the simulator account's key for Telegram user `user`.
-    async fn store_key(&self, user: i64) {
-        let id = user.to_string();
-        let u = users::upsert_user_reachable(&self.t.core.deps.pool, Platform::Telegram, &id, "Waffle", Some(&id))
-            .await
-            .unwrap();
-        secrets::put(
-            &self.t.core.deps.pool,
-            &self.t.core.deps.keyring,
-            u.id,
-            SecretKind::CloreApiKey,
-            &SecretString::from(KEY),
-        )
-        .await
-        .unwrap();
-    }
-
-    async fn deliver(&self) -> usize {
-        let n = self.tg.notifier();
-        let mut total = 0;
-        loop {
-            let k = deliver::deliver_once(&self.t.core.deps.pool, &n).await.unwrap();
-            total += k;
-            if k == 0 {
-                return total;
-            }
-        }
-    }
-
-    /// Waits for the bot to take every update pushed and finish handling it, then says what
-    /// was sent since `before`.
-    async fn quiet_since(&self, before: usize) -> Vec<Call> {
-        self.fake.handed_on().await;
-        self.tg.finish().await;
-        self.fake.calls()[before..].iter().filter(|c| c.method.starts_with("send")).cloned().collect()
-    }
-}
-
 fn texts(calls: &[Call]) -> Vec<String> {
     calls.iter().map(Call::text).collect()
 }
 
 #[tokio::test]
 async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let calls = b.fake.calls();
     let order: Vec<&str> = calls.iter().map(|c| c.method.as_str()).collect();
     let pos = |m: &str| order.iter().position(|x| *x == m).unwrap_or_else(|| panic!("no {m} in {order:?}"));
@@ -171,7 +75,7 @@ async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
     assert!(buttons.iter().all(|(_, data)| !data.is_empty() && data.len() <= 64), "{buttons:?}");
 
     // Next ▸: the press is answered and the listing edited in place to page 2.
-    b.press(ANN, ANN, listing.message_id.unwrap(), &listing.button("Next"));
+    b.press_button(ANN, ANN, &listing, "Next");
     let edit = b.fake.nth("editMessageText", 1).await;
     assert_eq!(edit.body["message_id"], json!(listing.message_id.unwrap()));
     assert!(edit.text().contains("page 2/"), "{}", edit.text());
@@ -208,13 +112,13 @@ async fn starts_lists_pages_and_ignores_what_is_not_for_it() {
 /// The passwords are a message of their own.
 #[tokio::test]
 async fn rent_count_rents_several_with_one_confirmation_showing_progress() {
-    let b = start(Limits::RAISED).await;
-    b.store_key(ANN).await;
+    let b = TelegramApp::start().await;
+    b.keyed(ANN).await;
     b.private(ANN, "/rent 3060 count=2");
     let confirm = b.nth_to(ANN, 1).await;
     assert!(confirm.text().contains("Rent these 2 servers?"), "{}", confirm.text());
     let message = json!(confirm.message_id.unwrap());
-    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.press_button(ANN, ANN, &confirm, "Confirm");
     let login = b.nth_to(ANN, 2).await;
     assert_eq!(login.text().matches("SSH password for order").count(), 2, "{}", login.text());
     let edit = |c: &Call| c.method == "editMessageText" && c.body["message_id"] == message;
@@ -244,16 +148,16 @@ async fn rent_count_rents_several_with_one_confirmation_showing_progress() {
 /// it into each order's outcome.
 #[tokio::test]
 async fn cancel_all_cancels_every_running_order_with_one_confirmation() {
-    let b = start(Limits::RAISED).await;
-    b.store_key(ANN).await;
+    let b = TelegramApp::start().await;
+    b.keyed(ANN).await;
     b.private(ANN, "/rent 3060 count=2");
     let confirm = b.nth_to(ANN, 1).await;
-    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.press_button(ANN, ANN, &confirm, "Confirm");
     b.nth_to(ANN, 2).await;
     b.private(ANN, "/cancel all");
     let confirm = b.nth_to(ANN, 3).await;
     assert!(confirm.text().contains("Cancel these 2 orders?"), "{}", confirm.text());
-    b.press(ANN, ANN, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.press_button(ANN, ANN, &confirm, "Confirm");
     let done = |c: &common::telegram::Call| {
         c.method == "editMessageText"
             && c.body["text"].as_str().is_some_and(|t| t.contains("All 2 orders are cancelled."))
@@ -264,8 +168,8 @@ async fn cancel_all_cancels_every_running_order_with_one_confirmation() {
 
 #[tokio::test]
 async fn rent_confirms_once_and_the_login_comes_privately() {
-    let b = start(Limits::RAISED).await;
-    b.store_key(ANN).await;
+    let b = TelegramApp::start().await;
+    b.keyed(ANN).await;
     b.private(ANN, "/rent 4090");
     let confirm = b.nth_to(ANN, 1).await;
     assert!(confirm.text().contains("Rent server #"), "{}", confirm.text());
@@ -292,21 +196,15 @@ async fn rent_confirms_once_and_the_login_comes_privately() {
     assert_eq!(b.t.sim_orders().await.len(), 1, "still one order");
 
     // In a group, the confirmation is the renter's: someone else's press is a toast.
-    b.store_key(BOB).await;
+    b.keyed(BOB).await;
     b.group(TEAM, BOB, "/rent 3090");
     let confirm = b.nth_to(TEAM, 1).await;
-    b.press(CAT, TEAM, confirm.message_id.unwrap(), &confirm.button("Confirm"));
-    b.fake
-        .wait_for(WAIT, |c| {
-            c.iter().any(|c| {
-                c.method == "answerCallbackQuery" && c.body["text"].as_str().is_some_and(|t| t.contains("someone else"))
-            })
-        })
-        .await;
+    b.press_button(CAT, TEAM, &confirm, "Confirm");
+    b.toast("someone else").await;
     assert_eq!(b.t.sim_orders().await.len(), 1);
     // Bob confirms: the confirmation turns into the order; its password reaches only his
     // private chat, and the group is told so.
-    b.press(BOB, TEAM, confirm.message_id.unwrap(), &confirm.button("Confirm"));
+    b.press_button(BOB, TEAM, &confirm, "Confirm");
     b.fake.wait_for(WAIT, |_| b.fake.sent_to(BOB).iter().any(|c| c.text().contains("SSH password for order"))).await;
     assert_eq!(b.t.sim_orders().await.len(), 2);
     let note = b.nth_to(TEAM, 2).await;
@@ -319,7 +217,7 @@ async fn rent_confirms_once_and_the_login_comes_privately() {
 
 #[tokio::test]
 async fn keys_are_stored_and_deleted_in_private_and_refused_in_groups() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let user_has_key = |id: i64| {
         let pool = b.t.core.deps.pool.clone();
         async move {
@@ -369,8 +267,8 @@ async fn keys_are_stored_and_deleted_in_private_and_refused_in_groups() {
 
 #[tokio::test]
 async fn a_private_answer_asked_in_a_group_goes_to_the_private_chat() {
-    let b = start(Limits::RAISED).await;
-    b.store_key(BOB).await;
+    let b = TelegramApp::start().await;
+    b.keyed(BOB).await;
     b.group(TEAM, BOB, "/key");
     let private = b.nth_to(BOB, 1).await;
     assert!(private.text().contains("Your Clore API key is set"), "{}", private.text());
@@ -389,7 +287,7 @@ async fn a_private_answer_asked_in_a_group_goes_to_the_private_chat() {
 
 #[tokio::test]
 async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let free = free_of(&b.t.sim, "RTX 3080").await;
     let max = ((free[0].1 * 0.8) * 1000.0).floor() / 1000.0;
 
@@ -419,8 +317,7 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
     b.nth_to(ANN, 1).await;
 
     let srv = free[free.len() - 1].0;
-    b.t.set_price(srv, max * 0.9).await;
-    b.t.engine.poll_market().await.unwrap();
+    b.price_drop(srv, max * 0.9).await;
     assert_eq!(b.deliver().await, 2);
     let alert = b.nth_to(TEAM, 4).await;
     assert!(alert.text().contains(&format!("#{srv}")), "{}", alert.text());
@@ -428,8 +325,8 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
     assert!(personal.text().contains(&format!("#{srv}")), "{}", personal.text());
 
     // Cat, who is no admin and made nothing, may rent from the team's alert.
-    b.store_key(CAT).await;
-    b.press(CAT, TEAM, alert.message_id.unwrap(), &alert.button("Rent"));
+    b.keyed(CAT).await;
+    b.press_button(CAT, TEAM, &alert, "Rent");
     let confirm = b.nth_to(TEAM, 5).await;
     assert!(confirm.text().contains(&format!("Rent server #{srv}?")), "{}", confirm.text());
     assert!(confirm.buttons().iter().any(|(l, _)| l == "Confirm"));
@@ -437,7 +334,7 @@ async fn team_alerts_reach_the_group_with_buttons_anyone_may_press() {
 
 #[tokio::test]
 async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let pool = &b.t.core.deps.pool;
     let alert = |key: &str, chat: &str| NewAlert {
         urgent: true,
@@ -553,7 +450,7 @@ async fn a_chat_the_bot_left_gets_no_more_alerts_until_it_is_back() {
 
 #[tokio::test]
 async fn updates_that_are_not_for_it_are_ignored_without_harm() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let before = b.fake.calls().len();
     let (u, m) = b.ids();
     let mut edited = up::private(u, m, ANN, "/gpus");
@@ -595,7 +492,7 @@ async fn updates_that_are_not_for_it_are_ignored_without_harm() {
 /// went wrong"; now it is named. A name with one is the platform's to give: stored, with U+FFFD.
 #[tokio::test]
 async fn a_nul_byte_is_named_not_an_internal_error() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     b.private(ANN, "/watch 4090\u{0} max=4");
     let answer = b.nth_to(ANN, 1).await;
     assert!(answer.text().contains("invisible control character (U+0000)"), "{}", answer.text());
@@ -614,7 +511,7 @@ async fn a_nul_byte_is_named_not_an_internal_error() {
 
 #[tokio::test]
 async fn sends_keep_to_telegram_limits_and_a_429_becomes_a_retry() {
-    let b = start(Limits::TELEGRAM).await;
+    let b = TelegramApp::start_with(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
     let pool = &b.t.core.deps.pool;
     // 45 alerts to 45 private chats and 4 to one group: 30/s overall, 1/s per chat.
     for i in 0..45 {
@@ -780,7 +677,7 @@ async fn an_update_delivered_to_two_webhook_replicas_is_answered_once() {
 #[tokio::test]
 async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
     let (logs, _captured) = common::logs::Logs::capture();
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     // A second process on the same database, with a Telegram of its own to tell the two apart.
     let second = FakeTelegram::start(Limits::RAISED).await;
     let tg2 = Telegram::new(b.t.core.clone(), tg_config(&second, Limits::RAISED, None)).unwrap();
@@ -796,7 +693,7 @@ async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
     assert!(second.calls().iter().all(|c| c.method != "getUpdates"), "only one process polls");
 
     // The first stops: the second takes over and answers.
-    b.stop.cancel();
+    b.stop();
     second.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
     second.push(up::private(1, 1, ANN, "/help"));
     second.wait_for(WAIT, |_| !second.sent_to(ANN).is_empty()).await;
@@ -805,7 +702,7 @@ async fn of_two_processes_one_polls_and_the_other_takes_over_when_it_goes() {
 
 #[tokio::test]
 async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
     assert!(menu.as_array().unwrap().iter().any(|c| c["command"] == "history" && c["description"].as_str().is_some()));
     record_4090_history(&b.t.core.deps.pool, 40, 4).await;
@@ -822,7 +719,7 @@ async fn history_goes_out_as_a_photo_captioned_with_its_summary() {
 /// new photo (a photo cannot become another chart through a text edit).
 #[tokio::test]
 async fn market_goes_out_as_a_photo_with_its_table_and_pages_as_new_photos() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     let menu = &b.fake.ok("setMyCommands")[0].body["commands"];
     assert!(menu.as_array().unwrap().iter().any(|c| c["command"] == "market" && c["description"].as_str().is_some()));
     b.private(ANN, "/market");
@@ -845,7 +742,7 @@ async fn market_goes_out_as_a_photo_with_its_table_and_pages_as_new_photos() {
 /// Russian without choosing anything, and their choice of `/settings locale=de` wins over it.
 #[tokio::test]
 async fn a_russian_app_gets_russian_until_its_user_chooses_german() {
-    let b = start(Limits::RAISED).await;
+    let b = TelegramApp::start().await;
     const IVAN: i64 = 5550001;
     let russian = |text: &str| {
         let (u, m) = b.ids();

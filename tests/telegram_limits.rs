@@ -4,22 +4,20 @@
 //! message a second per chat, 20 a minute per group, about 30 a second overall) and answers
 //! 429 with `retry_after` beyond them. The send scheduler (src/notify/schedule.rs) is what
 //! keeps to them; here is what a user sees of it. A file of its own beside tests/telegram.rs
-//! (the front-end's behaviour), with the same small harness.
+//! (the front-end's behaviour), with the same harness (tests/common/telegram/app.rs).
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use clorebot::alerts::deliver;
-use clorebot::config::TelegramConfig;
 use clorebot::core::Reply;
 use clorebot::domain::Platform;
 use clorebot::frontends::telegram::{Place, Telegram};
 use clorebot::notify::{Notifier, SendError, Target};
 use clorebot::store::outbox::{self, NewAlert};
 use clorebot::store::platform_sends;
+use common::telegram::app::TelegramApp;
 use common::telegram::{self as fake, Call, FakeTelegram, Limits, updates as up};
 use common::*;
 use serde_json::Value;
@@ -31,53 +29,6 @@ const NEAR_2_52: i64 = (1 << 52) - 3;
 /// A supergroup's id: -100 followed by its number, here below -10^12.
 const SUPERGROUP: i64 = -1_009_876_543_210;
 const SLOW_DOWN: &str = "Slow down, please";
-
-fn config(fake: &FakeTelegram, limits: Limits, max_waiting: usize, webhook: Option<&str>) -> TelegramConfig {
-    fake::bot_config(fake, limits, max_waiting, webhook)
-}
-
-/// A bot on the simulator, long polling the fake Telegram.
-struct Tg {
-    t: TestApp,
-    fake: FakeTelegram,
-    tg: Arc<Telegram>,
-    stop: CancellationToken,
-    update: AtomicI64,
-}
-
-impl Drop for Tg {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-async fn start(limits: Limits, max_waiting: usize) -> Tg {
-    let t = test_app().await;
-    let fake = FakeTelegram::start(limits).await;
-    let tg = Telegram::new(t.core.clone(), config(&fake, limits, max_waiting, None)).unwrap();
-    let stop = CancellationToken::new();
-    tokio::spawn(clorebot::app::telegram::run(tg.clone(), t.core.deps.pool.clone(), false, stop.clone()));
-    fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
-    Tg { t, fake, tg, stop, update: AtomicI64::new(892252934) }
-}
-
-impl Tg {
-    fn private(&self, user: i64, text: &str) {
-        let u = self.update.fetch_add(1, Ordering::Relaxed);
-        self.fake.push(up::private(u, u, user, text));
-    }
-
-    fn group(&self, chat: i64, user: i64, text: &str) {
-        let u = self.update.fetch_add(1, Ordering::Relaxed);
-        self.fake.push(up::group(u, u, chat, user, text));
-    }
-
-    /// Waits until `chat` has `n` messages, and returns them.
-    async fn sent_to(&self, chat: i64, n: usize) -> Vec<Call> {
-        self.fake.wait_for(WAIT, |_| self.fake.sent_to(chat).len() >= n).await;
-        self.fake.sent_to(chat)
-    }
-}
 
 fn alert(key: &str, chat: i64, text: &str) -> NewAlert {
     NewAlert {
@@ -100,7 +51,7 @@ fn position(calls: &[Call], of: &Call) -> usize {
 
 #[tokio::test]
 async fn one_chat_flooding_does_not_hold_up_twenty_others_and_is_told_once_to_slow_down() {
-    let b = start(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
+    let b = TelegramApp::start_with(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
     let flood = ANN;
     for _ in 0..200 {
         b.private(flood, "/help");
@@ -141,7 +92,7 @@ async fn one_chat_flooding_does_not_hold_up_twenty_others_and_is_told_once_to_sl
 
 #[tokio::test]
 async fn ids_of_52_bits_and_supergroups_below_minus_ten_to_the_twelve_are_answered_within_the_limits() {
-    let b = start(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
+    let b = TelegramApp::start_with(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
     // 2^40 made teloxide's throttle panic, and every send after it skip the limits.
     let users = [1i64 << 40, NEAR_2_52, (1 << 52) - 1];
     for _ in 0..3 {
@@ -159,7 +110,7 @@ async fn ids_of_52_bits_and_supergroups_below_minus_ten_to_the_twelve_are_answer
 
 #[tokio::test]
 async fn answers_go_before_alerts_and_a_429_holds_the_chat() {
-    let b = start(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
+    let b = TelegramApp::start_with(Limits::TELEGRAM, clorebot::config::MAX_WAITING).await;
     let pool = b.t.core.deps.pool.clone();
     // Telegram answers the first send 429 (retry after 3 s): the chat is held that long.
     b.fake.force_429(3);
@@ -186,7 +137,7 @@ async fn answers_go_before_alerts_and_a_429_holds_the_chat() {
 #[tokio::test]
 async fn long_polling_stops_fetching_while_too_much_work_waits() {
     // A bound of one update: while one waits for its answer, nothing more is fetched.
-    let b = start(Limits::TELEGRAM, 1).await;
+    let b = TelegramApp::start_with(Limits::TELEGRAM, 1).await;
     b.fake.force_429(2);
     b.private(ANN, "/help");
     b.fake.wait_for(WAIT, |c| c.iter().any(|c| c.status == 429)).await;
@@ -206,7 +157,7 @@ async fn the_webhook_answers_503_while_too_much_work_waits() {
     let sim = start_sim(50).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let cfg = config(&fake, Limits::TELEGRAM, 3, Some("https://bot.example.com/telegram/webhook"));
+    let cfg = fake::bot_config(&fake, Limits::TELEGRAM, 3, Some("https://bot.example.com/telegram/webhook"));
     let t = test_app_on(sim, |c| c.telegram = Some(cfg)).await;
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
     let served = tokio::spawn(t.app.serve(listener, async move {
@@ -244,7 +195,7 @@ async fn the_webhook_answers_503_while_too_much_work_waits() {
 async fn a_sender_taking_over_counts_what_the_one_before_sent() {
     // A group may get 3 messages a minute here (Telegram: 20), so one minute's window shows.
     let limits = Limits { per_chat_per_sec: 1000, per_group_per_min: 3, overall_per_sec: 1000 };
-    let b = start(limits, clorebot::config::MAX_WAITING).await;
+    let b = TelegramApp::start_with(limits, clorebot::config::MAX_WAITING).await;
     let pool = &b.t.core.deps.pool;
     let place = Place { chat: SUPERGROUP, thread: None };
     for i in 0..3 {
@@ -259,7 +210,8 @@ async fn a_sender_taking_over_counts_what_the_one_before_sent() {
 
     // Another process takes over sending alerts: the group's window is full for a minute, so
     // its alert waits in the outbox instead of drawing a 429.
-    let next = Telegram::new(b.t.core.clone(), config(&b.fake, limits, clorebot::config::MAX_WAITING, None)).unwrap();
+    let cfg = fake::bot_config(&b.fake, limits, clorebot::config::MAX_WAITING, None);
+    let next = Telegram::new(b.t.core.clone(), cfg).unwrap();
     let notifier = next.notifier();
     let recent = platform_sends::recent(pool, Platform::Telegram, Duration::from_secs(60)).await.unwrap();
     notifier.taking_over(&recent);

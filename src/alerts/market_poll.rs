@@ -13,7 +13,7 @@ use super::message;
 use super::watch::{self, CompiledWatch, MatchSet};
 use super::{Engine, Urgency, autorent, digest, enqueue_private, hold};
 use crate::clore::Currency;
-use crate::core::{ButtonStyle, Reply};
+use crate::core::Reply;
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
 use crate::domain::quiet::DigestPeriod;
@@ -107,7 +107,8 @@ impl Engine {
                 }
                 continue;
             }
-            // Rent buttons: a personal alert's are its owner's; a team alert's anyone's.
+            // Rent buttons: a personal alert's are its owner's; a team alert's anyone's (and a
+            // team alert links to renting privately and to the watch, to copy).
             let owner = (!row.is_team).then_some(row.owner_id);
             let chat = users::get_chat(&deps.pool, row.chat_id).await?;
             let owner_row = users::get_user(&deps.pool, row.owner_id).await?;
@@ -129,13 +130,8 @@ impl Engine {
                     let with_ttl: Vec<(&Action, std::time::Duration)> =
                         actions.iter().map(|a| (a, a.ttl(deps))).collect();
                     let tokens = issue_tokens(&deps.pool, owner, &with_ttl).await?;
-                    for (id, token) in ids.into_iter().zip(tokens) {
-                        reply = reply.with_button(
-                            t!("watch-rent-button", id = id.to_string()),
-                            ButtonStyle::Primary,
-                            token,
-                        );
-                    }
+                    let team = row.is_team.then_some(w.id);
+                    reply = message::with_rent_buttons(reply, ids.into_iter().zip(tokens).collect(), team);
                 }
                 anyhow::Ok(reply)
             })

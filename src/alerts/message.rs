@@ -2,7 +2,34 @@
 
 use serde::Deserialize;
 
-use crate::core::{ButtonStyle, Reply};
+use crate::clore::ServerId;
+use crate::core::reply::Link;
+use crate::core::{Button, ButtonStyle, Reply};
+use crate::domain::WatchId;
+use crate::t;
+
+/// A watch alert's buttons: `rents` are its servers with their Rent tokens. A personal
+/// alert's Rent buttons fill rows. A team alert (`team`: its watch) gives each server a row
+/// of its own — Rent, answered in the chat, and "Rent privately", a link into the private
+/// chat with the bot — and ends with "Watch it myself", a link to the watch for a member to
+/// copy. Platforms without such links show the Rent buttons alone.
+pub fn with_rent_buttons(reply: Reply, rents: Vec<(ServerId, String)>, team: Option<WatchId>) -> Reply {
+    let mut reply = reply;
+    for (id, token) in rents {
+        let rent = Button::press(t!("watch-rent-button", id = id.to_string()), ButtonStyle::Primary, token);
+        reply = match team {
+            Some(_) => reply.with_row(vec![
+                rent,
+                Button::link(t!("watch-rent-private-button", id = id.to_string()), Link::Rent(id)),
+            ]),
+            None => reply.with_button(rent.label, rent.style, rent.token),
+        };
+    }
+    match team {
+        Some(watch) => reply.with_row(vec![Button::link(t!("watch-shared-button"), Link::Watch(watch))]),
+        None => reply,
+    }
+}
 
 /// The outbox payload of `reply`; an error if it holds a secret block (secrets are shown
 /// once in a private reply, never stored).
@@ -48,10 +75,7 @@ mod tests {
         let old = serde_json::json!({ "text": "#7 is cheap", "buttons": [{ "label": "Rent #7", "token": "t" }] });
         let r = from_payload(&old);
         assert_eq!(r.plain_text(), "#7 is cheap");
-        assert_eq!(
-            r.rows,
-            vec![vec![crate::core::Button { label: "Rent #7".into(), style: ButtonStyle::Primary, token: "t".into() }]]
-        );
+        assert_eq!(r.rows, vec![vec![crate::core::Button::press("Rent #7", ButtonStyle::Primary, "t".into())]]);
         let new = Reply::text("hello").with_button("Go", ButtonStyle::Primary, "g".into());
         assert_eq!(from_payload(&to_payload(&new).unwrap()), new);
         assert_eq!(from_payload(&serde_json::json!([1, 2])).plain_text(), "[1,2]");

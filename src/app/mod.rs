@@ -3,6 +3,7 @@
 //! tests); [`App::serve`] hosts the long-running parts under supervision, with the HTTP
 //! listener, until told to stop — and then lets work under way finish.
 
+pub mod doctor;
 pub mod inbox;
 pub mod telegram;
 pub mod tempdb;

@@ -9,7 +9,7 @@
 //! its text, which is parsed again when pressed: text that no longer parses is answered like
 //! a payload that no longer reads, and nothing is done.
 
-use super::handlers::{guards, market, orders, overview, rent, rent_many, watches};
+use super::handlers::{guards, market, orders, overview, rent, rent_many, shared_watches, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::{Query, QueryError};
 use crate::services;
@@ -52,6 +52,7 @@ fn replaces_source(action: &Action) -> bool {
         | Action::ConfirmCancel { .. }
         | Action::ConfirmCancelMany { .. }
         | Action::ConfirmWatch(_)
+        | Action::CopyWatch { .. }
         | Action::ConfirmGuardCap { .. }
         | Action::Abort { .. } => true,
         // Details, a rent prompt and a password are new messages under the listing; so is a
@@ -233,6 +234,7 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,
         Action::GuardCapPrompt { order, max } => guards::cap_prompt(cx, order, max).await,
         Action::ConfirmGuardCap { order, max } => guards::confirm_cap(cx, order, max).await,
+        Action::CopyWatch { watch } => shared_watches::copy(cx, watch).await,
         Action::RentAgain(a) => guards::rent_again(cx, *a).await,
         Action::Abort { confirm, what } => {
             // Use up the confirm token so a late Confirm press does nothing.

@@ -18,6 +18,19 @@ pub trait Frontend: Send + Sync {
     /// The chat where private messages reach `who` (Telegram: their user id; Discord: a DM
     /// channel, opened on demand). `None` when the platform has no way to reach them.
     fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>>;
+
+    /// Whether replies' menus are shown (Discord's select menus). Where they are not
+    /// (Telegram, the console) a listing gets none: its rows stay for buttons, and no token
+    /// is issued for an option nobody can choose.
+    fn shows_menus(&self) -> bool {
+        false
+    }
+
+    /// Whether `who` is in the group `chat` now (asked by `/start watch_<id>`, a team watch
+    /// shown to its chat's members only). A platform that cannot tell says no.
+    fn is_chat_member<'a>(&'a self, _who: &'a Identity, _chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async { Ok(false) })
+    }
 }
 
 /// One request's origin: who, where, and the front-end to ask what only it knows.

@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod help;
 pub mod identity;
 pub mod inline;
+pub mod offers;
 pub mod progress;
 pub mod reply;
 pub mod suggest;
@@ -42,7 +43,7 @@ pub use crate::domain::{ChatKind, ChatRef, Identity, Platform};
 pub use command::{Command, ParseError, parse};
 pub use identity::{Caller, Frontend};
 pub use progress::Progress;
-pub use reply::{Block, Button, ButtonStyle, PressResponse, Reply, Response, Span, Text, Visibility};
+pub use reply::{Block, Button, ButtonStyle, Menu, MenuOption, PressResponse, Reply, Response, Span, Text, Visibility};
 
 use crate::clore::{ApiKey, CloreClient};
 use crate::i18n::{self, Lang};

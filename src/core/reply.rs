@@ -1,5 +1,6 @@
 //! What the core answers, independent of any platform: blocks of content, rows of buttons
-//! that come back as action tokens, and whether the answer is for the caller's eyes only.
+//! and menus whose choices come back as action tokens, and whether the answer is for the
+//! caller's eyes only.
 //! Alerts are replies too: the outbox stores them serialized — all but secret blocks, which
 //! refuse to serialize, so a generated password can never reach the outbox.
 
@@ -11,8 +12,11 @@ use serde::{Deserialize, Serialize};
 pub use super::inline::{Span, Text};
 
 /// Buttons per row, and rows per reply: Discord's limits (Telegram's keyboards take the same).
+/// A menu takes a row of its own: button rows and menus together are at most [`MAX_ROWS`].
 pub const MAX_ROW: usize = 5;
 pub const MAX_ROWS: usize = 5;
+/// Options in one menu: Discord's limit for a select menu.
+pub const MAX_OPTIONS: usize = 25;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
@@ -23,6 +27,12 @@ pub enum Block {
     Fields(Vec<(String, String)>),
     /// Monospace text to copy (an SSH line).
     Code(String),
+    /// A labelled value to copy exactly (a deposit address): shown as "label: value", the
+    /// value in monospace; Telegram adds a copy button for it in private chats.
+    Copy {
+        label: String,
+        value: String,
+    },
     /// A generated secret (an SSH password) shown once, privately. Never logged, never
     /// stored: it does not serialize, and its `Debug` is redacted.
     Secret(Secret),
@@ -61,12 +71,63 @@ pub enum ButtonStyle {
     Danger,
 }
 
-/// A button; pressing it sends `token` back to [`crate::core::Core::press`].
+/// A button; pressing it sends `token` back to [`crate::core::Core::press`] — unless it is
+/// a link button (`link` set, `token` empty), which opens a place instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
     pub style: ButtonStyle,
     pub token: String,
+    /// Stored alerts written before link buttons existed read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+impl Button {
+    /// A button pressed back to the core.
+    pub fn press(label: impl Into<String>, style: ButtonStyle, token: String) -> Button {
+        Button { label: label.into(), style, token, link: None }
+    }
+
+    /// A button that opens `link`.
+    pub fn link(label: impl Into<String>, link: Link) -> Button {
+        Button { label: label.into(), style: ButtonStyle::Secondary, token: String::new(), link: Some(link) }
+    }
+}
+
+/// Where a link button leads, as an intent: the core never knows a platform's URLs (nor the
+/// bot's username). Telegram makes each a deep link into the private chat with the bot
+/// (`https://t.me/<bot>?start=<payload>`, the payload from
+/// [`crate::core::command::start_payload`]); a platform without deep links leaves link
+/// buttons out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Link {
+    /// The rent confirmation for a server, in private.
+    Rent(crate::clore::ServerId),
+    /// A team watch, shown in private with "Watch it myself".
+    Watch(crate::domain::WatchId),
+}
+
+/// A menu of choices (a Discord string select, under a listing): choosing an option sends
+/// its `token` back to [`crate::core::Core::press`], as pressing a button does. Platforms
+/// without menus leave them out (Telegram, the console): a menu only offers again what a
+/// command can say (`/gpus 4090 sort=-gpus`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Menu {
+    /// Shown while nothing is chosen ("Sort…").
+    pub placeholder: String,
+    /// At most [`MAX_OPTIONS`].
+    pub options: Vec<MenuOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MenuOption {
+    pub label: String,
+    pub token: String,
+    /// Shown as chosen: what the message shows now.
+    #[serde(default)]
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -82,9 +143,12 @@ pub enum Visibility {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reply {
     pub blocks: Vec<Block>,
-    /// At most [`MAX_ROWS`] rows of at most [`MAX_ROW`] buttons.
+    /// At most [`MAX_ROWS`] rows of at most [`MAX_ROW`] buttons, menus included.
     #[serde(default)]
     pub rows: Vec<Vec<Button>>,
+    /// Menus, each shown under the button rows on a row of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub menus: Vec<Menu>,
     #[serde(default)]
     pub visibility: Visibility,
     /// A PNG (charts). Not part of stored alerts.
@@ -180,6 +244,12 @@ impl Reply {
         self
     }
 
+    /// A labelled value to copy exactly ([`Block::Copy`]).
+    pub fn with_copy(mut self, label: impl Into<String>, value: impl Into<String>) -> Reply {
+        self.blocks.push(Block::Copy { label: label.into(), value: value.into() });
+        self
+    }
+
     /// A secret shown once (the reply becomes private: a secret is never shown in a group).
     pub fn with_secret(mut self, label: impl Into<String>, value: SecretString) -> Reply {
         self.blocks.push(Block::Secret(Secret { label: label.into(), value }));
@@ -188,12 +258,20 @@ impl Reply {
 
     /// Adds a button to the last row, or starts a new row when it is full. Buttons past
     /// the last row allowed are dropped (and logged): a reply never breaks a platform's limits.
-    pub fn with_button(mut self, label: impl Into<String>, style: ButtonStyle, token: String) -> Reply {
-        let button = Button { label: label.into(), style, token };
+    pub fn with_button(self, label: impl Into<String>, style: ButtonStyle, token: String) -> Reply {
+        self.with(Button::press(label, style, token))
+    }
+
+    /// Adds a link button as [`Reply::with_button`] adds a button.
+    pub fn with_link(self, label: impl Into<String>, link: Link) -> Reply {
+        self.with(Button::link(label, link))
+    }
+
+    fn with(mut self, button: Button) -> Reply {
         let full = self.rows.last().is_none_or(|row| row.len() >= MAX_ROW);
         if !full {
             self.rows.last_mut().expect("a row exists").push(button);
-        } else if self.rows.len() < MAX_ROWS {
+        } else if self.rows_left() > 0 {
             self.rows.push(vec![button]);
         } else {
             tracing::warn!(label = %button.label, "a reply has more buttons than a message can hold; dropped");
@@ -205,7 +283,7 @@ impl Reply {
     /// row wraps.
     pub fn with_row(mut self, buttons: Vec<Button>) -> Reply {
         for chunk in buttons.chunks(MAX_ROW) {
-            if self.rows.len() >= MAX_ROWS {
+            if self.rows_left() == 0 {
                 tracing::warn!("a reply has more button rows than a message can hold; dropped");
                 break;
             }
@@ -214,9 +292,39 @@ impl Reply {
         self
     }
 
+    /// Adds a menu on a row of its own; options past [`MAX_OPTIONS`] are dropped, and a menu
+    /// with no room left (or no options) is dropped and logged.
+    pub fn with_menu(mut self, mut menu: Menu) -> Reply {
+        if menu.options.is_empty() {
+            return self;
+        }
+        if self.rows_left() == 0 {
+            tracing::warn!(placeholder = %menu.placeholder, "a reply has no row left for a menu; dropped");
+            return self;
+        }
+        menu.options.truncate(MAX_OPTIONS);
+        self.menus.push(menu);
+        self
+    }
+
+    /// How many more rows (of buttons, or a menu) the reply can hold.
+    pub fn rows_left(&self) -> usize {
+        MAX_ROWS.saturating_sub(self.rows.len() + self.menus.len())
+    }
+
     /// Every button, row by row.
     pub fn buttons(&self) -> impl Iterator<Item = &Button> {
         self.rows.iter().flatten()
+    }
+
+    /// The rows without their link buttons (and without rows left empty): what a platform
+    /// without deep links shows.
+    pub fn pressable_rows(&self) -> Vec<Vec<Button>> {
+        self.rows
+            .iter()
+            .map(|row| row.iter().filter(|b| b.link.is_none()).cloned().collect::<Vec<_>>())
+            .filter(|row| !row.is_empty())
+            .collect()
     }
 
     pub fn has_secret(&self) -> bool {
@@ -278,6 +386,7 @@ impl Reply {
         flush(&mut cur, &mut cur_len, &mut parts);
         if let Some(last) = parts.last_mut() {
             last.rows = self.rows.clone();
+            last.menus = self.menus.clone();
             last.image = self.image.clone();
         }
         parts
@@ -302,6 +411,9 @@ fn block_text(out: &mut String, b: &Block, secrets: bool) {
                 let pad = w - k.chars().count();
                 let _ = write!(out, "  {k}:{} {v}", " ".repeat(pad));
             }
+        }
+        Block::Copy { label, value } => {
+            let _ = write!(out, "{label}: {value}");
         }
         Block::Secret(s) => {
             let v = if secrets { s.value.expose_secret() } else { "[hidden]" };
@@ -344,7 +456,8 @@ fn split_block(b: &Block, max: usize) -> Vec<Block> {
             }
             out
         }
-        Block::Secret(_) => vec![b.clone()],
+        // A value to copy is never cut (an address is short).
+        Block::Copy { .. } | Block::Secret(_) => vec![b.clone()],
     }
 }
 
@@ -418,6 +531,28 @@ mod tests {
     }
 
     #[test]
+    fn menus_share_the_rows_with_buttons() {
+        let option = |i: usize| MenuOption { label: format!("o{i}"), token: format!("t{i}"), default: i == 0 };
+        let menu = |n: usize| Menu { placeholder: "Sort…".into(), options: (0..n).map(option).collect() };
+        let mut r = Reply::text("x").with_menu(menu(30)).with_menu(menu(0));
+        assert_eq!((r.menus.len(), r.menus[0].options.len(), r.rows_left()), (1, MAX_OPTIONS, MAX_ROWS - 1));
+        for i in 0..30 {
+            r = r.with_button(format!("b{i}"), ButtonStyle::Primary, format!("b{i}"));
+        }
+        assert_eq!(r.rows.len(), MAX_ROWS - 1);
+        let full = r.clone().with_menu(menu(2));
+        assert_eq!(full.menus.len(), 1, "no row was left for a second menu");
+        // Menus go with the last part of a long reply, as buttons do, and are stored.
+        let long = Reply::text("y".repeat(5000)).with_menu(menu(3));
+        let parts = long.split(2000);
+        assert!(parts[..parts.len() - 1].iter().all(|p| p.menus.is_empty()));
+        assert_eq!(parts.last().unwrap().menus, long.menus);
+        let back: Reply = serde_json::from_value(serde_json::to_value(&long).unwrap()).unwrap();
+        assert_eq!(back, long);
+        assert!(serde_json::to_value(Reply::text("z")).unwrap().get("menus").is_none());
+    }
+
+    #[test]
     fn split_cuts_at_line_boundaries_and_keeps_buttons_last() {
         let lines: Vec<String> = (0..300).map(|i| format!("#{i:04} 1× RTX 4090  $3.60/day  FI")).collect();
         let r = Reply::titled("Your orders").with_text(lines.join("\n")).with_button(
@@ -440,6 +575,27 @@ mod tests {
         assert!(joined[0].starts_with("Your orders\n#0000"));
         let one_line = Reply::text("y".repeat(5000)).split(2000);
         assert_eq!(one_line.iter().map(|p| p.plain_text().chars().count()).collect::<Vec<_>>(), vec![2000, 2000, 1000]);
+    }
+
+    #[test]
+    fn link_buttons_store_and_read_and_old_buttons_read_as_presses() {
+        let r = Reply::text("#7 is cheap")
+            .with_button("Rent #7", ButtonStyle::Primary, "t".into())
+            .with_link("Rent #7 privately", Link::Rent(crate::clore::ServerId(7)))
+            .with_row(vec![Button::link("Watch it myself", Link::Watch(crate::domain::WatchId(3)))])
+            .with_copy("BTC deposit address", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh");
+        let stored = serde_json::to_value(&r).unwrap();
+        assert_eq!(stored["rows"][0][1]["link"], serde_json::json!({ "rent": 7 }));
+        assert!(stored["rows"][0][0].get("link").is_none(), "a press stores as it always did");
+        assert_eq!(serde_json::from_value::<Reply>(stored).unwrap(), r);
+        // A row stored before links existed.
+        let old = serde_json::json!({ "blocks": [{ "type": "text", "value": "hi" }],
+            "rows": [[{ "label": "Rent #7", "style": "primary", "token": "t" }]] });
+        let back: Reply = serde_json::from_value(old).unwrap();
+        assert_eq!(back.rows, vec![vec![Button::press("Rent #7", ButtonStyle::Primary, "t".into())]]);
+        // Without links: the press alone; a row of links only is gone.
+        assert_eq!(r.pressable_rows(), vec![vec![Button::press("Rent #7", ButtonStyle::Primary, "t".into())]]);
+        assert!(r.plain_text().ends_with("BTC deposit address: bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"));
     }
 
     #[test]

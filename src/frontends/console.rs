@@ -194,9 +194,11 @@ impl<'a> Session<'a> {
                 Err(e) => t!("console-chart-not-saved", error = e.to_string()),
             });
         }
-        if r.buttons().next().is_some() {
+        // Link buttons are Telegram's deep links: nothing to press here.
+        let rows = r.pressable_rows();
+        if !rows.is_empty() {
             let mut n = 0;
-            for row in &r.rows {
+            for row in &rows {
                 let labels: Vec<String> = row
                     .iter()
                     .map(|b| {
@@ -207,7 +209,7 @@ impl<'a> Session<'a> {
                 text.push('\n');
                 text.push_str(&labels.join("  "));
             }
-            self.buttons = r.buttons().cloned().collect();
+            self.buttons = rows.into_iter().flatten().collect();
         }
         text
     }

@@ -296,6 +296,7 @@ const INTERNAL: &[(&str, &str)] = &[
     // Row decoding and configuration: the command parser answers a mistyped currency itself.
     ("domain/money.rs", "unknown currency `{}`; use usd, clore or btc"),
     ("core/mod.rs", "could not ask the platform whether the caller is an admin"),
+    ("core/handlers/shared_watches.rs", "could not ask the platform whether the caller is in a team chat"),
     ("alerts/deliver.rs", "sends the {} alerts"),
     // An alert's stored reason for a retry: a send cut off after its bound.
     ("alerts/deliver.rs", "the send did not end within {} s; it may have gone out"),
@@ -315,6 +316,13 @@ const INTERNAL: &[(&str, &str)] = &[
     ("frontends/discord/mod.rs", "an alert with neither a channel nor a user"),
     ("frontends/discord/mod.rs", "{channel:?} is not a Discord channel id"),
     ("frontends/discord/interactions.rs", "Discord answered {} (code {}): {}"),
+    ("frontends/discord/interactions.rs", "could not open a DM for a user install's command"),
+    // Discord's names of the bot's permissions, as the Developer Portal shows them to operators.
+    ("frontends/discord/install.rs", "View Channel"),
+    ("frontends/discord/install.rs", "Send Messages"),
+    ("frontends/discord/install.rs", "Send Messages in Threads"),
+    ("frontends/discord/install.rs", "Embed Links"),
+    ("frontends/discord/install.rs", "Attach Files"),
     ("frontends/discord/interactions.rs", "request to Discord failed ({})"),
     ("frontends/discord/interactions.rs", "timed out"),
     ("frontends/discord/interactions.rs", "request to Discord failed"),

@@ -49,6 +49,37 @@ pub struct ServerView {
     pub rented: bool,
 }
 
+#[cfg(test)]
+impl ServerView {
+    /// A free server for unit tests: `gpus` × `model`, on demand at `usd` a day, nothing else
+    /// known; tests set what they need over it.
+    pub(crate) fn for_test(id: u64, model: &str, gpus: u32, usd: f64) -> ServerView {
+        ServerView {
+            id: ServerId(id),
+            gpu_count: gpus,
+            model: GpuModel::normalise(model),
+            gpu_raw: model.into(),
+            on_demand: BTreeMap::from([(Currency::Usd, usd)]),
+            spot: BTreeMap::new(),
+            accepts: vec![Currency::Usd],
+            ram_gb: None,
+            vram_gb: None,
+            cpu: None,
+            cpu_threads: None,
+            disk: None,
+            down_mbps: None,
+            up_mbps: None,
+            cc: None,
+            reliability: None,
+            rating: None,
+            rating_count: None,
+            mrl_hours: None,
+            cuda: None,
+            rented: false,
+        }
+    }
+}
+
 impl ServerView {
     pub fn from_market(s: &MarketServer) -> ServerView {
         let specs = s.specs.clone().unwrap_or_default();

@@ -51,6 +51,10 @@ pub enum Action {
         orders: Vec<OrderId>,
     },
     ConfirmWatch(WatchPlan),
+    /// "Watch it myself" under a shared team watch: a personal copy of `watch` for the presser.
+    CopyWatch {
+        watch: crate::domain::WatchId,
+    },
     /// Abort of a confirmation: uses up the confirm token too.
     Abort {
         confirm: String,
@@ -98,6 +102,7 @@ impl Action {
                 | Action::ConfirmCancel { .. }
                 | Action::ConfirmCancelMany { .. }
                 | Action::ConfirmWatch(_)
+                | Action::CopyWatch { .. }
                 | Action::ConfirmGuardCap { .. }
                 | Action::Abort { .. }
         )

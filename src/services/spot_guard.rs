@@ -169,27 +169,9 @@ mod tests {
     fn view(id: u64, model: &str, count: u32, min: f64, rented: bool) -> ServerView {
         use std::collections::BTreeMap;
         ServerView {
-            id: ServerId(id),
-            gpu_count: count,
-            model: crate::market::GpuModel::normalise(model),
-            gpu_raw: model.into(),
-            on_demand: BTreeMap::from([(Currency::Usd, min * 2.0)]),
             spot: BTreeMap::from([(Currency::Usd, min)]),
-            accepts: vec![Currency::Usd],
-            ram_gb: None,
-            vram_gb: None,
-            cpu: None,
-            cpu_threads: None,
-            disk: None,
-            down_mbps: None,
-            up_mbps: None,
-            cc: None,
-            reliability: None,
-            rating: None,
-            rating_count: None,
-            mrl_hours: None,
-            cuda: None,
             rented,
+            ..ServerView::for_test(id, model, count, min * 2.0)
         }
     }
 

@@ -263,6 +263,23 @@ pub async fn get_chat(ex: impl PgExecutor<'_>, id: ChatId) -> sqlx::Result<Optio
     query_chats!("SELECT", "FROM chats WHERE id = $1", id.0).fetch_optional(ex).await
 }
 
+/// The chat behind a platform chat id, if the bot has heard from it (nothing is created:
+/// for lookups made while a command is typed).
+pub async fn find_chat(
+    ex: impl PgExecutor<'_>,
+    platform: Platform,
+    platform_chat_id: &str,
+) -> sqlx::Result<Option<Chat>> {
+    query_chats!(
+        "SELECT",
+        "FROM chats WHERE platform = $1 AND platform_chat_id = $2",
+        platform.as_str(),
+        platform_chat_id
+    )
+    .fetch_optional(ex)
+    .await
+}
+
 /// Records where private messages reach `user` (the front-end resolved it on demand).
 pub async fn set_private_chat(ex: impl sqlx::PgExecutor<'_>, user: UserId, chat_id: &str) -> sqlx::Result<()> {
     sqlx::query!(

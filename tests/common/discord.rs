@@ -22,6 +22,16 @@ use serde_json::{Value, json};
 
 use super::wait::{self, Events};
 
+pub mod app;
+mod gateway;
+mod limits;
+#[allow(unused_imports)]
+pub use app::{DiscordApp, post_signed, query, sign};
+pub use gateway::FakeGateway;
+#[allow(unused_imports)]
+pub use limits::invalid_autocomplete;
+use limits::invalid_message;
+
 pub const APP_ID: u64 = 1311111111111111111;
 
 /// An interaction as Discord sends it (tests/fixtures/discord).
@@ -53,6 +63,9 @@ pub fn dm_channel(user: &str) -> String {
 }
 
 pub const TOKEN: &str = "MTMxMTExMTExMTExMTExMTExMQ.fake.bot-token-for-tests";
+
+/// A select menu's options as a user sees them: (label, value, shown as chosen).
+pub type MenuOptions = Vec<(String, String, bool)>;
 
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -105,16 +118,43 @@ impl Call {
     pub fn ephemeral(&self) -> bool {
         self.body["flags"].as_u64().is_some_and(|f| f & 64 != 0)
     }
+    /// The components of type `kind` (2 a button, 3 a string select), row by row.
+    fn components(&self, kind: u64) -> Vec<Value> {
+        let rows = self.body["components"].as_array().into_iter().flatten();
+        rows.flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|c| c["type"] == kind)
+            .collect()
+    }
     /// The buttons: (label, custom id), row by row.
     pub fn buttons(&self) -> Vec<(String, String)> {
-        self.body["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+        self.components(2)
+            .iter()
             .map(|b| (b["label"].as_str().unwrap_or("").to_owned(), b["custom_id"].as_str().unwrap_or("").to_owned()))
             .collect()
     }
+    /// The string selects: (placeholder, custom id, options).
+    pub fn menus(&self) -> Vec<(String, String, MenuOptions)> {
+        let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        self.components(3)
+            .iter()
+            .map(|m| {
+                let options = m["options"].as_array().cloned().unwrap_or_default();
+                let options = options.iter().map(|o| (text(&o["label"]), text(&o["value"]), o["default"] == true));
+                (text(&m["placeholder"]), text(&m["custom_id"]), options.collect())
+            })
+            .collect()
+    }
+
+    /// The menu whose placeholder starts `placeholder`: (custom id, its options).
+    pub fn menu(&self, placeholder: &str) -> (String, MenuOptions) {
+        let (_, id, options) = self
+            .menus()
+            .into_iter()
+            .find(|(p, _, _)| p.starts_with(placeholder))
+            .unwrap_or_else(|| panic!("no menu {placeholder:?} in {:?}", self.menus()));
+        (id, options)
+    }
+
     pub fn button(&self, label_starts: &str) -> String {
         self.buttons()
             .into_iter()
@@ -139,7 +179,30 @@ struct Inner {
     deferred: std::collections::HashMap<String, u64>,
     /// How far the fake's clock is ahead of the system's (see [`FakeDiscord::advance`]).
     ahead: Duration,
+    /// The application's public key, as hex (`verify_key` in `GET /applications/@me`).
+    verify_key: String,
+    /// The application's Interactions Endpoint URL, if one is set.
+    endpoint_url: Option<String>,
+    /// The commands registered (the last bulk overwrite), by guild id ("" for global ones).
+    registered: std::collections::HashMap<String, Value>,
+    /// Channels the bot is not in (a group DM, a server only a user install reaches): a
+    /// message posted there is refused 403, code 50001 Missing Access.
+    not_in: std::collections::HashSet<String>,
+    /// The application's `integration_types_config` (`GET /applications/@me`).
+    installs: Value,
 }
+
+/// Both installs on, with the default install settings Discord's docs show for each
+/// (resources/application, "Example Application Object") and the permissions alerts need.
+pub fn both_installs() -> Value {
+    json!({
+        "0": { "oauth2_install_params": { "scopes": ["applications.commands", "bot"], "permissions": "274877959168" } },
+        "1": { "oauth2_install_params": { "scopes": ["applications.commands"], "permissions": "0" } }
+    })
+}
+
+/// The application's public key until a test sets its own ([`FakeDiscord::verify_key`]).
+pub const VERIFY_KEY: &str = "8b3a3c0e0f7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170605f4e3";
 
 #[derive(Clone)]
 pub struct FakeDiscord {
@@ -158,7 +221,12 @@ impl FakeDiscord {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let fake = FakeDiscord {
-            inner: Arc::new(Mutex::new(Inner { next_id: 1400000000000000000, ..Inner::default() })),
+            inner: Arc::new(Mutex::new(Inner {
+                next_id: 1400000000000000000,
+                verify_key: VERIFY_KEY.to_owned(),
+                installs: both_installs(),
+                ..Inner::default()
+            })),
             addr,
             events: Events::default(),
         };
@@ -224,6 +292,26 @@ impl FakeDiscord {
 
     pub fn force_429(&self, retry_after: f64) {
         self.inner.lock().unwrap().forced_429.push_back(retry_after);
+    }
+
+    /// The application's Interactions Endpoint URL (what `GET /applications/@me` says).
+    pub fn interactions_endpoint(&self, url: Option<&str>) {
+        self.inner.lock().unwrap().endpoint_url = url.map(str::to_owned);
+    }
+
+    /// The application's public key becomes `key`'s (what `GET /applications/@me` says).
+    pub fn verify_key(&self, key: &ed25519_dalek::SigningKey) {
+        self.inner.lock().unwrap().verify_key = hex::encode(key.verifying_key().to_bytes());
+    }
+
+    /// The bot is not in `channel`: Discord refuses its messages there.
+    pub fn not_in(&self, channel: &str) {
+        self.inner.lock().unwrap().not_in.insert(channel.to_owned());
+    }
+
+    /// The application's `integration_types_config` becomes `installs`.
+    pub fn installs(&self, installs: Value) {
+        self.inner.lock().unwrap().installs = installs;
     }
 
     /// `by` passes at once for the fake's limits (its windows age).
@@ -346,7 +434,18 @@ async fn handle(
         _ => None,
     };
     let invalid = message_body.and_then(|b| invalid_message(b, method != Method::PATCH));
-    let (status, answer): (u16, Value) = if let Some(after) = limited {
+    // The bot's own routes answer 401 to any other token, as Discord does.
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bot {TOKEN}"));
+    let own = matches!(parts.as_slice(), ["users", "@me"] | ["applications", "@me"]);
+    let absent = match (method.as_str(), parts.as_slice()) {
+        ("POST", ["channels", channel, "messages"]) => s.not_in.contains(*channel),
+        _ => false,
+    };
+    let (status, answer): (u16, Value) = if own && !authorized {
+        (401, json!({ "message": "401: Unauthorized", "code": 0 }))
+    } else if absent {
+        (403, json!({ "message": "Missing Access", "code": 50001 }))
+    } else if let Some(after) = limited {
         (
             429,
             json!({ "message": "You are being rate limited.", "retry_after": after, "global": channel_full.is_none() }),
@@ -388,10 +487,23 @@ async fn handle(
                     .map(|(i, c)| {
                         json!({ "id": (id + i as u64).to_string(), "type": 1, "application_id": APP_ID.to_string(),
                                 "name": c["name"], "description": c["description"], "options": c["options"],
+                                "integration_types": c.get("integration_types").cloned().unwrap_or(json!([0])),
+                                "contexts": c.get("contexts").cloned().unwrap_or(Value::Null),
                                 "version": "1366666666666666600" })
                     })
                     .collect();
+                let guild = match parts.as_slice() {
+                    [_, _, "guilds", guild, _] => (*guild).to_owned(),
+                    _ => String::new(),
+                };
+                s.registered.insert(guild, Value::Array(made.clone()));
                 (200, Value::Array(made))
+            }
+            // The commands registered (discord.com/developers/docs/interactions/application-commands,
+            // "Get Global Application Commands", "Get Guild Application Commands").
+            ("GET", ["applications", _, "commands"]) => (200, s.registered.get("").cloned().unwrap_or(json!([]))),
+            ("GET", ["applications", _, "guilds", guild, "commands"]) => {
+                (200, s.registered.get(*guild).cloned().unwrap_or(json!([])))
             }
             ("PATCH", ["webhooks", _, _, "messages", _]) => (200, message(id, "1333333333333333333", &body)),
             ("DELETE", ["webhooks", _, _, "messages", _]) => (204, Value::Null),
@@ -404,6 +516,29 @@ async fn handle(
             ),
             ("POST", ["channels", channel, "messages"]) => (200, message(id, channel, &body)),
             ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
+            // The bot's user (discord.com/developers/docs/resources/user#get-current-user).
+            ("GET", ["users", "@me"]) => (
+                200,
+                json!({ "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821", "global_name": null,
+                        "avatar": null, "bot": true, "system": false, "mfa_enabled": true, "banner": null,
+                        "accent_color": null, "locale": "en-US", "verified": true, "email": null, "flags": 0,
+                        "premium_type": 0, "public_flags": 0 }),
+            ),
+            // The token's application (discord.com/developers/docs/resources/application#get-current-application).
+            ("GET", ["applications", "@me"]) => (
+                200,
+                json!({ "id": APP_ID.to_string(), "name": "clorebot", "icon": null, "description": "", "summary": "",
+                        "type": null, "bot_public": true, "bot_require_code_grant": false, "verify_key": s.verify_key,
+                        "flags": 0, "team": null, "hook": true, "guild_id": null,
+                        "owner": { "id": "1300000000000000001", "username": "owner", "discriminator": "0",
+                                   "global_name": "Owner", "avatar": null, "public_flags": 0, "flags": 0 },
+                        "bot": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
+                                 "avatar": null, "bot": true, "public_flags": 0, "flags": 0 },
+                        "interactions_endpoint_url": s.endpoint_url, "role_connections_verification_url": null,
+                        "install_params": s.installs["0"]["oauth2_install_params"],
+                        "integration_types_config": s.installs,
+                        "approximate_guild_count": 1, "redirect_uris": [], "tags": [] }),
+            ),
             ("GET", ["gateway"]) => match &s.gateway_url {
                 Some(u) => (200, json!({ "url": u })),
                 None => (404, json!({ "message": "404: Not Found", "code": 0 })),
@@ -420,179 +555,4 @@ async fn handle(
         resp.headers_mut().insert(k, v.parse().unwrap());
     }
     resp
-}
-
-/// Why Discord would refuse a message body, if it would: content over 2,000 characters; more
-/// than 10 embeds, or one over its limits (title 256, description 4,096, 25 fields of name
-/// 256 and value 1,024, none empty, 6,000 in all); more than 5 rows of 5 buttons, a custom id
-/// over 100 or a label over 80; a new message with nothing in it (`new`).
-fn invalid_message(b: &Value, new: bool) -> Option<String> {
-    let len = |v: &Value| v.as_str().map(|s| s.chars().count()).unwrap_or(0);
-    if len(&b["content"]) > 2000 {
-        return Some("content: Must be 2000 or fewer in length.".into());
-    }
-    let embeds = b["embeds"].as_array().cloned().unwrap_or_default();
-    if embeds.len() > 10 {
-        return Some("embeds: Must be 10 or fewer in length.".into());
-    }
-    for e in &embeds {
-        let fields = e["fields"].as_array().cloned().unwrap_or_default();
-        let total = len(&e["title"])
-            + len(&e["description"])
-            + fields.iter().map(|f| len(&f["name"]) + len(&f["value"])).sum::<usize>();
-        if len(&e["title"]) > 256 || len(&e["description"]) > 4096 || fields.len() > 25 || total > 6000 {
-            return Some(format!("embeds: an embed over its limits ({total} characters, {} fields)", fields.len()));
-        }
-        if fields.iter().any(|f| !(1..=256).contains(&len(&f["name"])) || !(1..=1024).contains(&len(&f["value"]))) {
-            return Some("embeds.fields: a name or value empty or too long".into());
-        }
-    }
-    let rows = b["components"].as_array().cloned().unwrap_or_default();
-    if rows.len() > 5 {
-        return Some("components: Must be 5 or fewer in length.".into());
-    }
-    for r in &rows {
-        let buttons = r["components"].as_array().cloned().unwrap_or_default();
-        if buttons.is_empty() || buttons.len() > 5 {
-            return Some("components.components: 1 to 5 in a row".into());
-        }
-        if buttons.iter().any(|x| len(&x["custom_id"]) > 100 || len(&x["label"]) > 80) {
-            return Some("components: a custom id over 100 or a label over 80".into());
-        }
-    }
-    if new && len(&b["content"]) == 0 && embeds.is_empty() && rows.is_empty() {
-        return Some("Cannot send an empty message (50006)".into());
-    }
-    None
-}
-
-/// A fake Discord gateway: Hello, READY after the Identify, heartbeats acknowledged, and
-/// interactions pushed as `INTERACTION_CREATE` dispatches (plain text frames).
-#[derive(Clone)]
-pub struct FakeGateway {
-    addr: SocketAddr,
-    push: tokio::sync::mpsc::UnboundedSender<ToBot>,
-    /// Told on every Identify and every Resume.
-    pub identified: Arc<tokio::sync::Notify>,
-    /// Sessions started (Identify) and resumed (Resume).
-    pub sessions: Arc<Mutex<(usize, usize)>>,
-    /// Signalled when a session starts or resumes.
-    pub events: Events,
-}
-
-enum ToBot {
-    Interaction(Value),
-    /// Close the connection with this close code.
-    Close(u16),
-}
-
-impl FakeGateway {
-    pub async fn start() -> FakeGateway {
-        use futures_util::{SinkExt, StreamExt};
-        use tokio_tungstenite::tungstenite::Message as Ws;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (push, rx) = tokio::sync::mpsc::unbounded_channel::<ToBot>();
-        let rx = Arc::new(tokio::sync::Mutex::new(rx));
-        let identified = Arc::new(tokio::sync::Notify::new());
-        let sessions = Arc::new(Mutex::new((0, 0)));
-        let events = Events::default();
-        let (ready_flag, url, counts, told) =
-            (identified.clone(), format!("ws://{addr}"), sessions.clone(), events.clone());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { continue };
-                let (rx, ready_flag, url, counts, told) =
-                    (rx.clone(), ready_flag.clone(), url.clone(), counts.clone(), told.clone());
-                tokio::spawn(async move {
-                    let hello = json!({ "op": 10, "d": { "heartbeat_interval": 45000 } });
-                    if ws.send(Ws::Text(hello.to_string())).await.is_err() {
-                        return;
-                    }
-                    let mut rx = rx.lock().await;
-                    let mut seq = 0u64;
-                    loop {
-                        tokio::select! {
-                            frame = ws.next() => {
-                                let Some(Ok(Ws::Text(t))) = frame else { return };
-                                let v: Value = serde_json::from_str(&t).unwrap_or(Value::Null);
-                                match v["op"].as_u64() {
-                                    Some(1) => { let _ = ws.send(Ws::Text(json!({ "op": 11 }).to_string())).await; }
-                                    Some(2) => {
-                                        seq += 1;
-                                        let ready = json!({ "op": 0, "s": seq, "t": "READY", "d": {
-                                            "v": 10, "session_id": "fake-session", "resume_gateway_url": url, "guilds": [],
-                                            "user": { "id": APP_ID.to_string(), "username": "clorebot", "discriminator": "4821",
-                                                      "avatar": null, "bot": true, "global_name": null, "public_flags": 0 },
-                                            "application": { "id": APP_ID.to_string(), "flags": 0 } } });
-                                        let _ = ws.send(Ws::Text(ready.to_string())).await;
-                                        counts.lock().unwrap().0 += 1;
-                                        told.signal();
-                                        ready_flag.notify_waiters();
-                                        ready_flag.notify_one();
-                                    }
-                                    // Resume: the session goes on where the bot left it.
-                                    Some(6) => {
-                                        seq = v["d"]["seq"].as_u64().unwrap_or(seq) + 1;
-                                        let resumed = json!({ "op": 0, "s": seq, "t": "RESUMED", "d": null });
-                                        let _ = ws.send(Ws::Text(resumed.to_string())).await;
-                                        counts.lock().unwrap().1 += 1;
-                                        told.signal();
-                                        ready_flag.notify_waiters();
-                                        ready_flag.notify_one();
-                                    }
-                                    _ => {}
-                                }
-                            }
-                            Some(m) = rx.recv() => match m {
-                                ToBot::Interaction(interaction) => {
-                                    seq += 1;
-                                    let d = json!({ "op": 0, "s": seq, "t": "INTERACTION_CREATE", "d": interaction });
-                                    if ws.send(Ws::Text(d.to_string())).await.is_err() { return; }
-                                }
-                                ToBot::Close(code) => {
-                                    use tokio_tungstenite::tungstenite::protocol::{CloseFrame, frame::coding::CloseCode};
-                                    let frame = CloseFrame { code: CloseCode::from(code), reason: "fake gateway closed it".into() };
-                                    let _ = ws.close(Some(frame)).await;
-                                    return;
-                                }
-                            },
-                        }
-                    }
-                });
-            }
-        });
-        FakeGateway { addr, push, identified, sessions, events }
-    }
-
-    pub fn url(&self) -> String {
-        format!("ws://{}", self.addr)
-    }
-
-    pub fn push(&self, interaction: Value) {
-        self.push.send(ToBot::Interaction(interaction)).unwrap();
-    }
-
-    /// Closes the bot's connection with `code` (4000: "unknown error", resumable).
-    pub fn close(&self, code: u16) {
-        self.push.send(ToBot::Close(code)).unwrap();
-    }
-}
-
-/// Posts `interaction` to `url` signed with `key`; the HTTP status and the answer.
-pub async fn post_signed(url: &str, key: &ed25519_dalek::SigningKey, interaction: &Value) -> (u16, Value) {
-    let body = serde_json::to_vec(interaction).unwrap();
-    let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = hex::encode(ed25519_dalek::Signer::sign(key, &[ts.as_bytes(), &body].concat()).to_bytes());
-    let resp = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("X-Signature-Ed25519", sig)
-        .header("X-Signature-Timestamp", ts)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }

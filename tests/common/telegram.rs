@@ -72,6 +72,29 @@ impl Call {
             })
             .collect()
     }
+    /// The copy buttons (Bot API 7.11 `copy_text`): (label, text copied).
+    pub fn copies(&self) -> Vec<(String, String)> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+            .filter_map(|b| Some((b["text"].as_str()?.to_owned(), b["copy_text"]["text"].as_str()?.to_owned())))
+            .collect()
+    }
+    /// The URL buttons: (label, URL).
+    pub fn links(&self) -> Vec<(String, String)> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+            .filter_map(|b| Some((b["text"].as_str()?.to_owned(), b["url"].as_str()?.to_owned())))
+            .collect()
+    }
+    /// The keyboard row by row: each button's label.
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        let rows = self.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .map(|r| r.as_array().into_iter().flatten().map(|b| b["text"].as_str().unwrap_or("").to_owned()).collect())
+            .collect()
+    }
     pub fn button(&self, label_starts: &str) -> String {
         self.buttons()
             .into_iter()
@@ -100,12 +123,25 @@ struct State_ {
     no_delete_right: HashSet<i64>,
     /// (chat, user) pairs that administer the chat.
     admins: HashSet<(i64, i64)>,
+    /// (chat, user) pairs where the user is not in the chat (`getChatMember` says `left`;
+    /// everyone else is a member).
+    left: HashSet<(i64, i64)>,
     /// Next sends answered 429 with this retry_after, regardless of limits.
     forced_429: VecDeque<u32>,
     /// Text of messages the bot sent, by (chat, message id), for edits to change.
     texts: HashMap<(i64, i64), String>,
     /// The highest update id queued so far.
     last_pushed: i64,
+    /// The webhook `setWebhook` set (empty: none, as Telegram says it).
+    webhook_url: String,
+    /// What `getWebhookInfo` reports of the last failed delivery: (Unix time, message).
+    webhook_error: Option<(i64, String)>,
+    /// Updates Telegram holds for the webhook.
+    pending: u32,
+    /// `getMe`'s `supports_inline_queries` (inline mode, set with @BotFather's /setinline).
+    inline: bool,
+    /// The command menus `setMyCommands` set, by language code ("" for the default).
+    menus: HashMap<String, Value>,
 }
 
 #[derive(Clone)]
@@ -202,8 +238,24 @@ impl FakeTelegram {
     pub fn make_admin(&self, chat: i64, user: i64) {
         self.state.lock().unwrap().admins.insert((chat, user));
     }
+    /// `user` is not in `chat` (left it, or never joined).
+    pub fn not_member(&self, chat: i64, user: i64) {
+        self.state.lock().unwrap().left.insert((chat, user));
+    }
     pub fn force_429(&self, retry_after: u32) {
         self.state.lock().unwrap().forced_429.push_back(retry_after);
+    }
+    /// The webhook as Telegram would report it after failing to deliver to it: `url` set,
+    /// `pending` updates held, and the last error's message.
+    pub fn webhook_failing(&self, url: &str, pending: u32, message: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.webhook_url = url.to_owned();
+        s.pending = pending;
+        s.webhook_error = Some((1_765_000_000, message.to_owned()));
+    }
+    /// Inline mode on or off (what `getMe` says).
+    pub fn inline_mode(&self, on: bool) {
+        self.state.lock().unwrap().inline = on;
     }
 
     /// Waits until `pred` holds for the calls made so far (looking again on each call, up to
@@ -325,20 +377,67 @@ async fn method(
             200,
             ok(json!({
                 "id": BOT_ID, "is_bot": true, "first_name": "clorebot", "username": BOT_USERNAME,
-                "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+                "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": s.inline,
                 "can_connect_to_business": false, "has_main_web_app": false
             })),
         ),
-        "setMyCommands" | "setWebhook" | "deleteWebhook" => (200, ok(json!(true))),
-        "getWebhookInfo" => (200, ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 }))),
+        // Bot API `MenuButton`: `commands`, `web_app` (with `text` and `web_app`) or `default`.
+        "setChatMenuButton" => match body["menu_button"]["type"].as_str() {
+            Some("commands" | "default" | "web_app") | None => (200, ok(json!(true))),
+            Some(_) => (400, error(400, "Bad Request: BUTTON_TYPE_INVALID", None)),
+        },
+        "setMyCommands" => {
+            let lang = body["language_code"].as_str().unwrap_or_default().to_owned();
+            s.menus.insert(lang, body["commands"].clone());
+            (200, ok(json!(true)))
+        }
+        // An array of BotCommand (core.telegram.org/bots/api#getmycommands): empty when none is set.
+        "getMyCommands" => {
+            let lang = body["language_code"].as_str().unwrap_or_default();
+            (200, ok(s.menus.get(lang).cloned().unwrap_or(json!([]))))
+        }
+        "setWebhook" => {
+            s.webhook_url = body["url"].as_str().unwrap_or_default().to_owned();
+            (200, ok(json!(true)))
+        }
+        "deleteWebhook" => {
+            s.webhook_url.clear();
+            s.webhook_error = None;
+            (200, ok(json!(true)))
+        }
+        // WebhookInfo (core.telegram.org/bots/api#webhookinfo): `url` empty when none is set;
+        // `last_error_date` and `last_error_message` only after a failed delivery.
+        "getWebhookInfo" => {
+            let mut info =
+                json!({ "url": s.webhook_url, "has_custom_certificate": false, "pending_update_count": s.pending });
+            if !s.webhook_url.is_empty() {
+                info["max_connections"] = json!(40);
+                info["ip_address"] = json!("203.0.113.7");
+            }
+            if let Some((date, message)) = &s.webhook_error {
+                info["last_error_date"] = json!(date);
+                info["last_error_message"] = json!(message);
+            }
+            (200, ok(info))
+        }
         "answerCallbackQuery" => (200, ok(json!(true))),
+        "answerInlineQuery" => match inline_answer_problem(&body) {
+            None => (200, ok(json!(true))),
+            Some(why) => (400, error(400, &format!("Bad Request: {why}"), None)),
+        },
         "deleteMessage" if s.no_delete_right.contains(&chat) => {
             (400, error(400, "Bad Request: message can't be deleted", None))
         }
         "deleteMessage" => (200, ok(json!(true))),
         "getChatMember" => {
             let user = as_i64(&body["user_id"]);
-            let status = if s.admins.contains(&(chat, user)) { "administrator" } else { "member" };
+            let status = if s.admins.contains(&(chat, user)) {
+                "administrator"
+            } else if s.left.contains(&(chat, user)) {
+                "left"
+            } else {
+                "member"
+            };
             let mut member = json!({
                 "user": { "id": user, "is_bot": false, "first_name": "First", "last_name": "Last", "username": "fl", "language_code": "en" },
                 "status": status
@@ -360,6 +459,9 @@ async fn method(
                 }
             }
             (200, ok(member))
+        }
+        "sendMessage" | "sendPhoto" | "editMessageText" if keyboard::problem(&body).is_some() => {
+            (400, error(400, keyboard::problem(&body).unwrap_or_default(), None))
         }
         "sendMessage" | "sendPhoto" => {
             if s.kicked.contains(&chat) {
@@ -423,6 +525,40 @@ async fn method(
     response
 }
 
+/// What Telegram would refuse in an `answerInlineQuery` (Bot API `answerInlineQuery`,
+/// `InlineQueryResultArticle`, `InputTextMessageContent`): at most 50 results, ids of 1–64
+/// bytes and unique, a title and a message text of 1–4,096 characters, URL buttons on https.
+fn inline_answer_problem(body: &Value) -> Option<String> {
+    let results = body["results"].as_array()?;
+    if body["inline_query_id"].as_str().is_none_or(str::is_empty) {
+        return Some("QUERY_ID_INVALID".into());
+    }
+    if results.len() > 50 {
+        return Some("RESULTS_TOO_MUCH".into());
+    }
+    let mut ids = HashSet::new();
+    for r in results {
+        let id = r["id"].as_str().unwrap_or("");
+        if id.is_empty() || id.len() > 64 || !ids.insert(id.to_owned()) {
+            return Some(format!("RESULT_ID_INVALID {id:?}"));
+        }
+        let text = r["input_message_content"]["message_text"].as_str().unwrap_or("");
+        if r["type"] != "article" || r["title"].as_str().is_none_or(str::is_empty) {
+            return Some("RESULT_TYPE_INVALID".into());
+        }
+        if text.is_empty() || text.chars().count() > 4096 {
+            return Some("MESSAGE_EMPTY".into());
+        }
+        let rows = r["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+        for b in rows.iter().flat_map(|row| row.as_array().cloned().unwrap_or_default()) {
+            if b.get("url").is_some_and(|u| !u.as_str().unwrap_or("").starts_with("https://")) {
+                return Some("BUTTON_URL_INVALID".into());
+            }
+        }
+    }
+    None
+}
+
 /// Long polling: answers with the queued updates from `offset` on, waiting up to `timeout`
 /// seconds for some to arrive. Updates before `offset` are confirmed and forgotten.
 async fn get_updates(fake: &FakeTelegram, body: &Value) -> Response {
@@ -451,137 +587,14 @@ async fn get_updates(fake: &FakeTelegram, body: &Value) -> Response {
     }
 }
 
-/// Updates as Telegram sends them, shaped after teloxide's own test fixtures
-/// (teloxide-core 0.13 `src/types/update.rs`, `message.rs`, `callback_query.rs`).
-pub mod updates {
-    use serde_json::{Value, json};
+/// Updates as Telegram sends them (`telegram/updates.rs`).
+pub mod updates;
 
-    pub fn user(id: i64, first_name: &str) -> Value {
-        json!({ "id": id, "is_bot": false, "first_name": first_name, "username": format!("{}{id}", first_name.to_lowercase()), "language_code": "en" })
-    }
+/// The bot against the fake, and what a test does with it (`telegram/app.rs`).
+pub mod app;
 
-    fn entities(text: &str) -> Value {
-        match text.strip_prefix('/') {
-            Some(rest) => {
-                let len = 1 + rest.find(char::is_whitespace).unwrap_or(rest.len());
-                let len16 = text[..len].encode_utf16().count();
-                json!([{ "offset": 0, "length": len16, "type": "bot_command" }])
-            }
-            None => json!([]),
-        }
-    }
-
-    /// A text message in a private chat (fixture `update.rs`, test `message`).
-    pub fn private(update_id: i64, message_id: i64, user_id: i64, text: &str) -> Value {
-        let mut m = json!({
-            "update_id": update_id,
-            "message": {
-                "message_id": message_id,
-                "from": user(user_id, "Waffle"),
-                "chat": { "id": user_id, "first_name": "Waffle", "username": format!("waffle{user_id}"), "type": "private" },
-                "date": 1569518342,
-                "text": text,
-                "link_preview_options": { "is_disabled": true }
-            }
-        });
-        if text.starts_with('/') {
-            m["message"]["entities"] = entities(text);
-        }
-        m
-    }
-
-    /// A command in a supergroup (fixture `update.rs`, test `issue_1107`).
-    pub fn group(update_id: i64, message_id: i64, chat_id: i64, user_id: i64, text: &str) -> Value {
-        json!({
-            "update_id": update_id,
-            "message": {
-                "chat": { "id": chat_id, "title": "GPU team", "type": "supergroup", "username": "gpu_team_chat" },
-                "date": 1721592580,
-                "entities": entities(text),
-                "from": user(user_id, "Cable"),
-                "message_id": message_id,
-                "text": text
-            }
-        })
-    }
-
-    /// A message in a forum topic (fixture `message.rs`, test `topic_message`).
-    pub fn topic(update_id: i64, message_id: i64, chat_id: i64, thread: i64, user_id: i64, text: &str) -> Value {
-        json!({
-            "update_id": update_id,
-            "message": {
-                "chat": { "id": chat_id, "is_forum": true, "title": "twest", "type": "supergroup" },
-                "date": 1675229140,
-                "entities": entities(text),
-                "from": user(user_id, "Wafel"),
-                "is_topic_message": true,
-                "message_id": message_id,
-                "message_thread_id": thread,
-                "reply_to_message": {
-                    "chat": { "id": chat_id, "is_forum": true, "title": "twest", "type": "supergroup" },
-                    "date": 1675229139,
-                    "forum_topic_created": { "icon_color": 9367192, "icon_custom_emoji_id": "5312536423851630001", "name": "GPUs" },
-                    "from": user(user_id, "Wafel"),
-                    "is_topic_message": true,
-                    "message_id": thread,
-                    "message_thread_id": thread
-                },
-                "text": text
-            }
-        })
-    }
-
-    /// A press on a button of a message the bot sent (`callback_query.rs` shape, with the
-    /// message as `sendMessage` returned it).
-    pub fn press(update_id: i64, user_id: i64, chat_id: i64, message_id: i64, data: &str) -> Value {
-        let chat = if chat_id > 0 {
-            json!({ "id": chat_id, "first_name": "Waffle", "username": format!("waffle{chat_id}"), "type": "private" })
-        } else {
-            json!({ "id": chat_id, "title": "GPU team", "type": "supergroup" })
-        };
-        json!({
-            "update_id": update_id,
-            "callback_query": {
-                "id": format!("4382bfdwdsb323b2d9{update_id}"),
-                "from": user(user_id, "Waffle"),
-                "message": {
-                    "message_id": message_id,
-                    "from": { "id": super::BOT_ID, "is_bot": true, "first_name": "clorebot", "username": super::BOT_USERNAME },
-                    "chat": chat,
-                    "date": 1675229141,
-                    "text": "…",
-                    "reply_markup": { "inline_keyboard": [[{ "text": "…", "callback_data": data }]] }
-                },
-                "chat_instance": "-3762349473594986056",
-                "data": data
-            }
-        })
-    }
-
-    /// The bot's membership in a chat changed (fixture `update.rs`, test `issue_523`).
-    pub fn membership(update_id: i64, chat: Value, by: i64, old: &str, new: &str) -> Value {
-        let bot =
-            json!({ "id": super::BOT_ID, "is_bot": true, "first_name": "clorebot", "username": super::BOT_USERNAME });
-        let mut new_member = json!({ "user": bot, "status": new });
-        if new == "kicked" {
-            new_member["until_date"] = json!(0);
-        }
-        json!({
-            "update_id": update_id,
-            "my_chat_member": {
-                "chat": chat,
-                "from": user(by, "Admin"),
-                "date": 1644677726,
-                "old_chat_member": { "user": bot, "status": old },
-                "new_chat_member": new_member
-            }
-        })
-    }
-
-    pub fn supergroup_chat(id: i64) -> Value {
-        json!({ "id": id, "title": "GPU team", "type": "supergroup" })
-    }
-}
+/// Telegram's checks of an inline keyboard (`telegram/keyboard.rs`).
+mod keyboard;
 
 impl Limits {
     /// The same limits on the bot's side (its send scheduler keeps to them).

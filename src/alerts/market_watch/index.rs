@@ -377,32 +377,9 @@ pub type Held = HashSet<WatchId>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap as Map;
 
     fn server(id: u64, gpu: &str, usd: f64, cc: &str, rented: bool) -> ServerView {
-        ServerView {
-            id: ServerId(id),
-            gpu_count: 1,
-            model: GpuModel::normalise(gpu),
-            gpu_raw: gpu.into(),
-            on_demand: Map::from([(Currency::Usd, usd)]),
-            spot: Map::new(),
-            accepts: vec![Currency::Usd],
-            ram_gb: None,
-            vram_gb: None,
-            cpu: None,
-            cpu_threads: None,
-            disk: None,
-            down_mbps: None,
-            up_mbps: None,
-            cc: Some(cc.into()),
-            reliability: None,
-            rating: None,
-            rating_count: None,
-            mrl_hours: None,
-            cuda: None,
-            rented,
-        }
+        ServerView { cc: Some(cc.into()), rented, ..ServerView::for_test(id, gpu, 1, usd) }
     }
 
     fn watch(id: i64, q: &str, cond: &str) -> MarketWatch {

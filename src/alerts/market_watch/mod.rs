@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use super::market_poll::{PollReport, alert_lang};
 use super::{Engine, Urgency, hold, message};
 use crate::clore::{Currency, ServerId};
-use crate::core::{ButtonStyle, Reply};
+use crate::core::Reply;
 use crate::domain::WatchId;
 use crate::domain::format::{self, per_day};
 use crate::domain::quiet::DigestPeriod;
@@ -119,18 +119,16 @@ impl Engine {
             let lang = alert_lang(row, chat.as_ref(), owner_row.as_ref());
             let cheapest = view.cheapest.and_then(|id| cur.get(&id).copied());
             let reply = crate::i18n::scope(lang, async {
-                let mut reply = market_alert(row, w, reading, cheapest);
+                let reply = market_alert(row, w, reading, cheapest);
+                let mut rents = Vec::new();
                 if let Some(s) = cheapest {
                     // Anyone's in a team chat; the owner's in a personal one.
                     let owner = (!row.is_team).then_some(row.owner_id);
                     let action = Action::RentPrompt { server: s.id };
                     let tokens = issue_tokens(pool, owner, &[(&action, action.ttl(&self.deps))]).await?;
-                    if let Some(token) = tokens.into_iter().next() {
-                        let label = t!("watch-rent-button", id = s.id.to_string());
-                        reply = reply.with_button(label, ButtonStyle::Primary, token);
-                    }
+                    rents.extend(tokens.into_iter().take(1).map(|token| (s.id, token)));
                 }
-                anyhow::Ok(reply)
+                anyhow::Ok(message::with_rent_buttons(reply, rents, row.is_team.then_some(w.id)))
             })
             .await?;
             let Some(chat) = chat else { continue };

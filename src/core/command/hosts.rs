@@ -36,9 +36,9 @@ pub(super) fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
                     }
                     a.mrl_hours = Some(h);
                 } else if let Some(v) = lower.strip_prefix("price=") {
-                    a.price_btc = Some(price("hostset", "price", v)?);
+                    a.price_btc = Some(btc_price("price", v)?);
                 } else if let Some(v) = lower.strip_prefix("spot=") {
-                    a.spot_btc = Some(price("hostset", "spot", v)?);
+                    a.spot_btc = Some(btc_price("spot", v)?);
                 } else {
                     return Err(ParseError::usage("hostset", t!("parse-not-understood", term = short(o))));
                 }
@@ -49,4 +49,13 @@ pub(super) fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
         return Err(ParseError::usage("hostset", t!("parse-hostset-what")));
     }
     Ok(Command::HostSet(a))
+}
+
+/// A server's price, in BTC a day as Clore takes it. A dollar sign is refused by name: read
+/// as a number, `price=$3.40` would set 3.40 BTC a day.
+fn btc_price(field: &str, v: &str) -> Result<f64, ParseError> {
+    if v.trim_start().starts_with('$') {
+        return Err(ParseError::usage("hostset", t!("parse-hostset-btc", field = field, term = short(v))));
+    }
+    price("hostset", field, v)
 }

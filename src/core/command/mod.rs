@@ -7,10 +7,11 @@
 //!
 //! [`parse`] reads the name and hands the arguments to that command's grammar:
 //!
-//! - here: `/start`, `/help`, and the commands that take no arguments (`/wallets`,
+//! - here: `/help`, and the commands that take no arguments (`/wallets`,
 //!   `/watches`, `/myservers`);
 //! - `market.rs`: `/gpus`, `/server`, `/market`, `/history`, `/spend`: the market, one
 //!   server, the market per model, and prices or spending over a period;
+//! - `start.rs`: `/start`, with a deep link's payload;
 //! - `rent.rs`: `/rent`, `/orders`, `/cancel`, `/spotprice`, and the `ports=` list
 //!   ([`parse_ports`]);
 //! - `watch.rs`: `/watch` (with `autorent`), `/unwatch`, `/snooze`;
@@ -25,6 +26,7 @@ mod common;
 mod hosts;
 mod market;
 mod rent;
+mod start;
 mod templates;
 mod watch;
 
@@ -44,6 +46,7 @@ use crate::t;
 pub use self::common::terms;
 pub use self::hosts::HOST_NAME_MAX;
 pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
+pub use self::start::{PAYLOAD_MAX, rent_payload, start_payload};
 pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
 pub use self::watch::{MAX_COOLDOWN, MAX_ORDERS, MAX_SNOOZE};
 
@@ -97,6 +100,8 @@ pub enum Command {
     /// `/spend [7d|30d]`: what the caller's orders cost per day.
     Spend(HistoryPeriod),
     Watch(WatchArgs),
+    /// `/start watch_<id>` (a team alert's deep link): the team watch, to copy for oneself.
+    SharedWatch(WatchId),
     Watches,
     Unwatch(WatchId),
     /// `None`: snooze off.
@@ -127,6 +132,16 @@ impl Command {
         }
     }
 
+    /// Whether it acts for the chat rather than the caller (`here`: a team watch, a team
+    /// template): it needs a chat the bot is in, with others in it.
+    pub fn acts_for_the_chat(&self) -> bool {
+        match self {
+            Command::Watch(a) => a.here,
+            Command::TemplateSave(a) => a.here,
+            _ => false,
+        }
+    }
+
     /// Whether the answer is for the caller alone wherever it is asked (their key, money,
     /// orders, servers, settings): it is then in their own language, not a group's.
     pub fn answers_privately(&self) -> bool {
@@ -146,7 +161,7 @@ impl Command {
     /// The name for logs and metrics (never the arguments: they may hold secrets).
     pub fn name(&self) -> &'static str {
         match self {
-            Command::Start => "start",
+            Command::Start | Command::SharedWatch(_) => "start",
             Command::Help(_) => "help",
             Command::KeyStatus | Command::KeySet(_) | Command::KeyRemove => "key",
             Command::Gpus { .. } => "gpus",
@@ -363,7 +378,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         });
     }
     match name.as_str() {
-        "start" => no_args("start", rest, Command::Start),
+        "start" => start::parse_start(rest),
         "help" => parse_help(rest),
         "key" => account::parse_key(rest),
         "gpus" => market::parse_gpus(rest),
@@ -529,6 +544,10 @@ mod tests {
                 assert_eq!(h.price_btc, Some(0.00001));
             }
             c => panic!("{c:?}"),
+        }
+        // A dollar amount is not read as BTC.
+        for bad in ["/hostset rig-a price=$3.40", "/hostset rig-a spot=$1"] {
+            assert!(err(bad).contains("in BTC a day"), "{bad}: {}", err(bad));
         }
         match ok(
             "/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\" password=s3cret-pw locale=de",

@@ -3,13 +3,15 @@
 use crate::clore::Currency;
 use crate::clore::ServerId;
 use crate::core::actions::Action;
-use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
+use crate::core::reply::MAX_ROWS;
+use crate::core::{Button, ButtonStyle, Ctx, Failure, Menu, MenuOption, Outcome, Reply};
 use crate::domain::format::{self, money, per_day};
 use crate::i18n::number;
 use crate::market::{Query, ServerView, Snapshot};
 use crate::t;
 
-/// How many listed servers get their own Rent / Details buttons (more crowds a phone screen).
+/// How many listed servers get their own Rent / Details buttons (more crowds a phone screen;
+/// fewer when the menus and the page row leave less room).
 const BUTTON_ROWS: usize = 3;
 
 /// The currency a query shows prices in: its own `currency=`, else the caller's setting.
@@ -43,9 +45,19 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, text: String, page: usize) ->
     let lines: Vec<String> = rows.iter().map(|s| row(s, currency, query.spot())).collect();
     r = r.with_text(lines.join("\n"));
     add_stale_note(&mut r, &snap);
-    // One row per listed server, then a row to turn the page (which replaces the listing);
-    // every button's token is stored in one statement.
-    let listed: Vec<&ServerView> = rows.iter().take(BUTTON_ROWS).copied().collect();
+    // One row per listed server, then a row to turn the page (which replaces the listing),
+    // then the menus where the platform shows them (a choice replaces the listing too);
+    // every token is stored in one statement. The menus and the page row come first when
+    // rows run short: a server's buttons are also one `/rent` or `/server` away.
+    let menus = if cx.caller.frontend.shows_menus() {
+        super::market_menus::plan(&text, found.len(), &snap.servers, currency)
+    } else {
+        Vec::new()
+    };
+    let prev = page > 0;
+    let next = page + 1 < pages;
+    let room = MAX_ROWS.saturating_sub(menus.len() + usize::from(prev || next));
+    let listed: Vec<&ServerView> = rows.iter().take(BUTTON_ROWS.min(room)).copied().collect();
     let mut actions = Vec::new();
     for s in &listed {
         if !s.rented {
@@ -53,14 +65,15 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, text: String, page: usize) ->
         }
         actions.push(Action::ServerDetails { server: s.id });
     }
-    let prev = page > 0;
-    let next = page + 1 < pages;
     // The pages keep the query as typed, read back when pressed.
     if prev {
         actions.push(Action::GpusPage { query_text: text.clone(), page: page - 1 });
     }
     if next {
         actions.push(Action::GpusPage { query_text: text, page: page + 1 });
+    }
+    for m in &menus {
+        actions.extend(m.options.iter().map(|(_, action, _)| action.clone()));
     }
     let mut tokens = cx.tokens(&actions).await?.into_iter();
     let mut take = || tokens.next().ok_or_else(|| Failure::Internal(anyhow::anyhow!("a token went missing")));
@@ -71,24 +84,33 @@ pub async fn gpus_page(cx: &Ctx<'_>, query: Query, text: String, page: usize) ->
                 label: t!("gpus-rent-button", id = s.id.to_string()),
                 style: ButtonStyle::Primary,
                 token: take()?,
+                link: None,
             });
         }
         row.push(Button {
             label: t!("gpus-details-button", id = s.id.to_string()),
             style: ButtonStyle::Secondary,
             token: take()?,
+            link: None,
         });
         r = r.with_row(row);
     }
     let mut nav = Vec::new();
     if prev {
-        nav.push(Button { label: t!("gpus-prev"), style: ButtonStyle::Secondary, token: take()? });
+        nav.push(Button { label: t!("gpus-prev"), style: ButtonStyle::Secondary, token: take()?, link: None });
     }
     if next {
-        nav.push(Button { label: t!("gpus-next"), style: ButtonStyle::Secondary, token: take()? });
+        nav.push(Button { label: t!("gpus-next"), style: ButtonStyle::Secondary, token: take()?, link: None });
     }
     if !nav.is_empty() {
         r = r.with_row(nav);
+    }
+    for m in menus {
+        let mut options = Vec::new();
+        for (label, _, default) in m.options {
+            options.push(MenuOption { label, token: take()?, default });
+        }
+        r = r.with_menu(Menu { placeholder: m.placeholder, options });
     }
     Ok(vec![r])
 }

@@ -5,12 +5,14 @@ pub mod history;
 pub mod hosts;
 pub mod keys;
 pub mod market;
+mod market_menus;
 pub mod market_watches;
 pub mod orders;
 pub mod overview;
 pub mod rent;
 pub mod rent_many;
 pub mod settings;
+pub mod shared_watches;
 pub mod templates;
 pub mod wallets;
 pub mod watches;
@@ -42,6 +44,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Spend(period) => history::spend(cx, period).await,
         Command::Watch(a) => watches::watch(cx, a).await,
+        Command::SharedWatch(id) => shared_watches::show(cx, id).await,
         Command::Watches => watches::list(cx).await,
         Command::Unwatch(id) => watches::unwatch(cx, id).await,
         Command::Snooze { watch, duration } => watches::snooze(cx, watch, duration).await,

@@ -136,7 +136,7 @@ pub async fn market(cx: &Ctx<'_>, query: &Query, text: String, page: usize) -> O
         let nav = actions
             .into_iter()
             .zip(tokens)
-            .map(|((label, _), token)| Button { label, style: ButtonStyle::Secondary, token })
+            .map(|((label, _), token)| Button { label, style: ButtonStyle::Secondary, token, link: None })
             .collect();
         r = r.with_row(nav);
     }

@@ -150,7 +150,7 @@ pub async fn confirm(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
 }
 
 /// `query` is `plan.query_text` parsed and priced in `plan.currency`.
-async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
+pub(super) async fn create(cx: &Ctx<'_>, plan: WatchPlan, query: Query) -> Outcome {
     let currency = plan.currency;
     let target = if plan.team {
         cx.chat.id

@@ -4,7 +4,7 @@
 //! the command text the one parser reads — so Discord has no second set of rules.
 
 use serenity::builder::{CreateCommand, CreateCommandOption};
-use serenity::model::application::CommandOptionType;
+use serenity::model::application::{CommandOptionType, InstallationContext, InteractionContext};
 
 use crate::core::help;
 use crate::i18n::{self, Lang};
@@ -42,7 +42,8 @@ pub struct Opt {
     pub kind: Kind,
     pub put: Put,
     pub required: bool,
-    /// Suggestions while typing (GPU models, the caller's orders or watches).
+    /// Suggestions while typing (GPU models or countries, the caller's orders, watches or
+    /// templates).
     pub autocomplete: bool,
     /// Fixed choices, shown as a menu.
     pub choices: &'static [&'static str],
@@ -97,7 +98,7 @@ pub const SLASH: &[Slash] = &[
             opt("image", Text, Keyed("image")),
             opt("spot", Number, Keyed("spot")),
             opt("ports", Text, Keyed("ports")),
-            opt("template", Text, Keyed("t")),
+            suggested(opt("template", Text, Keyed("t"))),
             opt("env", Boolean, Form),
             between(opt("count", Integer, Keyed("count")), 1, crate::core::command::RENT_COUNT_MAX as u64),
             opt("guard", Number, Keyed("guard")),
@@ -171,7 +172,7 @@ pub const SLASH: &[Slash] = &[
         name: "template",
         options: &[
             required(choices(opt("action", Text, Plain), &["save", "show", "delete", "list"])),
-            opt("name", Text, Plain),
+            suggested(opt("name", Text, Plain)),
             opt("image", Text, Keyed("image")),
             opt("ports", Text, Keyed("ports")),
             opt("sshkey", Text, Keyed("sshkey")),
@@ -256,14 +257,36 @@ fn localized() -> impl Iterator<Item = (&'static str, Lang)> {
     Lang::ALL.into_iter().filter(|l| *l != Lang::En).map(|l| (l.code(), l))
 }
 
+/// Where the commands are registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// For every server and DM: usable from a server install and a user install alike.
+    Global,
+    /// In one server (`DISCORD_GUILD_ID`, for development): Discord takes installation and
+    /// interaction contexts for global commands only.
+    Guild,
+}
+
+/// Every command may be used from both installs — a server's (0) and a user's own (1) — and
+/// in every context: a server channel (0), a DM with the bot (1), and a group DM or another
+/// user's DM (2). None is for servers only: each has a personal meaning, and what acts for a
+/// channel (`here`: a team watch, a team template) is refused where clorebot is not in the
+/// server (`interactions.rs`), before anything is done.
+const INSTALLS: [InstallationContext; 2] = [InstallationContext::Guild, InstallationContext::User];
+const CONTEXTS: [InteractionContext; 3] =
+    [InteractionContext::Guild, InteractionContext::BotDm, InteractionContext::PrivateChannel];
+
 /// The commands as registered with Discord (a bulk overwrite), described from the help table
 /// and the option messages: English, with each other language as a localization (Discord
 /// shows a user the one for their client's language).
-pub fn registrations() -> Vec<CreateCommand> {
+pub fn registrations(scope: Scope) -> Vec<CreateCommand> {
     SLASH
         .iter()
         .map(|s| {
             let mut c = CreateCommand::new(s.name).description(description(Lang::En, s.name));
+            if scope == Scope::Global {
+                c = c.integration_types(INSTALLS.to_vec()).contexts(CONTEXTS.to_vec());
+            }
             for (locale, lang) in localized() {
                 c = c.description_localized(locale, description(lang, s.name));
             }
@@ -298,6 +321,7 @@ pub fn registrations() -> Vec<CreateCommand> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn t(s: &str) -> Value {
         Value::Text(s.into())
@@ -352,12 +376,22 @@ mod tests {
     }
 
     #[test]
+    fn commands_in_one_guild_carry_no_installation_contexts() {
+        let json = serde_json::to_value(registrations(Scope::Guild)).unwrap();
+        for c in json.as_array().unwrap() {
+            assert!(c.get("integration_types").is_none() && c.get("contexts").is_none(), "{c}");
+        }
+    }
+
+    #[test]
     fn every_command_is_registered_within_discord_limits() {
-        let json = serde_json::to_value(registrations()).unwrap();
+        let json = serde_json::to_value(registrations(Scope::Global)).unwrap();
         let cmds = json.as_array().unwrap();
         assert_eq!(cmds.len(), SLASH.len());
         for c in cmds {
             let name = c["name"].as_str().unwrap();
+            // Both installs, every context (Discord's Application Command object).
+            assert_eq!((&c["integration_types"], &c["contexts"]), (&json!([0, 1]), &json!([0, 1, 2])), "{name}");
             assert!((1..=32).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase()), "{name}");
             assert!(help::find(name).is_some(), "{name} is in the help table");
             // English, and German and Russian localizations, each within Discord's limit.
@@ -386,6 +420,14 @@ mod tests {
         assert_eq!((count["type"].as_u64(), count["required"].as_bool()), (Some(4), Some(false)));
         assert_eq!((count["min_value"].as_u64(), count["max_value"].as_u64()), (Some(1), Some(10)));
         assert!(rent["options"].as_array().unwrap().len() <= 25);
+        // Template names are suggested; Discord refuses an option with choices that also
+        // autocompletes.
+        let template = rent["options"].as_array().unwrap().iter().find(|o| o["name"] == "template").unwrap();
+        assert_eq!(template["autocomplete"], true);
+        for o in cmds.iter().flat_map(|c| c["options"].as_array().cloned().unwrap_or_default()) {
+            let has_choices = o["choices"].as_array().is_some_and(|c| !c.is_empty());
+            assert!(!(o["autocomplete"] == true && has_choices), "{o}");
+        }
     }
 
     #[test]

@@ -58,6 +58,13 @@ impl Incoming {
                 // serenity writes an interaction out without its `type`, which reading needs.
                 let mut v = serde_json::to_value(i).ok()?;
                 v.as_object_mut()?.insert("type".into(), u8::from(i.kind()).into());
+                // And a server install seen from the bot's DM (`"0": "0"`) as `null`, which
+                // reading refuses: it is written back as Discord sends it.
+                if let Some(server) = v.get_mut("authorizing_integration_owners").and_then(|o| o.get_mut("0"))
+                    && server.is_null()
+                {
+                    *server = "0".into();
+                }
                 v.to_string()
             }
         };
@@ -175,6 +182,7 @@ mod tests {
     fn an_interaction_written_out_reads_back_the_same() {
         for raw in [
             include_str!("../../../tests/fixtures/discord/command.json"),
+            include_str!("../../../tests/fixtures/discord/command_dm.json"),
             include_str!("../../../tests/fixtures/discord/component.json"),
             include_str!("../../../tests/fixtures/discord/modal.json"),
         ] {

@@ -3,7 +3,8 @@
 //! never waits for Clore: a command is deferred (type 5) and a button acknowledged (type 6)
 //! at once, then finished through the REST API by editing the original response and sending
 //! follow-ups. Private replies are ephemeral in server channels; a secret only ever goes
-//! there or to a DM.
+//! there or to a DM. Where only a user install reaches (`place.rs`), every answer is
+//! ephemeral and what acts for the channel is refused.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,15 +17,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 use serenity::model::application::{
-    ActionRowComponent, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction, ModalInteraction,
+    ActionRowComponent, CommandDataOptionValue, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
+    Interaction, ModalInteraction,
 };
 use serenity::model::guild::Member;
-use serenity::model::id::{ChannelId, GuildId};
 use serenity::model::user::User;
 
 use super::commands::{self, Value as OptValue};
 use super::forms;
 use super::inbox::Incoming;
+use super::place::Place;
 use super::render::{self, Message};
 use super::{Discord, InteractionFrontend};
 use crate::core::{Caller, ChatKind, ChatRef, Identity, Platform, Reply, Visibility};
@@ -126,6 +128,13 @@ pub(super) fn ephemeral_text(text: &str) -> Value {
     json!({ "type": 4, "data": { "content": render::escape(text), "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
 }
 
+/// An ephemeral note followed by a link of ours, left unescaped so that it is one (in `<>`:
+/// no preview).
+fn ephemeral_with_link(text: &str, link: &str) -> Value {
+    let content = format!("{}\n<{link}>", render::escape(text));
+    json!({ "type": 4, "data": { "content": content, "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } } })
+}
+
 fn option_values(c: &CommandInteraction) -> Option<Vec<(String, OptValue)>> {
     c.data
         .options
@@ -141,6 +150,11 @@ fn option_values(c: &CommandInteraction) -> Option<Vec<(String, OptValue)>> {
             Some((o.name.clone(), v))
         })
         .collect()
+}
+
+/// Where a command (or its suggestions) came from.
+fn command_place(c: &CommandInteraction) -> Place {
+    Place::of(c.guild_id, c.channel_id, c.context, &c.authorizing_integration_owners)
 }
 
 fn manages(member: Option<&Member>) -> bool {
@@ -181,9 +195,8 @@ impl Discord {
     }
 
     async fn command(self: &Arc<Self>, c: CommandInteraction) -> (Value, Option<Work>) {
-        let lang = async || {
-            self.first_lang(&self.caller(&c.user, c.member.as_deref(), c.guild_id, c.channel_id, &c.locale, "")).await
-        };
+        let place = command_place(&c);
+        let lang = async || self.first_lang(&self.caller(&c.user, c.member.as_deref(), place, &c.locale, "")).await;
         let name = c.data.name.clone();
         let values = option_values(&c);
         let action = values.as_ref().and_then(|v| {
@@ -201,6 +214,13 @@ impl Discord {
             let text = i18n::sync_scope(lang().await, || t!("discord-not-supported"));
             return (ephemeral_text(&text), None);
         };
+        let parsed = crate::core::command::parse(&text);
+        if place.away && parsed.as_ref().is_ok_and(|c| c.acts_for_the_chat()) {
+            // A team watch or template would alert or live in a channel the bot cannot post in.
+            let app = self.http.application_id().map_or(0, |a| a.get());
+            let text = i18n::sync_scope(lang().await, || t!("discord-team-needs-server"));
+            return (ephemeral_with_link(&text, &super::install::server_link(app)), None);
+        }
         if commands::wants_form(&name, &values) {
             // A password or environment values: typed into a form, with the rest of the
             // command filled in.
@@ -215,8 +235,8 @@ impl Discord {
         }
         // A command holding a secret (a password, environment values) is answered only to
         // its author, whatever it is.
-        let secret = crate::core::command::parse(&text).map(|c| c.holds_secret()).unwrap_or(true);
-        let ephemeral = c.guild_id.is_some() && (PRIVATE_FIRST.contains(&name.as_str()) || secret);
+        let secret = parsed.map(|c| c.holds_secret()).unwrap_or(true);
+        let ephemeral = place.away || (c.guild_id.is_some() && (PRIVATE_FIRST.contains(&name.as_str()) || secret));
         let this = self.clone();
         let work: Work = Box::pin(async move { this.finish_command(c, text, ephemeral).await });
         let answer =
@@ -232,7 +252,7 @@ impl Discord {
             })
         };
         // What is wrong with a submit is said in the caller's language.
-        let caller = self.caller(&m.user, m.member.as_ref(), m.guild_id, m.channel_id, &m.locale, "");
+        let caller = self.caller(&m.user, m.member.as_ref(), Place::unsaid(m.guild_id, m.channel_id), &m.locale, "");
         let lang = self.first_lang(&caller).await;
         match i18n::sync_scope(lang, || forms::text(&m.data.custom_id, field)) {
             Ok(text) => {
@@ -246,15 +266,11 @@ impl Discord {
         }
     }
 
-    fn caller(
-        &self,
-        user: &User,
-        member: Option<&Member>,
-        guild: Option<GuildId>,
-        channel: ChannelId,
-        locale: &str,
-        title: &str,
-    ) -> Caller {
+    /// The caller as the interaction says: a server channel is a group, anywhere else without
+    /// a guild a DM — except where the bot is away, which is never a DM (the core would take
+    /// it for where private messages reach the user): see [`Discord::working_caller`].
+    fn caller(&self, user: &User, member: Option<&Member>, place: Place, locale: &str, title: &str) -> Caller {
+        let (guild, channel) = (place.guild, place.channel);
         Caller {
             who: Identity {
                 platform: Platform::Discord,
@@ -265,30 +281,65 @@ impl Discord {
             chat: ChatRef {
                 platform: Platform::Discord,
                 chat_id: channel.to_string(),
-                kind: if guild.is_some() { ChatKind::Group } else { ChatKind::Dm },
+                kind: if guild.is_some() || place.away { ChatKind::Group } else { ChatKind::Dm },
                 guild_id: guild.map(|g| g.to_string()),
                 thread_id: None,
             },
             chat_title: title.to_owned(),
-            frontend: Arc::new(InteractionFrontend { manages_channel: manages(member), http: self.http.clone() }),
+            frontend: Arc::new(InteractionFrontend {
+                manages_channel: manages(member) && !place.away,
+                dms: self.dms.clone(),
+            }),
         }
+    }
+
+    /// The caller the work after the first answer is done for: where the bot is away, the
+    /// chat is the user's DM with the bot (answers still go back through the interaction,
+    /// ephemerally). Should the DM not open, the place stays a group the caller manages
+    /// nothing in, never mistaken for their DM.
+    async fn working_caller(
+        &self,
+        user: &User,
+        member: Option<&Member>,
+        place: Place,
+        locale: &str,
+        title: &str,
+    ) -> Caller {
+        let mut caller = self.caller(user, member, place, locale, if place.away { "" } else { title });
+        if place.away {
+            match self.dms.open(&caller.who.user_id).await {
+                Ok(dm) => {
+                    caller.chat = ChatRef { chat_id: dm, kind: ChatKind::Dm, guild_id: None, ..caller.chat.clone() };
+                }
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "could not open a DM for a user install's command"),
+            }
+        }
+        caller
     }
 
     async fn finish_command(self: Arc<Self>, c: CommandInteraction, text: String, ephemeral: bool) {
         let title = c.channel.as_ref().and_then(|ch| ch.name.clone()).unwrap_or_default();
-        let caller = self.caller(&c.user, c.member.as_deref(), c.guild_id, c.channel_id, &c.locale, &title);
+        let place = command_place(&c);
+        let caller = self.working_caller(&c.user, c.member.as_deref(), place, &c.locale, &title).await;
         let response = self.core.handle_text(&caller, &text).await;
-        self.respond(&caller, &c.token, response.replies, caller.in_private() || ephemeral, true, c.guild_id.is_some())
-            .await;
+        let all_private = caller.in_private() || ephemeral;
+        self.respond(&caller, &c.token, response.replies, all_private, true, place.shared()).await;
     }
 
     async fn finish_press(self: Arc<Self>, c: ComponentInteraction) {
-        let caller = self.caller(&c.user, c.member.as_ref(), c.guild_id, c.channel_id, &c.locale, "");
+        let place = Place::of(c.guild_id, c.channel_id, c.context, &c.authorizing_integration_owners);
+        let caller = self.working_caller(&c.user, c.member.as_ref(), place, &c.locale, "").await;
         // A long press (a set of rents) shows how far it got on the pressed message.
         let (http, token) = (&self.http, c.token.as_str());
+        // A button's custom id is its token; a menu's chosen option's value is.
+        let chosen = match &c.data.kind {
+            ComponentInteractionDataKind::StringSelect { values } => values.first().map(String::as_str),
+            _ => None,
+        };
+        let pressed_token = chosen.unwrap_or(&c.data.custom_id);
         let pressed = self
             .core
-            .press_showing(&caller, &c.data.custom_id, PROGRESS_EVERY, move |r| async move {
+            .press_showing(&caller, pressed_token, PROGRESS_EVERY, move |r| async move {
                 let parts = render::messages(&r);
                 if let Some(first) = parts.first()
                     && let Err(e) = http.edit_original_interaction_response(token, &first.json(false), vec![]).await
@@ -313,41 +364,39 @@ impl Discord {
                 tracing::warn!(error = %describe(&e), "could not update the pressed message");
             }
             for m in parts.iter().skip(1) {
-                self.followup(&c.token, m, false).await;
+                // Where the bot is away, the pressed message was ephemeral: so is the rest.
+                self.followup(&c.token, m, place.away).await;
             }
         }
-        self.respond(&caller, &c.token, pressed.replies, caller.in_private(), false, c.guild_id.is_some()).await;
+        self.respond(&caller, &c.token, pressed.replies, caller.in_private(), false, place.shared()).await;
     }
 
     /// A form's answer (a key, a password, a rent's environment): handled as said privately
     /// — in the user's DM, which is opened for it — and answered ephemerally where the form
-    /// was sent.
+    /// was sent. (A submit does not say its context: a form sent anywhere but the user's DM
+    /// with the bot — a group DM too — is answered ephemerally.)
     async fn finish_form(self: Arc<Self>, m: ModalInteraction, text: String) {
-        let mut caller = self.caller(&m.user, m.member.as_ref(), m.guild_id, m.channel_id, &m.locale, "");
-        if caller.chat.kind != ChatKind::Dm {
-            match caller.frontend.private_chat(&caller.who).await {
-                Ok(Some(dm)) => {
-                    caller.chat = ChatRef { chat_id: dm, kind: ChatKind::Dm, guild_id: None, ..caller.chat.clone() };
-                }
-                _ => {
-                    let lang = self.core.lang_of(&caller).await;
-                    let m2 = Message::text(&i18n::sync_scope(lang, || t!("discord-no-dm-for-form")));
-                    let _ = self.http.edit_original_interaction_response(&m.token, &m2.json(true), vec![]).await;
-                    return;
-                }
-            }
-        }
+        let mut caller =
+            self.caller(&m.user, m.member.as_ref(), Place::unsaid(m.guild_id, m.channel_id), &m.locale, "");
+        let Ok(dm) = self.dms.open(&caller.who.user_id).await else {
+            let lang = self.core.lang_of(&caller).await;
+            let m2 = Message::text(&i18n::sync_scope(lang, || t!("discord-no-dm-for-form")));
+            let _ = self.http.edit_original_interaction_response(&m.token, &m2.json(true), vec![]).await;
+            return;
+        };
+        let elsewhere = m.channel_id.to_string() != dm;
+        caller.chat = ChatRef { chat_id: dm, kind: ChatKind::Dm, guild_id: None, ..caller.chat.clone() };
         let response = self.core.handle_text(&caller, &text).await;
-        self.respond(&caller, &m.token, response.replies, true, true, m.guild_id.is_some()).await;
+        self.respond(&caller, &m.token, response.replies, true, true, elsewhere).await;
     }
 
     /// Sends replies after a deferral. `all_private`: everything is for the caller's eyes
     /// (a DM, or an ephemeral deferral). Otherwise public replies fill the original response
     /// and follow it, private ones go as ephemeral follow-ups, and an original response left
     /// without a public reply is removed. `fill_original`: the original response is a
-    /// "thinking…" to replace (a command), not the pressed message. `in_guild`: private
-    /// follow-ups are made ephemeral (in a DM everything is private anyway). A line of ours
-    /// is in `caller`'s language.
+    /// "thinking…" to replace (a command), not the pressed message. `shared`: others may
+    /// see the place, so private follow-ups are made ephemeral (in the bot's DM everything is
+    /// private anyway). A line of ours is in `caller`'s language.
     async fn respond(
         &self,
         caller: &Caller,
@@ -355,7 +404,7 @@ impl Discord {
         replies: Vec<Reply>,
         all_private: bool,
         fill_original: bool,
-        in_guild: bool,
+        shared: bool,
     ) {
         let mut original_filled = !fill_original;
         for r in &replies {
@@ -384,7 +433,7 @@ impl Discord {
                         continue;
                     }
                 }
-                self.followup(token, &m, private && in_guild).await;
+                self.followup(token, &m, private && shared).await;
             }
         }
         if !original_filled && let Err(e) = self.http.delete_original_interaction_response(token).await {
@@ -422,22 +471,25 @@ impl Discord {
     }
 
     /// Suggestions for the option being typed: GPU models on the market for a query (most
-    /// free servers first), the caller's active orders for an order, their watches for an id.
+    /// free servers first) or countries after `cc=`, the caller's active orders for an order,
+    /// their watches for an id, their templates (and the channel's team templates) for a
+    /// template name.
     async fn suggest(&self, c: &CommandInteraction) -> Vec<Value> {
-        use crate::core::suggest::{Field, SuggestedValue};
+        use crate::core::suggest::{Asker, Field, SuggestedValue};
         let Some(focus) = c.data.autocomplete() else { return Vec::new() };
-        let field = match focus.name {
-            "query" | "target" => Field::Query,
-            "order" => Field::Order,
-            "orders" => Field::Orders,
-            "id" => Field::Watch,
+        let field = match (c.data.name.as_str(), focus.name) {
+            (_, "query" | "target") => Field::Query,
+            (_, "order") => Field::Order,
+            (_, "orders") => Field::Orders,
+            (_, "id") => Field::Watch,
+            ("rent", "template") | ("template", "name") => Field::Template,
             _ => return Vec::new(),
         };
         // Labels in the app's language: autocomplete has no time for more lookups.
         let lang = crate::i18n::resolve([Some(c.locale.as_str())]);
-        let found =
-            crate::i18n::scope(lang, self.core.suggest(Platform::Discord, &c.user.id.to_string(), field, focus.value))
-                .await;
+        let (user, chat) = (c.user.id.to_string(), c.channel_id.to_string());
+        let asker = Asker { platform: Platform::Discord, user: &user, chat: &chat };
+        let found = crate::i18n::scope(lang, self.core.suggest(asker, field, focus.value)).await;
         found
             .into_iter()
             .map(|s| {

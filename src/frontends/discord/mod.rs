@@ -9,7 +9,9 @@ mod config;
 pub mod forms;
 mod gateway;
 mod inbox;
+pub mod install;
 pub mod interactions;
+mod place;
 pub mod render;
 pub mod verify;
 
@@ -55,6 +57,8 @@ pub struct Discord {
     tasks: TaskTracker,
     /// Writes interactions to the inbox (started with the first one).
     recorder: std::sync::OnceLock<crate::store::inbox_writer::Recorder>,
+    /// The users' DM channels with the bot.
+    dms: Arc<place::Dms>,
 }
 
 impl Discord {
@@ -64,7 +68,8 @@ impl Discord {
             Some(k) => Some(verify::Verifier::from_hex(k).map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY {e}"))?),
             None => None,
         };
-        Ok(Arc::new(Discord { core, http, verifier, tasks: TaskTracker::new(), recorder: Default::default() }))
+        let dms = Arc::new(place::Dms::new(http.clone()));
+        Ok(Arc::new(Discord { core, http, verifier, tasks: TaskTracker::new(), recorder: Default::default(), dms }))
     }
 
     /// `POST /discord/interactions`, when the application's public key is configured.
@@ -75,10 +80,12 @@ impl Discord {
     /// Registers the slash commands (a bulk overwrite): in `guild` when given (instant, for
     /// development), else globally.
     pub async fn register(&self, guild: Option<u64>) -> anyhow::Result<usize> {
-        let defs = commands::registrations();
         let made = match guild {
-            Some(g) => self.http.create_guild_commands(serenity::model::id::GuildId::new(g), &defs).await,
-            None => self.http.create_global_commands(&defs).await,
+            Some(g) => {
+                let defs = commands::registrations(commands::Scope::Guild);
+                self.http.create_guild_commands(serenity::model::id::GuildId::new(g), &defs).await
+            }
+            None => self.http.create_global_commands(&commands::registrations(commands::Scope::Global)).await,
         }
         .map_err(|e| anyhow::anyhow!("registering the slash commands failed: {}", interactions::describe(&e)))?;
         Ok(made.len())
@@ -121,9 +128,10 @@ impl Discord {
 /// channel's team watches comes with the interaction (their permissions in that channel);
 /// a private chat is a DM channel, opened on demand.
 pub struct InteractionFrontend {
-    /// Manage Channels or Administrator in the channel the interaction came from.
+    /// Manage Channels or Administrator in the channel the interaction came from (never
+    /// where the bot is not: nothing can be managed there).
     pub manages_channel: bool,
-    pub http: Arc<Http>,
+    dms: Arc<place::Dms>,
 }
 
 impl Frontend for InteractionFrontend {
@@ -132,14 +140,11 @@ impl Frontend for InteractionFrontend {
     }
 
     fn private_chat<'a>(&'a self, who: &'a Identity) -> BoxFuture<'a, anyhow::Result<Option<String>>> {
-        Box::pin(async move {
-            let channel =
-                self.http
-                    .create_private_channel(&serde_json::json!({ "recipient_id": who.user_id }))
-                    .await
-                    .map_err(|e| anyhow::anyhow!("opening a DM channel failed: {}", interactions::describe(&e)))?;
-            Ok(Some(channel.id.to_string()))
-        })
+        Box::pin(async move { self.dms.open(&who.user_id).await.map(Some) })
+    }
+
+    fn shows_menus(&self) -> bool {
+        true
     }
 }
 

@@ -1,14 +1,19 @@
 //! Replies as Discord messages: markdown with every dynamic string escaped, buttons as
-//! component rows whose custom ids are the tokens. A titled reply (a listing, a confirmation,
+//! component rows whose custom ids are the tokens (link buttons are left out: Discord has no
+//! deep links into a private chat, and a button pressed in a server already answers the
+//! presser alone), a menu as a row holding one string select whose options' values are the
+//! tokens. A titled reply (a listing, a confirmation,
 //! server details, an alert) is an embed — the title, its text as the description, key-value
 //! fields as embed fields — when it fits Discord's embed limits; anything else is content,
 //! with code and aligned fields in code blocks, cut under 2,000 characters. Mentions are
 //! escaped for looks; what stops a ping is `allowed_mentions` being empty on every message.
 
 use secrecy::ExposeSecret;
-use serenity::builder::{CreateActionRow, CreateButton};
+use serenity::builder::{
+    CreateActionRow, CreateButton, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+};
 
-use crate::core::{Block, Button, ButtonStyle, Reply, Span, Text};
+use crate::core::{Block, Button, ButtonStyle, Menu, Reply, Span, Text};
 
 /// A message's content may hold at most this many characters.
 pub const CONTENT_MAX: usize = 2000;
@@ -25,6 +30,11 @@ const INLINE_MAX: usize = 40;
 const ACCENT: u32 = 0x2E_A0_43;
 /// A field name that shows as nothing (Discord requires one): text between fields.
 const BLANK_NAME: &str = "\u{200b}";
+/// A select menu's placeholder, and an option's label (its value, a token, is far shorter).
+const PLACEHOLDER_MAX: usize = 150;
+const OPTION_LABEL_MAX: usize = 100;
+/// A select menu's custom id names the menu's place; the chosen option's value is the token.
+const MENU_ID: &str = "menu";
 
 /// One Discord message: markdown content or an embed, and button rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +43,8 @@ pub struct Message {
     /// An embed's JSON.
     pub embed: Option<serde_json::Value>,
     pub rows: Vec<Vec<Button>>,
+    /// Each on a row of its own, under the buttons.
+    pub menus: Vec<Menu>,
     /// A PNG (a chart), uploaded with the message as [`IMAGE_NAME`]; an embed shows it.
     pub image: Option<Vec<u8>>,
 }
@@ -43,7 +55,7 @@ pub const IMAGE_NAME: &str = "chart.png";
 impl Message {
     /// Plain text (escaped), no buttons.
     pub fn text(t: &str) -> Message {
-        Message { content: escape(t), embed: None, rows: Vec::new(), image: None }
+        Message { content: escape(t), embed: None, rows: Vec::new(), menus: Vec::new(), image: None }
     }
 
     /// The files to upload with the message (its image).
@@ -71,13 +83,15 @@ impl Message {
         v
     }
 
-    /// The rows as serenity's components.
+    /// The rows as serenity's components: the button rows, then a row per menu.
     pub fn components(&self) -> Vec<CreateActionRow> {
-        self.rows
+        let buttons = self
+            .rows
             .iter()
             .filter(|r| !r.is_empty())
-            .map(|r| CreateActionRow::Buttons(r.iter().map(button).collect()))
-            .collect()
+            .map(|r| CreateActionRow::Buttons(r.iter().map(button).collect()));
+        let menus = self.menus.iter().enumerate().filter(|(_, m)| !m.options.is_empty()).map(|(i, m)| select(i, m));
+        buttons.chain(menus).collect()
     }
 
     /// The rows as the JSON of a message's `components` (interaction responses we write).
@@ -94,6 +108,24 @@ fn button(b: &Button) -> CreateButton {
         ButtonStyle::Danger => S::Danger,
     };
     CreateButton::new(b.token.clone()).label(crate::text::bound(&b.label, 80)).style(style)
+}
+
+/// A menu as a string select (one choice): its custom id is its place among the message's
+/// menus (a custom id is unique within a message), each option's value its token.
+fn select(i: usize, m: &Menu) -> CreateActionRow {
+    let options = m
+        .options
+        .iter()
+        .map(|o| {
+            CreateSelectMenuOption::new(crate::text::bound(&o.label, OPTION_LABEL_MAX), o.token.clone())
+                .default_selection(o.default)
+        })
+        .collect();
+    let menu = CreateSelectMenu::new(format!("{MENU_ID}:{i}"), CreateSelectMenuKind::String { options })
+        .placeholder(crate::text::bound(&m.placeholder, PLACEHOLDER_MAX))
+        .min_values(1)
+        .max_values(1);
+    CreateActionRow::SelectMenu(menu)
 }
 
 /// Escapes text for Discord markdown: a backslash before each character markdown reads
@@ -127,7 +159,8 @@ pub fn messages(reply: &Reply) -> Vec<Message> {
         return vec![Message {
             content: String::new(),
             embed: Some(embed),
-            rows: reply.rows.clone(),
+            rows: reply.pressable_rows(),
+            menus: reply.menus.clone(),
             image: reply.image.clone(),
         }];
     }
@@ -163,7 +196,7 @@ pub fn one(reply: &Reply) -> Message {
         }
         block(b, &mut content);
     }
-    Message { content, embed: None, rows: reply.rows.clone(), image: None }
+    Message { content, embed: None, rows: reply.pressable_rows(), menus: reply.menus.clone(), image: None }
 }
 
 /// A titled reply as one embed: the text before the first fields is the description; fields
@@ -242,6 +275,11 @@ fn block(b: &Block, out: &mut String) {
             let table: Vec<String> =
                 fs.iter().map(|(k, v)| format!("{k}:{} {v}", " ".repeat(width - k.chars().count()))).collect();
             code_block(&table.join("\n"), out);
+        }
+        Block::Copy { label, value } => {
+            out.push_str(&escape(label));
+            out.push_str(": ");
+            code_span(value, out);
         }
         Block::Secret(s) => {
             out.push_str(&escape(&s.label));
@@ -338,6 +376,33 @@ mod tests {
         assert_eq!(json[0]["components"][0]["custom_id"], "tokC");
         assert_eq!(json[0]["components"][0]["style"], 4);
         assert_eq!(json[0]["components"][1]["label"], "Abort");
+    }
+
+    #[test]
+    fn a_menu_is_a_row_with_one_string_select_under_the_buttons() {
+        use crate::core::MenuOption;
+        let option =
+            |label: &str, token: &str, default| MenuOption { label: label.into(), token: token.into(), default };
+        let r = Reply::titled("3 servers")
+            .with_button("Next ▸", ButtonStyle::Secondary, "tokN".into())
+            .with_menu(Menu {
+                placeholder: "Sort…".into(),
+                options: vec![option("Cheapest first", "tokP", true), option("Most GPUs first", "tokG", false)],
+            })
+            .with_menu(Menu { placeholder: "Country…".into(), options: vec![option("Any country", "tokA", false)] });
+        let json = messages(&r)[0].components_json();
+        assert_eq!(json.as_array().unwrap().len(), 3);
+        assert_eq!(json[0]["components"][0]["custom_id"], "tokN");
+        let sort = &json[1]["components"][0];
+        assert_eq!((sort["type"].as_u64(), sort["custom_id"].as_str()), (Some(3), Some("menu:0")));
+        assert_eq!((sort["min_values"].as_u64(), sort["max_values"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(sort["placeholder"], "Sort…");
+        assert_eq!(
+            sort["options"][0],
+            serde_json::json!({ "label": "Cheapest first", "value": "tokP", "default": true })
+        );
+        assert_eq!(sort["options"][1]["default"], false);
+        assert_eq!(json[2]["components"][0]["custom_id"], "menu:1");
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //!
 //! Here: the [`Telegram`] front-end, its constructor and accessors. Updates come in through
 //! `poll` (or `webhook`), become core calls in `updates`, and their replies go out in
-//! `answers`; alerts leave through `notifier`. `render` and `send` shape and send messages.
+//! `answers`; inline queries are answered in `inline`; alerts leave through `notifier`. `render` and `send` shape and send messages.
 
 mod answers;
 mod config;
 mod inbox;
+mod inline;
 mod load;
 mod notifier;
 mod poll;
@@ -28,6 +29,7 @@ use teloxide::Bot;
 use tokio_util::task::TaskTracker;
 use url::Url;
 
+pub use inline::{CACHE_SECS as INLINE_CACHE_SECS, rent_link};
 pub use notifier::{TelegramFrontend, TelegramNotifier};
 pub use send::{Place, Sender};
 
@@ -53,7 +55,8 @@ pub struct Telegram {
     webhook_url: Option<Url>,
     webhook_secret: SecretString,
     poll_timeout: Duration,
-    me: OnceLock<Me>,
+    /// Shared with the sender, whose link buttons need the username.
+    me: Arc<OnceLock<Me>>,
     seen: Mutex<Seen>,
     /// Updates being handled: shutdown lets them finish.
     tasks: TaskTracker,
@@ -62,7 +65,8 @@ pub struct Telegram {
     frontend: Arc<TelegramFrontend>,
 }
 
-fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
+/// A Bot API client for `token` at `api_url` (also what `clorebot doctor` asks with).
+pub fn bot(token: &str, api_url: &Url, timeout: Duration) -> anyhow::Result<Bot> {
     let client = teloxide::net::default_reqwest_settings().timeout(timeout).build()?;
     Ok(Bot::with_client(token, client).set_api_url(api_url.clone()))
 }
@@ -76,7 +80,9 @@ impl Telegram {
         let poll_bot = bot(token, &cfg.api_url, cfg.poll_timeout + Duration::from_secs(15))?;
         let log = SendLog::start(core.deps.pool.clone(), Platform::Telegram);
         let schedule = Scheduler::start(cfg.limits, Some(log.clone()));
-        let sender = Sender { schedule, log: Some(log), direct: direct.clone(), token: Arc::from(token) };
+        let me = Arc::new(OnceLock::new());
+        let sender =
+            Sender { schedule, log: Some(log), direct: direct.clone(), token: Arc::from(token), me: me.clone() };
         Ok(Arc::new(Telegram {
             core,
             frontend: Arc::new(TelegramFrontend { bot: direct, token: Arc::from(token) }),
@@ -85,7 +91,7 @@ impl Telegram {
             webhook_url: cfg.webhook_url,
             webhook_secret: cfg.webhook_secret,
             poll_timeout: cfg.poll_timeout,
-            me: OnceLock::new(),
+            me,
             seen: Mutex::new(Seen::default()),
             tasks: TaskTracker::new(),
             load: Arc::new(Load::new(cfg.max_waiting)),

@@ -23,6 +23,18 @@ pub struct TelegramFrontend {
     pub(super) token: Arc<str>,
 }
 
+impl TelegramFrontend {
+    /// `who` in the group `chat`, as Telegram says (`getChatMember`).
+    async fn chat_member(&self, who: &Identity, chat: &ChatRef) -> anyhow::Result<teloxide::types::ChatMember> {
+        let user: u64 = who.user_id.parse()?;
+        let chat_id: i64 = chat.chat_id.parse()?;
+        self.bot
+            .get_chat_member(teloxide::types::ChatId(chat_id), UserId(user))
+            .await
+            .map_err(|e| anyhow::anyhow!("getChatMember failed: {}", send::describe(&e, &self.token)))
+    }
+}
+
 impl Frontend for TelegramFrontend {
     fn is_chat_admin<'a>(&'a self, who: &'a Identity, chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
         Box::pin(async move {
@@ -33,15 +45,14 @@ impl Frontend for TelegramFrontend {
                 // The group's anonymous admin: only administrators can post as the group.
                 return Ok(true);
             }
-            let user: u64 = who.user_id.parse()?;
-            let chat_id: i64 = chat.chat_id.parse()?;
-            let member = self
-                .bot
-                .get_chat_member(teloxide::types::ChatId(chat_id), UserId(user))
-                .await
-                .map_err(|e| anyhow::anyhow!("getChatMember failed: {}", send::describe(&e, &self.token)))?;
-            Ok(member.is_privileged())
+            Ok(self.chat_member(who, chat).await?.is_privileged())
         })
+    }
+
+    /// Asks Telegram (`getChatMember`): an owner, an administrator, a member, or a restricted
+    /// user still in the chat.
+    fn is_chat_member<'a>(&'a self, who: &'a Identity, chat: &'a ChatRef) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async move { Ok(self.chat_member(who, chat).await?.is_present()) })
     }
 
     /// A Telegram user's private chat has the user's id; whether they have started the bot
@@ -93,7 +104,8 @@ impl Notifier for TelegramNotifier {
         let thread = to.thread_id.as_deref().and_then(|t| t.parse().ok());
         let place = Place { chat, thread };
         // A long alert is several messages, each counted against the chat's limits.
-        let parts = render::messages(reply, render::MESSAGE_MAX).len() + usize::from(reply.image.is_some());
+        let parts = render::messages(reply, render::MESSAGE_MAX, self.sender.bot_username()).len()
+            + usize::from(reply.image.is_some());
         // Only the wait beyond the chat's own pace counts (a long alert's parts take their
         // time even in an idle chat), so a long alert is not kept back for ever.
         if self.sender.schedule.delay(place.lane(), parts) > ALERT_ROOM {

@@ -1,4 +1,4 @@
-//! Getting updates from Telegram: `getMe` and `setMyCommands` at start, the webhook setting,
+//! Getting updates from Telegram: `getMe`, `setMyCommands` and `setChatMenuButton` at start, the webhook setting,
 //! the `getUpdates` long-polling loop, and the update ids seen already (a repeated one is
 //! dropped).
 
@@ -10,7 +10,7 @@ use futures_util::FutureExt;
 use secrecy::ExposeSecret;
 use teloxide::payloads::setters::*;
 use teloxide::requests::{JsonRequest, Payload, Request, Requester};
-use teloxide::types::{AllowedUpdate, Update};
+use teloxide::types::{AllowedUpdate, MenuButton, Update};
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;
 
@@ -19,7 +19,8 @@ use super::{Me, Telegram, send};
 use crate::i18n::Lang;
 
 /// The updates we act on; Telegram remembers the list, so it is sent with every request.
-const ALLOWED: [AllowedUpdate; 3] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
+const ALLOWED: [AllowedUpdate; 4] =
+    [AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember, AllowedUpdate::InlineQuery];
 /// Update ids remembered to drop a webhook delivery Telegram repeats.
 const SEEN_MAX: usize = 4096;
 
@@ -71,7 +72,7 @@ impl Telegram {
     }
 
     /// `getMe` and `setMyCommands`: the command menu in English for everyone, and in each
-    /// other language for the users whose app is set to it.
+    /// other language for the users whose app is set to it; the menu button shows it.
     pub async fn introduce(&self) -> anyhow::Result<()> {
         let me = match self.sender.direct.get_me().await {
             Ok(me) => me,
@@ -82,6 +83,11 @@ impl Telegram {
         };
         let username = me.user.username.clone().unwrap_or_default();
         tracing::info!(username = %username, "connected to Telegram");
+        if !me.supports_inline_queries {
+            tracing::info!(
+                "inline mode is off: `@bot 4090` in other chats is not answered (turn it on with @BotFather, /setinline)"
+            );
+        }
         let _ = self.me.set(Me { id: me.user.id.0, username });
         for lang in Lang::ALL {
             let req = self.sender.direct.set_my_commands(menu(lang));
@@ -91,6 +97,11 @@ impl Telegram {
                 // The menu is a convenience: commands work without it.
                 tracing::warn!(error = %e, %lang, "setMyCommands failed; the command menu may be out of date");
             }
+        }
+        // The menu button of every private chat opens that list (`setChatMenuButton`, default).
+        let req = self.sender.direct.set_chat_menu_button().menu_button(MenuButton::Commands);
+        if let Err(e) = self.direct_call(req).await {
+            tracing::warn!(error = %e, "setChatMenuButton failed; the menu button may not list the commands");
         }
         Ok(())
     }
@@ -222,7 +233,7 @@ impl Telegram {
 struct RawUpdates {
     offset: i32,
     timeout: u32,
-    allowed_updates: [AllowedUpdate; 3],
+    allowed_updates: [AllowedUpdate; 4],
 }
 
 impl Payload for RawUpdates {

@@ -37,6 +37,18 @@ impl Place {
     pub fn lane(&self) -> Chat {
         Chat { id: self.chat, group: self.chat < 0 }
     }
+
+    /// A private chat (its id is the user's, positive).
+    pub fn private(&self) -> bool {
+        self.chat > 0
+    }
+
+    /// `reply` as the messages it takes here: in a private chat with its copy buttons. `bot`
+    /// is the bot's username, for link buttons.
+    fn messages(&self, reply: &Reply, bot: &str) -> Vec<render::Message> {
+        let parts = render::messages(reply, MESSAGE_MAX, bot);
+        if self.private() { render::with_copy_buttons(parts, reply) } else { parts }
+    }
 }
 
 /// One error in words, without the bot token (teloxide hides it only when it looks real).
@@ -105,9 +117,16 @@ pub struct Sender {
     /// counted against the send limits).
     pub direct: Bot,
     pub token: std::sync::Arc<str>,
+    /// The bot as `getMe` told (shared with the front-end): its username makes link buttons.
+    pub(super) me: std::sync::Arc<std::sync::OnceLock<super::Me>>,
 }
 
 impl Sender {
+    /// The bot's username; empty until `getMe` has answered (link buttons wait for it).
+    pub fn bot_username(&self) -> &str {
+        self.me.get().map_or("", |m| m.username.as_str())
+    }
+
     /// Sends `reply` as one or more messages (a long one is cut), the first as an answer to
     /// `reply_to` when given. Returns the id of the last message sent.
     pub async fn send(&self, to: Place, reply: &Reply, reply_to: Option<MessageId>) -> Result<MessageId, RequestError> {
@@ -126,7 +145,7 @@ impl Sender {
         first: Permit,
         patience: Duration,
     ) -> Result<MessageId, RequestError> {
-        let mut parts = render::messages(reply, MESSAGE_MAX);
+        let mut parts = to.messages(reply, self.bot_username());
         let mut turn = Some(first);
         let mut last = None;
         if let Some(png) = &reply.image {
@@ -236,7 +255,7 @@ impl Sender {
     /// its first part here; the rest follow as new messages). "Not modified" is success; a
     /// message that can no longer be edited is sent anew.
     pub async fn edit(&self, to: Place, message: MessageId, reply: &Reply) -> Result<(), RequestError> {
-        let parts = render::messages(reply, MESSAGE_MAX);
+        let parts = to.messages(reply, self.bot_username());
         let Some((first, rest)) = parts.split_first() else { return Ok(()) };
         let mut req = self
             .direct
@@ -267,7 +286,7 @@ impl Sender {
     /// that can no longer be edited gets no new one: the final answer takes care of that),
     /// its first part when it does not fit one message.
     pub async fn edit_progress(&self, to: Place, message: MessageId, reply: &Reply) -> Result<(), RequestError> {
-        let parts = render::messages(reply, MESSAGE_MAX);
+        let parts = to.messages(reply, self.bot_username());
         let Some(first) = parts.first() else { return Ok(()) };
         let req = self
             .direct
@@ -341,5 +360,60 @@ fn no_preview() -> LinkPreviewOptions {
         prefer_small_media: false,
         prefer_large_media: false,
         show_above_text: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+    use teloxide::types::InlineKeyboardButtonKind;
+
+    use super::*;
+    use crate::core::ButtonStyle;
+
+    /// Each button of the last message: its label, and what it copies if it is a copy button.
+    fn buttons(to: Place, reply: &Reply) -> Vec<(String, Option<String>)> {
+        let parts = to.messages(reply, "clore_test_bot");
+        let kb = parts.last().and_then(|m| m.keyboard.clone()).map(|k| k.inline_keyboard).unwrap_or_default();
+        kb.into_iter()
+            .flatten()
+            .map(|b| {
+                let copies = match b.kind {
+                    InlineKeyboardButtonKind::CopyText(c) => Some(c.text),
+                    _ => None,
+                };
+                (b.text, copies)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copy_buttons_are_for_private_chats_only() {
+        let reply = Reply::titled("Order 1001 is running")
+            .with_code("ssh root@n1.clore.ai -p 10022")
+            .with_code("https://n1.clore.ai:8888")
+            .with_secret("SSH password for order 1001", SecretString::from("52L47RRSKydYzY53"))
+            .with_button("Cancel", ButtonStyle::Danger, "tok".into());
+        let private = buttons(Place { chat: 218485655, thread: None }, &reply);
+        assert_eq!(
+            private,
+            vec![
+                ("Cancel".to_owned(), None),
+                ("📋 ssh root@n1.clore.ai -p 10022".to_owned(), Some("ssh root@n1.clore.ai -p 10022".to_owned())),
+                ("📋 SSH password for order 1001".to_owned(), Some("52L47RRSKydYzY53".to_owned())),
+            ]
+        );
+        let group = buttons(Place { chat: -1001293752024, thread: Some(7) }, &reply);
+        assert_eq!(group, vec![("Cancel".to_owned(), None)]);
+        // A deposit address: copied exactly as shown, in private only.
+        let wallets = Reply::titled("Your Clore wallets").with_copy("BTC deposit address", "bc1qxy2kgdygjrsq");
+        let private = buttons(Place { chat: 218485655, thread: None }, &wallets);
+        assert_eq!(private, vec![("📋 BTC deposit address".to_owned(), Some("bc1qxy2kgdygjrsq".to_owned()))]);
+        assert!(buttons(Place { chat: -1001293752024, thread: None }, &wallets).is_empty());
+        // Nothing to copy: no buttons are made up.
+        assert!(buttons(Place { chat: 218485655, thread: None }, &Reply::text("no code")).is_empty());
+        // Longer than Telegram copies: no button.
+        let long = Reply::text("x").with_code(format!("ssh root@{} -p 22", "h".repeat(300)));
+        assert!(buttons(Place { chat: 218485655, thread: None }, &long).is_empty());
     }
 }

@@ -1,6 +1,6 @@
 //! Updates in: each is handed to a task of its own and turned into a core call — a message
-//! (a command), a button press, or the bot's own membership changing — with the [`Caller`]
-//! it comes from.
+//! (a command), a button press, an inline query, or the bot's own membership changing —
+//! with the [`Caller`] it comes from.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -61,6 +61,7 @@ impl Telegram {
             UpdateKind::Message(m) => self.on_message(me, m, received).await,
             UpdateKind::CallbackQuery(q) => self.on_press(q, received).await,
             UpdateKind::MyChatMember(c) => self.on_membership(me, c).await,
+            UpdateKind::InlineQuery(q) => self.on_inline_query(me, q, received).await,
             UpdateKind::Error(raw) => {
                 // Its keys only: the body may hold what a user typed (a key, a password).
                 let keys: Vec<&str> =

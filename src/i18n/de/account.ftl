@@ -34,7 +34,7 @@ key-none-stored = Du hattest keinen Schlüssel gespeichert.
 wallets-title = Deine Clore-Wallets
 wallets-none = Clore führt für deinen Schlüssel keine Wallets.
 wallets-balance-unknown = unbekannt
-wallets-balance-deposit = { $balance } — Einzahlung an { $address }
+wallets-deposit = Einzahlungsadresse { $currency }
 
 ## /myservers, /hostset
 hosts-none = Du stellst keine Server auf Clore bereit.

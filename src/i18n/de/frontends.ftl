@@ -27,6 +27,7 @@ discord-only-you-see = Nur du siehst meine Antwort.
 discord-no-dm-for-form = Ich konnte keinen privaten Chat mit dir öffnen, um das Formular entgegenzunehmen; es wurde nichts getan. Bitte versuche es noch einmal.
 discord-repeat = Das wurde schon erledigt.
 discord-not-taken = Ich konnte das gerade nicht annehmen; es wurde nichts getan. Bitte versuche es gleich noch einmal.
+discord-team-needs-server = Eine Team-Beobachtung oder -Vorlage gehört in einen Kanal, in dem clorebot schreibt, und hier ist clorebot nicht: Du hast es nur deinem Konto hinzugefügt. Lass here weg, dann gehört sie dir (Meldungen kommen per DM), oder lass clorebot mit diesem Link dem Server hinzufügen:
 
 ## Discord: Formulare (Titel und Beschriftungen höchstens 45 Zeichen, Platzhalter höchstens 100).
 discord-form-key-title = Dein Clore-API-Schlüssel

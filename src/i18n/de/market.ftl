@@ -18,6 +18,14 @@ gpus-rent-button = #{ $id } mieten
 gpus-details-button = Details #{ $id }
 gpus-prev = ◂ Zurück
 gpus-next = Weiter ▸
+# The menus under a /gpus listing (Discord): { $count } is servers-count.
+menu-sort = Sortieren…
+menu-sort-price = Günstigste zuerst
+menu-sort-gpus = Meiste GPUs zuerst
+menu-sort-reliability = Zuverlässigste zuerst
+menu-country = Land…
+menu-country-any = Jedes Land
+menu-country-option = { $cc } — { $count }
 
 # /server <id>
 server-not-found = Auf dem Markt gibt es keinen Server #{ $id } (vielleicht ist er ausgeblendet oder nicht mehr da).
@@ -103,6 +111,9 @@ spend-total = Gesamt: { $total } (Laufzeit plus Erstellungsgebühren).
 
 # Discords Vorschläge beim Tippen eines Befehls.
 suggest-model = { $model } — { $n } frei
+suggest-country = { $query } — { $n } frei
+suggest-template = { $name } — { $image }
+suggest-template-team = { $name } (Team-Vorlage)
 suggest-order = Bestellung { $order } auf Server #{ $server }
 suggest-all-orders = alle { $n } laufenden Bestellungen
 
@@ -128,3 +139,13 @@ market-history-none = Noch kein Preisverlauf, also keine 24-h-Änderung und kein
 market-history-day = Preisverlauf erst seit { $since }: Die 24-h-Änderung erscheint nach einem Tag davon, das 7-Tage-Tief umfasst das Aufgezeichnete.
 market-history-week = Preisverlauf seit { $since }: Das 7-Tage-Tief umfasst nur diese Zeit.
 market-history-full = 24 h: der günstigste Preis jetzt gegenüber vor einem Tag. 7-T-Tief: der niedrigste günstigste Preis der Woche.
+inline-offer-title = { $gpus } · { $day }/Tag
+inline-offer-description = { $hour }/h · { $country } · Zuverlässigkeit { $reliability } · #{ $server }
+inline-offer-text =
+    { $gpus } — Server #{ $server }
+    { $day }/Tag ({ $hour }/h) · { $country } · Zuverlässigkeit { $reliability }
+inline-offer-rent-button = In clorebot mieten
+inline-bad-query-title = Diese Suche verstehe ich nicht
+inline-none-title = Kein freier Server passt
+inline-no-market-title = Der Markt ist nicht erreichbar
+inline-no-market = Der Clore-Markt ließ sich gerade nicht lesen; versuche es in einer Minute noch einmal.

@@ -37,6 +37,7 @@ parse-id-not-number = Die { $what ->
 } muss eine positive ganze Zahl sein, nicht `{ $term }`.
 parse-not-positive = { $field } muss eine positive Zahl sein, nicht `{ $term }`.
 parse-not-number = { $field } muss eine Zahl sein, nicht `{ $term }`.
+parse-hostset-btc = { $field }= ist in BTC pro Tag, wie Clore es nimmt (zum Beispiel { $field }=0.00005), nicht `{ $term }`.
 parse-query =
     Ich habe `{ $term }` nicht verstanden: { $problem }.
     Siehe /help { $cmd } für die Suchsprache.
@@ -90,3 +91,4 @@ parse-quiet-empty = Die Ruhestunden `{ $term }` beginnen und enden zur selben Ze
 parse-quiet-tz = Unbekannte Zeitzone `{ $term }`: nimm einen IANA-Namen wie Europe/Berlin, America/New_York oder UTC.
 parse-digest-period = digest= ist hourly oder daily, nicht `{ $term }`.
 parse-digest-autorent = Ein Watch mit Auto-Miete mietet sofort; er nimmt kein digest=.
+parse-start-link = Diesen Link kennt clorebot leider nicht: Er ist vielleicht veraltet oder falsch abgetippt. Sende /help, um zu sehen, was ich kann, oder /gpus, um einen Server zu finden.

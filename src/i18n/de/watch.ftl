@@ -93,3 +93,14 @@ watch-autorent-stopped = Der Watch ist jetzt aus, wie eingestellt (füge keep hi
 watch-autorent-template = Mit Vorlage { $name } erstellt.
 watch-digest-hourly = stündliche Zusammenfassung
 watch-digest-daily = tägliche Zusammenfassung
+
+# A team watch shared by its deep link (/start watch_<id>).
+watch-shared-title = Team-Watch #{ $id } in { $chat }
+watch-shared-field-when = Wann
+watch-shared-field-rules = Meldungen
+watch-shared-explain = „Selbst beobachten“ macht dir eine eigene Kopie: dieselbe Suche und dieselben Schwellen, mit Meldungen hier im privaten Chat. Die Kopie gehört dir allein – du kannst sie pausieren oder löschen.
+watch-shared-button = Selbst beobachten
+watch-shared-not-found = Leider gibt es keinen Team-Watch #{ $id } in einem Chat, in dem du bist. Der Link eines Team-Watches öffnet sich nur für die Mitglieder seines Chats.
+watch-shared-broken = Dieser Watch lässt sich nicht kopieren: Seine Suche ist nicht mehr lesbar ({ $reason }).
+watch-shared-check-failed = Ich konnte { $platform } nicht fragen, ob du im Chat dieses Watches bist. Bitte öffne den Link in einer Minute noch einmal.
+watch-rent-private-button = #{ $id } privat mieten

@@ -36,7 +36,7 @@ key-none-stored = You had no key stored.
 wallets-title = Your Clore wallets
 wallets-none = Clore lists no wallets for your key.
 wallets-balance-unknown = unknown
-wallets-balance-deposit = { $balance } — deposit to { $address }
+wallets-deposit = { $currency } deposit address
 
 ## /myservers, /hostset
 hosts-none = You host no servers on Clore.

@@ -27,6 +27,7 @@ discord-only-you-see = Only you can see my answer.
 discord-no-dm-for-form = I could not open a private chat with you to take the form; nothing was done. Please try again.
 discord-repeat = That was handled already.
 discord-not-taken = I could not take that just now; nothing was done. Please try again in a moment.
+discord-team-needs-server = A team watch or template lives in a channel clorebot posts in, and clorebot is not in this one: you added it to your account only. Leave out here to make it yours (alerts come to your DM), or have the server add clorebot with this link:
 
 ## Discord: forms (titles and labels at most 45 characters, placeholders at most 100).
 discord-form-key-title = Your Clore API key

@@ -18,6 +18,14 @@ gpus-rent-button = Rent #{ $id }
 gpus-details-button = Details #{ $id }
 gpus-prev = ◂ Prev
 gpus-next = Next ▸
+# The menus under a /gpus listing (Discord): { $count } is servers-count.
+menu-sort = Sort…
+menu-sort-price = Cheapest first
+menu-sort-gpus = Most GPUs first
+menu-sort-reliability = Most reliable first
+menu-country = Country…
+menu-country-any = Any country
+menu-country-option = { $cc } — { $count }
 
 # /server <id>
 server-not-found = There is no server #{ $id } on the market (it may be hidden or gone).
@@ -104,6 +112,9 @@ spend-total = Total: { $total } (time run plus creation fees).
 
 # Discord's suggestions while a command is typed.
 suggest-model = { $model } — { $n } free
+suggest-country = { $query } — { $n } free
+suggest-template = { $name } — { $image }
+suggest-template-team = { $name } (team template)
 suggest-order = order { $order } on server #{ $server }
 suggest-all-orders = all { $n } running orders
 
@@ -129,3 +140,13 @@ market-history-none = No price history yet, so no 24 h change or 7-day low: I re
 market-history-day = Price history only since { $since }: the 24 h change shows after a day of it, and the 7-day low covers what was recorded.
 market-history-week = Price history since { $since }: the 7-day low covers only that.
 market-history-full = 24 h: the cheapest now against a day ago. 7 d low: the lowest cheapest price of the week.
+inline-offer-title = { $gpus } · { $day }/day
+inline-offer-description = { $hour }/h · { $country } · reliability { $reliability } · #{ $server }
+inline-offer-text =
+    { $gpus } — server #{ $server }
+    { $day }/day ({ $hour }/h) · { $country } · reliability { $reliability }
+inline-offer-rent-button = Rent in clorebot
+inline-bad-query-title = That search is not understood
+inline-none-title = No free server matches
+inline-no-market-title = The market is out of reach
+inline-no-market = The Clore market could not be read just now; try again in a minute.

@@ -37,6 +37,7 @@ parse-id-not-number = The { $what ->
 } must be a positive whole number, not `{ $term }`.
 parse-not-positive = { $field } must be a positive number, not `{ $term }`.
 parse-not-number = { $field } must be a number, not `{ $term }`.
+parse-hostset-btc = { $field }= is in BTC a day, as Clore takes it (for example { $field }=0.00005), not `{ $term }`.
 parse-query =
     I didn't understand `{ $term }`: { $problem }.
     See /help { $cmd } for the query language.
@@ -90,3 +91,4 @@ parse-quiet-empty = Quiet hours `{ $term }` start and end at the same time; give
 parse-quiet-tz = Unknown time zone `{ $term }`: use an IANA name like Europe/Berlin, America/New_York or UTC.
 parse-digest-period = digest= is hourly or daily, not `{ $term }`.
 parse-digest-autorent = An auto-rent watch rents at once; it takes no digest=.
+parse-start-link = Sorry, clorebot does not know this link: it may be old or mistyped. Send /help to see what I can do, or /gpus to find a server.

@@ -96,3 +96,14 @@ watch-autorent-stopped = The watch is now off, as set (add keep to go on renting
 watch-autorent-template = Made with template { $name }.
 watch-digest-hourly = hourly digest
 watch-digest-daily = daily digest
+
+# A team watch shared by its deep link (/start watch_<id>).
+watch-shared-title = Team watch #{ $id } in { $chat }
+watch-shared-field-when = When
+watch-shared-field-rules = Alerts
+watch-shared-explain = “Watch it myself” makes your own copy of it: the same query and thresholds, alerting you here in private. The copy is yours alone to snooze or remove.
+watch-shared-button = Watch it myself
+watch-shared-not-found = Sorry, there is no team watch #{ $id } in a chat you are in. A team watch’s link opens for the members of its chat.
+watch-shared-broken = This watch cannot be copied: its query no longer reads ({ $reason }).
+watch-shared-check-failed = I could not ask { $platform } whether you are in this watch’s chat. Please open the link again in a minute.
+watch-rent-private-button = Rent #{ $id } privately

@@ -34,7 +34,7 @@ key-none-stored = У вас не было сохранённого ключа.
 wallets-title = Ваши кошельки Clore
 wallets-none = Для вашего ключа Clore не показывает ни одного кошелька.
 wallets-balance-unknown = неизвестно
-wallets-balance-deposit = { $balance } — пополнение на { $address }
+wallets-deposit = Адрес пополнения { $currency }
 
 ## /myservers, /hostset
 hosts-none = Вы не размещаете серверы на Clore.

@@ -18,6 +18,14 @@ gpus-rent-button = Арендовать #{ $id }
 gpus-details-button = Подробнее #{ $id }
 gpus-prev = ◂ Назад
 gpus-next = Далее ▸
+# The menus under a /gpus listing (Discord): { $count } is servers-count.
+menu-sort = Сортировка…
+menu-sort-price = Сначала дешёвые
+menu-sort-gpus = Сначала больше GPU
+menu-sort-reliability = Сначала надёжные
+menu-country = Страна…
+menu-country-any = Любая страна
+menu-country-option = { $cc } — { $count }
 
 # /server <id>
 server-not-found = На рынке нет сервера #{ $id } (возможно, он скрыт или уже снят).
@@ -107,6 +115,9 @@ spend-total = Итого: { $total } (время работы плюс плат�
 
 # Подсказки Discord при вводе команды.
 suggest-model = { $model } — свободно: { $n }
+suggest-country = { $query } — свободно: { $n }
+suggest-template = { $name } — { $image }
+suggest-template-team = { $name } (шаблон команды)
 suggest-order = заказ { $order } на сервере #{ $server }
 suggest-all-orders = все активные заказы ({ $n })
 
@@ -133,3 +144,13 @@ market-history-none = Истории цен пока нет, поэтому не
 market-history-day = История цен есть только с { $since }: изменение за 24 ч появится через сутки, минимум за 7 дней — по тому, что записано.
 market-history-week = История цен с { $since }: минимум за 7 дней охватывает только это время.
 market-history-full = 24 ч: самая низкая цена сейчас против суток назад. Мин. 7 д: самая низкая цена за неделю.
+inline-offer-title = { $gpus } · { $day }/сутки
+inline-offer-description = { $hour }/ч · { $country } · надёжность { $reliability } · #{ $server }
+inline-offer-text =
+    { $gpus } — сервер #{ $server }
+    { $day }/сутки ({ $hour }/ч) · { $country } · надёжность { $reliability }
+inline-offer-rent-button = Арендовать в clorebot
+inline-bad-query-title = Этот поиск мне непонятен
+inline-none-title = Свободных серверов под запрос нет
+inline-no-market-title = Рынок недоступен
+inline-no-market = Не удалось прочитать рынок Clore; попробуйте через минуту.

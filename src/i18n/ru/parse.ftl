@@ -37,6 +37,7 @@ parse-id-not-number = { $what ->
 } должен быть целым положительным числом, а не `{ $term }`.
 parse-not-positive = { $field } должно быть положительным числом, а не `{ $term }`.
 parse-not-number = { $field } должно быть числом, а не `{ $term }`.
+parse-hostset-btc = { $field }= указывается в BTC в день, как принимает Clore (например, { $field }=0.00005), а не `{ $term }`.
 parse-query =
     Не удалось понять `{ $term }`: { $problem }.
     Язык запросов: /help { $cmd }.
@@ -90,3 +91,4 @@ parse-quiet-empty = Тихие часы `{ $term }` начинаются и ко
 parse-quiet-tz = Неизвестный часовой пояс `{ $term }`: укажите имя IANA, например Europe/Berlin, America/New_York или UTC.
 parse-digest-period = digest= — это hourly или daily, а не `{ $term }`.
 parse-digest-autorent = Отслеживание с автоарендой арендует сразу; digest= к нему не подходит.
+parse-start-link = Извините, эта ссылка clorebot незнакома: возможно, она устарела или набрана с ошибкой. Отправьте /help, чтобы узнать, что я умею, или /gpus, чтобы найти сервер.

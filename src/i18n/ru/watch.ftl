@@ -99,3 +99,14 @@ watch-autorent-stopped = Отслеживание теперь выключен�
 watch-autorent-template = Создан по шаблону { $name }.
 watch-digest-hourly = сводка раз в час
 watch-digest-daily = сводка раз в день
+
+# A team watch shared by its deep link (/start watch_<id>).
+watch-shared-title = Командное отслеживание #{ $id } в { $chat }
+watch-shared-field-when = Когда
+watch-shared-field-rules = Оповещения
+watch-shared-explain = «Отслеживать самому» создаст вашу собственную копию: тот же запрос и те же пороги, оповещения придут сюда, в личные сообщения. Копия только ваша: её можно приостановить или удалить.
+watch-shared-button = Отслеживать самому
+watch-shared-not-found = Извините, командного отслеживания #{ $id } нет ни в одном чате, где вы состоите. Ссылка на командное отслеживание открывается только участникам его чата.
+watch-shared-broken = Это отслеживание нельзя скопировать: его запрос больше не читается ({ $reason }).
+watch-shared-check-failed = Не удалось спросить у { $platform }, состоите ли вы в чате этого отслеживания. Пожалуйста, откройте ссылку ещё раз через минуту.
+watch-rent-private-button = Арендовать #{ $id } в личке

@@ -18,6 +18,7 @@
 //! - `eval.rs`: a query against servers: conditions, [`Query::matches`], [`Query::run`]'s
 //!   filter, sort and limit;
 //! - `describe.rs`: a query in words for replies, in the current language;
+//! - `rewrite.rs`: a query with its sort or its country replaced (a listing's menus);
 //! - `watch.rs`: the price ceiling, which only watches read and set (the watch index keeps
 //!   servers sorted by price).
 //!
@@ -28,12 +29,14 @@ mod describe;
 mod eval;
 mod lex;
 mod parse;
+mod rewrite;
 mod watch;
 
 pub use self::eval::EQ_TOLERANCE;
 use self::eval::{Cond, SortKey};
 pub use self::lex::{Term, join_terms, split_terms};
 pub use self::parse::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_TERMS, QueryError};
+pub use self::rewrite::Change;
 use super::gpu::ModelFilter;
 use crate::clore::Currency;
 

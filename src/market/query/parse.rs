@@ -119,19 +119,57 @@ impl Query {
     }
 }
 
+/// What one item of a query (a term, or the terms of one spaced expression) sets: what a
+/// listing's menus replace (see `rewrite.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ItemKind {
+    Sort,
+    Country,
+    Other,
+}
+
+/// The terms `start..end` of a query make one item of `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Item {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) kind: ItemKind,
+}
+
 struct Parser {
     terms: Vec<Term>,
     pos: usize,
     query: Query,
     phrases: Vec<String>,
+    items: Vec<Item>,
+    /// What the item being read sets.
+    kind: ItemKind,
+}
+
+/// Parses `terms` and tells which terms make each item.
+pub(super) fn parse_items(terms: Vec<Term>) -> Result<(Query, Vec<Item>), QueryError> {
+    let mut p = Parser::new(terms);
+    p.read()?;
+    let items = std::mem::take(&mut p.items);
+    Ok((p.finish(), items))
 }
 
 impl Parser {
     fn new(terms: Vec<Term>) -> Parser {
-        Parser { terms, pos: 0, query: Query::default(), phrases: Vec::new() }
+        Parser { terms, pos: 0, query: Query::default(), phrases: Vec::new(), items: Vec::new(), kind: ItemKind::Other }
     }
 
     fn run(mut self) -> Result<Query, QueryError> {
+        self.read()?;
+        Ok(self.finish())
+    }
+
+    fn finish(mut self) -> Query {
+        self.query.models = ModelFilter::new(self.phrases);
+        self.query
+    }
+
+    fn read(&mut self) -> Result<(), QueryError> {
         let chars: usize = self.terms.iter().map(|t| t.text.chars().count() + 1).sum();
         if self.terms.len() > MAX_TERMS || chars > MAX_QUERY_CHARS {
             let all: Vec<&str> = self.terms.iter().map(|t| t.text.as_str()).collect();
@@ -139,10 +177,12 @@ impl Parser {
             return Err(QueryError::new(all.join(" "), problem));
         }
         while self.pos < self.terms.len() {
+            let start = self.pos;
+            self.kind = ItemKind::Other;
             self.term()?;
+            self.items.push(Item { start, end: self.pos, kind: self.kind });
         }
-        self.query.models = ModelFilter::new(self.phrases);
-        Ok(self.query)
+        Ok(())
     }
 
     /// The terms from `start` to the current position, as written: what an error names.
@@ -237,6 +277,11 @@ impl Parser {
             let Some(more) = self.next_text() else { break };
             value.push_str(&more);
         }
+        self.kind = match name {
+            "sort" => ItemKind::Sort,
+            "cc" => ItemKind::Country,
+            _ => ItemKind::Other,
+        };
         let problem = match name {
             "" => self.price_bound(op, &value),
             "max" => setting(op, "max=0.5").and_then(|()| self.price_bound(Op::Le, &value)),
