@@ -10,7 +10,7 @@ use std::time::Duration;
 use clorebot::domain::{Platform, UserId};
 use clorebot::store::crypto::{CryptoError, SecretKind};
 use clorebot::store::secrets::{self, Stored};
-use clorebot::store::{self, actions, audit, history, orders, outbox, users, watches};
+use clorebot::store::{self, actions, audit, history, hosts, orders, outbox, users, watches};
 use common::{buttons_age, db, outbox_ages, ring};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
@@ -101,8 +101,8 @@ async fn the_hosts_desk_tables_refuse_impossible_rows() {
         .execute(&pool)
     };
     assert!(edge().await.is_err(), "an edge for a server never seen");
-    let seen = orders::HostServer { name: "rig-a".into(), server_id: Some(9), online: true, rented: false };
-    orders::observe_host_server(&pool, u, &seen).await.unwrap();
+    let seen = hosts::HostServer { name: "rig-a".into(), server_id: Some(9), online: true, rented: false };
+    hosts::observe_host_server(&pool, u, &seen).await.unwrap();
     edge().await.unwrap();
     let bad_setting = sqlx::query("INSERT INTO host_alert_settings (user_id, idle_hours) VALUES ($1, 721)").bind(u);
     assert!(bad_setting.execute(&pool).await.is_err(), "idle hours past a month");
@@ -573,11 +573,11 @@ async fn tracked_orders_hosts_history_and_audit() {
     assert!(!orders::set_flag(&pool, u, 77, orders::OrderFlag::Ended).await.unwrap());
     assert!(orders::active_for_user(&pool, u).await.unwrap().is_empty());
 
-    let seen = |online, rented| orders::HostServer { name: "rig-a".into(), server_id: Some(9), online, rented };
-    assert_eq!(orders::observe_host_server(&pool, u, &seen(true, false)).await.unwrap(), None);
-    assert_eq!(orders::observe_host_server(&pool, u, &seen(false, false)).await.unwrap(), Some(seen(true, false)));
-    assert_eq!(orders::observe_host_server(&pool, u, &seen(false, true)).await.unwrap(), Some(seen(false, false)));
-    assert_eq!(orders::host_servers(&pool, u).await.unwrap(), vec![seen(false, true)]);
+    let seen = |online, rented| hosts::HostServer { name: "rig-a".into(), server_id: Some(9), online, rented };
+    assert_eq!(hosts::observe_host_server(&pool, u, &seen(true, false)).await.unwrap(), None);
+    assert_eq!(hosts::observe_host_server(&pool, u, &seen(false, false)).await.unwrap(), Some(seen(true, false)));
+    assert_eq!(hosts::observe_host_server(&pool, u, &seen(false, true)).await.unwrap(), Some(seen(false, false)));
+    assert_eq!(hosts::host_servers(&pool, u).await.unwrap(), vec![seen(false, true)]);
 
     let t0 = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
     let point = |m: &str, at, min| history::PricePoint {

@@ -3,7 +3,7 @@
 
 use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::core::Reply;
-use crate::store::orders::{self as tracked, HostServer};
+use crate::store::hosts::{self, HostServer};
 use crate::store::users::User;
 use crate::t;
 
@@ -15,7 +15,7 @@ impl Engine {
             let (Some(online), rented) = (s.online, s.rented.unwrap_or(false)) else { continue };
             let now = HostServer { name: s.name.clone(), server_id: s.id.map(|i| i as i64), online, rented };
             let mut tx = self.deps.pool.begin().await?;
-            let before = tracked::observe_host_server(&mut *tx, user.id, &now).await?;
+            let before = hosts::observe_host_server(&mut *tx, user.id, &now).await?;
             // Each change: its word in the dedup key, and the alert in the user's language.
             let mut changes: Vec<(&str, String)> = Vec::new();
             if let Some(b) = &before {
