@@ -359,6 +359,32 @@ pub async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
     v
 }
 
+/// One server for [`host_fleet`]; [`hosted`] makes one free, online and listed, with a spot
+/// minimum of half its price.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hosted {
+    pub name: String,
+    pub gpu: String,
+    pub gpus: u32,
+    pub price_usd: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_usd: Option<f64>,
+    pub online: bool,
+    pub visible: bool,
+}
+
+pub fn hosted(name: &str, gpu: &str, gpus: u32, price_usd: f64) -> Hosted {
+    Hosted { name: name.into(), gpu: gpu.into(), gpus, price_usd, spot_usd: None, online: true, visible: true }
+}
+
+/// Makes the simulator's account `key` host `servers` besides what it hosts (a new account:
+/// only them), through the control API; returns their server ids, in order.
+pub async fn host_fleet(sim: &SimHandle, key: &str, servers: &[Hosted]) -> Vec<u64> {
+    let answer = control(sim, "/accounts", serde_json::json!({ "key": key, "hosted": servers })).await;
+    let ids: Vec<u64> = answer["servers"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    ids[ids.len() - servers.len()..].to_vec()
+}
+
 /// A public SSH key line that passes the checks (a real ed25519 blob, made-up bytes).
 pub const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@laptop";
 
