@@ -5,9 +5,7 @@ mod common;
 use clorebot::clore::{OrderId, ServerId};
 use std::time::{Duration, Instant};
 
-use clorebot::clore::{
-    ApiKey, CloreError, CreateOrder, Currency, OrderKind, PortProto, ValidationError,
-};
+use clorebot::clore::{ApiKey, CloreError, CreateOrder, Currency, OrderKind, PortProto, ValidationError};
 use common::*;
 use secrecy::SecretString;
 use serde_json::json;
