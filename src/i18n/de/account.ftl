@@ -51,6 +51,12 @@ hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price
 hosts-unknown-name = Du hast keinen Server namens `{ $name }`. Deine: { $yours }.
 hosts-yours-none = keine
 hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht gemeldet; gib sowohl price= als auch spot= an (BTC pro Tag).
+hosts-unknown-gpu = Keiner deiner Server hat eine GPU passend zu `{ $gpu }`. Deine: { $yours }.
+hosts-no-rate = Der Markt nennt gerade keinen Bitcoin-Kurs, um einen Dollarpreis umzurechnen; versuch es in einer Minute wieder oder gib den Preis in BTC pro Tag an.
+hosts-too-dear = { $typed } bedeutet { $btc } pro Tag, mehr als { $limit } pro Tag für jede der { $gpus ->
+    [one] { $gpus } GPU
+   *[other] { $gpus } GPUs
+} von { $name }: meintest du { $meant }?
 hosts-updated = { $name } aktualisiert
 hosts-available = Verfügbar
 hosts-available-yes = ja
