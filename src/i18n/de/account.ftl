@@ -47,7 +47,7 @@ hosts-rented = online, vermietet
 hosts-free = online, frei
 hosts-status-unknown = Status unbekannt
 hosts-no-gpu = keine GPU angegeben
-hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<BTC/Tag> spot=<BTC/Tag>.
+hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<$/Tag oder BTC/Tag> spot=<$/Tag oder BTC/Tag>.
 hosts-unknown-name = Du hast keinen Server namens `{ $name }`. Deine: { $yours }.
 hosts-yours-none = keine
 hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht gemeldet; gib sowohl price= als auch spot= an (BTC pro Tag).

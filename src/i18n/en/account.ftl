@@ -49,7 +49,7 @@ hosts-rented = online, rented
 hosts-free = online, free
 hosts-status-unknown = status unknown
 hosts-no-gpu = no GPU listed
-hosts-change-with = Change one with /hostset <name> on|off mrl=<hours> price=<btc/day> spot=<btc/day>.
+hosts-change-with = Change one with /hostset <name> on|off mrl=<hours> price=<$/day or btc/day> spot=<$/day or btc/day>.
 hosts-unknown-name = You have no server named `{ $name }`. Yours: { $yours }.
 hosts-yours-none = none
 hosts-prices-unknown = Clore did not report this server's current BTC prices; give both price= and spot= (BTC per day).

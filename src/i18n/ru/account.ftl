@@ -44,7 +44,7 @@ hosts-rented = в сети, арендован
 hosts-free = в сети, свободен
 hosts-status-unknown = статус неизвестен
 hosts-no-gpu = GPU не указан
-hosts-change-with = Изменить сервер: /hostset <имя> on|off mrl=<часы> price=<btc/сутки> spot=<btc/сутки>.
+hosts-change-with = Изменить сервер: /hostset <имя> on|off mrl=<часы> price=<$/сутки или btc/сутки> spot=<$/сутки или btc/сутки>.
 hosts-unknown-name = У вас нет сервера с именем `{ $name }`. Ваши: { $yours }.
 hosts-yours-none = нет
 hosts-prices-unknown = Clore не сообщил текущие цены этого сервера в BTC; укажите и price=, и spot= (BTC в сутки).
