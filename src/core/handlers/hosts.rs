@@ -85,6 +85,8 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     let detail = json!({
         "server": settings.name, "availability": settings.availability, "mrl": settings.mrl_hours,
         "on_demand_btc": on_demand, "spot_btc": spot,
+        // What was typed, and the rate a dollar price was converted at.
+        "given": a.edit, "btc_per_usd": rate,
     });
     let outcome = match &result {
         Ok(()) => "ok".to_owned(),
