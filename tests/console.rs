@@ -455,6 +455,15 @@ async fn hosts_see_and_change_their_servers() {
     assert!(out.contains("Available:    no (hidden)") && out.contains("Max rental:   48 h"), "{out}");
     let out = s.line(&format!("/hostset {name} mrl=0")).await;
     assert!(out.contains("mrl must be 1 to"), "{out}");
+    // A dollar price is dollars, converted at the market's rate; dollars typed as bitcoin
+    // are refused before anything reaches Clore.
+    let out = s.line(&format!("/hostset {name} spot=$1.50")).await;
+    assert!(out.starts_with(&format!("{name} updated")) && out.contains("Spot minimum: 0.0000"), "{out}");
+    let out = s.line(&format!("/hostset {name} price=3.40")).await;
+    assert!(out.contains("did you mean price=$3.4?"), "{out}");
+    // Fleet targets wait for their confirmation.
+    let out = s.line("/hostset all price=$3.40").await;
+    assert!(out.contains("I don't understand `all`"), "{out}");
 }
 
 #[tokio::test]

@@ -44,7 +44,7 @@ use crate::market::Query;
 use crate::t;
 
 pub use self::common::terms;
-pub use self::hosts::HOST_NAME_MAX;
+pub use self::hosts::{HOST_NAME_MAX, HostSetArgs};
 pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
 pub use self::start::{PAYLOAD_MAX, rent_payload, start_payload};
 pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
@@ -270,15 +270,6 @@ pub struct WatchArgs {
     pub autorent: Option<AutorentArgs>,
     /// A market watch's condition (`count>=5`, `drop>=10% in=24h`, `newlow=7d`).
     pub condition: Option<crate::market::condition::Condition>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HostSetArgs {
-    pub name: String,
-    pub available: Option<bool>,
-    pub mrl_hours: Option<u64>,
-    pub price_btc: Option<f64>,
-    pub spot_btc: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -536,19 +527,20 @@ mod tests {
 
     #[test]
     fn hostset_and_settings() {
+        use crate::services::hosting::{HostTarget, PriceGiven};
         match ok("/hostset rig-a off mrl=72 price=0.00001") {
             Command::HostSet(h) => {
-                assert_eq!(h.name, "rig-a");
-                assert_eq!(h.available, Some(false));
-                assert_eq!(h.mrl_hours, Some(72));
-                assert_eq!(h.price_btc, Some(0.00001));
+                assert_eq!(h.target, HostTarget::Name("rig-a".into()));
+                assert_eq!(h.edit.available, Some(false));
+                assert_eq!(h.edit.mrl_hours, Some(72));
+                assert_eq!(h.edit.price, Some(PriceGiven::Btc(0.00001)));
             }
             c => panic!("{c:?}"),
         }
-        // A dollar amount is not read as BTC.
-        for bad in ["/hostset rig-a price=$3.40", "/hostset rig-a spot=$1"] {
-            assert!(err(bad).contains("in BTC a day"), "{bad}: {}", err(bad));
-        }
+        // A dollar amount is dollars, never bitcoin.
+        assert!(
+            matches!(ok("/hostset rig-a spot=$1"), Command::HostSet(h) if h.edit.spot == Some(PriceGiven::Usd(1.0)))
+        );
         match ok(
             "/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\" password=s3cret-pw locale=de",
         ) {

@@ -2,10 +2,11 @@
 
 use serde_json::json;
 
-use crate::clore::{Currency, ServerSettings};
+use crate::clore::Currency;
 use crate::core::command::HostSetArgs;
 use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::domain::format::per_day;
+use crate::services::hosting;
 use crate::store::account_polls::HOST_RECHECK;
 use crate::store::{account_polls, audit};
 use crate::t;
@@ -55,35 +56,37 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
     Ok(vec![r.with_text(t!("hosts-change-with"))])
 }
 
+/// `/hostset <name> …` on one server, sent at once. A dollar price is converted at the
+/// market's bitcoin rate, to the satoshi; fleet targets wait for their confirmation.
 pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     let key = cx.api_key().await?;
     let mine = cx.core.deps.clore.my_servers(&key).await?;
     saw(cx, &mine).await?;
-    if !mine.servers.iter().any(|s| s.name == a.name) {
-        let names: Vec<&str> = mine.servers.iter().map(|s| s.name.as_str()).collect();
-        return Err(Failure::user(t!(
-            "hosts-unknown-name",
-            name = crate::text::clip(&a.name, crate::text::ECHO_MAX),
-            yours = if names.is_empty() { t!("hosts-yours-none") } else { names.join(", ") }
-        )));
+    let rate = match a.edit.needs_rate() {
+        true => cx.core.deps.market.get().await.ok().and_then(|s| s.usd_rate(Currency::Bitcoin)),
+        false => None,
+    };
+    let planned = hosting::plan_changes(&mine.servers, &a.target, &a.edit, rate);
+    let change = match planned.map(Vec::into_iter).map(|mut c| c.next()) {
+        Ok(Some(c)) => c,
+        Ok(None) => return Err(Failure::user(t!("hosts-none"))),
+        Err(e) => return Err(Failure::user(e.message())),
+    };
+    let mut values = change.new;
+    // The listing has no `mrl`, and may lack a price: the server's configuration has them.
+    if values.mrl_hours.is_none() || values.lacks_price() {
+        values.fill_missing(&cx.core.deps.clore.server_config(&key, &change.name).await?.config);
     }
-    let current = cx.core.deps.clore.server_config(&key, &a.name).await?.config;
-    let on_demand = a.price_btc.or(current.pricing.get(Currency::Bitcoin));
-    let spot = a.spot_btc.or(current.spot_pricing.get(Currency::Bitcoin));
-    let (Some(on_demand), Some(spot)) = (on_demand, spot) else {
+    let Some(settings) = values.settings(&change.name) else {
         return Err(Failure::user(t!("hosts-prices-unknown")));
     };
-    let settings = ServerSettings {
-        name: a.name.clone(),
-        availability: a.available.unwrap_or(current.visibility.as_deref() != Some("hidden")),
-        mrl_hours: a.mrl_hours.or(current.mrl_hours).unwrap_or(72),
-        on_demand,
-        spot,
-    };
+    let (on_demand, spot) = (settings.on_demand, settings.spot);
     let result = cx.core.deps.clore.set_server_settings(&key, &settings).await;
     let detail = json!({
-        "server": a.name, "availability": settings.availability, "mrl": settings.mrl_hours,
+        "server": settings.name, "availability": settings.availability, "mrl": settings.mrl_hours,
         "on_demand_btc": on_demand, "spot_btc": spot,
+        // What was typed, and the rate a dollar price was converted at.
+        "given": a.edit, "btc_per_usd": rate,
     });
     let outcome = match &result {
         Ok(()) => "ok".to_owned(),
@@ -91,7 +94,7 @@ pub async fn host_set(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     };
     audit::record(&cx.core.deps.pool, Some(cx.user.id), "hostset", &detail, &outcome).await?;
     result?;
-    Ok(vec![Reply::titled(t!("hosts-updated", name = &a.name)).with_fields(vec![
+    Ok(vec![Reply::titled(t!("hosts-updated", name = &settings.name)).with_fields(vec![
         (
             t!("hosts-available"),
             if settings.availability { t!("hosts-available-yes") } else { t!("hosts-available-no") },

@@ -151,8 +151,9 @@ pub const SLASH: &[Slash] = &[
             required(opt("name", Text, Plain)),
             choices(opt("state", Text, Plain), &["on", "off"]),
             opt("mrl", Integer, Keyed("mrl")),
-            opt("price", Number, Keyed("price")),
-            opt("spot", Number, Keyed("spot")),
+            // Text, so a price can be written in dollars (`$3.40`) as well as in bitcoin.
+            opt("price", Text, Keyed("price")),
+            opt("spot", Text, Keyed("spot")),
         ],
     },
     Slash {
@@ -367,6 +368,7 @@ mod tests {
                 "hostset",
                 vec![("name".into(), t("rig-1")), ("state".into(), t("off")), ("mrl".into(), Value::Integer(48))],
             ),
+            ("hostset", vec![("name".into(), t("rig-1")), ("price".into(), t("$3.40")), ("spot".into(), t("0.00002"))]),
             ("settings", vec![("currency".into(), t("clore"))]),
         ] {
             let text = to_text(name, &given).unwrap();

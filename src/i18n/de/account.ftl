@@ -47,10 +47,16 @@ hosts-rented = online, vermietet
 hosts-free = online, frei
 hosts-status-unknown = Status unbekannt
 hosts-no-gpu = keine GPU angegeben
-hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<BTC/Tag> spot=<BTC/Tag>.
+hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<$/Tag oder BTC/Tag> spot=<$/Tag oder BTC/Tag>.
 hosts-unknown-name = Du hast keinen Server namens `{ $name }`. Deine: { $yours }.
 hosts-yours-none = keine
 hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht gemeldet; gib sowohl price= als auch spot= an (BTC pro Tag).
+hosts-unknown-gpu = Keiner deiner Server hat eine GPU passend zu `{ $gpu }`. Deine: { $yours }.
+hosts-no-rate = Der Markt nennt gerade keinen Bitcoin-Kurs, um einen Dollarpreis umzurechnen; versuch es in einer Minute wieder oder gib den Preis in BTC pro Tag an.
+hosts-too-dear = { $typed } bedeutet { $btc } pro Tag, mehr als { $limit } pro Tag für jede der { $gpus ->
+    [one] { $gpus } GPU
+   *[other] { $gpus } GPUs
+} von { $name }: meintest du { $meant }?
 hosts-updated = { $name } aktualisiert
 hosts-available = Verfügbar
 hosts-available-yes = ja

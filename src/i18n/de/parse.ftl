@@ -37,7 +37,8 @@ parse-id-not-number = Die { $what ->
 } muss eine positive ganze Zahl sein, nicht `{ $term }`.
 parse-not-positive = { $field } muss eine positive Zahl sein, nicht `{ $term }`.
 parse-not-number = { $field } muss eine Zahl sein, nicht `{ $term }`.
-parse-hostset-btc = { $field }= ist in BTC pro Tag, wie Clore es nimmt (zum Beispiel { $field }=0.00005), nicht `{ $term }`.
+parse-hostset-price = { $field }= ist ein Preis pro Tag in BTC ({ $field }=0.00005 oder 0.00005btc) oder in Dollar ({ $field }=$3.40, 3.40$ oder 3.40usd), nicht `{ $term }`.
+parse-hostset-gpu = gpu= nimmt ein GPU-Modell, etwa gpu=4090 oder gpu="rtx 3090", nicht `{ $term }`.
 parse-query =
     Ich habe `{ $term }` nicht verstanden: { $problem }.
     Siehe /help { $cmd } für die Suchsprache.
@@ -66,7 +67,7 @@ parse-autorent-max = Ein Autorent-Watch braucht einen Höchstpreis (max=…).
 parse-autorent-once = autorent hört nach dem Mieten ohnehin auf (außer mit keep); lass once weg.
 parse-hostset-args = Gib den Namen des Servers an (siehe /myservers) und was sich ändern soll.
 parse-mrl-hours = mrl muss in ganzen Stunden angegeben werden, nicht `{ $term }`.
-parse-mrl-range = mrl muss zwischen 1 und { $max } Stunden liegen.
+parse-mrl-range = mrl muss zwischen 1 und { $max } Stunden liegen, nicht `{ $term }`.
 parse-hostset-what = Sag, was sich ändern soll: on/off, mrl=, price= oder spot=.
 parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term }` ist länger (siehe /myservers).
 parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.

@@ -49,10 +49,16 @@ hosts-rented = online, rented
 hosts-free = online, free
 hosts-status-unknown = status unknown
 hosts-no-gpu = no GPU listed
-hosts-change-with = Change one with /hostset <name> on|off mrl=<hours> price=<btc/day> spot=<btc/day>.
+hosts-change-with = Change one with /hostset <name> on|off mrl=<hours> price=<$/day or btc/day> spot=<$/day or btc/day>.
 hosts-unknown-name = You have no server named `{ $name }`. Yours: { $yours }.
 hosts-yours-none = none
 hosts-prices-unknown = Clore did not report this server's current BTC prices; give both price= and spot= (BTC per day).
+hosts-unknown-gpu = None of your servers has a GPU matching `{ $gpu }`. Yours: { $yours }.
+hosts-no-rate = The market gives no bitcoin rate right now to convert a dollar price; try again in a minute, or give the price in BTC a day.
+hosts-too-dear = { $typed } reads as { $btc } a day, more than { $limit } a day for each of { $name }'s { $gpus ->
+    [one] { $gpus } GPU
+   *[other] { $gpus } GPUs
+}: did you mean { $meant }?
 hosts-updated = { $name } updated
 hosts-available = Available
 hosts-available-yes = yes

@@ -44,10 +44,13 @@ hosts-rented = в сети, арендован
 hosts-free = в сети, свободен
 hosts-status-unknown = статус неизвестен
 hosts-no-gpu = GPU не указан
-hosts-change-with = Изменить сервер: /hostset <имя> on|off mrl=<часы> price=<btc/сутки> spot=<btc/сутки>.
+hosts-change-with = Изменить сервер: /hostset <имя> on|off mrl=<часы> price=<$/сутки или btc/сутки> spot=<$/сутки или btc/сутки>.
 hosts-unknown-name = У вас нет сервера с именем `{ $name }`. Ваши: { $yours }.
 hosts-yours-none = нет
 hosts-prices-unknown = Clore не сообщил текущие цены этого сервера в BTC; укажите и price=, и spot= (BTC в сутки).
+hosts-unknown-gpu = Ни у одного из ваших серверов нет GPU, подходящей под `{ $gpu }`. Ваши: { $yours }.
+hosts-no-rate = Рынок сейчас не даёт курса биткоина, чтобы пересчитать цену в долларах; попробуйте через минуту или укажите цену в BTC в сутки.
+hosts-too-dear = { $typed } означает { $btc } в сутки — больше { $limit } в сутки за каждую GPU сервера { $name } (всего { $gpus }): вы имели в виду { $meant }?
 hosts-updated = { $name }: обновлено
 hosts-available = Доступен
 hosts-available-yes = да

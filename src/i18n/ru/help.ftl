@@ -77,9 +77,9 @@ help-snooze-summary = Временно заглушить отслеживани
 help-myservers-usage = /myservers
 help-myservers-summary = Для хостов: ваши серверы, их статус и цены
 
-help-hostset-usage = /hostset <имя сервера> [on|off] [mrl=<часы>] [price=<btc/сутки>] [spot=<btc/сутки>]
+help-hostset-usage = /hostset <имя сервера> [on|off] [mrl=<часы>] [price=<$/сутки или btc/сутки>] [spot=<$/сутки или btc/сутки>]
 help-hostset-summary = Для хостов: доступность, максимальный срок аренды или цены сервера
-help-hostset-details = Цены указываются в BTC за сутки, как их принимает API Clore; то, что вы не указали, не меняется.
+help-hostset-details = Цена указывается в BTC за сутки, как её принимает API Clore (0.00005 или 0.00005btc), или в долларах за сутки ($3.40, 3.40$ или 3.40usd) и пересчитывается по курсу биткоина на рынке с точностью до сатоши. Цена в биткоинах дороже 1000 $ в сутки за GPU отклоняется как сумма в долларах без знака $. name=<сервер> указывает сервер, имя которого похоже на изменение. То, что вы не указали, не меняется.
 
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker-образ>] [sshkey="<публичный ключ>"|none] [password=<пароль SSH>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
 help-settings-summary = Ваши настройки: валюта, образ, SSH-ключ или пароль, язык, тихие часы
