@@ -7,7 +7,8 @@
 //! in (they compete for the same renters). Prices are compared in USD a day: the on-demand
 //! USD price, else the first currency the owner accepts converted at the rate the market's
 //! prices imply, so a CLORE-only server counts too (`/market` counts USD-priced servers only,
-//! so its free count may be lower).
+//! so its free count may be lower). A host's own server is priced the same way when listed,
+//! else from the USD figures the host set ([`own_usd`]).
 //!
 //! The rules:
 //! - Prices within half a cent ([`TIE_USD`]) are equal and share a rank: prices show to the
@@ -26,7 +27,7 @@ use std::collections::BTreeMap;
 use super::snapshot::usd_rate_in;
 use super::stats::percentile;
 use super::{GpuModel, ServerView, Snapshot};
-use crate::clore::{Currency, ServerId};
+use crate::clore::{Currency, HostServer, Prices, ServerId};
 
 /// Prices this close (USD a day) are equal: they show as the same cents.
 pub const TIE_USD: f64 = 0.005;
@@ -112,6 +113,28 @@ fn price_at(view: &ServerView, rates: &BTreeMap<Currency, f64>) -> Option<f64> {
         return Some(p);
     }
     view.accepts.iter().filter_map(|c| Some(view.on_demand.get(c)? / rates.get(c)?)).find(|p| usable(*p))
+}
+
+/// A host's server's on-demand and minimum spot price a day in USD, as renters see them: its
+/// listing in the snapshot when it has one, else the USD figures the host set
+/// (`usd_pricing`), else its prices converted at the market's rates (USD, CLORE, bitcoin, the
+/// first that converts). `None` without an on-demand price.
+pub fn own_usd(host: &HostServer, listed: Option<&ServerView>, peers: &PeerIndex) -> Option<(f64, Option<f64>)> {
+    let usable = |p: &f64| p.is_finite() && *p > 0.0;
+    if let Some(view) = listed
+        && let Some(on_demand) = peers.usd_price(view)
+    {
+        let spot = view.accepts.iter().find_map(|c| peers.to_usd(*view.spot.get(c)?, *c).filter(usable));
+        return Some((on_demand, spot));
+    }
+    if let Some(set) = Currency::ALL.into_iter().find_map(|c| host.usd_pricing_in(c).filter(|p| p.on_demand.is_some()))
+        && let Some(on_demand) = set.on_demand.filter(usable)
+    {
+        return Some((on_demand, set.spot.filter(usable)));
+    }
+    let convert =
+        |prices: &Prices| Currency::ALL.into_iter().find_map(|c| peers.to_usd(prices.get(c)?, c).filter(usable));
+    Some((convert(&host.pricing)?, convert(&host.min_spot_pricing)))
 }
 
 /// A server's place among its peers. Prices are USD a day; the figures are of the peers,
@@ -409,6 +432,34 @@ mod tests {
                 (g, w) => panic!("{what}: {g:?} ≠ {w:?}"),
             }
         }
+    }
+
+    #[test]
+    fn own_prices_come_from_the_listing_then_the_hosts_usd_then_the_rate() {
+        // The market says 1 USD = 0.00002 BTC.
+        let mut rated = free(1, "RTX 4090", 1, 5.0);
+        rated.on_demand.insert(Currency::Bitcoin, 0.0001);
+        rated.accepts.push(Currency::Bitcoin);
+        let peers = PeerIndex::build(&[rated]);
+        let host = |extra: serde_json::Value| -> HostServer {
+            let mut v = serde_json::json!({"name": "rig-a", "pricing": {"bitcoin": 0.00006},
+                "min_spot_pricing": {"bitcoin": 0.00004}});
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            serde_json::from_value(v).unwrap()
+        };
+        let flat = host(serde_json::json!({"usd_pricing": {"on_demand": 3.6, "spot": 2.0}}));
+        let nested = host(serde_json::json!({"usd_pricing": {"bitcoin": {"on_demand": 3.7, "spot": 2.1}}}));
+        let bare = host(serde_json::json!({}));
+        let mut listed = free(7, "RTX 4090", 1, 3.3);
+        listed.spot.insert(Currency::Usd, 1.5);
+
+        assert_eq!(own_usd(&flat, Some(&listed), &peers), Some((3.3, Some(1.5))), "the market's view first");
+        assert_eq!(own_usd(&flat, None, &peers), Some((3.6, Some(2.0))));
+        assert_eq!(own_usd(&nested, None, &peers), Some((3.7, Some(2.1))));
+        let (on_demand, spot) = own_usd(&bare, None, &peers).unwrap();
+        assert!((on_demand - 3.0).abs() < 1e-9 && spot.is_some_and(|s| (s - 2.0).abs() < 1e-9));
+        let unrated = PeerIndex::build(&market(&[3.0]));
+        assert_eq!(own_usd(&bare, None, &unrated), None, "no bitcoin rate, no price");
     }
 
     #[test]
