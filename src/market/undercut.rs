@@ -54,9 +54,11 @@ pub fn carried(prev: Option<State>, free_since: Option<DateTime<Utc>>) -> Option
     prev.filter(|p| free_since.is_none_or(|since| p.judged_at >= since))
 }
 
-/// Judges a free server standing at `standing`, priced `own_usd` a day, at `at`, against the
-/// state of its last judgement. `n` more cheaper servers alert (0: only leaving the quarter
-/// does). Returns the state to store and the alert to send, if any.
+/// Judges a free server standing at `standing`, at `at`, against the state of its last
+/// judgement. `own_usd` is the price a day the host set, in USD (`usd_pricing`, which does not
+/// move with exchange rates as a converted price would, so rates alone never re-baseline).
+/// `n` more cheaper servers alert (0: only leaving the quarter does). Returns the state to
+/// store and the alert to send, if any.
 pub fn judge(
     prev: Option<State>,
     standing: &Standing,
