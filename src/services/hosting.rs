@@ -77,7 +77,7 @@ impl HostValues {
     pub fn of(s: &HostServer) -> HostValues {
         HostValues {
             available: s.visibility.as_deref() != Some("hidden"),
-            mrl_hours: None,
+            mrl_hours: s.mrl_hours,
             on_demand_btc: s.pricing.get(Currency::Bitcoin),
             spot_btc: s.min_spot_pricing.get(Currency::Bitcoin),
         }
