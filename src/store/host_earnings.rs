@@ -1,0 +1,167 @@
+//! `host_earnings`: what a host's server did between two account polls, estimated. Each
+//! poll that sees a server writes one final row: the time since the poll before (capped, so
+//! a gap in polling is not vouched for), credited to the state seen now, and what that time
+//! earned at the rental's price. Nothing is updated later, so sums over rows are the answer.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use crate::domain::UserId;
+
+/// How a server is rented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    OnDemand,
+    Spot,
+}
+
+impl Kind {
+    /// The name `host_servers.rental_kind` keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::OnDemand => "on_demand",
+            Kind::Spot => "spot",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "on_demand" => Some(Kind::OnDemand),
+            "spot" => Some(Kind::Spot),
+            _ => None,
+        }
+    }
+}
+
+/// What a poll saw a server doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Offline,
+    Free,
+    Rented(Kind),
+}
+
+/// One poll's row: seconds vouched for and how they split, and what they earned (USD).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Credit {
+    pub covered_secs: i32,
+    pub on_demand_secs: i32,
+    pub spot_secs: i32,
+    pub free_secs: i32,
+    pub offline_secs: i32,
+    pub earned_usd: f64,
+    /// The rental's price a day in USD, when rented.
+    pub price_usd: Option<f64>,
+}
+
+/// The credit of an observation at `at` of a server last seen at `seen_at` (`None`: first
+/// sight, which vouches for nothing: recording begins). The time since, at most `gap_max`,
+/// goes to the state seen now; rented time earns `price_usd` a day (nothing without a price).
+pub fn credit(
+    seen_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+    state: State,
+    price_usd: Option<f64>,
+    gap_max: std::time::Duration,
+) -> Credit {
+    let cap = i64::try_from(gap_max.as_secs()).unwrap_or(i64::MAX);
+    let secs = seen_at.map_or(0, |s| (at - s).num_seconds().clamp(0, cap));
+    let secs = i32::try_from(secs).unwrap_or(i32::MAX);
+    let mut c = Credit { covered_secs: secs, ..Credit::default() };
+    match state {
+        State::Offline => c.offline_secs = secs,
+        State::Free => c.free_secs = secs,
+        State::Rented(kind) => {
+            match kind {
+                Kind::OnDemand => c.on_demand_secs = secs,
+                Kind::Spot => c.spot_secs = secs,
+            }
+            let price = price_usd.filter(|p| p.is_finite() && *p >= 0.0);
+            c.price_usd = price;
+            c.earned_usd = price.map_or(0.0, |p| p * f64::from(secs) / 86_400.0);
+        }
+    }
+    c
+}
+
+/// Writes `server`'s row for the poll at `at`; a second row for the same poll is ignored.
+pub async fn record(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    server: &str,
+    at: DateTime<Utc>,
+    c: &Credit,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO host_earnings (user_id, server_name, at, covered_secs, on_demand_secs, spot_secs, free_secs,
+                                    offline_secs, earned_usd, price_usd)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (user_id, server_name, span_secs, at) DO NOTHING",
+        user.0,
+        server,
+        at,
+        c.covered_secs,
+        c.on_demand_secs,
+        c.spot_secs,
+        c.free_secs,
+        c.offline_secs,
+        c.earned_usd,
+        c.price_usd,
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    const GAP: Duration = Duration::from_secs(180);
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    #[test]
+    fn first_sight_vouches_for_nothing() {
+        let c = credit(None, t(0), State::Rented(Kind::OnDemand), Some(4.0), GAP);
+        assert_eq!(c, Credit { price_usd: Some(4.0), ..Credit::default() });
+    }
+
+    #[test]
+    fn the_time_since_goes_to_the_state_seen_now() {
+        assert_eq!(
+            credit(Some(t(0)), t(60), State::Free, Some(4.0), GAP),
+            Credit { covered_secs: 60, free_secs: 60, ..Credit::default() }
+        );
+        assert_eq!(
+            credit(Some(t(0)), t(60), State::Offline, None, GAP),
+            Credit { covered_secs: 60, offline_secs: 60, ..Credit::default() }
+        );
+        let spot = credit(Some(t(0)), t(60), State::Rented(Kind::Spot), Some(1.44), GAP);
+        assert_eq!((spot.covered_secs, spot.spot_secs, spot.on_demand_secs), (60, 60, 0));
+        assert!((spot.earned_usd - 0.001).abs() < 1e-12);
+        let od = credit(Some(t(0)), t(120), State::Rented(Kind::OnDemand), Some(8.64), GAP);
+        assert_eq!((od.covered_secs, od.on_demand_secs), (120, 120));
+        assert!((od.earned_usd - 0.012).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_gap_is_vouched_for_up_to_its_cap_and_time_never_runs_back() {
+        let c = credit(Some(t(0)), t(600), State::Rented(Kind::OnDemand), Some(86.4), GAP);
+        assert_eq!((c.covered_secs, c.on_demand_secs), (180, 180));
+        assert!((c.earned_usd - 0.18).abs() < 1e-12);
+        assert_eq!(credit(Some(t(60)), t(0), State::Free, None, GAP), Credit::default());
+    }
+
+    #[test]
+    fn rented_without_a_price_counts_the_time_and_earns_nothing() {
+        let c = credit(Some(t(0)), t(60), State::Rented(Kind::OnDemand), None, GAP);
+        assert_eq!((c.on_demand_secs, c.earned_usd, c.price_usd), (60, 0.0, None));
+        let bad = credit(Some(t(0)), t(60), State::Rented(Kind::Spot), Some(f64::NAN), GAP);
+        assert_eq!((bad.spot_secs, bad.earned_usd), (60, 0.0));
+    }
+}

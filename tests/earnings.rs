@@ -1,0 +1,121 @@
+//! The hosts' earnings estimate: what the account poll records of each hosted server per
+//! poll (`host_earnings`), from scripted rented, free and offline periods on the simulator.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::*;
+use serde_json::json;
+
+/// A server's row in `host_servers`: seen at, free since, rental kind, price USD.
+type Desk = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, Option<f64>);
+
+const HOST: &str = "host-earnings-key-0123456789abcd";
+
+/// One server's rows summed: (rows, covered, on demand, spot, free, offline secs, earned USD).
+async fn sums(w: &TestApp, name: &str) -> (i64, i64, i64, i64, i64, i64, f64) {
+    sqlx::query_as(
+        "SELECT count(*), sum(covered_secs)::int8, sum(on_demand_secs)::int8, sum(spot_secs)::int8,
+                sum(free_secs)::int8, sum(offline_secs)::int8, sum(earned_usd)
+         FROM host_earnings WHERE server_name = $1",
+    )
+    .bind(name)
+    .fetch_one(&w.core.deps.pool)
+    .await
+    .unwrap()
+}
+
+async fn server_config_calls(w: &TestApp) -> u64 {
+    let st = state(&w.sim).await;
+    let acct = st["accounts"].as_array().unwrap().iter().find(|a| a["key"] == HOST).unwrap().clone();
+    acct["calls"]["server_config"].as_u64().unwrap_or(0)
+}
+
+/// Now, to the second (the database keeps microseconds).
+fn whole_seconds() -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap()
+}
+
+async fn set(w: &TestApp, id: u64, body: serde_json::Value) {
+    control(&w.sim, &format!("/servers/{id}"), body).await;
+}
+
+/// Scripted polls `I` apart: each records, per server, the time since the poll before in the
+/// state seen now, and rented time at the price locked when the rental began (on demand at
+/// its price, spot at its minimum); a ten-minute gap is vouched for up to three intervals.
+#[tokio::test]
+async fn each_poll_records_what_each_server_did_since_the_last() {
+    let w = quick_app().await;
+    w.store_key_with("host", HOST).await;
+    let fleet = [
+        Hosted { spot_usd: Some(2.16), ..hosted("rig-a", "RTX 4090", 1, 4.32) },
+        Hosted { spot_usd: Some(1.44), ..hosted("rig-b", "RTX 3090", 2, 8.64) },
+    ];
+    let ids = host_fleet(&w.sim, HOST, &fleet).await;
+    control(&w.sim, "/config", json!({ "my_servers_shape": "newer" })).await;
+    let i = w.engine.cfg.orders_poll;
+    let t0 = whole_seconds() + i;
+    let poll = |k: u32| w.engine.poll_accounts_at(t0 + i * k);
+
+    poll(0).await.unwrap(); // first sight: recording begins
+    set(&w, ids[1], json!({ "rented_spot": true })).await;
+    poll(1).await.unwrap(); // a free, b spot
+    set(&w, ids[0], json!({ "rented": true })).await;
+    poll(2).await.unwrap(); // a on demand, b spot
+    set(&w, ids[0], json!({ "price_usd": 10.0 })).await;
+    poll(3).await.unwrap(); // the same: a's rental keeps the price it began at
+    set(&w, ids[1], json!({ "online": false })).await;
+    poll(4).await.unwrap(); // a on demand, b offline
+    set(&w, ids[0], json!({ "rented": false })).await;
+    poll(5).await.unwrap(); // a free, b offline
+    set(&w, ids[1], json!({ "online": true, "rented_spot": false })).await;
+    poll(15).await.unwrap(); // ten intervals later: three vouched for, both free
+
+    let s = i.as_secs() as i64;
+    let a = sums(&w, "rig-a").await;
+    assert_eq!((a.0, a.1, a.2, a.3, a.4, a.5), (7, 8 * s, 3 * s, 0, 5 * s, 0));
+    assert!((a.6 - 4.32 * (3 * s) as f64 / 86_400.0).abs() < 1e-9, "rig-a earned {}", a.6);
+    let b = sums(&w, "rig-b").await;
+    assert_eq!((b.0, b.1, b.2, b.3, b.4, b.5), (7, 8 * s, 0, 3 * s, 3 * s, 2 * s));
+    assert!((b.6 - 1.44 * (3 * s) as f64 / 86_400.0).abs() < 1e-9, "rig-b earned {}", b.6);
+
+    let desk: Desk =
+        sqlx::query_as("SELECT seen_at, free_since, rental_kind, price_usd FROM host_servers WHERE name = 'rig-a'")
+            .fetch_one(&w.core.deps.pool)
+            .await
+            .unwrap();
+    assert_eq!(desk, (Some(t0 + i * 15), Some(t0 + i * 5), None, Some(10.0)));
+    assert_eq!(server_config_calls(&w).await, 0, "the newer shape says how each is rented");
+}
+
+/// Without `rental_status` (the older shape), one `server_config` call at a rental's start
+/// learns its kind, kept until the server is free: never a call per poll.
+#[tokio::test]
+async fn rental_kind_learned_once_in_the_older_shape() {
+    let w = quick_app().await;
+    w.store_key_with("host", HOST).await;
+    let ids =
+        host_fleet(&w.sim, HOST, &[Hosted { spot_usd: Some(1.44), ..hosted("rig-s", "RTX 4090", 1, 4.32) }]).await;
+    let i = w.engine.cfg.orders_poll;
+    let t0 = whole_seconds() + i;
+    let poll = |k: u32| w.engine.poll_accounts_at(t0 + i * k);
+
+    poll(0).await.unwrap();
+    set(&w, ids[0], json!({ "rented_spot": true })).await;
+    for k in 1..=4 {
+        poll(k).await.unwrap();
+    }
+    assert_eq!(server_config_calls(&w).await, 1, "one call for the rental");
+    set(&w, ids[0], json!({ "rented_spot": false })).await;
+    poll(5).await.unwrap();
+    set(&w, ids[0], json!({ "rented": true })).await;
+    poll(6).await.unwrap();
+    poll(7).await.unwrap();
+    assert_eq!(server_config_calls(&w).await, 2, "and one for the next");
+
+    let s = i.as_secs() as i64;
+    let r = sums(&w, "rig-s").await;
+    assert_eq!((r.0, r.1, r.2, r.3, r.4, r.5), (8, 7 * s, 2 * s, 4 * s, s, 0));
+    let want = (1.44 * (4 * s) as f64 + 4.32 * (2 * s) as f64) / 86_400.0;
+    assert!((r.6 - want).abs() < 1e-9, "earned {} not {want}", r.6);
+}
