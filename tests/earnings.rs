@@ -40,12 +40,10 @@ async fn set(w: &TestApp, id: u64, body: serde_json::Value) {
     control(&w.sim, &format!("/servers/{id}"), body).await;
 }
 
-/// Scripted polls `I` apart: each records, per server, the time since the poll before in the
-/// state seen now, and rented time at the price locked when the rental began (on demand at
-/// its price, spot at its minimum); a ten-minute gap is vouched for up to three intervals.
-#[tokio::test]
-async fn each_poll_records_what_each_server_did_since_the_last() {
-    let w = quick_app().await;
+/// Two servers through scripted polls `I` apart from `t0` (returned, with `I`): a free, on
+/// demand for three polls (its price raised during the rental), free; b on spot for three,
+/// offline for two, then both free after a ten-minute gap.
+async fn script(w: &TestApp) -> (DateTime<Utc>, std::time::Duration) {
     w.store_key_with("host", HOST).await;
     let fleet = [
         Hosted { spot_usd: Some(2.16), ..hosted("rig-a", "RTX 4090", 1, 4.32) },
@@ -58,18 +56,28 @@ async fn each_poll_records_what_each_server_did_since_the_last() {
     let poll = |k: u32| w.engine.poll_accounts_at(t0 + i * k);
 
     poll(0).await.unwrap(); // first sight: recording begins
-    set(&w, ids[1], json!({ "rented_spot": true })).await;
+    set(w, ids[1], json!({ "rented_spot": true })).await;
     poll(1).await.unwrap(); // a free, b spot
-    set(&w, ids[0], json!({ "rented": true })).await;
+    set(w, ids[0], json!({ "rented": true })).await;
     poll(2).await.unwrap(); // a on demand, b spot
-    set(&w, ids[0], json!({ "price_usd": 10.0 })).await;
+    set(w, ids[0], json!({ "price_usd": 10.0 })).await;
     poll(3).await.unwrap(); // the same: a's rental keeps the price it began at
-    set(&w, ids[1], json!({ "online": false })).await;
+    set(w, ids[1], json!({ "online": false })).await;
     poll(4).await.unwrap(); // a on demand, b offline
-    set(&w, ids[0], json!({ "rented": false })).await;
+    set(w, ids[0], json!({ "rented": false })).await;
     poll(5).await.unwrap(); // a free, b offline
-    set(&w, ids[1], json!({ "online": true, "rented_spot": false })).await;
+    set(w, ids[1], json!({ "online": true, "rented_spot": false })).await;
     poll(15).await.unwrap(); // ten intervals later: three vouched for, both free
+    (t0, i)
+}
+
+/// Each poll records, per server, the time since the poll before in the state seen now, and
+/// rented time at the price locked when the rental began (on demand at its price, spot at
+/// its minimum); a ten-minute gap is vouched for up to three intervals.
+#[tokio::test]
+async fn each_poll_records_what_each_server_did_since_the_last() {
+    let w = quick_app().await;
+    let (t0, i) = script(&w).await;
 
     let s = i.as_secs() as i64;
     let a = sums(&w, "rig-a").await;
@@ -86,6 +94,28 @@ async fn each_poll_records_what_each_server_did_since_the_last() {
             .unwrap();
     assert_eq!(desk, (Some(t0 + i * 15), Some(t0 + i * 5), None, Some(10.0)));
     assert_eq!(server_config_calls(&w).await, 0, "the newer shape says how each is rented");
+}
+
+/// `/earnings` over the scripted periods, read at the last poll: each server's estimate and
+/// rented share, the total, and how much of the time was seen, as worked out by hand
+/// (I = 60 s: a 3 min on demand at $4.32/day, b 3 min on spot at its $1.44 minimum; 8 of
+/// the 15 minutes since recording began seen for each).
+#[tokio::test]
+async fn earnings_from_scripted_periods_are_exact() {
+    let w = quick_app().await;
+    let mut host = w.session("host", None);
+    assert!(host.line("/earnings").await.starts_with("Nothing recorded for your servers in the last 7d."));
+    let (t0, i) = script(&w).await;
+    assert_eq!(i.as_secs(), 60, "the hand figures are for a 60 s interval");
+    w.clock.advance((t0 + i * 15 - Utc::now()).to_std().unwrap());
+
+    let out = host.line("/earnings").await;
+    assert!(out.starts_with("Your servers' earnings — last 7d (estimate)"), "{out}");
+    assert!(out.contains("  rig-a: $0.009 · rented 20.0% (on demand 20.0%, spot 0.0%)"), "{out}");
+    assert!(out.contains("  rig-b: $0.003 · rented 20.0% (on demand 0.0%, spot 20.0%)"), "{out}");
+    assert!(out.contains("Total: $0.012."), "{out}");
+    assert!(out.contains("(seen 53.3% of the time)"), "{out}");
+    assert_eq!(host.line("/earnings 24h").await.lines().next(), Some("I don't understand `24h`: use 7d or 30d."));
 }
 
 /// Without `rental_status` (the older shape), one `server_config` call at a rental's start

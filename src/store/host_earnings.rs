@@ -113,6 +113,40 @@ pub async fn record(
     Ok(())
 }
 
+/// One server's rows over a window, summed: seconds vouched for, rented on demand and on
+/// spot, USD earned, and when what they vouch for begins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSums {
+    pub server_name: String,
+    pub from: DateTime<Utc>,
+    pub covered_secs: i64,
+    pub on_demand_secs: i64,
+    pub spot_secs: i64,
+    pub earned_usd: f64,
+}
+
+/// `user`'s servers' rows written in `(since, until]`, summed per server, by name.
+pub async fn by_server(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sqlx::Result<Vec<ServerSums>> {
+    sqlx::query_as!(
+        ServerSums,
+        r#"SELECT server_name, min(at - make_interval(secs => covered_secs)) AS "from!",
+                  sum(covered_secs)::int8 AS "covered_secs!", sum(on_demand_secs)::int8 AS "on_demand_secs!",
+                  sum(spot_secs)::int8 AS "spot_secs!", sum(earned_usd) AS "earned_usd!"
+           FROM host_earnings WHERE user_id = $1 AND at > $2 AND at <= $3
+           GROUP BY server_name ORDER BY server_name"#,
+        user.0,
+        since,
+        until,
+    )
+    .fetch_all(ex)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -99,6 +99,8 @@ pub enum Command {
     },
     /// `/spend [7d|30d]`: what the caller's orders cost per day.
     Spend(HistoryPeriod),
+    /// `/earnings [7d|30d]`: what the caller's hosted servers earned, estimated.
+    Earnings(HistoryPeriod),
     Watch(WatchArgs),
     /// `/start watch_<id>` (a team alert's deep link): the team watch, to copy for oneself.
     SharedWatch(WatchId),
@@ -153,6 +155,7 @@ impl Command {
                 | Command::Wallets
                 | Command::Orders { .. }
                 | Command::Spend(_)
+                | Command::Earnings(_)
                 | Command::MyServers
                 | Command::Settings(_)
         )
@@ -175,6 +178,7 @@ impl Command {
             Command::Market { .. } => "market",
             Command::History { .. } => "history",
             Command::Spend(_) => "spend",
+            Command::Earnings(_) => "earnings",
             Command::Watch(_) => "watch",
             Command::Watches => "watches",
             Command::Unwatch(_) => "unwatch",
@@ -384,6 +388,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "market" => market::parse_market(rest),
         "history" => market::parse_history(rest),
         "spend" => market::parse_spend(rest),
+        "earnings" => market::parse_earnings(rest),
         "watch" => watch::parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
         "unwatch" => watch::parse_unwatch(rest),

@@ -1,5 +1,6 @@
 //! One file per command group; [`dispatch`] routes a parsed command to its handler.
 
+pub mod earnings;
 pub mod guards;
 pub mod history;
 pub mod hosts;
@@ -43,6 +44,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Market { query, text } => overview::market(cx, &query, text, 0).await,
         Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Spend(period) => history::spend(cx, period).await,
+        Command::Earnings(period) => earnings::earnings(cx, period).await,
         Command::Watch(a) => watches::watch(cx, a).await,
         Command::SharedWatch(id) => shared_watches::show(cx, id).await,
         Command::Watches => watches::list(cx).await,

@@ -125,6 +125,7 @@ pub const SLASH: &[Slash] = &[
     },
     Slash { name: "wallets", options: &[] },
     Slash { name: "spend", options: &[opt("period", Text, Plain)] },
+    Slash { name: "earnings", options: &[opt("period", Text, Plain)] },
     Slash { name: "market", options: &[suggested(opt("query", Text, Plain))] },
     Slash { name: "history", options: &[required(suggested(opt("query", Text, Plain))), opt("period", Text, Plain)] },
     Slash {

@@ -77,6 +77,7 @@ discord-opt-spotguard-margin = Abstand vor wartenden Angeboten (ohne Angabe 2 % 
 discord-opt-spotguard-rebid = Innerhalb der Obergrenze neu mieten, wenn überboten
 discord-opt-spotguard-off = Schutz beenden
 discord-opt-spend-period = 7d (Standard) oder 30d
+discord-opt-earnings-period = 7d (Standard) oder 30d
 discord-opt-market-query = GPU-Modelle zum Eingrenzen, z. B. 4090 oder a100 (leer: alle)
 discord-opt-history-query = Ein GPU-Modell, z. B. 4090 oder "rtx 3090"
 discord-opt-history-period = 24h, 7d (Standard) oder 30d

@@ -30,6 +30,9 @@ help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Ta
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = Was deine Bestellungen pro Tag kosten: Diagramm und Tabelle je Bestellung
 help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (mit ihm gemietet oder auf deinem Konto gesehen): den Preis jeder Bestellung für die Zeit, die sie an jedem Tag lief, plus die Erstellungsgebühr am ersten Tag.
+help-earnings-usage = /earnings [7d|30d]
+help-earnings-summary = Was deine Server eingenommen haben: eine Schätzung je Server
+help-earnings-details = Geschätzt aus dem, was clorebot etwa jede Minute von deinen Servern sieht: der Preis jeder Miete für die vermietete Zeit, vor Clores Gebühr, Spot-Mieten zum Mindestpreis. Zeigt, wie viel der Zeit gesehen wurde.
 
 help-server-usage = /server <ID>
 help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers

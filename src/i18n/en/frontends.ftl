@@ -77,6 +77,7 @@ discord-opt-spotguard-margin = How far ahead of waiting offers (default 2 % of m
 discord-opt-spotguard-rebid = Rent again within the cap if outbid
 discord-opt-spotguard-off = Stop guarding
 discord-opt-spend-period = 7d (default) or 30d
+discord-opt-earnings-period = 7d (default) or 30d
 discord-opt-market-query = GPU models to narrow it to, e.g. 4090 or a100 (all when empty)
 discord-opt-history-query = A GPU model, e.g. 4090 or "rtx 3090"
 discord-opt-history-period = 24h, 7d (default) or 30d

@@ -30,6 +30,9 @@ help-history-details = From what every market poll records, in USD per day: hour
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = What your orders cost per day: a chart and a table by order
 help-spend-details = Counts the orders clorebot follows for you (rented with it or seen on your account): each order's price for the time it ran each day, plus its creation fee on the day it began.
+help-earnings-usage = /earnings [7d|30d]
+help-earnings-summary = What your hosted servers earned: an estimate by server
+help-earnings-details = Estimated from what clorebot sees of your servers every minute or so: each rental's price for the time it was rented, before Clore's fee, spot rentals at their minimum price. Shows how much of the time it saw.
 
 help-server-usage = /server <id>
 help-server-summary = One server's specs, prices and spot market

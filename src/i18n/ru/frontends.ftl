@@ -77,6 +77,7 @@ discord-opt-spotguard-margin = Отрыв от ожидающих предлож
 discord-opt-spotguard-rebid = Арендовать снова в пределах лимита, если перебьют
 discord-opt-spotguard-off = Снять защиту
 discord-opt-spend-period = 7d (по умолчанию) или 30d
+discord-opt-earnings-period = 7d (по умолчанию) или 30d
 discord-opt-market-query = Модели GPU, чтобы сузить список, например 4090 или a100 (пусто — все)
 discord-opt-history-query = Модель GPU, напр. 4090 или "rtx 3090"
 discord-opt-history-period = 24h, 7d (по умолчанию) или 30d
