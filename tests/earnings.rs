@@ -149,3 +149,38 @@ async fn rental_kind_learned_once_in_the_older_shape() {
     let want = (1.44 * (4 * s) as f64 + 4.32 * (2 * s) as f64) / 86_400.0;
     assert!((r.6 - want).abs() < 1e-9, "earned {} not {want}", r.6);
 }
+
+/// A server listed and free for longer than the host's idle hours is told once per free
+/// period: not again while it stays free, and again after a rental ends and it sits free
+/// that long once more.
+#[tokio::test]
+async fn idle_alert_once_per_free_period() {
+    let w = quick_app().await;
+    w.store_key_with("host", HOST).await;
+    let ids = host_fleet(&w.sim, HOST, &[hosted("rig-i", "RTX 4090", 1, 3.8)]).await;
+    sqlx::query("INSERT INTO host_alert_settings (user_id, idle_hours) SELECT id, 2 FROM users")
+        .execute(&w.core.deps.pool)
+        .await
+        .unwrap();
+    let hour = chrono::Duration::hours(1);
+    let t0 = whole_seconds() + w.engine.cfg.orders_poll;
+    let poll = async |h: i32| {
+        w.engine.poll_accounts_at(t0 + hour * h).await.unwrap();
+        w.deliver().await.into_iter().map(|(_, text)| text).filter(|t| t.contains("free for")).collect::<Vec<_>>()
+    };
+
+    assert!(poll(0).await.is_empty());
+    assert!(poll(1).await.is_empty());
+    assert_eq!(
+        poll(2).await,
+        [
+            "Your server rig-i has been free for 2h 0m at $3.80 a day. See where it stands among the free servers of its model with /myservers."
+        ]
+    );
+    assert!(poll(3).await.is_empty(), "once per free period");
+    set(&w, ids[0], json!({ "rented": true })).await;
+    assert!(poll(4).await.is_empty());
+    set(&w, ids[0], json!({ "rented": false })).await;
+    assert!(poll(5).await.is_empty());
+    assert_eq!(poll(7).await.len(), 1, "a new free period is told again");
+}

@@ -1,6 +1,7 @@
 //! Host servers: each poll of a host's servers records what each did since the poll before
 //! (`host_earnings`, the estimate `/earnings` sums) and alerts on a server going offline or
-//! coming back online, and being rented or freed, each change told once.
+//! coming back online, and being rented or freed, each change told once; and on a server
+//! listed and free for longer than the host's idle hours, once per free period.
 //!
 //! A rental's kind comes from `rental_status` when `my_servers` sends it; older answers do
 //! not, and then one `server_config` call at the rental's start learns it, kept until the
@@ -14,6 +15,8 @@ use super::Seen;
 use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::clore::{ApiKey, Currency, RentalStatus};
 use crate::core::Reply;
+use crate::domain::format::{duration, money};
+use crate::store::host_alerts;
 use crate::store::host_earnings::{self, Kind, State};
 use crate::store::hosts::{self, Desk, HostServer};
 use crate::store::users::User;
@@ -71,6 +74,11 @@ pub(super) fn next_desk(prev: Option<&Desk>, s: Sight, at: DateTime<Utc>) -> (De
     (desk, state)
 }
 
+/// Whether a server free since `free_since` is idle at `now` after `hours` (0: never).
+pub(super) fn idle_due(free_since: Option<DateTime<Utc>>, now: DateTime<Utc>, hours: u16) -> bool {
+    hours > 0 && free_since.is_some_and(|f| now - f >= chrono::Duration::hours(i64::from(hours)))
+}
+
 /// The server's on-demand and minimum spot price a day in USD, as the host set them.
 fn usd_prices(s: &crate::clore::HostServer) -> (Option<f64>, Option<f64>) {
     let usable = |p: &f64| p.is_finite() && *p >= 0.0;
@@ -92,6 +100,7 @@ impl Engine {
     ) -> anyhow::Result<usize> {
         let stamp = self.deps.clock.now().timestamp();
         let gap_max = self.cfg.orders_poll * 3;
+        let idle_hours = host_alerts::idle_hours(&self.deps.pool, user.id).await?;
         let mut sent = 0;
         for s in servers {
             let (Some(online), rented) = (s.online, s.rented.unwrap_or(false)) else { continue };
@@ -111,7 +120,9 @@ impl Engine {
             let (price_usd, spot_usd) = usd_prices(s);
             let visible = s.visibility.as_deref() == Some("public");
             let sight = Sight { online, rented, visible, kind, price_usd, spot_usd };
-            let (desk, state) = next_desk(prev.as_ref(), sight, at);
+            let (mut desk, state) = next_desk(prev.as_ref(), sight, at);
+            let idle = desk.free_since.filter(|_| !desk.idle_alerted && idle_due(desk.free_since, at, idle_hours));
+            desk.idle_alerted |= idle.is_some();
             let credit =
                 host_earnings::credit(prev.as_ref().and_then(|p| p.seen_at), at, state, desk.rental_price_usd, gap_max);
 
@@ -132,6 +143,16 @@ impl Engine {
                             ("offline", t!("alerts-host-offline", name = name))
                         });
                     }
+                    if let Some(since) = idle {
+                        let hours = duration((at - since).num_seconds());
+                        changes.push(match desk.price_usd {
+                            Some(p) => (
+                                "idle",
+                                t!("alerts-host-idle", name = name, hours = hours, price = money(p, Currency::Usd)),
+                            ),
+                            None => ("idle", t!("alerts-host-idle-unpriced", name = name, hours = hours)),
+                        });
+                    }
                     if b.rented != rented {
                         changes.push(if rented {
                             ("rented", t!("alerts-host-rented", name = name))
@@ -142,7 +163,13 @@ impl Engine {
                 });
             }
             for (change, text) in changes {
-                let key = format!("host:{}:{}:{change}:{stamp}", user.id, s.name);
+                // The idle alert is owed once per free period, whenever the poll sees it.
+                let key = match idle {
+                    Some(since) if change == "idle" => {
+                        format!("host-idle:{}:{}:{}", user.id, s.name, since.timestamp())
+                    }
+                    _ => format!("host:{}:{}:{change}:{stamp}", user.id, s.name),
+                };
                 sent +=
                     enqueue_private(&mut tx, user, &key, Reply::text(text), Urgency::MayWait(self.deps.clock.now()))
                         .await?;
@@ -198,6 +225,14 @@ mod tests {
         // Offline while rented: offline time, the rental kept.
         let (off, state) = next_desk(Some(&spot), sight(false, true, Some(Kind::Spot), 6.0), t(240));
         assert_eq!((state, off.rental_price_usd), (State::Offline, Some(2.5)));
+    }
+
+    #[test]
+    fn idle_after_the_hours_set_and_never_when_off() {
+        assert!(!idle_due(None, t(100_000), 24));
+        assert!(!idle_due(Some(t(0)), t(24 * 3600 - 1), 24));
+        assert!(idle_due(Some(t(0)), t(24 * 3600), 24));
+        assert!(!idle_due(Some(t(0)), t(1_000_000), 0));
     }
 
     #[test]

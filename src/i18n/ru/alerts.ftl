@@ -11,6 +11,9 @@ alerts-host-online = Ваш сервер { $name } снова в сети.
 alerts-host-offline = Ваш сервер { $name } вышел из сети.
 alerts-host-rented = Ваш сервер { $name } арендован.
 alerts-host-free = Ваш сервер { $name } снова свободен (аренда закончилась).
+# $hours: how long (a duration); $price: USD a day.
+alerts-host-idle = Ваш сервер { $name } свободен уже { $hours } по цене { $price } в день. Его место среди свободных серверов той же модели покажет /myservers.
+alerts-host-idle-unpriced = Ваш сервер { $name } свободен уже { $hours }. Ваши серверы покажет /myservers.
 guard-raised = #{ $order }: ожидает ставка { $waiting } → ваша теперь { $bid } (лимит { $cap }).
 guard-lowered = #{ $order }: лучшее другое предложение { $best } → ваша ставка снижена до { $bid }.
 guard-at-cap = #{ $order }: другое предложение ({ $waiting }) близко к вашему лимиту { $cap }. Поднимите лимит, иначе заказ могут перебить.
