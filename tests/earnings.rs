@@ -4,6 +4,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
+use clorebot::store::host_earnings;
 use common::*;
 use serde_json::json;
 
@@ -94,6 +95,20 @@ async fn each_poll_records_what_each_server_did_since_the_last() {
             .unwrap();
     assert_eq!(desk, (Some(t0 + i * 15), Some(t0 + i * 5), None, Some(10.0)));
     assert_eq!(server_config_calls(&w).await, 0, "the newer shape says how each is rented");
+
+    // Two days on, the raw rows are hourly sums: the same totals in fewer rows; after 90
+    // days they are gone.
+    let pool = &w.core.deps.pool;
+    let removed = host_earnings::compact(pool, t0 + chrono::Duration::days(2)).await.unwrap();
+    let (a2, b2) = (sums(&w, "rig-a").await, sums(&w, "rig-b").await);
+    assert!(removed > 0 && a2.0 < 7 && b2.0 < 7, "{removed} removed, {} and {} rows left", a2.0, b2.0);
+    assert_eq!((a2.1, a2.2, a2.3, a2.4, a2.5), (a.1, a.2, a.3, a.4, a.5));
+    assert_eq!((b2.1, b2.2, b2.3, b2.4, b2.5), (b.1, b.2, b.3, b.4, b.5));
+    assert!((a2.6 - a.6).abs() < 1e-12 && (b2.6 - b.6).abs() < 1e-12);
+    assert_eq!(host_earnings::compact(pool, t0 + chrono::Duration::days(2)).await.unwrap(), 0);
+    host_earnings::compact(pool, t0 + chrono::Duration::days(92)).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM host_earnings").fetch_one(pool).await.unwrap();
+    assert_eq!(left, 0);
 }
 
 /// `/earnings` over the scripted periods, read at the last poll: each server's estimate and

@@ -147,6 +147,46 @@ pub async fn by_server(
     .await
 }
 
+/// Raw rows are kept a day, then summed into hourly rows, kept 90 days: `/earnings` reads
+/// days, and a 7-day sum stays near 1,600 rows a server.
+pub const RAW_FOR: std::time::Duration = std::time::Duration::from_secs(86_400);
+pub const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(90 * 86_400);
+
+/// Thins out the rows as of `now`: raw rows older than [`RAW_FOR`] become hourly sums (added
+/// to an hour's row already there, as an hour may be summed in two passes), and rows older
+/// than [`KEEP_FOR`] go. Sums over whole hours are unchanged. Returns the rows removed.
+pub async fn compact(pool: &sqlx::PgPool, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    let raw_before = now - RAW_FOR;
+    let keep_after = now - KEEP_FOR;
+    let mut tx = pool.begin().await?;
+    let old = sqlx::query!("DELETE FROM host_earnings WHERE at < $1", keep_after).execute(&mut *tx).await?;
+    let summed = sqlx::query_scalar!(
+        r#"WITH gone AS (DELETE FROM host_earnings WHERE span_secs = 0 AND at < $1
+                         RETURNING user_id, server_name, at, covered_secs, on_demand_secs, spot_secs, free_secs,
+                                   offline_secs, earned_usd),
+                hours AS (INSERT INTO host_earnings (user_id, server_name, at, span_secs, covered_secs, on_demand_secs,
+                                                     spot_secs, free_secs, offline_secs, earned_usd)
+                          SELECT user_id, server_name, date_bin('1 hour', at, TIMESTAMPTZ '1970-01-01 00:00:00+00'), 3600,
+                                 sum(covered_secs), sum(on_demand_secs), sum(spot_secs), sum(free_secs),
+                                 sum(offline_secs), sum(earned_usd)
+                          FROM gone GROUP BY 1, 2, 3
+                          ON CONFLICT (user_id, server_name, span_secs, at) DO UPDATE
+                            SET covered_secs = host_earnings.covered_secs + EXCLUDED.covered_secs,
+                                on_demand_secs = host_earnings.on_demand_secs + EXCLUDED.on_demand_secs,
+                                spot_secs = host_earnings.spot_secs + EXCLUDED.spot_secs,
+                                free_secs = host_earnings.free_secs + EXCLUDED.free_secs,
+                                offline_secs = host_earnings.offline_secs + EXCLUDED.offline_secs,
+                                earned_usd = host_earnings.earned_usd + EXCLUDED.earned_usd
+                          RETURNING 1)
+           SELECT (SELECT count(*) FROM gone) - (SELECT count(*) FROM hours) AS "removed!""#,
+        raw_before
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(old.rows_affected() + u64::try_from(summed).unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
