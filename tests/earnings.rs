@@ -167,16 +167,19 @@ async fn rental_kind_learned_once_in_the_older_shape() {
 
 /// A server listed and free for longer than the host's idle hours is told once per free
 /// period: not again while it stays free, and again after a rental ends and it sits free
-/// that long once more.
+/// that long once more; `/settings idle=` sets the hours, and `off` stops it.
 #[tokio::test]
 async fn idle_alert_once_per_free_period() {
     let w = quick_app().await;
     w.store_key_with("host", HOST).await;
     let ids = host_fleet(&w.sim, HOST, &[hosted("rig-i", "RTX 4090", 1, 3.8)]).await;
-    sqlx::query("INSERT INTO host_alert_settings (user_id, idle_hours) SELECT id, 2 FROM users")
-        .execute(&w.core.deps.pool)
-        .await
-        .unwrap();
+    let mut host = w.session("host", None);
+    let card = host.line("/settings idle=2h").await;
+    let field = |card: &str, name: &str| {
+        card.lines().find_map(|l| l.trim().strip_prefix(name)).map(|v| v.trim().to_owned()).unwrap_or_default()
+    };
+    assert_eq!(field(&card, "Idle alert:"), "hosts: after 2 h free", "{card}");
+    assert_eq!(field(&card, "Undercut:"), "hosts: alert when 3 more cheaper servers appear", "{card}");
     let hour = chrono::Duration::hours(1);
     let t0 = whole_seconds() + w.engine.cfg.orders_poll;
     let poll = async |h: i32| {
@@ -198,4 +201,10 @@ async fn idle_alert_once_per_free_period() {
     set(&w, ids[0], json!({ "rented": false })).await;
     assert!(poll(5).await.is_empty());
     assert_eq!(poll(7).await.len(), 1, "a new free period is told again");
+    assert_eq!(field(&host.line("/settings idle=off").await, "Idle alert:"), "off");
+    set(&w, ids[0], json!({ "rented": true })).await;
+    poll(8).await;
+    set(&w, ids[0], json!({ "rented": false })).await;
+    poll(9).await;
+    assert!(poll(20).await.is_empty(), "off");
 }

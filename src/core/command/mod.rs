@@ -289,6 +289,10 @@ pub enum SettingChange {
     Quiet(Option<crate::domain::quiet::QuietWindow>),
     /// `tz=Europe/Berlin`: the zone quiet hours are in.
     Tz(chrono_tz::Tz),
+    /// `idle=<hours>`: a free server is idle after this long; 0 `off`, `None` the default.
+    IdleHours(Option<u16>),
+    /// `undercut=<n>`: this many more cheaper free servers alert; 0 `off`, `None` the default.
+    UndercutN(Option<u16>),
 }
 
 /// What was wrong with a command, in words for its user.

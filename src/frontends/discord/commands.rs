@@ -166,6 +166,8 @@ pub const SLASH: &[Slash] = &[
             opt("locale", Text, Keyed("locale")),
             opt("quiet", Text, Keyed("quiet")),
             opt("tz", Text, Keyed("tz")),
+            opt("idle", Text, Keyed("idle")),
+            opt("undercut", Text, Keyed("undercut")),
             opt("password", Boolean, Form),
         ],
     },

@@ -109,6 +109,11 @@ validate-issue-empty = darf nicht leer sein, wenn angegeben
 settings-quiet = Ruhestunden
 settings-quiet-off = aus; setzen mit quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Nur die Admins dieses Chats setzen seine Ruhestunden. Deine eigenen setzt du mit /settings quiet=… in einem privaten Chat mit mir.
+settings-idle = Leerlauf
+settings-idle-hours = Hosts: Meldung nach { $hours } h frei
+settings-undercut = Unterbietung
+settings-undercut-n = Hosts: Meldung, wenn { $n } billigere Server hinzukommen
+settings-host-alert-off = aus
 settings-chat-quiet-set = Die Ruhestunden dieses Chats sind jetzt { $hours }: Team-Alarme, die warten können, werden dann zurückgehalten und kommen an ihrem Ende als eine Zusammenfassung.
 settings-chat-quiet-off = Dieser Chat hat jetzt keine Ruhestunden (Zeitzone { $tz }).
 settings-chat-quiet = Ruhestunden dieses Chats

@@ -93,3 +93,5 @@ parse-quiet-tz = Unbekannte Zeitzone `{ $term }`: nimm einen IANA-Namen wie Euro
 parse-digest-period = digest= ist hourly oder daily, nicht `{ $term }`.
 parse-digest-autorent = Ein Watch mit Auto-Miete mietet sofort; er nimmt kein digest=.
 parse-start-link = Diesen Link kennt clorebot leider nicht: Er ist vielleicht veraltet oder falsch abgetippt. Sende /help, um zu sehen, was ich kann, oder /gpus, um einen Server zu finden.
+parse-settings-idle = Ich verstehe idle=`{ $term }` nicht: gib Stunden von 1 bis 720 an, oder off.
+parse-settings-undercut = Ich verstehe undercut=`{ $term }` nicht: gib eine Zahl von 1 bis 50 an, oder off.

@@ -111,6 +111,11 @@ validate-issue-empty = must not be empty when given
 settings-quiet = Quiet hours
 settings-quiet-off = off; set with quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Only this chat's admins set its quiet hours. Set your own with /settings quiet=… in a private chat with me.
+settings-idle = Idle alert
+settings-idle-hours = hosts: after { $hours } h free
+settings-undercut = Undercut
+settings-undercut-n = hosts: alert when { $n } more cheaper servers appear
+settings-host-alert-off = off
 settings-chat-quiet-set = This chat's quiet hours are now { $hours }: team alerts that can wait are held then and come as one digest when they end.
 settings-chat-quiet-off = This chat has no quiet hours now (time zone { $tz }).
 settings-chat-quiet = This chat's quiet hours

@@ -93,3 +93,5 @@ parse-quiet-tz = Unknown time zone `{ $term }`: use an IANA name like Europe/Ber
 parse-digest-period = digest= is hourly or daily, not `{ $term }`.
 parse-digest-autorent = An auto-rent watch rents at once; it takes no digest=.
 parse-start-link = Sorry, clorebot does not know this link: it may be old or mistyped. Send /help to see what I can do, or /gpus to find a server.
+parse-settings-idle = I don't understand idle=`{ $term }`: give hours from 1 to 720, or off.
+parse-settings-undercut = I don't understand undercut=`{ $term }`: give a number from 1 to 50, or off.

@@ -123,6 +123,11 @@ validate-issue-empty = если указано, не может быть пус�
 settings-quiet = Тихие часы
 settings-quiet-off = выключены; задайте через quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Тихие часы этого чата задают только его админы. Свои задайте через /settings quiet=… в личном чате со мной.
+settings-idle = Простой
+settings-idle-hours = хостам: сигнал после { $hours } ч простоя
+settings-undercut = Демпинг
+settings-undercut-n = хостам: сигнал, когда появится { $n } более дешёвых серверов
+settings-host-alert-off = выключен
 settings-chat-quiet-set = Тихие часы этого чата теперь { $hours }: командные оповещения, которые могут подождать, в это время придерживаются и приходят одной сводкой, когда часы закончатся.
 settings-chat-quiet-off = У этого чата больше нет тихих часов (часовой пояс { $tz }).
 settings-chat-quiet = Тихие часы этого чата

@@ -93,3 +93,5 @@ parse-quiet-tz = Неизвестный часовой пояс `{ $term }`: у�
 parse-digest-period = digest= — это hourly или daily, а не `{ $term }`.
 parse-digest-autorent = Отслеживание с автоарендой арендует сразу; digest= к нему не подходит.
 parse-start-link = Извините, эта ссылка clorebot незнакома: возможно, она устарела или набрана с ошибкой. Отправьте /help, чтобы узнать, что я умею, или /gpus, чтобы найти сервер.
+parse-settings-idle = Не понимаю idle=`{ $term }`: укажите часы от 1 до 720 или off.
+parse-settings-undercut = Не понимаю undercut=`{ $term }`: укажите число от 1 до 50 или off.
