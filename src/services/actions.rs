@@ -42,6 +42,10 @@ pub enum Action {
     ConfirmRentMany {
         plans: Vec<RentPlan>,
     },
+    /// The Confirm of `/hostset`: each server's values before and after, in the order shown.
+    ConfirmHostSet {
+        changes: Vec<super::hosting::HostChange>,
+    },
     ConfirmCancel {
         order: OrderId,
         issue: Option<String>,
@@ -99,6 +103,7 @@ impl Action {
             self,
             Action::ConfirmRent(_)
                 | Action::ConfirmRentMany { .. }
+                | Action::ConfirmHostSet { .. }
                 | Action::ConfirmCancel { .. }
                 | Action::ConfirmCancelMany { .. }
                 | Action::ConfirmWatch(_)
