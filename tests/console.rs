@@ -469,9 +469,11 @@ async fn hosts_see_and_change_their_servers() {
     assert!(out.contains(&format!("✓ {name}: now")), "{out}");
     let out = s.line(&format!("/hostset {name} price=3.40")).await;
     assert!(out.contains("did you mean price=$3.4?"), "{out}");
-    // Fleet targets wait for their confirmation.
+    // Every server at once: both listed, nothing sent on Abort.
     let out = s.line("/hostset all price=$3.40").await;
-    assert!(out.contains("I don't understand `all`"), "{out}");
+    assert!(out.starts_with("Change 2 servers?") && out.matches("· price: ").count() == 2, "{out}");
+    let out = s.line("/press 2").await;
+    assert!(out.contains("Aborted: changing 2 servers. Nothing was done."), "{out}");
 }
 
 #[tokio::test]
