@@ -73,3 +73,59 @@ async fn hostset_all_changes_two_and_names_the_failure() {
     // The same Confirm again: nothing more is sent.
     assert_eq!(s.line("/press 1").await, "💬 This was already done.");
 }
+
+/// `gpu=` reaches only the servers of that model; a dollar price and an `mrl` go with it.
+#[tokio::test]
+async fn hostset_gpu_filters_and_converts_usd() {
+    let bot = test_app().await;
+    let fleet = [hosted("rig-a", "RTX 4090", 1, 3.6), hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 5.2)];
+    host_fleet(&bot.sim, HOST, &fleet).await;
+    bot.store_key_with("hank", HOST).await;
+    let mut s = bot.session("hank", None);
+    let out = s.line("/hostset gpu=4090 price=$3.00 mrl=48").await;
+    assert!(out.starts_with("Change 1 server?") && out.contains("rig-a (") && !out.contains("rig-b"), "{out}");
+    assert!(out.contains("($3.60) → ") && out.contains("($3.00)") && out.contains("→ 48 h"), "{out}");
+    let out = s.line("/press 1").await;
+    assert!(out.starts_with("✎ Changed:") && out.contains("✓ rig-a: now ") && out.contains("(verified)"), "{out}");
+    let mine = client(&bot.sim).my_servers(&ApiKey::parse(HOST).unwrap()).await.unwrap().servers;
+    let a = mine.iter().find(|s| s.name == "rig-a").unwrap();
+    assert!((a.pricing.get(Currency::Usd).unwrap() - 3.0).abs() < 0.001 && a.mrl_hours == Some(48), "{a:?}");
+    let b = mine.iter().find(|s| s.name == "rig-b").unwrap();
+    assert!((b.pricing.get(Currency::Usd).unwrap() - 5.2).abs() < 1e-9, "{b:?}");
+    // A model the host has none of names what they have.
+    let out = s.line("/hostset gpu=a100 price=$3.00").await;
+    assert!(out.contains("None of your servers has a GPU matching `a100`") && out.contains("rig-a, rig-b"), "{out}");
+}
+
+/// A Confirm whose process died mid-way, finished by another (inside `core::recovered`):
+/// the token was used, so nothing is sent again; the answer says which servers carry the
+/// new values, from one fresh `my_servers`.
+#[tokio::test]
+async fn recovered_confirm_resends_nothing() {
+    use clorebot::services::Action;
+    let bot = test_app().await;
+    let fleet = [hosted("rig-a", "RTX 4090", 1, 3.6), hosted("rig-b", "RTX 4090", 1, 3.9)];
+    host_fleet(&bot.sim, HOST, &fleet).await;
+    bot.store_key_with("hank", HOST).await;
+    let mut s = bot.session("hank", None);
+    let out = s.line("/hostset all price=$3.40").await;
+    assert!(out.starts_with("Change 2 servers?"), "{out}");
+    let token = s.buttons()[0].token.clone();
+    let pool = &bot.core.deps.pool;
+    let (owner, payload) = clorebot::store::actions::peek(pool, &token).await.unwrap().unwrap();
+    let Ok(Action::ConfirmHostSet { changes }) = serde_json::from_value(payload) else { panic!("a hostset confirm") };
+    // The dead process used the token and sent rig-a before it died.
+    clorebot::store::actions::take(pool, &token, owner.unwrap()).await.unwrap();
+    let k = ApiKey::parse(HOST).unwrap();
+    let settings = changes[0].new.settings("rig-a").unwrap();
+    client(&bot.sim).set_server_settings(&k, &settings).await.unwrap();
+    let sent = state(&bot.sim).await["calls"]["set_server_settings"].clone();
+    assert_eq!(sent, 1, "the dead process's one call");
+
+    let hank = clorebot::frontends::console::caller(&bot.core, "hank", None);
+    let p = clorebot::core::recovered(bot.core.press(&hank, &token)).await;
+    let out = p.replace_source.expect("the confirmation is replaced").plain_text();
+    assert!(out.contains("Nothing is sent again"), "{out}");
+    assert!(out.contains("✓ rig-a has the new values") && out.contains("✗ rig-b does not have them"), "{out}");
+    assert_eq!(state(&bot.sim).await["calls"]["set_server_settings"], sent, "nothing sent again");
+}
