@@ -56,16 +56,23 @@ fn yes_no(available: bool) -> String {
     if available { t!("hosts-available-yes") } else { t!("hosts-available-no") }
 }
 
-/// A server's values before and after, one line each; a value not changed says so once.
+/// `old → new`, or the value once with "unchanged".
+fn from_to(old: String, new: String) -> String {
+    if old == new { t!("hostset-same", value = old) } else { t!("hostset-from-to", old = old, new = new) }
+}
+
+/// A server's values before and after, one line each.
 fn change_lines(c: &HostChange, rate: Option<f64>) -> String {
     let (o, n) = (&c.old, &c.new);
     let gpu = if c.gpu_line.is_empty() { t!("hosts-no-gpu") } else { clip(&c.gpu_line, 60) };
-    let mut lines = vec![t!("hostset-server", name = clip(&c.name, ECHO_MAX), gpu = gpu)];
-    lines.push(t!("hostset-price", old = btc_price(o.on_demand_btc, rate), new = btc_price(n.on_demand_btc, rate)));
-    lines.push(t!("hostset-spot", old = btc_price(o.spot_btc, rate), new = btc_price(n.spot_btc, rate)));
-    lines.push(t!("hostset-mrl", old = hours(o.mrl_hours), new = hours(n.mrl_hours)));
-    lines.push(t!("hostset-available", old = yes_no(o.available), new = yes_no(n.available)));
-    lines.join("\n")
+    [
+        t!("hostset-server", name = clip(&c.name, ECHO_MAX), gpu = gpu),
+        t!("hostset-price", values = from_to(btc_price(o.on_demand_btc, rate), btc_price(n.on_demand_btc, rate))),
+        t!("hostset-spot", values = from_to(btc_price(o.spot_btc, rate), btc_price(n.spot_btc, rate))),
+        t!("hostset-mrl", values = from_to(hours(o.mrl_hours), hours(n.mrl_hours))),
+        t!("hostset-available", values = from_to(yes_no(o.available), yes_no(n.available))),
+    ]
+    .join("\n")
 }
 
 /// The confirmation: each server the target reaches with its values before and after, the

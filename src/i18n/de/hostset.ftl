@@ -6,10 +6,12 @@ hostset-title = { $n ->
    *[other] { $n } Server ändern?
 }
 hostset-server = { $name } ({ $gpu }):
-hostset-price = · Preis: { $old } → { $new }
-hostset-spot = · Spot-Minimum: { $old } → { $new }
-hostset-mrl = · Höchstmietdauer: { $old } → { $new }
-hostset-available = · verfügbar: { $old } → { $new }
+hostset-price = · Preis: { $values }
+hostset-spot = · Spot-Minimum: { $values }
+hostset-mrl = · Höchstmietdauer: { $values }
+hostset-available = · verfügbar: { $values }
+hostset-from-to = { $old } → { $new }
+hostset-same = { $value } (unverändert)
 hostset-btc-usd = { $btc } ({ $usd })
 hostset-unknown = unbekannt
 hostset-rate = Dollar umgerechnet zu { $rate } je Bitcoin, dem aktuellen Marktkurs.

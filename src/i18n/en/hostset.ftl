@@ -6,10 +6,12 @@ hostset-title = { $n ->
    *[other] Change { $n } servers?
 }
 hostset-server = { $name } ({ $gpu }):
-hostset-price = · price: { $old } → { $new }
-hostset-spot = · spot minimum: { $old } → { $new }
-hostset-mrl = · max rental: { $old } → { $new }
-hostset-available = · available: { $old } → { $new }
+hostset-price = · price: { $values }
+hostset-spot = · spot minimum: { $values }
+hostset-mrl = · max rental: { $values }
+hostset-available = · available: { $values }
+hostset-from-to = { $old } → { $new }
+hostset-same = { $value } (unchanged)
 hostset-btc-usd = { $btc } ({ $usd })
 hostset-unknown = unknown
 hostset-rate = Dollars converted at { $rate } per bitcoin, the market's rate now.

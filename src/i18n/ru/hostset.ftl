@@ -7,10 +7,12 @@ hostset-title = { $n ->
    *[other] Изменить { $n } серверов?
 }
 hostset-server = { $name } ({ $gpu }):
-hostset-price = · цена: { $old } → { $new }
-hostset-spot = · минимум spot: { $old } → { $new }
-hostset-mrl = · макс. аренда: { $old } → { $new }
-hostset-available = · доступен: { $old } → { $new }
+hostset-price = · цена: { $values }
+hostset-spot = · минимум spot: { $values }
+hostset-mrl = · макс. аренда: { $values }
+hostset-available = · доступен: { $values }
+hostset-from-to = { $old } → { $new }
+hostset-same = { $value } (без изменений)
 hostset-btc-usd = { $btc } ({ $usd })
 hostset-unknown = неизвестно
 hostset-rate = Доллары пересчитаны по { $rate } за биткоин, текущему курсу рынка.
