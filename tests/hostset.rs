@@ -129,3 +129,23 @@ async fn recovered_confirm_resends_nothing() {
     assert!(out.contains("✓ rig-a has the new values") && out.contains("✗ rig-b does not have them"), "{out}");
     assert_eq!(state(&bot.sim).await["calls"]["set_server_settings"], sent, "nothing sent again");
 }
+
+/// The "Set" button a suggestion carries opens the same confirmation, in dollars.
+#[tokio::test]
+async fn a_set_button_opens_the_confirmation_with_its_price() {
+    use clorebot::services::{Action, hosting::HostTarget};
+    let bot = test_app().await;
+    host_fleet(&bot.sim, HOST, &[hosted("rig-a", "RTX 4090", 1, 3.6)]).await;
+    bot.store_key_with("hank", HOST).await;
+    let mut s = bot.session("hank", None);
+    let pool = &bot.core.deps.pool;
+    let me =
+        clorebot::store::users::find_user(pool, clorebot::domain::Platform::Console, "hank").await.unwrap().unwrap();
+    let set = Action::HostSetPrompt { target: HostTarget::Name("rig-a".into()), price_usd: Some(3.25), spot_usd: None };
+    let token =
+        clorebot::services::issue_token(pool, Some(me.id), &set, std::time::Duration::from_secs(60)).await.unwrap();
+    let out = s.press_token(&token).await;
+    assert!(out.contains("Change 1 server?") && out.contains("($3.60) → ") && out.contains("($3.25)"), "{out}");
+    let out = s.line("/press 1").await;
+    assert!(out.contains("✓ rig-a: now ") && out.contains("($3.25) (verified)"), "{out}");
+}

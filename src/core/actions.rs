@@ -64,6 +64,7 @@ fn replaces_source(action: &Action) -> bool {
         | Action::RentPrompt { .. }
         | Action::ShowLogin { .. }
         | Action::GuardCapPrompt { .. }
+        | Action::HostSetPrompt { .. }
         | Action::RentAgain(_) => false,
     }
 }
@@ -235,6 +236,9 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
         Action::ConfirmRentMany { plans } => rent_many::confirm(cx, plans).await,
         Action::ConfirmHostSet { changes } => hostset::confirm(cx, changes).await,
+        Action::HostSetPrompt { target, price_usd, spot_usd } => {
+            hostset::prompt_for(cx, target, price_usd, spot_usd).await
+        }
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
         Action::ConfirmCancelMany { orders } => orders::confirm_cancel_many(cx, orders).await,
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,

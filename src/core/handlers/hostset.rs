@@ -12,7 +12,7 @@ use crate::core::actions::Action;
 use crate::core::command::HostSetArgs;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, PressResponse, Reply};
 use crate::domain::format::{self, per_day_short};
-use crate::services::hosting::{self, HostChange, HostValues};
+use crate::services::hosting::{self, HostChange, HostEdit, HostTarget, HostValues, PriceGiven};
 use crate::store::account_polls::HOST_RECHECK;
 use crate::store::{account_polls, audit};
 use crate::t;
@@ -107,6 +107,17 @@ pub async fn prompt(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
         ButtonStyle::Danger,
         abort,
     )])
+}
+
+/// "Set" under a suggestion: the confirmation for `target` at these dollar prices. Nothing
+/// to change (both `None`) is said as `/hostset` without a change would be.
+pub async fn prompt_for(cx: &Ctx<'_>, target: HostTarget, price_usd: Option<f64>, spot_usd: Option<f64>) -> Outcome {
+    let edit =
+        HostEdit { price: price_usd.map(PriceGiven::Usd), spot: spot_usd.map(PriceGiven::Usd), ..HostEdit::default() };
+    if edit.is_empty() {
+        return Err(Failure::user(t!("parse-hostset-what")));
+    }
+    prompt(cx, HostSetArgs { target, edit }).await
 }
 
 fn same_price(a: Option<f64>, b: Option<f64>) -> bool {
