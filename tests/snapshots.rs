@@ -316,3 +316,25 @@ async fn watch_alert_with_rent_buttons() {
     let shown: Vec<Shown> = sent.into_iter().map(|(_, reply)| Shown { via: Via::Alert, reply }).collect();
     pin("watch_alert", "A watch's alert after two servers dropped under its max", &app, &ann, &shown).await;
 }
+
+#[tokio::test]
+async fn hostset_fleet_confirm_and_outcome() {
+    const HOST: &str = "host-fleet-key-0123456789abcdef0";
+    let app = test_app().await;
+    let fleet = [hosted("rig-a", "RTX 4090", 1, 3.6), hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 5.2)];
+    let ids = host_fleet(&app.sim, HOST, &fleet).await;
+    control(&app.sim, &format!("/servers/{}", ids[1]), serde_json::json!({ "refuse_settings": "server-is-locked" }))
+        .await;
+    app.store_key_with("hank", HOST).await;
+    let hank = caller(&app.core, "hank", None);
+    let prompt = say(&app, &hank, "/hostset all price=$3.40 mrl=48").await;
+    pin("hostset_confirm", "/hostset all price=$3.40 mrl=48 on two servers: old → new", &app, &hank, &prompt).await;
+    let done = pressed(app.core.press(&hank, &token(&prompt, "Confirm")).await);
+    pin("hostset_outcome", "Confirm pressed: one changed and verified, one refused by Clore", &app, &hank, &done).await;
+
+    let dieter = caller(&app.core, "dieter", None);
+    app.store_key_with("dieter", HOST).await;
+    say(&app, &dieter, "/settings locale=de").await;
+    let prompt = say(&app, &dieter, "/hostset gpu=4090 off").await;
+    pin("hostset_confirm_de", "/hostset gpu=4090 off after /settings locale=de", &app, &dieter, &prompt).await;
+}

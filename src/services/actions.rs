@@ -42,6 +42,17 @@ pub enum Action {
     ConfirmRentMany {
         plans: Vec<RentPlan>,
     },
+    /// "Set" under a host's suggestion: the `/hostset` confirmation for `target` with these
+    /// dollar prices (`None` leaves a price as it is), worked out afresh when pressed.
+    HostSetPrompt {
+        target: super::hosting::HostTarget,
+        price_usd: Option<f64>,
+        spot_usd: Option<f64>,
+    },
+    /// The Confirm of `/hostset`: each server's values before and after, in the order shown.
+    ConfirmHostSet {
+        changes: Vec<super::hosting::HostChange>,
+    },
     ConfirmCancel {
         order: OrderId,
         issue: Option<String>,
@@ -99,6 +110,7 @@ impl Action {
             self,
             Action::ConfirmRent(_)
                 | Action::ConfirmRentMany { .. }
+                | Action::ConfirmHostSet { .. }
                 | Action::ConfirmCancel { .. }
                 | Action::ConfirmCancelMany { .. }
                 | Action::ConfirmWatch(_)

@@ -23,15 +23,9 @@ pub struct HostSetArgs {
     pub edit: HostEdit,
 }
 
-/// `/hostset <server name> <change>…`. The grammar reads fleet targets too, but until their
-/// confirmation lists each server's old and new values, `all` and `gpu=` are not understood.
+/// `/hostset <target> <change>…`: one server, `all` or `gpu=<model>`, always confirmed.
 pub(super) fn parse_hostset(rest: &str) -> Result<Command, ParseError> {
-    let a = parse_hostset_args(rest)?;
-    if let HostTarget::All | HostTarget::Gpu(_) = a.target {
-        let first = terms(rest)?.into_iter().next().unwrap_or_default();
-        return Err(ParseError::usage("hostset", t!("parse-not-understood", term = short(&first))));
-    }
-    Ok(Command::HostSet(a))
+    Ok(Command::HostSet(parse_hostset_args(rest)?))
 }
 
 /// The whole grammar: a target, then the changes.
@@ -212,16 +206,17 @@ mod tests {
     }
 
     #[test]
-    fn the_command_takes_one_named_server_until_fleets_confirm() {
+    fn the_command_takes_a_server_every_server_or_a_model() {
         assert!(matches!(parse_hostset("rig-a $3.40"), Err(e) if e.message.contains("`$3.40`")));
         assert!(
             matches!(parse_hostset("rig-a price=$3.40"), Ok(Command::HostSet(a)) if a.edit.price == Some(PriceGiven::Usd(3.4)))
         );
-        assert!(matches!(parse_hostset("name=all on"), Ok(Command::HostSet(_))));
-        for fleet in ["all price=$3.40", "gpu=4090 off"] {
-            let e = parse_hostset(fleet).unwrap_err().message;
-            let first = fleet.split(' ').next().unwrap();
-            assert!(e.contains(&format!("I don't understand `{first}`")), "{fleet}: {e}");
-        }
+        assert!(
+            matches!(parse_hostset("name=all on"), Ok(Command::HostSet(a)) if a.target == HostTarget::Name("all".into()))
+        );
+        assert!(matches!(parse_hostset("all price=$3.40"), Ok(Command::HostSet(a)) if a.target == HostTarget::All));
+        assert!(
+            matches!(parse_hostset("gpu=4090 off"), Ok(Command::HostSet(a)) if a.target == HostTarget::Gpu("4090".into()))
+        );
     }
 }

@@ -4,6 +4,7 @@ pub mod earnings;
 pub mod guards;
 pub mod history;
 pub mod hosts;
+pub mod hostset;
 pub mod keys;
 pub mod market;
 mod market_menus;
@@ -51,7 +52,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Unwatch(id) => watches::unwatch(cx, id).await,
         Command::Snooze { watch, duration } => watches::snooze(cx, watch, duration).await,
         Command::MyServers => hosts::my_servers(cx).await,
-        Command::HostSet(a) => hosts::host_set(cx, a).await,
+        Command::HostSet(a) => hostset::prompt(cx, a).await,
         Command::Settings(changes) => settings::settings(cx, changes).await,
         Command::Templates => templates::list(cx).await,
         Command::TemplateSave(a) => templates::save(cx, a).await,

@@ -90,6 +90,8 @@ discord-opt-watch-autorent = on, oder Grenzen: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = Watch-ID
 discord-opt-snooze-id = Watch-ID
 discord-opt-snooze-for = Wie lange, z. B. 2h, oder off
+discord-opt-hostset-all = Alle deine Server
+discord-opt-hostset-gpu = Jeder Server mit diesem GPU-Modell (4090, a100…)
 discord-opt-hostset-name = Servername
 discord-opt-hostset-state = Zur Miete anbieten oder nicht
 discord-opt-hostset-mrl = Maximale Mietdauer in Stunden

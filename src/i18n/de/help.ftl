@@ -80,9 +80,9 @@ help-snooze-summary = Einen Watch eine Weile stummschalten (30m, 2h, 1d; höchst
 help-myservers-usage = /myservers
 help-myservers-summary = Für Hosts: deine Server, ihr Status und ihre Preise
 
-help-hostset-usage = /hostset <Servername> [on|off] [mrl=<Stunden>] [price=<$/Tag oder BTC/Tag>] [spot=<$/Tag oder BTC/Tag>]
+help-hostset-usage = /hostset <Servername>|all|gpu=<Modell> [on|off] [mrl=<Stunden>] [price=<$/Tag oder BTC/Tag>] [spot=<$/Tag oder BTC/Tag>]
 help-hostset-summary = Für Hosts: Verfügbarkeit, maximale Mietdauer oder Preise eines Servers ändern
-help-hostset-details = Ein Preis ist BTC pro Tag, wie Clores API ihn erwartet (0.00005 oder 0.00005btc), oder Dollar pro Tag ($3.40, 3.40$ oder 3.40usd), zum Bitcoin-Kurs des Markts auf den Satoshi umgerechnet. Ein Bitcoin-Preis, der mehr als 1000 $ pro Tag und GPU wert ist, wird als Dollarbetrag ohne $ abgelehnt. name=<Server> nennt einen Server, dessen Name wie eine Änderung aussieht. Was du weglässt, bleibt, wie es ist.
+help-hostset-details = Ein Preis ist BTC pro Tag, wie Clores API ihn erwartet (0.00005 oder 0.00005btc), oder Dollar pro Tag ($3.40, 3.40$ oder 3.40usd), zum Bitcoin-Kurs des Markts auf den Satoshi umgerechnet. Ein Bitcoin-Preis, der mehr als 1000 $ pro Tag und GPU wert ist, wird als Dollarbetrag ohne $ abgelehnt. name=<Server> nennt einen Server, dessen Name wie eine Änderung aussieht. Was du weglässt, bleibt, wie es ist. all ändert alle Server, gpu=4090 die mit dieser GPU; die Bestätigung zeigt die alten und neuen Werte jedes Servers, die Antwort das Ergebnis jedes einzelnen.
 
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin] [idle=<Stunden>|off] [undercut=<n>|off]
 help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache, Ruhestunden

@@ -90,6 +90,8 @@ discord-opt-watch-autorent = on, or guardrails: max_orders=N daily_cap=X keep
 discord-opt-unwatch-id = Watch id
 discord-opt-snooze-id = Watch id
 discord-opt-snooze-for = How long, e.g. 2h, or off
+discord-opt-hostset-all = Every one of your servers
+discord-opt-hostset-gpu = Every server with this GPU model (4090, a100…)
 discord-opt-hostset-name = Server name
 discord-opt-hostset-state = Offer it for rent, or not
 discord-opt-hostset-mrl = Maximum rental length, hours

@@ -80,9 +80,9 @@ help-snooze-summary = Silence a watch for a while (30m, 2h, 1d; at most 30d)
 help-myservers-usage = /myservers
 help-myservers-summary = Hosts: your servers, their status and pricing
 
-help-hostset-usage = /hostset <server name> [on|off] [mrl=<hours>] [price=<$/day or btc/day>] [spot=<$/day or btc/day>]
+help-hostset-usage = /hostset <server name>|all|gpu=<model> [on|off] [mrl=<hours>] [price=<$/day or btc/day>] [spot=<$/day or btc/day>]
 help-hostset-summary = Hosts: change a server's availability, max rental length or prices
-help-hostset-details = A price is BTC a day as Clore's API takes it (0.00005 or 0.00005btc), or dollars a day ($3.40, 3.40$ or 3.40usd), converted at the market's bitcoin rate to the satoshi. A bitcoin price worth over $1000 a day per GPU is refused as a dollar amount missing its $. name=<server> names a server whose name reads like a change. What you leave out stays as it is.
+help-hostset-details = A price is BTC a day as Clore's API takes it (0.00005 or 0.00005btc), or dollars a day ($3.40, 3.40$ or 3.40usd), converted at the market's bitcoin rate to the satoshi. A bitcoin price worth over $1000 a day per GPU is refused as a dollar amount missing its $. name=<server> names a server whose name reads like a change. What you leave out stays as it is. all changes every server, gpu=4090 those with that GPU; the confirmation lists each server's values before and after, and the answer each one's outcome.
 
 help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin] [idle=<hours>|off] [undercut=<n>|off]
 help-settings-summary = Your defaults: display currency, image, SSH key or password, language, quiet hours

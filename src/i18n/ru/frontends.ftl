@@ -90,6 +90,8 @@ discord-opt-watch-autorent = on или ограничения: max_orders=N dail
 discord-opt-unwatch-id = ID отслеживания
 discord-opt-snooze-id = ID отслеживания
 discord-opt-snooze-for = На сколько, напр. 2h, или off
+discord-opt-hostset-all = Все ваши серверы
+discord-opt-hostset-gpu = Все серверы с этой моделью GPU (4090, a100…)
 discord-opt-hostset-name = Имя сервера
 discord-opt-hostset-state = Сдавать в аренду или нет
 discord-opt-hostset-mrl = Максимальный срок аренды в часах
