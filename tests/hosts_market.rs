@@ -16,16 +16,21 @@ const GPU: &str = "NVIDIA GeForce RTX 3090";
 /// The free 1× RTX 3090s of the sim's marketplace by their USD price a day (a CLORE-only one
 /// converted at the market's rate), cheapest first, `except` left out.
 async fn free_peers(app: &TestApp, except: u64) -> Vec<f64> {
+    free_peer_ids(app, except).await.into_iter().map(|(_, p, _)| p).collect()
+}
+
+/// [`free_peers`] with their ids, and whether each is priced in USD.
+async fn free_peer_ids(app: &TestApp, except: u64) -> Vec<(u64, f64, bool)> {
     let m = client(&app.sim).marketplace(None).await.unwrap();
     let snap = Snapshot::from_market(&m.servers);
     let (_, model) = parse_gpu_line(GPU);
-    let mut prices: Vec<f64> = snap
+    let mut prices: Vec<(u64, f64, bool)> = snap
         .servers
         .iter()
         .filter(|v| !v.rented && v.id != ServerId(except) && v.model == model && v.gpu_count == 1)
-        .filter_map(|v| usd_price(v, &snap))
+        .filter_map(|v| Some((v.id.0, usd_price(v, &snap)?, v.on_demand.contains_key(&Currency::Usd))))
         .collect();
-    prices.sort_by(f64::total_cmp);
+    prices.sort_by(|a, b| a.1.total_cmp(&b.1));
     prices
 }
 
@@ -92,4 +97,65 @@ async fn a_hosts_server_is_ranked_among_the_free_servers_of_its_model() {
     let next = out.matches('[').count();
     let page2 = s.line(&format!("/press {next}")).await;
     assert!(page2.contains("page 2/2") && page2.contains("11. ") && page2.contains("12. "), "{page2}");
+}
+
+/// A host's 1× RTX 3090, the cheapest free one, is judged once as a baseline; three
+/// competitors going under it make one undercut alert naming its new rank, with a button to
+/// its screen; the next poll sends nothing, and three more the same day do not pass the
+/// daily cap, while `/myservers` shows each move of the rank.
+#[tokio::test]
+async fn a_competitors_price_change_moves_the_rank_and_fires_one_undercut_alert() {
+    let app = test_app_on(start_sim(1000).await, |_| {}).await;
+    let before = free_peer_ids(&app, 0).await;
+    assert!(before.len() >= 16, "{before:?}");
+    let own = ((before[0].1 - 0.30) * 100.0).round() / 100.0;
+    assert!(own > 0.5, "{before:?}");
+    let ids = host_fleet(&app.sim, HOST, &[hosted("rig-a", GPU, 1, own)]).await;
+    app.store_key_with("hank", HOST).await;
+    let mut s = app.session("hank", None);
+    let n = before.len() + 1;
+    let out = s.line("/myservers").await;
+    assert!(out.contains(&format!("#1 of {n} free 1× RTX 3090")), "{out}");
+    assert!(app.accounts_tick().await.is_empty(), "the first judgement is a baseline");
+
+    // Three USD-priced competitors go under rig-a.
+    let priced: Vec<u64> = before.iter().filter(|p| p.2).map(|p| p.0).collect();
+    let undercut = |from: usize, cents: f64| {
+        let (sim, ids) = (&app.sim, priced[from..from + 3].to_vec());
+        async move {
+            for (i, id) in ids.into_iter().enumerate() {
+                control(
+                    sim,
+                    &format!("/servers/{id}"),
+                    serde_json::json!({ "price_usd": own - cents - 0.01 * i as f64 }),
+                )
+                .await;
+            }
+        }
+    };
+    undercut(0, 0.10).await;
+    app.core.deps.market.invalidate();
+    app.poll_cycle().await;
+    let sent = app.deliver_alerts().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (to, alert) = &sent[0];
+    let text = alert.plain_text();
+    assert_eq!(to, "dm:hank");
+    let buttons: Vec<&str> = alert.buttons().map(|b| b.label.as_str()).collect();
+    assert_eq!(buttons, ["Where it stands"]);
+    assert!(
+        text.contains(&format!("3 more free 1× RTX 3090 are cheaper than rig-a: now #4 of {n} at {}/day", usd(own))),
+        "{text}"
+    );
+    assert!(ids.len() == 1, "{ids:?}");
+    assert!(app.accounts_tick().await.is_empty(), "told once");
+    let out = s.line("/myservers").await;
+    assert!(out.contains(&format!("#4 of {n} free 1× RTX 3090")), "{out}");
+
+    // Three more the same day: the rank moves, the daily cap holds the alert back.
+    undercut(3, 0.20).await;
+    app.core.deps.market.invalidate();
+    assert!(app.accounts_tick().await.is_empty(), "at most one a day");
+    let out = s.line("/myservers").await;
+    assert!(out.contains(&format!("#7 of {n} free 1× RTX 3090")), "{out}");
 }

@@ -13,6 +13,7 @@ pub mod console_groups;
 pub mod crypto;
 pub mod digests;
 pub mod history;
+pub mod host_market;
 pub mod hosts;
 pub mod inbox;
 pub mod inbox_writer;

@@ -37,6 +37,7 @@ mod housekeeping;
 mod orders;
 mod rebid;
 mod schedule;
+mod undercut;
 
 use std::time::Duration;
 
@@ -277,6 +278,7 @@ impl Engine {
                 Ok(mine) => {
                     seen.host = Some(!mine.servers.is_empty());
                     alerts += self.check_hosts(user, &mine.servers).await?;
+                    alerts += self.check_undercut(user, &mine.servers).await?;
                 }
                 Err(CloreError::InvalidKey) => return Ok(alerts),
                 Err(e) => return Err(e.into()),
