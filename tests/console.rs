@@ -449,7 +449,8 @@ async fn hosts_see_and_change_their_servers() {
     let out = s.line("/myservers").await;
     assert!(out.starts_with("Your 2 servers"), "{out}");
     assert!(out.contains("online, free") && out.contains("offline"), "{out}");
-    let name = out.lines().nth(1).unwrap().split(" — ").next().unwrap().to_owned();
+    // A server's screen opens with its name.
+    let name = out.lines().find(|l| l.starts_with("rig-")).unwrap().to_owned();
     // A single server confirms too: its values before and after, nothing sent until Confirm.
     let out = s.line(&format!("/hostset {name} off mrl=48 price=0.00002")).await;
     assert!(out.starts_with("Change 1 server?") && out.contains(&format!("{name} (")), "{out}");

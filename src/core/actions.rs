@@ -9,7 +9,7 @@
 //! its text, which is parsed again when pressed: text that no longer parses is answered like
 //! a payload that no longer reads, and nothing is done.
 
-use super::handlers::{guards, hostset, market, orders, overview, rent, rent_many, shared_watches, watches};
+use super::handlers::{guards, hostset, market, myservers, orders, overview, rent, rent_many, shared_watches, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::{Query, QueryError};
 use crate::services;
@@ -47,6 +47,7 @@ fn replaces_source(action: &Action) -> bool {
     match action {
         // Next ▸ turns the page; a confirmation turns into its outcome.
         Action::GpusPage { .. }
+        | Action::MyServersPage { .. }
         | Action::ConfirmRent(_)
         | Action::ConfirmRentMany { .. }
         | Action::ConfirmHostSet { .. }
@@ -61,6 +62,7 @@ fn replaces_source(action: &Action) -> bool {
         // turns it into another chart with a text edit).
         Action::MarketPage { .. }
         | Action::ServerDetails { .. }
+        | Action::HostServerScreen { .. }
         | Action::RentPrompt { .. }
         | Action::ShowLogin { .. }
         | Action::GuardCapPrompt { .. }
@@ -232,6 +234,8 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
             Err(Failure::Internal(anyhow::anyhow!("a query button was not read back")))
         }
         Action::ServerDetails { server } => market::server(cx, server).await,
+        Action::MyServersPage { page } => myservers::page(cx, page).await,
+        Action::HostServerScreen { name } => myservers::server_screen(cx, &name).await,
         Action::RentPrompt { server } => rent::prompt_for_server(cx, server, rent::RentOptions::default()).await,
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
         Action::ConfirmRentMany { plans } => rent_many::confirm(cx, plans).await,

@@ -84,6 +84,14 @@ pub enum Action {
     /// "Rent again as spot" after an outbid: the rent confirmation for `server` at `bid`,
     /// made like the outbid order (its image, ports and template) and guarded as it was.
     RentAgain(Box<RentAgain>),
+    /// A page of `/myservers`' list.
+    MyServersPage {
+        page: usize,
+    },
+    /// One of the host's servers as the market sees it, read afresh when pressed.
+    HostServerScreen {
+        name: String,
+    },
     /// Shows, once, the SSH password generated for an order that was found after an unclear
     /// answer from Clore.
     ShowLogin {

@@ -15,6 +15,7 @@ pub mod digests;
 pub mod history;
 pub mod host_alerts;
 pub mod host_earnings;
+pub mod host_market;
 pub mod hosts;
 pub mod inbox;
 pub mod inbox_writer;

@@ -38,6 +38,7 @@ mod housekeeping;
 mod orders;
 mod rebid;
 mod schedule;
+mod undercut;
 
 use std::time::Duration;
 
@@ -297,6 +298,7 @@ impl Engine {
                     seen.host = Some(!mine.servers.is_empty());
                     let observed_at = at.unwrap_or_else(|| self.deps.clock.now());
                     alerts += self.check_hosts(user, key, &mine.servers, observed_at, seen).await?;
+                    alerts += self.check_undercut(user, &mine.servers, observed_at).await?;
                 }
                 Err(CloreError::InvalidKey) => return Ok(alerts),
                 Err(e) => return Err(e.into()),

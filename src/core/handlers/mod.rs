@@ -9,6 +9,7 @@ pub mod keys;
 pub mod market;
 mod market_menus;
 pub mod market_watches;
+pub mod myservers;
 pub mod orders;
 pub mod overview;
 pub mod rent;
@@ -51,7 +52,7 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Watches => watches::list(cx).await,
         Command::Unwatch(id) => watches::unwatch(cx, id).await,
         Command::Snooze { watch, duration } => watches::snooze(cx, watch, duration).await,
-        Command::MyServers => hosts::my_servers(cx).await,
+        Command::MyServers => myservers::my_servers(cx).await,
         Command::HostSet(a) => hostset::prompt(cx, a).await,
         Command::Settings(changes) => settings::settings(cx, changes).await,
         Command::Templates => templates::list(cx).await,

@@ -45,9 +45,8 @@ hosts-title = { $n ->
 hosts-offline = offline
 hosts-rented = online, vermietet
 hosts-free = online, frei
-hosts-status-unknown = Status unbekannt
 hosts-no-gpu = keine GPU angegeben
-hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<$/Tag oder BTC/Tag> spot=<$/Tag oder BTC/Tag>.
+hosts-change-with = Ändere einen, alle oder die eines Modells mit /hostset <Name>|all|gpu=<Modell> on|off mrl=<Stunden> price=<$/Tag oder BTC/Tag> spot=<$/Tag oder BTC/Tag>.
 hosts-unknown-name = Du hast keinen Server namens `{ $name }`. Deine: { $yours }.
 hosts-yours-none = keine
 hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht gemeldet; gib sowohl price= als auch spot= an (BTC pro Tag).
@@ -57,16 +56,32 @@ hosts-too-dear = { $typed } bedeutet { $btc } pro Tag, mehr als { $limit } pro T
     [one] { $gpus } GPU
    *[other] { $gpus } GPUs
 } von { $name }: meintest du { $meant }?
-hosts-updated = { $name } aktualisiert
-hosts-available = Verfügbar
 hosts-available-yes = ja
 hosts-available-no = nein (verborgen)
-hosts-max-rental = Max. Mietdauer
 hosts-hours = { $hours } Std.
-hosts-visibility-public = öffentlich
 hosts-visibility-hidden = verborgen
 hosts-on-demand = On-Demand
 hosts-spot-minimum = Spot-Minimum
+hosts-rented-on-demand = online, auf Abruf vermietet
+hosts-rented-spot = online, am Spot-Markt vermietet
+hosts-offer = { $gpus }× { $model }
+hosts-field-gpu = GPU
+hosts-field-status = Status
+hosts-rank = Platz { $rank } von { $of } freien { $offer }
+hosts-rank-would = wäre Platz { $rank } von { $of } freien { $offer }
+hosts-figures = Freie: günstigster { $cheapest } · p25 { $p25 } · Median { $median } pro Tag
+hosts-cheaper-than = Günstiger als { $pct } % der freien { $offer }
+hosts-no-standing = Der Marktplatz ist nicht erreichbar oder die GPU nicht gelistet: die Platzierung ist unbekannt.
+hosts-suggest-quarter = Vorschlag (günstigstes Viertel): ≤ { $price }, um im günstigsten Viertel zu sein.
+hosts-suggest-headroom = Vorschlag (Spielraum): bis { $price } bleibt er im günstigsten Viertel.
+hosts-suggest-hold = Vorschlag (halten): er ist im günstigsten Viertel; Preis behalten.
+hosts-suggest-few = Vorschlag (wenige Mitbewerber): unter vier freien Mitbewerbern verlangt der günstigste { $price }.
+hosts-suggest-few-cheapest = Vorschlag (wenige Mitbewerber): unter vier freien Mitbewerbern ist er der günstigste; Preis behalten.
+hosts-suggest-alone = Vorschlag (wenige Mitbewerber): kein anderer freier Server dieser Art; Preis behalten.
+hosts-suggest-rented = Vorschlag (vermietet): der Preis konkurriert gerade nicht; behalten.
+hosts-suggest-offline = Vorschlag (offline): gerade nicht mietbar; online oder öffentlich schalten, um mitzubieten.
+hosts-summary = { $n } Server: { $rented } vermietet ({ $on_demand } auf Abruf, { $spot } Spot), { $free } frei ({ $quarter } im günstigsten Viertel), { $offline } offline oder verborgen.
+hosts-open-one = Eine Nummer drücken, um die Ansicht dieses Servers zu öffnen.
 
 ## Was an einer Eingabe für Clore falsch ist, nach dem Namen des Felds („image: muss ein Docker-Image nennen“).
 validate-empty = darf nicht leer sein
