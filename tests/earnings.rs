@@ -130,6 +130,11 @@ async fn earnings_from_scripted_periods_are_exact() {
     assert!(out.contains("  rig-b: $0.003 · rented 20.0% (on demand 0.0%, spot 20.0%)"), "{out}");
     assert!(out.contains("Total: $0.012."), "{out}");
     assert!(out.contains("(seen 53.3% of the time)"), "{out}");
+    // `/myservers` tells each server's rented share of the time seen (3 of 8 minutes each),
+    // and the fleet's.
+    let out = host.line("/myservers").await;
+    let share = "Rented 37.5% of the last 24 h, 37.5% of the last 7 d (of the time I saw).";
+    assert_eq!(out.matches(share).count(), 3, "{out}");
     assert_eq!(host.line("/earnings 24h").await.lines().next(), Some("I don't understand `24h`: use 7d or 30d."));
 }
 

@@ -81,6 +81,13 @@ async fn a_hosts_server_is_ranked_among_the_free_servers_of_its_model() {
     assert!(own > p25, "{own} {p25}");
     let to = ((p25 * 100.0) + 1e-6).floor() / 100.0;
     assert!(out.contains(&format!("Suggestion (cheapest quarter): ≤ {}/day", usd(to))), "{out}");
+    // Not polled yet: nothing seen of its rentals. Its Set button opens the `/hostset`
+    // confirmation at the suggested price; Abort sends nothing.
+    assert!(out.contains("Rented in the last 7 d: not seen yet"), "{out}");
+    assert!(out.ends_with(&format!("[1] Set {}/day", usd(to))), "{out}");
+    let confirm = s.line("/press 1").await;
+    assert!(confirm.starts_with("Change 1 server?") && confirm.contains(&format!("({})", usd(to))), "{confirm}");
+    assert!(s.line("/press 2").await.contains("Nothing was done."));
 
     // Eleven more servers: two pages of ten, a button per server.
     let more: Vec<Hosted> = (0..11).map(|i| hosted(&format!("rig-{i:02}"), GPU, 1, own + 1.0)).collect();

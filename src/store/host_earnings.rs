@@ -147,6 +147,54 @@ pub async fn by_server(
     .await
 }
 
+/// How much of the time one server was rented, over the last day and the last week: the
+/// seconds rented (on demand or spot) and the seconds the poll vouched for.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RentedShares {
+    pub day_rented_secs: i64,
+    pub day_covered_secs: i64,
+    pub week_rented_secs: i64,
+    pub week_covered_secs: i64,
+}
+
+/// `user`'s servers' rented time in the day and the week before `now`, by name: one query
+/// for the fleet (`/myservers`).
+pub async fn rented_shares(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<std::collections::BTreeMap<String, RentedShares>> {
+    let day = now - chrono::Duration::days(1);
+    let week = now - chrono::Duration::days(7);
+    let rows = sqlx::query!(
+        r#"SELECT server_name,
+                  coalesce(sum(on_demand_secs + spot_secs) FILTER (WHERE at > $2), 0)::int8 AS "day_rented!",
+                  coalesce(sum(covered_secs) FILTER (WHERE at > $2), 0)::int8 AS "day_covered!",
+                  sum(on_demand_secs + spot_secs)::int8 AS "week_rented!",
+                  sum(covered_secs)::int8 AS "week_covered!"
+           FROM host_earnings WHERE user_id = $1 AND at > $3 AND at <= $4
+           GROUP BY server_name"#,
+        user.0,
+        day,
+        week,
+        now,
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let shares = RentedShares {
+                day_rented_secs: r.day_rented,
+                day_covered_secs: r.day_covered,
+                week_rented_secs: r.week_rented,
+                week_covered_secs: r.week_covered,
+            };
+            (r.server_name, shares)
+        })
+        .collect())
+}
+
 /// Raw rows are kept a day, then summed into hourly rows, kept 90 days: `/earnings` reads
 /// days, and a 7-day sum stays near 1,600 rows a server.
 pub const RAW_FOR: std::time::Duration = std::time::Duration::from_secs(86_400);

@@ -1,17 +1,23 @@
 //! `/myservers`: each of a host's servers as the market sees it. One `my_servers` call and one
 //! marketplace snapshot serve the whole fleet (no call per server): its status, its prices in
 //! the reader's currency, its rank among the free servers of its model and GPU count, their
-//! cheapest, 25th percentile and median price, and a suggestion naming its rule
-//! (`market::standing`). A fleet over [`INLINE_MAX`] servers shows a summary and pages of
+//! cheapest, 25th percentile and median price, how much of the last day and week it was
+//! rented (`host_earnings`, what the account poll saw), and a suggestion naming its rule
+//! (`market::standing`) with a button that opens the `/hostset` confirmation at its price.
+//! A fleet over [`INLINE_MAX`] servers shows a summary and pages of
 //! [`PAGE`] lines, with a button per server opening its screen.
+
+use std::collections::BTreeMap;
 
 use crate::clore::{Currency, HostServer, RentalStatus, ServerId};
 use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
-use crate::domain::format::{money, per_day_short};
+use crate::domain::format::{money, per_day_short, percent};
 use crate::market::gpu::parse_gpu_line;
 use crate::market::standing::{self, PeerIndex, Presence, Rule, Standing, Suggestion};
 use crate::market::{GpuModel, Snapshot};
 use crate::services::Action;
+use crate::services::hosting::HostTarget;
+use crate::store::host_earnings::{self, RentedShares};
 use crate::t;
 
 /// Servers per page of the list.
@@ -33,9 +39,11 @@ struct Row {
     usd: Option<(f64, Option<f64>)>,
     standing: Option<Standing>,
     suggestion: Option<Suggestion>,
+    /// Its rented time over the last day and week, as the account poll saw it.
+    rented: RentedShares,
 }
 
-fn rows(servers: &[HostServer], snap: Option<&Snapshot>) -> Vec<Row> {
+fn rows(servers: &[HostServer], snap: Option<&Snapshot>, shares: &Shares) -> Vec<Row> {
     let empty = PeerIndex::default();
     let peers = snap.map(Snapshot::peers);
     let index = peers.as_deref().unwrap_or(&empty);
@@ -62,7 +70,8 @@ fn rows(servers: &[HostServer], snap: Option<&Snapshot>) -> Vec<Row> {
             };
             let suggestion = place.as_ref().map(|p| standing::suggest(p, presence));
             let hidden = s.online != Some(false) && s.visibility.as_deref() == Some("hidden");
-            Row { name: s.name.clone(), gpus, model, presence, hidden, kind, usd, standing: place, suggestion }
+            let rented = shares.get(&s.name).copied().unwrap_or_default();
+            Row { name: s.name.clone(), gpus, model, presence, hidden, kind, usd, standing: place, suggestion, rented }
         })
         .collect()
 }
@@ -135,8 +144,36 @@ fn suggestion(s: &Suggestion, st: &Standing, shown: &Shown<'_>) -> String {
     }
 }
 
-/// One server's screen.
-fn screen(r: &Row, shown: &Shown<'_>) -> Reply {
+/// A share of the time seen, or a dash for none seen.
+fn share(rented: i64, covered: i64) -> String {
+    match covered {
+        c if c <= 0 => t!("no-value"),
+        c => percent((rented as f64 / c as f64).clamp(0.0, 1.0)),
+    }
+}
+
+/// "Rented 64 % of the last 24 h, 30 % of the last 7 d", or that it was not seen yet.
+fn rented_line(s: &RentedShares) -> String {
+    match s.week_covered_secs {
+        0 => t!("hosts-rented-unseen"),
+        _ => t!(
+            "hosts-rented-share",
+            day = share(s.day_rented_secs, s.day_covered_secs),
+            week = share(s.week_rented_secs, s.week_covered_secs)
+        ),
+    }
+}
+
+/// The `/hostset` confirmation a suggestion's price opens, and its button's label.
+fn set_action(r: &Row, shown: &Shown<'_>) -> Option<(String, Action)> {
+    let price = r.suggestion.and_then(|s| s.price_usd)?;
+    let action =
+        Action::HostSetPrompt { target: HostTarget::Name(r.name.clone()), price_usd: Some(price), spot_usd: None };
+    Some((t!("hosts-set-button", price = shown.day(price)), action))
+}
+
+/// One server's screen, with its Set button's action when the suggestion names a price.
+fn screen(r: &Row, shown: &Shown<'_>) -> (Reply, Option<(String, Action)>) {
     let mut fields = vec![(t!("hosts-field-gpu"), offer(r)), (t!("hosts-field-status"), status(r))];
     match r.usd {
         Some((on_demand, spot)) => {
@@ -147,8 +184,8 @@ fn screen(r: &Row, shown: &Shown<'_>) -> Reply {
         }
         None => fields.push((t!("hosts-on-demand"), t!("no-value"))),
     }
-    let mut reply = Reply::titled(r.name.clone()).with_fields(fields);
-    match (&r.standing, &r.suggestion) {
+    let mut reply = Reply::titled(r.name.clone()).with_fields(fields).with_text(rented_line(&r.rented));
+    let reply = match (&r.standing, &r.suggestion) {
         (Some(s), Some(sug)) => {
             reply = reply.with_text(rank(s, r));
             if let (Some(c), Some(q), Some(m)) = (s.cheapest, s.p25, s.median) {
@@ -165,7 +202,24 @@ fn screen(r: &Row, shown: &Shown<'_>) -> Reply {
             reply.with_text(suggestion(sug, s, shown))
         }
         _ => reply.with_text(t!("hosts-no-standing")),
-    }
+    };
+    (reply, set_action(r, shown))
+}
+
+/// The screens with their Set buttons.
+async fn screens(cx: &Ctx<'_>, screens: Vec<(Reply, Option<(String, Action)>)>) -> Result<Vec<Reply>, Failure> {
+    let actions: Vec<Action> = screens.iter().filter_map(|(_, a)| a.as_ref().map(|(_, a)| a.clone())).collect();
+    let mut tokens = cx.tokens(&actions).await?.into_iter();
+    Ok(screens
+        .into_iter()
+        .map(|(reply, set)| match (set, &mut tokens) {
+            (Some((label, _)), tokens) => match tokens.next() {
+                Some(token) => reply.with_button(label, ButtonStyle::Primary, token),
+                None => reply,
+            },
+            (None, _) => reply,
+        })
+        .collect())
 }
 
 /// One line of the list: "rig-a · 1× RTX 4090 · online, free · #4/31 · $3.60/day → ≤ $3.40/day".
@@ -181,6 +235,17 @@ fn line(i: usize, r: &Row, shown: &Shown<'_>) -> String {
         l.push_str(&format!(" → {}", shown.day(p)));
     }
     l
+}
+
+/// The fleet's rented share of the last day and week, when the poll saw any of it.
+fn summary_rented(rows: &[Row]) -> Option<String> {
+    let sum = rows.iter().fold(RentedShares::default(), |a, r| RentedShares {
+        day_rented_secs: a.day_rented_secs + r.rented.day_rented_secs,
+        day_covered_secs: a.day_covered_secs + r.rented.day_covered_secs,
+        week_rented_secs: a.week_rented_secs + r.rented.week_rented_secs,
+        week_covered_secs: a.week_covered_secs + r.rented.week_covered_secs,
+    });
+    (sum.week_covered_secs > 0).then(|| rented_line(&sum))
 }
 
 fn summary(rows: &[Row]) -> String {
@@ -202,14 +267,19 @@ fn summary(rows: &[Row]) -> String {
     )
 }
 
-/// What `/myservers` and its buttons read: the host's servers and the market, once.
-async fn fleet(cx: &Ctx<'_>) -> Result<(Vec<HostServer>, Option<std::sync::Arc<Snapshot>>), Failure> {
+/// Each server's rented time, by name.
+type Shares = BTreeMap<String, RentedShares>;
+
+/// What `/myservers` and its buttons read: the host's servers, the market and what the
+/// account poll saw of them, once.
+async fn fleet(cx: &Ctx<'_>) -> Result<(Vec<HostServer>, Option<std::sync::Arc<Snapshot>>, Shares), Failure> {
     let key = cx.api_key().await?;
     let mine = cx.core.deps.clore.my_servers(&key).await?;
     super::hosts::saw(cx, &mine).await?;
     if mine.servers.is_empty() {
-        return Ok((mine.servers, None));
+        return Ok((mine.servers, None, Shares::new()));
     }
+    let shares = host_earnings::rented_shares(&cx.core.deps.pool, cx.user.id, cx.core.deps.clock.now()).await?;
     // Without the market the statuses still show; the standing says it is unknown.
     let snap = match cx.core.deps.market.get().await {
         Ok(s) => Some(s),
@@ -218,7 +288,7 @@ async fn fleet(cx: &Ctx<'_>) -> Result<(Vec<HostServer>, Option<std::sync::Arc<S
             None
         }
     };
-    Ok((mine.servers, snap))
+    Ok((mine.servers, snap, shares))
 }
 
 pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
@@ -227,28 +297,32 @@ pub async fn my_servers(cx: &Ctx<'_>) -> Outcome {
 
 /// The list's page `page` (0-based); a small fleet shows every screen instead.
 pub async fn page(cx: &Ctx<'_>, page: usize) -> Outcome {
-    let (servers, snap) = fleet(cx).await?;
+    let (servers, snap, shares) = fleet(cx).await?;
     if servers.is_empty() {
         return Ok(vec![Reply::text(t!("hosts-none"))]);
     }
     let index = snap.as_deref().map(Snapshot::peers);
     let shown = Shown { currency: cx.currency(), index: index.as_deref() };
-    let rows = rows(&servers, snap.as_deref());
+    let rows = rows(&servers, snap.as_deref(), &shares);
+    let pages = rows.len().div_ceil(PAGE);
+    let page = page.min(pages - 1);
+    let mut title = t!("hosts-title", n = rows.len());
+    if rows.len() > INLINE_MAX && pages > 1 {
+        title = t!("gpus-title-paged", title = title, page = page + 1, pages = pages);
+    }
+    let mut head = Reply::titled(title).with_text(summary(&rows));
+    if let Some(line) = summary_rented(&rows) {
+        head = head.with_text(line);
+    }
     if rows.len() <= INLINE_MAX {
-        let mut out = vec![Reply::titled(t!("hosts-title", n = rows.len())).with_text(summary(&rows))];
-        out.extend(rows.iter().map(|r| screen(r, &shown)));
+        let mut out = vec![head];
+        out.extend(screens(cx, rows.iter().map(|r| screen(r, &shown)).collect()).await?);
         if let Some(last) = out.pop() {
             out.push(last.with_text(t!("hosts-change-with")));
         }
         return Ok(out);
     }
-    let pages = rows.len().div_ceil(PAGE);
-    let page = page.min(pages - 1);
-    let mut title = t!("hosts-title", n = rows.len());
-    if pages > 1 {
-        title = t!("gpus-title-paged", title = title, page = page + 1, pages = pages);
-    }
-    let mut r = Reply::titled(title).with_text(summary(&rows));
+    let mut r = head;
     let on_page: Vec<(usize, &Row)> = rows.iter().enumerate().skip(page * PAGE).take(PAGE).collect();
     r = r.with_code(on_page.iter().map(|(i, row)| line(*i, row, &shown)).collect::<Vec<_>>().join("\n"));
     r = r.with_text(t!("hosts-open-one"));
@@ -279,10 +353,10 @@ pub async fn page(cx: &Ctx<'_>, page: usize) -> Outcome {
 
 /// The screen of the server named `name`, read afresh (a button may be pressed long after).
 pub async fn server_screen(cx: &Ctx<'_>, name: &str) -> Outcome {
-    let (servers, snap) = fleet(cx).await?;
+    let (servers, snap, shares) = fleet(cx).await?;
     let index = snap.as_deref().map(Snapshot::peers);
     let shown = Shown { currency: cx.currency(), index: index.as_deref() };
-    let rows = rows(&servers, snap.as_deref());
+    let rows = rows(&servers, snap.as_deref(), &shares);
     let Some(row) = rows.iter().find(|r| r.name == name) else {
         let yours = rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ");
         return Err(Failure::user(t!(
@@ -291,5 +365,5 @@ pub async fn server_screen(cx: &Ctx<'_>, name: &str) -> Outcome {
             yours = yours
         )));
     };
-    Ok(vec![screen(row, &shown)])
+    screens(cx, vec![screen(row, &shown)]).await
 }

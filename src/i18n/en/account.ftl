@@ -87,6 +87,9 @@ hosts-summary = { $n ->
    *[other] { $n } servers
 }: { $rented } rented ({ $on_demand } on demand, { $spot } spot), { $free } free ({ $quarter } in their cheapest quarter), { $offline } offline or hidden.
 hosts-open-one = Press a number to open that server's screen.
+hosts-rented-share = Rented { $day } of the last 24 h, { $week } of the last 7 d (of the time I saw).
+hosts-rented-unseen = Rented in the last 7 d: not seen yet (I record it from the first look on).
+hosts-set-button = Set { $price }
 
 ## What is wrong with input to Clore, after the name of the field ("image: must name a Docker image").
 validate-empty = must not be empty
