@@ -130,6 +130,16 @@ async fn earnings_from_scripted_periods_are_exact() {
     assert!(out.contains("  rig-b: $0.003 · rented 20.0% (on demand 0.0%, spot 20.0%)"), "{out}");
     assert!(out.contains("Total: $0.012."), "{out}");
     assert!(out.contains("(seen 53.3% of the time)"), "{out}");
+    // The chart: a bar a day, the days' sums the total.
+    let path = out.lines().find_map(|l| l.strip_prefix("📈 chart: ")).expect("a chart");
+    assert_eq!(&std::fs::read(path).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    std::fs::remove_file(path).unwrap();
+    let pool = &w.core.deps.pool;
+    let me =
+        clorebot::store::users::find_user(pool, clorebot::domain::Platform::Console, "host").await.unwrap().unwrap().id;
+    let days = host_earnings::by_day(pool, me, t0 - chrono::Duration::days(7), t0 + i * 15).await.unwrap();
+    assert!(days.iter().all(|(d, _)| (t0.date_naive()..=(t0 + i * 15).date_naive()).contains(d)), "{days:?}");
+    assert!((days.iter().map(|d| d.1).sum::<f64>() - 0.012).abs() < 1e-9, "{days:?}");
     // `/myservers` tells each server's rented share of the time seen (3 of 8 minutes each),
     // and the fleet's.
     let out = host.line("/myservers").await;

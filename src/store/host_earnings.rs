@@ -147,6 +147,27 @@ pub async fn by_server(
     .await
 }
 
+/// `user`'s fleet's estimated earnings (USD) per day (UTC) of the rows written in
+/// `(since, until]`, each row counted on the day of its poll; days without rows are absent.
+pub async fn by_day(
+    ex: impl PgExecutor<'_>,
+    user: UserId,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sqlx::Result<Vec<(chrono::NaiveDate, f64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT (at AT TIME ZONE 'UTC')::date AS "day!", sum(earned_usd) AS "earned_usd!"
+           FROM host_earnings WHERE user_id = $1 AND at > $2 AND at <= $3
+           GROUP BY 1 ORDER BY 1"#,
+        user.0,
+        since,
+        until,
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.day, r.earned_usd)).collect())
+}
+
 /// How much of the time one server was rented, over the last day and the last week: the
 /// seconds rented (on demand or spot) and the seconds the poll vouched for.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -1,10 +1,12 @@
 //! `/earnings [7d|30d]`: what a host's servers earned over the period, estimated from what
 //! the account poll saw of them (`host_earnings`: price × time rented; Clore reports no
-//! earnings), by server and in total, with the share of the time the poll saw.
+//! earnings), as a bar a day and a table by server with the total, in the caller's currency,
+//! with the share of the time the poll saw.
 
 use chrono::{DateTime, Utc};
 
-use super::history::period_key;
+use super::history::{drawn, period_key};
+use crate::charts;
 use crate::clore::Currency;
 use crate::core::command::HistoryPeriod;
 use crate::core::{Ctx, Outcome, Reply};
@@ -53,10 +55,23 @@ pub async fn earnings(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
         })
         .collect();
     let total: f64 = rows.iter().map(|r| r.earned_usd).sum();
-    let reply = Reply::titled(t!("earnings-title", period = period_key(period)))
+    let title = t!("earnings-title", period = period_key(period));
+    let earned = host_earnings::by_day(&cx.core.deps.pool, cx.user.id, since, now).await?;
+    let days: Vec<(chrono::NaiveDate, f64)> = since
+        .date_naive()
+        .iter_days()
+        .take_while(|d| *d <= now.date_naive())
+        .map(|d| (d, earned.iter().filter(|e| e.0 == d).map(|e| e.1 * rate).sum()))
+        .collect();
+    let chart_title = title.clone();
+    let png =
+        drawn(move || charts::spend_chart(&charts::SpendChart { title: &chart_title, unit: c.symbol(), days: &days }))
+            .await?;
+    let reply = Reply::titled(title)
         .with_fields(fields)
         .with_text(t!("earnings-total", total = money(total * rate, c)))
-        .with_text(t!("earnings-estimate", seen = percent(coverage(&rows, since, now))));
+        .with_text(t!("earnings-estimate", seen = percent(coverage(&rows, since, now))))
+        .with_image(png);
     Ok(vec![reply.private()])
 }
 
