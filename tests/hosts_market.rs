@@ -166,3 +166,44 @@ async fn a_competitors_price_change_moves_the_rank_and_fires_one_undercut_alert(
     let out = s.line("/myservers").await;
     assert!(out.contains(&format!("#7 of {n} free 1× RTX 3090")), "{out}");
 }
+
+/// Quiet hours hold a host's income alerts as they hold a watch's: a server free past its
+/// idle hours and undercut by three competitors is told in one digest when the window ends,
+/// nothing before.
+#[tokio::test]
+async fn idle_and_undercut_alerts_wait_out_quiet_hours() {
+    use clorebot::domain::Clock;
+    let app = test_app_on(start_sim(1000).await, |_| {}).await;
+    let before = free_peer_ids(&app, 0).await;
+    let own = ((before[0].1 - 0.30) * 100.0).round() / 100.0;
+    assert!(own > 0.5, "{before:?}");
+    host_fleet(&app.sim, HOST, &[hosted("rig-a", GPU, 1, own)]).await;
+    app.store_key_with("hank", HOST).await;
+    let mut s = app.session("hank", None);
+    let quiet = app.quiet_window(chrono_tz::UTC, 10, 180);
+    let out = s.line(&format!("/settings idle=1h quiet={quiet} tz=UTC")).await;
+    assert!(out.contains("Quiet hours") && out.contains("after 1 h free"), "{out}");
+    let t0 = app.clock.now() + app.engine.cfg.orders_poll;
+    app.engine.poll_accounts_at(t0).await.unwrap();
+    assert!(app.deliver().await.is_empty(), "first sight: free from now, judged as a baseline");
+
+    for (i, id) in before.iter().filter(|p| p.2).map(|p| p.0).take(3).enumerate() {
+        control(&app.sim, &format!("/servers/{id}"), serde_json::json!({ "price_usd": own - 0.10 - 0.01 * i as f64 }))
+            .await;
+    }
+    app.core.deps.market.invalidate();
+    app.engine.poll_accounts_at(t0 + chrono::Duration::minutes(61)).await.unwrap();
+    assert!(app.deliver().await.is_empty(), "held in quiet hours");
+    assert_eq!(app.held_count().await, 2, "the idle alert and the undercut alert");
+
+    app.clock.advance(std::time::Duration::from_secs(200 * 60));
+    assert_eq!(app.engine.release_digests().await.unwrap(), 1);
+    let sent = app.deliver().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (to, digest) = &sent[0];
+    assert_eq!(to, "dm:hank");
+    assert!(digest.starts_with("Digest: 2 alerts"), "{digest}");
+    assert!(digest.contains("Your server rig-a has been free for 1h 1m"), "{digest}");
+    assert!(digest.contains("3 more free 1× RTX 3090 are cheaper than rig-a: now #4 of "), "{digest}");
+    assert_eq!(app.held_count().await, 0);
+}

@@ -260,6 +260,23 @@ impl TestApp {
         secrets::put(&self.core.deps.pool, &self.core.deps.keyring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
     }
 
+    /// Quiet hours "HH:MM-HH:MM" in `tz` from `before` minutes ago to `after` from now, on the
+    /// app's clock.
+    pub fn quiet_window(&self, tz: chrono_tz::Tz, before: i64, after: i64) -> String {
+        use clorebot::domain::Clock;
+        let now = self.clock.now().with_timezone(&tz);
+        let at = |m: i64| (now + chrono::Duration::minutes(m)).format("%H:%M").to_string();
+        format!("{}-{}", at(-before), at(after))
+    }
+
+    /// Alerts held for a digest and not yet delivered.
+    pub async fn held_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE held AND delivered_at IS NULL")
+            .fetch_one(&self.core.deps.pool)
+            .await
+            .unwrap()
+    }
+
     /// Polls the market and delivers; returns what was sent.
     pub async fn market_tick(&self) -> Vec<(String, String)> {
         self.engine.poll_market().await.unwrap();
