@@ -1,6 +1,7 @@
 //! Snapshots of what each platform renders for the main replies: a `/gpus` listing (also in
 //! German and Russian), a rent confirmation, an order with its SSH line (in a private chat
-//! and in a group), `/orders`, a watch alert with Rent buttons, a refusal, and `/help`. Each
+//! and in a group), `/orders`, a watch alert with Rent buttons, a refusal, `/help`, and for
+//! hosts `/hostset` for a fleet and `/myservers` (also in German). Each
 //! reply comes from the real core against the seeded simulator, on a fresh database, and is
 //! rendered by each front-end's own renderer: Telegram's HTML and inline keyboard, the JSON
 //! body Discord receives (embeds, components, flags), and the console's text.
@@ -337,4 +338,32 @@ async fn hostset_fleet_confirm_and_outcome() {
     say(&app, &dieter, "/settings locale=de").await;
     let prompt = say(&app, &dieter, "/hostset gpu=4090 off").await;
     pin("hostset_confirm_de", "/hostset gpu=4090 off after /settings locale=de", &app, &dieter, &prompt).await;
+}
+
+#[tokio::test]
+async fn myservers_where_each_server_stands() {
+    const HOST: &str = "host-desk-key-0123456789abcdef01";
+    let app = test_app().await;
+    let fleet = [hosted("rig-a", "RTX 4090", 1, 3.6), hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 5.2)];
+    let ids = host_fleet(&app.sim, HOST, &fleet).await;
+    control(&app.sim, &format!("/servers/{}", ids[1]), serde_json::json!({ "rented_spot": true })).await;
+    // The newer shape says how each server is rented (`rental_status`).
+    control(&app.sim, "/config", serde_json::json!({ "my_servers_shape": "newer" })).await;
+    app.store_key_with("hank", HOST).await;
+    let hank = caller(&app.core, "hank", None);
+    let shown = say(&app, &hank, "/myservers").await;
+    pin(
+        "myservers",
+        "/myservers: one server free with a suggestion and its Set button, one rented on spot",
+        &app,
+        &hank,
+        &shown,
+    )
+    .await;
+
+    app.store_key_with("dieter", HOST).await;
+    let dieter = caller(&app.core, "dieter", None);
+    say(&app, &dieter, "/settings locale=de").await;
+    let shown = say(&app, &dieter, "/myservers").await;
+    pin("myservers_de", "/myservers after /settings locale=de", &app, &dieter, &shown).await;
 }

@@ -82,8 +82,8 @@ hosts-suggest-rented = Vorschlag (vermietet): der Preis konkurriert gerade nicht
 hosts-suggest-offline = Vorschlag (offline): gerade nicht mietbar; online oder öffentlich schalten, um mitzubieten.
 hosts-summary = { $n } Server: { $rented } vermietet ({ $on_demand } auf Abruf, { $spot } Spot), { $free } frei ({ $quarter } im günstigsten Viertel), { $offline } offline oder verborgen.
 hosts-open-one = Eine Nummer drücken, um die Ansicht dieses Servers zu öffnen.
-hosts-rented-share = Vermietet { $day } der letzten 24 h, { $week } der letzten 7 T (der Zeit, die ich sah).
-hosts-rented-unseen = Vermietet in den letzten 7 T: noch nicht gesehen (ich zeichne es ab dem ersten Blick auf).
+hosts-rented-share = Vermietet { $day } der letzten 24 Stunden, { $week } der letzten 7 Tage (der Zeit, in der ich ihn sah).
+hosts-rented-unseen = Vermietet in den letzten 7 Tagen: noch nicht gesehen (ich zeichne es ab dem ersten Blick auf).
 hosts-set-button = Auf { $price } setzen
 
 ## Was an einer Eingabe für Clore falsch ist, nach dem Namen des Felds („image: muss ein Docker-Image nennen“).
