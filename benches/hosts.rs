@@ -7,8 +7,9 @@
 //! spot), the rest free, two offline. The simulator's call spacing is off and the client's
 //! request period 1 ms: one key's calls sit 1.1 s apart in production, which is Clore's
 //! pace, not our work. The snapshot stays as fetched for the run (`market_ttl` an hour), as
-//! the market poll keeps it fresh in production. `host_earnings` is not read yet (the rented
-//! shares are still to come), so no rows are made for it.
+//! the market poll keeps it fresh in production. `host_earnings` holds a week as the poll
+//! and compaction leave it — a row a minute for the last day, a row an hour before — for
+//! every server (79,200 rows), which the rented shares sum in one query.
 //!
 //! Run: `cargo bench --bench hosts` (about half a minute). Fails when a warm `/myservers`
 //! takes over 200 ms on average.
@@ -26,6 +27,30 @@ use serde_json::json;
 const SERVERS: usize = 3000;
 const HOST: &str = "bench-hosts-key-0123456789abcdef";
 const BUDGET: Duration = Duration::from_millis(200);
+
+/// A week of `host_earnings` for each of the 50 servers: raw rows a minute apart for the
+/// last day, hourly rows for the six before; the first 30 servers rented throughout.
+async fn seed_earnings(w: &TestApp) {
+    use clorebot::domain::Clock;
+    let pool = &w.core.deps.pool;
+    let hank =
+        clorebot::store::users::find_user(pool, clorebot::domain::Platform::Console, "hank").await.unwrap().unwrap().id;
+    sqlx::query(
+        "INSERT INTO host_earnings (user_id, server_name, at, span_secs, covered_secs, on_demand_secs, free_secs,
+                                    earned_usd)
+         SELECT $1, 'rig-' || lpad(s::text, 2, '0'), $2 - make_interval(secs => k * span), span, span,
+                CASE WHEN s < 30 THEN span ELSE 0 END, CASE WHEN s < 30 THEN 0 ELSE span END,
+                CASE WHEN s < 30 THEN 3.0 * span / 86400 ELSE 0 END
+         FROM generate_series(0, 49) s,
+              (SELECT k, 60 AS span FROM generate_series(0, 1439) k
+               UNION ALL SELECT k, 3600 FROM generate_series(24, 167) k) ks",
+    )
+    .bind(hank.0)
+    .bind(w.clock.now())
+    .execute(pool)
+    .await
+    .unwrap();
+}
 
 fn main() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -54,6 +79,7 @@ fn main() {
             control(&w.sim, &format!("/servers/{id}"), rental).await;
         }
         w.store_key_with("hank", HOST).await;
+        seed_earnings(&w).await;
         w
     });
     let hank = caller(&w.core, "hank", None);
@@ -62,6 +88,7 @@ fn main() {
             let r = w.core.handle_text(&hank, "/myservers").await;
             let text = r.replies[0].plain_text();
             assert!(text.contains("50 servers: 30 rented (20 on demand, 10 spot)"), "{text}");
+            assert!(text.contains("Rented 60.0% of the last 24 h, 60.0% of the last 7 d"), "{text}");
             r.replies[0].buttons().next().map(|b| b.token.clone()).unwrap()
         })
     };

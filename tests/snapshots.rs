@@ -1,7 +1,7 @@
 //! Snapshots of what each platform renders for the main replies: a `/gpus` listing (also in
 //! German and Russian), a rent confirmation, an order with its SSH line (in a private chat
 //! and in a group), `/orders`, a watch alert with Rent buttons, a refusal, `/help`, and for
-//! hosts `/hostset` for a fleet and `/myservers` (also in German). Each
+//! hosts `/hostset` for a fleet, `/myservers` (also in German) and `/earnings`. Each
 //! reply comes from the real core against the seeded simulator, on a fresh database, and is
 //! rendered by each front-end's own renderer: Telegram's HTML and inline keyboard, the JSON
 //! body Discord receives (embeds, components, flags), and the console's text.
@@ -366,4 +366,42 @@ async fn myservers_where_each_server_stands() {
     say(&app, &dieter, "/settings locale=de").await;
     let shown = say(&app, &dieter, "/myservers").await;
     pin("myservers_de", "/myservers after /settings locale=de", &app, &dieter, &shown).await;
+}
+
+#[tokio::test]
+async fn earnings_by_server() {
+    use clorebot::domain::Clock;
+    const HOST: &str = "host-earnings-snap-0123456789abc";
+    let app = test_app().await;
+    let fleet = [
+        Hosted { spot_usd: Some(2.16), ..hosted("rig-a", "RTX 4090", 1, 4.32) },
+        Hosted { spot_usd: Some(1.44), ..hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 8.64) },
+    ];
+    let ids = host_fleet(&app.sim, HOST, &fleet).await;
+    control(&app.sim, "/config", serde_json::json!({ "my_servers_shape": "newer" })).await;
+    app.store_key_with("hank", HOST).await;
+    // Polls a minute apart: rig-a on demand for two of the four minutes, rig-b on spot for all four.
+    let t0 = chrono::DateTime::from_timestamp(app.clock.now().timestamp(), 0).unwrap();
+    let poll = |k: i64| app.engine.poll_accounts_at(t0 + chrono::Duration::minutes(k));
+    poll(0).await.unwrap();
+    control(&app.sim, &format!("/servers/{}", ids[1]), serde_json::json!({ "rented_spot": true })).await;
+    poll(1).await.unwrap();
+    control(&app.sim, &format!("/servers/{}", ids[0]), serde_json::json!({ "rented": true })).await;
+    poll(2).await.unwrap();
+    poll(3).await.unwrap();
+    control(&app.sim, &format!("/servers/{}", ids[0]), serde_json::json!({ "rented": false })).await;
+    poll(4).await.unwrap();
+    app.clock.advance((t0 + chrono::Duration::minutes(4) - app.clock.now()).to_std().unwrap());
+    let hank = caller(&app.core, "hank", None);
+    let mut shown = say(&app, &hank, "/earnings").await;
+    // The chart is a PNG (checked in tests/earnings.rs); the snapshot pins the words.
+    assert!(shown[0].reply.image.take().is_some_and(|png| png.starts_with(b"\x89PNG")));
+    pin(
+        "earnings",
+        "/earnings after four minutes of polls: one on demand for two of them, one on spot for all four",
+        &app,
+        &hank,
+        &shown,
+    )
+    .await;
 }
