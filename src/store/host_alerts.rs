@@ -38,18 +38,10 @@ pub async fn set(ex: impl PgExecutor<'_>, user: UserId, idle: Option<u16>, under
 
 /// After how many hours free `user`'s servers are idle; 0: never (the alert is off).
 pub async fn idle_hours(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<u16> {
-    let set = sqlx::query_scalar!("SELECT idle_hours FROM host_alert_settings WHERE user_id = $1", user.0)
-        .fetch_optional(ex)
-        .await?
-        .flatten();
-    Ok(set.and_then(|h| u16::try_from(h).ok()).unwrap_or(IDLE_HOURS))
+    Ok(get(ex, user).await?.0.unwrap_or(IDLE_HOURS))
 }
 
 /// How many more cheaper free servers alert `user`; 0: never (undercut alerts are off).
 pub async fn undercut_n(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<u16> {
-    let set = sqlx::query_scalar!("SELECT undercut_n FROM host_alert_settings WHERE user_id = $1", user.0)
-        .fetch_optional(ex)
-        .await?
-        .flatten();
-    Ok(set.and_then(|n| u16::try_from(n).ok()).unwrap_or(UNDERCUT_N))
+    Ok(get(ex, user).await?.1.unwrap_or(UNDERCUT_N))
 }
