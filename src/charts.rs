@@ -247,7 +247,7 @@ fn trim_price(v: f64, decimals: usize) -> String {
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
 }
 
-/// What a spend chart shows: an amount per day.
+/// What a spend chart shows: an amount per day (`/spend`, and a host's `/earnings`).
 pub struct SpendChart<'a> {
     pub title: &'a str,
     /// The amount axis' label, e.g. "USD".

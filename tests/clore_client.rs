@@ -5,9 +5,7 @@ mod common;
 use clorebot::clore::{OrderId, ServerId};
 use std::time::{Duration, Instant};
 
-use clorebot::clore::{
-    ApiKey, CloreError, CreateOrder, Currency, OrderKind, PortProto, ServerSettings, ValidationError,
-};
+use clorebot::clore::{ApiKey, CloreError, CreateOrder, Currency, OrderKind, PortProto, ValidationError};
 use common::*;
 use secrecy::SecretString;
 use serde_json::json;
@@ -121,89 +119,6 @@ async fn wallets_and_bad_keys() {
     for text in [e.to_string(), format!("{e:?}"), format!("{bad:?}")] {
         assert!(!text.contains("not-a-real-key"), "key leaked: {text}");
     }
-}
-
-#[tokio::test]
-async fn host_servers_config_and_settings() {
-    let sim = start_sim(10).await;
-    let c = client(&sim);
-    let k = key();
-    let mine = c.my_servers(&k).await.unwrap();
-    assert_eq!(mine.servers.len(), 2);
-    assert_eq!(mine.servers.iter().filter(|s| s.online == Some(true)).count(), 1);
-    let online = mine.servers.iter().find(|s| s.online == Some(true)).unwrap();
-    assert!(format!("{online:?}").contains("REDACTED"), "init_token must not print");
-
-    let cfg = c.server_config(&k, &online.name).await.unwrap();
-    assert_eq!(cfg.config.id, online.id);
-    assert_eq!(cfg.config.rental(), Some(clorebot::clore::RentalStatus::NotRented));
-
-    let e = c.server_config(&k, "no-such-rig").await.unwrap_err();
-    assert!(matches!(e, CloreError::InvalidInput { endpoint: "server_config", .. }), "{e:?}");
-
-    let settings = ServerSettings {
-        name: online.name.clone(),
-        availability: true,
-        mrl_hours: 96,
-        on_demand: 0.0001,
-        spot: 0.00005,
-    };
-    c.set_server_settings(&k, &settings).await.unwrap();
-    let cfg = c.server_config(&k, &online.name).await.unwrap();
-    assert_eq!(cfg.config.mrl_hours, Some(96));
-    assert!((cfg.config.pricing.get(Currency::Bitcoin).unwrap() - 0.0001).abs() < 1e-12);
-
-    let bad = ServerSettings { mrl_hours: 0, ..settings };
-    assert_eq!(
-        c.set_server_settings(&k, &bad).await.unwrap_err(),
-        CloreError::Invalid(ValidationError::new("mrl", "must be at least 1 hour"))
-    );
-}
-
-/// `my_servers` in the older shape (`usd_pricing` one flat pair) and in the newer one
-/// (nested per currency, as in the official SDK's fixture) reads into the same values.
-#[tokio::test]
-async fn host_servers_read_the_same_in_the_older_and_the_newer_shape() {
-    let sim = start_sim(10).await;
-    let c = client(&sim);
-    let older = c.my_servers(&key()).await.unwrap().servers;
-    let answer = control(&sim, "/config", json!({ "my_servers_shape": "newer" })).await;
-    assert_eq!(answer["my_servers_shape"], "newer");
-    let newer = c.my_servers(&key()).await.unwrap().servers;
-    assert_eq!(older.len(), 2);
-    assert_eq!(newer.len(), 2);
-    for (o, n) in older.iter().zip(&newer) {
-        // Each answer in its own shape.
-        let raw = |s: &clorebot::clore::HostServer| s.usd_pricing.clone().unwrap();
-        assert!(raw(o).get("on_demand").is_some() && raw(o).get("bitcoin").is_none(), "{}", raw(o));
-        assert!(raw(n).get("on_demand").is_none() && raw(n).get("bitcoin").is_some(), "{}", raw(n));
-        // The same server, read the same.
-        assert_eq!(
-            (&o.id, &o.name, o.online, o.connected, o.rented),
-            (&n.id, &n.name, n.online, n.connected, n.rented)
-        );
-        assert_eq!((&o.pricing, &o.min_spot_pricing, &o.specs), (&n.pricing, &n.min_spot_pricing, &n.specs));
-        assert_eq!(
-            (&o.gpu_array, o.gpu_count, &o.allowed_currencies),
-            (&n.gpu_array, n.gpu_count, &n.allowed_currencies)
-        );
-        // `usd_pricing` gives the same USD prices in every currency, and they are the
-        // server's own: its `pricing` in USD.
-        for cur in Currency::ALL {
-            let (po, pn) = (o.usd_pricing_in(cur).unwrap(), n.usd_pricing_in(cur).unwrap());
-            assert_eq!(po, pn, "server {:?} in {cur:?}", o.id);
-            assert_eq!(po.on_demand, o.pricing.get(Currency::Usd), "server {:?}", o.id);
-            assert_eq!(po.spot, o.min_spot_pricing.get(Currency::Usd), "server {:?}", o.id);
-        }
-        // What only the newer shape has.
-        assert_eq!((o.is_vpn_enabled, o.max_fair_price_usd), (None, None));
-        assert_eq!(n.is_vpn_enabled, Some(false));
-        assert!(n.max_fair_price_usd.is_some_and(|p| p > 0.0), "{:?}", n.max_fair_price_usd);
-    }
-    // Back to the older shape: the answer is as it was.
-    control(&sim, "/config", json!({ "my_servers_shape": "older" })).await;
-    let again = c.my_servers(&key()).await.unwrap().servers;
-    assert!(again.iter().all(|s| s.usd_pricing.as_ref().unwrap().get("on_demand").is_some()));
 }
 
 #[tokio::test]

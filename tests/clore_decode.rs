@@ -200,6 +200,40 @@ fn host_usd_pricing_flat_and_nested() {
     assert_eq!(h[2].usd_pricing_in(Currency::Usd), None);
 }
 
+/// `mrl` (hours) and `rental_status` on a host's server, in the older shape (flat
+/// `usd_pricing`) and the newer one (nested per currency), each with and without them, and
+/// as numbers or strings; an unknown status reads as unknown, not as free.
+#[test]
+fn host_server_mrl_and_rental_status_in_both_shapes() {
+    let h: Vec<HostServer> = serde_json::from_value(json!([
+        { "name": "older", "usd_pricing": { "on_demand": 2.5, "spot": 2 }, "rented": true },
+        { "name": "older-mrl", "usd_pricing": { "on_demand": 2.5, "spot": 2 }, "mrl": 96, "rental_status": 1 },
+        { "name": "newer", "usd_pricing": { "bitcoin": { "on_demand": 2.5, "spot": 2 } }, "is_vpn_enabled": false },
+        { "name": "newer-mrl", "usd_pricing": { "bitcoin": { "on_demand": 2.5, "spot": 2 } },
+          "mrl": "168", "rental_status": 2.0, "rented": true },
+        { "name": "free", "mrl": 24, "rental_status": "0" },
+        { "name": "odd", "mrl": null, "rental_status": 7 }
+    ]))
+    .unwrap();
+    let read: Vec<_> = h.iter().map(|s| (s.name.as_str(), s.mrl_hours, s.rental())).collect();
+    assert_eq!(
+        read,
+        [
+            ("older", None, None),
+            ("older-mrl", Some(96), Some(RentalStatus::Spot)),
+            ("newer", None, None),
+            ("newer-mrl", Some(168), Some(RentalStatus::OnDemand)),
+            ("free", Some(24), Some(RentalStatus::NotRented)),
+            ("odd", None, None),
+        ]
+    );
+    assert_eq!(h[0].rented, Some(true));
+    assert_eq!(h[5].rental_status, Some(7));
+    for s in &h[..4] {
+        assert!(s.usd_pricing_in(Currency::Bitcoin).is_some(), "{}", s.name);
+    }
+}
+
 #[test]
 fn spot_market_old_and_new_offer_shapes() {
     let m: SpotMarket = serde_json::from_value(json!({

@@ -449,12 +449,32 @@ async fn hosts_see_and_change_their_servers() {
     let out = s.line("/myservers").await;
     assert!(out.starts_with("Your 2 servers"), "{out}");
     assert!(out.contains("online, free") && out.contains("offline"), "{out}");
-    let name = out.lines().nth(1).unwrap().split(" — ").next().unwrap().to_owned();
+    // A server's screen opens with its name.
+    let name = out.lines().find(|l| l.starts_with("rig-")).unwrap().to_owned();
+    // A single server confirms too: its values before and after, nothing sent until Confirm.
     let out = s.line(&format!("/hostset {name} off mrl=48 price=0.00002")).await;
-    assert!(out.starts_with(&format!("{name} updated")), "{out}");
-    assert!(out.contains("Available:    no (hidden)") && out.contains("Max rental:   48 h"), "{out}");
+    assert!(out.starts_with("Change 1 server?") && out.contains(&format!("{name} (")), "{out}");
+    assert!(out.contains("→ 0.00002 BTC/day") && out.contains("max rental: ") && out.contains("→ 48 h"), "{out}");
+    assert!(out.contains("available: yes → no (hidden)") && out.ends_with("[1] Confirm  [2] Abort"), "{out}");
+    let out = s.line("/press 1").await;
+    assert!(out.contains("Changed:") && out.contains(&format!("✓ {name}: now 0.00002 BTC/day")), "{out}");
+    assert!(out.contains("(verified)"), "{out}");
     let out = s.line(&format!("/hostset {name} mrl=0")).await;
     assert!(out.contains("mrl must be 1 to"), "{out}");
+    // A dollar price is dollars, converted at the market's rate; dollars typed as bitcoin
+    // are refused before anything reaches Clore.
+    let out = s.line(&format!("/hostset {name} spot=$1.50")).await;
+    assert!(out.contains("spot minimum: ") && out.contains(" → 0.0000") && out.contains("($1.5"), "{out}");
+    assert!(out.contains("per bitcoin"), "{out}");
+    let out = s.line("/press 1").await;
+    assert!(out.contains(&format!("✓ {name}: now")), "{out}");
+    let out = s.line(&format!("/hostset {name} price=3.40")).await;
+    assert!(out.contains("did you mean price=$3.4?"), "{out}");
+    // Every server at once: both listed, nothing sent on Abort.
+    let out = s.line("/hostset all price=$3.40").await;
+    assert!(out.starts_with("Change 2 servers?") && out.matches("· price: ").count() == 2, "{out}");
+    let out = s.line("/press 2").await;
+    assert!(out.contains("Aborted: changing 2 servers. Nothing was done."), "{out}");
 }
 
 #[tokio::test]

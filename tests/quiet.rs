@@ -23,31 +23,16 @@ async fn watch_4090(w: &TestApp, s: &mut Session<'_>, extra: &str) -> (f64, Vec<
     (max, free.iter().rev().map(|f| f.0).collect())
 }
 
-/// "HH:MM-HH:MM" in `tz` from `before` minutes ago to `after` from now, on the app's clock.
-fn window_around(w: &TestApp, tz: chrono_tz::Tz, before: i64, after: i64) -> String {
-    use clorebot::domain::Clock;
-    let now = w.clock.now().with_timezone(&tz);
-    let at = |m: i64| (now + chrono::Duration::minutes(m)).format("%H:%M").to_string();
-    format!("{}-{}", at(-before), at(after))
-}
-
 /// `out` with each run of spaces one space (settings cards align their fields).
 fn squash(out: String) -> String {
     out.split(' ').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
-async fn held_count(w: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE held AND delivered_at IS NULL")
-        .fetch_one(&w.core.deps.pool)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
 async fn quiet_hours_hold_alerts_for_one_digest_and_let_an_ending_order_through() {
     let w = test_app().await;
     let mut ann = w.keyed("ann").await;
-    let out = ann.line(&format!("/settings quiet={} tz=UTC", window_around(&w, chrono_tz::UTC, 30, 30))).await;
+    let out = ann.line(&format!("/settings quiet={} tz=UTC", w.quiet_window(chrono_tz::UTC, 30, 30))).await;
     assert!(out.contains("Quiet hours") && out.contains("(UTC)"), "{out}");
     let (max, movers) = watch_4090(&w, &mut ann, "").await;
 
@@ -57,7 +42,7 @@ async fn quiet_hours_hold_alerts_for_one_digest_and_let_an_ending_order_through(
     w.set_price(movers[1], max * 0.8).await;
     w.set_price(movers[2], max * 0.85).await;
     assert!(w.market_tick().await.is_empty(), "held in quiet hours");
-    assert_eq!(held_count(&w).await, 2);
+    assert_eq!(w.held_count().await, 2);
 
     // An order ending within the hour does not wait.
     let srv = free_of(&w.sim, "RTX 3060").await[0].0;
@@ -93,7 +78,7 @@ async fn quiet_hours_hold_alerts_for_one_digest_and_let_an_ending_order_through(
     assert!(text.contains("1 no longer free (left out)"), "{text}");
     let buttons: Vec<&str> = digest.buttons().map(|b| b.label.as_str()).collect();
     assert_eq!(buttons, [format!("Rent #{}", movers[2]), format!("Rent #{}", movers[0])], "cheapest first");
-    assert_eq!(held_count(&w).await, 0);
+    assert_eq!(w.held_count().await, 0);
     assert_eq!(outbox::pending_count(&w.core.deps.pool).await.unwrap(), 0);
 
     // Out of quiet hours, a match comes at once again.
@@ -106,8 +91,7 @@ async fn quiet_hours_hold_alerts_for_one_digest_and_let_an_ending_order_through(
 async fn a_restart_in_the_middle_of_quiet_hours_loses_and_doubles_nothing() {
     let w = test_app().await;
     let mut ann = w.session("ann", None);
-    ann.line(&format!("/settings quiet={} tz=Europe/Berlin", window_around(&w, chrono_tz::Europe::Berlin, 10, 30)))
-        .await;
+    ann.line(&format!("/settings quiet={} tz=Europe/Berlin", w.quiet_window(chrono_tz::Europe::Berlin, 10, 30))).await;
     let (max, movers) = watch_4090(&w, &mut ann, "").await;
     w.set_price(movers[0], max * 0.9).await;
     assert!(w.market_tick().await.is_empty());
@@ -118,7 +102,7 @@ async fn a_restart_in_the_middle_of_quiet_hours_loses_and_doubles_nothing() {
     w.set_price(movers[1], max * 0.8).await;
     b.poll_market().await.unwrap();
     assert!(w.deliver().await.is_empty());
-    assert_eq!(held_count(&w).await, 2);
+    assert_eq!(w.held_count().await, 2);
 
     // The window ends; two processes fold at once: one digest, every alert in it once.
     w.clock.advance(Duration::from_secs(40 * 60));
@@ -238,7 +222,7 @@ async fn quiet_hours_in_settings_in_three_languages_and_for_a_group_by_admins() 
 async fn a_groups_quiet_hours_hold_its_team_alerts_not_its_members_own() {
     let w = test_app().await;
     let mut team = w.session("bob", Some("night-team"));
-    let out = team.line(&format!("/settings quiet={} tz=UTC", window_around(&w, chrono_tz::UTC, 30, 30))).await;
+    let out = team.line(&format!("/settings quiet={} tz=UTC", w.quiet_window(chrono_tz::UTC, 30, 30))).await;
     assert!(out.contains("This chat's quiet hours are now"), "{out}");
     let (max, movers) = watch_4090(&w, &mut team, "here").await;
     // Bob's own watch, on the same servers, alerts him privately: his quiet hours are off.

@@ -1,6 +1,7 @@
 //! Snapshots of what each platform renders for the main replies: a `/gpus` listing (also in
 //! German and Russian), a rent confirmation, an order with its SSH line (in a private chat
-//! and in a group), `/orders`, a watch alert with Rent buttons, a refusal, and `/help`. Each
+//! and in a group), `/orders`, a watch alert with Rent buttons, a refusal, `/help`, and for
+//! hosts `/hostset` for a fleet, `/myservers` (also in German) and `/earnings`. Each
 //! reply comes from the real core against the seeded simulator, on a fresh database, and is
 //! rendered by each front-end's own renderer: Telegram's HTML and inline keyboard, the JSON
 //! body Discord receives (embeds, components, flags), and the console's text.
@@ -315,4 +316,92 @@ async fn watch_alert_with_rent_buttons() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     let shown: Vec<Shown> = sent.into_iter().map(|(_, reply)| Shown { via: Via::Alert, reply }).collect();
     pin("watch_alert", "A watch's alert after two servers dropped under its max", &app, &ann, &shown).await;
+}
+
+#[tokio::test]
+async fn hostset_fleet_confirm_and_outcome() {
+    const HOST: &str = "host-fleet-key-0123456789abcdef0";
+    let app = test_app().await;
+    let fleet = [hosted("rig-a", "RTX 4090", 1, 3.6), hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 5.2)];
+    let ids = host_fleet(&app.sim, HOST, &fleet).await;
+    control(&app.sim, &format!("/servers/{}", ids[1]), serde_json::json!({ "refuse_settings": "server-is-locked" }))
+        .await;
+    app.store_key_with("hank", HOST).await;
+    let hank = caller(&app.core, "hank", None);
+    let prompt = say(&app, &hank, "/hostset all price=$3.40 mrl=48").await;
+    pin("hostset_confirm", "/hostset all price=$3.40 mrl=48 on two servers: old → new", &app, &hank, &prompt).await;
+    let done = pressed(app.core.press(&hank, &token(&prompt, "Confirm")).await);
+    pin("hostset_outcome", "Confirm pressed: one changed and verified, one refused by Clore", &app, &hank, &done).await;
+
+    let dieter = caller(&app.core, "dieter", None);
+    app.store_key_with("dieter", HOST).await;
+    say(&app, &dieter, "/settings locale=de").await;
+    let prompt = say(&app, &dieter, "/hostset gpu=4090 off").await;
+    pin("hostset_confirm_de", "/hostset gpu=4090 off after /settings locale=de", &app, &dieter, &prompt).await;
+}
+
+#[tokio::test]
+async fn myservers_where_each_server_stands() {
+    const HOST: &str = "host-desk-key-0123456789abcdef01";
+    let app = test_app().await;
+    let fleet = [hosted("rig-a", "RTX 4090", 1, 3.6), hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 5.2)];
+    let ids = host_fleet(&app.sim, HOST, &fleet).await;
+    control(&app.sim, &format!("/servers/{}", ids[1]), serde_json::json!({ "rented_spot": true })).await;
+    // The newer shape says how each server is rented (`rental_status`).
+    control(&app.sim, "/config", serde_json::json!({ "my_servers_shape": "newer" })).await;
+    app.store_key_with("hank", HOST).await;
+    let hank = caller(&app.core, "hank", None);
+    let shown = say(&app, &hank, "/myservers").await;
+    pin(
+        "myservers",
+        "/myservers: one server free with a suggestion and its Set button, one rented on spot",
+        &app,
+        &hank,
+        &shown,
+    )
+    .await;
+
+    app.store_key_with("dieter", HOST).await;
+    let dieter = caller(&app.core, "dieter", None);
+    say(&app, &dieter, "/settings locale=de").await;
+    let shown = say(&app, &dieter, "/myservers").await;
+    pin("myservers_de", "/myservers after /settings locale=de", &app, &dieter, &shown).await;
+}
+
+#[tokio::test]
+async fn earnings_by_server() {
+    use clorebot::domain::Clock;
+    const HOST: &str = "host-earnings-snap-0123456789abc";
+    let app = test_app().await;
+    let fleet = [
+        Hosted { spot_usd: Some(2.16), ..hosted("rig-a", "RTX 4090", 1, 4.32) },
+        Hosted { spot_usd: Some(1.44), ..hosted("rig-b", "NVIDIA GeForce RTX 3090", 2, 8.64) },
+    ];
+    let ids = host_fleet(&app.sim, HOST, &fleet).await;
+    control(&app.sim, "/config", serde_json::json!({ "my_servers_shape": "newer" })).await;
+    app.store_key_with("hank", HOST).await;
+    // Polls a minute apart: rig-a on demand for two of the four minutes, rig-b on spot for all four.
+    let t0 = chrono::DateTime::from_timestamp(app.clock.now().timestamp(), 0).unwrap();
+    let poll = |k: i64| app.engine.poll_accounts_at(t0 + chrono::Duration::minutes(k));
+    poll(0).await.unwrap();
+    control(&app.sim, &format!("/servers/{}", ids[1]), serde_json::json!({ "rented_spot": true })).await;
+    poll(1).await.unwrap();
+    control(&app.sim, &format!("/servers/{}", ids[0]), serde_json::json!({ "rented": true })).await;
+    poll(2).await.unwrap();
+    poll(3).await.unwrap();
+    control(&app.sim, &format!("/servers/{}", ids[0]), serde_json::json!({ "rented": false })).await;
+    poll(4).await.unwrap();
+    app.clock.advance((t0 + chrono::Duration::minutes(4) - app.clock.now()).to_std().unwrap());
+    let hank = caller(&app.core, "hank", None);
+    let mut shown = say(&app, &hank, "/earnings").await;
+    // The chart is a PNG (checked in tests/earnings.rs); the snapshot pins the words.
+    assert!(shown[0].reply.image.take().is_some_and(|png| png.starts_with(b"\x89PNG")));
+    pin(
+        "earnings",
+        "/earnings after four minutes of polls: one on demand for two of them, one on spot for all four",
+        &app,
+        &hank,
+        &shown,
+    )
+    .await;
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use clorebot::domain::{Platform, UserId};
 use clorebot::store::crypto::{CryptoError, SecretKind};
 use clorebot::store::secrets::{self, Stored};
-use clorebot::store::{self, actions, audit, history, orders, outbox, users, watches};
+use clorebot::store::{self, actions, audit, history, hosts, orders, outbox, users, watches};
 use common::{buttons_age, db, outbox_ages, ring};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
@@ -50,6 +50,9 @@ async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
     for t in [
         "audit_log",
         "chats",
+        "host_alert_settings",
+        "host_earnings",
+        "host_market_state",
         "host_servers",
         "outbox",
         "pending_actions",
@@ -67,6 +70,51 @@ async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
     let after: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
     assert_eq!(before, after);
     assert_eq!(after as usize, store::MIGRATOR.iter().count());
+}
+
+/// The hosts' desk tables refuse what cannot be: an observation whose states outlast the
+/// time it vouches for, a second raw row for one poll, an undercut edge for a server never
+/// seen; and a user's rows go with the user.
+#[tokio::test]
+async fn the_hosts_desk_tables_refuse_impossible_rows() {
+    let pool = db().await;
+    let u = user(&pool, 1).await;
+    let earning = |covered: i32, free: i32| {
+        sqlx::query(
+            "INSERT INTO host_earnings (user_id, server_name, at, covered_secs, free_secs)
+             VALUES ($1, 'rig-a', '2026-12-13T10:00:00Z', $2, $3)",
+        )
+        .bind(u)
+        .bind(covered)
+        .bind(free)
+        .execute(&pool)
+    };
+    assert!(earning(60, 61).await.is_err(), "more free time than covered");
+    earning(60, 60).await.unwrap();
+    assert!(earning(60, 0).await.is_err(), "a second raw row for one poll");
+    let edge = || {
+        sqlx::query(
+            "INSERT INTO host_market_state (user_id, server_name, in_quarter, cheaper, own_usd)
+             VALUES ($1, 'rig-a', TRUE, 0, 3.4)",
+        )
+        .bind(u)
+        .execute(&pool)
+    };
+    assert!(edge().await.is_err(), "an edge for a server never seen");
+    let seen = hosts::HostServer { name: "rig-a".into(), server_id: Some(9), online: true, rented: false };
+    hosts::observe_host_server(&pool, u, &seen).await.unwrap();
+    edge().await.unwrap();
+    let bad_setting = sqlx::query("INSERT INTO host_alert_settings (user_id, idle_hours) VALUES ($1, 721)").bind(u);
+    assert!(bad_setting.execute(&pool).await.is_err(), "idle hours past a month");
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(u).execute(&pool).await.unwrap();
+    let left: (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM host_earnings), (SELECT count(*) FROM host_market_state),
+                (SELECT count(*) FROM host_servers)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, (0, 0, 0));
 }
 
 #[tokio::test]
@@ -525,11 +573,11 @@ async fn tracked_orders_hosts_history_and_audit() {
     assert!(!orders::set_flag(&pool, u, 77, orders::OrderFlag::Ended).await.unwrap());
     assert!(orders::active_for_user(&pool, u).await.unwrap().is_empty());
 
-    let seen = |online, rented| orders::HostServer { name: "rig-a".into(), server_id: Some(9), online, rented };
-    assert_eq!(orders::observe_host_server(&pool, u, &seen(true, false)).await.unwrap(), None);
-    assert_eq!(orders::observe_host_server(&pool, u, &seen(false, false)).await.unwrap(), Some(seen(true, false)));
-    assert_eq!(orders::observe_host_server(&pool, u, &seen(false, true)).await.unwrap(), Some(seen(false, false)));
-    assert_eq!(orders::host_servers(&pool, u).await.unwrap(), vec![seen(false, true)]);
+    let seen = |online, rented| hosts::HostServer { name: "rig-a".into(), server_id: Some(9), online, rented };
+    assert_eq!(hosts::observe_host_server(&pool, u, &seen(true, false)).await.unwrap(), None);
+    assert_eq!(hosts::observe_host_server(&pool, u, &seen(false, false)).await.unwrap(), Some(seen(true, false)));
+    assert_eq!(hosts::observe_host_server(&pool, u, &seen(false, true)).await.unwrap(), Some(seen(false, false)));
+    assert_eq!(hosts::host_servers(&pool, u).await.unwrap(), vec![seen(false, true)]);
 
     let t0 = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
     let point = |m: &str, at, min| history::PricePoint {

@@ -458,9 +458,22 @@ pub struct HostServer {
     pub autoprice: Option<Value>,
     #[serde(default, deserialize_with = "de::opt_f64")]
     pub energy_price: Option<f64>,
+    /// Maximum rental length in hours; documented for `server_config` only, and not in
+    /// every live `my_servers` answer.
+    #[serde(default, rename = "mrl", deserialize_with = "de::opt_u64")]
+    pub mrl_hours: Option<u64>,
+    /// How it is rented (see [`HostServer::rental`]); in newer `my_servers` answers only.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub rental_status: Option<u64>,
 }
 
 impl HostServer {
+    /// How the server is rented, when the answer says (`rental_status`); `rented` alone does
+    /// not tell spot from on demand.
+    pub fn rental(&self) -> Option<RentalStatus> {
+        RentalStatus::from_code(self.rental_status?)
+    }
+
     /// The server's USD prices when paid in `c`, from `usd_pricing` in either shape: nested
     /// per currency (newer answers), or one flat pair that holds for every currency (older).
     pub fn usd_pricing_in(&self, c: Currency) -> Option<OriginalUsd> {
@@ -484,6 +497,18 @@ pub enum RentalStatus {
     NotRented,
     Spot,
     OnDemand,
+}
+
+impl RentalStatus {
+    /// `rental_status`: 0 not rented, 1 on the spot market, 2 on demand; other codes are unknown.
+    pub fn from_code(code: u64) -> Option<RentalStatus> {
+        match code {
+            0 => Some(RentalStatus::NotRented),
+            1 => Some(RentalStatus::Spot),
+            2 => Some(RentalStatus::OnDemand),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -517,12 +542,7 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     pub fn rental(&self) -> Option<RentalStatus> {
-        match self.rental_status? {
-            0 => Some(RentalStatus::NotRented),
-            1 => Some(RentalStatus::Spot),
-            2 => Some(RentalStatus::OnDemand),
-            _ => None,
-        }
+        RentalStatus::from_code(self.rental_status?)
     }
 }
 

@@ -9,7 +9,7 @@
 //! its text, which is parsed again when pressed: text that no longer parses is answered like
 //! a payload that no longer reads, and nothing is done.
 
-use super::handlers::{guards, market, orders, overview, rent, rent_many, shared_watches, watches};
+use super::handlers::{guards, hostset, market, myservers, orders, overview, rent, rent_many, shared_watches, watches};
 use super::{Ctx, Failure, Outcome, PressResponse, Reply, failure_reply};
 use crate::market::{Query, QueryError};
 use crate::services;
@@ -47,8 +47,10 @@ fn replaces_source(action: &Action) -> bool {
     match action {
         // Next ▸ turns the page; a confirmation turns into its outcome.
         Action::GpusPage { .. }
+        | Action::MyServersPage { .. }
         | Action::ConfirmRent(_)
         | Action::ConfirmRentMany { .. }
+        | Action::ConfirmHostSet { .. }
         | Action::ConfirmCancel { .. }
         | Action::ConfirmCancelMany { .. }
         | Action::ConfirmWatch(_)
@@ -60,9 +62,11 @@ fn replaces_source(action: &Action) -> bool {
         // turns it into another chart with a text edit).
         Action::MarketPage { .. }
         | Action::ServerDetails { .. }
+        | Action::HostServerScreen { .. }
         | Action::RentPrompt { .. }
         | Action::ShowLogin { .. }
         | Action::GuardCapPrompt { .. }
+        | Action::HostSetPrompt { .. }
         | Action::RentAgain(_) => false,
     }
 }
@@ -173,8 +177,8 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
     if single_use {
         match store_actions::take(pool, token, cx.user.id).await? {
             Taken::Ok(_) => {}
-            // A dead process's press, finished here: what became of its rent, never a
-            // second one (docs/money-safety.md).
+            // A dead process's press, finished here: what became of its rent or host change,
+            // never a second one (docs/money-safety.md).
             Taken::Used => {
                 if super::is_recovered() {
                     match &ready {
@@ -183,6 +187,10 @@ async fn decode(cx: &Ctx<'_>, token: &str) -> Result<Pressed, Failure> {
                         }
                         Ready::Other(Action::ConfirmRentMany { plans }) => {
                             return Ok(Pressed::Answered(rent_many::interrupted(cx, token, plans).await?));
+                        }
+                        // Settings are not money: what Clore shows now, nothing sent again.
+                        Ready::Other(Action::ConfirmHostSet { changes }) => {
+                            return Ok(Pressed::Answered(hostset::interrupted(cx, changes).await?));
                         }
                         _ => {}
                     }
@@ -226,9 +234,15 @@ async fn act(cx: &Ctx<'_>, ready: Ready) -> Outcome {
             Err(Failure::Internal(anyhow::anyhow!("a query button was not read back")))
         }
         Action::ServerDetails { server } => market::server(cx, server).await,
+        Action::MyServersPage { page } => myservers::page(cx, page).await,
+        Action::HostServerScreen { name } => myservers::server_screen(cx, &name).await,
         Action::RentPrompt { server } => rent::prompt_for_server(cx, server, rent::RentOptions::default()).await,
         Action::ConfirmRent(plan) => rent::confirm(cx, plan).await,
         Action::ConfirmRentMany { plans } => rent_many::confirm(cx, plans).await,
+        Action::ConfirmHostSet { changes } => hostset::confirm(cx, changes).await,
+        Action::HostSetPrompt { target, price_usd, spot_usd } => {
+            hostset::prompt_for(cx, target, price_usd, spot_usd).await
+        }
         Action::ConfirmCancel { order, issue } => orders::confirm_cancel(cx, order, issue).await,
         Action::ConfirmCancelMany { orders } => orders::confirm_cancel_many(cx, orders).await,
         Action::ShowLogin { intent } => rent::show_login(cx, intent).await,

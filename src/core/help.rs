@@ -20,6 +20,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "market" },
     CommandHelp { name: "history" },
     CommandHelp { name: "spend" },
+    CommandHelp { name: "earnings" },
     CommandHelp { name: "server" },
     CommandHelp { name: "rent" },
     CommandHelp { name: "orders" },

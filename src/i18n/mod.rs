@@ -125,7 +125,8 @@ catalogues![
     "alerts",
     "frontends",
     "templates",
-    "market_watch"
+    "market_watch",
+    "hostset"
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -6,12 +6,13 @@
 //! `max_stale` is served (marked stale) rather than failing the command.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
 use super::gpu::{self, GpuModel};
+use super::standing::PeerIndex;
 use crate::clore::{CloreClient, CloreError, Currency, MarketServer, ServerId};
 
 /// A marketplace server with the fields queries and replies use, parsed once per fetch.
@@ -154,11 +155,21 @@ pub struct Snapshot {
     pub fetched_unix: i64,
     /// Served from an older fetch because the latest refresh failed.
     pub stale: bool,
+    /// The free servers by model and count, built on first use. Sound because `servers` is
+    /// not changed once a snapshot is shared (it lives in an `Arc`), and a clone (a stale
+    /// copy) holds the same servers.
+    peers: OnceLock<Arc<PeerIndex>>,
 }
 
 impl Snapshot {
     pub fn new(servers: Vec<ServerView>) -> Snapshot {
-        Snapshot { servers, fetched_at: Instant::now(), fetched_unix: chrono::Utc::now().timestamp(), stale: false }
+        Snapshot {
+            servers,
+            fetched_at: Instant::now(),
+            fetched_unix: chrono::Utc::now().timestamp(),
+            stale: false,
+            peers: OnceLock::new(),
+        }
     }
 
     pub fn from_market(servers: &[MarketServer]) -> Snapshot {
@@ -177,6 +188,12 @@ impl Snapshot {
     /// How much of `c` one USD is, as the market's prices imply (see [`usd_rate_in`]).
     pub fn usd_rate(&self, c: Currency) -> Option<f64> {
         usd_rate_in(self.servers.iter(), c)
+    }
+
+    /// The free servers of each model and GPU count by USD price, built once per snapshot:
+    /// every `/myservers` and every host's account poll reads the same index.
+    pub fn peers(&self) -> Arc<PeerIndex> {
+        self.peers.get_or_init(|| Arc::new(PeerIndex::build(&self.servers))).clone()
     }
 }
 

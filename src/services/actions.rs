@@ -42,6 +42,17 @@ pub enum Action {
     ConfirmRentMany {
         plans: Vec<RentPlan>,
     },
+    /// "Set" under a host's suggestion: the `/hostset` confirmation for `target` with these
+    /// dollar prices (`None` leaves a price as it is), worked out afresh when pressed.
+    HostSetPrompt {
+        target: super::hosting::HostTarget,
+        price_usd: Option<f64>,
+        spot_usd: Option<f64>,
+    },
+    /// The Confirm of `/hostset`: each server's values before and after, in the order shown.
+    ConfirmHostSet {
+        changes: Vec<super::hosting::HostChange>,
+    },
     ConfirmCancel {
         order: OrderId,
         issue: Option<String>,
@@ -73,6 +84,14 @@ pub enum Action {
     /// "Rent again as spot" after an outbid: the rent confirmation for `server` at `bid`,
     /// made like the outbid order (its image, ports and template) and guarded as it was.
     RentAgain(Box<RentAgain>),
+    /// A page of `/myservers`' list.
+    MyServersPage {
+        page: usize,
+    },
+    /// One of the host's servers as the market sees it, read afresh when pressed.
+    HostServerScreen {
+        name: String,
+    },
     /// Shows, once, the SSH password generated for an order that was found after an unclear
     /// answer from Clore.
     ShowLogin {
@@ -99,6 +118,7 @@ impl Action {
             self,
             Action::ConfirmRent(_)
                 | Action::ConfirmRentMany { .. }
+                | Action::ConfirmHostSet { .. }
                 | Action::ConfirmCancel { .. }
                 | Action::ConfirmCancelMany { .. }
                 | Action::ConfirmWatch(_)

@@ -3,6 +3,7 @@
 //! handler. Below `core` and the engine; above the store, the Clore client and the market.
 
 pub mod actions;
+pub mod hosting;
 pub mod login;
 pub mod orders;
 pub mod rent;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
 use super::shapes::MyServersShape;
@@ -33,6 +33,18 @@ pub struct ServerUpdate {
     pub clear_competitors: Option<bool>,
     /// The owner's maximum rental length, hours (orders made afterwards get it).
     pub mrl_hours: Option<u64>,
+    /// Rented by someone outside the simulation on the spot market (`rental_status` 1);
+    /// `false` frees it of that renter. Orders on it are refused as for `rented`.
+    pub rented_spot: Option<bool>,
+    /// `set_server_settings` on this server refuses with code 6 and this `error`; `null`
+    /// lets it through again.
+    #[serde(default, deserialize_with = "present")]
+    pub refuse_settings: Option<Option<String>>,
+}
+
+/// A field that may be given as `null`: `Some(None)`, told apart from a field not given.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// `moving_competitor` of [`ServerUpdate`].
@@ -93,9 +105,36 @@ pub struct AccountUpdate {
     /// Currency API name → balance to set.
     #[serde(default)]
     pub balances: BTreeMap<String, f64>,
-    /// For a new account: `false` hosts no servers (default: two).
+    /// For a new account: `false` hosts no servers (default: two, unless `hosted` says which).
     #[serde(default)]
     pub host: Option<bool>,
+    /// Servers the account hosts besides any it has (a new account given these hosts only them).
+    #[serde(default)]
+    pub hosted: Vec<HostedSpec>,
+}
+
+/// One server of `hosted` in [`AccountUpdate`]: drawn like the market's, then given these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostedSpec {
+    /// Its name in `my_servers`, unique within the account.
+    pub name: String,
+    /// A model of the market's catalogue, whole or its end ("RTX 4090").
+    pub gpu: String,
+    #[serde(default = "one")]
+    pub gpus: u32,
+    pub price_usd: f64,
+    /// Spot minimum (default: half the on-demand price, in whole cents).
+    #[serde(default)]
+    pub spot_usd: Option<f64>,
+    #[serde(default = "yes")]
+    pub online: bool,
+    #[serde(default = "yes")]
+    pub visible: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +191,15 @@ impl SimState {
         }
         if let Some(r) = u.rented {
             s.rented_external = r;
+            s.external_spot = false;
+        }
+        match u.rented_spot {
+            Some(true) => (s.rented_external, s.external_spot) = (true, true),
+            Some(false) if s.external_spot => (s.rented_external, s.external_spot) = (false, false),
+            _ => {}
+        }
+        if let Some(refuse) = u.refuse_settings {
+            s.refuse_settings = refuse;
         }
         if let Some(o) = u.online {
             s.online = o;
@@ -189,7 +237,31 @@ impl SimState {
         if u.key.trim().is_empty() {
             return Err(bad("key must not be empty"));
         }
-        let id = self.add_account_hosting(&u.key, u.host.unwrap_or(true));
+        let mut names: Vec<String> = match self.account_by_key(&u.key) {
+            Some(a) => a.hosted.iter().filter_map(|id| self.servers[id].host_name.clone()).collect(),
+            None => Vec::new(),
+        };
+        let mut hosted = Vec::new();
+        for h in u.hosted {
+            let name = h.name.trim().to_owned();
+            if name.is_empty() || name.len() > 64 || names.contains(&name) {
+                return Err(bad(format!("hosted name `{name}` must be 1 to 64 characters and new to the account")));
+            }
+            let kind = super::market::kind_called(&h.gpu).ok_or_else(|| bad(format!("no GPU model `{}`", h.gpu)))?;
+            if !(1..=8).contains(&h.gpus) {
+                return Err(bad("gpus must be 1 to 8"));
+            }
+            let price_usd = price("price_usd", Some(h.price_usd))?.unwrap_or(h.price_usd);
+            let spot_usd = price("spot_usd", h.spot_usd)?.unwrap_or(super::market::in_cents(price_usd / 2.0));
+            names.push(name.clone());
+            hosted.push((name, kind, h.gpus, price_usd, spot_usd, h.online, h.visible));
+        }
+        let id = self.add_account_hosting(&u.key, u.host.unwrap_or(true) && hosted.is_empty());
+        for (name, kind, gpus, price_usd, spot_usd, online, visible) in hosted {
+            let sid = self.add_hosted(id, kind, gpus, name);
+            let s = self.servers.get_mut(&sid).expect("just added");
+            (s.price_usd, s.spot_usd, s.online, s.visible) = (price_usd, spot_usd, online, visible);
+        }
         for (name, amount) in u.balances {
             let c = Currency::ALL
                 .into_iter()
@@ -242,6 +314,8 @@ impl SimState {
             "price_usd": s.price_usd,
             "spot_usd": s.spot_usd,
             "rented": self.server_rented(s),
+            "rented_spot": s.rented_external && s.external_spot,
+            "refuse_settings": s.refuse_settings,
             "online": s.online,
             "visible": s.visible,
             "competitor_bids_usd": s.competitor_bids.iter().map(|(_, b)| b).collect::<Vec<_>>(),

@@ -182,6 +182,10 @@ pub struct SimServer {
     pub visible: bool,
     /// Rented by someone outside the simulation.
     pub rented_external: bool,
+    /// That outside renter rents on the spot market (`rental_status` 1), not on demand.
+    pub external_spot: bool,
+    /// `set_server_settings` on this server refuses with code 6 and this `error`.
+    pub refuse_settings: Option<String>,
     pub allowed: Vec<Currency>,
     /// Spot bids (USD per day) by simulated competitors: waiting offers, or the winner.
     pub competitor_bids: Vec<(u64, f64)>,
@@ -300,6 +304,8 @@ pub fn generate_one(
         online: true,
         visible: true,
         rented_external: rng.random_bool(0.3),
+        external_spot: false,
+        refuse_settings: None,
         allowed,
         competitor_bids,
         competitor_moves: Vec::new(),
@@ -310,6 +316,19 @@ pub fn generate_one(
 /// The catalogue entry for a model name (used for hosts' servers).
 pub fn kind_named(name: &str) -> &'static GpuKind {
     CATALOGUE.iter().find(|k| k.name == name).unwrap_or(&CATALOGUE[9])
+}
+
+/// The catalogue entry a control call names: the whole name or its end ("RTX 4090",
+/// "a6000"), either way regardless of case.
+pub fn kind_called(name: &str) -> Option<&'static GpuKind> {
+    let want = name.trim().to_lowercase();
+    if want.is_empty() {
+        return None;
+    }
+    CATALOGUE.iter().find(|k| k.name.to_lowercase() == want).or_else(|| {
+        let tail = format!(" {want}");
+        CATALOGUE.iter().find(|k| k.name.to_lowercase().ends_with(&tail))
+    })
 }
 
 #[cfg(test)]

@@ -137,6 +137,7 @@ impl SimState {
         match self.orders.values().find(|o| o.active() && o.server_id == s.id) {
             Some(o) if o.spot => 1,
             Some(_) => 2,
+            None if s.rented_external && s.external_spot => 1,
             None if s.rented_external => 2,
             None => 0,
         }
@@ -174,6 +175,9 @@ impl SimState {
                     .collect();
                 v["usd_pricing"] = Value::Object(per);
                 v["is_vpn_enabled"] = json!(false);
+                // How it is rented: documented for `server_config` only, and sent here by the
+                // newer answers alone, so the older shape tests reading without it.
+                v["rental_status"] = json!(self.rental_status(s));
                 // Clore's estimate of what the hardware may fairly ask: here the top of the
                 // model's usual band, per GPU, times the count (derived, nothing drawn).
                 let band = market::kind_named(s.gpu).usd_day.usual.1;
@@ -461,8 +465,8 @@ mod tests {
     use super::*;
 
     /// The newer `my_servers` shape changes `usd_pricing` (the same figures, nested under each
-    /// currency) and adds what only it has; every other field, and the default, stay as the
-    /// older shape has them.
+    /// currency) and adds what only it has (`rental_status` among them); every other field,
+    /// and the default, stay as the older shape has them.
     #[test]
     fn my_servers_shapes_differ_only_where_the_live_ones_do() {
         let mut state = SimState::new(7, 20);
@@ -480,7 +484,7 @@ mod tests {
                 assert_eq!(&n["usd_pricing"][c.api_name()], flat, "{c:?}");
             }
             let (mut o, mut n) = (o.clone(), n.clone());
-            for f in ["usd_pricing", "is_vpn_enabled", "max_fair_price_usd"] {
+            for f in ["usd_pricing", "is_vpn_enabled", "max_fair_price_usd", "rental_status"] {
                 o.as_object_mut().unwrap().remove(f);
                 n.as_object_mut().unwrap().remove(f);
             }
@@ -488,6 +492,7 @@ mod tests {
         }
         // The top of the RTX 4090's usual band ($6) for each of the first rig's two cards.
         assert_eq!(newer[0]["max_fair_price_usd"], 12.0);
+        assert_eq!((newer[0]["rental_status"].as_u64(), older[0].get("rental_status")), (Some(0), None));
         assert_eq!("newer".parse(), Ok(MyServersShape::Newer));
         assert!("nested".parse::<MyServersShape>().unwrap_err().contains("older or newer"));
     }

@@ -230,23 +230,38 @@ impl SimState {
         let mut hosted = Vec::new();
         let rigs = [("NVIDIA GeForce RTX 4090", 2, true), ("NVIDIA GeForce RTX 3090", 1, false)];
         for (n, (model, count, online)) in rigs.into_iter().enumerate().filter(|_| host) {
-            let sid = self.next_host_id;
-            self.next_host_id += 1;
-            let mut s =
-                market::generate_one(&mut self.rng, sid, id, market::kind_named(model), count, &mut self.next_offer_id);
-            s.host_name = Some(format!("rig-{id}-{}", (b'a' + n as u8) as char));
-            s.online = online;
-            s.rented_external = false;
-            s.competitor_bids.clear();
-            s.competitor_moves.clear();
-            s.allowed = Currency::ALL.to_vec();
-            self.servers.insert(sid, s);
+            let name = format!("rig-{id}-{}", (b'a' + n as u8) as char);
+            let sid = self.new_hosted(id, market::kind_named(model), count, name);
+            self.servers.get_mut(&sid).expect("just added").online = online;
             hosted.push(sid);
         }
         let balances = Currency::ALL.into_iter().map(|c| (c, self.rates.from_usd(START_BALANCE_USD, c))).collect();
         self.by_key.insert(key.to_owned(), id);
         self.accounts.insert(id, Account { id, key: key.to_owned(), balances, hosted, calls: BTreeMap::new() });
         id
+    }
+
+    /// A server `owner` hosts under `name`: drawn as the market's are (from the hosts' own
+    /// generator, so the seeded market stays the seed's), free, online, listed, with no
+    /// competitors, taking every currency. The caller lists it among the account's servers.
+    fn new_hosted(&mut self, owner: u64, kind: &'static market::GpuKind, gpus: u32, name: String) -> u64 {
+        let sid = self.next_host_id;
+        self.next_host_id += 1;
+        let mut s = market::generate_one(&mut self.rng, sid, owner, kind, gpus, &mut self.next_offer_id);
+        s.host_name = Some(name);
+        s.rented_external = false;
+        s.competitor_bids.clear();
+        s.competitor_moves.clear();
+        s.allowed = Currency::ALL.to_vec();
+        self.servers.insert(sid, s);
+        sid
+    }
+
+    /// Adds a server to what account `acct` hosts (see [`SimState::new_hosted`]); returns its id.
+    pub(super) fn add_hosted(&mut self, acct: u64, kind: &'static market::GpuKind, gpus: u32, name: String) -> u64 {
+        let sid = self.new_hosted(acct, kind, gpus, name);
+        self.accounts.get_mut(&acct).expect("account exists").hosted.push(sid);
+        sid
     }
 
     pub fn account_by_key(&self, key: &str) -> Option<&Account> {
@@ -337,7 +352,8 @@ impl SimState {
     }
 
     /// `acct` lists the server it hosts under `name` or hides it, and sets its maximum rental
-    /// length and prices (USD per day).
+    /// length and prices (USD per day); a server told to refuse (`refuse_settings` of the
+    /// control API) refuses with its error.
     pub(super) fn configure_hosted(
         &mut self,
         acct: u64,
@@ -349,6 +365,9 @@ impl SimState {
     ) -> Result<(), SimError> {
         let id = self.hosted_by_name(acct, name).ok_or_else(|| SimError::invalid("unknown server name"))?;
         let s = self.servers.get_mut(&id).expect("hosted server exists");
+        if let Some(error) = &s.refuse_settings {
+            return Err(SimError::refused(error));
+        }
         s.visible = visible;
         s.mrl_hours = mrl_hours;
         s.price_usd = price_usd;

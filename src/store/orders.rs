@@ -1,5 +1,5 @@
-//! `tracked_orders` (renters' orders the bot follows) and `host_servers` (hosts' servers as
-//! last seen) — the state the order and host pollers compare each poll against.
+//! `tracked_orders`: renters' orders the bot follows, the state the orders poller compares
+//! each poll against, and what they cost.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
@@ -208,58 +208,6 @@ pub async fn set_endpoints_shown(ex: impl PgExecutor<'_>, user: UserId, order_id
     .execute(ex)
     .await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct HostServer {
-    pub name: String,
-    pub server_id: Option<i64>,
-    pub online: bool,
-    pub rented: bool,
-}
-
-/// Records a host's server as seen now and returns how it was seen before (None: first sight,
-/// which is no change to alert on).
-pub async fn observe_host_server(
-    ex: impl PgExecutor<'_>,
-    user: UserId,
-    now: &HostServer,
-) -> sqlx::Result<Option<HostServer>> {
-    let before = sqlx::query!(
-        r#"WITH old AS (SELECT online, rented FROM host_servers WHERE user_id = $1 AND name = $2),
-              up AS (
-                INSERT INTO host_servers (user_id, name, server_id, online, rented) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (user_id, name) DO UPDATE
-                  SET server_id = EXCLUDED.server_id, online = EXCLUDED.online, rented = EXCLUDED.rented,
-                      updated_at = now()
-                RETURNING 1)
-         SELECT (SELECT online FROM old) AS "online?", (SELECT rented FROM old) AS "rented?",
-                EXISTS (SELECT 1 FROM old) AS "existed!" FROM up"#,
-        user.0,
-        &now.name,
-        now.server_id,
-        now.online,
-        now.rented,
-    )
-    .fetch_optional(ex)
-    .await?
-    .map(|r| (r.online, r.rented, r.existed));
-    Ok(match before {
-        Some((Some(online), Some(rented), true)) => {
-            Some(HostServer { name: now.name.clone(), server_id: now.server_id, online, rented })
-        }
-        _ => None,
-    })
-}
-
-pub async fn host_servers(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<HostServer>> {
-    sqlx::query_as!(
-        HostServer,
-        "SELECT name, server_id, online, rented FROM host_servers WHERE user_id = $1 ORDER BY name",
-        user.0
-    )
-    .fetch_all(ex)
-    .await
 }
 
 /// One order's cost on one day (UTC): its price for the time it ran that day, plus its

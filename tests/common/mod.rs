@@ -260,6 +260,23 @@ impl TestApp {
         secrets::put(&self.core.deps.pool, &self.core.deps.keyring, u.id, SecretKind::CloreApiKey, &key).await.unwrap();
     }
 
+    /// Quiet hours "HH:MM-HH:MM" in `tz` from `before` minutes ago to `after` from now, on the
+    /// app's clock.
+    pub fn quiet_window(&self, tz: chrono_tz::Tz, before: i64, after: i64) -> String {
+        use clorebot::domain::Clock;
+        let now = self.clock.now().with_timezone(&tz);
+        let at = |m: i64| (now + chrono::Duration::minutes(m)).format("%H:%M").to_string();
+        format!("{}-{}", at(-before), at(after))
+    }
+
+    /// Alerts held for a digest and not yet delivered.
+    pub async fn held_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE held AND delivered_at IS NULL")
+            .fetch_one(&self.core.deps.pool)
+            .await
+            .unwrap()
+    }
+
     /// Polls the market and delivers; returns what was sent.
     pub async fn market_tick(&self) -> Vec<(String, String)> {
         self.engine.poll_market().await.unwrap();
@@ -357,6 +374,32 @@ pub async fn free_of(sim: &SimHandle, model: &str) -> Vec<(u64, f64)> {
         .collect();
     v.sort_by(|a, b| a.1.total_cmp(&b.1));
     v
+}
+
+/// One server for [`host_fleet`]; [`hosted`] makes one free, online and listed, with a spot
+/// minimum of half its price.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hosted {
+    pub name: String,
+    pub gpu: String,
+    pub gpus: u32,
+    pub price_usd: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_usd: Option<f64>,
+    pub online: bool,
+    pub visible: bool,
+}
+
+pub fn hosted(name: &str, gpu: &str, gpus: u32, price_usd: f64) -> Hosted {
+    Hosted { name: name.into(), gpu: gpu.into(), gpus, price_usd, spot_usd: None, online: true, visible: true }
+}
+
+/// Makes the simulator's account `key` host `servers` besides what it hosts (a new account:
+/// only them), through the control API; returns their server ids, in order.
+pub async fn host_fleet(sim: &SimHandle, key: &str, servers: &[Hosted]) -> Vec<u64> {
+    let answer = control(sim, "/accounts", serde_json::json!({ "key": key, "hosted": servers })).await;
+    let ids: Vec<u64> = answer["servers"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    ids[ids.len() - servers.len()..].to_vec()
 }
 
 /// A public SSH key line that passes the checks (a real ed25519 blob, made-up bytes).

@@ -1,6 +1,6 @@
 //! Housekeeping: the leader's chores once an interval (`housekeeping_loop` in
 //! `alerts/mod.rs` runs them; [`Engine::poll_accounts_at`] runs them first): expired buttons
-//! and sealed secrets, price history compaction, and rent attempts to settle or give up on.
+//! and sealed secrets, price history and hosts' earnings compaction, and rent attempts to settle or give up on.
 
 use std::time::Duration;
 
@@ -35,7 +35,7 @@ impl Engine {
     }
 
     /// Price history thins out with age (a day as polled, then 5-minute, then hourly rows),
-    /// once an hour; a failure is logged and tried again next hour, never in the way of the
+    /// and so do hosts' earnings (a day as polled, then hourly), once an hour; a failure is logged and tried again next hour, never in the way of the
     /// chores above.
     async fn compact_history(&self) {
         use crate::store::history;
@@ -50,6 +50,11 @@ impl Engine {
             Ok(done) if done != history::Compacted::default() => tracing::info!(?done, "price history compacted"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not compact price history; trying again in an hour"),
+        }
+        match crate::store::host_earnings::compact(&self.deps.pool, self.deps.clock.now()).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "hosts' earnings compacted"),
+            Err(e) => tracing::warn!(error = %e, "could not compact hosts' earnings; trying again in an hour"),
         }
     }
 }

@@ -25,7 +25,8 @@
 //! - `orders.rs`: order alerts (endpoints ready, ending soon, ended);
 //! - `guards.rs`: spot guards (the bid kept ahead within its cap, an outbid seen);
 //! - `rebid.rs`: renting again after an outbid, or offering to;
-//! - `hosts.rs`: host server alerts (offline ⇄ online, rented ⇄ free);
+//! - `hosts.rs`: what hosted servers did (the earnings estimate) and their alerts (offline ⇄
+//!   online, rented ⇄ free);
 //! - `balance.rs`: low balance alerts;
 //! - `housekeeping.rs`: the leader's chores ([`Engine::housekeep`]), run before a fixed-time
 //!   pass too.
@@ -37,6 +38,7 @@ mod housekeeping;
 mod orders;
 mod rebid;
 mod schedule;
+mod undercut;
 
 use std::time::Duration;
 
@@ -170,7 +172,7 @@ impl Engine {
                                 return Ok(());
                             }
                             for row in c.rows {
-                                running.push(self.poll_claimed(row, c.token, c.at));
+                                running.push(self.poll_claimed(row, c.token, c.at, fixed));
                             }
                         }
                         Err(e) if fixed => return Err(e),
@@ -186,7 +188,8 @@ impl Engine {
         }
     }
 
-    /// Polls one claimed account and gives it back with its next due times. The poll gets
+    /// Polls one claimed account and gives it back with its next due times; `fixed`: a pass
+    /// at a fixed time, whose observations are taken to be at `at`. The poll gets
     /// half its lease: a poll cut short is a failed one (its transactions roll back whole),
     /// and no other poll of the account can start while this one might still run.
     async fn poll_claimed(
@@ -194,14 +197,17 @@ impl Engine {
         row: Due,
         token: uuid::Uuid,
         at: DateTime<Utc>,
+        fixed: bool,
     ) -> (UserId, anyhow::Result<Option<usize>>) {
         let started = std::time::Instant::now();
         let plan = Plan::of(&row, at);
         let mut seen = Seen::default();
         let within = self.cfg.account_lease / 2;
         // One account's panic is that account's failure, not the poll's.
-        let polled =
-            contained("the account poll", crate::clore::budget::background(self.poll_account(&row, plan, &mut seen)));
+        let polled = contained(
+            "the account poll",
+            crate::clore::budget::background(self.poll_account(&row, plan, fixed.then_some(at), &mut seen)),
+        );
         let outcome = tokio::time::timeout(within, polled)
             .await
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the account poll took longer than {within:?} and was cut short")));
@@ -230,7 +236,14 @@ impl Engine {
     }
 
     /// One account; `None` when its key is unusable (it is told so when it next uses a command).
-    async fn poll_account(&self, row: &Due, plan: Plan, seen: &mut Seen) -> anyhow::Result<Option<usize>> {
+    /// `at`: the time its observations count at, else when each answer came.
+    async fn poll_account(
+        &self,
+        row: &Due,
+        plan: Plan,
+        at: Option<DateTime<Utc>>,
+        seen: &mut Seen,
+    ) -> anyhow::Result<Option<usize>> {
         let uid = row.user_id;
         let stored = secrets::get(&self.deps.pool, &self.deps.keyring, uid, SecretKind::CloreApiKey).await?;
         let Some(stored) = stored else {
@@ -240,10 +253,17 @@ impl Engine {
         let Some(user) = users::get_user(&self.deps.pool, uid).await? else { return Ok(None) };
         let secrets::Stored::Usable(k) = stored else { return Ok(None) };
         let Ok(key) = ApiKey::parse(k.expose_secret()) else { return Ok(None) };
-        self.poll_user(&user, &key, plan, seen).await.map(Some)
+        self.poll_user(&user, &key, plan, at, seen).await.map(Some)
     }
 
-    async fn poll_user(&self, user: &User, key: &ApiKey, plan: Plan, seen: &mut Seen) -> Result<usize, anyhow::Error> {
+    async fn poll_user(
+        &self,
+        user: &User,
+        key: &ApiKey,
+        plan: Plan,
+        at: Option<DateTime<Utc>>,
+        seen: &mut Seen,
+    ) -> Result<usize, anyhow::Error> {
         let mut alerts = 0;
         // With a rent attempt open (see `reconcile.rs`), orders are looked at every visit and
         // completed ones are asked for too: the order it may have made could have ended already.
@@ -276,7 +296,9 @@ impl Engine {
             match self.deps.clore.my_servers(key).await {
                 Ok(mine) => {
                     seen.host = Some(!mine.servers.is_empty());
-                    alerts += self.check_hosts(user, &mine.servers).await?;
+                    let observed_at = at.unwrap_or_else(|| self.deps.clock.now());
+                    alerts += self.check_hosts(user, key, &mine.servers, observed_at, seen).await?;
+                    alerts += self.check_undercut(user, &mine.servers, observed_at).await?;
                 }
                 Err(CloreError::InvalidKey) => return Ok(alerts),
                 Err(e) => return Err(e.into()),

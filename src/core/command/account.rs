@@ -82,6 +82,22 @@ pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
                 out.push(SettingChange::Quiet(if off { None } else { Some(QuietWindow::parse(v).map_err(fail)?) }));
             }
             "tz" | "timezone" | "time_zone" => out.push(SettingChange::Tz(parse_tz(v).map_err(fail)?)),
+            "idle" => {
+                let h = if none {
+                    None
+                } else {
+                    Some(count(v, 'h', 720).map_err(|()| fail(t!("parse-settings-idle", term = short(v))))?)
+                };
+                out.push(SettingChange::IdleHours(h));
+            }
+            "undercut" => {
+                let n = if none {
+                    None
+                } else {
+                    Some(count(v, ' ', 50).map_err(|()| fail(t!("parse-settings-undercut", term = short(v))))?)
+                };
+                out.push(SettingChange::UndercutN(n));
+            }
             other => {
                 let shown = if other.contains("pass") { "…".to_owned() } else { short(other) };
                 return Err(fail(t!("parse-settings-unknown", term = shown)));
@@ -89,6 +105,15 @@ pub(super) fn parse_settings(rest: &str) -> Result<Command, ParseError> {
         }
     }
     Ok(Command::Settings(out))
+}
+
+/// `off` (0) or a whole number up to `max`, `unit` allowed after it (`24h`).
+fn count(v: &str, unit: char, max: u16) -> Result<u16, ()> {
+    if v.eq_ignore_ascii_case("off") {
+        return Ok(0);
+    }
+    let digits = v.strip_suffix(unit).unwrap_or(v);
+    digits.parse::<u16>().ok().filter(|n| *n <= max).ok_or(())
 }
 
 /// What is wrong with an SSH password, in words that never repeat it: Clore's character set
@@ -122,5 +147,18 @@ mod tests {
         }
         let e = parse("/settings password=bad#pass").unwrap_err();
         assert!(e.secret && !e.message.contains("bad#pass"), "{e:?}");
+    }
+
+    #[test]
+    fn host_alert_settings_take_numbers_off_and_none() {
+        let changes = |s: &str| format!("{:?}", ok(s));
+        assert_eq!(changes("/settings idle=36h undercut=off"), "Settings([IdleHours(Some(36)), UndercutN(Some(0))])");
+        assert_eq!(
+            changes("/settings idle=off undercut=5 idle=none"),
+            "Settings([IdleHours(Some(0)), UndercutN(Some(5)), IdleHours(None)])"
+        );
+        assert!(parse("/settings idle=721").is_err());
+        assert!(parse("/settings undercut=51").is_err());
+        assert!(parse("/settings idle=-1").is_err());
     }
 }

@@ -65,6 +65,19 @@ pub(super) fn parse_history(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::History { query, period })
 }
 
+/// `/earnings [7d|30d]`, as `/spend`.
+pub(super) fn parse_earnings(rest: &str) -> Result<Command, ParseError> {
+    match rest {
+        "" => Ok(Command::Earnings(HistoryPeriod::Week)),
+        p => match HistoryPeriod::parse(p) {
+            Some(HistoryPeriod::Day) | None => {
+                Err(ParseError::usage("earnings", t!("parse-spend-period", term = short(p))))
+            }
+            Some(period) => Ok(Command::Earnings(period)),
+        },
+    }
+}
+
 /// `/spend [7d|30d]`, a week unless told; `24h` is refused.
 pub(super) fn parse_spend(rest: &str) -> Result<Command, ParseError> {
     match rest {

@@ -44,7 +44,7 @@ use crate::market::Query;
 use crate::t;
 
 pub use self::common::terms;
-pub use self::hosts::HOST_NAME_MAX;
+pub use self::hosts::{HOST_NAME_MAX, HostSetArgs};
 pub use self::rent::{CANCEL_MAX, RENT_COUNT_MAX, parse_ports};
 pub use self::start::{PAYLOAD_MAX, rent_payload, start_payload};
 pub use self::templates::{TEMPLATE_COMMAND_MAX, TEMPLATE_NAME_MAX, TEMPLATES_MAX, TemplateArgs, template_name};
@@ -99,6 +99,8 @@ pub enum Command {
     },
     /// `/spend [7d|30d]`: what the caller's orders cost per day.
     Spend(HistoryPeriod),
+    /// `/earnings [7d|30d]`: what the caller's hosted servers earned, estimated.
+    Earnings(HistoryPeriod),
     Watch(WatchArgs),
     /// `/start watch_<id>` (a team alert's deep link): the team watch, to copy for oneself.
     SharedWatch(WatchId),
@@ -153,6 +155,7 @@ impl Command {
                 | Command::Wallets
                 | Command::Orders { .. }
                 | Command::Spend(_)
+                | Command::Earnings(_)
                 | Command::MyServers
                 | Command::Settings(_)
         )
@@ -175,6 +178,7 @@ impl Command {
             Command::Market { .. } => "market",
             Command::History { .. } => "history",
             Command::Spend(_) => "spend",
+            Command::Earnings(_) => "earnings",
             Command::Watch(_) => "watch",
             Command::Watches => "watches",
             Command::Unwatch(_) => "unwatch",
@@ -272,15 +276,6 @@ pub struct WatchArgs {
     pub condition: Option<crate::market::condition::Condition>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct HostSetArgs {
-    pub name: String,
-    pub available: Option<bool>,
-    pub mrl_hours: Option<u64>,
-    pub price_btc: Option<f64>,
-    pub spot_btc: Option<f64>,
-}
-
 #[derive(Debug, Clone)]
 pub enum SettingChange {
     Currency(Currency),
@@ -294,6 +289,10 @@ pub enum SettingChange {
     Quiet(Option<crate::domain::quiet::QuietWindow>),
     /// `tz=Europe/Berlin`: the zone quiet hours are in.
     Tz(chrono_tz::Tz),
+    /// `idle=<hours>`: a free server is idle after this long; 0 `off`, `None` the default.
+    IdleHours(Option<u16>),
+    /// `undercut=<n>`: this many more cheaper free servers alert; 0 `off`, `None` the default.
+    UndercutN(Option<u16>),
 }
 
 /// What was wrong with a command, in words for its user.
@@ -393,6 +392,7 @@ pub fn parse(text: &str) -> Result<Command, ParseError> {
         "market" => market::parse_market(rest),
         "history" => market::parse_history(rest),
         "spend" => market::parse_spend(rest),
+        "earnings" => market::parse_earnings(rest),
         "watch" => watch::parse_watch(rest),
         "watches" => no_args("watches", rest, Command::Watches),
         "unwatch" => watch::parse_unwatch(rest),
@@ -536,19 +536,20 @@ mod tests {
 
     #[test]
     fn hostset_and_settings() {
+        use crate::services::hosting::{HostTarget, PriceGiven};
         match ok("/hostset rig-a off mrl=72 price=0.00001") {
             Command::HostSet(h) => {
-                assert_eq!(h.name, "rig-a");
-                assert_eq!(h.available, Some(false));
-                assert_eq!(h.mrl_hours, Some(72));
-                assert_eq!(h.price_btc, Some(0.00001));
+                assert_eq!(h.target, HostTarget::Name("rig-a".into()));
+                assert_eq!(h.edit.available, Some(false));
+                assert_eq!(h.edit.mrl_hours, Some(72));
+                assert_eq!(h.edit.price, Some(PriceGiven::Btc(0.00001)));
             }
             c => panic!("{c:?}"),
         }
-        // A dollar amount is not read as BTC.
-        for bad in ["/hostset rig-a price=$3.40", "/hostset rig-a spot=$1"] {
-            assert!(err(bad).contains("in BTC a day"), "{bad}: {}", err(bad));
-        }
+        // A dollar amount is dollars, never bitcoin.
+        assert!(
+            matches!(ok("/hostset rig-a spot=$1"), Command::HostSet(h) if h.edit.spot == Some(PriceGiven::Usd(1.0)))
+        );
         match ok(
             "/settings currency=clore image=none sshkey=\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\" password=s3cret-pw locale=de",
         ) {

@@ -28,7 +28,7 @@ fn bucket(period: HistoryPeriod) -> (std::time::Duration, DateAxis) {
 
 /// The period as the messages select on it (`{ $period -> [day] … [week] … *[month] … }`):
 /// each language words "the last 7 days" its own way.
-fn period_key(period: HistoryPeriod) -> &'static str {
+pub(super) fn period_key(period: HistoryPeriod) -> &'static str {
     match period {
         HistoryPeriod::Day => "day",
         HistoryPeriod::Week => "week",

@@ -1,12 +1,15 @@
 //! One file per command group; [`dispatch`] routes a parsed command to its handler.
 
+pub mod earnings;
 pub mod guards;
 pub mod history;
 pub mod hosts;
+pub mod hostset;
 pub mod keys;
 pub mod market;
 mod market_menus;
 pub mod market_watches;
+pub mod myservers;
 pub mod orders;
 pub mod overview;
 pub mod rent;
@@ -43,13 +46,14 @@ pub async fn dispatch(cx: &Ctx<'_>, cmd: Command) -> Outcome {
         Command::Market { query, text } => overview::market(cx, &query, text, 0).await,
         Command::History { query, period } => history::history(cx, &query, period).await,
         Command::Spend(period) => history::spend(cx, period).await,
+        Command::Earnings(period) => earnings::earnings(cx, period).await,
         Command::Watch(a) => watches::watch(cx, a).await,
         Command::SharedWatch(id) => shared_watches::show(cx, id).await,
         Command::Watches => watches::list(cx).await,
         Command::Unwatch(id) => watches::unwatch(cx, id).await,
         Command::Snooze { watch, duration } => watches::snooze(cx, watch, duration).await,
-        Command::MyServers => hosts::my_servers(cx).await,
-        Command::HostSet(a) => hosts::host_set(cx, a).await,
+        Command::MyServers => myservers::my_servers(cx).await,
+        Command::HostSet(a) => hostset::prompt(cx, a).await,
         Command::Settings(changes) => settings::settings(cx, changes).await,
         Command::Templates => templates::list(cx).await,
         Command::TemplateSave(a) => templates::save(cx, a).await,

@@ -1,5 +1,6 @@
 //! `/settings …`: display currency, default image, SSH key or password, locale, quiet hours
-//! (a person's in private, a group's — set by its admins — in the group).
+//! (a person's in private, a group's — set by its admins — in the group), and a host's alert
+//! settings (idle hours, undercut count).
 
 use serde_json::json;
 
@@ -8,7 +9,7 @@ use crate::core::{Ctx, Failure, Outcome, Reply};
 use crate::i18n::{self, Lang};
 use crate::store::crypto::SecretKind;
 use crate::store::quiet::{self, QuietOf, QuietSetting};
-use crate::store::{audit, secrets, users};
+use crate::store::{audit, host_alerts, secrets, users};
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
@@ -65,7 +66,22 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                 changed.push("password");
             }
             SettingChange::Quiet(_) | SettingChange::Tz(_) => {}
+            SettingChange::IdleHours(_) | SettingChange::UndercutN(_) => {}
         }
+    }
+    // Host alerts: their own table (`store/host_alerts.rs`).
+    let (mut idle, mut undercut) = host_alerts::get(&mut *tx, cx.user.id).await?;
+    let host_change = changes.iter().any(|c| matches!(c, SettingChange::IdleHours(_) | SettingChange::UndercutN(_)));
+    if host_change {
+        for c in &changes {
+            match c {
+                SettingChange::IdleHours(h) => idle = *h,
+                SettingChange::UndercutN(n) => undercut = *n,
+                _ => {}
+            }
+        }
+        host_alerts::set(&mut *tx, cx.user.id, idle, undercut).await?;
+        changed.push("host_alerts");
     }
     if quiet_change {
         let was = quiet::get(&mut *tx, quiet_of).await?;
@@ -140,6 +156,20 @@ pub async fn settings(cx: &Ctx<'_>, changes: Vec<SettingChange>) -> Outcome {
                 ),
                 (t!("settings-language"), language),
                 (t!("settings-quiet"), quiet_text(my_quiet)),
+                (
+                    t!("settings-idle"),
+                    match idle.unwrap_or(host_alerts::IDLE_HOURS) {
+                        0 => t!("settings-host-alert-off"),
+                        h => t!("settings-idle-hours", hours = u32::from(h)),
+                    },
+                ),
+                (
+                    t!("settings-undercut"),
+                    match undercut.unwrap_or(host_alerts::UNDERCUT_N) {
+                        0 => t!("settings-host-alert-off"),
+                        n => t!("settings-undercut-n", n = u32::from(n)),
+                    },
+                ),
             ];
             if let Some(q) = chat_quiet {
                 fields.push((t!("settings-chat-quiet"), quiet_text(q)));

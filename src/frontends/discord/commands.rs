@@ -125,6 +125,7 @@ pub const SLASH: &[Slash] = &[
     },
     Slash { name: "wallets", options: &[] },
     Slash { name: "spend", options: &[opt("period", Text, Plain)] },
+    Slash { name: "earnings", options: &[opt("period", Text, Plain)] },
     Slash { name: "market", options: &[suggested(opt("query", Text, Plain))] },
     Slash { name: "history", options: &[required(suggested(opt("query", Text, Plain))), opt("period", Text, Plain)] },
     Slash {
@@ -148,11 +149,16 @@ pub const SLASH: &[Slash] = &[
     Slash {
         name: "hostset",
         options: &[
-            required(opt("name", Text, Plain)),
+            // One target: every server, those of a GPU model, or one by name (`name=`, so a
+            // server called "all" is never read as every server).
+            opt("all", Boolean, Flag),
+            opt("gpu", Text, Keyed("gpu")),
+            opt("name", Text, Keyed("name")),
             choices(opt("state", Text, Plain), &["on", "off"]),
             opt("mrl", Integer, Keyed("mrl")),
-            opt("price", Number, Keyed("price")),
-            opt("spot", Number, Keyed("spot")),
+            // Text, so a price can be written in dollars (`$3.40`) as well as in bitcoin.
+            opt("price", Text, Keyed("price")),
+            opt("spot", Text, Keyed("spot")),
         ],
     },
     Slash {
@@ -164,6 +170,8 @@ pub const SLASH: &[Slash] = &[
             opt("locale", Text, Keyed("locale")),
             opt("quiet", Text, Keyed("quiet")),
             opt("tz", Text, Keyed("tz")),
+            opt("idle", Text, Keyed("idle")),
+            opt("undercut", Text, Keyed("undercut")),
             opt("password", Boolean, Form),
         ],
     },
@@ -359,6 +367,14 @@ mod tests {
             "/snooze 3 2h"
         );
         assert_eq!(to_text("nosuch", &[]), None);
+        assert_eq!(
+            to_text("hostset", &[("price".into(), t("$3.40")), ("all".into(), Value::Boolean(true))]).unwrap(),
+            "/hostset all price=$3.40"
+        );
+        assert_eq!(
+            to_text("hostset", &[("name".into(), t("all")), ("state".into(), t("off"))]).unwrap(),
+            "/hostset name=all off"
+        );
         // Every text is one the parser reads into the command it names.
         for (name, given) in [
             ("rent", vec![("target".into(), t("#42")), ("ports".into(), t("22:tcp,8888:http"))]),
@@ -367,6 +383,9 @@ mod tests {
                 "hostset",
                 vec![("name".into(), t("rig-1")), ("state".into(), t("off")), ("mrl".into(), Value::Integer(48))],
             ),
+            ("hostset", vec![("name".into(), t("rig-1")), ("price".into(), t("$3.40")), ("spot".into(), t("0.00002"))]),
+            ("hostset", vec![("price".into(), t("$3.40")), ("all".into(), Value::Boolean(true))]),
+            ("hostset", vec![("gpu".into(), t("4090")), ("mrl".into(), Value::Integer(24))]),
             ("settings", vec![("currency".into(), t("clore"))]),
         ] {
             let text = to_text(name, &given).unwrap();

@@ -38,7 +38,7 @@ pub const PATH: &str = "/discord/interactions";
 const EPHEMERAL: u64 = 64;
 /// Commands whose answers are for the caller alone: in a server channel they are deferred
 /// as ephemeral, so even "thinking…" shows only to them.
-const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers", "spend"];
+const PRIVATE_FIRST: &[&str] = &["key", "wallets", "orders", "settings", "myservers", "spend", "earnings"];
 /// Suggestions must answer within Discord's 3 s.
 const SUGGEST_WITHIN: Duration = Duration::from_secs(2);
 /// A first answer with words (a form, a refusal) asks for the caller's chosen language this

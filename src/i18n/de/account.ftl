@@ -45,22 +45,46 @@ hosts-title = { $n ->
 hosts-offline = offline
 hosts-rented = online, vermietet
 hosts-free = online, frei
-hosts-status-unknown = Status unbekannt
 hosts-no-gpu = keine GPU angegeben
-hosts-change-with = Ändere einen mit /hostset <Name> on|off mrl=<Stunden> price=<BTC/Tag> spot=<BTC/Tag>.
+hosts-change-with = Ändere einen, alle oder die eines Modells mit /hostset <Name>|all|gpu=<Modell> on|off mrl=<Stunden> price=<$/Tag oder BTC/Tag> spot=<$/Tag oder BTC/Tag>.
 hosts-unknown-name = Du hast keinen Server namens `{ $name }`. Deine: { $yours }.
 hosts-yours-none = keine
 hosts-prices-unknown = Clore hat die aktuellen BTC-Preise dieses Servers nicht gemeldet; gib sowohl price= als auch spot= an (BTC pro Tag).
-hosts-updated = { $name } aktualisiert
-hosts-available = Verfügbar
+hosts-unknown-gpu = Keiner deiner Server hat eine GPU passend zu `{ $gpu }`. Deine: { $yours }.
+hosts-no-rate = Der Markt nennt gerade keinen Bitcoin-Kurs, um einen Dollarpreis umzurechnen; versuch es in einer Minute wieder oder gib den Preis in BTC pro Tag an.
+hosts-too-dear = { $typed } bedeutet { $btc } pro Tag, mehr als { $limit } pro Tag für jede der { $gpus ->
+    [one] { $gpus } GPU
+   *[other] { $gpus } GPUs
+} von { $name }: meintest du { $meant }?
 hosts-available-yes = ja
 hosts-available-no = nein (verborgen)
-hosts-max-rental = Max. Mietdauer
 hosts-hours = { $hours } Std.
-hosts-visibility-public = öffentlich
 hosts-visibility-hidden = verborgen
 hosts-on-demand = On-Demand
 hosts-spot-minimum = Spot-Minimum
+hosts-rented-on-demand = online, auf Abruf vermietet
+hosts-rented-spot = online, am Spot-Markt vermietet
+hosts-offer = { $gpus }× { $model }
+hosts-field-gpu = GPU
+hosts-field-status = Status
+hosts-rank = Platz { $rank } von { $of } freien { $offer }
+hosts-rank-would = wäre Platz { $rank } von { $of } freien { $offer }
+hosts-figures = Freie: günstigster { $cheapest } · p25 { $p25 } · Median { $median } pro Tag
+hosts-cheaper-than = Günstiger als { $pct } % der freien { $offer }
+hosts-no-standing = Der Marktplatz ist nicht erreichbar oder die GPU nicht gelistet: die Platzierung ist unbekannt.
+hosts-suggest-quarter = Vorschlag (günstigstes Viertel): ≤ { $price }, um im günstigsten Viertel zu sein.
+hosts-suggest-headroom = Vorschlag (Spielraum): bis { $price } bleibt er im günstigsten Viertel.
+hosts-suggest-hold = Vorschlag (halten): er ist im günstigsten Viertel; Preis behalten.
+hosts-suggest-few = Vorschlag (wenige Mitbewerber): unter vier freien Mitbewerbern verlangt der günstigste { $price }.
+hosts-suggest-few-cheapest = Vorschlag (wenige Mitbewerber): unter vier freien Mitbewerbern ist er der günstigste; Preis behalten.
+hosts-suggest-alone = Vorschlag (wenige Mitbewerber): kein anderer freier Server dieser Art; Preis behalten.
+hosts-suggest-rented = Vorschlag (vermietet): der Preis konkurriert gerade nicht; behalten.
+hosts-suggest-offline = Vorschlag (offline): gerade nicht mietbar; online oder öffentlich schalten, um mitzubieten.
+hosts-summary = { $n } Server: { $rented } vermietet ({ $on_demand } auf Abruf, { $spot } Spot), { $free } frei ({ $quarter } im günstigsten Viertel), { $offline } offline oder verborgen.
+hosts-open-one = Eine Nummer drücken, um die Ansicht dieses Servers zu öffnen.
+hosts-rented-share = Vermietet { $day } der letzten 24 Stunden, { $week } der letzten 7 Tage (der Zeit, in der ich ihn sah).
+hosts-rented-unseen = Vermietet in den letzten 7 Tagen: noch nicht gesehen (ich zeichne es ab dem ersten Blick auf).
+hosts-set-button = Auf { $price } setzen
 
 ## Was an einer Eingabe für Clore falsch ist, nach dem Namen des Felds („image: muss ein Docker-Image nennen“).
 validate-empty = darf nicht leer sein
@@ -103,6 +127,11 @@ validate-issue-empty = darf nicht leer sein, wenn angegeben
 settings-quiet = Ruhestunden
 settings-quiet-off = aus; setzen mit quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Nur die Admins dieses Chats setzen seine Ruhestunden. Deine eigenen setzt du mit /settings quiet=… in einem privaten Chat mit mir.
+settings-idle = Leerlauf
+settings-idle-hours = Hosts: Meldung nach { $hours } h frei
+settings-undercut = Unterbietung
+settings-undercut-n = Hosts: Meldung, wenn { $n } billigere Server hinzukommen
+settings-host-alert-off = aus
 settings-chat-quiet-set = Die Ruhestunden dieses Chats sind jetzt { $hours }: Team-Alarme, die warten können, werden dann zurückgehalten und kommen an ihrem Ende als eine Zusammenfassung.
 settings-chat-quiet-off = Dieser Chat hat jetzt keine Ruhestunden (Zeitzone { $tz }).
 settings-chat-quiet = Ruhestunden dieses Chats

@@ -11,6 +11,13 @@ alerts-host-online = Dein Server { $name } ist wieder online.
 alerts-host-offline = Dein Server { $name } ist offline gegangen.
 alerts-host-rented = Dein Server { $name } wurde vermietet.
 alerts-host-free = Dein Server { $name } ist wieder frei (seine Miete ist beendet).
+# $hours: how long (a duration); $price: USD a day.
+alerts-host-idle = Dein Server { $name } ist seit { $hours } frei, zu { $price } pro Tag. Wo er unter den freien Servern seines Modells steht, zeigt /myservers.
+alerts-host-idle-unpriced = Dein Server { $name } ist seit { $hours } frei. Deine Server zeigt /myservers.
+alerts-undercut-now = jetzt Platz { $rank } von { $of } zu { $price }
+alerts-undercut-left = { $name } ist aus dem günstigsten Viertel der freien { $offer } gefallen: { $now }; das Viertel endet bei { $p25 }.
+alerts-undercut-more = { $n } weitere freie { $offer } sind günstiger als { $name }: { $now }.
+alerts-undercut-open = Wo er steht
 guard-raised = #{ $order }: ein Gebot von { $waiting } wartet → deines ist jetzt { $bid } (Obergrenze { $cap }).
 guard-lowered = #{ $order }: das beste andere Angebot ist { $best } → deines ist auf { $bid } gesenkt.
 guard-at-cap = #{ $order }: ein anderes Angebot ({ $waiting }) ist nahe an deiner Obergrenze { $cap }. Hebe sie an, sonst wird die Bestellung vielleicht überboten.

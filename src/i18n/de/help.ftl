@@ -30,6 +30,9 @@ help-history-details = Aus dem, was jede Marktabfrage aufzeichnet, in USD pro Ta
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = Was deine Bestellungen pro Tag kosten: Diagramm und Tabelle je Bestellung
 help-spend-details = Zählt die Bestellungen, die clorebot für dich verfolgt (mit ihm gemietet oder auf deinem Konto gesehen): den Preis jeder Bestellung für die Zeit, die sie an jedem Tag lief, plus die Erstellungsgebühr am ersten Tag.
+help-earnings-usage = /earnings [7d|30d]
+help-earnings-summary = Was deine Server eingenommen haben: eine Schätzung je Server
+help-earnings-details = Geschätzt aus dem, was clorebot etwa jede Minute von deinen Servern sieht: der Preis jeder Miete für die vermietete Zeit, vor Clores Gebühr, Spot-Mieten zum Mindestpreis. Zeigt, wie viel der Zeit gesehen wurde.
 
 help-server-usage = /server <ID>
 help-server-summary = Ausstattung, Preise und Spot-Markt eines Servers
@@ -77,13 +80,13 @@ help-snooze-summary = Einen Watch eine Weile stummschalten (30m, 2h, 1d; höchst
 help-myservers-usage = /myservers
 help-myservers-summary = Für Hosts: deine Server, ihr Status und ihre Preise
 
-help-hostset-usage = /hostset <Servername> [on|off] [mrl=<Stunden>] [price=<BTC/Tag>] [spot=<BTC/Tag>]
+help-hostset-usage = /hostset <Servername>|all|gpu=<Modell> [on|off] [mrl=<Stunden>] [price=<$/Tag oder BTC/Tag>] [spot=<$/Tag oder BTC/Tag>]
 help-hostset-summary = Für Hosts: Verfügbarkeit, maximale Mietdauer oder Preise eines Servers ändern
-help-hostset-details = Preise in BTC pro Tag, wie Clores API sie erwartet; was du weglässt, bleibt, wie es ist.
+help-hostset-details = Ein Preis ist BTC pro Tag, wie Clores API ihn erwartet (0.00005 oder 0.00005btc), oder Dollar pro Tag ($3.40, 3.40$ oder 3.40usd), zum Bitcoin-Kurs des Markts auf den Satoshi umgerechnet. Ein Bitcoin-Preis, der mehr als 1000 $ pro Tag und GPU wert ist, wird als Dollarbetrag ohne $ abgelehnt. name=<Server> nennt einen Server, dessen Name wie eine Änderung aussieht. Was du weglässt, bleibt, wie es ist. all ändert alle Server, gpu=4090 die mit dieser GPU; die Bestätigung zeigt die alten und neuen Werte jedes Servers, die Antwort das Ergebnis jedes einzelnen.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<Docker-Image>] [sshkey="<öffentlicher Schlüssel>"|none] [password=<SSH-Passwort>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin] [idle=<Stunden>|off] [undercut=<n>|off]
 help-settings-summary = Deine Voreinstellungen: Anzeigewährung, Image, SSH-Schlüssel oder -Passwort, Sprache, Ruhestunden
-help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins). Ruhestunden: quiet=23:00-08:00 tz=Europe/Berlin (eine IANA-Zeitzone; ohne Angabe UTC; das Fenster darf über Mitternacht gehen) hält Alarme zurück, die warten können, und schickt sie am Ende des Fensters als eine Zusammenfassung; endende oder beendete Bestellungen, ein Guthaben, das in wenigen Stunden aufgebraucht ist, und Ergebnisse der Auto-Miete kommen trotzdem sofort. quiet=off schaltet sie ab. In einer Gruppe setzen quiet= und tz= die Ruhestunden der Gruppe für ihre Team-Alarme (nur Admins).
+help-settings-details = Das SSH-Passwort wird verschlüsselt gespeichert und kann nur in einem privaten Chat gesetzt werden. Sprachen: en (English), de (Deutsch), ru (Русский); auto folgt deiner App. In einer Gruppe setzt locale= die Sprache der Gruppe (nur Admins). Ruhestunden: quiet=23:00-08:00 tz=Europe/Berlin (eine IANA-Zeitzone; ohne Angabe UTC; das Fenster darf über Mitternacht gehen) hält Alarme zurück, die warten können, und schickt sie am Ende des Fensters als eine Zusammenfassung; endende oder beendete Bestellungen, ein Guthaben, das in wenigen Stunden aufgebraucht ist, und Ergebnisse der Auto-Miete kommen trotzdem sofort. quiet=off schaltet sie ab. In einer Gruppe setzen quiet= und tz= die Ruhestunden der Gruppe für ihre Team-Alarme (nur Admins). Hosts: idle=24 meldet, wenn ein gelisteter Server so viele Stunden frei ist (einmal je freier Zeit); undercut=3, wenn so viele billigere freie Server seines Modells hinzukommen; off schaltet es ab, none stellt den Standard wieder her.
 
 help-template-usage = /template save <Name> [image=…] [ports=…] [env K=V]… [sshkey="<öffentlicher Schlüssel>"] [password=<SSH-Passwort>] [command="<Startbefehl>"] [jupyter=<Token>] [here] · /template show <Name> · /template delete <Name>
 help-template-summary = Mietvorlage speichern, zeigen oder löschen: für /rent … t=<Name> und Auto-Miete

@@ -109,6 +109,23 @@ spend-more = … und { $n ->
     }.
 spend-total = Gesamt: { $total } (Laufzeit plus Erstellungsgebühren).
 
+# /earnings: a host's servers, estimated from what the account poll saw.
+earnings-none = Für deine Server ist in den letzten { $period ->
+        [day] 24 Stunden
+        [week] 7 Tagen
+       *[month] 30 Tagen
+    } nichts erfasst. Sobald dein Schlüssel gesetzt ist und du Server auf Clore anbietest, erfasse ich etwa jede Minute, was jeder tut.
+earnings-title = Einnahmen deiner Server — letzte { $period ->
+        [day] 24 Stunden
+        [week] 7 Tage
+       *[month] 30 Tage
+    } (Schätzung)
+# $earned: an amount; $rented, $on_demand, $spot: shares of the time.
+earnings-server = { $earned } · vermietet { $rented } (On-Demand { $on_demand }, Spot { $spot })
+earnings-total = Summe: { $total }.
+# $seen: the share of the time the account poll saw the servers.
+earnings-estimate = Eine Schätzung, da Clore keine Einnahmen meldet: Preis × vermietete Zeit, wie ich deine Server gesehen habe (gesehen { $seen } der Zeit); vor Clores Gebühr; Spot-Mieten zum Mindestpreis gezählt.
+
 # Discords Vorschläge beim Tippen eines Befehls.
 suggest-model = { $model } — { $n } frei
 suggest-country = { $query } — { $n } frei

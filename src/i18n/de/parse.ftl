@@ -37,7 +37,8 @@ parse-id-not-number = Die { $what ->
 } muss eine positive ganze Zahl sein, nicht `{ $term }`.
 parse-not-positive = { $field } muss eine positive Zahl sein, nicht `{ $term }`.
 parse-not-number = { $field } muss eine Zahl sein, nicht `{ $term }`.
-parse-hostset-btc = { $field }= ist in BTC pro Tag, wie Clore es nimmt (zum Beispiel { $field }=0.00005), nicht `{ $term }`.
+parse-hostset-price = { $field }= ist ein Preis pro Tag in BTC ({ $field }=0.00005 oder 0.00005btc) oder in Dollar ({ $field }=$3.40, 3.40$ oder 3.40usd), nicht `{ $term }`.
+parse-hostset-gpu = gpu= nimmt ein GPU-Modell, etwa gpu=4090 oder gpu="rtx 3090", nicht `{ $term }`.
 parse-query =
     Ich habe `{ $term }` nicht verstanden: { $problem }.
     Siehe /help { $cmd } für die Suchsprache.
@@ -66,7 +67,7 @@ parse-autorent-max = Ein Autorent-Watch braucht einen Höchstpreis (max=…).
 parse-autorent-once = autorent hört nach dem Mieten ohnehin auf (außer mit keep); lass once weg.
 parse-hostset-args = Gib den Namen des Servers an (siehe /myservers) und was sich ändern soll.
 parse-mrl-hours = mrl muss in ganzen Stunden angegeben werden, nicht `{ $term }`.
-parse-mrl-range = mrl muss zwischen 1 und { $max } Stunden liegen.
+parse-mrl-range = mrl muss zwischen 1 und { $max } Stunden liegen, nicht `{ $term }`.
 parse-hostset-what = Sag, was sich ändern soll: on/off, mrl=, price= oder spot=.
 parse-host-name-long = Ein Servername hat höchstens { $max } Zeichen; `{ $term }` ist länger (siehe /myservers).
 parse-settings-form = Einstellungen schreibt man Name=Wert, nicht `{ $term }`.
@@ -92,3 +93,5 @@ parse-quiet-tz = Unbekannte Zeitzone `{ $term }`: nimm einen IANA-Namen wie Euro
 parse-digest-period = digest= ist hourly oder daily, nicht `{ $term }`.
 parse-digest-autorent = Ein Watch mit Auto-Miete mietet sofort; er nimmt kein digest=.
 parse-start-link = Diesen Link kennt clorebot leider nicht: Er ist vielleicht veraltet oder falsch abgetippt. Sende /help, um zu sehen, was ich kann, oder /gpus, um einen Server zu finden.
+parse-settings-idle = Ich verstehe idle=`{ $term }` nicht: gib Stunden von 1 bis 720 an, oder off.
+parse-settings-undercut = Ich verstehe undercut=`{ $term }` nicht: gib eine Zahl von 1 bis 50 an, oder off.

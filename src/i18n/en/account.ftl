@@ -47,22 +47,49 @@ hosts-title = { $n ->
 hosts-offline = offline
 hosts-rented = online, rented
 hosts-free = online, free
-hosts-status-unknown = status unknown
 hosts-no-gpu = no GPU listed
-hosts-change-with = Change one with /hostset <name> on|off mrl=<hours> price=<btc/day> spot=<btc/day>.
+hosts-change-with = Change one, all or one model's with /hostset <name>|all|gpu=<model> on|off mrl=<hours> price=<$/day or btc/day> spot=<$/day or btc/day>.
 hosts-unknown-name = You have no server named `{ $name }`. Yours: { $yours }.
 hosts-yours-none = none
 hosts-prices-unknown = Clore did not report this server's current BTC prices; give both price= and spot= (BTC per day).
-hosts-updated = { $name } updated
-hosts-available = Available
+hosts-unknown-gpu = None of your servers has a GPU matching `{ $gpu }`. Yours: { $yours }.
+hosts-no-rate = The market gives no bitcoin rate right now to convert a dollar price; try again in a minute, or give the price in BTC a day.
+hosts-too-dear = { $typed } reads as { $btc } a day, more than { $limit } a day for each of { $name }'s { $gpus ->
+    [one] { $gpus } GPU
+   *[other] { $gpus } GPUs
+}: did you mean { $meant }?
 hosts-available-yes = yes
 hosts-available-no = no (hidden)
-hosts-max-rental = Max rental
 hosts-hours = { $hours } h
-hosts-visibility-public = public
 hosts-visibility-hidden = hidden
 hosts-on-demand = On demand
 hosts-spot-minimum = Spot minimum
+hosts-rented-on-demand = online, rented on demand
+hosts-rented-spot = online, rented on spot
+hosts-offer = { $gpus }× { $model }
+hosts-field-gpu = GPU
+hosts-field-status = Status
+hosts-rank = #{ $rank } of { $of } free { $offer }
+hosts-rank-would = would be #{ $rank } of { $of } free { $offer }
+hosts-figures = Free ones: cheapest { $cheapest } · p25 { $p25 } · median { $median } a day
+hosts-cheaper-than = Cheaper than { $pct } % of free { $offer }
+hosts-no-standing = Where it stands is unknown: the market is out of reach or its GPU is not listed.
+hosts-suggest-quarter = Suggestion (cheapest quarter): ≤ { $price } to be among the cheapest quarter.
+hosts-suggest-headroom = Suggestion (headroom): up to { $price } keeps it in the cheapest quarter.
+hosts-suggest-hold = Suggestion (hold): it is in the cheapest quarter; keep the price.
+hosts-suggest-few = Suggestion (few peers): under four free peers, the cheapest asks { $price }.
+hosts-suggest-few-cheapest = Suggestion (few peers): under four free peers and it is the cheapest; keep the price.
+hosts-suggest-alone = Suggestion (few peers): no other free server of its kind; keep the price.
+hosts-suggest-rented = Suggestion (rented): the price is not competing now; keep it.
+hosts-suggest-offline = Suggestion (offline): not for rent now; bring it online or make it public to compete.
+hosts-summary = { $n ->
+    [one] { $n } server
+   *[other] { $n } servers
+}: { $rented } rented ({ $on_demand } on demand, { $spot } spot), { $free } free ({ $quarter } in their cheapest quarter), { $offline } offline or hidden.
+hosts-open-one = Press a number to open that server's screen.
+hosts-rented-share = Rented { $day } of the last 24 h, { $week } of the last 7 d (of the time I saw).
+hosts-rented-unseen = Rented in the last 7 d: not seen yet (I record it from the first look on).
+hosts-set-button = Set { $price }
 
 ## What is wrong with input to Clore, after the name of the field ("image: must name a Docker image").
 validate-empty = must not be empty
@@ -105,6 +132,11 @@ validate-issue-empty = must not be empty when given
 settings-quiet = Quiet hours
 settings-quiet-off = off; set with quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Only this chat's admins set its quiet hours. Set your own with /settings quiet=… in a private chat with me.
+settings-idle = Idle alert
+settings-idle-hours = hosts: after { $hours } h free
+settings-undercut = Undercut
+settings-undercut-n = hosts: alert when { $n } more cheaper servers appear
+settings-host-alert-off = off
 settings-chat-quiet-set = This chat's quiet hours are now { $hours }: team alerts that can wait are held then and come as one digest when they end.
 settings-chat-quiet-off = This chat has no quiet hours now (time zone { $tz }).
 settings-chat-quiet = This chat's quiet hours

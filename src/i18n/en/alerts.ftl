@@ -14,6 +14,13 @@ alerts-host-online = Your server { $name } is back online.
 alerts-host-offline = Your server { $name } went offline.
 alerts-host-rented = Your server { $name } was rented.
 alerts-host-free = Your server { $name } is free again (its rental ended).
+# $hours: how long (a duration); $price: USD a day.
+alerts-host-idle = Your server { $name } has been free for { $hours } at { $price } a day. See where it stands among the free servers of its model with /myservers.
+alerts-host-idle-unpriced = Your server { $name } has been free for { $hours }. See your servers with /myservers.
+alerts-undercut-now = now #{ $rank } of { $of } at { $price }
+alerts-undercut-left = { $name } left the cheapest quarter of free { $offer }: { $now }; the quarter ends at { $p25 }.
+alerts-undercut-more = { $n } more free { $offer } are cheaper than { $name }: { $now }.
+alerts-undercut-open = Where it stands
 guard-raised = #{ $order }: a bid of { $waiting } is waiting → yours is now { $bid } (cap { $cap }).
 guard-lowered = #{ $order }: the best other offer is { $best } → yours is lowered to { $bid }.
 guard-at-cap = #{ $order }: another offer ({ $waiting }) is near your cap { $cap }. Raise the cap, or the order may be outbid.

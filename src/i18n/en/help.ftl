@@ -30,6 +30,9 @@ help-history-details = From what every market poll records, in USD per day: hour
 help-spend-usage = /spend [7d|30d]
 help-spend-summary = What your orders cost per day: a chart and a table by order
 help-spend-details = Counts the orders clorebot follows for you (rented with it or seen on your account): each order's price for the time it ran each day, plus its creation fee on the day it began.
+help-earnings-usage = /earnings [7d|30d]
+help-earnings-summary = What your hosted servers earned: an estimate by server
+help-earnings-details = Estimated from what clorebot sees of your servers every minute or so: each rental's price for the time it was rented, before Clore's fee, spot rentals at their minimum price. Shows how much of the time it saw.
 
 help-server-usage = /server <id>
 help-server-summary = One server's specs, prices and spot market
@@ -77,13 +80,13 @@ help-snooze-summary = Silence a watch for a while (30m, 2h, 1d; at most 30d)
 help-myservers-usage = /myservers
 help-myservers-summary = Hosts: your servers, their status and pricing
 
-help-hostset-usage = /hostset <server name> [on|off] [mrl=<hours>] [price=<btc/day>] [spot=<btc/day>]
+help-hostset-usage = /hostset <server name>|all|gpu=<model> [on|off] [mrl=<hours>] [price=<$/day or btc/day>] [spot=<$/day or btc/day>]
 help-hostset-summary = Hosts: change a server's availability, max rental length or prices
-help-hostset-details = Prices are in BTC per day, as Clore's API takes them; what you leave out stays as it is.
+help-hostset-details = A price is BTC a day as Clore's API takes it (0.00005 or 0.00005btc), or dollars a day ($3.40, 3.40$ or 3.40usd), converted at the market's bitcoin rate to the satoshi. A bitcoin price worth over $1000 a day per GPU is refused as a dollar amount missing its $. name=<server> names a server whose name reads like a change. What you leave out stays as it is. all changes every server, gpu=4090 those with that GPU; the confirmation lists each server's values before and after, and the answer each one's outcome.
 
-help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin]
+help-settings-usage = /settings [currency=usd|clore|btc] [image=<docker image>] [sshkey="<public key>"|none] [password=<ssh password>|none] [locale=en|de|ru|auto] [quiet=23:00-08:00|off] [tz=Europe/Berlin] [idle=<hours>|off] [undercut=<n>|off]
 help-settings-summary = Your defaults: display currency, image, SSH key or password, language, quiet hours
-help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only). Quiet hours: quiet=23:00-08:00 tz=Europe/Berlin (an IANA time zone; UTC if none is given; the window may cross midnight) holds alerts that can wait and sends them as one digest when the window ends; orders ending or ended, a balance running out within hours and auto-rent outcomes still come at once. quiet=off turns them off. In a group, quiet= and tz= set the group's quiet hours, for its team alerts (admins only).
+help-settings-details = The SSH password is stored encrypted and may only be set in a private chat. Languages: en (English), de (Deutsch), ru (Русский); auto follows your app. In a group, locale= sets the group's language (admins only). Quiet hours: quiet=23:00-08:00 tz=Europe/Berlin (an IANA time zone; UTC if none is given; the window may cross midnight) holds alerts that can wait and sends them as one digest when the window ends; orders ending or ended, a balance running out within hours and auto-rent outcomes still come at once. quiet=off turns them off. In a group, quiet= and tz= set the group's quiet hours, for its team alerts (admins only). Hosts: idle=24 alerts when a listed server has been free that many hours (once per free period); undercut=3 when that many more cheaper free servers of its model appear; off turns either off, none restores the default.
 
 help-template-usage = /template save <name> [image=…] [ports=…] [env K=V]… [sshkey="<public key>"] [password=<ssh password>] [command="<start command>"] [jupyter=<token>] [here] · /template show <name> · /template delete <name>
 help-template-summary = Save, show or delete a rent template: /rent … t=<name> and auto-rent use it

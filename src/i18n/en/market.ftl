@@ -1,4 +1,4 @@
-## Market: /gpus, /server, /market, /history, /spend, their charts, and typing suggestions.
+## Market: /gpus, /server, /market, /history, /spend, /earnings, their charts, and typing suggestions.
 
 # Shared by /gpus and /server.
 market-free = free
@@ -109,6 +109,23 @@ spend-more = … and { $n ->
        *[other] { $n } more orders
     }.
 spend-total = Total: { $total } (time run plus creation fees).
+
+# /earnings: a host's servers, estimated from what the account poll saw.
+earnings-none = Nothing recorded for your servers in the last { $period ->
+        [day] 24h
+        [week] 7d
+       *[month] 30d
+    }. Once your key is set and you host servers on Clore, I record what each does every minute or so.
+earnings-title = Your servers' earnings — last { $period ->
+        [day] 24h
+        [week] 7d
+       *[month] 30d
+    } (estimate)
+# $earned: an amount; $rented, $on_demand, $spot: shares of the time.
+earnings-server = { $earned } · rented { $rented } (on demand { $on_demand }, spot { $spot })
+earnings-total = Total: { $total }.
+# $seen: the share of the time the account poll saw the servers.
+earnings-estimate = An estimate, as Clore reports no earnings: price × time rented, as I saw your servers (seen { $seen } of the time); before Clore's fee; spot rentals counted at their minimum price.
 
 # Discord's suggestions while a command is typed.
 suggest-model = { $model } — { $n } free

@@ -37,7 +37,8 @@ parse-id-not-number = The { $what ->
 } must be a positive whole number, not `{ $term }`.
 parse-not-positive = { $field } must be a positive number, not `{ $term }`.
 parse-not-number = { $field } must be a number, not `{ $term }`.
-parse-hostset-btc = { $field }= is in BTC a day, as Clore takes it (for example { $field }=0.00005), not `{ $term }`.
+parse-hostset-price = { $field }= is a price a day in BTC ({ $field }=0.00005 or 0.00005btc) or in dollars ({ $field }=$3.40, 3.40$ or 3.40usd), not `{ $term }`.
+parse-hostset-gpu = gpu= takes a GPU model, like gpu=4090 or gpu="rtx 3090", not `{ $term }`.
 parse-query =
     I didn't understand `{ $term }`: { $problem }.
     See /help { $cmd } for the query language.
@@ -66,7 +67,7 @@ parse-autorent-max = An autorent watch needs a maximum price (max=…).
 parse-autorent-once = autorent already stops after renting (unless keep); drop once.
 parse-hostset-args = Give the server's name (see /myservers) and what to change.
 parse-mrl-hours = mrl must be whole hours, not `{ $term }`.
-parse-mrl-range = mrl must be 1 to { $max } hours.
+parse-mrl-range = mrl must be 1 to { $max } hours, not `{ $term }`.
 parse-hostset-what = Say what to change: on/off, mrl=, price= or spot=.
 parse-host-name-long = A server name is at most { $max } characters; `{ $term }` is longer (see /myservers).
 parse-settings-form = Settings are written name=value, not `{ $term }`.
@@ -92,3 +93,5 @@ parse-quiet-tz = Unknown time zone `{ $term }`: use an IANA name like Europe/Ber
 parse-digest-period = digest= is hourly or daily, not `{ $term }`.
 parse-digest-autorent = An auto-rent watch rents at once; it takes no digest=.
 parse-start-link = Sorry, clorebot does not know this link: it may be old or mistyped. Send /help to see what I can do, or /gpus to find a server.
+parse-settings-idle = I don't understand idle=`{ $term }`: give hours from 1 to 720, or off.
+parse-settings-undercut = I don't understand undercut=`{ $term }`: give a number from 1 to 50, or off.

@@ -42,22 +42,43 @@ hosts-title = Ваши серверы: { $n }
 hosts-offline = не в сети
 hosts-rented = в сети, арендован
 hosts-free = в сети, свободен
-hosts-status-unknown = статус неизвестен
 hosts-no-gpu = GPU не указан
-hosts-change-with = Изменить сервер: /hostset <имя> on|off mrl=<часы> price=<btc/сутки> spot=<btc/сутки>.
+hosts-change-with = Изменить один сервер, все или одной модели: /hostset <имя>|all|gpu=<модель> on|off mrl=<часы> price=<$/сутки или btc/сутки> spot=<$/сутки или btc/сутки>.
 hosts-unknown-name = У вас нет сервера с именем `{ $name }`. Ваши: { $yours }.
 hosts-yours-none = нет
 hosts-prices-unknown = Clore не сообщил текущие цены этого сервера в BTC; укажите и price=, и spot= (BTC в сутки).
-hosts-updated = { $name }: обновлено
-hosts-available = Доступен
+hosts-unknown-gpu = Ни у одного из ваших серверов нет GPU, подходящей под `{ $gpu }`. Ваши: { $yours }.
+hosts-no-rate = Рынок сейчас не даёт курса биткоина, чтобы пересчитать цену в долларах; попробуйте через минуту или укажите цену в BTC в сутки.
+hosts-too-dear = { $typed } означает { $btc } в сутки — больше { $limit } в сутки за каждую GPU сервера { $name } (всего { $gpus }): вы имели в виду { $meant }?
 hosts-available-yes = да
 hosts-available-no = нет (скрыт)
-hosts-max-rental = Макс. срок аренды
 hosts-hours = { $hours } ч
-hosts-visibility-public = виден на маркетплейсе
 hosts-visibility-hidden = скрыт
 hosts-on-demand = По требованию
 hosts-spot-minimum = Мин. спот-цена
+hosts-rented-on-demand = в сети, арендован по требованию
+hosts-rented-spot = в сети, арендован на спот-рынке
+hosts-offer = { $gpus }× { $model }
+hosts-field-gpu = GPU
+hosts-field-status = Состояние
+hosts-rank = №{ $rank } из { $of } свободных { $offer }
+hosts-rank-would = был бы №{ $rank } из { $of } свободных { $offer }
+hosts-figures = Свободные: дешевле всех { $cheapest } · p25 { $p25 } · медиана { $median } в день
+hosts-cheaper-than = Дешевле { $pct } % свободных { $offer }
+hosts-no-standing = Место на рынке неизвестно: рынок недоступен или GPU сервера не указан.
+hosts-suggest-quarter = Совет (дешёвая четверть): ≤ { $price }, чтобы попасть в самую дешёвую четверть.
+hosts-suggest-headroom = Совет (запас): до { $price } сервер останется в самой дешёвой четверти.
+hosts-suggest-hold = Совет (держать): сервер в самой дешёвой четверти; цену оставить.
+hosts-suggest-few = Совет (мало конкурентов): меньше четырёх свободных, самый дешёвый просит { $price }.
+hosts-suggest-few-cheapest = Совет (мало конкурентов): меньше четырёх свободных, и этот самый дешёвый; цену оставить.
+hosts-suggest-alone = Совет (мало конкурентов): других свободных серверов такого вида нет; цену оставить.
+hosts-suggest-rented = Совет (арендован): цена сейчас не конкурирует; оставить.
+hosts-suggest-offline = Совет (не в сети): сейчас не сдаётся; включите или сделайте публичным, чтобы конкурировать.
+hosts-summary = Серверов: { $n }; арендовано { $rented } (по требованию { $on_demand }, спот { $spot }), свободно { $free } (в дешёвой четверти { $quarter }), не в сети или скрыто { $offline }.
+hosts-open-one = Нажмите номер, чтобы открыть экран сервера.
+hosts-rented-share = В аренде { $day } последних 24 ч, { $week } последних 7 дн. (из времени, что я видел).
+hosts-rented-unseen = Аренда за последние 7 дн.: ещё не видел (записываю с первого взгляда).
+hosts-set-button = Установить { $price }
 
 ## Что не так с данными для Clore; идёт после имени поля («image: нужно указать Docker-образ»).
 validate-empty = не может быть пустым
@@ -120,6 +141,11 @@ validate-issue-empty = если указано, не может быть пус�
 settings-quiet = Тихие часы
 settings-quiet-off = выключены; задайте через quiet=23:00-08:00 tz=Europe/Berlin
 settings-quiet-not-admin = Тихие часы этого чата задают только его админы. Свои задайте через /settings quiet=… в личном чате со мной.
+settings-idle = Простой
+settings-idle-hours = хостам: сигнал после { $hours } ч простоя
+settings-undercut = Демпинг
+settings-undercut-n = хостам: сигнал, когда появится { $n } более дешёвых серверов
+settings-host-alert-off = выключен
 settings-chat-quiet-set = Тихие часы этого чата теперь { $hours }: командные оповещения, которые могут подождать, в это время придерживаются и приходят одной сводкой, когда часы закончатся.
 settings-chat-quiet-off = У этого чата больше нет тихих часов (часовой пояс { $tz }).
 settings-chat-quiet = Тихие часы этого чата

@@ -11,6 +11,13 @@ alerts-host-online = Ваш сервер { $name } снова в сети.
 alerts-host-offline = Ваш сервер { $name } вышел из сети.
 alerts-host-rented = Ваш сервер { $name } арендован.
 alerts-host-free = Ваш сервер { $name } снова свободен (аренда закончилась).
+# $hours: how long (a duration); $price: USD a day.
+alerts-host-idle = Ваш сервер { $name } свободен уже { $hours } по цене { $price } в день. Его место среди свободных серверов той же модели покажет /myservers.
+alerts-host-idle-unpriced = Ваш сервер { $name } свободен уже { $hours }. Ваши серверы покажет /myservers.
+alerts-undercut-now = теперь №{ $rank } из { $of } за { $price }
+alerts-undercut-left = { $name } выпал из самой дешёвой четверти свободных { $offer }: { $now }; четверть кончается на { $p25 }.
+alerts-undercut-more = Ещё { $n } свободных { $offer } дешевле, чем { $name }: { $now }.
+alerts-undercut-open = Где он стоит
 guard-raised = #{ $order }: ожидает ставка { $waiting } → ваша теперь { $bid } (лимит { $cap }).
 guard-lowered = #{ $order }: лучшее другое предложение { $best } → ваша ставка снижена до { $bid }.
 guard-at-cap = #{ $order }: другое предложение ({ $waiting }) близко к вашему лимиту { $cap }. Поднимите лимит, иначе заказ могут перебить.

@@ -154,3 +154,20 @@ inline-bad-query-title = Этот поиск мне непонятен
 inline-none-title = Свободных серверов под запрос нет
 inline-no-market-title = Рынок недоступен
 inline-no-market = Не удалось прочитать рынок Clore; попробуйте через минуту.
+
+# /earnings: a host's servers, estimated from what the account poll saw.
+earnings-none = За последние { $period ->
+        [day] 24 часа
+        [week] 7 дней
+       *[month] 30 дней
+    } по вашим серверам ничего не записано. Когда ваш ключ задан и вы сдаёте серверы на Clore, я примерно раз в минуту записываю, что происходит с каждым.
+earnings-title = Доход ваших серверов — последние { $period ->
+        [day] 24 часа
+        [week] 7 дней
+       *[month] 30 дней
+    } (оценка)
+# $earned: an amount; $rented, $on_demand, $spot: shares of the time.
+earnings-server = { $earned } · в аренде { $rented } (по запросу { $on_demand }, спот { $spot })
+earnings-total = Итого: { $total }.
+# $seen: the share of the time the account poll saw the servers.
+earnings-estimate = Это оценка, так как Clore не сообщает о доходах: цена × время аренды, как я видел ваши серверы (видел { $seen } времени); до комиссии Clore; спот-аренда учтена по минимальной цене.

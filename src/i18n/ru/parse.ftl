@@ -37,7 +37,8 @@ parse-id-not-number = { $what ->
 } должен быть целым положительным числом, а не `{ $term }`.
 parse-not-positive = { $field } должно быть положительным числом, а не `{ $term }`.
 parse-not-number = { $field } должно быть числом, а не `{ $term }`.
-parse-hostset-btc = { $field }= указывается в BTC в день, как принимает Clore (например, { $field }=0.00005), а не `{ $term }`.
+parse-hostset-price = { $field }= — цена в сутки в BTC ({ $field }=0.00005 или 0.00005btc) или в долларах ({ $field }=$3.40, 3.40$ или 3.40usd), а не `{ $term }`.
+parse-hostset-gpu = gpu= принимает модель GPU, например gpu=4090 или gpu="rtx 3090", а не `{ $term }`.
 parse-query =
     Не удалось понять `{ $term }`: { $problem }.
     Язык запросов: /help { $cmd }.
@@ -66,7 +67,7 @@ parse-autorent-max = Отслеживанию с autorent нужна макси�
 parse-autorent-once = autorent и так останавливается после аренды (если нет keep); уберите once.
 parse-hostset-args = Укажите имя сервера (см. /myservers) и что изменить.
 parse-mrl-hours = mrl задаётся в целых часах, а не `{ $term }`.
-parse-mrl-range = mrl должно быть от 1 до { $max } часов.
+parse-mrl-range = mrl должно быть от 1 до { $max } часов, а не `{ $term }`.
 parse-hostset-what = Укажите, что изменить: on/off, mrl=, price= или spot=.
 parse-host-name-long = Имя сервера — не длиннее { $max } символов; `{ $term }` длиннее (см. /myservers).
 parse-settings-form = Настройки пишутся как имя=значение, а не `{ $term }`.
@@ -92,3 +93,5 @@ parse-quiet-tz = Неизвестный часовой пояс `{ $term }`: у�
 parse-digest-period = digest= — это hourly или daily, а не `{ $term }`.
 parse-digest-autorent = Отслеживание с автоарендой арендует сразу; digest= к нему не подходит.
 parse-start-link = Извините, эта ссылка clorebot незнакома: возможно, она устарела или набрана с ошибкой. Отправьте /help, чтобы узнать, что я умею, или /gpus, чтобы найти сервер.
+parse-settings-idle = Не понимаю idle=`{ $term }`: укажите часы от 1 до 720 или off.
+parse-settings-undercut = Не понимаю undercut=`{ $term }`: укажите число от 1 до 50 или off.
