@@ -9,17 +9,19 @@
 //!
 //! Run: `cargo bench --bench market_watch`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clorebot::alerts::market_watch::index::{History, HistoryPoint, MarketIndex, MarketWatch, edge, judge_all};
-use clorebot::clore::{Currency, MarketServer};
+use clorebot::clore::Currency;
 use clorebot::domain::WatchId;
 use clorebot::market::condition::Condition;
 use clorebot::market::{Query, Snapshot};
-use clorebot::sim::state::SimState;
 use criterion::Criterion;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -27,17 +29,6 @@ use rand::{Rng, SeedableRng};
 const SERVERS: usize = 10_000;
 const WATCHES: usize = 10_000;
 const DAY: i64 = 86_400;
-
-fn snapshot() -> Snapshot {
-    let market = SimState::new(42, SERVERS).marketplace(None).expect("the simulator lists its market");
-    let servers: Vec<MarketServer> = market["servers"]
-        .as_array()
-        .expect("servers")
-        .iter()
-        .filter_map(|v| serde_json::from_value(v.clone()).ok())
-        .collect();
-    Snapshot::from_market(&servers)
-}
 
 /// The cheapest and median free USD price per model now.
 fn per_model(snap: &Snapshot) -> HashMap<String, (f64, f64)> {
@@ -106,7 +97,7 @@ fn watches(snap: &Snapshot) -> Vec<MarketWatch> {
 }
 
 fn main() {
-    let snap = snapshot();
+    let snap = support::sim_snapshot(SERVERS);
     let models = per_model(&snap);
     let start = snap.fetched_unix;
     let (mut hist, points) = history(&models, start);

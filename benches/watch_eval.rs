@@ -5,14 +5,16 @@
 //!
 //! Run: `cargo bench --bench watch_eval`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use clorebot::alerts::watch::{CompiledWatch, WatchIndex, evaluate_naive};
-use clorebot::clore::{Currency, MarketServer};
+use clorebot::clore::Currency;
 use clorebot::domain::WatchId;
 use clorebot::market::{Query, Snapshot};
-use clorebot::sim::state::SimState;
 use criterion::Criterion;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -20,17 +22,6 @@ use rand::{Rng, SeedableRng};
 const SERVERS: usize = 10_000;
 const WATCHES: usize = 100_000;
 const NAIVE_SLICE: usize = WATCHES / 50;
-
-fn snapshot() -> Snapshot {
-    let market = SimState::new(42, SERVERS).marketplace(None).expect("the simulator lists its market");
-    let servers: Vec<MarketServer> = market["servers"]
-        .as_array()
-        .expect("servers")
-        .iter()
-        .filter_map(|v| serde_json::from_value(v.clone()).ok())
-        .collect();
-    Snapshot::from_market(&servers)
-}
 
 /// Watches shaped like real ones: a model people rent (drawn with the market's own mix), a
 /// maximum price around the cheapest free offer of that model — people watch for a bargain,
@@ -83,7 +74,7 @@ fn rss_mb() -> f64 {
 
 fn main() {
     let before = rss_mb();
-    let snap = snapshot();
+    let snap = support::sim_snapshot(SERVERS);
     let ws = watches(&snap);
     let after = rss_mb();
     let index = WatchIndex::new(ws.clone());

@@ -215,7 +215,11 @@ async fn idle_alert_once_per_free_period() {
     assert!(poll(4).await.is_empty());
     set(&w, ids[0], json!({ "rented": false })).await;
     assert!(poll(5).await.is_empty());
-    assert_eq!(poll(7).await.len(), 1, "a new free period is told again");
+    // Told in the host's currency, at the market's rate.
+    host.line("/settings currency=clore").await;
+    let again = poll(7).await;
+    assert_eq!(again.len(), 1, "a new free period is told again");
+    assert!(again[0].contains(" CLORE a day"), "{again:?}");
     assert_eq!(field(&host.line("/settings idle=off").await, "Idle alert:"), "off");
     set(&w, ids[0], json!({ "rented": true })).await;
     poll(8).await;

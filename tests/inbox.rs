@@ -8,7 +8,7 @@
 mod common;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::discord::{APP_ID, FakeDiscord, fixture, post_signed};
 use common::telegram::{self as fake_tg, FakeTelegram, Limits, updates as up};
@@ -128,6 +128,9 @@ struct Survivor {
     sim: clorebot::sim::SimHandle,
 }
 
+/// A survivor built, with its market snapshot, and not serving yet.
+struct Standby(TestApp);
+
 impl Survivor {
     /// Builds it on `db` as `tweak` says, with its market snapshot taken now and kept for an
     /// hour (so that it answers `/gpus` while the simulator's marketplace hangs), and serves.
@@ -136,6 +139,15 @@ impl Survivor {
         db: &str,
         tweak: impl FnOnce(&mut clorebot::config::Config),
     ) -> Survivor {
+        Survivor::standby(sim, db, tweak).await.serve().await
+    }
+
+    /// Builds it as [`Survivor::start`] does, without serving yet.
+    async fn standby(
+        sim: clorebot::sim::SimHandle,
+        db: &str,
+        tweak: impl FnOnce(&mut clorebot::config::Config),
+    ) -> Standby {
         let t = test_app_on(sim, |c| {
             c.database_url = Some(db.to_owned().into());
             c.market_ttl = std::time::Duration::from_secs(3600);
@@ -143,6 +155,14 @@ impl Survivor {
         })
         .await;
         t.core.deps.market.get().await.unwrap();
+        Standby(t)
+    }
+}
+
+impl Standby {
+    /// Serves from now on.
+    async fn serve(self) -> Survivor {
+        let t = self.0;
         let pool = t.core.deps.pool.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let (stop, rx) = tokio::sync::oneshot::channel::<()>();
@@ -152,7 +172,9 @@ impl Survivor {
         }));
         Survivor { pool, stop: Some(stop), served: Some(served), sim }
     }
+}
 
+impl Survivor {
     /// Stops it, letting its work under way finish.
     async fn stop(mut self) {
         self.stop.take().unwrap().send(()).unwrap();
@@ -207,32 +229,25 @@ async fn an_interaction_whose_process_dies_is_finished_by_a_survivor_through_its
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_update_whose_process_dies_is_answered_once_by_a_survivor() {
     let db = clorebot::app::tempdb::fresh_database_url("inbox").await.unwrap();
-    let sim = start_sim(200).await;
     let fake = FakeTelegram::start(Limits::RAISED).await;
-    // The first process polls (it holds the polling lock); its market snapshot is old after a
-    // second, so its `/gpus` asks Clore and hangs.
+    // The survivor takes its market snapshot first and serves only later, so that the first
+    // process starts polling (it holds the polling lock).
+    let standby = Survivor::standby(start_sim(200).await, &db, |c| c.telegram = Some(tg_config(&fake))).await;
+    // From now on Clore's marketplace hangs: the first process never has a snapshot, so its
+    // `/gpus` asks Clore and hangs.
+    marketplace_hangs(&standby.0.sim).await;
     let mut a = Run::start(
         &db,
-        &sim.api_url(),
-        &[
-            ("TELEGRAM_BOT_TOKEN", fake_tg::TOKEN.to_owned()),
-            ("TELEGRAM_API_URL", fake.url()),
-            ("CLOREBOT_MARKET_TTL_SECS", "1".to_owned()),
-            // Its market poll (it leads) only at the start, not just before the update.
-            ("CLOREBOT_MARKET_POLL_SECS", "3600".to_owned()),
-        ],
+        &standby.0.sim.api_url(),
+        &[("TELEGRAM_BOT_TOKEN", fake_tg::TOKEN.to_owned()), ("TELEGRAM_API_URL", fake.url())],
     )
     .await;
     fake.wait_for(WAIT, |c| c.iter().any(|c| c.method == "getUpdates")).await;
     // The first process asked getMe at least twice: its start checks, then its front-end.
     let known = fake.ok("getMe").len();
-    let b = Survivor::start(sim, &db, |c| c.telegram = Some(tg_config(&fake))).await;
+    let b = standby.serve().await;
     // The survivor knows the bot (getMe) and waits for the polling lock.
     fake.wait_for(WAIT, |c| c.iter().filter(|c| c.method == "getMe").count() > known).await;
-    marketplace_hangs(&b.sim).await;
-    // The first process's snapshot was taken before Clore began to hang; once it is older than
-    // its TTL (1 s), that process's `/gpus` asks Clore and hangs rather than answering at once.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
 
     fake.push(up::private(892252934, 6557, ANN, "/gpus 4090"));
     wait_for("the first process to record the update", WAIT, every(RECHECK), async || {

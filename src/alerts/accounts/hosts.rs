@@ -123,6 +123,11 @@ impl Engine {
             let (mut desk, state) = next_desk(prev.as_ref(), sight, at);
             let idle = desk.free_since.filter(|_| !desk.idle_alerted && idle_due(desk.free_since, at, idle_hours));
             desk.idle_alerted |= idle.is_some();
+            // The idle alert's price in the host's currency, worked out before the transaction.
+            let idle_price = match (idle, desk.price_usd) {
+                (Some(_), Some(p)) => Some(self.in_currency(p, user.settings.currency).await),
+                _ => None,
+            };
             let credit =
                 host_earnings::credit(prev.as_ref().and_then(|p| p.seen_at), at, state, desk.rental_price_usd, gap_max);
 
@@ -145,11 +150,10 @@ impl Engine {
                     }
                     if let Some(since) = idle {
                         let hours = duration((at - since).num_seconds());
-                        changes.push(match desk.price_usd {
-                            Some(p) => (
-                                "idle",
-                                t!("alerts-host-idle", name = name, hours = hours, price = money(p, Currency::Usd)),
-                            ),
+                        changes.push(match idle_price {
+                            Some((p, c)) => {
+                                ("idle", t!("alerts-host-idle", name = name, hours = hours, price = money(p, c)))
+                            }
                             None => ("idle", t!("alerts-host-idle-unpriced", name = name, hours = hours)),
                         });
                     }
@@ -177,6 +181,17 @@ impl Engine {
             tx.commit().await?;
         }
         Ok(sent)
+    }
+
+    /// `usd` in `c` at the market's rate; in USD when the market gives no rate for `c`.
+    async fn in_currency(&self, usd: f64, c: Currency) -> (f64, Currency) {
+        if c == Currency::Usd {
+            return (usd, c);
+        }
+        match self.deps.market.get().await.ok().and_then(|s| s.usd_rate(c)) {
+            Some(rate) => (usd * rate, c),
+            None => (usd, Currency::Usd),
+        }
     }
 
     /// A rental's kind when `my_servers` does not say: one `server_config` call. When that

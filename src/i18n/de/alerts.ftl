@@ -11,7 +11,7 @@ alerts-host-online = Dein Server { $name } ist wieder online.
 alerts-host-offline = Dein Server { $name } ist offline gegangen.
 alerts-host-rented = Dein Server { $name } wurde vermietet.
 alerts-host-free = Dein Server { $name } ist wieder frei (seine Miete ist beendet).
-# $hours: how long (a duration); $price: USD a day.
+# $hours: how long (a duration); $price: a day, in the host's currency.
 alerts-host-idle = Dein Server { $name } ist seit { $hours } frei, zu { $price } pro Tag. Wo er unter den freien Servern seines Modells steht, zeigt /myservers.
 alerts-host-idle-unpriced = Dein Server { $name } ist seit { $hours } frei. Deine Server zeigt /myservers.
 alerts-undercut-now = jetzt Platz { $rank } von { $of } zu { $price }

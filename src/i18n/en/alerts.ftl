@@ -14,7 +14,7 @@ alerts-host-online = Your server { $name } is back online.
 alerts-host-offline = Your server { $name } went offline.
 alerts-host-rented = Your server { $name } was rented.
 alerts-host-free = Your server { $name } is free again (its rental ended).
-# $hours: how long (a duration); $price: USD a day.
+# $hours: how long (a duration); $price: a day, in the host's currency.
 alerts-host-idle = Your server { $name } has been free for { $hours } at { $price } a day. See where it stands among the free servers of its model with /myservers.
 alerts-host-idle-unpriced = Your server { $name } has been free for { $hours }. See your servers with /myservers.
 alerts-undercut-now = now #{ $rank } of { $of } at { $price }

@@ -11,7 +11,7 @@ alerts-host-online = Ваш сервер { $name } снова в сети.
 alerts-host-offline = Ваш сервер { $name } вышел из сети.
 alerts-host-rented = Ваш сервер { $name } арендован.
 alerts-host-free = Ваш сервер { $name } снова свободен (аренда закончилась).
-# $hours: how long (a duration); $price: USD a day.
+# $hours: how long (a duration); $price: a day, in the host's currency.
 alerts-host-idle = Ваш сервер { $name } свободен уже { $hours } по цене { $price } в день. Его место среди свободных серверов той же модели покажет /myservers.
 alerts-host-idle-unpriced = Ваш сервер { $name } свободен уже { $hours }. Ваши серверы покажет /myservers.
 alerts-undercut-now = теперь №{ $rank } из { $of } за { $price }
