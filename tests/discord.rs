@@ -243,10 +243,9 @@ async fn the_key_goes_through_a_form_and_private_answers_are_ephemeral() {
     control(&d.sim, "/faults", json!({ "endpoint": "marketplace", "mode": "latency", "latency_ms": 4500 })).await;
     d.market.invalidate();
     let (i, token) = d.command(USER, "gpus", query("3090"), MEMBER);
-    let asked = std::time::Instant::now();
     assert_eq!(d.post(&i).await, (200, json!({ "type": 5 })));
-    let answered = asked.elapsed();
-    assert!(answered < Duration::from_secs(3), "the first answer took {answered:?}");
+    // The deferral came back while the marketplace was still being asked: nothing filled in yet.
+    assert!(d.fake.for_interaction(&token).is_empty(), "the listing came before the deferral");
     let calls = d.calls_for(&token, 1).await;
     assert!(calls[0].shown().contains("3090"), "{}", calls[0].shown());
     d.stop().await;

@@ -104,6 +104,11 @@ async fn a_hosts_server_is_ranked_among_the_free_servers_of_its_model() {
     let next = out.matches('[').count();
     let page2 = s.line(&format!("/press {next}")).await;
     assert!(page2.contains("page 2/2") && page2.contains("11. ") && page2.contains("12. "), "{page2}");
+
+    // In a group it answers the host alone, as /orders does.
+    let mut team = app.session("hank", Some("rig-owners"));
+    let out = team.line("/myservers").await;
+    assert!(out.starts_with("(only you can see this)\nYour 12 servers"), "{out}");
 }
 
 /// A host's 1× RTX 3090, the cheapest free one, is judged once as a baseline; three

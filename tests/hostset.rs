@@ -36,6 +36,8 @@ async fn hostset_all_changes_two_and_names_the_failure() {
         assert!(price.contains(&format!("({old}) → ")) && price.ends_with("($3.40)"), "{name}: {price}");
     }
     assert!(out.contains("per bitcoin") && out.contains("differ in GPU model or count"), "{out}");
+    // my_servers, three settings, my_servers: four spacings of 1.1 s at one key's pace.
+    assert!(out.contains("at Clore's pace for your key: about 4s in all."), "{out}");
     assert!(out.ends_with("[1] Confirm  [2] Abort"), "{out}");
 
     let out = s.line("/press 1").await;

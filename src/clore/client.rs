@@ -135,6 +135,11 @@ impl CloreClient {
         self.inner.limits.share(pace);
     }
 
+    /// The spacing of two calls with one key (Clore's per-key limit, with a margin).
+    pub fn request_period(&self) -> Duration {
+        self.inner.cfg.request_period
+    }
+
     /// The process's request budget per second (`CLORE_MAX_RPS`).
     pub fn max_rps(&self) -> u32 {
         self.inner.budget.rps()

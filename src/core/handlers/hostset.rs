@@ -99,7 +99,8 @@ pub async fn prompt(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
         r = r.with_text(t!("hostset-mixed"));
     }
     let within = format::span_words(cx.core.deps.confirm_ttl.as_secs());
-    r = r.with_text(t!("hostset-confirm-within", within = within, n = n));
+    let takes = format::duration(takes(&changes, cx.core.deps.clore.request_period()).as_secs() as i64);
+    r = r.with_text(t!("hostset-confirm-within", within = within, n = n, takes = takes));
     let what = t!("hostset-abort-what", n = n);
     let (confirm, abort) = cx.confirm_pair(&Action::ConfirmHostSet { changes }, &what).await?;
     Ok(vec![r.with_button(t!("press-confirm"), ButtonStyle::Primary, confirm).with_button(
@@ -125,6 +126,21 @@ fn same_price(a: Option<f64>, b: Option<f64>) -> bool {
         (Some(a), Some(b)) => (a - b).abs() < SAME_BTC,
         (a, b) => a.is_none() && b.is_none(),
     }
+}
+
+/// About how long Confirm takes at one key's pace (`period` between calls): `my_servers`
+/// before and after, a `server_config` where the listing lacks `mrl` or a price, and one
+/// `set_server_settings` a server; the first call goes at once.
+fn takes(changes: &[HostChange], period: std::time::Duration) -> std::time::Duration {
+    let configs = changes
+        .iter()
+        .filter(|c| {
+            let v = wanted(c, &c.old);
+            v.mrl_hours.is_none() || v.lacks_price()
+        })
+        .count();
+    let calls = 2 + changes.len() + configs;
+    period * u32::try_from(calls - 1).unwrap_or(u32::MAX)
 }
 
 /// What to send: the values the confirmation changed, and Clore's current ones for the rest
@@ -267,4 +283,28 @@ pub async fn interrupted(cx: &Ctx<'_>, changes: &[HostChange]) -> Result<PressRe
         });
     }
     Ok(PressResponse::replacing(vec![r], cx.caller.in_private()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn change(name: &str, mrl: Option<u64>) -> HostChange {
+        let old = HostValues { available: true, mrl_hours: mrl, on_demand_btc: Some(0.0001), spot_btc: Some(0.00005) };
+        let new = HostValues { on_demand_btc: Some(0.00008), ..old.clone() };
+        HostChange { name: name.into(), server_id: None, gpu_line: String::new(), old, new }
+    }
+
+    #[test]
+    fn confirm_takes_a_call_per_server_plus_what_the_listing_lacks() {
+        let second = Duration::from_secs(1);
+        // my_servers, 3 × set_server_settings, my_servers: four spacings after the first.
+        let listed = [change("a", Some(48)), change("b", Some(48)), change("c", Some(48))];
+        assert_eq!(takes(&listed, second), 4 * second);
+        // Without mrl in the listing, a server_config each as well.
+        let bare = [change("a", None), change("b", None), change("c", None)];
+        assert_eq!(takes(&bare, second), 7 * second);
+    }
 }

@@ -4,6 +4,7 @@
 //! cheapest, 25th percentile and median price, how much of the last day and week it was
 //! rented (`host_earnings`, what the account poll saw), and a suggestion naming its rule
 //! (`market::standing`) with a button that opens the `/hostset` confirmation at its price.
+//! Like `/orders`, it answers privately: in a group, the host's own chat with the bot.
 //! A fleet over [`INLINE_MAX`] servers shows a summary and pages of
 //! [`PAGE`] lines, with a button per server opening its screen.
 
@@ -320,7 +321,7 @@ pub async fn page(cx: &Ctx<'_>, page: usize) -> Outcome {
         if let Some(last) = out.pop() {
             out.push(last.with_text(t!("hosts-change-with")));
         }
-        return Ok(out);
+        return Ok(out.into_iter().map(Reply::private).collect());
     }
     let mut r = head;
     let on_page: Vec<(usize, &Row)> = rows.iter().enumerate().skip(page * PAGE).take(PAGE).collect();
@@ -348,7 +349,7 @@ pub async fn page(cx: &Ctx<'_>, page: usize) -> Outcome {
     if !nav.is_empty() {
         r = r.with_row(nav);
     }
-    Ok(vec![r])
+    Ok(vec![r.private()])
 }
 
 /// The screen of the server named `name`, read afresh (a button may be pressed long after).
@@ -365,5 +366,5 @@ pub async fn server_screen(cx: &Ctx<'_>, name: &str) -> Outcome {
             yours = yours
         )));
     };
-    screens(cx, vec![screen(row, &shown)]).await
+    Ok(screens(cx, vec![screen(row, &shown)]).await?.into_iter().map(Reply::private).collect())
 }

@@ -18,7 +18,7 @@ hostset-rate = Dollar umgerechnet zu { $rate } je Bitcoin, dem aktuellen Marktku
 hostset-mixed = Diese Server unterscheiden sich in GPU-Modell oder -Anzahl: ein Preis für alle passt vielleicht nicht zu jedem.
 hostset-confirm-within = { $n ->
     [one] Nichts wird gesendet, bis du bestätigst (innerhalb von { $within }).
-   *[other] Nichts wird gesendet, bis du bestätigst (innerhalb von { $within }). Die Server gehen nacheinander, in Clores Takt für deinen Schlüssel.
+   *[other] Nichts wird gesendet, bis du bestätigst (innerhalb von { $within }). Die Server gehen nacheinander, in Clores Takt für deinen Schlüssel: insgesamt etwa { $takes }.
 }
 hostset-abort-what = { $n ->
     [one] Ändern von { $n } Server

@@ -18,7 +18,7 @@ hostset-rate = Dollars converted at { $rate } per bitcoin, the market's rate now
 hostset-mixed = These servers differ in GPU model or count: one price for all of them may not suit each.
 hostset-confirm-within = { $n ->
     [one] Nothing is sent until you confirm (within { $within }).
-   *[other] Nothing is sent until you confirm (within { $within }). The servers go one at a time, at Clore's pace for your key.
+   *[other] Nothing is sent until you confirm (within { $within }). The servers go one at a time, at Clore's pace for your key: about { $takes } in all.
 }
 hostset-abort-what = { $n ->
     [one] changing { $n } server
