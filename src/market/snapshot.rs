@@ -190,6 +190,15 @@ impl Snapshot {
         usd_rate_in(self.servers.iter(), c)
     }
 
+    /// What USD amounts are shown in for a reader of `c`, and how much of it one USD is: `c`
+    /// at the market's rate, or USD itself when the market gives no rate for `c`.
+    pub fn usd_in(&self, c: Currency) -> (Currency, f64) {
+        match c {
+            Currency::Usd => (Currency::Usd, 1.0),
+            c => self.usd_rate(c).map_or((Currency::Usd, 1.0), |r| (c, r)),
+        }
+    }
+
     /// The free servers of each model and GPU count by USD price, built once per snapshot:
     /// every `/myservers` and every host's account poll reads the same index.
     pub fn peers(&self) -> Arc<PeerIndex> {
@@ -240,6 +249,15 @@ impl MarketCache {
     }
 
     /// The current snapshot, fetching a new one if it is older than the TTL.
+    /// [`Snapshot::usd_in`] on the current snapshot; USD when the market cannot be reached,
+    /// and without asking for it when `c` is USD.
+    pub async fn usd_in(&self, c: Currency) -> (Currency, f64) {
+        match c {
+            Currency::Usd => (Currency::Usd, 1.0),
+            c => self.get().await.map_or((Currency::Usd, 1.0), |s| s.usd_in(c)),
+        }
+    }
+
     pub async fn get(&self) -> Result<Arc<Snapshot>, CloreError> {
         self.get_within(self.ttl).await
     }

@@ -115,6 +115,14 @@ fn price_at(view: &ServerView, rates: &BTreeMap<Currency, f64>) -> Option<f64> {
     view.accepts.iter().filter_map(|c| Some(view.on_demand.get(c)? / rates.get(c)?)).find(|p| usable(*p))
 }
 
+/// A host's server's GPU count and model: its listing's when listed, else read off its GPU line.
+pub fn offer(host: &HostServer, listed: Option<&ServerView>) -> (u32, GpuModel) {
+    match listed {
+        Some(v) => (v.gpu_count, v.model.clone()),
+        None => super::gpu::parse_gpu_line(&host.gpu_line()),
+    }
+}
+
 /// A host's server's on-demand and minimum spot price a day in USD, as renters see them: its
 /// listing in the snapshot when it has one, else the USD figures the host set
 /// (`usd_pricing`), else its prices converted at the market's rates (USD, CLORE, bitcoin, the

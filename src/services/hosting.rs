@@ -167,10 +167,9 @@ impl PlanError {
 /// The GPU line of a host's server and its GPU count (at least 1), as the market reads a
 /// listing: `specs.gpu`, else the first of `gpu_array`.
 fn gpus_of(s: &HostServer) -> (String, u32) {
-    let line = s.specs.as_ref().and_then(|sp| sp.gpu.clone()).or_else(|| s.gpu_array.first().cloned());
-    let line = line.unwrap_or_default();
+    let line = s.gpu_line();
     let counted = s.gpu_count.and_then(|n| u32::try_from(n).ok()).unwrap_or_else(|| parse_gpu_line(&line).0);
-    (line.trim().to_owned(), counted.max(1))
+    (line, counted.max(1))
 }
 
 fn reaches(target: &HostTarget, s: &HostServer, gpu_line: &str) -> bool {

@@ -2,6 +2,8 @@
 //! each poll against to alert on online <-> offline and rented <-> free, and what the hosts'
 //! desk keeps beside it (its [`Desk`]).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
@@ -75,27 +77,35 @@ pub struct Desk {
     pub spot_usd: Option<f64>,
 }
 
-/// `name` as last seen (None: never seen).
-pub async fn desk(ex: impl PgExecutor<'_>, user: UserId, name: &str) -> sqlx::Result<Option<Desk>> {
-    let row = sqlx::query!(
-        "SELECT online, rented, seen_at, free_since, idle_alerted, rental_kind, rental_price_usd, price_usd, spot_usd
-         FROM host_servers WHERE user_id = $1 AND name = $2",
+/// Each of `user`'s servers as last seen, by name (a server never seen is absent).
+pub async fn desks(ex: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<HashMap<String, Desk>> {
+    let rows = sqlx::query!(
+        "SELECT name, online, rented, seen_at, free_since, idle_alerted, rental_kind, rental_price_usd, price_usd,
+                spot_usd
+         FROM host_servers WHERE user_id = $1",
         user.0,
-        name
     )
-    .fetch_optional(ex)
+    .fetch_all(ex)
     .await?;
-    Ok(row.map(|r| Desk {
-        online: r.online,
-        rented: r.rented,
-        seen_at: r.seen_at,
-        free_since: r.free_since,
-        idle_alerted: r.idle_alerted,
-        rental_kind: r.rental_kind.as_deref().and_then(Kind::parse),
-        rental_price_usd: r.rental_price_usd,
-        price_usd: r.price_usd,
-        spot_usd: r.spot_usd,
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.name,
+                Desk {
+                    online: r.online,
+                    rented: r.rented,
+                    seen_at: r.seen_at,
+                    free_since: r.free_since,
+                    idle_alerted: r.idle_alerted,
+                    rental_kind: r.rental_kind.as_deref().and_then(Kind::parse),
+                    rental_price_usd: r.rental_price_usd,
+                    price_usd: r.price_usd,
+                    spot_usd: r.spot_usd,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Keeps `d`'s desk fields for `name`, after [`observe_host_server`] recorded it (online and

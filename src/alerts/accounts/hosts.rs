@@ -101,12 +101,13 @@ impl Engine {
         let stamp = self.deps.clock.now().timestamp();
         let gap_max = self.cfg.orders_poll * 3;
         let idle_hours = host_alerts::idle_hours(&self.deps.pool, user.id).await?;
+        // One poll of an account runs at a time (its lease), so what was kept is read once,
+        // before the transactions, which then hold no lock across a Clore call.
+        let mut desks = hosts::desks(&self.deps.pool, user.id).await?;
         let mut sent = 0;
         for s in servers {
             let (Some(online), rented) = (s.online, s.rented.unwrap_or(false)) else { continue };
-            // One poll of an account runs at a time (its lease), so what was kept is read
-            // before the transaction, which then holds no lock across a Clore call.
-            let prev = hosts::desk(&self.deps.pool, user.id, &s.name).await?;
+            let prev = desks.remove(&s.name);
             let kind = match s.rental() {
                 Some(RentalStatus::Spot) => Some(Kind::Spot),
                 Some(RentalStatus::OnDemand) => Some(Kind::OnDemand),
@@ -125,7 +126,10 @@ impl Engine {
             desk.idle_alerted |= idle.is_some();
             // The idle alert's price in the host's currency, worked out before the transaction.
             let idle_price = match (idle, desk.price_usd) {
-                (Some(_), Some(p)) => Some(self.in_currency(p, user.settings.currency).await),
+                (Some(_), Some(p)) => {
+                    let (c, rate) = self.deps.market.usd_in(user.settings.currency).await;
+                    Some((p * rate, c))
+                }
                 _ => None,
             };
             let credit =
@@ -181,17 +185,6 @@ impl Engine {
             tx.commit().await?;
         }
         Ok(sent)
-    }
-
-    /// `usd` in `c` at the market's rate; in USD when the market gives no rate for `c`.
-    async fn in_currency(&self, usd: f64, c: Currency) -> (f64, Currency) {
-        if c == Currency::Usd {
-            return (usd, c);
-        }
-        match self.deps.market.get().await.ok().and_then(|s| s.usd_rate(c)) {
-            Some(rate) => (usd * rate, c),
-            None => (usd, Currency::Usd),
-        }
     }
 
     /// A rental's kind when `my_servers` does not say: one `server_config` call. When that

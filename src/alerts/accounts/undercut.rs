@@ -9,8 +9,7 @@ use crate::alerts::{Engine, Urgency, enqueue_private};
 use crate::clore::{Currency, HostServer, RentalStatus, ServerId};
 use crate::core::{ButtonStyle, Reply};
 use crate::domain::format::per_day_short;
-use crate::market::gpu::parse_gpu_line;
-use crate::market::standing::{PeerIndex, Standing, own_usd, standing};
+use crate::market::standing::{PeerIndex, Standing, offer, own_usd, standing};
 use crate::market::undercut::{self, Undercut};
 use crate::services::{Action, issue_tokens};
 use crate::store::users::User;
@@ -58,10 +57,7 @@ impl Engine {
             let Some(id) = s.id.map(ServerId) else { continue };
             let listed = snap.server(id);
             let Some((price, _)) = own_usd(s, listed, &peers) else { continue };
-            let (gpus, model) = match listed {
-                Some(v) => (v.gpu_count, v.model.clone()),
-                None => parse_gpu_line(&gpu_line(s)),
-            };
+            let (gpus, model) = offer(s, listed);
             if model.is_empty() || gpus == 0 {
                 continue;
             }
@@ -88,10 +84,6 @@ impl Engine {
         }
         Ok(sent)
     }
-}
-
-fn gpu_line(s: &HostServer) -> String {
-    s.specs.as_ref().and_then(|sp| sp.gpu.clone()).or_else(|| s.gpu_array.first().cloned()).unwrap_or_default()
 }
 
 /// The alert's text, prices in the host's currency at the market's rate.

@@ -64,6 +64,12 @@ pub struct HostServer {
 }
 
 impl HostServer {
+    /// Its GPU line as Clore lists it (`1x NVIDIA GeForce RTX 4090`), trimmed; empty if none.
+    pub fn gpu_line(&self) -> String {
+        let line = self.specs.as_ref().and_then(|sp| sp.gpu.clone()).or_else(|| self.gpu_array.first().cloned());
+        line.unwrap_or_default().trim().to_owned()
+    }
+
     /// How the server is rented, when the answer says (`rental_status`); `rented` alone does
     /// not tell spot from on demand.
     pub fn rental(&self) -> Option<RentalStatus> {

@@ -73,14 +73,17 @@ fn target(first: &str) -> Result<HostTarget, ParseError> {
         return Ok(HostTarget::All);
     }
     if lower.starts_with("gpu=") {
-        let model = first["gpu=".len()..].trim();
+        let model = first.split_once('=').map_or("", |(_, m)| m).trim();
         // A phrase that names no model (`gpu=nvidia`) would reach nothing: said here.
         if crate::market::gpu::ModelFilter::new(vec![model.to_owned()]).is_empty() {
             return Err(ParseError::usage("hostset", t!("parse-hostset-gpu", term = short(first))));
         }
         return Ok(HostTarget::Gpu(model.to_owned()));
     }
-    let name = if lower.starts_with("name=") { first["name=".len()..].trim() } else { first };
+    let name = match lower.starts_with("name=") {
+        true => first.split_once('=').map_or("", |(_, n)| n).trim(),
+        false => first,
+    };
     if name.is_empty() {
         return Err(ParseError::usage("hostset", t!("parse-hostset-args")));
     }

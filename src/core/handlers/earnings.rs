@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use super::history::{drawn, period_key};
 use crate::charts;
-use crate::clore::Currency;
 use crate::core::command::HistoryPeriod;
 use crate::core::{Ctx, Outcome, Reply};
 use crate::domain::format::{money, percent};
@@ -32,13 +31,7 @@ pub async fn earnings(cx: &Ctx<'_>, period: HistoryPeriod) -> Outcome {
         return Ok(vec![Reply::text(t!("earnings-none", period = period_key(period))).private()]);
     }
     // Recorded in USD; shown in the caller's currency at today's rate, else in USD.
-    let (c, rate) = match cx.currency() {
-        Currency::Usd => (Currency::Usd, 1.0),
-        c => match cx.core.deps.market.get().await.ok().and_then(|s| s.usd_rate(c)) {
-            Some(r) => (c, r),
-            None => (Currency::Usd, 1.0),
-        },
-    };
+    let (c, rate) = cx.core.deps.market.usd_in(cx.currency()).await;
     let fields: Vec<(String, String)> = rows
         .iter()
         .map(|r| {

@@ -57,12 +57,7 @@ pub async fn history(cx: &Ctx<'_>, query: &Query, period: HistoryPeriod) -> Outc
     };
     // History is recorded in USD (the market's own unit); another display currency is shown
     // at today's rate, and the axis says so. Without a market to tell the rate: USD.
-    let wanted_currency = cx.currency();
-    let rate = match wanted_currency {
-        Currency::Usd => None,
-        c => cx.core.deps.market.get().await.ok().and_then(|s| s.usd_rate(c)).map(|r| (c, r)),
-    };
-    let (currency, factor) = rate.unwrap_or((Currency::Usd, 1.0));
+    let (currency, factor) = cx.core.deps.market.usd_in(cx.currency()).await;
     let (width, dates) = bucket(period);
     let rows = history::buckets(pool, &models, Currency::Usd, since, width).await?;
     let points: Vec<PricePoint> = rows

@@ -7,27 +7,18 @@
 
 use serde_json::json;
 
-use crate::clore::{ApiKey, Currency, HostServer, MyServers};
+use crate::clore::{Currency, HostServer};
 use crate::core::actions::Action;
 use crate::core::command::HostSetArgs;
 use crate::core::{ButtonStyle, Ctx, Failure, Outcome, PressResponse, Reply};
 use crate::domain::format::{self, per_day_short};
 use crate::services::hosting::{self, HostChange, HostEdit, HostTarget, HostValues, PriceGiven};
-use crate::store::account_polls::HOST_RECHECK;
 use crate::store::{account_polls, audit};
 use crate::t;
 use crate::text::{ECHO_MAX, clip};
 
 /// Two prices closer than this (a hundredth of a satoshi) are the same price.
 const SAME_BTC: f64 = 1e-10;
-
-/// Lists the host's servers and tells the account poll what that showed.
-async fn listed(cx: &Ctx<'_>, key: &ApiKey) -> Result<MyServers, Failure> {
-    let mine = cx.core.deps.clore.my_servers(key).await?;
-    let host = !mine.servers.is_empty();
-    account_polls::saw_servers(&cx.core.deps.pool, cx.user.id, host, HOST_RECHECK).await?;
-    Ok(mine)
-}
 
 /// The market's bitcoin rate (BTC per USD), if the snapshot has one.
 async fn btc_per_usd(cx: &Ctx<'_>) -> Option<f64> {
@@ -79,7 +70,7 @@ fn change_lines(c: &HostChange, rate: Option<f64>) -> String {
 /// rate a dollar price was converted at, and a warning when the servers differ in GPUs.
 pub async fn prompt(cx: &Ctx<'_>, a: HostSetArgs) -> Outcome {
     let key = cx.api_key().await?;
-    let mine = listed(cx, &key).await?;
+    let mine = super::hosts::listed(cx, &key).await?;
     let needs_rate = a.edit.needs_rate();
     let rate = btc_per_usd(cx).await;
     let changes =
@@ -270,7 +261,7 @@ fn so_far(changes: &[HostChange], sent: &[Sent], done: usize) -> Reply {
 /// nothing is sent again; each server's line says whether Clore shows the new values.
 pub async fn interrupted(cx: &Ctx<'_>, changes: &[HostChange]) -> Result<PressResponse, Failure> {
     let key = cx.api_key().await?;
-    let mine = listed(cx, &key).await?;
+    let mine = super::hosts::listed(cx, &key).await?;
     let mut r = Reply::titled(t!("hostset-interrupted"));
     for c in changes {
         let name = clip(&c.name, ECHO_MAX);

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use crate::clore::{Currency, HostServer, RentalStatus, ServerId};
 use crate::core::{Button, ButtonStyle, Ctx, Failure, Outcome, Reply};
 use crate::domain::format::{money, per_day_short, percent};
-use crate::market::gpu::parse_gpu_line;
 use crate::market::standing::{self, PeerIndex, Presence, Rule, Standing, Suggestion};
 use crate::market::{GpuModel, Snapshot};
 use crate::services::Action;
@@ -52,10 +51,7 @@ fn rows(servers: &[HostServer], snap: Option<&Snapshot>, shares: &Shares) -> Vec
         .iter()
         .map(|s| {
             let listed = snap.zip(s.id).and_then(|(snap, id)| snap.server(ServerId(id)));
-            let (gpus, model) = match listed {
-                Some(v) => (v.gpu_count, v.model.clone()),
-                None => parse_gpu_line(&gpu_line(s)),
-            };
+            let (gpus, model) = standing::offer(s, listed);
             let kind = s.rental();
             let presence = match (s.online, s.visibility.as_deref(), s.rented, kind) {
                 (Some(false), ..) | (_, Some("hidden"), ..) => Presence::Offline,
@@ -75,10 +71,6 @@ fn rows(servers: &[HostServer], snap: Option<&Snapshot>, shares: &Shares) -> Vec
             Row { name: s.name.clone(), gpus, model, presence, hidden, kind, usd, standing: place, suggestion, rented }
         })
         .collect()
-}
-
-fn gpu_line(s: &HostServer) -> String {
-    s.specs.as_ref().and_then(|sp| sp.gpu.clone()).or_else(|| s.gpu_array.first().cloned()).unwrap_or_default()
 }
 
 /// Shows USD amounts in the reader's currency at the market's rate (USD without a rate).
@@ -275,8 +267,7 @@ type Shares = BTreeMap<String, RentedShares>;
 /// account poll saw of them, once.
 async fn fleet(cx: &Ctx<'_>) -> Result<(Vec<HostServer>, Option<std::sync::Arc<Snapshot>>, Shares), Failure> {
     let key = cx.api_key().await?;
-    let mine = cx.core.deps.clore.my_servers(&key).await?;
-    super::hosts::saw(cx, &mine).await?;
+    let mine = super::hosts::listed(cx, &key).await?;
     if mine.servers.is_empty() {
         return Ok((mine.servers, None, Shares::new()));
     }

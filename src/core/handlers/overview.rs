@@ -78,11 +78,7 @@ pub async fn market(cx: &Ctx<'_>, query: &Query, text: String, page: usize) -> O
         .collect();
 
     // History is in USD, so is the market's own price: another currency at today's rate.
-    let (currency, factor) = match cx.currency() {
-        Currency::Usd => None,
-        c => snap.usd_rate(c).map(|r| (c, r)),
-    }
-    .unwrap_or((Currency::Usd, 1.0));
+    let (currency, factor) = snap.usd_in(cx.currency());
     let unit = match currency {
         Currency::Usd => t!("history-unit-usd"),
         c => t!("history-unit-converted", currency = c.symbol()),
